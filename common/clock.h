@@ -1,0 +1,38 @@
+// Clock: the one seam through which Vigil reads time, so that every timeout can be driven by a
+// FakeClock in unit tests. Both implementations are thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+
+namespace vigil {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+using Duration = std::chrono::steady_clock::duration;
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual SteadyTime Now() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  SteadyTime Now() const override { return std::chrono::steady_clock::now(); }
+  static SystemClock& Instance() {
+    static SystemClock clock;
+    return clock;
+  }
+};
+
+// Time moves only when the test says so.
+class FakeClock final : public Clock {
+ public:
+  SteadyTime Now() const override { return SteadyTime(Duration(now_.load())); }
+  void Advance(Duration d) { now_ += d.count(); }
+
+ private:
+  std::atomic<Duration::rep> now_{std::chrono::hours(1) / Duration(1)};
+};
+
+}  // namespace vigil

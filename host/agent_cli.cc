@@ -1,0 +1,344 @@
+#include "host/agent_cli.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <optional>
+
+#include "common/log.h"
+#include "common/ocf.h"
+#include "host/agent_host.h"
+#include "host/agent_test.h"
+#include "host/metadata.h"
+
+namespace vigil {
+
+const char kAgentUsage[] =
+    "usage: vigil agent list [ocf[:PROVIDER]]\n"
+    "       vigil agent meta AGENT [--brief]\n"
+    "       vigil agent run AGENT ACTION [-p NAME=VALUE]... [-m NAME=VALUE]... [--timeout SEC]\n"
+    "                       [--interval SEC] [--check-level N] [--resource ID]\n"
+    "       vigil agent test AGENT [-p NAME=VALUE]... [--resource ID]\n"
+    "common options: --plugin-dir DIR (or VIGIL_PLUGIN_DIR), --ocf-root DIR (or OCF_ROOT),\n"
+    "                --run-dir DIR (or VIGIL_RUN_DIR; agents keep state in DIR/rsctmp),\n"
+    "                -v (log plugin loading)\n";
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+struct UsageError {
+  std::string message;
+};
+
+// The parsed command line of one `vigil agent` subcommand.
+struct Args {
+  std::vector<std::string> positional;
+  Params params;
+  Params meta;
+  std::optional<std::chrono::milliseconds> timeout;
+  std::chrono::milliseconds interval{0};
+  int check_level = 0;
+  std::string resource;
+  bool brief = false;
+  bool verbose = false;
+  std::string plugin_dir;
+  std::string ocf_root;
+  std::string run_dir;
+};
+
+std::chrono::milliseconds ParseSeconds(const std::string& opt, const std::string& value) {
+  auto d = ParseDurationMs(value);
+  if (!d) throw UsageError{opt + " takes a time such as 20, 20s or 500ms, not '" + value + "'"};
+  return *d;
+}
+
+std::pair<std::string, std::string> ParsePair(const std::string& opt, const std::string& value) {
+  auto eq = value.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UsageError{opt + " takes NAME=VALUE, not '" + value + "'"};
+  }
+  return {value.substr(0, eq), value.substr(eq + 1)};
+}
+
+Args Parse(const std::vector<std::string>& argv) {
+  Args a;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& t = argv[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= argv.size()) throw UsageError{t + " needs a value"};
+      return argv[++i];
+    };
+    if (t == "-p" || t == "--param") {
+      a.params.push_back(ParsePair(t, value()));
+    } else if (t == "-m" || t == "--meta") {
+      a.meta.push_back(ParsePair(t, value()));
+    } else if (t == "--timeout") {
+      a.timeout = ParseSeconds(t, value());
+      if (a.timeout->count() <= 0) throw UsageError{"--timeout must be more than 0"};
+    } else if (t == "--interval") {
+      a.interval = ParseSeconds(t, value());
+    } else if (t == "--check-level") {
+      const std::string& v = value();
+      char* end = nullptr;
+      errno = 0;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || errno || n < 0 || n > 1000000) {
+        throw UsageError{"--check-level takes a whole number, not '" + v + "'"};
+      }
+      a.check_level = static_cast<int>(n);
+    } else if (t == "--resource") {
+      a.resource = value();
+      if (a.resource.empty()) throw UsageError{"--resource needs a non-empty id"};
+    } else if (t == "--brief") {
+      a.brief = true;
+    } else if (t == "-v" || t == "--verbose") {
+      a.verbose = true;
+    } else if (t == "--plugin-dir") {
+      a.plugin_dir = value();
+    } else if (t == "--ocf-root") {
+      a.ocf_root = value();
+    } else if (t == "--run-dir") {
+      a.run_dir = value();
+    } else if (t.size() > 1 && t[0] == '-') {
+      throw UsageError{"unknown option '" + t + "'"};
+    } else {
+      a.positional.push_back(t);
+    }
+  }
+  return a;
+}
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+RegistryOptions Options(const Args& a, bool with_rsc_tmp) {
+  RegistryOptions o;
+  o.plugin_dirs.push_back(a.plugin_dir.empty() ? DefaultPluginDir() : std::filesystem::path(a.plugin_dir));
+  o.ocf_root = a.ocf_root.empty() ? EnvOr("OCF_ROOT", "/usr/lib/ocf") : a.ocf_root;
+  if (with_rsc_tmp) {
+    const std::string run_dir = a.run_dir.empty() ? EnvOr("VIGIL_RUN_DIR", "/run/vigil") : a.run_dir;
+    o.rsc_tmp = run_dir + "/rsctmp";
+  }
+  return o;
+}
+
+// mkdir -p with mode 0755 (agents' state files live there).
+Status MakeDirs(const std::string& path) {
+  std::string partial;
+  size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = path.find('/', pos + 1);
+    partial = path.substr(0, pos);
+    if (partial.empty()) continue;
+    if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
+      return Status::FromErrno("cannot create " + partial, errno);
+    }
+  }
+  return Status::Ok();
+}
+
+void Expect(const Args& a, size_t min, size_t max, const char* what) {
+  if (a.positional.size() < min) throw UsageError{std::string("missing ") + what};
+  if (a.positional.size() > max) {
+    throw UsageError{"unexpected argument '" + a.positional[max] + "'"};
+  }
+}
+
+const char* KindName(const AgentEntry& e) { return e.kind == VIGIL_AGENT_SCRIPT ? "script" : "native"; }
+
+int List(const Args& a) {
+  Expect(a, 0, 1, "");
+  std::string filter;
+  if (!a.positional.empty()) {
+    filter = a.positional[0];
+    if (filter != "ocf" && filter.rfind("ocf:", 0) != 0) {
+      throw UsageError{"list takes 'ocf' or 'ocf:PROVIDER', not '" + filter + "'"};
+    }
+  }
+  AgentRegistry registry(Options(a, false));
+  size_t width = 0;
+  for (const auto& e : registry.agents()) width = std::max(width, e.name.size());
+  for (const auto& e : registry.agents()) {
+    if (filter.size() > 4 && e.provider != filter.substr(4)) continue;
+    std::printf("%-*s  %s  %s", static_cast<int>(width), e.name.c_str(), KindName(e),
+                e.implementation.c_str());
+    if (!e.shadowed_by.empty()) {
+      std::printf("  (ocf:%s:%s is served natively)",
+                  e.provider.substr(0, e.provider.size() - 7).c_str(), e.type.c_str());
+    }
+    std::printf("\n");
+  }
+  return 0;
+}
+
+// crmsh's `ra info` layout, from the meta-data.
+void PrintBrief(const AgentEntry& e, const AgentMetadata& md) {
+  std::printf("%s (%s)\n\n", md.shortdesc.empty() ? e.type.c_str() : md.shortdesc.c_str(),
+              e.name.c_str());
+  if (!md.longdesc.empty()) std::printf("%s\n\n", md.longdesc.c_str());
+  std::printf("Parameters (*: required, []: default):\n\n");
+  for (const auto& p : md.parameters) {
+    std::printf("%s%s (%s", p.name.c_str(), p.required ? "*" : "", p.type.c_str());
+    if (p.default_value) std::printf(", [%s]", p.default_value->c_str());
+    std::printf("): %s\n", p.shortdesc.c_str());
+    if (!p.longdesc.empty() && p.longdesc != p.shortdesc) {
+      std::string indented = "    ";
+      for (char c : p.longdesc) {
+        indented += c;
+        if (c == '\n') indented += "    ";
+      }
+      std::printf("%s\n", indented.c_str());
+    }
+    std::printf("\n");
+  }
+  std::printf("Operations' defaults (advisory minimum):\n\n");
+  for (const auto& act : md.actions) {
+    std::printf("    %-13s", act.name.c_str());
+    if (act.timeout) std::printf(" timeout=%llds", static_cast<long long>(act.timeout->count() / 1000));
+    if (act.interval) std::printf(" interval=%llds", static_cast<long long>(act.interval->count() / 1000));
+    if (act.depth) std::printf(" depth=%d", *act.depth);
+    if (!act.role.empty()) std::printf(" role=%s", act.role.c_str());
+    std::printf("\n");
+  }
+}
+
+int Meta(const Args& a) {
+  Expect(a, 1, 1, "AGENT");
+  AgentRegistry registry(Options(a, false));
+  auto agent = registry.Find(a.positional[0]);
+  if (!agent.ok()) throw UsageError{agent.status().message()};
+  auto xml = registry.MetadataXml(**agent);
+  if (!xml.ok()) {
+    std::fprintf(stderr, "vigil agent meta: %s\n", xml.status().message().c_str());
+    return 1;
+  }
+  if (!a.brief) {
+    std::fwrite(xml->data(), 1, xml->size(), stdout);
+    if (!xml->empty() && xml->back() != '\n') std::printf("\n");
+    return 0;
+  }
+  auto md = ParseMetadata(*xml);
+  if (!md.ok()) {
+    std::fprintf(stderr, "vigil agent meta: %s: %s\n", (*agent)->name.c_str(),
+                 md.status().message().c_str());
+    return 1;
+  }
+  PrintBrief(**agent, *md);
+  return 0;
+}
+
+std::string Millis(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f ms",
+                std::chrono::duration<double, std::milli>(d).count());
+  return buf;
+}
+
+int Run(const Args& a) {
+  Expect(a, 2, 2, a.positional.empty() ? "AGENT and ACTION" : "ACTION");
+  RegistryOptions options = Options(a, true);
+  if (Status s = MakeDirs(options.rsc_tmp); !s.ok()) {
+    std::fprintf(stderr, "vigil agent run: %s\n", s.message().c_str());
+    return 1;
+  }
+  AgentHost host(options);
+  auto agent = host.registry().Find(a.positional[0]);
+  if (!agent.ok()) throw UsageError{agent.status().message()};
+  Operation op;
+  op.agent = (*agent)->name;
+  op.action = a.positional[1];
+  op.resource = a.resource.empty() ? (*agent)->type : a.resource;
+  op.params = a.params;
+  op.meta = a.meta;
+  op.interval = a.interval;
+  op.check_level = a.check_level;
+  if (a.timeout) {
+    op.timeout = *a.timeout;
+  } else if (auto md = host.registry().Metadata(**agent); md.ok()) {
+    if (const ActionSpec* s = md->FindAction(op.action, op.interval); s && s->timeout) op.timeout = *s->timeout;
+  }
+  // The interval reaches the agent as OCF_RESKEY_CRM_meta_interval; the operation runs once.
+  auto result = host.RunAndWait(op);
+  if (!result.ok()) throw UsageError{result.status().message()};
+  if (!result->output.empty()) {
+    std::fwrite(result->output.data(), 1, result->output.size(), stdout);
+    if (result->output.back() != '\n') std::printf("\n");
+  }
+  const OperationResult& r = *result;
+  std::printf("%s %s: %s (%d)", op.agent.c_str(), op.action.c_str(), OcfCodeName(r.rc).c_str(), r.rc);
+  if (r.status != ExecStatus::kDone) std::printf(", %s", ExecStatusName(r.status));
+  std::printf(" in %s\n", Millis(r.elapsed).c_str());
+  if (!r.reason.empty()) std::printf("reason: %s\n", r.reason.c_str());
+  std::fflush(stdout);
+  return r.rc >= 0 && r.rc <= 255 ? r.rc : 1;
+}
+
+int Test(const Args& a) {
+  Expect(a, 1, 1, "AGENT");
+  RegistryOptions options = Options(a, true);
+  if (Status s = MakeDirs(options.rsc_tmp); !s.ok()) {
+    std::fprintf(stderr, "vigil agent test: %s\n", s.message().c_str());
+    return 1;
+  }
+  AgentHost host(options);
+  auto agent = host.registry().Find(a.positional[0]);
+  if (!agent.ok()) throw UsageError{agent.status().message()};
+  const std::string resource = a.resource.empty() ? (*agent)->type : a.resource;
+  // Refuse bad parameters once, up front, rather than failing every step with the same words.
+  Operation probe;
+  probe.agent = (*agent)->name;
+  probe.action = "validate-all";
+  probe.resource = resource;
+  probe.params = a.params;
+  if (Status s = host.Check(probe); !s.ok()) throw UsageError{s.message()};
+  std::printf("Testing %s (%s %s) as resource %s\n", (*agent)->name.c_str(), KindName(**agent),
+              (*agent)->implementation.c_str(), resource.c_str());
+  int failed = 0;
+  auto steps = RunAgentTest(host, **agent, resource, a.params, [&](const TestStep& s) {
+    std::printf("%s  %-22s %s\n", s.passed ? "PASS" : "FAIL", s.name.c_str(), s.detail.c_str());
+    std::fflush(stdout);
+    failed += s.passed ? 0 : 1;
+  });
+  std::printf("%zu passed, %d failed\n", steps.size() - static_cast<size_t>(failed), failed);
+  return failed ? 1 : 0;
+}
+
+struct Subcommand {
+  const char* name;
+  int (*handler)(const Args&);
+};
+constexpr Subcommand kSubcommands[] = {{"list", List}, {"meta", Meta}, {"run", Run}, {"test", Test}};
+
+}  // namespace
+
+int AgentCommand(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::fputs(kAgentUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? kExitUsage : 0;
+  }
+  for (const auto& sub : kSubcommands) {
+    if (args[0] != sub.name) continue;
+    try {
+      Args parsed = Parse({args.begin() + 1, args.end()});
+      SetLogThreshold(parsed.verbose ? LogLevel::kInfo : LogLevel::kError);
+      return sub.handler(parsed);
+    } catch (const UsageError& e) {
+      std::fprintf(stderr, "vigil agent %s: %s\n", sub.name, e.message.c_str());
+      return kExitUsage;
+    }
+  }
+  std::fprintf(stderr, "vigil agent: unknown command '%s' (list, meta, run, test)\n", args[0].c_str());
+  return kExitUsage;
+}
+
+}  // namespace vigil

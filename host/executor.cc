@@ -1,0 +1,289 @@
+#include "host/executor.h"
+
+#include "vigil/agent.h"
+
+namespace vigil {
+
+const char* ExecStatusName(ExecStatus status) {
+  switch (status) {
+    case ExecStatus::kDone: return "done";
+    case ExecStatus::kTimedOut: return "timed out";
+    case ExecStatus::kCancelled: return "cancelled";
+    case ExecStatus::kError: return "error";
+  }
+  return "unknown";
+}
+
+struct Executor::Call {
+  uint64_t id = 0;
+  Operation op;
+  Callback on_result;
+  bool recurring = false;
+  bool finished = false;  // its last result is out; anything later is dropped
+};
+
+struct Executor::Running {
+  std::shared_ptr<Call> call;
+  std::shared_ptr<CancelToken> cancel = std::make_shared<CancelToken>();
+  SteadyTime started;
+  bool reported = false;  // a timeout or cancellation was already delivered for this run
+};
+
+Executor::Executor(const Clock& clock, OperationRunner& runner) : clock_(clock), runner_(runner) {}
+
+Executor::~Executor() {
+  std::unique_lock<std::mutex> lock(mu_);
+  stopping_ = true;
+  for (auto& [id, call] : calls_) call->finished = true;
+  for (auto& [name, res] : resources_) {
+    if (res.running) res.running->cancel->Cancel();
+  }
+  cv_.notify_all();
+  lock.unlock();
+  if (loop_.joinable()) loop_.join();
+  lock.lock();
+  // Nobody dispatches any more: a run has returned once its completion is queued.
+  cv_.wait(lock, [this] { return completions_.size() >= in_flight_; });
+}
+
+uint64_t Executor::Submit(Operation op, Callback on_result) {
+  std::vector<Launch> launches;
+  uint64_t id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    id = next_call_id_++;
+    auto call = std::make_shared<Call>();
+    call->id = id;
+    call->recurring = op.interval.count() > 0;
+    call->op = std::move(op);
+    call->on_result = std::move(on_result);
+    if (call->op.action == "stop") CancelRecurringLocked(call->op.resource);
+    calls_.emplace(id, call);
+    Resource& res = resources_[call->op.resource];
+    res.queue.push_back(call);
+    StartNextLocked(res, &launches);
+    if (!deliveries_.empty()) cv_.notify_all();
+  }
+  LaunchAll(launches);
+  return id;
+}
+
+bool Executor::Cancel(uint64_t call_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = calls_.find(call_id);
+  if (it == calls_.end() || it->second->finished) return false;
+  std::shared_ptr<Call> call = it->second;
+  auto res = resources_.find(call->op.resource);
+  if (res != resources_.end() && res->second.running && res->second.running->call == call) {
+    res->second.running->cancel->Cancel();
+    res->second.running->reported = true;
+  }
+  OperationResult result;
+  result.call_id = call->id;
+  result.status = ExecStatus::kCancelled;
+  result.reason = "cancelled";
+  FinishLocked(call, std::move(result));
+  cv_.notify_all();
+  return true;
+}
+
+void Executor::CancelRecurringLocked(const std::string& resource) {
+  std::vector<std::shared_ptr<Call>> victims;
+  for (auto& [id, call] : calls_) {
+    if (call->recurring && !call->finished && call->op.resource == resource) victims.push_back(call);
+  }
+  for (auto& call : victims) {
+    OperationResult result;
+    result.call_id = call->id;
+    result.status = ExecStatus::kCancelled;
+    result.reason = "cancelled before " + resource + " stops";
+    FinishLocked(call, std::move(result));
+  }
+}
+
+// Delivers the call's last result and forgets it; queue and re-arm entries are skipped lazily.
+void Executor::FinishLocked(const std::shared_ptr<Call>& call, OperationResult result) {
+  call->finished = true;
+  calls_.erase(call->id);
+  deliveries_.push_back([call, result = std::move(result)] { call->on_result(call->op, result); });
+}
+
+void Executor::StartNextLocked(Resource& res, std::vector<Launch>* launches) {
+  if (res.running || stopping_) return;
+  while (!res.queue.empty() && res.queue.front()->finished) res.queue.pop_front();
+  if (res.queue.empty()) return;
+  auto running = std::make_shared<Running>();
+  running->call = res.queue.front();
+  res.queue.pop_front();
+  running->started = clock_.Now();
+  res.running = running;
+  deadlines_.emplace(running->started + running->call->op.timeout, running);
+  ++in_flight_;
+  launches->push_back({running});
+}
+
+void Executor::LaunchAll(std::vector<Launch>& launches) {
+  for (auto& l : launches) {
+    auto running = l.running;
+    runner_.Start(running->call->op, running->cancel,
+                  [this, running](RunOutcome outcome) { OnRunDone(running, std::move(outcome)); });
+  }
+  launches.clear();
+}
+
+void Executor::OnRunDone(const std::shared_ptr<Running>& running, RunOutcome outcome) {
+  std::lock_guard<std::mutex> lock(mu_);
+  completions_.emplace_back(running, std::move(outcome));
+  cv_.notify_all();
+}
+
+void Executor::Dispatch() {
+  std::lock_guard<std::mutex> dispatch_lock(dispatch_mu_);
+  std::vector<Launch> launches;
+  std::vector<Delivery> deliveries;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const SteadyTime now = clock_.Now();
+
+    // Finished runs: report, re-arm recurring calls, start the resource's next operation.
+    auto completions = std::move(completions_);
+    completions_.clear();
+    for (auto& [running, outcome] : completions) {
+      --in_flight_;
+      const std::shared_ptr<Call>& call = running->call;
+      Resource& res = resources_[call->op.resource];
+      if (res.running == running) res.running.reset();
+      if (!running->reported && !call->finished) {
+        OperationResult result;
+        result.call_id = call->id;
+        result.elapsed = now - running->started;
+        result.reason = std::move(outcome.reason);
+        result.output = std::move(outcome.output);
+        if (outcome.rc == VIGIL_EXEC_TIMED_OUT) {
+          result.status = ExecStatus::kTimedOut;
+          result.rc = VIGIL_OCF_ERR_GENERIC;
+        } else if (outcome.rc == VIGIL_EXEC_CANCELLED) {
+          result.status = ExecStatus::kCancelled;
+          result.rc = VIGIL_OCF_ERR_GENERIC;
+        } else {
+          result.status = outcome.not_run ? ExecStatus::kError : ExecStatus::kDone;
+          result.rc = outcome.rc;
+        }
+        if (call->recurring) {
+          deliveries_.push_back([call, result] { call->on_result(call->op, result); });
+        } else {
+          FinishLocked(call, std::move(result));
+        }
+      }
+      if (call->recurring && !call->finished) rearm_.emplace(now + call->op.interval, call);
+      StartNextLocked(res, &launches);
+    }
+
+    // Deadlines: the run is reported as timed out now; its resource stays busy until it returns.
+    while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+      auto running = deadlines_.begin()->second.lock();
+      deadlines_.erase(deadlines_.begin());
+      if (!running || running->reported) continue;
+      Resource& res = resources_[running->call->op.resource];
+      if (res.running != running) continue;  // already finished
+      running->reported = true;
+      running->cancel->Cancel();
+      const std::shared_ptr<Call>& call = running->call;
+      if (call->finished) continue;
+      OperationResult result;
+      result.call_id = call->id;
+      result.status = ExecStatus::kTimedOut;
+      result.rc = VIGIL_OCF_ERR_GENERIC;
+      result.elapsed = call->op.timeout;
+      result.reason = call->op.action + " of " + call->op.resource + " did not finish within " +
+                      std::to_string(call->op.timeout.count()) + " ms";
+      if (call->recurring) {
+        deliveries_.push_back([call, result] { call->on_result(call->op, result); });
+      } else {
+        FinishLocked(call, std::move(result));
+      }
+    }
+
+    // Recurring calls whose interval has passed join their resource's queue again.
+    while (!rearm_.empty() && rearm_.begin()->first <= now) {
+      auto call = rearm_.begin()->second;
+      rearm_.erase(rearm_.begin());
+      if (call->finished) continue;
+      Resource& res = resources_[call->op.resource];
+      res.queue.push_back(call);
+      StartNextLocked(res, &launches);
+    }
+
+    // Resources with nothing left are forgotten, so the map does not grow without bound.
+    for (auto it = resources_.begin(); it != resources_.end();) {
+      if (!it->second.running && it->second.queue.empty()) {
+        it = resources_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    deliveries.swap(deliveries_);
+  }
+  LaunchAll(launches);
+  for (auto& d : deliveries) d();
+}
+
+std::optional<SteadyTime> Executor::NextDue() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return NextDueLocked();
+}
+
+std::optional<SteadyTime> Executor::NextDueLocked() const {
+  std::optional<SteadyTime> due;
+  if (!deadlines_.empty()) due = deadlines_.begin()->first;
+  if (!rearm_.empty() && (!due || rearm_.begin()->first < *due)) due = rearm_.begin()->first;
+  return due;
+}
+
+bool Executor::HasWorkLocked(SteadyTime now) const {
+  if (!completions_.empty() || !deliveries_.empty()) return true;
+  auto due = NextDueLocked();
+  return due && *due <= now;
+}
+
+void Executor::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (loop_.joinable()) return;
+  loop_ = std::thread([this] { Loop(); });
+}
+
+void Executor::Loop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      for (;;) {
+        if (stopping_) return;
+        const SteadyTime now = clock_.Now();
+        if (HasWorkLocked(now)) break;
+        auto due = NextDueLocked();
+        if (due) {
+          cv_.wait_until(lock, *due);
+        } else {
+          cv_.wait(lock);
+        }
+      }
+    }
+    Dispatch();
+  }
+}
+
+size_t Executor::running_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return in_flight_;
+}
+
+size_t Executor::queued_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n = 0;
+  for (const auto& [name, res] : resources_) {
+    for (const auto& c : res.queue) n += c->finished ? 0 : 1;
+  }
+  return n;
+}
+
+}  // namespace vigil

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The main job, from a fresh Debian 12 machine: install, build, then show the agent host at work:
+# the agents it can run, and the ocf-tester sequence on resource-agents' Dummy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+bash scripts/build.sh
+export VIGIL_RUN_DIR=${VIGIL_RUN_DIR:-$(mktemp -d /tmp/vigil-main.XXXXXX)}
+echo
+echo "== vigil agent list ocf:heartbeat (first lines)"
+./build/bin/vigil agent list ocf:heartbeat | head -n 12
+echo
+echo "== vigil agent test ocf:heartbeat:Dummy"
+./build/bin/vigil agent test ocf:heartbeat:Dummy
