@@ -26,7 +26,9 @@ struct Executor::Running {
   std::shared_ptr<Call> call;
   std::shared_ptr<CancelToken> cancel = std::make_shared<CancelToken>();
   SteadyTime started;
-  bool reported = false;  // a timeout or cancellation was already delivered for this run
+  std::multimap<SteadyTime, std::shared_ptr<Running>>::iterator deadline;  // in deadlines_
+  bool deadline_armed = true;  // `deadline` is still in deadlines_
+  bool reported = false;       // a timeout or cancellation was already delivered for this run
 };
 
 Executor::Executor(const Clock& clock, OperationRunner& runner) : clock_(clock), runner_(runner) {}
@@ -75,8 +77,11 @@ bool Executor::Cancel(uint64_t call_id) {
   std::shared_ptr<Call> call = it->second;
   auto res = resources_.find(call->op.resource);
   if (res != resources_.end() && res->second.running && res->second.running->call == call) {
-    res->second.running->cancel->Cancel();
-    res->second.running->reported = true;
+    Running& running = *res->second.running;
+    running.cancel->Cancel();
+    running.reported = true;
+    if (running.deadline_armed) deadlines_.erase(running.deadline);
+    running.deadline_armed = false;
   }
   OperationResult result;
   result.call_id = call->id;
@@ -117,9 +122,14 @@ void Executor::StartNextLocked(Resource& res, std::vector<Launch>* launches) {
   res.queue.pop_front();
   running->started = clock_.Now();
   res.running = running;
-  deadlines_.emplace(running->started + running->call->op.timeout, running);
+  running->deadline = deadlines_.emplace(running->started + running->call->op.timeout, running);
+  WakeLoopIfEarlierLocked(running->deadline->first);
   ++in_flight_;
   launches->push_back({running});
+}
+
+void Executor::WakeLoopIfEarlierLocked(SteadyTime due) {
+  if (loop_sleeping_ && due < loop_sleeps_until_) cv_.notify_all();
 }
 
 void Executor::LaunchAll(std::vector<Launch>& launches) {
@@ -153,6 +163,8 @@ void Executor::Dispatch() {
       const std::shared_ptr<Call>& call = running->call;
       Resource& res = resources_[call->op.resource];
       if (res.running == running) res.running.reset();
+      if (running->deadline_armed) deadlines_.erase(running->deadline);
+      running->deadline_armed = false;
       if (!running->reported && !call->finished) {
         OperationResult result;
         result.call_id = call->id;
@@ -181,11 +193,9 @@ void Executor::Dispatch() {
 
     // Deadlines: the run is reported as timed out now; its resource stays busy until it returns.
     while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
-      auto running = deadlines_.begin()->second.lock();
+      auto running = deadlines_.begin()->second;
       deadlines_.erase(deadlines_.begin());
-      if (!running || running->reported) continue;
-      Resource& res = resources_[running->call->op.resource];
-      if (res.running != running) continue;  // already finished
+      running->deadline_armed = false;
       running->reported = true;
       running->cancel->Cancel();
       const std::shared_ptr<Call>& call = running->call;
@@ -261,11 +271,14 @@ void Executor::Loop() {
         const SteadyTime now = clock_.Now();
         if (HasWorkLocked(now)) break;
         auto due = NextDueLocked();
+        loop_sleeping_ = true;
+        loop_sleeps_until_ = due.value_or(SteadyTime::max());
         if (due) {
           cv_.wait_until(lock, *due);
         } else {
           cv_.wait(lock);
         }
+        loop_sleeping_ = false;
       }
     }
     Dispatch();

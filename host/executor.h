@@ -76,6 +76,7 @@ class Executor {
   using Delivery = std::function<void()>;
 
   void StartNextLocked(Resource& res, std::vector<Launch>* launches);
+  void WakeLoopIfEarlierLocked(SteadyTime due);
   void CancelRecurringLocked(const std::string& resource);
   void FinishLocked(const std::shared_ptr<Call>& call, OperationResult result);
   void LaunchAll(std::vector<Launch>& launches);
@@ -93,10 +94,14 @@ class Executor {
   std::map<std::string, Resource> resources_;
   std::unordered_map<uint64_t, std::shared_ptr<Call>> calls_;
   std::multimap<SteadyTime, std::shared_ptr<Call>> rearm_;
-  std::multimap<SteadyTime, std::weak_ptr<Running>> deadlines_;
+  std::multimap<SteadyTime, std::shared_ptr<Running>> deadlines_;
   std::vector<std::pair<std::shared_ptr<Running>, RunOutcome>> completions_;
   std::vector<Delivery> deliveries_;
   size_t in_flight_ = 0;
+  // What the loop thread sleeps until (SteadyTime::max() for "no timed work"), so that a new
+  // earlier deadline wakes it, and only then.
+  bool loop_sleeping_ = false;
+  SteadyTime loop_sleeps_until_{};
   bool stopping_ = false;
   std::mutex dispatch_mu_;  // one Dispatch at a time, so callbacks never overlap
   std::thread loop_;

@@ -35,6 +35,7 @@ struct Sink {
   std::string* text;
   size_t limit;
   bool first_line_only;
+  bool truncated = false;
 };
 
 void SinkWrite(void* ctx, const char* data, size_t len) {
@@ -45,8 +46,13 @@ void SinkWrite(void* ctx, const char* data, size_t len) {
     if (s->text->find('\n') != std::string::npos) return;
     chunk = chunk.substr(0, chunk.find('\n'));
   }
+  if (s->truncated) return;
   size_t room = s->text->size() < s->limit ? s->limit - s->text->size() : 0;
   s->text->append(chunk.substr(0, room));
+  if (chunk.size() > room && !s->first_line_only) {
+    s->truncated = true;
+    s->text->append("\n[output truncated]\n");
+  }
 }
 
 int IsCancelled(void* ctx) {
