@@ -144,7 +144,9 @@ void Executor::LaunchAll(std::vector<Launch>& launches) {
 void Executor::OnRunDone(const std::shared_ptr<Running>& running, RunOutcome outcome) {
   std::lock_guard<std::mutex> lock(mu_);
   completions_.emplace_back(running, std::move(outcome));
-  cv_.notify_all();
+  // One wake per batch: a sleeping loop takes every completion queued by the time it runs. The
+  // destructor waits on the same condition for the last completion, so it is told too.
+  if ((loop_sleeping_ && completions_.size() == 1) || stopping_) cv_.notify_all();
 }
 
 void Executor::Dispatch() {

@@ -2,6 +2,11 @@
 
 namespace vigil {
 
+// Waking: at most one worker is woken (or started) and not yet running at any moment. A worker
+// that takes a job while more wait hands the baton on before it runs its own, so a job that
+// blocks for seconds never holds up the ones behind it, while a burst of quick jobs is taken by
+// the workers already running instead of costing one thread switch each.
+
 WorkerPool::WorkerPool(size_t max_threads) : max_threads_(max_threads ? max_threads : 1) {}
 
 WorkerPool::~WorkerPool() {
@@ -16,22 +21,36 @@ WorkerPool::~WorkerPool() {
 void WorkerPool::Post(std::function<void()> job) {
   std::lock_guard<std::mutex> lock(mu_);
   jobs_.push_back(std::move(job));
-  if (idle_ < jobs_.size() && threads_.size() < max_threads_) {
-    threads_.emplace_back([this] { Work(); });
-  } else {
+  WakeOneLocked();
+}
+
+void WorkerPool::WakeOneLocked() {
+  if (wake_pending_) return;
+  if (idle_ > 0) {
+    wake_pending_ = true;
     cv_.notify_one();
+  } else if (threads_.size() < max_threads_) {
+    wake_pending_ = true;
+    threads_.emplace_back([this] { Work(); });
   }
 }
 
 void WorkerPool::Work() {
   std::unique_lock<std::mutex> lock(mu_);
+  wake_pending_ = false;  // started: this thread was the pending one
   for (;;) {
-    ++idle_;
-    cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-    --idle_;
-    if (jobs_.empty()) return;  // stopping, and nothing left to do
+    // No predicate form: every return from wait must clear wake_pending_, also when another
+    // worker took the job meanwhile, or the pool would never wake anyone again.
+    while (jobs_.empty()) {
+      if (stopping_) return;
+      ++idle_;
+      cv_.wait(lock);
+      --idle_;
+      wake_pending_ = false;
+    }
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
+    if (!jobs_.empty()) WakeOneLocked();
     lock.unlock();
     job();
     lock.lock();

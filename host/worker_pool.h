@@ -1,7 +1,8 @@
 // WorkerPool runs jobs on threads it starts on demand, up to a limit; past the limit jobs wait
-// in arrival order. Agent operations block (a script runs for seconds), so a thread is held per
-// running operation rather than sharing a few. Thread-safe. The destructor finishes queued jobs
-// and joins every thread.
+// in arrival order. Agent operations may block (a script runs for seconds), so a job never waits
+// behind a blocked one while a thread could be started for it; quick jobs are taken in bursts by
+// the threads already awake. Thread-safe. The destructor finishes queued jobs and joins every
+// thread.
 #pragma once
 
 #include <condition_variable>
@@ -25,6 +26,7 @@ class WorkerPool {
 
  private:
   void Work();
+  void WakeOneLocked();
 
   const size_t max_threads_;
   std::mutex mu_;
@@ -32,6 +34,7 @@ class WorkerPool {
   std::deque<std::function<void()>> jobs_;
   std::vector<std::thread> threads_;
   size_t idle_ = 0;
+  bool wake_pending_ = false;  // a worker was woken or started and has not yet run
   bool stopping_ = false;
 };
 

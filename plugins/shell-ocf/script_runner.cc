@@ -14,9 +14,9 @@
 #include <boost/process/environment.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
+#include <boost/process/posix.hpp>
 #include <cerrno>
 #include <cstring>
-#include <mutex>
 #include <system_error>
 
 namespace bp = boost::process;
@@ -44,12 +44,6 @@ class Fd {
  private:
   int fd_ = -1;
 };
-
-// Boost.Process creates its exec-error pipe without O_CLOEXEC and sets the flag a moment later;
-// a fork on another thread inside that window would hand the write end to an unrelated script,
-// and this spawn would then wait for that script to exit. Spawning one at a time closes the
-// window (a spawn takes well under a millisecond; the scripts themselves still run in parallel).
-std::mutex g_spawn_mutex;
 
 // Appends what can be read from fd to *into without blocking, keeping at most `limit` bytes.
 // Returns false at end of file or on an error other than EAGAIN.
@@ -109,13 +103,15 @@ ScriptOutcome RunScript(const ScriptRun& run) {
   pid_t failed_pid = -1;
   bp::child child;
   {
-    std::lock_guard<std::mutex> lock(g_spawn_mutex);
     try {
+      // vfork: no copy of the host's page tables per operation (the wrapper's cost is measured
+      // against a bare spawn), and no exec-error pipe, whose write end Boost's fork path leaves
+      // inheritable for a moment, during which a spawn on another thread could take it along.
       child = bp::child(
-          bp::exe = run.path, bp::args = {run.action}, bp::env = env,
+          bp::exe = run.path, bp::args = {run.action}, bp::env = env, bp::posix::use_vfork,
           // Runs in the forked child before exec: only async-signal-safe calls here.
           bp::extend::on_exec_setup =
-              [in_fd, o_fd, e_fd](auto&) {
+              [in_fd, o_fd, e_fd](auto&) {  // shares memory with the parent: touch none
                 ::setpgid(0, 0);  // its own group, so a timeout kills its children too
                 ::dup2(in_fd, 0);
                 ::dup2(o_fd, 1);

@@ -36,7 +36,7 @@ struct ScriptOutcome {
   int error_errno = 0;
 };
 
-// Runs the script and waits for it. Thread-safe (spawns are serialised inside).
+// Runs the script and waits for it. Thread-safe.
 ScriptOutcome RunScript(const ScriptRun& run);
 
 }  // namespace vigil::shell_ocf
