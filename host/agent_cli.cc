@@ -10,6 +10,7 @@
 #include <cstring>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "common/log.h"
@@ -25,7 +26,7 @@ const char kAgentUsage[] =
     "       vigil agent meta AGENT [--brief]\n"
     "       vigil agent run AGENT ACTION [-p NAME=VALUE]... [-m NAME=VALUE]... [--timeout SEC]\n"
     "                       [--interval SEC] [--check-level N] [--resource ID]\n"
-    "       vigil agent test AGENT [-p NAME=VALUE]... [--resource ID]\n"
+    "       vigil agent test AGENT [-p NAME=VALUE]... [--resource ID] [--timeout SEC]\n"
     "common options: --plugin-dir DIR (or VIGIL_PLUGIN_DIR), --ocf-root DIR (or OCF_ROOT),\n"
     "                --run-dir DIR (or VIGIL_RUN_DIR; agents keep state in DIR/rsctmp),\n"
     "                -v (log plugin loading)\n";
@@ -124,7 +125,7 @@ std::string EnvOr(const char* name, const std::string& fallback) {
 RegistryOptions Options(const Args& a, bool with_rsc_tmp) {
   RegistryOptions o;
   o.plugin_dirs.push_back(a.plugin_dir.empty() ? DefaultPluginDir() : std::filesystem::path(a.plugin_dir));
-  o.ocf_root = a.ocf_root.empty() ? EnvOr("OCF_ROOT", "/usr/lib/ocf") : a.ocf_root;
+  o.ocf_root = a.ocf_root.empty() ? DefaultOcfRoot() : a.ocf_root;
   if (with_rsc_tmp) {
     const std::string run_dir = a.run_dir.empty() ? EnvOr("VIGIL_RUN_DIR", "/run/vigil") : a.run_dir;
     o.rsc_tmp = run_dir + "/rsctmp";
@@ -244,6 +245,15 @@ std::string Millis(Duration d) {
   return buf;
 }
 
+// A native plugin that ignores its deadline may still be running when the result (a timeout)
+// is in: the command must not wait for it, so the host is left to the process exit.
+struct AbandonIfBusy {
+  std::unique_ptr<AgentHost>& host;
+  ~AbandonIfBusy() {
+    if (host->executor().running_count() > 0) (void)host.release();
+  }
+};
+
 int Run(const Args& a) {
   Expect(a, 2, 2, a.positional.empty() ? "AGENT and ACTION" : "ACTION");
   RegistryOptions options = Options(a, true);
@@ -251,7 +261,9 @@ int Run(const Args& a) {
     std::fprintf(stderr, "vigil agent run: %s\n", s.message().c_str());
     return 1;
   }
-  AgentHost host(options);
+  auto owned = std::make_unique<AgentHost>(options);
+  AgentHost& host = *owned;
+  AbandonIfBusy abandon{owned};
   auto agent = host.registry().Find(a.positional[0]);
   if (!agent.ok()) throw UsageError{agent.status().message()};
   Operation op;
@@ -290,7 +302,9 @@ int Test(const Args& a) {
     std::fprintf(stderr, "vigil agent test: %s\n", s.message().c_str());
     return 1;
   }
-  AgentHost host(options);
+  auto owned = std::make_unique<AgentHost>(options);
+  AgentHost& host = *owned;
+  AbandonIfBusy abandon{owned};
   auto agent = host.registry().Find(a.positional[0]);
   if (!agent.ok()) throw UsageError{agent.status().message()};
   const std::string resource = a.resource.empty() ? (*agent)->type : a.resource;
@@ -304,11 +318,14 @@ int Test(const Args& a) {
   std::printf("Testing %s (%s %s) as resource %s\n", (*agent)->name.c_str(), KindName(**agent),
               (*agent)->implementation.c_str(), resource.c_str());
   int failed = 0;
-  auto steps = RunAgentTest(host, **agent, resource, a.params, [&](const TestStep& s) {
-    std::printf("%s  %-22s %s\n", s.passed ? "PASS" : "FAIL", s.name.c_str(), s.detail.c_str());
-    std::fflush(stdout);
-    failed += s.passed ? 0 : 1;
-  });
+  auto steps = RunAgentTest(
+      host, **agent, resource, a.params,
+      [&](const TestStep& s) {
+        std::printf("%s  %-22s %s\n", s.passed ? "PASS" : "FAIL", s.name.c_str(), s.detail.c_str());
+        std::fflush(stdout);
+        failed += s.passed ? 0 : 1;
+      },
+      a.timeout);
   std::printf("%zu passed, %d failed\n", steps.size() - static_cast<size_t>(failed), failed);
   return failed ? 1 : 0;
 }

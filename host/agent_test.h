@@ -4,7 +4,9 @@
 // a start was, so a failed test leaves nothing running.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,9 +21,11 @@ struct TestStep {
 };
 
 // `report` is called after each step. Returns every step; all passed == the agent passed.
+// `timeout`, when set, replaces the meta-data's timeout of every step.
 std::vector<TestStep> RunAgentTest(AgentHost& host, const AgentEntry& agent,
                                    const std::string& resource, const Params& params,
-                                   const std::function<void(const TestStep&)>& report);
+                                   const std::function<void(const TestStep&)>& report,
+                                   std::optional<std::chrono::milliseconds> timeout = {});
 
 // Checks meta-data against the OCF RA schema: resource-agents' metadata.rng through libxml2's
 // RelaxNG validator when that file is installed (VIGIL_RA_SCHEMA names another), else Vigil's own

@@ -77,6 +77,11 @@ std::filesystem::path DefaultPluginDir() {
   return (exe.parent_path() / ".." / "lib" / "vigil" / "plugins").lexically_normal();
 }
 
+std::string DefaultOcfRoot() {
+  const char* env = std::getenv("OCF_ROOT");
+  return env && *env ? env : "/usr/lib/ocf";
+}
+
 AgentRegistry::AgentRegistry(RegistryOptions options) : options_(std::move(options)) {
   settings_["ocf_root"] = options_.ocf_root;
   if (!options_.rsc_tmp.empty()) settings_["rsc_tmp"] = options_.rsc_tmp;

@@ -39,9 +39,12 @@ struct AgentEntry {
   size_t index = 0;
 };
 
+// $OCF_ROOT when set, else /usr/lib/ocf (where Debian's resource-agents installs).
+std::string DefaultOcfRoot();
+
 struct RegistryOptions {
   std::vector<std::filesystem::path> plugin_dirs;
-  std::string ocf_root = "/usr/lib/ocf";
+  std::string ocf_root = DefaultOcfRoot();
   std::string rsc_tmp;  // HA_RSCTMP for the agents; empty: the agents' own default
 };
 

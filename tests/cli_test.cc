@@ -83,6 +83,21 @@ TEST_F(CliTest, RunReportsATimeout) {
   EXPECT_NE(r.out.find("timed out"), std::string::npos) << r.out;
 }
 
+TEST_F(CliTest, RunDoesNotWaitForANativePluginThatIgnoresItsDeadline) {
+  // The plugin sleeps 10 minutes and ignores cancellation; ctest's timeout would catch a wait.
+  Ran r = Vigil("agent run ocf:vigiltest:Sleep start -p ms=600000 -p ignore_cancel=true "
+                "--timeout 300ms " + TestPlugins());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("timed out"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, TestGivesUpOnANativePluginThatIgnoresItsDeadline) {
+  Ran r = Vigil("agent test ocf:vigiltest:Sleep -p ms=600000 -p ignore_cancel=true "
+                "--timeout 300ms " + TestPlugins());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("not run: an earlier operation did not return"), std::string::npos) << r.out;
+}
+
 TEST_F(CliTest, TestRunsTheOcfTesterSequenceOnDummy) {
   Ran r = Vigil("agent test ocf:heartbeat:Dummy");
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;

@@ -45,6 +45,11 @@ const char kSleepMeta[] = R"(<?xml version="1.0"?>
 <shortdesc lang="en">Sleep</shortdesc>
 <content type="integer"/>
 </parameter>
+<parameter name="ignore_cancel" unique="0" required="0">
+<longdesc lang="en">Sleep on through cancellation, like a plugin that hangs.</longdesc>
+<shortdesc lang="en">Ignore cancellation</shortdesc>
+<content type="boolean" default="false"/>
+</parameter>
 </parameters>
 <actions>
 <action name="start" timeout="20s"/>
@@ -102,12 +107,18 @@ int Sleep(const vigil_op* op) {
     return VIGIL_OCF_SUCCESS;
   }
   long ms = 0;
+  bool ignore_cancel = false;
   for (size_t i = 0; i < op->param_count; ++i) {
     if (std::strcmp(op->params[i].name, "ms") == 0) ms = std::strtol(op->params[i].value, nullptr, 10);
+    if (std::strcmp(op->params[i].name, "ignore_cancel") == 0) {
+      ignore_cancel = std::strcmp(op->params[i].value, "true") == 0;
+    }
   }
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   while (std::chrono::steady_clock::now() < until) {
-    if (op->is_cancelled && op->is_cancelled(op->host_ctx)) return VIGIL_EXEC_CANCELLED;
+    if (!ignore_cancel && op->is_cancelled && op->is_cancelled(op->host_ctx)) {
+      return VIGIL_EXEC_CANCELLED;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   return std::strcmp(op->action, "monitor") == 0 ? VIGIL_OCF_NOT_RUNNING : VIGIL_OCF_SUCCESS;
