@@ -1,0 +1,570 @@
+#include "plugins/ipaddr/ipaddr_agent.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <optional>
+#include <vector>
+
+#include "vigil/agent.h"
+
+namespace vigil::ipaddr {
+namespace {
+
+// What both flavours are configured with, read from their own parameter names.
+struct Settings {
+  std::string ip;
+  std::string nic;
+  std::string iflabel;
+  std::string netmask;
+  std::string broadcast;
+  std::string arp_interval;
+  std::string arp_count;
+  std::string arp_refresh;  // IPaddr2 only
+  bool arp_background = true;
+  bool noprefixroute = false;
+  std::vector<std::string> refusals;  // settings the native agent does not implement
+};
+
+// The outcome of a step; code 0 = go on.
+struct Step {
+  int code = VIGIL_OCF_SUCCESS;
+  std::string reason;
+  bool failed() const { return code != VIGIL_OCF_SUCCESS; }
+};
+
+Step Fail(int code, std::string reason) { return {code, std::move(reason)}; }
+
+// Where the address lives, as findif works it out.
+struct Placement {
+  std::optional<LinkInfo> link;  // empty when the named nic does not exist (monitor, stop)
+  std::string nic;
+  std::optional<int> prefix;     // empty when the given netmask is not a valid one
+  std::string label;             // "<nic>:<iflabel>", or empty
+};
+
+std::string Lookup(const std::map<std::string, std::string>& m, const std::string& name,
+                   const std::string& fallback) {
+  auto it = m.find(name);
+  return it == m.end() ? fallback : it->second;
+}
+
+// Pacemaker gives meta attribute names with dashes; some callers turn them into underscores.
+std::string Meta(const IpaddrOp& op, const std::string& name) {
+  std::string dashed = name;
+  std::replace(dashed.begin(), dashed.end(), '_', '-');
+  auto it = op.meta.find(dashed);
+  if (it != op.meta.end()) return it->second;
+  return Lookup(op.meta, name, "");
+}
+
+// ocf_is_true's words.
+bool IsTrue(const std::string& v) {
+  return v == "yes" || v == "true" || v == "1" || v == "YES" || v == "TRUE" || v == "ja" ||
+         v == "on" || v == "ON";
+}
+
+bool IsDecimal(const std::string& v) {
+  return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A positive decimal that fits an int (the scripts' "decimal and -gt 0").
+std::optional<int> PositiveInt(const std::string& v) {
+  int n = 0;
+  if (!IsDecimal(v)) return std::nullopt;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || p != v.data() + v.size() || n <= 0) return std::nullopt;
+  return n;
+}
+
+// The scripts' IPv4 check: four parts, no leading zero in the first, the first not 0.
+bool ScriptValidIpv4(const std::string& text) {
+  auto ip = ParseIpv4(text);
+  if (!ip || (*ip >> 24) == 0 || text[0] == '0') return false;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('.', start);
+    if (end == std::string::npos) end = text.size();
+    if (end - start == 3 && text[start] != '1' && text[start] != '2') return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+// A netmask as CIDR digits (1-32), or an old-style dotted quad that converts to one.
+std::optional<int> ParsePrefix(const std::string& text) {
+  if (auto mask = ParseIpv4(text)) {
+    for (int p = 0; p <= 32; ++p) {
+      if (PrefixMask(p) == *mask) return p == 0 ? std::nullopt : std::optional<int>(p);
+    }
+    return std::nullopt;
+  }
+  if (text.size() > 3 || !IsDecimal(text)) return std::nullopt;
+  const int p = std::stoi(text);
+  if (p < 1 || p > 32) return std::nullopt;
+  return p;
+}
+
+Settings ReadIpaddr2(const IpaddrOp& op) {
+  const auto& p = op.params;
+  Settings s;
+  s.ip = Lookup(p, "ip", "");
+  s.nic = Lookup(p, "nic", "");
+  s.iflabel = Lookup(p, "iflabel", "");
+  s.netmask = Lookup(p, "cidr_netmask", "");
+  s.broadcast = Lookup(p, "broadcast", "");
+  s.arp_interval = Lookup(p, "arp_interval", "200");
+  s.arp_count = Lookup(p, "arp_count", "5");
+  s.arp_refresh = Lookup(p, "arp_count_refresh", "0");
+  const std::string bg = Lookup(p, "arp_bg", "");
+  s.arp_background = bg.empty() || IsTrue(bg);
+  s.noprefixroute = IsTrue(Lookup(p, "noprefixroute", "false"));
+
+  const std::string alternative = "; ocf:heartbeat-script:IPaddr2 (the script) does";
+  auto refuse = [&](const std::string& what) { s.refusals.push_back(what + alternative); };
+  if (IsTrue(Lookup(p, "lvs_support", "false"))) {
+    refuse("lvs_support=true (LVS direct routing) is not implemented by the native agent");
+  }
+  if (IsTrue(Lookup(p, "run_arping", "false"))) {
+    refuse("run_arping=true (duplicate address detection) is not implemented by the native agent");
+  }
+  if (!Lookup(p, "send_arp_opts", "").empty()) {
+    refuse("send_arp_opts is for an external ARP sender; the native agent sends its own frames");
+  }
+  if (Lookup(p, "arp_sender", "") == "ipoibarping") {
+    refuse("arp_sender=ipoibarping (InfiniBand) is not implemented by the native agent");
+  }
+  if (!Lookup(p, "mac", "").empty()) {
+    refuse("mac is for CLUSTERIP clones, which the native agent does not implement");
+  }
+  if (Lookup(p, "clusterip_hash", "sourceip-sourceport") != "sourceip-sourceport") {
+    refuse("clusterip_hash is for CLUSTERIP clones, which the native agent does not implement");
+  }
+  return s;
+}
+
+Settings ReadIpaddr(const IpaddrOp& op) {
+  const auto& p = op.params;
+  Settings s;
+  s.ip = Lookup(p, "ip", "");
+  s.nic = Lookup(p, "nic", "");
+  s.iflabel = Lookup(p, "iflabel", "");
+  s.netmask = Lookup(p, "cidr_netmask", "");
+  s.broadcast = Lookup(p, "broadcast", "");
+  s.arp_interval = Lookup(p, "ARP_INTERVAL_MS", "500");
+  s.arp_count = Lookup(p, "ARP_REPEAT", "10");
+  s.arp_refresh = "0";
+  s.arp_background = IsTrue(Lookup(p, "ARP_BACKGROUND", "yes"));
+
+  const std::string alternative = "; ocf:heartbeat-script:IPaddr (the script) does";
+  auto refuse = [&](const std::string& what) { s.refusals.push_back(what + alternative); };
+  if (IsTrue(Lookup(p, "lvs_support", "false"))) {
+    refuse("lvs_support=true (LVS direct routing) is not implemented by the native agent");
+  }
+  for (const char* script : {"local_start_script", "local_stop_script"}) {
+    if (!Lookup(p, script, "").empty()) {
+      refuse(std::string(script) + " runs a program; the native agent runs none");
+    }
+  }
+  if (Lookup(p, "ARP_NETMASK", "ffffffffffff") != "ffffffffffff") {
+    refuse("ARP_NETMASK other than ffffffffffff is not implemented by the native agent");
+  }
+  return s;
+}
+
+const LinkInfo* FindLink(const std::vector<LinkInfo>& links, const std::string& name) {
+  for (const auto& l : links) {
+    if (l.name == name) return &l;
+  }
+  return nullptr;
+}
+
+const LinkInfo* FindLink(const std::vector<LinkInfo>& links, int index) {
+  for (const auto& l : links) {
+    if (l.index == index) return &l;
+  }
+  return nullptr;
+}
+
+// findif: checks the parameters (on start and validate-all only, as the script does, so a
+// monitor never reports a configuration error) and finds the interface and prefix.
+Step FindInterface(const Settings& s, const std::string& action, Network& net, Placement* out) {
+  std::vector<LinkInfo> links;
+  if (NetError e = net.Links(&links)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+  const std::optional<int> given_prefix = ParsePrefix(s.netmask);
+  if (action == "start" || action == "validate-all") {
+    if (!s.nic.empty() && !FindLink(links, s.nic)) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "Invalid interface name [" + s.nic + "]: no such link");
+    }
+    if (!ScriptValidIpv4(s.ip)) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "IP address [" + s.ip + "] not valid.");
+    }
+    if (!s.netmask.empty() && !given_prefix) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "Invalid netmask specification [" + s.netmask + "].");
+    }
+    if (!s.broadcast.empty() && s.broadcast != "+" && s.broadcast != "-" &&
+        !ScriptValidIpv4(s.broadcast)) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "Invalid broadcast address [" + s.broadcast + "].");
+    }
+  }
+
+  // Connected subnets that hold the ip (and, with a netmask, all of ip/netmask), the longest
+  // prefix first; among equals the last listed, as the script's selection does. Host routes
+  // (/32) and default routes are not subnets.
+  const std::optional<Ipv4> ip = ParseIpv4(s.ip);
+  std::optional<RouteInfo> best;
+  if (ip && (s.netmask.empty() || given_prefix)) {
+    std::vector<RouteInfo> routes;
+    if (NetError e = net.LinkRoutes(&routes)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+    const LinkInfo* nic = s.nic.empty() ? nullptr : FindLink(links, s.nic);
+    for (const auto& r : routes) {
+      if (r.prefix < 1 || r.prefix > 31) continue;
+      if (!s.nic.empty() && (!nic || r.ifindex != nic->index)) continue;
+      if (given_prefix && r.prefix > *given_prefix) continue;
+      if ((*ip & PrefixMask(r.prefix)) != r.dst) continue;
+      if (!best || r.prefix >= best->prefix) best = r;
+    }
+  }
+  if ((s.nic.empty() || s.netmask.empty()) && !best) {
+    return Fail(VIGIL_OCF_ERR_GENERIC, "Unable to find nic or netmask: no connected subnet" +
+                                           std::string(s.nic.empty() ? "" : " on " + s.nic) +
+                                           " holds " + s.ip);
+  }
+  out->nic = s.nic;
+  if (out->nic.empty()) {
+    const LinkInfo* l = FindLink(links, best->ifindex);
+    if (!l) return Fail(VIGIL_OCF_ERR_GENERIC, "the route to " + s.ip + " names no link");
+    out->nic = l->name;
+  }
+  if (const LinkInfo* l = FindLink(links, out->nic)) out->link = *l;
+  out->prefix = s.netmask.empty() ? std::optional<int>(best->prefix) : given_prefix;
+  if (!s.iflabel.empty()) out->label = out->nic + ":" + s.iflabel;
+  return {};
+}
+
+std::optional<Ipv4> Broadcast(const std::string& text, Ipv4 ip, int prefix) {
+  if (text.empty()) return std::nullopt;
+  // iproute2's "brd +" and "brd -": host bits all ones, or all zeros; only below /31.
+  if (text == "+" || text == "-") {
+    if (prefix > 30) return std::nullopt;
+    return text == "+" ? (ip | ~PrefixMask(prefix)) : (ip & PrefixMask(prefix));
+  }
+  return ParseIpv4(text);
+}
+
+bool Served(const std::vector<AddressInfo>& addrs, const Placement& pl, Ipv4 ip) {
+  if (!pl.link || !pl.prefix) return false;
+  return std::any_of(addrs.begin(), addrs.end(), [&](const AddressInfo& a) {
+    return a.ifindex == pl.link->index && a.local == ip && a.prefix == *pl.prefix;
+  });
+}
+
+class Agent {
+ public:
+  Agent(const IpaddrOp& op, Network& net, Announcer& announcer)
+      : op_(op), net_(net), announcer_(announcer) {}
+
+  IpaddrResult Run() {
+    const std::string& action = op_.action;
+    if (action == "meta-data") {
+      return {VIGIL_OCF_SUCCESS, "", IpaddrMetadata(op_.flavour), ""};
+    }
+    if (action != "start" && action != "stop" && action != "monitor" && action != "status" &&
+        action != "validate-all") {
+      return {VIGIL_OCF_ERR_UNIMPLEMENTED, "action " + action + " is not implemented", "", ""};
+    }
+    settings_ = op_.flavour == Flavour::kIPaddr2 ? ReadIpaddr2(op_) : ReadIpaddr(op_);
+    Step step = op_.flavour == Flavour::kIPaddr2 ? CheckIpaddr2() : CheckIpaddr();
+    if (step.failed()) return Done(step);
+    step = Locate();
+    if (step.failed() || located_early_exit_) return Done(step);
+    if (action == "start" || action == "validate-all") {
+      if (!settings_.refusals.empty()) return Done(Fail(VIGIL_OCF_ERR_CONFIGURED, settings_.refusals[0]));
+    }
+    if (action == "validate-all") return Done({});
+    if (action == "start") return Done(Start());
+    if (action == "stop") return Done(Stop());
+    return Done(Monitor());
+  }
+
+ private:
+  IpaddrResult Done(const Step& step) {
+    IpaddrResult r;
+    r.code = step.code;
+    r.reason = step.reason;
+    r.warning = warning_;
+    if (op_.action == "status") r.output = step.code == VIGIL_OCF_SUCCESS ? "running" : "stopped";
+    return r;
+  }
+
+  bool IsProbe() const { return op_.action == "monitor" && op_.interval_ms == 0; }
+
+  // The IPaddr2 script's checks, in its order, with its codes and words.
+  Step CheckIpaddr2() {
+    const std::string& action = op_.action;
+    if (settings_.ip.empty() && action != "stop") {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "IP address (the ip parameter) is mandatory");
+    }
+    if (Step s = CheckRoot(); s.failed()) return s;
+    const std::string clone_max = Meta(op_, "clone_max").empty() ? "1" : Meta(op_, "clone_max");
+    const bool lvs = IsTrue(Lookup(op_.params, "lvs_support", "false"));
+    const std::optional<int> clones = PositiveInt(clone_max);
+    if (lvs && clones && *clones > 1) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "LVS and load sharing do not go together well");
+    }
+    if (!clones) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                  "Invalid meta-attribute clone_max [" + clone_max + "], should be positive integer");
+    }
+    if (settings_.ip.find(':') != std::string::npos) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                  "IPv6 address [" + settings_.ip +
+                      "]: the native agent manages IPv4 only; ocf:heartbeat-script:IPaddr2 does IPv6");
+    }
+    if (IsTrue(Lookup(op_.params, "lvs_ipv6_addrlabel", "false"))) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "IPv4 does not support lvs_ipv6_addrlabel");
+    }
+    const bool unique_address = IsTrue(Lookup(op_.params, "unique_clone_address", "false"));
+    if (*clones > 1 && !unique_address) {
+      settings_.refusals.insert(settings_.refusals.begin(),
+                                "clone_max=" + clone_max +
+                                    " without unique_clone_address makes a CLUSTERIP clone, which "
+                                    "the native agent does not implement; ocf:heartbeat-script:"
+                                    "IPaddr2 (the script) does");
+    }
+    const std::string sender = Lookup(op_.params, "arp_sender", "");
+    if (!sender.empty() && sender != "send_arp" && sender != "iputils_arping" &&
+        sender != "libnet_arping" && sender != "ipoibarping") {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "unrecognized arp_sender value: " + sender);
+    }
+    if (unique_address && !IsTrue(Meta(op_, "globally_unique"))) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                  "unique_clone_address makes sense only with meta globally_unique set");
+    }
+    if (!PositiveInt(settings_.arp_interval)) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                  "Invalid OCF_RESKEY_arp_interval [" + settings_.arp_interval + "]");
+    }
+    if (!PositiveInt(settings_.arp_count)) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                  "Invalid OCF_RESKEY_arp_count [" + settings_.arp_count + "]");
+    }
+    if (!IsDecimal(settings_.arp_refresh)) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                  "Invalid OCF_RESKEY_arp_count_refresh [" + settings_.arp_refresh + "]");
+    }
+    if (Lookup(op_.params, "preferred_lft", "forever").empty()) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "Empty value is invalid for OCF_RESKEY_preferred_lft");
+    }
+    if (unique_address) OffsetByCloneNumber();
+    return {};
+  }
+
+  // The IPaddr script checks its ARP settings (as argument errors) on start and validate-all.
+  Step CheckIpaddr() {
+    const std::string& action = op_.action;
+    if (action == "start" || action == "validate-all") {
+      if (!PositiveInt(settings_.arp_interval)) {
+        return Fail(VIGIL_OCF_ERR_ARGS,
+                    "Invalid parameter value: ARP_INTERVAL_MS [" + settings_.arp_interval + "]");
+      }
+      if (!PositiveInt(settings_.arp_count)) {
+        return Fail(VIGIL_OCF_ERR_ARGS,
+                    "Invalid parameter value: ARP_REPEAT [" + settings_.arp_count + "]");
+      }
+      if (settings_.ip.empty()) {
+        return Fail(VIGIL_OCF_ERR_CONFIGURED, "Required parameter OCF_RESKEY_ip is missing");
+      }
+      if (!ParseIpv4(settings_.ip)) {
+        return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                    "Parameter OCF_RESKEY_ip [" + settings_.ip + "] not an IP address");
+      }
+    }
+    return CheckRoot();
+  }
+
+  Step CheckRoot() const {
+    if ((op_.action == "start" || op_.action == "stop") && !op_.is_root) {
+      return Fail(VIGIL_OCF_ERR_PERM, "You must be root for " + op_.action + " operation.");
+    }
+    return {};
+  }
+
+  // unique_clone_address: clone N serves ip + N in the last part.
+  void OffsetByCloneNumber() {
+    const std::optional<int> clone = PositiveInt(Meta(op_, "clone"));
+    const size_t dot = settings_.ip.rfind('.');
+    if (!clone || dot == std::string::npos) return;
+    const std::string last = settings_.ip.substr(dot + 1);
+    if (!IsDecimal(last) || last.size() > 3) return;
+    settings_.ip = settings_.ip.substr(0, dot + 1) + std::to_string(std::stoi(last) + *clone);
+  }
+
+  // findif, then what the scripts do when it fails: a probe finds nothing running, a stop has
+  // nothing to do, anything else fails with findif's code.
+  Step Locate() {
+    std::string nic = settings_.nic;
+    // "nic:label" names the label in the nic parameter.
+    if (const size_t colon = nic.find(':'); colon != std::string::npos) {
+      settings_.iflabel = nic.substr(colon + 1);
+      settings_.nic = nic.substr(0, colon);
+    }
+    Step found = FindInterface(settings_, op_.action, net_, &placement_);
+    if (found.failed()) {
+      if (IsProbe()) {
+        located_early_exit_ = true;
+        return Fail(VIGIL_OCF_NOT_RUNNING, "");
+      }
+      if (op_.action == "stop") {
+        located_early_exit_ = true;
+        warning_ = found.reason;
+        return {};
+      }
+      return found;
+    }
+    if (placement_.label.size() > 15) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                  "Interface label [" + placement_.label + "] exceeds maximum character limit of 15");
+    }
+    ip_ = ParseIpv4(settings_.ip).value_or(0);
+    return {};
+  }
+
+  Step Start() {
+    std::vector<AddressInfo> addrs;
+    if (NetError e = net_.Addresses(&addrs)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+    if (!placement_.link) {
+      return Fail(VIGIL_OCF_ERR_CONFIGURED, "No nic found or specified");
+    }
+    if (Served(addrs, placement_, ip_)) return {};  // already there: nothing to announce
+    AddressSpec spec;
+    spec.ifindex = placement_.link->index;
+    spec.local = ip_;
+    spec.prefix = *placement_.prefix;
+    spec.broadcast = Broadcast(settings_.broadcast, ip_, spec.prefix);
+    spec.label = placement_.label;
+    spec.noprefixroute = settings_.noprefixroute;
+    if (NetError e = net_.AddAddress(spec)) {
+      return Fail(VIGIL_OCF_ERR_GENERIC, "Failed to add " + settings_.ip + ": " + e.what);
+    }
+    if (NetError e = net_.SetLinkUp(spec.ifindex)) {
+      return Fail(VIGIL_OCF_ERR_GENERIC, "Failed to add " + settings_.ip + ": " + e.what);
+    }
+    Announce(*PositiveInt(settings_.arp_count), !settings_.arp_background);
+    return {};
+  }
+
+  // Gratuitous ARP after the address is up. A failure here is logged, not fatal: the address
+  // is serving, as the scripts' background send_arp also only logs.
+  void Announce(int rounds, bool wait) {
+    const LinkInfo& link = *placement_.link;
+    if (link.loopback || placement_.nic.rfind("lo", 0) == 0) return;
+    if (!link.has_mac) {
+      warning_ = "no gratuitous ARP: " + link.name + " has no Ethernet address";
+      return;
+    }
+    Announcement a;
+    a.key = op_.resource;
+    a.ifindex = link.index;
+    a.mac = link.mac;
+    a.ip = ip_;
+    a.rounds = rounds;
+    a.interval = std::chrono::milliseconds(*PositiveInt(settings_.arp_interval));
+    a.wait = wait;
+    a.cancelled = op_.cancelled;
+    if (NetError e = announcer_.Announce(a)) warning_ = "gratuitous ARP not sent: " + e.what;
+  }
+
+  Step Stop() {
+    announcer_.Cancel(op_.resource);
+    std::vector<AddressInfo> addrs;
+    if (NetError e = net_.Addresses(&addrs)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+    if (!Served(addrs, placement_, ip_)) return {};
+    const int ifindex = placement_.link->index;
+    const int prefix = *placement_.prefix;
+    std::vector<AddressInfo> others;
+    bool primary = false;
+    for (const auto& a : addrs) {
+      if (a.ifindex != ifindex) continue;
+      if (a.local == ip_ && a.prefix == prefix) {
+        primary = !a.secondary;
+      } else {
+        others.push_back(a);
+      }
+    }
+    // Deleting a primary address deletes its secondaries too, unless the link promotes one
+    // of them in its place.
+    const bool has_secondaries = std::any_of(others.begin(), others.end(), [&](const AddressInfo& a) {
+      return a.secondary && a.prefix == prefix && (a.local & PrefixMask(prefix)) == (ip_ & PrefixMask(prefix));
+    });
+    if (primary && has_secondaries) {
+      bool promote = false;
+      if (NetError e = net_.PromoteSecondaries(ifindex, &promote); !e && !promote) {
+        if (NetError set = net_.EnablePromoteSecondaries(ifindex)) {
+          warning_ = "could not enable promote_secondaries: " + set.what;
+        } else {
+          warning_ = "enabled promote_secondaries on " + placement_.nic + " so that removing " +
+                     settings_.ip + " keeps the addresses that depend on it";
+        }
+      }
+    }
+    if (NetError e = net_.DeleteAddress(ifindex, ip_, prefix);
+        e && e.code != EADDRNOTAVAIL && e.code != ENOENT) {
+      return Fail(VIGIL_OCF_ERR_GENERIC, "Unable to remove IP [" + settings_.ip +
+                                             "] from interface [" + placement_.nic + "]: " + e.what);
+    }
+    return Restore(others);
+  }
+
+  // Puts back any other address of the link that the delete took with it.
+  Step Restore(const std::vector<AddressInfo>& others) {
+    if (others.empty()) return {};
+    std::vector<AddressInfo> now;
+    if (NetError e = net_.Addresses(&now)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+    for (const auto& o : others) {
+      const bool present = std::any_of(now.begin(), now.end(), [&](const AddressInfo& a) {
+        return a.ifindex == o.ifindex && a.local == o.local && a.prefix == o.prefix;
+      });
+      if (present) continue;
+      AddressSpec spec{o.ifindex, o.local, o.prefix, o.broadcast, o.label, false};
+      if (NetError e = net_.AddAddress(spec)) {
+        return Fail(VIGIL_OCF_ERR_GENERIC, "removing " + settings_.ip + " took " +
+                                               FormatIpv4(o.local) + " with it: " + e.what);
+      }
+      warning_ = "removing " + settings_.ip + " took " + FormatIpv4(o.local) + " with it; restored";
+    }
+    return {};
+  }
+
+  Step Monitor() {
+    std::vector<AddressInfo> addrs;
+    if (NetError e = net_.Addresses(&addrs)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+    if (!Served(addrs, placement_, ip_)) return Fail(VIGIL_OCF_NOT_RUNNING, "");
+    // The IPaddr script's deeper check: the stack answers for the address. Natively: the link
+    // is up and has carrier.
+    if (op_.flavour == Flavour::kIPaddr && op_.check_level > 0 &&
+        !(placement_.link->up && placement_.link->running)) {
+      return Fail(VIGIL_OCF_ERR_GENERIC, placement_.nic + " is down or has no carrier");
+    }
+    const int refresh = std::stoi(settings_.arp_refresh.size() > 6 ? "0" : settings_.arp_refresh);
+    if (op_.action == "monitor" && refresh > 0) Announce(refresh, false);
+    return {};
+  }
+
+  const IpaddrOp& op_;
+  Network& net_;
+  Announcer& announcer_;
+  Settings settings_;
+  Placement placement_;
+  Ipv4 ip_ = 0;
+  bool located_early_exit_ = false;
+  std::string warning_;
+};
+
+}  // namespace
+
+IpaddrResult RunIpaddr(const IpaddrOp& op, Network& network, Announcer& announcer) {
+  return Agent(op, network, announcer).Run();
+}
+
+}  // namespace vigil::ipaddr
