@@ -86,7 +86,7 @@ TEST_F(ResourceAgentsTest, RecurringMonitorOfDummyReportsEachRunUntilStopped) {
 }
 
 TEST_F(ResourceAgentsTest, ParsesIPaddr2Metadata) {
-  auto agent = host.registry().Find("ocf:heartbeat:IPaddr2");
+  auto agent = host.registry().Find("ocf:heartbeat-script:IPaddr2");
   ASSERT_TRUE(agent.ok());
   auto md = host.registry().Metadata(**agent);
   ASSERT_TRUE(md.ok()) << md.status().message();
@@ -103,6 +103,40 @@ TEST_F(ResourceAgentsTest, ParsesIPaddr2Metadata) {
   EXPECT_TRUE(md->FindAction("start")->timeout.has_value());
   std::string method;
   EXPECT_TRUE(CheckMetadataSchema(*host.registry().MetadataXml(**agent), &method).empty()) << method;
+}
+
+// The native agents take a configuration written for the scripts unchanged: every parameter of
+// the script exists natively with the same type and default, and nothing else is added.
+TEST_F(ResourceAgentsTest, NativeIpaddrMetadataHasTheScriptsParameters) {
+  for (const char* type : {"IPaddr", "IPaddr2"}) {
+    auto native = host.registry().Find(std::string("ocf:heartbeat:") + type);
+    auto script = host.registry().Find(std::string("ocf:heartbeat-script:") + type);
+    ASSERT_TRUE(native.ok() && script.ok()) << type;
+    EXPECT_EQ((*native)->kind, VIGIL_AGENT_NATIVE) << type;
+    auto nmd = host.registry().Metadata(**native);
+    auto smd = host.registry().Metadata(**script);
+    ASSERT_TRUE(nmd.ok() && smd.ok()) << type;
+    ASSERT_EQ(nmd->parameters.size(), smd->parameters.size()) << type;
+    for (const auto& sp : smd->parameters) {
+      const ParameterSpec* np = nmd->FindParameter(sp.name);
+      ASSERT_NE(np, nullptr) << type << " " << sp.name;
+      EXPECT_EQ(np->type, sp.type) << type << " " << sp.name;
+      EXPECT_EQ(np->required, sp.required) << type << " " << sp.name;
+      // IPaddr's script defaults nic to eth0; natively an absent nic is found from the routes,
+      // as IPaddr2 does (and as IPaddr did when the tutorial was written).
+      if (std::string(type) == "IPaddr" && sp.name == "nic") continue;
+      EXPECT_EQ(np->default_value.value_or(""), sp.default_value.value_or(""))
+          << type << " " << sp.name;
+    }
+    for (const char* action : {"start", "stop", "monitor", "meta-data", "validate-all"}) {
+      ASSERT_NE(nmd->FindAction(action), nullptr) << type << " " << action;
+      EXPECT_EQ(nmd->FindAction(action)->timeout, smd->FindAction(action)->timeout) << action;
+      EXPECT_EQ(nmd->FindAction(action)->interval, smd->FindAction(action)->interval) << action;
+    }
+    std::string method;
+    EXPECT_TRUE(CheckMetadataSchema(*host.registry().MetadataXml(**native), &method).empty())
+        << type << " " << method;
+  }
 }
 
 TEST_F(ResourceAgentsTest, ParsesMysqlMetadata) {
