@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "bench/stats.h"
 #include "host/agent_host.h"
 
 extern char** environ;
@@ -34,15 +35,8 @@ using Clock = std::chrono::steady_clock;
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
+using bench::Median;
+using bench::Percentile;
 
 // Spawns `path action` with exactly `env`, waits, returns the exit status.
 int SpawnDirect(const std::string& path, const std::vector<std::string>& env) {

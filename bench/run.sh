@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the agent-host benchmarks, each pinned to one core (taskset), and prints their figures.
-#   bench/run.sh [RUNS] [OPS]
+#   bench/run.sh [RUNS] [OPS]       (IPADDR_RUNS, GARP_RUNS: runs of the IPaddr benchmarks; root)
 # Run it on an otherwise idle machine; figures vary with the machine, ratios less so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +13,8 @@ echo
 taskset -c 1 "$bin" overhead "$runs"
 echo
 taskset -c 1 "$bin" throughput "$ops"
+echo
+# Root: the IPaddr benchmarks build their own network namespaces.
+taskset -c 1 build/bin/ipaddr_bench monitor "${IPADDR_RUNS:-2000}"
+echo
+taskset -c 1 build/bin/ipaddr_bench garp "${GARP_RUNS:-200}"

@@ -53,12 +53,12 @@ Status AgentHost::Check(const Operation& op) const {
   if (!agent.ok()) return agent.status();
   if (op.action == "meta-data") return Status::Ok();
   if (op.resource.empty()) return Status(StatusCode::kInvalidArgument, "the resource id is empty");
-  auto md = registry_->Metadata(**agent);
+  auto md = registry_->SharedMetadata(**agent);
   if (!md.ok()) {
     return Status(md.status().code(),
                   "cannot check the parameters: " + md.status().message());
   }
-  return ValidateParams(*md, op.agent, op.params);
+  return ValidateParams(**md, op.agent, op.params);
 }
 
 Result<uint64_t> AgentHost::Submit(Operation op, Executor::Callback on_result) {

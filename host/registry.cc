@@ -251,13 +251,28 @@ Result<std::string> AgentRegistry::MetadataXml(const AgentEntry& agent) const {
 }
 
 Result<AgentMetadata> AgentRegistry::Metadata(const AgentEntry& agent) const {
+  auto md = SharedMetadata(agent);
+  if (!md.ok()) return md.status();
+  return **md;
+}
+
+Result<std::shared_ptr<const AgentMetadata>> AgentRegistry::SharedMetadata(
+    const AgentEntry& agent) const {
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = parsed_cache_.find(agent.name);
+    if (it != parsed_cache_.end()) return it->second;
+  }
   auto xml = MetadataXml(agent);
   if (!xml.ok()) return xml.status();
   auto md = ParseMetadata(*xml);
   if (!md.ok()) {
     return Status(md.status().code(), agent.name + ": " + md.status().message());
   }
-  return md;
+  auto shared = std::make_shared<const AgentMetadata>(std::move(*md));
+  std::lock_guard<std::mutex> lock(cache_mu_);
+  parsed_cache_.emplace(agent.name, shared);
+  return shared;
 }
 
 }  // namespace vigil

@@ -68,6 +68,8 @@ class AgentRegistry {
   // The agent's meta-data XML and its parsed form; cached after the first success.
   Result<std::string> MetadataXml(const AgentEntry& agent) const;
   Result<AgentMetadata> Metadata(const AgentEntry& agent) const;
+  // The same, shared rather than copied: every operation's parameter check reads it.
+  Result<std::shared_ptr<const AgentMetadata>> SharedMetadata(const AgentEntry& agent) const;
 
   // Calls the agent's plugin for `op` and waits. Never throws: a plugin that throws is reported
   // as OCF_ERR_GENERIC with the exception's text. Thread-safe (per the ABI's rules).
@@ -87,6 +89,7 @@ class AgentRegistry {
   std::vector<std::string> refused_;
   mutable std::mutex cache_mu_;
   mutable std::map<std::string, std::string> metadata_cache_;
+  mutable std::map<std::string, std::shared_ptr<const AgentMetadata>> parsed_cache_;
 };
 
 // The default plugin directory: <dir of the running executable>/../lib/vigil/plugins, which is

@@ -35,8 +35,16 @@ class FakeNetwork final : public Network {
   }
   void Route(const char* dst, int prefix, int ifindex) { routes.push_back({Ip(dst), prefix, ifindex}); }
 
-  NetError Links(std::vector<LinkInfo>* out) override {
-    *out = links;
+  NetError LinkByName(const std::string& name, std::optional<LinkInfo>* out) override {
+    for (const auto& l : links) {
+      if (l.name == name) *out = l;
+    }
+    return {};
+  }
+  NetError LinkByIndex(int index, std::optional<LinkInfo>* out) override {
+    for (const auto& l : links) {
+      if (l.index == index) *out = l;
+    }
     return {};
   }
   NetError Addresses(std::vector<AddressInfo>* out) override {

@@ -172,28 +172,16 @@ Settings ReadIpaddr(const IpaddrOp& op) {
   return s;
 }
 
-const LinkInfo* FindLink(const std::vector<LinkInfo>& links, const std::string& name) {
-  for (const auto& l : links) {
-    if (l.name == name) return &l;
-  }
-  return nullptr;
-}
-
-const LinkInfo* FindLink(const std::vector<LinkInfo>& links, int index) {
-  for (const auto& l : links) {
-    if (l.index == index) return &l;
-  }
-  return nullptr;
-}
-
 // findif: checks the parameters (on start and validate-all only, as the script does, so a
 // monitor never reports a configuration error) and finds the interface and prefix.
 Step FindInterface(const Settings& s, const std::string& action, Network& net, Placement* out) {
-  std::vector<LinkInfo> links;
-  if (NetError e = net.Links(&links)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+  std::optional<LinkInfo> nic;
+  if (!s.nic.empty()) {
+    if (NetError e = net.LinkByName(s.nic, &nic)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+  }
   const std::optional<int> given_prefix = ParsePrefix(s.netmask);
   if (action == "start" || action == "validate-all") {
-    if (!s.nic.empty() && !FindLink(links, s.nic)) {
+    if (!s.nic.empty() && !nic) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "Invalid interface name [" + s.nic + "]: no such link");
     }
     if (!ScriptValidIpv4(s.ip)) {
@@ -216,7 +204,6 @@ Step FindInterface(const Settings& s, const std::string& action, Network& net, P
   if (ip && (s.netmask.empty() || given_prefix)) {
     std::vector<RouteInfo> routes;
     if (NetError e = net.LinkRoutes(&routes)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
-    const LinkInfo* nic = s.nic.empty() ? nullptr : FindLink(links, s.nic);
     for (const auto& r : routes) {
       if (r.prefix < 1 || r.prefix > 31) continue;
       if (!s.nic.empty() && (!nic || r.ifindex != nic->index)) continue;
@@ -231,12 +218,14 @@ Step FindInterface(const Settings& s, const std::string& action, Network& net, P
                                            " holds " + s.ip);
   }
   out->nic = s.nic;
+  out->link = nic;
   if (out->nic.empty()) {
-    const LinkInfo* l = FindLink(links, best->ifindex);
-    if (!l) return Fail(VIGIL_OCF_ERR_GENERIC, "the route to " + s.ip + " names no link");
-    out->nic = l->name;
+    if (NetError e = net.LinkByIndex(best->ifindex, &out->link)) {
+      return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+    }
+    if (!out->link) return Fail(VIGIL_OCF_ERR_GENERIC, "the route to " + s.ip + " names no link");
+    out->nic = out->link->name;
   }
-  if (const LinkInfo* l = FindLink(links, out->nic)) out->link = *l;
   out->prefix = s.netmask.empty() ? std::optional<int>(best->prefix) : given_prefix;
   if (!s.iflabel.empty()) out->label = out->nic + ":" + s.iflabel;
   return {};

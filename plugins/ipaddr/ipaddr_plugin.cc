@@ -43,12 +43,19 @@ IpaddrResult RunHere(const IpaddrOp& op, Announcer& announcer) {
   if (op.action == "meta-data") {
     return {VIGIL_OCF_SUCCESS, "", IpaddrMetadata(op.flavour), ""};
   }
-  std::unique_ptr<Network> net;
-  if (NetError e = OpenNetlinkNetwork(&net)) {
-    return {e.code == EPERM || e.code == EACCES ? VIGIL_OCF_ERR_PERM : VIGIL_OCF_ERR_GENERIC,
-            e.what, "", ""};
+  // One netlink connection per thread, kept: opening one costs more than a monitor's reads.
+  // The host's threads never change namespace; RunInNamespace's threads are new each time.
+  thread_local std::unique_ptr<Network> net;
+  if (!net) {
+    if (NetError e = OpenNetlinkNetwork(&net)) {
+      return {e.code == EPERM || e.code == EACCES ? VIGIL_OCF_ERR_PERM : VIGIL_OCF_ERR_GENERIC,
+              e.what, "", ""};
+    }
   }
-  return RunIpaddr(op, *net, announcer);
+  IpaddrResult r = RunIpaddr(op, *net, announcer);
+  // After a failure the socket may hold the rest of an answer; the next operation starts afresh.
+  if (r.code != VIGIL_OCF_SUCCESS && r.code != VIGIL_OCF_NOT_RUNNING) net.reset();
+  return r;
 }
 
 // network_namespace: the action runs on a thread of its own that has joined the namespace (a

@@ -1,9 +1,15 @@
 // Network over rtnetlink, through libnl-route.
+// <net/if.h> first: the kernel headers that libnl pulls in then leave ifreq and IFF_* to it.
+#include <net/if.h>
+
 #include <arpa/inet.h>
 #include <linux/if_arp.h>
-#include <linux/if.h>
 #include <linux/ip.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/inet.h>
@@ -68,81 +74,105 @@ NetError BuildIpv4(Ipv4 ip, int prefix, NlAddr* out) {
   return {};
 }
 
+// Runs one dump request and hands every message of the answer to `parse`. libnl's caches
+// would build an object per entry; a monitor needs a few fields, so the messages are read as
+// they come.
+template <typename Header, typename Parse>
+NetError Dump(nl_sock* sock, int type, const Header& header, const char* what, Parse parse) {
+  if (int err = nl_send_simple(sock, type, NLM_F_DUMP, const_cast<Header*>(&header), sizeof header);
+      err < 0) {
+    return Fail(err, what);
+  }
+  nl_cb* cb = nl_cb_alloc(NL_CB_DEFAULT);
+  if (!cb) return {ENOMEM, std::string(what) + ": out of memory"};
+  auto trampoline = [](nl_msg* msg, void* arg) -> int {
+    (*static_cast<Parse*>(arg))(nlmsg_hdr(msg));
+    return NL_OK;
+  };
+  nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, trampoline, &parse);
+  const int err = nl_recvmsgs(sock, cb);
+  nl_cb_put(cb);
+  if (err < 0) return Fail(err, what);
+  return {};
+}
+
+Ipv4 AttrIpv4(const nlattr* a) {
+  uint32_t be = 0;
+  std::memcpy(&be, nla_data(a), sizeof be);
+  return ntohl(be);
+}
+
 class NetlinkNetwork final : public Network {
  public:
-  explicit NetlinkNetwork(nl_sock* sock) : sock_(sock) {}
-  ~NetlinkNetwork() override { nl_socket_free(sock_); }
+  NetlinkNetwork(nl_sock* sock, int ioctl_fd) : sock_(sock), ioctl_fd_(ioctl_fd) {}
+  ~NetlinkNetwork() override {
+    nl_socket_free(sock_);
+    ::close(ioctl_fd_);
+  }
 
-  NetError Links(std::vector<LinkInfo>* out) override {
-    Cache cache;
-    if (int err = rtnl_link_alloc_cache(sock_, AF_UNSPEC, &cache.p); err < 0) {
-      return Fail(err, "listing links");
+  NetError LinkByName(const std::string& name, std::optional<LinkInfo>* out) override {
+    ifreq ifr{};
+    if (name.empty() || name.size() >= sizeof ifr.ifr_name) return {};  // no such link
+    std::memcpy(ifr.ifr_name, name.data(), name.size());
+    if (::ioctl(ioctl_fd_, SIOCGIFINDEX, &ifr) != 0) return Missing("looking up link " + name);
+    return Describe(ifr, out);
+  }
+
+  NetError LinkByIndex(int index, std::optional<LinkInfo>* out) override {
+    ifreq ifr{};
+    ifr.ifr_ifindex = index;
+    if (::ioctl(ioctl_fd_, SIOCGIFNAME, &ifr) != 0) {
+      return Missing("looking up link " + std::to_string(index));
     }
-    out->clear();
-    for (nl_object* o = nl_cache_get_first(cache.p); o; o = nl_cache_get_next(o)) {
-      auto* link = reinterpret_cast<rtnl_link*>(o);
-      LinkInfo info;
-      info.index = rtnl_link_get_ifindex(link);
-      if (const char* name = rtnl_link_get_name(link)) info.name = name;
-      const unsigned flags = rtnl_link_get_flags(link);
-      info.up = flags & IFF_UP;
-      info.running = flags & IFF_RUNNING;
-      info.loopback = flags & IFF_LOOPBACK;
-      const nl_addr* mac = rtnl_link_get_addr(link);
-      if (mac && nl_addr_get_len(mac) == 6 && rtnl_link_get_arptype(link) == ARPHRD_ETHER) {
-        std::memcpy(info.mac.data(), nl_addr_get_binary_addr(mac), 6);
-        info.has_mac = true;
-      }
-      out->push_back(std::move(info));
-    }
-    return {};
+    return Describe(ifr, out);
   }
 
   NetError Addresses(std::vector<AddressInfo>* out) override {
-    Cache cache;
-    if (int err = rtnl_addr_alloc_cache(sock_, &cache.p); err < 0) {
-      return Fail(err, "listing addresses");
-    }
     out->clear();
-    for (nl_object* o = nl_cache_get_first(cache.p); o; o = nl_cache_get_next(o)) {
-      auto* addr = reinterpret_cast<rtnl_addr*>(o);
-      if (rtnl_addr_get_family(addr) != AF_INET) continue;
-      const nl_addr* local = rtnl_addr_get_local(addr);
-      if (!local || nl_addr_get_len(local) != 4) continue;
-      AddressInfo info;
-      info.ifindex = rtnl_addr_get_ifindex(addr);
-      info.local = ToIpv4(local);
-      info.prefix = rtnl_addr_get_prefixlen(addr);
-      if (const nl_addr* brd = rtnl_addr_get_broadcast(addr); brd && nl_addr_get_len(brd) == 4) {
-        info.broadcast = ToIpv4(brd);
+    ifaddrmsg req{};
+    req.ifa_family = AF_INET;
+    return Dump(sock_, RTM_GETADDR, req, "listing addresses", [out](nlmsghdr* h) {
+      nlattr* tb[IFA_MAX + 1];
+      if (h->nlmsg_type != RTM_NEWADDR || nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) {
+        return;
       }
-      if (const char* label = rtnl_addr_get_label(addr)) info.label = label;
-      info.secondary = rtnl_addr_get_flags(addr) & IFA_F_SECONDARY;
+      const auto* ifa = static_cast<const ifaddrmsg*>(nlmsg_data(h));
+      const nlattr* local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+      if (ifa->ifa_family != AF_INET || !local || nla_len(local) != 4) return;
+      AddressInfo info;
+      info.ifindex = static_cast<int>(ifa->ifa_index);
+      info.local = AttrIpv4(local);
+      info.prefix = ifa->ifa_prefixlen;
+      if (tb[IFA_BROADCAST] && nla_len(tb[IFA_BROADCAST]) == 4) info.broadcast = AttrIpv4(tb[IFA_BROADCAST]);
+      if (tb[IFA_LABEL]) info.label = nla_get_string(tb[IFA_LABEL]);
+      // IFA_FLAGS carries all 32 bits; ifa_flags only the low 8.
+      const uint32_t flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+      info.secondary = flags & IFA_F_SECONDARY;
       out->push_back(std::move(info));
-    }
-    return {};
+    });
   }
 
   NetError LinkRoutes(std::vector<RouteInfo>* out) override {
-    Cache cache;
-    if (int err = rtnl_route_alloc_cache(sock_, AF_INET, 0, &cache.p); err < 0) {
-      return Fail(err, "listing routes");
-    }
     out->clear();
-    for (nl_object* o = nl_cache_get_first(cache.p); o; o = nl_cache_get_next(o)) {
-      auto* route = reinterpret_cast<rtnl_route*>(o);
-      if (rtnl_route_get_table(route) != RT_TABLE_MAIN) continue;
-      if (rtnl_route_get_scope(route) != RT_SCOPE_LINK) continue;
-      if (rtnl_route_get_type(route) != RTN_UNICAST) continue;
-      const nl_addr* dst = rtnl_route_get_dst(route);
-      if (!dst || rtnl_route_get_nnexthops(route) < 1) continue;
+    rtmsg req{};
+    req.rtm_family = AF_INET;
+    return Dump(sock_, RTM_GETROUTE, req, "listing routes", [out](nlmsghdr* h) {
+      nlattr* tb[RTA_MAX + 1];
+      if (h->nlmsg_type != RTM_NEWROUTE || nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0) {
+        return;
+      }
+      const auto* rt = static_cast<const rtmsg*>(nlmsg_data(h));
+      const uint32_t table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rt->rtm_table;
+      if (rt->rtm_family != AF_INET || table != RT_TABLE_MAIN || rt->rtm_scope != RT_SCOPE_LINK ||
+          rt->rtm_type != RTN_UNICAST || !tb[RTA_OIF]) {
+        return;
+      }
       RouteInfo info;
-      info.prefix = nl_addr_get_prefixlen(dst);
-      info.dst = nl_addr_get_len(dst) == 4 ? ToIpv4(dst) : 0;
-      info.ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, 0));
+      info.prefix = rt->rtm_dst_len;
+      info.dst = tb[RTA_DST] && nla_len(tb[RTA_DST]) == 4 ? AttrIpv4(tb[RTA_DST]) : 0;
+      info.ifindex = static_cast<int>(nla_get_u32(tb[RTA_OIF]));
       out->push_back(info);
-    }
-    return {};
+    });
   }
 
   NetError AddAddress(const AddressSpec& spec) override {
@@ -235,7 +265,33 @@ class NetlinkNetwork final : public Network {
   }
 
  private:
+  // Flags and hardware address of the link that ifr names (by name and index both).
+  NetError Describe(ifreq& ifr, std::optional<LinkInfo>* out) {
+    LinkInfo info;
+    info.index = ifr.ifr_ifindex;
+    info.name = ifr.ifr_name;
+    if (::ioctl(ioctl_fd_, SIOCGIFFLAGS, &ifr) != 0) return Missing("reading link " + info.name);
+    info.up = ifr.ifr_flags & IFF_UP;
+    info.running = ifr.ifr_flags & IFF_RUNNING;
+    info.loopback = ifr.ifr_flags & IFF_LOOPBACK;
+    if (::ioctl(ioctl_fd_, SIOCGIFHWADDR, &ifr) != 0) return Missing("reading link " + info.name);
+    if (ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER) {
+      std::memcpy(info.mac.data(), ifr.ifr_hwaddr.sa_data, 6);
+      info.has_mac = true;
+    }
+    *out = std::move(info);
+    return {};
+  }
+
+  // ENODEV means there is no such link, which is an answer, not an error.
+  static NetError Missing(const std::string& doing) {
+    const int err = errno;
+    if (err == ENODEV || err == ENXIO) return {};
+    return {err, doing + ": " + std::strerror(err)};
+  }
+
   nl_sock* sock_;
+  int ioctl_fd_;  // a datagram socket of the same namespace, for the interface ioctls
 };
 
 }  // namespace
@@ -243,11 +299,21 @@ class NetlinkNetwork final : public Network {
 NetError OpenNetlinkNetwork(std::unique_ptr<Network>* out) {
   nl_sock* sock = nl_socket_alloc();
   if (!sock) return {ENOMEM, "opening netlink: out of memory"};
+  // Without MSG_PEEK libnl reads each answer with one recvmsg instead of two; the buffer is
+  // sized for a dump's pages (the kernel fills up to 32 KiB per read).
+  nl_socket_disable_msg_peek(sock);
+  nl_socket_set_msg_buf_size(sock, 64 * 1024);
   if (int err = nl_connect(sock, NETLINK_ROUTE); err < 0) {
     nl_socket_free(sock);
     return Fail(err, "opening netlink");
   }
-  *out = std::make_unique<NetlinkNetwork>(sock);
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    const int err = errno;
+    nl_socket_free(sock);
+    return {err, std::string("opening a socket: ") + std::strerror(err)};
+  }
+  *out = std::make_unique<NetlinkNetwork>(sock, fd);
   return {};
 }
 

@@ -4,7 +4,9 @@
 // the unit tests use a fake that keeps the same state in memory.
 //
 // Every call acts in the network namespace of the thread that created the object (a netlink
-// socket belongs to the namespace it was opened in). Not thread-safe: one object per operation.
+// socket belongs to the namespace it was opened in). Not thread-safe: one object per thread.
+// A monitor is on the hot path (it runs every few seconds per address, on every node), so the
+// reads are single requests and plain dumps, with nothing listed that is not needed.
 #pragma once
 
 #include <array>
@@ -65,7 +67,9 @@ struct AddressSpec {
 class Network {
  public:
   virtual ~Network() = default;
-  [[nodiscard]] virtual NetError Links(std::vector<LinkInfo>* out) = 0;
+  // The link with that name or index; *out stays empty when there is none.
+  [[nodiscard]] virtual NetError LinkByName(const std::string& name, std::optional<LinkInfo>* out) = 0;
+  [[nodiscard]] virtual NetError LinkByIndex(int index, std::optional<LinkInfo>* out) = 0;
   [[nodiscard]] virtual NetError Addresses(std::vector<AddressInfo>* out) = 0;  // IPv4 only
   [[nodiscard]] virtual NetError LinkRoutes(std::vector<RouteInfo>* out) = 0;
   // Fails with EEXIST when the same address and prefix are already on the link.
