@@ -71,8 +71,8 @@ class NetnsLan {
       Host h;
       h.ns = "vg" + std::to_string(i) + "x" + tag;
       h.ip = "10.77.0." + std::to_string(i);
-      char mac[18];
-      std::snprintf(mac, sizeof mac, "02:00:00:77:00:%02x", i);
+      char mac[32];
+      std::snprintf(mac, sizeof mac, "02:00:00:77:00:%02x", i & 0xff);
       h.mac = mac;
       const std::string port = "p" + std::to_string(i) + "x" + tag;
       if (!Do("ip netns add " + h.ns)) return;

@@ -60,12 +60,6 @@ using Link = Owned<rtnl_link, rtnl_link_put>;
 using Addr = Owned<rtnl_addr, rtnl_addr_put>;
 using NlAddr = Owned<nl_addr, nl_addr_put>;
 
-Ipv4 ToIpv4(const nl_addr* a) {
-  uint32_t be = 0;
-  std::memcpy(&be, nl_addr_get_binary_addr(a), sizeof be);
-  return ntohl(be);
-}
-
 NetError BuildIpv4(Ipv4 ip, int prefix, NlAddr* out) {
   const uint32_t be = htonl(ip);
   out->p = nl_addr_build(AF_INET, &be, sizeof be);
