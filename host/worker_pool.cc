@@ -10,12 +10,14 @@ namespace vigil {
 WorkerPool::WorkerPool(size_t max_threads) : max_threads_(max_threads ? max_threads : 1) {}
 
 WorkerPool::~WorkerPool() {
+  std::vector<std::thread> threads;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
+    stopping_ = true;  // from here on no thread is started, so threads_ stays as it is
+    threads.swap(threads_);
   }
   cv_.notify_all();
-  for (auto& t : threads_) t.join();
+  for (auto& t : threads) t.join();
 }
 
 void WorkerPool::Post(std::function<void()> job) {
@@ -29,7 +31,7 @@ void WorkerPool::WakeOneLocked() {
   if (idle_ > 0) {
     wake_pending_ = true;
     cv_.notify_one();
-  } else if (threads_.size() < max_threads_) {
+  } else if (threads_.size() < max_threads_ && !stopping_) {
     wake_pending_ = true;
     threads_.emplace_back([this] { Work(); });
   }

@@ -26,6 +26,17 @@ TEST(WorkerPoolTest, RunsEveryJobPostedFromManyThreads) {
   EXPECT_EQ(ran.load(), 80000);
 }
 
+// The destructor used to join threads while a worker still running the queue could start
+// another one, growing the vector it iterated (a crash, now and then, in the test above).
+TEST(WorkerPoolTest, DestroyingWithQueuedJobsDoesNotRaceAThreadStart) {
+  std::atomic<int> ran{0};
+  for (int round = 0; round < 200; ++round) {
+    WorkerPool pool(8);
+    for (int i = 0; i < 500; ++i) pool.Post([&] { ++ran; });
+  }
+  EXPECT_EQ(ran.load(), 200 * 500);
+}
+
 TEST(WorkerPoolTest, BlockedJobDoesNotHoldUpTheJobsBehindIt) {
   std::mutex mu;
   std::condition_variable cv;
