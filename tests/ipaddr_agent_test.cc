@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "plugins/ipaddr/ipaddr_agent.h"
 #include "vigil/agent.h"
@@ -52,6 +53,7 @@ class FakeNetwork final : public Network {
     return {};
   }
   NetError LinkRoutes(std::vector<RouteInfo>* out) override {
+    if (routes_fail) return {EIO, "listing routes: injected failure"};
     *out = routes;
     return {};
   }
@@ -75,6 +77,7 @@ class FakeNetwork final : public Network {
       return a.ifindex == ifindex && a.local == local && a.prefix == prefix;
     });
     if (it == addrs.end()) return {EADDRNOTAVAIL, "not there"};
+    if (on_delete) on_delete();
     const AddressInfo gone = *it;
     addrs.erase(it);
     if (!gone.secondary) {
@@ -101,6 +104,7 @@ class FakeNetwork final : public Network {
     return {};
   }
   NetError EnablePromoteSecondaries(int) override {
+    if (promote_refused) return {EPERM, "injected refusal"};
     promote = true;
     return {};
   }
@@ -114,6 +118,9 @@ class FakeNetwork final : public Network {
   std::vector<AddressInfo> addrs;
   std::vector<RouteInfo> routes;
   bool promote = false;
+  bool promote_refused = false;
+  bool routes_fail = false;
+  std::function<void()> on_delete;  // runs inside a delete, as a concurrent change would
   int adds = 0;
   int deletes = 0;
   AddressSpec last_add;
@@ -342,6 +349,47 @@ TEST_F(IpaddrAgentTest, StoppingAPrimaryAddressKeepsItsSecondaries) {
   EXPECT_FALSE(net.Has("192.168.5.1", 24));
   EXPECT_TRUE(net.Has("192.168.5.2", 24));
   EXPECT_EQ(Run("monitor", second).code, VIGIL_OCF_SUCCESS);
+}
+
+TEST_F(IpaddrAgentTest, WithoutPromotionOnlyTheDeletedPrimarysSecondariesComeBack) {
+  net.promote_refused = true;
+  const std::map<std::string, std::string> first = {
+      {"ip", "192.168.5.1"}, {"nic", "eth0"}, {"cidr_netmask", "24"}};
+  ASSERT_EQ(Run("start", first).code, VIGIL_OCF_SUCCESS);
+  ASSERT_EQ(Run("start", {{"ip", "192.168.5.2"}, {"nic", "eth0"}, {"cidr_netmask", "24"}}).code,
+            VIGIL_OCF_SUCCESS);
+  ASSERT_EQ(Run("start", {{"ip", "10.0.0.100"}}).code, VIGIL_OCF_SUCCESS);
+  // Another resource's stop removes 10.0.0.100 while this stop runs: it must stay removed.
+  net.on_delete = [&] {
+    net.on_delete = nullptr;
+    ASSERT_FALSE(net.DeleteAddress(2, Ip("10.0.0.100"), 24));
+  };
+  IpaddrResult r = Run("stop", first);
+  EXPECT_EQ(r.code, VIGIL_OCF_SUCCESS);
+  EXPECT_FALSE(net.Has("192.168.5.1", 24));
+  EXPECT_TRUE(net.Has("192.168.5.2", 24));  // taken by the kernel with its primary, put back
+  EXPECT_FALSE(net.Has("10.0.0.100", 24));
+  EXPECT_NE(r.warning.find("restored"), std::string::npos) << r.warning;
+}
+
+TEST_F(IpaddrAgentTest, AKernelErrorIsNeverReadAsNoSubnet) {
+  ASSERT_EQ(Run("start", {{"ip", "10.0.0.100"}}).code, VIGIL_OCF_SUCCESS);
+  net.routes_fail = true;
+  IpaddrResult r = Run("stop", {{"ip", "10.0.0.100"}});
+  EXPECT_EQ(r.code, VIGIL_OCF_ERR_GENERIC);
+  EXPECT_NE(r.reason.find("injected failure"), std::string::npos) << r.reason;
+  EXPECT_EQ(Run("monitor", {{"ip", "10.0.0.100"}}).code, VIGIL_OCF_ERR_GENERIC);
+  EXPECT_TRUE(net.Has("10.0.0.100", 24));
+}
+
+TEST_F(IpaddrAgentTest, SettingsAreCheckedOnlyOnceTheSubnetIsFound) {
+  // As the script: no subnet here means a probe finds nothing and a stop has nothing to do,
+  // whatever the other settings say.
+  const std::map<std::string, std::string> p = {{"ip", "192.168.7.1"}, {"arp_count", "0"}};
+  EXPECT_EQ(Run("monitor", p).code, VIGIL_OCF_NOT_RUNNING);
+  EXPECT_EQ(Run("stop", p).code, VIGIL_OCF_SUCCESS);
+  EXPECT_EQ(Run("start", {{"ip", "10.0.0.100"}, {"lvs_support", "True"}}).code,
+            VIGIL_OCF_ERR_CONFIGURED);  // ocf_is_true's "True" counts
 }
 
 TEST_F(IpaddrAgentTest, StartAndStopNeedRoot) {

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <vector>
 
 namespace vigil::ipaddr {
@@ -122,6 +123,8 @@ NetError PacketAnnouncer::Announce(const Announcement& a) {
     return {};
   }
   auto job = std::make_shared<Job>();
+  Announcement later = a;
+  later.cancelled = nullptr;  // it reads the host's operation, which ends when we return
   std::lock_guard<std::mutex> lock(mu_);
   // Joined threads of finished jobs are dropped here, so the map never grows past the
   // resources that have announced.
@@ -133,7 +136,12 @@ NetError PacketAnnouncer::Announce(const Announcement& a) {
       ++it;
     }
   }
-  job->thread = std::thread(&PacketAnnouncer::RunRounds, this, job, fd, a);
+  try {
+    job->thread = std::thread(&PacketAnnouncer::RunRounds, this, job, fd, std::move(later));
+  } catch (const std::system_error& e) {
+    ::close(fd);
+    return {EAGAIN, std::string("no thread for the later rounds: ") + e.what()};
+  }
   jobs_[a.key] = job;
   return {};
 }

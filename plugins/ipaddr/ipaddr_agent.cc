@@ -30,10 +30,12 @@ struct Settings {
 struct Step {
   int code = VIGIL_OCF_SUCCESS;
   std::string reason;
+  bool io = false;  // the kernel could not be asked: never read as "no such subnet"
   bool failed() const { return code != VIGIL_OCF_SUCCESS; }
 };
 
-Step Fail(int code, std::string reason) { return {code, std::move(reason)}; }
+Step Fail(int code, std::string reason) { return {code, std::move(reason), false}; }
+Step IoFail(const NetError& e) { return {VIGIL_OCF_ERR_GENERIC, e.what, true}; }
 
 // Where the address lives, as findif works it out.
 struct Placement {
@@ -60,8 +62,8 @@ std::string Meta(const IpaddrOp& op, const std::string& name) {
 
 // ocf_is_true's words.
 bool IsTrue(const std::string& v) {
-  return v == "yes" || v == "true" || v == "1" || v == "YES" || v == "TRUE" || v == "ja" ||
-         v == "on" || v == "ON";
+  return v == "yes" || v == "true" || v == "1" || v == "YES" || v == "TRUE" || v == "True" ||
+         v == "ja" || v == "on" || v == "ON";
 }
 
 bool IsDecimal(const std::string& v) {
@@ -177,7 +179,7 @@ Settings ReadIpaddr(const IpaddrOp& op) {
 Step FindInterface(const Settings& s, const std::string& action, Network& net, Placement* out) {
   std::optional<LinkInfo> nic;
   if (!s.nic.empty()) {
-    if (NetError e = net.LinkByName(s.nic, &nic)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+    if (NetError e = net.LinkByName(s.nic, &nic)) return IoFail(e);
   }
   const std::optional<int> given_prefix = ParsePrefix(s.netmask);
   if (action == "start" || action == "validate-all") {
@@ -203,7 +205,7 @@ Step FindInterface(const Settings& s, const std::string& action, Network& net, P
   std::optional<RouteInfo> best;
   if (ip && (s.netmask.empty() || given_prefix)) {
     std::vector<RouteInfo> routes;
-    if (NetError e = net.LinkRoutes(&routes)) return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
+    if (NetError e = net.LinkRoutes(&routes)) return IoFail(e);
     for (const auto& r : routes) {
       if (r.prefix < 1 || r.prefix > 31) continue;
       if (!s.nic.empty() && (!nic || r.ifindex != nic->index)) continue;
@@ -220,9 +222,7 @@ Step FindInterface(const Settings& s, const std::string& action, Network& net, P
   out->nic = s.nic;
   out->link = nic;
   if (out->nic.empty()) {
-    if (NetError e = net.LinkByIndex(best->ifindex, &out->link)) {
-      return Fail(VIGIL_OCF_ERR_GENERIC, e.what);
-    }
+    if (NetError e = net.LinkByIndex(best->ifindex, &out->link)) return IoFail(e);
     if (!out->link) return Fail(VIGIL_OCF_ERR_GENERIC, "the route to " + s.ip + " names no link");
     out->nic = out->link->name;
   }
@@ -267,6 +267,12 @@ class Agent {
     if (step.failed()) return Done(step);
     step = Locate();
     if (step.failed() || located_early_exit_) return Done(step);
+    if (op_.flavour == Flavour::kIPaddr2) {
+      // The script checks these only once findif has succeeded: a probe of an address with no
+      // subnet here is "not running" whatever they say.
+      step = CheckIpaddr2Settings();
+      if (step.failed()) return Done(step);
+    }
     if (action == "start" || action == "validate-all") {
       if (!settings_.refusals.empty()) return Done(Fail(VIGIL_OCF_ERR_CONFIGURED, settings_.refusals[0]));
     }
@@ -313,8 +319,16 @@ class Agent {
     if (IsTrue(Lookup(op_.params, "lvs_ipv6_addrlabel", "false"))) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "IPv4 does not support lvs_ipv6_addrlabel");
     }
+    if (IsTrue(Lookup(op_.params, "unique_clone_address", "false"))) OffsetByCloneNumber();
+    return {};
+  }
+
+  // The rest of the script's checks, after findif, in its order.
+  Step CheckIpaddr2Settings() {
+    const std::string clone_max = Meta(op_, "clone_max").empty() ? "1" : Meta(op_, "clone_max");
+    const int clones = PositiveInt(clone_max).value_or(1);
     const bool unique_address = IsTrue(Lookup(op_.params, "unique_clone_address", "false"));
-    if (*clones > 1 && !unique_address) {
+    if (clones > 1 && !unique_address) {
       settings_.refusals.insert(settings_.refusals.begin(),
                                 "clone_max=" + clone_max +
                                     " without unique_clone_address makes a CLUSTERIP clone, which "
@@ -338,14 +352,9 @@ class Agent {
       return Fail(VIGIL_OCF_ERR_CONFIGURED,
                   "Invalid OCF_RESKEY_arp_count [" + settings_.arp_count + "]");
     }
-    if (!IsDecimal(settings_.arp_refresh)) {
-      return Fail(VIGIL_OCF_ERR_CONFIGURED,
-                  "Invalid OCF_RESKEY_arp_count_refresh [" + settings_.arp_refresh + "]");
-    }
     if (Lookup(op_.params, "preferred_lft", "forever").empty()) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "Empty value is invalid for OCF_RESKEY_preferred_lft");
     }
-    if (unique_address) OffsetByCloneNumber();
     return {};
   }
 
@@ -399,7 +408,7 @@ class Agent {
       settings_.nic = nic.substr(0, colon);
     }
     Step found = FindInterface(settings_, op_.action, net_, &placement_);
-    if (found.failed()) {
+    if (found.failed() && !found.io) {
       if (IsProbe()) {
         located_early_exit_ = true;
         return Fail(VIGIL_OCF_NOT_RUNNING, "");
@@ -411,6 +420,7 @@ class Agent {
       }
       return found;
     }
+    if (found.failed()) return found;
     if (placement_.label.size() > 15) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED,
                   "Interface label [" + placement_.label + "] exceeds maximum character limit of 15");
@@ -486,10 +496,14 @@ class Agent {
     const bool has_secondaries = std::any_of(others.begin(), others.end(), [&](const AddressInfo& a) {
       return a.secondary && a.prefix == prefix && (a.local & PrefixMask(prefix)) == (ip_ & PrefixMask(prefix));
     });
+    bool promoted = true;
     if (primary && has_secondaries) {
       bool promote = false;
-      if (NetError e = net_.PromoteSecondaries(ifindex, &promote); !e && !promote) {
+      if (NetError e = net_.PromoteSecondaries(ifindex, &promote); e) {
+        promoted = false;
+      } else if (!promote) {
         if (NetError set = net_.EnablePromoteSecondaries(ifindex)) {
+          promoted = false;
           warning_ = "could not enable promote_secondaries: " + set.what;
         } else {
           warning_ = "enabled promote_secondaries on " + placement_.nic + " so that removing " +
@@ -502,10 +516,20 @@ class Agent {
       return Fail(VIGIL_OCF_ERR_GENERIC, "Unable to remove IP [" + settings_.ip +
                                              "] from interface [" + placement_.nic + "]: " + e.what);
     }
-    return Restore(others);
+    if (promoted) return {};
+    // Only the secondaries of the deleted primary can have gone with it; any other address
+    // that is missing was removed by someone else (another resource's stop) and stays removed.
+    std::vector<AddressInfo> dependents;
+    for (const auto& o : others) {
+      if (o.secondary && o.prefix == prefix &&
+          (o.local & PrefixMask(prefix)) == (ip_ & PrefixMask(prefix))) {
+        dependents.push_back(o);
+      }
+    }
+    return Restore(dependents);
   }
 
-  // Puts back any other address of the link that the delete took with it.
+  // Puts back the secondaries that the delete took with it.
   Step Restore(const std::vector<AddressInfo>& others) {
     if (others.empty()) return {};
     std::vector<AddressInfo> now;
@@ -535,7 +559,7 @@ class Agent {
         !(placement_.link->up && placement_.link->running)) {
       return Fail(VIGIL_OCF_ERR_GENERIC, placement_.nic + " is down or has no carrier");
     }
-    const int refresh = std::stoi(settings_.arp_refresh.size() > 6 ? "0" : settings_.arp_refresh);
+    const int refresh = PositiveInt(settings_.arp_refresh).value_or(0);  // unchecked, as in the script
     if (op_.action == "monitor" && refresh > 0) Announce(refresh, false);
     return {};
   }

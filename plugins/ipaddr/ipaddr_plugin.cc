@@ -7,7 +7,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <memory>
+#include <new>
 #include <string>
 #include <thread>
 
@@ -69,8 +71,14 @@ IpaddrResult RunInNamespace(const std::string& name, const IpaddrOp& op, Announc
     if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
       const int err = errno;
       if (fd >= 0) ::close(fd);
-      result = {VIGIL_OCF_ERR_CONFIGURED,
-                "network_namespace [" + name + "]: " + path + ": " + std::strerror(err), "", ""};
+      // Soft, as the script's failing `ip netns exec` is: the namespace may appear later, and
+      // a probe or stop where it does not exist has nothing running to report or remove.
+      const bool probe = op.action == "monitor" && op.interval_ms == 0;
+      const int code = probe ? VIGIL_OCF_NOT_RUNNING
+                       : op.action == "stop" ? VIGIL_OCF_SUCCESS
+                       : err == EPERM || err == EACCES ? VIGIL_OCF_ERR_PERM
+                                                       : VIGIL_OCF_ERR_GENERIC;
+      result = {code, "network_namespace [" + name + "]: " + path + ": " + std::strerror(err), "", ""};
       return;
     }
     ::close(fd);
@@ -90,15 +98,18 @@ int Info(void*, size_t index, vigil_agent_info* out) {
   return 0;
 }
 
-int Execute(void* ctx, size_t index, const vigil_op* op) {
-  auto* plugin = static_cast<Plugin*>(ctx);
+int ExecuteOrThrow(Plugin* plugin, size_t index, const vigil_op* op) {
   if (index >= kAgentCount) return VIGIL_OCF_ERR_INSTALLED;
   IpaddrOp req;
   req.flavour = kAgents[index].flavour;
   req.resource = op->resource ? op->resource : "";
   req.action = op->action ? op->action : "";
-  for (size_t i = 0; i < op->param_count; ++i) req.params[op->params[i].name] = op->params[i].value;
-  for (size_t i = 0; i < op->meta_count; ++i) req.meta[op->meta[i].name] = op->meta[i].value;
+  for (size_t i = 0; i < op->param_count; ++i) {
+    if (op->params[i].name) req.params[op->params[i].name] = op->params[i].value ? op->params[i].value : "";
+  }
+  for (size_t i = 0; i < op->meta_count; ++i) {
+    if (op->meta[i].name) req.meta[op->meta[i].name] = op->meta[i].value ? op->meta[i].value : "";
+  }
   req.interval_ms = op->interval_ms;
   req.check_level = op->check_level;
   req.is_root = ::geteuid() == 0;
@@ -120,6 +131,18 @@ int Execute(void* ctx, size_t index, const vigil_op* op) {
   return r.code;
 }
 
+// Nothing may unwind through the C ABI: an exception (no memory, no thread) is a failed operation.
+int Execute(void* ctx, size_t index, const vigil_op* op) {
+  try {
+    return ExecuteOrThrow(static_cast<Plugin*>(ctx), index, op);
+  } catch (const std::exception& e) {
+    Write(op->reason, std::string("internal error: ") + e.what());
+  } catch (...) {
+    Write(op->reason, "internal error");
+  }
+  return VIGIL_OCF_ERR_GENERIC;
+}
+
 void Unload(void* ctx) { delete static_cast<Plugin*>(ctx); }
 
 }  // namespace
@@ -128,7 +151,8 @@ void Unload(void* ctx) { delete static_cast<Plugin*>(ctx); }
 extern "C" __attribute__((visibility("default"))) const vigil_plugin* vigil_plugin_entry(
     const vigil_host* host) {
   using namespace vigil::ipaddr;
-  auto* p = new Plugin;
+  auto* p = new (std::nothrow) Plugin;
+  if (!p) return nullptr;
   p->host = host;
   p->table = {VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR, sizeof(vigil_plugin), "ipaddr", p,
               Count,           Info,            Execute,              Unload};

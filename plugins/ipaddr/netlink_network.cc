@@ -35,6 +35,7 @@ int ToErrno(int nl_error) {
     case NLE_NODEV: return ENODEV;
     case NLE_INVAL: return EINVAL;
     case NLE_BUSY: return EBUSY;
+    case NLE_DUMP_INTR: return EINTR;
     default: return EIO;
   }
 }
@@ -72,7 +73,7 @@ NetError BuildIpv4(Ipv4 ip, int prefix, NlAddr* out) {
 // would build an object per entry; a monitor needs a few fields, so the messages are read as
 // they come.
 template <typename Header, typename Parse>
-NetError Dump(nl_sock* sock, int type, const Header& header, const char* what, Parse parse) {
+NetError DumpOnce(nl_sock* sock, int type, const Header& header, const char* what, Parse& parse) {
   if (int err = nl_send_simple(sock, type, NLM_F_DUMP, const_cast<Header*>(&header), sizeof header);
       err < 0) {
     return Fail(err, what);
@@ -88,6 +89,18 @@ NetError Dump(nl_sock* sock, int type, const Header& header, const char* what, P
   nl_cb_put(cb);
   if (err < 0) return Fail(err, what);
   return {};
+}
+
+// A dump that raced a change (another address added meanwhile) is marked interrupted by the
+// kernel; it is read again from the start rather than failing the operation.
+template <typename Header, typename Parse, typename Reset>
+NetError Dump(nl_sock* sock, int type, const Header& header, const char* what, Parse parse,
+              Reset reset) {
+  for (int attempt = 0;; ++attempt) {
+    reset();
+    NetError e = DumpOnce(sock, type, header, what, parse);
+    if (!e || e.code != EINTR || attempt == 4) return e;
+  }
 }
 
 Ipv4 AttrIpv4(const nlattr* a) {
@@ -143,7 +156,7 @@ class NetlinkNetwork final : public Network {
       const uint32_t flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
       info.secondary = flags & IFA_F_SECONDARY;
       out->push_back(std::move(info));
-    });
+    }, [out] { out->clear(); });
   }
 
   NetError LinkRoutes(std::vector<RouteInfo>* out) override {
@@ -166,7 +179,7 @@ class NetlinkNetwork final : public Network {
       info.dst = tb[RTA_DST] && nla_len(tb[RTA_DST]) == 4 ? AttrIpv4(tb[RTA_DST]) : 0;
       info.ifindex = static_cast<int>(nla_get_u32(tb[RTA_OIF]));
       out->push_back(info);
-    });
+    }, [out] { out->clear(); });
   }
 
   NetError AddAddress(const AddressSpec& spec) override {
