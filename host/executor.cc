@@ -191,6 +191,9 @@ void Executor::Dispatch() {
       }
       if (call->recurring && !call->finished) rearm_.emplace(now + call->op.interval, call);
       StartNextLocked(res, &launches);
+      // A run ending is the only way a resource goes idle: forget it here, so the map does not
+      // grow without bound and no pass has to sweep it.
+      if (!res.running && res.queue.empty()) resources_.erase(call->op.resource);
     }
 
     // Deadlines: the run is reported as timed out now; its resource stays busy until it returns.
@@ -226,14 +229,6 @@ void Executor::Dispatch() {
       StartNextLocked(res, &launches);
     }
 
-    // Resources with nothing left are forgotten, so the map does not grow without bound.
-    for (auto it = resources_.begin(); it != resources_.end();) {
-      if (!it->second.running && it->second.queue.empty()) {
-        it = resources_.erase(it);
-      } else {
-        ++it;
-      }
-    }
     deliveries.swap(deliveries_);
   }
   LaunchAll(launches);

@@ -23,7 +23,6 @@ struct Settings {
   std::string arp_refresh;  // IPaddr2 only
   bool arp_background = true;
   bool noprefixroute = false;
-  std::vector<std::string> refusals;  // settings the native agent does not implement
 };
 
 // The outcome of a step; code 0 = go on.
@@ -107,71 +106,67 @@ std::optional<int> ParsePrefix(const std::string& text) {
   return p;
 }
 
-Settings ReadIpaddr2(const IpaddrOp& op) {
+// The same settings under each flavour's parameter names and defaults.
+Settings ReadSettings(const IpaddrOp& op) {
   const auto& p = op.params;
+  const bool ipaddr2 = op.flavour == Flavour::kIPaddr2;
   Settings s;
   s.ip = Lookup(p, "ip", "");
   s.nic = Lookup(p, "nic", "");
   s.iflabel = Lookup(p, "iflabel", "");
   s.netmask = Lookup(p, "cidr_netmask", "");
   s.broadcast = Lookup(p, "broadcast", "");
-  s.arp_interval = Lookup(p, "arp_interval", "200");
-  s.arp_count = Lookup(p, "arp_count", "5");
-  s.arp_refresh = Lookup(p, "arp_count_refresh", "0");
-  const std::string bg = Lookup(p, "arp_bg", "");
-  s.arp_background = bg.empty() || IsTrue(bg);
-  s.noprefixroute = IsTrue(Lookup(p, "noprefixroute", "false"));
-
-  const std::string alternative = "; ocf:heartbeat-script:IPaddr2 (the script) does";
-  auto refuse = [&](const std::string& what) { s.refusals.push_back(what + alternative); };
-  if (IsTrue(Lookup(p, "lvs_support", "false"))) {
-    refuse("lvs_support=true (LVS direct routing) is not implemented by the native agent");
-  }
-  if (IsTrue(Lookup(p, "run_arping", "false"))) {
-    refuse("run_arping=true (duplicate address detection) is not implemented by the native agent");
-  }
-  if (!Lookup(p, "send_arp_opts", "").empty()) {
-    refuse("send_arp_opts is for an external ARP sender; the native agent sends its own frames");
-  }
-  if (Lookup(p, "arp_sender", "") == "ipoibarping") {
-    refuse("arp_sender=ipoibarping (InfiniBand) is not implemented by the native agent");
-  }
-  if (!Lookup(p, "mac", "").empty()) {
-    refuse("mac is for CLUSTERIP clones, which the native agent does not implement");
-  }
-  if (Lookup(p, "clusterip_hash", "sourceip-sourceport") != "sourceip-sourceport") {
-    refuse("clusterip_hash is for CLUSTERIP clones, which the native agent does not implement");
+  if (ipaddr2) {
+    s.arp_interval = Lookup(p, "arp_interval", "200");
+    s.arp_count = Lookup(p, "arp_count", "5");
+    s.arp_refresh = Lookup(p, "arp_count_refresh", "0");
+    const std::string bg = Lookup(p, "arp_bg", "");
+    s.arp_background = bg.empty() || IsTrue(bg);
+    s.noprefixroute = IsTrue(Lookup(p, "noprefixroute", "false"));
+  } else {
+    s.arp_interval = Lookup(p, "ARP_INTERVAL_MS", "500");
+    s.arp_count = Lookup(p, "ARP_REPEAT", "10");
+    s.arp_refresh = "0";
+    s.arp_background = IsTrue(Lookup(p, "ARP_BACKGROUND", "yes"));
   }
   return s;
 }
 
-Settings ReadIpaddr(const IpaddrOp& op) {
+// The first setting the native agent does not implement, as a reason; empty when there is none.
+// Asked on validate-all and start only.
+std::string Refusal(const IpaddrOp& op, int clones) {
   const auto& p = op.params;
-  Settings s;
-  s.ip = Lookup(p, "ip", "");
-  s.nic = Lookup(p, "nic", "");
-  s.iflabel = Lookup(p, "iflabel", "");
-  s.netmask = Lookup(p, "cidr_netmask", "");
-  s.broadcast = Lookup(p, "broadcast", "");
-  s.arp_interval = Lookup(p, "ARP_INTERVAL_MS", "500");
-  s.arp_count = Lookup(p, "ARP_REPEAT", "10");
-  s.arp_refresh = "0";
-  s.arp_background = IsTrue(Lookup(p, "ARP_BACKGROUND", "yes"));
-
-  const std::string alternative = "; ocf:heartbeat-script:IPaddr (the script) does";
-  auto refuse = [&](const std::string& what) { s.refusals.push_back(what + alternative); };
-  if (IsTrue(Lookup(p, "lvs_support", "false"))) {
-    refuse("lvs_support=true (LVS direct routing) is not implemented by the native agent");
-  }
-  for (const char* script : {"local_start_script", "local_stop_script"}) {
-    if (!Lookup(p, script, "").empty()) {
-      refuse(std::string(script) + " runs a program; the native agent runs none");
+  const bool ipaddr2 = op.flavour == Flavour::kIPaddr2;
+  std::string why;
+  if (ipaddr2 && clones > 1 && !IsTrue(Lookup(p, "unique_clone_address", "false"))) {
+    why = "clone_max=" + std::to_string(clones) +
+          " without unique_clone_address makes a CLUSTERIP clone, which the native agent does "
+          "not implement";
+  } else if (IsTrue(Lookup(p, "lvs_support", "false"))) {
+    why = "lvs_support=true (LVS direct routing) is not implemented by the native agent";
+  } else if (ipaddr2 && IsTrue(Lookup(p, "run_arping", "false"))) {
+    why = "run_arping=true (duplicate address detection) is not implemented by the native agent";
+  } else if (ipaddr2 && !Lookup(p, "send_arp_opts", "").empty()) {
+    why = "send_arp_opts is for an external ARP sender; the native agent sends its own frames";
+  } else if (ipaddr2 && Lookup(p, "arp_sender", "") == "ipoibarping") {
+    why = "arp_sender=ipoibarping (InfiniBand) is not implemented by the native agent";
+  } else if (ipaddr2 && !Lookup(p, "mac", "").empty()) {
+    why = "mac is for CLUSTERIP clones, which the native agent does not implement";
+  } else if (ipaddr2 && Lookup(p, "clusterip_hash", "sourceip-sourceport") != "sourceip-sourceport") {
+    why = "clusterip_hash is for CLUSTERIP clones, which the native agent does not implement";
+  } else if (!ipaddr2) {
+    for (const char* script : {"local_start_script", "local_stop_script"}) {
+      if (why.empty() && !Lookup(p, script, "").empty()) {
+        why = std::string(script) + " runs a program; the native agent runs none";
+      }
+    }
+    if (why.empty() && Lookup(p, "ARP_NETMASK", "ffffffffffff") != "ffffffffffff") {
+      why = "ARP_NETMASK other than ffffffffffff is not implemented by the native agent";
     }
   }
-  if (Lookup(p, "ARP_NETMASK", "ffffffffffff") != "ffffffffffff") {
-    refuse("ARP_NETMASK other than ffffffffffff is not implemented by the native agent");
-  }
-  return s;
+  if (why.empty()) return why;
+  return why + (ipaddr2 ? "; ocf:heartbeat-script:IPaddr2 (the script) does"
+                        : "; ocf:heartbeat-script:IPaddr (the script) does");
 }
 
 // findif: checks the parameters (on start and validate-all only, as the script does, so a
@@ -262,7 +257,7 @@ class Agent {
         action != "validate-all") {
       return {VIGIL_OCF_ERR_UNIMPLEMENTED, "action " + action + " is not implemented", "", ""};
     }
-    settings_ = op_.flavour == Flavour::kIPaddr2 ? ReadIpaddr2(op_) : ReadIpaddr(op_);
+    settings_ = ReadSettings(op_);
     Step step = op_.flavour == Flavour::kIPaddr2 ? CheckIpaddr2() : CheckIpaddr();
     if (step.failed()) return Done(step);
     step = Locate();
@@ -274,7 +269,9 @@ class Agent {
       if (step.failed()) return Done(step);
     }
     if (action == "start" || action == "validate-all") {
-      if (!settings_.refusals.empty()) return Done(Fail(VIGIL_OCF_ERR_CONFIGURED, settings_.refusals[0]));
+      if (std::string why = Refusal(op_, Clones()); !why.empty()) {
+        return Done(Fail(VIGIL_OCF_ERR_CONFIGURED, why));
+      }
     }
     if (action == "validate-all") return Done({});
     if (action == "start") return Done(Start());
@@ -301,7 +298,7 @@ class Agent {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "IP address (the ip parameter) is mandatory");
     }
     if (Step s = CheckRoot(); s.failed()) return s;
-    const std::string clone_max = Meta(op_, "clone_max").empty() ? "1" : Meta(op_, "clone_max");
+    const std::string clone_max = CloneMax();
     const bool lvs = IsTrue(Lookup(op_.params, "lvs_support", "false"));
     const std::optional<int> clones = PositiveInt(clone_max);
     if (lvs && clones && *clones > 1) {
@@ -325,16 +322,7 @@ class Agent {
 
   // The rest of the script's checks, after findif, in its order.
   Step CheckIpaddr2Settings() {
-    const std::string clone_max = Meta(op_, "clone_max").empty() ? "1" : Meta(op_, "clone_max");
-    const int clones = PositiveInt(clone_max).value_or(1);
     const bool unique_address = IsTrue(Lookup(op_.params, "unique_clone_address", "false"));
-    if (clones > 1 && !unique_address) {
-      settings_.refusals.insert(settings_.refusals.begin(),
-                                "clone_max=" + clone_max +
-                                    " without unique_clone_address makes a CLUSTERIP clone, which "
-                                    "the native agent does not implement; ocf:heartbeat-script:"
-                                    "IPaddr2 (the script) does");
-    }
     const std::string sender = Lookup(op_.params, "arp_sender", "");
     if (!sender.empty() && sender != "send_arp" && sender != "iputils_arping" &&
         sender != "libnet_arping" && sender != "ipoibarping") {
@@ -380,6 +368,13 @@ class Agent {
     }
     return CheckRoot();
   }
+
+  // The clone_max meta attribute as given, "1" when absent; CheckIpaddr2 refuses a bad one.
+  std::string CloneMax() const {
+    const std::string given = Meta(op_, "clone_max");
+    return given.empty() ? "1" : given;
+  }
+  int Clones() const { return PositiveInt(CloneMax()).value_or(1); }
 
   Step CheckRoot() const {
     if ((op_.action == "start" || op_.action == "stop") && !op_.is_root) {
