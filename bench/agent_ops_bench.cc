@@ -6,6 +6,9 @@
 //                                      runs alternate, medians compared.
 //   agent_ops_bench throughput [OPS]   a no-op native agent (tests' noop.so) through the executor:
 //                                      monitors kept in flight on 64 resources, operations/second.
+//   agent_ops_bench latency [OPS]      the same no-op agent, one monitor at a time through
+//                                      AgentHost::RunAndWait: the host's round trip (check,
+//                                      queue, worker, result back to the caller).
 //
 // bench/run.sh pins each to one core and runs them.
 #include <spawn.h>
@@ -17,6 +20,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -127,14 +131,47 @@ int Overhead(int runs, const std::string& fixtures) {
   return 0;
 }
 
-int Throughput(long total, const std::string& test_plugins) {
+// The tests' plugin directory holds deliberately broken plugins: their refusals are not news.
+std::unique_ptr<AgentHost> NoopHost(const std::string& test_plugins) {
   RegistryOptions o;
   o.plugin_dirs = {test_plugins};
   o.ocf_root = "/nonexistent";
   SetLogThreshold(LogLevel::kError);
-  SetLogSink([](LogLevel, const std::string&) {});  // the test dir's refused plugins
-  AgentHost host(o);
+  SetLogSink([](LogLevel, const std::string&) {});
+  auto host = std::make_unique<AgentHost>(o);
   SetLogSink(nullptr);
+  return host;
+}
+
+Operation NoopOp(const std::string& resource, const char* action) {
+  Operation op;
+  op.resource = resource;
+  op.agent = "ocf:vigiltest:Noop";
+  op.action = action;
+  return op;
+}
+
+int Latency(long total, const std::string& test_plugins) {
+  auto host = NoopHost(test_plugins);
+  if (!host->RunAndWait(NoopOp("r", "start")).ok()) return 1;
+  const Operation monitor = NoopOp("r", "monitor");
+  std::vector<double> us;
+  us.reserve(total);
+  for (long i = 0; i < total + 100; ++i) {
+    auto t0 = Clock::now();
+    auto r = host->RunAndWait(monitor);
+    auto t1 = Clock::now();
+    if (!r.ok() || r->rc != VIGIL_OCF_SUCCESS) return 1;
+    if (i >= 100) us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+  }
+  std::printf("no-op native monitor, one at a time through RunAndWait: %.1f / %.1f us"
+              " (median / p90, %ld runs)\n", Median(us), Percentile(us, 0.9), total);
+  return 0;
+}
+
+int Throughput(long total, const std::string& test_plugins) {
+  auto owned = NoopHost(test_plugins);
+  AgentHost& host = *owned;
   constexpr int kResources = 64;
   std::atomic<long> submitted{0}, done{0};
   std::mutex mu;
@@ -151,13 +188,9 @@ int Throughput(long total, const std::string& test_plugins) {
   // Start each resource once, then keep one monitor in flight per resource.
   std::vector<Operation> ops;
   for (int i = 0; i < kResources; ++i) {
-    Operation op;
-    op.resource = "r" + std::to_string(i);
-    op.agent = "ocf:vigiltest:Noop";
-    op.action = "start";
-    if (!host.RunAndWait(op).ok()) return 1;
-    op.action = "monitor";
-    ops.push_back(op);
+    const std::string name = "r" + std::to_string(i);
+    if (!host.RunAndWait(NoopOp(name, "start")).ok()) return 1;
+    ops.push_back(NoopOp(name, "monitor"));
   }
   auto t0 = Clock::now();
   for (auto& op : ops) {
@@ -188,6 +221,10 @@ int main(int argc, char** argv) {
     long ops = argc > 2 ? std::atol(argv[2]) : 1000000;
     return vigil::Throughput(ops > 0 ? ops : 1000000, VIGIL_BENCH_TEST_PLUGINS);
   }
-  std::fprintf(stderr, "usage: agent_ops_bench overhead [RUNS] | throughput [OPS]\n");
+  if (mode == "latency") {
+    long ops = argc > 2 ? std::atol(argv[2]) : 20000;
+    return vigil::Latency(ops > 0 ? ops : 20000, VIGIL_BENCH_TEST_PLUGINS);
+  }
+  std::fprintf(stderr, "usage: agent_ops_bench overhead [RUNS] | throughput [OPS] | latency [OPS]\n");
   return 2;
 }

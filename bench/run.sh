@@ -14,6 +14,11 @@ taskset -c 1 "$bin" overhead "$runs"
 echo
 taskset -c 1 "$bin" throughput "$ops"
 echo
+echo "unpinned (both cores):"
+"$bin" throughput "$ops"
+echo
+taskset -c 1 "$bin" latency "${LATENCY_OPS:-20000}"
+echo
 # Root: the IPaddr benchmarks build their own network namespaces.
 taskset -c 1 build/bin/ipaddr_bench monitor "${IPADDR_RUNS:-2000}"
 echo

@@ -24,7 +24,7 @@ class AgentHost {
 
   // The check that Submit makes.
   Status Check(const Operation& op) const;
-  // Checks, then submits; the callback runs on the executor's thread.
+  // Checks, then submits; the callback runs on the thread that dispatches (see Executor).
   Result<uint64_t> Submit(Operation op, Executor::Callback on_result);
   // Checks, submits and waits for the first result.
   Result<OperationResult> RunAndWait(Operation op);

@@ -44,8 +44,9 @@ Executor::~Executor() {
   lock.unlock();
   if (loop_.joinable()) loop_.join();
   lock.lock();
-  // Nobody dispatches any more: a run has returned once its completion is queued.
-  cv_.wait(lock, [this] { return completions_.size() >= in_flight_; });
+  // A run has returned once its completion is queued; a thread that returned one earlier may
+  // still be dispatching it.
+  cv_.wait(lock, [this] { return !dispatching_ && completions_.size() >= in_flight_; });
 }
 
 uint64_t Executor::Submit(Operation op, Callback on_result) {
@@ -142,15 +143,48 @@ void Executor::LaunchAll(std::vector<Launch>& launches) {
 }
 
 void Executor::OnRunDone(const std::shared_ptr<Running>& running, RunOutcome outcome) {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
   completions_.emplace_back(running, std::move(outcome));
-  // One wake per batch: a sleeping loop takes every completion queued by the time it runs. The
-  // destructor waits on the same condition for the last completion, so it is told too.
-  if ((loop_sleeping_ && completions_.size() == 1) || stopping_) cv_.notify_all();
+  if (stopping_) {
+    cv_.notify_all();  // the destructor waits for the last completion
+    return;
+  }
+  if (!started_ || dispatching_) {
+    // Stopped: the test's Dispatch() takes it. Started: the thread dispatching now takes it
+    // before it lets go. One wake per batch for a sleeping loop.
+    if (loop_sleeping_ && !dispatching_ && completions_.size() == 1) cv_.notify_all();
+    return;
+  }
+  // Deliver here, on the thread that ran the operation, until nothing is left to do.
+  dispatching_ = true;
+  do {
+    lock.unlock();
+    DispatchPass();
+    lock.lock();
+  } while (!stopping_ && HasWorkLocked(clock_.Now()));
+  EndDispatchLocked();
+}
+
+void Executor::EndDispatchLocked() {
+  dispatching_ = false;
+  if (loop_awaits_dispatcher_ || dispatch_waiters_ > 0 || stopping_) cv_.notify_all();
 }
 
 void Executor::Dispatch() {
-  std::lock_guard<std::mutex> dispatch_lock(dispatch_mu_);
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++dispatch_waiters_;
+    cv_.wait(lock, [this] { return !dispatching_; });
+    --dispatch_waiters_;
+    dispatching_ = true;
+  }
+  DispatchPass();
+  std::lock_guard<std::mutex> lock(mu_);
+  EndDispatchLocked();
+}
+
+// One pass; the caller holds the dispatcher's turn (dispatching_).
+void Executor::DispatchPass() {
   std::vector<Launch> launches;
   std::vector<Delivery> deliveries;
   {
@@ -189,7 +223,10 @@ void Executor::Dispatch() {
           FinishLocked(call, std::move(result));
         }
       }
-      if (call->recurring && !call->finished) rearm_.emplace(now + call->op.interval, call);
+      if (call->recurring && !call->finished) {
+        // Not necessarily on the loop's thread: tell it when this comes before its wake.
+        WakeLoopIfEarlierLocked(rearm_.emplace(now + call->op.interval, call)->first);
+      }
       StartNextLocked(res, &launches);
       // A run ending is the only way a resource goes idle: forget it here, so the map does not
       // grow without bound and no pass has to sweep it.
@@ -256,29 +293,40 @@ bool Executor::HasWorkLocked(SteadyTime now) const {
 void Executor::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (loop_.joinable()) return;
+  started_ = true;
   loop_ = std::thread([this] { Loop(); });
 }
 
+// With nothing timed to do, the loop still wakes this often, so that submitting an operation
+// whose deadline lies further out does not have to wake it (a thread switch per operation).
+constexpr auto kIdleWake = std::chrono::seconds(1);
+
 void Executor::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      for (;;) {
-        if (stopping_) return;
-        const SteadyTime now = clock_.Now();
-        if (HasWorkLocked(now)) break;
-        auto due = NextDueLocked();
-        loop_sleeping_ = true;
-        loop_sleeps_until_ = due.value_or(SteadyTime::max());
-        if (due) {
-          cv_.wait_until(lock, *due);
-        } else {
-          cv_.wait(lock);
-        }
-        loop_sleeping_ = false;
-      }
+    if (stopping_) return;
+    if (dispatching_) {
+      // Another thread dispatches, and it does not let go while anything is due.
+      loop_awaits_dispatcher_ = true;
+      cv_.wait(lock);
+      loop_awaits_dispatcher_ = false;
+      continue;
     }
-    Dispatch();
+    const SteadyTime now = clock_.Now();
+    if (HasWorkLocked(now)) {
+      dispatching_ = true;
+      lock.unlock();
+      DispatchPass();
+      lock.lock();
+      EndDispatchLocked();
+      continue;
+    }
+    const SteadyTime idle_wake = now + kIdleWake;
+    auto due = NextDueLocked();
+    loop_sleeping_ = true;
+    loop_sleeps_until_ = due && *due < idle_wake ? *due : idle_wake;
+    cv_.wait_until(lock, loop_sleeps_until_);
+    loop_sleeping_ = false;
   }
 }
 

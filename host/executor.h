@@ -7,9 +7,12 @@
 // out at once; the resource's next operation still waits until the runner has returned, so two
 // operations never overlap on one resource.
 //
-// Results are delivered by Dispatch(), on the thread that calls it: with Start(), that is the
-// executor's own thread; tests leave it stopped and call Dispatch() themselves with a FakeClock.
-// Every method is thread-safe; callbacks run without any executor lock held, one at a time.
+// Results are delivered by Dispatch(), on the thread that calls it. Tests leave the executor
+// stopped and call Dispatch() themselves with a FakeClock. After Start(), nobody calls Dispatch():
+// the thread that returns a run delivers its result at once (so an operation costs no extra
+// thread switch on its way back), and the executor's own thread fires deadlines and recurring
+// runs. Every method is thread-safe; callbacks run without any executor lock held, one at a time,
+// on whichever thread is dispatching.
 #pragma once
 
 #include <condition_variable>
@@ -51,7 +54,8 @@ class Executor {
   // after. A running call's CancelToken is raised. False when the call is unknown or over.
   bool Cancel(uint64_t call_id);
 
-  // Delivers finished runs, fires due deadlines and recurring runs, starts what may start.
+  // Delivers finished runs, fires due deadlines and recurring runs, starts what may start. Waits
+  // while another thread dispatches; must not be called from a callback.
   void Dispatch();
   // When Dispatch next has timed work to do, if any.
   std::optional<SteadyTime> NextDue() const;
@@ -82,6 +86,8 @@ class Executor {
   void LaunchAll(std::vector<Launch>& launches);
   void OnRunDone(const std::shared_ptr<Running>& running, RunOutcome outcome);
   bool HasWorkLocked(SteadyTime now) const;
+  void DispatchPass();
+  void EndDispatchLocked();
   std::optional<SteadyTime> NextDueLocked() const;
   void Loop();
 
@@ -98,12 +104,14 @@ class Executor {
   std::vector<std::pair<std::shared_ptr<Running>, RunOutcome>> completions_;
   std::vector<Delivery> deliveries_;
   size_t in_flight_ = 0;
-  // What the loop thread sleeps until (SteadyTime::max() for "no timed work"), so that a new
-  // earlier deadline wakes it, and only then.
+  // What the loop thread sleeps until, so that a new earlier deadline wakes it, and only then.
   bool loop_sleeping_ = false;
   SteadyTime loop_sleeps_until_{};
+  bool loop_awaits_dispatcher_ = false;  // the loop has work but another thread is dispatching
+  size_t dispatch_waiters_ = 0;          // Dispatch() callers waiting for their turn
+  bool dispatching_ = false;             // one dispatcher at a time, so callbacks never overlap
+  bool started_ = false;
   bool stopping_ = false;
-  std::mutex dispatch_mu_;  // one Dispatch at a time, so callbacks never overlap
   std::thread loop_;
 };
 

@@ -21,20 +21,27 @@ WorkerPool::~WorkerPool() {
 }
 
 void WorkerPool::Post(std::function<void()> job) {
-  std::lock_guard<std::mutex> lock(mu_);
-  jobs_.push_back(std::move(job));
-  WakeOneLocked();
+  bool notify;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.push_back(std::move(job));
+    notify = WakeOneLocked();
+  }
+  // Outside the lock: a woken worker may run at once, and would only block on mu_ again.
+  if (notify) cv_.notify_one();
 }
 
-void WorkerPool::WakeOneLocked() {
-  if (wake_pending_) return;
+bool WorkerPool::WakeOneLocked() {
+  if (wake_pending_) return false;
   if (idle_ > 0) {
     wake_pending_ = true;
-    cv_.notify_one();
-  } else if (threads_.size() < max_threads_ && !stopping_) {
+    return true;
+  }
+  if (threads_.size() < max_threads_ && !stopping_) {
     wake_pending_ = true;
     threads_.emplace_back([this] { Work(); });
   }
+  return false;
 }
 
 void WorkerPool::Work() {
@@ -52,8 +59,9 @@ void WorkerPool::Work() {
     }
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
-    if (!jobs_.empty()) WakeOneLocked();
+    const bool notify = !jobs_.empty() && WakeOneLocked();
     lock.unlock();
+    if (notify) cv_.notify_one();
     job();
     lock.lock();
   }

@@ -26,7 +26,9 @@ class WorkerPool {
 
  private:
   void Work();
-  void WakeOneLocked();
+  // Picks the worker to wake (true: the caller notifies cv_ once it has let go of mu_) or
+  // starts one.
+  bool WakeOneLocked();
 
   const size_t max_threads_;
   std::mutex mu_;

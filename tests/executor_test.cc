@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
 #include "vigil/agent.h"
 
 namespace vigil {
@@ -247,6 +252,118 @@ TEST_F(ExecutorTest, RecurringMonitorTimeoutIsReportedAndTheMonitorGoesOn) {
   clock.Advance(seconds(10));
   executor.Dispatch();
   EXPECT_EQ(runner.started.size(), 2u);
+}
+
+// A runner that runs each operation on a thread of its own, as the worker pool does: the run
+// ends when the test releases it or the executor cancels it.
+class ThreadRunner final : public OperationRunner {
+ public:
+  ~ThreadRunner() override {
+    ReleaseAll();
+    for (auto& t : threads_) t.join();
+  }
+  void Start(const Operation&, std::shared_ptr<const CancelToken> cancel,
+             std::function<void(RunOutcome)> done) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    threads_.emplace_back([this, cancel = std::move(cancel), done = std::move(done)] {
+      {
+        std::unique_lock<std::mutex> wait(mu_);
+        cv_.wait_for(wait, seconds(30), [&] { return released_ || cancel->cancelled(); });
+      }
+      RunOutcome out;
+      out.rc = cancel->cancelled() ? VIGIL_EXEC_CANCELLED : VIGIL_OCF_SUCCESS;
+      {
+        std::lock_guard<std::mutex> hold(mu_);
+        returned_by_.push_back(std::this_thread::get_id());
+      }
+      done(std::move(out));
+    });
+  }
+  void ReleaseAll() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  // Cancel tokens are raised without telling anyone: poll them.
+  void PollCancels() {
+    std::lock_guard<std::mutex> lock(mu_);
+    cv_.notify_all();
+  }
+  std::vector<std::thread::id> returned_by() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return returned_by_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool released_ = false;
+  std::vector<std::thread> threads_;
+  std::vector<std::thread::id> returned_by_;
+};
+
+Operation StartedOp(const std::string& resource, milliseconds timeout) {
+  Operation op;
+  op.resource = resource;
+  op.agent = "ocf:vigiltest:Noop";
+  op.action = "start";
+  op.timeout = timeout;
+  return op;
+}
+
+TEST(StartedExecutorTest, TheThreadThatReturnsARunDeliversItsResult) {
+  ThreadRunner runner;
+  Executor executor(SystemClock::Instance(), runner);
+  executor.Start();
+  std::promise<std::thread::id> delivered_on;
+  executor.Submit(StartedOp("a", seconds(20)), [&](const Operation&, const OperationResult& r) {
+    EXPECT_EQ(r.status, ExecStatus::kDone);
+    delivered_on.set_value(std::this_thread::get_id());
+  });
+  runner.ReleaseAll();
+  auto f = delivered_on.get_future();
+  ASSERT_EQ(f.wait_for(seconds(10)), std::future_status::ready);
+  const std::thread::id on = f.get();
+  ASSERT_EQ(runner.returned_by().size(), 1u);
+  EXPECT_EQ(on, runner.returned_by()[0]);
+}
+
+// Submitting does not wake the executor's thread for a deadline later than its next wake; a
+// deadline before it (50 ms) and one after it (1.5 s) must both still fire.
+TEST(StartedExecutorTest, DeadlinesFireWhetherOrNotSubmitWokeTheLoop) {
+  ThreadRunner runner;
+  Executor executor(SystemClock::Instance(), runner);
+  executor.Start();
+  std::promise<ExecStatus> early, late;
+  executor.Submit(StartedOp("a", milliseconds(50)),
+                  [&](const Operation&, const OperationResult& r) { early.set_value(r.status); });
+  executor.Submit(StartedOp("b", milliseconds(1500)),
+                  [&](const Operation&, const OperationResult& r) { late.set_value(r.status); });
+  auto e = early.get_future();
+  auto l = late.get_future();
+  ASSERT_EQ(e.wait_for(seconds(20)), std::future_status::ready);
+  EXPECT_EQ(e.get(), ExecStatus::kTimedOut);
+  ASSERT_EQ(l.wait_for(seconds(20)), std::future_status::ready);
+  EXPECT_EQ(l.get(), ExecStatus::kTimedOut);
+  runner.PollCancels();  // the runs return, cancelled, before the executor goes
+}
+
+TEST(StartedExecutorTest, DestroyingWaitsForACallbackRunningOnAnotherThread) {
+  ThreadRunner runner;
+  std::atomic<bool> callback_over{false};
+  std::promise<void> in_callback;
+  {
+    Executor executor(SystemClock::Instance(), runner);
+    executor.Start();
+    executor.Submit(StartedOp("a", seconds(20)), [&](const Operation&, const OperationResult&) {
+      in_callback.set_value();
+      std::this_thread::sleep_for(milliseconds(200));
+      callback_over = true;
+    });
+    runner.ReleaseAll();
+    in_callback.get_future().wait();
+  }
+  EXPECT_TRUE(callback_over);
 }
 
 }  // namespace

@@ -17,6 +17,9 @@
 #include <cstring>
 #include <thread>
 
+#include "plugins/ipaddr/arp.h"
+#include "plugins/ipaddr/ipaddr_agent.h"
+#include "plugins/ipaddr/network.h"
 #include "tests/netns_lan.h"
 #include "tests/test_util.h"
 
@@ -326,6 +329,74 @@ TEST_F(IpaddrNetnsTest, ScriptAndNativeAgreeOnEveryCase) {
       ASSERT_EQ(seen[0][1], "start -> 0 | inet 10.77.0.100/24 scope global secondary eth0");
     }
   }
+}
+
+// A netlink reader keeps its reads between calls (a monitor is answered without a dump); every
+// change made by somebody else, with `ip`, must show in the next read all the same.
+TEST_F(IpaddrNetnsTest, KeptReadsFollowChangesMadeBehindTheirBack) {
+  using namespace vigil::ipaddr;
+  const std::string& ns = lan.host(0).ns;
+  std::unique_ptr<Network> net;
+  NetError opened;
+  ASSERT_TRUE(InNamespace(ns, [&] { opened = OpenNetlinkNetwork(&net); }));
+  ASSERT_FALSE(opened) << opened.what;
+  const Ipv4 extra = *ParseIpv4("10.66.0.5");
+
+  auto has_address = [&] {
+    std::vector<AddressInfo> addrs;
+    EXPECT_FALSE(net->Addresses(&addrs));
+    return std::any_of(addrs.begin(), addrs.end(),
+                       [&](const AddressInfo& a) { return a.local == extra && a.prefix == 16; });
+  };
+  auto has_route = [&] {
+    std::vector<RouteInfo> routes;
+    EXPECT_FALSE(net->LinkRoutes(&routes));
+    return std::any_of(routes.begin(), routes.end(), [&](const RouteInfo& r) {
+      return r.dst == (extra & PrefixMask(16)) && r.prefix == 16;
+    });
+  };
+  auto link = [&](const std::string& name) {
+    std::optional<LinkInfo> info;
+    EXPECT_FALSE(net->LinkByName(name, &info));
+    return info;
+  };
+  auto eth0_up = [&] {
+    auto l = link("eth0");
+    return l && l->up;
+  };
+
+  // Each read twice: the second one is answered from what the first kept.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_FALSE(has_address());
+    EXPECT_FALSE(has_route());
+    EXPECT_TRUE(eth0_up());
+    EXPECT_FALSE(link("vx0"));
+  }
+  ASSERT_EQ(Sh("ip -n " + ns + " addr add 10.66.0.5/16 dev eth0").code, 0);
+  EXPECT_TRUE(has_address());
+  EXPECT_TRUE(has_route());
+  ASSERT_EQ(Sh("ip -n " + ns + " route del 10.66.0.0/16 dev eth0").code, 0);
+  EXPECT_FALSE(has_route());
+  EXPECT_TRUE(has_address());
+  ASSERT_EQ(Sh("ip -n " + ns + " link add vx0 type veth peer name vx1").code, 0);
+  EXPECT_TRUE(link("vx0"));
+  ASSERT_EQ(Sh("ip -n " + ns + " link set eth0 down").code, 0);
+  EXPECT_FALSE(eth0_up());
+  ASSERT_EQ(Sh("ip -n " + ns + " link set eth0 up").code, 0);
+  EXPECT_TRUE(eth0_up());
+
+  // The agent on the same reader: its monitor sees the address go away behind its back.
+  IpaddrOp op;
+  op.resource = "vip";
+  op.action = "monitor";
+  op.params = {{"ip", "10.66.0.5"}, {"nic", "eth0"}, {"cidr_netmask", "16"}};
+  PacketAnnouncer announcer;
+  EXPECT_EQ(RunIpaddr(op, *net, announcer).code, 0);
+  EXPECT_EQ(RunIpaddr(op, *net, announcer).code, 0);
+  ASSERT_EQ(Sh("ip -n " + ns + " addr del 10.66.0.5/16 dev eth0").code, 0);
+  EXPECT_EQ(RunIpaddr(op, *net, announcer).code, 7);
+  EXPECT_FALSE(has_address());
+  Sh("ip -n " + ns + " link del vx0");
 }
 
 }  // namespace

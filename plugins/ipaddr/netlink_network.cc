@@ -19,6 +19,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 #include "plugins/ipaddr/network.h"
 
@@ -109,32 +110,98 @@ Ipv4 AttrIpv4(const nlattr* a) {
   return ntohl(be);
 }
 
+// The reads are kept between calls and answered again for as long as nothing has changed. What
+// tells: a second netlink socket that has joined the kernel's link, IPv4 address and IPv4 route
+// notification groups. The kernel queues a notification on it before the change that caused it
+// returns to whoever made it (`ip addr del`, another agent, this one), so a read that first
+// finds that socket empty answers exactly what a fresh dump would. Anything on it, an overflow
+// (ENOBUFS: notifications were lost) included, drops everything kept.
 class NetlinkNetwork final : public Network {
  public:
-  NetlinkNetwork(nl_sock* sock, int ioctl_fd) : sock_(sock), ioctl_fd_(ioctl_fd) {}
+  NetlinkNetwork(nl_sock* sock, int ioctl_fd, int events_fd)
+      : sock_(sock), ioctl_fd_(ioctl_fd), events_fd_(events_fd) {}
   ~NetlinkNetwork() override {
     nl_socket_free(sock_);
     ::close(ioctl_fd_);
+    ::close(events_fd_);
   }
 
   NetError LinkByName(const std::string& name, std::optional<LinkInfo>* out) override {
     ifreq ifr{};
     if (name.empty() || name.size() >= sizeof ifr.ifr_name) return {};  // no such link
     std::memcpy(ifr.ifr_name, name.data(), name.size());
-    if (::ioctl(ioctl_fd_, SIOCGIFINDEX, &ifr) != 0) return Missing("looking up link " + name);
-    return Describe(ifr, out);
+    return Kept(out, [&]() -> KeptLink& { return links_by_name_[name]; },
+                [&](std::optional<LinkInfo>* o) {
+                  return LookUp(SIOCGIFINDEX, ifr, "looking up link " + name, o);
+                });
   }
 
   NetError LinkByIndex(int index, std::optional<LinkInfo>* out) override {
     ifreq ifr{};
     ifr.ifr_ifindex = index;
-    if (::ioctl(ioctl_fd_, SIOCGIFNAME, &ifr) != 0) {
-      return Missing("looking up link " + std::to_string(index));
-    }
-    return Describe(ifr, out);
+    return Kept(out, [&]() -> KeptLink& { return links_by_index_[index]; },
+                [&](std::optional<LinkInfo>* o) {
+                  return LookUp(SIOCGIFNAME, ifr, "looking up link " + std::to_string(index), o);
+                });
   }
 
   NetError Addresses(std::vector<AddressInfo>* out) override {
+    return Kept(out, [this]() -> auto& { return addresses_; },
+                [this](std::vector<AddressInfo>* o) { return DumpAddresses(o); });
+  }
+
+  NetError LinkRoutes(std::vector<RouteInfo>* out) override {
+    return Kept(out, [this]() -> auto& { return routes_; },
+                [this](std::vector<RouteInfo>* o) { return DumpLinkRoutes(o); });
+  }
+
+ private:
+  // The answer kept in slot() while nothing has changed; otherwise read() afresh, then kept.
+  template <typename T, typename Slot, typename Read>
+  NetError Kept(T* out, Slot slot, Read read) {
+    const bool unchanged = Unchanged();  // first: it may drop what slot() refers to
+    std::optional<T>& kept = slot();
+    if (unchanged && kept) {
+      *out = *kept;
+      return {};
+    }
+    if (NetError e = read(out)) return e;
+    kept = *out;
+    return {};
+  }
+
+  // The link that ifr names, found by `request` (SIOCGIFINDEX by name, SIOCGIFNAME by index).
+  NetError LookUp(unsigned long request, ifreq ifr, const std::string& doing,
+                  std::optional<LinkInfo>* out) {
+    out->reset();
+    if (::ioctl(ioctl_fd_, request, &ifr) != 0) return Missing(doing);
+    return Describe(ifr, out);
+  }
+
+  // Drains the notification socket; false (and everything kept dropped) when anything was on it.
+  bool Unchanged() {
+    bool unchanged = true;
+    for (;;) {
+      char buf[256];
+      // MSG_TRUNC: what changed does not matter, only that something did.
+      const ssize_t n = ::recv(events_fd_, buf, sizeof buf, MSG_DONTWAIT | MSG_TRUNC);
+      if (n >= 0 || errno == ENOBUFS || errno == EINTR) {
+        unchanged = false;
+        continue;
+      }
+      if (errno != EAGAIN && errno != EWOULDBLOCK) unchanged = false;  // cannot tell: read afresh
+      break;
+    }
+    if (!unchanged) {
+      links_by_name_.clear();
+      links_by_index_.clear();
+      addresses_.reset();
+      routes_.reset();
+    }
+    return unchanged;
+  }
+
+  NetError DumpAddresses(std::vector<AddressInfo>* out) {
     out->clear();
     ifaddrmsg req{};
     req.ifa_family = AF_INET;
@@ -159,7 +226,7 @@ class NetlinkNetwork final : public Network {
     }, [out] { out->clear(); });
   }
 
-  NetError LinkRoutes(std::vector<RouteInfo>* out) override {
+  NetError DumpLinkRoutes(std::vector<RouteInfo>* out) {
     out->clear();
     rtmsg req{};
     req.rtm_family = AF_INET;
@@ -182,6 +249,7 @@ class NetlinkNetwork final : public Network {
     }, [out] { out->clear(); });
   }
 
+ public:
   NetError AddAddress(const AddressSpec& spec) override {
     Addr addr(rtnl_addr_alloc());
     NlAddr local;
@@ -298,8 +366,35 @@ class NetlinkNetwork final : public Network {
   }
 
   nl_sock* sock_;
-  int ioctl_fd_;  // a datagram socket of the same namespace, for the interface ioctls
+  int ioctl_fd_;   // a datagram socket of the same namespace, for the interface ioctls
+  int events_fd_;  // the notification socket (see the class comment)
+  // Outer: read or not yet; inner: the link, or none by that name or index.
+  using KeptLink = std::optional<std::optional<LinkInfo>>;
+  std::map<std::string, KeptLink> links_by_name_;
+  std::map<int, KeptLink> links_by_index_;
+  std::optional<std::vector<AddressInfo>> addresses_;
+  std::optional<std::vector<RouteInfo>> routes_;
 };
+
+// A netlink socket that receives the kernel's notifications of link, IPv4 address and IPv4
+// route changes in the calling thread's namespace; it is only ever drained, never written.
+NetError OpenEvents(int* out) {
+  const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+  if (fd < 0) {
+    const int err = errno;
+    return {err, std::string("opening netlink notifications: ") + std::strerror(err)};
+  }
+  sockaddr_nl at{};
+  at.nl_family = AF_NETLINK;
+  at.nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&at), sizeof at) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return {err, std::string("joining netlink notifications: ") + std::strerror(err)};
+  }
+  *out = fd;
+  return {};
+}
 
 }  // namespace
 
@@ -320,7 +415,13 @@ NetError OpenNetlinkNetwork(std::unique_ptr<Network>* out) {
     nl_socket_free(sock);
     return {err, std::string("opening a socket: ") + std::strerror(err)};
   }
-  *out = std::make_unique<NetlinkNetwork>(sock, fd);
+  int events = -1;
+  if (NetError e = OpenEvents(&events)) {
+    nl_socket_free(sock);
+    ::close(fd);
+    return e;
+  }
+  *out = std::make_unique<NetlinkNetwork>(sock, fd, events);
   return {};
 }
 

@@ -6,7 +6,8 @@
 // Every call acts in the network namespace of the thread that created the object (a netlink
 // socket belongs to the namespace it was opened in). Not thread-safe: one object per thread.
 // A monitor is on the hot path (it runs every few seconds per address, on every node), so the
-// reads are single requests and plain dumps, with nothing listed that is not needed.
+// reads are plain dumps with nothing listed that is not needed, and NetlinkNetwork keeps what it
+// read until the kernel announces a change of links, IPv4 addresses or routes.
 #pragma once
 
 #include <array>
