@@ -8,6 +8,7 @@ packages=(
   libnl-3-dev libnl-route-3-dev libssl-dev
   libgtest-dev libgmock-dev
   resource-agents iproute2 procps
+  mariadb-server mariadb-client libmariadb-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -44,11 +44,7 @@ struct Placement {
   std::string label;             // "<nic>:<iflabel>", or empty
 };
 
-std::string Lookup(const std::map<std::string, std::string>& m, const std::string& name,
-                   const std::string& fallback) {
-  auto it = m.find(name);
-  return it == m.end() ? fallback : it->second;
-}
+using plugin::Lookup;
 
 // Pacemaker gives meta attribute names with dashes; some callers turn them into underscores.
 std::string Meta(const IpaddrOp& op, const std::string& name) {

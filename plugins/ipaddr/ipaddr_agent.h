@@ -19,6 +19,7 @@
 #include <map>
 #include <string>
 
+#include "plugins/common/plugin_op.h"
 #include "plugins/ipaddr/arp.h"
 #include "plugins/ipaddr/network.h"
 
@@ -26,16 +27,9 @@ namespace vigil::ipaddr {
 
 enum class Flavour { kIPaddr, kIPaddr2 };
 
-struct IpaddrOp {
+struct IpaddrOp : plugin::OpRequest {
   Flavour flavour = Flavour::kIPaddr2;
-  std::string resource;
-  std::string action;
-  std::map<std::string, std::string> params;
-  std::map<std::string, std::string> meta;  // names as Pacemaker gives them (clone_max, ...)
-  uint32_t interval_ms = 0;
-  int check_level = 0;
   bool is_root = true;
-  std::function<bool()> cancelled;
 };
 
 struct IpaddrResult {

@@ -33,9 +33,7 @@ struct Plugin {
   vigil_plugin table{};
 };
 
-void Write(const vigil_text_sink& sink, const std::string& text) {
-  if (sink.write && !text.empty()) sink.write(sink.ctx, text.data(), text.size());
-}
+using plugin::WriteText;
 
 void Log(const Plugin* p, int level, const std::string& message) {
   if (p->host && p->host->log) p->host->log(p->host->ctx, level, message.c_str());
@@ -101,21 +99,9 @@ int Info(void*, size_t index, vigil_agent_info* out) {
 int ExecuteOrThrow(Plugin* plugin, size_t index, const vigil_op* op) {
   if (index >= kAgentCount) return VIGIL_OCF_ERR_INSTALLED;
   IpaddrOp req;
+  plugin::ReadOp(*op, &req);
   req.flavour = kAgents[index].flavour;
-  req.resource = op->resource ? op->resource : "";
-  req.action = op->action ? op->action : "";
-  for (size_t i = 0; i < op->param_count; ++i) {
-    if (op->params[i].name) req.params[op->params[i].name] = op->params[i].value ? op->params[i].value : "";
-  }
-  for (size_t i = 0; i < op->meta_count; ++i) {
-    if (op->meta[i].name) req.meta[op->meta[i].name] = op->meta[i].value ? op->meta[i].value : "";
-  }
-  req.interval_ms = op->interval_ms;
-  req.check_level = op->check_level;
   req.is_root = ::geteuid() == 0;
-  if (op->is_cancelled) {
-    req.cancelled = [op] { return op->is_cancelled(op->host_ctx) != 0; };
-  }
   auto ns = req.params.find("network_namespace");
   const IpaddrResult r =
       req.flavour == Flavour::kIPaddr2 && ns != req.params.end() && !ns->second.empty() &&
@@ -126,8 +112,8 @@ int ExecuteOrThrow(Plugin* plugin, size_t index, const vigil_op* op) {
     Log(plugin, VIGIL_LOG_WARNING, std::string(kAgents[index].name) + " " + req.resource + " " +
                                        req.action + ": " + r.warning);
   }
-  Write(op->reason, r.reason);
-  Write(op->output, r.output);
+  WriteText(op->reason, r.reason);
+  WriteText(op->output, r.output);
   return r.code;
 }
 
@@ -136,9 +122,9 @@ int Execute(void* ctx, size_t index, const vigil_op* op) {
   try {
     return ExecuteOrThrow(static_cast<Plugin*>(ctx), index, op);
   } catch (const std::exception& e) {
-    Write(op->reason, std::string("internal error: ") + e.what());
+    WriteText(op->reason, std::string("internal error: ") + e.what());
   } catch (...) {
-    Write(op->reason, "internal error");
+    WriteText(op->reason, "internal error");
   }
   return VIGIL_OCF_ERR_GENERIC;
 }

@@ -4,20 +4,13 @@
 #include <string>
 #include <vector>
 
+#include "plugins/common/agent_metadata.h"
 #include "plugins/ipaddr/ipaddr_agent.h"
 
 namespace vigil::ipaddr {
 namespace {
 
-struct ParamDoc {
-  const char* name;
-  const char* type;
-  const char* fallback;  // nullptr: no default attribute
-  bool unique;
-  bool required;
-  const char* shortdesc;
-  const char* longdesc;
-};
+using plugin::ParamDoc;
 
 const std::vector<ParamDoc> kCommon = {
     {"ip", "string", "", true, true, "IPv4 address",
@@ -90,63 +83,34 @@ const std::vector<ParamDoc> kIpaddr = {
      "Only the default is implemented natively."},
 };
 
-std::string Escape(const char* text) {
-  std::string out;
-  for (const char* c = text; *c; ++c) {
-    switch (*c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += *c;
-    }
-  }
-  return out;
-}
-
-std::string Param(const ParamDoc& p) {
-  std::string s = "<parameter name=\"" + std::string(p.name) + "\" unique=\"" +
-                  (p.unique ? "1" : "0") + "\" required=\"" + (p.required ? "1" : "0") + "\">\n";
-  s += "<longdesc lang=\"en\">" + Escape(p.longdesc) + "</longdesc>\n";
-  s += "<shortdesc lang=\"en\">" + Escape(p.shortdesc) + "</shortdesc>\n";
-  s += "<content type=\"" + std::string(p.type) + "\"";
-  if (p.fallback) s += " default=\"" + std::string(p.fallback) + "\"";
-  s += "/>\n</parameter>\n";
-  return s;
-}
-
-std::string Build(const char* name, const char* monitor_interval, const std::vector<ParamDoc>& own,
-                  const char* what) {
-  std::string s = "<?xml version=\"1.0\"?>\n<resource-agent name=\"" + std::string(name) +
-                  "\" version=\"1.0\">\n<version>1.1</version>\n";
-  s += "<longdesc lang=\"en\">" + std::string(what) +
-       " Native implementation: the address is added and removed over netlink, and gratuitous "
-       "ARP is sent from a packet socket, with no process started.</longdesc>\n";
-  s += "<shortdesc lang=\"en\">Manages a floating IPv4 address (native)</shortdesc>\n<parameters>\n";
-  for (const auto& p : kCommon) s += Param(p);
-  for (const auto& p : own) s += Param(p);
-  s += "</parameters>\n<actions>\n";
-  s += "<action name=\"start\" timeout=\"20s\"/>\n<action name=\"stop\" timeout=\"20s\"/>\n";
-  s += "<action name=\"status\" depth=\"0\" timeout=\"20s\" interval=\"" +
-       std::string(monitor_interval) + "\"/>\n";
-  s += "<action name=\"monitor\" depth=\"0\" timeout=\"20s\" interval=\"" +
-       std::string(monitor_interval) + "\"/>\n";
-  s += "<action name=\"meta-data\" timeout=\"5s\"/>\n";
-  s += "<action name=\"validate-all\" timeout=\"20s\"/>\n</actions>\n</resource-agent>\n";
-  return s;
+plugin::AgentDoc Doc(const char* name, const char* monitor_interval,
+                     const std::vector<ParamDoc>& own, const char* what) {
+  plugin::AgentDoc doc;
+  doc.name = name;
+  doc.shortdesc = "Manages a floating IPv4 address (native)";
+  doc.longdesc = std::string(what) +
+                 " Native implementation: the address is added and removed over netlink, and "
+                 "gratuitous ARP is sent from a packet socket, with no process started.";
+  doc.params = kCommon;
+  doc.params.insert(doc.params.end(), own.begin(), own.end());
+  doc.actions = {{"start", "20s", nullptr, nullptr},
+                 {"stop", "20s", nullptr, nullptr},
+                 {"status", "20s", monitor_interval, "0"},
+                 {"monitor", "20s", monitor_interval, "0"},
+                 {"meta-data", "5s", nullptr, nullptr},
+                 {"validate-all", "20s", nullptr, nullptr}};
+  return doc;
 }
 
 }  // namespace
 
 const char* IpaddrMetadata(Flavour flavour) {
-  static const std::string ipaddr2 =
-      Build("IPaddr2", "10s", kIpaddr2,
+  static const std::string ipaddr2 = plugin::BuildMetadata(Doc("IPaddr2", "10s", kIpaddr2,
             "Keeps a floating IPv4 address on this node, as resource-agents' IPaddr2 does, with "
-            "the same parameters.");
-  static const std::string ipaddr =
-      Build("IPaddr", "5s", kIpaddr,
+            "the same parameters."));
+  static const std::string ipaddr = plugin::BuildMetadata(Doc("IPaddr", "5s", kIpaddr,
             "Keeps a floating IPv4 address on this node, as resource-agents' IPaddr does, with "
-            "the same parameters.");
+            "the same parameters."));
   return flavour == Flavour::kIPaddr2 ? ipaddr2.c_str() : ipaddr.c_str();
 }
 
