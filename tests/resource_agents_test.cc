@@ -107,8 +107,10 @@ TEST_F(ResourceAgentsTest, ParsesIPaddr2Metadata) {
 
 // The native agents take a configuration written for the scripts unchanged: every parameter of
 // the script exists natively with the same type and default, and nothing else is added.
-TEST_F(ResourceAgentsTest, NativeIpaddrMetadataHasTheScriptsParameters) {
-  for (const char* type : {"IPaddr", "IPaddr2"}) {
+// Every native agent that replaces a script: same parameters (names, types, required flags,
+// defaults), same action timeouts and intervals, and meta-data valid against the OCF schema.
+TEST_F(ResourceAgentsTest, NativeMetadataHasTheScriptsParameters) {
+  for (const char* type : {"IPaddr", "IPaddr2", "mysql"}) {
     auto native = host.registry().Find(std::string("ocf:heartbeat:") + type);
     auto script = host.registry().Find(std::string("ocf:heartbeat-script:") + type);
     ASSERT_TRUE(native.ok() && script.ok()) << type;
@@ -140,7 +142,7 @@ TEST_F(ResourceAgentsTest, NativeIpaddrMetadataHasTheScriptsParameters) {
 }
 
 TEST_F(ResourceAgentsTest, ParsesMysqlMetadata) {
-  auto agent = host.registry().Find("ocf:heartbeat:mysql");
+  auto agent = host.registry().Find("ocf:heartbeat-script:mysql");
   ASSERT_TRUE(agent.ok());
   auto md = host.registry().Metadata(**agent);
   ASSERT_TRUE(md.ok()) << md.status().message();

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/shell.h"
+
 namespace vigil::testing {
 
 // Set by tests/CMakeLists.txt.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <string>
@@ -31,5 +32,25 @@ std::string Lookup(const std::map<std::string, std::string>& params, const std::
                    const std::string& fallback);
 
 void WriteText(const vigil_text_sink& sink, const std::string& text);
+
+// Nothing may unwind through the C ABI: runs `execute`, and an exception (no memory, no thread)
+// becomes a failed operation with the reason.
+template <typename Execute>
+int CatchAll(const vigil_op* op, Execute&& execute) noexcept {
+  try {
+    return execute();
+  } catch (const std::exception& e) {
+    try {
+      WriteText(op->reason, std::string("internal error: ") + e.what());
+    } catch (...) {
+    }
+  } catch (...) {
+    try {
+      WriteText(op->reason, "internal error");
+    } catch (...) {
+    }
+  }
+  return VIGIL_OCF_ERR_GENERIC;
+}
 
 }  // namespace vigil::plugin

@@ -117,16 +117,8 @@ int ExecuteOrThrow(Plugin* plugin, size_t index, const vigil_op* op) {
   return r.code;
 }
 
-// Nothing may unwind through the C ABI: an exception (no memory, no thread) is a failed operation.
 int Execute(void* ctx, size_t index, const vigil_op* op) {
-  try {
-    return ExecuteOrThrow(static_cast<Plugin*>(ctx), index, op);
-  } catch (const std::exception& e) {
-    WriteText(op->reason, std::string("internal error: ") + e.what());
-  } catch (...) {
-    WriteText(op->reason, "internal error");
-  }
-  return VIGIL_OCF_ERR_GENERIC;
+  return plugin::CatchAll(op, [&] { return ExecuteOrThrow(static_cast<Plugin*>(ctx), index, op); });
 }
 
 void Unload(void* ctx) { delete static_cast<Plugin*>(ctx); }

@@ -1,0 +1,296 @@
+#include "plugins/mysql/process.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace vigil::mysql {
+namespace {
+
+std::string Errno(const std::string& doing, int err) { return doing + ": " + std::strerror(err); }
+
+// argv/envp as execve wants them, built before fork.
+struct CArgs {
+  explicit CArgs(const std::vector<std::string>& v) {
+    for (const auto& s : v) p.push_back(const_cast<char*>(s.c_str()));
+    p.push_back(nullptr);
+  }
+  std::vector<char*> p;
+};
+
+// In a forked child only: async-signal-safe calls from here on.
+void BecomeOrDie(const Identity& who) {
+  if (::setgroups(who.groups.size(), who.groups.data()) != 0 || ::setgid(who.gid) != 0 ||
+      ::setuid(who.uid) != 0) {
+    _exit(126);
+  }
+}
+
+void StdioToNullOrDie() {
+  const int null = ::open("/dev/null", O_RDWR);
+  if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 || ::dup2(null, 2) < 0) _exit(126);
+  if (null > 2) ::close(null);
+}
+
+bool ReadAll(int fd, void* buf, size_t n) {
+  auto* p = static_cast<char*>(buf);
+  while (n > 0) {
+    const ssize_t r = ::read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  return status;
+}
+
+}  // namespace
+
+std::optional<ProcInfo> ReadProc(pid_t pid) {
+  if (pid <= 0) return std::nullopt;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!in || !std::getline(in, line)) return std::nullopt;
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ')'.
+  const size_t open = line.find('(');
+  const size_t close = line.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return std::nullopt;
+  ProcInfo info;
+  info.pid = pid;
+  info.comm = line.substr(open + 1, close - open - 1);
+  std::istringstream rest(line.substr(close + 1));
+  std::string field;
+  rest >> info.state >> info.ppid;
+  // Fields 5 to 21, then starttime (field 22).
+  for (int i = 5; i <= 21 && rest >> field; ++i) {
+  }
+  rest >> info.start;
+  return info;
+}
+
+bool Alive(pid_t pid) {
+  auto p = ReadProc(pid);
+  return p && p->state != 'Z' && p->state != 'X';
+}
+
+std::optional<pid_t> ReadPidFile(const std::string& path) {
+  std::ifstream in(path);
+  long value = 0;
+  if (!in || !(in >> value) || value <= 0 || value > 0x7fffffff) return std::nullopt;
+  return static_cast<pid_t>(value);
+}
+
+std::string Tail(const std::string& path, int lines) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  const std::streamoff from = size > 8192 ? size - 8192 : 0;
+  in.seekg(from);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  size_t cut = text.size();
+  for (int i = 0; i < lines && cut != std::string::npos && cut > 0; ++i) cut = text.rfind('\n', cut - 1);
+  std::string tail = cut == std::string::npos ? text : text.substr(cut + 1);
+  for (char& c : tail) {
+    if (c == '\n') c = '|';
+  }
+  return tail;
+}
+
+std::string LookUpIdentity(const std::string& user, Identity* out) {
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || !found) {
+    return "no user " + user;
+  }
+  out->uid = pw.pw_uid;
+  out->gid = pw.pw_gid;
+  out->name = pw.pw_name;
+  out->home = pw.pw_dir ? pw.pw_dir : "/";
+  int n = 64;
+  out->groups.assign(n, 0);
+  while (::getgrouplist(user.c_str(), pw.pw_gid, out->groups.data(), &n) < 0) out->groups.assign(n, 0);
+  out->groups.resize(n);
+  return "";
+}
+
+// Two forks: the middle child starts a new session and forks the daemon, then exits at once,
+// so the daemon is reparented to init and never becomes the host's zombie. A pipe carries the
+// daemon's pid, then (only if exec failed) its errno; a successful exec closes it (O_CLOEXEC).
+std::string SpawnDaemon(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                        const Identity& who, pid_t* pid) {
+  CArgs args(argv), envp(env);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Errno("pipe", errno);
+  const pid_t middle = ::fork();
+  if (middle < 0) {
+    const int err = errno;
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return Errno("fork", err);
+  }
+  if (middle == 0) {
+    ::close(fds[0]);
+    if (::setsid() < 0) _exit(126);
+    const pid_t daemon = ::fork();
+    if (daemon < 0) _exit(126);
+    if (daemon > 0) {
+      (void)!::write(fds[1], &daemon, sizeof daemon);
+      _exit(0);
+    }
+    StdioToNullOrDie();
+    BecomeOrDie(who);
+    if (::chdir("/") != 0) _exit(126);
+    ::execve(args.p[0], args.p.data(), envp.p.data());
+    const int err = errno;
+    (void)!::write(fds[1], &err, sizeof err);
+    _exit(127);
+  }
+  ::close(fds[1]);
+  pid_t daemon = 0;
+  const bool got_pid = ReadAll(fds[0], &daemon, sizeof daemon);
+  int exec_errno = 0;
+  const bool exec_failed = got_pid && ReadAll(fds[0], &exec_errno, sizeof exec_errno);
+  ::close(fds[0]);
+  const int status = WaitExit(middle);
+  if (!got_pid) {
+    return "could not start " + argv[0] + " (setup in the child failed, status " +
+           std::to_string(status) + ")";
+  }
+  if (exec_failed) return Errno("executing " + argv[0], exec_errno);
+  *pid = daemon;
+  return "";
+}
+
+int RunToEnd(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+             std::string* error) {
+  CArgs args(argv);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    *error = Errno("fork", errno);
+    return -1;
+  }
+  if (pid == 0) {
+    StdioToNullOrDie();
+    ::execv(args.p[0], args.p.data());
+    _exit(127);
+  }
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) {
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      *error = argv[0] + " was killed by signal " + std::to_string(WTERMSIG(status));
+      return -1;
+    }
+    if (r < 0 && errno != EINTR) {
+      *error = Errno("waiting for " + argv[0], errno);
+      return -1;
+    }
+    if (std::chrono::steady_clock::now() >= until) {
+      ::kill(pid, SIGKILL);
+      WaitExit(pid);
+      *error = argv[0] + " did not finish in time";
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+std::string FirstUnwritable(const std::vector<std::string>& dirs, const Identity& who) {
+  std::vector<std::string> copy = dirs;
+  std::vector<const char*> paths;
+  for (const auto& d : copy) paths.push_back(d.c_str());
+  const pid_t pid = ::fork();
+  if (pid < 0) return dirs.empty() ? "" : dirs.front();
+  if (pid == 0) {
+    BecomeOrDie(who);
+    for (size_t i = 0; i < paths.size(); ++i) {
+      if (::access(paths[i], W_OK | X_OK) != 0) _exit(static_cast<int>(i) + 1);
+    }
+    _exit(0);
+  }
+  const int status = WaitExit(pid);
+  if (status < 0 || !WIFEXITED(status)) return dirs.empty() ? "" : dirs.front();
+  const int code = WEXITSTATUS(status);
+  if (code == 0) return "";
+  if (code >= 1 && static_cast<size_t>(code) <= dirs.size()) return dirs[code - 1];
+  return dirs.empty() ? "" : dirs.front();  // 126: could not become the user
+}
+
+std::string FindExecutable(const std::string& command) {
+  auto ok = [](const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+  };
+  if (command.empty()) return "";
+  if (command.find('/') != std::string::npos) return ok(command) ? command : "";
+  const char* env = std::getenv("PATH");
+  std::string path = env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  path += ":/sbin:/bin:/usr/sbin:/usr/bin";  // as the OCF helpers extend it
+  std::istringstream dirs(path);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (!dir.empty() && ok(dir + "/" + command)) return dir + "/" + command;
+  }
+  return "";
+}
+
+std::vector<std::string> SplitWords(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote) {
+      if (c == quote) {
+        quote = 0;
+      } else if (c == '\\' && quote == '"' && i + 1 < text.size()) {
+        word += text[++i];
+      } else {
+        word += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == '\\' && i + 1 < text.size()) {
+      word += text[++i];
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+}  // namespace vigil::mysql

@@ -1,0 +1,256 @@
+// The native mysql agent against a real MariaDB (Debian's mariadb-server), in a temporary
+// datadir with its own socket, pid file and log, and no TCP port; run as a user runs it
+// (`vigil agent run`), with resource-agents' mysql script run the same way as the reference for
+// the OCF codes. Needs root (mysqld_safe runs as the mysql user; files are chowned to it).
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "plugins/mysql/process.h"
+#include "plugins/mysql/server_probe.h"
+#include "tests/test_util.h"
+
+namespace vigil::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+constexpr const char* kNative = "ocf:heartbeat:mysql";
+constexpr const char* kScript = "ocf:heartbeat-script:mysql";
+
+// One database for the whole suite (creating it takes a while); every test leaves it stopped.
+class MysqlTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (::geteuid() != 0 || !::getpwnam("mysql")) return;
+    dir_ = new TempDir;
+    ::chmod(dir_->path().c_str(), 0755);
+    std::ofstream(*dir_ / "my.cnf") << "[mysqld]\nskip-networking\n";
+    const CommandResult r =
+        Sh("chown mysql:mysql " + dir_->path() + " && mariadb-install-db --no-defaults --user=mysql"
+           " --skip-test-db --auth-root-authentication-method=socket --datadir=" + (*dir_ / "data"));
+    if (r.code != 0) setup_error_ = "mariadb-install-db: " + r.out;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_EQ(::geteuid(), 0u) << "these tests need root (mysqld_safe runs as mysql); CI runs as root";
+    ASSERT_TRUE(::getpwnam("mysql")) << "no mysql user: install mariadb-server (scripts/deps.sh)";
+    ASSERT_TRUE(dir_ && setup_error_.empty()) << setup_error_;
+    ASSERT_FALSE(ServerAlive()) << "a server is still running from an earlier test";
+  }
+
+  void TearDown() override {
+    // Whatever a test left running is stopped here, and its leftover is a failure of its own.
+    if (ServerAlive() || SupervisorAlive()) {
+      ADD_FAILURE() << "the test left MariaDB running";
+      Run(kNative, "stop");
+      for (pid_t p : {Supervisor(), Server()}) {
+        if (p) ::kill(p, SIGKILL);
+      }
+    }
+    Sh("rm -rf " + *dir_ / "rsc");
+  }
+
+  std::vector<std::string> Params() const {
+    return {"config=" + *dir_ / "my.cnf", "datadir=" + *dir_ / "data", "pid=" + *dir_ / "m.pid",
+            "socket=" + *dir_ / "m.sock", "log=" + *dir_ / "err.log"};
+  }
+
+  // Params() with one parameter set to `value` (replaced, or added).
+  std::vector<std::string> With(const std::string& name, const std::string& value) const {
+    auto p = Params();
+    for (auto& kv : p) {
+      if (kv.rfind(name + "=", 0) == 0) {
+        kv = name + "=" + value;
+        return p;
+      }
+    }
+    p.push_back(name + "=" + value);
+    return p;
+  }
+
+  CommandResult Run(const std::string& agent, const std::string& action,
+                    std::vector<std::string> params = {}, const std::string& extra = "") {
+    if (params.empty()) params = Params();
+    std::string cmd = VigilBinary() + " agent run " + agent + " " + action +
+                      " --resource db --run-dir " + (*dir_ / "rsc") + " " + extra;
+    for (const auto& p : params) cmd += " -p '" + p + "'";
+    return Sh(cmd);
+  }
+
+  pid_t Server() const { return mysql::ReadPidFile(*dir_ / "m.pid").value_or(0); }
+  bool ServerAlive() const {
+    const pid_t p = Server();
+    return p && ProcessAlive(p);
+  }
+  // mysqld_safe: the server's parent, or any mysqld_safe started with our pid file.
+  pid_t Supervisor() const {
+    const CommandResult r = Sh("pgrep -f 'mysqld_safe.*" + *dir_ / "m.pid" + "'");
+    return r.code == 0 ? static_cast<pid_t>(std::stol(r.out)) : 0;
+  }
+  bool SupervisorAlive() const {
+    const pid_t p = Supervisor();
+    return p && ProcessAlive(p);
+  }
+  bool Answers() const { return mysql::ReadGreeting(*dir_ / "m.sock", milliseconds(500)).empty(); }
+
+  template <typename Pred>
+  static bool WaitFor(Pred pred, milliseconds limit = milliseconds(30000)) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    return pred();
+  }
+
+  static TempDir* dir_;
+  static std::string setup_error_;
+};
+
+TempDir* MysqlTest::dir_ = nullptr;
+std::string MysqlTest::setup_error_;
+
+TEST_F(MysqlTest, StartMonitorStopRoundTrip) {
+  EXPECT_EQ(Run(kNative, "monitor").code, 7);
+  CommandResult r = Run(kNative, "start");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(Answers()) << "start returned before the server answered";
+  EXPECT_EQ(Run(kNative, "start").code, 0) << "start while running";
+  EXPECT_EQ(Run(kNative, "monitor").code, 0);
+  r = Run(kNative, "monitor", {}, "--check-level 10");
+  EXPECT_EQ(r.code, 0) << r.out;
+  r = Run(kNative, "monitor", With("test_table", "mysql.no_such_table"), "--check-level 10");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("Failed to select from mysql.no_such_table"), std::string::npos) << r.out;
+  const pid_t supervisor = Supervisor();
+  r = Run(kNative, "stop");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_FALSE(ServerAlive());
+  EXPECT_TRUE(WaitFor([&] { return !ProcessAlive(supervisor); }, milliseconds(5000)));
+  EXPECT_EQ(Run(kNative, "stop").code, 0) << "stop while stopped";
+  EXPECT_EQ(Run(kNative, "monitor").code, 7);
+}
+
+TEST_F(MysqlTest, MysqldRestartedByMysqldSafeIsReportedOnce) {
+  ASSERT_EQ(Run(kNative, "start").code, 0);
+  EXPECT_EQ(Run(kNative, "monitor", {}, "--interval 10").code, 0);
+  const pid_t first = Server();
+  ASSERT_EQ(::kill(first, SIGKILL), 0);
+  // mysqld_safe starts a new mysqld; no monitor runs meanwhile.
+  ASSERT_TRUE(WaitFor([&] { return Server() != first && ServerAlive() && Answers(); }))
+      << "mysqld_safe did not restart mysqld";
+  CommandResult r = Run(kNative, "monitor", {}, "--interval 10");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("restarted outside the cluster"), std::string::npos) << r.out;
+  EXPECT_EQ(Run(kNative, "monitor", {}, "--interval 10").code, 0) << "reported more than once";
+  EXPECT_EQ(Run(kNative, "stop").code, 0);
+}
+
+TEST_F(MysqlTest, KilledMysqldSafeLeavesAServerThatStillMonitorsAndStops) {
+  ASSERT_EQ(Run(kNative, "start").code, 0);
+  const pid_t supervisor = Supervisor();
+  ASSERT_NE(supervisor, 0);
+  ASSERT_EQ(::kill(supervisor, SIGKILL), 0);
+  ASSERT_TRUE(WaitFor([&] { return !ProcessAlive(supervisor); }));
+  EXPECT_EQ(Run(kNative, "monitor").code, 0);
+  EXPECT_EQ(Run(kNative, "stop").code, 0);
+  EXPECT_FALSE(ServerAlive());
+}
+
+TEST_F(MysqlTest, ConfigurationErrorsStartNothing) {
+  CommandResult r = Run(kNative, "start", With("config", *dir_ / "missing.cnf"));
+  EXPECT_EQ(r.code, 5) << r.out;
+  EXPECT_NE(r.out.find("doesn't exist"), std::string::npos) << r.out;
+  r = Run(kNative, "start", With("datadir", *dir_ / "no-data"));
+  EXPECT_EQ(r.code, 5) << r.out;
+  r = Run(kNative, "start", With("user", "vigil-no-such-user"));
+  EXPECT_EQ(r.code, 5) << r.out;
+  r = Run(kNative, "validate-all", With("replication_user", "repl"));
+  EXPECT_EQ(r.code, 6) << r.out;
+  EXPECT_FALSE(ServerAlive());
+  EXPECT_FALSE(SupervisorAlive());
+}
+
+// An init file that sleeps keeps the server from answering: the start gives up before its
+// deadline and leaves nothing running.
+TEST_F(MysqlTest, AStartThatCannotFinishLeavesNothingRunning) {
+  std::ofstream(*dir_ / "slow.sql") << "SELECT SLEEP(60);\n";
+  ::chmod((*dir_ / "slow.sql").c_str(), 0644);
+  auto p = Params();
+  p.push_back("additional_parameters=--init-file=" + *dir_ / "slow.sql");
+  const CommandResult r = Run(kNative, "start", p, "--timeout 6s");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("did not become ready"), std::string::npos) << r.out;
+  EXPECT_FALSE(ServerAlive());
+  EXPECT_FALSE(SupervisorAlive());
+  EXPECT_EQ(Run(kNative, "monitor").code, 7);
+}
+
+// The same cases through resource-agents' script and the native agent: the same OCF codes.
+// Left out on purpose: a mysqld that mysqld_safe restarted (the script does not notice it) and
+// the start that cannot finish (the script waits for the host's deadline).
+TEST_F(MysqlTest, SameCodesAsTheScript) {
+  struct Step {
+    const char* action;
+    const char* extra;
+  };
+  const std::vector<Step> life = {{"monitor", ""}, {"start", ""},   {"start", ""},
+                                  {"monitor", ""}, {"monitor", "--check-level 10"},
+                                  {"stop", ""},    {"stop", ""},    {"monitor", ""}};
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", ""},
+      {"config", *dir_ / "missing.cnf"},
+      {"datadir", *dir_ / "no-data"},
+      {"user", "vigil-no-such-user"},
+      {"group", "vigil-no-such-group"},
+  };
+  for (const auto& [name, value] : cases) {
+    const auto p = name.empty() ? Params() : With(name, value);
+    std::vector<std::string> seen[2];
+    for (int a = 0; a < 2; ++a) {
+      for (const auto& step : life) {
+        const CommandResult r = Run(a == 0 ? kScript : kNative, step.action, p, step.extra);
+        seen[a].push_back(std::string(step.action) + step.extra + " -> " + std::to_string(r.code));
+      }
+      ASSERT_FALSE(ServerAlive()) << "case " << name << ": left running by " << (a ? kNative : kScript);
+    }
+    EXPECT_EQ(seen[1], seen[0]) << "case: " << name << "=" << value;
+    if (name.empty()) {
+      // The agents really ran: the plain case starts and answers the query on both sides.
+      EXPECT_EQ(seen[0][1], "start -> 0");
+      EXPECT_EQ(seen[0][4], "monitor--check-level 10 -> 0");
+    } else {
+      EXPECT_EQ(seen[0][1], "start -> 5") << name;
+    }
+  }
+  // And the supervisor killed under a running server.
+  std::vector<std::string> seen[2];
+  for (int a = 0; a < 2; ++a) {
+    const char* agent = a == 0 ? kScript : kNative;
+    seen[a].push_back("start -> " + std::to_string(Run(agent, "start").code));
+    const pid_t supervisor = Supervisor();
+    if (supervisor) ::kill(supervisor, SIGKILL);
+    WaitFor([&] { return !ProcessAlive(supervisor); });
+    seen[a].push_back("monitor -> " + std::to_string(Run(agent, "monitor").code));
+    seen[a].push_back("stop -> " + std::to_string(Run(agent, "stop").code));
+    seen[a].push_back(std::string("left running: ") + (ServerAlive() ? "yes" : "no"));
+  }
+  EXPECT_EQ(seen[1], seen[0]);
+  EXPECT_EQ(seen[0][0], "start -> 0") << "the script really ran";
+}
+
+}  // namespace
+}  // namespace vigil::testing
