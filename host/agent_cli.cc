@@ -245,11 +245,18 @@ std::string Millis(Duration d) {
   return buf;
 }
 
-// A native plugin that ignores its deadline may still be running when the result (a timeout)
-// is in: the command must not wait for it, so the host is left to the process exit.
+// When the result is a timeout, the run is still being wound up: a script's process group is
+// being killed, which takes milliseconds, and the command waits for that (up to a grace of 2 s)
+// so that nothing it started outlives it. A native plugin that ignores its deadline may still
+// be running after the grace: the command does not wait for it, and leaves the host to the
+// process exit.
 struct AbandonIfBusy {
   std::unique_ptr<AgentHost>& host;
   ~AbandonIfBusy() {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (host->executor().running_count() > 0 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     if (host->executor().running_count() > 0) (void)host.release();
   }
 };

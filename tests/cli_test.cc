@@ -77,10 +77,14 @@ TEST_F(CliTest, RunShowsTheExitReason) {
   EXPECT_NE(r.out.find("reason: asked to exit with 6"), std::string::npos) << r.out;
 }
 
-TEST_F(CliTest, RunReportsATimeout) {
-  Ran r = Vigil("agent run ocf:vigiltest:Hang start --timeout 300ms " + Fixtures());
+TEST_F(CliTest, RunReportsATimeoutAndLeavesNoScriptBehind) {
+  Ran r = Vigil("agent run ocf:vigiltest:Hang start --timeout 300ms -p pidfile=" + (tmp / "pids") +
+                " " + Fixtures());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("timed out"), std::string::npos) << r.out;
+  const std::vector<pid_t> pids = testing::ReadPids(tmp / "pids");
+  ASSERT_EQ(pids.size(), 2u) << "the script did not start";
+  for (pid_t p : pids) EXPECT_FALSE(testing::ProcessAlive(p)) << "pid " << p << " outlived the command";
 }
 
 TEST_F(CliTest, RunDoesNotWaitForANativePluginThatIgnoresItsDeadline) {
