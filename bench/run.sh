@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the agent-host benchmarks, each pinned to one core (taskset), and prints their figures.
-#   bench/run.sh [RUNS] [OPS]       (IPADDR_RUNS, GARP_RUNS: runs of the IPaddr benchmarks; root)
+#   bench/run.sh [RUNS] [OPS]   (IPADDR_RUNS, GARP_RUNS, MYSQL_RUNS, MYSQL_START_RUNS, LATENCY_OPS:
+#                               runs of the other benchmarks; the IPaddr and mysql ones need root)
 # Run it on an otherwise idle machine; figures vary with the machine, ratios less so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,3 +24,8 @@ echo
 taskset -c 1 build/bin/ipaddr_bench monitor "${IPADDR_RUNS:-2000}"
 echo
 taskset -c 1 build/bin/ipaddr_bench garp "${GARP_RUNS:-200}"
+echo
+# Root and Debian's mariadb-server: a MariaDB in a data directory of its own.
+taskset -c 1 build/bin/mysql_bench monitor "${MYSQL_RUNS:-1000}"
+echo
+build/bin/mysql_bench start "${MYSQL_START_RUNS:-5}"

@@ -15,6 +15,7 @@
 
 #include "plugins/mysql/process.h"
 #include "plugins/mysql/server_probe.h"
+#include "tests/mariadb_dir.h"
 #include "tests/test_util.h"
 
 namespace vigil::testing {
@@ -31,13 +32,8 @@ class MysqlTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (::geteuid() != 0 || !::getpwnam("mysql")) return;
-    dir_ = new TempDir;
-    ::chmod(dir_->path().c_str(), 0755);
-    std::ofstream(*dir_ / "my.cnf") << "[mysqld]\nskip-networking\n";
-    const CommandResult r =
-        Sh("chown mysql:mysql " + dir_->path() + " && mariadb-install-db --no-defaults --user=mysql"
-           " --skip-test-db --auth-root-authentication-method=socket --datadir=" + (*dir_ / "data"));
-    if (r.code != 0) setup_error_ = "mariadb-install-db: " + r.out;
+    dir_ = new MariadbDir;
+    setup_error_ = dir_->error();
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -63,10 +59,7 @@ class MysqlTest : public ::testing::Test {
     Sh("rm -rf " + *dir_ / "rsc");
   }
 
-  std::vector<std::string> Params() const {
-    return {"config=" + *dir_ / "my.cnf", "datadir=" + *dir_ / "data", "pid=" + *dir_ / "m.pid",
-            "socket=" + *dir_ / "m.sock", "log=" + *dir_ / "err.log"};
-  }
+  std::vector<std::string> Params() const { return dir_->Params(); }
 
   // Params() with one parameter set to `value` (replaced, or added).
   std::vector<std::string> With(const std::string& name, const std::string& value) const {
@@ -116,11 +109,11 @@ class MysqlTest : public ::testing::Test {
     return pred();
   }
 
-  static TempDir* dir_;
+  static MariadbDir* dir_;
   static std::string setup_error_;
 };
 
-TempDir* MysqlTest::dir_ = nullptr;
+MariadbDir* MysqlTest::dir_ = nullptr;
 std::string MysqlTest::setup_error_;
 
 TEST_F(MysqlTest, StartMonitorStopRoundTrip) {

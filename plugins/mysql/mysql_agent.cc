@@ -218,13 +218,9 @@ class Agent {
     if (!LookUpIdentity(s_.user, &who_).empty()) {
       return Fail(VIGIL_OCF_ERR_INSTALLED, "User " + s_.user + " doesn't exist");
     }
-    group g{};
-    group* found = nullptr;
-    std::vector<char> buf(16384);
-    if (::getgrnam_r(s_.group.c_str(), &g, buf.data(), buf.size(), &found) != 0 || !found) {
+    if (!LookUpGroup(s_.group, &group_gid_).empty()) {
       return Fail(VIGIL_OCF_ERR_INSTALLED, "Group " + s_.group + " doesn't exist");
     }
-    group_gid_ = g.gr_gid;
     if (op_.action == "validate-all" || op_.action == "start") {
       const std::string promotable = Lookup(op_.meta, "promotable", "false");
       const std::string master_max = Lookup(op_.meta, "master-max", Lookup(op_.meta, "master_max", "0"));

@@ -39,8 +39,11 @@ struct Identity {
   std::string name;
   std::string home;
 };
-// Error text, or empty on success.
+// Error text, or empty on success. Answers found are kept for a minute, and less if
+// /etc/passwd or /etc/group changes: a monitor checks that the user and group exist, as the
+// script does, without going through the name service (tens of file opens) every time.
 std::string LookUpIdentity(const std::string& user, Identity* out);
+std::string LookUpGroup(const std::string& group, gid_t* gid);
 
 // Starts argv[0] (an absolute path) as `who`, in a new session, stdio on /dev/null, with `env`,
 // and does not wait for it. *pid is the daemon's pid. Error text, or empty on success.
