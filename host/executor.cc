@@ -31,7 +31,14 @@ struct Executor::Running {
   bool reported = false;       // a timeout or cancellation was already delivered for this run
 };
 
-Executor::Executor(const Clock& clock, OperationRunner& runner) : clock_(clock), runner_(runner) {}
+Executor::Executor(const Clock& clock, OperationRunner& runner, std::chrono::milliseconds idle_wake)
+    : clock_(clock), runner_(runner), idle_wake_(idle_wake) {}
+
+namespace {
+// Set while Submit launches on the caller's thread: a runner that returns a run at once (inside
+// Start) must not make the submitter dispatch everyone's results before Submit returns.
+thread_local const Executor* tls_submitting = nullptr;
+}  // namespace
 
 Executor::~Executor() {
   std::unique_lock<std::mutex> lock(mu_);
@@ -67,7 +74,9 @@ uint64_t Executor::Submit(Operation op, Callback on_result) {
     StartNextLocked(res, &launches);
     if (!deliveries_.empty()) cv_.notify_all();
   }
+  tls_submitting = this;
   LaunchAll(launches);
+  tls_submitting = nullptr;
   return id;
 }
 
@@ -149,10 +158,10 @@ void Executor::OnRunDone(const std::shared_ptr<Running>& running, RunOutcome out
     cv_.notify_all();  // the destructor waits for the last completion
     return;
   }
-  if (!started_ || dispatching_) {
-    // Stopped: the test's Dispatch() takes it. Started: the thread dispatching now takes it
-    // before it lets go. One wake per batch for a sleeping loop.
-    if (loop_sleeping_ && !dispatching_ && completions_.size() == 1) cv_.notify_all();
+  if (!started_ || dispatching_) return;  // the test's Dispatch(), or the dispatcher, takes it
+  if (tls_submitting == this) {
+    // Returned inside Submit: the loop delivers it (one wake per batch).
+    if (loop_sleeping_ && completions_.size() == 1) cv_.notify_all();
     return;
   }
   // Deliver here, on the thread that ran the operation, until nothing is left to do.
@@ -167,7 +176,11 @@ void Executor::OnRunDone(const std::shared_ptr<Running>& running, RunOutcome out
 
 void Executor::EndDispatchLocked() {
   dispatching_ = false;
-  if (loop_awaits_dispatcher_ || dispatch_waiters_ > 0 || stopping_) cv_.notify_all();
+  // A sleeping loop is told of work that came in during a single Dispatch() pass.
+  if (loop_awaits_dispatcher_ || dispatch_waiters_ > 0 || stopping_ ||
+      (started_ && loop_sleeping_ && HasWorkLocked(clock_.Now()))) {
+    cv_.notify_all();
+  }
 }
 
 void Executor::Dispatch() {
@@ -297,10 +310,6 @@ void Executor::Start() {
   loop_ = std::thread([this] { Loop(); });
 }
 
-// With nothing timed to do, the loop still wakes this often, so that submitting an operation
-// whose deadline lies further out does not have to wake it (a thread switch per operation).
-constexpr auto kIdleWake = std::chrono::seconds(1);
-
 void Executor::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
@@ -321,7 +330,7 @@ void Executor::Loop() {
       EndDispatchLocked();
       continue;
     }
-    const SteadyTime idle_wake = now + kIdleWake;
+    const SteadyTime idle_wake = now + idle_wake_;
     auto due = NextDueLocked();
     loop_sleeping_ = true;
     loop_sleeps_until_ = due && *due < idle_wake ? *due : idle_wake;

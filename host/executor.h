@@ -37,8 +37,11 @@ class Executor {
  public:
   using Callback = std::function<void(const Operation&, const OperationResult&)>;
 
-  // Neither argument is owned; both must outlive the executor.
-  Executor(const Clock& clock, OperationRunner& runner);
+  // Neither argument is owned; both must outlive the executor. `idle_wake`: with nothing timed to
+  // do, the started executor's thread still wakes this often, so that submitting an operation
+  // whose deadline lies further out need not wake it (a thread switch per operation).
+  Executor(const Clock& clock, OperationRunner& runner,
+           std::chrono::milliseconds idle_wake = std::chrono::seconds(1));
   // Cancels everything (no more callbacks), raises every running operation's CancelToken and
   // waits until the runner has returned them all.
   ~Executor();
@@ -93,6 +96,7 @@ class Executor {
 
   const Clock& clock_;
   OperationRunner& runner_;
+  const std::chrono::milliseconds idle_wake_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

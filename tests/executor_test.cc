@@ -1,6 +1,7 @@
 // The executor's bookkeeping on a fake clock, with a runner that finishes operations only when
 // the test says so.
 #include "host/executor.h"
+#include "host/worker_pool.h"
 
 #include <gtest/gtest.h>
 
@@ -328,24 +329,127 @@ TEST(StartedExecutorTest, TheThreadThatReturnsARunDeliversItsResult) {
   EXPECT_EQ(on, runner.returned_by()[0]);
 }
 
-// Submitting does not wake the executor's thread for a deadline later than its next wake; a
-// deadline before it (50 ms) and one after it (1.5 s) must both still fire.
-TEST(StartedExecutorTest, DeadlinesFireWhetherOrNotSubmitWokeTheLoop) {
+// With an idle wake of an hour, the executor's thread wakes only when told: every case below
+// that it is not told of would hang for an hour, and the test fails at its own 20 s wait
+// instead (nothing here measures time).
+constexpr std::chrono::hours kNeverByItself{1};
+
+// A deadline before the loop's next wake must wake it.
+TEST(StartedExecutorTest, AnEarlierDeadlineWakesTheSleepingLoop) {
   ThreadRunner runner;
+  Executor executor(SystemClock::Instance(), runner, kNeverByItself);
+  executor.Start();
+  std::this_thread::sleep_for(milliseconds(100));  // the loop is asleep now
+  std::promise<ExecStatus> status;
+  executor.Submit(StartedOp("a", milliseconds(50)),
+                  [&](const Operation&, const OperationResult& r) { status.set_value(r.status); });
+  auto f = status.get_future();
+  ASSERT_EQ(f.wait_for(seconds(20)), std::future_status::ready);
+  EXPECT_EQ(f.get(), ExecStatus::kTimedOut);
+  runner.PollCancels();
+}
+
+// A deadline after the loop's next wake does not wake it at submission; it fires all the same.
+TEST(StartedExecutorTest, ALaterDeadlineStillFires) {
+  ThreadRunner runner;
+  Executor executor(SystemClock::Instance(), runner, milliseconds(100));
+  executor.Start();
+  std::promise<ExecStatus> status;
+  executor.Submit(StartedOp("a", milliseconds(1500)),
+                  [&](const Operation&, const OperationResult& r) { status.set_value(r.status); });
+  auto f = status.get_future();
+  ASSERT_EQ(f.wait_for(seconds(20)), std::future_status::ready);
+  EXPECT_EQ(f.get(), ExecStatus::kTimedOut);
+  runner.PollCancels();
+}
+
+// A recurring operation re-armed by a worker (not the loop) must wake the loop for its next run.
+TEST(StartedExecutorTest, ARecurringOperationKeepsRunning) {
+  ThreadRunner runner;
+  runner.ReleaseAll();  // every run returns at once
+  Executor executor(SystemClock::Instance(), runner, kNeverByItself);
+  executor.Start();
+  std::mutex mu;
+  std::condition_variable cv;
+  int runs = 0;
+  Operation op = StartedOp("a", seconds(20));
+  op.action = "monitor";
+  op.interval = milliseconds(10);
+  const uint64_t id = executor.Submit(op, [&](const Operation&, const OperationResult& r) {
+    if (r.status != ExecStatus::kDone) return;
+    std::lock_guard<std::mutex> lock(mu);
+    ++runs;
+    cv.notify_all();
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, seconds(20), [&] { return runs >= 5; })) << runs << " runs";
+  }
+  executor.Cancel(id);
+}
+
+// Runs that return on several pool threads at once: whichever thread is dispatching delivers
+// the ones that came in meanwhile before it lets go.
+TEST(StartedExecutorTest, ConcurrentReturnsAreAllDelivered) {
+  WorkerPool pool(8);
+  class PoolRunner final : public OperationRunner {
+   public:
+    explicit PoolRunner(WorkerPool& p) : pool_(p) {}
+    void Start(const Operation&, std::shared_ptr<const CancelToken>,
+               std::function<void(RunOutcome)> done) override {
+      pool_.Post([done = std::move(done)] {
+        RunOutcome out;
+        out.rc = VIGIL_OCF_SUCCESS;
+        done(std::move(out));
+      });
+    }
+
+   private:
+    WorkerPool& pool_;
+  } runner(pool);
+  Executor executor(SystemClock::Instance(), runner, kNeverByItself);
+  executor.Start();
+  for (int batch = 0; batch < 50; ++batch) {
+    std::mutex mu;
+    std::condition_variable cv;
+    int delivered = 0;
+    for (int i = 0; i < 16; ++i) {
+      executor.Submit(StartedOp("r" + std::to_string(i), seconds(20)),
+                      [&](const Operation&, const OperationResult&) {
+                        std::lock_guard<std::mutex> lock(mu);
+                        ++delivered;
+                        cv.notify_all();
+                      });
+    }
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, seconds(20), [&] { return delivered == 16; }))
+        << "batch " << batch << ": " << delivered << " of 16 delivered";
+  }
+}
+
+// A runner may return a run inside Start: the result must not be delivered on the submitting
+// thread before Submit has returned its id.
+TEST(StartedExecutorTest, ARunReturnedInsideStartIsNotDeliveredInsideSubmit) {
+  class AtOnceRunner final : public OperationRunner {
+   public:
+    void Start(const Operation&, std::shared_ptr<const CancelToken>,
+               std::function<void(RunOutcome)> done) override {
+      RunOutcome out;
+      out.rc = VIGIL_OCF_SUCCESS;
+      done(std::move(out));
+    }
+  } runner;
   Executor executor(SystemClock::Instance(), runner);
   executor.Start();
-  std::promise<ExecStatus> early, late;
-  executor.Submit(StartedOp("a", milliseconds(50)),
-                  [&](const Operation&, const OperationResult& r) { early.set_value(r.status); });
-  executor.Submit(StartedOp("b", milliseconds(1500)),
-                  [&](const Operation&, const OperationResult& r) { late.set_value(r.status); });
-  auto e = early.get_future();
-  auto l = late.get_future();
-  ASSERT_EQ(e.wait_for(seconds(20)), std::future_status::ready);
-  EXPECT_EQ(e.get(), ExecStatus::kTimedOut);
-  ASSERT_EQ(l.wait_for(seconds(20)), std::future_status::ready);
-  EXPECT_EQ(l.get(), ExecStatus::kTimedOut);
-  runner.PollCancels();  // the runs return, cancelled, before the executor goes
+  std::atomic<bool> submit_returned{false};
+  std::promise<bool> seen_after_submit;
+  executor.Submit(StartedOp("a", seconds(20)), [&](const Operation&, const OperationResult&) {
+    seen_after_submit.set_value(submit_returned.load());
+  });
+  submit_returned = true;
+  auto f = seen_after_submit.get_future();
+  ASSERT_EQ(f.wait_for(seconds(20)), std::future_status::ready);
+  EXPECT_TRUE(f.get());
 }
 
 TEST(StartedExecutorTest, DestroyingWaitsForACallbackRunningOnAnotherThread) {
