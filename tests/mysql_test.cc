@@ -27,7 +27,8 @@ using std::chrono::seconds;
 constexpr const char* kNative = "ocf:heartbeat:mysql";
 constexpr const char* kScript = "ocf:heartbeat-script:mysql";
 
-// One database for the whole suite (creating it takes a while); every test leaves it stopped.
+// Each test (ctest runs each in a process of its own) gets a database of its own, and leaves
+// nothing of it running.
 class MysqlTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -44,19 +45,24 @@ class MysqlTest : public ::testing::Test {
     ASSERT_EQ(::geteuid(), 0u) << "these tests need root (mysqld_safe runs as mysql); CI runs as root";
     ASSERT_TRUE(::getpwnam("mysql")) << "no mysql user: install mariadb-server (scripts/deps.sh)";
     ASSERT_TRUE(dir_ && setup_error_.empty()) << setup_error_;
-    ASSERT_FALSE(ServerAlive()) << "a server is still running from an earlier test";
+    ASSERT_EQ(Leftovers(), "") << "a server is still running from an earlier test";
   }
 
   void TearDown() override {
+    if (!dir_) return;
     // Whatever a test left running is stopped here, and its leftover is a failure of its own.
-    if (ServerAlive() || SupervisorAlive()) {
-      ADD_FAILURE() << "the test left MariaDB running";
-      Run(kNative, "stop");
-      for (pid_t p : {Supervisor(), Server()}) {
-        if (p) ::kill(p, SIGKILL);
-      }
+    if (!Leftovers().empty()) {
+      ADD_FAILURE() << "the test left MariaDB running: " << Leftovers();
+      Sh("pkill -STOP -x mysqld_safe -f -- '--pid-file=" + *dir_ / "m.pid" + "'");
+      Sh("pkill -KILL -f -- '--pid-file=" + *dir_ / "m.pid" + "'");
     }
     Sh("rm -rf " + *dir_ / "rsc");
+  }
+
+  // Every process that carries this test's pid file as an argument (mysqld_safe, mysqld), by
+  // pgrep rather than through the pid file, which mysqld_safe removes while it restarts mysqld.
+  std::string Leftovers() const {
+    return Sh("pgrep -a -f -- '--pid-file=" + *dir_ / "m.pid" + "( |$)' | grep -v -e pgrep -e runuser").out;
   }
 
   std::vector<std::string> Params() const { return dir_->Params(); }
@@ -88,9 +94,11 @@ class MysqlTest : public ::testing::Test {
     const pid_t p = Server();
     return p && ProcessAlive(p);
   }
-  // mysqld_safe: the server's parent, or any mysqld_safe started with our pid file.
+  // mysqld_safe (a shell running the script) started with our pid file; not the runuser that
+  // the script leaves in front of it.
   pid_t Supervisor() const {
-    const CommandResult r = Sh("pgrep -f 'mysqld_safe.*" + *dir_ / "m.pid" + "'");
+    const CommandResult r =
+        Sh("pgrep -f -- '^/bin/sh [^ ]*mysqld_safe .*--pid-file=" + *dir_ / "m.pid" + "( |$)'");
     return r.code == 0 ? static_cast<pid_t>(std::stol(r.out)) : 0;
   }
   bool SupervisorAlive() const {
@@ -173,8 +181,7 @@ TEST_F(MysqlTest, ConfigurationErrorsStartNothing) {
   EXPECT_EQ(r.code, 5) << r.out;
   r = Run(kNative, "validate-all", With("replication_user", "repl"));
   EXPECT_EQ(r.code, 6) << r.out;
-  EXPECT_FALSE(ServerAlive());
-  EXPECT_FALSE(SupervisorAlive());
+  EXPECT_EQ(Leftovers(), "");
 }
 
 // An init file that sleeps keeps the server from answering: the start gives up before its
@@ -187,9 +194,42 @@ TEST_F(MysqlTest, AStartThatCannotFinishLeavesNothingRunning) {
   const CommandResult r = Run(kNative, "start", p, "--timeout 6s");
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_NE(r.out.find("did not become ready"), std::string::npos) << r.out;
-  EXPECT_FALSE(ServerAlive());
-  EXPECT_FALSE(SupervisorAlive());
+  EXPECT_EQ(Leftovers(), "");
   EXPECT_EQ(Run(kNative, "monitor").code, 7);
+}
+
+// A mysqld that ignores SIGTERM (stopped): the stop kills mysqld_safe first, then mysqld, before
+// its deadline, and nothing starts mysqld again.
+TEST_F(MysqlTest, AStopThatMustKillLeavesNothingToRespawn) {
+  ASSERT_EQ(Run(kNative, "start").code, 0);
+  ASSERT_EQ(::kill(Server(), SIGSTOP), 0);
+  const CommandResult r = Run(kNative, "stop", {}, "--timeout 6s");
+  EXPECT_EQ(r.code, 0) << r.out;
+  std::this_thread::sleep_for(milliseconds(1500));  // time for a respawn, were one possible
+  EXPECT_EQ(Leftovers(), "");
+  EXPECT_EQ(Run(kNative, "monitor").code, 7);
+}
+
+// The cluster's own stop and start are no restart behind its back.
+TEST_F(MysqlTest, AStopAndStartByTheClusterIsNotReportedAsARestart) {
+  ASSERT_EQ(Run(kNative, "start").code, 0);
+  EXPECT_EQ(Run(kNative, "monitor", {}, "--interval 10").code, 0);
+  ASSERT_EQ(Run(kNative, "stop").code, 0);
+  ASSERT_EQ(Run(kNative, "start").code, 0);
+  CommandResult r = Run(kNative, "monitor", {}, "--interval 10");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(Run(kNative, "stop").code, 0);
+}
+
+// A pid file whose process is gone: not running, and the stale file is removed.
+TEST_F(MysqlTest, AStalePidFileIsNotRunning) {
+  std::ofstream(*dir_ / "m.pid") << "999999\n";
+  EXPECT_EQ(Run(kNative, "monitor").code, 7);
+  EXPECT_FALSE(std::ifstream(*dir_ / "m.pid").good());
+  std::ofstream(*dir_ / "m.pid") << "999999\n";
+  EXPECT_EQ(Run(kNative, "stop").code, 0);
+  ASSERT_EQ(Run(kNative, "start").code, 0);
+  EXPECT_EQ(Run(kNative, "stop").code, 0);
 }
 
 // The same cases through resource-agents' script and the native agent: the same OCF codes.
@@ -218,7 +258,7 @@ TEST_F(MysqlTest, SameCodesAsTheScript) {
         const CommandResult r = Run(a == 0 ? kScript : kNative, step.action, p, step.extra);
         seen[a].push_back(std::string(step.action) + step.extra + " -> " + std::to_string(r.code));
       }
-      ASSERT_FALSE(ServerAlive()) << "case " << name << ": left running by " << (a ? kNative : kScript);
+      ASSERT_EQ(Leftovers(), "") << "case " << name << ": left running by " << (a ? kNative : kScript);
     }
     EXPECT_EQ(seen[1], seen[0]) << "case: " << name << "=" << value;
     if (name.empty()) {
@@ -239,7 +279,7 @@ TEST_F(MysqlTest, SameCodesAsTheScript) {
     WaitFor([&] { return !ProcessAlive(supervisor); });
     seen[a].push_back("monitor -> " + std::to_string(Run(agent, "monitor").code));
     seen[a].push_back("stop -> " + std::to_string(Run(agent, "stop").code));
-    seen[a].push_back(std::string("left running: ") + (ServerAlive() ? "yes" : "no"));
+    seen[a].push_back("left running: " + Leftovers());
   }
   EXPECT_EQ(seen[1], seen[0]);
   EXPECT_EQ(seen[0][0], "start -> 0") << "the script really ran";

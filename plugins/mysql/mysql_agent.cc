@@ -245,18 +245,35 @@ class Agent {
     std::optional<ProcInfo> proc; // the mysqld of the pid file, when running
   };
 
-  // The pid file's mysqld: alive, and mysqld by name (a reused pid is not). A stale pid file
-  // is removed, as the script does.
+  // The pid file's mysqld: alive, and this instance's (its command line names our pid file) or
+  // mysqld by name. A pid file whose process is gone is removed, as the script does; one being
+  // written (no number yet) or naming someone else's live process is left alone.
   Seen Status() {
     const auto pid = ReadPidFile(s_.pid);
-    if (!pid) {
-      struct stat st {};
-      if (::stat(s_.pid.c_str(), &st) != 0) return {Fail(VIGIL_OCF_NOT_RUNNING, "MySQL is not running"), {}};
+    if (!pid) return {Fail(VIGIL_OCF_NOT_RUNNING, "MySQL is not running"), {}};
+    auto proc = ReadProc(*pid);
+    if (!proc || proc->state == 'Z') {
+      ::unlink(s_.pid.c_str());
+      return {Fail(VIGIL_OCF_NOT_RUNNING, "MySQL not running: removed old PID file"), {}};
     }
-    auto proc = pid ? ReadProc(*pid) : std::nullopt;
-    if (proc && proc->state != 'Z' && IsServer(*proc)) return {{}, proc};
-    ::unlink(s_.pid.c_str());
-    return {Fail(VIGIL_OCF_NOT_RUNNING, "MySQL not running: removed old PID file"), {}};
+    if (HasArgument(*pid, "--pid-file=" + s_.pid) || IsServer(*proc)) return {{}, proc};
+    return {Fail(VIGIL_OCF_NOT_RUNNING,
+                 "MySQL is not running: pid " + std::to_string(*pid) + " of " + s_.pid + " is " +
+                     proc->comm),
+            {}};
+  }
+
+  // This instance's processes, found by the pid file argument they carry.
+  struct Instance {
+    std::vector<pid_t> supervisors, servers;
+    bool empty() const { return supervisors.empty() && servers.empty(); }
+  };
+  Instance FindInstance() const {
+    Instance found;
+    for (const ProcInfo& p : FindByArgument("--pid-file=" + s_.pid)) {
+      (IsSupervisor(p) ? found.supervisors : found.servers).push_back(p.pid);
+    }
+    return found;
   }
 
   // Waits for the greeting no longer than kProbeTimeout, nor past `until`.
@@ -285,9 +302,7 @@ class Agent {
                       ", now " + std::to_string(now.pid) + "): counted as a failure once");
     }
     if (WantsQuery(op_.check_level > 0 && !s_.test_table.empty())) {
-      if (std::string why = QueryTable(s_.socket, s_.test_user, s_.test_passwd, s_.test_table,
-                                       std::max(Left(), milliseconds(1)));
-          !why.empty()) {
+      if (std::string why = Query(); !why.empty()) {
         return Fail(VIGIL_OCF_ERR_GENERIC, "Failed to select from " + s_.test_table + ": " + why);
       }
     }
@@ -379,8 +394,11 @@ class Agent {
 
   Step Start() {
     Seen seen = Status();
+    // Someone else's start (already running, or a mysqld_safe of ours still about): waited for,
+    // never killed. Only what this start launched is stopped when it cannot finish.
+    const bool ours = seen.step.failed() && FindInstance().empty();
     pid_t supervisor = 0;
-    if (seen.step.failed()) {
+    if (ours) {
       if (Step s = PrepareDirectories(); s.failed()) return s;
       if (std::string error = SpawnDaemon(ServerCommand(), ServerEnvironment(), who_, &supervisor);
           !error.empty()) {
@@ -395,11 +413,17 @@ class Agent {
       if (!seen.step.failed()) {
         last_why = Greeting(give_up);
         if (last_why.empty()) break;
-      } else if (supervisor && !Alive(supervisor)) {
+      } else if (ours && !Alive(supervisor) && FindInstance().empty()) {
         return Fail(VIGIL_OCF_ERR_GENERIC,
                     "MySQL server failed to start: mysqld_safe exited; " + LogTail());
       }
       if (Cancelled() || SteadyClock::now() >= give_up) {
+        if (!ours) {
+          if (Cancelled()) return Fail(VIGIL_EXEC_CANCELLED, "start cancelled");
+          return Fail(VIGIL_OCF_ERR_GENERIC,
+                      "MySQL was already being started or running, and did not answer (" +
+                          last_why + "); left as it is");
+        }
         KillEverything(supervisor);
         if (Cancelled()) return Fail(VIGIL_EXEC_CANCELLED, "start cancelled; stopped what it started");
         return Fail(VIGIL_OCF_ERR_GENERIC,
@@ -411,13 +435,18 @@ class Agent {
     }
     SaveVouched(op_, Vouched{seen.proc->pid, seen.proc->start});
     if (!s_.test_table.empty() && !s_.test_user.empty() && !s_.test_passwd.empty()) {
-      if (std::string why = QueryTable(s_.socket, s_.test_user, s_.test_passwd, s_.test_table,
-                                       std::max(Left(), milliseconds(1)));
-          !why.empty()) {
+      if (std::string why = Query(); !why.empty()) {
         return Fail(VIGIL_OCF_ERR_GENERIC, "Failed initial monitor action: " + why);
       }
     }
     return {};
+  }
+
+  // The query, given what is left of the operation's time (split between the client library's
+  // connect, read and write timeouts, which add up).
+  std::string Query() {
+    return QueryTable(s_.socket, s_.test_user, s_.test_passwd, s_.test_table,
+                      std::max(Left() / 3, milliseconds(1)));
   }
 
   std::string LogTail() const {
@@ -425,73 +454,70 @@ class Agent {
     return tail.empty() ? "nothing in " + s_.log : "last lines of " + s_.log + ": " + tail;
   }
 
-  // mysqld_safe first, so that it cannot start mysqld again, then mysqld; waits until both
-  // are gone (at most two seconds: SIGKILL does not wait for anyone).
-  void KillEverything(pid_t supervisor) {
-    const auto pid = ReadPidFile(s_.pid);
-    auto server = pid ? ReadProc(*pid) : std::nullopt;
-    if (server && !IsServer(*server)) server.reset();
-    if (!supervisor && server) {
-      auto parent = ReadProc(server->ppid);
-      if (parent && IsSupervisor(*parent)) supervisor = parent->pid;
+  // Every process of this instance, mysqld_safe first so that it cannot start mysqld again:
+  // the supervisors are frozen, their children (a mysqld not yet in the pid file) collected,
+  // then all are killed. Waits until they are gone, at most two seconds (SIGKILL waits for
+  // nobody; a process in the kernel's uninterruptible sleep may take longer).
+  void KillEverything(pid_t spawned) {
+    Instance all = FindInstance();
+    if (spawned && Alive(spawned)) all.supervisors.push_back(spawned);
+    if (Seen seen = Status(); !seen.step.failed()) all.servers.push_back(seen.proc->pid);
+    for (pid_t p : all.supervisors) ::kill(p, SIGSTOP);
+    for (pid_t p : all.supervisors) {
+      std::ifstream in("/proc/" + std::to_string(p) + "/task/" + std::to_string(p) + "/children");
+      pid_t child = 0;
+      while (in >> child) {
+        if (auto c = ReadProc(child); c && IsServer(*c)) all.servers.push_back(child);
+      }
     }
-    if (supervisor) ::kill(supervisor, SIGKILL);
-    // A server started but not yet in the pid file is mysqld_safe's child: find it there.
-    pid_t server_pid = server ? server->pid : ChildServerOf(supervisor);
-    if (server_pid) ::kill(server_pid, SIGKILL);
+    for (pid_t p : all.supervisors) ::kill(p, SIGKILL);
+    for (pid_t p : all.servers) ::kill(p, SIGKILL);
+    auto any_alive = [&] {
+      for (pid_t p : all.supervisors) {
+        if (Alive(p)) return true;
+      }
+      for (pid_t p : all.servers) {
+        if (Alive(p)) return true;
+      }
+      return false;
+    };
     const auto until = SteadyClock::now() + milliseconds(2000);
-    while (SteadyClock::now() < until && ((supervisor && Alive(supervisor)) || (server_pid && Alive(server_pid)))) {
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-    if (server_pid && !Alive(server_pid)) {
+    while (SteadyClock::now() < until && any_alive()) std::this_thread::sleep_for(milliseconds(10));
+    if (!any_alive()) {
       ::unlink(s_.pid.c_str());
       ::unlink(s_.socket.c_str());
     }
   }
 
-  static pid_t ChildServerOf(pid_t supervisor) {
-    if (!supervisor) return 0;
-    std::ifstream in("/proc/" + std::to_string(supervisor) + "/task/" + std::to_string(supervisor) + "/children");
-    pid_t child = 0;
-    while (in >> child) {
-      auto p = ReadProc(child);
-      if (p && IsServer(*p)) return child;
-    }
-    return 0;
-  }
-
   Step Stop() {
-    const auto pid = ReadPidFile(s_.pid);
-    struct stat st {};
-    if (!pid && ::stat(s_.pid.c_str(), &st) != 0) {
+    Seen seen = Status();
+    Instance instance = FindInstance();
+    if (seen.step.failed() && instance.empty()) {
       SaveVouched(op_, std::nullopt);
       return {};  // MySQL is not running
     }
-    auto server = pid ? ReadProc(*pid) : std::nullopt;
-    if (!server || server->state == 'Z' || !IsServer(*server)) {
-      ::unlink(s_.pid.c_str());
-      SaveVouched(op_, std::nullopt);
-      return {};  // MySQL is already stopped
-    }
-    pid_t supervisor = 0;
-    if (auto parent = ReadProc(server->ppid); parent && IsSupervisor(*parent)) supervisor = parent->pid;
-    // An orderly shutdown; mysqld removes its pid file, so mysqld_safe ends too.
-    if (::kill(server->pid, SIGTERM) != 0 && errno != ESRCH) {
-      return Fail(VIGIL_OCF_ERR_GENERIC, std::string("MySQL couldn't be stopped: ") + std::strerror(errno));
+    // An orderly shutdown of the mysqld of the pid file (or, while mysqld_safe is between two
+    // of them, of whichever carries our pid file); mysqld removes its pid file, so mysqld_safe
+    // ends too.
+    std::vector<pid_t> servers = instance.servers;
+    if (!seen.step.failed()) servers.push_back(seen.proc->pid);
+    for (pid_t p : servers) {
+      if (::kill(p, SIGTERM) != 0 && errno != ESRCH) {
+        return Fail(VIGIL_OCF_ERR_GENERIC, std::string("MySQL couldn't be stopped: ") + std::strerror(errno));
+      }
     }
     const auto give_up = deadline_ - KillMargin();
-    while ((Alive(server->pid) || (supervisor && Alive(supervisor))) && !Cancelled() &&
-           SteadyClock::now() < give_up) {
+    auto running = [&] { return !Status().step.failed() || !FindInstance().empty(); };
+    while (running() && !Cancelled() && SteadyClock::now() < give_up) {
       std::this_thread::sleep_for(kPoll);
     }
-    if (Alive(server->pid) || (supervisor && Alive(supervisor))) {
+    if (running()) {
       warning_ = "MySQL did not stop on SIGTERM in time: killed mysqld_safe, then mysqld";
-      KillEverything(supervisor);
-      if (Alive(server->pid)) {
-        return Fail(VIGIL_OCF_ERR_GENERIC,
-                    "mysqld (pid " + std::to_string(server->pid) + ") survived SIGKILL");
+      KillEverything(0);
+      if (running()) {
+        return Fail(VIGIL_OCF_ERR_GENERIC, "MySQL survived SIGKILL (a process in uninterruptible sleep?)");
       }
-      if (Cancelled()) return Fail(VIGIL_EXEC_CANCELLED, "stop cancelled; killed mysqld");
+      if (Cancelled()) return Fail(VIGIL_EXEC_CANCELLED, "stop cancelled; killed MySQL");
     }
     ::unlink(s_.socket.c_str());
     SaveVouched(op_, std::nullopt);

@@ -1,5 +1,6 @@
 #include "plugins/mysql/process.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -38,6 +39,18 @@ void BecomeOrDie(const Identity& who) {
       ::setuid(who.uid) != 0) {
     _exit(126);
   }
+}
+
+// A child starts clean: no signal blocked or ignored (the host ignores SIGPIPE), and no
+// descriptor of the host's but stdio and `keep` (the host's other threads open files and
+// sockets without O_CLOEXEC, which a daemon would otherwise hold for its lifetime).
+void CleanChild(int keep) {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+  if (keep > 3) ::close_range(3, static_cast<unsigned>(keep) - 1, 0);
+  ::close_range(static_cast<unsigned>(keep < 3 ? 3 : keep + 1), ~0U, 0);
 }
 
 void StdioToNullOrDie() {
@@ -88,6 +101,41 @@ std::optional<ProcInfo> ReadProc(pid_t pid) {
   }
   rest >> info.start;
   return info;
+}
+
+namespace {
+
+std::vector<std::string> Arguments(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  std::string arg;
+  while (std::getline(in, arg, '\0')) args.push_back(arg);
+  return args;
+}
+
+}  // namespace
+
+bool HasArgument(pid_t pid, const std::string& arg) {
+  for (const auto& a : Arguments(pid)) {
+    if (a == arg) return true;
+  }
+  return false;
+}
+
+std::vector<ProcInfo> FindByArgument(const std::string& arg) {
+  std::vector<ProcInfo> found;
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return found;
+  while (dirent* e = ::readdir(proc)) {
+    char* end = nullptr;
+    const long pid = std::strtol(e->d_name, &end, 10);
+    if (pid <= 0 || *end != '\0' || pid == ::getpid()) continue;
+    if (!HasArgument(static_cast<pid_t>(pid), arg)) continue;
+    auto info = ReadProc(static_cast<pid_t>(pid));
+    if (info && info->state != 'Z' && info->state != 'X') found.push_back(*info);
+  }
+  ::closedir(proc);
+  return found;
 }
 
 bool Alive(pid_t pid) {
@@ -243,20 +291,29 @@ std::string SpawnDaemon(const std::vector<std::string>& argv, const std::vector<
   }
   if (middle == 0) {
     ::close(fds[0]);
-    if (::setsid() < 0) _exit(126);
-    const pid_t daemon = ::fork();
-    if (daemon < 0) _exit(126);
-    if (daemon > 0) {
+    pid_t daemon = ::setsid() < 0 ? -1 : ::fork();
+    if (daemon != 0) {
+      // The daemon's pid, or -1 and why: the parent reads a pid, then (only on failure) an errno.
+      const int err = errno;
       (void)!::write(fds[1], &daemon, sizeof daemon);
-      _exit(0);
+      if (daemon < 0) (void)!::write(fds[1], &err, sizeof err);
+      _exit(daemon < 0 ? 126 : 0);
     }
-    StdioToNullOrDie();
-    BecomeOrDie(who);
-    if (::chdir("/") != 0) _exit(126);
+    CleanChild(fds[1]);
+    auto fail = [&] {
+      const int err = errno;
+      (void)!::write(fds[1], &err, sizeof err);
+      _exit(127);
+    };
+    const int null = ::open("/dev/null", O_RDWR);
+    if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 || ::dup2(null, 2) < 0) fail();
+    if (null > 2) ::close(null);
+    if (::setgroups(who.groups.size(), who.groups.data()) != 0 || ::setgid(who.gid) != 0 ||
+        ::setuid(who.uid) != 0 || ::chdir("/") != 0) {
+      fail();
+    }
     ::execve(args.p[0], args.p.data(), envp.p.data());
-    const int err = errno;
-    (void)!::write(fds[1], &err, sizeof err);
-    _exit(127);
+    fail();
   }
   ::close(fds[1]);
   pid_t daemon = 0;
@@ -266,10 +323,10 @@ std::string SpawnDaemon(const std::vector<std::string>& argv, const std::vector<
   ::close(fds[0]);
   const int status = WaitExit(middle);
   if (!got_pid) {
-    return "could not start " + argv[0] + " (setup in the child failed, status " +
-           std::to_string(status) + ")";
+    return "could not start " + argv[0] + " (the child failed, status " + std::to_string(status) + ")";
   }
-  if (exec_failed) return Errno("executing " + argv[0], exec_errno);
+  if (daemon < 0) return Errno("starting a session for " + argv[0], exec_failed ? exec_errno : 0);
+  if (exec_failed) return Errno("starting " + argv[0] + " as " + who.name, exec_errno);
   *pid = daemon;
   return "";
 }
@@ -283,10 +340,13 @@ int RunToEnd(const std::vector<std::string>& argv, std::chrono::milliseconds tim
     return -1;
   }
   if (pid == 0) {
+    ::setpgid(0, 0);
+    CleanChild(-1);
     StdioToNullOrDie();
     ::execv(args.p[0], args.p.data());
     _exit(127);
   }
+  ::setpgid(pid, pid);  // also here: whichever runs first, the group exists before a kill
   const auto until = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     int status = 0;
@@ -301,7 +361,7 @@ int RunToEnd(const std::vector<std::string>& argv, std::chrono::milliseconds tim
       return -1;
     }
     if (std::chrono::steady_clock::now() >= until) {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
       WaitExit(pid);
       *error = argv[0] + " did not finish in time";
       return -1;
@@ -317,6 +377,7 @@ std::string FirstUnwritable(const std::vector<std::string>& dirs, const Identity
   const pid_t pid = ::fork();
   if (pid < 0) return dirs.empty() ? "" : dirs.front();
   if (pid == 0) {
+    CleanChild(-1);
     BecomeOrDie(who);
     for (size_t i = 0; i < paths.size(); ++i) {
       if (::access(paths[i], W_OK | X_OK) != 0) _exit(static_cast<int>(i) + 1);

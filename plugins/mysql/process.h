@@ -25,6 +25,13 @@ std::optional<ProcInfo> ReadProc(pid_t pid);
 // Alive: exists and is not a zombie.
 bool Alive(pid_t pid);
 
+// Whether the process's command line holds `arg` as one whole argument.
+bool HasArgument(pid_t pid, const std::string& arg);
+// Every live process whose command line holds `arg` as one whole argument (for the agent:
+// "--pid-file=<path>", which mysqld_safe and the mysqld it starts both carry, so an instance is
+// found even while mysqld_safe has removed the pid file to start mysqld again).
+std::vector<ProcInfo> FindByArgument(const std::string& arg);
+
 // The first decimal number in the file; nothing when it is missing, empty or not a number.
 std::optional<pid_t> ReadPidFile(const std::string& path);
 
@@ -46,11 +53,13 @@ std::string LookUpIdentity(const std::string& user, Identity* out);
 std::string LookUpGroup(const std::string& group, gid_t* gid);
 
 // Starts argv[0] (an absolute path) as `who`, in a new session, stdio on /dev/null, with `env`,
-// and does not wait for it. *pid is the daemon's pid. Error text, or empty on success.
+// no other descriptor of ours, default signal handling, and does not wait for it. *pid is the
+// daemon's pid. Error text, or empty on success.
 std::string SpawnDaemon(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                         const Identity& who, pid_t* pid);
 
-// Runs argv (as root), output discarded, and waits up to `timeout`; kills it after that.
+// Runs argv (as root) in a process group of its own, output discarded, and waits up to
+// `timeout`; kills the whole group after that.
 // The exit status (0-255), or -1 with *error set.
 int RunToEnd(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
              std::string* error);
