@@ -221,6 +221,20 @@ TEST_F(MysqlTest, AStopAndStartByTheClusterIsNotReportedAsARestart) {
   EXPECT_EQ(Run(kNative, "stop").code, 0);
 }
 
+// enable_creation: a missing datadir is created and filled by mysql_install_db, owned by mysql.
+TEST_F(MysqlTest, EnableCreationMakesTheDatabase) {
+  auto p = With("datadir", *dir_ / "fresh");
+  p.push_back("enable_creation=true");
+  CommandResult r = Run(kNative, "start", p);
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = Run(kNative, "monitor", p, "--check-level 10");
+  EXPECT_EQ(r.code, 0) << r.out;
+  struct stat st {};
+  ASSERT_EQ(::stat((*dir_ / "fresh/mysql").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, ::getpwnam("mysql")->pw_uid);
+  EXPECT_EQ(Run(kNative, "stop", p).code, 0);
+}
+
 // A pid file whose process is gone: not running, and the stale file is removed.
 TEST_F(MysqlTest, AStalePidFileIsNotRunning) {
   std::ofstream(*dir_ / "m.pid") << "999999\n";
