@@ -208,7 +208,7 @@ class Agent {
       if (::stat(s_.config.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         return Fail(VIGIL_OCF_ERR_INSTALLED, "Config " + s_.config + " doesn't exist");
       }
-      if (std::ifstream probe(s_.config); !probe) {
+      if (::access(s_.config.c_str(), R_OK) != 0) {
         return Fail(VIGIL_OCF_ERR_INSTALLED, "Config " + s_.config + " is not readable");
       }
     }
@@ -256,7 +256,7 @@ class Agent {
       ::unlink(s_.pid.c_str());
       return {Fail(VIGIL_OCF_NOT_RUNNING, "MySQL not running: removed old PID file"), {}};
     }
-    if (HasArgument(*pid, "--pid-file=" + s_.pid) || IsServer(*proc)) return {{}, proc};
+    if (IsServer(*proc) || HasArgument(*pid, "--pid-file=" + s_.pid)) return {{}, proc};
     return {Fail(VIGIL_OCF_NOT_RUNNING,
                  "MySQL is not running: pid " + std::to_string(*pid) + " of " + s_.pid + " is " +
                      proc->comm),
