@@ -181,6 +181,12 @@ TEST_F(MysqlTest, ConfigurationErrorsStartNothing) {
   EXPECT_EQ(r.code, 5) << r.out;
   r = Run(kNative, "validate-all", With("replication_user", "repl"));
   EXPECT_EQ(r.code, 6) << r.out;
+  r = Run(kNative, "start", With("additional_parameters", "--log-bin=\"unclosed"));
+  EXPECT_EQ(r.code, 6) << r.out;
+  EXPECT_NE(r.out.find("leaves a quote open"), std::string::npos) << r.out;
+  r = Run(kNative, "start", With("socket", "/tmp/" + std::string(120, 's')));
+  EXPECT_EQ(r.code, 6) << r.out;
+  EXPECT_NE(r.out.find("longer than a Unix socket path"), std::string::npos) << r.out;
   EXPECT_EQ(Leftovers(), "");
 }
 

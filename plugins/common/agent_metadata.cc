@@ -34,6 +34,13 @@ std::string Param(const ParamDoc& p) {
 
 }  // namespace
 
+const ParamDoc* FindParam(const std::vector<ParamDoc>& params, const std::string& name) {
+  for (const auto& p : params) {
+    if (name == p.name) return &p;
+  }
+  return nullptr;
+}
+
 std::string BuildMetadata(const AgentDoc& doc) {
   std::string s = "<?xml version=\"1.0\"?>\n<resource-agent" + Attr("name", doc.name) +
                   " version=\"1.0\">\n<version>1.1</version>\n";

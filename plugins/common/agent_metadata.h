@@ -34,6 +34,8 @@ struct AgentDoc {
 };
 
 std::string BuildMetadata(const AgentDoc& doc);
+// The named parameter in a table, or nullptr.
+const ParamDoc* FindParam(const std::vector<ParamDoc>& params, const std::string& name);
 std::string EscapeXml(const std::string& text);
 
 }  // namespace vigil::plugin

@@ -26,6 +26,11 @@ std::string Lookup(const std::map<std::string, std::string>& params, const std::
   return it == params.end() ? fallback : it->second;
 }
 
+bool IsTrue(const std::string& v) {
+  return v == "yes" || v == "true" || v == "1" || v == "YES" || v == "TRUE" || v == "True" ||
+         v == "ja" || v == "on" || v == "ON";
+}
+
 void WriteText(const vigil_text_sink& sink, const std::string& text) {
   if (sink.write && !text.empty()) sink.write(sink.ctx, text.data(), text.size());
 }

@@ -31,6 +31,9 @@ void ReadOp(const vigil_op& op, OpRequest* out);
 std::string Lookup(const std::map<std::string, std::string>& params, const std::string& name,
                    const std::string& fallback);
 
+// A boolean parameter as resource-agents' ocf_is_true reads it.
+bool IsTrue(const std::string& value);
+
 void WriteText(const vigil_text_sink& sink, const std::string& text);
 
 // Nothing may unwind through the C ABI: runs `execute`, and an exception (no memory, no thread)

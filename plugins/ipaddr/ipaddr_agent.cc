@@ -46,6 +46,13 @@ struct Placement {
 
 using plugin::Lookup;
 
+// The parameter's value, or its default from the flavour's meta-data table (set to empty stays
+// empty, as in the scripts).
+std::string Param(const IpaddrOp& op, const std::string& name) {
+  const plugin::ParamDoc* doc = plugin::FindParam(IpaddrParams(op.flavour), name);
+  return Lookup(op.params, name, doc && doc->fallback ? doc->fallback : "");
+}
+
 // Pacemaker gives meta attribute names with dashes; some callers turn them into underscores.
 std::string Meta(const IpaddrOp& op, const std::string& name) {
   std::string dashed = name;
@@ -55,11 +62,7 @@ std::string Meta(const IpaddrOp& op, const std::string& name) {
   return Lookup(op.meta, name, "");
 }
 
-// ocf_is_true's words.
-bool IsTrue(const std::string& v) {
-  return v == "yes" || v == "true" || v == "1" || v == "YES" || v == "TRUE" || v == "True" ||
-         v == "ja" || v == "on" || v == "ON";
-}
+using plugin::IsTrue;
 
 bool IsDecimal(const std::string& v) {
   return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -104,26 +107,25 @@ std::optional<int> ParsePrefix(const std::string& text) {
 
 // The same settings under each flavour's parameter names and defaults.
 Settings ReadSettings(const IpaddrOp& op) {
-  const auto& p = op.params;
   const bool ipaddr2 = op.flavour == Flavour::kIPaddr2;
   Settings s;
-  s.ip = Lookup(p, "ip", "");
-  s.nic = Lookup(p, "nic", "");
-  s.iflabel = Lookup(p, "iflabel", "");
-  s.netmask = Lookup(p, "cidr_netmask", "");
-  s.broadcast = Lookup(p, "broadcast", "");
+  s.ip = Param(op, "ip");
+  s.nic = Param(op, "nic");
+  s.iflabel = Param(op, "iflabel");
+  s.netmask = Param(op, "cidr_netmask");
+  s.broadcast = Param(op, "broadcast");
   if (ipaddr2) {
-    s.arp_interval = Lookup(p, "arp_interval", "200");
-    s.arp_count = Lookup(p, "arp_count", "5");
-    s.arp_refresh = Lookup(p, "arp_count_refresh", "0");
-    const std::string bg = Lookup(p, "arp_bg", "");
+    s.arp_interval = Param(op, "arp_interval");
+    s.arp_count = Param(op, "arp_count");
+    s.arp_refresh = Param(op, "arp_count_refresh");
+    const std::string bg = Param(op, "arp_bg");
     s.arp_background = bg.empty() || IsTrue(bg);
-    s.noprefixroute = IsTrue(Lookup(p, "noprefixroute", "false"));
+    s.noprefixroute = IsTrue(Param(op, "noprefixroute"));
   } else {
-    s.arp_interval = Lookup(p, "ARP_INTERVAL_MS", "500");
-    s.arp_count = Lookup(p, "ARP_REPEAT", "10");
+    s.arp_interval = Param(op, "ARP_INTERVAL_MS");
+    s.arp_count = Param(op, "ARP_REPEAT");
     s.arp_refresh = "0";
-    s.arp_background = IsTrue(Lookup(p, "ARP_BACKGROUND", "yes"));
+    s.arp_background = IsTrue(Param(op, "ARP_BACKGROUND"));
   }
   return s;
 }
@@ -131,32 +133,31 @@ Settings ReadSettings(const IpaddrOp& op) {
 // The first setting the native agent does not implement, as a reason; empty when there is none.
 // Asked on validate-all and start only.
 std::string Refusal(const IpaddrOp& op, int clones) {
-  const auto& p = op.params;
   const bool ipaddr2 = op.flavour == Flavour::kIPaddr2;
   std::string why;
-  if (ipaddr2 && clones > 1 && !IsTrue(Lookup(p, "unique_clone_address", "false"))) {
+  if (ipaddr2 && clones > 1 && !IsTrue(Param(op, "unique_clone_address"))) {
     why = "clone_max=" + std::to_string(clones) +
           " without unique_clone_address makes a CLUSTERIP clone, which the native agent does "
           "not implement";
-  } else if (IsTrue(Lookup(p, "lvs_support", "false"))) {
+  } else if (IsTrue(Param(op, "lvs_support"))) {
     why = "lvs_support=true (LVS direct routing) is not implemented by the native agent";
-  } else if (ipaddr2 && IsTrue(Lookup(p, "run_arping", "false"))) {
+  } else if (ipaddr2 && IsTrue(Param(op, "run_arping"))) {
     why = "run_arping=true (duplicate address detection) is not implemented by the native agent";
-  } else if (ipaddr2 && !Lookup(p, "send_arp_opts", "").empty()) {
+  } else if (ipaddr2 && !Param(op, "send_arp_opts").empty()) {
     why = "send_arp_opts is for an external ARP sender; the native agent sends its own frames";
-  } else if (ipaddr2 && Lookup(p, "arp_sender", "") == "ipoibarping") {
+  } else if (ipaddr2 && Param(op, "arp_sender") == "ipoibarping") {
     why = "arp_sender=ipoibarping (InfiniBand) is not implemented by the native agent";
-  } else if (ipaddr2 && !Lookup(p, "mac", "").empty()) {
+  } else if (ipaddr2 && !Param(op, "mac").empty()) {
     why = "mac is for CLUSTERIP clones, which the native agent does not implement";
-  } else if (ipaddr2 && Lookup(p, "clusterip_hash", "sourceip-sourceport") != "sourceip-sourceport") {
+  } else if (ipaddr2 && Param(op, "clusterip_hash") != "sourceip-sourceport") {
     why = "clusterip_hash is for CLUSTERIP clones, which the native agent does not implement";
   } else if (!ipaddr2) {
     for (const char* script : {"local_start_script", "local_stop_script"}) {
-      if (why.empty() && !Lookup(p, script, "").empty()) {
+      if (why.empty() && !Param(op, script).empty()) {
         why = std::string(script) + " runs a program; the native agent runs none";
       }
     }
-    if (why.empty() && Lookup(p, "ARP_NETMASK", "ffffffffffff") != "ffffffffffff") {
+    if (why.empty() && Param(op, "ARP_NETMASK") != "ffffffffffff") {
       why = "ARP_NETMASK other than ffffffffffff is not implemented by the native agent";
     }
   }
@@ -295,7 +296,7 @@ class Agent {
     }
     if (Step s = CheckRoot(); s.failed()) return s;
     const std::string clone_max = CloneMax();
-    const bool lvs = IsTrue(Lookup(op_.params, "lvs_support", "false"));
+    const bool lvs = IsTrue(Param(op_, "lvs_support"));
     const std::optional<int> clones = PositiveInt(clone_max);
     if (lvs && clones && *clones > 1) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "LVS and load sharing do not go together well");
@@ -309,17 +310,17 @@ class Agent {
                   "IPv6 address [" + settings_.ip +
                       "]: the native agent manages IPv4 only; ocf:heartbeat-script:IPaddr2 does IPv6");
     }
-    if (IsTrue(Lookup(op_.params, "lvs_ipv6_addrlabel", "false"))) {
+    if (IsTrue(Param(op_, "lvs_ipv6_addrlabel"))) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "IPv4 does not support lvs_ipv6_addrlabel");
     }
-    if (IsTrue(Lookup(op_.params, "unique_clone_address", "false"))) OffsetByCloneNumber();
+    if (IsTrue(Param(op_, "unique_clone_address"))) OffsetByCloneNumber();
     return {};
   }
 
   // The rest of the script's checks, after findif, in its order.
   Step CheckIpaddr2Settings() {
-    const bool unique_address = IsTrue(Lookup(op_.params, "unique_clone_address", "false"));
-    const std::string sender = Lookup(op_.params, "arp_sender", "");
+    const bool unique_address = IsTrue(Param(op_, "unique_clone_address"));
+    const std::string sender = Param(op_, "arp_sender");
     if (!sender.empty() && sender != "send_arp" && sender != "iputils_arping" &&
         sender != "libnet_arping" && sender != "ipoibarping") {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "unrecognized arp_sender value: " + sender);
@@ -336,7 +337,7 @@ class Agent {
       return Fail(VIGIL_OCF_ERR_CONFIGURED,
                   "Invalid OCF_RESKEY_arp_count [" + settings_.arp_count + "]");
     }
-    if (Lookup(op_.params, "preferred_lft", "forever").empty()) {
+    if (Param(op_, "preferred_lft").empty()) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "Empty value is invalid for OCF_RESKEY_preferred_lft");
     }
     return {};

@@ -18,7 +18,9 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
+#include "plugins/common/agent_metadata.h"
 #include "plugins/common/plugin_op.h"
 #include "plugins/ipaddr/arp.h"
 #include "plugins/ipaddr/network.h"
@@ -44,5 +46,8 @@ IpaddrResult RunIpaddr(const IpaddrOp& op, Network& network, Announcer& announce
 
 // The meta-data each agent prints (same parameter names and defaults as the scripts).
 const char* IpaddrMetadata(Flavour flavour);
+
+// Each agent's parameters as its meta-data lists them: the one place their defaults are written.
+const std::vector<plugin::ParamDoc>& IpaddrParams(Flavour flavour);
 
 }  // namespace vigil::ipaddr

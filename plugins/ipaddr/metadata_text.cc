@@ -83,6 +83,12 @@ const std::vector<ParamDoc> kIpaddr = {
      "Only the default is implemented natively."},
 };
 
+std::vector<ParamDoc> Params(const std::vector<ParamDoc>& own) {
+  std::vector<ParamDoc> all = kCommon;
+  all.insert(all.end(), own.begin(), own.end());
+  return all;
+}
+
 plugin::AgentDoc Doc(const char* name, const char* monitor_interval,
                      const std::vector<ParamDoc>& own, const char* what) {
   plugin::AgentDoc doc;
@@ -91,8 +97,7 @@ plugin::AgentDoc Doc(const char* name, const char* monitor_interval,
   doc.longdesc = std::string(what) +
                  " Native implementation: the address is added and removed over netlink, and "
                  "gratuitous ARP is sent from a packet socket, with no process started.";
-  doc.params = kCommon;
-  doc.params.insert(doc.params.end(), own.begin(), own.end());
+  doc.params = Params(own);
   doc.actions = {{"start", "20s", nullptr, nullptr},
                  {"stop", "20s", nullptr, nullptr},
                  {"status", "20s", monitor_interval, "0"},
@@ -103,6 +108,12 @@ plugin::AgentDoc Doc(const char* name, const char* monitor_interval,
 }
 
 }  // namespace
+
+const std::vector<ParamDoc>& IpaddrParams(Flavour flavour) {
+  static const std::vector<ParamDoc> ipaddr2 = Params(kIpaddr2);
+  static const std::vector<ParamDoc> ipaddr = Params(kIpaddr);
+  return flavour == Flavour::kIPaddr2 ? ipaddr2 : ipaddr;
+}
 
 const char* IpaddrMetadata(Flavour flavour) {
   static const std::string ipaddr2 = plugin::BuildMetadata(Doc("IPaddr2", "10s", kIpaddr2,

@@ -60,6 +60,10 @@ const std::vector<ParamDoc> kParams = {
 
 }  // namespace
 
+const std::vector<ParamDoc>& MysqlParams() { return kParams; }
+
+bool IsReplicationParameter(const ParamDoc& param) { return param.longdesc == kReplicationOnly; }
+
 const char* MysqlMetadata() {
   static const std::string xml = [] {
     plugin::AgentDoc doc;

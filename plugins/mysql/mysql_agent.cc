@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,39 +40,33 @@ struct Settings {
   bool enable_creation = false;
 };
 
-bool IsTrue(const std::string& v) {
-  return v == "yes" || v == "true" || v == "1" || v == "YES" || v == "TRUE" || v == "True" ||
-         v == "ja" || v == "on" || v == "ON";
+using plugin::IsTrue;
+
+// The parameter's value, or its default from the meta-data table; unset takes the default,
+// set to empty stays empty, as in the script.
+std::string Param(const std::map<std::string, std::string>& p, const std::string& name) {
+  const plugin::ParamDoc* doc = plugin::FindParam(MysqlParams(), name);
+  return Lookup(p, name, doc && doc->fallback ? doc->fallback : "");
 }
 
 Settings ReadSettings(const std::map<std::string, std::string>& p) {
   Settings s;
-  // Unset takes the default; set to empty stays empty, as in the script.
-  s.binary = Lookup(p, "binary", "/usr/bin/mysqld_safe");
-  s.client_binary = Lookup(p, "client_binary", "mysql");
-  s.config = Lookup(p, "config", "/etc/mysql/my.cnf");
-  s.datadir = Lookup(p, "datadir", "/var/lib/mysql");
-  s.user = Lookup(p, "user", "mysql");
-  s.group = Lookup(p, "group", "mysql");
-  s.log = Lookup(p, "log", "/var/log/mysql/error.log");
-  s.pid = Lookup(p, "pid", "/var/run/mysqld/mysqld.pid");
-  s.socket = Lookup(p, "socket", "/var/run/mysqld/mysqld.sock");
-  s.test_user = Lookup(p, "test_user", "root");
-  s.test_passwd = Lookup(p, "test_passwd", "");
-  s.test_table = Lookup(p, "test_table", "mysql.user");
-  s.additional_parameters = Lookup(p, "additional_parameters", "");
-  s.enable_creation = IsTrue(Lookup(p, "enable_creation", "0"));
+  s.binary = Param(p, "binary");
+  s.client_binary = Param(p, "client_binary");
+  s.config = Param(p, "config");
+  s.datadir = Param(p, "datadir");
+  s.user = Param(p, "user");
+  s.group = Param(p, "group");
+  s.log = Param(p, "log");
+  s.pid = Param(p, "pid");
+  s.socket = Param(p, "socket");
+  s.test_user = Param(p, "test_user");
+  s.test_passwd = Param(p, "test_passwd");
+  s.test_table = Param(p, "test_table");
+  s.additional_parameters = Param(p, "additional_parameters");
+  s.enable_creation = IsTrue(Param(p, "enable_creation"));
   return s;
 }
-
-// Replication parameters and their defaults: any other value is refused natively.
-const std::map<std::string, std::string> kReplication = {
-    {"replication_user", "root"},        {"replication_passwd", ""},
-    {"replication_port", "3306"},        {"replication_require_ssl", "false"},
-    {"replication_master_ssl_ca", ""},   {"replication_master_ssl_cert", ""},
-    {"replication_master_ssl_key", ""},  {"max_slave_lag", "3600"},
-    {"evict_outdated_slaves", "false"},  {"reader_attribute", "readable"},
-};
 
 std::string Dirname(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -229,12 +224,23 @@ class Agent {
                     "replication (a promotable clone) is not implemented natively; use "
                     "ocf:heartbeat-script:mysql");
       }
-      for (const auto& [name, fallback] : kReplication) {
-        if (Lookup(op_.params, name, fallback) != fallback) {
+      for (const plugin::ParamDoc& param : MysqlParams()) {
+        if (IsReplicationParameter(param) &&
+            Param(op_.params, param.name) != (param.fallback ? param.fallback : "")) {
           return Fail(VIGIL_OCF_ERR_CONFIGURED,
-                      name + " is for replication, which is not implemented natively; use "
-                             "ocf:heartbeat-script:mysql");
+                      std::string(param.name) +
+                          " is for replication, which is not implemented natively; use "
+                          "ocf:heartbeat-script:mysql");
         }
+      }
+      if (!SplitWords(s_.additional_parameters)) {
+        return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                    "additional_parameters [" + s_.additional_parameters + "] leaves a quote open");
+      }
+      if (s_.socket.empty() || s_.socket.size() >= sizeof(sockaddr_un::sun_path)) {
+        return Fail(VIGIL_OCF_ERR_CONFIGURED,
+                    "socket [" + s_.socket + "] is empty or longer than a Unix socket path may be (" +
+                        std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes)");
       }
     }
     return {};
@@ -375,7 +381,9 @@ class Agent {
     argv.push_back("--socket=" + s_.socket);
     argv.push_back("--datadir=" + s_.datadir);
     argv.push_back("--log-error=" + s_.log);
-    for (auto& w : SplitWords(s_.additional_parameters)) argv.push_back(std::move(w));
+    for (auto& w : SplitWords(s_.additional_parameters).value_or(std::vector<std::string>{})) {
+      argv.push_back(std::move(w));
+    }
     return argv;
   }
 

@@ -13,6 +13,9 @@
 
 #include <string>
 
+#include <vector>
+
+#include "plugins/common/agent_metadata.h"
 #include "plugins/common/plugin_op.h"
 
 namespace vigil::mysql {
@@ -33,5 +36,10 @@ struct MysqlResult {
 MysqlResult RunMysql(const MysqlOp& op);
 
 const char* MysqlMetadata();
+
+// The parameters as the meta-data lists them: the one place their defaults are written.
+const std::vector<plugin::ParamDoc>& MysqlParams();
+// Whether the parameter is for replication only (refused natively when not at its default).
+bool IsReplicationParameter(const plugin::ParamDoc& param);
 
 }  // namespace vigil::mysql

@@ -33,12 +33,11 @@ struct CArgs {
   std::vector<char*> p;
 };
 
-// In a forked child only: async-signal-safe calls from here on.
-void BecomeOrDie(const Identity& who) {
-  if (::setgroups(who.groups.size(), who.groups.data()) != 0 || ::setgid(who.gid) != 0 ||
-      ::setuid(who.uid) != 0) {
-    _exit(126);
-  }
+// In a forked child only (async-signal-safe calls from here on): becomes `who`; false with
+// errno set when it could not.
+bool Become(const Identity& who) {
+  return ::setgroups(who.groups.size(), who.groups.data()) == 0 && ::setgid(who.gid) == 0 &&
+         ::setuid(who.uid) == 0;
 }
 
 // A child starts clean: no signal blocked or ignored (the host ignores SIGPIPE), and no
@@ -53,10 +52,12 @@ void CleanChild(int keep) {
   ::close_range(static_cast<unsigned>(keep < 3 ? 3 : keep + 1), ~0U, 0);
 }
 
-void StdioToNullOrDie() {
+// In a forked child only: stdin, stdout and stderr on /dev/null; false with errno set.
+bool StdioToNull() {
   const int null = ::open("/dev/null", O_RDWR);
-  if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 || ::dup2(null, 2) < 0) _exit(126);
+  if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 || ::dup2(null, 2) < 0) return false;
   if (null > 2) ::close(null);
+  return true;
 }
 
 bool ReadAll(int fd, void* buf, size_t n) {
@@ -305,13 +306,7 @@ std::string SpawnDaemon(const std::vector<std::string>& argv, const std::vector<
       (void)!::write(fds[1], &err, sizeof err);
       _exit(127);
     };
-    const int null = ::open("/dev/null", O_RDWR);
-    if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(null, 1) < 0 || ::dup2(null, 2) < 0) fail();
-    if (null > 2) ::close(null);
-    if (::setgroups(who.groups.size(), who.groups.data()) != 0 || ::setgid(who.gid) != 0 ||
-        ::setuid(who.uid) != 0 || ::chdir("/") != 0) {
-      fail();
-    }
+    if (!StdioToNull() || !Become(who) || ::chdir("/") != 0) fail();
     ::execve(args.p[0], args.p.data(), envp.p.data());
     fail();
   }
@@ -342,7 +337,7 @@ int RunToEnd(const std::vector<std::string>& argv, std::chrono::milliseconds tim
   if (pid == 0) {
     ::setpgid(0, 0);
     CleanChild(-1);
-    StdioToNullOrDie();
+    if (!StdioToNull()) _exit(126);
     ::execv(args.p[0], args.p.data());
     _exit(127);
   }
@@ -371,14 +366,13 @@ int RunToEnd(const std::vector<std::string>& argv, std::chrono::milliseconds tim
 }
 
 std::string FirstUnwritable(const std::vector<std::string>& dirs, const Identity& who) {
-  std::vector<std::string> copy = dirs;
-  std::vector<const char*> paths;
-  for (const auto& d : copy) paths.push_back(d.c_str());
+  std::vector<const char*> paths;  // built before fork: the child must not allocate
+  for (const auto& d : dirs) paths.push_back(d.c_str());
   const pid_t pid = ::fork();
   if (pid < 0) return dirs.empty() ? "" : dirs.front();
   if (pid == 0) {
     CleanChild(-1);
-    BecomeOrDie(who);
+    if (!Become(who)) _exit(126);
     for (size_t i = 0; i < paths.size(); ++i) {
       if (::access(paths[i], W_OK | X_OK) != 0) _exit(static_cast<int>(i) + 1);
     }
@@ -410,7 +404,7 @@ std::string FindExecutable(const std::string& command) {
   return "";
 }
 
-std::vector<std::string> SplitWords(const std::string& text) {
+std::optional<std::vector<std::string>> SplitWords(const std::string& text) {
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;
@@ -440,6 +434,7 @@ std::vector<std::string> SplitWords(const std::string& text) {
       in_word = true;
     }
   }
+  if (quote) return std::nullopt;
   if (in_word) words.push_back(word);
   return words;
 }

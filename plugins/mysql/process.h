@@ -73,7 +73,8 @@ std::string FirstUnwritable(const std::vector<std::string>& dirs, const Identity
 std::string FindExecutable(const std::string& command);
 
 // Words of a parameter such as additional_parameters: split on blanks, with '…' and "…" quoting
-// and backslash escapes (no expansions: nothing is run through a shell).
-std::vector<std::string> SplitWords(const std::string& text);
+// and backslash escapes (no expansions: nothing is run through a shell). Nothing when a quote is
+// left open.
+std::optional<std::vector<std::string>> SplitWords(const std::string& text);
 
 }  // namespace vigil::mysql
