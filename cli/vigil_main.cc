@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/scheduler/simulate_cli.h"
 #include "host/agent_cli.h"
 
 namespace {
@@ -17,6 +18,7 @@ struct Subcommand {
 
 constexpr Subcommand kSubcommands[] = {
     {"agent", "list, inspect, run and test resource agents without a cluster", vigil::AgentCommand},
+    {"simulate", "run the scheduler on a CIB file: placement, actions, scores", vigil::SimulateCommand},
 };
 
 void Usage(FILE* out) {

@@ -1,0 +1,544 @@
+#include "cluster/cib/cib.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <pugixml.hpp>
+
+#include "cluster/cib/score.h"
+
+namespace vigil::cib {
+namespace {
+
+// What a parse error needs to name its place: the source's name and its text, for line:column.
+struct Source {
+  std::string_view name;
+  std::string_view text;
+
+  std::string Where(const pugi::xml_node& node) const {
+    const ptrdiff_t offset = node.offset_debug();
+    std::string where(name);
+    if (offset >= 0 && static_cast<size_t>(offset) <= text.size()) {
+      const std::string_view before = text.substr(0, static_cast<size_t>(offset));
+      const size_t line = 1 + static_cast<size_t>(std::count(before.begin(), before.end(), '\n'));
+      const size_t line_start = before.rfind('\n');
+      const size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+      where += ":" + std::to_string(line) + ":" + std::to_string(column);
+    }
+    return where;
+  }
+
+  // "cib.xml:12:3: <rsc_colocation id="c1">: what".
+  Status Error(const pugi::xml_node& node, const std::string& what,
+               StatusCode code = StatusCode::kParseError) const {
+    std::string element = std::string("<") + node.name();
+    if (const auto id = node.attribute("id")) element += std::string(" id=\"") + id.value() + "\"";
+    element += ">";
+    return Status(code, Where(node) + ": " + element + ": " + what);
+  }
+};
+
+// Errors collected while walking the document: the first one is reported.
+class Reader {
+ public:
+  explicit Reader(const Source& source) : source_(source) {}
+
+  bool failed() const { return !status_.ok(); }
+  Status TakeStatus() { return std::move(status_); }
+
+  void Fail(const pugi::xml_node& node, const std::string& what,
+            StatusCode code = StatusCode::kParseError) {
+    if (status_.ok()) status_ = source_.Error(node, what, code);
+  }
+
+  std::string Required(const pugi::xml_node& node, const char* attribute) {
+    const auto a = node.attribute(attribute);
+    if (!a || a.value()[0] == '\0') {
+      Fail(node, std::string("the attribute '") + attribute + "' is missing");
+      return {};
+    }
+    return a.value();
+  }
+
+  int Score(const pugi::xml_node& node, const char* attribute) {
+    const std::string text = Required(node, attribute);
+    if (failed()) return 0;
+    const auto score = ParseScore(text);
+    if (!score) {
+      Fail(node, std::string(attribute) + "=\"" + text +
+                     "\" is not a score (an integer, INFINITY or -INFINITY)");
+      return 0;
+    }
+    return *score;
+  }
+
+  int64_t Integer(const pugi::xml_node& node, const char* attribute, int64_t fallback) {
+    const auto a = node.attribute(attribute);
+    if (!a) return fallback;
+    const std::string_view text = a.value();
+    int64_t value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+      Fail(node, std::string(attribute) + "=\"" + a.value() + "\" is not an integer");
+      return fallback;
+    }
+    return value;
+  }
+
+  int64_t Duration(const pugi::xml_node& node, const char* attribute, int64_t fallback) {
+    const auto a = node.attribute(attribute);
+    if (!a) return fallback;
+    const auto ms = ParseDurationMs(a.value());
+    if (!ms) {
+      Fail(node, std::string(attribute) + "=\"" + a.value() +
+                     "\" is not a duration (such as 10s, 500ms, 2min or PT10S)");
+      return fallback;
+    }
+    return *ms;
+  }
+
+  // The nvpairs of every child set named `set_name`, first occurrence winning.
+  void NvSets(const pugi::xml_node& parent, const char* set_name, Attributes& into) {
+    for (const auto set : parent.children(set_name)) NvSet(set, into);
+  }
+
+  void NvSet(const pugi::xml_node& set, Attributes& into) {
+    if (set.attribute("id-ref")) {
+      Fail(set, "references to other sets (id-ref) are not supported", StatusCode::kUnsupported);
+      return;
+    }
+    for (const auto child : set.children()) {
+      const std::string_view name = child.name();
+      if (name == "rule") {
+        Fail(child, "rules are not supported", StatusCode::kUnsupported);
+        return;
+      }
+      if (name != "nvpair") continue;
+      const std::string key = Required(child, "name");
+      if (failed()) return;
+      if (const auto value = child.attribute("value")) into.emplace(key, value.value());
+    }
+  }
+
+ private:
+  const Source& source_;
+  Status status_;
+};
+
+void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m) {
+  for (const auto n : nodes.children("node")) {
+    Node node;
+    node.id = r.Required(n, "id");
+    node.uname = r.Required(n, "uname");
+    r.NvSets(n, "instance_attributes", node.attributes);
+    if (r.failed()) return;
+    for (const auto& other : m.nodes) {
+      if (other.id == node.id || other.uname == node.uname) {
+        r.Fail(n, "a node with this id or name is already defined");
+        return;
+      }
+    }
+    m.nodes.push_back(std::move(node));
+  }
+}
+
+void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
+  for (const auto o : ops.children("op")) {
+    Operation op;
+    op.id = r.Required(o, "id");
+    op.name = r.Required(o, "name");
+    if (r.failed()) return;
+    op.interval_ms = r.Duration(o, "interval", 0);
+    if (o.attribute("timeout")) op.timeout_ms = r.Duration(o, "timeout", 0);
+    op.role = o.attribute("role").value();
+    for (const auto a : o.attributes()) {
+      const std::string_view name = a.name();
+      if (name != "id" && name != "name" && name != "interval" && name != "timeout" &&
+          name != "role") {
+        op.meta.emplace(a.name(), a.value());
+      }
+    }
+    r.NvSets(o, "meta_attributes", op.meta);
+    if (r.failed()) return;
+    p.operations.push_back(std::move(op));
+  }
+}
+
+void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m) {
+  std::set<std::string> ids;
+  for (const auto x : resources.children()) {
+    if (x.type() != pugi::node_element) continue;
+    const std::string_view kind = x.name();
+    if (kind != "primitive") {
+      r.Fail(x, "only primitives are supported (no groups, clones, bundles or templates)",
+             StatusCode::kUnsupported);
+      return;
+    }
+    Primitive p;
+    p.id = r.Required(x, "id");
+    if (x.attribute("template")) {
+      r.Fail(x, "resource templates are not supported", StatusCode::kUnsupported);
+      return;
+    }
+    p.standard = r.Required(x, "class");
+    p.type = r.Required(x, "type");
+    p.provider = x.attribute("provider").value();
+    if (r.failed()) return;
+    if (p.standard == "ocf" && p.provider.empty()) {
+      r.Fail(x, "an ocf resource needs a provider");
+      return;
+    }
+    if (!ids.insert(p.id).second) {
+      r.Fail(x, "a resource with this id is already defined");
+      return;
+    }
+    r.NvSets(x, "instance_attributes", p.params);
+    r.NvSets(x, "meta_attributes", p.meta);
+    ReadOperations(r, x.child("operations"), p);
+    if (r.failed()) return;
+    m.primitives.push_back(std::move(p));
+  }
+}
+
+void RefuseSets(Reader& r, const pugi::xml_node& constraint) {
+  if (constraint.child("resource_set")) {
+    r.Fail(constraint, "resource sets are not supported", StatusCode::kUnsupported);
+  }
+}
+
+void CheckResource(Reader& r, const pugi::xml_node& constraint, const Model& m,
+                   const std::string& id, const char* attribute) {
+  if (!r.failed() && m.FindPrimitive(id) == nullptr) {
+    r.Fail(constraint, std::string(attribute) + "=\"" + id + "\" names no defined resource");
+  }
+}
+
+void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
+  for (const auto c : constraints.children()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string_view kind = c.name();
+    RefuseSets(r, c);
+    if (r.failed()) return;
+    if (kind == "rsc_location") {
+      Location l;
+      l.id = r.Required(c, "id");
+      if (c.attribute("rsc-pattern")) {
+        r.Fail(c, "rsc-pattern is not supported", StatusCode::kUnsupported);
+        return;
+      }
+      if (c.child("rule")) {
+        r.Fail(c, "rules are not supported", StatusCode::kUnsupported);
+        return;
+      }
+      l.rsc = r.Required(c, "rsc");
+      l.node = r.Required(c, "node");
+      l.score = r.Score(c, "score");
+      l.role = c.attribute("role").value();
+      CheckResource(r, c, m, l.rsc, "rsc");
+      if (r.failed()) return;
+      m.locations.push_back(std::move(l));
+    } else if (kind == "rsc_colocation") {
+      Colocation col;
+      col.id = r.Required(c, "id");
+      col.rsc = r.Required(c, "rsc");
+      col.with_rsc = r.Required(c, "with-rsc");
+      col.score = r.Score(c, "score");
+      col.rsc_role = c.attribute("rsc-role").value();
+      col.with_rsc_role = c.attribute("with-rsc-role").value();
+      col.node_attribute = c.attribute("node-attribute").value();
+      if (const auto a = c.attribute("influence")) col.influence = IsTrue(a.value());
+      CheckResource(r, c, m, col.rsc, "rsc");
+      CheckResource(r, c, m, col.with_rsc, "with-rsc");
+      if (r.failed()) return;
+      if (col.rsc == col.with_rsc) {
+        r.Fail(c, "a resource cannot be colocated with itself");
+        return;
+      }
+      m.colocations.push_back(std::move(col));
+    } else if (kind == "rsc_order") {
+      Order o;
+      o.id = r.Required(c, "id");
+      o.first = r.Required(c, "first");
+      o.then = r.Required(c, "then");
+      if (const auto a = c.attribute("first-action")) o.first_action = a.value();
+      o.then_action = c.attribute("then-action") ? c.attribute("then-action").value()
+                                                  : o.first_action;
+      if (const auto a = c.attribute("kind")) {
+        const std::string_view k = a.value();
+        if (k == "Mandatory") {
+          o.kind = OrderKind::kMandatory;
+        } else if (k == "Optional") {
+          o.kind = OrderKind::kOptional;
+        } else if (k == "Serialize") {
+          o.kind = OrderKind::kSerialize;
+        } else {
+          r.Fail(c, "kind=\"" + std::string(k) + "\" is not Mandatory, Optional or Serialize");
+          return;
+        }
+      } else if (c.attribute("score")) {
+        // The deprecated form: a score of 0 is optional, any other mandatory.
+        o.kind = r.Score(c, "score") == 0 ? OrderKind::kOptional : OrderKind::kMandatory;
+      }
+      // Serialize orders are asymmetric by definition.
+      o.symmetrical = o.kind != OrderKind::kSerialize;
+      if (const auto a = c.attribute("symmetrical")) o.symmetrical = IsTrue(a.value());
+      CheckResource(r, c, m, o.first, "first");
+      CheckResource(r, c, m, o.then, "then");
+      if (r.failed()) return;
+      m.orders.push_back(std::move(o));
+    } else {
+      r.Fail(c, "this kind of constraint is not supported", StatusCode::kUnsupported);
+      return;
+    }
+  }
+}
+
+void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
+  for (const auto s : status.children("node_state")) {
+    NodeState ns;
+    ns.id = r.Required(s, "id");
+    if (r.failed()) return;
+    ns.uname = s.attribute("uname").value();
+    // in_ccm and crmd are "true"/"online" in Pacemaker 2.1, timestamps in later versions.
+    const std::string_view in_ccm = s.attribute("in_ccm").value();
+    ns.in_ccm = IsTrue(in_ccm) || (!in_ccm.empty() && in_ccm != "0" && in_ccm != "false" &&
+                                   std::all_of(in_ccm.begin(), in_ccm.end(), ::isdigit));
+    ns.crmd = s.attribute("crmd").value();
+    if (!ns.crmd.empty() && std::all_of(ns.crmd.begin(), ns.crmd.end(), ::isdigit)) {
+      ns.crmd = ns.crmd == "0" ? "offline" : "online";
+    }
+    ns.join = s.attribute("join").value();
+    ns.expected = s.attribute("expected").value();
+    for (const auto t : s.children("transient_attributes")) {
+      r.NvSets(t, "instance_attributes", ns.transient);
+    }
+    for (const auto rsc : s.child("lrm").child("lrm_resources").children("lrm_resource")) {
+      ResourceHistory h;
+      h.id = r.Required(rsc, "id");
+      h.standard = rsc.attribute("class").value();
+      h.provider = rsc.attribute("provider").value();
+      h.type = rsc.attribute("type").value();
+      for (const auto op : rsc.children("lrm_rsc_op")) {
+        OpRecord rec;
+        rec.id = r.Required(op, "id");
+        rec.operation = r.Required(op, "operation");
+        rec.call_id = static_cast<int>(r.Integer(op, "call-id", 0));
+        rec.rc = static_cast<int>(r.Integer(op, "rc-code", 0));
+        rec.op_status = static_cast<int>(r.Integer(op, "op-status", 0));
+        rec.interval_ms = r.Integer(op, "interval", 0);
+        rec.last_rc_change = r.Integer(op, "last-rc-change", 0);
+        rec.exit_reason = op.attribute("exit-reason").value();
+        rec.op_digest = op.attribute("op-digest").value();
+        if (r.failed()) return;
+        h.ops.push_back(std::move(rec));
+      }
+      if (r.failed()) return;
+      ns.resources.push_back(std::move(h));
+    }
+    if (r.failed()) return;
+    if (ns.uname.empty()) {
+      for (const auto& n : m.nodes) {
+        if (n.id == ns.id) ns.uname = n.uname;
+      }
+    }
+    m.node_states.push_back(std::move(ns));
+  }
+}
+
+Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const Source& source) {
+  auto m = std::make_unique<Model>();
+  Reader r(source);
+  const auto root = doc.document_element();
+  if (std::string_view(root.name()) != "cib") {
+    return source.Error(root, "the document's root element is not <cib>");
+  }
+  m->versions.admin_epoch = r.Integer(root, "admin_epoch", 0);
+  m->versions.epoch = r.Integer(root, "epoch", 0);
+  m->versions.num_updates = r.Integer(root, "num_updates", 0);
+  m->have_quorum = IsTrue(root.attribute("have-quorum").value());
+  m->dc_uuid = root.attribute("dc-uuid").value();
+  const auto config = root.child("configuration");
+  if (!config) return source.Error(root, "there is no <configuration>");
+  r.NvSets(config.child("crm_config"), "cluster_property_set", m->properties);
+  ReadNodes(r, config.child("nodes"), *m);
+  ReadResources(r, config.child("resources"), *m);
+  ReadConstraints(r, config.child("constraints"), *m);
+  r.NvSets(config.child("rsc_defaults"), "meta_attributes", m->rsc_defaults);
+  r.NvSets(config.child("op_defaults"), "meta_attributes", m->op_defaults);
+  ReadStatus(r, root.child("status"), *m);
+  if (r.failed()) return r.TakeStatus();
+  return m;
+}
+
+}  // namespace
+
+std::string Primitive::AgentName() const {
+  return provider.empty() ? standard + ":" + type : standard + ":" + provider + ":" + type;
+}
+
+bool operator<(const Versions& a, const Versions& b) {
+  if (a.admin_epoch != b.admin_epoch) return a.admin_epoch < b.admin_epoch;
+  if (a.epoch != b.epoch) return a.epoch < b.epoch;
+  return a.num_updates < b.num_updates;
+}
+
+const Primitive* Model::FindPrimitive(std::string_view id) const {
+  for (const auto& p : primitives) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+Cib::Cib() : doc_(std::make_unique<pugi::xml_document>()), model_(std::make_unique<Model>()) {}
+Cib::~Cib() = default;
+Cib::Cib(Cib&&) noexcept = default;
+Cib& Cib::operator=(Cib&&) noexcept = default;
+
+Cib Cib::Empty() {
+  constexpr std::string_view kSkeleton =
+      "<cib crm_feature_set=\"3.16.1\" validate-with=\"pacemaker-3.9\" admin_epoch=\"0\" "
+      "epoch=\"0\" num_updates=\"0\"><configuration><crm_config/><nodes/><resources/>"
+      "<constraints/></configuration><status/></cib>";
+  auto cib = Parse(kSkeleton, "(empty)");
+  return std::move(cib).value();
+}
+
+Result<Cib> Cib::Parse(std::string_view xml, std::string_view source_name) {
+  Cib cib;
+  const Source source{source_name, xml};
+  const auto parsed = cib.doc_->load_buffer(xml.data(), xml.size(),
+                                            pugi::parse_default | pugi::parse_comments |
+                                                pugi::parse_declaration);
+  if (!parsed) {
+    std::string where(source_name);
+    const std::string_view before = xml.substr(0, std::min<size_t>(parsed.offset, xml.size()));
+    where += ":" + std::to_string(1 + std::count(before.begin(), before.end(), '\n'));
+    return Status(StatusCode::kParseError,
+                  where + ": not well-formed XML: " + parsed.description());
+  }
+  auto model = ReadModel(*cib.doc_, source);
+  if (!model.ok()) return model.status();
+  cib.model_ = std::move(model).value();
+  return cib;
+}
+
+Result<Cib> Cib::Load(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::FromErrno("cannot open " + path.string(), errno);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return Status::FromErrno("cannot read " + path.string(), errno);
+  return Parse(text.str(), path.string());
+}
+
+std::string Cib::Serialize() const {
+  std::ostringstream out;
+  doc_->save(out, "  ", pugi::format_indent, pugi::encoding_utf8);
+  return out.str();
+}
+
+Status Cib::Save(const std::filesystem::path& path) const {
+  const std::string text = Serialize();
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  std::string tmp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) return Status::FromErrno("cannot create a temporary file in " + dir.string(), errno);
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int e = errno;
+      close(fd);
+      unlink(tmp.c_str());
+      return Status::FromErrno("cannot write " + tmp, e);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fchmod(fd, 0600) != 0 || fsync(fd) != 0) {
+    const int e = errno;
+    close(fd);
+    unlink(tmp.c_str());
+    return Status::FromErrno("cannot sync " + tmp, e);
+  }
+  close(fd);
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    unlink(tmp.c_str());
+    return Status::FromErrno("cannot rename " + tmp + " to " + path.string(), e);
+  }
+  // The rename itself must reach the disk, or a crash could bring the old name back.
+  const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return Status::FromErrno("cannot open " + dir.string(), errno);
+  const int rc = fsync(dfd);
+  const int e = errno;
+  close(dfd);
+  if (rc != 0) return Status::FromErrno("cannot sync " + dir.string(), e);
+  return Status::Ok();
+}
+
+std::optional<int64_t> ParseDurationMs(std::string_view text) {
+  auto number = [](std::string_view digits) -> std::optional<int64_t> {
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || v < 0) {
+      return std::nullopt;
+    }
+    return v;
+  };
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.size() > 2 && (text.substr(0, 2) == "PT" || text.substr(0, 2) == "pt")) {
+    // ISO 8601 durations of time only: PT1H2M3S.
+    int64_t total = 0;
+    std::string_view rest = text.substr(2);
+    while (!rest.empty()) {
+      size_t i = 0;
+      while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
+      if (i == 0 || i == rest.size()) return std::nullopt;
+      const auto v = number(rest.substr(0, i));
+      if (!v) return std::nullopt;
+      const char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(rest[i])));
+      if (unit == 'H') {
+        total += *v * 3600000;
+      } else if (unit == 'M') {
+        total += *v * 60000;
+      } else if (unit == 'S') {
+        total += *v * 1000;
+      } else {
+        return std::nullopt;
+      }
+      rest.remove_prefix(i + 1);
+    }
+    return total;
+  }
+  size_t i = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  const auto v = number(text.substr(0, i));
+  if (!v) return std::nullopt;
+  std::string unit(text.substr(i));
+  for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (unit.empty() || unit == "s" || unit == "sec") return *v * 1000;
+  if (unit == "ms" || unit == "msec") return *v;
+  if (unit == "us" || unit == "usec") return *v / 1000;
+  if (unit == "m" || unit == "min") return *v * 60000;
+  if (unit == "h" || unit == "hr") return *v * 3600000;
+  return std::nullopt;
+}
+
+bool IsTrue(std::string_view text) {
+  std::string t(text);
+  for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return t == "yes" || t == "y" || t == "true" || t == "on" || t == "1";
+}
+
+}  // namespace vigil::cib

@@ -1,0 +1,187 @@
+// The CIB: Pacemaker's cluster information base, read from and written to its XML form.
+//
+// A Cib owns the XML document itself (pugixml), so elements and attributes Vigil does not use
+// (ACLs, alerts, tags, unknown nvpairs, crm-debug-origin...) survive a load/save round trip
+// untouched. What Vigil does use is read into a plain model (Model below) when the document is
+// loaded or changed; the scheduler and the daemon read the model, never the XML.
+//
+// Supported: crm_config properties; nodes with their attributes; primitives with
+// instance_attributes, meta_attributes and operations; rsc_location (a node and a score),
+// rsc_colocation and rsc_order between two resources; rsc_defaults and op_defaults; the status
+// section (node_state, lrm_resource/lrm_rsc_op history, transient attributes). Groups, clones,
+// bundles, templates, rules and resource sets are refused with kUnsupported and the element named,
+// rather than silently placed wrong. See docs/cib.md.
+//
+// Not thread-safe; one owner.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace pugi {
+class xml_document;
+}
+
+namespace vigil::cib {
+
+// name → value, in the order Pacemaker applies them: the first set, and within it the first
+// nvpair of a name, wins.
+using Attributes = std::map<std::string, std::string>;
+
+struct Node {
+  std::string id;
+  std::string uname;
+  Attributes attributes;  // <nodes><node><instance_attributes>
+};
+
+struct Operation {
+  std::string id;
+  std::string name;        // monitor, start, stop...
+  int64_t interval_ms = 0;
+  std::optional<int64_t> timeout_ms;
+  std::string role;        // empty: any
+  Attributes meta;         // on-fail, enabled... (attributes of <op> and its meta_attributes)
+};
+
+struct Primitive {
+  std::string id;
+  std::string standard;    // class: ocf, lsb, systemd, stonith...
+  std::string provider;
+  std::string type;
+  Attributes params;       // instance_attributes
+  Attributes meta;         // meta_attributes (rsc_defaults not merged in)
+  std::vector<Operation> operations;
+
+  // "ocf:heartbeat:IPaddr2", or "class:type" without a provider.
+  std::string AgentName() const;
+};
+
+struct Location {
+  std::string id;
+  std::string rsc;
+  std::string node;
+  int score = 0;
+  std::string role;  // empty: any
+};
+
+struct Colocation {
+  std::string id;
+  std::string rsc;       // the dependent: placed with with_rsc
+  std::string with_rsc;  // the primary
+  int score = 0;
+  std::string rsc_role;
+  std::string with_rsc_role;
+  std::string node_attribute;  // empty: the node itself
+  std::optional<bool> influence;
+};
+
+enum class OrderKind { kMandatory, kOptional, kSerialize };
+
+struct Order {
+  std::string id;
+  std::string first;
+  std::string then;
+  std::string first_action = "start";
+  std::string then_action;  // defaults to first_action
+  OrderKind kind = OrderKind::kMandatory;
+  bool symmetrical = true;
+};
+
+// One operation in a resource's history on a node (<lrm_rsc_op>).
+struct OpRecord {
+  std::string id;
+  std::string operation;
+  int64_t interval_ms = 0;
+  int call_id = 0;
+  int rc = 0;         // the OCF exit code
+  int op_status = 0;  // the execution status: 0 done, 1 cancelled, 2 timed out, ...
+  std::string exit_reason;
+  int64_t last_rc_change = 0;
+  std::string op_digest;
+};
+
+struct ResourceHistory {
+  std::string id;
+  std::string standard, provider, type;
+  std::vector<OpRecord> ops;  // in document order
+};
+
+struct NodeState {
+  std::string id;
+  std::string uname;
+  bool in_ccm = false;
+  std::string crmd;      // "online", "offline"
+  std::string join;      // "member", "down", ...
+  std::string expected;  // "member", "down"
+  Attributes transient;  // transient_attributes: standby, fail-count-*, last-failure-*
+  std::vector<ResourceHistory> resources;
+};
+
+struct Versions {
+  int64_t admin_epoch = 0;
+  int64_t epoch = 0;
+  int64_t num_updates = 0;
+};
+
+// Version order: admin_epoch, then epoch, then num_updates.
+bool operator<(const Versions& a, const Versions& b);
+
+struct Model {
+  Versions versions;
+  bool have_quorum = false;
+  std::string dc_uuid;
+  Attributes properties;  // crm_config
+  std::vector<Node> nodes;
+  std::vector<Primitive> primitives;
+  std::vector<Location> locations;
+  std::vector<Colocation> colocations;
+  std::vector<Order> orders;
+  Attributes rsc_defaults;  // meta_attributes
+  Attributes op_defaults;
+  std::vector<NodeState> node_states;
+
+  const Primitive* FindPrimitive(std::string_view id) const;
+};
+
+class Cib {
+ public:
+  Cib();
+  ~Cib();
+  Cib(Cib&&) noexcept;
+  Cib& operator=(Cib&&) noexcept;
+
+  // An empty CIB: the skeleton Pacemaker starts from (versions 0:0:0, no quorum).
+  static Cib Empty();
+  // Parses a document. `source` names it in errors ("cib.xml:12:5: ..."). Errors: kParseError
+  // (not XML, a missing or malformed attribute, a reference to an unknown resource or node),
+  // kUnsupported (an element Vigil cannot place faithfully).
+  static Result<Cib> Parse(std::string_view xml, std::string_view source);
+  static Result<Cib> Load(const std::filesystem::path& path);
+
+  const Model& model() const { return *model_; }
+
+  // The document as XML text.
+  std::string Serialize() const;
+  // Writes the document atomically: a temporary file beside `path`, fsync, rename over `path`,
+  // fsync of the directory. A crash at any instant leaves either the old or the new file whole.
+  Status Save(const std::filesystem::path& path) const;
+
+ private:
+  std::unique_ptr<pugi::xml_document> doc_;
+  std::unique_ptr<Model> model_;
+};
+
+// "10s", "1min", "500ms", "2h", "30" (seconds), "PT10S": milliseconds, or nullopt.
+std::optional<int64_t> ParseDurationMs(std::string_view text);
+// ocf_is_true / crm_is_true: yes, y, true, on, 1 (any case).
+bool IsTrue(std::string_view text);
+
+}  // namespace vigil::cib

@@ -1,0 +1,337 @@
+#include "cluster/scheduler/scheduler.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+
+#include "cluster/scheduler/placement.h"
+#include "cluster/scheduler/working_set.h"
+
+namespace vigil::scheduler {
+namespace {
+
+// One action of the transition graph with Pacemaker's two flags. An optional action need not
+// run (the resource is already where it should be); an unrunnable one cannot.
+struct GraphAction {
+  int rsc;
+  ActionKind kind;
+  int node;  // -1: nowhere (a start that an ordering refers to but placement did not create)
+  bool optional = true;
+  bool runnable = true;
+  std::string reason;
+};
+
+// What an ordering edge implies, as Pacemaker's order flags do.
+enum EdgeFlag : unsigned {
+  kImpliesThen = 1,    // a required first makes then required
+  kImpliesFirst = 2,   // a required then makes first required
+  kRunnableLeft = 4,   // an unrunnable first makes then unrunnable
+  kRestart = 8,        // a resource's own stop → start: a required or blocked start needs the stop
+  kAsymmetrical = 16,  // a one-way mandatory order
+};
+
+struct Edge {
+  int first;
+  int then;
+  unsigned flags;
+};
+
+class Transitioner {
+ public:
+  explicit Transitioner(WorkingSet& ws) : ws_(ws) {}
+
+  Transition Run() {
+    CreateActions();
+    CreateOrderings();
+    Propagate();
+    Transition t;
+    Summarize(t);
+    Placements(t);
+    Sequence(t);
+    return t;
+  }
+
+ private:
+  int AddAction(int rsc, ActionKind kind, int node, bool optional) {
+    GraphAction a{rsc, kind, node};
+    a.optional = optional;
+    a.runnable = node >= 0 && (kind == ActionKind::kStop || ws_.nodes[node].Available());
+    actions_.push_back(a);
+    return static_cast<int>(actions_.size() - 1);
+  }
+
+  void CreateActions() {
+    const size_t n = ws_.resources.size();
+    start_.assign(n, -1);
+    stops_.assign(n, {});
+    for (size_t i = 0; i < n; ++i) {
+      Resource& r = ws_.resources[i];
+      if (!r.managed) continue;
+      const int rsc = static_cast<int>(i);
+      if (r.next_role == Role::kUnknown) {
+        r.next_role = r.assigned >= 0 ? Role::kStarted : Role::kStopped;
+      }
+      const bool running = r.role == Role::kStarted;
+      const bool moving = running && r.assigned >= 0 && r.assigned != r.current();
+      const bool need_stop = r.failed || moving || r.running_on.size() > 1 ||
+                             (running && r.next_role == Role::kStopped);
+      for (int node : r.running_on) stops_[i].push_back(AddAction(rsc, ActionKind::kStop, node, !need_stop));
+      if (r.next_role == Role::kStarted && r.assigned >= 0) {
+        start_[i] = AddAction(rsc, ActionKind::kStart, r.assigned, running && !need_stop);
+        ApplyQuorum(r, actions_[start_[i]]);
+      }
+      for (int stop : stops_[i]) {
+        if (start_[i] >= 0) edges_.push_back({stop, start_[i], kImpliesThen | kRestart});
+      }
+    }
+  }
+
+  // Starting needs quorum unless no-quorum-policy says otherwise.
+  void ApplyQuorum(Resource& r, GraphAction& start) {
+    if (ws_.have_quorum) return;
+    if (ws_.no_quorum_policy == NoQuorumPolicy::kStop) {
+      start.runnable = false;
+      start.reason = "no quorum";
+    } else if (ws_.no_quorum_policy == NoQuorumPolicy::kFreeze) {
+      if (r.role != Role::kStarted) {
+        start.runnable = false;
+        start.reason = "quorum freeze";
+        r.next_role = r.role;
+      }
+    }
+  }
+
+  // The actions of `rsc` for `task` an ordering applies to; a start that placement did not
+  // create is created unrunnable, so that what depends on it is blocked.
+  std::vector<int> ActionsFor(int rsc, const std::string& task, bool create) {
+    if (task == "start") {
+      if (start_[rsc] >= 0) return {start_[rsc]};
+      if (!create || !ws_.resources[rsc].managed) return {};
+      start_[rsc] = AddAction(rsc, ActionKind::kStart, -1, true);
+      actions_[start_[rsc]].runnable = false;
+      return {start_[rsc]};
+    }
+    if (task == "stop") return stops_[rsc];
+    return {};
+  }
+
+  void CreateOrderings() {
+    for (const auto& o : ws_.cib->orders) {
+      const int first = ws_.FindResource(o.first);
+      const int then = ws_.FindResource(o.then);
+      unsigned forward = 0;
+      unsigned inverse = 0;
+      if (o.kind == cib::OrderKind::kMandatory) {
+        if (o.symmetrical) {
+          forward = kImpliesThen | (o.first_action == "start" ? unsigned{kRunnableLeft} : 0u);
+          inverse = kImpliesFirst;
+        } else {
+          forward = kAsymmetrical;
+        }
+      }
+      Connect(first, o.first_action, then, o.then_action, forward);
+      if (o.symmetrical && o.kind != cib::OrderKind::kSerialize) {
+        Connect(then, Invert(o.then_action), first, Invert(o.first_action), inverse);
+      }
+    }
+  }
+
+  static std::string Invert(const std::string& task) {
+    if (task == "start") return "stop";
+    if (task == "stop") return "start";
+    return task;
+  }
+
+  void Connect(int first, const std::string& first_task, int then, const std::string& then_task,
+               unsigned flags) {
+    const bool first_stopped = ws_.resources[first].role != Role::kStarted;
+    const bool create = !(first_stopped && first_task == "stop");
+    const std::vector<int> thens = ActionsFor(then, then_task, false);
+    if (thens.empty()) return;
+    for (int f : ActionsFor(first, first_task, create)) {
+      for (int t : thens) edges_.push_back({f, t, flags});
+    }
+  }
+
+  void Propagate() {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const Edge& e : edges_) {
+        GraphAction& first = actions_[e.first];
+        GraphAction& then = actions_[e.then];
+        auto require = [&changed](GraphAction& a) {
+          if (a.optional) {
+            a.optional = false;
+            changed = true;
+          }
+        };
+        auto block = [&changed](GraphAction& a, const std::string& reason) {
+          if (a.runnable) {
+            a.runnable = false;
+            if (a.reason.empty()) a.reason = reason;
+            changed = true;
+          }
+        };
+        if ((e.flags & kImpliesThen) && !first.optional) require(then);
+        if ((e.flags & kImpliesFirst) && !then.optional) require(first);
+        if ((e.flags & (kRunnableLeft | kAsymmetrical)) && !first.runnable) {
+          if (!(e.flags & kAsymmetrical) || ws_.resources[then.rsc].role != Role::kStarted) {
+            block(then, "unrunnable " + ws_.resources[first.rsc].id + " start");
+          }
+        }
+        if (e.flags & kRestart) {
+          const bool reason = !then.runnable || !then.optional;
+          if (reason && first.optional && (first.runnable || !then.optional)) {
+            require(first);
+            if (first.reason.empty() && !then.runnable) first.reason = then.reason;
+          }
+          if (reason && !first.optional && !first.runnable) block(then, "unrunnable stop");
+        }
+      }
+    }
+  }
+
+  void Summarize(Transition& t) {
+    for (int i : ws_.allocation_order) {
+      const Resource& r = ws_.resources[i];
+      const int current = r.current();
+      const int next = r.assigned;
+      if (!r.managed || (current < 0 && next < 0)) continue;
+      const GraphAction* start = start_[i] >= 0 ? &actions_[start_[i]] : nullptr;
+      if (start != nullptr && start->node != next) start = nullptr;
+      const GraphAction* stop = stops_[i].empty() ? nullptr : &actions_[stops_[i].front()];
+      const bool moving = current >= 0 && next >= 0 && current != next;
+      auto line = [&](const char* verb, int from, int to, const GraphAction* action) {
+        SummaryLine l;
+        l.verb = verb;
+        l.rsc = r.id;
+        if (from >= 0) l.from = ws_.nodes[from].uname;
+        if (to >= 0) l.to = ws_.nodes[to].uname;
+        if (action != nullptr) {
+          l.reason = action->reason;
+          l.blocked = !action->runnable;
+        }
+        t.summary.push_back(std::move(l));
+      };
+      if (r.role == r.next_role) {
+        if (next < 0 && current < 0) continue;
+        if (start == nullptr || start->optional) continue;
+        if (!start->runnable) {
+          if (current >= 0) {
+            SummaryLine l{"Stop", r.id, ws_.nodes[current].uname, "", start->reason, false};
+            t.summary.push_back(std::move(l));
+          }
+        } else if (moving) {
+          line(r.failed ? "Recover" : "Move", current, next, stop);
+        } else if (r.failed) {
+          line("Recover", current, -1, stop);
+        } else {
+          line("Restart", current, -1, start);
+        }
+        continue;
+      }
+      if (stop != nullptr && (r.next_role == Role::kStopped || (start != nullptr && !start->runnable))) {
+        for (int s : stops_[i]) line("Stop", actions_[s].node, -1, &actions_[s]);
+      } else if (moving) {
+        line(r.failed ? "Recover" : "Move", current, next, stop);
+      } else if (stop != nullptr && !stop->optional) {
+        line("Restart", current, -1, start);
+      } else if (start != nullptr && current < 0) {
+        line("Start", -1, next, start);
+      }
+    }
+  }
+
+  void Placements(Transition& t) {
+    for (size_t i = 0; i < ws_.resources.size(); ++i) {
+      const Resource& r = ws_.resources[i];
+      Placement p;
+      p.rsc = r.id;
+      if (!r.managed) {
+        if (r.current() >= 0) p.node = ws_.nodes[r.current()].uname;
+      } else if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) {
+        p.node = ws_.nodes[actions_[start_[i]].node].uname;
+      }
+      for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+        if (r.shown.present.empty() || !r.shown.present[n]) continue;
+        p.scores.push_back({ws_.nodes[n].uname, r.shown.score[n]});
+      }
+      std::sort(p.scores.begin(), p.scores.end(),
+                [](const NodeScore& a, const NodeScore& b) { return a.node < b.node; });
+      t.placements.push_back(std::move(p));
+    }
+    std::sort(t.placements.begin(), t.placements.end(),
+              [](const Placement& a, const Placement& b) { return a.rsc < b.rsc; });
+  }
+
+  // The actions to execute, in an order that keeps every edge: Kahn's algorithm, stops first
+  // among the ready ones.
+  void Sequence(Transition& t) {
+    std::vector<char> live(actions_.size(), 0);
+    for (size_t i = 0; i < actions_.size(); ++i) {
+      live[i] = !actions_[i].optional && actions_[i].runnable && actions_[i].node >= 0;
+    }
+    std::vector<std::vector<int>> after(actions_.size());
+    std::vector<int> waiting(actions_.size(), 0);
+    for (const Edge& e : edges_) {
+      if (!live[e.first] || !live[e.then]) continue;
+      after[e.first].push_back(e.then);
+      waiting[e.then]++;
+    }
+    std::deque<int> ready_stops;
+    std::deque<int> ready_starts;
+    auto push = [&](int a) {
+      (actions_[a].kind == ActionKind::kStop ? ready_stops : ready_starts).push_back(a);
+    };
+    for (size_t i = 0; i < actions_.size(); ++i) {
+      if (live[i] && waiting[i] == 0) push(static_cast<int>(i));
+    }
+    while (!ready_stops.empty() || !ready_starts.empty()) {
+      auto& queue = ready_stops.empty() ? ready_starts : ready_stops;
+      const int a = queue.front();
+      queue.pop_front();
+      const GraphAction& g = actions_[a];
+      t.actions.push_back({g.kind, ws_.resources[g.rsc].id, ws_.nodes[g.node].uname});
+      for (int next : after[a]) {
+        if (--waiting[next] == 0) push(next);
+      }
+    }
+  }
+
+  WorkingSet& ws_;
+  std::vector<GraphAction> actions_;
+  std::vector<Edge> edges_;
+  std::vector<int> start_;
+  std::vector<std::vector<int>> stops_;
+};
+
+}  // namespace
+
+Transition Schedule(const cib::Model& cib, const Options& options) {
+  WorkingSet ws = Unpack(cib, options.now);
+  Place(ws);
+  return Transitioner(ws).Run();
+}
+
+std::string FormatSummaryLine(const SummaryLine& line) {
+  std::string details;
+  if (line.from.empty()) {
+    details = line.to;
+  } else if (line.to.empty() || line.to == line.from) {
+    details = line.from;
+  } else {
+    details = line.from + " -> " + line.to;
+  }
+  std::string reason;
+  if (!line.reason.empty()) {
+    reason = "  due to " + line.reason + (line.blocked ? " (blocked)" : "");
+  } else if (line.blocked) {
+    reason = "  blocked";
+  }
+  char buffer[512];
+  std::snprintf(buffer, sizeof buffer, "%-8s   %-7s   ( %s )", line.verb.c_str(),
+                line.rsc.c_str(), details.c_str());
+  return buffer + reason;
+}
+
+}  // namespace vigil::scheduler

@@ -1,0 +1,72 @@
+// The scheduler: a pure function from a CIB (configuration + status, which carries membership
+// and quorum) to a transition: where every primitive should run, and the actions that get it
+// there.
+//
+// It follows Pacemaker 2.1's placement rules for the supported subset (see docs/scheduler.md):
+// node scores with INFINITY arithmetic, location constraints, colocation (finite and infinite,
+// with the dependent's preferences pulling on its primary), order constraints, standby and
+// offline nodes, resource-stickiness, target-role, migration-threshold with fail counts, failed
+// monitors, no-quorum-policy and symmetric-cluster, and Pacemaker's tie-breaking between equal
+// scores. The corpus in tests/scheduler/ holds it to real crm_simulate.
+//
+// No I/O, no clock (the caller passes "now" for failure-timeout), deterministic. Thread-safe:
+// it keeps no state between calls.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster/cib/cib.h"
+
+namespace vigil::scheduler {
+
+enum class ActionKind { kStart, kStop };
+
+// An action to execute, in an order that respects every ordering (stops before starts, order
+// constraints).
+struct Action {
+  ActionKind kind;
+  std::string rsc;
+  std::string node;
+};
+
+// One line of the transition summary, in crm_simulate's words: Start, Stop, Move, Recover,
+// Restart.
+struct SummaryLine {
+  std::string verb;
+  std::string rsc;
+  std::string from;    // the current node (Stop, Move, Recover, Restart)
+  std::string to;      // the next node (Start, Move, Recover to another node)
+  std::string reason;  // "due to ..." text, or empty
+  bool blocked = false;  // a start that cannot happen: printed, not executed
+};
+
+struct NodeScore {
+  std::string node;
+  int score;
+};
+
+struct Placement {
+  std::string rsc;
+  std::optional<std::string> node;  // after the transition; nullopt: stopped
+  std::vector<NodeScore> scores;    // allocation scores, by node name
+};
+
+struct Transition {
+  std::vector<Placement> placements;  // sorted by resource id
+  std::vector<SummaryLine> summary;   // in the CIB's resource order
+  std::vector<Action> actions;
+};
+
+struct Options {
+  int64_t now = 0;  // seconds since the epoch, for failure-timeout; 0: failures never expire
+};
+
+Transition Schedule(const cib::Model& cib, const Options& options = {});
+
+// "Start      ip      ( node1 )" style, crm_simulate's columns.
+std::string FormatSummaryLine(const SummaryLine& line);
+
+}  // namespace vigil::scheduler

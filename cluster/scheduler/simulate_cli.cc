@@ -1,0 +1,82 @@
+#include "cluster/scheduler/simulate_cli.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include "cluster/cib/cib.h"
+#include "cluster/cib/score.h"
+#include "cluster/scheduler/scheduler.h"
+
+namespace vigil {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: vigil simulate CIB.xml [--scores]\n"
+    "\n"
+    "Runs the scheduler on a CIB (Pacemaker's XML; the status section gives membership, quorum\n"
+    "and what runs where) and prints, for the state after the transition:\n"
+    "  one line per primitive, sorted by id: <id><TAB><node or Stopped>\n"
+    "  then the transition's actions in crm_simulate's words (Start, Stop, Move, Recover,\n"
+    "  Restart), and with --scores every resource's allocation score on every node.\n";
+
+std::string SummaryText(const scheduler::SummaryLine& l) {
+  std::string details = l.from.empty()                          ? l.to
+                        : (l.to.empty() || l.to == l.from) ? l.from
+                                                               : l.from + " -> " + l.to;
+  std::string text = l.verb + " " + l.rsc + " (" + details + ")";
+  if (!l.reason.empty()) text += " due to " + l.reason;
+  if (l.blocked) text += l.reason.empty() ? " blocked" : " (blocked)";
+  return text;
+}
+
+}  // namespace
+
+int SimulateCommand(const std::vector<std::string>& args) {
+  std::string file;
+  bool scores = false;
+  for (const auto& a : args) {
+    if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (a == "--scores" || a == "-s") {
+      scores = true;
+    } else if (!a.empty() && a[0] == '-') {
+      std::fprintf(stderr, "vigil simulate: unknown option '%s'\n%s", a.c_str(), kUsage);
+      return 2;
+    } else if (file.empty()) {
+      file = a;
+    } else {
+      std::fprintf(stderr, "vigil simulate: one CIB file only\n%s", kUsage);
+      return 2;
+    }
+  }
+  if (file.empty()) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  auto cib = cib::Cib::Load(file);
+  if (!cib.ok()) {
+    std::fprintf(stderr, "vigil simulate: %s\n", cib.status().message().c_str());
+    return 1;
+  }
+  scheduler::Options options;
+  options.now = static_cast<int64_t>(std::time(nullptr));
+  const auto t = scheduler::Schedule(cib->model(), options);
+  std::string out;
+  for (const auto& p : t.placements) out += p.rsc + "\t" + (p.node ? *p.node : "Stopped") + "\n";
+  if (!t.summary.empty()) out += "\n";
+  for (const auto& l : t.summary) out += SummaryText(l) + "\n";
+  if (scores) {
+    out += "\n";
+    for (const auto& p : t.placements) {
+      for (const auto& s : p.scores) {
+        out += p.rsc + " allocation score on " + s.node + ": " + cib::ScoreText(s.score) + "\n";
+      }
+    }
+  }
+  std::fputs(out.c_str(), stdout);
+  return 0;
+}
+
+}  // namespace vigil

@@ -1,0 +1,276 @@
+#include "cluster/scheduler/working_set.h"
+
+#include <algorithm>
+#include <map>
+
+#include "cluster/cib/score.h"
+
+namespace vigil::scheduler {
+namespace {
+
+using cib::Attributes;
+using cib::IsTrue;
+using cib::kInfinity;
+
+const std::string* Find(const Attributes& attributes, const std::string& name) {
+  const auto it = attributes.find(name);
+  return it == attributes.end() ? nullptr : &it->second;
+}
+
+int ScoreOr(const Attributes& attributes, const std::string& name, int fallback) {
+  const std::string* text = Find(attributes, name);
+  if (text == nullptr) return fallback;
+  return cib::ParseScore(*text).value_or(fallback);
+}
+
+void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
+  const Attributes& p = cib.properties;
+  ws.have_quorum = cib.have_quorum;
+  if (const auto* v = Find(p, "symmetric-cluster")) ws.symmetric = IsTrue(*v);
+  if (const auto* v = Find(p, "stonith-enabled")) ws.stonith_enabled = IsTrue(*v);
+  if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = IsTrue(*v);
+  if (const auto* v = Find(p, "no-quorum-policy")) {
+    if (*v == "ignore") {
+      ws.no_quorum_policy = NoQuorumPolicy::kIgnore;
+    } else if (*v == "freeze") {
+      ws.no_quorum_policy = NoQuorumPolicy::kFreeze;
+    }
+  }
+}
+
+void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
+  for (const auto& n : cib.nodes) {
+    NodeInfo node;
+    node.id = n.id;
+    node.uname = n.uname;
+    node.attributes = n.attributes;
+    ws.nodes.push_back(std::move(node));
+  }
+  for (const auto& s : cib.node_states) {
+    auto it = std::find_if(ws.nodes.begin(), ws.nodes.end(),
+                           [&](const NodeInfo& n) { return n.id == s.id; });
+    if (it == ws.nodes.end()) continue;  // a node_state for a node not configured
+    // Without fencing, a node runs resources when its cluster layer and its controller are up
+    // and it has joined; any other node is taken as cleanly down.
+    it->online = s.in_ccm && s.crmd == "online" && s.join == "member";
+    for (const auto& [name, value] : s.transient) it->attributes[name] = value;
+  }
+  for (auto& node : ws.nodes) {
+    const std::string* standby = Find(node.attributes, "standby");
+    node.standby = standby != nullptr && IsTrue(*standby);
+  }
+}
+
+Role TargetRole(const Attributes& meta) {
+  const std::string* v = Find(meta, "target-role");
+  if (v != nullptr && (*v == "Stopped" || *v == "stopped")) return Role::kStopped;
+  return Role::kUnknown;
+}
+
+OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const WorkingSet& ws) {
+  for (const auto& configured : r.primitive->operations) {
+    if (configured.name == op.operation && configured.interval_ms == op.interval_ms) {
+      if (const std::string* v = Find(configured.meta, "on-fail")) {
+        if (*v == "ignore") return OnFail::kIgnore;
+        if (*v == "block") return OnFail::kBlock;
+        if (*v == "stop") return OnFail::kStop;
+        return OnFail::kRestart;
+      }
+    }
+  }
+  // A failed stop leaves the resource in an unknown state: with fencing, the node is fenced
+  // (not supported here); without, the resource is blocked.
+  if (op.operation == "stop") return OnFail::kBlock;
+  (void)ws;
+  return OnFail::kRestart;
+}
+
+// The effect of one node's operation history on a resource, replayed in call order.
+void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, WorkingSet& ws) {
+  std::vector<const cib::OpRecord*> ops;
+  for (const auto& op : h.ops) {
+    if (op.call_id < 0 || op.op_status == 1) continue;  // pending or cancelled
+    ops.push_back(&op);
+  }
+  std::stable_sort(ops.begin(), ops.end(), [](const cib::OpRecord* a, const cib::OpRecord* b) {
+    return a->call_id < b->call_id;
+  });
+  bool running = false;
+  OnFail on_fail = OnFail::kIgnore;  // the pending failure handling; ignore: none
+  for (const cib::OpRecord* op : ops) {
+    const bool probe = op->operation == "monitor" && op->interval_ms == 0;
+    const bool success = op->op_status == 0 && (op->rc == 0 || (probe && op->rc == 7));
+    if (success) {
+      if (op->operation == "stop" || (probe && op->rc == 7)) {
+        running = false;
+        if (on_fail != OnFail::kStop) on_fail = OnFail::kIgnore;
+      } else if (op->operation == "start") {
+        running = true;
+        if (on_fail != OnFail::kStop) on_fail = OnFail::kIgnore;
+      } else if (op->operation == "monitor") {
+        running = true;
+      }
+      continue;
+    }
+    const OnFail handling = OnFailFor(r, *op, ws);
+    if (handling == OnFail::kIgnore) {
+      if (op->operation != "stop") running = true;
+      continue;
+    }
+    running = true;  // a failed operation may have left it running
+    on_fail = std::max(on_fail, handling);
+  }
+  if (!running) return;
+  r.running_on.push_back(node);
+  r.role = Role::kStarted;
+  switch (on_fail) {
+    case OnFail::kIgnore:
+      break;
+    case OnFail::kBlock:
+      r.managed = false;
+      r.failed = true;
+      break;
+    case OnFail::kStop:
+      r.failed = true;
+      r.next_role = Role::kStopped;
+      break;
+    case OnFail::kRestart:
+      r.failed = true;
+      break;
+  }
+}
+
+// fail-count-<rsc>#<op>_<interval> (and the older fail-count-<rsc>), summed, on each node.
+void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
+  for (auto& r : ws.resources) {
+    r.fail_count.assign(ws.nodes.size(), 0);
+    const int64_t timeout_s = [&]() -> int64_t {
+      const std::string* v = Find(r.primitive->meta, "failure-timeout");
+      if (v == nullptr) v = Find(cib.rsc_defaults, "failure-timeout");
+      if (v == nullptr) return 0;
+      return cib::ParseDurationMs(*v).value_or(0) / 1000;
+    }();
+    const std::string prefix = "fail-count-" + r.id;
+    for (size_t n = 0; n < ws.nodes.size(); ++n) {
+      int total = 0;
+      for (const auto& [name, value] : ws.nodes[n].attributes) {
+        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+        if (name.size() != prefix.size() && name[prefix.size()] != '#') continue;
+        if (timeout_s > 0 && now > 0) {
+          const std::string last = "last-failure-" + name.substr(11);
+          const std::string* when = Find(ws.nodes[n].attributes, last);
+          if (when != nullptr && std::stoll("0" + *when) + timeout_s <= now) continue;
+        }
+        total = cib::AddScores(total, cib::ParseScore(value).value_or(0));
+      }
+      r.fail_count[n] = total;
+    }
+  }
+}
+
+void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
+  for (const auto& p : cib.primitives) {
+    Resource r;
+    r.primitive = &p;
+    r.id = p.id;
+    Attributes meta = p.meta;
+    for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
+    r.priority = ScoreOr(meta, "priority", 0);
+    r.stickiness = ScoreOr(meta, "resource-stickiness", 0);
+    r.migration_threshold = ScoreOr(meta, "migration-threshold", kInfinity);
+    if (const auto* v = Find(meta, "is-managed")) r.managed = IsTrue(*v);
+    if (const auto* v = Find(meta, "critical")) r.critical = IsTrue(*v);
+    r.next_role = TargetRole(meta);
+    if (p.standard == "stonith") ws.have_stonith_resource = true;
+    ws.resource_index.emplace(p.id, static_cast<int>(ws.resources.size()));
+    ws.resources.push_back(std::move(r));
+  }
+  // Without fencing, the history of a node that is down is not trusted: nothing runs there.
+  for (const auto& s : cib.node_states) {
+    const int node = static_cast<int>(std::find_if(ws.nodes.begin(), ws.nodes.end(),
+                                                   [&](const NodeInfo& n) { return n.id == s.id; }) -
+                                      ws.nodes.begin());
+    if (node == static_cast<int>(ws.nodes.size()) || !ws.nodes[node].online) continue;
+    for (const auto& h : s.resources) {
+      const int r = ws.FindResource(h.id);
+      if (r >= 0) UnpackHistory(h, node, ws.resources[r], ws);
+    }
+  }
+  UnpackFailCounts(cib, ws, now);
+  ws.allocation_order.resize(ws.resources.size());
+  for (size_t i = 0; i < ws.resources.size(); ++i) ws.allocation_order[i] = static_cast<int>(i);
+  std::stable_sort(ws.allocation_order.begin(), ws.allocation_order.end(),
+                   [&](int a, int b) { return ws.resources[a].priority > ws.resources[b].priority; });
+}
+
+Role ParseRole(const std::string& text) {
+  if (text == "Started") return Role::kStarted;
+  if (text == "Stopped") return Role::kStopped;
+  return Role::kUnknown;
+}
+
+void UnpackColocations(const cib::Model& cib, WorkingSet& ws) {
+  for (const auto& c : cib.colocations) {
+    if (c.score == 0) continue;  // Pacemaker ignores them
+    Colocation col;
+    col.dependent = ws.FindResource(c.rsc);
+    col.primary = ws.FindResource(c.with_rsc);
+    col.score = c.score;
+    col.node_attribute = c.node_attribute.empty() ? "#uname" : c.node_attribute;
+    col.dependent_role = ParseRole(c.rsc_role);
+    col.primary_role = ParseRole(c.with_rsc_role);
+    col.influence = c.influence.value_or(ws.resources[col.dependent].critical);
+    ws.colocations.push_back(std::move(col));
+  }
+  // The order in which a resource considers its colocations: by the other resource's priority,
+  // then its id.
+  for (size_t i = 0; i < ws.colocations.size(); ++i) {
+    ws.resources[ws.colocations[i].dependent].this_with.push_back(static_cast<int>(i));
+    ws.resources[ws.colocations[i].primary].with_this.push_back(static_cast<int>(i));
+  }
+  auto by = [&](bool primary) {
+    return [&ws, primary](int a, int b) {
+      const Resource& ra = ws.resources[primary ? ws.colocations[a].primary : ws.colocations[a].dependent];
+      const Resource& rb = ws.resources[primary ? ws.colocations[b].primary : ws.colocations[b].dependent];
+      if (ra.priority != rb.priority) return ra.priority > rb.priority;
+      return ra.id < rb.id;
+    };
+  };
+  for (auto& r : ws.resources) {
+    std::stable_sort(r.this_with.begin(), r.this_with.end(), by(true));
+    std::stable_sort(r.with_this.begin(), r.with_this.end(), by(false));
+  }
+}
+
+}  // namespace
+
+std::string NodeInfo::Attribute(const std::string& name) const {
+  if (name == "#uname") return uname;
+  if (name == "#id") return id;
+  const auto it = attributes.find(name);
+  return it == attributes.end() ? std::string() : it->second;
+}
+
+int WorkingSet::FindNode(const std::string& name) const {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].uname == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int WorkingSet::FindResource(const std::string& id) const {
+  const auto it = resource_index.find(id);
+  return it == resource_index.end() ? -1 : it->second;
+}
+
+WorkingSet Unpack(const cib::Model& cib, int64_t now) {
+  WorkingSet ws;
+  ws.cib = &cib;
+  UnpackOptions(cib, ws);
+  UnpackNodes(cib, ws);
+  UnpackResources(cib, ws, now);
+  UnpackColocations(cib, ws);
+  return ws;
+}
+
+}  // namespace vigil::scheduler

@@ -1,0 +1,101 @@
+// The scheduler's working set: the CIB model unpacked into indexed nodes and resources, with the
+// status section interpreted (who is online, what runs where, what failed, fail counts).
+// Internal to the scheduler; scheduler.h is the interface.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cluster/cib/cib.h"
+
+namespace vigil::scheduler {
+
+enum class NoQuorumPolicy { kStop, kIgnore, kFreeze };
+// Pacemaker's roles for primitives. Unknown: not decided yet (no target-role).
+enum class Role { kUnknown, kStopped, kStarted };
+enum class OnFail { kIgnore, kBlock, kStop, kRestart };
+
+struct NodeInfo {
+  std::string id;
+  std::string uname;
+  bool online = false;
+  bool standby = false;
+  int assigned = 0;  // resources assigned in this run (ties go to the node with fewer)
+  cib::Attributes attributes;  // configured, overlaid with transient ones
+
+  // Pacemaker's pcmk__node_available(node, false, false): may run resources at all.
+  bool Available() const { return online && !standby; }
+  // The value of a node attribute, "#uname" and "#id" included.
+  std::string Attribute(const std::string& name) const;
+};
+
+// A score table: one score per node index, and whether the node is in the table at all (an
+// asymmetric cluster's resource has only the nodes a location constraint names).
+struct Scores {
+  std::vector<int> score;
+  std::vector<char> present;
+};
+
+struct Colocation {
+  int dependent;
+  int primary;
+  int score;
+  std::string node_attribute;  // "#uname" unless set
+  Role dependent_role = Role::kUnknown;
+  Role primary_role = Role::kUnknown;
+  bool influence = true;
+};
+
+struct Resource {
+  const cib::Primitive* primitive = nullptr;
+  std::string id;
+  int priority = 0;
+  int stickiness = 0;
+  int migration_threshold = 1000000;
+  bool managed = true;
+  bool critical = true;
+
+  // From the status section.
+  std::vector<int> running_on;  // node indices
+  bool failed = false;          // a failure calls for recovery
+  Role role = Role::kStopped;
+  Role next_role = Role::kUnknown;
+  std::vector<int> fail_count;  // per node
+
+  // Placement state.
+  Scores allowed;
+  bool provisional = true;
+  bool allocating = false;
+  bool merging = false;
+  int assigned = -1;  // node index, -1: stopped
+  Scores shown;       // the scores at the moment the node was chosen
+  std::vector<int> this_with;  // colocations where this is the dependent
+  std::vector<int> with_this;  // colocations where this is the primary
+
+  int current() const { return running_on.empty() ? -1 : running_on.front(); }
+};
+
+struct WorkingSet {
+  const cib::Model* cib = nullptr;
+  std::vector<NodeInfo> nodes;
+  std::vector<Resource> resources;        // in the CIB's order
+  std::vector<int> allocation_order;      // by priority, then CIB order
+  std::vector<Colocation> colocations;
+  std::unordered_map<std::string, int> resource_index;  // id → index
+  bool have_quorum = false;
+  bool symmetric = true;
+  bool stonith_enabled = true;
+  bool have_stonith_resource = false;
+  bool stop_all = false;
+  NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;
+
+  int FindNode(const std::string& name) const;  // by uname; -1 if unknown
+  int FindResource(const std::string& id) const;
+};
+
+// Reads nodes, cluster options, resources, history and fail counts. `now` (seconds since the
+// epoch) expires failures older than a resource's failure-timeout; 0 never expires them.
+WorkingSet Unpack(const cib::Model& cib, int64_t now);
+
+}  // namespace vigil::scheduler

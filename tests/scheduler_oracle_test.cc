@@ -1,0 +1,148 @@
+// The scheduler against real Pacemaker: every CIB in tests/scheduler/cases goes through
+// crm_simulate (Debian's pacemaker-cli-utils) and `vigil simulate`, and the two must agree on
+// where each primitive ends up, on the transition summary and on every allocation score. The
+// expectations are never written by hand, so the corpus grows by adding a file.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <pugixml.hpp>
+
+#include "tests/shell.h"
+
+namespace {
+
+using vigil::testing::Sh;
+
+const std::filesystem::path kCases = std::filesystem::path(VIGIL_TEST_SOURCE_DIR) / "scheduler/cases";
+
+struct Outcome {
+  std::map<std::string, std::string> placement;  // rsc → node or "Stopped"
+  std::vector<std::string> summary;              // "Verb rsc (details)[ blocked]"
+  std::set<std::string> scores;                  // "rsc node score"
+};
+
+// Reasons are worded by each side in its own way: what is compared is the verb, the resource, the
+// nodes, and whether a start is blocked.
+std::string SummaryKey(const std::string& verb, const std::string& rsc, const std::string& details,
+                       bool blocked) {
+  return verb + " " + rsc + " (" + details + ")" + (blocked ? " blocked" : "");
+}
+
+// "Start ip (node1) due to x (blocked)" → "Start ip (node1) blocked".
+std::string NormalizeSummary(const std::string& line) {
+  static const std::regex kLine(R"(^(\w+)\s+(\S+)\s+\(\s*(.*?)\s*\)(.*)$)");
+  std::smatch m;
+  if (!std::regex_match(line, m, kLine)) return "unparsed: " + line;
+  return SummaryKey(m[1].str(), m[2].str(), m[3].str(), m[4].str().find("blocked") != std::string::npos);
+}
+
+// crm_simulate --output-as=xml: allocations, actions (the summary) and the revised status.
+Outcome ParseCrmSimulate(const std::string& out) {
+  Outcome o;
+  pugi::xml_document doc;
+  if (!doc.load_string(out.c_str())) return o;
+  const auto result = doc.child("pacemaker-result");
+  for (const auto w : result.child("allocations").children("node_weight")) {
+    if (std::string_view(w.attribute("function").value()) != "pcmk__primitive_assign") continue;
+    o.scores.insert(std::string(w.attribute("id").value()) + " " + w.attribute("node").value() +
+                    " " + w.attribute("score").value());
+  }
+  for (const auto a : result.child("actions").children("rsc_action")) {
+    std::string verb = a.attribute("action").value();
+    if (!verb.empty()) verb[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(verb[0])));
+    std::string details = a.attribute("node").value();
+    if (details.empty()) {
+      details = a.attribute("source").value();
+      if (a.attribute("dest")) details += std::string(" -> ") + a.attribute("dest").value();
+    }
+    o.summary.push_back(SummaryKey(verb, a.attribute("resource").value(), details,
+                                   a.attribute("blocked").as_bool()));
+  }
+  for (const auto r : result.child("revised_cluster_status").child("resources").children("resource")) {
+    std::string where;
+    for (const auto n : r.children("node")) where += (where.empty() ? "" : ",") + std::string(n.attribute("name").value());
+    o.placement[r.attribute("id").value()] = where.empty() ? "Stopped" : where;
+  }
+  return o;
+}
+
+Outcome ParseVigil(const std::string& out) {
+  Outcome o;
+  std::istringstream in(out);
+  std::string line;
+  int block = 0;
+  static const std::regex kScore(R"(^(\S+) allocation score on (\S+): (\S+)$)");
+  while (std::getline(in, line)) {
+    if (line.empty()) {
+      ++block;
+      continue;
+    }
+    std::smatch m;
+    if (std::regex_match(line, m, kScore)) {
+      o.scores.insert(m[1].str() + " " + m[2].str() + " " + m[3].str());
+    } else if (block == 0) {
+      const auto tab = line.find('\t');
+      o.placement[line.substr(0, tab)] = tab == std::string::npos ? "" : line.substr(tab + 1);
+    } else {
+      o.summary.push_back(NormalizeSummary(line));
+    }
+  }
+  return o;
+}
+
+std::string Join(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += "  " + l + "\n";
+  return s;
+}
+
+std::string Join(const std::set<std::string>& lines) {
+  return Join(std::vector<std::string>(lines.begin(), lines.end()));
+}
+
+class SchedulerOracleTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SchedulerOracleTest, AgreesWithCrmSimulate) {
+  const std::string file = (kCases / (GetParam() + ".xml")).string();
+  const auto pcmk = Sh("crm_simulate -x '" + file + "' -S -s --output-as=xml");
+  ASSERT_EQ(pcmk.code, 0) << "crm_simulate (package pacemaker-cli-utils) is needed as the oracle: "
+                          << pcmk.out;
+  const auto vigil = Sh(std::string(VIGIL_BINARY) + " simulate '" + file + "' --scores");
+  ASSERT_EQ(vigil.code, 0) << vigil.out;
+  const Outcome want = ParseCrmSimulate(pcmk.out);
+  const Outcome got = ParseVigil(vigil.out);
+  ASSERT_FALSE(want.placement.empty()) << "no revised status in crm_simulate's output:\n" << pcmk.out;
+  EXPECT_EQ(got.placement, want.placement) << "vigil:\n" << vigil.out << "\ncrm_simulate:\n" << pcmk.out;
+  EXPECT_EQ(got.summary, want.summary) << "vigil:\n" << Join(got.summary) << "crm_simulate:\n"
+                                       << Join(want.summary);
+  EXPECT_EQ(got.scores, want.scores) << "vigil:\n" << Join(got.scores) << "crm_simulate:\n"
+                                     << Join(want.scores);
+}
+
+std::vector<std::string> Cases() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(kCases)) {
+    if (entry.path().extension() == ".xml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, SchedulerOracleTest, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           std::string name = param.param;
+                           for (auto& c : name) {
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
