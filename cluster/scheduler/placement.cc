@@ -47,8 +47,13 @@ class Placer {
       AddLocation(ws_.resources[ws_.FindResource(l.rsc)].allowed, node, l.score);
     }
     for (auto& r : ws_.resources) {
-      // Stickiness: a preference for the one node the resource runs on now.
-      if (r.managed && r.stickiness != 0 && r.running_on.size() == 1) {
+      // An unmanaged resource stays where it runs, whatever else says.
+      if (!r.managed) {
+        for (int node : r.running_on) AddLocation(r.allowed, node, kInfinity);
+      }
+      // Stickiness: a preference for the one node the resource runs on now (a negative one is
+      // ignored).
+      if (r.managed && r.stickiness > 0 && r.running_on.size() == 1) {
         const int node = r.running_on.front();
         if (r.allowed.present[node] || ws_.symmetric) AddLocation(r.allowed, node, r.stickiness);
       }
@@ -238,15 +243,7 @@ class Placer {
       if (!r.allowed.present[n]) continue;
       if (best < 0 || Before(r, static_cast<int>(n), best, current)) best = static_cast<int>(n);
     }
-    int chosen = best;
-    // Among the nodes with the best score, the current one wins even with more resources.
-    if (chosen >= 0 && Usable(chosen, r.allowed.score[chosen]) && current >= 0 &&
-        current != chosen && r.allowed.present[current] &&
-        Usable(current, r.allowed.score[current]) &&
-        r.allowed.score[current] == r.allowed.score[chosen]) {
-      chosen = current;
-    }
-    Assign(r, chosen, false);
+    Assign(r, best, false);
   }
 
   void Assign(Resource& r, int node, bool force) {

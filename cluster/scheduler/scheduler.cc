@@ -73,11 +73,12 @@ class Transitioner {
       }
       const bool running = r.role == Role::kStarted;
       const bool moving = running && r.assigned >= 0 && r.assigned != r.current();
-      const bool need_stop = r.failed || moving || r.running_on.size() > 1 ||
+      const bool need_stop = r.failed || moving || r.running_on.size() > 1 || r.definition_changed ||
                              (running && r.next_role == Role::kStopped);
       for (int node : r.running_on) stops_[i].push_back(AddAction(rsc, ActionKind::kStop, node, !need_stop));
       if (r.next_role == Role::kStarted && r.assigned >= 0) {
         start_[i] = AddAction(rsc, ActionKind::kStart, r.assigned, running && !need_stop);
+        if (r.definition_changed && !moving) actions_[start_[i]].reason = "resource definition change";
         ApplyQuorum(r, actions_[start_[i]]);
       }
       for (int stop : stops_[i]) {
@@ -96,7 +97,6 @@ class Transitioner {
       if (r.role != Role::kStarted) {
         start.runnable = false;
         start.reason = "quorum freeze";
-        r.next_role = r.role;
       }
     }
   }

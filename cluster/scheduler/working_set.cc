@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "cluster/cib/digest.h"
 #include "cluster/cib/score.h"
 
 namespace vigil::scheduler {
@@ -53,6 +54,8 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
     // Without fencing, a node runs resources when its cluster layer and its controller are up
     // and it has joined; any other node is taken as cleanly down.
     it->online = s.in_ccm && s.crmd == "online" && s.join == "member";
+    // With fencing enabled, a node that went away while expected up is unclean until fenced.
+    it->unclean = !it->online && ws.stonith_enabled && s.expected == "member";
     for (const auto& [name, value] : s.transient) it->attributes[name] = value;
   }
   for (auto& node : ws.nodes) {
@@ -97,9 +100,11 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, Working
   });
   bool running = false;
   OnFail on_fail = OnFail::kIgnore;  // the pending failure handling; ignore: none
+  const cib::OpRecord* defining = nullptr;  // the last success that ran the current definition
   for (const cib::OpRecord* op : ops) {
     const bool probe = op->operation == "monitor" && op->interval_ms == 0;
     const bool success = op->op_status == 0 && (op->rc == 0 || (probe && op->rc == 7));
+    if (success && op->rc == 0 && op->interval_ms == 0 && op->operation != "stop") defining = op;
     if (success) {
       if (op->operation == "stop" || (probe && op->rc == 7)) {
         running = false;
@@ -121,6 +126,11 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, Working
     on_fail = std::max(on_fail, handling);
   }
   if (!running) return;
+  // A definition changed since the start (or unknown: no digest recorded) means a restart.
+  if (defining != nullptr &&
+      (defining->op_digest.empty() || defining->op_digest != cib::ParametersDigest(r.primitive->params))) {
+    r.definition_changed = true;
+  }
   r.running_on.push_back(node);
   r.role = Role::kStarted;
   switch (on_fail) {
@@ -185,12 +195,14 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     ws.resource_index.emplace(p.id, static_cast<int>(ws.resources.size()));
     ws.resources.push_back(std::move(r));
   }
-  // Without fencing, the history of a node that is down is not trusted: nothing runs there.
+  // The history of a node that is cleanly down is not trusted: nothing runs there. An unclean
+  // node's is: its resources may still run until it is fenced.
   for (const auto& s : cib.node_states) {
     const int node = static_cast<int>(std::find_if(ws.nodes.begin(), ws.nodes.end(),
                                                    [&](const NodeInfo& n) { return n.id == s.id; }) -
                                       ws.nodes.begin());
-    if (node == static_cast<int>(ws.nodes.size()) || !ws.nodes[node].online) continue;
+    if (node == static_cast<int>(ws.nodes.size())) continue;
+    if (!ws.nodes[node].online && !ws.nodes[node].unclean) continue;
     for (const auto& h : s.resources) {
       const int r = ws.FindResource(h.id);
       if (r >= 0) UnpackHistory(h, node, ws.resources[r], ws);

@@ -21,6 +21,8 @@ struct NodeInfo {
   std::string uname;
   bool online = false;
   bool standby = false;
+  // Down without having said goodbye, while fencing is enabled: what ran there may still run.
+  bool unclean = false;
   int assigned = 0;  // resources assigned in this run (ties go to the node with fewer)
   cib::Attributes attributes;  // configured, overlaid with transient ones
 
@@ -59,6 +61,7 @@ struct Resource {
   // From the status section.
   std::vector<int> running_on;  // node indices
   bool failed = false;          // a failure calls for recovery
+  bool definition_changed = false;  // parameters differ from the ones it was started with
   Role role = Role::kStopped;
   Role next_role = Role::kUnknown;
   std::vector<int> fail_count;  // per node
