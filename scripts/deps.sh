@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev
   resource-agents iproute2 procps
   mariadb-server mariadb-client libmariadb-dev
+  pacemaker-cli-utils
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -13,8 +13,11 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <pugixml.hpp>
 
+#include "cluster/cib/cib.h"
 #include "tests/shell.h"
 
 namespace {
@@ -125,6 +128,24 @@ TEST_P(SchedulerOracleTest, AgreesWithCrmSimulate) {
                                        << Join(want.summary);
   EXPECT_EQ(got.scores, want.scores) << "vigil:\n" << Join(got.scores) << "crm_simulate:\n"
                                      << Join(want.scores);
+}
+
+// What Vigil writes back is judged by crm_verify exactly as the original is (the corpus's
+// stonith-enabled cases are refused by both, for the missing fencing device).
+TEST_P(SchedulerOracleTest, WhatVigilWritesPassesCrmVerify) {
+  const std::string file = (kCases / (GetParam() + ".xml")).string();
+  auto cib = vigil::cib::Cib::Load(file);
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  const auto written = std::filesystem::temp_directory_path() /
+                       ("vigil-oracle-" + std::to_string(getpid()) + "-" + GetParam() + ".xml");
+  ASSERT_TRUE(cib->Save(written).ok());
+  const auto original = Sh("crm_verify --xml-file '" + file + "'");
+  const auto ours = Sh("crm_verify --xml-file '" + written.string() + "'");
+  std::filesystem::remove(written);
+  EXPECT_EQ(ours.code, original.code) << "original:\n" << original.out << "written by vigil:\n" << ours.out;
+  if (GetParam().rfind("stonith_enabled", 0) != 0) {
+    EXPECT_EQ(ours.code, 0) << ours.out;
+  }
 }
 
 std::vector<std::string> Cases() {

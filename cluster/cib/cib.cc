@@ -25,7 +25,8 @@ struct Source {
   std::string_view text;
 
   std::string Where(const pugi::xml_node& node) const {
-    const ptrdiff_t offset = node.offset_debug();
+    ptrdiff_t offset = node.offset_debug();  // at the element's name: point at its '<'
+    if (offset > 0 && static_cast<size_t>(offset) <= text.size() && text[offset - 1] == '<') --offset;
     std::string where(name);
     if (offset >= 0 && static_cast<size_t>(offset) <= text.size()) {
       const std::string_view before = text.substr(0, static_cast<size_t>(offset));

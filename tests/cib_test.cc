@@ -1,0 +1,245 @@
+// The CIB reader and writer: scores, durations, the model read from XML, clear errors that name
+// the element, a round trip that keeps what Vigil does not use, and atomic saves.
+#include "cluster/cib/cib.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "cluster/cib/digest.h"
+#include "cluster/cib/score.h"
+
+namespace vigil::cib {
+namespace {
+
+TEST(ScoreTest, MinusInfinityBeatsEverything) {
+  EXPECT_EQ(AddScores(kInfinity, -kInfinity), -kInfinity);
+  EXPECT_EQ(AddScores(-kInfinity, kInfinity), -kInfinity);
+  EXPECT_EQ(AddScores(-kInfinity, 5), -kInfinity);
+}
+
+TEST(ScoreTest, InfinityAbsorbsFiniteScores) {
+  EXPECT_EQ(AddScores(kInfinity, -999999), kInfinity);
+  EXPECT_EQ(AddScores(7, kInfinity), kInfinity);
+}
+
+TEST(ScoreTest, FiniteSumsAreClampedToInfinity) {
+  EXPECT_EQ(AddScores(600000, 600000), kInfinity);
+  EXPECT_EQ(AddScores(-600000, -600000), -kInfinity);
+  EXPECT_EQ(AddScores(100, -30), 70);
+}
+
+TEST(ScoreTest, ParsesPacemakerSpellings) {
+  EXPECT_EQ(ParseScore("INFINITY"), kInfinity);
+  EXPECT_EQ(ParseScore("+INFINITY"), kInfinity);
+  EXPECT_EQ(ParseScore("-INFINITY"), -kInfinity);
+  EXPECT_EQ(ParseScore("+50"), 50);
+  EXPECT_EQ(ParseScore("-7"), -7);
+  EXPECT_EQ(ParseScore("3000000"), kInfinity);
+  EXPECT_EQ(ParseScore("-99999999999999999999"), -kInfinity);
+  EXPECT_EQ(ParseScore(""), std::nullopt);
+  EXPECT_EQ(ParseScore("inf"), std::nullopt);
+  EXPECT_EQ(ParseScore("10x"), std::nullopt);
+  EXPECT_EQ(ScoreText(kInfinity), "INFINITY");
+  EXPECT_EQ(ScoreText(-kInfinity), "-INFINITY");
+  EXPECT_EQ(ScoreText(-3), "-3");
+}
+
+TEST(DurationTest, ParsesUnitsAndIso8601) {
+  EXPECT_EQ(ParseDurationMs("10s"), 10000);
+  EXPECT_EQ(ParseDurationMs("10"), 10000);
+  EXPECT_EQ(ParseDurationMs("500ms"), 500);
+  EXPECT_EQ(ParseDurationMs("2min"), 120000);
+  EXPECT_EQ(ParseDurationMs("1h"), 3600000);
+  EXPECT_EQ(ParseDurationMs("PT1M30S"), 90000);
+  EXPECT_EQ(ParseDurationMs("ten"), std::nullopt);
+  EXPECT_EQ(ParseDurationMs("10 parsecs"), std::nullopt);
+  EXPECT_EQ(ParseDurationMs("PT"), std::nullopt);
+}
+
+TEST(DigestTest, MatchesWhatPacemakerRecords) {
+  // Values Pacemaker 2.1.5's crm_simulate wrote for a Dummy without parameters and for an
+  // IPaddr2 with ip and cidr_netmask (checked again by the corpus, which records them).
+  EXPECT_EQ(ParametersDigest({}), "f2317cad3d54cec5d7d7aa7d0bf35cf8");
+  EXPECT_EQ(ParametersDigest({{"CRM_meta_timeout", "20000"}}), "4811cef7f7f94e3a35a70be7916cb2fd");
+}
+
+constexpr const char* kCib = R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="7" num_updates="3" admin_epoch="1" have-quorum="1" dc-uuid="1">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="o1" name="stonith-enabled" value="false"/>
+        <nvpair id="o2" name="no-quorum-policy" value="ignore"/>
+      </cluster_property_set>
+      <cluster_property_set id="later">
+        <nvpair id="o3" name="stonith-enabled" value="true"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="1" uname="node1"><instance_attributes id="n1"><nvpair id="n1s" name="standby" value="on"/></instance_attributes></node>
+      <node id="2" uname="node2"/>
+    </nodes>
+    <resources>
+      <primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr2">
+        <instance_attributes id="ip-ia"><nvpair id="ip-ip" name="ip" value="10.0.0.9"/></instance_attributes>
+        <meta_attributes id="ip-ma"><nvpair id="ip-ts" name="target-role" value="Stopped"/></meta_attributes>
+        <operations><op id="ip-mon" name="monitor" interval="10s" timeout="20s" on-fail="restart"/></operations>
+      </primitive>
+      <primitive id="db" class="ocf" provider="heartbeat" type="mysql"/>
+    </resources>
+    <constraints>
+      <rsc_location id="l1" rsc="ip" node="node2" score="-INFINITY"/>
+      <rsc_colocation id="c1" rsc="ip" with-rsc="db" score="INFINITY"/>
+      <rsc_order id="o1" first="db" then="ip" kind="Optional"/>
+    </constraints>
+    <rsc_defaults><meta_attributes id="rd"><nvpair id="rd1" name="resource-stickiness" value="100"/></meta_attributes></rsc_defaults>
+    <acls><acl_role id="viewer"/></acls>
+  </configuration>
+  <status>
+    <node_state id="2" uname="node2" in_ccm="true" crmd="online" join="member" expected="member" crm-debug-origin="x">
+      <transient_attributes id="2"><instance_attributes id="s2"><nvpair id="s2f" name="fail-count-db#monitor_10000" value="2"/></instance_attributes></transient_attributes>
+      <lrm id="2"><lrm_resources><lrm_resource id="db" class="ocf" provider="heartbeat" type="mysql">
+        <lrm_rsc_op id="db_last_0" operation="start" call-id="4" rc-code="0" op-status="0" interval="0" op-digest="abc"/>
+      </lrm_resource></lrm_resources></lrm>
+    </node_state>
+  </status>
+</cib>
+)";
+
+TEST(CibTest, ReadsTheModel) {
+  auto cib = Cib::Parse(kCib, "test.xml");
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  const Model& m = cib->model();
+  EXPECT_EQ(m.versions.admin_epoch, 1);
+  EXPECT_EQ(m.versions.epoch, 7);
+  EXPECT_EQ(m.versions.num_updates, 3);
+  EXPECT_TRUE(m.have_quorum);
+  EXPECT_EQ(m.properties.at("stonith-enabled"), "false");  // the first set wins
+  EXPECT_EQ(m.properties.at("no-quorum-policy"), "ignore");
+  ASSERT_EQ(m.nodes.size(), 2u);
+  EXPECT_EQ(m.nodes[0].attributes.at("standby"), "on");
+  ASSERT_EQ(m.primitives.size(), 2u);
+  const Primitive& ip = m.primitives[0];
+  EXPECT_EQ(ip.AgentName(), "ocf:heartbeat:IPaddr2");
+  EXPECT_EQ(ip.params.at("ip"), "10.0.0.9");
+  EXPECT_EQ(ip.meta.at("target-role"), "Stopped");
+  ASSERT_EQ(ip.operations.size(), 1u);
+  EXPECT_EQ(ip.operations[0].interval_ms, 10000);
+  EXPECT_EQ(ip.operations[0].timeout_ms, 20000);
+  EXPECT_EQ(ip.operations[0].meta.at("on-fail"), "restart");
+  ASSERT_EQ(m.locations.size(), 1u);
+  EXPECT_EQ(m.locations[0].score, -kInfinity);
+  ASSERT_EQ(m.colocations.size(), 1u);
+  EXPECT_EQ(m.colocations[0].with_rsc, "db");
+  ASSERT_EQ(m.orders.size(), 1u);
+  EXPECT_EQ(m.orders[0].kind, OrderKind::kOptional);
+  EXPECT_TRUE(m.orders[0].symmetrical);
+  EXPECT_EQ(m.rsc_defaults.at("resource-stickiness"), "100");
+  ASSERT_EQ(m.node_states.size(), 1u);
+  const NodeState& s = m.node_states[0];
+  EXPECT_TRUE(s.in_ccm);
+  EXPECT_EQ(s.transient.at("fail-count-db#monitor_10000"), "2");
+  ASSERT_EQ(s.resources.size(), 1u);
+  EXPECT_EQ(s.resources[0].ops[0].call_id, 4);
+  EXPECT_EQ(s.resources[0].ops[0].op_digest, "abc");
+}
+
+TEST(CibTest, RoundTripKeepsWhatVigilDoesNotUse) {
+  auto cib = Cib::Parse(kCib, "test.xml");
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  const std::string text = cib->Serialize();
+  EXPECT_NE(text.find("<acl_role id=\"viewer\""), std::string::npos);
+  EXPECT_NE(text.find("crm-debug-origin=\"x\""), std::string::npos);
+  EXPECT_NE(text.find("id=\"later\""), std::string::npos);
+  auto again = Cib::Parse(text, "again.xml");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->Serialize(), text);
+}
+
+// Each broken document, and the words its error must contain.
+struct BadCase {
+  const char* name;
+  std::string xml;
+  const char* expected;
+};
+
+std::string With(const std::string& resources, const std::string& constraints = "") {
+  return "<cib epoch=\"1\">\n<configuration><crm_config/><nodes><node id=\"1\" uname=\"node1\"/></nodes>\n<resources>" +
+         resources + "</resources>\n<constraints>" + constraints + "</constraints></configuration></cib>";
+}
+
+const std::string kDummy = R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>)";
+
+TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
+  const BadCase cases[] = {
+      {"not xml", "<cib><configuration>", "test.xml:1: not well-formed XML"},
+      {"wrong root", "<foo/>", "root element is not <cib>"},
+      {"no configuration", "<cib/>", "there is no <configuration>"},
+      {"epoch", "<cib epoch=\"x\"><configuration/></cib>", "epoch=\"x\" is not an integer"},
+      {"no class", With(R"(<primitive id="a" type="Dummy"/>)"),
+       "test.xml:3:12: <primitive id=\"a\">: the attribute 'class' is missing"},
+      {"no provider", With(R"(<primitive id="a" class="ocf" type="Dummy"/>)"), "needs a provider"},
+      {"duplicate", With(kDummy + kDummy), "a resource with this id is already defined"},
+      {"group", With(R"(<group id="g"/>)"), "<group id=\"g\">: only primitives are supported"},
+      {"score", With(kDummy, R"(<rsc_location id="l" rsc="a" node="node1" score="lots"/>)"),
+       "<rsc_location id=\"l\">: score=\"lots\" is not a score"},
+      {"unknown rsc", With(kDummy, R"(<rsc_colocation id="c" rsc="a" with-rsc="b" score="5"/>)"),
+       "with-rsc=\"b\" names no defined resource"},
+      {"self", With(kDummy, R"(<rsc_colocation id="c" rsc="a" with-rsc="a" score="5"/>)"),
+       "cannot be colocated with itself"},
+      {"kind", With(kDummy, R"(<rsc_order id="o" first="a" then="a" kind="Sometimes"/>)"),
+       "kind=\"Sometimes\" is not Mandatory, Optional or Serialize"},
+      {"rule", With(kDummy, R"(<rsc_location id="l" rsc="a"><rule id="r" score="5"/></rsc_location>)"),
+       "rules are not supported"},
+      {"set", With(kDummy, R"(<rsc_order id="o"><resource_set id="s"/></rsc_order>)"),
+       "resource sets are not supported"},
+      {"interval", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="often"/></operations></primitive>)"),
+       "interval=\"often\" is not a duration"},
+  };
+  for (const auto& c : cases) {
+    auto cib = Cib::Parse(c.xml, "test.xml");
+    ASSERT_FALSE(cib.ok()) << c.name;
+    EXPECT_NE(cib.status().message().find(c.expected), std::string::npos)
+        << c.name << ": " << cib.status().message();
+  }
+}
+
+TEST(CibTest, UnsupportedElementsSayUnsupported) {
+  auto cib = Cib::Parse(With(R"(<clone id="c"/>)"), "t.xml");
+  ASSERT_FALSE(cib.ok());
+  EXPECT_EQ(cib.status().code(), StatusCode::kUnsupported);
+}
+
+TEST(CibTest, SaveReplacesTheFileWhole) {
+  const auto dir = std::filesystem::temp_directory_path() / ("cib_test_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "cib.xml";
+  {
+    std::ofstream(path) << "old";
+  }
+  auto cib = Cib::Parse(kCib, "test.xml");
+  ASSERT_TRUE(cib.ok());
+  ASSERT_TRUE(cib->Save(path).ok());
+  auto loaded = Cib::Load(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->Serialize(), cib->Serialize());
+  // Nothing but the file itself is left behind.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CibTest, LoadOfAMissingFileSaysWhich) {
+  auto cib = Cib::Load("/nonexistent/cib.xml");
+  ASSERT_FALSE(cib.ok());
+  EXPECT_NE(cib.status().message().find("/nonexistent/cib.xml"), std::string::npos);
+}
+
+TEST(CibTest, EmptyCibHasNoResources) {
+  const Cib cib = Cib::Empty();
+  EXPECT_TRUE(cib.model().primitives.empty());
+  EXPECT_EQ(cib.model().versions.epoch, 0);
+}
+
+}  // namespace
+}  // namespace vigil::cib
