@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -17,6 +18,7 @@
 
 #include <pugixml.hpp>
 
+#include "bench/cib_generator.h"
 #include "cluster/cib/cib.h"
 #include "tests/shell.h"
 
@@ -145,6 +147,45 @@ TEST_P(SchedulerOracleTest, WhatVigilWritesPassesCrmVerify) {
   EXPECT_EQ(ours.code, original.code) << "original:\n" << original.out << "written by vigil:\n" << ours.out;
   if (GetParam().rfind("stonith_enabled", 0) != 0) {
     EXPECT_EQ(ours.code, 0) << ours.out;
+  }
+}
+
+// Larger generated problems (random preferences, bans, colocation chains, orders, resources
+// already running on random nodes): the same summary and every score. Only the transition is
+// computed (-R); the summary and scores fix the placement.
+TEST(SchedulerOracleScaleTest, GeneratedCibsAgree) {
+  struct Shape {
+    int resources, nodes;
+    uint32_t seed;
+    bool running, orders;
+  };
+  const Shape shapes[] = {{300, 5, 1, false, true}, {300, 8, 2, true, false},
+                          {200, 3, 3, true, true}, {500, 16, 4, true, true}};
+  for (const auto& s : shapes) {
+    vigil::bench::CibShape shape;
+    shape.resources = s.resources;
+    shape.nodes = s.nodes;
+    shape.seed = s.seed;
+    shape.running = s.running;
+    shape.orders = s.orders;
+    const auto file = std::filesystem::temp_directory_path() /
+                      ("vigil-oracle-" + std::to_string(getpid()) + "-generated.xml");
+    {
+      std::ofstream(file) << vigil::bench::GenerateCib(shape);
+    }
+    const auto pcmk = Sh("crm_simulate -x '" + file.string() + "' -R -s --output-as=xml");
+    const auto vigil = Sh(std::string(VIGIL_BINARY) + " simulate '" + file.string() + "' --scores");
+    std::filesystem::remove(file);
+    ASSERT_EQ(pcmk.code, 0) << pcmk.out;
+    ASSERT_EQ(vigil.code, 0) << vigil.out;
+    const Outcome want = ParseCrmSimulate(pcmk.out);
+    const Outcome got = ParseVigil(vigil.out);
+    const std::string what = std::to_string(s.resources) + " resources on " +
+                             std::to_string(s.nodes) + " nodes, seed " + std::to_string(s.seed);
+    EXPECT_FALSE(want.summary.empty() && s.resources > 0 && !s.running) << what;
+    EXPECT_EQ(got.summary, want.summary) << what;
+    EXPECT_EQ(got.scores.size(), static_cast<size_t>(s.resources) * s.nodes) << what;
+    EXPECT_TRUE(got.scores == want.scores) << what;
   }
 }
 

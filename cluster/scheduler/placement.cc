@@ -243,7 +243,17 @@ class Placer {
       if (!r.allowed.present[n]) continue;
       if (best < 0 || Before(r, static_cast<int>(n), best, current)) best = static_cast<int>(n);
     }
-    Assign(r, best, false);
+    int chosen = best;
+    // Among the nodes sharing a positive best score, the current one wins, even against nodes
+    // with fewer resources. (A best score of zero gives no such preference, so resources
+    // without stickiness spread out.)
+    if (chosen >= 0 && r.allowed.score[chosen] > 0 && ws_.nodes[chosen].Available() &&
+        current >= 0 && current != chosen && r.allowed.present[current] &&
+        Usable(current, r.allowed.score[current]) &&
+        r.allowed.score[current] == r.allowed.score[chosen]) {
+      chosen = current;
+    }
+    Assign(r, chosen, false);
   }
 
   void Assign(Resource& r, int node, bool force) {

@@ -1,0 +1,115 @@
+// Generates CIBs for the scheduler's benchmark and its scale test: N Dummy primitives on M online
+// nodes of a quorate cluster, random location preferences and bans, colocation chains and
+// (optionally) orders along them, and optionally a status section where every resource already
+// runs on a random node. Deterministic for a given seed, so Vigil and crm_simulate read the
+// very same problem.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cluster/cib/digest.h"
+
+namespace vigil::bench {
+
+struct CibShape {
+  int resources = 10;
+  int nodes = 2;
+  uint32_t seed = 42;
+  bool running = false;  // every resource already started somewhere (its history recorded)
+  bool orders = false;   // mandatory orders along the colocation chains
+};
+
+inline std::string GenerateCib(const CibShape& shape) {
+  std::mt19937 rng(shape.seed);
+  auto uniform = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  auto chance = [&rng](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
+  auto node = [](int i) { return "node" + std::to_string(i + 1); };
+  auto rsc = [](int i) { return "r" + std::to_string(i + 1); };
+
+  std::string constraints;
+  for (int i = 0; i < shape.resources; ++i) {
+    if (chance(0.5)) {
+      constraints += "<rsc_location id=\"pref-" + rsc(i) + "\" rsc=\"" + rsc(i) + "\" node=\"" +
+                     node(uniform(0, shape.nodes - 1)) + "\" score=\"" +
+                     std::to_string(uniform(1, 100)) + "\"/>\n";
+    }
+    if (chance(0.05)) {
+      constraints += "<rsc_location id=\"ban-" + rsc(i) + "\" rsc=\"" + rsc(i) + "\" node=\"" +
+                     node(uniform(0, shape.nodes - 1)) + "\" score=\"-INFINITY\"/>\n";
+    }
+    // Chains of four in every ten resources: r2 with r1, r3 with r2, r4 with r3, ...
+    if (i % 10 >= 1 && i % 10 <= 3) {
+      constraints += "<rsc_colocation id=\"with-" + rsc(i) + "\" rsc=\"" + rsc(i) +
+                     "\" with-rsc=\"" + rsc(i - 1) + "\" score=\"INFINITY\"/>\n";
+      if (shape.orders) {
+        constraints += "<rsc_order id=\"after-" + rsc(i) + "\" first=\"" + rsc(i - 1) +
+                       "\" then=\"" + rsc(i) + "\" kind=\"Mandatory\"/>\n";
+      }
+    }
+  }
+
+  std::string xml =
+      "<cib crm_feature_set=\"3.16.1\" validate-with=\"pacemaker-3.9\" epoch=\"1\" "
+      "num_updates=\"0\" admin_epoch=\"0\" have-quorum=\"1\" dc-uuid=\"1\">\n<configuration>\n"
+      "<crm_config><cluster_property_set id=\"cib-bootstrap-options\">"
+      "<nvpair id=\"opt-stonith\" name=\"stonith-enabled\" value=\"false\"/>"
+      "<nvpair id=\"opt-quorum\" name=\"no-quorum-policy\" value=\"ignore\"/>"
+      "<nvpair id=\"opt-probes\" name=\"enable-startup-probes\" value=\"false\"/>"
+      "</cluster_property_set></crm_config>\n<nodes>\n";
+  for (int n = 0; n < shape.nodes; ++n) {
+    xml += "<node id=\"" + std::to_string(n + 1) + "\" uname=\"" + node(n) + "\"/>\n";
+  }
+  xml += "</nodes>\n<resources>\n";
+  for (int i = 0; i < shape.resources; ++i) {
+    xml += "<primitive id=\"" + rsc(i) + "\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+           "<operations><op id=\"" + rsc(i) + "-monitor\" name=\"monitor\" interval=\"10s\" "
+           "timeout=\"20s\"/></operations></primitive>\n";
+  }
+  xml += "</resources>\n<constraints>\n" + constraints + "</constraints>\n";
+  xml += "<rsc_defaults><meta_attributes id=\"rsc-options\"><nvpair id=\"rsc-stickiness\" "
+         "name=\"resource-stickiness\" value=\"100\"/></meta_attributes></rsc_defaults>\n"
+         "</configuration>\n<status>\n";
+
+  std::vector<std::vector<int>> on_node(shape.nodes);
+  if (shape.running) {
+    for (int i = 0; i < shape.resources; ++i) on_node[uniform(0, shape.nodes - 1)].push_back(i);
+  }
+  const std::string start_digest = cib::ParametersDigest({});
+  const std::string monitor_digest = cib::ParametersDigest({{"CRM_meta_timeout", "20000"}});
+  for (int n = 0; n < shape.nodes; ++n) {
+    const std::string id = std::to_string(n + 1);
+    xml += "<node_state id=\"" + id + "\" uname=\"" + node(n) +
+           "\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\">";
+    if (!on_node[n].empty()) {
+      xml += "<lrm id=\"" + id + "\"><lrm_resources>\n";
+      for (int i : on_node[n]) {
+        const std::string r = rsc(i);
+        xml += "<lrm_resource id=\"" + r + "\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+               "<lrm_rsc_op id=\"" + r + "_last_0\" operation_key=\"" + r + "_start_0\" "
+               "operation=\"start\" crm-debug-origin=\"bench\" crm_feature_set=\"3.16.1\" "
+               "transition-key=\"1:1:0:00000000-0000-0000-0000-000000000000\" "
+               "transition-magic=\"0:0;1:1:0:00000000-0000-0000-0000-000000000000\" "
+               "exit-reason=\"\" call-id=\"1\" rc-code=\"0\" op-status=\"0\" interval=\"0\" "
+               "last-rc-change=\"1700000000\" exec-time=\"1\" queue-time=\"0\" op-digest=\"" +
+               start_digest + "\"/>"
+               "<lrm_rsc_op id=\"" + r + "_monitor_10000\" operation_key=\"" + r +
+               "_monitor_10000\" operation=\"monitor\" crm-debug-origin=\"bench\" "
+               "crm_feature_set=\"3.16.1\" "
+               "transition-key=\"2:1:0:00000000-0000-0000-0000-000000000000\" "
+               "transition-magic=\"0:0;2:1:0:00000000-0000-0000-0000-000000000000\" "
+               "exit-reason=\"\" call-id=\"2\" rc-code=\"0\" op-status=\"0\" interval=\"10000\" "
+               "last-rc-change=\"1700000000\" exec-time=\"1\" queue-time=\"0\" op-digest=\"" +
+               monitor_digest + "\"/></lrm_resource>\n";
+      }
+      xml += "</lrm_resources></lrm>";
+    }
+    xml += "</node_state>\n";
+  }
+  xml += "</status>\n</cib>\n";
+  return xml;
+}
+
+}  // namespace vigil::bench
