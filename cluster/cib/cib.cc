@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <set>
+#include <unordered_set>
 #include <sstream>
 
 #include <pugixml.hpp>
@@ -83,13 +84,16 @@ class Reader {
   }
 
   int64_t Integer(const pugi::xml_node& node, const char* attribute, int64_t fallback) {
-    const auto a = node.attribute(attribute);
+    return Integer(node, node.attribute(attribute), fallback);
+  }
+
+  int64_t Integer(const pugi::xml_node& node, const pugi::xml_attribute& a, int64_t fallback) {
     if (!a) return fallback;
     const std::string_view text = a.value();
     int64_t value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
-      Fail(node, std::string(attribute) + "=\"" + a.value() + "\" is not an integer");
+      Fail(node, std::string(a.name()) + "=\"" + a.value() + "\" is not an integer");
       return fallback;
     }
     return value;
@@ -216,14 +220,18 @@ void RefuseSets(Reader& r, const pugi::xml_node& constraint) {
   }
 }
 
-void CheckResource(Reader& r, const pugi::xml_node& constraint, const Model& m,
+using ResourceIds = std::unordered_set<std::string_view>;
+
+void CheckResource(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids,
                    const std::string& id, const char* attribute) {
-  if (!r.failed() && m.FindPrimitive(id) == nullptr) {
+  if (!r.failed() && ids.count(id) == 0) {
     r.Fail(constraint, std::string(attribute) + "=\"" + id + "\" names no defined resource");
   }
 }
 
 void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
+  ResourceIds ids;
+  for (const auto& p : m.primitives) ids.insert(p.id);
   for (const auto c : constraints.children()) {
     if (c.type() != pugi::node_element) continue;
     const std::string_view kind = c.name();
@@ -244,7 +252,7 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       l.node = r.Required(c, "node");
       l.score = r.Score(c, "score");
       l.role = c.attribute("role").value();
-      CheckResource(r, c, m, l.rsc, "rsc");
+      CheckResource(r, c, ids, l.rsc, "rsc");
       if (r.failed()) return;
       m.locations.push_back(std::move(l));
     } else if (kind == "rsc_colocation") {
@@ -257,8 +265,8 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       col.with_rsc_role = c.attribute("with-rsc-role").value();
       col.node_attribute = c.attribute("node-attribute").value();
       if (const auto a = c.attribute("influence")) col.influence = IsTrue(a.value());
-      CheckResource(r, c, m, col.rsc, "rsc");
-      CheckResource(r, c, m, col.with_rsc, "with-rsc");
+      CheckResource(r, c, ids, col.rsc, "rsc");
+      CheckResource(r, c, ids, col.with_rsc, "with-rsc");
       if (r.failed()) return;
       if (col.rsc == col.with_rsc) {
         r.Fail(c, "a resource cannot be colocated with itself");
@@ -292,8 +300,8 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       // Serialize orders are asymmetric by definition.
       o.symmetrical = o.kind != OrderKind::kSerialize;
       if (const auto a = c.attribute("symmetrical")) o.symmetrical = IsTrue(a.value());
-      CheckResource(r, c, m, o.first, "first");
-      CheckResource(r, c, m, o.then, "then");
+      CheckResource(r, c, ids, o.first, "first");
+      CheckResource(r, c, ids, o.then, "then");
       if (r.failed()) return;
       m.orders.push_back(std::move(o));
     } else {
@@ -329,16 +337,32 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
       h.provider = rsc.attribute("provider").value();
       h.type = rsc.attribute("type").value();
       for (const auto op : rsc.children("lrm_rsc_op")) {
+        // One pass over the attributes: a status section holds thousands of these records.
         OpRecord rec;
-        rec.id = r.Required(op, "id");
-        rec.operation = r.Required(op, "operation");
-        rec.call_id = static_cast<int>(r.Integer(op, "call-id", 0));
-        rec.rc = static_cast<int>(r.Integer(op, "rc-code", 0));
-        rec.op_status = static_cast<int>(r.Integer(op, "op-status", 0));
-        rec.interval_ms = r.Integer(op, "interval", 0);
-        rec.last_rc_change = r.Integer(op, "last-rc-change", 0);
-        rec.exit_reason = op.attribute("exit-reason").value();
-        rec.op_digest = op.attribute("op-digest").value();
+        for (const auto a : op.attributes()) {
+          const std::string_view name = a.name();
+          if (name == "id") {
+            rec.id = a.value();
+          } else if (name == "operation") {
+            rec.operation = a.value();
+          } else if (name == "call-id") {
+            rec.call_id = static_cast<int>(r.Integer(op, a, 0));
+          } else if (name == "rc-code") {
+            rec.rc = static_cast<int>(r.Integer(op, a, 0));
+          } else if (name == "op-status") {
+            rec.op_status = static_cast<int>(r.Integer(op, a, 0));
+          } else if (name == "interval") {
+            rec.interval_ms = r.Integer(op, a, 0);
+          } else if (name == "last-rc-change") {
+            rec.last_rc_change = r.Integer(op, a, 0);
+          } else if (name == "exit-reason") {
+            rec.exit_reason = a.value();
+          } else if (name == "op-digest") {
+            rec.op_digest = a.value();
+          }
+        }
+        if (rec.id.empty()) r.Required(op, "id");
+        if (rec.operation.empty()) r.Required(op, "operation");
         if (r.failed()) return;
         h.ops.push_back(std::move(rec));
       }

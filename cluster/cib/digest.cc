@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <cstdio>
 
 namespace vigil::cib {
 namespace {
@@ -31,11 +30,11 @@ std::string ParametersDigest(const Attributes& params) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(text.data(), text.size(), md, &length, EVP_md5(), nullptr) != 1) return {};
-  std::string hex;
-  char byte[3];
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(2 * length, '0');
   for (unsigned int i = 0; i < length; ++i) {
-    std::snprintf(byte, sizeof byte, "%02x", md[i]);
-    hex += byte;
+    hex[2 * i] = kHex[md[i] >> 4];
+    hex[2 * i + 1] = kHex[md[i] & 0xf];
   }
   return hex;
 }

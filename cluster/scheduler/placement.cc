@@ -97,9 +97,13 @@ class Placer {
   // Adds `factor` times r's scores to the table, node by node (matched on `attribute`).
   void AddScoresMatching(Scores& table, const Resource& r, const std::string& attribute,
                          float factor) const {
+    // Matching on the node itself (the usual case) needs no search: node names are unique.
+    const bool by_node = attribute == "#uname" || attribute == "#id";
     for (size_t n = 0; n < table.score.size(); ++n) {
       if (!table.present[n]) continue;
-      const int score = BestScoreMatching(r, attribute, ws_.nodes[n].Attribute(attribute));
+      const int score =
+          by_node ? (r.allowed.present[n] && ws_.nodes[n].Available() ? r.allowed.score[n] : -kInfinity)
+                  : BestScoreMatching(r, attribute, ws_.nodes[n].Attribute(attribute));
       if (factor < 0 && score < 0) continue;  // avoiding a node r avoids is no preference
       // Pacemaker computes in float and rounds half away from zero.
       const float weighted = factor * static_cast<float>(score);
@@ -170,12 +174,14 @@ class Placer {
     } else if (c.score < 0) {
       return;  // staying away from a resource that runs nowhere
     }
+    const bool by_node = c.node_attribute == "#uname" || c.node_attribute == "#id";
     Scores work = dependent.allowed;
     for (size_t n = 0; n < work.score.size(); ++n) {
       if (!work.present[n]) continue;
       if (primary.assigned < 0) {
         work.score[n] = AddScores(-c.score, work.score[n]);
-      } else if (SameValue(ws_.nodes[n].Attribute(c.node_attribute), value)) {
+      } else if (by_node ? static_cast<int>(n) == primary.assigned
+                         : SameValue(ws_.nodes[n].Attribute(c.node_attribute), value)) {
         if (c.score < kInfinity) work.score[n] = AddScores(c.score, work.score[n]);
       } else if (c.score >= kInfinity) {
         work.score[n] = -kInfinity;
@@ -211,7 +217,7 @@ class Placer {
                ws_.no_quorum_policy == NoQuorumPolicy::kFreeze) {
       r.next_role = r.role;
     }
-    r.shown = r.allowed;
+    r.shown = r.allowed;  // what Pacemaker prints as the allocation scores
     if (ws_.stonith_enabled && !ws_.have_stonith_resource) r.managed = false;
     if (!r.managed) {
       Assign(r, r.current(), true);

@@ -38,7 +38,7 @@ struct Edge {
 
 class Transitioner {
  public:
-  explicit Transitioner(WorkingSet& ws) : ws_(ws) {}
+  Transitioner(WorkingSet& ws, bool scores) : ws_(ws), scores_(scores) {}
 
   Transition Run() {
     CreateActions();
@@ -243,7 +243,16 @@ class Transitioner {
   }
 
   void Placements(Transition& t) {
-    for (size_t i = 0; i < ws_.resources.size(); ++i) {
+    std::vector<int> by_name(ws_.nodes.size());
+    for (size_t n = 0; n < by_name.size(); ++n) by_name[n] = static_cast<int>(n);
+    std::sort(by_name.begin(), by_name.end(),
+              [&](int a, int b) { return ws_.nodes[a].uname < ws_.nodes[b].uname; });
+    std::vector<int> by_id(ws_.resources.size());
+    for (size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<int>(i);
+    std::sort(by_id.begin(), by_id.end(),
+              [&](int a, int b) { return ws_.resources[a].id < ws_.resources[b].id; });
+    t.placements.reserve(by_id.size());
+    for (int i : by_id) {
       const Resource& r = ws_.resources[i];
       Placement p;
       p.rsc = r.id;
@@ -252,16 +261,13 @@ class Transitioner {
       } else if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) {
         p.node = ws_.nodes[actions_[start_[i]].node].uname;
       }
-      for (size_t n = 0; n < ws_.nodes.size(); ++n) {
-        if (r.shown.present.empty() || !r.shown.present[n]) continue;
-        p.scores.push_back({ws_.nodes[n].uname, r.shown.score[n]});
+      if (scores_ && !r.shown.present.empty()) {
+        for (int n : by_name) {
+          if (r.shown.present[n]) p.scores.push_back({ws_.nodes[n].uname, r.shown.score[n]});
+        }
       }
-      std::sort(p.scores.begin(), p.scores.end(),
-                [](const NodeScore& a, const NodeScore& b) { return a.node < b.node; });
       t.placements.push_back(std::move(p));
     }
-    std::sort(t.placements.begin(), t.placements.end(),
-              [](const Placement& a, const Placement& b) { return a.rsc < b.rsc; });
   }
 
   // The actions to execute, in an order that keeps every edge: Kahn's algorithm, stops first
@@ -299,6 +305,7 @@ class Transitioner {
   }
 
   WorkingSet& ws_;
+  const bool scores_;
   std::vector<GraphAction> actions_;
   std::vector<Edge> edges_;
   std::vector<int> start_;
@@ -310,7 +317,7 @@ class Transitioner {
 Transition Schedule(const cib::Model& cib, const Options& options) {
   WorkingSet ws = Unpack(cib, options.now);
   Place(ws);
-  return Transitioner(ws).Run();
+  return Transitioner(ws, options.scores).Run();
 }
 
 std::string FormatSummaryLine(const SummaryLine& line) {

@@ -51,17 +51,18 @@ struct NodeScore {
 struct Placement {
   std::string rsc;
   std::optional<std::string> node;  // after the transition; nullopt: stopped
-  std::vector<NodeScore> scores;    // allocation scores, by node name
+  std::vector<NodeScore> scores;    // allocation scores by node name, if Options::scores
 };
 
 struct Transition {
   std::vector<Placement> placements;  // sorted by resource id
-  std::vector<SummaryLine> summary;   // in the CIB's resource order
+  std::vector<SummaryLine> summary;   // in allocation order: priority, then the CIB's order
   std::vector<Action> actions;
 };
 
 struct Options {
-  int64_t now = 0;  // seconds since the epoch, for failure-timeout; 0: failures never expire
+  int64_t now = 0;      // seconds since the epoch, for failure-timeout; 0: failures never expire
+  bool scores = false;  // fill Placement::scores
 };
 
 Transition Schedule(const cib::Model& cib, const Options& options = {});

@@ -62,6 +62,7 @@ int SimulateCommand(const std::vector<std::string>& args) {
   }
   scheduler::Options options;
   options.now = static_cast<int64_t>(std::time(nullptr));
+  options.scores = scores;
   const auto t = scheduler::Schedule(cib->model(), options);
   std::string out;
   for (const auto& p : t.placements) out += p.rsc + "\t" + (p.node ? *p.node : "Stopped") + "\n";

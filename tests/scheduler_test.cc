@@ -1,0 +1,298 @@
+// The scheduler's rules one by one, on small CIBs built in the test: the placement, the summary
+// and the order of the actions. (The corpus test holds the same rules, and many more cases, to
+// real crm_simulate.)
+#include "cluster/scheduler/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cluster/cib/digest.h"
+
+namespace vigil::scheduler {
+namespace {
+
+// A CIB written in a few calls.
+class CibBuilder {
+ public:
+  CibBuilder& Nodes(int n) {
+    for (int i = 1; i <= n; ++i) nodes_.push_back("node" + std::to_string(i));
+    return *this;
+  }
+  CibBuilder& Property(const std::string& name, const std::string& value) {
+    properties_ += Nv(name, value);
+    return *this;
+  }
+  CibBuilder& Primitive(const std::string& id, const std::string& meta = "") {
+    resources_ += "<primitive id=\"" + id + "\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">" +
+                  (meta.empty() ? "" : "<meta_attributes id=\"" + id + "-meta\">" + meta + "</meta_attributes>") +
+                  "<operations><op id=\"" + id + "-mon\" name=\"monitor\" interval=\"10s\" timeout=\"20s\"/></operations></primitive>";
+    return *this;
+  }
+  CibBuilder& Constraint(const std::string& xml) {
+    constraints_ += xml;
+    return *this;
+  }
+  CibBuilder& Stickiness(int score) {
+    defaults_ = Nv("resource-stickiness", std::to_string(score));
+    return *this;
+  }
+  CibBuilder& Offline(const std::string& node) {
+    offline_.push_back(node);
+    return *this;
+  }
+  CibBuilder& NoQuorum() {
+    quorum_ = false;
+    return *this;
+  }
+  // rc 0: running; 7 from a recurring monitor: failed.
+  CibBuilder& History(const std::string& node, const std::string& rsc, int monitor_rc = 0) {
+    history_[node] += "<lrm_resource id=\"" + rsc + "\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">" +
+                      Op(rsc + "_last_0", "start", 0, 1, 0, cib::ParametersDigest({})) +
+                      Op(rsc + "_monitor_10000", "monitor", 10000, 2, monitor_rc, "") + "</lrm_resource>";
+    return *this;
+  }
+  CibBuilder& Transient(const std::string& node, const std::string& name, const std::string& value) {
+    transient_[node] += Nv(name, value);
+    return *this;
+  }
+
+  cib::Cib Build() const {
+    std::string xml = "<cib epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\" have-quorum=\"" +
+                      std::string(quorum_ ? "1" : "0") + "\"><configuration><crm_config>" +
+                      "<cluster_property_set id=\"opts\">" + Nv("stonith-enabled", "false") +
+                      properties_ + "</cluster_property_set></crm_config><nodes>";
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      xml += "<node id=\"" + std::to_string(i + 1) + "\" uname=\"" + nodes_[i] + "\"/>";
+    }
+    xml += "</nodes><resources>" + resources_ + "</resources><constraints>" + constraints_ +
+           "</constraints><rsc_defaults><meta_attributes id=\"rd\">" + defaults_ +
+           "</meta_attributes></rsc_defaults></configuration><status>";
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const std::string& n = nodes_[i];
+      const bool down = std::find(offline_.begin(), offline_.end(), n) != offline_.end();
+      xml += "<node_state id=\"" + std::to_string(i + 1) + "\" uname=\"" + n + "\" in_ccm=\"" +
+             (down ? "false\" crmd=\"offline\" join=\"down\" expected=\"down\">"
+                   : "true\" crmd=\"online\" join=\"member\" expected=\"member\">");
+      if (transient_.count(n)) {
+        xml += "<transient_attributes id=\"t" + n + "\"><instance_attributes id=\"ti" + n + "\">" +
+               transient_.at(n) + "</instance_attributes></transient_attributes>";
+      }
+      if (history_.count(n)) xml += "<lrm id=\"l" + n + "\"><lrm_resources>" + history_.at(n) + "</lrm_resources></lrm>";
+      xml += "</node_state>";
+    }
+    xml += "</status></cib>";
+    auto cib = cib::Cib::Parse(xml, "builder");
+    EXPECT_TRUE(cib.ok()) << cib.status().message();
+    return cib.ok() ? std::move(cib).value() : cib::Cib::Empty();
+  }
+
+ private:
+  std::string Nv(const std::string& name, const std::string& value) const {
+    return "<nvpair id=\"nv" + std::to_string(++ids_) + "\" name=\"" + name + "\" value=\"" + value + "\"/>";
+  }
+  static std::string Op(const std::string& id, const std::string& op, int interval, int call, int rc,
+                        const std::string& digest) {
+    return "<lrm_rsc_op id=\"" + id + "\" operation=\"" + op + "\" interval=\"" + std::to_string(interval) +
+           "\" call-id=\"" + std::to_string(call) + "\" rc-code=\"" + std::to_string(rc) +
+           "\" op-status=\"0\"" + (digest.empty() ? "" : " op-digest=\"" + digest + "\"") + "/>";
+  }
+
+  std::vector<std::string> nodes_;
+  std::vector<std::string> offline_;
+  std::string properties_, resources_, constraints_, defaults_;
+  std::map<std::string, std::string> history_, transient_;
+  bool quorum_ = true;
+  mutable int ids_ = 0;
+};
+
+std::map<std::string, std::string> Where(const Transition& t) {
+  std::map<std::string, std::string> m;
+  for (const auto& p : t.placements) m[p.rsc] = p.node.value_or("Stopped");
+  return m;
+}
+
+std::vector<std::string> Summary(const Transition& t) {
+  std::vector<std::string> lines;
+  for (const auto& l : t.summary) {
+    lines.push_back(l.verb + " " + l.rsc + " " + l.from + (l.from.empty() || l.to.empty() ? "" : "->") + l.to +
+                    (l.blocked ? " blocked" : ""));
+  }
+  return lines;
+}
+
+using Lines = std::vector<std::string>;
+using Map = std::map<std::string, std::string>;
+
+Transition Simulate(const CibBuilder& b) {
+  const cib::Cib cib = b.Build();
+  return Schedule(cib.model());
+}
+
+TEST(SchedulerTest, TiesGoToTheNodeWithFewerResourcesThenTheLowerName) {
+  const auto t = Simulate(CibBuilder().Nodes(3).Primitive("a").Primitive("b").Primitive("c").Primitive("d"));
+  EXPECT_EQ(Where(t), (Map{{"a", "node1"}, {"b", "node2"}, {"c", "node3"}, {"d", "node1"}}));
+  EXPECT_EQ(Summary(t), (Lines{"Start a node1", "Start b node2", "Start c node3", "Start d node1"}));
+}
+
+TEST(SchedulerTest, NamesCompareAsBytesSoNode10PrecedesNode2) {
+  const auto t = Simulate(CibBuilder().Nodes(12).Primitive("a").Constraint(
+      R"(<rsc_location id="l" rsc="a" node="node1" score="-INFINITY"/>)"));
+  EXPECT_EQ(Where(t), (Map{{"a", "node10"}}));
+}
+
+TEST(SchedulerTest, LocationPreferenceAndBan) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Primitive("a").Primitive("b").Constraint(
+      R"(<rsc_location id="l1" rsc="a" node="node2" score="50"/>
+         <rsc_location id="l2" rsc="b" node="node1" score="-INFINITY"/>
+         <rsc_location id="l3" rsc="b" node="node1" score="INFINITY"/>)"));
+  EXPECT_EQ(Where(t), (Map{{"a", "node2"}, {"b", "node2"}}));
+}
+
+TEST(SchedulerTest, AnyNegativeScoreKeepsAResourceOff) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Primitive("a").Constraint(
+      R"(<rsc_location id="l1" rsc="a" node="node1" score="-5"/>
+         <rsc_location id="l2" rsc="a" node="node2" score="-5"/>)"));
+  EXPECT_EQ(Where(t), (Map{{"a", "Stopped"}}));
+  EXPECT_TRUE(t.summary.empty());
+}
+
+TEST(SchedulerTest, AsymmetricClusterRunsOnlyWhereAllowed) {
+  const auto t = Simulate(CibBuilder().Nodes(3).Property("symmetric-cluster", "false").Primitive("a").Primitive("b")
+                         .Constraint(R"(<rsc_location id="l" rsc="a" node="node3" score="0"/>)"));
+  EXPECT_EQ(Where(t), (Map{{"a", "node3"}, {"b", "Stopped"}}));
+}
+
+TEST(SchedulerTest, ColocationPlacesTheDependentWithItsPrimary) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Primitive("ip").Primitive("db").Constraint(
+      R"(<rsc_location id="l" rsc="db" node="node2" score="10"/>
+         <rsc_colocation id="c" rsc="ip" with-rsc="db" score="INFINITY"/>)"));
+  EXPECT_EQ(Where(t), (Map{{"db", "node2"}, {"ip", "node2"}}));
+}
+
+TEST(SchedulerTest, TheDependentsPreferencePullsThePrimary) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Primitive("ip").Primitive("db").Constraint(
+      R"(<rsc_location id="l" rsc="ip" node="node2" score="100"/>
+         <rsc_colocation id="c" rsc="ip" with-rsc="db" score="INFINITY"/>)"));
+  EXPECT_EQ(Where(t), (Map{{"db", "node2"}, {"ip", "node2"}}));
+}
+
+TEST(SchedulerTest, AStoppedPrimaryStopsItsInfiniteDependent) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Primitive("ip").Primitive("db", R"(<nvpair id="tr" name="target-role" value="Stopped"/>)")
+                         .Constraint(R"(<rsc_colocation id="c" rsc="ip" with-rsc="db" score="INFINITY"/>)"));
+  EXPECT_EQ(Where(t), (Map{{"db", "Stopped"}, {"ip", "Stopped"}}));
+}
+
+TEST(SchedulerTest, AntiColocationSeparates) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Primitive("a").Primitive("b").Primitive("c").Constraint(
+      R"(<rsc_colocation id="c1" rsc="b" with-rsc="a" score="-INFINITY"/>
+         <rsc_location id="l" rsc="b" node="node1" score="100"/>)"));
+  EXPECT_NE(Where(t).at("a"), Where(t).at("b"));
+}
+
+TEST(SchedulerTest, StickinessKeepsARunningResourceAgainstASmallerPreference) {
+  auto b = CibBuilder().Nodes(2).Stickiness(100).Primitive("a").History("node1", "a");
+  const auto stays = Simulate(CibBuilder(b).Constraint(R"(<rsc_location id="l" rsc="a" node="node2" score="50"/>)"));
+  EXPECT_EQ(Where(stays), (Map{{"a", "node1"}}));
+  EXPECT_TRUE(stays.summary.empty());
+  const auto moves = Simulate(CibBuilder(b).Constraint(R"(<rsc_location id="l" rsc="a" node="node2" score="150"/>)"));
+  EXPECT_EQ(Summary(moves), (Lines{"Move a node1->node2"}));
+}
+
+TEST(SchedulerTest, StandbyAndOfflineNodesRunNothing) {
+  const auto t = Simulate(CibBuilder().Nodes(3).Primitive("a").History("node1", "a").Offline("node2")
+                         .Transient("node1", "standby", "on"));
+  EXPECT_EQ(Where(t), (Map{{"a", "node3"}}));
+  EXPECT_EQ(Summary(t), (Lines{"Move a node1->node3"}));
+}
+
+TEST(SchedulerTest, AFailedMonitorIsRecoveredInPlace) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Stickiness(100).Primitive("a").History("node1", "a", 7));
+  EXPECT_EQ(Summary(t), (Lines{"Recover a node1"}));
+  ASSERT_EQ(t.actions.size(), 2u);
+  EXPECT_EQ(t.actions[0].kind, ActionKind::kStop);
+  EXPECT_EQ(t.actions[1].kind, ActionKind::kStart);
+}
+
+TEST(SchedulerTest, MigrationThresholdMovesAfterEnoughFailures) {
+  auto b = CibBuilder().Nodes(2).Stickiness(100)
+               .Primitive("a", R"(<nvpair id="mt" name="migration-threshold" value="3"/>)")
+               .History("node1", "a", 7);
+  EXPECT_EQ(Summary(Simulate(CibBuilder(b).Transient("node1", "fail-count-a#monitor_10000", "2"))),
+            (Lines{"Recover a node1"}));
+  EXPECT_EQ(Summary(Simulate(CibBuilder(b).Transient("node1", "fail-count-a#monitor_10000", "3"))),
+            (Lines{"Recover a node1->node2"}));
+}
+
+TEST(SchedulerTest, TargetRoleStoppedStopsTheResource) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Primitive("a", R"(<nvpair id="tr" name="target-role" value="Stopped"/>)")
+                         .History("node1", "a"));
+  EXPECT_EQ(Summary(t), (Lines{"Stop a node1"}));
+  EXPECT_EQ(Where(t), (Map{{"a", "Stopped"}}));
+}
+
+TEST(SchedulerTest, MandatoryOrderBlocksTheThenWhenTheFirstCannotStart) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Primitive("db").Primitive("web").Constraint(
+      R"(<rsc_location id="l1" rsc="db" node="node1" score="-INFINITY"/>
+         <rsc_location id="l2" rsc="db" node="node2" score="-INFINITY"/>
+         <rsc_order id="o" first="db" then="web" kind="Mandatory"/>)"));
+  EXPECT_EQ(Where(t), (Map{{"db", "Stopped"}, {"web", "Stopped"}}));
+  EXPECT_EQ(Summary(t), (Lines{"Start web node1 blocked"}));
+  EXPECT_TRUE(t.actions.empty());
+}
+
+TEST(SchedulerTest, OptionalOrderBlocksNothing) {
+  const auto t = Simulate(CibBuilder().Nodes(2).Primitive("db").Primitive("web").Constraint(
+      R"(<rsc_location id="l1" rsc="db" node="node1" score="-INFINITY"/>
+         <rsc_location id="l2" rsc="db" node="node2" score="-INFINITY"/>
+         <rsc_order id="o" first="db" then="web" kind="Optional"/>)"));
+  EXPECT_EQ(Where(t).at("web"), "node1");
+}
+
+TEST(SchedulerTest, OrdersSequenceTheStartsAndReverseTheStops) {
+  const auto t = Simulate(CibBuilder().Nodes(1).Primitive("web").Primitive("db").Constraint(
+      R"(<rsc_order id="o" first="db" then="web" kind="Mandatory"/>)"));
+  ASSERT_EQ(t.actions.size(), 2u);
+  EXPECT_EQ(t.actions[0].rsc, "db");
+  EXPECT_EQ(t.actions[1].rsc, "web");
+  // Recovering db restarts web: web stops before db, and starts after it.
+  const auto r = Simulate(CibBuilder().Nodes(1).Stickiness(100).Primitive("web").Primitive("db")
+                         .History("node1", "db", 7).History("node1", "web")
+                         .Constraint(R"(<rsc_order id="o" first="db" then="web" kind="Mandatory"/>)"));
+  EXPECT_EQ(Summary(r), (Lines{"Restart web node1", "Recover db node1"}));
+  std::vector<std::string> seq;
+  for (const auto& a : r.actions) seq.push_back((a.kind == ActionKind::kStop ? "stop " : "start ") + a.rsc);
+  EXPECT_EQ(seq, (Lines{"stop web", "stop db", "start db", "start web"}));
+}
+
+TEST(SchedulerTest, NoQuorumPolicies) {
+  auto b = CibBuilder().Nodes(2).NoQuorum().Primitive("a").Primitive("b").History("node1", "a");
+  EXPECT_EQ(Where(Simulate(CibBuilder(b))), (Map{{"a", "Stopped"}, {"b", "Stopped"}}));  // stop: default
+  EXPECT_EQ(Where(Simulate(CibBuilder(b).Property("no-quorum-policy", "freeze"))),
+            (Map{{"a", "node1"}, {"b", "Stopped"}}));
+  EXPECT_EQ(Where(Simulate(CibBuilder(b).Property("no-quorum-policy", "ignore"))),
+            (Map{{"a", "node1"}, {"b", "node2"}}));
+}
+
+TEST(SchedulerTest, StonithWithoutADeviceStartsNothing) {
+  auto b = CibBuilder().Nodes(2).Primitive("a");
+  const cib::Cib cib = b.Build();
+  cib::Model model = cib.model();
+  model.properties["stonith-enabled"] = "true";
+  const auto t = Schedule(model);
+  EXPECT_TRUE(t.summary.empty());
+  EXPECT_EQ(Where(t), (Map{{"a", "Stopped"}}));
+}
+
+TEST(SchedulerTest, IsDeterministic) {
+  auto b = CibBuilder().Nodes(5).Stickiness(10);
+  for (int i = 0; i < 30; ++i) b.Primitive("r" + std::to_string(i));
+  const cib::Cib cib = b.Build();
+  const auto first = Schedule(cib.model());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Where(Schedule(cib.model())), Where(first));
+}
+
+}  // namespace
+}  // namespace vigil::scheduler
