@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the agent-host benchmarks, each pinned to one core (taskset), and prints their figures.
-#   bench/run.sh [RUNS] [OPS]   (IPADDR_RUNS, GARP_RUNS, MYSQL_RUNS, MYSQL_START_RUNS, LATENCY_OPS:
-#                               runs of the other benchmarks; the IPaddr and mysql ones need root)
+#   bench/run.sh [RUNS] [OPS]   (IPADDR_RUNS, GARP_RUNS, MYSQL_RUNS, MYSQL_START_RUNS, LATENCY_OPS,
+#                               SCHED_RUNS: runs of the other benchmarks; the IPaddr and mysql
+#                               ones need root, the scheduler's needs pacemaker-cli-utils)
 # Run it on an otherwise idle machine; figures vary with the machine, ratios less so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,3 +30,8 @@ echo
 taskset -c 1 build/bin/mysql_bench monitor "${MYSQL_RUNS:-1000}"
 echo
 build/bin/mysql_bench start "${MYSQL_START_RUNS:-5}"
+echo
+# Debian's pacemaker-cli-utils: the scheduler against crm_simulate on generated CIBs.
+build/bin/sched_bench "${SCHED_RUNS:-5}"
+echo
+build/bin/sched_bench "${SCHED_RUNS:-5}" --state running

@@ -1,7 +1,8 @@
 // Scheduler scale: `vigil simulate` against `crm_simulate -x FILE -R -Q` (compute the transition
 // only) on the same generated CIBs, both run as processes pinned to one CPU, so both pay for
-// reading the file. Prints the median wall time of each, the ratio, and Vigil's time per
-// resource·node so that growth in N·M can be read off.
+// reading the file. Prints the median wall time of each and the ratio; then Vigil's load and
+// schedule measured inside this process (no process start), and that per resource·node, where
+// growth in N·M can be read off.
 //
 //   sched_bench [REPS=5] [--state fresh|running] [--orders] [--keep DIR]
 #include <fcntl.h>
@@ -20,6 +21,8 @@
 
 #include "bench/cib_generator.h"
 #include "bench/stats.h"
+#include "cluster/cib/cib.h"
+#include "cluster/scheduler/scheduler.h"
 
 extern char** environ;
 
@@ -85,8 +88,8 @@ int main(int argc, char** argv) {
   std::printf("scheduler: vigil simulate vs crm_simulate -R -Q, state %s%s, median of %d, "
               "pinned to one CPU\n",
               base.running ? "running" : "fresh", base.orders ? ", orders" : "", reps);
-  std::printf("%6s %4s  %12s %12s %9s  %16s\n", "N", "M", "vigil s", "crm_sim s", "ratio",
-              "vigil us/(N*M)");
+  std::printf("%6s %4s  %10s %10s %8s  %14s %14s\n", "N", "M", "vigil s", "crm_sim s", "ratio",
+              "in-process ms", "ns per N*M");
   for (int n : {10, 100, 1000, 5000}) {
     for (int m : {2, 16, 32}) {
       vigil::bench::CibShape shape = base;
@@ -96,19 +99,30 @@ int main(int argc, char** argv) {
       std::ofstream(file) << vigil::bench::GenerateCib(shape);
       std::vector<double> ours;
       std::vector<double> theirs;
+      std::vector<double> inside;
       for (int r = 0; r < reps; ++r) {
         ours.push_back(TimeRun({vigil, "simulate", file.string()}));
         theirs.push_back(TimeRun({"crm_simulate", "-x", file.string(), "-R", "-Q"}));
+        const auto start = std::chrono::steady_clock::now();
+        auto cib = vigil::cib::Cib::Load(file);
+        if (!cib.ok()) {
+          std::fprintf(stderr, "%s\n", cib.status().message().c_str());
+          return 1;
+        }
+        const auto t = vigil::scheduler::Schedule(cib->model());
+        inside.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        if (t.placements.size() != static_cast<size_t>(n)) return 1;
       }
       const double a = vigil::bench::Median(ours);
       const double b = vigil::bench::Median(theirs);
+      const double c = vigil::bench::Median(inside);
       if (a < 0 || b < 0) {
         std::printf("%6d %4d  failed (vigil %.3f, crm_simulate %.3f; is pacemaker-cli-utils installed?)\n",
                     n, m, a, b);
         continue;
       }
-      std::printf("%6d %4d  %12.4f %12.4f %8.1fx  %16.3f\n", n, m, a, b, b / a,
-                  a * 1e6 / (static_cast<double>(n) * m));
+      std::printf("%6d %4d  %10.4f %10.4f %7.1fx  %14.3f %14.1f\n", n, m, a, b, b / a, c * 1e3,
+                  c * 1e9 / (static_cast<double>(n) * m));
       std::fflush(stdout);
     }
   }

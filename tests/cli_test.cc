@@ -159,5 +159,38 @@ TEST_F(CliTest, EveryBadArgumentGetsOneClearLineAndExitCodeTwo) {
   }
 }
 
+TEST_F(CliTest, SimulatePrintsPlacementThenActionsThenScores) {
+  const std::string cib = tmp / "cib.xml";
+  testing::WriteFile(cib, R"(<cib epoch="1" have-quorum="1"><configuration><crm_config>
+<cluster_property_set id="o"><nvpair id="s" name="stonith-enabled" value="false"/></cluster_property_set>
+</crm_config><nodes><node id="1" uname="node1"/><node id="2" uname="node2"/></nodes><resources>
+<primitive id="web" class="ocf" provider="heartbeat" type="Dummy"/>
+<primitive id="db" class="ocf" provider="heartbeat" type="Dummy"/></resources>
+<constraints><rsc_location id="l" rsc="db" node="node1" score="-INFINITY"/>
+<rsc_colocation id="c" rsc="web" with-rsc="db" score="INFINITY"/></constraints></configuration>
+<status><node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"/>
+<node_state id="2" uname="node2" in_ccm="true" crmd="online" join="member" expected="member"/></status></cib>)");
+  const Ran r = Vigil("simulate " + cib + " --scores");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "db\tnode2\nweb\tnode2\n\nStart web (node2)\nStart db (node2)\n\n"
+            "db allocation score on node1: -INFINITY\ndb allocation score on node2: 0\n"
+            "web allocation score on node1: -INFINITY\nweb allocation score on node2: 0\n");
+}
+
+TEST_F(CliTest, SimulateRefusesABadFileWithOneLine) {
+  const std::string cib = tmp / "bad.xml";
+  testing::WriteFile(cib, "<cib epoch=\"1\"><configuration><resources>\n<group id=\"g\"/></resources></configuration></cib>");
+  const Ran r = Vigil("simulate " + cib);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("bad.xml:2:1: <group id=\"g\">"), std::string::npos) << r.err;
+  EXPECT_EQ(Vigil("simulate " + tmp / "missing.xml").exit_code, 1);
+  EXPECT_EQ(Vigil("simulate").exit_code, 2);
+  EXPECT_EQ(Vigil("simulate a.xml b.xml").exit_code, 2);
+  EXPECT_EQ(Vigil("simulate --bogus a.xml").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace vigil
