@@ -1,7 +1,8 @@
 // The scheduler against real Pacemaker: every CIB in tests/scheduler/cases goes through
 // crm_simulate (Debian's pacemaker-cli-utils) and `vigil simulate`, and the two must agree on
-// where each primitive ends up, on the transition summary and on every allocation score. The
-// expectations are never written by hand, so the corpus grows by adding a file.
+// where each primitive ends up, on the transition summary (to the reason's words) and on every
+// allocation score. The expectations are never written by hand, so the corpus grows by adding a
+// file.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -34,19 +35,19 @@ struct Outcome {
   std::set<std::string> scores;                  // "rsc node score"
 };
 
-// Reasons are worded by each side in its own way: what is compared is the verb, the resource, the
-// nodes, and whether a start is blocked.
+// The verb, the resource, the nodes, the reason ("due to ...") and whether a start is blocked.
 std::string SummaryKey(const std::string& verb, const std::string& rsc, const std::string& details,
-                       bool blocked) {
-  return verb + " " + rsc + " (" + details + ")" + (blocked ? " blocked" : "");
+                       const std::string& reason, bool blocked) {
+  return verb + " " + rsc + " (" + details + ")" + (reason.empty() ? "" : " due to " + reason) +
+         (blocked ? " blocked" : "");
 }
 
-// "Start ip (node1) due to x (blocked)" → "Start ip (node1) blocked".
+// vigil's "Start ip (node1) due to x (blocked)", or "... blocked" without a reason.
 std::string NormalizeSummary(const std::string& line) {
-  static const std::regex kLine(R"(^(\w+)\s+(\S+)\s+\(\s*(.*?)\s*\)(.*)$)");
+  static const std::regex kLine(R"(^(\w+) (\S+) \((.*?)\)(?: due to (.*?))?( \(blocked\)| blocked)?$)");
   std::smatch m;
   if (!std::regex_match(line, m, kLine)) return "unparsed: " + line;
-  return SummaryKey(m[1].str(), m[2].str(), m[3].str(), m[4].str().find("blocked") != std::string::npos);
+  return SummaryKey(m[1].str(), m[2].str(), m[3].str(), m[4].str(), m[5].matched);
 }
 
 // crm_simulate --output-as=xml: allocations, actions (the summary) and the revised status.
@@ -69,7 +70,7 @@ Outcome ParseCrmSimulate(const std::string& out) {
       if (a.attribute("dest")) details += std::string(" -> ") + a.attribute("dest").value();
     }
     o.summary.push_back(SummaryKey(verb, a.attribute("resource").value(), details,
-                                   a.attribute("blocked").as_bool()));
+                                   a.attribute("reason").value(), a.attribute("blocked").as_bool()));
   }
   for (const auto r : result.child("revised_cluster_status").child("resources").children("resource")) {
     std::string where;

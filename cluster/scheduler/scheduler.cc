@@ -1,7 +1,6 @@
 #include "cluster/scheduler/scheduler.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <deque>
 
 #include "cluster/scheduler/placement.h"
@@ -159,9 +158,10 @@ class Transitioner {
       for (const Edge& e : edges_) {
         GraphAction& first = actions_[e.first];
         GraphAction& then = actions_[e.then];
-        auto require = [&changed](GraphAction& a) {
+        auto require = [&changed](GraphAction& a, const std::string& reason = {}) {
           if (a.optional) {
             a.optional = false;
+            if (a.reason.empty()) a.reason = reason;
             changed = true;
           }
         };
@@ -172,8 +172,13 @@ class Transitioner {
             changed = true;
           }
         };
-        if ((e.flags & kImpliesThen) && !first.optional) require(then);
-        if ((e.flags & kImpliesFirst) && !then.optional) require(first);
+        // Pacemaker words both as what the order's first must do: "required db start".
+        if ((e.flags & kImpliesThen) && !first.optional) {
+          require(then, "required " + ws_.resources[first.rsc].id + " start");
+        }
+        if ((e.flags & kImpliesFirst) && !then.optional) {
+          require(first, "required " + ws_.resources[then.rsc].id + " start");
+        }
         if ((e.flags & (kRunnableLeft | kAsymmetrical)) && !first.runnable) {
           if (!(e.flags & kAsymmetrical) || ws_.resources[then.rsc].role != Role::kStarted) {
             block(then, "unrunnable " + ws_.resources[first.rsc].id + " start");
@@ -218,7 +223,8 @@ class Transitioner {
         if (start == nullptr || start->optional) continue;
         if (!start->runnable) {
           if (current >= 0) {
-            SummaryLine l{"Stop", r.id, ws_.nodes[current].uname, "", start->reason, false};
+            const std::string& why = stop != nullptr && !stop->reason.empty() ? stop->reason : start->reason;
+            SummaryLine l{"Stop", r.id, ws_.nodes[current].uname, "", why, false};
             t.summary.push_back(std::move(l));
           }
         } else if (moving) {
@@ -231,7 +237,13 @@ class Transitioner {
         continue;
       }
       if (stop != nullptr && (r.next_role == Role::kStopped || (start != nullptr && !start->runnable))) {
-        for (int s : stops_[i]) line("Stop", actions_[s].node, -1, &actions_[s]);
+        for (int s : stops_[i]) {
+          // Pacemaker's words for a resource that has nowhere to run.
+          if (actions_[s].reason.empty() && r.next_role == Role::kStopped) {
+            actions_[s].reason = "node availability";
+          }
+          line("Stop", actions_[s].node, -1, &actions_[s]);
+        }
       } else if (moving) {
         line(r.failed ? "Recover" : "Move", current, next, stop);
       } else if (stop != nullptr && !stop->optional) {
@@ -320,25 +332,13 @@ Transition Schedule(const cib::Model& cib, const Options& options) {
   return Transitioner(ws, options.scores).Run();
 }
 
-std::string FormatSummaryLine(const SummaryLine& line) {
-  std::string details;
-  if (line.from.empty()) {
-    details = line.to;
-  } else if (line.to.empty() || line.to == line.from) {
-    details = line.from;
-  } else {
-    details = line.from + " -> " + line.to;
-  }
-  std::string reason;
-  if (!line.reason.empty()) {
-    reason = "  due to " + line.reason + (line.blocked ? " (blocked)" : "");
-  } else if (line.blocked) {
-    reason = "  blocked";
-  }
-  char buffer[512];
-  std::snprintf(buffer, sizeof buffer, "%-8s   %-7s   ( %s )", line.verb.c_str(),
-                line.rsc.c_str(), details.c_str());
-  return buffer + reason;
+std::string SummaryText(const SummaryLine& line) {
+  std::string details = line.from.empty() ? line.to : line.from;
+  if (!line.from.empty() && !line.to.empty() && line.to != line.from) details += " -> " + line.to;
+  std::string text = line.verb + " " + line.rsc + " (" + details + ")";
+  if (!line.reason.empty()) text += " due to " + line.reason;
+  if (line.blocked) text += line.reason.empty() ? " blocked" : " (blocked)";
+  return text;
 }
 
 }  // namespace vigil::scheduler

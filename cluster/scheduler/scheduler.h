@@ -67,7 +67,7 @@ struct Options {
 
 Transition Schedule(const cib::Model& cib, const Options& options = {});
 
-// "Start      ip      ( node1 )" style, crm_simulate's columns.
-std::string FormatSummaryLine(const SummaryLine& line);
+// "Start ip (node1)", "Move ip (node1 -> node2) due to ...", "Start web (node1) blocked".
+std::string SummaryText(const SummaryLine& line);
 
 }  // namespace vigil::scheduler

@@ -19,16 +19,6 @@ constexpr const char* kUsage =
     "  then the transition's actions in crm_simulate's words (Start, Stop, Move, Recover,\n"
     "  Restart), and with --scores every resource's allocation score on every node.\n";
 
-std::string SummaryText(const scheduler::SummaryLine& l) {
-  std::string details = l.from.empty()                          ? l.to
-                        : (l.to.empty() || l.to == l.from) ? l.from
-                                                               : l.from + " -> " + l.to;
-  std::string text = l.verb + " " + l.rsc + " (" + details + ")";
-  if (!l.reason.empty()) text += " due to " + l.reason;
-  if (l.blocked) text += l.reason.empty() ? " blocked" : " (blocked)";
-  return text;
-}
-
 }  // namespace
 
 int SimulateCommand(const std::vector<std::string>& args) {
@@ -67,7 +57,7 @@ int SimulateCommand(const std::vector<std::string>& args) {
   std::string out;
   for (const auto& p : t.placements) out += p.rsc + "\t" + (p.node ? *p.node : "Stopped") + "\n";
   if (!t.summary.empty()) out += "\n";
-  for (const auto& l : t.summary) out += SummaryText(l) + "\n";
+  for (const auto& l : t.summary) out += scheduler::SummaryText(l) + "\n";
   if (scores) {
     out += "\n";
     for (const auto& p : t.placements) {

@@ -1,6 +1,7 @@
 #include "cluster/scheduler/working_set.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "cluster/cib/digest.h"
@@ -70,7 +71,7 @@ Role TargetRole(const Attributes& meta) {
   return Role::kUnknown;
 }
 
-OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const WorkingSet& ws) {
+OnFail OnFailFor(const Resource& r, const cib::OpRecord& op) {
   for (const auto& configured : r.primitive->operations) {
     if (configured.name == op.operation && configured.interval_ms == op.interval_ms) {
       if (const std::string* v = Find(configured.meta, "on-fail")) {
@@ -84,12 +85,11 @@ OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const WorkingSet& w
   // A failed stop leaves the resource in an unknown state: with fencing, the node is fenced
   // (not supported here); without, the resource is blocked.
   if (op.operation == "stop") return OnFail::kBlock;
-  (void)ws;
   return OnFail::kRestart;
 }
 
 // The effect of one node's operation history on a resource, replayed in call order.
-void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, WorkingSet& ws) {
+void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r) {
   std::vector<const cib::OpRecord*> ops;
   for (const auto& op : h.ops) {
     if (op.call_id < 0 || op.op_status == 1) continue;  // pending or cancelled
@@ -117,7 +117,7 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, Working
       }
       continue;
     }
-    const OnFail handling = OnFailFor(r, *op, ws);
+    const OnFail handling = OnFailFor(r, *op);
     if (handling == OnFail::kIgnore) {
       if (op->operation != "stop") running = true;
       continue;
@@ -169,7 +169,9 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
         if (timeout_s > 0 && now > 0) {
           const std::string last = "last-failure-" + name.substr(11);
           const std::string* when = Find(ws.nodes[n].attributes, last);
-          if (when != nullptr && std::stoll("0" + *when) + timeout_s <= now) continue;
+          int64_t at = 0;
+          if (when != nullptr) std::from_chars(when->data(), when->data() + when->size(), at);
+          if (when != nullptr && at + timeout_s <= now) continue;
         }
         total = cib::AddScores(total, cib::ParseScore(value).value_or(0));
       }
@@ -205,7 +207,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     if (!ws.nodes[node].online && !ws.nodes[node].unclean) continue;
     for (const auto& h : s.resources) {
       const int r = ws.FindResource(h.id);
-      if (r >= 0) UnpackHistory(h, node, ws.resources[r], ws);
+      if (r >= 0) UnpackHistory(h, node, ws.resources[r]);
     }
   }
   UnpackFailCounts(cib, ws, now);
