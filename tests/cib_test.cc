@@ -91,7 +91,7 @@ constexpr const char* kCib = R"(<cib crm_feature_set="3.16.1" validate-with="pac
     <constraints>
       <rsc_location id="l1" rsc="ip" node="node2" score="-INFINITY"/>
       <rsc_colocation id="c1" rsc="ip" with-rsc="db" score="INFINITY"/>
-      <rsc_order id="o1" first="db" then="ip" kind="Optional"/>
+      <rsc_order id="ord1" first="db" then="ip" kind="Optional"/>
     </constraints>
     <rsc_defaults><meta_attributes id="rd"><nvpair id="rd1" name="resource-stickiness" value="100"/></meta_attributes></rsc_defaults>
     <acls><acl_role id="viewer"/></acls>
@@ -180,7 +180,9 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"no class", With(R"(<primitive id="a" type="Dummy"/>)"),
        "test.xml:3:12: <primitive id=\"a\">: the attribute 'class' is missing"},
       {"no provider", With(R"(<primitive id="a" class="ocf" type="Dummy"/>)"), "needs a provider"},
-      {"duplicate", With(kDummy + kDummy), "a resource with this id is already defined"},
+      {"duplicate", With(kDummy + kDummy), "the id \"a\" is already used by another element"},
+      {"duplicate id", With(kDummy, R"(<rsc_location id="a" rsc="a" node="node1" score="5"/>)"),
+       "<rsc_location id=\"a\">: the id \"a\" is already used"},
       {"group", With(R"(<group id="g"/>)"), "<group id=\"g\">: only primitives are supported"},
       {"score", With(kDummy, R"(<rsc_location id="l" rsc="a" node="node1" score="lots"/>)"),
        "<rsc_location id=\"l\">: score=\"lots\" is not a score"},

@@ -179,7 +179,6 @@ void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
 }
 
 void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m) {
-  std::set<std::string> ids;
   for (const auto x : resources.children()) {
     if (x.type() != pugi::node_element) continue;
     const std::string_view kind = x.name();
@@ -200,10 +199,6 @@ void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m) {
     if (r.failed()) return;
     if (p.standard == "ocf" && p.provider.empty()) {
       r.Fail(x, "an ocf resource needs a provider");
-      return;
-    }
-    if (!ids.insert(p.id).second) {
-      r.Fail(x, "a resource with this id is already defined");
       return;
     }
     r.NvSets(x, "instance_attributes", p.params);
@@ -379,6 +374,26 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
   }
 }
 
+// Every id in the configuration is an XML ID (a node's is plain text): two elements sharing one
+// make Pacemaker refuse the whole document.
+void CheckUniqueIds(Reader& r, const pugi::xml_node& config) {
+  // In document order, so that the second of two elements is the one named.
+  struct Walker : pugi::xml_tree_walker {
+    Reader& reader;
+    std::unordered_set<std::string_view> seen;
+    explicit Walker(Reader& rd) : reader(rd) {}
+    bool for_each(pugi::xml_node& n) override {
+      const auto id = n.attribute("id");
+      if (n.type() != pugi::node_element || !id || std::string_view(n.name()) == "node") return true;
+      if (seen.insert(id.value()).second) return true;
+      reader.Fail(n, std::string("the id \"") + id.value() + "\" is already used by another element");
+      return false;
+    }
+  } walker(r);
+  pugi::xml_node root = config;
+  root.traverse(walker);
+}
+
 Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const Source& source) {
   auto m = std::make_unique<Model>();
   Reader r(source);
@@ -393,6 +408,7 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   m->dc_uuid = root.attribute("dc-uuid").value();
   const auto config = root.child("configuration");
   if (!config) return source.Error(root, "there is no <configuration>");
+  CheckUniqueIds(r, config);
   r.NvSets(config.child("crm_config"), "cluster_property_set", m->properties);
   ReadNodes(r, config.child("nodes"), *m);
   ReadResources(r, config.child("resources"), *m);

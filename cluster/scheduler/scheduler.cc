@@ -65,8 +65,12 @@ class Transitioner {
     stops_.assign(n, {});
     for (size_t i = 0; i < n; ++i) {
       Resource& r = ws_.resources[i];
-      if (!r.managed) continue;
       const int rsc = static_cast<int>(i);
+      if (!r.managed) {
+        // Nothing is done to it; but where it runs, what is ordered after it may start.
+        if (r.current() >= 0) start_[i] = AddAction(rsc, ActionKind::kStart, r.current(), true);
+        continue;
+      }
       if (r.next_role == Role::kUnknown) {
         r.next_role = r.assigned >= 0 ? Role::kStarted : Role::kStopped;
       }
@@ -105,7 +109,7 @@ class Transitioner {
   std::vector<int> ActionsFor(int rsc, const std::string& task, bool create) {
     if (task == "start") {
       if (start_[rsc] >= 0) return {start_[rsc]};
-      if (!create || !ws_.resources[rsc].managed) return {};
+      if (!create) return {};
       start_[rsc] = AddAction(rsc, ActionKind::kStart, -1, true);
       actions_[start_[rsc]].runnable = false;
       return {start_[rsc]};
