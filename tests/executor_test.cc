@@ -441,13 +441,15 @@ TEST(StartedExecutorTest, ARunReturnedInsideStartIsNotDeliveredInsideSubmit) {
   } runner;
   Executor executor(SystemClock::Instance(), runner);
   executor.Start();
-  std::atomic<bool> submit_returned{false};
-  std::promise<bool> seen_after_submit;
+  // Delivered inside Submit, the callback would run on this thread (the runner returns inside
+  // Start, inside Submit); delivered by the loop, on another. (Comparing with a flag set after
+  // Submit returns raced with a loop that delivers at once.)
+  const auto submitting_thread = std::this_thread::get_id();
+  std::promise<bool> on_another_thread;
   executor.Submit(StartedOp("a", seconds(20)), [&](const Operation&, const OperationResult&) {
-    seen_after_submit.set_value(submit_returned.load());
+    on_another_thread.set_value(std::this_thread::get_id() != submitting_thread);
   });
-  submit_returned = true;
-  auto f = seen_after_submit.get_future();
+  auto f = on_another_thread.get_future();
   ASSERT_EQ(f.wait_for(seconds(20)), std::future_status::ready);
   EXPECT_TRUE(f.get());
 }

@@ -410,6 +410,12 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   if (!config) return source.Error(root, "there is no <configuration>");
   CheckUniqueIds(r, config);
   r.NvSets(config.child("crm_config"), "cluster_property_set", m->properties);
+  if (const auto it = m->properties.find("placement-strategy");
+      it != m->properties.end() && it->second != "default") {
+    r.Fail(config.child("crm_config"), "placement-strategy=" + it->second +
+                                           " is not supported (utilization is not)",
+           StatusCode::kUnsupported);
+  }
   ReadNodes(r, config.child("nodes"), *m);
   ReadResources(r, config.child("resources"), *m);
   ReadConstraints(r, config.child("constraints"), *m);

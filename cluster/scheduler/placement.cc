@@ -57,8 +57,11 @@ class Placer {
         const int node = r.running_on.front();
         if (r.allowed.present[node] || ws_.symmetric) AddLocation(r.allowed, node, r.stickiness);
       }
-      // migration-threshold: as many failures as allowed bans the node until a cleanup.
-      if (r.migration_threshold != 0) {
+      // A node where a stop failed is banned until a cleanup.
+      for (int node : r.stop_failed_on) AddLocation(r.allowed, node, -kInfinity);
+      // migration-threshold: as many failures as allowed bans the node until a cleanup (unless
+      // failures are ignored).
+      if (r.migration_threshold != 0 && !r.failure_ignored) {
         for (size_t n = 0; n < m; ++n) {
           if (r.fail_count[n] > 0 && r.migration_threshold - r.fail_count[n] <= 0) {
             AddLocation(r.allowed, static_cast<int>(n), -kInfinity);

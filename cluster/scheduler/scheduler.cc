@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "cluster/cib/score.h"
 #include "cluster/scheduler/placement.h"
 #include "cluster/scheduler/working_set.h"
 
@@ -27,6 +28,7 @@ enum EdgeFlag : unsigned {
   kRunnableLeft = 4,   // an unrunnable first makes then unrunnable
   kRestart = 8,        // a resource's own stop → start: a required or blocked start needs the stop
   kAsymmetrical = 16,  // a one-way mandatory order
+  kOrdering = 32,      // an order constraint's forward edge (not a resource's own stop → start)
 };
 
 struct Edge {
@@ -68,7 +70,10 @@ class Transitioner {
       const int rsc = static_cast<int>(i);
       if (!r.managed) {
         // Nothing is done to it; but where it runs, what is ordered after it may start.
-        if (r.current() >= 0) start_[i] = AddAction(rsc, ActionKind::kStart, r.current(), true);
+        if (r.current() >= 0) {
+          start_[i] = AddAction(rsc, ActionKind::kStart, r.current(), true);
+          if (r.blocked) actions_[start_[i]].runnable = false;  // its state is unknown
+        }
         continue;
       }
       if (r.next_role == Role::kUnknown) {
@@ -132,7 +137,7 @@ class Transitioner {
           forward = kAsymmetrical;
         }
       }
-      Connect(first, o.first_action, then, o.then_action, forward);
+      Connect(first, o.first_action, then, o.then_action, forward | kOrdering);
       if (o.symmetrical && o.kind != cib::OrderKind::kSerialize) {
         Connect(then, Invert(o.then_action), first, Invert(o.first_action), inverse);
       }
@@ -182,6 +187,15 @@ class Transitioner {
         }
         if ((e.flags & kImpliesFirst) && !then.optional) {
           require(first, "required " + ws_.resources[then.rsc].id + " start");
+        }
+        // A start that an order waits for and that cannot happen also blocks the starts of
+        // what must run with it (INFINITY colocations), as Pacemaker does.
+        if ((e.flags & kOrdering) && first.kind == ActionKind::kStart && !first.runnable) {
+          for (int c : ws_.resources[first.rsc].with_this) {
+            const Colocation& col = ws_.colocations[c];
+            if (col.score < cib::kInfinity || start_[col.dependent] < 0) continue;
+            block(actions_[start_[col.dependent]], "colocation with " + ws_.resources[first.rsc].id);
+          }
         }
         if ((e.flags & (kRunnableLeft | kAsymmetrical)) && !first.runnable) {
           if (!(e.flags & kAsymmetrical) || ws_.resources[then.rsc].role != Role::kStarted) {

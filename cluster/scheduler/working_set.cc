@@ -88,8 +88,18 @@ OnFail OnFailFor(const Resource& r, const cib::OpRecord& op) {
   return OnFail::kRestart;
 }
 
-// The effect of one node's operation history on a resource, replayed in call order.
-void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r) {
+// The resource's failure-timeout in seconds (its meta attribute, else rsc_defaults); 0: none.
+int64_t FailureTimeoutSeconds(const Resource& r, const cib::Model& cib) {
+  const std::string* v = Find(r.primitive->meta, "failure-timeout");
+  if (v == nullptr) v = Find(cib.rsc_defaults, "failure-timeout");
+  if (v == nullptr) return 0;
+  return cib::ParseDurationMs(*v).value_or(0) / 1000;
+}
+
+// The effect of one node's operation history on a resource, replayed in call order. A failure
+// older than the failure-timeout (at `now`) is forgotten as if it never happened.
+void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t now,
+                   int64_t failure_timeout_s) {
   std::vector<const cib::OpRecord*> ops;
   for (const auto& op : h.ops) {
     if (op.call_id < 0 || op.op_status == 1) continue;  // pending or cancelled
@@ -117,12 +127,18 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r) {
       }
       continue;
     }
+    if (failure_timeout_s > 0 && now > 0 && op->last_rc_change + failure_timeout_s <= now) continue;
     const OnFail handling = OnFailFor(r, *op);
     if (handling == OnFail::kIgnore) {
+      r.failure_ignored = true;
       if (op->operation != "stop") running = true;
       continue;
     }
     running = true;  // a failed operation may have left it running
+    if (op->operation == "stop" && handling == OnFail::kBlock) {
+      r.blocked = true;
+      r.stop_failed_on.push_back(node);
+    }
     on_fail = std::max(on_fail, handling);
   }
   if (!running) return;
@@ -154,12 +170,7 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r) {
 void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   for (auto& r : ws.resources) {
     r.fail_count.assign(ws.nodes.size(), 0);
-    const int64_t timeout_s = [&]() -> int64_t {
-      const std::string* v = Find(r.primitive->meta, "failure-timeout");
-      if (v == nullptr) v = Find(cib.rsc_defaults, "failure-timeout");
-      if (v == nullptr) return 0;
-      return cib::ParseDurationMs(*v).value_or(0) / 1000;
-    }();
+    const int64_t timeout_s = FailureTimeoutSeconds(r, cib);
     const std::string prefix = "fail-count-" + r.id;
     for (size_t n = 0; n < ws.nodes.size(); ++n) {
       int total = 0;
@@ -207,7 +218,9 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     if (!ws.nodes[node].online && !ws.nodes[node].unclean) continue;
     for (const auto& h : s.resources) {
       const int r = ws.FindResource(h.id);
-      if (r >= 0) UnpackHistory(h, node, ws.resources[r]);
+      if (r < 0) continue;
+      Resource& rsc = ws.resources[r];
+      UnpackHistory(h, node, rsc, now, FailureTimeoutSeconds(rsc, cib));
     }
   }
   UnpackFailCounts(cib, ws, now);

@@ -62,6 +62,9 @@ struct Resource {
   std::vector<int> running_on;  // node indices
   bool failed = false;          // a failure calls for recovery
   bool definition_changed = false;  // parameters differ from the ones it was started with
+  bool blocked = false;          // a stop failed without fencing: nothing can be done to it
+  bool failure_ignored = false;  // a failure was ignored (on-fail=ignore): no threshold applies
+  std::vector<int> stop_failed_on;  // nodes where a stop failed: banned until a cleanup
   Role role = Role::kStopped;
   Role next_role = Role::kUnknown;
   std::vector<int> fail_count;  // per node
