@@ -4,7 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "cluster/config/authkey.h"
 #include "cluster/config/conf_tree.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace vigil::config {
 namespace {
@@ -175,6 +182,69 @@ TEST(IdentityTest, TheNodelistEntryWithALocalAddressIsThisNode) {
   auto none = ResolveIdentity(*c, {{"lo", Ip("127.0.0.1"), 8}}, "h");
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.status().message().find("no nodelist entry has a local ring0_addr"), std::string::npos);
+}
+
+class AuthkeyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("authkey_test_" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string Slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(AuthkeyTest, WritesRandomBytesReadableByTheOwnerOnly) {
+  const auto key = dir_ / "etc" / "authkey";  // the directory is created
+  ASSERT_TRUE(WriteAuthkey(key, kAuthkeyDefaultBytes, false).ok());
+  struct stat st{};
+  ASSERT_EQ(stat(key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0400u);
+  EXPECT_EQ(st.st_size, 256);
+  auto read = ReadAuthkey(key);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(read->size(), 256u);
+  EXPECT_NE(*read, std::string(256, '\0'));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(key.parent_path()), {}), 1);  // no leftovers
+}
+
+TEST_F(AuthkeyTest, KeepsAnExistingKeyUnlessForced) {
+  const auto key = dir_ / "authkey";
+  ASSERT_TRUE(WriteAuthkey(key, 128, false).ok());
+  const std::string first = Slurp(key);
+  const Status again = WriteAuthkey(key, 128, false);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.message().find("exists; --force replaces it"), std::string::npos);
+  EXPECT_EQ(Slurp(key), first);
+  ASSERT_TRUE(WriteAuthkey(key, 512, true).ok());
+  EXPECT_EQ(Slurp(key).size(), 512u);
+}
+
+TEST_F(AuthkeyTest, RefusesKeysOfTheWrongSizeOrThatOthersCanRead) {
+  std::filesystem::create_directories(dir_);
+  EXPECT_FALSE(WriteAuthkey(dir_ / "small", 16, false).ok());
+  const auto key = dir_ / "authkey";
+  ASSERT_TRUE(WriteAuthkey(key, 256, false).ok());
+  chmod(key.c_str(), 0440);
+  auto r = ReadAuthkey(key);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("may be read or written by others (mode 0440"), std::string::npos)
+      << r.status().message();
+  const auto shortkey = dir_ / "short";
+  std::ofstream(shortkey) << "abc";
+  chmod(shortkey.c_str(), 0400);
+  r = ReadAuthkey(shortkey);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("has 3 bytes"), std::string::npos) << r.status().message();
+  r = ReadAuthkey(dir_ / "missing");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("is missing ('vigil keygen' makes one)"), std::string::npos);
+  std::filesystem::create_symlink(key, dir_ / "link");
+  EXPECT_FALSE(ReadAuthkey(dir_ / "link").ok());  // a key is never read through a link
 }
 
 }  // namespace

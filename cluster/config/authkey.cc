@@ -1,0 +1,145 @@
+#include "cluster/config/authkey.h"
+
+#include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <vector>
+
+namespace vigil::config {
+namespace {
+
+// Fills `out` from the kernel's generator without ever blocking.
+Status RandomBytes(std::vector<unsigned char>& out) {
+  size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = getrandom(out.data() + done, out.size() - done, GRND_NONBLOCK);
+    if (n > 0) {
+      done += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN && errno != ENOSYS) return Status::FromErrno("getrandom", errno);
+    break;  // early boot: the pool is not initialised yet
+  }
+  if (done == out.size()) return Status::Ok();
+  const int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::FromErrno("cannot open /dev/urandom", errno);
+  while (done < out.size()) {
+    const ssize_t n = read(fd, out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int e = n < 0 ? errno : EIO;
+      close(fd);
+      return Status::FromErrno("cannot read /dev/urandom", e);
+    }
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteAuthkey(const std::filesystem::path& path, size_t bytes, bool force) {
+  if (bytes < kAuthkeyMinBytes || bytes > kAuthkeyMaxBytes) {
+    return Status(StatusCode::kInvalidArgument, "a key of " + std::to_string(bytes) + " bytes: it must have " +
+                                                    std::to_string(kAuthkeyMinBytes) + " to " +
+                                                    std::to_string(kAuthkeyMaxBytes));
+  }
+  std::error_code ec;
+  if (!force && std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
+    return Status(StatusCode::kInvalidArgument, path.string() + " exists; --force replaces it");
+  }
+  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Status(StatusCode::kIoError, "cannot create " + dir.string() + ": " + ec.message());
+  }
+  std::vector<unsigned char> key(bytes);
+  Status s = RandomBytes(key);
+  if (!s.ok()) return s;
+  std::string tmp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+  const int fd = mkstemp(tmp.data());  // 0600 until it is whole
+  if (fd < 0) return Status::FromErrno("cannot create a file in " + dir.string(), errno);
+  auto fail = [&](const std::string& what) {
+    const int e = errno;
+    close(fd);
+    unlink(tmp.c_str());
+    return Status::FromErrno(what, e);
+  };
+  size_t done = 0;
+  while (done < key.size()) {
+    const ssize_t n = write(fd, key.data() + done, key.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot write " + tmp);
+    done += static_cast<size_t>(n);
+  }
+  if (fchmod(fd, 0400) != 0) return fail("cannot chmod " + tmp);
+  if (fsync(fd) != 0) return fail("cannot sync " + tmp);
+  close(fd);
+  if (!force && link(tmp.c_str(), path.c_str()) != 0) {
+    // link(2) refuses to replace: a key created meanwhile by someone else is not overwritten.
+    const int e = errno;
+    unlink(tmp.c_str());
+    if (e == EEXIST) return Status(StatusCode::kInvalidArgument, path.string() + " exists; --force replaces it");
+    return Status::FromErrno("cannot create " + path.string(), e);
+  }
+  if (!force) {
+    unlink(tmp.c_str());
+  } else if (rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    unlink(tmp.c_str());
+    return Status::FromErrno("cannot replace " + path.string(), e);
+  }
+  const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadAuthkey(const std::filesystem::path& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    return Status::FromErrno("authkey " + path.string() + (errno == ENOENT ? " is missing ('vigil keygen' makes one)" : ""),
+                             errno);
+  }
+  struct stat st{};
+  if (fstat(fd, &st) != 0) {
+    const int e = errno;
+    close(fd);
+    return Status::FromErrno("cannot stat " + path.string(), e);
+  }
+  auto refuse = [&](const std::string& what) {
+    close(fd);
+    return Status(StatusCode::kInvalidArgument, "authkey " + path.string() + " " + what);
+  };
+  if (!S_ISREG(st.st_mode)) return refuse("is not a regular file");
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return refuse(std::string("may be read or written by others (mode ") + mode + "; chmod 0400 it)");
+  }
+  const auto size = static_cast<size_t>(st.st_size);
+  if (size < kAuthkeyMinBytes || size > kAuthkeyMaxBytes) {
+    return refuse("has " + std::to_string(size) + " bytes; a key has " + std::to_string(kAuthkeyMinBytes) + " to " +
+                  std::to_string(kAuthkeyMaxBytes));
+  }
+  std::string key(size, '\0');
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = read(fd, key.data() + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return refuse("could not be read whole");
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+  return key;
+}
+
+}  // namespace vigil::config
