@@ -77,8 +77,8 @@ inline std::string GenerateCib(const CibShape& shape) {
   if (shape.running) {
     for (int i = 0; i < shape.resources; ++i) on_node[uniform(0, shape.nodes - 1)].push_back(i);
   }
-  const std::string start_digest = cib::ParametersDigest({});
-  const std::string monitor_digest = cib::ParametersDigest({{"CRM_meta_timeout", "20000"}});
+  const std::string start_digest = cib::ParametersDigest({}).value_or("");
+  const std::string monitor_digest = cib::ParametersDigest({{"CRM_meta_timeout", "20000"}}).value_or("");
   for (int n = 0; n < shape.nodes; ++n) {
     const std::string id = std::to_string(n + 1);
     xml += "<node_state id=\"" + id + "\" uname=\"" + node(n) +

@@ -53,7 +53,7 @@ class CibBuilder {
   // rc 0: running; 7 from a recurring monitor: failed.
   CibBuilder& History(const std::string& node, const std::string& rsc, int monitor_rc = 0) {
     history_[node] += "<lrm_resource id=\"" + rsc + "\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">" +
-                      Op(rsc + "_last_0", "start", 0, 1, 0, cib::ParametersDigest({})) +
+                      Op(rsc + "_last_0", "start", 0, 1, 0, cib::ParametersDigest({}).value_or("")) +
                       Op(rsc + "_monitor_10000", "monitor", 10000, 2, monitor_rc, "") + "</lrm_resource>";
     return *this;
   }

@@ -7,9 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <fstream>
-#include <set>
 #include <unordered_set>
 #include <sstream>
 
@@ -298,6 +296,21 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       CheckResource(r, c, ids, o.first, "first");
       CheckResource(r, c, ids, o.then, "then");
       if (r.failed()) return;
+      if (o.first == o.then) {
+        r.Fail(c, "a resource cannot be ordered after itself");
+        return;
+      }
+      for (const std::string* action : {&o.first_action, &o.then_action}) {
+        if (*action == "promote" || *action == "demote") {
+          r.Fail(c, "the action '" + *action + "' is not supported (no promotable resources)",
+                 StatusCode::kUnsupported);
+          return;
+        }
+        if (*action != "start" && *action != "stop") {
+          r.Fail(c, "the action '" + *action + "' is not start or stop");
+          return;
+        }
+      }
       m.orders.push_back(std::move(o));
     } else {
       r.Fail(c, "this kind of constraint is not supported", StatusCode::kUnsupported);
@@ -305,6 +318,8 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
     }
   }
 }
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
   for (const auto s : status.children("node_state")) {
@@ -315,9 +330,9 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
     // in_ccm and crmd are "true"/"online" in Pacemaker 2.1, timestamps in later versions.
     const std::string_view in_ccm = s.attribute("in_ccm").value();
     ns.in_ccm = IsTrue(in_ccm) || (!in_ccm.empty() && in_ccm != "0" && in_ccm != "false" &&
-                                   std::all_of(in_ccm.begin(), in_ccm.end(), ::isdigit));
+                                   std::all_of(in_ccm.begin(), in_ccm.end(), IsDigit));
     ns.crmd = s.attribute("crmd").value();
-    if (!ns.crmd.empty() && std::all_of(ns.crmd.begin(), ns.crmd.end(), ::isdigit)) {
+    if (!ns.crmd.empty() && std::all_of(ns.crmd.begin(), ns.crmd.end(), IsDigit)) {
       ns.crmd = ns.crmd == "0" ? "offline" : "online";
     }
     ns.join = s.attribute("join").value();
@@ -497,8 +512,12 @@ Status Cib::Save(const std::filesystem::path& path) const {
   const std::string text = Serialize();
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   std::string tmp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  const int fd = mkstemp(tmp.data());
+  const int fd = mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0) return Status::FromErrno("cannot create a temporary file in " + dir.string(), errno);
+  auto fail = [&](const std::string& what, int e) {
+    unlink(tmp.c_str());
+    return Status::FromErrno(what, e);
+  };
   size_t done = 0;
   while (done < text.size()) {
     const ssize_t n = write(fd, text.data() + done, text.size() - done);
@@ -506,41 +525,54 @@ Status Cib::Save(const std::filesystem::path& path) const {
     if (n < 0) {
       const int e = errno;
       close(fd);
-      unlink(tmp.c_str());
-      return Status::FromErrno("cannot write " + tmp, e);
+      return fail("cannot write " + tmp, e);
     }
     done += static_cast<size_t>(n);
   }
   if (fchmod(fd, 0600) != 0 || fsync(fd) != 0) {
     const int e = errno;
     close(fd);
-    unlink(tmp.c_str());
-    return Status::FromErrno("cannot sync " + tmp, e);
+    return fail("cannot sync " + tmp, e);
   }
-  close(fd);
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    unlink(tmp.c_str());
-    return Status::FromErrno("cannot rename " + tmp + " to " + path.string(), e);
+  if (close(fd) != 0) return fail("cannot close " + tmp, errno);
+  // Numbered backups: path.1 is the previous version, up to path.<kBackups>. The current file is
+  // linked, not moved, so `path` exists at every instant.
+  const std::string base = path.string();
+  for (int k = kBackups - 1; k >= 1; --k) {
+    const std::string from = base + "." + std::to_string(k);
+    if (rename(from.c_str(), (base + "." + std::to_string(k + 1)).c_str()) != 0 && errno != ENOENT) {
+      return fail("cannot rotate the backup " + from, errno);
+    }
   }
-  // The rename itself must reach the disk, or a crash could bring the old name back.
+  if (link(base.c_str(), (base + ".1").c_str()) != 0 && errno != ENOENT) {
+    return fail("cannot keep a backup of " + base, errno);
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename " + tmp + " to " + base, errno);
+  // The rename itself must reach the disk, or a crash could bring the old version back.
   const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return Status::FromErrno("cannot open " + dir.string(), errno);
+  if (dfd < 0) return Status::FromErrno(base + " is written but " + dir.string() + " cannot be synced", errno);
   const int rc = fsync(dfd);
   const int e = errno;
   close(dfd);
-  if (rc != 0) return Status::FromErrno("cannot sync " + dir.string(), e);
+  if (rc != 0) return Status::FromErrno(base + " is written but " + dir.string() + " cannot be synced", e);
   return Status::Ok();
 }
 
 std::optional<int64_t> ParseDurationMs(std::string_view text) {
+  // Durations past a year are refused rather than overflowing.
+  constexpr int64_t kMaxMs = int64_t{366} * 24 * 3600 * 1000;
   auto number = [](std::string_view digits) -> std::optional<int64_t> {
     int64_t v = 0;
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || v < 0) {
+    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || v < 0 ||
+        v > kMaxMs) {
       return std::nullopt;
     }
     return v;
+  };
+  auto scaled = [&](int64_t v, int64_t unit) -> std::optional<int64_t> {
+    if (v > kMaxMs / unit) return std::nullopt;
+    return v * unit;
   };
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -555,15 +587,11 @@ std::optional<int64_t> ParseDurationMs(std::string_view text) {
       const auto v = number(rest.substr(0, i));
       if (!v) return std::nullopt;
       const char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(rest[i])));
-      if (unit == 'H') {
-        total += *v * 3600000;
-      } else if (unit == 'M') {
-        total += *v * 60000;
-      } else if (unit == 'S') {
-        total += *v * 1000;
-      } else {
-        return std::nullopt;
-      }
+      const int64_t ms = unit == 'H' ? 3600000 : unit == 'M' ? 60000 : unit == 'S' ? 1000 : 0;
+      if (ms == 0) return std::nullopt;
+      const auto part = scaled(*v, ms);
+      if (!part || total > kMaxMs - *part) return std::nullopt;
+      total += *part;
       rest.remove_prefix(i + 1);
     }
     return total;
@@ -574,11 +602,11 @@ std::optional<int64_t> ParseDurationMs(std::string_view text) {
   if (!v) return std::nullopt;
   std::string unit(text.substr(i));
   for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (unit.empty() || unit == "s" || unit == "sec") return *v * 1000;
+  if (unit.empty() || unit == "s" || unit == "sec") return scaled(*v, 1000);
   if (unit == "ms" || unit == "msec") return *v;
   if (unit == "us" || unit == "usec") return *v / 1000;
-  if (unit == "m" || unit == "min") return *v * 60000;
-  if (unit == "h" || unit == "hr") return *v * 3600000;
+  if (unit == "m" || unit == "min") return scaled(*v, 60000);
+  if (unit == "h" || unit == "hr") return scaled(*v, 3600000);
   return std::nullopt;
 }
 

@@ -3,7 +3,7 @@
 // A Cib owns the XML document itself (pugixml), so elements and attributes Vigil does not use
 // (ACLs, alerts, tags, unknown nvpairs, crm-debug-origin...) survive a load/save round trip
 // untouched. What Vigil does use is read into a plain model (Model below) when the document is
-// loaded or changed; the scheduler and the daemon read the model, never the XML.
+// loaded; the scheduler and the daemon read the model, never the XML.
 //
 // Supported: crm_config properties; nodes with their attributes; primitives with
 // instance_attributes, meta_attributes and operations; rsc_location (a node and a score),
@@ -32,8 +32,8 @@ class xml_document;
 
 namespace vigil::cib {
 
-// name → value, in the order Pacemaker applies them: the first set, and within it the first
-// nvpair of a name, wins.
+// name → value (sorted by name). When sets or nvpairs repeat a name, the first one in document
+// order wins, as in Pacemaker.
 using Attributes = std::map<std::string, std::string>;
 
 struct Node {
@@ -161,8 +161,10 @@ class Cib {
   // An empty CIB: the skeleton Pacemaker starts from (versions 0:0:0, no quorum).
   static Cib Empty();
   // Parses a document. `source` names it in errors ("cib.xml:12:5: ..."). Errors: kParseError
-  // (not XML, a missing or malformed attribute, a reference to an unknown resource or node),
-  // kUnsupported (an element Vigil cannot place faithfully).
+  // (not XML, a missing or malformed attribute, two configuration elements with one id, a
+  // constraint naming an unknown resource, a resource ordered after or colocated with itself),
+  // kUnsupported (an element or setting Vigil cannot place faithfully). A location constraint
+  // may name a node that is not (yet) defined: Pacemaker ignores it too.
   static Result<Cib> Parse(std::string_view xml, std::string_view source);
   static Result<Cib> Load(const std::filesystem::path& path);
 
@@ -172,6 +174,8 @@ class Cib {
   std::string Serialize() const;
   // Writes the document atomically: a temporary file beside `path`, fsync, rename over `path`,
   // fsync of the directory. A crash at any instant leaves either the old or the new file whole.
+  // The version it replaces is kept as path.1 (older ones as path.2 ... path.<kBackups>).
+  static constexpr int kBackups = 5;
   Status Save(const std::filesystem::path& path) const;
 
  private:

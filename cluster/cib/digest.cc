@@ -23,13 +23,13 @@ std::string EscapeAttribute(const std::string& value) {
 
 }  // namespace
 
-std::string ParametersDigest(const Attributes& params) {
+std::optional<std::string> ParametersDigest(const Attributes& params) {
   std::string text = " <parameters";
   for (const auto& [name, value] : params) text += " " + name + "=\"" + EscapeAttribute(value) + "\"";
   text += "/>\n";
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), md, &length, EVP_md5(), nullptr) != 1) return {};
+  if (EVP_Digest(text.data(), text.size(), md, &length, EVP_md5(), nullptr) != 1) return std::nullopt;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex(2 * length, '0');
   for (unsigned int i = 0; i < length; ++i) {

@@ -4,6 +4,7 @@
 // status section and Pacemaker's tools agree.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "cluster/cib/cib.h"
@@ -13,7 +14,8 @@ namespace vigil::cib {
 // The hex MD5 of the parameters as Pacemaker serializes them for a digest: one
 // `<parameters name="value" .../>` element, names sorted, preceded by a space and followed by
 // a newline. `params` holds the resource's instance attributes (plus CRM_meta_timeout for a
-// recurring operation).
-std::string ParametersDigest(const Attributes& params);
+// recurring operation). nullopt when MD5 is unavailable (an OpenSSL in FIPS mode): then no
+// change can be told.
+std::optional<std::string> ParametersDigest(const Attributes& params);
 
 }  // namespace vigil::cib

@@ -1,7 +1,6 @@
 #include "cluster/scheduler/placement.h"
 
 #include <algorithm>
-#include <cmath>
 #include <optional>
 #include <strings.h>
 
@@ -57,8 +56,13 @@ class Placer {
         const int node = r.running_on.front();
         if (r.allowed.present[node] || ws_.symmetric) AddLocation(r.allowed, node, r.stickiness);
       }
-      // A node where a stop failed is banned until a cleanup.
+      // A node where a stop failed, or an operation failed for good, is banned until a cleanup;
+      // a configuration error bans every node.
       for (int node : r.stop_failed_on) AddLocation(r.allowed, node, -kInfinity);
+      for (int node : r.hard_failed_on) AddLocation(r.allowed, node, -kInfinity);
+      if (r.fatal) {
+        for (size_t n = 0; n < m; ++n) AddLocation(r.allowed, static_cast<int>(n), -kInfinity);
+      }
       // migration-threshold: as many failures as allowed bans the node until a cleanup (unless
       // failures are ignored).
       if (r.migration_threshold != 0 && !r.failure_ignored) {
@@ -198,6 +202,12 @@ class Placer {
   void Allocate(int rsc) {
     Resource& r = ws_.resources[rsc];
     if (!r.provisional || r.allocating) return;
+    if (r.orphan) {
+      // Nothing to place: it stops (or, unmanaged, stays as it is). It shows no scores.
+      r.provisional = false;
+      r.assigned = r.managed ? -1 : r.current();
+      return;
+    }
     r.allocating = true;
     for (int c : r.this_with) {
       const Colocation& col = ws_.colocations[c];

@@ -284,6 +284,7 @@ class Transitioner {
     t.placements.reserve(by_id.size());
     for (int i : by_id) {
       const Resource& r = ws_.resources[i];
+      if (r.orphan) continue;  // not a configured primitive: only its stop is reported
       Placement p;
       p.rsc = r.id;
       if (!r.managed) {

@@ -1,5 +1,7 @@
 #include "cluster/scheduler/working_set.h"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -67,11 +69,12 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
 
 Role TargetRole(const Attributes& meta) {
   const std::string* v = Find(meta, "target-role");
-  if (v != nullptr && (*v == "Stopped" || *v == "stopped")) return Role::kStopped;
+  if (v != nullptr && strcasecmp(v->c_str(), "stopped") == 0) return Role::kStopped;
   return Role::kUnknown;
 }
 
 OnFail OnFailFor(const Resource& r, const cib::OpRecord& op) {
+  if (r.primitive == nullptr) return op.operation == "stop" ? OnFail::kBlock : OnFail::kRestart;
   for (const auto& configured : r.primitive->operations) {
     if (configured.name == op.operation && configured.interval_ms == op.interval_ms) {
       if (const std::string* v = Find(configured.meta, "on-fail")) {
@@ -90,11 +93,23 @@ OnFail OnFailFor(const Resource& r, const cib::OpRecord& op) {
 
 // The resource's failure-timeout in seconds (its meta attribute, else rsc_defaults); 0: none.
 int64_t FailureTimeoutSeconds(const Resource& r, const cib::Model& cib) {
-  const std::string* v = Find(r.primitive->meta, "failure-timeout");
+  const std::string* v = r.primitive != nullptr ? Find(r.primitive->meta, "failure-timeout") : nullptr;
   if (v == nullptr) v = Find(cib.rsc_defaults, "failure-timeout");
   if (v == nullptr) return 0;
   return cib::ParseDurationMs(*v).value_or(0) / 1000;
 }
+
+// Whether something that happened at `at` is older than `timeout_s` at `now` (never for a time
+// in the future, whatever the numbers).
+bool Expired(int64_t at, int64_t timeout_s, int64_t now) {
+  return timeout_s > 0 && now > 0 && at <= now && now - at >= timeout_s;
+}
+
+// OCF exit codes that say an operation will fail the same way on this node again (invalid
+// arguments, insufficient privileges, not installed), and the one that says it will everywhere.
+bool HardError(int rc) { return rc == 2 || rc == 4 || rc == 5; }
+constexpr int kNotConfigured = 6;
+constexpr int kOpPending = -1;
 
 // The effect of one node's operation history on a resource, replayed in call order. A failure
 // older than the failure-timeout (at `now`) is forgotten as if it never happened.
@@ -102,10 +117,14 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
                    int64_t failure_timeout_s) {
   std::vector<const cib::OpRecord*> ops;
   for (const auto& op : h.ops) {
-    if (op.call_id < 0 || op.op_status == 1) continue;  // pending or cancelled
+    if (op.op_status == 1) continue;  // cancelled
     ops.push_back(&op);
   }
+  // Pending operations (call id -1) come last: they were asked for after the others.
   std::stable_sort(ops.begin(), ops.end(), [](const cib::OpRecord* a, const cib::OpRecord* b) {
+    const bool pa = a->call_id < 0;
+    const bool pb = b->call_id < 0;
+    if (pa != pb) return pb;
     return a->call_id < b->call_id;
   });
   bool running = false;
@@ -113,6 +132,12 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
   const cib::OpRecord* defining = nullptr;  // the last success that ran the current definition
   for (const cib::OpRecord* op : ops) {
     const bool probe = op->operation == "monitor" && op->interval_ms == 0;
+    if (op->call_id < 0 || op->op_status == kOpPending) {
+      // In flight: a start or stop may have begun its work already.
+      if (op->operation == "start" || op->operation == "stop") running = true;
+      if (op->operation == "start") defining = op;
+      continue;
+    }
     const bool success = op->op_status == 0 && (op->rc == 0 || (probe && op->rc == 7));
     if (success && op->rc == 0 && op->interval_ms == 0 && op->operation != "stop") defining = op;
     if (success) {
@@ -127,7 +152,16 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
       }
       continue;
     }
-    if (failure_timeout_s > 0 && now > 0 && op->last_rc_change + failure_timeout_s <= now) continue;
+    if (Expired(op->last_rc_change, failure_timeout_s, now)) continue;
+    if (op->op_status == 0 && op->rc == kNotConfigured) {
+      r.fatal = true;  // no node can run it until the configuration changes
+    } else if (op->op_status == 0 && HardError(op->rc)) {
+      r.hard_failed_on.push_back(node);
+      if (probe) {
+        running = false;  // a probe that cannot even look: nothing runs there
+        continue;
+      }
+    }
     const OnFail handling = OnFailFor(r, *op);
     if (handling == OnFail::kIgnore) {
       r.failure_ignored = true;
@@ -143,9 +177,9 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
   }
   if (!running) return;
   // A definition changed since the start (or unknown: no digest recorded) means a restart.
-  if (defining != nullptr &&
-      (defining->op_digest.empty() || defining->op_digest != cib::ParametersDigest(r.primitive->params))) {
-    r.definition_changed = true;
+  if (defining != nullptr && r.primitive != nullptr) {
+    const auto digest = cib::ParametersDigest(r.primitive->params);
+    if (digest && (defining->op_digest.empty() || defining->op_digest != *digest)) r.definition_changed = true;
   }
   r.running_on.push_back(node);
   r.role = Role::kStarted;
@@ -182,7 +216,7 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
           const std::string* when = Find(ws.nodes[n].attributes, last);
           int64_t at = 0;
           if (when != nullptr) std::from_chars(when->data(), when->data() + when->size(), at);
-          if (when != nullptr && at + timeout_s <= now) continue;
+          if (when != nullptr && Expired(at, timeout_s, now)) continue;
         }
         total = cib::AddScores(total, cib::ParseScore(value).value_or(0));
       }
@@ -217,8 +251,18 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     if (node == static_cast<int>(ws.nodes.size())) continue;
     if (!ws.nodes[node].online && !ws.nodes[node].unclean) continue;
     for (const auto& h : s.resources) {
-      const int r = ws.FindResource(h.id);
-      if (r < 0) continue;
+      int r = ws.FindResource(h.id);
+      if (r < 0) {
+        // Deleted from the configuration but maybe still running: an orphan, to be stopped.
+        Resource orphan;
+        orphan.id = h.id;
+        orphan.orphan = true;
+        orphan.next_role = Role::kStopped;
+        if (const auto* v = Find(cib.properties, "stop-orphan-resources")) orphan.managed = IsTrue(*v);
+        r = static_cast<int>(ws.resources.size());
+        ws.resource_index.emplace(h.id, r);
+        ws.resources.push_back(std::move(orphan));
+      }
       Resource& rsc = ws.resources[r];
       UnpackHistory(h, node, rsc, now, FailureTimeoutSeconds(rsc, cib));
     }
@@ -226,7 +270,8 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   UnpackFailCounts(cib, ws, now);
   ws.allocation_order.resize(ws.resources.size());
   for (size_t i = 0; i < ws.resources.size(); ++i) ws.allocation_order[i] = static_cast<int>(i);
-  std::stable_sort(ws.allocation_order.begin(), ws.allocation_order.end(),
+  // Configured resources by priority (stable: the CIB's order breaks ties); orphans last.
+  std::stable_sort(ws.allocation_order.begin(), ws.allocation_order.begin() + static_cast<long>(cib.primitives.size()),
                    [&](int a, int b) { return ws.resources[a].priority > ws.resources[b].priority; });
 }
 

@@ -14,7 +14,9 @@ namespace vigil::scheduler {
 enum class NoQuorumPolicy { kStop, kIgnore, kFreeze };
 // Pacemaker's roles for primitives. Unknown: not decided yet (no target-role).
 enum class Role { kUnknown, kStopped, kStarted };
-enum class OnFail { kIgnore, kBlock, kStop, kRestart };
+// What a failure calls for, in Pacemaker's order of severity: when several failures are on
+// record, the most severe one decides.
+enum class OnFail { kIgnore, kRestart, kBlock, kStop };
 
 struct NodeInfo {
   std::string id;
@@ -50,7 +52,8 @@ struct Colocation {
 };
 
 struct Resource {
-  const cib::Primitive* primitive = nullptr;
+  const cib::Primitive* primitive = nullptr;  // null for an orphan
+  bool orphan = false;  // in the status section but no longer configured: to be stopped
   std::string id;
   int priority = 0;
   int stickiness = 0;
@@ -65,6 +68,8 @@ struct Resource {
   bool blocked = false;          // a stop failed without fencing: nothing can be done to it
   bool failure_ignored = false;  // a failure was ignored (on-fail=ignore): no threshold applies
   std::vector<int> stop_failed_on;  // nodes where a stop failed: banned until a cleanup
+  std::vector<int> hard_failed_on;  // nodes where an operation failed for good (rc 2, 4, 5)
+  bool fatal = false;               // a configuration error (rc 6): it runs nowhere
   Role role = Role::kStopped;
   Role next_role = Role::kUnknown;
   std::vector<int> fail_count;  // per node
@@ -85,7 +90,7 @@ struct Resource {
 struct WorkingSet {
   const cib::Model* cib = nullptr;
   std::vector<NodeInfo> nodes;
-  std::vector<Resource> resources;        // in the CIB's order
+  std::vector<Resource> resources;        // in the CIB's order, then orphans
   std::vector<int> allocation_order;      // by priority, then CIB order
   std::vector<Colocation> colocations;
   std::unordered_map<std::string, int> resource_index;  // id → index
