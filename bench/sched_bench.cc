@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -70,8 +71,8 @@ int main(int argc, char** argv) {
     } else if (a == "--keep" && i + 1 < argc) {
       dir = argv[++i];
       keep = true;
-    } else if (std::isdigit(static_cast<unsigned char>(a[0]))) {
-      reps = std::stoi(a);
+    } else if (std::isdigit(static_cast<unsigned char>(a[0])) && a.size() < 6) {
+      reps = std::max(1, std::atoi(a.c_str()));
     } else {
       std::fprintf(stderr, "usage: sched_bench [REPS] [--state fresh|running] [--orders] [--keep DIR]\n");
       return 2;
@@ -111,7 +112,7 @@ int main(int argc, char** argv) {
         }
         const auto t = vigil::scheduler::Schedule(cib->model());
         inside.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        if (t.placements.size() != static_cast<size_t>(n)) return 1;
+        if (!t.ok() || t->placements.size() != static_cast<size_t>(n)) return 1;
       }
       const double a = vigil::bench::Median(ours);
       const double b = vigil::bench::Median(theirs);

@@ -27,9 +27,13 @@ class Placer {
  public:
   explicit Placer(WorkingSet& ws) : ws_(ws) {}
 
-  void Run() {
+  Status Run() {
     InitialScores();
-    for (int r : ws_.allocation_order) Allocate(r);
+    for (int r : ws_.allocation_order) {
+      Allocate(r);
+      if (!error_.ok()) return error_;
+    }
+    return Status::Ok();
   }
 
  private:
@@ -127,14 +131,20 @@ class Placer {
   std::optional<Scores> Merge(int rsc, std::optional<Scores> nodes, const std::string& attribute,
                               float factor, bool rollback) {
     Resource& r = ws_.resources[rsc];
-    if (r.merging) return nodes;  // a colocation loop
+    if (r.merging || !error_.ok()) return nodes;  // a colocation loop, or already failed
+    if (++merges_ > kMergeBudget) {
+      Fail("the colocations with " + r.id + " are too entangled to merge their scores");
+      return nodes;
+    }
+    Depth depth(*this, r);
+    if (!error_.ok()) return nodes;
     r.merging = true;
     Scores work = *nodes;
     AddScoresMatching(work, r, attribute, factor);
     if (CanRunAny(work)) {
       const float sign = factor < 0 ? -1.0f : 1.0f;
       for (int c : r.with_this) {
-        const Colocation& col = ws_.colocations[c];
+        const ColocationRule& col = ws_.colocations[c];
         if (!HasInfluence(col)) continue;
         auto merged = Merge(col.dependent, work, col.node_attribute,
                             sign * static_cast<float>(col.score) / static_cast<float>(kInfinity),
@@ -149,13 +159,13 @@ class Placer {
     return work;
   }
 
-  bool HasInfluence(const Colocation& c) const {
+  bool HasInfluence(const ColocationRule& c) const {
     return c.influence || ws_.resources[c.primary].running_on.empty();
   }
 
   // Whether a colocation should move the dependent's scores now (Pacemaker's
   // pcmk__colocation_affects for primitives).
-  bool Affects(const Resource& dependent, const Resource& primary, const Colocation& c) const {
+  bool Affects(const Resource& dependent, const Resource& primary, const ColocationRule& c) const {
     if (primary.provisional || !dependent.provisional) return false;
     if (c.score > 0 && c.dependent_role != Role::kUnknown && c.dependent_role != dependent.next_role) {
       return false;
@@ -173,7 +183,7 @@ class Placer {
   }
 
   // The dependent's scores once its primary has a node (or none).
-  void ApplyColocation(Resource& dependent, const Resource& primary, const Colocation& c) {
+  void ApplyColocation(Resource& dependent, const Resource& primary, const ColocationRule& c) {
     if (!Affects(dependent, primary, c)) return;
     std::string value;
     if (primary.assigned >= 0) {
@@ -201,7 +211,9 @@ class Placer {
 
   void Allocate(int rsc) {
     Resource& r = ws_.resources[rsc];
-    if (!r.provisional || r.allocating) return;
+    if (!r.provisional || r.allocating || !error_.ok()) return;
+    Depth depth(*this, r);
+    if (!error_.ok()) return;
     if (r.orphan) {
       // Nothing to place: it stops (or, unmanaged, stays as it is). It shows no scores.
       r.provisional = false;
@@ -210,7 +222,7 @@ class Placer {
     }
     r.allocating = true;
     for (int c : r.this_with) {
-      const Colocation& col = ws_.colocations[c];
+      const ColocationRule& col = ws_.colocations[c];
       std::optional<Scores> archive;
       if (col.score < 0 && col.score > -kInfinity) archive = r.allowed;
       Allocate(col.primary);
@@ -218,7 +230,7 @@ class Placer {
       if (archive && !CanRunAny(r.allowed)) r.allowed = std::move(*archive);
     }
     for (int c : r.with_this) {
-      const Colocation& col = ws_.colocations[c];
+      const ColocationRule& col = ws_.colocations[c];
       if (!HasInfluence(col)) continue;
       auto merged = Merge(col.dependent, r.allowed, col.node_attribute,
                           static_cast<float>(col.score) / static_cast<float>(kInfinity), true);
@@ -288,11 +300,33 @@ class Placer {
     ws_.nodes[node].assigned++;
   }
 
+  void Fail(const std::string& what) {
+    if (error_.ok()) error_ = Status(StatusCode::kInvalidArgument, what);
+  }
+
+  // Counts how deep Allocate and Merge recurse along colocations.
+  class Depth {
+   public:
+    Depth(Placer& p, const Resource& r) : p_(p) {
+      if (++p_.depth_ > kMaxColocationDepth) {
+        p_.Fail("colocations chained deeper than " + std::to_string(kMaxColocationDepth) +
+                " resources (at " + r.id + ")");
+      }
+    }
+    ~Depth() { --p_.depth_; }
+
+   private:
+    Placer& p_;
+  };
+
   WorkingSet& ws_;
+  Status error_;
+  int depth_ = 0;
+  long merges_ = 0;
 };
 
 }  // namespace
 
-void Place(WorkingSet& ws) { Placer(ws).Run(); }
+Status Place(WorkingSet& ws) { return Placer(ws).Run(); }
 
 }  // namespace vigil::scheduler

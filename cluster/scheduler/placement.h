@@ -3,11 +3,17 @@
 // Internal to the scheduler, which calls it once per run.
 #pragma once
 
+#include "common/status.h"
 #include "cluster/scheduler/working_set.h"
 
 namespace vigil::scheduler {
 
-// Fills every resource's `assigned`, `next_role` and `shown` scores.
-void Place(WorkingSet& ws);
+// Fills every resource's `assigned`, `next_role` and `shown` scores. Fails (kInvalidArgument,
+// nothing placed) on colocations chained deeper than kMaxColocationDepth, or so entangled that
+// merging their scores passes kMergeBudget steps: better a clear error than a crashed stack or
+// a daemon stuck for minutes (Pacemaker's cost grows the same way).
+constexpr int kMaxColocationDepth = 2000;
+constexpr long kMergeBudget = 20'000'000;
+Status Place(WorkingSet& ws);
 
 }  // namespace vigil::scheduler

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <string_view>
+#include <unordered_set>
 
 #include "cluster/cib/score.h"
 #include "cluster/scheduler/placement.h"
@@ -56,7 +58,10 @@ class Transitioner {
   int AddAction(int rsc, ActionKind kind, int node, bool optional) {
     GraphAction a{rsc, kind, node};
     a.optional = optional;
-    a.runnable = node >= 0 && (kind == ActionKind::kStop || ws_.nodes[node].Available());
+    // A stop on an unclean node cannot be done (only fencing could stand for it, which Vigil
+    // does not do), so what waits for it waits.
+    a.runnable = node >= 0 && (kind == ActionKind::kStop ? !ws_.nodes[node].unclean
+                                                         : ws_.nodes[node].Available());
     actions_.push_back(a);
     return static_cast<int>(actions_.size() - 1);
   }
@@ -161,54 +166,71 @@ class Transitioner {
     }
   }
 
+  // Spreads the edges' implications until nothing changes: a worklist of the edges that touch
+  // an action whose flags just changed, so a long order chain costs its length, not its square.
   void Propagate() {
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (const Edge& e : edges_) {
-        GraphAction& first = actions_[e.first];
-        GraphAction& then = actions_[e.then];
-        auto require = [&changed](GraphAction& a, const std::string& reason = {}) {
-          if (a.optional) {
-            a.optional = false;
-            if (a.reason.empty()) a.reason = reason;
-            changed = true;
-          }
-        };
-        auto block = [&changed](GraphAction& a, const std::string& reason) {
-          if (a.runnable) {
-            a.runnable = false;
-            if (a.reason.empty()) a.reason = reason;
-            changed = true;
-          }
-        };
-        // Pacemaker words both as what the order's first must do: "required db start".
-        if ((e.flags & kImpliesThen) && !first.optional) {
-          require(then, "required " + ws_.resources[first.rsc].id + " start");
+    std::vector<std::vector<int>> touching(actions_.size());
+    for (size_t e = 0; e < edges_.size(); ++e) {
+      touching[edges_[e].first].push_back(static_cast<int>(e));
+      touching[edges_[e].then].push_back(static_cast<int>(e));
+    }
+    std::deque<int> work;
+    std::vector<char> queued(edges_.size(), 1);
+    for (size_t e = 0; e < edges_.size(); ++e) work.push_back(static_cast<int>(e));
+    auto changed = [&](int action) {
+      for (int e : touching[action]) {
+        if (!queued[e]) {
+          queued[e] = 1;
+          work.push_back(e);
         }
-        if ((e.flags & kImpliesFirst) && !then.optional) {
-          require(first, "required " + ws_.resources[then.rsc].id + " start");
+      }
+    };
+    auto require = [&](int a, const std::string& reason) {
+      if (!actions_[a].optional) return;
+      actions_[a].optional = false;
+      if (actions_[a].reason.empty()) actions_[a].reason = reason;
+      changed(a);
+    };
+    auto block = [&](int a, const std::string& reason) {
+      if (!actions_[a].runnable) return;
+      actions_[a].runnable = false;
+      if (actions_[a].reason.empty()) actions_[a].reason = reason;
+      changed(a);
+    };
+    while (!work.empty()) {
+      const Edge e = edges_[work.front()];
+      queued[work.front()] = 0;
+      work.pop_front();
+      const GraphAction& first = actions_[e.first];
+      const GraphAction& then = actions_[e.then];
+      const std::string& first_id = ws_.resources[first.rsc].id;
+      // Pacemaker words both as what the order's first must do: "required db start".
+      if ((e.flags & kImpliesThen) && !first.optional) require(e.then, "required " + first_id + " start");
+      if ((e.flags & kImpliesFirst) && !then.optional) {
+        require(e.first, "required " + ws_.resources[then.rsc].id + " start");
+      }
+      // A start that an order waits for and that cannot happen also blocks the starts of what
+      // must run with it (INFINITY colocations), as Pacemaker does.
+      if ((e.flags & kOrdering) && first.kind == ActionKind::kStart && !first.runnable) {
+        for (int c : ws_.resources[first.rsc].with_this) {
+          const ColocationRule& col = ws_.colocations[c];
+          if (col.score < cib::kInfinity || start_[col.dependent] < 0) continue;
+          block(start_[col.dependent], "colocation with " + first_id);
         }
-        // A start that an order waits for and that cannot happen also blocks the starts of
-        // what must run with it (INFINITY colocations), as Pacemaker does.
-        if ((e.flags & kOrdering) && first.kind == ActionKind::kStart && !first.runnable) {
-          for (int c : ws_.resources[first.rsc].with_this) {
-            const Colocation& col = ws_.colocations[c];
-            if (col.score < cib::kInfinity || start_[col.dependent] < 0) continue;
-            block(actions_[start_[col.dependent]], "colocation with " + ws_.resources[first.rsc].id);
-          }
+      }
+      if ((e.flags & (kRunnableLeft | kAsymmetrical)) && !first.runnable) {
+        if (!(e.flags & kAsymmetrical) || ws_.resources[then.rsc].role != Role::kStarted) {
+          block(e.then, "unrunnable " + first_id + " start");
         }
-        if ((e.flags & (kRunnableLeft | kAsymmetrical)) && !first.runnable) {
-          if (!(e.flags & kAsymmetrical) || ws_.resources[then.rsc].role != Role::kStarted) {
-            block(then, "unrunnable " + ws_.resources[first.rsc].id + " start");
-          }
+      }
+      if (e.flags & kRestart) {
+        const bool reason = !then.runnable || !then.optional;
+        if (reason && first.optional && (first.runnable || !then.optional)) {
+          const std::string why = then.runnable ? std::string() : then.reason;
+          require(e.first, why);
         }
-        if (e.flags & kRestart) {
-          const bool reason = !then.runnable || !then.optional;
-          if (reason && first.optional && (first.runnable || !then.optional)) {
-            require(first);
-            if (first.reason.empty() && !then.runnable) first.reason = then.reason;
-          }
-          if (reason && !first.optional && !first.runnable) block(then, "unrunnable stop");
+        if (reason && !actions_[e.first].optional && !actions_[e.first].runnable) {
+          block(e.then, "unrunnable stop");
         }
       }
     }
@@ -239,7 +261,13 @@ class Transitioner {
       if (r.role == r.next_role) {
         if (next < 0 && current < 0) continue;
         if (start == nullptr || start->optional) continue;
-        if (!start->runnable) {
+        if (!start->runnable && current >= 0 && ws_.nodes[current].unclean) {
+          // Pacemaker would fence the node and move the resource; Vigil does not fence, so the
+          // move waits for the node to come back.
+          SummaryLine l{moving ? "Move" : "Recover", r.id, ws_.nodes[current].uname,
+                        moving ? ws_.nodes[next].uname : "", "unclean " + ws_.nodes[current].uname + ", which Vigil cannot fence", true};
+          t.summary.push_back(std::move(l));
+        } else if (!start->runnable) {
           if (current >= 0) {
             const std::string& why = stop != nullptr && !stop->reason.empty() ? stop->reason : start->reason;
             SummaryLine l{"Stop", r.id, ws_.nodes[current].uname, "", why, false};
@@ -323,14 +351,29 @@ class Transitioner {
     for (size_t i = 0; i < actions_.size(); ++i) {
       if (live[i] && waiting[i] == 0) push(static_cast<int>(i));
     }
-    while (!ready_stops.empty() || !ready_starts.empty()) {
+    size_t left = 0;
+    for (size_t i = 0; i < actions_.size(); ++i) left += live[i];
+    while (left > 0) {
+      if (ready_stops.empty() && ready_starts.empty()) {
+        // Orders that form a loop: release the first action still waiting, as Pacemaker
+        // breaks such loops rather than doing nothing.
+        for (size_t i = 0; i < actions_.size(); ++i) {
+          if (live[i] && waiting[i] > 0) {
+            waiting[i] = 0;
+            push(static_cast<int>(i));
+            break;
+          }
+        }
+      }
+      --left;
       auto& queue = ready_stops.empty() ? ready_starts : ready_stops;
       const int a = queue.front();
       queue.pop_front();
       const GraphAction& g = actions_[a];
       t.actions.push_back({g.kind, ws_.resources[g.rsc].id, ws_.nodes[g.node].uname});
+      live[a] = 0;
       for (int next : after[a]) {
-        if (--waiting[next] == 0) push(next);
+        if (waiting[next] > 0 && --waiting[next] == 0) push(next);
       }
     }
   }
@@ -345,9 +388,31 @@ class Transitioner {
 
 }  // namespace
 
-Transition Schedule(const cib::Model& cib, const Options& options) {
+Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
+  // The model may have been built or edited by hand: every reference must hold.
+  std::unordered_set<std::string_view> ids;
+  for (const auto& p : cib.primitives) ids.insert(p.id);
+  auto check = [&](const std::string& id, const std::string& constraint) {
+    return ids.count(id) ? Status::Ok()
+                         : Status(StatusCode::kInvalidArgument,
+                                  "constraint " + constraint + " names no defined resource '" + id + "'");
+  };
+  for (const auto& l : cib.locations) {
+    if (Status s = check(l.rsc, l.id); !s.ok()) return s;
+  }
+  for (const auto& c : cib.colocations) {
+    if (Status s = check(c.rsc, c.id); !s.ok()) return s;
+    if (Status s = check(c.with_rsc, c.id); !s.ok()) return s;
+  }
+  for (const auto& o : cib.orders) {
+    if (Status s = check(o.first, o.id); !s.ok()) return s;
+    if (Status s = check(o.then, o.id); !s.ok()) return s;
+  }
+  if (ids.size() != cib.primitives.size()) {
+    return Status(StatusCode::kInvalidArgument, "two resources share an id");
+  }
   WorkingSet ws = Unpack(cib, options.now);
-  Place(ws);
+  if (Status s = Place(ws); !s.ok()) return s;
   return Transitioner(ws, options.scores).Run();
 }
 

@@ -19,13 +19,16 @@
 #include <vector>
 
 #include "cluster/cib/cib.h"
+#include "common/status.h"
 
 namespace vigil::scheduler {
 
 enum class ActionKind { kStart, kStop };
 
-// An action to execute, in an order that respects every ordering (stops before starts, order
-// constraints).
+// An action to execute. Transition::actions lists them in an order that keeps every ordering (a
+// resource's stop before its start, order constraints; a loop of orders is broken at its first
+// waiting action). Probes, recurring monitors and fencing are not actions here: the controller
+// owns probes and monitors, and Vigil does not fence.
 struct Action {
   ActionKind kind;
   std::string rsc;
@@ -65,7 +68,10 @@ struct Options {
   bool scores = false;  // fill Placement::scores
 };
 
-Transition Schedule(const cib::Model& cib, const Options& options = {});
+// Errors (kInvalidArgument, nothing scheduled): a constraint naming no resource or two resources
+// with one id (possible only in a hand-built Model: Cib::Parse refuses both), colocations chained
+// too deep or too entangled (placement.h).
+Result<Transition> Schedule(const cib::Model& cib, const Options& options = {});
 
 // "Start ip (node1)", "Move ip (node1 -> node2) due to ...", "Start web (node1) blocked".
 std::string SummaryText(const SummaryLine& line);

@@ -53,7 +53,12 @@ int SimulateCommand(const std::vector<std::string>& args) {
   scheduler::Options options;
   options.now = static_cast<int64_t>(std::time(nullptr));
   options.scores = scores;
-  const auto t = scheduler::Schedule(cib->model(), options);
+  const auto scheduled = scheduler::Schedule(cib->model(), options);
+  if (!scheduled.ok()) {
+    std::fprintf(stderr, "vigil simulate: %s: %s\n", file.c_str(), scheduled.status().message().c_str());
+    return 1;
+  }
+  const scheduler::Transition& t = *scheduled;
   std::string out;
   for (const auto& p : t.placements) out += p.rsc + "\t" + (p.node ? *p.node : "Stopped") + "\n";
   if (!t.summary.empty()) out += "\n";

@@ -284,7 +284,7 @@ Role ParseRole(const std::string& text) {
 void UnpackColocations(const cib::Model& cib, WorkingSet& ws) {
   for (const auto& c : cib.colocations) {
     if (c.score == 0) continue;  // Pacemaker ignores them
-    Colocation col;
+    ColocationRule col;
     col.dependent = ws.FindResource(c.rsc);
     col.primary = ws.FindResource(c.with_rsc);
     col.score = c.score;

@@ -41,7 +41,8 @@ struct Scores {
   std::vector<char> present;
 };
 
-struct Colocation {
+// A colocation constraint as the scheduler uses it: resource indices instead of ids.
+struct ColocationRule {
   int dependent;
   int primary;
   int score;
@@ -92,7 +93,7 @@ struct WorkingSet {
   std::vector<NodeInfo> nodes;
   std::vector<Resource> resources;        // in the CIB's order, then orphans
   std::vector<int> allocation_order;      // by priority, then CIB order
-  std::vector<Colocation> colocations;
+  std::vector<ColocationRule> colocations;
   std::unordered_map<std::string, int> resource_index;  // id → index
   bool have_quorum = false;
   bool symmetric = true;
