@@ -50,10 +50,11 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
     node.attributes = n.attributes;
     ws.nodes.push_back(std::move(node));
   }
+  for (size_t n = 0; n < ws.nodes.size(); ++n) ws.node_index.emplace(ws.nodes[n].id, static_cast<int>(n));
   for (const auto& s : cib.node_states) {
-    auto it = std::find_if(ws.nodes.begin(), ws.nodes.end(),
-                           [&](const NodeInfo& n) { return n.id == s.id; });
-    if (it == ws.nodes.end()) continue;  // a node_state for a node not configured
+    const int n = ws.FindNodeById(s.id);
+    if (n < 0) continue;  // a node_state for a node not configured
+    NodeInfo* it = &ws.nodes[n];
     // Without fencing, a node runs resources when its cluster layer and its controller are up
     // and it has joined; any other node is taken as cleanly down.
     it->online = s.in_ccm && s.crmd == "online" && s.join == "member";
@@ -245,10 +246,8 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   // The history of a node that is cleanly down is not trusted: nothing runs there. An unclean
   // node's is: its resources may still run until it is fenced.
   for (const auto& s : cib.node_states) {
-    const int node = static_cast<int>(std::find_if(ws.nodes.begin(), ws.nodes.end(),
-                                                   [&](const NodeInfo& n) { return n.id == s.id; }) -
-                                      ws.nodes.begin());
-    if (node == static_cast<int>(ws.nodes.size())) continue;
+    const int node = ws.FindNodeById(s.id);
+    if (node < 0) continue;
     if (!ws.nodes[node].online && !ws.nodes[node].unclean) continue;
     for (const auto& h : s.resources) {
       int r = ws.FindResource(h.id);
@@ -328,6 +327,11 @@ int WorkingSet::FindNode(const std::string& name) const {
     if (nodes[i].uname == name) return static_cast<int>(i);
   }
   return -1;
+}
+
+int WorkingSet::FindNodeById(const std::string& id) const {
+  const auto it = node_index.find(id);
+  return it == node_index.end() ? -1 : it->second;
 }
 
 int WorkingSet::FindResource(const std::string& id) const {

@@ -95,6 +95,7 @@ struct WorkingSet {
   std::vector<int> allocation_order;      // by priority, then CIB order
   std::vector<ColocationRule> colocations;
   std::unordered_map<std::string, int> resource_index;  // id → index
+  std::unordered_map<std::string, int> node_index;      // node id → index
   bool have_quorum = false;
   bool symmetric = true;
   bool stonith_enabled = true;
@@ -103,6 +104,7 @@ struct WorkingSet {
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;
 
   int FindNode(const std::string& name) const;  // by uname; -1 if unknown
+  int FindNodeById(const std::string& id) const;
   int FindResource(const std::string& id) const;
 };
 
