@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/config/keygen_cli.h"
 #include "cluster/scheduler/simulate_cli.h"
 #include "host/agent_cli.h"
 
@@ -19,6 +20,7 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"agent", "list, inspect, run and test resource agents without a cluster", vigil::AgentCommand},
     {"simulate", "run the scheduler on a CIB file: placement, actions, scores", vigil::SimulateCommand},
+    {"keygen", "write the cluster's authkey (like corosync-keygen)", vigil::KeygenCommand},
 };
 
 void Usage(FILE* out) {

@@ -192,5 +192,23 @@ TEST_F(CliTest, SimulateRefusesABadFileWithOneLine) {
   EXPECT_EQ(Vigil("simulate --bogus a.xml").exit_code, 2);
 }
 
+TEST_F(CliTest, KeygenWritesAKeyOnceAndReplacesItOnlyWhenForced) {
+  const std::string key = tmp / "etc/authkey";
+  Ran r = Vigil("keygen -k " + key);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("wrote 256 random bytes to " + key), std::string::npos) << r.out;
+  EXPECT_EQ(testing::ReadFile(key).size(), 256u);
+  r = Vigil("keygen -k " + key);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("exists; --force replaces it"), std::string::npos);
+  r = Vigil("keygen -k " + key + " -l 512 --force");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::ReadFile(key).size(), 512u);
+  EXPECT_EQ(Vigil("keygen -k " + key + " -l lots --force").exit_code, 2);
+  EXPECT_EQ(Vigil("keygen -k " + key + " -l 8 --force").exit_code, 2);
+  EXPECT_EQ(Vigil("keygen --bogus").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace vigil
