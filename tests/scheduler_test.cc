@@ -113,7 +113,7 @@ class CibBuilder {
 
 std::map<std::string, std::string> Where(const Transition& t) {
   std::map<std::string, std::string> m;
-  for (const auto& p : t.placements) m[p.rsc] = p.node.value_or("Stopped");
+  for (const auto& p : t.placements) m[p.rsc] = p.nodes.empty() ? "Stopped" : p.nodes.front();
   return m;
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
+#include <set>
 #include <string_view>
 #include <unordered_set>
 
@@ -77,7 +79,10 @@ class Transitioner {
         // Nothing is done to it; but where it runs, what is ordered after it may start.
         if (r.current() >= 0) {
           start_[i] = AddAction(rsc, ActionKind::kStart, r.current(), true);
-          if (r.blocked) actions_[start_[i]].runnable = false;  // its state is unknown
+          // Standby does not matter to what is left alone; a node that is down or an unknown
+          // state (a failed stop) does.
+          const NodeInfo& node = ws_.nodes[r.current()];
+          actions_[start_[i]].runnable = node.online && !node.unclean && !r.blocked;
         }
         continue;
       }
@@ -162,7 +167,13 @@ class Transitioner {
     const std::vector<int> thens = ActionsFor(then, then_task, false);
     if (thens.empty()) return;
     for (int f : ActionsFor(first, first_task, create)) {
-      for (int t : thens) edges_.push_back({f, t, flags});
+      for (int t : thens) {
+        // A second order between the same two actions adds nothing: the first one defined
+        // stands alone, as in Pacemaker (an Optional one first keeps a Mandatory one from
+        // having any effect).
+        if (!ordered_.insert({f, t}).second) continue;
+        edges_.push_back({f, t, flags});
+      }
     }
   }
 
@@ -176,7 +187,10 @@ class Transitioner {
     }
     std::deque<int> work;
     std::vector<char> queued(edges_.size(), 1);
-    for (size_t e = 0; e < edges_.size(); ++e) work.push_back(static_cast<int>(e));
+    // Last-made edges first: Pacemaker walks an action's orderings newest first, and the first
+    // reason given to an action is the one it keeps ("required r8 start", r8's order being the
+    // later one).
+    for (size_t e = edges_.size(); e-- > 0;) work.push_back(static_cast<int>(e));
     auto changed = [&](int action) {
       for (int e : touching[action]) {
         if (!queued[e]) {
@@ -191,12 +205,21 @@ class Transitioner {
       if (actions_[a].reason.empty()) actions_[a].reason = reason;
       changed(a);
     };
-    auto block = [&](int a, const std::string& reason) {
+    // A start that becomes unrunnable takes the starts of what is colocated with it at
+    // INFINITY along ("due to colocation with db").
+    std::function<void(int, const std::string&)> block = [&](int a, const std::string& reason) {
       if (!actions_[a].runnable) return;
       actions_[a].runnable = false;
       if (actions_[a].reason.empty()) actions_[a].reason = reason;
       changed(a);
+      if (actions_[a].kind == ActionKind::kStart) BlockColocatedStarts(actions_[a].rsc, block);
     };
+    // A needed start that cannot happen from the outset (no quorum) blocks its dependents too.
+    for (size_t a = 0; a < actions_.size(); ++a) {
+      if (actions_[a].kind == ActionKind::kStart && !actions_[a].optional && !actions_[a].runnable) {
+        BlockColocatedStarts(actions_[a].rsc, block);
+      }
+    }
     while (!work.empty()) {
       const Edge e = edges_[work.front()];
       queued[work.front()] = 0;
@@ -212,14 +235,12 @@ class Transitioner {
       // A start that an order waits for and that cannot happen also blocks the starts of what
       // must run with it (INFINITY colocations), as Pacemaker does.
       if ((e.flags & kOrdering) && first.kind == ActionKind::kStart && !first.runnable) {
-        for (int c : ws_.resources[first.rsc].with_this) {
-          const ColocationRule& col = ws_.colocations[c];
-          if (col.score < cib::kInfinity || start_[col.dependent] < 0) continue;
-          block(start_[col.dependent], "colocation with " + first_id);
-        }
+        BlockColocatedStarts(first.rsc, block);
       }
       if ((e.flags & (kRunnableLeft | kAsymmetrical)) && !first.runnable) {
-        if (!(e.flags & kAsymmetrical) || ws_.resources[then.rsc].role != Role::kStarted) {
+        // A one-way order blocks only a start that is needed (a start, a move, a recovery),
+        // not the one of a resource that stays as it is.
+        if (!(e.flags & kAsymmetrical) || !then.optional) {
           block(e.then, "unrunnable " + first_id + " start");
         }
       }
@@ -233,6 +254,14 @@ class Transitioner {
           block(e.then, "unrunnable stop");
         }
       }
+    }
+  }
+
+  void BlockColocatedStarts(int rsc, const std::function<void(int, const std::string&)>& block) {
+    for (int c : ws_.resources[rsc].with_this) {
+      const ColocationRule& col = ws_.colocations[c];
+      if (col.score < cib::kInfinity || start_[col.dependent] < 0) continue;
+      block(start_[col.dependent], "colocation with " + ws_.resources[rsc].id);
     }
   }
 
@@ -316,9 +345,9 @@ class Transitioner {
       Placement p;
       p.rsc = r.id;
       if (!r.managed) {
-        if (r.current() >= 0) p.node = ws_.nodes[r.current()].uname;
+        for (int n : r.running_on) p.nodes.push_back(ws_.nodes[n].uname);
       } else if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) {
-        p.node = ws_.nodes[actions_[start_[i]].node].uname;
+        p.nodes.push_back(ws_.nodes[actions_[start_[i]].node].uname);
       }
       if (scores_ && !r.shown.present.empty()) {
         for (int n : by_name) {
@@ -382,6 +411,7 @@ class Transitioner {
   const bool scores_;
   std::vector<GraphAction> actions_;
   std::vector<Edge> edges_;
+  std::set<std::pair<int, int>> ordered_;  // (first, then) pairs that order constraints made
   std::vector<int> start_;
   std::vector<std::vector<int>> stops_;
 };

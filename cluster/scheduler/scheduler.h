@@ -53,7 +53,9 @@ struct NodeScore {
 
 struct Placement {
   std::string rsc;
-  std::optional<std::string> node;  // after the transition; nullopt: stopped
+  // Where it runs after the transition: none (stopped), one node, or more than one when it is
+  // active on several and nothing can be done to it (unmanaged, blocked).
+  std::vector<std::string> nodes;
   std::vector<NodeScore> scores;    // allocation scores by node name, if Options::scores
 };
 

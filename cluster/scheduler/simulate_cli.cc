@@ -15,7 +15,8 @@ constexpr const char* kUsage =
     "\n"
     "Runs the scheduler on a CIB (Pacemaker's XML; the status section gives membership, quorum\n"
     "and what runs where) and prints, for the state after the transition:\n"
-    "  one line per primitive, sorted by id: <id><TAB><node or Stopped>\n"
+    "  one line per primitive, sorted by id: <id><TAB><node or Stopped> (nodes joined by\n"
+    "  commas when it stays active on several),\n"
     "  then the transition's actions in crm_simulate's words (Start, Stop, Move, Recover,\n"
     "  Restart), and with --scores every resource's allocation score on every node.\n";
 
@@ -60,7 +61,11 @@ int SimulateCommand(const std::vector<std::string>& args) {
   }
   const scheduler::Transition& t = *scheduled;
   std::string out;
-  for (const auto& p : t.placements) out += p.rsc + "\t" + (p.node ? *p.node : "Stopped") + "\n";
+  for (const auto& p : t.placements) {
+    std::string where;
+    for (const auto& n : p.nodes) where += (where.empty() ? "" : ",") + n;
+    out += p.rsc + "\t" + (where.empty() ? "Stopped" : where) + "\n";
+  }
   if (!t.summary.empty()) out += "\n";
   for (const auto& l : t.summary) out += scheduler::SummaryText(l) + "\n";
   if (scores) {

@@ -139,10 +139,13 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
       if (op->operation == "start") defining = op;
       continue;
     }
-    const bool success = op->op_status == 0 && (op->rc == 0 || (probe && op->rc == 7));
+    // An unmanaged resource that a monitor finds stopped is simply stopped: nothing will be
+    // done to it, so it is no failure.
+    const bool unmanaged_stopped = !r.managed && op->operation == "monitor" && op->rc == 7;
+    const bool success = op->op_status == 0 && (op->rc == 0 || ((probe || unmanaged_stopped) && op->rc == 7));
     if (success && op->rc == 0 && op->interval_ms == 0 && op->operation != "stop") defining = op;
     if (success) {
-      if (op->operation == "stop" || (probe && op->rc == 7)) {
+      if (op->operation == "stop" || op->rc == 7) {
         running = false;
         if (on_fail != OnFail::kStop) on_fail = OnFail::kIgnore;
       } else if (op->operation == "start") {
@@ -248,7 +251,9 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   for (const auto& s : cib.node_states) {
     const int node = ws.FindNodeById(s.id);
     if (node < 0) continue;
-    if (!ws.nodes[node].online && !ws.nodes[node].unclean) continue;
+    // Without fencing, nothing runs on a node that is down; with it, what the history says ran
+    // there may still run, until the node is fenced.
+    if (!ws.nodes[node].online && !ws.stonith_enabled) continue;
     for (const auto& h : s.resources) {
       int r = ws.FindResource(h.id);
       if (r < 0) {
@@ -264,6 +269,9 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       }
       Resource& rsc = ws.resources[r];
       UnpackHistory(h, node, rsc, now, FailureTimeoutSeconds(rsc, cib));
+      if (!ws.nodes[node].online && !rsc.running_on.empty() && rsc.running_on.back() == node) {
+        ws.nodes[node].unclean = true;  // down with resources on it: only fencing could tell
+      }
     }
   }
   UnpackFailCounts(cib, ws, now);
@@ -295,7 +303,10 @@ void UnpackColocations(const cib::Model& cib, WorkingSet& ws) {
   }
   // The order in which a resource considers its colocations: by the other resource's priority,
   // then its id.
-  for (size_t i = 0; i < ws.colocations.size(); ++i) {
+  // Pacemaker inserts each colocation before the equal ones already listed, so colocations
+  // between the same two resources apply last-defined first: walk them backwards, then sort
+  // stably.
+  for (size_t i = ws.colocations.size(); i-- > 0;) {
     ws.resources[ws.colocations[i].dependent].this_with.push_back(static_cast<int>(i));
     ws.resources[ws.colocations[i].primary].with_this.push_back(static_cast<int>(i));
   }
