@@ -1,0 +1,98 @@
+// Membership: who is up, agreed rather than guessed, and who is the DC.
+//
+// Every node sends, every token/4, a heartbeat carrying what it hears: the nodes (with their
+// incarnations) it had a heartbeat from within the token timeout, and whom it takes for DC.
+// A node's members are itself and the nodes that hear it and that it hears: a link that works
+// one way only joins nobody, so it cannot make two DCs. The DC is the lowest node id among the
+// members of a quorate membership (or any membership when quorum is ignored); it acts only
+// once every member names it too, and each new DC takes a term higher than any it has seen, so
+// that what a stale DC sends can be told apart.
+//
+// Pure logic: time is passed in, packets are passed in and out by the caller (the UDP
+// transport in vigild, a fake lossy network in tests). Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cluster/membership/quorum.h"
+#include "common/clock.h"
+
+namespace vigil::membership {
+
+struct Heard {
+  uint32_t node = 0;
+  uint64_t incarnation = 0;
+  bool operator==(const Heard&) const = default;
+};
+
+// A heartbeat's payload.
+struct View {
+  std::vector<Heard> heard;  // sorted by node id; the sender included
+  uint32_t dc = 0;           // 0: none
+  uint64_t term = 0;
+};
+std::string EncodeView(const View& view);
+std::optional<View> DecodeView(std::string_view payload);  // nullopt if malformed
+
+struct MembershipOptions {
+  uint32_t self = 0;
+  uint64_t incarnation = 0;
+  std::vector<uint32_t> nodes;  // the configured node ids, self included
+  Duration token = std::chrono::milliseconds(1000);
+  QuorumConfig quorum;
+  bool ignore_quorum = false;   // no-quorum-policy=ignore: a DC even without quorum
+};
+
+class Membership {
+ public:
+  Membership(MembershipOptions options, SteadyTime now);
+
+  // A heartbeat from `from` (already authenticated and checked against replays).
+  void OnHeartbeat(uint32_t from, uint64_t incarnation, const View& view, SteadyTime now);
+  // A clean leave: `from` is gone now, not after the token timeout.
+  void OnLeave(uint32_t from, uint64_t incarnation, SteadyTime now);
+  // Forgets nodes silent for longer than the token timeout and recomputes everything.
+  void Tick(SteadyTime now);
+
+  // What to send now.
+  View Outgoing() const;
+  Duration heartbeat_interval() const { return options_.token / 4; }
+
+  const std::vector<uint32_t>& members() const { return members_; }  // sorted, self included
+  bool quorate() const { return quorum_.quorate(); }
+  const Quorum& quorum() const { return quorum_; }
+  uint32_t dc() const { return dc_; }       // whom this node takes for DC; 0: none
+  bool is_dc() const { return acting_; }    // this node is the DC and every member agrees
+  uint64_t term() const { return term_; }
+
+  // One readable line for every change since the last call (membership, quorum, DC), for the
+  // log; empty when nothing changed.
+  std::vector<std::string> TakeEvents();
+
+ private:
+  struct Peer {
+    uint64_t incarnation = 0;
+    SteadyTime last_heard;
+    View view;
+  };
+  void Recompute();
+  bool HearsMe(const Peer& peer) const;
+
+  MembershipOptions options_;
+  std::map<uint32_t, Peer> peers_;  // nodes heard within the token timeout
+  std::vector<uint32_t> members_;
+  Quorum quorum_;
+  uint32_t dc_ = 0;
+  bool acting_ = false;
+  uint64_t term_ = 0;
+  uint64_t highest_term_seen_ = 0;
+  std::vector<std::string> events_;
+};
+
+}  // namespace vigil::membership

@@ -1,0 +1,258 @@
+// Membership on a fake network that loses, duplicates, delays and cuts packets: nodes agree on
+// who is up, a lost node is noticed within the token timeout, and there is never more than one
+// acting DC, one-way links and partitions included.
+#include "cluster/membership/membership.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <memory>
+#include <random>
+#include <set>
+
+namespace vigil::membership {
+namespace {
+
+using std::chrono::milliseconds;
+
+class FakeNetwork {
+ public:
+  explicit FakeNetwork(int n, QuorumConfig quorum = {}) {
+    if (quorum.expected_votes == 2 && n != 2) quorum.expected_votes = n;
+    for (int i = 1; i <= n; ++i) ids_.push_back(static_cast<uint32_t>(i));
+    for (uint32_t id : ids_) Boot(id, quorum);
+  }
+
+  void Boot(uint32_t id, QuorumConfig quorum = {}) {
+    if (quorum.expected_votes == 2 && ids_.size() != 2) quorum.expected_votes = static_cast<int>(ids_.size());
+    MembershipOptions o;
+    o.self = id;
+    o.incarnation = ++incarnations_;
+    o.nodes = ids_;
+    o.token = milliseconds(1000);
+    o.quorum = quorum;
+    nodes_[id] = std::make_unique<Membership>(o, now_);
+    dead_.erase(id);
+  }
+
+  // One heartbeat interval: everyone alive sends; the network does its worst; everyone ticks.
+  void Step() {
+    now_ += milliseconds(250);
+    std::vector<std::tuple<uint32_t, uint32_t, uint64_t, View>> sent;
+    for (auto& [id, m] : nodes_) {
+      if (dead_.count(id)) continue;
+      const View v = m->Outgoing();
+      for (auto& [to, other] : nodes_) {
+        if (to == id || dead_.count(to) || cut_.count({id, to})) continue;
+        if (loss_ > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < loss_) continue;
+        sent.emplace_back(id, to, Incarnation(id), v);
+        if (duplicate_) sent.emplace_back(id, to, Incarnation(id), v);
+      }
+    }
+    if (delay_) {
+      // Half the packets arrive a step late, after newer ones.
+      std::shuffle(sent.begin(), sent.end(), rng_);
+      const size_t half = sent.size() / 2;
+      std::vector<std::tuple<uint32_t, uint32_t, uint64_t, View>> now(sent.begin(), sent.begin() + static_cast<long>(half));
+      for (size_t i = half; i < sent.size(); ++i) late_.push_back(sent[i]);
+      sent.swap(now);
+      if (late_.size() > 4 * half + 16) {
+        for (size_t i = 0; i < half && !late_.empty(); ++i) {
+          sent.push_back(late_.front());
+          late_.pop_front();
+        }
+      }
+    }
+    for (const auto& [from, to, inc, v] : sent) nodes_[to]->OnHeartbeat(from, inc, v, now_);
+    for (auto& [id, m] : nodes_) {
+      if (!dead_.count(id)) m->Tick(now_);
+    }
+    int acting = 0;
+    for (auto& [id, m] : nodes_) acting += !dead_.count(id) && m->is_dc();
+    max_acting_dcs_ = std::max(max_acting_dcs_, acting);
+  }
+
+  void Steps(int n) {
+    for (int i = 0; i < n; ++i) Step();
+  }
+
+  uint64_t Incarnation(uint32_t id) const { return nodes_.at(id)->Outgoing().heard.empty() ? 0 : Find(id); }
+  uint64_t Find(uint32_t id) const {
+    for (const auto& h : nodes_.at(id)->Outgoing().heard) {
+      if (h.node == id) return h.incarnation;
+    }
+    return 0;
+  }
+
+  Membership& operator[](uint32_t id) { return *nodes_.at(id); }
+  void Kill(uint32_t id) { dead_.insert(id); }
+  void Cut(uint32_t from, uint32_t to) { cut_.insert({from, to}); }
+  void Heal() { cut_.clear(); }
+  void Isolate(uint32_t id) {
+    for (uint32_t other : ids_) {
+      if (other == id) continue;
+      Cut(id, other);
+      Cut(other, id);
+    }
+  }
+  std::vector<uint32_t> ActingDcs() {
+    std::vector<uint32_t> out;
+    for (auto& [id, m] : nodes_) {
+      if (!dead_.count(id) && m->is_dc()) out.push_back(id);
+    }
+    return out;
+  }
+  int max_acting_dcs() const { return max_acting_dcs_; }
+  SteadyTime now() const { return now_; }
+
+  double loss_ = 0;
+  bool duplicate_ = false;
+  bool delay_ = false;
+
+ private:
+  std::vector<uint32_t> ids_;
+  std::map<uint32_t, std::unique_ptr<Membership>> nodes_;
+  std::set<uint32_t> dead_;
+  std::set<std::pair<uint32_t, uint32_t>> cut_;
+  std::deque<std::tuple<uint32_t, uint32_t, uint64_t, View>> late_;
+  SteadyTime now_{std::chrono::hours(1)};
+  uint64_t incarnations_ = 100;
+  std::mt19937 rng_{3};
+  int max_acting_dcs_ = 0;
+};
+
+using Ids = std::vector<uint32_t>;
+
+TEST(MembershipTest, ThreeNodesAgreeAndElectOneDc) {
+  FakeNetwork net(3);
+  net.Steps(4);
+  for (uint32_t id : {1u, 2u, 3u}) {
+    EXPECT_EQ(net[id].members(), (Ids{1, 2, 3})) << id;
+    EXPECT_TRUE(net[id].quorate());
+    EXPECT_EQ(net[id].dc(), 1u);
+  }
+  EXPECT_EQ(net.ActingDcs(), Ids{1});
+  EXPECT_EQ(net.max_acting_dcs(), 1);
+}
+
+TEST(MembershipTest, ALostNodeIsNoticedWithinTheTokenTimeoutAndTheDcMoves) {
+  FakeNetwork net(3);
+  net.Steps(4);
+  const uint64_t old_term = net[1].term();
+  net.Kill(1);
+  int steps = 0;
+  while (net[2].members() != Ids{2, 3} && steps < 20) {
+    net.Step();
+    ++steps;
+  }
+  // Lost after the token (1000 ms = 4 steps) has passed: on the 5th step.
+  EXPECT_EQ(steps, 5);
+  net.Steps(2);
+  EXPECT_EQ(net.ActingDcs(), Ids{2});
+  EXPECT_GT(net[2].term(), old_term);
+  EXPECT_LE(net.max_acting_dcs(), 1);
+}
+
+TEST(MembershipTest, ACleanLeaveIsSeenAtOnce) {
+  FakeNetwork net(3);
+  net.Steps(4);
+  const uint64_t incarnation = net.Find(3);
+  net.Kill(3);
+  net[1].OnLeave(3, incarnation, net.now());
+  EXPECT_EQ(net[1].members(), (Ids{1, 2}));
+  bool left = false;
+  for (const auto& e : net[1].TakeEvents()) left |= e == "node 3 left";
+  EXPECT_TRUE(left);
+}
+
+TEST(MembershipTest, AOneWayLinkJoinsNobodyAndNeverMakesTwoDcs) {
+  FakeNetwork net(3);
+  net.Steps(4);
+  net.Cut(1, 3);  // 3 no longer hears 1, 1 still hears 3
+  net.Steps(12);
+  EXPECT_EQ(net[1].members(), (Ids{1, 2}));
+  EXPECT_EQ(net[3].members(), (Ids{2, 3}));
+  EXPECT_LE(net.max_acting_dcs(), 1);
+  EXPECT_LE(net.ActingDcs().size(), 1u);
+  net.Heal();
+  net.Steps(6);
+  EXPECT_EQ(net[3].members(), (Ids{1, 2, 3}));
+  EXPECT_EQ(net.ActingDcs(), Ids{1});
+}
+
+TEST(MembershipTest, OnlyTheQuoratePartitionHasADc) {
+  FakeNetwork net(3);
+  net.Steps(4);
+  net.Isolate(1);
+  net.Steps(8);
+  EXPECT_FALSE(net[1].quorate());
+  EXPECT_EQ(net[1].dc(), 0u);
+  EXPECT_TRUE(net[2].quorate());
+  EXPECT_EQ(net.ActingDcs(), Ids{2});
+  net.Heal();
+  net.Steps(6);
+  EXPECT_EQ(net.ActingDcs(), Ids{1});
+  EXPECT_LE(net.max_acting_dcs(), 1);
+}
+
+TEST(MembershipTest, TwoNodesWaitForEachOtherThenSurviveALoss) {
+  QuorumConfig q;
+  q.expected_votes = 2;
+  q.two_node = true;
+  FakeNetwork net(2, q);
+  net.Kill(2);
+  net.Steps(8);
+  EXPECT_FALSE(net[1].quorate()) << "wait_for_all: a lone node that never saw its peer waits";
+  net.Boot(2, q);
+  net.Steps(6);
+  EXPECT_TRUE(net[1].quorate());
+  EXPECT_EQ(net.ActingDcs(), Ids{1});
+  net.Kill(1);
+  net.Steps(8);
+  EXPECT_TRUE(net[2].quorate());
+  EXPECT_EQ(net.ActingDcs(), Ids{2});
+}
+
+TEST(MembershipTest, ARestartedNodeRejoinsWithItsNewIncarnation) {
+  FakeNetwork net(3);
+  net.Steps(4);
+  net.Kill(3);
+  net.Steps(2);
+  net.Boot(3);
+  net.Steps(6);
+  for (uint32_t id : {1u, 2u, 3u}) EXPECT_EQ(net[id].members(), (Ids{1, 2, 3})) << id;
+  EXPECT_EQ(net.ActingDcs(), Ids{1});
+}
+
+TEST(MembershipTest, LossDuplicatesAndDelaysNeverMakeTwoDcs) {
+  FakeNetwork net(5);
+  net.loss_ = 0.2;
+  net.duplicate_ = true;
+  net.delay_ = true;
+  net.Steps(400);
+  EXPECT_LE(net.max_acting_dcs(), 1);
+  net.loss_ = 0;
+  net.delay_ = false;
+  net.duplicate_ = false;
+  net.Steps(8);
+  for (uint32_t id : {1u, 2u, 3u, 4u, 5u}) EXPECT_EQ(net[id].members(), (Ids{1, 2, 3, 4, 5})) << id;
+  EXPECT_EQ(net.ActingDcs(), Ids{1});
+}
+
+TEST(ViewCodecTest, RoundTripsAndRefusesMalformedPayloads) {
+  View v;
+  v.dc = 2;
+  v.term = 9;
+  v.heard = {{1, 100}, {2, 200}};
+  const auto back = DecodeView(EncodeView(v));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->dc, 2u);
+  EXPECT_EQ(back->term, 9u);
+  EXPECT_EQ(back->heard, v.heard);
+  const std::string wire = EncodeView(v);
+  for (size_t cut = 0; cut < wire.size(); ++cut) EXPECT_FALSE(DecodeView(wire.substr(0, cut)).has_value()) << cut;
+  EXPECT_FALSE(DecodeView(wire + "x").has_value());
+}
+
+}  // namespace
+}  // namespace vigil::membership
