@@ -2,18 +2,13 @@
 
 #include <algorithm>
 
+#include "cluster/membership/wire.h"
+
 namespace vigil::membership {
 namespace {
 
-void Put(std::string& out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
-uint64_t Get(std::string_view in, size_t at, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(in[at + i]);
-  return v;
-}
+using wire::Get;
+using wire::Put;
 
 std::string Join(const std::vector<uint32_t>& ids) {
   std::string s;
