@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job, from a fresh Debian 12 machine: install, build, then show the agent host at work:
-# the agents it can run, and the ocf-tester sequence on resource-agents' Dummy.
+# The main job, from a fresh Debian 12 machine: install, build, then show the agent host at work
+# (the agents it can run, the ocf-tester sequence on resource-agents' Dummy) and the scheduler
+# on the tutorial's cluster after node1 crashed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -12,3 +13,6 @@ echo "== vigil agent list ocf:heartbeat (first lines)"
 echo
 echo "== vigil agent test ocf:heartbeat:Dummy"
 ./build/bin/vigil agent test ocf:heartbeat:Dummy
+echo
+echo "== vigil simulate: the tutorial's ip and mysql after node1 crashed"
+./build/bin/vigil simulate tests/scheduler/cases/tutorial_node1_lost_failover.xml --scores
