@@ -227,8 +227,19 @@ class Transitioner {
       const GraphAction& first = actions_[e.first];
       const GraphAction& then = actions_[e.then];
       const std::string& first_id = ws_.resources[first.rsc].id;
-      // Pacemaker words both as what the order's first must do: "required db start".
-      if ((e.flags & kImpliesThen) && !first.optional) require(e.then, "required " + first_id + " start");
+      // The checks run in Pacemaker's order, which decides the reason an action keeps when
+      // two apply: restart, implies-first, runnable-left, then implies-then.
+      if (e.flags & kRestart) {
+        const bool reason = !then.runnable || !then.optional;
+        if (reason && first.optional && (first.runnable || !then.optional)) {
+          const std::string why = then.runnable ? std::string() : then.reason;
+          require(e.first, why);
+        }
+        if (reason && !actions_[e.first].optional && !actions_[e.first].runnable) {
+          block(e.then, "unrunnable stop");
+        }
+      }
+      // Pacemaker words "required" as what the order's first must do: "required db start".
       if ((e.flags & kImpliesFirst) && !then.optional) {
         require(e.first, "required " + ws_.resources[then.rsc].id + " start");
       }
@@ -244,16 +255,7 @@ class Transitioner {
           block(e.then, "unrunnable " + first_id + " start");
         }
       }
-      if (e.flags & kRestart) {
-        const bool reason = !then.runnable || !then.optional;
-        if (reason && first.optional && (first.runnable || !then.optional)) {
-          const std::string why = then.runnable ? std::string() : then.reason;
-          require(e.first, why);
-        }
-        if (reason && !actions_[e.first].optional && !actions_[e.first].runnable) {
-          block(e.then, "unrunnable stop");
-        }
-      }
+      if ((e.flags & kImpliesThen) && !first.optional) require(e.then, "required " + first_id + " start");
     }
   }
 
