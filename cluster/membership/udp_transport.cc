@@ -1,0 +1,111 @@
+#include "cluster/membership/udp_transport.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace vigil::membership {
+namespace {
+
+sockaddr_in Endpoint(uint32_t address, uint16_t port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(address);
+  a.sin_port = htons(port);
+  return a;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<UdpTransport>> UdpTransport::Open(TransportOptions options) {
+  std::unique_ptr<UdpTransport> t(new UdpTransport(std::move(options)));
+  t->fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (t->fd_ < 0) return Status::FromErrno("cannot create a UDP socket", errno);
+  const sockaddr_in local = Endpoint(t->options_.bind_address, t->options_.port);
+  if (bind(t->fd_, reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
+    in_addr a{htonl(t->options_.bind_address)};
+    return Status::FromErrno("cannot bind UDP " + std::string(inet_ntoa(a)) + ":" +
+                                 std::to_string(t->options_.port),
+                             errno);
+  }
+  return t;
+}
+
+UdpTransport::~UdpTransport() {
+  if (fd_ >= 0) close(fd_);
+}
+
+Status UdpTransport::Send(PacketType type, const std::string& payload) {
+  Packet p;
+  p.type = type;
+  p.sender = options_.self;
+  p.incarnation = options_.incarnation;
+  p.sequence = ++sequence_;
+  p.cluster = options_.cluster;
+  p.payload = payload;
+  auto wire = EncodePacket(p, options_.key);
+  if (!wire.ok()) return wire.status();
+  for (const auto& peer : options_.peers) {
+    const sockaddr_in to = Endpoint(peer.address, options_.port);
+    // A lost datagram is what heartbeats are for: errors (unreachable, no buffer) are not
+    // reported, the next round tries again.
+    (void)sendto(fd_, wire->data(), wire->size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  }
+  return Status::Ok();
+}
+
+std::vector<Packet> UdpTransport::Receive() {
+  std::vector<Packet> accepted;
+  char buffer[kMaxPacket + 1];  // one byte more, to tell an oversized datagram
+  for (;;) {
+    sockaddr_in from{};
+    socklen_t from_length = sizeof from;
+    const ssize_t n = recvfrom(fd_, buffer, sizeof buffer, MSG_DONTWAIT | MSG_TRUNC,
+                               reinterpret_cast<sockaddr*>(&from), &from_length);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;  // EAGAIN: nothing more waiting (other errors: the next poll tries again)
+    }
+    auto drop = [&](DropReason reason) { ++drops_[reason]; };
+    if (static_cast<size_t>(n) > kMaxPacket) {
+      drop(DropReason::kTooLong);
+      continue;
+    }
+    Decoded d = DecodePacket(std::string_view(buffer, static_cast<size_t>(n)), options_.key);
+    if (d.drop != DropReason::kNone) {
+      drop(d.drop);
+      continue;
+    }
+    if (d.packet.cluster != options_.cluster) {
+      drop(DropReason::kOtherCluster);
+      continue;
+    }
+    // The node id must match the address it was configured with: a node that has the key
+    // still cannot speak for another.
+    const uint32_t source = ntohl(from.sin_addr.s_addr);
+    bool known = false;
+    for (const auto& peer : options_.peers) known |= peer.node == d.packet.sender && peer.address == source;
+    if (!known) {
+      drop(DropReason::kUnknownSender);
+      continue;
+    }
+    const DropReason replay = windows_[d.packet.sender].Check(d.packet.incarnation, d.packet.sequence);
+    if (replay != DropReason::kNone) {
+      drop(replay);
+      continue;
+    }
+    accepted.push_back(std::move(d.packet));
+  }
+  return accepted;
+}
+
+uint64_t UdpTransport::dropped(DropReason reason) const {
+  const auto it = drops_.find(reason);
+  return it == drops_.end() ? 0 : it->second;
+}
+
+}  // namespace vigil::membership

@@ -1,0 +1,69 @@
+// The built-in transport: membership packets over UDP, unicast to every node of the nodelist.
+//
+// Every datagram is authenticated (packet.h), must come from the address configured for the node
+// it names, must belong to this cluster, and must be new for its sender (replay_window.h).
+// Anything else is dropped and counted by reason, for `vigil status --verbose`.
+//
+// Non-blocking: the daemon polls fd() and calls Receive() when it is readable. Not thread-safe.
+// Multicast (mcastaddr) comes with the daemon's namespace tests.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cluster/membership/packet.h"
+#include "cluster/membership/replay_window.h"
+#include "common/status.h"
+
+namespace vigil::membership {
+
+struct PeerAddress {
+  uint32_t node = 0;
+  uint32_t address = 0;  // IPv4, host byte order
+};
+
+struct TransportOptions {
+  uint32_t self = 0;
+  uint32_t bind_address = 0;  // host byte order
+  uint16_t port = 5405;
+  std::vector<PeerAddress> peers;  // every other node
+  std::string key;                 // the authkey
+  uint32_t cluster = 0;            // ClusterId(cluster_name)
+  uint64_t incarnation = 0;        // grows across restarts of this node
+};
+
+class UdpTransport {
+ public:
+  // Errors: the socket cannot be created or bound (the address is not local, the port is taken).
+  static Result<std::unique_ptr<UdpTransport>> Open(TransportOptions options);
+  ~UdpTransport();
+  UdpTransport(const UdpTransport&) = delete;
+  UdpTransport& operator=(const UdpTransport&) = delete;
+
+  int fd() const { return fd_; }
+
+  // Sends one packet to every peer. A peer that cannot be reached is not an error (it may be
+  // down); only a packet that cannot be built is.
+  Status Send(PacketType type, const std::string& payload);
+
+  // Every datagram waiting, checked; the accepted ones in arrival order.
+  std::vector<Packet> Receive();
+
+  uint64_t dropped(DropReason reason) const;
+  const std::map<DropReason, uint64_t>& drops() const { return drops_; }
+  uint64_t sent() const { return sequence_; }
+
+ private:
+  explicit UdpTransport(TransportOptions options) : options_(std::move(options)) {}
+
+  TransportOptions options_;
+  int fd_ = -1;
+  uint64_t sequence_ = 0;
+  std::map<uint32_t, ReplayWindow> windows_;
+  std::map<DropReason, uint64_t> drops_;
+};
+
+}  // namespace vigil::membership
