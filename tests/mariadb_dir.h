@@ -24,10 +24,13 @@ class MariadbDir {
     }
     path_ = tmpl;
     ::chmod(path_.c_str(), 0755);  // mysqld runs as mysql and must reach its files
-    std::ofstream(path_ + "/my.cnf") << "[mysqld]\nskip-networking\n";
+    // A temporary directory of its own: servers bootstrapping side by side (ctest -j2) in a
+    // shared /tmp have collided on their temporary table names.
+    std::ofstream(path_ + "/my.cnf") << "[mysqld]\nskip-networking\ntmpdir=" << path_ << "/tmp\n";
     const CommandResult r =
-        Sh("chown mysql:mysql " + path_ + " && mariadb-install-db --no-defaults --user=mysql"
-           " --skip-test-db --auth-root-authentication-method=socket --datadir=" + path_ + "/data");
+        Sh("mkdir -p " + path_ + "/tmp && chown mysql:mysql " + path_ + " " + path_ + "/tmp" +
+           " && mariadb-install-db --no-defaults --user=mysql --skip-test-db"
+           " --auth-root-authentication-method=socket --datadir=" + path_ + "/data --tmpdir=" + path_ + "/tmp");
     if (r.code != 0) error_ = "mariadb-install-db: " + r.out;
   }
   ~MariadbDir() {
