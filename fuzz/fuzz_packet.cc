@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       o.incarnation = 1;
       o.nodes = {1, 2, 3};
       const vigil::SteadyTime now{};
-      Membership m(o, now);
+      Membership m(o);
       m.OnHeartbeat(2, d.packet.incarnation, *view, now);
       (void)m.Outgoing();
     }

@@ -31,7 +31,7 @@ class FakeNetwork {
     o.nodes = ids_;
     o.token = milliseconds(1000);
     o.quorum = quorum;
-    nodes_[id] = std::make_unique<Membership>(o, now_);
+    nodes_[id] = std::make_unique<Membership>(o);
     dead_.erase(id);
   }
 

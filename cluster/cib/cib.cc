@@ -1,7 +1,5 @@
 #include "cluster/cib/cib.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 #include <pugixml.hpp>
 
 #include "cluster/cib/score.h"
+#include "common/durable_file.h"
 
 namespace vigil::cib {
 namespace {
@@ -509,32 +508,12 @@ std::string Cib::Serialize() const {
 }
 
 Status Cib::Save(const std::filesystem::path& path) const {
-  const std::string text = Serialize();
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  std::string tmp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  const int fd = mkostemp(tmp.data(), O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("cannot create a temporary file in " + dir.string(), errno);
+  auto tmp = WriteTempBeside(path, Serialize(), 0600);
+  if (!tmp.ok()) return tmp.status();
   auto fail = [&](const std::string& what, int e) {
-    unlink(tmp.c_str());
+    unlink(tmp->c_str());
     return Status::FromErrno(what, e);
   };
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int e = errno;
-      close(fd);
-      return fail("cannot write " + tmp, e);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (fchmod(fd, 0600) != 0 || fsync(fd) != 0) {
-    const int e = errno;
-    close(fd);
-    return fail("cannot sync " + tmp, e);
-  }
-  if (close(fd) != 0) return fail("cannot close " + tmp, errno);
   // Numbered backups: path.1 is the previous version, up to path.<kBackups>. The current file is
   // linked, not moved, so `path` exists at every instant.
   const std::string base = path.string();
@@ -547,14 +526,11 @@ Status Cib::Save(const std::filesystem::path& path) const {
   if (link(base.c_str(), (base + ".1").c_str()) != 0 && errno != ENOENT) {
     return fail("cannot keep a backup of " + base, errno);
   }
-  if (rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename " + tmp + " to " + base, errno);
+  if (rename(tmp->c_str(), path.c_str()) != 0) return fail("cannot rename " + *tmp + " to " + base, errno);
   // The rename itself must reach the disk, or a crash could bring the old version back.
-  const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return Status::FromErrno(base + " is written but " + dir.string() + " cannot be synced", errno);
-  const int rc = fsync(dfd);
-  const int e = errno;
-  close(dfd);
-  if (rc != 0) return Status::FromErrno(base + " is written but " + dir.string() + " cannot be synced", e);
+  if (Status s = SyncParentDirectory(path); !s.ok()) {
+    return Status(s.code(), base + " is written but not yet durable: " + s.message());
+  }
   return Status::Ok();
 }
 

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "common/durable_file.h"
+
 namespace vigil::config {
 namespace {
 
@@ -62,45 +64,23 @@ Status WriteAuthkey(const std::filesystem::path& path, size_t bytes, bool force)
   std::vector<unsigned char> key(bytes);
   Status s = RandomBytes(key);
   if (!s.ok()) return s;
-  std::string tmp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  const int fd = mkstemp(tmp.data());  // 0600 until it is whole
-  if (fd < 0) return Status::FromErrno("cannot create a file in " + dir.string(), errno);
-  auto fail = [&](const std::string& what) {
-    const int e = errno;
-    close(fd);
-    unlink(tmp.c_str());
-    return Status::FromErrno(what, e);
-  };
-  size_t done = 0;
-  while (done < key.size()) {
-    const ssize_t n = write(fd, key.data() + done, key.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot write " + tmp);
-    done += static_cast<size_t>(n);
-  }
-  if (fchmod(fd, 0400) != 0) return fail("cannot chmod " + tmp);
-  if (fsync(fd) != 0) return fail("cannot sync " + tmp);
-  close(fd);
-  if (!force && link(tmp.c_str(), path.c_str()) != 0) {
+  auto tmp = WriteTempBeside(path, std::string_view(reinterpret_cast<const char*>(key.data()), key.size()), 0400);
+  if (!tmp.ok()) return tmp.status();
+  if (!force && link(tmp->c_str(), path.c_str()) != 0) {
     // link(2) refuses to replace: a key created meanwhile by someone else is not overwritten.
     const int e = errno;
-    unlink(tmp.c_str());
+    unlink(tmp->c_str());
     if (e == EEXIST) return Status(StatusCode::kInvalidArgument, path.string() + " exists; --force replaces it");
     return Status::FromErrno("cannot create " + path.string(), e);
   }
   if (!force) {
-    unlink(tmp.c_str());
-  } else if (rename(tmp.c_str(), path.c_str()) != 0) {
+    unlink(tmp->c_str());
+  } else if (rename(tmp->c_str(), path.c_str()) != 0) {
     const int e = errno;
-    unlink(tmp.c_str());
+    unlink(tmp->c_str());
     return Status::FromErrno("cannot replace " + path.string(), e);
   }
-  const int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
-  return Status::Ok();
+  return SyncParentDirectory(path);
 }
 
 Result<std::string> ReadAuthkey(const std::filesystem::path& path) {

@@ -43,10 +43,9 @@ std::optional<View> DecodeView(std::string_view p) {
   return v;
 }
 
-Membership::Membership(MembershipOptions options, SteadyTime now)
+Membership::Membership(MembershipOptions options)
     : options_(std::move(options)), quorum_(options_.quorum) {
   std::sort(options_.nodes.begin(), options_.nodes.end());
-  (void)now;
   Recompute();
   events_.clear();
 }

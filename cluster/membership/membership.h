@@ -51,7 +51,7 @@ struct MembershipOptions {
 
 class Membership {
  public:
-  Membership(MembershipOptions options, SteadyTime now);
+  explicit Membership(MembershipOptions options);
 
   // A heartbeat from `from` (already authenticated and checked against replays).
   void OnHeartbeat(uint32_t from, uint64_t incarnation, const View& view, SteadyTime now);

@@ -212,8 +212,11 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     const std::string prefix = "fail-count-" + r.id;
     for (size_t n = 0; n < ws.nodes.size(); ++n) {
       int total = 0;
-      for (const auto& [name, value] : ws.nodes[n].attributes) {
-        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+      // Attributes are sorted by name: only the run that starts with the prefix is read.
+      const Attributes& attributes = ws.nodes[n].attributes;
+      for (auto it = attributes.lower_bound(prefix); it != attributes.end(); ++it) {
+        const auto& [name, value] = *it;
+        if (name.compare(0, prefix.size(), prefix) != 0) break;
         if (name.size() != prefix.size() && name[prefix.size()] != '#') continue;
         if (timeout_s > 0 && now > 0) {
           const std::string last = "last-failure-" + name.substr(11);
