@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cluster/config/keygen_cli.h"
+#include "cluster/control/status_cli.h"
 #include "cluster/scheduler/simulate_cli.h"
 #include "host/agent_cli.h"
 
@@ -21,6 +22,7 @@ constexpr Subcommand kSubcommands[] = {
     {"agent", "list, inspect, run and test resource agents without a cluster", vigil::AgentCommand},
     {"simulate", "run the scheduler on a CIB file: placement, actions, scores", vigil::SimulateCommand},
     {"keygen", "write the cluster's authkey (like corosync-keygen)", vigil::KeygenCommand},
+    {"status", "membership, quorum and DC of the running vigild (like crm_mon)", vigil::StatusCommand},
 };
 
 void Usage(FILE* out) {

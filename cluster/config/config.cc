@@ -328,6 +328,12 @@ std::optional<Ipv4> ParseIpv4(std::string_view text) {
   return Ipv4{ntohl(a.s_addr)};
 }
 
+uint32_t DerivedNodeId(Ipv4 address) { return address.value & 0x7fffffff; }
+
+uint32_t NodeId(const NodeEntry& node) {
+  return node.nodeid != 0 ? node.nodeid : DerivedNodeId(node.addresses.front());
+}
+
 int Config::ExpectedVotes() const {
   if (expected_votes) return *expected_votes;
   return nodes.empty() ? 2 : static_cast<int>(nodes.size());
@@ -353,7 +359,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
     for (size_t j = 0; j < i; ++j) {
       const auto& a = c.nodes[i];
       const auto& b = c.nodes[j];
-      if ((a.nodeid != 0 && a.nodeid == b.nodeid) || (!a.name.empty() && a.name == b.name) ||
+      if (NodeId(a) == NodeId(b) || (!a.name.empty() && a.name == b.name) ||
           a.addresses.front() == b.addresses.front()) {
         return Status(StatusCode::kParseError, std::string(source) + ":" + std::to_string(a.line) +
                                                    ": node: same nodeid, name or ring0_addr as the node at line " +
@@ -438,7 +444,7 @@ Result<Identity> ResolveIdentity(const Config& config, const std::vector<LocalAd
         if (a.address == config.nodes[n].addresses.front()) {
           id.bind = a;
           id.node_index = static_cast<int>(n);
-          id.nodeid = config.nodes[n].nodeid != 0 ? config.nodes[n].nodeid : a.address.value & 0x7fffffff;
+          id.nodeid = NodeId(config.nodes[n]);
           id.name = config.nodes[n].name.empty() ? hostname : config.nodes[n].name;
           return id;
         }
@@ -468,7 +474,7 @@ Result<Identity> ResolveIdentity(const Config& config, const std::vector<LocalAd
                                              local_list() + ")");
   }
   id.bind = *match;
-  id.nodeid = match->address.value & 0x7fffffff;
+  id.nodeid = DerivedNodeId(match->address);
   id.name = hostname;
   return id;
 }

@@ -42,6 +42,11 @@ struct NodeEntry {
   int line = 0;
 };
 
+// corosync's node id for an address without a configured one: the address, top bit cleared.
+uint32_t DerivedNodeId(Ipv4 address);
+// A nodelist entry's id: its nodeid, or the one derived from its ring0_addr.
+uint32_t NodeId(const NodeEntry& node);
+
 enum class Transport { kUdp, kUdpu, kKnet };
 
 struct Config {

@@ -10,12 +10,6 @@ namespace {
 using wire::Get;
 using wire::Put;
 
-std::string Join(const std::vector<uint32_t>& ids) {
-  std::string s;
-  for (uint32_t id : ids) s += (s.empty() ? "" : " ") + std::to_string(id);
-  return s;
-}
-
 }  // namespace
 
 std::string EncodeView(const View& view) {
@@ -27,37 +21,51 @@ std::string EncodeView(const View& view) {
     Put(out, h.node, 4);
     Put(out, h.incarnation, 8);
   }
+  const std::string_view name = std::string_view(view.name).substr(0, kMaxNameBytes);
+  Put(out, name.size(), 1);
+  out += name;
   return out;
 }
 
 std::optional<View> DecodeView(std::string_view p) {
-  if (p.size() < 14) return std::nullopt;
+  if (p.size() < 15) return std::nullopt;
   View v;
   v.dc = static_cast<uint32_t>(Get(p, 0, 4));
   v.term = Get(p, 4, 8);
   const size_t count = Get(p, 12, 2);
-  if (p.size() != 14 + count * 12) return std::nullopt;
+  const size_t name_at = 14 + count * 12;
+  if (p.size() < name_at + 1 || p.size() != name_at + 1 + Get(p, name_at, 1)) return std::nullopt;
   for (size_t i = 0; i < count; ++i) {
     v.heard.push_back({static_cast<uint32_t>(Get(p, 14 + i * 12, 4)), Get(p, 18 + i * 12, 8)});
   }
+  v.name = std::string(p.substr(name_at + 1));
   return v;
 }
 
 Membership::Membership(MembershipOptions options)
     : options_(std::move(options)), quorum_(options_.quorum) {
   std::sort(options_.nodes.begin(), options_.nodes.end());
+  for (uint32_t id : options_.nodes) {
+    const auto it = options_.names.find(id);
+    known_[id] = it == options_.names.end() ? "" : it->second;
+  }
+  known_[options_.self] = options_.name;
   Recompute();
   events_.clear();
 }
 
 void Membership::OnHeartbeat(uint32_t from, uint64_t incarnation, const View& view, SteadyTime now) {
   if (from == options_.self) return;
-  if (!std::binary_search(options_.nodes.begin(), options_.nodes.end(), from)) return;
+  if (!options_.nodes.empty() && !std::binary_search(options_.nodes.begin(), options_.nodes.end(), from)) return;
   auto it = peers_.find(from);
   if (it != peers_.end() && incarnation < it->second.incarnation) return;  // its past
+  if (const auto gone = left_.find(from); gone != left_.end() && incarnation <= gone->second) return;
+  std::string& name = known_[from];
+  const bool configured_name = options_.names.count(from) != 0;
+  if (!configured_name && !view.name.empty()) name = view.name;
   Peer& peer = peers_[from];
   if (peer.incarnation != incarnation && it != peers_.end()) {
-    events_.push_back("node " + std::to_string(from) + " restarted");
+    events_.push_back(Label(from) + " restarted");
   }
   peer.incarnation = incarnation;
   peer.last_heard = now;
@@ -70,20 +78,36 @@ void Membership::OnLeave(uint32_t from, uint64_t incarnation, SteadyTime now) {
   auto it = peers_.find(from);
   if (it == peers_.end() || it->second.incarnation != incarnation) return;
   peers_.erase(it);
-  events_.push_back("node " + std::to_string(from) + " left");
+  left_[from] = incarnation;  // a heartbeat of that life still in flight must not bring it back
+  events_.push_back(Label(from) + " left");
   Tick(now);
 }
 
 void Membership::Tick(SteadyTime now) {
   for (auto it = peers_.begin(); it != peers_.end();) {
     if (now - it->second.last_heard > options_.token) {
-      events_.push_back("node " + std::to_string(it->first) + " lost (silent for longer than the token timeout)");
+      events_.push_back(Label(it->first) + " lost (silent for longer than the token timeout)");
       it = peers_.erase(it);
     } else {
       ++it;
     }
   }
   Recompute();
+}
+
+uint64_t Membership::dc_term() const {
+  if (acting_) return term_;
+  const auto it = peers_.find(dc_);
+  return it != peers_.end() && it->second.view.dc == dc_ ? it->second.view.term : 0;
+}
+
+std::optional<SteadyTime> Membership::NextDeadline() const {
+  std::optional<SteadyTime> next;
+  for (const auto& [id, peer] : peers_) {
+    const SteadyTime due = peer.last_heard + options_.token + Duration(1);
+    if (!next || due < *next) next = due;
+  }
+  return next;
 }
 
 bool Membership::HearsMe(const Peer& peer) const {
@@ -100,7 +124,12 @@ void Membership::Recompute() {
   }
   std::sort(members.begin(), members.end());
   if (members != members_) {
-    events_.push_back("membership: [ " + Join(members) + " ] (was [ " + Join(members_) + " ])");
+    auto join = [this](const std::vector<uint32_t>& ids) {
+      std::string s;
+      for (uint32_t id : ids) s += " " + Label(id);
+      return s + " ";
+    };
+    events_.push_back("membership: [" + join(members) + "] (was [" + join(members_) + "])");
     members_ = members;
   }
   const bool was_quorate = quorum_.quorate();
@@ -114,14 +143,17 @@ void Membership::Recompute() {
   const bool may_act = quorum_.quorate() || options_.ignore_quorum;
   const uint32_t dc = may_act ? members_.front() : 0;
   if (dc != dc_) {
-    events_.push_back(dc == 0 ? std::string("no DC") : "DC: node " + std::to_string(dc));
+    events_.push_back(dc == 0 ? std::string("no DC") : "DC: " + Label(dc));
     dc_ = dc;
   }
   // Acting takes every member's agreement: each must name this node in its latest heartbeat.
+  // Once acting, a member that names no DC yet (it is still forming its view, as a node that
+  // just joined is) does not unseat it; a member that names another node does.
   bool agreed = dc_ == options_.self;
   for (uint32_t m : members_) {
     if (!agreed || m == options_.self) continue;
-    agreed = peers_.at(m).view.dc == options_.self;
+    const uint32_t named = peers_.at(m).view.dc;
+    agreed = named == options_.self || (acting_ && named == 0);
   }
   if (agreed && !acting_) {
     term_ = std::max(term_, highest_term_seen_) + 1;
@@ -140,7 +172,14 @@ View Membership::Outgoing() const {
   std::sort(v.heard.begin(), v.heard.end(), [](const Heard& a, const Heard& b) { return a.node < b.node; });
   v.dc = dc_;
   v.term = acting_ ? term_ : highest_term_seen_;
+  v.name = options_.name;
   return v;
+}
+
+std::string Membership::Label(uint32_t node) const {
+  const auto it = known_.find(node);
+  if (it == known_.end() || it->second.empty()) return "node " + std::to_string(node);
+  return it->second + " (" + std::to_string(node) + ")";
 }
 
 std::vector<std::string> Membership::TakeEvents() {

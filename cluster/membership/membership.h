@@ -8,6 +8,10 @@
 // once every member names it too, and each new DC takes a term higher than any it has seen, so
 // that what a stale DC sends can be told apart.
 //
+// With a nodelist only its nodes count; without one (corosync 1.x style, multicast), any node
+// the transport authenticated joins, and is remembered afterwards so that it shows as offline
+// once lost. Each heartbeat also carries the sender's name, so every node can name every other.
+//
 // Pure logic: time is passed in, packets are passed in and out by the caller (the UDP
 // transport in vigild, a fake lossy network in tests). Not thread-safe.
 #pragma once
@@ -36,14 +40,19 @@ struct View {
   std::vector<Heard> heard;  // sorted by node id; the sender included
   uint32_t dc = 0;           // 0: none
   uint64_t term = 0;
+  std::string name;          // the sender's node name (at most kMaxNameBytes)
+  bool operator==(const View&) const = default;
 };
+constexpr size_t kMaxNameBytes = 255;
 std::string EncodeView(const View& view);
 std::optional<View> DecodeView(std::string_view payload);  // nullopt if malformed
 
 struct MembershipOptions {
   uint32_t self = 0;
   uint64_t incarnation = 0;
-  std::vector<uint32_t> nodes;  // the configured node ids, self included
+  std::string name;             // this node's name
+  std::vector<uint32_t> nodes;  // the configured node ids, self included; empty: no nodelist
+  std::map<uint32_t, std::string> names;  // configured names (a node's own name wins over these)
   Duration token = std::chrono::milliseconds(1000);
   QuorumConfig quorum;
   bool ignore_quorum = false;   // no-quorum-policy=ignore: a DC even without quorum
@@ -60,6 +69,9 @@ class Membership {
   // Forgets nodes silent for longer than the token timeout and recomputes everything.
   void Tick(SteadyTime now);
 
+  // When the next silent node would be lost (Tick is due then); nullopt with no peer heard.
+  std::optional<SteadyTime> NextDeadline() const;
+
   // What to send now.
   View Outgoing() const;
   Duration heartbeat_interval() const { return options_.token / 4; }
@@ -70,6 +82,13 @@ class Membership {
   uint32_t dc() const { return dc_; }       // whom this node takes for DC; 0: none
   bool is_dc() const { return acting_; }    // this node is the DC and every member agrees
   uint64_t term() const { return term_; }
+  // The term of the DC this node names: its own when acting, else the one the DC announces
+  // (0 while that DC has not taken office).
+  uint64_t dc_term() const;
+  // Every node configured or ever heard, with its name ("" until known).
+  const std::map<uint32_t, std::string>& known_nodes() const { return known_; }
+  // "node2 (2)", or "node 2" while its name is unknown: how events name a node.
+  std::string Label(uint32_t node) const;
 
   // One readable line for every change since the last call (membership, quorum, DC), for the
   // log; empty when nothing changed.
@@ -86,6 +105,8 @@ class Membership {
 
   MembershipOptions options_;
   std::map<uint32_t, Peer> peers_;  // nodes heard within the token timeout
+  std::map<uint32_t, std::string> known_;
+  std::map<uint32_t, uint64_t> left_;  // the incarnation each node left with
   std::vector<uint32_t> members_;
   Quorum quorum_;
   uint32_t dc_ = 0;

@@ -54,6 +54,7 @@ enum class DropReason {
   kStale,        // an older incarnation of the sender
   kUnknownSender,  // not in the nodelist, or not from the sender's configured address
 };
+constexpr DropReason kLastDropReason = DropReason::kUnknownSender;  // keep last when adding one
 const char* DropReasonName(DropReason reason);
 
 // The datagram for `packet`, authenticated with `key`. Errors: a payload over kMaxPayload.

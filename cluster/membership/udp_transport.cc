@@ -19,18 +19,50 @@ sockaddr_in Endpoint(uint32_t address, uint16_t port) {
   return a;
 }
 
+std::string Dotted(uint32_t address) {
+  char text[INET_ADDRSTRLEN] = "";
+  const in_addr a{htonl(address)};
+  inet_ntop(AF_INET, &a, text, sizeof text);
+  return text;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<UdpTransport>> UdpTransport::Open(TransportOptions options) {
   std::unique_ptr<UdpTransport> t(new UdpTransport(std::move(options)));
   t->fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (t->fd_ < 0) return Status::FromErrno("cannot create a UDP socket", errno);
-  const sockaddr_in local = Endpoint(t->options_.bind_address, t->options_.port);
+  const TransportOptions& o = t->options_;
+  const bool multicast = o.multicast_group != 0;
+  if (multicast) {
+    // Several nodes of one machine's tests, or a restart racing the old socket, share the port.
+    const int on = 1;
+    if (setsockopt(t->fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0) {
+      return Status::FromErrno("cannot set SO_REUSEADDR", errno);
+    }
+  }
+  const sockaddr_in local = Endpoint(multicast ? o.multicast_group : o.bind_address, o.port);
   if (bind(t->fd_, reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
-    in_addr a{htonl(t->options_.bind_address)};
-    return Status::FromErrno("cannot bind UDP " + std::string(inet_ntoa(a)) + ":" +
-                                 std::to_string(t->options_.port),
+    return Status::FromErrno("cannot bind UDP " + Dotted(multicast ? o.multicast_group : o.bind_address) + ":" +
+                                 std::to_string(o.port),
                              errno);
+  }
+  if (multicast) {
+    ip_mreqn join{};
+    join.imr_multiaddr.s_addr = htonl(o.multicast_group);
+    join.imr_address.s_addr = htonl(o.bind_address);
+    join.imr_ifindex = o.multicast_interface;
+    if (setsockopt(t->fd_, IPPROTO_IP, IP_ADD_MEMBERSHIP, &join, sizeof join) != 0) {
+      return Status::FromErrno("cannot join multicast group " + Dotted(o.multicast_group), errno);
+    }
+    const ip_mreqn from = join;  // send from the cluster's interface and address
+    const int ttl = o.multicast_ttl;
+    const unsigned char loop = 0;  // a node does not need its own heartbeats
+    if (setsockopt(t->fd_, IPPROTO_IP, IP_MULTICAST_IF, &from, sizeof from) != 0 ||
+        setsockopt(t->fd_, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) != 0 ||
+        setsockopt(t->fd_, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop) != 0) {
+      return Status::FromErrno("cannot set the multicast options", errno);
+    }
   }
   return t;
 }
@@ -49,11 +81,16 @@ Status UdpTransport::Send(PacketType type, const std::string& payload) {
   p.payload = payload;
   auto wire = EncodePacket(p, options_.key);
   if (!wire.ok()) return wire.status();
-  for (const auto& peer : options_.peers) {
-    const sockaddr_in to = Endpoint(peer.address, options_.port);
-    // A lost datagram is what heartbeats are for: errors (unreachable, no buffer) are not
-    // reported, the next round tries again.
+  // A lost datagram is what heartbeats are for: errors (unreachable, no buffer) are not
+  // reported, the next round tries again.
+  auto send_to = [&](uint32_t address) {
+    const sockaddr_in to = Endpoint(address, options_.port);
     (void)sendto(fd_, wire->data(), wire->size(), MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  };
+  if (options_.multicast_group != 0) {
+    send_to(options_.multicast_group);
+  } else {
+    for (const auto& peer : options_.peers) send_to(peer.address);
   }
   return Status::Ok();
 }
@@ -88,6 +125,9 @@ std::vector<Packet> UdpTransport::Receive() {
     // still cannot speak for another.
     const uint32_t source = ntohl(from.sin_addr.s_addr);
     bool known = false;
+    if (options_.multicast_group != 0 && options_.peers.empty()) {
+      known = d.packet.sender == (source & 0x7fffffff) && source != options_.bind_address;
+    }
     for (const auto& peer : options_.peers) known |= peer.node == d.packet.sender && peer.address == source;
     if (!known) {
       drop(DropReason::kUnknownSender);

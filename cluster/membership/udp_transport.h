@@ -1,11 +1,16 @@
-// The built-in transport: membership packets over UDP, unicast to every node of the nodelist.
+// The built-in transport: membership packets over UDP, unicast to every node of the nodelist, or
+// multicast to totem's mcastaddr:mcastport.
 //
 // Every datagram is authenticated (packet.h), must come from the address configured for the node
 // it names, must belong to this cluster, and must be new for its sender (replay_window.h).
+// Without a nodelist (multicast, corosync 1.x style) a node's id is its IPv4 address, as
+// corosync 1.x derives it, so the source address must equal the id it claims.
 // Anything else is dropped and counted by reason, for `vigil status --verbose`.
 //
+// Multicast: one socket bound to the group and port, joined on the interface of the bind
+// address, sending from that interface with the configured TTL and without looping back.
+//
 // Non-blocking: the daemon polls fd() and calls Receive() when it is readable. Not thread-safe.
-// Multicast (mcastaddr) comes with the daemon's namespace tests.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +34,11 @@ struct TransportOptions {
   uint32_t self = 0;
   uint32_t bind_address = 0;  // host byte order
   uint16_t port = 5405;
-  std::vector<PeerAddress> peers;  // every other node
+  std::vector<PeerAddress> peers;  // every other node (unicast; with multicast, an empty list
+                                   // means any node whose id is its address)
+  uint32_t multicast_group = 0;    // host byte order; 0: unicast to `peers`
+  int multicast_interface = 0;     // the ifindex to join the group on and to send from
+  int multicast_ttl = 1;
   std::string key;                 // the authkey
   uint32_t cluster = 0;            // ClusterId(cluster_name)
   uint64_t incarnation = 0;        // grows across restarts of this node
@@ -44,6 +53,7 @@ class UdpTransport {
   UdpTransport& operator=(const UdpTransport&) = delete;
 
   int fd() const { return fd_; }
+  uint16_t port() const { return options_.port; }
 
   // Sends one packet to every peer. A peer that cannot be reached is not an error (it may be
   // down); only a packet that cannot be built is.

@@ -1,0 +1,80 @@
+// vigild: the daemon. Only wiring lives here: the command line, detaching, the loop.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "cluster/daemon/daemon.h"
+#include "common/log.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: vigild [-c CONF] [--state-dir DIR] [--run-dir DIR] [--plugin-dir DIR] [-f]\n"
+    "\n"
+    "The Vigil daemon of one node.\n"
+    "  -c CONF           the configuration (default /etc/vigil/vigil.conf, else\n"
+    "                    /etc/corosync/corosync.conf), corosync.conf syntax\n"
+    "  --state-dir DIR   persistent state (default /var/lib/vigil)\n"
+    "  --run-dir DIR     the control socket and pid file (default $VIGIL_RUN_DIR, else /run/vigil)\n"
+    "  --plugin-dir DIR  resource agent plugins (default: beside the executable)\n"
+    "  --name NAME       this node's name when the nodelist gives none (default: the host name)\n"
+    "  -f                stay in the foreground and log to stderr too\n";
+
+// Detaches once everything that can fail has been checked, so errors reach the terminal.
+bool Detach(vigil::daemon::Daemon& daemon) {
+  const pid_t child = fork();
+  if (child < 0) {
+    std::perror("vigild: fork");
+    return false;
+  }
+  if (child > 0) _exit(0);
+  setsid();
+  if (chdir("/") != 0) return false;
+  const int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0) {
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+  }
+  const vigil::Status s = daemon.WritePidFile();
+  if (!s.ok()) vigil::LogError(s.message());
+  return s.ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  vigil::daemon::DaemonOptions options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "-f") {
+      options.foreground = true;
+    } else if (a == "-c" && has_value) {
+      options.config = argv[++i];
+    } else if (a == "--state-dir" && has_value) {
+      options.state_dir = argv[++i];
+    } else if (a == "--run-dir" && has_value) {
+      options.run_dir = argv[++i];
+    } else if (a == "--plugin-dir" && has_value) {
+      options.plugin_dir = argv[++i];
+    } else if (a == "--name" && has_value) {
+      options.hostname = argv[++i];
+    } else {
+      std::fprintf(stderr, "vigild: unexpected '%s'\n%s", a.c_str(), kUsage);
+      return 2;
+    }
+  }
+  auto daemon = vigil::daemon::Daemon::Start(options);
+  if (!daemon.ok()) {
+    std::fprintf(stderr, "vigild: %s\n", daemon.status().message().c_str());
+    return 1;
+  }
+  if (!options.foreground && !Detach(**daemon)) return 1;
+  return (*daemon)->Run();
+}

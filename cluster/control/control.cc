@@ -1,0 +1,305 @@
+#include "cluster/control/control.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace vigil::control {
+namespace {
+
+constexpr char kOk[] = "ok\n";
+constexpr char kError[] = "error\n";
+
+uint32_t LengthOf(std::string_view header) {
+  uint32_t n = 0;
+  for (char c : header.substr(0, 4)) n = (n << 8) | static_cast<unsigned char>(c);
+  return n;
+}
+
+Result<sockaddr_un> Address(const std::filesystem::path& path) {
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  const std::string p = path.string();
+  if (p.size() >= sizeof a.sun_path) {
+    return Status(StatusCode::kInvalidArgument, "socket path too long (" + std::to_string(p.size()) +
+                                                    " bytes, at most " + std::to_string(sizeof a.sun_path - 1) +
+                                                    "): " + p);
+  }
+  std::memcpy(a.sun_path, p.c_str(), p.size() + 1);
+  return a;
+}
+
+std::optional<gid_t> ClientGroup() {
+  std::vector<char> buffer(16384);
+  group g{};
+  group* found = nullptr;
+  if (getgrnam_r(kClientGroup, &g, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    return std::nullopt;
+  }
+  return g.gr_gid;
+}
+
+}  // namespace
+
+std::string Frame(std::string_view payload) {
+  std::string out(4, '\0');
+  const auto n = static_cast<uint32_t>(payload.size());
+  for (int i = 0; i < 4; ++i) out[static_cast<size_t>(i)] = static_cast<char>(n >> (24 - 8 * i));
+  out += payload;
+  return out;
+}
+
+std::string EncodeRequest(const Request& request) {
+  std::string out = request.command;
+  out += '\0';
+  for (const auto& a : request.args) {
+    out += a;
+    out += '\0';
+  }
+  return out;
+}
+
+Result<Request> DecodeRequest(std::string_view payload) {
+  if (payload.empty() || payload.back() != '\0') {
+    return Status(StatusCode::kParseError, "malformed request: it must end with a NUL byte");
+  }
+  Request r;
+  bool first = true;
+  size_t start = 0;
+  while (start < payload.size()) {
+    const size_t end = payload.find('\0', start);
+    const std::string_view field = payload.substr(start, end - start);
+    start = end + 1;
+    if (first) {
+      if (field.empty()) return Status(StatusCode::kParseError, "malformed request: the command is empty");
+      r.command = field;
+      first = false;
+    } else {
+      if (r.args.size() == kMaxArguments) {
+        return Status(StatusCode::kParseError,
+                      "malformed request: more than " + std::to_string(kMaxArguments) + " arguments");
+      }
+      r.args.emplace_back(field);
+    }
+  }
+  return r;
+}
+
+std::string EncodeResponse(const Response& response) {
+  return (response.ok ? kOk : kError) + response.body;
+}
+
+Result<Response> DecodeResponse(std::string_view payload) {
+  if (payload.substr(0, sizeof kOk - 1) == kOk) return Response{true, std::string(payload.substr(sizeof kOk - 1))};
+  if (payload.substr(0, sizeof kError - 1) == kError) {
+    return Response{false, std::string(payload.substr(sizeof kError - 1))};
+  }
+  return Status(StatusCode::kParseError, "malformed response from vigild");
+}
+
+std::filesystem::path RunDirectory(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("VIGIL_RUN_DIR"); env != nullptr && *env != '\0') return env;
+  return "/run/vigil";
+}
+
+std::filesystem::path SocketPath(const std::filesystem::path& run_dir) { return run_dir / kSocketName; }
+
+Result<Response> Call(const std::filesystem::path& path, const Request& request, std::chrono::milliseconds timeout) {
+  const auto address = Address(path);
+  if (!address.ok()) return address.status();
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::FromErrno("cannot create a Unix socket", errno);
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{fd};
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0) {
+    return Status::FromErrno("cannot reach vigild at " + path.string() +
+                                 " (is it running? --run-dir or VIGIL_RUN_DIR name another run directory)",
+                             errno);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto wait = [&](short events) -> Status {
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return Status(StatusCode::kTimeout, "vigild did not answer within " + std::to_string(timeout.count()) + " ms");
+      pollfd p{fd, events, 0};
+      const int n = poll(&p, 1, static_cast<int>(left.count()));
+      if (n > 0) return Status::Ok();
+      if (n < 0 && errno != EINTR) return Status::FromErrno("poll on the control socket", errno);
+    }
+  };
+  const std::string out = Frame(EncodeRequest(request));
+  for (size_t done = 0; done < out.size();) {
+    if (Status s = wait(POLLOUT); !s.ok()) return s;
+    const ssize_t n = send(fd, out.data() + done, out.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno != EAGAIN && errno != EINTR) return Status::FromErrno("cannot send to vigild", errno);
+    if (n > 0) done += static_cast<size_t>(n);
+  }
+  std::string in;
+  char buffer[65536];
+  for (;;) {
+    if (in.size() >= 4) {
+      const uint32_t length = LengthOf(in);
+      if (length > kMaxResponse) return Status(StatusCode::kParseError, "malformed response from vigild: too long");
+      if (in.size() >= 4 + static_cast<size_t>(length)) return DecodeResponse(std::string_view(in).substr(4, length));
+    }
+    if (Status s = wait(POLLIN); !s.ok()) return s;
+    const ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n == 0) return Status(StatusCode::kIoError, "vigild closed the connection before answering");
+    if (n < 0 && errno != EAGAIN && errno != EINTR) return Status::FromErrno("cannot read from vigild", errno);
+    if (n > 0) in.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+bool Allowed(const Peer& peer, uid_t daemon_uid) {
+  if (peer.uid == 0 || peer.uid == daemon_uid) return true;
+  const auto group = ClientGroup();
+  if (!group) return false;
+  if (peer.gid == *group) return true;
+  // Supplementary groups: those of the peer's user, as the group database lists them.
+  std::vector<char> buffer(16384);
+  passwd pw{};
+  passwd* found = nullptr;
+  if (getpwuid_r(peer.uid, &pw, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) return false;
+  int count = 64;
+  std::vector<gid_t> groups(static_cast<size_t>(count));
+  if (getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count) < 0) {
+    groups.resize(static_cast<size_t>(count));
+    if (getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count) < 0) return false;
+  }
+  groups.resize(static_cast<size_t>(count));
+  for (gid_t g : groups) {
+    if (g == *group) return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<Server>> Server::Listen(const std::filesystem::path& path, Handler handler) {
+  const auto address = Address(path);
+  if (!address.ok()) return address.status();
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::FromErrno("cannot create a Unix socket", errno);
+  std::unique_ptr<Server> server(new Server(path, fd, std::move(handler)));
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return Status::FromErrno("cannot remove the stale socket " + path.string(), errno);
+  }
+  // Created 0660 from the start: no instant at which others may connect.
+  const mode_t old_mask = umask(0117);
+  const int bound = bind(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address);
+  const int bind_errno = errno;
+  umask(old_mask);
+  if (bound != 0) return Status::FromErrno("cannot bind the control socket " + path.string(), bind_errno);
+  if (const auto group = ClientGroup(); group && chown(path.c_str(), static_cast<uid_t>(-1), *group) != 0) {
+    return Status::FromErrno("cannot give the control socket to group haclient", errno);
+  }
+  if (listen(fd, 16) != 0) return Status::FromErrno("cannot listen on " + path.string(), errno);
+  return server;
+}
+
+Server::~Server() {
+  for (const auto& [fd, client] : clients_) close(fd);
+  close(fd_);
+  unlink(path_.c_str());
+}
+
+std::vector<std::pair<int, short>> Server::fds() const {
+  std::vector<std::pair<int, short>> out;
+  if (clients_.size() < kMaxClients) out.emplace_back(fd_, POLLIN);
+  for (const auto& [fd, client] : clients_) out.emplace_back(fd, client.out.empty() ? POLLIN : POLLOUT);
+  return out;
+}
+
+void Server::Accept(SteadyTime now) {
+  while (clients_.size() < kMaxClients) {
+    const int fd = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;  // EAGAIN: none waiting; other errors: the client is gone
+    ucred cred{};
+    socklen_t length = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0) {
+      close(fd);
+      continue;
+    }
+    Client& c = clients_[fd];
+    c.peer = {cred.pid, cred.uid, cred.gid};
+    c.since = now;
+  }
+}
+
+Response Server::Answer(const Client& client, std::string_view payload) {
+  if (!Allowed(client.peer, geteuid())) {
+    return Response::Error("permission denied: uid " + std::to_string(client.peer.uid) +
+                           " is neither root nor in group " + kClientGroup);
+  }
+  auto request = DecodeRequest(payload);
+  if (!request.ok()) return Response::Error(request.status().message());
+  return handler_(*request, client.peer);
+}
+
+bool Server::Read(int fd, Client& c) {
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n == 0) return false;  // gone before asking
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) return false;
+      break;
+    }
+    c.in.append(buffer, static_cast<size_t>(n));
+    if (c.in.size() > 4 + kMaxRequest) break;
+  }
+  if (c.in.size() < 4) return true;
+  const uint32_t length = LengthOf(c.in);
+  Response response;
+  if (length > kMaxRequest) {
+    response = Response::Error("request too long: " + std::to_string(length) + " bytes, at most " +
+                               std::to_string(kMaxRequest));
+  } else if (c.in.size() < 4 + static_cast<size_t>(length)) {
+    return true;  // more to come
+  } else if (c.in.size() > 4 + static_cast<size_t>(length)) {
+    response = Response::Error("malformed request: bytes after the frame (one request per connection)");
+  } else {
+    response = Answer(c, std::string_view(c.in).substr(4));
+  }
+  std::string payload = EncodeResponse(response);
+  if (payload.size() > kMaxResponse) payload = EncodeResponse(Response::Error("the answer is too long to send"));
+  c.out = Frame(payload);
+  c.in.clear();
+  return Write(fd, c);
+}
+
+bool Server::Write(int fd, Client& c) {
+  while (c.written < c.out.size()) {
+    const ssize_t n = send(fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) return errno == EAGAIN || errno == EINTR;
+    c.written += static_cast<size_t>(n);
+  }
+  return false;  // all sent: close
+}
+
+void Server::Process(SteadyTime now) {
+  Accept(now);
+  for (auto it = clients_.begin(); it != clients_.end();) {
+    auto& [fd, c] = *it;
+    const bool keep = (c.out.empty() ? Read(fd, c) : Write(fd, c)) && now - c.since < kClientTimeout;
+    if (keep) {
+      ++it;
+    } else {
+      close(fd);
+      it = clients_.erase(it);
+    }
+  }
+}
+
+}  // namespace vigil::control

@@ -1,0 +1,307 @@
+#include "cluster/daemon/daemon.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "cluster/config/authkey.h"
+#include "cluster/daemon/daemon_log.h"
+#include "cluster/daemon/incarnation.h"
+#include "common/log.h"
+
+namespace vigil::daemon {
+namespace {
+
+using membership::DropReason;
+using membership::PacketType;
+
+constexpr const char* kVersion = "0.1.0";
+constexpr auto kDropLogInterval = std::chrono::seconds(60);
+
+Status MakeDirectory(const std::filesystem::path& dir, mode_t mode) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return Status::Ok();
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status(StatusCode::kIoError, "cannot create " + dir.string() + ": " + ec.message());
+  if (chmod(dir.c_str(), mode) != 0) return Status::FromErrno("cannot chmod " + dir.string(), errno);
+  return Status::Ok();
+}
+
+std::string Hostname() {
+  char name[256] = "";
+  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
+  std::string s = name;
+  // Pacemaker names a node by the short host name.
+  if (const size_t dot = s.find('.'); dot != std::string::npos) s.resize(dot);
+  return s;
+}
+
+}  // namespace
+
+std::filesystem::path DefaultConfigPath() {
+  std::error_code ec;
+  if (!std::filesystem::exists("/etc/vigil/vigil.conf", ec) && std::filesystem::exists("/etc/corosync/corosync.conf", ec)) {
+    return "/etc/corosync/corosync.conf";
+  }
+  return "/etc/vigil/vigil.conf";
+}
+
+Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options) {
+  std::unique_ptr<Daemon> d(new Daemon());
+  d->options_ = options;
+  const std::filesystem::path config_path = options.config.empty() ? DefaultConfigPath() : options.config;
+  auto config = config::LoadConfig(config_path);
+  if (!config.ok()) return config.status();
+  d->config_ = std::move(*config);
+  const config::Config& c = d->config_;
+  const std::string hostname = options.hostname.empty() ? Hostname() : options.hostname;
+  if (Status s = SetUpLogging(c, hostname, options.foreground); !s.ok()) return s;
+  for (const auto& w : c.warnings) LogWarning(w);
+  if (Status s = d->Init(hostname); !s.ok()) {
+    // On the terminal from vigild's main; in the log too when that is elsewhere.
+    if (!options.foreground) LogError("not starting: " + s.message());
+    return s;
+  }
+  return d;
+}
+
+Status Daemon::Init(const std::string& hostname) {
+  const config::Config& c = config_;
+  const DaemonOptions& options = options_;
+  if (c.crypto_cipher != "none") {
+    return Status(StatusCode::kUnsupported, c.source + ": crypto_cipher " + c.crypto_cipher +
+                                                " is not supported yet; set crypto_cipher: none (every packet is "
+                                                "still authenticated with HMAC-SHA256)");
+  }
+
+  auto key = config::ReadAuthkey(c.keyfile);
+  if (!key.ok()) return key.status();
+
+  auto local = config::ListLocalAddresses();
+  if (!local.ok()) return local.status();
+  auto identity = config::ResolveIdentity(c, *local, hostname);
+  if (!identity.ok()) return identity.status();
+  identity_ = std::move(*identity);
+
+  // The run directory is this daemon's alone: its lock file says so, whatever else is in it.
+  run_dir_ = options.run_dir.empty() ? control::RunDirectory("") : options.run_dir;
+  if (Status s = MakeDirectory(run_dir_, 0755); !s.ok()) return s;
+  const std::filesystem::path pid_path = run_dir_ / "vigild.pid";
+  lock_fd_ = open(pid_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0) return Status::FromErrno("cannot open " + pid_path.string(), errno);
+  if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    char pid[32] = "";
+    const ssize_t n = pread(lock_fd_, pid, sizeof pid - 1, 0);
+    std::string running = n > 0 ? std::string(pid, static_cast<size_t>(n)) : "?";
+    while (!running.empty() && running.back() == '\n') running.pop_back();
+    return Status(StatusCode::kInvalidArgument, "another vigild (pid " + running + ") runs with the run directory " +
+                                                    run_dir_.string());
+  }
+  if (Status s = WritePidFile(); !s.ok()) return s;
+
+  if (Status s = MakeDirectory(options.state_dir, 0700); !s.ok()) return s;
+  auto incarnation = NextIncarnation(options.state_dir);
+  if (!incarnation.ok()) return incarnation.status();
+  incarnation_ = *incarnation;
+
+  membership::TransportOptions t;
+  t.self = identity_.nodeid;
+  t.bind_address = identity_.bind.address.value;
+  t.key = std::move(*key);
+  t.cluster = membership::ClusterId(c.cluster_name);
+  t.incarnation = incarnation_;
+  const bool multicast = c.transport == config::Transport::kUdp && !c.interfaces.empty() && c.interfaces.front().mcastaddr;
+  if (!c.interfaces.empty()) t.port = c.interfaces.front().mcastport;
+  if (multicast) {
+    t.multicast_group = c.interfaces.front().mcastaddr->value;
+    t.multicast_ttl = c.interfaces.front().ttl;
+    t.multicast_interface = static_cast<int>(if_nametoindex(identity_.bind.interface.c_str()));
+  } else if (c.nodes.empty()) {
+    return Status(StatusCode::kParseError, c.source + ": no nodelist and no mcastaddr: nobody to send heartbeats to");
+  }
+  membership::MembershipOptions m;
+  m.self = identity_.nodeid;
+  m.incarnation = incarnation_;
+  m.name = identity_.name;
+  m.token = std::chrono::milliseconds(c.token_ms);
+  m.quorum.expected_votes = c.ExpectedVotes();
+  m.quorum.two_node = c.two_node;
+  m.quorum.wait_for_all = c.WaitForAll();
+  for (const auto& n : c.nodes) {
+    const uint32_t id = config::NodeId(n);
+    m.nodes.push_back(id);
+    if (!n.name.empty()) m.names[id] = n.name;
+    if (id != t.self) t.peers.push_back({id, n.addresses.front().value});
+  }
+  auto transport = membership::UdpTransport::Open(std::move(t));
+  if (!transport.ok()) return transport.status();
+  transport_ = std::move(*transport);
+  membership_ = std::make_unique<membership::Membership>(std::move(m));
+
+  auto server = control::Server::Listen(control::SocketPath(run_dir_),
+                                        [this](const control::Request& r, const control::Peer&) { return Handle(r); });
+  if (!server.ok()) return server.status();
+  control_ = std::move(*server);
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  if (sigprocmask(SIG_BLOCK, &signals, nullptr) != 0) return Status::FromErrno("sigprocmask", errno);
+  signal_fd_ = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd_ < 0) return Status::FromErrno("signalfd", errno);
+
+  LogInfo("vigild " + std::string(kVersion) + " starting: node " + identity_.name + " (id " +
+          std::to_string(identity_.nodeid) + ") on " + identity_.bind.address.ToString() + " (" +
+          identity_.bind.interface + "), cluster " + c.cluster_name + ", " +
+          (multicast ? "multicast " + c.interfaces.front().mcastaddr->ToString() : std::string("unicast")) + " port " +
+          std::to_string(transport_->port()) + ", token " + std::to_string(c.token_ms) + " ms, config " + c.source);
+  return Status::Ok();
+}
+
+Daemon::~Daemon() {
+  control_.reset();
+  if (signal_fd_ >= 0) close(signal_fd_);
+  if (lock_fd_ >= 0) {
+    unlink((run_dir_ / "vigild.pid").c_str());
+    close(lock_fd_);
+  }
+}
+
+Status Daemon::WritePidFile() {
+  const std::string pid = std::to_string(getpid()) + "\n";
+  if (ftruncate(lock_fd_, 0) != 0 || pwrite(lock_fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+    return Status::FromErrno("cannot write " + (run_dir_ / "vigild.pid").string(), errno);
+  }
+  return Status::Ok();
+}
+
+void Daemon::SendHeartbeat(SteadyTime now) {
+  last_sent_ = membership_->Outgoing();
+  if (Status s = transport_->Send(PacketType::kHeartbeat, membership::EncodeView(last_sent_)); !s.ok()) {
+    LogError("cannot send a heartbeat: " + s.message());
+  }
+  next_heartbeat_ = now + membership_->heartbeat_interval();
+}
+
+void Daemon::ReceivePackets(SteadyTime now) {
+  for (const auto& p : transport_->Receive()) {
+    ++received_;
+    if (p.type == PacketType::kLeave) {
+      membership_->OnLeave(p.sender, p.incarnation, now);
+      continue;
+    }
+    const auto view = membership::DecodeView(p.payload);
+    if (!view) {
+      ++bad_views_;  // authenticated, yet malformed: a bug or another version
+      continue;
+    }
+    membership_->OnHeartbeat(p.sender, p.incarnation, *view, now);
+  }
+}
+
+void Daemon::LogEvents() {
+  for (const auto& e : membership_->TakeEvents()) LogInfo(e);
+}
+
+void Daemon::LogDrops(SteadyTime now) {
+  if (transport_->drops() == logged_drops_ || (!logged_drops_.empty() && now - last_drop_log_ < kDropLogInterval)) return;
+  std::string what;
+  for (const auto& [reason, count] : transport_->drops()) {
+    const uint64_t before = logged_drops_.count(reason) ? logged_drops_[reason] : 0;
+    if (count == before) continue;
+    what += (what.empty() ? "" : ", ") + std::to_string(count - before) + " " + membership::DropReasonName(reason);
+    if (reason == DropReason::kBadMac) what += " (a different authkey?)";
+  }
+  LogWarning("dropped packets: " + what + " (counted in vigil status --verbose)");
+  logged_drops_ = transport_->drops();
+  last_drop_log_ = now;
+}
+
+control::ClusterStatus Daemon::CurrentStatus() const {
+  control::ClusterStatus s;
+  s.cluster_name = config_.cluster_name;
+  s.version = kVersion;
+  s.self = identity_.name;
+  const auto& m = *membership_;
+  s.dc_id = m.dc();
+  if (m.dc() != 0) {
+    s.dc = m.known_nodes().at(m.dc());
+    s.term = m.dc_term();
+  }
+  s.quorate = m.quorate();
+  s.waiting_for_all = m.quorum().waiting_for_all();
+  s.votes = m.quorum().total_votes();
+  s.expected_votes = m.quorum().expected_votes();
+  s.quorum = m.quorum().quorum();
+  for (const auto& [id, name] : m.known_nodes()) {
+    s.nodes.push_back({id, name, std::binary_search(m.members().begin(), m.members().end(), id)});
+  }
+  s.counters["sent"] = transport_->sent();
+  s.counters["received"] = received_;
+  s.counters["dropped bad-view"] = bad_views_;
+  for (int r = static_cast<int>(DropReason::kNone) + 1; r <= static_cast<int>(membership::kLastDropReason); ++r) {
+    const auto reason = static_cast<DropReason>(r);
+    s.counters[std::string("dropped ") + membership::DropReasonName(reason)] = transport_->dropped(reason);
+  }
+  s.now = std::chrono::system_clock::now();
+  return s;
+}
+
+control::Response Daemon::Handle(const control::Request& request) {
+  if (request.command == "status") {
+    if (!request.args.empty()) return control::Response::Error("status takes no arguments");
+    return {true, control::ToXml(CurrentStatus())};
+  }
+  return control::Response::Error("unknown command '" + request.command + "' (this vigild answers: status)");
+}
+
+int Daemon::Run() {
+  SteadyTime now = std::chrono::steady_clock::now();
+  SendHeartbeat(now);
+  LogEvents();
+  for (;;) {
+    std::vector<pollfd> fds{{transport_->fd(), POLLIN, 0}, {signal_fd_, POLLIN, 0}};
+    for (const auto& [fd, events] : control_->fds()) fds.push_back({fd, events, 0});
+    SteadyTime wake = next_heartbeat_;
+    if (const auto deadline = membership_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now + std::chrono::microseconds(999));
+    const int n = poll(fds.data(), fds.size(), static_cast<int>(std::clamp<int64_t>(wait.count(), 0, 60000)));
+    if (n < 0 && errno != EINTR) {
+      LogError(std::string("poll: ") + std::strerror(errno));
+      return 1;
+    }
+    now = std::chrono::steady_clock::now();
+    if (fds[0].revents != 0) ReceivePackets(now);
+    membership_->Tick(now);
+    LogEvents();
+    LogDrops(now);
+    if (now >= next_heartbeat_ || !(membership_->Outgoing() == last_sent_)) SendHeartbeat(now);
+    control_->Process(now);
+    if (fds[1].revents != 0) {
+      signalfd_siginfo info{};
+      while (read(signal_fd_, &info, sizeof info) == sizeof info) {
+        if (info.ssi_signo == SIGHUP) {
+          LogInfo("SIGHUP: nothing to reload yet (the configuration is read at start)");
+          continue;
+        }
+        LogInfo(std::string("leaving the cluster (") + strsignal(static_cast<int>(info.ssi_signo)) + ")");
+        // Twice: a leave that is lost costs the peers a token timeout.
+        for (int i = 0; i < 2; ++i) (void)transport_->Send(PacketType::kLeave, "");
+        return 0;
+      }
+    }
+  }
+}
+
+}  // namespace vigil::daemon

@@ -1,0 +1,83 @@
+// vigild's membership half: configuration, authkey and identity checked at start, then one
+// single-threaded poll loop over the UDP transport, the control socket and the signals.
+//
+// Start (Daemon::Start) does everything that can fail, so that `vigild` without -f reports a
+// bad configuration, key or address on the terminal before it detaches:
+//   config → authkey → this node's identity → run directory lock → incarnation → UDP socket →
+//   control socket.
+// The loop sends a heartbeat every token/4 (and at once when its view changed, which speeds
+// agreement), ticks membership exactly when the next silent node is due, logs every membership,
+// quorum and DC change in one line, and answers `status` on the control socket. SIGTERM or
+// SIGINT: a leave packet, which peers act on at once, then exit.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cluster/config/config.h"
+#include "cluster/control/cluster_status.h"
+#include "cluster/control/control.h"
+#include "cluster/membership/membership.h"
+#include "cluster/membership/udp_transport.h"
+#include "common/status.h"
+
+namespace vigil::daemon {
+
+struct DaemonOptions {
+  std::filesystem::path config;      // empty: /etc/vigil/vigil.conf, else /etc/corosync/corosync.conf
+  std::filesystem::path state_dir = "/var/lib/vigil";
+  std::filesystem::path run_dir;     // empty: control::RunDirectory("")
+  std::filesystem::path plugin_dir;  // for the resource half (next); empty: the default
+  std::string hostname;              // empty: gethostname()
+  bool foreground = false;           // -f: log to stderr too
+};
+
+// The configuration file vigild reads when -c is not given.
+std::filesystem::path DefaultConfigPath();
+
+class Daemon {
+ public:
+  // Errors name the file, the key or the address that is wrong, in one line.
+  static Result<std::unique_ptr<Daemon>> Start(const DaemonOptions& options);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // After a fork: the pid file names the process that runs the loop.
+  Status WritePidFile();
+  // Until SIGTERM or SIGINT. Returns the exit code.
+  int Run();
+
+  const config::Config& config() const { return config_; }
+  control::ClusterStatus CurrentStatus() const;
+
+ private:
+  Daemon() = default;
+  Status Init(const std::string& hostname);  // everything after the configuration and logging
+  void SendHeartbeat(SteadyTime now);
+  void ReceivePackets(SteadyTime now);
+  void LogEvents();
+  void LogDrops(SteadyTime now);
+  control::Response Handle(const control::Request& request);
+
+  DaemonOptions options_;
+  config::Config config_;
+  config::Identity identity_;
+  std::filesystem::path run_dir_;
+  int lock_fd_ = -1;
+  int signal_fd_ = -1;
+  uint64_t incarnation_ = 0;
+  std::unique_ptr<membership::UdpTransport> transport_;
+  std::unique_ptr<membership::Membership> membership_;
+  std::unique_ptr<control::Server> control_;
+  membership::View last_sent_;
+  SteadyTime next_heartbeat_;
+  uint64_t received_ = 0;
+  uint64_t bad_views_ = 0;
+  std::map<membership::DropReason, uint64_t> logged_drops_;
+  SteadyTime last_drop_log_;
+};
+
+}  // namespace vigil::daemon
