@@ -50,6 +50,7 @@ std::string ToXml(const ClusterStatus& s) {
   dc.append_attribute("name") = s.dc.c_str();
   dc.append_attribute("id") = std::to_string(s.dc_id).c_str();
   dc.append_attribute("term") = std::to_string(s.term).c_str();
+  dc.append_attribute("this-node-acting") = s.acting ? "true" : "false";
   pugi::xml_node quorum = root.append_child("quorum");
   quorum.append_attribute("quorate") = s.quorate ? "true" : "false";
   quorum.append_attribute("waiting-for-all") = s.waiting_for_all ? "true" : "false";
@@ -97,7 +98,9 @@ Result<ClusterStatus> FromXml(std::string_view xml) {
   s.self = cluster.attribute("self").value();
   s.now = std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms));
   const pugi::xml_node dc = root.child("dc");
-  if (!dc || !Number(dc, "id", s.dc_id) || !Number(dc, "term", s.term)) return bad("<dc> missing or malformed");
+  if (!dc || !Number(dc, "id", s.dc_id) || !Number(dc, "term", s.term) || !Flag(dc, "this-node-acting", s.acting)) {
+    return bad("<dc> missing or malformed");
+  }
   s.dc = dc.attribute("name").value();
   const pugi::xml_node q = root.child("quorum");
   if (!q || !Flag(q, "quorate", s.quorate) || !Flag(q, "waiting-for-all", s.waiting_for_all) ||

@@ -27,6 +27,7 @@ struct ClusterStatus {
   std::string dc;            // the DC's name; empty: none
   uint32_t dc_id = 0;
   uint64_t term = 0;
+  bool acting = false;       // this node is the DC and every member agrees
   bool quorate = false;
   bool waiting_for_all = false;
   int votes = 0;

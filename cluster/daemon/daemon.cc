@@ -238,6 +238,7 @@ control::ClusterStatus Daemon::CurrentStatus() const {
   if (m.dc() != 0) {
     s.dc = m.known_nodes().at(m.dc());
     s.term = m.dc_term();
+    s.acting = m.is_dc();
   }
   s.quorate = m.quorate();
   s.waiting_for_all = m.quorum().waiting_for_all();

@@ -86,7 +86,10 @@ void Membership::OnLeave(uint32_t from, uint64_t incarnation, SteadyTime now) {
 void Membership::Tick(SteadyTime now) {
   for (auto it = peers_.begin(); it != peers_.end();) {
     if (now - it->second.last_heard > options_.token) {
-      events_.push_back(Label(it->first) + " lost (silent for longer than the token timeout)");
+      const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.last_heard);
+      const auto token = std::chrono::duration_cast<std::chrono::milliseconds>(options_.token);
+      events_.push_back(Label(it->first) + " lost (silent for " + std::to_string(silent.count()) + " ms, token " +
+                        std::to_string(token.count()) + " ms)");
       it = peers_.erase(it);
     } else {
       ++it;

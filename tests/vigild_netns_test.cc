@@ -1,0 +1,231 @@
+// Several real vigild, each in a network namespace of its own on a bridge that lives in a
+// namespace of its own (tests/netns_lan.h): they form one membership and elect one DC; a node
+// killed with -9 or cut off by a link going down is seen lost, by the daemon's own clock within
+// the token timeout and 10%; a node whose link comes back rejoins; a node with another authkey
+// never joins and its packets are counted; multicast (the tutorial's corosync 1.x file, node
+// names from host names) and unicast (a 3.x nodelist) both work; a clean stop is seen at once.
+// Needs root; run by CI.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "cluster/config/authkey.h"
+#include "tests/netns_lan.h"
+#include "tests/vigild_process.h"
+
+namespace vigil::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+struct ClusterOptions {
+  int nodes = 3;
+  int token_ms = 1000;
+  bool multicast = false;  // the tutorial's 1.x file: no nodelist, bindnetaddr and mcastaddr
+  bool two_node = false;
+};
+
+// A 3.x file (nodelist, udpu) or the tutorial's 1.x file, for every node alike.
+std::string Conf(const ClusterOptions& o, const std::string& keyfile) {
+  if (o.multicast) {
+    return "compatibility: whitetank\n"
+           "totem {\n\tversion: 2\n\tsecauth: off\n\ttoken: " + std::to_string(o.token_ms) +
+           "\n\tkeyfile: " + keyfile +
+           "\n\tinterface {\n\t\tringnumber: 0\n\t\tbindnetaddr: 10.77.0.0\n\t\tmcastaddr: 226.94.1.1\n"
+           "\t\tmcastport: 5405\n\t\tttl: 1\n\t}\n}\n"
+           "logging {\n\tto_syslog: no\n}\n"
+           "service {\n\tver: 0\n\tname: pacemaker\n}\n";
+  }
+  std::string s = "totem {\n\tversion: 2\n\tcluster_name: netns\n\ttransport: udpu\n\ttoken: " +
+                  std::to_string(o.token_ms) + "\n\tkeyfile: " + keyfile + "\n}\nnodelist {\n";
+  for (int i = 1; i <= o.nodes; ++i) {
+    s += "\tnode {\n\t\tring0_addr: 10.77.0." + std::to_string(i) + "\n\t\tnodeid: " + std::to_string(i) +
+         "\n\t\tname: n" + std::to_string(i) + "\n\t}\n";
+  }
+  s += "}\nquorum {\n\tprovider: corosync_votequorum\n";
+  if (o.two_node) s += "\ttwo_node: 1\n";
+  s += "}\nlogging {\n\tto_syslog: no\n}\n";
+  return s;
+}
+
+class VigildNetnsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::geteuid(), 0u) << "needs root: network namespaces (CI runs as root)";
+    root_ = std::filesystem::temp_directory_path() / ("vigild-netns-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_);
+  }
+  void TearDown() override {
+    nodes_.clear();
+    lan_.reset();
+    std::filesystem::remove_all(root_);
+  }
+
+  // Builds the LAN and starts one vigild per host (n1 is host 0).
+  void StartCluster(const ClusterOptions& o) {
+    options_ = o;
+    lan_ = std::make_unique<NetnsLan>(o.nodes);
+    ASSERT_TRUE(lan_->ok()) << lan_->error();
+    const std::string key = (root_ / "authkey").string();
+    ASSERT_TRUE(config::WriteAuthkey(key, 256, false).ok());
+    for (int i = 1; i <= o.nodes; ++i) AddNode(i, key);
+  }
+
+  VigildProcess& AddNode(int i, const std::string& keyfile) {
+    const auto dir = root_ / ("n" + std::to_string(i));
+    std::filesystem::create_directories(dir);
+    WriteFile(dir / "conf", Conf(options_, keyfile));
+    // Without a nodelist the node's name is its host name, as with corosync 1.x and Pacemaker.
+    nodes_.push_back(std::make_unique<VigildProcess>(dir, lan_->host(i - 1).ns,
+                                                      options_.multicast ? "node" + std::to_string(i) : ""));
+    EXPECT_TRUE(nodes_.back()->Start());
+    return *nodes_.back();
+  }
+
+  VigildProcess& node(int i) { return *nodes_.at(static_cast<size_t>(i - 1)); }
+
+  // Every running node sees exactly `online` and names `dc` as DC with quorum.
+  bool Agreed(const std::vector<int>& running, const std::string& online, const std::string& dc) {
+    for (int i : running) {
+      auto s = node(i).Status();
+      if (!s.ok() || node(i).Online() != online || s->dc != dc || !s->quorate || s->term == 0) return false;
+    }
+    return true;
+  }
+
+  std::string Logs() {
+    std::string all;
+    for (size_t i = 0; i < nodes_.size(); ++i) all += "--- n" + std::to_string(i + 1) + "\n" + nodes_[i]->log();
+    return all;
+  }
+
+  // The silence after which `node_label` was declared lost, from `observer`'s log; -1 if never.
+  static int LostAfterMs(const std::string& log, const std::string& node_label) {
+    const std::regex lost(node_label + " lost \\(silent for ([0-9]+) ms");
+    std::smatch m;
+    return std::regex_search(log, m, lost) ? std::stoi(m[1]) : -1;
+  }
+
+  std::filesystem::path root_;
+  ClusterOptions options_;
+  std::unique_ptr<NetnsLan> lan_;
+  std::vector<std::unique_ptr<VigildProcess>> nodes_;
+};
+
+TEST_F(VigildNetnsTest, ThreeNodesFormOneMembershipAndOneDc) {
+  StartCluster({});
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();
+  // One DC acting, one term, announced by the DC and known to every member. (Nodes that start
+  // apart may elect another DC first; the lowest id takes over once everyone is in.)
+  ASSERT_TRUE(WaitFor([&] {
+    int acting = 0;
+    for (int i : {1, 2, 3}) acting += node(i).Status().ok() && node(i).Status()->acting;
+    return acting == 1 && node(1).Status()->acting;
+  })) << Logs();
+  const uint64_t term = node(1).Status()->term;
+  for (int i : {2, 3}) EXPECT_EQ(node(i).Status()->term, term);
+}
+
+TEST_F(VigildNetnsTest, TwoNodesWithTwoNodeQuorum) {
+  StartCluster({.nodes = 2, .two_node = true});
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2}, "n1 n2", "n1"); })) << Logs();
+  // two_node: the survivor keeps quorum and becomes DC.
+  node(1).Kill(SIGKILL);
+  ASSERT_TRUE(WaitFor([&] { return Agreed({2}, "n2", "n2"); })) << Logs();
+}
+
+TEST_F(VigildNetnsTest, KillNineIsSeenLostWithinTheTokenTimeout) {
+  StartCluster({.token_ms = 500});
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();
+  node(1).Kill(SIGKILL);
+  ASSERT_TRUE(WaitFor([&] { return Agreed({2, 3}, "n2 n3", "n2"); })) << Logs();
+  for (int i : {2, 3}) {
+    const int silent = LostAfterMs(node(i).log(), "n1 \\(1\\)");
+    EXPECT_GE(silent, 500) << Logs();
+    EXPECT_LE(silent, 550) << "lost later than token + 10%\n" << Logs();
+  }
+  auto s = node(2).Status();
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->nodes.at(0).name, "n1");
+  EXPECT_FALSE(s->nodes.at(0).online);
+}
+
+TEST_F(VigildNetnsTest, LinkDownIsLostAndLinkUpRejoins) {
+  StartCluster({});
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();
+  ASSERT_EQ(Sh("ip -n " + lan_->host(2).ns + " link set eth0 down").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2}, "n1 n2", "n1"); })) << Logs();
+  // The cut-off node is alone: one vote of three, no quorum, no DC.
+  ASSERT_TRUE(WaitFor([&] {
+    auto s = node(3).Status();
+    return s.ok() && !s->quorate && s->dc.empty() && node(3).Online() == "n3";
+  })) << Logs();
+  const int silent = LostAfterMs(node(1).log(), "n3 \\(3\\)");
+  EXPECT_GE(silent, 1000);
+  EXPECT_LE(silent, 1100) << Logs();
+  ASSERT_EQ(Sh("ip -n " + lan_->host(2).ns + " link set eth0 up").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();
+}
+
+TEST_F(VigildNetnsTest, ANodeWithAnotherKeyNeverJoinsAndIsCounted) {
+  options_ = {};
+  lan_ = std::make_unique<NetnsLan>(3);
+  ASSERT_TRUE(lan_->ok()) << lan_->error();
+  const std::string good = (root_ / "authkey").string();
+  const std::string other = (root_ / "other-authkey").string();
+  ASSERT_TRUE(config::WriteAuthkey(good, 256, false).ok());
+  ASSERT_TRUE(config::WriteAuthkey(other, 256, false).ok());
+  AddNode(1, good);
+  AddNode(2, good);
+  AddNode(3, other);
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2}, "n1 n2", "n1"); })) << Logs();
+  ASSERT_TRUE(WaitFor([&] {
+    auto s = node(1).Status();
+    return s.ok() && s->counters["dropped bad-mac"] >= 4;
+  })) << Logs();
+  // Long enough for many heartbeats each way: still apart.
+  std::this_thread::sleep_for(milliseconds(1500));
+  EXPECT_TRUE(Agreed({1, 2}, "n1 n2", "n1")) << Logs();
+  auto s3 = node(3).Status();
+  ASSERT_TRUE(s3.ok());
+  EXPECT_EQ(node(3).Online(), "n3");
+  EXPECT_FALSE(s3->quorate);
+  EXPECT_GT(s3->counters["dropped bad-mac"], 0u);
+  EXPECT_NE(node(1).log().find("bad-mac (a different authkey?)"), std::string::npos) << Logs();
+}
+
+TEST_F(VigildNetnsTest, MulticastWithTheTutorialsCorosync1File) {
+  StartCluster({.nodes = 2, .multicast = true});
+  // No nodelist: ids from the addresses, names from the host names, two expected votes.
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2}, "node1 node2", "node1"); })) << Logs();
+  auto s = node(2).Status();
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->dc_id, 0x0a4d0001u);  // 10.77.0.1
+  EXPECT_EQ(s->expected_votes, 2);
+  EXPECT_NE(node(1).log().find("multicast 226.94.1.1 port 5405"), std::string::npos) << Logs();
+  // A node once seen and then gone stays listed, offline.
+  node(2).Kill(SIGKILL);
+  ASSERT_TRUE(WaitFor([&] {
+    auto s1 = node(1).Status();
+    return s1.ok() && s1->nodes.size() == 2 && node(1).Online() == "node1";
+  })) << Logs();
+}
+
+TEST_F(VigildNetnsTest, ACleanStopIsSeenAtOnce) {
+  StartCluster({.token_ms = 10000});
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();
+  const int status = node(1).Kill(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << Logs();
+  // Far sooner than the token timeout of 10 s: WaitFor gives up after 5.
+  ASSERT_TRUE(WaitFor([&] { return Agreed({2, 3}, "n2 n3", "n2"); }, milliseconds(5000))) << Logs();
+  for (int i : {2, 3}) {
+    EXPECT_NE(node(i).log().find("n1 (1) left"), std::string::npos) << Logs();
+    EXPECT_EQ(LostAfterMs(node(i).log(), "n1 \\(1\\)"), -1) << Logs();
+  }
+  EXPECT_NE(node(1).log().find("leaving the cluster"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(node(1).run_dir() / "vigild.sock"));
+}
+
+}  // namespace
+}  // namespace vigil::testing
