@@ -244,14 +244,101 @@ TEST(ViewCodecTest, RoundTripsAndRefusesMalformedPayloads) {
   v.dc = 2;
   v.term = 9;
   v.heard = {{1, 100}, {2, 200}};
+  v.name = "node1";
   const auto back = DecodeView(EncodeView(v));
   ASSERT_TRUE(back.has_value());
-  EXPECT_EQ(back->dc, 2u);
-  EXPECT_EQ(back->term, 9u);
-  EXPECT_EQ(back->heard, v.heard);
+  EXPECT_EQ(*back, v);
   const std::string wire = EncodeView(v);
   for (size_t cut = 0; cut < wire.size(); ++cut) EXPECT_FALSE(DecodeView(wire.substr(0, cut)).has_value()) << cut;
   EXPECT_FALSE(DecodeView(wire + "x").has_value());
+}
+
+// Two nodes wired by hand: what one sends, the other receives at once.
+struct Pair {
+  Pair(MembershipOptions a, MembershipOptions b) : one(std::move(a)), two(std::move(b)) {}
+  void Exchange(SteadyTime now, int rounds = 3) {
+    for (int i = 0; i < rounds; ++i) {
+      two.OnHeartbeat(1, 11, one.Outgoing(), now);
+      one.OnHeartbeat(2, 22, two.Outgoing(), now);
+    }
+  }
+  Membership one;
+  Membership two;
+};
+
+MembershipOptions Options(uint32_t self, uint64_t incarnation, std::string name, std::vector<uint32_t> nodes) {
+  MembershipOptions o;
+  o.self = self;
+  o.incarnation = incarnation;
+  o.name = std::move(name);
+  o.nodes = std::move(nodes);
+  o.quorum.expected_votes = 2;
+  return o;
+}
+
+TEST(MembershipTest, NamesTravelInHeartbeatsAndAConfiguredNameWins) {
+  MembershipOptions a = Options(1, 11, "alpha", {1, 2});
+  a.names[2] = "configured-two";
+  Pair p(a, Options(2, 22, "beta", {1, 2}));
+  p.Exchange(SteadyTime(std::chrono::hours(1)));
+  EXPECT_EQ(p.two.known_nodes().at(1), "alpha");
+  EXPECT_EQ(p.one.known_nodes().at(2), "configured-two");
+  EXPECT_EQ(p.two.Label(1), "alpha (1)");
+}
+
+TEST(MembershipTest, WithoutANodelistHeardNodesJoinAndStayKnownWhenLost) {
+  Pair p(Options(1, 11, "node1", {}), Options(2, 22, "node2", {}));
+  const SteadyTime t0(std::chrono::hours(1));
+  p.Exchange(t0);
+  EXPECT_EQ(p.one.members(), (Ids{1, 2}));
+  EXPECT_TRUE(p.one.quorate());
+  p.one.Tick(t0 + milliseconds(1001));
+  EXPECT_EQ(p.one.members(), Ids{1});
+  ASSERT_EQ(p.one.known_nodes().size(), 2u);
+  EXPECT_EQ(p.one.known_nodes().at(2), "node2");
+  bool lost = false;
+  for (const auto& e : p.one.TakeEvents()) lost |= e == "node2 (2) lost (silent for 1001 ms, token 1000 ms)";
+  EXPECT_TRUE(lost);
+}
+
+TEST(MembershipTest, AHeartbeatOfALifeThatLeftDoesNotBringItBack) {
+  Pair p(Options(1, 11, "a", {1, 2}), Options(2, 22, "b", {1, 2}));
+  const SteadyTime t0(std::chrono::hours(1));
+  p.Exchange(t0);
+  const View late = p.two.Outgoing();
+  p.one.OnLeave(2, 22, t0);
+  p.one.OnHeartbeat(2, 22, late, t0 + milliseconds(1));  // still in flight when it left
+  EXPECT_EQ(p.one.members(), Ids{1});
+  p.one.OnHeartbeat(2, 23, late, t0 + milliseconds(2));  // restarted: a new life joins
+  EXPECT_EQ(p.one.known_nodes().count(2), 1u);
+  EXPECT_EQ(p.one.Outgoing().heard.size(), 2u);
+}
+
+TEST(MembershipTest, ANodeThatJoinsDoesNotUnseatTheDcAndLearnsItsTerm) {
+  FakeNetwork net(3);
+  net.Kill(3);
+  net.Steps(4);
+  ASSERT_EQ(net.ActingDcs(), Ids{1});
+  const uint64_t term = net[1].term();
+  net.Boot(3);
+  for (int i = 0; i < 8; ++i) {
+    net.Step();
+    EXPECT_TRUE(net[1].is_dc()) << "step " << i;
+  }
+  EXPECT_EQ(net[3].members(), (Ids{1, 2, 3}));
+  EXPECT_EQ(net[1].term(), term);
+  EXPECT_EQ(net[3].dc_term(), term);
+  EXPECT_EQ(net[2].dc_term(), term);
+}
+
+TEST(MembershipTest, NextDeadlineIsWhenTheQuietestPeerIsDue) {
+  Pair p(Options(1, 11, "a", {1, 2}), Options(2, 22, "b", {1, 2}));
+  EXPECT_FALSE(p.one.NextDeadline().has_value());
+  const SteadyTime t0(std::chrono::hours(1));
+  p.Exchange(t0);
+  ASSERT_TRUE(p.one.NextDeadline().has_value());
+  EXPECT_GT(*p.one.NextDeadline(), t0 + milliseconds(1000));
+  EXPECT_LE(*p.one.NextDeadline(), t0 + milliseconds(1001));
 }
 
 }  // namespace

@@ -51,7 +51,6 @@ Membership::Membership(MembershipOptions options)
   }
   known_[options_.self] = options_.name;
   Recompute();
-  events_.clear();
 }
 
 void Membership::OnHeartbeat(uint32_t from, uint64_t incarnation, const View& view, SteadyTime now) {

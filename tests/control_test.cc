@@ -1,0 +1,246 @@
+// The control socket: request and response codecs, a real server on a temporary socket answering
+// well-formed, malformed, oversized and stalled clients; the status document and its crm_mon
+// layout.
+#include "cluster/control/control.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "cluster/control/cluster_status.h"
+
+namespace vigil::control {
+namespace {
+
+TEST(ControlCodecTest, RequestsRoundTrip) {
+  const Request r{"configure", {"primitive", "", "ip ocf:heartbeat:IPaddr\nparams ip=10.0.0.1"}};
+  auto back = DecodeRequest(EncodeRequest(r));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->command, r.command);
+  EXPECT_EQ(back->args, r.args);
+}
+
+TEST(ControlCodecTest, MalformedRequestsAreRefusedWithTheReason) {
+  EXPECT_NE(DecodeRequest("").status().message().find("NUL"), std::string::npos);
+  EXPECT_NE(DecodeRequest("status").status().message().find("NUL"), std::string::npos);
+  EXPECT_NE(DecodeRequest(std::string("\0", 1)).status().message().find("command is empty"), std::string::npos);
+  std::string many = std::string("x") + '\0';
+  for (size_t i = 0; i <= kMaxArguments; ++i) many += std::string("a") + '\0';
+  EXPECT_NE(DecodeRequest(many).status().message().find("more than"), std::string::npos);
+}
+
+TEST(ControlCodecTest, Responses) {
+  auto ok = DecodeResponse(EncodeResponse({true, "body\n"}));
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok->ok);
+  EXPECT_EQ(ok->body, "body\n");
+  auto error = DecodeResponse(EncodeResponse(Response::Error("no such node")));
+  ASSERT_TRUE(error.ok());
+  EXPECT_FALSE(error->ok);
+  EXPECT_EQ(error->body, "no such node");
+  EXPECT_FALSE(DecodeResponse("maybe\n").ok());
+}
+
+TEST(ControlCodecTest, RunDirectoryFromFlagEnvironmentOrDefault) {
+  ::unsetenv("VIGIL_RUN_DIR");
+  EXPECT_EQ(RunDirectory(""), "/run/vigil");
+  ::setenv("VIGIL_RUN_DIR", "/tmp/elsewhere", 1);
+  EXPECT_EQ(RunDirectory(""), "/tmp/elsewhere");
+  EXPECT_EQ(RunDirectory("/x"), "/x");
+  ::unsetenv("VIGIL_RUN_DIR");
+  EXPECT_EQ(SocketPath("/run/vigil"), "/run/vigil/vigild.sock");
+}
+
+// A server on its own thread, answering "echo ARGS..." and refusing the rest.
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("vigil-control-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    path_ = dir_ / kSocketName;
+    auto server = Server::Listen(path_, [](const Request& r, const Peer& peer) {
+      if (r.command != "echo") return Response::Error("unknown command '" + r.command + "'");
+      std::string body = "pid " + std::to_string(peer.pid);
+      for (const auto& a : r.args) body += "|" + a;
+      return Response{true, body};
+    });
+    ASSERT_TRUE(server.ok()) << server.status().message();
+    server_ = std::move(*server);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        server_->Process(std::chrono::steady_clock::now());
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+  }
+  void TearDown() override {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // A raw connection, for what a well-behaved client never sends.
+  int Connect() {
+    const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::strcpy(a.sun_path, path_.c_str());
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    return fd;
+  }
+  std::string ReadAll(int fd) {
+    std::string in;
+    char b[4096];
+    ssize_t n;
+    while ((n = read(fd, b, sizeof b)) > 0) in.append(b, static_cast<size_t>(n));
+    close(fd);
+    return in.size() >= 4 ? in.substr(4) : in;
+  }
+
+  std::filesystem::path dir_;
+  std::filesystem::path path_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+};
+
+TEST_F(ServerTest, AnswersARequestWithThePeersCredentials) {
+  auto r = Call(path_, {"echo", {"a", "b c"}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->ok);
+  EXPECT_EQ(r->body, "pid " + std::to_string(::getpid()) + "|a|b c");
+}
+
+TEST_F(ServerTest, TheSocketIsNotForOthers) {
+  struct stat st{};
+  ASSERT_EQ(stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0660u);
+}
+
+TEST_F(ServerTest, TheHandlersErrorReachesTheClient) {
+  auto r = Call(path_, {"frobnicate", {}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ok);
+  EXPECT_EQ(r->body, "unknown command 'frobnicate'");
+}
+
+TEST_F(ServerTest, MalformedFramesGetAnErrorNotACrash) {
+  int fd = Connect();
+  const std::string garbage = Frame("status");  // no NUL
+  ASSERT_EQ(write(fd, garbage.data(), garbage.size()), static_cast<ssize_t>(garbage.size()));
+  EXPECT_EQ(ReadAll(fd), "error\nmalformed request: it must end with a NUL byte");
+
+  fd = Connect();
+  const std::string huge("\xff\xff\xff\xff", 4);
+  ASSERT_EQ(write(fd, huge.data(), huge.size()), 4);
+  EXPECT_NE(ReadAll(fd).find("request too long"), std::string::npos);
+
+  fd = Connect();
+  const std::string two = Frame(std::string("echo\0", 5)) + "more";
+  ASSERT_EQ(write(fd, two.data(), two.size()), static_cast<ssize_t>(two.size()));
+  EXPECT_NE(ReadAll(fd).find("bytes after the frame"), std::string::npos);
+
+  // And the server still serves.
+  auto r = Call(path_, {"echo", {}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->ok);
+}
+
+TEST_F(ServerTest, AStalledClientIsDroppedAndOthersAreServed) {
+  const int stalled = Connect();
+  const std::string half = Frame(std::string("echo\0", 5)).substr(0, 6);
+  ASSERT_EQ(write(stalled, half.data(), half.size()), 6);
+  auto r = Call(path_, {"echo", {"x"}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->body, "pid " + std::to_string(::getpid()) + "|x");
+  // Closed by the server after kClientTimeout: the read ends instead of waiting forever.
+  EXPECT_EQ(ReadAll(stalled), "");
+}
+
+TEST(ControlClientTest, NoDaemonSaysWhereItLooked) {
+  auto r = Call("/nonexistent/vigild.sock", {"status", {}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("cannot reach vigild at /nonexistent/vigild.sock"), std::string::npos);
+}
+
+TEST(PeerTest, RootAndTheDaemonsUserAreAllowed) {
+  EXPECT_TRUE(Allowed({1, 0, 0}, 1000));
+  EXPECT_TRUE(Allowed({1, 1000, 1000}, 1000));
+  // A user id with no account and no haclient group id.
+  EXPECT_FALSE(Allowed({1, 54321, 54321}, 1000));
+}
+
+ClusterStatus Sample() {
+  ClusterStatus s;
+  s.cluster_name = "tutorial";
+  s.version = "0.1.0";
+  s.self = "node2";
+  s.dc = "node1";
+  s.dc_id = 1;
+  s.term = 4;
+  s.quorate = true;
+  s.votes = 2;
+  s.expected_votes = 3;
+  s.quorum = 2;
+  s.nodes = {{1, "node1", true}, {2, "node2", true}, {3, "node3", false}};
+  s.counters = {{"sent", 10}, {"dropped bad-mac", 2}};
+  s.now = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
+  return s;
+}
+
+TEST(ClusterStatusTest, XmlRoundTrip) {
+  const ClusterStatus s = Sample();
+  auto back = FromXml(ToXml(s));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(*back, s);
+}
+
+TEST(ClusterStatusTest, MalformedDocumentsAreNamed) {
+  EXPECT_NE(FromXml("<vigil-status").status().message().find("status: offset"), std::string::npos);
+  EXPECT_NE(FromXml("<other/>").status().message().find("no <vigil-status>"), std::string::npos);
+  std::string xml = ToXml(Sample());
+  xml.replace(xml.find("quorate=\"true\""), 14, "quorate=\"yes\"");
+  EXPECT_NE(FromXml(xml).status().message().find("<quorum>"), std::string::npos);
+}
+
+TEST(ClusterStatusTest, CrmMonLayout) {
+  ::setenv("TZ", "UTC", 1);
+  const std::string text = FormatStatus(Sample(), false);
+  EXPECT_EQ(text,
+            "Cluster Summary:\n"
+            "  * Stack: vigil\n"
+            "  * Current DC: node1 (version 0.1.0) - partition with quorum\n"
+            "  * Last updated: Tue Nov 14 22:13:20 2023 on node2\n"
+            "  * 3 nodes configured\n"
+            "  * 0 resource instances configured\n"
+            "\n"
+            "Node List:\n"
+            "  * Online: [ node1 node2 ]\n"
+            "  * OFFLINE: [ node3 ]\n"
+            "\n"
+            "Full List of Resources:\n"
+            "  * No resources\n");
+  ClusterStatus alone = Sample();
+  alone.dc.clear();
+  alone.dc_id = 0;
+  alone.quorate = false;
+  EXPECT_NE(FormatStatus(alone, false).find("  * Current DC: NONE\n"), std::string::npos);
+  alone.dc = "node2";
+  alone.dc_id = 2;
+  EXPECT_NE(FormatStatus(alone, false).find("node2 (version 0.1.0) - partition WITHOUT quorum"), std::string::npos);
+  const std::string verbose = FormatStatus(Sample(), true);
+  EXPECT_NE(verbose.find("  * Votes: 2 of 3 expected, 2 needed\n"), std::string::npos);
+  EXPECT_NE(verbose.find("  * dropped bad-mac: 2\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil::control

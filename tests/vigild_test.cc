@@ -1,0 +1,191 @@
+// vigild as a user starts it, on the loopback address (no root, no namespace): it refuses a
+// missing, mis-sized or readable authkey and a wrong configuration with one line and exit 1, and
+// a second daemon on the same run directory; a one-node cluster elects itself, answers
+// `vigil status` in crm_mon's layout, refuses malformed requests without harm, and its
+// incarnation grows across restarts.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include "cluster/config/authkey.h"
+#include "cluster/daemon/incarnation.h"
+#include "tests/shell.h"
+#include "tests/vigild_process.h"
+
+namespace vigil::testing {
+namespace {
+
+uint16_t FreeUdpPort() {
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t length = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+class VigildTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("vigild-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    key_ = (dir_ / "authkey").string();
+    ASSERT_TRUE(config::WriteAuthkey(key_, 256, false).ok());
+    WriteConf(Conf());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Conf() const {
+    return "totem {\n  cluster_name: solo\n  keyfile: " + key_ +
+           "\n  interface {\n    ringnumber: 0\n    bindnetaddr: 127.0.0.0\n    mcastport: " +
+           std::to_string(port_) +
+           "\n  }\n}\nnodelist {\n  node {\n    ring0_addr: 127.0.0.1\n    nodeid: 1\n    name: solo1\n  }\n}\n"
+           "logging {\n  to_syslog: no\n  to_logfile: yes\n  logfile: " + (dir_ / "vigild.log").string() + "\n}\n";
+  }
+  void WriteConf(const std::string& text) { WriteFile(dir_ / "conf", text); }
+
+  // Starts vigild and expects it to refuse with exit 1 and a message containing `expected`.
+  void ExpectRefusal(const std::string& expected) {
+    VigildProcess p(dir_);
+    ASSERT_TRUE(p.Start());
+    const auto code = p.Exited();
+    ASSERT_TRUE(code.has_value()) << "vigild did not refuse to start:\n" << p.log();
+    EXPECT_EQ(*code, 1);
+    const std::string log = p.log();
+    EXPECT_NE(log.find(expected), std::string::npos) << log;
+    EXPECT_EQ(log.find("starting: node"), std::string::npos) << log;
+  }
+
+  std::filesystem::path dir_;
+  std::string key_;
+  uint16_t port_ = FreeUdpPort();
+};
+
+TEST_F(VigildTest, RefusesAMissingKey) {
+  std::filesystem::remove(key_);
+  ExpectRefusal(key_);
+}
+
+TEST_F(VigildTest, RefusesAKeyOthersCanRead) {
+  ::chmod(key_.c_str(), 0644);
+  ExpectRefusal(key_);
+}
+
+TEST_F(VigildTest, RefusesAKeyOfTheWrongSize) {
+  std::filesystem::remove(key_);
+  WriteFile(key_, "short", 0400);
+  ExpectRefusal(key_);
+}
+
+TEST_F(VigildTest, RefusesAWrongValueWithFileAndLine) {
+  WriteConf("totem {\n  token: soon\n}\n");
+  ExpectRefusal((dir_ / "conf").string() + ":2");
+}
+
+TEST_F(VigildTest, RefusesAnAddressThatIsNotLocal) {
+  std::string conf = Conf();
+  conf.replace(conf.find("ring0_addr: 127.0.0.1"), 21, "ring0_addr: 192.0.2.1");
+  WriteConf(conf);
+  ExpectRefusal("no nodelist entry has a local ring0_addr");
+}
+
+TEST_F(VigildTest, ElectsItselfAndAnswersStatusInCrmMonsLayout) {
+  VigildProcess p(dir_);
+  ASSERT_TRUE(p.Start());
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
+  const CommandResult status = Sh(std::string(VIGIL_BINARY) + " status --run-dir " + p.run_dir().string());
+  EXPECT_EQ(status.code, 0) << status.out;
+  EXPECT_NE(status.out.find("Cluster Summary:\n  * Stack: vigil\n  * Current DC: solo1 (version "), std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find(") - partition with quorum\n"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("Node List:\n  * Online: [ solo1 ]\n"), std::string::npos) << status.out;
+  // The environment variable finds the daemon too, and --verbose adds the counters.
+  const CommandResult verbose =
+      Sh("VIGIL_RUN_DIR=" + p.run_dir().string() + " " + std::string(VIGIL_BINARY) + " status --verbose");
+  EXPECT_NE(verbose.out.find("  * dropped bad-mac: 0\n"), std::string::npos) << verbose.out;
+  EXPECT_NE(verbose.out.find("  * Votes: 1 of 1 expected, 1 needed\n"), std::string::npos) << verbose.out;
+  // The logfile of the configuration has every change in one line.
+  const std::string log = ReadFile(dir_ / "vigild.log");
+  EXPECT_NE(log.find("info: this node is the DC, term 1"), std::string::npos) << log;
+  EXPECT_EQ(p.Kill(SIGTERM), 0);
+}
+
+TEST_F(VigildTest, BadRequestsGetAnErrorAndChangeNothing) {
+  VigildProcess p(dir_);
+  ASSERT_TRUE(p.Start());
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
+  const auto socket = control::SocketPath(p.run_dir());
+  auto unknown = control::Call(socket, {"reboot", {}});
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->ok);
+  EXPECT_EQ(unknown->body, "unknown command 'reboot' (this vigild answers: status)");
+  auto extra = control::Call(socket, {"status", {"--all"}});
+  ASSERT_TRUE(extra.ok());
+  EXPECT_FALSE(extra->ok);
+  EXPECT_EQ(extra->body, "status takes no arguments");
+  EXPECT_EQ(p.Dc(), "solo1");
+}
+
+TEST_F(VigildTest, ASecondDaemonOnTheSameRunDirectoryIsRefused) {
+  VigildProcess first(dir_);
+  ASSERT_TRUE(first.Start());
+  ASSERT_TRUE(WaitFor([&] { return first.Dc() == "solo1"; })) << first.log();
+  const CommandResult second =
+      Sh(std::string(VIGILD_BINARY) + " -f -c " + (dir_ / "conf").string() + " --state-dir " +
+         (dir_ / "state").string() + " --run-dir " + first.run_dir().string());
+  EXPECT_EQ(second.code, 1);
+  EXPECT_NE(second.out.find("another vigild (pid " + std::to_string(first.pid()) + ") runs with the run directory"),
+            std::string::npos)
+      << second.out;
+  EXPECT_EQ(first.Dc(), "solo1");  // untouched: its socket still answers
+}
+
+TEST_F(VigildTest, DetachesWithoutDashFAndWritesItsPid) {
+  const auto run = dir_ / "run";
+  const CommandResult start = Sh(std::string(VIGILD_BINARY) + " -c " + (dir_ / "conf").string() + " --state-dir " +
+                                 (dir_ / "state").string() + " --run-dir " + run.string());
+  ASSERT_EQ(start.code, 0) << start.out;
+  const pid_t pid = std::stoi(ReadFile(run / "vigild.pid"));
+  ASSERT_GT(pid, 1);
+  EXPECT_TRUE(WaitFor([&] {
+    auto r = control::Call(control::SocketPath(run), {"status", {}});
+    return r.ok() && r->ok;
+  }));
+  ::kill(pid, SIGTERM);
+  EXPECT_TRUE(WaitFor([&] { return !std::filesystem::exists(run / "vigild.pid"); }));
+}
+
+TEST_F(VigildTest, StatusWithoutADaemonSaysWhereItLooked) {
+  const CommandResult r = Sh(std::string(VIGIL_BINARY) + " status --run-dir " + (dir_ / "nothing").string());
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("cannot reach vigild at " + (dir_ / "nothing" / "vigild.sock").string()), std::string::npos)
+      << r.out;
+}
+
+TEST(IncarnationTest, GrowsAcrossRestartsAndRefusesGarbage) {
+  const auto dir = std::filesystem::temp_directory_path() / ("vigil-incarnation-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto first = daemon::NextIncarnation(dir);
+  auto second = daemon::NextIncarnation(dir);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_GT(*second, *first);
+  // Ahead of the clock (it went back): still one more.
+  WriteFile(dir / "incarnation", "99999999999999999\n");
+  auto ahead = daemon::NextIncarnation(dir);
+  ASSERT_TRUE(ahead.ok());
+  EXPECT_EQ(*ahead, 100000000000000000u);
+  WriteFile(dir / "incarnation", "twelve\n");
+  auto bad = daemon::NextIncarnation(dir);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("not an incarnation number"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace vigil::testing
