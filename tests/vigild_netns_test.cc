@@ -9,44 +9,12 @@
 
 #include <regex>
 
-#include "cluster/config/authkey.h"
-#include "tests/netns_lan.h"
-#include "tests/vigild_process.h"
+#include "tests/vigild_cluster.h"
 
 namespace vigil::testing {
 namespace {
 
 using std::chrono::milliseconds;
-
-struct ClusterOptions {
-  int nodes = 3;
-  int token_ms = 1000;
-  bool multicast = false;  // the tutorial's 1.x file: no nodelist, bindnetaddr and mcastaddr
-  bool two_node = false;
-};
-
-// A 3.x file (nodelist, udpu) or the tutorial's 1.x file, for every node alike.
-std::string Conf(const ClusterOptions& o, const std::string& keyfile) {
-  if (o.multicast) {
-    return "compatibility: whitetank\n"
-           "totem {\n\tversion: 2\n\tsecauth: off\n\ttoken: " + std::to_string(o.token_ms) +
-           "\n\tkeyfile: " + keyfile +
-           "\n\tinterface {\n\t\tringnumber: 0\n\t\tbindnetaddr: 10.77.0.0\n\t\tmcastaddr: 226.94.1.1\n"
-           "\t\tmcastport: 5405\n\t\tttl: 1\n\t}\n}\n"
-           "logging {\n\tto_syslog: no\n}\n"
-           "service {\n\tver: 0\n\tname: pacemaker\n}\n";
-  }
-  std::string s = "totem {\n\tversion: 2\n\tcluster_name: netns\n\ttransport: udpu\n\ttoken: " +
-                  std::to_string(o.token_ms) + "\n\tkeyfile: " + keyfile + "\n}\nnodelist {\n";
-  for (int i = 1; i <= o.nodes; ++i) {
-    s += "\tnode {\n\t\tring0_addr: 10.77.0." + std::to_string(i) + "\n\t\tnodeid: " + std::to_string(i) +
-         "\n\t\tname: n" + std::to_string(i) + "\n\t}\n";
-  }
-  s += "}\nquorum {\n\tprovider: corosync_votequorum\n";
-  if (o.two_node) s += "\ttwo_node: 1\n";
-  s += "}\nlogging {\n\tto_syslog: no\n}\n";
-  return s;
-}
 
 class VigildNetnsTest : public ::testing::Test {
  protected:
@@ -57,48 +25,21 @@ class VigildNetnsTest : public ::testing::Test {
     std::filesystem::create_directories(root_);
   }
   void TearDown() override {
-    nodes_.clear();
-    lan_.reset();
+    cluster_.reset();
     std::filesystem::remove_all(root_);
   }
 
-  // Builds the LAN and starts one vigild per host (n1 is host 0).
-  void StartCluster(const ClusterOptions& o) {
-    options_ = o;
-    lan_ = std::make_unique<NetnsLan>(o.nodes);
-    ASSERT_TRUE(lan_->ok()) << lan_->error();
-    const std::string key = (root_ / "authkey").string();
-    ASSERT_TRUE(config::WriteAuthkey(key, 256, false).ok());
-    for (int i = 1; i <= o.nodes; ++i) AddNode(i, key);
+  void StartCluster(const ClusterOptions& o, bool start_all = true) {
+    cluster_ = std::make_unique<VigildCluster>(root_, o);
+    ASSERT_TRUE(cluster_->lan_ok()) << cluster_->lan_error();
+    if (start_all) cluster_->StartAll();
   }
-
-  VigildProcess& AddNode(int i, const std::string& keyfile) {
-    const auto dir = root_ / ("n" + std::to_string(i));
-    std::filesystem::create_directories(dir);
-    WriteFile(dir / "conf", Conf(options_, keyfile));
-    // Without a nodelist the node's name is its host name, as with corosync 1.x and Pacemaker.
-    nodes_.push_back(std::make_unique<VigildProcess>(dir, lan_->host(i - 1).ns,
-                                                      options_.multicast ? "node" + std::to_string(i) : ""));
-    EXPECT_TRUE(nodes_.back()->Start());
-    return *nodes_.back();
-  }
-
-  VigildProcess& node(int i) { return *nodes_.at(static_cast<size_t>(i - 1)); }
-
-  // Every running node sees exactly `online` and names `dc` as DC with quorum.
+  VigildProcess& node(int i) { return cluster_->node(i); }
   bool Agreed(const std::vector<int>& running, const std::string& online, const std::string& dc) {
-    for (int i : running) {
-      auto s = node(i).Status();
-      if (!s.ok() || node(i).Online() != online || s->dc != dc || !s->quorate || s->term == 0) return false;
-    }
-    return true;
+    return cluster_->Agreed(running, online, dc);
   }
-
-  std::string Logs() {
-    std::string all;
-    for (size_t i = 0; i < nodes_.size(); ++i) all += "--- n" + std::to_string(i + 1) + "\n" + nodes_[i]->log();
-    return all;
-  }
+  std::string Logs() { return cluster_->Logs(); }
+  const NetnsLan::Host& host(int i) { return cluster_->lan().host(i - 1); }
 
   // The silence after which `node_label` was declared lost, from `observer`'s log; -1 if never.
   static int LostAfterMs(const std::string& log, const std::string& node_label) {
@@ -108,9 +49,7 @@ class VigildNetnsTest : public ::testing::Test {
   }
 
   std::filesystem::path root_;
-  ClusterOptions options_;
-  std::unique_ptr<NetnsLan> lan_;
-  std::vector<std::unique_ptr<VigildProcess>> nodes_;
+  std::unique_ptr<VigildCluster> cluster_;
 };
 
 TEST_F(VigildNetnsTest, ThreeNodesFormOneMembershipAndOneDc) {
@@ -154,7 +93,7 @@ TEST_F(VigildNetnsTest, KillNineIsSeenLostWithinTheTokenTimeout) {
 TEST_F(VigildNetnsTest, LinkDownIsLostAndLinkUpRejoins) {
   StartCluster({});
   ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();
-  ASSERT_EQ(Sh("ip -n " + lan_->host(2).ns + " link set eth0 down").code, 0);
+  ASSERT_EQ(Sh("ip -n " + host(3).ns + " link set eth0 down").code, 0);
   ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2}, "n1 n2", "n1"); })) << Logs();
   // The cut-off node is alone: one vote of three, no quorum, no DC.
   ASSERT_TRUE(WaitFor([&] {
@@ -164,21 +103,15 @@ TEST_F(VigildNetnsTest, LinkDownIsLostAndLinkUpRejoins) {
   const int silent = LostAfterMs(node(1).log(), "n3 \\(3\\)");
   EXPECT_GE(silent, 1000);
   EXPECT_LE(silent, 1100) << Logs();
-  ASSERT_EQ(Sh("ip -n " + lan_->host(2).ns + " link set eth0 up").code, 0);
+  ASSERT_EQ(Sh("ip -n " + host(3).ns + " link set eth0 up").code, 0);
   ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();
 }
 
 TEST_F(VigildNetnsTest, ANodeWithAnotherKeyNeverJoinsAndIsCounted) {
-  options_ = {};
-  lan_ = std::make_unique<NetnsLan>(3);
-  ASSERT_TRUE(lan_->ok()) << lan_->error();
-  const std::string good = (root_ / "authkey").string();
-  const std::string other = (root_ / "other-authkey").string();
-  ASSERT_TRUE(config::WriteAuthkey(good, 256, false).ok());
-  ASSERT_TRUE(config::WriteAuthkey(other, 256, false).ok());
-  AddNode(1, good);
-  AddNode(2, good);
-  AddNode(3, other);
+  StartCluster({}, false);
+  cluster_->AddNode(1);
+  cluster_->AddNode(2);
+  cluster_->AddNode(3, (root_ / "other-authkey").string());
   ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2}, "n1 n2", "n1"); })) << Logs();
   ASSERT_TRUE(WaitFor([&] {
     auto s = node(1).Status();
