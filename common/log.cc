@@ -11,7 +11,9 @@ std::atomic<int> g_threshold{static_cast<int>(LogLevel::kWarning)};
 std::mutex g_mutex;
 std::function<void(LogLevel, const std::string&)> g_sink;
 
-const char* Tag(LogLevel level) {
+}  // namespace
+
+const char* LogLevelName(LogLevel level) {
   switch (level) {
     case LogLevel::kError: return "error";
     case LogLevel::kWarning: return "warning";
@@ -20,7 +22,6 @@ const char* Tag(LogLevel level) {
   }
   return "log";
 }
-}  // namespace
 
 void Log(LogLevel level, const std::string& message) {
   if (static_cast<int>(level) > g_threshold.load(std::memory_order_relaxed)) return;
@@ -29,7 +30,7 @@ void Log(LogLevel level, const std::string& message) {
     g_sink(level, message);
     return;
   }
-  std::fprintf(stderr, "vigil: %s: %s\n", Tag(level), message.c_str());
+  std::fprintf(stderr, "vigil: %s: %s\n", LogLevelName(level), message.c_str());
 }
 
 void SetLogThreshold(LogLevel level) { g_threshold = static_cast<int>(level); }

@@ -8,6 +8,9 @@ namespace vigil {
 
 enum class LogLevel { kError = 0, kWarning = 1, kInfo = 2, kDebug = 3 };
 
+// "error", "warning", "info", "debug".
+const char* LogLevelName(LogLevel level);
+
 // Writes one line (the level's tag, then the message). Lines above the threshold are dropped.
 void Log(LogLevel level, const std::string& message);
 void SetLogThreshold(LogLevel level);

@@ -13,28 +13,18 @@
 
 #include <set>
 
+#include "tests/free_port.h"
+
 namespace vigil::membership {
 namespace {
 
 constexpr uint32_t kLoopback = 0x7f000000;  // 127.0.0.0
 const std::string kKey(256, 'a');
 
-// A free UDP port on 127.0.0.1 (asked of the kernel, then released).
-uint16_t FreePort() {
-  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(kLoopback + 1);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t length = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 class UdpTransportTest : public ::testing::Test {
  protected:
-  void SetUp() override { port_ = FreePort(); }
+  void SetUp() override { port_ = testing::FreeUdpPort(kLoopback + 1); }
 
   std::unique_ptr<UdpTransport> Node(uint32_t id, const std::string& key = kKey, uint32_t cluster = 7) {
     TransportOptions o;

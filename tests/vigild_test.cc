@@ -3,31 +3,17 @@
 // a second daemon on the same run directory; a one-node cluster elects itself, answers
 // `vigil status` in crm_mon's layout, refuses malformed requests without harm, and its
 // incarnation grows across restarts.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <gtest/gtest.h>
 
 #include "cluster/config/authkey.h"
 #include "cluster/daemon/incarnation.h"
+#include "tests/free_port.h"
 #include "tests/shell.h"
 #include "tests/vigild_process.h"
 
 namespace vigil::testing {
 namespace {
 
-uint16_t FreeUdpPort() {
-  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t length = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 class VigildTest : public ::testing::Test {
  protected:

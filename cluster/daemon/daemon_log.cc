@@ -13,16 +13,6 @@
 namespace vigil::daemon {
 namespace {
 
-const char* Tag(LogLevel level) {
-  switch (level) {
-    case LogLevel::kError: return "error";
-    case LogLevel::kWarning: return "warning";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kDebug: return "debug";
-  }
-  return "log";
-}
-
 int Priority(LogLevel level) {
   switch (level) {
     case LogLevel::kError: return LOG_ERR;
@@ -57,7 +47,7 @@ Status SetUpLogging(const config::Config& config, const std::string& node, bool 
       char stamp[32];
       std::strftime(stamp, sizeof stamp, "%b %d %H:%M:%S", &local);
       const std::string line = std::string(stamp) + " " + node + " vigild[" + std::to_string(getpid()) + "]: " +
-                               Tag(level) + ": " + message + "\n";
+                               LogLevelName(level) + ": " + message + "\n";
       if (file) std::fputs(line.c_str(), file.get());
       if (to_stderr) std::fputs(line.c_str(), stderr);
     }
