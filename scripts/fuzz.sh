@@ -9,10 +9,10 @@ flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefin
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=Debug -DVIGIL_FUZZ=ON -DVIGIL_BUILD_TESTS=OFF \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_C_FLAGS="$flags" >/dev/null
-ninja -C build-fuzz -j2 fuzz_conf fuzz_packet fuzz_cib >/dev/null
+ninja -C build-fuzz -j2 fuzz_conf fuzz_packet fuzz_cib fuzz_control >/dev/null
 rm -rf build-fuzz/artifacts
 mkdir -p build-fuzz/artifacts
-for target in conf packet cib; do
+for target in conf packet cib control; do
   corpus=build-fuzz/corpus-$target
   mkdir -p "$corpus"
   case $target in
