@@ -331,6 +331,39 @@ TEST(MembershipTest, ANodeThatJoinsDoesNotUnseatTheDcAndLearnsItsTerm) {
   EXPECT_EQ(net[2].dc_term(), term);
 }
 
+TEST(MembershipTest, ANewNodeWaitsATokenOrForEveryNodeBeforeItActsAsDc) {
+  const SteadyTime t0(std::chrono::hours(1));
+  MembershipOptions o = Options(2, 22, "b", {1, 2, 3});
+  o.started = t0;
+  Membership m(o);
+  View from3;
+  from3.heard = {{2, 22}, {3, 33}};
+  from3.dc = 2;
+  m.OnHeartbeat(3, 33, from3, t0 + milliseconds(100));
+  EXPECT_TRUE(m.quorate());
+  EXPECT_EQ(m.dc(), 2u);
+  EXPECT_FALSE(m.is_dc());  // node 1 may still be starting: it would take over at once
+  m.OnHeartbeat(3, 33, from3, t0 + milliseconds(900));
+  m.Tick(t0 + milliseconds(1000));
+  EXPECT_TRUE(m.is_dc());
+
+  // Every configured node in: no need to wait.
+  Membership all(o);
+  View from1;
+  from1.heard = {{1, 11}, {2, 22}, {3, 33}};
+  from1.dc = 1;
+  all.OnHeartbeat(3, 33, from3, t0 + milliseconds(10));
+  all.OnHeartbeat(1, 11, from1, t0 + milliseconds(10));
+  EXPECT_EQ(all.members(), (Ids{1, 2, 3}));
+  EXPECT_EQ(all.dc(), 1u);
+  MembershipOptions solo = Options(1, 11, "a", {1});
+  solo.started = t0;
+  solo.quorum.expected_votes = 1;
+  Membership alone(solo);
+  alone.Tick(t0);
+  EXPECT_TRUE(alone.is_dc());
+}
+
 TEST(MembershipTest, NextDeadlineIsWhenTheQuietestPeerIsDue) {
   Pair p(Options(1, 11, "a", {1, 2}), Options(2, 22, "b", {1, 2}));
   EXPECT_FALSE(p.one.NextDeadline().has_value());

@@ -133,6 +133,7 @@ Status Daemon::Init(const std::string& hostname) {
   m.incarnation = incarnation_;
   m.name = identity_.name;
   m.token = std::chrono::milliseconds(c.token_ms);
+  m.started = std::chrono::steady_clock::now();
   m.quorum.expected_votes = c.ExpectedVotes();
   m.quorum.two_node = c.two_node;
   m.quorum.wait_for_all = c.WaitForAll();

@@ -68,6 +68,7 @@ void Membership::OnHeartbeat(uint32_t from, uint64_t incarnation, const View& vi
   }
   peer.incarnation = incarnation;
   peer.last_heard = now;
+  now_ = std::max(now_, now);
   peer.view = view;
   highest_term_seen_ = std::max(highest_term_seen_, view.term);
   Recompute();
@@ -83,6 +84,7 @@ void Membership::OnLeave(uint32_t from, uint64_t incarnation, SteadyTime now) {
 }
 
 void Membership::Tick(SteadyTime now) {
+  now_ = std::max(now_, now);
   for (auto it = peers_.begin(); it != peers_.end();) {
     if (now - it->second.last_heard > options_.token) {
       const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.last_heard);
@@ -148,10 +150,12 @@ void Membership::Recompute() {
     events_.push_back(dc == 0 ? std::string("no DC") : "DC: " + Label(dc));
     dc_ = dc;
   }
+  settled_ = settled_ || now_ - options_.started >= options_.token ||
+             (!options_.nodes.empty() && members_.size() == options_.nodes.size());
   // Acting takes every member's agreement: each must name this node in its latest heartbeat.
   // Once acting, a member that names no DC yet (it is still forming its view, as a node that
   // just joined is) does not unseat it; a member that names another node does.
-  bool agreed = dc_ == options_.self;
+  bool agreed = dc_ == options_.self && settled_;
   for (uint32_t m : members_) {
     if (!agreed || m == options_.self) continue;
     const uint32_t named = peers_.at(m).view.dc;

@@ -56,6 +56,10 @@ struct MembershipOptions {
   Duration token = std::chrono::milliseconds(1000);
   QuorumConfig quorum;
   bool ignore_quorum = false;   // no-quorum-policy=ignore: a DC even without quorum
+  // When this node started: it takes office as DC only once every configured node has been a
+  // member or `token` has passed since (as Pacemaker's dc-deadtime), so nodes started a moment apart
+  // do not elect one DC and then another.
+  SteadyTime started{};
 };
 
 class Membership {
@@ -111,6 +115,8 @@ class Membership {
   Quorum quorum_;
   uint32_t dc_ = 0;
   bool acting_ = false;
+  SteadyTime now_{};  // the latest time passed in
+  bool settled_ = false;  // past the start-up wait (see MembershipOptions::started)
   uint64_t term_ = 0;
   uint64_t highest_term_seen_ = 0;
   std::vector<std::string> events_;
