@@ -39,14 +39,18 @@ NETNS_MADE=()
 log() { printf '%s %s\n' "$(date +%H:%M:%S.%3N)" "$*" >&2; }
 ns() { echo "${P}n$1"; }
 # kill a pid of ours (only if it still is a process we started: checked via its netns)
-kill_ours() { local p=$1 n=$2; [[ -n $p ]] && [[ $(ip netns identify "$p" 2>/dev/null) == "$n" ]] && kill -9 "$p" 2>/dev/null; return 0; }
+kill_ours() {
+    local p=$1 n=$2
+    [[ -n $p && $(ip netns identify "$p" 2>/dev/null) == "$n" ]] || return 0
+    kill -9 "$p"
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.02; done
+}
 
 cleanup() {
     set +e
     local k
     for k in "${NODES[@]}"; do kill_ours "${COROSYNC[$k]:-}" "$(ns "$k")"; done
     for k in "${NODES[@]}"; do kill_ours "${HOLDER[$k]:-}" "$(ns "$k")"; done
-    wait 2>/dev/null
     for n in "${NETNS_MADE[@]}"; do ip netns del "$n" 2>/dev/null; done
     rm -rf "$WORK"
 }
@@ -108,18 +112,18 @@ for k in "${NODES[@]}"; do
         mount --bind "$1/log" /var/log/corosync
         hostname "node$2"
         exec sleep infinity' _ "$d" "$k" </dev/null >"$d/holder.out" 2>&1 &
-    HOLDER[$k]=$!
+    HOLDER[$k]=$!; disown "$!"          # disowned: no "Killed" job notices on stderr
 done
 sleep 0.3
 for k in "${NODES[@]}"; do kill -0 "${HOLDER[$k]}" 2>/dev/null || { cat "$WORK/n$k/holder.out" >&2; exit 1; }; done
 
 nx() { local k=$1; shift; nsenter -t "${HOLDER[$k]}" -m -n -u -- "$@"; }
 
-start_node() {   # nsenter execs corosync: $! is corosync's pid
+start_node() {   # a simple command (not a function) and nsenter execs corosync: $! is corosync
     local k=$1
     nx "$k" sh -c 'rm -f /dev/shm/qb-* /run/corosync.pid'
-    nx "$k" corosync -f </dev/null >>"$WORK/n$k/corosync.out" 2>&1 &
-    COROSYNC[$k]=$!
+    nsenter -t "${HOLDER[$k]}" -m -n -u -- corosync -f </dev/null >>"$WORK/n$k/corosync.out" 2>&1 &
+    COROSYNC[$k]=$!; disown "$!"
 }
 
 quorate3() {     # node K sees a quorate membership holding all 3 votes
@@ -144,7 +148,7 @@ log "cluster up: runtime token=$(nx 1 corosync-cmapctl -g runtime.config.totem.t
     "consensus=$(nx 1 corosync-cmapctl -g runtime.config.totem.consensus | awk '{print $NF}') ms"
 
 # log timestamp "Mon DD HH:MM:SS.mmm" (year not logged: take today's) -> epoch microseconds
-log_us() { local s; s=$(date -d "$(date +%Y) $1" +%s%N) && echo $((s / 1000)); }
+log_us() { local s; s=$(date -d "$2 $1 $(date +%Y) $3" +%s%N) && echo $((s / 1000)); }
 
 results=()
 for r in $(seq 1 "$RUNS"); do
@@ -156,18 +160,18 @@ for r in $(seq 1 "$RUNS"); do
     # are far below the token timeout) and prints "<us at detection> <polls>" once
     # runtime.members.3.status is no longer "joined"
     res=$(timeout 120 nsenter -t "${HOLDER[1]}" -m -n -u -- bash -c 'n=0
-        while [[ $(corosync-cmapctl -g runtime.members.3.status 2>/dev/null) == *joined ]]; do n=$((n+1)); done
-        echo "${EPOCHREALTIME/./} $n"') || { echo "$0: node 1 never saw node 3 leave" >&2; exit 1; }
-    read -r t1 polls <<<"$res"
-    wait "${COROSYNC[3]}" 2>/dev/null || true
+        while s=$(corosync-cmapctl -g runtime.members.3.status 2>&1); [[ $s == *" = joined" ]]; do n=$((n+1)); done
+        echo "${EPOCHREALTIME/./} $n ${s##* }"') || { echo "$0: node 1 never saw node 3 leave" >&2; exit 1; }
+    read -r t1 polls state <<<"$res"
+    [[ $state == left ]] || { echo "$0: unexpected runtime.members.3.status on node 1: $state" >&2; exit 1; }
     d_us=$((t1 - t0))
-    printf 'run %d: %d.%d ms\n' "$r" $((d_us / 1000)) $((d_us % 1000 / 100))
+    printf 'run %d: %d.%d ms\n' "$r" $(((d_us + 50) / 1000)) $(((d_us + 50) % 1000 / 100))
     results+=("$d_us")
     start_node 3
     wait_all_quorate
     # cross-check: when node 1's log says the membership without node 3 was formed
     ts=$(tail -n +$((lines + 1)) "$WORK/n1/log/corosync.log" | grep -m1 'Members left: 3' | awk '{print $1, $2, $3}') || true
-    if [[ -n $ts ]] && lu=$(log_us "$ts"); then
+    if [[ -n $ts ]] && lu=$(log_us $ts); then
         log "run $r: node 1 log: membership without node 3 at +$(((lu - t0) / 1000)) ms; $polls polls of ~$((d_us / (polls + 1) / 1000)) ms"
     fi
 done

@@ -35,3 +35,6 @@ echo
 build/bin/sched_bench "${SCHED_RUNS:-5}"
 echo
 build/bin/sched_bench "${SCHED_RUNS:-5}" --state running
+echo
+# Root: vigild in network namespaces beside Corosync measured the same way (bench/corosync_detect.sh).
+bash bench/membership.sh "${MEMBERSHIP_RUNS:-20}"

@@ -12,7 +12,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
   using namespace vigil::membership;
-  if (data[0] & 1) {
+  if (data[0] & 2) {
+    // Encrypted: arbitrary datagrams at the AES-GCM decoder, and what it sealed must open.
+    static const std::string aes = *AesKey(key);
+    Packet p;
+    p.payload = input.substr(0, kMaxPayload);
+    auto wire = EncodePacket(p, aes, Protection::kAes256Gcm);
+    if (!wire.ok() || DecodePacket(*wire, aes, Protection::kAes256Gcm).packet.payload != p.payload) __builtin_trap();
+    (void)DecodePacket(input, aes, Protection::kAes256Gcm);
+  } else if (data[0] & 1) {
     // Signed: the payload is the fuzzer's, so DecodeView gets arbitrary bytes behind a good MAC.
     Packet p;
     p.sender = 2;

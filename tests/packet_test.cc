@@ -24,6 +24,46 @@ Packet Sample() {
   return p;
 }
 
+TEST(PacketTest, Aes256GcmRoundTripsAndHidesThePayload) {
+  auto key = AesKey(kKey);
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key->size(), 32u);
+  Packet p = Sample();
+  p.payload = "a view only members may read";
+  auto wire = EncodePacket(p, *key, Protection::kAes256Gcm);
+  ASSERT_TRUE(wire.ok()) << wire.status().message();
+  EXPECT_EQ(wire->size(), kHeaderBytes + kNonceBytes + p.payload.size() + kTagBytes);
+  EXPECT_EQ(wire->find("only members"), std::string::npos);
+  const Decoded d = DecodePacket(*wire, *key, Protection::kAes256Gcm);
+  ASSERT_EQ(d.drop, DropReason::kNone);
+  EXPECT_EQ(d.packet.payload, p.payload);
+  EXPECT_EQ(d.packet.sequence, 42u);
+  // A fresh nonce every time: the same packet never encrypts the same way twice.
+  EXPECT_NE(*EncodePacket(p, *key, Protection::kAes256Gcm), *wire);
+  // A leave has no payload.
+  p.type = PacketType::kLeave;
+  p.payload.clear();
+  const Decoded leave = DecodePacket(*EncodePacket(p, *key, Protection::kAes256Gcm), *key, Protection::kAes256Gcm);
+  EXPECT_EQ(leave.drop, DropReason::kNone);
+  EXPECT_EQ(leave.packet.type, PacketType::kLeave);
+}
+
+TEST(PacketTest, Aes256GcmDropsAnyChangedByteAnotherKeyAndTheOtherProtection) {
+  const std::string key = *AesKey(kKey);
+  const std::string wire = *EncodePacket(Sample(), key, Protection::kAes256Gcm);
+  for (size_t i = 0; i < wire.size(); ++i) {
+    std::string bad = wire;
+    bad[i] = static_cast<char>(bad[i] ^ 0x20);
+    const DropReason r = DecodePacket(bad, key, Protection::kAes256Gcm).drop;
+    EXPECT_TRUE(r == DropReason::kBadMac || r == DropReason::kBadMagic) << "byte " << i;
+  }
+  EXPECT_EQ(DecodePacket(wire, *AesKey(std::string(256, 'x')), Protection::kAes256Gcm).drop, DropReason::kBadMac);
+  EXPECT_EQ(DecodePacket(wire, kKey).drop, DropReason::kBadMagic);
+  EXPECT_EQ(DecodePacket(*EncodePacket(Sample(), kKey), key, Protection::kAes256Gcm).drop, DropReason::kBadMagic);
+  EXPECT_EQ(DecodePacket(wire.substr(0, kHeaderBytes + kNonceBytes + kTagBytes - 1), key, Protection::kAes256Gcm).drop,
+            DropReason::kTooShort);
+}
+
 TEST(PacketTest, RoundTrips) {
   auto wire = EncodePacket(Sample(), kKey);
   ASSERT_TRUE(wire.ok());

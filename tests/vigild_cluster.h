@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct ClusterOptions {
   int token_ms = 1000;
   bool multicast = false;  // the tutorial's 1.x file: no nodelist, bindnetaddr and mcastaddr
   bool two_node = false;
+  bool encrypt = false;    // crypto_cipher: aes256
 };
 
 // A 3.x file (nodelist n1..nN on 10.77.0.N, udpu) or the tutorial's 1.x file (no nodelist:
@@ -32,7 +34,8 @@ inline std::string ClusterConf(const ClusterOptions& o, const std::string& keyfi
            "service {\n\tver: 0\n\tname: pacemaker\n}\n";
   }
   std::string s = "totem {\n\tversion: 2\n\tcluster_name: netns\n\ttransport: udpu\n\ttoken: " +
-                  std::to_string(o.token_ms) + "\n\tkeyfile: " + keyfile + "\n}\nnodelist {\n";
+                  std::to_string(o.token_ms) + "\n\tkeyfile: " + keyfile + "\n" +
+                  (o.encrypt ? "\tcrypto_cipher: aes256\n\tcrypto_hash: sha256\n" : "") + "}\nnodelist {\n";
   for (int i = 1; i <= o.nodes; ++i) {
     s += "\tnode {\n\t\tring0_addr: 10.77.0." + std::to_string(i) + "\n\t\tnodeid: " + std::to_string(i) +
          "\n\t\tname: n" + std::to_string(i) + "\n\t}\n";
@@ -60,13 +63,14 @@ class VigildCluster {
     return std::filesystem::exists(keyfile) || config::WriteAuthkey(keyfile, 256, false).ok();
   }
 
-  // Starts node i (1-based, host i-1) with `keyfile` (default: the cluster's key under root).
-  VigildProcess& AddNode(int i, std::string keyfile = "") {
+  // Starts node i (1-based, host i-1) with `keyfile` (default: the cluster's key under root) and
+  // the cluster's configuration, or `options` for this node alone.
+  VigildProcess& AddNode(int i, std::string keyfile = "", std::optional<ClusterOptions> options = std::nullopt) {
     if (keyfile.empty()) keyfile = (root_ / "authkey").string();
     Key(keyfile);
     const auto dir = root_ / ("n" + std::to_string(i));
     std::filesystem::create_directories(dir);
-    WriteFile(dir / "conf", ClusterConf(options_, keyfile));
+    WriteFile(dir / "conf", ClusterConf(options.value_or(options_), keyfile));
     // Without a nodelist the node's name is its host name, as with corosync 1.x and Pacemaker.
     nodes_.push_back(std::make_unique<VigildProcess>(dir, lan_.host(i - 1).ns,
                                                       options_.multicast ? "node" + std::to_string(i) : ""));

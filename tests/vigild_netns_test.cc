@@ -145,6 +145,22 @@ TEST_F(VigildNetnsTest, MulticastWithTheTutorialsCorosync1File) {
   })) << Logs();
 }
 
+TEST_F(VigildNetnsTest, EncryptedHeartbeatsFormTheClusterAndPlainOnesAreDropped) {
+  StartCluster({.encrypt = true}, false);
+  cluster_->AddNode(1);
+  cluster_->AddNode(2);
+  ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2}, "n1 n2", "n1"); })) << Logs();
+  EXPECT_NE(node(1).log().find("AES-256-GCM"), std::string::npos) << Logs();
+  // n3 speaks HMAC only: its packets are not understood, and it never joins.
+  cluster_->AddNode(3, "", ClusterOptions{});
+  ASSERT_TRUE(WaitFor([&] {
+    auto s = node(1).Status();
+    return s.ok() && s->counters["dropped bad-magic"] >= 4;
+  })) << Logs();
+  EXPECT_TRUE(Agreed({1, 2}, "n1 n2", "n1")) << Logs();
+  EXPECT_NE(node(1).log().find("another crypto_cipher"), std::string::npos) << Logs();
+}
+
 TEST_F(VigildNetnsTest, ACleanStopIsSeenAtOnce) {
   StartCluster({.token_ms = 10000});
   ASSERT_TRUE(WaitFor([&] { return Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();

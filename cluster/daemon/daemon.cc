@@ -77,12 +77,6 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options) {
 Status Daemon::Init(const std::string& hostname) {
   const config::Config& c = config_;
   const DaemonOptions& options = options_;
-  if (c.crypto_cipher != "none") {
-    return Status(StatusCode::kUnsupported, c.source + ": crypto_cipher " + c.crypto_cipher +
-                                                " is not supported yet; set crypto_cipher: none (every packet is "
-                                                "still authenticated with HMAC-SHA256)");
-  }
-
   auto key = config::ReadAuthkey(c.keyfile);
   if (!key.ok()) return key.status();
 
@@ -117,6 +111,7 @@ Status Daemon::Init(const std::string& hostname) {
   t.self = identity_.nodeid;
   t.bind_address = identity_.bind.address.value;
   t.key = std::move(*key);
+  t.protection = c.crypto_cipher == "none" ? membership::Protection::kHmacSha256 : membership::Protection::kAes256Gcm;
   t.cluster = membership::ClusterId(c.cluster_name);
   t.incarnation = incarnation_;
   const bool multicast = c.transport == config::Transport::kUdp && !c.interfaces.empty() && c.interfaces.front().mcastaddr;
@@ -166,7 +161,9 @@ Status Daemon::Init(const std::string& hostname) {
           std::to_string(identity_.nodeid) + ") on " + identity_.bind.address.ToString() + " (" +
           identity_.bind.interface + "), cluster " + c.cluster_name + ", " +
           (multicast ? "multicast " + c.interfaces.front().mcastaddr->ToString() : std::string("unicast")) + " port " +
-          std::to_string(transport_->port()) + ", token " + std::to_string(c.token_ms) + " ms, config " + c.source);
+          std::to_string(transport_->port()) + ", " +
+          (c.crypto_cipher == "none" ? "HMAC-SHA256" : "AES-256-GCM") + ", token " + std::to_string(c.token_ms) +
+          " ms, config " + c.source);
   return Status::Ok();
 }
 
@@ -223,6 +220,7 @@ void Daemon::LogDrops(SteadyTime now) {
     if (count == before) continue;
     what += (what.empty() ? "" : ", ") + std::to_string(count - before) + " " + membership::DropReasonName(reason);
     if (reason == DropReason::kBadMac) what += " (a different authkey?)";
+    if (reason == DropReason::kBadMagic) what += " (another crypto_cipher, or not Vigil's)";
   }
   LogWarning("dropped packets: " + what + " (counted in vigil status --verbose)");
   logged_drops_ = transport_->drops();

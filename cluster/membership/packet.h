@@ -8,6 +8,12 @@
 // the sequence number grows with every packet of an incarnation, so that the receiver's replay
 // window (replay_window.h) can drop copies and stale packets.
 //
+// With crypto_cipher aes256 the payload is encrypted with AES-256-GCM instead (the header stays
+// in clear, authenticated as additional data): magic "VGL" + version 2, the header, a random
+// 12-byte nonce, the ciphertext, the 16-byte tag. The AES key is derived from the authkey with
+// HKDF-SHA256 (AesKey). Either way a packet is at most kMaxPacket bytes and carries at most
+// kMaxPayload.
+//
 // Decode checks everything a hostile or broken peer could send and says which check failed, so
 // the daemon can count drops per reason. Thread-safe: no state.
 #pragma once
@@ -25,6 +31,13 @@ constexpr size_t kMaxPacket = 1400;  // below a 1500-byte MTU with IP and UDP he
 constexpr size_t kMacBytes = 32;
 constexpr size_t kHeaderBytes = 4 + 1 + 4 + 8 + 8 + 4 + 2;
 constexpr size_t kMaxPayload = kMaxPacket - kHeaderBytes - kMacBytes;
+constexpr size_t kNonceBytes = 12;
+constexpr size_t kTagBytes = 16;
+
+enum class Protection {
+  kHmacSha256,  // authenticated
+  kAes256Gcm,   // authenticated and encrypted
+};
 
 enum class PacketType : uint8_t {
   kHeartbeat = 1,  // "I am alive, and this is whom I hear"
@@ -45,10 +58,10 @@ enum class DropReason {
   kNone,
   kTooShort,     // shorter than a header and a MAC
   kTooLong,      // longer than kMaxPacket
-  kBadMagic,     // not Vigil's, or another protocol version
+  kBadMagic,     // not Vigil's, another protocol version, or the other Protection
   kBadLength,    // the payload length disagrees with the datagram's size
   kBadType,
-  kBadMac,       // forged or corrupted
+  kBadMac,       // forged or corrupted (or another key)
   kOtherCluster,
   kReplayed,     // seen already, or older than the window (replay_window.h)
   kStale,        // an older incarnation of the sender
@@ -57,15 +70,21 @@ enum class DropReason {
 constexpr DropReason kLastDropReason = DropReason::kUnknownSender;  // keep last when adding one
 const char* DropReasonName(DropReason reason);
 
-// The datagram for `packet`, authenticated with `key`. Errors: a payload over kMaxPayload.
-Result<std::string> EncodePacket(const Packet& packet, std::string_view key);
+// The AES-256-GCM key for an authkey (HKDF-SHA256). Errors: OpenSSL failed.
+Result<std::string> AesKey(std::string_view authkey);
+
+// The datagram for `packet`, authenticated with `key` (the authkey; with kAes256Gcm, its AesKey).
+// Errors: a payload over kMaxPayload.
+Result<std::string> EncodePacket(const Packet& packet, std::string_view key,
+                                 Protection protection = Protection::kHmacSha256);
 
 struct Decoded {
   DropReason drop = DropReason::kNone;
   Packet packet;  // valid when drop == kNone
 };
 // Checks the size, the magic, the MAC (before trusting any field), the type and the length.
-Decoded DecodePacket(std::string_view datagram, std::string_view key);
+Decoded DecodePacket(std::string_view datagram, std::string_view key,
+                     Protection protection = Protection::kHmacSha256);
 
 // The cluster id carried in every packet: a stable 32-bit hash of the cluster name.
 uint32_t ClusterId(std::string_view cluster_name);

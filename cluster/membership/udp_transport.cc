@@ -30,6 +30,11 @@ std::string Dotted(uint32_t address) {
 
 Result<std::unique_ptr<UdpTransport>> UdpTransport::Open(TransportOptions options) {
   std::unique_ptr<UdpTransport> t(new UdpTransport(std::move(options)));
+  if (t->options_.protection == Protection::kAes256Gcm) {
+    auto key = AesKey(t->options_.key);
+    if (!key.ok()) return key.status();
+    t->options_.key = std::move(*key);
+  }
   t->fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (t->fd_ < 0) return Status::FromErrno("cannot create a UDP socket", errno);
   const TransportOptions& o = t->options_;
@@ -79,7 +84,7 @@ Status UdpTransport::Send(PacketType type, const std::string& payload) {
   p.sequence = ++sequence_;
   p.cluster = options_.cluster;
   p.payload = payload;
-  auto wire = EncodePacket(p, options_.key);
+  auto wire = EncodePacket(p, options_.key, options_.protection);
   if (!wire.ok()) return wire.status();
   // A lost datagram is what heartbeats are for: errors (unreachable, no buffer) are not
   // reported, the next round tries again.
@@ -112,7 +117,7 @@ std::vector<Packet> UdpTransport::Receive() {
       drop(DropReason::kTooLong);
       continue;
     }
-    Decoded d = DecodePacket(std::string_view(buffer, static_cast<size_t>(n)), options_.key);
+    Decoded d = DecodePacket(std::string_view(buffer, static_cast<size_t>(n)), options_.key, options_.protection);
     if (d.drop != DropReason::kNone) {
       drop(d.drop);
       continue;

@@ -40,6 +40,7 @@ struct TransportOptions {
   int multicast_interface = 0;     // the ifindex to join the group on and to send from
   int multicast_ttl = 1;
   std::string key;                 // the authkey
+  Protection protection = Protection::kHmacSha256;  // kAes256Gcm: crypto_cipher aes256
   uint32_t cluster = 0;            // ClusterId(cluster_name)
   uint64_t incarnation = 0;        // grows across restarts of this node
 };
