@@ -13,7 +13,8 @@
 # the wall time, kill -9 node 3's corosync, then poll node 1 in a tight loop (one
 # `corosync-cmapctl -g runtime.members.3.status` after another, inside node 1's namespaces)
 # until node 3 is no longer "joined". Detection = time of the first poll that sees it gone
-# minus the time of the kill; the loop's period (one cmapctl call, a few ms) bounds the error.
+# minus the time of the kill (µs clocks, EPOCHREALTIME); the loop's period (one cmapctl call,
+# ~6-7 ms here) bounds the error. The status must read "left", or the script stops.
 # As a cross-check, stderr also shows when node 1's log (timestamp: hires, ms) says the new
 # membership "Members left: 3" was formed. Node 3 is then restarted and rejoins.
 #
@@ -157,7 +158,7 @@ for r in $(seq 1 "$RUNS"); do
     t0=${EPOCHREALTIME/./}
     kill -9 "${COROSYNC[3]}"
     # the poller runs inside node 1's namespaces (started after the kill: its few ms of start-up
-    # are far below the token timeout) and prints "<us at detection> <polls>" once
+    # are far below the token timeout) and prints "<us at detection> <polls> <status>" once
     # runtime.members.3.status is no longer "joined"
     res=$(timeout 120 nsenter -t "${HOLDER[1]}" -m -n -u -- bash -c 'n=0
         while s=$(corosync-cmapctl -g runtime.members.3.status 2>&1); [[ $s == *" = joined" ]]; do n=$((n+1)); done
