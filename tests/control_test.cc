@@ -3,6 +3,7 @@
 // layout.
 #include "cluster/control/control.h"
 
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -124,6 +125,8 @@ TEST_F(ServerTest, TheSocketIsNotForOthers) {
   struct stat st{};
   ASSERT_EQ(stat(path_.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0660u);
+  // Group haclient, where Pacemaker's packages made one (CI installs them).
+  if (const group* g = getgrnam(kClientGroup)) EXPECT_EQ(st.st_gid, g->gr_gid);
 }
 
 TEST_F(ServerTest, TheHandlersErrorReachesTheClient) {
