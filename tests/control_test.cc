@@ -126,7 +126,9 @@ TEST_F(ServerTest, TheSocketIsNotForOthers) {
   ASSERT_EQ(stat(path_.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0660u);
   // Group haclient, where Pacemaker's packages made one (CI installs them).
-  if (const group* g = getgrnam(kClientGroup)) EXPECT_EQ(st.st_gid, g->gr_gid);
+  if (const group* g = getgrnam(kClientGroup)) {
+    EXPECT_EQ(st.st_gid, g->gr_gid);
+  }
 }
 
 TEST_F(ServerTest, TheHandlersErrorReachesTheClient) {
