@@ -29,7 +29,12 @@ bool Detach(vigil::daemon::Daemon& daemon) {
     std::perror("vigild: fork");
     return false;
   }
-  if (child > 0) _exit(0);
+  if (child > 0) {
+    // Before exiting, so that whoever started vigild finds the pid of the one that runs.
+    const vigil::Status s = daemon.WritePidFile(child);
+    if (!s.ok()) std::fprintf(stderr, "vigild: %s\n", s.message().c_str());
+    _exit(s.ok() ? 0 : 1);
+  }
   setsid();
   if (chdir("/") != 0) return false;
   const int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -38,9 +43,7 @@ bool Detach(vigil::daemon::Daemon& daemon) {
     dup2(null, 1);
     dup2(null, 2);
   }
-  const vigil::Status s = daemon.WritePidFile();
-  if (!s.ok()) vigil::LogError(s.message());
-  return s.ok();
+  return true;
 }
 
 }  // namespace

@@ -177,11 +177,22 @@ TEST(ControlClientTest, NoDaemonSaysWhereItLooked) {
   EXPECT_NE(r.status().message().find("cannot reach vigild at /nonexistent/vigild.sock"), std::string::npos);
 }
 
-TEST(PeerTest, RootAndTheDaemonsUserAreAllowed) {
-  EXPECT_TRUE(Allowed({1, 0, 0}, 1000));
-  EXPECT_TRUE(Allowed({1, 1000, 1000}, 1000));
-  // A user id with no account and no haclient group id.
-  EXPECT_FALSE(Allowed({1, 54321, 54321}, 1000));
+TEST(PeerTest, RootTheDaemonsUserAndTheGroupAreAllowed) {
+  EXPECT_TRUE(Allowed({1, 0, 0, {}}, 1000, std::nullopt));
+  EXPECT_TRUE(Allowed({1, 1000, 1000, {}}, 1000, std::nullopt));
+  EXPECT_FALSE(Allowed({1, 54321, 54321, {}}, 1000, std::nullopt));
+  // haclient (here id 105) as the primary group or among the supplementary ones.
+  EXPECT_TRUE(Allowed({1, 54321, 105, {}}, 1000, 105));
+  EXPECT_TRUE(Allowed({1, 54321, 54321, {20, 105}}, 1000, 105));
+  EXPECT_FALSE(Allowed({1, 54321, 54321, {20, 24}}, 1000, 105));
+}
+
+TEST_F(ServerTest, AClientThatShutsItsSideAfterTheRequestIsStillAnswered) {
+  const int fd = Connect();
+  const std::string request = Frame(EncodeRequest({"echo", {"half"}}));
+  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  ASSERT_EQ(shutdown(fd, SHUT_WR), 0);
+  EXPECT_EQ(ReadAll(fd), "ok\npid " + std::to_string(::getpid()) + "|half");
 }
 
 ClusterStatus Sample() {

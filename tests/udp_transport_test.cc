@@ -134,5 +134,28 @@ TEST_F(UdpTransportTest, BindingAnAddressThatIsNotLocalFails) {
   EXPECT_NE(t.status().message().find("cannot bind UDP 192.0.2.1:"), std::string::npos) << t.status().message();
 }
 
+TEST_F(UdpTransportTest, AFloodIsReadInBoundedBatches) {
+  auto n1 = Node(1);
+  ASSERT_TRUE(n1);
+  for (uint64_t i = 1; i <= 100; ++i) Raw(2, 1, Signed(2, i));
+  pollfd p{n1->fd(), POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 2000), 1);
+  usleep(20000);
+  // One call returns at most a batch, so the daemon's loop gets to send between batches.
+  EXPECT_EQ(n1->Receive().size(), UdpTransport::kReceiveBatch);
+  EXPECT_EQ(n1->Receive().size(), 100 - UdpTransport::kReceiveBatch);
+}
+
+TEST_F(UdpTransportTest, AStrangersDatagramIsDroppedBeforeAnyCryptography) {
+  auto n1 = Node(1);
+  ASSERT_TRUE(n1);
+  // Claims to be node 2 from node 3's address: a valid MAC or not, it is an unknown sender.
+  Raw(3, 1, Signed(2, 1));
+  Raw(3, 1, Signed(2, 2, 7, std::string(256, 'z')));
+  EXPECT_TRUE(Drain(*n1).empty());
+  EXPECT_EQ(n1->dropped(DropReason::kUnknownSender), 2u);
+  EXPECT_EQ(n1->dropped(DropReason::kBadMac), 0u);
+}
+
 }  // namespace
 }  // namespace vigil::membership

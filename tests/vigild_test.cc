@@ -130,6 +130,7 @@ TEST_F(VigildTest, ASecondDaemonOnTheSameRunDirectoryIsRefused) {
             std::string::npos)
       << second.out;
   EXPECT_EQ(first.Dc(), "solo1");  // untouched: its socket still answers
+  EXPECT_EQ(ReadFile(first.run_dir() / "vigild.pid"), std::to_string(first.pid()) + "\n");
 }
 
 TEST_F(VigildTest, DetachesWithoutDashFAndWritesItsPid) {
@@ -144,7 +145,8 @@ TEST_F(VigildTest, DetachesWithoutDashFAndWritesItsPid) {
     return r.ok() && r->ok;
   }));
   ::kill(pid, SIGTERM);
-  EXPECT_TRUE(WaitFor([&] { return !std::filesystem::exists(run / "vigild.pid"); }));
+  // Emptied, not removed: the lock on it is what tells a live daemon.
+  EXPECT_TRUE(WaitFor([&] { return !std::filesystem::exists(run / "vigild.sock") && ReadFile(run / "vigild.pid").empty(); }));
 }
 
 TEST_F(VigildTest, StatusWithoutADaemonSaysWhereItLooked) {

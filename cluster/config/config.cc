@@ -367,6 +367,10 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
       }
     }
   }
+  if (c.nodes.size() > kMaxNodes) {
+    return Status(StatusCode::kParseError, std::string(source) + ": nodelist: " + std::to_string(c.nodes.size()) +
+                                               " nodes; at most " + std::to_string(kMaxNodes));
+  }
   if (c.two_node && c.nodes.size() > 2) {
     return Status(StatusCode::kParseError, std::string(source) + ": two_node with " +
                                                std::to_string(c.nodes.size()) + " nodes in the nodelist");

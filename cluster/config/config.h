@@ -49,6 +49,9 @@ uint32_t NodeId(const NodeEntry& node);
 
 enum class Transport { kUdp, kUdpu, kKnet };
 
+// The largest nodelist (membership's kMaxNodes: every heartbeat names every node).
+constexpr size_t kMaxNodes = 64;
+
 struct Config {
   std::string source;        // the file it came from
   std::string cluster_name;  // default "vigil"

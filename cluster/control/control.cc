@@ -9,9 +9,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace vigil::control {
 namespace {
@@ -36,16 +38,6 @@ Result<sockaddr_un> Address(const std::filesystem::path& path) {
   }
   std::memcpy(a.sun_path, p.c_str(), p.size() + 1);
   return a;
-}
-
-std::optional<gid_t> ClientGroup() {
-  std::vector<char> buffer(16384);
-  group g{};
-  group* found = nullptr;
-  if (getgrnam_r(kClientGroup, &g, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
-    return std::nullopt;
-  }
-  return g.gr_gid;
 }
 
 }  // namespace
@@ -117,17 +109,12 @@ std::filesystem::path SocketPath(const std::filesystem::path& run_dir) { return 
 Result<Response> Call(const std::filesystem::path& path, const Request& request, std::chrono::milliseconds timeout) {
   const auto address = Address(path);
   if (!address.ok()) return address.status();
-  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Status::FromErrno("cannot create a Unix socket", errno);
   struct Closer {
     int fd;
     ~Closer() { close(fd); }
   } closer{fd};
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address) != 0) {
-    return Status::FromErrno("cannot reach vigild at " + path.string() +
-                                 " (is it running? --run-dir or VIGIL_RUN_DIR name another run directory)",
-                             errno);
-  }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto wait = [&](short events) -> Status {
     for (;;) {
@@ -139,6 +126,21 @@ Result<Response> Call(const std::filesystem::path& path, const Request& request,
       if (n < 0 && errno != EINTR) return Status::FromErrno("poll on the control socket", errno);
     }
   };
+  auto unreachable = [&](int e) {
+    return Status::FromErrno("cannot reach vigild at " + path.string() +
+                                 " (is it running? --run-dir or VIGIL_RUN_DIR name another run directory)",
+                             e);
+  };
+  // Non-blocking, so that a daemon whose queue is full cannot hold the client past its timeout.
+  for (;;) {
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof *address) == 0) break;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN) return unreachable(errno);  // a Unix socket's full queue: try again
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status(StatusCode::kTimeout, "vigild did not accept within " + std::to_string(timeout.count()) + " ms");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   const std::string out = Frame(EncodeRequest(request));
   for (size_t done = 0; done < out.size();) {
     if (Status s = wait(POLLOUT); !s.ok()) return s;
@@ -162,27 +164,21 @@ Result<Response> Call(const std::filesystem::path& path, const Request& request,
   }
 }
 
-bool Allowed(const Peer& peer, uid_t daemon_uid) {
+std::optional<gid_t> ClientGroup() {
+  std::vector<char> buffer(16384);
+  group g{};
+  group* found = nullptr;
+  if (getgrnam_r(kClientGroup, &g, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
+    return std::nullopt;
+  }
+  return g.gr_gid;
+}
+
+bool Allowed(const Peer& peer, uid_t daemon_uid, std::optional<gid_t> group) {
   if (peer.uid == 0 || peer.uid == daemon_uid) return true;
-  const auto group = ClientGroup();
   if (!group) return false;
   if (peer.gid == *group) return true;
-  // Supplementary groups: those of the peer's user, as the group database lists them.
-  std::vector<char> buffer(16384);
-  passwd pw{};
-  passwd* found = nullptr;
-  if (getpwuid_r(peer.uid, &pw, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) return false;
-  int count = 64;
-  std::vector<gid_t> groups(static_cast<size_t>(count));
-  if (getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count) < 0) {
-    groups.resize(static_cast<size_t>(count));
-    if (getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count) < 0) return false;
-  }
-  groups.resize(static_cast<size_t>(count));
-  for (gid_t g : groups) {
-    if (g == *group) return true;
-  }
-  return false;
+  return std::find(peer.groups.begin(), peer.groups.end(), *group) != peer.groups.end();
 }
 
 Result<std::unique_ptr<Server>> Server::Listen(const std::filesystem::path& path, Handler handler) {
@@ -200,7 +196,7 @@ Result<std::unique_ptr<Server>> Server::Listen(const std::filesystem::path& path
   const int bind_errno = errno;
   umask(old_mask);
   if (bound != 0) return Status::FromErrno("cannot bind the control socket " + path.string(), bind_errno);
-  if (const auto group = ClientGroup(); group && chown(path.c_str(), static_cast<uid_t>(-1), *group) != 0) {
+  if (const auto group = server->group_; group && chown(path.c_str(), static_cast<uid_t>(-1), *group) != 0) {
     return Status::FromErrno("cannot give the control socket to group haclient", errno);
   }
   if (listen(fd, 16) != 0) return Status::FromErrno("cannot listen on " + path.string(), errno);
@@ -215,15 +211,22 @@ Server::~Server() {
 
 std::vector<std::pair<int, short>> Server::fds() const {
   std::vector<std::pair<int, short>> out;
-  if (clients_.size() < kMaxClients) out.emplace_back(fd_, POLLIN);
+  if (clients_.size() < kMaxClients && last_now_ >= accept_paused_until_) out.emplace_back(fd_, POLLIN);
   for (const auto& [fd, client] : clients_) out.emplace_back(fd, client.out.empty() ? POLLIN : POLLOUT);
   return out;
 }
 
 void Server::Accept(SteadyTime now) {
+  last_now_ = now;
+  if (now < accept_paused_until_) return;
   while (clients_.size() < kMaxClients) {
     const int fd = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) return;  // EAGAIN: none waiting; other errors: the client is gone
+    if (fd < 0) {
+      // Out of descriptors, the connection stays queued and the listener readable: stop
+      // polling it for a moment instead of spinning. EAGAIN: none waiting.
+      if (errno == EMFILE || errno == ENFILE) accept_paused_until_ = now + std::chrono::milliseconds(100);
+      return;
+    }
     ucred cred{};
     socklen_t length = sizeof cred;
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0) {
@@ -231,13 +234,24 @@ void Server::Accept(SteadyTime now) {
       continue;
     }
     Client& c = clients_[fd];
-    c.peer = {cred.pid, cred.uid, cred.gid};
+    c.peer = {cred.pid, cred.uid, cred.gid, {}};
     c.since = now;
+    std::vector<gid_t> groups(64);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      socklen_t bytes = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+      if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &bytes) == 0) {
+        groups.resize(bytes / sizeof(gid_t));
+        c.peer.groups = std::move(groups);
+        break;
+      }
+      if (errno != ERANGE) break;
+      groups.resize(bytes / sizeof(gid_t) + 1);
+    }
   }
 }
 
 Response Server::Answer(const Client& client, std::string_view payload) {
-  if (!Allowed(client.peer, geteuid())) {
+  if (!Allowed(client.peer, geteuid(), group_)) {
     return Response::Error("permission denied: uid " + std::to_string(client.peer.uid) +
                            " is neither root nor in group " + kClientGroup);
   }
@@ -248,9 +262,13 @@ Response Server::Answer(const Client& client, std::string_view payload) {
 
 bool Server::Read(int fd, Client& c) {
   char buffer[65536];
+  bool closed = false;  // the client sent its request and shut its side: still answer it
   for (;;) {
     const ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
-    if (n == 0) return false;  // gone before asking
+    if (n == 0) {
+      closed = true;
+      break;
+    }
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno != EAGAIN) return false;
@@ -259,6 +277,8 @@ bool Server::Read(int fd, Client& c) {
     c.in.append(buffer, static_cast<size_t>(n));
     if (c.in.size() > 4 + kMaxRequest) break;
   }
+  const bool whole = c.in.size() >= 4 && c.in.size() >= 4 + static_cast<size_t>(LengthOf(c.in));
+  if (closed && !whole && !(c.in.size() >= 4 && LengthOf(c.in) > kMaxRequest)) return false;
   if (c.in.size() < 4) return true;
   const uint32_t length = LengthOf(c.in);
   Response response;

@@ -9,8 +9,8 @@
 //
 // Everything a client sends is checked before the handler sees it (size, framing, an empty or
 // unknown command, arguments): a bad request gets an error and changes nothing. A client must
-// be root, the daemon's own user, or in group haclient (SO_PEERCRED); one that stalls is dropped
-// after kClientTimeout, so no client can hold the daemon.
+// be root, the daemon's own user, or in group haclient (SO_PEERCRED, SO_PEERGROUPS); one that
+// stalls is dropped after kClientTimeout, so no client can hold the daemon.
 #pragma once
 
 #include <sys/types.h>
@@ -67,7 +67,11 @@ struct Peer {
   pid_t pid = 0;
   uid_t uid = 0;
   gid_t gid = 0;
+  std::vector<gid_t> groups;  // supplementary, as the kernel has them (SO_PEERGROUPS)
 };
+
+// Group haclient's id, if the group exists (read once, at start).
+std::optional<gid_t> ClientGroup();
 
 // The daemon's side. Non-blocking and single-threaded: the daemon adds fds() to its poll set
 // and calls Process() after every poll.
@@ -97,8 +101,9 @@ class Server {
     SteadyTime since;
   };
   Server(std::filesystem::path path, int fd, Handler handler)
-      : path_(std::move(path)), fd_(fd), handler_(std::move(handler)) {}
+      : path_(std::move(path)), fd_(fd), handler_(std::move(handler)), group_(ClientGroup()) {}
   void Accept(SteadyTime now);
+  mutable SteadyTime last_now_{};
   // Reads what is waiting; answers once a whole frame is in. false: drop the client.
   bool Read(int fd, Client& client);
   bool Write(int fd, Client& client);
@@ -108,9 +113,13 @@ class Server {
   int fd_;
   Handler handler_;
   std::map<int, Client> clients_;
+  std::optional<gid_t> group_;
+  SteadyTime accept_paused_until_{};  // out of descriptors: the listener would spin the loop
 };
 
-// Whether `peer` may use the socket: root, `daemon_uid`, or a member of group haclient.
-bool Allowed(const Peer& peer, uid_t daemon_uid);
+// Whether `peer` may use the socket: root, `daemon_uid`, or a member of `group` (haclient's id,
+// when that group exists). No user or group database is read: that could block the daemon.
+bool Allowed(const Peer& peer, uid_t daemon_uid, std::optional<gid_t> group);
+
 
 }  // namespace vigil::control

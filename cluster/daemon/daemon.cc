@@ -25,6 +25,7 @@ using membership::DropReason;
 using membership::PacketType;
 
 constexpr const char* kVersion = "0.1.0";
+static_assert(config::kMaxNodes == membership::kMaxNodes, "the nodelist limit is the heartbeat's");
 constexpr auto kDropLogInterval = std::chrono::seconds(60);
 
 Status MakeDirectory(const std::filesystem::path& dir, mode_t mode) {
@@ -58,7 +59,12 @@ std::filesystem::path DefaultConfigPath() {
 Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options) {
   std::unique_ptr<Daemon> d(new Daemon());
   d->options_ = options;
-  const std::filesystem::path config_path = options.config.empty() ? DefaultConfigPath() : options.config;
+  // vigild changes to / when it detaches: every path it keeps must not depend on where it started.
+  std::error_code ec;
+  for (auto* path : {&d->options_.config, &d->options_.state_dir, &d->options_.run_dir, &d->options_.plugin_dir}) {
+    if (!path->empty()) *path = std::filesystem::absolute(*path, ec);
+  }
+  const std::filesystem::path config_path = d->options_.config.empty() ? DefaultConfigPath() : d->options_.config;
   auto config = config::LoadConfig(config_path);
   if (!config.ok()) return config.status();
   d->config_ = std::move(*config);
@@ -90,17 +96,32 @@ Status Daemon::Init(const std::string& hostname) {
   run_dir_ = options.run_dir.empty() ? control::RunDirectory("") : options.run_dir;
   if (Status s = MakeDirectory(run_dir_, 0755); !s.ok()) return s;
   const std::filesystem::path pid_path = run_dir_ / "vigild.pid";
-  lock_fd_ = open(pid_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0) return Status::FromErrno("cannot open " + pid_path.string(), errno);
-  if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    char pid[32] = "";
-    const ssize_t n = pread(lock_fd_, pid, sizeof pid - 1, 0);
-    std::string running = n > 0 ? std::string(pid, static_cast<size_t>(n)) : "?";
-    while (!running.empty() && running.back() == '\n') running.pop_back();
-    return Status(StatusCode::kInvalidArgument, "another vigild (pid " + running + ") runs with the run directory " +
-                                                    run_dir_.string());
+  // The lock is what counts, and the file is never removed: a daemon that removed it at exit
+  // could let a starter lock the old, unlinked file while a third locks a new one. A starter
+  // that opened the file just as it was replaced (by hand) checks it still holds the path's.
+  for (int attempt = 0;; ++attempt) {
+    const int fd = open(pid_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Status::FromErrno("cannot open " + pid_path.string(), errno);
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      char pid[32] = "";
+      const ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+      close(fd);
+      std::string running = n > 0 ? std::string(pid, static_cast<size_t>(n)) : "?";
+      while (!running.empty() && running.back() == '\n') running.pop_back();
+      return Status(StatusCode::kInvalidArgument, "another vigild (pid " + running + ") runs with the run directory " +
+                                                      run_dir_.string());
+    }
+    struct stat held{};
+    struct stat named{};
+    if (fstat(fd, &held) == 0 && stat(pid_path.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+        held.st_dev == named.st_dev) {
+      lock_fd_ = fd;
+      break;
+    }
+    close(fd);
+    if (attempt == 10) return Status(StatusCode::kIoError, pid_path.string() + " keeps being replaced");
   }
-  if (Status s = WritePidFile(); !s.ok()) return s;
+  if (Status s = WritePidFile(getpid()); !s.ok()) return s;
 
   if (Status s = MakeDirectory(options.state_dir, 0700); !s.ok()) return s;
   auto incarnation = NextIncarnation(options.state_dir);
@@ -171,13 +192,14 @@ Daemon::~Daemon() {
   control_.reset();
   if (signal_fd_ >= 0) close(signal_fd_);
   if (lock_fd_ >= 0) {
-    unlink((run_dir_ / "vigild.pid").c_str());
+    // Emptied, not removed (see Init); the lock goes with the descriptor.
+    (void)ftruncate(lock_fd_, 0);
     close(lock_fd_);
   }
 }
 
-Status Daemon::WritePidFile() {
-  const std::string pid = std::to_string(getpid()) + "\n";
+Status Daemon::WritePidFile(pid_t process) {
+  const std::string pid = std::to_string(process) + "\n";
   if (ftruncate(lock_fd_, 0) != 0 || pwrite(lock_fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
     return Status::FromErrno("cannot write " + (run_dir_ / "vigild.pid").string(), errno);
   }

@@ -45,8 +45,8 @@ class Daemon {
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  // After a fork: the pid file names the process that runs the loop.
-  Status WritePidFile();
+  // The pid file names `pid` (after a fork, the parent writes the child's before it exits).
+  Status WritePidFile(pid_t pid);
   // Until SIGTERM or SIGINT. Returns the exit code.
   int Run();
 

@@ -59,6 +59,7 @@ void Membership::OnHeartbeat(uint32_t from, uint64_t incarnation, const View& vi
   auto it = peers_.find(from);
   if (it != peers_.end() && incarnation < it->second.incarnation) return;  // its past
   if (const auto gone = left_.find(from); gone != left_.end() && incarnation <= gone->second) return;
+  if (!known_.count(from) && known_.size() >= kMaxNodes) return;  // no nodelist, and too many heard
   std::string& name = known_[from];
   const bool configured_name = options_.names.count(from) != 0;
   if (!configured_name && !view.name.empty()) name = view.name;

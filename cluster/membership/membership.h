@@ -44,6 +44,9 @@ struct View {
   bool operator==(const View&) const = default;
 };
 constexpr size_t kMaxNameBytes = 255;
+// Nodes in one cluster: every heartbeat lists them all, and must fit a datagram
+// (14 + 12 * 64 + 1 + 255 bytes is well under kMaxPayload).
+constexpr size_t kMaxNodes = 64;
 std::string EncodeView(const View& view);
 std::optional<View> DecodeView(std::string_view payload);  // nullopt if malformed
 

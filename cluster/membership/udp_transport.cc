@@ -8,6 +8,8 @@
 
 #include <cerrno>
 
+#include "cluster/membership/wire.h"
+
 namespace vigil::membership {
 namespace {
 
@@ -100,10 +102,21 @@ Status UdpTransport::Send(PacketType type, const std::string& payload) {
   return Status::Ok();
 }
 
+bool UdpTransport::KnownSender(uint32_t sender, uint32_t source) const {
+  if (options_.multicast_group != 0 && options_.peers.empty()) {
+    return sender == (source & 0x7fffffff) && source != options_.bind_address;
+  }
+  for (const auto& peer : options_.peers) {
+    if (peer.node == sender && peer.address == source) return true;
+  }
+  return false;
+}
+
 std::vector<Packet> UdpTransport::Receive() {
   std::vector<Packet> accepted;
   char buffer[kMaxPacket + 1];  // one byte more, to tell an oversized datagram
-  for (;;) {
+  // A bounded batch: a flood must not keep the loop from sending its own heartbeats.
+  for (size_t i = 0; i < kReceiveBatch; ++i) {
     sockaddr_in from{};
     socklen_t from_length = sizeof from;
     const ssize_t n = recvfrom(fd_, buffer, sizeof buffer, MSG_DONTWAIT | MSG_TRUNC,
@@ -117,25 +130,22 @@ std::vector<Packet> UdpTransport::Receive() {
       drop(DropReason::kTooLong);
       continue;
     }
-    Decoded d = DecodePacket(std::string_view(buffer, static_cast<size_t>(n)), options_.key, options_.protection);
+    // The node id must match the address it was configured with: a node that has the key
+    // still cannot speak for another. Checked on the claimed id before any cryptography, so a
+    // stranger's datagrams cost no more than this; the MAC then proves the id.
+    const std::string_view datagram(buffer, static_cast<size_t>(n));
+    const uint32_t source = ntohl(from.sin_addr.s_addr);
+    if (datagram.size() >= kHeaderBytes && !KnownSender(static_cast<uint32_t>(wire::Get(datagram, 5, 4)), source)) {
+      drop(DropReason::kUnknownSender);
+      continue;
+    }
+    Decoded d = DecodePacket(datagram, options_.key, options_.protection);
     if (d.drop != DropReason::kNone) {
       drop(d.drop);
       continue;
     }
     if (d.packet.cluster != options_.cluster) {
       drop(DropReason::kOtherCluster);
-      continue;
-    }
-    // The node id must match the address it was configured with: a node that has the key
-    // still cannot speak for another.
-    const uint32_t source = ntohl(from.sin_addr.s_addr);
-    bool known = false;
-    if (options_.multicast_group != 0 && options_.peers.empty()) {
-      known = d.packet.sender == (source & 0x7fffffff) && source != options_.bind_address;
-    }
-    for (const auto& peer : options_.peers) known |= peer.node == d.packet.sender && peer.address == source;
-    if (!known) {
-      drop(DropReason::kUnknownSender);
       continue;
     }
     const DropReason replay = windows_[d.packet.sender].Check(d.packet.incarnation, d.packet.sequence);

@@ -60,8 +60,10 @@ class UdpTransport {
   // down); only a packet that cannot be built is.
   Status Send(PacketType type, const std::string& payload);
 
-  // Every datagram waiting, checked; the accepted ones in arrival order.
+  // The datagrams waiting (at most kReceiveBatch: call again while fd() is readable), checked;
+  // the accepted ones in arrival order.
   std::vector<Packet> Receive();
+  static constexpr size_t kReceiveBatch = 64;
 
   uint64_t dropped(DropReason reason) const;
   const std::map<DropReason, uint64_t>& drops() const { return drops_; }
@@ -69,6 +71,9 @@ class UdpTransport {
 
  private:
   explicit UdpTransport(TransportOptions options) : options_(std::move(options)) {}
+  // `sender` may speak from `source`: its configured address, or (multicast without a nodelist)
+  // the address its id is derived from.
+  bool KnownSender(uint32_t sender, uint32_t source) const;
 
   TransportOptions options_;
   int fd_ = -1;
