@@ -20,6 +20,7 @@ enum class StatusCode {
   kParseError,       // a file or message is malformed
   kUnsupported,      // well-formed but not supported here
   kTimeout,
+  kConflict,         // based on a version that is no longer the current one
   kInternal,
 };
 

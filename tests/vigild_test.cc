@@ -5,6 +5,9 @@
 // incarnation grows across restarts.
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include "cluster/cib/cib.h"
 #include "cluster/config/authkey.h"
 #include "cluster/daemon/incarnation.h"
 #include "tests/free_port.h"
@@ -110,7 +113,7 @@ TEST_F(VigildTest, BadRequestsGetAnErrorAndChangeNothing) {
   auto unknown = control::Call(socket, {"reboot", {}});
   ASSERT_TRUE(unknown.ok());
   EXPECT_FALSE(unknown->ok);
-  EXPECT_EQ(unknown->body, "unknown command 'reboot' (this vigild answers: status)");
+  EXPECT_EQ(unknown->body, "unknown command 'reboot' (this vigild answers: status, cib-query, cib-replace)");
   auto extra = control::Call(socket, {"status", {"--all"}});
   ASSERT_TRUE(extra.ok());
   EXPECT_FALSE(extra->ok);
@@ -154,6 +157,129 @@ TEST_F(VigildTest, StatusWithoutADaemonSaysWhereItLooked) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("cannot reach vigild at " + (dir_ / "nothing" / "vigild.sock").string()), std::string::npos)
       << r.out;
+}
+
+// A whole CIB whose crm_config holds properties p1..pN (pI = I).
+std::string CibWithProperties(int n) {
+  std::string xml =
+      "<cib crm_feature_set=\"3.16.1\" validate-with=\"pacemaker-3.9\" admin_epoch=\"0\" epoch=\"0\" "
+      "num_updates=\"0\"><configuration><crm_config><cluster_property_set id=\"cib-bootstrap-options\">";
+  for (int i = 1; i <= n; ++i) {
+    xml += "<nvpair id=\"opt-p" + std::to_string(i) + "\" name=\"p" + std::to_string(i) + "\" value=\"" +
+           std::to_string(i) + "\"/>";
+  }
+  return xml + "</cluster_property_set></crm_config><nodes/><resources/><constraints/></configuration><status/></cib>";
+}
+
+// How many of p1, p2, ... the CIB holds in a row; -1 if they are not a prefix.
+int PrefixLength(const cib::Model& m) {
+  int n = 0;
+  while (m.properties.count("p" + std::to_string(n + 1))) ++n;
+  return static_cast<int>(m.properties.size()) == n ? n : -1;
+}
+
+Result<control::Response> CallDaemon(const VigildProcess& p, const std::string& command, std::vector<std::string> args = {}) {
+  return control::Call(control::SocketPath(p.run_dir()), {command, std::move(args)});
+}
+
+TEST_F(VigildTest, TheCibStartsEmptyAndAChangeTakesTheNextEpochAndSurvivesARestart) {
+  auto p = std::make_unique<VigildProcess>(dir_);
+  ASSERT_TRUE(p->Start());
+  ASSERT_TRUE(WaitFor([&] { return p->Dc() == "solo1"; })) << p->log();
+  auto empty = CallDaemon(*p, "cib-query");
+  ASSERT_TRUE(empty.ok() && empty->ok);
+  auto parsed = cib::Cib::Parse(empty->body, "query");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(cib::VersionText(parsed->model().versions), "0:0:0");
+  auto changed = CallDaemon(*p, "cib-replace", {"0:0:0", CibWithProperties(2)});
+  ASSERT_TRUE(changed.ok());
+  ASSERT_TRUE(changed->ok) << changed->body;
+  EXPECT_EQ(changed->body, "0:1:0");
+  EXPECT_EQ(p->Kill(SIGTERM), 0);
+  p = std::make_unique<VigildProcess>(dir_);
+  ASSERT_TRUE(p->Start());
+  ASSERT_TRUE(WaitFor([&] { return p->Dc() == "solo1"; })) << p->log();
+  auto again = CallDaemon(*p, "cib-query");
+  ASSERT_TRUE(again.ok() && again->ok);
+  auto reloaded = cib::Cib::Parse(again->body, "query");
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_EQ(cib::VersionText(reloaded->model().versions), "0:1:0");
+  EXPECT_EQ(PrefixLength(reloaded->model()), 2);
+  EXPECT_NE(p->log().find("CIB 0:1:0"), std::string::npos) << p->log();
+}
+
+TEST_F(VigildTest, AChangeMadeAgainstAnOlderVersionIsAConflictAndChangesNothing) {
+  VigildProcess p(dir_);
+  ASSERT_TRUE(p.Start());
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
+  ASSERT_TRUE(CallDaemon(p, "cib-replace", {"0:0:0", CibWithProperties(1)})->ok);
+  // A second writer that read version 0:0:0 too.
+  auto late = CallDaemon(p, "cib-replace", {"0:0:0", CibWithProperties(3)});
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->ok);
+  EXPECT_NE(late->body.find("conflict: the change was made against CIB version 0:0:0, the current one is 0:1:0"),
+            std::string::npos)
+      << late->body;
+  auto now = cib::Cib::Parse(CallDaemon(p, "cib-query")->body, "query");
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(PrefixLength(now->model()), 1);
+}
+
+TEST_F(VigildTest, ABadCibChangeGetsAnErrorAndChangesNothing) {
+  VigildProcess p(dir_);
+  ASSERT_TRUE(p.Start());
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{"0:0:0", "<cib"}, "not well-formed XML"},
+      {{"0:0:0", "<cib><configuration><resources><group id=\"g\"/></resources></configuration></cib>"}, "group"},
+      {{"zero", CibWithProperties(1)}, "is not a version"},
+      {{"0:0:0"}, "cib-replace takes"},
+  };
+  for (const auto& [args, expected] : bad) {
+    auto r = CallDaemon(p, "cib-replace", args);
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(r->ok);
+    EXPECT_NE(r->body.find(expected), std::string::npos) << r->body;
+  }
+  EXPECT_EQ(cib::VersionText(cib::Cib::Parse(CallDaemon(p, "cib-query")->body, "q")->model().versions), "0:0:0");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "state" / "cib.xml"));
+}
+
+// kill -9 at a random instant of a stream of changes, 100 times: the CIB on disk always loads,
+// holds a prefix of the changes, and holds every change that was acknowledged.
+TEST_F(VigildTest, KillNineDuringAStreamOfChangesLeavesAWholePrefix) {
+  std::mt19937 rng(20261125);
+  int acknowledged = 0;
+  for (int round = 0; round < 100; ++round) {
+    VigildProcess p(dir_);
+    ASSERT_TRUE(p.Start());
+    ASSERT_TRUE(WaitFor([&] { return CallDaemon(p, "cib-query").ok(); })) << p.log();
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+      while (!stop) {
+        auto current = CallDaemon(p, "cib-query");
+        if (!current.ok() || !current->ok) return;
+        auto parsed = cib::Cib::Parse(current->body, "q");
+        if (!parsed.ok()) return;
+        const int n = PrefixLength(parsed->model());
+        auto r = CallDaemon(p, "cib-replace", {cib::VersionText(parsed->model().versions), CibWithProperties(n + 1)});
+        if (!r.ok() || !r->ok) return;
+        acknowledged = n + 1;
+      }
+    });
+    std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 30000)(rng)));
+    p.Kill(SIGKILL);
+    stop = true;
+    writer.join();
+    auto on_disk = cib::Cib::Load(dir_ / "state" / "cib.xml");
+    if (acknowledged == 0 && !std::filesystem::exists(dir_ / "state" / "cib.xml")) continue;
+    ASSERT_TRUE(on_disk.ok()) << "round " << round << ": " << on_disk.status().message();
+    const int n = PrefixLength(on_disk->model());
+    ASSERT_GE(n, acknowledged) << "round " << round << ": an acknowledged change was lost";
+    ASSERT_LE(n, acknowledged + 1) << "round " << round;
+    EXPECT_EQ(on_disk->model().versions.epoch, n) << "round " << round;
+  }
+  EXPECT_GT(acknowledged, 100);  // the stream went on across the kills
 }
 
 TEST(IncarnationTest, GrowsAcrossRestartsAndRefusesGarbage) {

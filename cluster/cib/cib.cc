@@ -464,6 +464,41 @@ Cib::~Cib() = default;
 Cib::Cib(Cib&&) noexcept = default;
 Cib& Cib::operator=(Cib&&) noexcept = default;
 
+bool operator==(const Versions& a, const Versions& b) { return !(a < b) && !(b < a); }
+
+std::string VersionText(const Versions& v) {
+  return std::to_string(v.admin_epoch) + ":" + std::to_string(v.epoch) + ":" + std::to_string(v.num_updates);
+}
+
+std::optional<Versions> ParseVersionText(std::string_view text) {
+  Versions v;
+  int64_t* parts[] = {&v.admin_epoch, &v.epoch, &v.num_updates};
+  for (int i = 0; i < 3; ++i) {
+    const size_t end = i < 2 ? text.find(':') : text.size();
+    if (end == std::string_view::npos) return std::nullopt;
+    const std::string_view digits = text.substr(0, end);
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), *parts[i]);
+    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || *parts[i] < 0) {
+      return std::nullopt;
+    }
+    text.remove_prefix(i < 2 ? end + 1 : end);
+  }
+  return v;
+}
+
+void Cib::SetVersions(const Versions& v) {
+  pugi::xml_node root = doc_->child("cib");
+  auto set = [&](const char* name, int64_t value) {
+    pugi::xml_attribute a = root.attribute(name);
+    if (!a) a = root.append_attribute(name);
+    a.set_value(std::to_string(value).c_str());
+  };
+  set("admin_epoch", v.admin_epoch);
+  set("epoch", v.epoch);
+  set("num_updates", v.num_updates);
+  model_->versions = v;
+}
+
 Cib Cib::Empty() {
   constexpr std::string_view kSkeleton =
       "<cib crm_feature_set=\"3.16.1\" validate-with=\"pacemaker-3.9\" admin_epoch=\"0\" "

@@ -133,6 +133,10 @@ struct Versions {
 
 // Version order: admin_epoch, then epoch, then num_updates.
 bool operator<(const Versions& a, const Versions& b);
+bool operator==(const Versions& a, const Versions& b);
+// "admin_epoch:epoch:num_updates", as crm_mon and cibadmin show it.
+std::string VersionText(const Versions& v);
+std::optional<Versions> ParseVersionText(std::string_view text);
 
 struct Model {
   Versions versions;
@@ -172,6 +176,9 @@ class Cib {
 
   // The document as XML text.
   std::string Serialize() const;
+
+  // Sets the version attributes of <cib> (and the model's copy).
+  void SetVersions(const Versions& versions);
   // Writes the document atomically: a temporary file beside `path`, fsync, rename over `path`,
   // fsync of the directory. A crash at any instant leaves either the old or the new file whole.
   // The version it replaces is kept as path.1 (older ones as path.2 ... path.<kBackups>).

@@ -127,6 +127,12 @@ Status Daemon::Init(const std::string& hostname) {
   auto incarnation = NextIncarnation(options.state_dir);
   if (!incarnation.ok()) return incarnation.status();
   incarnation_ = *incarnation;
+  auto store = CibStore::Open(options.state_dir);
+  if (!store.ok()) return store.status();
+  cib_ = std::move(*store);
+  if (!cib_->recovered_from().empty()) {
+    LogWarning(cib_->path().string() + " did not load; using the backup " + cib_->recovered_from());
+  }
 
   membership::TransportOptions t;
   t.self = identity_.nodeid;
@@ -165,7 +171,7 @@ Status Daemon::Init(const std::string& hostname) {
   membership_ = std::make_unique<membership::Membership>(std::move(m));
 
   auto server = control::Server::Listen(control::SocketPath(run_dir_),
-                                        [this](const control::Request& r, const control::Peer&) { return Handle(r); });
+                                        [this](const control::Request& r, const control::Peer& p) { return Handle(r, p); });
   if (!server.ok()) return server.status();
   control_ = std::move(*server);
 
@@ -184,7 +190,7 @@ Status Daemon::Init(const std::string& hostname) {
           (multicast ? "multicast " + c.interfaces.front().mcastaddr->ToString() : std::string("unicast")) + " port " +
           std::to_string(transport_->port()) + ", " +
           (c.crypto_cipher == "none" ? "HMAC-SHA256" : "AES-256-GCM") + ", token " + std::to_string(c.token_ms) +
-          " ms, config " + c.source);
+          " ms, config " + c.source + ", CIB " + cib::VersionText(cib_->versions()));
   return Status::Ok();
 }
 
@@ -280,12 +286,36 @@ control::ClusterStatus Daemon::CurrentStatus() const {
   return s;
 }
 
-control::Response Daemon::Handle(const control::Request& request) {
+control::Response Daemon::Handle(const control::Request& request, const control::Peer& peer) {
   if (request.command == "status") {
     if (!request.args.empty()) return control::Response::Error("status takes no arguments");
     return {true, control::ToXml(CurrentStatus())};
   }
-  return control::Response::Error("unknown command '" + request.command + "' (this vigild answers: status)");
+  if (request.command == "cib-query") {
+    if (!request.args.empty()) return control::Response::Error("cib-query takes no arguments");
+    return {true, cib_->cib().Serialize()};
+  }
+  if (request.command == "cib-replace") return ReplaceCib(request, peer);
+  return control::Response::Error("unknown command '" + request.command +
+                                  "' (this vigild answers: status, cib-query, cib-replace)");
+}
+
+control::Response Daemon::ReplaceCib(const control::Request& request, const control::Peer& peer) {
+  if (request.args.size() != 2) {
+    return control::Response::Error("cib-replace takes the version the change was made against "
+                                    "(admin_epoch:epoch:num_updates) and the new CIB");
+  }
+  const auto expected = cib::ParseVersionText(request.args[0]);
+  if (!expected) {
+    return control::Response::Error("cib-replace: '" + request.args[0] +
+                                    "' is not a version (admin_epoch:epoch:num_updates)");
+  }
+  const cib::Versions before = cib_->versions();
+  auto after = cib_->Replace(request.args[1], *expected);
+  if (!after.ok()) return control::Response::Error(after.status().message());
+  LogInfo("CIB replaced by uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + "): version " +
+          cib::VersionText(before) + " -> " + cib::VersionText(*after));
+  return {true, cib::VersionText(*after)};
 }
 
 int Daemon::Run() {

@@ -7,16 +7,19 @@
 //   control socket.
 // The loop sends a heartbeat every token/4 (and at once when its view changed, which speeds
 // agreement), ticks membership exactly when the next silent node is due, logs every membership,
-// quorum and DC change in one line, and answers `status` on the control socket. SIGTERM or
+// quorum and DC change in one line, and answers the control socket: `status`, `cib-query` and
+// `cib-replace VERSION XML` (the CIB store of this node; replication to the others comes next). SIGTERM or
 // SIGINT: a leave packet, which peers act on at once, then exit.
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cluster/config/config.h"
+#include "cluster/daemon/cib_store.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
 #include "cluster/membership/membership.h"
@@ -60,7 +63,8 @@ class Daemon {
   void ReceivePackets(SteadyTime now);
   void LogEvents();
   void LogDrops(SteadyTime now);
-  control::Response Handle(const control::Request& request);
+  control::Response Handle(const control::Request& request, const control::Peer& peer);
+  control::Response ReplaceCib(const control::Request& request, const control::Peer& peer);
 
   DaemonOptions options_;
   config::Config config_;
@@ -72,6 +76,7 @@ class Daemon {
   std::unique_ptr<membership::UdpTransport> transport_;
   std::unique_ptr<membership::Membership> membership_;
   std::unique_ptr<control::Server> control_;
+  std::optional<CibStore> cib_;
   membership::View last_sent_;
   SteadyTime next_heartbeat_;
   uint64_t received_ = 0;

@@ -1,0 +1,45 @@
+#include "cluster/daemon/cib_store.h"
+
+#include <algorithm>
+
+namespace vigil::daemon {
+
+Result<CibStore> CibStore::Open(const std::filesystem::path& state_dir) {
+  const std::filesystem::path path = state_dir / "cib.xml";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return CibStore(path, cib::Cib::Empty());
+  std::string errors;
+  for (int k = 0; k <= cib::Cib::kBackups; ++k) {
+    const std::filesystem::path candidate = k == 0 ? path : std::filesystem::path(path.string() + "." + std::to_string(k));
+    if (k > 0 && !std::filesystem::exists(candidate, ec)) continue;
+    auto loaded = cib::Cib::Load(candidate);
+    if (loaded.ok()) {
+      CibStore store(path, std::move(*loaded));
+      if (k > 0) store.recovered_from_ = candidate.string();
+      return store;
+    }
+    errors += (errors.empty() ? "" : "; ") + loaded.status().message();
+  }
+  return Status(StatusCode::kParseError, "no loadable CIB in " + state_dir.string() + ": " + errors);
+}
+
+Result<cib::Versions> CibStore::Replace(std::string_view xml, const cib::Versions& expected) {
+  const cib::Versions current = versions();
+  if (!(expected == current)) {
+    return Status(StatusCode::kConflict, "conflict: the change was made against CIB version " +
+                                             cib::VersionText(expected) + ", the current one is " +
+                                             cib::VersionText(current) + "; read it again and redo the change");
+  }
+  auto next = cib::Cib::Parse(xml, "the new CIB");
+  if (!next.ok()) return next.status();
+  cib::Versions v;
+  v.admin_epoch = std::max(current.admin_epoch, next->model().versions.admin_epoch);
+  v.epoch = current.epoch + 1;
+  v.num_updates = 0;
+  next->SetVersions(v);
+  if (Status s = next->Save(path_); !s.ok()) return s;
+  cib_ = std::move(*next);
+  return v;
+}
+
+}  // namespace vigil::daemon

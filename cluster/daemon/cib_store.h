@@ -1,0 +1,42 @@
+// The node's copy of the CIB, kept in the state directory as cib.xml with numbered backups
+// (cib::Cib::Save: temporary file, fsync, rename, directory fsync), so that a vigild killed at
+// any instant restarts with the last committed CIB whole.
+//
+// A change names the version it was made against; if that is no longer the current version the
+// change is refused as a conflict, never merged. An accepted change takes the next epoch (and
+// num_updates 0), is on disk before Replace returns, and only then is acknowledged.
+#pragma once
+
+#include <filesystem>
+#include <string_view>
+
+#include "cluster/cib/cib.h"
+#include "common/status.h"
+
+namespace vigil::daemon {
+
+class CibStore {
+ public:
+  // Loads STATE_DIR/cib.xml. A missing file gives the empty CIB; one that does not load gives the
+  // newest backup that does (`recovered_from()` names it); with none, an error naming each file.
+  static Result<CibStore> Open(const std::filesystem::path& state_dir);
+
+  const cib::Cib& cib() const { return cib_; }
+  const cib::Versions& versions() const { return cib_.model().versions; }
+  const std::filesystem::path& path() const { return path_; }
+  const std::string& recovered_from() const { return recovered_from_; }
+
+  // Replaces the whole CIB with `xml` (validated in full first) if `expected` is the current
+  // version. Errors: kParseError/kUnsupported (the document; nothing changed), kConflict (another
+  // change came first; nothing changed), kIoError (not saved; nothing changed).
+  Result<cib::Versions> Replace(std::string_view xml, const cib::Versions& expected);
+
+ private:
+  CibStore(std::filesystem::path path, cib::Cib cib) : path_(std::move(path)), cib_(std::move(cib)) {}
+
+  std::filesystem::path path_;
+  cib::Cib cib_;
+  std::string recovered_from_;
+};
+
+}  // namespace vigil::daemon
