@@ -10,7 +10,7 @@
 // rsc_colocation and rsc_order between two resources; rsc_defaults and op_defaults; the status
 // section (node_state, lrm_resource/lrm_rsc_op history, transient attributes). Groups, clones,
 // bundles, templates, rules and resource sets are refused with kUnsupported and the element named,
-// rather than silently placed wrong. See docs/cib.md.
+// rather than silently placed wrong. See docs/scheduler.md ("The CIB").
 //
 // Not thread-safe; one owner.
 #pragma once
