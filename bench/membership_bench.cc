@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bench/stats.h"
 #include "tests/vigild_cluster.h"
 
 namespace vigil::testing {
@@ -21,21 +22,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::filesystem::path Root() {
-  return std::filesystem::temp_directory_path() / ("vigil-membership-bench-" + std::to_string(::getpid()));
-}
-
-void Summary(const char* what, std::vector<double> v, const char* unit) {
-  std::sort(v.begin(), v.end());
-  const double median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-  std::printf("%s: min %.1f / median %.1f / max %.1f %s (%zu runs)\n", what, v.front(), median, v.back(), unit,
-              v.size());
+void Summary(const char* what, const std::vector<double>& v, const char* unit) {
+  std::printf("%s: min %.1f / median %.1f / max %.1f %s (%zu runs)\n", what, *std::min_element(v.begin(), v.end()),
+              bench::Median(v), *std::max_element(v.begin(), v.end()), unit, v.size());
 }
 
 int Detect(int token_ms, int runs) {
   ClusterOptions o;
   o.token_ms = token_ms;
-  VigildCluster cluster(Root(), o);
+  TempDir root;
+  VigildCluster cluster(root.path(), o);
   if (!cluster.lan_ok()) {
     std::fprintf(stderr, "membership_bench: %s\n", cluster.lan_error().c_str());
     return 1;
@@ -103,7 +99,8 @@ ProcessSample Sample(pid_t pid) {
 }
 
 int Idle(int seconds) {
-  VigildCluster cluster(Root(), ClusterOptions{});
+  TempDir root;
+  VigildCluster cluster(root.path(), ClusterOptions{});
   if (!cluster.lan_ok()) {
     std::fprintf(stderr, "membership_bench: %s\n", cluster.lan_error().c_str());
     return 1;
@@ -145,6 +142,5 @@ int main(int argc, char** argv) {
   } else {
     std::fprintf(stderr, "usage: membership_bench detect TOKEN_MS [RUNS] | idle [SECONDS]\n");
   }
-  std::filesystem::remove_all(vigil::testing::Root());
   return rc;
 }

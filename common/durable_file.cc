@@ -16,6 +16,15 @@ std::filesystem::path ParentOf(const std::filesystem::path& path) {
 
 }  // namespace
 
+Status EnsureDirectory(const std::filesystem::path& dir, mode_t mode) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return Status::Ok();
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status(StatusCode::kIoError, "cannot create " + dir.string() + ": " + ec.message());
+  if (chmod(dir.c_str(), mode) != 0) return Status::FromErrno("cannot chmod " + dir.string(), errno);
+  return Status::Ok();
+}
+
 Result<std::string> WriteTempBeside(const std::filesystem::path& path, std::string_view data, mode_t mode) {
   const std::filesystem::path dir = ParentOf(path);
   std::string tmp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();

@@ -17,6 +17,10 @@ namespace vigil {
 // (close-on-exec while open). Returns its path; on error nothing is left behind.
 Result<std::string> WriteTempBeside(const std::filesystem::path& path, std::string_view data, mode_t mode);
 
+// Creates `dir` and any missing parents unless it is a directory already; the directory itself
+// gets `mode` (not subject to the umask).
+Status EnsureDirectory(const std::filesystem::path& dir, mode_t mode);
+
 // fsync of the directory holding `path`, so that a rename or link there reaches the disk.
 Status SyncParentDirectory(const std::filesystem::path& path);
 

@@ -6,6 +6,7 @@
 
 #include "cluster/config/authkey.h"
 #include "cluster/config/conf_tree.h"
+#include "tests/files.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -117,6 +118,7 @@ TEST(ConfigTest, WrongValuesAreErrorsWithLineAndExpectation) {
        "v.conf:5: node: same nodeid, name or ring0_addr as the node at line 2"},
       {"logging {\n}\n", "neither a nodelist nor a totem interface"},
       {itf + " transport: udpu\n}\n", "transport udpu/knet needs a nodelist"},
+      {"nodelist {\n node {\n  ring0_addr: 128.0.0.0\n }\n}\n", "v.conf:2: node: its id is 0"},
   };
   for (const auto& c : cases) {
     auto config = ParseConfig(c.text, "v.conf");
@@ -129,6 +131,29 @@ TEST(ConfigTest, MissingFileSaysWhich) {
   auto c = LoadConfig("/nonexistent/vigil.conf");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("/nonexistent/vigil.conf"), std::string::npos);
+}
+
+TEST(ConfigTest, WhatServiceDAddsIsValidatedWithTheRest) {
+  testing::TempDir tmp;
+  const std::filesystem::path dir = tmp.path();
+  std::filesystem::create_directories(dir / "service.d");
+  testing::WriteFile(dir / "vigil.conf", "nodelist {\n node {\n  ring0_addr: 10.0.0.1\n }\n}\n");
+  // A second node with the same address, slipped in beside the file.
+  testing::WriteFile(dir / "service.d" / "extra", "nodelist {\n node {\n  ring0_addr: 10.0.0.1\n }\n}\n");
+  auto c = LoadConfig(dir / "vigil.conf");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("same nodeid, name or ring0_addr"), std::string::npos) << c.status().message();
+}
+
+TEST(ConfigTest, AFifoIsRefusedNotWaitedOn) {
+  testing::TempDir tmp;
+  const std::string fifo = tmp / "vigil.conf";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto c = LoadConfig(fifo);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("not a regular file"), std::string::npos);
+  auto key = ReadAuthkey(fifo);
+  ASSERT_FALSE(key.ok());
 }
 
 std::vector<LocalAddress> Locals() {
@@ -186,16 +211,8 @@ TEST(IdentityTest, TheNodelistEntryWithALocalAddressIsThisNode) {
 
 class AuthkeyTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("authkey_test_" + std::to_string(getpid()));
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string Slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
-  std::filesystem::path dir_;
+  testing::TempDir tmp_;
+  std::filesystem::path dir_ = tmp_.path();
 };
 
 TEST_F(AuthkeyTest, WritesRandomBytesReadableByTheOwnerOnly) {
@@ -215,13 +232,13 @@ TEST_F(AuthkeyTest, WritesRandomBytesReadableByTheOwnerOnly) {
 TEST_F(AuthkeyTest, KeepsAnExistingKeyUnlessForced) {
   const auto key = dir_ / "authkey";
   ASSERT_TRUE(WriteAuthkey(key, 128, false).ok());
-  const std::string first = Slurp(key);
+  const std::string first = testing::ReadFile(key);
   const Status again = WriteAuthkey(key, 128, false);
   ASSERT_FALSE(again.ok());
   EXPECT_NE(again.message().find("exists; --force replaces it"), std::string::npos);
-  EXPECT_EQ(Slurp(key), first);
+  EXPECT_EQ(testing::ReadFile(key), first);
   ASSERT_TRUE(WriteAuthkey(key, 512, true).ok());
-  EXPECT_EQ(Slurp(key).size(), 512u);
+  EXPECT_EQ(testing::ReadFile(key).size(), 512u);
 }
 
 TEST_F(AuthkeyTest, RefusesKeysOfTheWrongSizeOrThatOthersCanRead) {
@@ -235,8 +252,7 @@ TEST_F(AuthkeyTest, RefusesKeysOfTheWrongSizeOrThatOthersCanRead) {
   EXPECT_NE(r.status().message().find("may be read or written by others (mode 0440"), std::string::npos)
       << r.status().message();
   const auto shortkey = dir_ / "short";
-  std::ofstream(shortkey) << "abc";
-  chmod(shortkey.c_str(), 0400);
+  testing::WriteFile(shortkey, "abc", 0400);
   r = ReadAuthkey(shortkey);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("has 3 bytes"), std::string::npos) << r.status().message();

@@ -77,8 +77,11 @@ class ServerTest : public ::testing::Test {
     server_ = std::move(*server);
     thread_ = std::thread([this] {
       while (!stop_) {
-        server_->Process(std::chrono::steady_clock::now());
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        // As vigild's loop does: poll what the server asks for, then let it act.
+        std::vector<pollfd> fds;
+        for (const auto& [fd, events] : server_->fds()) fds.push_back({fd, events, 0});
+        poll(fds.data(), fds.size(), 2);
+        server_->Process(std::chrono::steady_clock::now(), fds);
       }
     });
   }

@@ -28,7 +28,7 @@ TEST(QuorumTest, HalfOfAnEvenClusterIsNotQuorate) {
 }
 
 TEST(QuorumTest, TwoNodeIsQuorateAloneOnceBothWereSeen) {
-  Quorum q({2, true, false});
+  Quorum q({2, true, std::nullopt});  // wait_for_all unset
   EXPECT_EQ(q.quorum(), 1);
   EXPECT_TRUE(q.waiting_for_all());  // two_node implies wait_for_all
   q.Update(1);
@@ -60,4 +60,11 @@ TEST(QuorumTest, MoreVotesThanExpectedRaiseExpectedVotes) {
 }
 
 }  // namespace
+TEST(QuorumTest, AnExplicitWaitForAllOffWinsOverTwoNode) {
+  Quorum q({2, true, false});  // two_node: 1 with wait_for_all: 0, as votequorum allows
+  EXPECT_FALSE(q.waiting_for_all());
+  q.Update(1);
+  EXPECT_TRUE(q.quorate());
+}
+
 }  // namespace vigil::membership

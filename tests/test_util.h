@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/files.h"
 #include "tests/shell.h"
 
 namespace vigil::testing {
@@ -22,36 +23,6 @@ inline std::string TestPluginDir() { return VIGIL_TEST_PLUGIN_DIR; }
 inline std::string RealPluginDir() { return VIGIL_REAL_PLUGIN_DIR; }
 inline std::string VigilBinary() { return VIGIL_BINARY; }
 
-// A directory under /tmp, removed with everything in it at the end of the scope.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = "/tmp/vigil-test.XXXXXX";
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-inline void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Pids written by a fixture, whitespace-separated.
 inline std::vector<pid_t> ReadPids(const std::string& path) {

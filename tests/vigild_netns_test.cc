@@ -20,14 +20,8 @@ class VigildNetnsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(::geteuid(), 0u) << "needs root: network namespaces (CI runs as root)";
-    root_ = std::filesystem::temp_directory_path() / ("vigild-netns-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(root_);
-    std::filesystem::create_directories(root_);
   }
-  void TearDown() override {
-    cluster_.reset();
-    std::filesystem::remove_all(root_);
-  }
+  void TearDown() override { cluster_.reset(); }  // the daemons go before their directories
 
   void StartCluster(const ClusterOptions& o, bool start_all = true) {
     cluster_ = std::make_unique<VigildCluster>(root_, o);
@@ -48,7 +42,8 @@ class VigildNetnsTest : public ::testing::Test {
     return std::regex_search(log, m, lost) ? std::stoi(m[1]) : -1;
   }
 
-  std::filesystem::path root_;
+  TempDir tmp_;
+  std::filesystem::path root_ = tmp_.path();
   std::unique_ptr<VigildCluster> cluster_;
 };
 

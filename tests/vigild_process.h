@@ -5,35 +5,21 @@
 #pragma once
 
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
+#include "tests/files.h"
 
 namespace vigil::testing {
-
-inline std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-inline void WriteFile(const std::filesystem::path& path, const std::string& text, mode_t mode = 0644) {
-  std::ofstream(path) << text;
-  ::chmod(path.c_str(), mode);
-}
 
 // Polls `done` every 20 ms until it holds or `limit` passes; tests use generous limits (they
 // wait for an outcome, they do not time it).

@@ -21,14 +21,10 @@ namespace {
 class VigildTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("vigild-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
     key_ = (dir_ / "authkey").string();
     ASSERT_TRUE(config::WriteAuthkey(key_, 256, false).ok());
     WriteConf(Conf());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string Conf() const {
     return "totem {\n  cluster_name: solo\n  keyfile: " + key_ +
@@ -51,7 +47,8 @@ class VigildTest : public ::testing::Test {
     EXPECT_EQ(log.find("starting: node"), std::string::npos) << log;
   }
 
-  std::filesystem::path dir_;
+  TempDir tmp_;
+  std::filesystem::path dir_ = tmp_.path();
   std::string key_;
   uint16_t port_ = FreeUdpPort();
 };
@@ -283,8 +280,8 @@ TEST_F(VigildTest, KillNineDuringAStreamOfChangesLeavesAWholePrefix) {
 }
 
 TEST(IncarnationTest, GrowsAcrossRestartsAndRefusesGarbage) {
-  const auto dir = std::filesystem::temp_directory_path() / ("vigil-incarnation-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  TempDir tmp;
+  const std::filesystem::path dir = tmp.path();
   auto first = daemon::NextIncarnation(dir);
   auto second = daemon::NextIncarnation(dir);
   ASSERT_TRUE(first.ok() && second.ok());
@@ -298,7 +295,6 @@ TEST(IncarnationTest, GrowsAcrossRestartsAndRefusesGarbage) {
   auto bad = daemon::NextIncarnation(dir);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("not an incarnation number"), std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

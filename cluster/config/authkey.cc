@@ -56,11 +56,7 @@ Status WriteAuthkey(const std::filesystem::path& path, size_t bytes, bool force)
   if (!force && std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
     return Status(StatusCode::kInvalidArgument, path.string() + " exists; --force replaces it");
   }
-  const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::exists(dir, ec)) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Status(StatusCode::kIoError, "cannot create " + dir.string() + ": " + ec.message());
-  }
+  if (Status s = EnsureDirectory(path.has_parent_path() ? path.parent_path() : ".", 0755); !s.ok()) return s;
   std::vector<unsigned char> key(bytes);
   Status s = RandomBytes(key);
   if (!s.ok()) return s;
@@ -84,7 +80,8 @@ Status WriteAuthkey(const std::filesystem::path& path, size_t bytes, bool force)
 }
 
 Result<std::string> ReadAuthkey(const std::filesystem::path& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO named by mistake must not block the start (it is refused below).
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
     return Status::FromErrno("authkey " + path.string() + (errno == ENOENT ? " is missing ('vigil keygen' makes one)" : ""),
                              errno);

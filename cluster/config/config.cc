@@ -115,9 +115,11 @@ Status ReadInterface(const ConfSection& s, std::string_view source, Config& c) {
   SectionReader r(s, source, c.warnings);
   Interface itf;
   itf.line = s.line;
+  int ring = 0;
   Status st = r.Values({
-      {"ringnumber", [&](const ConfItem& i) { return r.Int(i, 0, 7, itf.ringnumber); }},
-      {"linknumber", [&](const ConfItem& i) { return r.Int(i, 0, 7, itf.ringnumber); }},
+      // Checked, not kept: Vigil has one ring.
+      {"ringnumber", [&](const ConfItem& i) { return r.Int(i, 0, 7, ring); }},
+      {"linknumber", [&](const ConfItem& i) { return r.Int(i, 0, 7, ring); }},
       {"bindnetaddr", [&](const ConfItem& i) { return r.Address(i, itf.bindnetaddr); }},
       {"mcastaddr", [&](const ConfItem& i) { return r.Address(i, itf.mcastaddr); }},
       {"mcastport", [&](const ConfItem& i) { return r.Int(i, 1, 65535, itf.mcastport); }},
@@ -339,59 +341,89 @@ int Config::ExpectedVotes() const {
   return nodes.empty() ? 2 : static_cast<int>(nodes.size());
 }
 
-Result<Config> ParseConfig(std::string_view text, std::string_view source) {
-  auto tree = ParseConfTree(text, source);
-  if (!tree.ok()) return tree.status();
-  Config c;
-  c.source = source;
-  c.cluster_name = "vigil";
-  Status st = ReadRoot(*tree, source, c);
-  if (!st.ok()) return st;
+namespace {
+
+// What must hold of the whole configuration, once every file of it is read.
+Status Validate(const Config& c) {
+  const std::string& source = c.source;
   if (c.interfaces.empty() && c.nodes.empty()) {
     return Status(StatusCode::kParseError,
-                  std::string(source) + ": neither a nodelist nor a totem interface with a bindnetaddr: "
-                                        "no way to know the cluster's nodes or network");
+                  source + ": neither a nodelist nor a totem interface with a bindnetaddr: "
+                           "no way to know the cluster's nodes or network");
   }
   if (c.nodes.empty() && c.transport != Transport::kUdp) {
-    return Status(StatusCode::kParseError, std::string(source) + ": transport udpu/knet needs a nodelist");
+    return Status(StatusCode::kParseError, source + ": transport udpu/knet needs a nodelist");
+  }
+  // Before the pairwise checks: they are quadratic.
+  if (c.nodes.size() > kMaxNodes) {
+    return Status(StatusCode::kParseError, source + ": nodelist: " + std::to_string(c.nodes.size()) +
+                                               " nodes; at most " + std::to_string(kMaxNodes));
   }
   for (size_t i = 0; i < c.nodes.size(); ++i) {
+    const auto& a = c.nodes[i];
+    if (NodeId(a) == 0) {
+      return Status(StatusCode::kParseError, source + ":" + std::to_string(a.line) +
+                                                 ": node: its id is 0 (give it a nodeid): 0 means no node");
+    }
     for (size_t j = 0; j < i; ++j) {
-      const auto& a = c.nodes[i];
       const auto& b = c.nodes[j];
       if (NodeId(a) == NodeId(b) || (!a.name.empty() && a.name == b.name) ||
           a.addresses.front() == b.addresses.front()) {
-        return Status(StatusCode::kParseError, std::string(source) + ":" + std::to_string(a.line) +
+        return Status(StatusCode::kParseError, source + ":" + std::to_string(a.line) +
                                                    ": node: same nodeid, name or ring0_addr as the node at line " +
                                                    std::to_string(b.line));
       }
     }
   }
-  if (c.nodes.size() > kMaxNodes) {
-    return Status(StatusCode::kParseError, std::string(source) + ": nodelist: " + std::to_string(c.nodes.size()) +
-                                               " nodes; at most " + std::to_string(kMaxNodes));
-  }
   if (c.two_node && c.nodes.size() > 2) {
-    return Status(StatusCode::kParseError, std::string(source) + ": two_node with " +
-                                               std::to_string(c.nodes.size()) + " nodes in the nodelist");
+    return Status(StatusCode::kParseError, source + ": two_node with " + std::to_string(c.nodes.size()) +
+                                               " nodes in the nodelist");
   }
+  return Status::Ok();
+}
+
+// A configuration file's text. Only a regular file: opening a FIFO named by mistake would
+// block the daemon's start forever.
+Result<std::string> ReadConfigFile(const std::filesystem::path& p) {
+  std::error_code ec;
+  const auto type = std::filesystem::status(p, ec).type();
+  if (ec) return Status(StatusCode::kIoError, "cannot open " + p.string() + ": " + ec.message());
+  if (type != std::filesystem::file_type::regular) {
+    return Status(StatusCode::kInvalidArgument, p.string() + ": not a regular file");
+  }
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return Status::FromErrno("cannot open " + p.string(), errno);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Result<Config> ParseWithoutValidation(std::string_view text, std::string_view source) {
+  auto tree = ParseConfTree(text, source);
+  if (!tree.ok()) return tree.status();
+  Config c;
+  c.source = source;
+  c.cluster_name = "vigil";
+  if (Status st = ReadRoot(*tree, source, c); !st.ok()) return st;
   return c;
 }
 
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view text, std::string_view source) {
+  auto config = ParseWithoutValidation(text, source);
+  if (!config.ok()) return config;
+  if (Status st = Validate(*config); !st.ok()) return st;
+  return config;
+}
+
 Result<Config> LoadConfig(const std::filesystem::path& path) {
-  auto read = [](const std::filesystem::path& p) -> Result<std::string> {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return Status::FromErrno("cannot open " + p.string(), errno);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-  };
-  auto text = read(path);
+  auto text = ReadConfigFile(path);
   if (!text.ok()) return text.status();
-  auto config = ParseConfig(*text, path.string());
+  auto config = ParseWithoutValidation(*text, path.string());
   if (!config.ok()) return config;
   // corosync 1.x reads service blocks from service.d beside the file (the tutorial's
-  // /etc/corosync/service.d/pacemaker).
+  // /etc/corosync/service.d/pacemaker). Whatever they add is validated with the rest.
   const auto dir = path.parent_path() / "service.d";
   std::error_code ec;
   if (std::filesystem::is_directory(dir, ec)) {
@@ -401,14 +433,14 @@ Result<Config> LoadConfig(const std::filesystem::path& path) {
     }
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      auto extra = read(f);
+      auto extra = ReadConfigFile(f);
       if (!extra.ok()) return extra.status();
       auto tree = ParseConfTree(*extra, f.string());
       if (!tree.ok()) return tree.status();
-      Status st = ReadRoot(*tree, f.string(), *config);
-      if (!st.ok()) return st;
+      if (Status st = ReadRoot(*tree, f.string(), *config); !st.ok()) return st;
     }
   }
+  if (Status st = Validate(*config); !st.ok()) return st;
   return config;
 }
 

@@ -27,7 +27,6 @@ struct Ipv4 {
 std::optional<Ipv4> ParseIpv4(std::string_view text);
 
 struct Interface {
-  int ringnumber = 0;
   std::optional<Ipv4> bindnetaddr;
   std::optional<Ipv4> mcastaddr;
   uint16_t mcastport = 5405;
@@ -57,9 +56,7 @@ struct Config {
   std::string cluster_name;  // default "vigil"
   int token_ms = 1000;
   Transport transport = Transport::kUdp;
-  bool authenticate = true;  // crypto_hash/secauth; off only when explicitly "none"/"off"
   std::string crypto_cipher = "none";  // "none" or "aes256"
-  std::string crypto_hash = "sha256";
   std::string keyfile = "/etc/vigil/authkey";
   std::vector<Interface> interfaces;
   std::vector<NodeEntry> nodes;
@@ -73,7 +70,7 @@ struct Config {
   bool to_syslog = true;
   bool to_stderr = false;
   bool debug = false;
-  std::vector<std::string> services;  // service { name: pacemaker }
+  std::vector<std::string> services;  // service { name: pacemaker } (also from service.d)
   std::vector<std::string> warnings;  // "file:line: unknown key 'x' in totem"
 
   // votequorum's defaults: the nodelist's size unless expected_votes says otherwise.
@@ -101,7 +98,7 @@ struct Identity {
   std::string name;
 };
 
-// With a nodelist: the entry one of whose addresses is local. Without one: the first interface's
+// With a nodelist: the entry whose ring0_addr is local. Without one: the first interface's
 // bindnetaddr, matched against each local address masked with that address's own netmask (an
 // exact address match wins), as corosync does. The node id defaults to the address (as corosync
 // 1.x does) and the name to `hostname`. Errors name what did not match and the local addresses.

@@ -1,9 +1,7 @@
 #include "cluster/control/control.h"
 
-#include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -15,17 +13,15 @@
 #include <cstring>
 #include <thread>
 
+#include "common/wire.h"
+
 namespace vigil::control {
 namespace {
 
 constexpr char kOk[] = "ok\n";
 constexpr char kError[] = "error\n";
 
-uint32_t LengthOf(std::string_view header) {
-  uint32_t n = 0;
-  for (char c : header.substr(0, 4)) n = (n << 8) | static_cast<unsigned char>(c);
-  return n;
-}
+uint32_t LengthOf(std::string_view frame) { return static_cast<uint32_t>(wire::Get(frame, 0, 4)); }
 
 Result<sockaddr_un> Address(const std::filesystem::path& path) {
   sockaddr_un a{};
@@ -43,9 +39,8 @@ Result<sockaddr_un> Address(const std::filesystem::path& path) {
 }  // namespace
 
 std::string Frame(std::string_view payload) {
-  std::string out(4, '\0');
-  const auto n = static_cast<uint32_t>(payload.size());
-  for (int i = 0; i < 4; ++i) out[static_cast<size_t>(i)] = static_cast<char>(n >> (24 - 8 * i));
+  std::string out;
+  wire::Put(out, payload.size(), 4);
   out += payload;
   return out;
 }
@@ -217,8 +212,6 @@ std::vector<std::pair<int, short>> Server::fds() const {
 }
 
 void Server::Accept(SteadyTime now) {
-  last_now_ = now;
-  if (now < accept_paused_until_) return;
   while (clients_.size() < kMaxClients) {
     const int fd = accept4(fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
@@ -277,16 +270,15 @@ bool Server::Read(int fd, Client& c) {
     c.in.append(buffer, static_cast<size_t>(n));
     if (c.in.size() > 4 + kMaxRequest) break;
   }
-  const bool whole = c.in.size() >= 4 && c.in.size() >= 4 + static_cast<size_t>(LengthOf(c.in));
-  if (closed && !whole && !(c.in.size() >= 4 && LengthOf(c.in) > kMaxRequest)) return false;
-  if (c.in.size() < 4) return true;
+  // A client that shut its side before a whole frame will send no more: drop it.
+  if (c.in.size() < 4) return !closed;
   const uint32_t length = LengthOf(c.in);
   Response response;
   if (length > kMaxRequest) {
     response = Response::Error("request too long: " + std::to_string(length) + " bytes, at most " +
                                std::to_string(kMaxRequest));
   } else if (c.in.size() < 4 + static_cast<size_t>(length)) {
-    return true;  // more to come
+    return !closed;  // more to come
   } else if (c.in.size() > 4 + static_cast<size_t>(length)) {
     response = Response::Error("malformed request: bytes after the frame (one request per connection)");
   } else {
@@ -308,11 +300,16 @@ bool Server::Write(int fd, Client& c) {
   return false;  // all sent: close
 }
 
-void Server::Process(SteadyTime now) {
-  Accept(now);
+void Server::Process(SteadyTime now, std::span<const pollfd> polled) {
+  auto ready = [&](int fd) {
+    return std::any_of(polled.begin(), polled.end(), [fd](const pollfd& p) { return p.fd == fd && p.revents != 0; });
+  };
+  last_now_ = now;
+  if (ready(fd_)) Accept(now);
   for (auto it = clients_.begin(); it != clients_.end();) {
     auto& [fd, c] = *it;
-    const bool keep = (c.out.empty() ? Read(fd, c) : Write(fd, c)) && now - c.since < kClientTimeout;
+    bool keep = now - c.since < kClientTimeout;
+    if (keep && ready(fd)) keep = c.out.empty() ? Read(fd, c) : Write(fd, c);
     if (keep) {
       ++it;
     } else {

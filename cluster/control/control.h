@@ -13,6 +13,7 @@
 // stalls is dropped after kClientTimeout, so no client can hold the daemon.
 #pragma once
 
+#include <poll.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -21,6 +22,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,8 +90,9 @@ class Server {
 
   // The descriptors to poll, with the events each waits for.
   std::vector<std::pair<int, short>> fds() const;
-  // Accepts, reads, answers and drops stalled clients; `now` for the timeouts.
-  void Process(SteadyTime now);
+  // After a poll: accepts, reads and answers on the descriptors `polled` reports ready (others
+  // are left alone), and drops stalled clients; `now` for the timeouts.
+  void Process(SteadyTime now, std::span<const pollfd> polled);
   size_t clients() const { return clients_.size(); }
 
  private:
@@ -103,7 +106,6 @@ class Server {
   Server(std::filesystem::path path, int fd, Handler handler)
       : path_(std::move(path)), fd_(fd), handler_(std::move(handler)), group_(ClientGroup()) {}
   void Accept(SteadyTime now);
-  mutable SteadyTime last_now_{};
   // Reads what is waiting; answers once a whole frame is in. false: drop the client.
   bool Read(int fd, Client& client);
   bool Write(int fd, Client& client);
@@ -115,6 +117,7 @@ class Server {
   std::map<int, Client> clients_;
   std::optional<gid_t> group_;
   SteadyTime accept_paused_until_{};  // out of descriptors: the listener would spin the loop
+  SteadyTime last_now_{};             // of the latest Process, for fds()
 };
 
 // Whether `peer` may use the socket: root, `daemon_uid`, or a member of `group` (haclient's id,

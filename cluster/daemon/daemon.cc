@@ -16,6 +16,7 @@
 #include "cluster/config/authkey.h"
 #include "cluster/daemon/daemon_log.h"
 #include "cluster/daemon/incarnation.h"
+#include "common/durable_file.h"
 #include "common/log.h"
 
 namespace vigil::daemon {
@@ -27,15 +28,6 @@ using membership::PacketType;
 constexpr const char* kVersion = "0.1.0";
 static_assert(config::kMaxNodes == membership::kMaxNodes, "the nodelist limit is the heartbeat's");
 constexpr auto kDropLogInterval = std::chrono::seconds(60);
-
-Status MakeDirectory(const std::filesystem::path& dir, mode_t mode) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(dir, ec)) return Status::Ok();
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status(StatusCode::kIoError, "cannot create " + dir.string() + ": " + ec.message());
-  if (chmod(dir.c_str(), mode) != 0) return Status::FromErrno("cannot chmod " + dir.string(), errno);
-  return Status::Ok();
-}
 
 std::string Hostname() {
   char name[256] = "";
@@ -94,7 +86,7 @@ Status Daemon::Init(const std::string& hostname) {
 
   // The run directory is this daemon's alone: its lock file says so, whatever else is in it.
   run_dir_ = options.run_dir.empty() ? control::RunDirectory("") : options.run_dir;
-  if (Status s = MakeDirectory(run_dir_, 0755); !s.ok()) return s;
+  if (Status s = EnsureDirectory(run_dir_, 0755); !s.ok()) return s;
   const std::filesystem::path pid_path = run_dir_ / "vigild.pid";
   // The lock is what counts, and the file is never removed: a daemon that removed it at exit
   // could let a starter lock the old, unlinked file while a third locks a new one. A starter
@@ -123,7 +115,7 @@ Status Daemon::Init(const std::string& hostname) {
   }
   if (Status s = WritePidFile(getpid()); !s.ok()) return s;
 
-  if (Status s = MakeDirectory(options.state_dir, 0700); !s.ok()) return s;
+  if (Status s = EnsureDirectory(options.state_dir, 0700); !s.ok()) return s;
   auto incarnation = NextIncarnation(options.state_dir);
   if (!incarnation.ok()) return incarnation.status();
   incarnation_ = *incarnation;
@@ -138,7 +130,8 @@ Status Daemon::Init(const std::string& hostname) {
   t.self = identity_.nodeid;
   t.bind_address = identity_.bind.address.value;
   t.key = std::move(*key);
-  t.protection = c.crypto_cipher == "none" ? membership::Protection::kHmacSha256 : membership::Protection::kAes256Gcm;
+  const bool encrypt = c.crypto_cipher != "none";
+  t.protection = encrypt ? membership::Protection::kAes256Gcm : membership::Protection::kHmacSha256;
   t.cluster = membership::ClusterId(c.cluster_name);
   t.incarnation = incarnation_;
   const bool multicast = c.transport == config::Transport::kUdp && !c.interfaces.empty() && c.interfaces.front().mcastaddr;
@@ -158,7 +151,7 @@ Status Daemon::Init(const std::string& hostname) {
   m.started = std::chrono::steady_clock::now();
   m.quorum.expected_votes = c.ExpectedVotes();
   m.quorum.two_node = c.two_node;
-  m.quorum.wait_for_all = c.WaitForAll();
+  m.quorum.wait_for_all = c.wait_for_all;
   for (const auto& n : c.nodes) {
     const uint32_t id = config::NodeId(n);
     m.nodes.push_back(id);
@@ -189,7 +182,7 @@ Status Daemon::Init(const std::string& hostname) {
           identity_.bind.interface + "), cluster " + c.cluster_name + ", " +
           (multicast ? "multicast " + c.interfaces.front().mcastaddr->ToString() : std::string("unicast")) + " port " +
           std::to_string(transport_->port()) + ", " +
-          (c.crypto_cipher == "none" ? "HMAC-SHA256" : "AES-256-GCM") + ", token " + std::to_string(c.token_ms) +
+          (encrypt ? "AES-256-GCM" : "HMAC-SHA256") + ", token " + std::to_string(c.token_ms) +
           " ms, config " + c.source + ", CIB " + cib::VersionText(cib_->versions()));
   return Status::Ok();
 }
@@ -212,8 +205,8 @@ Status Daemon::WritePidFile(pid_t process) {
   return Status::Ok();
 }
 
-void Daemon::SendHeartbeat(SteadyTime now) {
-  last_sent_ = membership_->Outgoing();
+void Daemon::SendHeartbeat(membership::View view, SteadyTime now) {
+  last_sent_ = std::move(view);
   if (Status s = transport_->Send(PacketType::kHeartbeat, membership::EncodeView(last_sent_)); !s.ok()) {
     LogError("cannot send a heartbeat: " + s.message());
   }
@@ -320,7 +313,7 @@ control::Response Daemon::ReplaceCib(const control::Request& request, const cont
 
 int Daemon::Run() {
   SteadyTime now = std::chrono::steady_clock::now();
-  SendHeartbeat(now);
+  SendHeartbeat(membership_->Outgoing(), now);
   LogEvents();
   for (;;) {
     std::vector<pollfd> fds{{transport_->fd(), POLLIN, 0}, {signal_fd_, POLLIN, 0}};
@@ -338,8 +331,10 @@ int Daemon::Run() {
     membership_->Tick(now);
     LogEvents();
     LogDrops(now);
-    if (now >= next_heartbeat_ || !(membership_->Outgoing() == last_sent_)) SendHeartbeat(now);
-    control_->Process(now);
+    // At once when the view changed: agreement then takes a round trip, not a heartbeat interval.
+    membership::View view = membership_->Outgoing();
+    if (now >= next_heartbeat_ || !(view == last_sent_)) SendHeartbeat(std::move(view), now);
+    control_->Process(now, std::span<const pollfd>(fds).subspan(2));
     if (fds[1].revents != 0) {
       signalfd_siginfo info{};
       while (read(signal_fd_, &info, sizeof info) == sizeof info) {

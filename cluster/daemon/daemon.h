@@ -59,7 +59,7 @@ class Daemon {
  private:
   Daemon() = default;
   Status Init(const std::string& hostname);  // everything after the configuration and logging
-  void SendHeartbeat(SteadyTime now);
+  void SendHeartbeat(membership::View view, SteadyTime now);
   void ReceivePackets(SteadyTime now);
   void LogEvents();
   void LogDrops(SteadyTime now);

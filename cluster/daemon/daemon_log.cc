@@ -8,6 +8,7 @@
 #include <ctime>
 #include <memory>
 
+#include "common/durable_file.h"
 #include "common/log.h"
 
 namespace vigil::daemon {
@@ -28,8 +29,8 @@ int Priority(LogLevel level) {
 Status SetUpLogging(const config::Config& config, const std::string& node, bool foreground) {
   std::shared_ptr<FILE> file;
   if (config.to_logfile && !config.logfile.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(config.logfile).parent_path(), ec);
+    const std::filesystem::path dir = std::filesystem::path(config.logfile).parent_path();
+    if (Status s = EnsureDirectory(dir.empty() ? "." : dir, 0755); !s.ok()) return s;
     FILE* f = std::fopen(config.logfile.c_str(), "ae");
     if (f == nullptr) return Status::FromErrno("cannot open the logfile " + config.logfile, errno);
     setvbuf(f, nullptr, _IOLBF, 0);

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "cluster/membership/wire.h"
+#include "common/wire.h"
 
 namespace vigil::membership {
 namespace {

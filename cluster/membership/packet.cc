@@ -8,7 +8,7 @@
 #include <cstring>
 #include <memory>
 
-#include "cluster/membership/wire.h"
+#include "common/wire.h"
 
 namespace vigil::membership {
 namespace {
@@ -170,12 +170,17 @@ Decoded DecodePacket(std::string_view d, std::string_view key, Protection protec
     return r;
   }
   r.packet.type = static_cast<PacketType>(type);
-  r.packet.sender = static_cast<uint32_t>(Get(d, 5, 4));
+  r.packet.sender = *ClaimedSender(d);
   r.packet.incarnation = Get(d, 9, 8);
   r.packet.sequence = Get(d, 17, 8);
   r.packet.cluster = static_cast<uint32_t>(Get(d, 25, 4));
   r.packet.payload = std::move(payload);
   return r;
+}
+
+std::optional<uint32_t> ClaimedSender(std::string_view d) {
+  if (d.size() < kHeaderBytes) return std::nullopt;
+  return static_cast<uint32_t>(Get(d, 5, 4));
 }
 
 uint32_t ClusterId(std::string_view name) {

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,10 @@ struct Decoded {
 // Checks the size, the magic, the MAC (before trusting any field), the type and the length.
 Decoded DecodePacket(std::string_view datagram, std::string_view key,
                      Protection protection = Protection::kHmacSha256);
+
+// The sender id a datagram claims, unauthenticated (nullopt: shorter than a header): for cheap
+// checks before the MAC.
+std::optional<uint32_t> ClaimedSender(std::string_view datagram);
 
 // The cluster id carried in every packet: a stable 32-bit hash of the cluster name.
 uint32_t ClusterId(std::string_view cluster_name);

@@ -6,7 +6,7 @@ namespace vigil::membership {
 
 Quorum::Quorum(QuorumConfig config)
     : config_(config),
-      wait_for_all_(config.wait_for_all || config.two_node),
+      wait_for_all_(config.wait_for_all.value_or(config.two_node)),
       expected_(std::max(1, config.expected_votes)) {}
 
 int Quorum::quorum() const {

@@ -1,17 +1,19 @@
 // Quorum with votequorum's rules: every node has one vote; a partition is quorate when its votes
 // reach expected_votes / 2 + 1. expected_votes defaults to the nodelist's size and never drops
 // below the votes actually seen. two_node lets either of two nodes be quorate alone, and implies
-// wait_for_all: after a start, quorum waits until every expected node has been seen at once.
+// wait_for_all unless that is set to 0: after a start, quorum waits until every expected node has been seen at once.
 //
 // Pure logic, no I/O; not thread-safe (one owner: the membership loop).
 #pragma once
+
+#include <optional>
 
 namespace vigil::membership {
 
 struct QuorumConfig {
   int expected_votes = 2;
   bool two_node = false;
-  bool wait_for_all = false;  // two_node turns it on regardless
+  std::optional<bool> wait_for_all;  // unset: as two_node (an explicit 0 wins, as in votequorum)
 };
 
 class Quorum {

@@ -8,7 +8,6 @@
 
 #include <cerrno>
 
-#include "cluster/membership/wire.h"
 
 namespace vigil::membership {
 namespace {
@@ -135,7 +134,7 @@ std::vector<Packet> UdpTransport::Receive() {
     // stranger's datagrams cost no more than this; the MAC then proves the id.
     const std::string_view datagram(buffer, static_cast<size_t>(n));
     const uint32_t source = ntohl(from.sin_addr.s_addr);
-    if (datagram.size() >= kHeaderBytes && !KnownSender(static_cast<uint32_t>(wire::Get(datagram, 5, 4)), source)) {
+    if (const auto claimed = ClaimedSender(datagram); claimed && !KnownSender(*claimed, source)) {
       drop(DropReason::kUnknownSender);
       continue;
     }

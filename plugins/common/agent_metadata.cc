@@ -41,6 +41,13 @@ const ParamDoc* FindParam(const std::vector<ParamDoc>& params, const std::string
   return nullptr;
 }
 
+std::string ParamOrDefault(const std::vector<ParamDoc>& table, const std::map<std::string, std::string>& given,
+                           const std::string& name) {
+  if (const auto it = given.find(name); it != given.end()) return it->second;
+  const ParamDoc* doc = FindParam(table, name);
+  return doc ? doc->Default() : "";
+}
+
 std::string BuildMetadata(const AgentDoc& doc) {
   std::string s = "<?xml version=\"1.0\"?>\n<resource-agent" + Attr("name", doc.name) +
                   " version=\"1.0\">\n<version>1.1</version>\n";

@@ -3,6 +3,7 @@
 // words, and this turns them into the document, with text escaped.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ struct ParamDoc {
   bool required;
   const char* shortdesc;
   const char* longdesc;
+
+  std::string Default() const { return fallback ? fallback : ""; }
 };
 
 struct ActionDoc {
@@ -37,5 +40,10 @@ std::string BuildMetadata(const AgentDoc& doc);
 // The named parameter in a table, or nullptr.
 const ParamDoc* FindParam(const std::vector<ParamDoc>& params, const std::string& name);
 std::string EscapeXml(const std::string& text);
+
+// The parameter's value in `given`, else its default in `table` ("" without one). Set to empty
+// stays empty, as in the scripts.
+std::string ParamOrDefault(const std::vector<ParamDoc>& table, const std::map<std::string, std::string>& given,
+                           const std::string& name);
 
 }  // namespace vigil::plugin

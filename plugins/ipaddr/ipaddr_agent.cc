@@ -49,8 +49,7 @@ using plugin::Lookup;
 // The parameter's value, or its default from the flavour's meta-data table (set to empty stays
 // empty, as in the scripts).
 std::string Param(const IpaddrOp& op, const std::string& name) {
-  const plugin::ParamDoc* doc = plugin::FindParam(IpaddrParams(op.flavour), name);
-  return Lookup(op.params, name, doc && doc->fallback ? doc->fallback : "");
+  return plugin::ParamOrDefault(IpaddrParams(op.flavour), op.params, name);
 }
 
 // Pacemaker gives meta attribute names with dashes; some callers turn them into underscores.

@@ -37,6 +37,7 @@ constexpr milliseconds kProbeTimeout{2000};  // for the greeting of a running se
 struct Settings {
   std::string binary, client_binary, config, datadir, user, group, log, pid, socket;
   std::string test_user, test_passwd, test_table, additional_parameters;
+  std::optional<std::vector<std::string>> additional_words;  // nullopt: a quote left open
   bool enable_creation = false;
 };
 
@@ -45,8 +46,7 @@ using plugin::IsTrue;
 // The parameter's value, or its default from the meta-data table; unset takes the default,
 // set to empty stays empty, as in the script.
 std::string Param(const std::map<std::string, std::string>& p, const std::string& name) {
-  const plugin::ParamDoc* doc = plugin::FindParam(MysqlParams(), name);
-  return Lookup(p, name, doc && doc->fallback ? doc->fallback : "");
+  return plugin::ParamOrDefault(MysqlParams(), p, name);
 }
 
 Settings ReadSettings(const std::map<std::string, std::string>& p) {
@@ -64,6 +64,7 @@ Settings ReadSettings(const std::map<std::string, std::string>& p) {
   s.test_passwd = Param(p, "test_passwd");
   s.test_table = Param(p, "test_table");
   s.additional_parameters = Param(p, "additional_parameters");
+  s.additional_words = SplitWords(s.additional_parameters);
   s.enable_creation = IsTrue(Param(p, "enable_creation"));
   return s;
 }
@@ -225,15 +226,14 @@ class Agent {
                     "ocf:heartbeat-script:mysql");
       }
       for (const plugin::ParamDoc& param : MysqlParams()) {
-        if (IsReplicationParameter(param) &&
-            Param(op_.params, param.name) != (param.fallback ? param.fallback : "")) {
+        if (IsReplicationParameter(param) && Lookup(op_.params, param.name, param.Default()) != param.Default()) {
           return Fail(VIGIL_OCF_ERR_CONFIGURED,
                       std::string(param.name) +
                           " is for replication, which is not implemented natively; use "
                           "ocf:heartbeat-script:mysql");
         }
       }
-      if (!SplitWords(s_.additional_parameters)) {
+      if (!s_.additional_words) {
         return Fail(VIGIL_OCF_ERR_CONFIGURED,
                     "additional_parameters [" + s_.additional_parameters + "] leaves a quote open");
       }
@@ -381,9 +381,8 @@ class Agent {
     argv.push_back("--socket=" + s_.socket);
     argv.push_back("--datadir=" + s_.datadir);
     argv.push_back("--log-error=" + s_.log);
-    for (auto& w : SplitWords(s_.additional_parameters).value_or(std::vector<std::string>{})) {
-      argv.push_back(std::move(w));
-    }
+    // Validated before a start: a quote left open never gets this far.
+    if (s_.additional_words) argv.insert(argv.end(), s_.additional_words->begin(), s_.additional_words->end());
     return argv;
   }
 

@@ -1,11 +1,12 @@
-// Big-endian integers in the membership protocol's byte strings. Callers check sizes first.
+// Big-endian integers in byte strings: membership packets, control-socket frames. Callers check
+// sizes first.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace vigil::membership::wire {
+namespace vigil::wire {
 
 inline void Put(std::string& out, uint64_t value, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
@@ -17,4 +18,4 @@ inline uint64_t Get(std::string_view in, size_t at, int bytes) {
   return v;
 }
 
-}  // namespace vigil::membership::wire
+}  // namespace vigil::wire
