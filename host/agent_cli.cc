@@ -13,8 +13,10 @@
 #include <memory>
 #include <optional>
 
+#include "common/durable_file.h"
 #include "common/log.h"
 #include "common/ocf.h"
+#include "common/run_directory.h"
 #include "host/agent_host.h"
 #include "host/agent_test.h"
 #include "host/metadata.h"
@@ -117,35 +119,14 @@ Args Parse(const std::vector<std::string>& argv) {
   return a;
 }
 
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
 RegistryOptions Options(const Args& a, bool with_rsc_tmp) {
   RegistryOptions o;
   o.plugin_dirs.push_back(a.plugin_dir.empty() ? DefaultPluginDir() : std::filesystem::path(a.plugin_dir));
   o.ocf_root = a.ocf_root.empty() ? DefaultOcfRoot() : a.ocf_root;
   if (with_rsc_tmp) {
-    const std::string run_dir = a.run_dir.empty() ? EnvOr("VIGIL_RUN_DIR", "/run/vigil") : a.run_dir;
-    o.rsc_tmp = run_dir + "/rsctmp";
+    o.rsc_tmp = (RunDirectory(a.run_dir) / "rsctmp").string();
   }
   return o;
-}
-
-// mkdir -p with mode 0755 (agents' state files live there).
-Status MakeDirs(const std::string& path) {
-  std::string partial;
-  size_t pos = 0;
-  while (pos != std::string::npos) {
-    pos = path.find('/', pos + 1);
-    partial = path.substr(0, pos);
-    if (partial.empty()) continue;
-    if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) {
-      return Status::FromErrno("cannot create " + partial, errno);
-    }
-  }
-  return Status::Ok();
 }
 
 void Expect(const Args& a, size_t min, size_t max, const char* what) {
@@ -264,7 +245,7 @@ struct AbandonIfBusy {
 int Run(const Args& a) {
   Expect(a, 2, 2, a.positional.empty() ? "AGENT and ACTION" : "ACTION");
   RegistryOptions options = Options(a, true);
-  if (Status s = MakeDirs(options.rsc_tmp); !s.ok()) {
+  if (Status s = EnsureDirectory(options.rsc_tmp, 0755); !s.ok()) {
     std::fprintf(stderr, "vigil agent run: %s\n", s.message().c_str());
     return 1;
   }
@@ -305,7 +286,7 @@ int Run(const Args& a) {
 int Test(const Args& a) {
   Expect(a, 1, 1, "AGENT");
   RegistryOptions options = Options(a, true);
-  if (Status s = MakeDirs(options.rsc_tmp); !s.ok()) {
+  if (Status s = EnsureDirectory(options.rsc_tmp, 0755); !s.ok()) {
     std::fprintf(stderr, "vigil agent test: %s\n", s.message().c_str());
     return 1;
   }

@@ -35,27 +35,6 @@ void ReadDescs(const pugi::xml_node& node, const std::string& where, std::string
 
 }  // namespace
 
-std::optional<std::chrono::milliseconds> ParseDurationMs(std::string_view text) {
-  std::string s = Trim(text);
-  size_t i = 0;
-  long long value = 0;
-  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0]))) return std::nullopt;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-    value = value * 10 + (s[i] - '0');
-    if (value > 1000000000000LL) return std::nullopt;
-    ++i;
-  }
-  std::string unit = Trim(s.substr(i));
-  for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  using std::chrono::milliseconds;
-  if (unit.empty() || unit == "s" || unit == "sec") return milliseconds(value * 1000);
-  if (unit == "ms" || unit == "msec") return milliseconds(value);
-  if (unit == "us" || unit == "usec") return milliseconds(value / 1000);
-  if (unit == "m" || unit == "min") return milliseconds(value * 60 * 1000);
-  if (unit == "h" || unit == "hr") return milliseconds(value * 3600 * 1000);
-  return std::nullopt;
-}
-
 const ParameterSpec* AgentMetadata::FindParameter(std::string_view n) const {
   for (const auto& p : parameters) {
     if (p.name == n) return &p;

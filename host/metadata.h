@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/duration.h"
 #include "common/status.h"
 
 namespace vigil {
@@ -55,8 +56,5 @@ struct AgentMetadata {
 Result<AgentMetadata> ParseMetadata(std::string_view xml,
                                     std::vector<std::string>* schema_problems = nullptr);
 
-// Pacemaker's time syntax: a number with an optional unit (ms, msec, us, usec, s, sec, m, min,
-// h, hr); no unit means seconds. Also ISO 8601 durations are not accepted here.
-std::optional<std::chrono::milliseconds> ParseDurationMs(std::string_view text);
 
 }  // namespace vigil

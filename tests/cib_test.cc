@@ -206,6 +206,9 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "resource sets are not supported"},
       {"interval", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="often"/></operations></primitive>)"),
        "interval=\"often\" is not a duration"},
+      {"node_state twice",
+       "<cib><configuration/><status><node_state id=\"1\" uname=\"node1\"/><node_state id=\"1\" uname=\"node1\"/></status></cib>",
+       "a second node_state for node 1"},
   };
   for (const auto& c : cases) {
     auto cib = Cib::Parse(c.xml, "test.xml");

@@ -338,27 +338,67 @@ TEST(SchedulerTest, AColocationChainTooDeepIsAnErrorNotACrash) {
   EXPECT_NE(t.status().message().find("colocations chained deeper than"), std::string::npos) << t.status().message();
 }
 
-TEST(SchedulerTest, EntangledColocationsAreAnErrorNotAStall) {
-  // Layers of two resources, each colocated with both of the layer below: merging their scores
-  // doubles with every layer (in Pacemaker as well).
-  auto b = CibBuilder().Nodes(2);
+// Layers of two resources, each colocated with both of the layer below: merging their scores
+// doubles with every layer (in Pacemaker as well). `attributes` go on every colocation.
+std::string Ladder(CibBuilder& b, const std::string& attributes) {
   std::string colocations;
-  const int layers = 30;
-  for (int l = 0; l < layers; ++l) {
+  for (int l = 0; l < 30; ++l) {
     for (int k = 0; k < 2; ++k) {
       const std::string id = "l" + std::to_string(l) + "x" + std::to_string(k);
       b.Primitive(id);
       if (l == 0) continue;
       for (int j = 0; j < 2; ++j) {
         colocations += "<rsc_colocation id=\"c" + id + "-" + std::to_string(j) + "\" rsc=\"" + id +
-                       "\" with-rsc=\"l" + std::to_string(l - 1) + "x" + std::to_string(j) + "\" score=\"10\"/>";
+                       "\" with-rsc=\"l" + std::to_string(l - 1) + "x" + std::to_string(j) + "\" score=\"10\"" +
+                       attributes + "/>";
       }
     }
   }
+  return colocations;
+}
+
+TEST(SchedulerTest, EntangledColocationsAreAnErrorNotAStall) {
+  auto b = CibBuilder().Nodes(2);
+  const std::string colocations = Ladder(b, "");
   const cib::Cib cib = b.Constraint(colocations).Build();
   const auto t = Schedule(cib.model());
   ASSERT_FALSE(t.ok());
   EXPECT_NE(t.status().message().find("too entangled"), std::string::npos) << t.status().message();
+}
+
+TEST(SchedulerTest, EntangledColocationsOnANodeAttributeAreAnErrorNotAStall) {
+  // On 32 nodes and matched on a node attribute: every merge compares every pair of nodes, so
+  // the budget counts that work, not merely the merges.
+  auto b = CibBuilder().Nodes(32);
+  const std::string colocations = Ladder(b, " node-attribute=\"site\"");
+  const cib::Cib cib = b.Constraint(colocations).Build();
+  const auto t = Schedule(cib.model());
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("too entangled"), std::string::npos) << t.status().message();
+}
+
+TEST(SchedulerTest, ALongColocationChainOfBlockedStartsIsNotRecursedThrough) {
+  // 100,000 running resources, each with the one before at INFINITY (without influence, so
+  // placement does not chain), the first ordered after one that cannot start: each blocked start
+  // blocks the next. Done with a stack of its own, not the thread's.
+  const int n = 100000;
+  auto b = CibBuilder().Nodes(1).NoQuorum().Property("no-quorum-policy", "freeze").Primitive("x");
+  std::string constraints = R"(<rsc_order id="o" first="x" then="r0" kind="Mandatory"/>)";
+  for (int i = 0; i < n; ++i) {
+    const std::string id = "r" + std::to_string(i);
+    b.Primitive(id).History("node1", id);
+    if (i > 0) {
+      constraints += "<rsc_colocation id=\"c" + std::to_string(i) + "\" rsc=\"" + id + "\" with-rsc=\"r" +
+                     std::to_string(i - 1) + "\" score=\"INFINITY\" influence=\"false\"/>";
+    }
+  }
+  const cib::Cib cib = b.Constraint(constraints).Build();
+  const auto t = Schedule(cib.model());
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  // As crm_simulate has it on the same shape with three: "Stop r2 (node1) due to colocation with r1".
+  EXPECT_EQ(Where(*t).at("r99999"), "Stopped");
+  ASSERT_FALSE(t->summary.empty());
+  EXPECT_EQ(SummaryText(t->summary.back()), "Stop r99999 (node1) due to colocation with r99998");
 }
 
 TEST(SchedulerTest, AHandBuiltModelWithADanglingReferenceIsRefused) {

@@ -13,6 +13,7 @@
 
 #include "cluster/cib/score.h"
 #include "common/durable_file.h"
+#include "common/duration.h"
 
 namespace vigil::cib {
 namespace {
@@ -321,10 +322,16 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
+  std::unordered_set<std::string> seen;
   for (const auto s : status.children("node_state")) {
     NodeState ns;
     ns.id = r.Required(s, "id");
     if (r.failed()) return;
+    // Twice, its history would be replayed twice: a resource running twice on one node.
+    if (!seen.insert(ns.id).second) {
+      r.Fail(s, "a second node_state for node " + ns.id);
+      return;
+    }
     ns.uname = s.attribute("uname").value();
     // in_ccm and crmd are "true"/"online" in Pacemaker 2.1, timestamps in later versions.
     const std::string_view in_ccm = s.attribute("in_ccm").value();
@@ -570,55 +577,8 @@ Status Cib::Save(const std::filesystem::path& path) const {
 }
 
 std::optional<int64_t> ParseDurationMs(std::string_view text) {
-  // Durations past a year are refused rather than overflowing.
-  constexpr int64_t kMaxMs = int64_t{366} * 24 * 3600 * 1000;
-  auto number = [](std::string_view digits) -> std::optional<int64_t> {
-    int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-    if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size() || v < 0 ||
-        v > kMaxMs) {
-      return std::nullopt;
-    }
-    return v;
-  };
-  auto scaled = [&](int64_t v, int64_t unit) -> std::optional<int64_t> {
-    if (v > kMaxMs / unit) return std::nullopt;
-    return v * unit;
-  };
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (text.size() > 2 && (text.substr(0, 2) == "PT" || text.substr(0, 2) == "pt")) {
-    // ISO 8601 durations of time only: PT1H2M3S.
-    int64_t total = 0;
-    std::string_view rest = text.substr(2);
-    while (!rest.empty()) {
-      size_t i = 0;
-      while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
-      if (i == 0 || i == rest.size()) return std::nullopt;
-      const auto v = number(rest.substr(0, i));
-      if (!v) return std::nullopt;
-      const char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(rest[i])));
-      const int64_t ms = unit == 'H' ? 3600000 : unit == 'M' ? 60000 : unit == 'S' ? 1000 : 0;
-      if (ms == 0) return std::nullopt;
-      const auto part = scaled(*v, ms);
-      if (!part || total > kMaxMs - *part) return std::nullopt;
-      total += *part;
-      rest.remove_prefix(i + 1);
-    }
-    return total;
-  }
-  size_t i = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
-  const auto v = number(text.substr(0, i));
-  if (!v) return std::nullopt;
-  std::string unit(text.substr(i));
-  for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (unit.empty() || unit == "s" || unit == "sec") return scaled(*v, 1000);
-  if (unit == "ms" || unit == "msec") return *v;
-  if (unit == "us" || unit == "usec") return *v / 1000;
-  if (unit == "m" || unit == "min") return scaled(*v, 60000);
-  if (unit == "h" || unit == "hr") return scaled(*v, 3600000);
-  return std::nullopt;
+  const auto d = vigil::ParseDurationMs(text);
+  return d ? std::optional<int64_t>(d->count()) : std::nullopt;
 }
 
 bool IsTrue(std::string_view text) {

@@ -190,7 +190,7 @@ class Cib {
   std::unique_ptr<Model> model_;
 };
 
-// "10s", "1min", "500ms", "2h", "30" (seconds), "PT10S": milliseconds, or nullopt.
+// vigil::ParseDurationMs (common/duration.h) as the model stores it: milliseconds, or nullopt.
 std::optional<int64_t> ParseDurationMs(std::string_view text);
 // ocf_is_true / crm_is_true: yes, y, true, on, 1 (any case).
 bool IsTrue(std::string_view text);

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -91,12 +90,6 @@ Result<Response> DecodeResponse(std::string_view payload) {
     return Response{false, std::string(payload.substr(sizeof kError - 1))};
   }
   return Status(StatusCode::kParseError, "malformed response from vigild");
-}
-
-std::filesystem::path RunDirectory(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("VIGIL_RUN_DIR"); env != nullptr && *env != '\0') return env;
-  return "/run/vigil";
 }
 
 std::filesystem::path SocketPath(const std::filesystem::path& run_dir) { return run_dir / kSocketName; }

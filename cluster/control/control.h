@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/run_directory.h"
 #include "common/status.h"
 
 namespace vigil::control {
@@ -56,8 +57,6 @@ std::string EncodeResponse(const Response& response);
 Result<Response> DecodeResponse(std::string_view payload);
 std::string Frame(std::string_view payload);
 
-// The run directory: `flag` when given, else $VIGIL_RUN_DIR, else /run/vigil.
-std::filesystem::path RunDirectory(const std::string& flag);
 std::filesystem::path SocketPath(const std::filesystem::path& run_dir);
 
 // One request to the daemon whose socket is `path`, waiting at most `timeout` in all.

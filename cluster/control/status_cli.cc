@@ -39,7 +39,7 @@ int StatusCommand(const std::vector<std::string>& args) {
       return 2;
     }
   }
-  const auto response = control::Call(control::SocketPath(control::RunDirectory(run_dir)), {"status", {}});
+  const auto response = control::Call(control::SocketPath(RunDirectory(run_dir)), {"status", {}});
   if (!response.ok()) {
     std::fprintf(stderr, "vigil status: %s\n", response.status().message().c_str());
     return 1;

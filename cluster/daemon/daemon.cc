@@ -85,7 +85,7 @@ Status Daemon::Init(const std::string& hostname) {
   identity_ = std::move(*identity);
 
   // The run directory is this daemon's alone: its lock file says so, whatever else is in it.
-  run_dir_ = options.run_dir.empty() ? control::RunDirectory("") : options.run_dir;
+  run_dir_ = options.run_dir.empty() ? RunDirectory("") : options.run_dir;
   if (Status s = EnsureDirectory(run_dir_, 0755); !s.ok()) return s;
   const std::filesystem::path pid_path = run_dir_ / "vigild.pid";
   // The lock is what counts, and the file is never removed: a daemon that removed it at exit

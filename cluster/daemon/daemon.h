@@ -31,7 +31,7 @@ namespace vigil::daemon {
 struct DaemonOptions {
   std::filesystem::path config;      // empty: /etc/vigil/vigil.conf, else /etc/corosync/corosync.conf
   std::filesystem::path state_dir = "/var/lib/vigil";
-  std::filesystem::path run_dir;     // empty: control::RunDirectory("")
+  std::filesystem::path run_dir;     // empty: RunDirectory("")
   std::filesystem::path plugin_dir;  // for the resource half (next); empty: the default
   std::string hostname;              // empty: gethostname()
   bool foreground = false;           // -f: log to stderr too

@@ -92,14 +92,15 @@ class Placer {
     return strcasecmp(a.c_str(), b.c_str()) == 0;
   }
 
-  // The best score `r` has on an available node whose `attribute` equals `value`.
-  int BestScoreMatching(const Resource& r, const std::string& attribute,
+  // The best score `r` has on an available node whose attribute value (in `values`, one per
+  // node) equals `value`.
+  int BestScoreMatching(const Resource& r, const std::vector<const std::string*>& values,
                         const std::string& value) const {
     int best = -kInfinity;
     for (size_t n = 0; n < r.allowed.score.size(); ++n) {
       if (!r.allowed.present[n] || r.allowed.score[n] <= best) continue;
       if (!ws_.nodes[n].Available()) continue;
-      if (!SameValue(ws_.nodes[n].Attribute(attribute), value)) continue;
+      if (!SameValue(*values[n], value)) continue;
       best = r.allowed.score[n];
     }
     return best;
@@ -110,11 +111,15 @@ class Placer {
                          float factor) const {
     // Matching on the node itself (the usual case) needs no search: node names are unique.
     const bool by_node = attribute == "#uname" || attribute == "#id";
+    std::vector<const std::string*> values;  // each node's value, looked up once
+    if (!by_node) {
+      for (const auto& node : ws_.nodes) values.push_back(&node.Attribute(attribute));
+    }
     for (size_t n = 0; n < table.score.size(); ++n) {
       if (!table.present[n]) continue;
       const int score =
           by_node ? (r.allowed.present[n] && ws_.nodes[n].Available() ? r.allowed.score[n] : -kInfinity)
-                  : BestScoreMatching(r, attribute, ws_.nodes[n].Attribute(attribute));
+                  : BestScoreMatching(r, values, *values[n]);
       if (factor < 0 && score < 0) continue;  // avoiding a node r avoids is no preference
       // Pacemaker computes in float and rounds half away from zero.
       const float weighted = factor * static_cast<float>(score);
@@ -128,28 +133,27 @@ class Placer {
   // The scores of `rsc` and, through their colocations, of the resources placed with it,
   // added to `nodes` with `factor` (Pacemaker's merge_weights). With `rollback`, a merge that
   // would leave no usable node is undone.
-  std::optional<Scores> Merge(int rsc, std::optional<Scores> nodes, const std::string& attribute,
-                              float factor, bool rollback) {
+  Scores Merge(int rsc, const Scores& nodes, const std::string& attribute, float factor, bool rollback) {
     Resource& r = ws_.resources[rsc];
     if (r.merging || !error_.ok()) return nodes;  // a colocation loop, or already failed
-    if (++merges_ > kMergeBudget) {
+    const long size = static_cast<long>(ws_.nodes.size());
+    merge_work_ += attribute == "#uname" || attribute == "#id" ? size + 1 : size * size + 1;
+    if (merge_work_ > kMergeBudget) {
       Fail("the colocations with " + r.id + " are too entangled to merge their scores");
       return nodes;
     }
     Depth depth(*this, r);
     if (!error_.ok()) return nodes;
     r.merging = true;
-    Scores work = *nodes;
+    Scores work = nodes;
     AddScoresMatching(work, r, attribute, factor);
     if (CanRunAny(work)) {
       const float sign = factor < 0 ? -1.0f : 1.0f;
       for (int c : r.with_this) {
         const ColocationRule& col = ws_.colocations[c];
         if (!HasInfluence(col)) continue;
-        auto merged = Merge(col.dependent, work, col.node_attribute,
-                            sign * static_cast<float>(col.score) / static_cast<float>(kInfinity),
-                            true);
-        work = std::move(*merged);
+        work = Merge(col.dependent, work, col.node_attribute,
+                     sign * static_cast<float>(col.score) / static_cast<float>(kInfinity), true);
       }
     } else if (rollback) {
       r.merging = false;
@@ -214,7 +218,7 @@ class Placer {
     if (!r.provisional || r.allocating || !error_.ok()) return;
     Depth depth(*this, r);
     if (!error_.ok()) return;
-    if (r.orphan) {
+    if (r.orphan()) {
       // Nothing to place: it stops (or, unmanaged, stays as it is). It shows no scores.
       r.provisional = false;
       r.assigned = r.managed ? -1 : r.current();
@@ -232,9 +236,8 @@ class Placer {
     for (int c : r.with_this) {
       const ColocationRule& col = ws_.colocations[c];
       if (!HasInfluence(col)) continue;
-      auto merged = Merge(col.dependent, r.allowed, col.node_attribute,
-                          static_cast<float>(col.score) / static_cast<float>(kInfinity), true);
-      r.allowed = std::move(*merged);
+      r.allowed = Merge(col.dependent, r.allowed, col.node_attribute,
+                        static_cast<float>(col.score) / static_cast<float>(kInfinity), true);
     }
     if (r.next_role == Role::kStopped) {
       for (size_t n = 0; n < ws_.nodes.size(); ++n) AddLocation(r.allowed, static_cast<int>(n), -kInfinity);
@@ -242,7 +245,7 @@ class Placer {
                ws_.no_quorum_policy == NoQuorumPolicy::kFreeze) {
       r.next_role = r.role;
     }
-    r.shown = r.allowed;  // what Pacemaker prints as the allocation scores
+    // r.allowed now holds what Pacemaker prints as the allocation scores.
     if (ws_.stonith_enabled && !ws_.have_stonith_resource) r.managed = false;
     if (!r.managed) {
       Assign(r, r.current(), true);
@@ -322,7 +325,7 @@ class Placer {
   WorkingSet& ws_;
   Status error_;
   int depth_ = 0;
-  long merges_ = 0;
+  long merge_work_ = 0;  // against kMergeBudget
 };
 
 }  // namespace

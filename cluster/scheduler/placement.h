@@ -8,12 +8,13 @@
 
 namespace vigil::scheduler {
 
-// Fills every resource's `assigned`, `next_role` and `shown` scores. Fails (kInvalidArgument,
+// Fills every resource's `assigned`, `next_role` and `allowed` scores. Fails (kInvalidArgument,
 // nothing placed) on colocations chained deeper than kMaxColocationDepth, or so entangled that
-// merging their scores passes kMergeBudget steps: better a clear error than a crashed stack or
-// a daemon stuck for minutes (Pacemaker's cost grows the same way).
+// merging their scores passes kMergeBudget units of work (a merge costs one unit per node, one
+// per pair of nodes when it matches on a node attribute): better a clear error than a crashed
+// stack or a daemon stuck for minutes (Pacemaker's cost grows the same way).
 constexpr int kMaxColocationDepth = 2000;
-constexpr long kMergeBudget = 20'000'000;
+constexpr long kMergeBudget = 60'000'000;
 Status Place(WorkingSet& ws);
 
 }  // namespace vigil::scheduler

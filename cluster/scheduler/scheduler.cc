@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <deque>
-#include <functional>
 #include <set>
 #include <string_view>
 #include <unordered_set>
@@ -206,18 +205,30 @@ class Transitioner {
       changed(a);
     };
     // A start that becomes unrunnable takes the starts of what is colocated with it at
-    // INFINITY along ("due to colocation with db").
-    std::function<void(int, const std::string&)> block = [&](int a, const std::string& reason) {
-      if (!actions_[a].runnable) return;
-      actions_[a].runnable = false;
-      if (actions_[a].reason.empty()) actions_[a].reason = reason;
-      changed(a);
-      if (actions_[a].kind == ActionKind::kStart) BlockColocatedStarts(actions_[a].rsc, block);
+    // INFINITY along ("due to colocation with db"), depth first. An explicit stack, not
+    // recursion: a chain of colocations can be as long as the CIB.
+    using Pending = std::vector<std::pair<int, std::string>>;
+    auto block_all = [&](Pending pending) {
+      while (!pending.empty()) {
+        auto [a, reason] = std::move(pending.back());
+        pending.pop_back();
+        if (!actions_[a].runnable) continue;
+        actions_[a].runnable = false;
+        if (actions_[a].reason.empty()) actions_[a].reason = std::move(reason);
+        changed(a);
+        if (actions_[a].kind == ActionKind::kStart) PushColocatedStarts(actions_[a].rsc, pending);
+      }
+    };
+    auto block = [&](int a, std::string reason) { block_all(Pending{{a, std::move(reason)}}); };
+    auto block_colocated = [&](int rsc) {
+      Pending pending;
+      PushColocatedStarts(rsc, pending);
+      block_all(std::move(pending));
     };
     // A needed start that cannot happen from the outset (no quorum) blocks its dependents too.
     for (size_t a = 0; a < actions_.size(); ++a) {
       if (actions_[a].kind == ActionKind::kStart && !actions_[a].optional && !actions_[a].runnable) {
-        BlockColocatedStarts(actions_[a].rsc, block);
+        block_colocated(actions_[a].rsc);
       }
     }
     while (!work.empty()) {
@@ -246,7 +257,7 @@ class Transitioner {
       // A start that an order waits for and that cannot happen also blocks the starts of what
       // must run with it (INFINITY colocations), as Pacemaker does.
       if ((e.flags & kOrdering) && first.kind == ActionKind::kStart && !first.runnable) {
-        BlockColocatedStarts(first.rsc, block);
+        block_colocated(first.rsc);
       }
       if ((e.flags & (kRunnableLeft | kAsymmetrical)) && !first.runnable) {
         // A one-way order blocks only a start that is needed (a start, a move, a recovery),
@@ -259,11 +270,14 @@ class Transitioner {
     }
   }
 
-  void BlockColocatedStarts(int rsc, const std::function<void(int, const std::string&)>& block) {
-    for (int c : ws_.resources[rsc].with_this) {
-      const ColocationRule& col = ws_.colocations[c];
+  // Pushes the starts of what is colocated with `rsc` at INFINITY onto `stack`, each with its
+  // reason, the first colocation on top (so they are handled in the colocations' order).
+  void PushColocatedStarts(int rsc, std::vector<std::pair<int, std::string>>& stack) const {
+    const auto& with = ws_.resources[rsc].with_this;
+    for (auto it = with.rbegin(); it != with.rend(); ++it) {
+      const ColocationRule& col = ws_.colocations[*it];
       if (col.score < cib::kInfinity || start_[col.dependent] < 0) continue;
-      block(start_[col.dependent], "colocation with " + ws_.resources[rsc].id);
+      stack.emplace_back(start_[col.dependent], "colocation with " + ws_.resources[rsc].id);
     }
   }
 
@@ -343,7 +357,7 @@ class Transitioner {
     t.placements.reserve(by_id.size());
     for (int i : by_id) {
       const Resource& r = ws_.resources[i];
-      if (r.orphan) continue;  // not a configured primitive: only its stop is reported
+      if (r.orphan()) continue;  // not a configured primitive: only its stop is reported
       Placement p;
       p.rsc = r.id;
       if (!r.managed) {
@@ -351,9 +365,10 @@ class Transitioner {
       } else if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) {
         p.nodes.push_back(ws_.nodes[actions_[start_[i]].node].uname);
       }
-      if (scores_ && !r.shown.present.empty()) {
+      // The scores as they were when its node was chosen: nothing changes them afterwards.
+      if (scores_) {
         for (int n : by_name) {
-          if (r.shown.present[n]) p.scores.push_back({ws_.nodes[n].uname, r.shown.score[n]});
+          if (r.allowed.present[n]) p.scores.push_back({ws_.nodes[n].uname, r.allowed.score[n]});
         }
       }
       t.placements.push_back(std::move(p));

@@ -103,7 +103,8 @@ int64_t FailureTimeoutSeconds(const Resource& r, const cib::Model& cib) {
 // Whether something that happened at `at` is older than `timeout_s` at `now` (never for a time
 // in the future, whatever the numbers).
 bool Expired(int64_t at, int64_t timeout_s, int64_t now) {
-  return timeout_s > 0 && now > 0 && at <= now && now - at >= timeout_s;
+  // `now - timeout_s` cannot overflow (both positive); `now - at` could, for a hostile `at`.
+  return timeout_s > 0 && now > 0 && at <= now - timeout_s;
 }
 
 // OCF exit codes that say an operation will fail the same way on this node again (invalid
@@ -263,7 +264,6 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
         // Deleted from the configuration but maybe still running: an orphan, to be stopped.
         Resource orphan;
         orphan.id = h.id;
-        orphan.orphan = true;
         orphan.next_role = Role::kStopped;
         if (const auto* v = Find(cib.properties, "stop-orphan-resources")) orphan.managed = IsTrue(*v);
         r = static_cast<int>(ws.resources.size());
@@ -329,11 +329,12 @@ void UnpackColocations(const cib::Model& cib, WorkingSet& ws) {
 
 }  // namespace
 
-std::string NodeInfo::Attribute(const std::string& name) const {
+const std::string& NodeInfo::Attribute(const std::string& name) const {
+  static const std::string kNone;
   if (name == "#uname") return uname;
   if (name == "#id") return id;
   const auto it = attributes.find(name);
-  return it == attributes.end() ? std::string() : it->second;
+  return it == attributes.end() ? kNone : it->second;
 }
 
 int WorkingSet::FindNode(const std::string& name) const {

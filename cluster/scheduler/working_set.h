@@ -31,7 +31,7 @@ struct NodeInfo {
   // Pacemaker's pcmk__node_available(node, false, false): may run resources at all.
   bool Available() const { return online && !standby; }
   // The value of a node attribute, "#uname" and "#id" included.
-  std::string Attribute(const std::string& name) const;
+  const std::string& Attribute(const std::string& name) const;
 };
 
 // A score table: one score per node index, and whether the node is in the table at all (an
@@ -54,7 +54,8 @@ struct ColocationRule {
 
 struct Resource {
   const cib::Primitive* primitive = nullptr;  // null for an orphan
-  bool orphan = false;  // in the status section but no longer configured: to be stopped
+  // In the status section but no longer configured: to be stopped.
+  bool orphan() const { return primitive == nullptr; }
   std::string id;
   int priority = 0;
   int stickiness = 0;
@@ -80,8 +81,7 @@ struct Resource {
   bool provisional = true;
   bool allocating = false;
   bool merging = false;
-  int assigned = -1;  // node index, -1: stopped
-  Scores shown;       // the scores at the moment the node was chosen
+  int assigned = -1;  // node index, -1: stopped (its scores stay as they were when chosen)
   std::vector<int> this_with;  // colocations where this is the dependent
   std::vector<int> with_this;  // colocations where this is the primary
 
