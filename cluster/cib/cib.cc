@@ -459,13 +459,6 @@ bool operator<(const Versions& a, const Versions& b) {
   return a.num_updates < b.num_updates;
 }
 
-const Primitive* Model::FindPrimitive(std::string_view id) const {
-  for (const auto& p : primitives) {
-    if (p.id == id) return &p;
-  }
-  return nullptr;
-}
-
 Cib::Cib() : doc_(std::make_unique<pugi::xml_document>()), model_(std::make_unique<Model>()) {}
 Cib::~Cib() = default;
 Cib::Cib(Cib&&) noexcept = default;

@@ -152,7 +152,6 @@ struct Model {
   Attributes op_defaults;
   std::vector<NodeState> node_states;
 
-  const Primitive* FindPrimitive(std::string_view id) const;
 };
 
 class Cib {
