@@ -151,7 +151,6 @@ struct Model {
   Attributes rsc_defaults;  // meta_attributes
   Attributes op_defaults;
   std::vector<NodeState> node_states;
-
 };
 
 class Cib {
