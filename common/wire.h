@@ -1,5 +1,5 @@
-// Big-endian integers in byte strings: membership packets, control-socket frames. Callers check
-// sizes first.
+// Big-endian integers in byte strings: membership packets, control-socket frames, peer messages.
+// Put and Get leave size checks to the caller; Reader checks every read.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +16,43 @@ inline uint64_t Get(std::string_view in, size_t at, int bytes) {
   uint64_t v = 0;
   for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(in[at + i]);
   return v;
+}
+
+// Reads fields in order from a message, failing (and staying failed) on the first that runs past
+// the end, so a decoder checks once, at the end: `if (!r.ok() || !r.done()) ...`.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  uint64_t Int(int bytes) {
+    if (!ok_ || in_.size() - at_ < static_cast<size_t>(bytes)) return Fail();
+    const uint64_t v = Get(in_, at_, bytes);
+    at_ += static_cast<size_t>(bytes);
+    return v;
+  }
+  // A string written by PutString: a u32 length, then the bytes.
+  std::string String() {
+    const uint64_t length = Int(4);
+    if (!ok_ || in_.size() - at_ < length) return Fail(), std::string();
+    std::string s(in_.substr(at_, length));
+    at_ += length;
+    return s;
+  }
+  bool ok() const { return ok_; }
+  bool done() const { return at_ == in_.size(); }
+
+ private:
+  uint64_t Fail() {
+    ok_ = false;
+    return 0;
+  }
+  std::string_view in_;
+  size_t at_ = 0;
+  bool ok_ = true;
+};
+
+inline void PutString(std::string& out, std::string_view s) {
+  Put(out, s.size(), 4);
+  out += s;
 }
 
 }  // namespace vigil::wire

@@ -110,6 +110,12 @@ class VigildProcess {
     return code;
   }
 
+  // One control-socket request.
+  Result<control::Response> Call(const std::string& command, std::vector<std::string> args = {},
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(10)) const {
+    return control::Call(control::SocketPath(run_dir()), {command, std::move(args)}, timeout);
+  }
+
   Result<control::ClusterStatus> Status() const {
     auto r = control::Call(control::SocketPath(run_dir()), {"status", {}}, std::chrono::seconds(2));
     if (!r.ok()) return r.status();

@@ -200,7 +200,10 @@ Server::~Server() {
 std::vector<std::pair<int, short>> Server::fds() const {
   std::vector<std::pair<int, short>> out;
   if (clients_.size() < kMaxClients && last_now_ >= accept_paused_until_) out.emplace_back(fd_, POLLIN);
-  for (const auto& [fd, client] : clients_) out.emplace_back(fd, client.out.empty() ? POLLIN : POLLOUT);
+  for (const auto& [fd, client] : clients_) {
+    // A waiting client is left alone: one that shut its side would report readable forever.
+    if (!client.waiting) out.emplace_back(fd, client.out.empty() ? POLLIN : POLLOUT);
+  }
   return out;
 }
 
@@ -222,6 +225,7 @@ void Server::Accept(SteadyTime now) {
     Client& c = clients_[fd];
     c.peer = {cred.pid, cred.uid, cred.gid, {}};
     c.since = now;
+    c.ticket = next_ticket_++;
     std::vector<gid_t> groups(64);
     for (int attempt = 0; attempt < 2; ++attempt) {
       socklen_t bytes = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
@@ -243,6 +247,7 @@ Response Server::Answer(const Client& client, std::string_view payload) {
   }
   auto request = DecodeRequest(payload);
   if (!request.ok()) return Response::Error(request.status().message());
+  request->ticket = client.ticket;
   return handler_(*request, client.peer);
 }
 
@@ -277,11 +282,34 @@ bool Server::Read(int fd, Client& c) {
   } else {
     response = Answer(c, std::string_view(c.in).substr(4));
   }
+  c.in.clear();
+  if (response.pending) {
+    c.waiting = true;
+    return true;
+  }
+  SetAnswer(c, response);
+  return Write(fd, c);
+}
+
+void Server::SetAnswer(Client& c, const Response& response) {
   std::string payload = EncodeResponse(response);
   if (payload.size() > kMaxResponse) payload = EncodeResponse(Response::Error("the answer is too long to send"));
   c.out = Frame(payload);
-  c.in.clear();
-  return Write(fd, c);
+  c.waiting = false;
+}
+
+bool Server::Reply(uint64_t ticket, const Response& response) {
+  for (auto it = clients_.begin(); it != clients_.end(); ++it) {
+    auto& [fd, c] = *it;
+    if (c.ticket != ticket || !c.waiting) continue;
+    SetAnswer(c, response);
+    if (!Write(fd, c)) {
+      close(fd);
+      clients_.erase(it);
+    }
+    return true;
+  }
+  return false;
 }
 
 bool Server::Write(int fd, Client& c) {
@@ -301,8 +329,15 @@ void Server::Process(SteadyTime now, std::span<const pollfd> polled) {
   if (ready(fd_)) Accept(now);
   for (auto it = clients_.begin(); it != clients_.end();) {
     auto& [fd, c] = *it;
-    bool keep = now - c.since < kClientTimeout;
-    if (keep && ready(fd)) keep = c.out.empty() ? Read(fd, c) : Write(fd, c);
+    bool keep = now - c.since < (c.waiting ? kPendingTimeout : kClientTimeout);
+    if (!keep && c.waiting) {
+      // Told, rather than cut off: the change may still be made after this.
+      SetAnswer(c, Response::Error("no answer within " + std::to_string(kPendingTimeout.count()) +
+                                   " s; the request may still take effect: check before retrying"));
+      keep = Write(fd, c);
+    } else if (keep && !c.waiting && ready(fd)) {
+      keep = c.out.empty() ? Read(fd, c) : Write(fd, c);
+    }
     if (keep) {
       ++it;
     } else {

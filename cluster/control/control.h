@@ -38,17 +38,22 @@ constexpr size_t kMaxResponse = 64 << 20;  // a big CIB's status
 constexpr size_t kMaxArguments = 1024;
 constexpr size_t kMaxClients = 64;
 constexpr std::chrono::seconds kClientTimeout{5};
+constexpr std::chrono::seconds kPendingTimeout{30};
 constexpr const char* kSocketName = "vigild.sock";
 constexpr const char* kClientGroup = "haclient";
 
 struct Request {
   std::string command;
   std::vector<std::string> args;
+  uint64_t ticket = 0;  // set by the Server: the client to Reply() to after answering Pending()
 };
 struct Response {
   bool ok = true;
   std::string body;  // the answer, or the error's one line
-  static Response Error(std::string message) { return {false, std::move(message)}; }
+  bool pending = false;
+  static Response Error(std::string message) { return {false, std::move(message), false}; }
+  // The handler answers later, with Server::Reply (a change that goes through the DC).
+  static Response Pending() { return {true, "", true}; }
 };
 
 std::string EncodeRequest(const Request& request);
@@ -93,6 +98,9 @@ class Server {
   // are left alone), and drops stalled clients; `now` for the timeouts.
   void Process(SteadyTime now, std::span<const pollfd> polled);
   size_t clients() const { return clients_.size(); }
+  // Answers a request its handler left Pending. A client that left or timed out is forgotten
+  // (false). A client waits at most kPendingTimeout, then gets an error.
+  bool Reply(uint64_t ticket, const Response& response);
 
  private:
   struct Client {
@@ -101,6 +109,8 @@ class Server {
     std::string out;
     size_t written = 0;
     SteadyTime since;
+    uint64_t ticket = 0;
+    bool waiting = false;  // its handler answered Pending
   };
   Server(std::filesystem::path path, int fd, Handler handler)
       : path_(std::move(path)), fd_(fd), handler_(std::move(handler)), group_(ClientGroup()) {}
@@ -109,11 +119,13 @@ class Server {
   bool Read(int fd, Client& client);
   bool Write(int fd, Client& client);
   Response Answer(const Client& client, std::string_view payload);
+  void SetAnswer(Client& client, const Response& response);
 
   std::filesystem::path path_;
   int fd_;
   Handler handler_;
   std::map<int, Client> clients_;
+  uint64_t next_ticket_ = 1;
   std::optional<gid_t> group_;
   SteadyTime accept_paused_until_{};  // out of descriptors: the listener would spin the loop
   SteadyTime last_now_{};             // of the latest Process, for fds()

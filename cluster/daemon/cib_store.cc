@@ -38,8 +38,31 @@ Result<cib::Versions> CibStore::Replace(std::string_view xml, const cib::Version
   v.num_updates = 0;
   next->SetVersions(v);
   if (Status s = next->Save(path_); !s.ok()) return s;
-  cib_ = std::move(*next);
+  Set(std::move(*next));
   return v;
+}
+
+bool CibStore::Beaten(const cib::Versions& theirs, std::string_view text) const {
+  const cib::Versions& ours = versions();
+  if (ours < theirs) return true;
+  return ours == theirs && text > std::string_view(text_);
+}
+
+Result<CibStore::Adoption> CibStore::Adopt(std::string_view xml, std::string_view source) {
+  auto next = cib::Cib::Parse(xml, source);
+  if (!next.ok()) return next.status();
+  // Compared as this node would hold it, so that a copy sent back and forth compares equal.
+  const std::string text = next->Serialize();
+  if (text == text_) return Adoption::kSame;
+  if (!Beaten(next->model().versions, text)) return Adoption::kKept;
+  if (Status s = next->Save(path_); !s.ok()) return s;
+  Set(std::move(*next));
+  return Adoption::kAdopted;
+}
+
+void CibStore::Set(cib::Cib cib) {
+  cib_ = std::move(cib);
+  text_ = cib_.Serialize();
 }
 
 }  // namespace vigil::daemon

@@ -129,9 +129,11 @@ Status Daemon::Init(const std::string& hostname) {
   membership::TransportOptions t;
   t.self = identity_.nodeid;
   t.bind_address = identity_.bind.address.value;
+  const std::string transport_options_key = *key;
   t.key = std::move(*key);
   const bool encrypt = c.crypto_cipher != "none";
-  t.protection = encrypt ? membership::Protection::kAes256Gcm : membership::Protection::kHmacSha256;
+  const auto protection = encrypt ? membership::Protection::kAes256Gcm : membership::Protection::kHmacSha256;
+  t.protection = protection;
   t.cluster = membership::ClusterId(c.cluster_name);
   t.incarnation = incarnation_;
   const bool multicast = c.transport == config::Transport::kUdp && !c.interfaces.empty() && c.interfaces.front().mcastaddr;
@@ -163,8 +165,23 @@ Status Daemon::Init(const std::string& hostname) {
   transport_ = std::move(*transport);
   membership_ = std::make_unique<membership::Membership>(std::move(m));
 
+  ReplicatorOptions r;
+  r.local.authkey = transport_options_key;
+  r.local.protection = protection;
+  r.local.cluster = membership::ClusterId(c.cluster_name);
+  r.local.node = identity_.nodeid;
+  r.local.incarnation = incarnation_;
+  r.bind_address = identity_.bind.address.value;
+  r.port = transport_->port();
+  r.token = std::chrono::milliseconds(c.token_ms);
+  r.address_of = [this](uint32_t node) { return transport_->AddressOf(node); };
+  r.name_of = [this](uint32_t node) { return NameOf(node); };
+  auto replicator = Replicator::Open(std::move(r), *cib_);
+  if (!replicator.ok()) return replicator.status();
+  replicator_ = std::move(*replicator);
+
   auto server = control::Server::Listen(control::SocketPath(run_dir_),
-                                        [this](const control::Request& r, const control::Peer& p) { return Handle(r, p); });
+                                        [this](const control::Request& request, const control::Peer& p) { return Handle(request, p); });
   if (!server.ok()) return server.status();
   control_ = std::move(*server);
 
@@ -231,6 +248,13 @@ void Daemon::ReceivePackets(SteadyTime now) {
 
 void Daemon::LogEvents() {
   for (const auto& e : membership_->TakeEvents()) LogInfo(e);
+  for (const auto& e : replicator_->TakeEvents()) LogInfo(e);
+}
+
+std::string Daemon::NameOf(uint32_t node) const {
+  const auto& known = membership_->known_nodes();
+  const auto it = known.find(node);
+  return it != known.end() ? it->second : std::to_string(node);
 }
 
 void Daemon::LogDrops(SteadyTime now) {
@@ -286,7 +310,7 @@ control::Response Daemon::Handle(const control::Request& request, const control:
   }
   if (request.command == "cib-query") {
     if (!request.args.empty()) return control::Response::Error("cib-query takes no arguments");
-    return {true, cib_->cib().Serialize()};
+    return {true, cib_->text()};
   }
   if (request.command == "cib-replace") return ReplaceCib(request, peer);
   return control::Response::Error("unknown command '" + request.command +
@@ -303,12 +327,27 @@ control::Response Daemon::ReplaceCib(const control::Request& request, const cont
     return control::Response::Error("cib-replace: '" + request.args[0] +
                                     "' is not a version (admin_epoch:epoch:num_updates)");
   }
-  const cib::Versions before = cib_->versions();
-  auto after = cib_->Replace(request.args[1], *expected);
-  if (!after.ok()) return control::Response::Error(after.status().message());
-  LogInfo("CIB replaced by uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + "): version " +
-          cib::VersionText(before) + " -> " + cib::VersionText(*after));
-  return {true, cib::VersionText(*after)};
+  // The DC answers through the replicator, at once on the DC itself or when it hears back: the
+  // client waits (Pending) unless the answer is already known.
+  struct Call {
+    bool returned = false;
+    std::optional<control::Response> answer;
+  };
+  auto call = std::make_shared<Call>();
+  const uint64_t ticket = request.ticket;
+  const std::string who = "uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")";
+  replicator_->Submit(*expected, request.args[1], [this, call, ticket, who](Result<cib::Versions> after) {
+    control::Response response = after.ok() ? control::Response{true, cib::VersionText(*after)}
+                                            : control::Response::Error(after.status().message());
+    if (after.ok()) LogInfo("CIB replace from " + who + " took effect: version " + response.body);
+    if (call->returned) {
+      control_->Reply(ticket, response);
+    } else {
+      call->answer = std::move(response);
+    }
+  });
+  call->returned = true;
+  return call->answer ? *call->answer : control::Response::Pending();
 }
 
 int Daemon::Run() {
@@ -317,9 +356,13 @@ int Daemon::Run() {
   LogEvents();
   for (;;) {
     std::vector<pollfd> fds{{transport_->fd(), POLLIN, 0}, {signal_fd_, POLLIN, 0}};
+    const size_t replicator_at = fds.size();
+    for (const pollfd& p : replicator_->fds()) fds.push_back(p);
+    const size_t control_at = fds.size();
     for (const auto& [fd, events] : control_->fds()) fds.push_back({fd, events, 0});
     SteadyTime wake = next_heartbeat_;
     if (const auto deadline = membership_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
+    if (const auto deadline = replicator_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now + std::chrono::microseconds(999));
     const int n = poll(fds.data(), fds.size(), static_cast<int>(std::clamp<int64_t>(wait.count(), 0, 60000)));
     if (n < 0 && errno != EINTR) {
@@ -329,12 +372,14 @@ int Daemon::Run() {
     now = std::chrono::steady_clock::now();
     if (fds[0].revents != 0) ReceivePackets(now);
     membership_->Tick(now);
+    replicator_->Follow(membership_->dc(), membership_->is_dc(), membership_->members(), now);
+    replicator_->Process(std::span<const pollfd>(fds).subspan(replicator_at, control_at - replicator_at), now);
     LogEvents();
     LogDrops(now);
     // At once when the view changed: agreement then takes a round trip, not a heartbeat interval.
     membership::View view = membership_->Outgoing();
     if (now >= next_heartbeat_ || !(view == last_sent_)) SendHeartbeat(std::move(view), now);
-    control_->Process(now, std::span<const pollfd>(fds).subspan(2));
+    control_->Process(now, std::span<const pollfd>(fds).subspan(control_at));
     if (fds[1].revents != 0) {
       signalfd_siginfo info{};
       while (read(signal_fd_, &info, sizeof info) == sizeof info) {

@@ -20,6 +20,7 @@
 
 #include "cluster/config/config.h"
 #include "cluster/daemon/cib_store.h"
+#include "cluster/daemon/replicator.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
 #include "cluster/membership/membership.h"
@@ -62,6 +63,7 @@ class Daemon {
   void SendHeartbeat(membership::View view, SteadyTime now);
   void ReceivePackets(SteadyTime now);
   void LogEvents();
+  std::string NameOf(uint32_t node) const;
   void LogDrops(SteadyTime now);
   control::Response Handle(const control::Request& request, const control::Peer& peer);
   control::Response ReplaceCib(const control::Request& request, const control::Peer& peer);
@@ -77,6 +79,7 @@ class Daemon {
   std::unique_ptr<membership::Membership> membership_;
   std::unique_ptr<control::Server> control_;
   std::optional<CibStore> cib_;
+  std::unique_ptr<Replicator> replicator_;
   membership::View last_sent_;
   SteadyTime next_heartbeat_;
   uint64_t received_ = 0;

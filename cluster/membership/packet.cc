@@ -1,13 +1,8 @@
 #include "cluster/membership/packet.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
-#include <openssl/rand.h>
-
 #include <cstring>
-#include <memory>
 
+#include "cluster/membership/crypto.h"
 #include "common/wire.h"
 
 namespace vigil::membership {
@@ -15,44 +10,9 @@ namespace {
 
 constexpr char kMagic[4] = {'V', 'G', 'L', 1};
 constexpr char kMagicEncrypted[4] = {'V', 'G', 'L', 2};
-constexpr size_t kAesKeyBytes = 32;
-
-struct CipherContextFree {
-  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
-};
-using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, CipherContextFree>;
-
-const unsigned char* Bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
-
-// AES-256-GCM over `in` with `header` as additional data. Encrypting fills `tag`; decrypting
-// checks it. false: OpenSSL failed, or (decrypting) the tag did not match.
-bool Gcm(bool encrypt, std::string_view key, std::string_view nonce, std::string_view header, std::string_view in,
-         std::string& out, unsigned char tag[kTagBytes]) {
-  if (key.size() != kAesKeyBytes || nonce.size() != kNonceBytes) return false;
-  CipherContext ctx(EVP_CIPHER_CTX_new());
-  int n = 0;
-  out.resize(in.size());
-  auto* o = reinterpret_cast<unsigned char*>(out.data());
-  if (!ctx || EVP_CipherInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(key), Bytes(nonce), encrypt ? 1 : 0) != 1 ||
-      EVP_CipherUpdate(ctx.get(), nullptr, &n, Bytes(header), static_cast<int>(header.size())) != 1 ||
-      (!in.empty() && EVP_CipherUpdate(ctx.get(), o, &n, Bytes(in), static_cast<int>(in.size())) != 1)) {
-    return false;
-  }
-  if (!encrypt && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag) != 1) return false;
-  if (EVP_CipherFinal_ex(ctx.get(), o + in.size(), &n) != 1) return false;
-  return !encrypt || EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, tag) == 1;
-}
 
 using wire::Get;
 using wire::Put;
-
-bool Mac(std::string_view data, std::string_view key, unsigned char out[kMacBytes]) {
-  size_t length = 0;
-  return EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
-                   reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, kMacBytes,
-                   &length) != nullptr &&
-         length == kMacBytes;
-}
 
 }  // namespace
 
@@ -74,18 +34,7 @@ const char* DropReasonName(DropReason reason) {
 }
 
 Result<std::string> AesKey(std::string_view authkey) {
-  std::string out(kAesKeyBytes, '\0');
-  size_t length = out.size();
-  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_HKDF, nullptr);
-  static constexpr std::string_view kInfo = "vigil membership aes-256-gcm";
-  const bool ok = ctx != nullptr && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_CTX_set_hkdf_md(ctx, EVP_sha256()) == 1 &&
-                  EVP_PKEY_CTX_set1_hkdf_key(ctx, Bytes(authkey), static_cast<int>(authkey.size())) == 1 &&
-                  EVP_PKEY_CTX_add1_hkdf_info(ctx, Bytes(kInfo), static_cast<int>(kInfo.size())) == 1 &&
-                  EVP_PKEY_derive(ctx, reinterpret_cast<unsigned char*>(out.data()), &length) == 1 &&
-                  length == kAesKeyBytes;
-  EVP_PKEY_CTX_free(ctx);
-  if (!ok) return Status(StatusCode::kInternal, "HKDF-SHA256 failed (OpenSSL)");
-  return out;
+  return Hkdf(authkey, "", "vigil membership aes-256-gcm", kAesKeyBytes);
 }
 
 Result<std::string> EncodePacket(const Packet& p, std::string_view key, Protection protection) {
@@ -104,24 +53,22 @@ Result<std::string> EncodePacket(const Packet& p, std::string_view key, Protecti
   if (encrypt) {
     // A random nonce: at four heartbeats a second, 2^32 packets take decades, far from the
     // birthday bound of 96-bit nonces.
-    std::string nonce(kNonceBytes, '\0');
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), kNonceBytes) != 1) {
-      return Status(StatusCode::kInternal, "no random nonce (OpenSSL)");
-    }
+    auto nonce = RandomBytes(kNonceBytes);
+    if (!nonce.ok()) return nonce.status();
     std::string sealed;
-    unsigned char tag[kTagBytes];
-    if (!Gcm(true, key, nonce, out, p.payload, sealed, tag)) {
+    Tag tag;
+    if (!GcmSeal(key, *nonce, out, p.payload, sealed, tag)) {
       return Status(StatusCode::kInternal, "AES-256-GCM failed (OpenSSL)");
     }
-    out += nonce;
+    out += *nonce;
     out += sealed;
-    out.append(reinterpret_cast<const char*>(tag), kTagBytes);
+    out.append(reinterpret_cast<const char*>(tag.data()), kTagBytes);
     return out;
   }
   out += p.payload;
-  unsigned char mac[kMacBytes];
-  if (!Mac(out, key, mac)) return Status(StatusCode::kInternal, "HMAC-SHA256 failed (OpenSSL)");
-  out.append(reinterpret_cast<const char*>(mac), kMacBytes);
+  const auto mac = HmacSha256(key, out);
+  if (!mac) return Status(StatusCode::kInternal, "HMAC-SHA256 failed (OpenSSL)");
+  out.append(reinterpret_cast<const char*>(mac->data()), kMacBytes);
   return out;
 }
 
@@ -144,17 +91,16 @@ Decoded DecodePacket(std::string_view d, std::string_view key, Protection protec
   const std::string_view header = d.substr(0, kHeaderBytes);
   std::string payload;
   if (encrypted) {
-    unsigned char tag[kTagBytes];
-    std::memcpy(tag, d.data() + d.size() - kTagBytes, kTagBytes);
+    Tag tag;
+    std::memcpy(tag.data(), d.data() + d.size() - kTagBytes, kTagBytes);
     const std::string_view sealed = d.substr(kHeaderBytes + kNonceBytes, d.size() - kHeaderBytes - trailer);
-    if (!Gcm(false, key, d.substr(kHeaderBytes, kNonceBytes), header, sealed, payload, tag)) {
+    if (!GcmOpen(key, d.substr(kHeaderBytes, kNonceBytes), header, sealed, tag, payload)) {
       r.drop = DropReason::kBadMac;
       return r;
     }
   } else {
     const std::string_view body = d.substr(0, d.size() - kMacBytes);
-    unsigned char mac[kMacBytes];
-    if (!Mac(body, key, mac) || CRYPTO_memcmp(mac, d.data() + body.size(), kMacBytes) != 0) {
+    if (!CheckHmacSha256(key, body, d.substr(body.size()))) {
       r.drop = DropReason::kBadMac;
       return r;
     }

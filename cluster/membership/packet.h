@@ -24,16 +24,14 @@
 #include <string_view>
 #include <vector>
 
+#include "cluster/membership/crypto.h"
 #include "common/status.h"
 
 namespace vigil::membership {
 
 constexpr size_t kMaxPacket = 1400;  // below a 1500-byte MTU with IP and UDP headers
-constexpr size_t kMacBytes = 32;
 constexpr size_t kHeaderBytes = 4 + 1 + 4 + 8 + 8 + 4 + 2;
 constexpr size_t kMaxPayload = kMaxPacket - kHeaderBytes - kMacBytes;
-constexpr size_t kNonceBytes = 12;
-constexpr size_t kTagBytes = 16;
 
 enum class Protection {
   kHmacSha256,  // authenticated

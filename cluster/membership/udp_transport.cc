@@ -152,9 +152,18 @@ std::vector<Packet> UdpTransport::Receive() {
       drop(replay);
       continue;
     }
+    sources_[d.packet.sender] = source;
     accepted.push_back(std::move(d.packet));
   }
   return accepted;
+}
+
+std::optional<uint32_t> UdpTransport::AddressOf(uint32_t node) const {
+  for (const auto& peer : options_.peers) {
+    if (peer.node == node) return peer.address;
+  }
+  if (const auto it = sources_.find(node); it != sources_.end()) return it->second;
+  return std::nullopt;
 }
 
 uint64_t UdpTransport::dropped(DropReason reason) const {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,10 @@ class UdpTransport {
   std::vector<Packet> Receive();
   static constexpr size_t kReceiveBatch = 64;
 
+  // Where `node` speaks from: its configured address, else the source of its latest accepted
+  // packet (multicast without a nodelist); nullopt for a node never heard.
+  std::optional<uint32_t> AddressOf(uint32_t node) const;
+
   uint64_t dropped(DropReason reason) const;
   const std::map<DropReason, uint64_t>& drops() const { return drops_; }
   uint64_t sent() const { return sequence_; }
@@ -80,6 +85,7 @@ class UdpTransport {
   uint64_t sequence_ = 0;
   std::map<uint32_t, ReplayWindow> windows_;
   std::map<DropReason, uint64_t> drops_;
+  std::map<uint32_t, uint32_t> sources_;  // node → the address of its latest accepted packet
 };
 
 }  // namespace vigil::membership

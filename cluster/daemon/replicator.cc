@@ -1,0 +1,313 @@
+#include "cluster/daemon/replicator.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace vigil::daemon {
+namespace {
+
+constexpr auto kRetry = std::chrono::milliseconds(100);
+constexpr auto kHandshakeTimeout = std::chrono::seconds(5);
+constexpr size_t kMaxDownstream = 2 * 64;  // every node of the largest nodelist, twice over
+
+bool Ready(std::span<const pollfd> polled, int fd, short* revents) {
+  for (const auto& p : polled) {
+    if (p.fd == fd && p.revents != 0) {
+      *revents = p.revents;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Replicator>> Replicator::Open(ReplicatorOptions options, CibStore& store) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::FromErrno("cannot create the peer socket", errno);
+  std::unique_ptr<Replicator> r(new Replicator(std::move(options), store, fd));
+  // A restarted vigild must get its port back while the old connections linger in TIME_WAIT.
+  const int one = 1;
+  (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(r->options_.port);
+  address.sin_addr.s_addr = htonl(r->options_.bind_address);
+  if (bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    return Status::FromErrno("cannot bind the peer port (TCP " + std::to_string(r->options_.port) + ")", errno);
+  }
+  if (listen(fd, 64) != 0) return Status::FromErrno("cannot listen on the peer port", errno);
+  return r;
+}
+
+Replicator::~Replicator() {
+  if (listen_fd_ >= 0) close(listen_fd_);
+}
+
+std::string Replicator::Name(uint32_t node) const {
+  return options_.name_of ? options_.name_of(node) : std::to_string(node);
+}
+
+size_t Replicator::joined() const {
+  return static_cast<size_t>(std::count_if(downstream_.begin(), downstream_.end(),
+                                           [](const auto& d) { return d.second.joined; }));
+}
+
+std::vector<std::string> Replicator::TakeEvents() {
+  std::vector<std::string> out;
+  out.swap(events_);
+  return out;
+}
+
+std::vector<pollfd> Replicator::fds() const {
+  std::vector<pollfd> out;
+  if (downstream_.size() < kMaxDownstream) out.push_back({listen_fd_, POLLIN, 0});
+  if (upstream_) out.push_back({upstream_->fd(), upstream_->events(), 0});
+  for (const auto& [fd, d] : downstream_) out.push_back({fd, d.link->events(), 0});
+  return out;
+}
+
+std::optional<SteadyTime> Replicator::NextDeadline() const {
+  if (upstream_dc_ != 0 && !upstream_) return retry_at_;
+  return std::nullopt;
+}
+
+void Replicator::Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& members, SteadyTime now) {
+  dc_ = dc;
+  acting_ = acting;
+  const uint32_t self = options_.local.node;
+  const uint32_t wanted = dc == self ? 0 : dc;
+  if (wanted != upstream_dc_) {
+    DropUpstream(wanted == 0 ? "no other node is DC now" : Name(wanted) + " is DC now");
+    upstream_dc_ = wanted;
+    retry_at_ = now;
+  }
+  if (upstream_dc_ != 0 && !upstream_ && now >= retry_at_) Connect(now);
+  // A link from a node that has left the membership goes (after a token's grace: the node may
+  // see this one as a member a moment before this one sees it), and so does a handshake that
+  // never finished.
+  for (auto it = downstream_.begin(); it != downstream_.end();) {
+    const peer::Link& link = *it->second.link;
+    const bool member = link.established() && std::binary_search(members.begin(), members.end(), link.peer_node());
+    const bool stale = !link.established() ? now - link.since() > kHandshakeTimeout
+                                           : !member && now - link.since() > options_.token;
+    if (stale) {
+      if (it->second.joined) events_.push_back("link from " + Name(link.peer_node()) + " closed: not a member");
+      it = downstream_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Replicator::Connect(SteadyTime now) {
+  retry_at_ = now + kRetry;
+  const auto address = options_.address_of ? options_.address_of(upstream_dc_) : std::nullopt;
+  if (!address) return;  // not heard yet: the next retry
+  auto link = peer::Link::Connect(options_.local, options_.bind_address, *address, options_.port, now);
+  if (!link.ok()) {
+    events_.push_back("cannot link to the DC " + Name(upstream_dc_) + ": " + link.status().message());
+    return;
+  }
+  upstream_ = std::move(*link);
+  upstream_announced_ = false;
+}
+
+void Replicator::DropUpstream(const std::string& why) {
+  if (upstream_ && upstream_announced_) events_.push_back("link to the DC " + Name(upstream_dc_) + " closed: " + why);
+  upstream_.reset();
+  upstream_announced_ = false;
+  auto waiting = std::move(waiting_);
+  waiting_.clear();
+  for (auto& [id, done] : waiting) {
+    done(Status(StatusCode::kIoError, "the link to the DC broke before it answered (" + why +
+                                          "): the change may or may not have been made; query the CIB"));
+  }
+}
+
+void Replicator::Accept(SteadyTime now) {
+  while (downstream_.size() < kMaxDownstream) {
+    sockaddr_in from{};
+    socklen_t length = sizeof from;
+    const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&from), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;  // EAGAIN, or out of descriptors: the next poll tries again
+    downstream_[fd].link = peer::Link::Accepted(options_.local, fd, ntohl(from.sin_addr.s_addr), now);
+  }
+}
+
+void Replicator::Process(std::span<const pollfd> polled, SteadyTime now) {
+  short revents = 0;
+  if (Ready(polled, listen_fd_, &revents)) Accept(now);
+  if (upstream_ && Ready(polled, upstream_->fd(), &revents)) {
+    if (!upstream_->Process(revents)) {
+      const bool was_linked = upstream_announced_;
+      const std::string why = upstream_->error();
+      DropUpstream(why);
+      if (!was_linked) events_.push_back("cannot link to the DC " + Name(upstream_dc_) + ": " + why);
+      retry_at_ = now + kRetry;
+    } else {
+      if (upstream_->established() && !upstream_announced_) {
+        if (upstream_->peer_node() != upstream_dc_) {
+          DropUpstream("");
+          events_.push_back("the DC's address answered as node " + std::to_string(upstream_->peer_node()));
+          retry_at_ = now + kRetry;
+        } else {
+          upstream_announced_ = true;
+          events_.push_back("linked to the DC " + Name(upstream_dc_));
+          upstream_->Send(peer::Encode(peer::Join{store_.text()}));
+        }
+      }
+      if (upstream_) {
+        Handle(*upstream_, false);
+        if (!upstream_->error().empty()) {
+          DropUpstream(upstream_->error());
+          retry_at_ = now + kRetry;
+        }
+      }
+    }
+  }
+  for (auto it = downstream_.begin(); it != downstream_.end();) {
+    peer::Link& link = *it->second.link;
+    bool keep = true;
+    if (Ready(polled, it->first, &revents)) {
+      keep = link.Process(revents);
+      // The node must speak from its own address, as on UDP: the key alone does not let one node
+      // speak for another.
+      if (keep && link.established() && options_.address_of &&
+          options_.address_of(link.peer_node()) != std::optional<uint32_t>(link.peer_address())) {
+        keep = false;
+        events_.push_back("refused a link claiming to be node " + std::to_string(link.peer_node()) +
+                          " from another address");
+      }
+      if (keep) {
+        it->second.joined = it->second.joined || link.established();
+        Handle(link, true);
+        keep = link.error().empty();
+      }
+      if (!keep && it->second.joined) events_.push_back("link from " + Name(link.peer_node()) + " closed: " + link.error());
+    }
+    it = keep ? std::next(it) : downstream_.erase(it);
+  }
+}
+
+void Replicator::Handle(peer::Link& link, bool downstream) {
+  for (const std::string& bytes : link.TakeMessages()) {
+    auto message = peer::Decode(bytes);
+    if (!message.ok()) {
+      link.Close(message.status().message());
+      return;
+    }
+    if (const auto* join = std::get_if<peer::Join>(&*message); join && downstream) {
+      OnCib(link, join->cib, "joined with");
+    } else if (const auto* copy = std::get_if<peer::CibCopy>(&*message)) {
+      OnCib(link, copy->cib, "sent");
+    } else if (const auto* change = std::get_if<peer::Change>(&*message); change && downstream) {
+      OnChange(link, *change);
+    } else if (const auto* result = std::get_if<peer::ChangeResult>(&*message); result && !downstream) {
+      OnChangeResult(*result);
+    } else {
+      events_.push_back("ignored a message from " + Name(link.peer_node()) + " that has no business on this link");
+    }
+    if (!link.error().empty()) return;
+  }
+}
+
+void Replicator::OnCib(peer::Link& from, const std::string& xml, const char* what) {
+  const cib::Versions before = store_.versions();
+  auto outcome = store_.Adopt(xml, "the CIB " + Name(from.peer_node()) + " sent");
+  if (!outcome.ok()) {
+    events_.push_back("refused the CIB " + Name(from.peer_node()) + " " + what + ": " + outcome.status().message());
+    return;
+  }
+  switch (*outcome) {
+    case CibStore::Adoption::kSame:
+      return;
+    case CibStore::Adoption::kKept:
+      // Ours wins: the peer adopts it from this copy.
+      from.Send(peer::Encode(peer::CibCopy{store_.text()}));
+      return;
+    case CibStore::Adoption::kAdopted:
+      events_.push_back("adopted the CIB " + Name(from.peer_node()) + " " + what + ": version " +
+                        cib::VersionText(before) + " -> " + cib::VersionText(store_.versions()));
+      if (acting_) Broadcast(&from);
+      return;
+  }
+}
+
+void Replicator::Broadcast(const peer::Link* skip) {
+  const std::string message = peer::Encode(peer::CibCopy{store_.text()});
+  for (auto& [fd, d] : downstream_) {
+    if (d.joined && d.link.get() != skip) d.link->Send(message);
+  }
+}
+
+Result<cib::Versions> Replicator::Apply(const cib::Versions& expected, const std::string& xml, const std::string& who) {
+  const cib::Versions before = store_.versions();
+  auto after = store_.Replace(xml, expected);
+  if (!after.ok()) return after.status();
+  events_.push_back("CIB changed by " + who + ": version " + cib::VersionText(before) + " -> " +
+                    cib::VersionText(*after));
+  // Before the answer: the node that asked holds the new CIB when its client hears "ok".
+  Broadcast(nullptr);
+  return after;
+}
+
+void Replicator::OnChange(peer::Link& from, const peer::Change& change) {
+  peer::ChangeResult result;
+  result.request = change.request;
+  if (!acting_) {
+    result.code = StatusCode::kConflict;
+    result.text = Name(options_.local.node) + " is not the DC (any more); nothing changed; try again";
+  } else {
+    auto after = Apply(change.expected, change.cib, Name(from.peer_node()));
+    result.code = after.ok() ? StatusCode::kOk : after.status().code();
+    result.text = after.ok() ? cib::VersionText(*after) : after.status().message();
+  }
+  from.Send(peer::Encode(result));
+}
+
+void Replicator::OnChangeResult(const peer::ChangeResult& result) {
+  const auto it = waiting_.find(result.request);
+  if (it == waiting_.end()) return;  // answered already (the link broke and came back)
+  Done done = std::move(it->second);
+  waiting_.erase(it);
+  if (result.code != StatusCode::kOk) {
+    done(Status(result.code, result.text));
+    return;
+  }
+  const auto versions = cib::ParseVersionText(result.text);
+  if (!versions) {
+    done(Status(StatusCode::kInternal, "the DC answered with '" + result.text + "', not a version"));
+    return;
+  }
+  done(*versions);
+}
+
+void Replicator::Submit(const cib::Versions& expected, std::string xml, Done done) {
+  if (acting_) {
+    done(Apply(expected, xml, "a local client"));
+    return;
+  }
+  if (dc_ == 0) {
+    done(Status(StatusCode::kConflict, "the cluster has no DC (no quorum, or still forming): nothing changed"));
+    return;
+  }
+  if (dc_ == options_.local.node || !upstream_ || !upstream_announced_) {
+    done(Status(StatusCode::kConflict, "the DC (" + Name(dc_) + ") is not ready yet: nothing changed; try again"));
+    return;
+  }
+  const uint64_t request = next_request_++;
+  peer::Change change;
+  change.request = request;
+  change.expected = expected;
+  change.cib = std::move(xml);
+  upstream_->Send(peer::Encode(change));
+  waiting_[request] = std::move(done);
+}
+
+}  // namespace vigil::daemon

@@ -1,0 +1,110 @@
+// The replicated CIB: every node holds a copy (CibStore), and the DC keeps them equal.
+//
+// Each member keeps one link (cluster/peer/link.h) to the node it takes for DC, over TCP on the
+// membership's port number, from its own bind address. On a new link the member sends its CIB
+// (Join); whichever of the two CIBs wins (CibStore::Beaten: the higher admin_epoch, epoch,
+// num_updates) is adopted by the other side, and when the DC adopts a member's CIB it sends it
+// on to every member. So when partitions merge the highest version wins, whichever side held it.
+//
+// A change asked for on any node goes through the DC: the DC applies it to its store (refused
+// as a conflict when made against an older version), sends the new CIB to every member, and only
+// then answers, so that the node that asked holds the new CIB when its client hears "ok". A
+// member whose link to the DC breaks before the answer tells its client so: the change may or
+// may not have been made.
+//
+// Single-threaded: vigild's loop polls fds() and calls Process(), and Follow() after every
+// membership tick.
+#pragma once
+
+#include <poll.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cluster/daemon/cib_store.h"
+#include "cluster/peer/link.h"
+#include "cluster/peer/messages.h"
+#include "common/clock.h"
+#include "common/status.h"
+
+namespace vigil::daemon {
+
+struct ReplicatorOptions {
+  peer::LocalEnd local;
+  uint32_t bind_address = 0;  // host byte order
+  uint16_t port = 0;
+  std::chrono::milliseconds token{1000};
+  // Where a node speaks from (the transport knows); nullopt: unknown yet.
+  std::function<std::optional<uint32_t>(uint32_t node)> address_of;
+  // A node's name, for the log.
+  std::function<std::string(uint32_t node)> name_of;
+};
+
+class Replicator {
+ public:
+  using Done = std::function<void(Result<cib::Versions>)>;
+
+  // Listens on bind_address:port (TCP). Errors: the port is taken, the address not local.
+  static Result<std::unique_ptr<Replicator>> Open(ReplicatorOptions options, CibStore& store);
+  ~Replicator();
+  Replicator(const Replicator&) = delete;
+  Replicator& operator=(const Replicator&) = delete;
+
+  // After every membership tick: whom this node takes for DC (0: none), whether it acts as DC,
+  // and the members. Opens, keeps or drops the links accordingly.
+  void Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& members, SteadyTime now);
+  std::vector<pollfd> fds() const;
+  void Process(std::span<const pollfd> polled, SteadyTime now);
+  // When Follow wants to run again without a membership change (a reconnection is due).
+  std::optional<SteadyTime> NextDeadline() const;
+
+  // A change asked for on this node, made against `expected`. `done` runs once: at once on the
+  // DC or with an error, else when the DC answers or the link to it breaks.
+  void Submit(const cib::Versions& expected, std::string xml, Done done);
+
+  // One readable line per event worth logging (adoptions, links made and lost).
+  std::vector<std::string> TakeEvents();
+  // Nodes with an established link to this node (the DC's members that joined).
+  size_t joined() const;
+
+ private:
+  struct Downstream {
+    std::unique_ptr<peer::Link> link;
+    bool joined = false;
+  };
+  Replicator(ReplicatorOptions options, CibStore& store, int fd)
+      : options_(std::move(options)), store_(store), listen_fd_(fd) {}
+  void Accept(SteadyTime now);
+  void Connect(SteadyTime now);
+  void DropUpstream(const std::string& why);
+  // A peer's CIB: adopted if it wins (then sent to every member if this node is the DC), or
+  // answered with this node's if it loses.
+  void OnCib(peer::Link& from, const std::string& xml, const char* what);
+  void OnChange(peer::Link& from, const peer::Change& change);
+  void OnChangeResult(const peer::ChangeResult& result);
+  void Broadcast(const peer::Link* skip);
+  Result<cib::Versions> Apply(const cib::Versions& expected, const std::string& xml, const std::string& who);
+  void Handle(peer::Link& link, bool downstream);
+  std::string Name(uint32_t node) const;
+
+  ReplicatorOptions options_;
+  CibStore& store_;
+  int listen_fd_ = -1;
+  uint32_t dc_ = 0;
+  bool acting_ = false;
+  std::unique_ptr<peer::Link> upstream_;  // to the DC, on a member
+  uint32_t upstream_dc_ = 0;
+  bool upstream_announced_ = false;
+  SteadyTime retry_at_{};
+  std::map<int, Downstream> downstream_;  // links other nodes opened to this one, by fd
+  std::map<uint64_t, Done> waiting_;      // changes sent to the DC, by request id
+  uint64_t next_request_ = 1;
+  std::vector<std::string> events_;
+};
+
+}  // namespace vigil::daemon

@@ -1,0 +1,45 @@
+// The messages vigild exchange over a Link (link.h), and their encoding: a type byte, then the
+// fields in order (integers big-endian, strings as a u32 length and the bytes). Decode checks
+// every length and refuses trailing bytes. Thread-safe: no state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "cluster/cib/cib.h"
+#include "common/status.h"
+
+namespace vigil::peer {
+
+// Member → DC, first on a new link: this node's CIB, so that on a merge of partitions the
+// highest version wins whichever side holds it.
+struct Join {
+  std::string cib;
+};
+// Either way: "this is the CIB I hold". The receiver adopts it if it wins (cib_sync.h).
+struct CibCopy {
+  std::string cib;
+};
+// Member → DC: a change asked for on the member's control socket, made against `expected`.
+struct Change {
+  uint64_t request = 0;
+  cib::Versions expected;
+  std::string cib;
+};
+// DC → member: the outcome of Change `request`: kOk and the new version's text, or the error's
+// code and message.
+struct ChangeResult {
+  uint64_t request = 0;
+  StatusCode code = StatusCode::kOk;
+  std::string text;
+};
+
+using Message = std::variant<Join, CibCopy, Change, ChangeResult>;
+
+std::string Encode(const Message& message);
+// Errors (kParseError): an unknown type, a field cut short, bytes after the last field.
+Result<Message> Decode(std::string_view bytes);
+
+}  // namespace vigil::peer
