@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <string>
 
+#include "cluster/config/config.h"
 #include "cluster/daemon/daemon.h"
+#include "cluster/daemon/daemon_log.h"
+#include "cluster/lrm/executor_child.h"
 #include "common/log.h"
 
 namespace {
@@ -46,9 +49,42 @@ bool Detach(vigil::daemon::Daemon& daemon) {
   return true;
 }
 
+// `vigild --executor-child FD -c CONF --name NODE --plugin-dir DIR --rsc-tmp DIR [-f]`: the
+// executor child (cluster/lrm/executor_child.h), started by vigild itself; not for users.
+int ExecutorChild(int argc, char** argv) {
+  int fd = -1;
+  std::string config_path, node, plugin_dir, rsc_tmp;
+  bool foreground = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "-f") {
+      foreground = true;
+      continue;
+    }
+    if (i + 1 >= argc) return 2;
+    const std::string value = argv[++i];
+    if (a == "--executor-child") fd = std::stoi(value);
+    if (a == "-c") config_path = value;
+    if (a == "--name") node = value;
+    if (a == "--plugin-dir") plugin_dir = value;
+    if (a == "--rsc-tmp") rsc_tmp = value;
+  }
+  if (fd < 0) return 2;
+  // Not inherited by the agents: the socket's end is how vigild's death is seen.
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  if (auto config = vigil::config::LoadConfig(config_path); config.ok()) {
+    (void)vigil::daemon::SetUpLogging(*config, node, foreground);
+  }
+  vigil::RegistryOptions options;
+  options.plugin_dirs = {plugin_dir.empty() ? vigil::DefaultPluginDir() : std::filesystem::path(plugin_dir)};
+  options.rsc_tmp = rsc_tmp;
+  return vigil::lrm::RunExecutorChild(fd, std::move(options));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 2 && std::string(argv[1]) == "--executor-child") return ExecutorChild(argc, argv);
   vigil::daemon::DaemonOptions options;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/status.h"
+
 namespace vigil::wire {
 
 inline void Put(std::string& out, uint64_t value, int bytes) {
@@ -49,6 +51,19 @@ class Reader {
   size_t at_ = 0;
   bool ok_ = true;
 };
+
+// A decoder's verdict on `r`, for messages named `what` ("peer message"): Ok when every field
+// was read and nothing follows; else which of the two went wrong.
+inline Status Finished(std::string_view what, const Reader& r) {
+  if (!r.ok()) return Status(StatusCode::kParseError, std::string(what) + ": a field is cut short");
+  if (!r.done()) return Status(StatusCode::kParseError, std::string(what) + ": bytes after the last field");
+  return Status::Ok();
+}
+// For a type byte no decoder knows (or none at all).
+inline Status UnknownType(std::string_view what, const Reader& r, uint64_t type) {
+  if (!r.ok()) return Status(StatusCode::kParseError, std::string(what) + ": empty");
+  return Status(StatusCode::kParseError, std::string(what) + ": unknown type " + std::to_string(type));
+}
 
 inline void PutString(std::string& out, std::string_view s) {
   Put(out, s.size(), 4);

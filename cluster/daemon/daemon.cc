@@ -28,6 +28,8 @@ using membership::PacketType;
 constexpr const char* kVersion = "0.1.0";
 static_assert(config::kMaxNodes == membership::kMaxNodes, "the nodelist limit is the heartbeat's");
 constexpr auto kDropLogInterval = std::chrono::seconds(60);
+// How long a stopping vigild waits for its resources to stop before it leaves anyway.
+constexpr auto kStopLimit = std::chrono::seconds(120);
 
 std::string Hostname() {
   char name[256] = "";
@@ -57,6 +59,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options) {
     if (!path->empty()) *path = std::filesystem::absolute(*path, ec);
   }
   const std::filesystem::path config_path = d->options_.config.empty() ? DefaultConfigPath() : d->options_.config;
+  d->config_path_ = config_path;
   auto config = config::LoadConfig(config_path);
   if (!config.ok()) return config.status();
   d->config_ = std::move(*config);
@@ -176,9 +179,12 @@ Status Daemon::Init(const std::string& hostname) {
   r.token = std::chrono::milliseconds(c.token_ms);
   r.address_of = [this](uint32_t node) { return transport_->AddressOf(node); };
   r.name_of = [this](uint32_t node) { return NameOf(node); };
+  r.on_message = [this](uint32_t from, const peer::Message& message) { OnPeerMessage(from, message); };
+  r.on_linked = [this] { ReportResources(0); };
   auto replicator = Replicator::Open(std::move(r), *cib_);
   if (!replicator.ok()) return replicator.status();
   replicator_ = std::move(*replicator);
+  if (Status s = StartResourceHalf(); !s.ok()) return s;
 
   auto server = control::Server::Listen(control::SocketPath(run_dir_),
                                         [this](const control::Request& request, const control::Peer& p) { return Handle(request, p); });
@@ -202,6 +208,43 @@ Status Daemon::Init(const std::string& hostname) {
           (encrypt ? "AES-256-GCM" : "HMAC-SHA256") + ", token " + std::to_string(c.token_ms) +
           " ms, config " + c.source + ", CIB " + cib::VersionText(cib_->versions()));
   return Status::Ok();
+}
+
+Status Daemon::StartResourceHalf() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return Status(StatusCode::kIoError, "cannot find vigild's own binary: " + ec.message());
+  // HA_RSCTMP under the run directory: nodes that share a filesystem must not share it.
+  const std::filesystem::path rsc_tmp = run_dir_ / "rsctmp";
+  if (Status s = EnsureDirectory(rsc_tmp, 0755); !s.ok()) return s;
+  std::vector<std::string> argv = {self.string(), "--executor-child", "{fd}", "-c", config_path_.string(),
+                                   "--name", identity_.name, "--rsc-tmp", rsc_tmp.string()};
+  if (!options_.plugin_dir.empty()) argv.insert(argv.end(), {"--plugin-dir", options_.plugin_dir.string()});
+  if (options_.foreground) argv.push_back("-f");
+  // Started by Run(): after vigild has detached, so that the child is the running vigild's own.
+  executor_ = std::make_unique<lrm::ExecutorClient>(std::move(argv));
+  local_ = std::make_unique<LocalResources>(*executor_, std::to_string(identity_.nodeid), identity_.name);
+  const uint32_t self_id = identity_.nodeid;
+  controller_ = std::make_unique<Controller>(self_id, [this, self_id](uint32_t node, const peer::Execute& e) {
+    if (node != self_id) return replicator_->SendToMember(node, e);
+    local_->Execute(e, [this, self_id, token = e.token] {
+      controller_->OnNodeUpdate(self_id, {token, local_->state()});
+    });
+    return true;
+  });
+  return Status::Ok();
+}
+
+void Daemon::ReportResources(uint64_t completed) {
+  replicator_->SendToDc(peer::NodeUpdate{completed, local_->state()});
+}
+
+void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
+  if (const auto* e = std::get_if<peer::Execute>(&message)) {
+    local_->Execute(*e, [this, token = e->token] { ReportResources(token); });
+  } else if (const auto* update = std::get_if<peer::NodeUpdate>(&message)) {
+    controller_->OnNodeUpdate(from, *update);
+  }
 }
 
 Daemon::~Daemon() {
@@ -249,6 +292,9 @@ void Daemon::ReceivePackets(SteadyTime now) {
 void Daemon::LogEvents() {
   for (const auto& e : membership_->TakeEvents()) LogInfo(e);
   for (const auto& e : replicator_->TakeEvents()) LogInfo(e);
+  for (const auto& e : executor_->TakeEvents()) LogInfo(e);
+  for (const auto& e : local_->TakeEvents()) LogInfo(e);
+  for (const auto& e : controller_->TakeEvents()) LogInfo(e);
 }
 
 std::string Daemon::NameOf(uint32_t node) const {
@@ -352,17 +398,25 @@ control::Response Daemon::ReplaceCib(const control::Request& request, const cont
 
 int Daemon::Run() {
   SteadyTime now = std::chrono::steady_clock::now();
+  if (Status s = executor_->Start(now); !s.ok()) {
+    LogError(s.message());
+    return 1;
+  }
   SendHeartbeat(membership_->Outgoing(), now);
   LogEvents();
   for (;;) {
     std::vector<pollfd> fds{{transport_->fd(), POLLIN, 0}, {signal_fd_, POLLIN, 0}};
     const size_t replicator_at = fds.size();
     for (const pollfd& p : replicator_->fds()) fds.push_back(p);
+    const size_t executor_at = fds.size();
+    fds.push_back({executor_->fd(), executor_->events(), 0});  // -1 while it restarts: poll skips it
     const size_t control_at = fds.size();
     for (const auto& [fd, events] : control_->fds()) fds.push_back({fd, events, 0});
     SteadyTime wake = next_heartbeat_;
     if (const auto deadline = membership_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
     if (const auto deadline = replicator_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
+    if (const auto deadline = executor_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
+    if (stopping_) wake = std::min(wake, now + std::chrono::milliseconds(20));
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now + std::chrono::microseconds(999));
     const int n = poll(fds.data(), fds.size(), static_cast<int>(std::clamp<int64_t>(wait.count(), 0, 60000)));
     if (n < 0 && errno != EINTR) {
@@ -373,7 +427,23 @@ int Daemon::Run() {
     if (fds[0].revents != 0) ReceivePackets(now);
     membership_->Tick(now);
     replicator_->Follow(membership_->dc(), membership_->is_dc(), membership_->members(), now);
-    replicator_->Process(std::span<const pollfd>(fds).subspan(replicator_at, control_at - replicator_at), now);
+    replicator_->Process(std::span<const pollfd>(fds).subspan(replicator_at, executor_at - replicator_at), now);
+    if (!stopping_ && executor_->Process(fds[executor_at].revents, now)) {
+      // A new child: what the old one ran is unknown until probed again.
+      local_->Forget();
+    }
+    if (local_->TakeChanged()) {
+      ReportResources(0);
+      controller_->OnNodeUpdate(identity_.nodeid, {0, local_->state()});
+    }
+    ControllerInputs inputs;
+    inputs.config = &cib_->cib().model();
+    inputs.members = membership_->members();
+    inputs.names = membership_->known_nodes();
+    inputs.quorate = membership_->quorate();
+    inputs.acting = membership_->is_dc() && !stopping_;
+    inputs.self_state = &local_->state();
+    controller_->Update(inputs);
     LogEvents();
     LogDrops(now);
     // At once when the view changed: agreement then takes a round trip, not a heartbeat interval.
@@ -387,7 +457,22 @@ int Daemon::Run() {
           LogInfo("SIGHUP: nothing to reload yet (the configuration is read at start)");
           continue;
         }
-        LogInfo(std::string("leaving the cluster (") + strsignal(static_cast<int>(info.ssi_signo)) + ")");
+        if (stopping_) continue;
+        // The resources stop first, while this node is still a member: the others start them
+        // only once it has left, so nothing runs twice.
+        LogInfo(std::string("stopping this node's resources, then leaving the cluster (") +
+                strsignal(static_cast<int>(info.ssi_signo)) + ")");
+        stopping_ = true;
+        stop_deadline_ = now + kStopLimit;
+        executor_->BeginStop();
+      }
+    }
+    if (stopping_) {
+      const bool exited = executor_->Exited();
+      if (exited || now >= stop_deadline_) {
+        if (!exited) LogError("the executor child did not stop its resources in time; leaving anyway");
+        executor_->StopChild(std::chrono::milliseconds(0));
+        LogInfo("leaving the cluster");
         // Twice: a leave that is lost costs the peers a token timeout.
         for (int i = 0; i < 2; ++i) (void)transport_->Send(PacketType::kLeave, "");
         return 0;

@@ -20,7 +20,10 @@
 
 #include "cluster/config/config.h"
 #include "cluster/daemon/cib_store.h"
+#include "cluster/daemon/controller.h"
+#include "cluster/daemon/local_resources.h"
 #include "cluster/daemon/replicator.h"
+#include "cluster/lrm/executor_client.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
 #include "cluster/membership/membership.h"
@@ -64,11 +67,17 @@ class Daemon {
   void ReceivePackets(SteadyTime now);
   void LogEvents();
   std::string NameOf(uint32_t node) const;
+  Status StartResourceHalf();
+  void OnPeerMessage(uint32_t from, const peer::Message& message);
+  void ReportResources(uint64_t completed);
   void LogDrops(SteadyTime now);
   control::Response Handle(const control::Request& request, const control::Peer& peer);
   control::Response ReplaceCib(const control::Request& request, const control::Peer& peer);
 
   DaemonOptions options_;
+  std::filesystem::path config_path_;
+  bool stopping_ = false;
+  SteadyTime stop_deadline_{};
   config::Config config_;
   config::Identity identity_;
   std::filesystem::path run_dir_;
@@ -80,6 +89,9 @@ class Daemon {
   std::unique_ptr<control::Server> control_;
   std::optional<CibStore> cib_;
   std::unique_ptr<Replicator> replicator_;
+  std::unique_ptr<lrm::ExecutorClient> executor_;
+  std::unique_ptr<LocalResources> local_;
+  std::unique_ptr<Controller> controller_;
   membership::View last_sent_;
   SteadyTime next_heartbeat_;
   uint64_t received_ = 0;

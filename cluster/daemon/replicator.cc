@@ -86,6 +86,7 @@ void Replicator::Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& m
     DropUpstream(wanted == 0 ? "no other node is DC now" : Name(wanted) + " is DC now");
     upstream_dc_ = wanted;
     retry_at_ = now;
+    link_failure_logged_ = false;
   }
   if (upstream_dc_ != 0 && !upstream_ && now >= retry_at_) Connect(now);
   // A link from a node that has left the membership goes (after a token's grace: the node may
@@ -111,11 +112,18 @@ void Replicator::Connect(SteadyTime now) {
   if (!address) return;  // not heard yet: the next retry
   auto link = peer::Link::Connect(options_.local, options_.bind_address, *address, options_.port, now);
   if (!link.ok()) {
-    events_.push_back("cannot link to the DC " + Name(upstream_dc_) + ": " + link.status().message());
+    LinkFailed(link.status().message());
     return;
   }
   upstream_ = std::move(*link);
   upstream_announced_ = false;
+}
+
+void Replicator::LinkFailed(const std::string& why) {
+  // Once per DC: it retries every 100 ms until the DC answers or is lost.
+  if (link_failure_logged_) return;
+  link_failure_logged_ = true;
+  events_.push_back("cannot link to the DC " + Name(upstream_dc_) + " (retrying): " + why);
 }
 
 void Replicator::DropUpstream(const std::string& why) {
@@ -148,7 +156,7 @@ void Replicator::Process(std::span<const pollfd> polled, SteadyTime now) {
       const bool was_linked = upstream_announced_;
       const std::string why = upstream_->error();
       DropUpstream(why);
-      if (!was_linked) events_.push_back("cannot link to the DC " + Name(upstream_dc_) + ": " + why);
+      if (!was_linked) LinkFailed(why);
       retry_at_ = now + kRetry;
     } else {
       if (upstream_->established() && !upstream_announced_) {
@@ -158,8 +166,10 @@ void Replicator::Process(std::span<const pollfd> polled, SteadyTime now) {
           retry_at_ = now + kRetry;
         } else {
           upstream_announced_ = true;
+          link_failure_logged_ = false;
           events_.push_back("linked to the DC " + Name(upstream_dc_));
           upstream_->Send(peer::Encode(peer::Join{store_.text()}));
+          if (options_.on_linked) options_.on_linked();
         }
       }
       if (upstream_) {
@@ -210,6 +220,9 @@ void Replicator::Handle(peer::Link& link, bool downstream) {
       OnChange(link, *change);
     } else if (const auto* result = std::get_if<peer::ChangeResult>(&*message); result && !downstream) {
       OnChangeResult(*result);
+    } else if ((std::holds_alternative<peer::Execute>(*message) && !downstream) ||
+               (std::holds_alternative<peer::NodeUpdate>(*message) && downstream)) {
+      if (options_.on_message) options_.on_message(link.peer_node(), *message);
     } else {
       events_.push_back("ignored a message from " + Name(link.peer_node()) + " that has no business on this link");
     }
@@ -286,6 +299,24 @@ void Replicator::OnChangeResult(const peer::ChangeResult& result) {
     return;
   }
   done(*versions);
+}
+
+bool Replicator::SendToMember(uint32_t node, const peer::Message& message) {
+  peer::Link* newest = nullptr;
+  for (auto& [fd, d] : downstream_) {
+    if (d.joined && d.link->peer_node() == node && (newest == nullptr || d.link->since() >= newest->since())) {
+      newest = d.link.get();
+    }
+  }
+  if (newest == nullptr) return false;
+  newest->Send(peer::Encode(message));
+  return true;
+}
+
+bool Replicator::SendToDc(const peer::Message& message) {
+  if (!upstream_ || !upstream_announced_) return false;
+  upstream_->Send(peer::Encode(message));
+  return true;
 }
 
 void Replicator::Submit(const cib::Versions& expected, std::string xml, Done done) {

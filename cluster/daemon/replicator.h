@@ -43,6 +43,11 @@ struct ReplicatorOptions {
   std::function<std::optional<uint32_t>(uint32_t node)> address_of;
   // A node's name, for the log.
   std::function<std::string(uint32_t node)> name_of;
+  // Messages that are not the CIB's (Execute from the DC, NodeUpdate from a member), with the
+  // node they came from.
+  std::function<void(uint32_t from, const peer::Message& message)> on_message;
+  // This member has just linked to the DC (it should report its resources).
+  std::function<void()> on_linked;
 };
 
 class Replicator {
@@ -67,6 +72,11 @@ class Replicator {
   // DC or with an error, else when the DC answers or the link to it breaks.
   void Submit(const cib::Versions& expected, std::string xml, Done done);
 
+  // Sends on this node's link from `node` (on the DC) or to the DC (on a member). false: no such
+  // link now.
+  bool SendToMember(uint32_t node, const peer::Message& message);
+  bool SendToDc(const peer::Message& message);
+
   // One readable line per event worth logging (adoptions, links made and lost).
   std::vector<std::string> TakeEvents();
   // Nodes with an established link to this node (the DC's members that joined).
@@ -82,6 +92,7 @@ class Replicator {
   void Accept(SteadyTime now);
   void Connect(SteadyTime now);
   void DropUpstream(const std::string& why);
+  void LinkFailed(const std::string& why);
   // A peer's CIB: adopted if it wins (then sent to every member if this node is the DC), or
   // answered with this node's if it loses.
   void OnCib(peer::Link& from, const std::string& xml, const char* what);
@@ -100,6 +111,7 @@ class Replicator {
   std::unique_ptr<peer::Link> upstream_;  // to the DC, on a member
   uint32_t upstream_dc_ = 0;
   bool upstream_announced_ = false;
+  bool link_failure_logged_ = false;
   SteadyTime retry_at_{};
   std::map<int, Downstream> downstream_;  // links other nodes opened to this one, by fd
   std::map<uint64_t, Done> waiting_;      // changes sent to the DC, by request id

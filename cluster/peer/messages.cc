@@ -8,7 +8,85 @@ namespace {
 using wire::Put;
 using wire::PutString;
 
-enum class Type : uint8_t { kJoin = 1, kCibCopy = 2, kChange = 3, kChangeResult = 4 };
+enum class Type : uint8_t { kJoin = 1, kCibCopy = 2, kChange = 3, kChangeResult = 4, kExecute = 5, kNodeUpdate = 6 };
+
+constexpr uint64_t kMaxItems = 1 << 20;  // attributes, resources, operations: beyond any real CIB
+
+void PutAttributes(std::string& out, const cib::Attributes& a) {
+  Put(out, a.size(), 4);
+  for (const auto& [name, value] : a) {
+    PutString(out, name);
+    PutString(out, value);
+  }
+}
+
+cib::Attributes GetAttributes(wire::Reader& r) {
+  cib::Attributes a;
+  const uint64_t n = r.Int(4);
+  for (uint64_t i = 0; i < n && i < kMaxItems && r.ok(); ++i) {
+    std::string name = r.String();
+    a[name] = r.String();
+  }
+  return a;
+}
+
+void PutNodeState(std::string& out, const cib::NodeState& s) {
+  PutString(out, s.id);
+  PutString(out, s.uname);
+  PutAttributes(out, s.transient);
+  Put(out, s.resources.size(), 4);
+  for (const auto& h : s.resources) {
+    PutString(out, h.id);
+    PutString(out, h.standard);
+    PutString(out, h.provider);
+    PutString(out, h.type);
+    Put(out, h.ops.size(), 4);
+    for (const auto& op : h.ops) {
+      PutString(out, op.id);
+      PutString(out, op.operation);
+      Put(out, static_cast<uint64_t>(op.interval_ms), 8);
+      Put(out, static_cast<uint32_t>(op.call_id), 4);
+      Put(out, static_cast<uint32_t>(op.rc), 4);
+      Put(out, static_cast<uint32_t>(op.op_status), 4);
+      PutString(out, op.exit_reason);
+      Put(out, static_cast<uint64_t>(op.last_rc_change), 8);
+      PutString(out, op.op_digest);
+    }
+  }
+}
+
+int32_t Int32(wire::Reader& r) { return static_cast<int32_t>(static_cast<uint32_t>(r.Int(4))); }
+
+cib::NodeState GetNodeState(wire::Reader& r) {
+  cib::NodeState s;
+  s.id = r.String();
+  s.uname = r.String();
+  s.transient = GetAttributes(r);
+  const uint64_t resources = r.Int(4);
+  for (uint64_t i = 0; i < resources && i < kMaxItems && r.ok(); ++i) {
+    cib::ResourceHistory h;
+    h.id = r.String();
+    h.standard = r.String();
+    h.provider = r.String();
+    h.type = r.String();
+    const uint64_t ops = r.Int(4);
+    for (uint64_t k = 0; k < ops && k < kMaxItems && r.ok(); ++k) {
+      cib::OpRecord op;
+      op.id = r.String();
+      op.operation = r.String();
+      op.interval_ms = static_cast<int64_t>(r.Int(8));
+      op.call_id = Int32(r);
+      op.rc = Int32(r);
+      op.op_status = Int32(r);
+      op.exit_reason = r.String();
+      op.last_rc_change = static_cast<int64_t>(r.Int(8));
+      op.op_digest = r.String();
+      h.ops.push_back(std::move(op));
+    }
+    s.resources.push_back(std::move(h));
+  }
+  return s;
+}
 
 void PutVersions(std::string& out, const cib::Versions& v) {
   Put(out, static_cast<uint64_t>(v.admin_epoch), 8);
@@ -45,6 +123,20 @@ struct Encoder {
     Put(out, m.request, 8);
     Put(out, static_cast<uint8_t>(m.code), 1);
     PutString(out, m.text);
+  }
+  void operator()(const Execute& m) {
+    Put(out, static_cast<uint8_t>(Type::kExecute), 1);
+    Put(out, m.token, 8);
+    for (const auto* field : {&m.rsc, &m.standard, &m.provider, &m.type, &m.action}) PutString(out, *field);
+    Put(out, static_cast<uint64_t>(m.interval_ms), 8);
+    Put(out, static_cast<uint64_t>(m.timeout_ms), 8);
+    PutAttributes(out, m.params);
+    PutAttributes(out, m.meta);
+  }
+  void operator()(const NodeUpdate& m) {
+    Put(out, static_cast<uint8_t>(Type::kNodeUpdate), 1);
+    Put(out, m.completed, 8);
+    PutNodeState(out, m.state);
   }
 };
 
@@ -87,12 +179,28 @@ Result<Message> Decode(std::string_view bytes) {
       m = std::move(c);
       break;
     }
+    case Type::kExecute: {
+      Execute e;
+      e.token = r.Int(8);
+      for (auto* field : {&e.rsc, &e.standard, &e.provider, &e.type, &e.action}) *field = r.String();
+      e.interval_ms = static_cast<int64_t>(r.Int(8));
+      e.timeout_ms = static_cast<int64_t>(r.Int(8));
+      e.params = GetAttributes(r);
+      e.meta = GetAttributes(r);
+      m = std::move(e);
+      break;
+    }
+    case Type::kNodeUpdate: {
+      NodeUpdate u;
+      u.completed = r.Int(8);
+      u.state = GetNodeState(r);
+      m = std::move(u);
+      break;
+    }
     default:
-      if (!r.ok()) return Status(StatusCode::kParseError, "peer message: empty");
-      return Status(StatusCode::kParseError, "peer message: unknown type " + std::to_string(static_cast<int>(type)));
+      return wire::UnknownType("peer message", r, static_cast<uint64_t>(type));
   }
-  if (!r.ok()) return Status(StatusCode::kParseError, "peer message: a field is cut short");
-  if (!r.done()) return Status(StatusCode::kParseError, "peer message: bytes after the last field");
+  if (Status s = wire::Finished("peer message", r); !s.ok()) return s;
   return m;
 }
 

@@ -36,7 +36,27 @@ struct ChangeResult {
   std::string text;
 };
 
-using Message = std::variant<Join, CibCopy, Change, ChangeResult>;
+// DC → node: run one operation (a probe, start, stop or recurring monitor) for transition step
+// `token`.
+struct Execute {
+  uint64_t token = 0;
+  std::string rsc;
+  std::string standard, provider, type;
+  std::string action;
+  int64_t interval_ms = 0;
+  int64_t timeout_ms = 20000;
+  cib::Attributes params;
+  cib::Attributes meta;
+};
+// Node → DC: the node's resource history and transient attributes (fail counts), whole; sent
+// when it links to a DC and whenever they change. `completed`: the Execute token whose result
+// this update carries, or 0.
+struct NodeUpdate {
+  uint64_t completed = 0;
+  cib::NodeState state;
+};
+
+using Message = std::variant<Join, CibCopy, Change, ChangeResult, Execute, NodeUpdate>;
 
 std::string Encode(const Message& message);
 // Errors (kParseError): an unknown type, a field cut short, bytes after the last field.

@@ -1,0 +1,228 @@
+#include "cluster/daemon/controller.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace vigil::daemon {
+namespace {
+
+constexpr int64_t kDefaultTimeoutMs = 20000;  // Pacemaker's default operation timeout
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The timeout the configuration gives `action` (at `interval_ms`; a probe takes the monitor's),
+// else op_defaults', else 20 s.
+int64_t TimeoutMs(const cib::Model& m, const cib::Primitive& p, const std::string& action, int64_t interval_ms) {
+  const bool probe = action == "monitor" && interval_ms == 0;
+  for (const auto& op : p.operations) {
+    if (op.name == action && (probe || op.interval_ms == interval_ms) && op.timeout_ms) return *op.timeout_ms;
+  }
+  if (const auto it = m.op_defaults.find("timeout"); it != m.op_defaults.end()) {
+    if (const auto ms = cib::ParseDurationMs(it->second)) return *ms;
+  }
+  return kDefaultTimeoutMs;
+}
+
+peer::Execute MakeExecute(const cib::Model& m, const cib::Primitive& p, const std::string& action, int64_t interval_ms) {
+  peer::Execute e;
+  e.rsc = p.id;
+  e.standard = p.standard;
+  e.provider = p.provider;
+  e.type = p.type;
+  e.action = action;
+  e.interval_ms = interval_ms;
+  e.timeout_ms = TimeoutMs(m, p, action, interval_ms);
+  e.params = p.params;
+  e.meta = m.rsc_defaults;
+  for (const auto& [name, value] : p.meta) e.meta[name] = value;
+  return e;
+}
+
+const cib::Primitive* FindPrimitive(const cib::Model& m, const std::string& id) {
+  for (const auto& p : m.primitives) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+bool HasRecord(const cib::NodeState& s, const std::string& rsc, const std::string& record) {
+  for (const auto& h : s.resources) {
+    if (h.id != rsc) continue;
+    return std::any_of(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) { return o.id == record; });
+  }
+  return false;
+}
+
+bool Online(const cib::NodeState& s) { return s.in_ccm && s.crmd == "online" && s.join == "member"; }
+
+}  // namespace
+
+std::vector<std::string> Controller::TakeEvents() {
+  std::vector<std::string> out;
+  out.swap(events_);
+  return out;
+}
+
+void Controller::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
+  if (update.completed != 0) in_flight_.erase(update.completed);
+  if (node != self_) reports_[node] = update.state;
+  dirty_ = true;
+}
+
+cib::Model Controller::BuildModel(const ControllerInputs& in) {
+  cib::Model m = *in.config;
+  m.node_states.clear();
+  m.have_quorum = in.quorate;
+  m.dc_uuid = std::to_string(self_);
+  node_of_.clear();
+  for (const auto& [id, name] : in.names) {
+    // The node as the configuration names it, if it does (crm adds <node> entries by name too).
+    auto it = std::find_if(m.nodes.begin(), m.nodes.end(), [&](const cib::Node& n) { return n.uname == name; });
+    if (it == m.nodes.end()) {
+      m.nodes.push_back({std::to_string(id), name, {}});
+      it = std::prev(m.nodes.end());
+    }
+    node_of_[it->id] = id;
+    cib::NodeState s;
+    s.id = it->id;
+    s.uname = name;
+    const bool member = std::binary_search(in.members.begin(), in.members.end(), id);
+    const cib::NodeState* report = nullptr;
+    if (id == self_) {
+      report = in.self_state;
+    } else if (const auto r = reports_.find(id); member && r != reports_.end()) {
+      report = &r->second;
+    }
+    if (member && report != nullptr) {
+      s.in_ccm = true;
+      s.crmd = "online";
+      s.join = "member";
+      s.expected = "member";
+      s.transient = report->transient;
+      s.resources = report->resources;
+    } else {
+      // Gone, or not joined yet: down, and (its executor child stopped everything) cleanly.
+      s.in_ccm = member;
+      s.crmd = "offline";
+      s.join = "down";
+      s.expected = "down";
+    }
+    m.node_states.push_back(std::move(s));
+  }
+  return m;
+}
+
+bool Controller::Dispatch(uint32_t node, peer::Execute e) {
+  e.token = next_token_++;
+  if (!send_(node, e)) return false;
+  in_flight_[e.token] = node;
+  return true;
+}
+
+bool Controller::Probe(const cib::Model& model) {
+  bool sent = false;
+  for (const auto& s : model.node_states) {
+    if (!Online(s)) continue;
+    for (const auto& p : model.primitives) {
+      if (p.standard == "stonith") continue;
+      if (std::any_of(s.resources.begin(), s.resources.end(), [&](const cib::ResourceHistory& h) { return h.id == p.id; })) {
+        continue;
+      }
+      sent |= Dispatch(node_of_.at(s.id), MakeExecute(model, p, "monitor", 0));
+    }
+  }
+  return sent;
+}
+
+bool Controller::StartMonitors(const cib::Model& model) {
+  bool sent = false;
+  for (const auto& placement : placements_) {
+    if (placement.nodes.size() != 1) continue;
+    const cib::Primitive* p = FindPrimitive(model, placement.rsc);
+    if (p == nullptr) continue;
+    const auto state = std::find_if(model.node_states.begin(), model.node_states.end(),
+                                    [&](const cib::NodeState& s) { return s.uname == placement.nodes.front(); });
+    if (state == model.node_states.end() || !Online(*state)) continue;
+    for (const auto& op : p->operations) {
+      if (op.name != "monitor" || op.interval_ms <= 0 || !(op.role.empty() || op.role == "Started")) continue;
+      if (const auto it = op.meta.find("enabled"); it != op.meta.end() && !cib::IsTrue(it->second)) continue;
+      if (HasRecord(*state, p->id, p->id + "_monitor_" + std::to_string(op.interval_ms))) continue;
+      sent |= Dispatch(node_of_.at(state->id), MakeExecute(model, *p, "monitor", op.interval_ms));
+    }
+  }
+  return sent;
+}
+
+void Controller::Update(const ControllerInputs& in) {
+  if (!in.acting) {
+    if (acting_) {
+      reports_.clear();
+      in_flight_.clear();
+      placements_.clear();
+      inputs_seen_.clear();
+    }
+    acting_ = false;
+    return;
+  }
+  if (!acting_) {
+    acting_ = true;
+    dirty_ = true;
+  }
+  // A node that left takes its report and its step in flight with it.
+  std::erase_if(reports_, [&](const auto& r) { return !std::binary_search(in.members.begin(), in.members.end(), r.first); });
+  std::erase_if(in_flight_, [&](const auto& f) { return !std::binary_search(in.members.begin(), in.members.end(), f.second); });
+  std::string inputs = cib::VersionText(in.config->versions) + (in.quorate ? " q" : " -");
+  for (const uint32_t m : in.members) inputs += " " + std::to_string(m);
+  if (inputs != inputs_seen_) {
+    inputs_seen_ = inputs;
+    dirty_ = true;
+  }
+  if (!in_flight_.empty() || !dirty_) return;
+  std::string missing;
+  for (const uint32_t m : in.members) {
+    if (m != self_ && !reports_.count(m)) missing += (missing.empty() ? "" : ", ") + in.names.at(m);
+  }
+  if (!missing.empty()) {
+    if (missing != waiting_logged_) events_.push_back("waiting for the resource state of " + missing);
+    waiting_logged_ = missing;
+    return;
+  }
+  waiting_logged_.clear();
+  dirty_ = false;
+  const cib::Model model = BuildModel(in);
+  if (Probe(model)) return;
+  auto transition = scheduler::Schedule(model, {NowSeconds(), false});
+  if (!transition.ok()) {
+    events_.push_back("cannot schedule: " + transition.status().message());
+    return;
+  }
+  placements_ = transition->placements;
+  std::string summary;
+  for (const auto& line : transition->summary) summary += (summary.empty() ? "" : "; ") + scheduler::SummaryText(line);
+  if (!summary.empty() && summary != summary_logged_) events_.push_back("transition: " + summary);
+  summary_logged_ = summary;
+  for (const auto& action : transition->actions) {
+    const cib::Primitive* p = FindPrimitive(model, action.rsc);
+    const auto node = std::find_if(model.node_states.begin(), model.node_states.end(),
+                                   [&](const cib::NodeState& s) { return s.uname == action.node; });
+    if (node == model.node_states.end()) continue;
+    peer::Execute e;
+    if (p != nullptr) {
+      e = MakeExecute(model, *p, action.kind == scheduler::ActionKind::kStart ? "start" : "stop", 0);
+    } else {
+      // An orphan (deleted from the configuration while it ran): stopped with what its history says.
+      e.rsc = action.rsc;
+      e.action = "stop";
+      e.timeout_ms = kDefaultTimeoutMs;
+      for (const auto& h : node->resources) {
+        if (h.id == action.rsc) std::tie(e.standard, e.provider, e.type) = std::tie(h.standard, h.provider, h.type);
+      }
+    }
+    if (Dispatch(node_of_.at(node->id), e)) return;
+  }
+  StartMonitors(model);
+}
+
+}  // namespace vigil::daemon

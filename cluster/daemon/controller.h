@@ -1,0 +1,82 @@
+// The DC's controller: on every change it runs the scheduler and carries the transition out on
+// the nodes, one step at a time.
+//
+// Inputs: the configuration (the replicated CIB), the membership and quorum, and each member's
+// resource state (LocalResources, reported in NodeUpdate messages). It plans only once every
+// member has reported, so a new DC never starts what an old one left running. A plan is:
+//   1. probes: every resource not yet probed on an online node is probed there (all at once),
+//      so a resource already running somewhere is found and never started twice;
+//   2. otherwise the scheduler's first action (a stop or a start; its actions are in an order
+//      that keeps every ordering, so the first one may always go);
+//   3. otherwise the recurring monitors the configuration asks for where resources run.
+// When the step's result comes back the plan is made again from the new state: a failure, a
+// membership change or a configuration change is taken into account at once.
+//
+// A node that has left the membership is taken as cleanly down (its executor child stopped its
+// resources when its vigild died); Vigil does not fence.
+//
+// Single-threaded: vigild's loop calls Update after every tick.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cluster/cib/cib.h"
+#include "cluster/peer/messages.h"
+#include "cluster/scheduler/scheduler.h"
+
+namespace vigil::daemon {
+
+struct ControllerInputs {
+  const cib::Model* config = nullptr;
+  std::vector<uint32_t> members;           // sorted, self included
+  std::map<uint32_t, std::string> names;   // every node known, by id
+  bool quorate = false;
+  bool acting = false;                     // this node is the DC
+  const cib::NodeState* self_state = nullptr;
+};
+
+class Controller {
+ public:
+  // `send` runs an Execute on a node (this one included); false: no link to it now.
+  using Send = std::function<bool(uint32_t node, const peer::Execute&)>;
+  Controller(uint32_t self, Send send) : self_(self), send_(std::move(send)) {}
+
+  // After every loop turn. Plans when something changed and no step is in flight.
+  void Update(const ControllerInputs& in);
+  // A member's report (for this node, call with its own state after each result).
+  void OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update);
+
+  // The latest transition's placements (what `vigil status` shows), empty off the DC.
+  const std::vector<scheduler::Placement>& placements() const { return placements_; }
+  std::vector<std::string> TakeEvents();
+
+ private:
+  // The CIB the scheduler reads: the configuration, every known node (added to <nodes> when the
+  // configuration lacks it) and a node_state for each from the membership and the reports.
+  cib::Model BuildModel(const ControllerInputs& in);
+  bool Probe(const cib::Model& model);
+  bool StartMonitors(const cib::Model& model);
+  bool Dispatch(uint32_t node, peer::Execute e);
+
+  uint32_t self_;
+  Send send_;
+  bool acting_ = false;
+  std::map<uint32_t, cib::NodeState> reports_;  // members' states, this DC term
+  std::map<uint64_t, uint32_t> in_flight_;      // token → node
+  std::map<std::string, uint32_t> node_of_;     // node_state id → node id, from BuildModel
+  uint64_t next_token_ = 1;
+  bool dirty_ = true;
+  std::string inputs_seen_;  // what the last plan was made from, to tell a change
+  std::string waiting_logged_;
+  std::string summary_logged_;
+  std::vector<scheduler::Placement> placements_;
+  std::vector<std::string> events_;
+};
+
+}  // namespace vigil::daemon

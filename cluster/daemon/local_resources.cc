@@ -1,0 +1,143 @@
+#include "cluster/daemon/local_resources.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "cluster/cib/digest.h"
+#include "cluster/cib/score.h"
+#include "common/ocf.h"
+
+namespace vigil::daemon {
+namespace {
+
+// Pacemaker's execution status numbers, as the status section records them.
+int OpStatus(ExecStatus s) {
+  switch (s) {
+    case ExecStatus::kDone: return 0;
+    case ExecStatus::kCancelled: return 1;
+    case ExecStatus::kTimedOut: return 2;
+    case ExecStatus::kError: return 4;
+  }
+  return 4;
+}
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string Describe(const peer::Execute& e) {
+  if (e.action == "monitor" && e.interval_ms == 0) return "probe of " + e.rsc;
+  if (e.interval_ms > 0) return e.action + " (every " + std::to_string(e.interval_ms) + " ms) of " + e.rsc;
+  return e.action + " of " + e.rsc;
+}
+
+void Put(std::vector<cib::OpRecord>& ops, cib::OpRecord record) {
+  const auto it = std::find_if(ops.begin(), ops.end(), [&](const cib::OpRecord& o) { return o.id == record.id; });
+  if (it != ops.end()) {
+    *it = std::move(record);
+  } else {
+    ops.push_back(std::move(record));
+  }
+}
+
+}  // namespace
+
+LocalResources::LocalResources(lrm::ExecutorClient& executor, std::string node_id, std::string uname)
+    : executor_(executor) {
+  state_.id = std::move(node_id);
+  state_.uname = std::move(uname);
+}
+
+bool LocalResources::TakeChanged() { return std::exchange(changed_, false); }
+
+std::vector<std::string> LocalResources::TakeEvents() {
+  std::vector<std::string> out;
+  out.swap(events_);
+  return out;
+}
+
+void LocalResources::Forget() {
+  state_.resources.clear();
+  changed_ = true;
+}
+
+cib::ResourceHistory& LocalResources::History(const peer::Execute& e) {
+  auto it = std::find_if(state_.resources.begin(), state_.resources.end(),
+                         [&](const cib::ResourceHistory& h) { return h.id == e.rsc; });
+  if (it == state_.resources.end()) {
+    state_.resources.push_back({e.rsc, e.standard, e.provider, e.type, {}});
+    return state_.resources.back();
+  }
+  return *it;
+}
+
+void LocalResources::Execute(const peer::Execute& e, std::function<void()> done) {
+  Operation op;
+  op.resource = e.rsc;
+  op.agent = e.standard + ":" + (e.provider.empty() ? "" : e.provider + ":") + e.type;
+  op.action = e.action;
+  for (const auto& [name, value] : e.params) op.params.emplace_back(name, value);
+  for (const auto& [name, value] : e.meta) op.meta.emplace_back(name, value);
+  op.timeout = std::chrono::milliseconds(e.timeout_ms);
+  op.interval = std::chrono::milliseconds(e.interval_ms);
+  auto first = std::make_shared<bool>(true);
+  executor_.Submit(std::move(op), [this, e, first, done = std::move(done)](const OperationResult& r) {
+    const bool is_first = std::exchange(*first, false);
+    Record(e, r, is_first);
+    if (is_first) done();
+  });
+}
+
+void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bool first) {
+  const bool probe = e.action == "monitor" && e.interval_ms == 0;
+  const bool recurring = e.interval_ms > 0;
+  cib::ResourceHistory& h = History(e);
+  const std::string monitor_id = e.rsc + "_" + e.action + "_" + std::to_string(e.interval_ms);
+  if (recurring && r.status == ExecStatus::kCancelled) {
+    // Cancelled (before a stop, or the resource moved): no longer monitored here.
+    std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.id == monitor_id; });
+    changed_ = true;
+    return;
+  }
+  const int op_status = OpStatus(r.status);
+  const bool ok = op_status == 0 && (r.rc == 0 || (probe && r.rc == 7));
+  cib::OpRecord record;
+  record.id = recurring ? monitor_id : e.rsc + "_last_0";
+  record.operation = e.action;
+  record.interval_ms = e.interval_ms;
+  record.call_id = ++call_id_;
+  record.rc = r.rc;
+  record.op_status = op_status;
+  record.exit_reason = r.reason;
+  record.last_rc_change = NowSeconds();
+  if (!recurring && e.action != "stop") {
+    if (auto digest = cib::ParametersDigest(e.params)) record.op_digest = *digest;
+  }
+  if (recurring && !first) {
+    const auto it = std::find_if(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) { return o.id == monitor_id; });
+    // Only a change is news: a monitor that keeps saying the same says nothing new.
+    if (it != h.ops.end() && it->rc == record.rc && it->op_status == record.op_status) return;
+  }
+  const std::string outcome = op_status == 0 ? OcfCodeName(r.rc) : std::string(ExecStatusName(r.status));
+  events_.push_back(Describe(e) + ": " + outcome + (r.reason.empty() ? "" : " (" + r.reason + ")") + " in " +
+                    std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(r.elapsed).count()) + " ms" +
+                    (ok ? "" : ": failed"));
+  if (e.action == "stop" && ok) {
+    // The executor cancelled the recurring monitors before the stop ran.
+    std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.interval_ms > 0; });
+  }
+  if (!ok) {
+    cib::OpRecord failure = record;
+    failure.id = e.rsc + "_last_failure_0";
+    Put(h.ops, std::move(failure));
+    const std::string key = e.rsc + "#" + e.action + "_" + std::to_string(e.interval_ms);
+    std::string& count = state_.transient["fail-count-" + key];
+    count = e.action == "start" ? "INFINITY"
+                                : cib::ScoreText(cib::AddScores(cib::ParseScore(count).value_or(0), 1));
+    state_.transient["last-failure-" + key] = std::to_string(record.last_rc_change);
+  }
+  Put(h.ops, std::move(record));
+  changed_ = true;
+}
+
+}  // namespace vigil::daemon

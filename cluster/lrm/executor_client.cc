@@ -1,0 +1,235 @@
+#include "cluster/lrm/executor_client.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+#include "cluster/lrm/executor_wire.h"
+#include "common/ocf.h"
+
+namespace vigil::lrm {
+namespace {
+
+constexpr auto kRestartDelay = std::chrono::seconds(1);
+constexpr auto kDeathWindow = std::chrono::seconds(10);
+constexpr size_t kDeathsBeforeDelay = 3;
+
+std::string Describe(int status) {
+  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return std::string("signal ") + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
+  return "status " + std::to_string(status);
+}
+
+}  // namespace
+
+ExecutorClient::~ExecutorClient() { StopChild(std::chrono::seconds(0)); }
+
+Status ExecutorClient::Start(SteadyTime now) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    return Status::FromErrno("cannot create the executor child's socket pair", errno);
+  }
+  std::vector<std::string> argv = argv_;
+  for (auto& a : argv) {
+    if (a == "{fd}") a = std::to_string(sv[1]);
+  }
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    const int e = errno;
+    close(sv[0]);
+    close(sv[1]);
+    return Status::FromErrno("cannot fork the executor child", e);
+  }
+  if (pid == 0) {
+    // Only async-signal-safe calls until exec. The child's end survives exec; vigild's end and
+    // every other descriptor of vigild are close-on-exec.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);  // vigild blocks signals for its signalfd
+    const int flags = fcntl(sv[1], F_GETFD);
+    fcntl(sv[1], F_SETFD, flags & ~FD_CLOEXEC);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(sv[1]);
+  fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+  fd_ = sv[0];
+  pid_ = pid;
+  restart_at_.reset();
+  (void)now;
+  events_.push_back("executor child started (pid " + std::to_string(pid) + ")");
+  return Status::Ok();
+}
+
+short ExecutorClient::events() const { return out_.empty() ? POLLIN : POLLIN | POLLOUT; }
+
+uint64_t ExecutorClient::Submit(Operation op, Callback done) {
+  const uint64_t call = next_call_++;
+  if (fd_ < 0) {
+    OperationResult r;
+    r.call_id = call;
+    r.status = ExecStatus::kError;
+    r.rc = static_cast<int>(OcfCode::kErrGeneric);
+    r.reason = "the executor child is not running";
+    calls_[call] = {std::move(op), std::move(done)};
+    refused_.emplace_back(call, std::move(r));
+    return call;
+  }
+  out_ += EncodeFrame(RunRequest{call, op});
+  calls_[call] = {std::move(op), std::move(done)};
+  Flush();
+  return call;
+}
+
+void ExecutorClient::Cancel(uint64_t call) {
+  if (fd_ < 0 || !calls_.count(call)) return;
+  out_ += EncodeFrame(CancelRequest{call});
+  Flush();
+}
+
+void ExecutorClient::Flush() {
+  while (!out_.empty() && fd_ >= 0) {
+    const ssize_t n = send(fd_, out_.data(), out_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;  // EAGAIN: at the next POLLOUT; an error: the read side sees the death
+    }
+    out_.erase(0, static_cast<size_t>(n));
+  }
+}
+
+std::optional<SteadyTime> ExecutorClient::NextDeadline() const {
+  if (!refused_.empty()) return SteadyTime{};
+  return restart_at_;
+}
+
+std::vector<std::string> ExecutorClient::TakeEvents() {
+  std::vector<std::string> out;
+  out.swap(events_);
+  return out;
+}
+
+void ExecutorClient::OnDeath(const std::string& why, SteadyTime now) {
+  close(fd_);
+  fd_ = -1;
+  int status = 0;
+  std::string how = why;
+  if (pid_ > 0) {
+    // It closed its end: it is exiting, or something is badly wrong with it. Either way it goes.
+    kill(pid_, SIGKILL);
+    if (waitpid(pid_, &status, 0) == pid_) how = Describe(status);
+  }
+  events_.push_back("executor child (pid " + std::to_string(pid_) + ") died: " + how + "; " +
+                    std::to_string(calls_.size()) + " operation(s) in flight reported failed");
+  pid_ = -1;
+  in_.clear();
+  out_.clear();
+  auto calls = std::move(calls_);
+  calls_.clear();
+  for (auto& [call, c] : calls) {
+    OperationResult r;
+    r.call_id = call;
+    r.status = ExecStatus::kError;
+    r.rc = static_cast<int>(OcfCode::kErrGeneric);
+    r.reason = "the executor child died (" + how + ")";
+    c.done(r);
+  }
+  deaths_.push_back(now);
+  std::erase_if(deaths_, [&](SteadyTime t) { return now - t > kDeathWindow; });
+  restart_at_ = deaths_.size() > kDeathsBeforeDelay ? now + kRestartDelay : now;
+}
+
+bool ExecutorClient::Process(short revents, SteadyTime now) {
+  for (auto& [call, r] : std::exchange(refused_, {})) {
+    const auto it = calls_.find(call);
+    if (it == calls_.end()) continue;
+    Callback done = std::move(it->second.done);
+    calls_.erase(it);
+    done(r);
+  }
+  if (fd_ < 0) {
+    if (restart_at_ && now >= *restart_at_) {
+      if (Status s = Start(now); !s.ok()) {
+        events_.push_back("cannot restart the executor child: " + s.message());
+        restart_at_ = now + kRestartDelay;
+        return false;
+      }
+      return true;
+    }
+    return false;
+  }
+  if (revents & POLLOUT) Flush();
+  if ((revents & (POLLIN | POLLHUP | POLLERR)) == 0) return false;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    if (n <= 0) {
+      OnDeath(n == 0 ? "closed its socket" : std::string("receive: ") + std::strerror(errno), now);
+      return Process(0, now);  // a restart at once, unless it keeps dying
+    }
+    in_.append(buffer, static_cast<size_t>(n));
+  }
+  auto messages = TakeFrames(in_);
+  if (!messages.ok()) {
+    OnDeath("it sent garbage: " + messages.status().message(), now);
+    return Process(0, now);
+  }
+  for (auto& m : *messages) {
+    auto* result = std::get_if<RunResult>(&m);
+    if (result == nullptr) continue;
+    const auto it = calls_.find(result->call);
+    if (it == calls_.end()) continue;
+    const bool last = it->second.op.interval.count() == 0 || result->result.status == ExecStatus::kCancelled;
+    Callback done = last ? std::move(it->second.done) : it->second.done;
+    if (last) calls_.erase(it);
+    done(result->result);
+  }
+  return false;
+}
+
+void ExecutorClient::BeginStop() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  restart_at_.reset();
+}
+
+bool ExecutorClient::Exited() {
+  int status = 0;
+  if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) pid_ = -1;
+  return pid_ <= 0;
+}
+
+bool ExecutorClient::StopChild(std::chrono::milliseconds limit) {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  restart_at_.reset();
+  if (pid_ <= 0) return true;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  for (;;) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return false;
+}
+
+}  // namespace vigil::lrm

@@ -1,0 +1,91 @@
+// vigild's side of the executor child (executor_child.h): starts it, sends it operations, hands
+// their results back, and restarts it when it dies.
+//
+// When the child dies (a plugin crashed it, somebody killed it), every operation in flight gets
+// a final result with ExecStatus::kError and the reason, recurring monitors included, and a new
+// child is started (at once; after a second when it keeps dying). The owner then probes again:
+// whatever ran before still runs, or was left half-done, and only a probe can tell.
+//
+// Non-blocking and single-threaded: vigild's loop polls fd() for events() and calls Process().
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "host/operation.h"
+
+namespace vigil::lrm {
+
+class ExecutorClient {
+ public:
+  using Callback = std::function<void(const OperationResult&)>;
+
+  // `argv`: how to start the child; the argument "{fd}" is replaced by the descriptor number of
+  // its end of the socket pair.
+  explicit ExecutorClient(std::vector<std::string> argv) : argv_(std::move(argv)) {}
+  // Closes the socket (the child stops what runs and exits) and waits for it at most `limit`,
+  // then kills it.
+  ~ExecutorClient();
+  ExecutorClient(const ExecutorClient&) = delete;
+  ExecutorClient& operator=(const ExecutorClient&) = delete;
+
+  // Starts the child. Errors: no socket pair, fork failed.
+  Status Start(SteadyTime now);
+  bool up() const { return fd_ >= 0; }
+  pid_t pid() const { return pid_; }
+
+  // Queues `op`; `done` gets each result (one for a one-shot operation, one per run of a
+  // recurring one, and a final one when it is cancelled or the child dies). With the child down
+  // the result is an error, delivered by the next Process().
+  uint64_t Submit(Operation op, Callback done);
+  // Cancels a call (a recurring monitor); its final result comes back as kCancelled.
+  void Cancel(uint64_t call);
+
+  int fd() const { return fd_; }
+  short events() const;
+  // After a poll (revents 0 when the descriptor was not ready). Returns true when the child died
+  // and was started again: the caller should probe its resources again.
+  bool Process(short revents, SteadyTime now);
+  // When Process should run without the descriptor being ready (a restart or errors are due).
+  std::optional<SteadyTime> NextDeadline() const;
+
+  // Closes the socket: the child stops every resource and exits. Returns whether it has exited
+  // within `limit`; the pid is reaped either way (killed after `limit`).
+  bool StopChild(std::chrono::milliseconds limit);
+  // The same without waiting: closes the socket (no restart follows); Exited() tells when the
+  // child is gone, and reaps it.
+  void BeginStop();
+  bool Exited();
+
+  // One line per event worth logging (the child's deaths and restarts).
+  std::vector<std::string> TakeEvents();
+
+ private:
+  struct Call {
+    Operation op;
+    Callback done;
+  };
+  void OnDeath(const std::string& why, SteadyTime now);
+  void Flush();
+
+  std::vector<std::string> argv_;
+  int fd_ = -1;
+  pid_t pid_ = -1;
+  std::string in_, out_;
+  uint64_t next_call_ = 1;
+  std::map<uint64_t, Call> calls_;
+  std::vector<std::pair<uint64_t, OperationResult>> refused_;  // to deliver on the next Process
+  std::optional<SteadyTime> restart_at_;
+  std::vector<SteadyTime> deaths_;
+  std::vector<std::string> events_;
+};
+
+}  // namespace vigil::lrm

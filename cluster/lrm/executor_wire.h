@@ -1,0 +1,46 @@
+// What vigild and its executor child say to each other over their socket pair: frames of a u32
+// big-endian length and a message (a type byte and the fields, as in cluster/peer/messages.h).
+//
+//   vigild → child:  Run (a call id chosen by vigild and the operation), Cancel (a call id)
+//   child → vigild:  Result (the call id and one result; a recurring call gets one per run)
+//
+// Decode checks every length and refuses trailing bytes: the two ends are one binary, but a
+// frame cut by a dying process must not be read as another.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "common/status.h"
+#include "host/operation.h"
+
+namespace vigil::lrm {
+
+constexpr size_t kMaxFrame = 16 << 20;
+
+struct RunRequest {
+  uint64_t call = 0;
+  Operation op;
+};
+struct CancelRequest {
+  uint64_t call = 0;
+};
+struct RunResult {
+  uint64_t call = 0;
+  OperationResult result;
+};
+
+using ExecutorMessage = std::variant<RunRequest, CancelRequest, RunResult>;
+
+// The framed message.
+std::string EncodeFrame(const ExecutorMessage& message);
+// A frame's message (without the length). Errors: kParseError naming what is wrong.
+Result<ExecutorMessage> DecodeMessage(std::string_view bytes);
+
+// Takes whole frames off the front of `buffer`: their messages, in order. A frame longer than
+// kMaxFrame or one that does not decode is an error (the stream cannot be trusted after it).
+Result<std::vector<ExecutorMessage>> TakeFrames(std::string& buffer);
+
+}  // namespace vigil::lrm
