@@ -38,3 +38,8 @@ build/bin/sched_bench "${SCHED_RUNS:-5}" --state running
 echo
 # Root: vigild in network namespaces beside Corosync measured the same way (bench/corosync_detect.sh).
 bash bench/membership.sh "${MEMBERSHIP_RUNS:-20}"
+echo
+# Root: a Dummy moved by vigild after its owner's vigild is killed, 2 and 3 nodes.
+build/bin/failover_bench 2 "${FAILOVER_RUNS:-20}"
+echo
+build/bin/failover_bench 3 "${FAILOVER_RUNS:-20}"

@@ -93,6 +93,30 @@ TEST_F(ResourcesNetnsTest, DummyIsProbedStartedMonitoredAndMovesWhenItsOwnersVig
       << Logs();
 }
 
+TEST_F(ResourcesNetnsTest, LinkDownMovesTheDummyAndTheReturningNodeRunsNothingTwice) {
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const int owner = std::stoi(Owners());
+  std::vector<int> others;
+  for (int i : {1, 2, 3}) {
+    if (i != owner) others.push_back(i);
+  }
+  const std::string ns = cluster_->lan().host(owner - 1).ns;
+  ASSERT_EQ(Sh("ip -n " + ns + " link set eth0 down").code, 0);
+  // Cut off, the owner has no quorum and stops the Dummy itself (no-quorum-policy=stop); the
+  // other two start it.
+  ASSERT_TRUE(WaitFor([&] { return !Runs(owner) && Owners(others).size() == 1; })) << Logs();
+  EXPECT_NE(node(owner).log().find("no quorum: stopping 1 resource(s) (no-quorum-policy=stop)"), std::string::npos)
+      << Logs();
+  ASSERT_EQ(Sh("ip -n " + ns + " link set eth0 up").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return cluster_->Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();
+  // Back in: probed again, and whatever the DC decides, the Dummy never runs on two nodes.
+  for (int sample = 0; sample < 400; ++sample) {
+    ASSERT_LE(Owners().size(), 1u) << "runs twice: " << Owners() << "\n" << Logs();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+}
+
 TEST_F(ResourcesNetnsTest, ADummyStoppedBehindTheClustersBackIsRecoveredInPlace) {
   ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
   const int owner = std::stoi(Owners());

@@ -235,6 +235,23 @@ Status Daemon::StartResourceHalf() {
   return Status::Ok();
 }
 
+void Daemon::ApplyNoQuorumPolicy() {
+  if (membership_->quorate()) {
+    quorum_stop_done_ = false;
+    return;
+  }
+  if (quorum_stop_done_) return;
+  quorum_stop_done_ = true;
+  const auto& properties = cib_->cib().model().properties;
+  const auto policy = properties.find("no-quorum-policy");
+  const std::string value = policy == properties.end() ? "stop" : policy->second;
+  // freeze: what runs keeps running; ignore: the partition goes on as if it had quorum.
+  if (value == "freeze" || value == "ignore") return;
+  if (const size_t stops = local_->StopAll(); stops > 0) {
+    LogInfo("no quorum: stopping " + std::to_string(stops) + " resource(s) (no-quorum-policy=" + value + ")");
+  }
+}
+
 void Daemon::ReportResources(uint64_t completed) {
   replicator_->SendToDc(peer::NodeUpdate{completed, local_->state()});
 }
@@ -436,6 +453,7 @@ int Daemon::Run() {
       ReportResources(0);
       controller_->OnNodeUpdate(identity_.nodeid, {0, local_->state()});
     }
+    ApplyNoQuorumPolicy();
     ControllerInputs inputs;
     inputs.config = &cib_->cib().model();
     inputs.members = membership_->members();

@@ -70,6 +70,9 @@ class Daemon {
   Status StartResourceHalf();
   void OnPeerMessage(uint32_t from, const peer::Message& message);
   void ReportResources(uint64_t completed);
+  // A node without quorum has no DC to stop its resources: it does it itself (stop, the default,
+  // and demote; freeze and ignore leave them running).
+  void ApplyNoQuorumPolicy();
   void LogDrops(SteadyTime now);
   control::Response Handle(const control::Request& request, const control::Peer& peer);
   control::Response ReplaceCib(const control::Request& request, const control::Peer& peer);
@@ -77,6 +80,7 @@ class Daemon {
   DaemonOptions options_;
   std::filesystem::path config_path_;
   bool stopping_ = false;
+  bool quorum_stop_done_ = false;  // since quorum was lost
   SteadyTime stop_deadline_{};
   config::Config config_;
   config::Identity identity_;

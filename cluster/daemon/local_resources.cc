@@ -71,7 +71,26 @@ cib::ResourceHistory& LocalResources::History(const peer::Execute& e) {
   return *it;
 }
 
+size_t LocalResources::StopAll() {
+  size_t stops = 0;
+  for (const auto& h : state_.resources) {
+    const auto given = last_given_.find(h.id);
+    if (given == last_given_.end()) continue;
+    const auto last = std::find_if(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) { return o.id == h.id + "_last_0"; });
+    const bool stopped = last != h.ops.end() && last->op_status == 0 &&
+                         ((last->operation == "stop" && last->rc == 0) || (last->operation == "monitor" && last->rc == 7));
+    if (stopped) continue;
+    peer::Execute stop = given->second;
+    stop.action = "stop";
+    stop.interval_ms = 0;
+    Execute(stop, [] {});
+    ++stops;
+  }
+  return stops;
+}
+
 void LocalResources::Execute(const peer::Execute& e, std::function<void()> done) {
+  if (e.interval_ms == 0) last_given_[e.rsc] = e;
   Operation op;
   op.resource = e.rsc;
   op.agent = e.standard + ":" + (e.provider.empty() ? "" : e.provider + ":") + e.type;

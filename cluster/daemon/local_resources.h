@@ -32,6 +32,9 @@ class LocalResources {
   void Execute(const peer::Execute& e, std::function<void()> done);
   // The executor child died and came back: what it ran is unknown until probed again.
   void Forget();
+  // no-quorum-policy=stop on a node that lost quorum: stops every resource that may run here
+  // (with the parameters the DC last gave it). Returns how many stops were asked for.
+  size_t StopAll();
 
   const cib::NodeState& state() const { return state_; }
   // Whether the state changed since the last call (a recurring monitor's result, a forget).
@@ -43,6 +46,7 @@ class LocalResources {
   cib::ResourceHistory& History(const peer::Execute& e);
 
   lrm::ExecutorClient& executor_;
+  std::map<std::string, peer::Execute> last_given_;  // the latest one-shot operation per resource
   cib::NodeState state_;
   int call_id_ = 0;
   bool changed_ = false;

@@ -1,0 +1,113 @@
+// Failover on real vigild in network namespaces (root):
+//
+//   failover_bench NODES [RUNS] [TOKEN_MS]
+//     A cluster of NODES (2: with two_node) running one ocf:heartbeat:Dummy (resource-agents'
+//     script) with a 10 s monitor. Each run kills the vigild of the node that runs it with
+//     SIGKILL and measures the time until the Dummy's state file exists on a survivor, that is
+//     until its start there has finished (the survivors' directories polled every 0.5 ms). The
+//     killed node is then restarted and the cluster settles before the next run.
+#include <algorithm>
+#include <cstdio>
+
+#include "bench/stats.h"
+#include "tests/vigild_cluster.h"
+
+namespace vigil::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* kCib =
+    "<cib crm_feature_set=\"3.16.1\" validate-with=\"pacemaker-3.9\" admin_epoch=\"0\" epoch=\"0\" num_updates=\"0\">"
+    "<configuration><crm_config><cluster_property_set id=\"cib-bootstrap-options\">"
+    "<nvpair id=\"opt-stonith\" name=\"stonith-enabled\" value=\"false\"/>"
+    "</cluster_property_set></crm_config><nodes/><resources>"
+    "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"><operations>"
+    "<op id=\"d1-monitor-10s\" name=\"monitor\" interval=\"10s\" timeout=\"20s\"/>"
+    "</operations></primitive></resources><constraints/></configuration><status/></cib>";
+
+int Run(int nodes, int runs, int token_ms) {
+  ClusterOptions o;
+  o.nodes = nodes;
+  o.two_node = nodes == 2;
+  o.token_ms = token_ms;
+  TempDir root;
+  VigildCluster cluster(root.path(), o);
+  if (!cluster.lan_ok()) {
+    std::fprintf(stderr, "failover_bench: %s\n", cluster.lan_error().c_str());
+    return 1;
+  }
+  cluster.StartAll();
+  std::vector<int> all;
+  std::string online;
+  for (int i = 1; i <= nodes; ++i) {
+    all.push_back(i);
+    online += (i == 1 ? "n" : " n") + std::to_string(i);
+  }
+  auto runs_on = [&](int i) {
+    return std::filesystem::exists(cluster.node(i).run_dir() / "rsctmp" / "Dummy-d1.state");
+  };
+  auto owners = [&] {
+    std::vector<int> out;
+    for (int i : all) {
+      if (runs_on(i)) out.push_back(i);
+    }
+    return out;
+  };
+  auto fail = [&](const char* what) {
+    std::fprintf(stderr, "failover_bench: %s\n%s", what, cluster.Logs().c_str());
+    return 1;
+  };
+  if (!WaitFor([&] { return cluster.Agreed(all, online, "n1"); })) return fail("the cluster did not form");
+  if (!WaitFor([&] {
+        auto r = cluster.node(1).Call("cib-replace", {"0:0:0", kCib});
+        return r.ok() && r->ok;
+      })) {
+    return fail("the CIB was not accepted");
+  }
+  std::vector<double> times;
+  for (int run = 1; run <= runs; ++run) {
+    if (!WaitFor([&] { return owners().size() == 1 && cluster.Agreed(all, online, cluster.node(1).Dc()); })) {
+      return fail("the Dummy does not run on exactly one node");
+    }
+    // Settled, and the kill lands at a varying point of the heartbeat interval.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 37 * run % 250));
+    const int owner = owners().front();
+    const auto killed = Clock::now();
+    cluster.node(owner).Kill(SIGKILL);
+    for (;;) {
+      bool started = false;
+      for (int i : all) started |= i != owner && runs_on(i);
+      if (started) break;
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+      if (Clock::now() - killed > std::chrono::seconds(30)) return fail("the Dummy was not started elsewhere");
+    }
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - killed).count();
+    times.push_back(ms);
+    std::printf("run %d: n%d killed, started elsewhere after %.1f ms\n", run, owner, ms);
+    std::fflush(stdout);
+    cluster.node(owner).Start();
+  }
+  std::printf("failover, %d nodes, token %d ms: min %.1f / median %.1f / p95 %.1f ms (%zu runs)\n", nodes, token_ms,
+              *std::min_element(times.begin(), times.end()), bench::Median(times), bench::Percentile(times, 0.95),
+              times.size());
+  return 0;
+}
+
+}  // namespace
+}  // namespace vigil::testing
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: failover_bench NODES [RUNS] [TOKEN_MS]\n");
+    return 2;
+  }
+  const int nodes = std::atoi(argv[1]);
+  const int runs = argc > 2 ? std::atoi(argv[2]) : 20;
+  const int token = argc > 3 ? std::atoi(argv[3]) : 1000;
+  if (nodes < 2 || nodes > 8 || runs < 1 || token < 50) {
+    std::fprintf(stderr, "failover_bench: NODES 2..8, RUNS >= 1, TOKEN_MS >= 50\n");
+    return 2;
+  }
+  return vigil::testing::Run(nodes, runs, token);
+}
