@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <string>
 
@@ -63,15 +64,24 @@ int ExecutorChild(int argc, char** argv) {
     }
     if (i + 1 >= argc) return 2;
     const std::string value = argv[++i];
-    if (a == "--executor-child") fd = std::stoi(value);
+    if (a == "--executor-child") {
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), fd);
+      if (error != std::errc() || end != value.data() + value.size()) fd = -1;
+    }
     if (a == "-c") config_path = value;
     if (a == "--name") node = value;
     if (a == "--plugin-dir") plugin_dir = value;
     if (a == "--rsc-tmp") rsc_tmp = value;
   }
-  if (fd < 0) return 2;
+  if (fd < 0) {
+    std::fprintf(stderr, "vigild: --executor-child is vigild's own (it starts its executor that way)\n");
+    return 2;
+  }
   // Not inherited by the agents: the socket's end is how vigild's death is seen.
-  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+    std::fprintf(stderr, "vigild: --executor-child %d: not an open descriptor\n", fd);
+    return 2;
+  }
   if (auto config = vigil::config::LoadConfig(config_path); config.ok()) {
     (void)vigil::daemon::SetUpLogging(*config, node, foreground);
   }

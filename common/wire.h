@@ -65,6 +65,14 @@ inline Status UnknownType(std::string_view what, const Reader& r, uint64_t type)
   return Status(StatusCode::kParseError, std::string(what) + ": unknown type " + std::to_string(type));
 }
 
+// A frame: a u32 length, then `payload` (the control socket, the executor child's socket, links).
+inline std::string Frame(std::string_view payload) {
+  std::string out;
+  Put(out, payload.size(), 4);
+  out += payload;
+  return out;
+}
+
 inline void PutString(std::string& out, std::string_view s) {
   Put(out, s.size(), 4);
   out += s;

@@ -449,9 +449,13 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
 
 }  // namespace
 
-std::string Primitive::AgentName() const {
-  return provider.empty() ? standard + ":" + type : standard + ":" + provider + ":" + type;
+std::string AgentName(std::string_view standard, std::string_view provider, std::string_view type) {
+  std::string name(standard);
+  if (!provider.empty()) (name += ":") += provider;
+  return (name += ":") += type;
 }
+
+std::string Primitive::AgentName() const { return cib::AgentName(standard, provider, type); }
 
 bool operator<(const Versions& a, const Versions& b) {
   if (a.admin_epoch != b.admin_epoch) return a.admin_epoch < b.admin_epoch;

@@ -188,6 +188,9 @@ class Cib {
   std::unique_ptr<Model> model_;
 };
 
+// "ocf:heartbeat:IPaddr2", or "class:type" without a provider.
+std::string AgentName(std::string_view standard, std::string_view provider, std::string_view type);
+
 // vigil::ParseDurationMs (common/duration.h) as the model stores it: milliseconds, or nullopt.
 std::optional<int64_t> ParseDurationMs(std::string_view text);
 // ocf_is_true / crm_is_true: yes, y, true, on, 1 (any case).

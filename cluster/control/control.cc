@@ -37,12 +37,7 @@ Result<sockaddr_un> Address(const std::filesystem::path& path) {
 
 }  // namespace
 
-std::string Frame(std::string_view payload) {
-  std::string out;
-  wire::Put(out, payload.size(), 4);
-  out += payload;
-  return out;
-}
+std::string Frame(std::string_view payload) { return wire::Frame(payload); }
 
 std::string EncodeRequest(const Request& request) {
   std::string out = request.command;

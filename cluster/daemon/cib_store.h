@@ -30,17 +30,15 @@ class CibStore {
   // The CIB as XML text (what cib-query answers and what is sent to peers).
   const std::string& text() const { return text_; }
 
-  // Whether a CIB with these versions and text wins over this node's: a higher version; for one
-  // version with two contents (both sides of a split changed it), the greater text, so that every
-  // node picks the same one.
-  bool Beaten(const cib::Versions& versions, std::string_view text) const;
 
   // Replaces the whole CIB with `xml` (validated in full first) if `expected` is the current
   // version. Errors: kParseError/kUnsupported (the document; nothing changed), kConflict (another
   // change came first; nothing changed), kIoError (not saved; nothing changed).
   Result<cib::Versions> Replace(std::string_view xml, const cib::Versions& expected);
 
-  // Takes `xml` as it stands, versions included, if it wins (Beaten); saved before returning.
+  // Takes `xml` as it stands, versions included, if it wins over this node's: a higher version;
+  // for one version with two contents (both sides of a split changed it), the greater text, so
+  // that every node picks the same one. Saved before returning.
   // Errors: kParseError and kUnsupported (`source` names it; nothing changed), kIoError (not
   // saved; nothing changed).
   enum class Adoption { kAdopted, kSame, kKept /* this node's wins */ };
@@ -50,6 +48,9 @@ class CibStore {
   CibStore(std::filesystem::path path, cib::Cib cib)
       : path_(std::move(path)), cib_(std::move(cib)), text_(cib_.Serialize()) {}
   void Set(cib::Cib cib);
+  // Whether a CIB with these versions and text wins over this node's (see Adopt).
+  bool Beaten(const cib::Versions& versions, std::string_view text) const;
+
 
   std::filesystem::path path_;
   cib::Cib cib_;

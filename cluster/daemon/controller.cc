@@ -66,8 +66,12 @@ std::vector<std::string> Controller::TakeEvents() {
 }
 
 void Controller::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
-  if (update.completed != 0) in_flight_.erase(update.completed);
-  if (node != self_) reports_[node] = update.state;
+  reports_[node] = update.state;
+  OnOwnResult(update.completed);
+}
+
+void Controller::OnOwnResult(uint64_t completed) {
+  if (completed != 0) in_flight_.erase(completed);
   dirty_ = true;
 }
 
@@ -77,7 +81,8 @@ cib::Model Controller::BuildModel(const ControllerInputs& in) {
   m.have_quorum = in.quorate;
   m.dc_uuid = std::to_string(self_);
   node_of_.clear();
-  for (const auto& [id, name] : in.names) {
+  const std::vector<uint32_t>& members = *in.members;
+  for (const auto& [id, name] : *in.names) {
     // The node as the configuration names it, if it does (crm adds <node> entries by name too).
     auto it = std::find_if(m.nodes.begin(), m.nodes.end(), [&](const cib::Node& n) { return n.uname == name; });
     if (it == m.nodes.end()) {
@@ -88,7 +93,7 @@ cib::Model Controller::BuildModel(const ControllerInputs& in) {
     cib::NodeState s;
     s.id = it->id;
     s.uname = name;
-    const bool member = std::binary_search(in.members.begin(), in.members.end(), id);
+    const bool member = std::binary_search(members.begin(), members.end(), id);
     const cib::NodeState* report = nullptr;
     if (id == self_) {
       report = in.self_state;
@@ -161,7 +166,7 @@ void Controller::Update(const ControllerInputs& in) {
       reports_.clear();
       in_flight_.clear();
       placements_.clear();
-      inputs_seen_.clear();
+      members_seen_.clear();
     }
     acting_ = false;
     return;
@@ -170,19 +175,23 @@ void Controller::Update(const ControllerInputs& in) {
     acting_ = true;
     dirty_ = true;
   }
-  // A node that left takes its report and its step in flight with it.
-  std::erase_if(reports_, [&](const auto& r) { return !std::binary_search(in.members.begin(), in.members.end(), r.first); });
-  std::erase_if(in_flight_, [&](const auto& f) { return !std::binary_search(in.members.begin(), in.members.end(), f.second); });
-  std::string inputs = cib::VersionText(in.config->versions) + (in.quorate ? " q" : " -");
-  for (const uint32_t m : in.members) inputs += " " + std::to_string(m);
-  if (inputs != inputs_seen_) {
-    inputs_seen_ = inputs;
+  const std::vector<uint32_t>& members = *in.members;
+  if (!(in.config->versions == versions_seen_) || members != members_seen_ || in.quorate != quorate_seen_) {
+    versions_seen_ = in.config->versions;
+    members_seen_ = members;
+    quorate_seen_ = in.quorate;
     dirty_ = true;
+    // A node that left takes its report and its step in flight with it.
+    auto gone = [&](uint32_t node) { return !std::binary_search(members.begin(), members.end(), node); };
+    std::erase_if(reports_, [&](const auto& r) { return gone(r.first); });
+    std::erase_if(in_flight_, [&](const auto& f) { return gone(f.second); });
   }
   if (!in_flight_.empty() || !dirty_) return;
   std::string missing;
-  for (const uint32_t m : in.members) {
-    if (m != self_ && !reports_.count(m)) missing += (missing.empty() ? "" : ", ") + in.names.at(m);
+  for (const uint32_t m : members) {
+    if (m == self_ || reports_.count(m)) continue;
+    const auto name = in.names->find(m);
+    missing += (missing.empty() ? "" : ", ") + (name != in.names->end() ? name->second : std::to_string(m));
   }
   if (!missing.empty()) {
     if (missing != waiting_logged_) events_.push_back("waiting for the resource state of " + missing);

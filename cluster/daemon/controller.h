@@ -32,10 +32,11 @@
 
 namespace vigil::daemon {
 
+// Read, not copied: the caller's own state, valid for the call.
 struct ControllerInputs {
   const cib::Model* config = nullptr;
-  std::vector<uint32_t> members;           // sorted, self included
-  std::map<uint32_t, std::string> names;   // every node known, by id
+  const std::vector<uint32_t>* members = nullptr;          // sorted, self included
+  const std::map<uint32_t, std::string>* names = nullptr;  // every node known, by id
   bool quorate = false;
   bool acting = false;                     // this node is the DC
   const cib::NodeState* self_state = nullptr;
@@ -49,8 +50,11 @@ class Controller {
 
   // After every loop turn. Plans when something changed and no step is in flight.
   void Update(const ControllerInputs& in);
-  // A member's report (for this node, call with its own state after each result).
+  // A member's report.
   void OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update);
+  // This node's state changed (it is read from ControllerInputs::self_state); `completed`: the
+  // step whose result that was, or 0.
+  void OnOwnResult(uint64_t completed);
 
   // The latest transition's placements (what `vigil status` shows), empty off the DC.
   const std::vector<scheduler::Placement>& placements() const { return placements_; }
@@ -72,7 +76,10 @@ class Controller {
   std::map<std::string, uint32_t> node_of_;     // node_state id → node id, from BuildModel
   uint64_t next_token_ = 1;
   bool dirty_ = true;
-  std::string inputs_seen_;  // what the last plan was made from, to tell a change
+  // What the last plan was made from, to tell a change.
+  cib::Versions versions_seen_;
+  std::vector<uint32_t> members_seen_;
+  bool quorate_seen_ = false;
   std::string waiting_logged_;
   std::string summary_logged_;
   std::vector<scheduler::Placement> placements_;

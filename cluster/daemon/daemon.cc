@@ -227,9 +227,7 @@ Status Daemon::StartResourceHalf() {
   const uint32_t self_id = identity_.nodeid;
   controller_ = std::make_unique<Controller>(self_id, [this, self_id](uint32_t node, const peer::Execute& e) {
     if (node != self_id) return replicator_->SendToMember(node, e);
-    local_->Execute(e, [this, self_id, token = e.token] {
-      controller_->OnNodeUpdate(self_id, {token, local_->state()});
-    });
+    local_->Execute(e, [this, token = e.token] { ReportResources(token); });
     return true;
   });
   return Status::Ok();
@@ -253,7 +251,10 @@ void Daemon::ApplyNoQuorumPolicy() {
 }
 
 void Daemon::ReportResources(uint64_t completed) {
-  replicator_->SendToDc(peer::NodeUpdate{completed, local_->state()});
+  local_->ClearChanged();  // this report carries every change so far
+  // To the DC: this node's controller when it is the DC, else over the link (if any).
+  controller_->OnOwnResult(completed);
+  if (replicator_->linked_to_dc()) replicator_->SendToDc(peer::NodeUpdate{completed, local_->state()});
 }
 
 void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
@@ -399,10 +400,9 @@ control::Response Daemon::ReplaceCib(const control::Request& request, const cont
   auto call = std::make_shared<Call>();
   const uint64_t ticket = request.ticket;
   const std::string who = "uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")";
-  replicator_->Submit(*expected, request.args[1], [this, call, ticket, who](Result<cib::Versions> after) {
+  replicator_->Submit(*expected, request.args[1], who, [this, call, ticket](Result<cib::Versions> after) {
     control::Response response = after.ok() ? control::Response{true, cib::VersionText(*after)}
                                             : control::Response::Error(after.status().message());
-    if (after.ok()) LogInfo("CIB replace from " + who + " took effect: version " + response.body);
     if (call->returned) {
       control_->Reply(ticket, response);
     } else {
@@ -415,7 +415,7 @@ control::Response Daemon::ReplaceCib(const control::Request& request, const cont
 
 int Daemon::Run() {
   SteadyTime now = std::chrono::steady_clock::now();
-  if (Status s = executor_->Start(now); !s.ok()) {
+  if (Status s = executor_->Start(); !s.ok()) {
     LogError(s.message());
     return 1;
   }
@@ -449,15 +449,12 @@ int Daemon::Run() {
       // A new child: what the old one ran is unknown until probed again.
       local_->Forget();
     }
-    if (local_->TakeChanged()) {
-      ReportResources(0);
-      controller_->OnNodeUpdate(identity_.nodeid, {0, local_->state()});
-    }
+    if (local_->changed()) ReportResources(0);  // a monitor's news, or a forget
     ApplyNoQuorumPolicy();
     ControllerInputs inputs;
     inputs.config = &cib_->cib().model();
-    inputs.members = membership_->members();
-    inputs.names = membership_->known_nodes();
+    inputs.members = &membership_->members();
+    inputs.names = &membership_->known_nodes();
     inputs.quorate = membership_->quorate();
     inputs.acting = membership_->is_dc() && !stopping_;
     inputs.self_state = &local_->state();
@@ -488,8 +485,10 @@ int Daemon::Run() {
     if (stopping_) {
       const bool exited = executor_->Exited();
       if (exited || now >= stop_deadline_) {
-        if (!exited) LogError("the executor child did not stop its resources in time; leaving anyway");
-        executor_->StopChild(std::chrono::milliseconds(0));
+        if (!exited) {
+          LogError("the executor child did not stop its resources in time; leaving anyway");
+          executor_->Kill();
+        }
         LogInfo("leaving the cluster");
         // Twice: a leave that is lost costs the peers a token timeout.
         for (int i = 0; i < 2; ++i) (void)transport_->Send(PacketType::kLeave, "");

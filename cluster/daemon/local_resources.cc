@@ -48,8 +48,6 @@ LocalResources::LocalResources(lrm::ExecutorClient& executor, std::string node_i
   state_.uname = std::move(uname);
 }
 
-bool LocalResources::TakeChanged() { return std::exchange(changed_, false); }
-
 std::vector<std::string> LocalResources::TakeEvents() {
   std::vector<std::string> out;
   out.swap(events_);
@@ -93,7 +91,7 @@ void LocalResources::Execute(const peer::Execute& e, std::function<void()> done)
   if (e.interval_ms == 0) last_given_[e.rsc] = e;
   Operation op;
   op.resource = e.rsc;
-  op.agent = e.standard + ":" + (e.provider.empty() ? "" : e.provider + ":") + e.type;
+  op.agent = cib::AgentName(e.standard, e.provider, e.type);
   op.action = e.action;
   for (const auto& [name, value] : e.params) op.params.emplace_back(name, value);
   for (const auto& [name, value] : e.meta) op.meta.emplace_back(name, value);

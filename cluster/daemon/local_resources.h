@@ -37,8 +37,9 @@ class LocalResources {
   size_t StopAll();
 
   const cib::NodeState& state() const { return state_; }
-  // Whether the state changed since the last call (a recurring monitor's result, a forget).
-  bool TakeChanged();
+  // Whether the state changed since it was last reported (ClearChanged).
+  bool changed() const { return changed_; }
+  void ClearChanged() { changed_ = false; }
   std::vector<std::string> TakeEvents();
 
  private:

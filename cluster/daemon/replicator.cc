@@ -186,9 +186,9 @@ void Replicator::Process(std::span<const pollfd> polled, SteadyTime now) {
     bool keep = true;
     if (Ready(polled, it->first, &revents)) {
       keep = link.Process(revents);
-      // The node must speak from its own address, as on UDP: the key alone does not let one node
-      // speak for another.
-      if (keep && link.established() && options_.address_of &&
+      // Once, when established: the node must speak from its own address, as on UDP; the key
+      // alone does not let one node speak for another.
+      if (keep && link.established() && !it->second.joined && options_.address_of &&
           options_.address_of(link.peer_node()) != std::optional<uint32_t>(link.peer_address())) {
         keep = false;
         events_.push_back("refused a link claiming to be node " + std::to_string(link.peer_node()) +
@@ -314,14 +314,14 @@ bool Replicator::SendToMember(uint32_t node, const peer::Message& message) {
 }
 
 bool Replicator::SendToDc(const peer::Message& message) {
-  if (!upstream_ || !upstream_announced_) return false;
+  if (!linked_to_dc()) return false;
   upstream_->Send(peer::Encode(message));
   return true;
 }
 
-void Replicator::Submit(const cib::Versions& expected, std::string xml, Done done) {
+void Replicator::Submit(const cib::Versions& expected, std::string xml, const std::string& who, Done done) {
   if (acting_) {
-    done(Apply(expected, xml, "a local client"));
+    done(Apply(expected, xml, who));
     return;
   }
   if (dc_ == 0) {
@@ -338,7 +338,10 @@ void Replicator::Submit(const cib::Versions& expected, std::string xml, Done don
   change.expected = expected;
   change.cib = std::move(xml);
   upstream_->Send(peer::Encode(change));
-  waiting_[request] = std::move(done);
+  waiting_[request] = [this, who, done = std::move(done)](Result<cib::Versions> after) {
+    if (after.ok()) events_.push_back("CIB changed by " + who + " through the DC " + Name(dc_) + ": version " + cib::VersionText(*after));
+    done(std::move(after));
+  };
 }
 
 }  // namespace vigil::daemon

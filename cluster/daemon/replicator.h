@@ -68,14 +68,15 @@ class Replicator {
   // When Follow wants to run again without a membership change (a reconnection is due).
   std::optional<SteadyTime> NextDeadline() const;
 
-  // A change asked for on this node, made against `expected`. `done` runs once: at once on the
-  // DC or with an error, else when the DC answers or the link to it breaks.
-  void Submit(const cib::Versions& expected, std::string xml, Done done);
+  // A change asked for on this node by `who` (for the log), made against `expected`. `done` runs
+  // once: at once on the DC or with an error, else when the DC answers or the link to it breaks.
+  void Submit(const cib::Versions& expected, std::string xml, const std::string& who, Done done);
 
   // Sends on this node's link from `node` (on the DC) or to the DC (on a member). false: no such
   // link now.
   bool SendToMember(uint32_t node, const peer::Message& message);
   bool SendToDc(const peer::Message& message);
+  bool linked_to_dc() const { return upstream_ && upstream_announced_; }
 
   // One readable line per event worth logging (adoptions, links made and lost).
   std::vector<std::string> TakeEvents();

@@ -9,7 +9,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
 
 #include "cluster/lrm/executor_wire.h"
 #include "common/ocf.h"
@@ -29,9 +28,7 @@ std::string Describe(int status) {
 
 }  // namespace
 
-ExecutorClient::~ExecutorClient() { StopChild(std::chrono::seconds(0)); }
-
-Status ExecutorClient::Start(SteadyTime now) {
+Status ExecutorClient::Start() {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     return Status::FromErrno("cannot create the executor child's socket pair", errno);
@@ -66,7 +63,6 @@ Status ExecutorClient::Start(SteadyTime now) {
   fd_ = sv[0];
   pid_ = pid;
   restart_at_.reset();
-  (void)now;
   events_.push_back("executor child started (pid " + std::to_string(pid) + ")");
   return Status::Ok();
 }
@@ -159,7 +155,7 @@ bool ExecutorClient::Process(short revents, SteadyTime now) {
   }
   if (fd_ < 0) {
     if (restart_at_ && now >= *restart_at_) {
-      if (Status s = Start(now); !s.ok()) {
+      if (Status s = Start(); !s.ok()) {
         events_.push_back("cannot restart the executor child: " + s.message());
         restart_at_ = now + kRestartDelay;
         return false;
@@ -211,25 +207,13 @@ bool ExecutorClient::Exited() {
   return pid_ <= 0;
 }
 
-bool ExecutorClient::StopChild(std::chrono::milliseconds limit) {
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
-  restart_at_.reset();
-  if (pid_ <= 0) return true;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  for (;;) {
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return true;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+void ExecutorClient::Kill() {
+  BeginStop();
+  if (pid_ <= 0) return;
   kill(pid_, SIGKILL);
+  int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  return false;
 }
 
 }  // namespace vigil::lrm

@@ -31,14 +31,13 @@ class ExecutorClient {
   // `argv`: how to start the child; the argument "{fd}" is replaced by the descriptor number of
   // its end of the socket pair.
   explicit ExecutorClient(std::vector<std::string> argv) : argv_(std::move(argv)) {}
-  // Closes the socket (the child stops what runs and exits) and waits for it at most `limit`,
-  // then kills it.
-  ~ExecutorClient();
+  // Closes the socket: the child stops what runs and exits on its own (vigild does not wait).
+  ~ExecutorClient() { BeginStop(); }
   ExecutorClient(const ExecutorClient&) = delete;
   ExecutorClient& operator=(const ExecutorClient&) = delete;
 
   // Starts the child. Errors: no socket pair, fork failed.
-  Status Start(SteadyTime now);
+  Status Start();
   bool up() const { return fd_ >= 0; }
   pid_t pid() const { return pid_; }
 
@@ -57,13 +56,11 @@ class ExecutorClient {
   // When Process should run without the descriptor being ready (a restart or errors are due).
   std::optional<SteadyTime> NextDeadline() const;
 
-  // Closes the socket: the child stops every resource and exits. Returns whether it has exited
-  // within `limit`; the pid is reaped either way (killed after `limit`).
-  bool StopChild(std::chrono::milliseconds limit);
-  // The same without waiting: closes the socket (no restart follows); Exited() tells when the
-  // child is gone, and reaps it.
+  // Closes the socket, and no restart follows: the child stops every resource and exits.
+  // Exited() tells when it is gone, and reaps it; Kill() ends one that takes too long.
   void BeginStop();
   bool Exited();
+  void Kill();
 
   // One line per event worth logging (the child's deaths and restarts).
   std::vector<std::string> TakeEvents();

@@ -63,9 +63,7 @@ struct Encoder {
 std::string EncodeFrame(const ExecutorMessage& message) {
   std::string body;
   std::visit(Encoder{body}, message);
-  std::string frame;
-  Put(frame, body.size(), 4);
-  return frame + body;
+  return wire::Frame(body);
 }
 
 Result<ExecutorMessage> DecodeMessage(std::string_view bytes) {

@@ -54,9 +54,7 @@ std::optional<std::string> Seal(Protection p, std::string_view key, uint64_t cou
     sealed.assign(message);
     sealed.append(reinterpret_cast<const char*>(mac->data()), mac->size());
   }
-  std::string frame;
-  Put(frame, sealed.size(), 4);
-  return frame + sealed;
+  return wire::Frame(sealed);
 }
 
 std::optional<std::string> Open(Protection p, std::string_view key, uint64_t counter, std::string_view sealed) {
