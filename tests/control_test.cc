@@ -216,11 +216,58 @@ ClusterStatus Sample() {
   return s;
 }
 
+ClusterStatus WithResources() {
+  ClusterStatus s = Sample();
+  s.nodes[1].standby = true;
+  s.resources_known = true;
+  ResourceStatus ip{"ip", "ocf:heartbeat:IPaddr", {"node1"}};
+  ResourceStatus db{"db", "ocf:heartbeat:Dummy", {}};
+  db.disabled = true;
+  ResourceStatus web{"web", "ocf:heartbeat:Dummy", {"node1"}};
+  web.failed = true;
+  web.managed = false;
+  ResourceStatus twice{"twice", "ocf:heartbeat:Dummy", {"node1", "node2"}};
+  twice.blocked = true;
+  s.resources = {ip, db, web, twice};
+  s.failed_actions = {{"web", "monitor", 10000, "node1", 7, 0, "pid file gone", 1700000000, 12},
+                      {"db", "start", 0, "node2", 1, 2, "", 1700000000, 3}};
+  return s;
+}
+
 TEST(ClusterStatusTest, XmlRoundTrip) {
-  const ClusterStatus s = Sample();
-  auto back = FromXml(ToXml(s));
-  ASSERT_TRUE(back.ok()) << back.status().message();
-  EXPECT_EQ(*back, s);
+  for (const ClusterStatus& s : {Sample(), WithResources()}) {
+    auto back = FromXml(ToXml(s));
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(*back, s);
+  }
+}
+
+TEST(ClusterStatusTest, ResourcesStandbyAndFailedActionsInCrmMonsWords) {
+  ::setenv("TZ", "UTC", 1);
+  const std::string text = FormatStatus(WithResources(), false);
+  const std::string expected_tail =
+      "  * 4 resource instances configured\n"
+      "\n"
+      "Node List:\n"
+      "  * Node node2: standby\n"
+      "  * Online: [ node1 ]\n"
+      "  * OFFLINE: [ node3 ]\n"
+      "\n"
+      "Full List of Resources:\n"
+      "  * ip\t(ocf:heartbeat:IPaddr):\t Started node1\n"
+      "  * db\t(ocf:heartbeat:Dummy):\t Stopped (disabled)\n"
+      "  * web\t(ocf:heartbeat:Dummy):\t FAILED node1 (unmanaged)\n"
+      "  * twice\t(ocf:heartbeat:Dummy):\t Started [ node1 node2 ] (blocked)\n"
+      "\n"
+      "Failed Resource Actions:\n"
+      "  * web_monitor_10000 on node1 'not running' (7): call=12, status='complete', exitreason='pid file gone', "
+      "last-rc-change='Tue Nov 14 22:13:20 2023'\n"
+      "  * db_start_0 on node2 'error' (1): call=3, status='Timed Out', last-rc-change='Tue Nov 14 22:13:20 2023'\n";
+  ASSERT_GE(text.size(), expected_tail.size());
+  EXPECT_EQ(text.substr(text.size() - expected_tail.size()), expected_tail) << text;
+  ClusterStatus unknown = WithResources();
+  unknown.resources_known = false;
+  EXPECT_NE(FormatStatus(unknown, false).find("  * ip\t(ocf:heartbeat:IPaddr):\t unknown (no DC)\n"), std::string::npos);
 }
 
 TEST(ClusterStatusTest, MalformedDocumentsAreNamed) {
@@ -229,6 +276,12 @@ TEST(ClusterStatusTest, MalformedDocumentsAreNamed) {
   std::string xml = ToXml(Sample());
   xml.replace(xml.find("quorate=\"true\""), 14, "quorate=\"yes\"");
   EXPECT_NE(FromXml(xml).status().message().find("<quorum>"), std::string::npos);
+  xml = ToXml(WithResources());
+  xml.replace(xml.find("disabled=\"true\""), 15, "disabled=\"1\"");
+  EXPECT_NE(FromXml(xml).status().message().find("<resource>"), std::string::npos);
+  xml = ToXml(WithResources());
+  xml.replace(xml.find("call-id=\"12\""), 12, "call-id=\"x\"");
+  EXPECT_NE(FromXml(xml).status().message().find("<failed-action>"), std::string::npos);
 }
 
 TEST(ClusterStatusTest, CrmMonLayout) {

@@ -187,7 +187,27 @@ TEST(PeerLinkTest, ALinkToNobodyFailsWithTheAddress) {
 }
 
 TEST(PeerMessagesTest, EveryMessageRoundTrips) {
+  cib::NodeState state;
+  state.id = "2";
+  state.uname = "n2";
+  state.in_ccm = true;
+  state.crmd = "online";
+  state.join = "member";
+  state.expected = "member";
+  state.transient["fail-count-d1#monitor_1000"] = "3";
+  state.resources.push_back({"d1", "ocf", "heartbeat", "Dummy", {{"d1_last_0", "start", 0, 5, 0, 0, "", 17, "dd"}}});
+  Execute execute;
+  execute.token = 9;
+  execute.rsc = "d1";
+  execute.standard = "ocf";
+  execute.action = "monitor";
+  execute.interval_ms = 1000;
+  execute.params["state"] = "/tmp/x";
   const std::vector<Message> all = {
+      execute,
+      NodeUpdate{9, state},
+      StatusCopy{{state, cib::NodeState{}}},
+      Cleanup{"d1", "n2"},
       Join{"<cib/>"},
       CibCopy{std::string(100000, 'c')},
       Change{42, {1, 2, 3}, "<cib epoch=\"2\"/>"},
@@ -200,6 +220,12 @@ TEST(PeerMessagesTest, EveryMessageRoundTrips) {
     EXPECT_EQ(back->index(), m.index());
     EXPECT_EQ(Encode(*back), Encode(m));
   }
+  const auto copy = Decode(Encode(StatusCopy{{state}}));
+  ASSERT_TRUE(copy.ok());
+  const cib::NodeState& back = std::get<StatusCopy>(*copy).states.at(0);
+  EXPECT_TRUE(back.in_ccm);
+  EXPECT_EQ(back.join, "member");
+  EXPECT_EQ(back.resources.at(0).ops.at(0).op_digest, "dd");
 }
 
 TEST(PeerMessagesTest, MalformedMessagesAreRefusedWithTheReason) {

@@ -452,5 +452,32 @@ TEST(SchedulerTest, DamagedCibsAreRefusedOrScheduledNeverCrash) {
   EXPECT_GT(scheduled, 100);
 }
 
+TEST(CurrentStateTest, TellsWhereResourcesRunWhatFailedAndWhatIsDisabled) {
+  const cib::Cib cib = CibBuilder()
+                           .Nodes(3)
+                           .Offline("node3")
+                           .Primitive("a")
+                           .Primitive("b")
+                           .Primitive("c", "<nvpair id=\"c-tr\" name=\"target-role\" value=\"Stopped\"/>")
+                           .Primitive("d")
+                           .History("node1", "a")
+                           .History("node2", "b", 7)
+                           .History("node3", "d")  // cleanly down: nothing runs there
+                           .Build();
+  const auto state = CurrentState(cib.model());
+  ASSERT_EQ(state.size(), 4U);
+  EXPECT_EQ(state[0].id, "a");
+  EXPECT_EQ(state[0].agent, "ocf:heartbeat:Dummy");
+  EXPECT_EQ(state[0].nodes, std::vector<std::string>{"node1"});
+  EXPECT_FALSE(state[0].failed);
+  EXPECT_EQ(state[1].nodes, std::vector<std::string>{"node2"});
+  EXPECT_TRUE(state[1].failed);
+  EXPECT_TRUE(state[2].disabled);
+  EXPECT_TRUE(state[2].nodes.empty());
+  EXPECT_TRUE(state[3].nodes.empty());
+  EXPECT_FALSE(state[3].disabled);
+  EXPECT_TRUE(FailedActions(cib.model()).empty()) << "no _last_failure_0 record in this CIB";
+}
+
 }  // namespace
 }  // namespace vigil::scheduler

@@ -26,6 +26,56 @@ bool Flag(const pugi::xml_node& node, const char* name, bool& out) {
 
 std::string NodeName(const NodeStatus& n) { return n.name.empty() ? std::to_string(n.id) : n.name; }
 
+// crm_mon's words for OCF exit codes and execution statuses.
+std::string RcText(int rc) {
+  switch (rc) {
+    case 0: return "ok";
+    case 1: return "error";
+    case 2: return "invalid parameter";
+    case 3: return "unimplemented feature";
+    case 4: return "insufficient privileges";
+    case 5: return "not installed";
+    case 6: return "not configured";
+    case 7: return "not running";
+    case 8: return "promoted";
+    case 9: return "promoted (failed)";
+    default: return "unknown";
+  }
+}
+
+std::string OpStatusText(int status) {
+  switch (status) {
+    case 0: return "complete";
+    case 1: return "Cancelled";
+    case 2: return "Timed Out";
+    case 3: return "NOT SUPPORTED";
+    case 4: return "Error";
+    default: return "unknown";
+  }
+}
+
+std::string ResourceLine(const ResourceStatus& r, bool known) {
+  std::string line = "  * " + r.id + "\t(" + r.agent + "):\t ";
+  if (!known) return line + "unknown (no DC)\n";
+  std::string where;
+  if (r.nodes.size() == 1) where = r.nodes.front();
+  if (r.nodes.size() > 1) {
+    where = "[";
+    for (const auto& n : r.nodes) where += " " + n;
+    where += " ]";
+  }
+  if (r.nodes.empty()) {
+    line += "Stopped";
+    if (r.disabled) line += " (disabled)";
+  } else {
+    line += (r.failed ? "FAILED " : "Started ") + where;
+  }
+  if (r.orphan) line += " (ORPHANED)";
+  if (!r.managed) line += " (unmanaged)";
+  if (r.blocked) line += " (blocked)";
+  return line + "\n";
+}
+
 std::string Ctime(std::chrono::system_clock::time_point t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
   std::tm local{};
@@ -63,6 +113,33 @@ std::string ToXml(const ClusterStatus& s) {
     node.append_attribute("id") = std::to_string(n.id).c_str();
     node.append_attribute("name") = n.name.c_str();
     node.append_attribute("online") = n.online ? "true" : "false";
+    node.append_attribute("standby") = n.standby ? "true" : "false";
+  }
+  pugi::xml_node resources = root.append_child("resources");
+  resources.append_attribute("known") = s.resources_known ? "true" : "false";
+  for (const auto& r : s.resources) {
+    pugi::xml_node rsc = resources.append_child("resource");
+    rsc.append_attribute("id") = r.id.c_str();
+    rsc.append_attribute("agent") = r.agent.c_str();
+    for (const auto& n : r.nodes) rsc.append_child("node").append_attribute("name") = n.c_str();
+    for (const auto& [name, flag] : {std::pair{"failed", r.failed}, std::pair{"blocked", r.blocked},
+                                     std::pair{"managed", r.managed}, std::pair{"disabled", r.disabled},
+                                     std::pair{"orphan", r.orphan}}) {
+      rsc.append_attribute(name) = flag ? "true" : "false";
+    }
+  }
+  pugi::xml_node failed = root.append_child("failed-actions");
+  for (const auto& f : s.failed_actions) {
+    pugi::xml_node a = failed.append_child("failed-action");
+    a.append_attribute("rsc") = f.rsc.c_str();
+    a.append_attribute("operation") = f.operation.c_str();
+    a.append_attribute("interval") = std::to_string(f.interval_ms).c_str();
+    a.append_attribute("node") = f.node.c_str();
+    a.append_attribute("rc") = f.rc;
+    a.append_attribute("op-status") = f.op_status;
+    a.append_attribute("reason") = f.reason.c_str();
+    a.append_attribute("last-rc-change") = std::to_string(f.last_rc_change).c_str();
+    a.append_attribute("call-id") = f.call_id;
   }
   pugi::xml_node counters = root.append_child("counters");
   for (const auto& [name, value] : s.counters) {
@@ -109,9 +186,37 @@ Result<ClusterStatus> FromXml(std::string_view xml) {
   }
   for (const pugi::xml_node n : root.child("nodes").children("node")) {
     NodeStatus node;
-    if (!Number(n, "id", node.id) || !Flag(n, "online", node.online)) return bad("a <node> without a numeric id or online flag");
+    if (!Number(n, "id", node.id) || !Flag(n, "online", node.online) || !Flag(n, "standby", node.standby)) {
+      return bad("a <node> without a numeric id, online or standby flag");
+    }
     node.name = n.attribute("name").value();
     s.nodes.push_back(std::move(node));
+  }
+  const pugi::xml_node resources = root.child("resources");
+  if (!resources || !Flag(resources, "known", s.resources_known)) return bad("<resources> missing or malformed");
+  for (const pugi::xml_node r : resources.children("resource")) {
+    ResourceStatus rsc;
+    rsc.id = r.attribute("id").value();
+    rsc.agent = r.attribute("agent").value();
+    if (rsc.id.empty() || !Flag(r, "failed", rsc.failed) || !Flag(r, "blocked", rsc.blocked) ||
+        !Flag(r, "managed", rsc.managed) || !Flag(r, "disabled", rsc.disabled) || !Flag(r, "orphan", rsc.orphan)) {
+      return bad("a <resource> without an id or one of its flags");
+    }
+    for (const pugi::xml_node n : r.children("node")) rsc.nodes.push_back(n.attribute("name").value());
+    s.resources.push_back(std::move(rsc));
+  }
+  for (const pugi::xml_node a : root.child("failed-actions").children("failed-action")) {
+    FailedActionStatus f;
+    f.rsc = a.attribute("rsc").value();
+    f.operation = a.attribute("operation").value();
+    f.node = a.attribute("node").value();
+    f.reason = a.attribute("reason").value();
+    if (f.rsc.empty() || !Number(a, "interval", f.interval_ms) || !Number(a, "rc", f.rc) ||
+        !Number(a, "op-status", f.op_status) || !Number(a, "last-rc-change", f.last_rc_change) ||
+        !Number(a, "call-id", f.call_id)) {
+      return bad("a <failed-action> without a resource or a numeric field");
+    }
+    s.failed_actions.push_back(std::move(f));
   }
   for (const pugi::xml_node c : root.child("counters").children("counter")) {
     uint64_t value = 0;
@@ -131,13 +236,34 @@ std::string FormatStatus(const ClusterStatus& s, bool verbose) {
   }
   out += "  * Last updated: " + Ctime(s.now) + " on " + s.self + "\n";
   out += "  * " + std::to_string(s.nodes.size()) + " node" + (s.nodes.size() == 1 ? "" : "s") + " configured\n";
-  out += "  * 0 resource instances configured\n\nNode List:\n";
+  size_t configured = 0;
+  for (const auto& r : s.resources) configured += r.orphan ? 0 : 1;
+  out += "  * " + std::to_string(configured) + " resource instance" + (configured == 1 ? "" : "s") +
+         " configured\n\nNode List:\n";
   std::string online;
   std::string offline;
-  for (const auto& n : s.nodes) (n.online ? online : offline) += " " + NodeName(n);
+  for (const auto& n : s.nodes) {
+    if (n.online && n.standby) {
+      out += "  * Node " + NodeName(n) + ": standby\n";
+    } else {
+      (n.online ? online : offline) += " " + NodeName(n);
+    }
+  }
   if (!online.empty()) out += "  * Online: [" + online + " ]\n";
   if (!offline.empty()) out += "  * OFFLINE: [" + offline + " ]\n";
-  out += "\nFull List of Resources:\n  * No resources\n";
+  out += "\nFull List of Resources:\n";
+  if (s.resources.empty()) out += "  * No resources\n";
+  for (const auto& r : s.resources) out += ResourceLine(r, s.resources_known);
+  if (!s.failed_actions.empty()) {
+    out += "\nFailed Resource Actions:\n";
+    for (const auto& f : s.failed_actions) {
+      out += "  * " + f.rsc + "_" + f.operation + "_" + std::to_string(f.interval_ms) + " on " + f.node + " '" +
+             RcText(f.rc) + "' (" + std::to_string(f.rc) + "): call=" + std::to_string(f.call_id) + ", status='" +
+             OpStatusText(f.op_status) + "', " + (f.reason.empty() ? "" : "exitreason='" + f.reason + "', ") +
+             "last-rc-change='" + Ctime(std::chrono::system_clock::time_point(std::chrono::seconds(f.last_rc_change))) +
+             "'\n";
+    }
+  }
   if (verbose) {
     out += "\nMembership:\n";
     out += "  * Cluster: " + s.cluster_name + ", this node: " + s.self + ", DC term " + std::to_string(s.term) + "\n";

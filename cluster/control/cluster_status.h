@@ -17,7 +17,35 @@ struct NodeStatus {
   uint32_t id = 0;
   std::string name;  // empty while unknown (a node never heard, without a configured name)
   bool online = false;
+  bool standby = false;
   bool operator==(const NodeStatus&) const = default;
+};
+
+// A primitive as crm_mon lists it (scheduler::ResourceState, carried over the socket).
+struct ResourceStatus {
+  std::string id;
+  std::string agent;
+  std::vector<std::string> nodes;  // where it is active
+  bool failed = false;
+  bool blocked = false;
+  bool managed = true;
+  bool disabled = false;
+  bool orphan = false;
+  bool operator==(const ResourceStatus&) const = default;
+};
+
+// A failed operation on record (a node's <rsc>_last_failure_0), until a cleanup clears it.
+struct FailedActionStatus {
+  std::string rsc;
+  std::string operation;
+  int64_t interval_ms = 0;
+  std::string node;
+  int rc = 0;
+  int op_status = 0;  // Pacemaker's execution status: 0 complete, 1 cancelled, 2 timed out, 4 error
+  std::string reason;
+  int64_t last_rc_change = 0;  // seconds since the epoch
+  int call_id = 0;
+  bool operator==(const FailedActionStatus&) const = default;
 };
 
 struct ClusterStatus {
@@ -34,6 +62,10 @@ struct ClusterStatus {
   int expected_votes = 0;
   int quorum = 0;
   std::vector<NodeStatus> nodes;             // sorted by id
+  // Where resources run is known on the DC, and on a member that has heard it from the DC.
+  bool resources_known = false;
+  std::vector<ResourceStatus> resources;     // in the CIB's order (all of them, even unknown)
+  std::vector<FailedActionStatus> failed_actions;
   std::map<std::string, uint64_t> counters;  // packets sent, received, dropped by reason
   std::chrono::system_clock::time_point now;
   bool operator==(const ClusterStatus&) const = default;
@@ -43,7 +75,8 @@ std::string ToXml(const ClusterStatus& status);
 // Errors: not XML, or a required element or attribute missing or malformed (named).
 Result<ClusterStatus> FromXml(std::string_view xml);
 
-// crm_mon 2.x's layout: "Cluster Summary:", "Node List:", "Full List of Resources:"; with
+// crm_mon 2.x's layout: "Cluster Summary:", "Node List:", "Full List of Resources:", "Failed
+// Resource Actions:"; with
 // `verbose`, Vigil's membership details and packet counters after them.
 std::string FormatStatus(const ClusterStatus& status, bool verbose);
 

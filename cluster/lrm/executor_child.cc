@@ -70,6 +70,16 @@ class Child {
         return;
       }
       calls_[call] = *id;
+    } else if (auto* check = std::get_if<CheckRequest>(&m)) {
+      OperationResult r;
+      r.call_id = check->call;
+      r.rc = 0;
+      if (Status s = host_.Check(check->op); !s.ok()) {
+        r.status = ExecStatus::kError;
+        r.rc = OcfCodeForRefusal(s);
+        r.reason = s.message();
+      }
+      Send(RunResult{check->call, r});
     } else if (auto* cancel = std::get_if<CancelRequest>(&m)) {
       uint64_t id = 0;
       {

@@ -69,7 +69,14 @@ Status ExecutorClient::Start() {
 
 short ExecutorClient::events() const { return out_.empty() ? POLLIN : POLLIN | POLLOUT; }
 
-uint64_t ExecutorClient::Submit(Operation op, Callback done) {
+uint64_t ExecutorClient::Submit(Operation op, Callback done) { return Send(std::move(op), std::move(done), false); }
+
+uint64_t ExecutorClient::Check(Operation op, Callback done) {
+  op.interval = std::chrono::milliseconds(0);  // one answer
+  return Send(std::move(op), std::move(done), true);
+}
+
+uint64_t ExecutorClient::Send(Operation op, Callback done, bool check_only) {
   const uint64_t call = next_call_++;
   if (fd_ < 0) {
     OperationResult r;
@@ -81,7 +88,7 @@ uint64_t ExecutorClient::Submit(Operation op, Callback done) {
     refused_.emplace_back(call, std::move(r));
     return call;
   }
-  out_ += EncodeFrame(RunRequest{call, op});
+  out_ += check_only ? EncodeFrame(CheckRequest{call, op}) : EncodeFrame(RunRequest{call, op});
   calls_[call] = {std::move(op), std::move(done)};
   Flush();
   return call;

@@ -45,6 +45,9 @@ class ExecutorClient {
   // recurring one, and a final one when it is cancelled or the child dies). With the child down
   // the result is an error, delivered by the next Process().
   uint64_t Submit(Operation op, Callback done);
+  // Asks the child whether `op` could run (the agent is installed here, the parameters fit its
+  // meta-data) without running it: `done` gets kDone and rc 0, or kError with the reason.
+  uint64_t Check(Operation op, Callback done);
   // Cancels a call (a recurring monitor); its final result comes back as kCancelled.
   void Cancel(uint64_t call);
 
@@ -70,6 +73,7 @@ class ExecutorClient {
     Operation op;
     Callback done;
   };
+  uint64_t Send(Operation op, Callback done, bool check_only);
   void OnDeath(const std::string& why, SteadyTime now);
   void Flush();
 

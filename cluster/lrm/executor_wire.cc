@@ -8,7 +8,7 @@ namespace {
 using wire::Put;
 using wire::PutString;
 
-enum class Type : uint8_t { kRun = 1, kCancel = 2, kResult = 3 };
+enum class Type : uint8_t { kRun = 1, kCancel = 2, kResult = 3, kCheck = 4 };
 
 void PutParams(std::string& out, const Params& params) {
   Put(out, params.size(), 4);
@@ -29,19 +29,41 @@ Params GetParams(wire::Reader& r) {
   return params;
 }
 
+void PutOperation(std::string& out, const Operation& op) {
+  PutString(out, op.resource);
+  PutString(out, op.agent);
+  PutString(out, op.action);
+  PutParams(out, op.params);
+  PutParams(out, op.meta);
+  Put(out, static_cast<uint64_t>(op.timeout.count()), 8);
+  Put(out, static_cast<uint64_t>(op.interval.count()), 8);
+  Put(out, static_cast<uint32_t>(op.check_level), 4);
+}
+
+Operation GetOperation(wire::Reader& r) {
+  Operation op;
+  op.resource = r.String();
+  op.agent = r.String();
+  op.action = r.String();
+  op.params = GetParams(r);
+  op.meta = GetParams(r);
+  op.timeout = std::chrono::milliseconds(static_cast<int64_t>(r.Int(8)));
+  op.interval = std::chrono::milliseconds(static_cast<int64_t>(r.Int(8)));
+  op.check_level = static_cast<int>(static_cast<int32_t>(r.Int(4)));
+  return op;
+}
+
 struct Encoder {
   std::string& out;
   void operator()(const RunRequest& m) {
     Put(out, static_cast<uint8_t>(Type::kRun), 1);
     Put(out, m.call, 8);
-    PutString(out, m.op.resource);
-    PutString(out, m.op.agent);
-    PutString(out, m.op.action);
-    PutParams(out, m.op.params);
-    PutParams(out, m.op.meta);
-    Put(out, static_cast<uint64_t>(m.op.timeout.count()), 8);
-    Put(out, static_cast<uint64_t>(m.op.interval.count()), 8);
-    Put(out, static_cast<uint32_t>(m.op.check_level), 4);
+    PutOperation(out, m.op);
+  }
+  void operator()(const CheckRequest& m) {
+    Put(out, static_cast<uint8_t>(Type::kCheck), 1);
+    Put(out, m.call, 8);
+    PutOperation(out, m.op);
   }
   void operator()(const CancelRequest& m) {
     Put(out, static_cast<uint8_t>(Type::kCancel), 1);
@@ -74,15 +96,15 @@ Result<ExecutorMessage> DecodeMessage(std::string_view bytes) {
     case Type::kRun: {
       RunRequest run;
       run.call = r.Int(8);
-      run.op.resource = r.String();
-      run.op.agent = r.String();
-      run.op.action = r.String();
-      run.op.params = GetParams(r);
-      run.op.meta = GetParams(r);
-      run.op.timeout = std::chrono::milliseconds(static_cast<int64_t>(r.Int(8)));
-      run.op.interval = std::chrono::milliseconds(static_cast<int64_t>(r.Int(8)));
-      run.op.check_level = static_cast<int>(static_cast<int32_t>(r.Int(4)));
+      run.op = GetOperation(r);
       m = std::move(run);
+      break;
+    }
+    case Type::kCheck: {
+      CheckRequest check;
+      check.call = r.Int(8);
+      check.op = GetOperation(r);
+      m = std::move(check);
       break;
     }
     case Type::kCancel:

@@ -1,8 +1,11 @@
 // What vigild and its executor child say to each other over their socket pair: frames of a u32
 // big-endian length and a message (a type byte and the fields, as in cluster/peer/messages.h).
 //
-//   vigild → child:  Run (a call id chosen by vigild and the operation), Cancel (a call id)
-//   child → vigild:  Result (the call id and one result; a recurring call gets one per run)
+//   vigild → child:  Run (a call id chosen by vigild and the operation), Cancel (a call id),
+//                    Check (a call id and an operation to check, not run: the agent is installed
+//                    and the parameters fit its meta-data)
+//   child → vigild:  Result (the call id and one result; a recurring call gets one per run; a
+//                    check gets kDone and rc 0, or kError with the refusal's OCF code and why)
 //
 // Decode checks every length and refuses trailing bytes: the two ends are one binary, but a
 // frame cut by a dying process must not be read as another.
@@ -24,6 +27,10 @@ struct RunRequest {
   uint64_t call = 0;
   Operation op;
 };
+struct CheckRequest {
+  uint64_t call = 0;
+  Operation op;
+};
 struct CancelRequest {
   uint64_t call = 0;
 };
@@ -32,7 +39,7 @@ struct RunResult {
   OperationResult result;
 };
 
-using ExecutorMessage = std::variant<RunRequest, CancelRequest, RunResult>;
+using ExecutorMessage = std::variant<RunRequest, CancelRequest, RunResult, CheckRequest>;
 
 // The framed message.
 std::string EncodeFrame(const ExecutorMessage& message);

@@ -8,7 +8,8 @@ namespace {
 using wire::Put;
 using wire::PutString;
 
-enum class Type : uint8_t { kJoin = 1, kCibCopy = 2, kChange = 3, kChangeResult = 4, kExecute = 5, kNodeUpdate = 6 };
+enum class Type : uint8_t { kJoin = 1, kCibCopy = 2, kChange = 3, kChangeResult = 4, kExecute = 5, kNodeUpdate = 6,
+                              kStatusCopy = 7, kCleanup = 8 };
 
 constexpr uint64_t kMaxItems = 1 << 20;  // attributes, resources, operations: beyond any real CIB
 
@@ -33,6 +34,8 @@ cib::Attributes GetAttributes(wire::Reader& r) {
 void PutNodeState(std::string& out, const cib::NodeState& s) {
   PutString(out, s.id);
   PutString(out, s.uname);
+  Put(out, s.in_ccm ? 1 : 0, 1);
+  for (const auto* field : {&s.crmd, &s.join, &s.expected}) PutString(out, *field);
   PutAttributes(out, s.transient);
   Put(out, s.resources.size(), 4);
   for (const auto& h : s.resources) {
@@ -61,6 +64,8 @@ cib::NodeState GetNodeState(wire::Reader& r) {
   cib::NodeState s;
   s.id = r.String();
   s.uname = r.String();
+  s.in_ccm = r.Int(1) != 0;
+  for (auto* field : {&s.crmd, &s.join, &s.expected}) *field = r.String();
   s.transient = GetAttributes(r);
   const uint64_t resources = r.Int(4);
   for (uint64_t i = 0; i < resources && i < kMaxItems && r.ok(); ++i) {
@@ -138,6 +143,16 @@ struct Encoder {
     Put(out, m.completed, 8);
     PutNodeState(out, m.state);
   }
+  void operator()(const StatusCopy& m) {
+    Put(out, static_cast<uint8_t>(Type::kStatusCopy), 1);
+    Put(out, m.states.size(), 4);
+    for (const auto& s : m.states) PutNodeState(out, s);
+  }
+  void operator()(const Cleanup& m) {
+    Put(out, static_cast<uint8_t>(Type::kCleanup), 1);
+    PutString(out, m.rsc);
+    PutString(out, m.node);
+  }
 };
 
 }  // namespace
@@ -195,6 +210,20 @@ Result<Message> Decode(std::string_view bytes) {
       u.completed = r.Int(8);
       u.state = GetNodeState(r);
       m = std::move(u);
+      break;
+    }
+    case Type::kStatusCopy: {
+      StatusCopy c;
+      const uint64_t n = r.Int(4);
+      for (uint64_t i = 0; i < n && i < kMaxItems && r.ok(); ++i) c.states.push_back(GetNodeState(r));
+      m = std::move(c);
+      break;
+    }
+    case Type::kCleanup: {
+      Cleanup c;
+      c.rsc = r.String();
+      c.node = r.String();
+      m = std::move(c);
       break;
     }
     default:

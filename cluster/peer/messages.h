@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "cluster/cib/cib.h"
 #include "common/status.h"
@@ -56,7 +57,19 @@ struct NodeUpdate {
   cib::NodeState state;
 };
 
-using Message = std::variant<Join, CibCopy, Change, ChangeResult, Execute, NodeUpdate>;
+// DC → member: every node's state as the DC last planned from (membership fields included), so
+// that `vigil status` and `cib-query` on any node show where resources run and what failed.
+struct StatusCopy {
+  std::vector<cib::NodeState> states;
+};
+// Member → DC, then DC → every member: forget resource `rsc`'s history and fail counts on `node`
+// (empty: on every node), so that it is probed again (crm resource cleanup).
+struct Cleanup {
+  std::string rsc;
+  std::string node;
+};
+
+using Message = std::variant<Join, CibCopy, Change, ChangeResult, Execute, NodeUpdate, StatusCopy, Cleanup>;
 
 std::string Encode(const Message& message);
 // Errors (kParseError): an unknown type, a field cut short, bytes after the last field.

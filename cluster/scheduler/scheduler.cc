@@ -463,6 +463,46 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
   return Transitioner(ws, options.scores).Run();
 }
 
+std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now) {
+  const WorkingSet ws = Unpack(cib, now);
+  std::vector<ResourceState> out;
+  for (const auto& r : ws.resources) {
+    ResourceState s;
+    s.id = r.id;
+    s.orphan = r.orphan();
+    if (r.primitive != nullptr) {
+      s.agent = r.primitive->AgentName();
+    } else {
+      for (const auto& state : cib.node_states) {
+        for (const auto& h : state.resources) {
+          if (h.id == r.id && s.agent.empty()) s.agent = cib::AgentName(h.standard, h.provider, h.type);
+        }
+      }
+    }
+    for (const int n : r.running_on) s.nodes.push_back(ws.nodes[n].uname);
+    s.failed = r.failed;
+    s.blocked = r.blocked;
+    s.managed = r.managed;
+    s.disabled = r.next_role == Role::kStopped;
+    // An orphan that runs nowhere is history only: not shown.
+    if (s.orphan && s.nodes.empty()) continue;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<FailedAction> FailedActions(const cib::Model& cib) {
+  std::vector<FailedAction> out;
+  for (const auto& state : cib.node_states) {
+    for (const auto& h : state.resources) {
+      for (const auto& op : h.ops) {
+        if (op.id == h.id + "_last_failure_0") out.push_back({h.id, state.uname, op});
+      }
+    }
+  }
+  return out;
+}
+
 std::string SummaryText(const SummaryLine& line) {
   std::string details = line.from.empty() ? line.to : line.from;
   if (!line.from.empty() && !line.to.empty() && line.to != line.from) details += " -> " + line.to;

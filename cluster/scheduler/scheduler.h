@@ -75,6 +75,30 @@ struct Options {
 // too deep or too entangled (placement.h).
 Result<Transition> Schedule(const cib::Model& cib, const Options& options = {});
 
+// What runs where now, as crm_mon shows it: the status section read as the scheduler reads it
+// (a node cleanly down runs nothing), before any transition.
+struct ResourceState {
+  std::string id;
+  std::string agent;               // "ocf:heartbeat:IPaddr", "" for an orphan whose history lacks it
+  std::vector<std::string> nodes;  // where it is active, by name
+  bool failed = false;             // a failure on record calls for recovery
+  bool blocked = false;            // a stop failed: nothing will be done to it until a cleanup
+  bool managed = true;             // is-managed
+  bool disabled = false;           // target-role=Stopped
+  bool orphan = false;             // no longer configured, still active
+};
+// In the CIB's order, then orphans.
+std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now = 0);
+
+// crm_mon's "Failed Resource Actions": each node's <rsc>_last_failure_0 record, by node then
+// resource.
+struct FailedAction {
+  std::string rsc;
+  std::string node;
+  cib::OpRecord op;
+};
+std::vector<FailedAction> FailedActions(const cib::Model& cib);
+
 // "Start ip (node1)", "Move ip (node1 -> node2) due to ...", "Start web (node1) blocked".
 std::string SummaryText(const SummaryLine& line);
 

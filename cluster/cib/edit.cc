@@ -1,0 +1,217 @@
+#include "cluster/cib/edit.h"
+
+#include "cluster/cib/score.h"
+
+#include <pugixml.hpp>
+
+#include <functional>
+#include <sstream>
+#include <unordered_set>
+
+namespace vigil::cib {
+namespace {
+
+// A document being edited, with every id it holds (new ids must not collide with any).
+class Document {
+ public:
+  Status Load(std::string_view xml) {
+    const auto parsed = doc_.load_buffer(xml.data(), xml.size(),
+                                         pugi::parse_default | pugi::parse_comments | pugi::parse_declaration);
+    if (!parsed) {
+      return Status(StatusCode::kParseError, "the CIB: offset " + std::to_string(parsed.offset) + ": " +
+                                                 parsed.description());
+    }
+    if (!configuration()) return Status(StatusCode::kParseError, "the CIB has no <cib><configuration>");
+    Walk(doc_, [&](const pugi::xml_node& n) {
+      if (const auto id = n.attribute("id")) ids_.insert(id.value());
+    });
+    return Status::Ok();
+  }
+
+  pugi::xml_node cib() { return doc_.child("cib"); }
+  pugi::xml_node configuration() { return doc_.child("cib").child("configuration"); }
+  // The child `name` of `parent`, added when missing.
+  static pugi::xml_node Section(pugi::xml_node parent, const char* name) {
+    pugi::xml_node n = parent.child(name);
+    return n ? n : parent.append_child(name);
+  }
+
+  bool Taken(const std::string& id) const { return ids_.count(id) > 0; }
+  // `wanted`, or wanted-1, wanted-2... whichever is free; taken from then on.
+  std::string NewId(const std::string& wanted) {
+    std::string id = wanted;
+    for (int k = 1; ids_.count(id); ++k) id = wanted + "-" + std::to_string(k);
+    ids_.insert(id);
+    return id;
+  }
+
+  // Sets `name` in every nvpair of `parent`'s `set_kind` sets; without one, adds it to the first
+  // set (created as `set_id` when there is none). nullopt removes them all.
+  void SetNvpair(pugi::xml_node parent, const char* set_kind, const std::string& set_id, const std::string& name,
+                 const std::optional<std::string>& value) {
+    bool found = false;
+    for (pugi::xml_node set = parent.child(set_kind); set; set = set.next_sibling(set_kind)) {
+      for (pugi::xml_node nv = set.child("nvpair"); nv;) {
+        const pugi::xml_node next = nv.next_sibling("nvpair");
+        if (name == nv.attribute("name").value()) {
+          found = true;
+          if (value) {
+            Attribute(nv, "value").set_value(value->c_str());
+          } else {
+            set.remove_child(nv);
+          }
+        }
+        nv = next;
+      }
+    }
+    if (found || !value) return;
+    pugi::xml_node set = parent.child(set_kind);
+    if (!set) {
+      set = parent.append_child(set_kind);
+      set.append_attribute("id") = NewId(set_id).c_str();
+    }
+    pugi::xml_node nv = set.append_child("nvpair");
+    nv.append_attribute("id") = NewId(std::string(set.attribute("id").value()) + "-" + name).c_str();
+    nv.append_attribute("name") = name.c_str();
+    nv.append_attribute("value") = value->c_str();
+  }
+
+  static pugi::xml_attribute Attribute(pugi::xml_node n, const char* name) {
+    pugi::xml_attribute a = n.attribute(name);
+    return a ? a : n.append_attribute(name);
+  }
+
+  std::string Text() const {
+    std::ostringstream out;
+    doc_.save(out, "  ", pugi::format_indent, pugi::encoding_utf8);
+    return out.str();
+  }
+
+ private:
+  static void Walk(const pugi::xml_node& n, const std::function<void(const pugi::xml_node&)>& f) {
+    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
+      f(c);
+      Walk(c, f);
+    }
+  }
+
+  pugi::xml_document doc_;
+  std::unordered_set<std::string> ids_;
+};
+
+pugi::xml_node FindPrimitive(pugi::xml_node resources, const std::string& id) {
+  return resources.find_child_by_attribute("primitive", "id", id.c_str());
+}
+
+}  // namespace
+
+Result<std::string> SetNodeAttribute(std::string_view xml, const std::string& node_id, const std::string& uname,
+                                     const std::string& name, const std::optional<std::string>& value) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  pugi::xml_node nodes = Document::Section(d.configuration(), "nodes");
+  pugi::xml_node node = nodes.find_child_by_attribute("node", "uname", uname.c_str());
+  if (!node) node = nodes.find_child_by_attribute("node", "id", node_id.c_str());
+  if (!node) {
+    if (!value) return d.Text();  // nothing to remove
+    node = nodes.append_child("node");
+    node.append_attribute("id") = d.NewId(node_id).c_str();
+    node.append_attribute("uname") = uname.c_str();
+  }
+  d.SetNvpair(node, "instance_attributes", "nodes-" + std::string(node.attribute("id").value()), name, value);
+  return d.Text();
+}
+
+Result<std::string> SetResourceMeta(std::string_view xml, const std::string& rsc, const std::string& name,
+                                    const std::optional<std::string>& value) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  pugi::xml_node primitive = FindPrimitive(d.configuration().child("resources"), rsc);
+  if (!primitive) return Status(StatusCode::kNotFound, "no resource '" + rsc + "' in the configuration");
+  d.SetNvpair(primitive, "meta_attributes", rsc + "-meta_attributes", name, value);
+  return d.Text();
+}
+
+Result<std::string> PutLocation(std::string_view xml, const Location& location) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  pugi::xml_node constraints = Document::Section(d.configuration(), "constraints");
+  pugi::xml_node c = constraints.find_child_by_attribute("rsc_location", "id", location.id.c_str());
+  if (c) {
+    constraints.remove_child(c);
+  } else if (d.Taken(location.id)) {
+    return Status(StatusCode::kInvalidArgument, "the id '" + location.id + "' is taken by another element");
+  }
+  c = constraints.append_child("rsc_location");
+  c.append_attribute("id") = location.id.c_str();
+  c.append_attribute("rsc") = location.rsc.c_str();
+  if (!location.role.empty()) c.append_attribute("role") = location.role.c_str();
+  c.append_attribute("node") = location.node.c_str();
+  c.append_attribute("score") = ScoreText(location.score).c_str();
+  return d.Text();
+}
+
+Result<std::string> RemoveConstraints(std::string_view xml, const std::vector<std::string>& ids) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  pugi::xml_node constraints = d.configuration().child("constraints");
+  for (const auto& id : ids) {
+    if (const pugi::xml_node c = constraints.find_child_by_attribute("id", id.c_str())) constraints.remove_child(c);
+  }
+  return d.Text();
+}
+
+Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState>& states) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  d.cib().remove_child("status");
+  pugi::xml_node status = d.cib().append_child("status");
+  for (const auto& s : states) {
+    pugi::xml_node ns = status.append_child("node_state");
+    ns.append_attribute("id") = s.id.c_str();
+    ns.append_attribute("uname") = s.uname.c_str();
+    ns.append_attribute("in_ccm") = s.in_ccm ? "true" : "false";
+    ns.append_attribute("crmd") = s.crmd.c_str();
+    ns.append_attribute("join") = s.join.c_str();
+    ns.append_attribute("expected") = s.expected.c_str();
+    if (!s.transient.empty()) {
+      pugi::xml_node t = ns.append_child("transient_attributes");
+      t.append_attribute("id") = s.id.c_str();
+      pugi::xml_node set = t.append_child("instance_attributes");
+      const std::string set_id = "status-" + s.id;
+      set.append_attribute("id") = set_id.c_str();
+      for (const auto& [name, value] : s.transient) {
+        pugi::xml_node nv = set.append_child("nvpair");
+        nv.append_attribute("id") = (set_id + "-" + name).c_str();
+        nv.append_attribute("name") = name.c_str();
+        nv.append_attribute("value") = value.c_str();
+      }
+    }
+    pugi::xml_node lrm = ns.append_child("lrm");
+    lrm.append_attribute("id") = s.id.c_str();
+    pugi::xml_node resources = lrm.append_child("lrm_resources");
+    for (const auto& h : s.resources) {
+      pugi::xml_node r = resources.append_child("lrm_resource");
+      r.append_attribute("id") = h.id.c_str();
+      r.append_attribute("class") = h.standard.c_str();
+      if (!h.provider.empty()) r.append_attribute("provider") = h.provider.c_str();
+      r.append_attribute("type") = h.type.c_str();
+      for (const auto& op : h.ops) {
+        pugi::xml_node o = r.append_child("lrm_rsc_op");
+        o.append_attribute("id") = op.id.c_str();
+        o.append_attribute("operation") = op.operation.c_str();
+        o.append_attribute("call-id") = op.call_id;
+        o.append_attribute("rc-code") = op.rc;
+        o.append_attribute("op-status") = op.op_status;
+        o.append_attribute("interval") = static_cast<long long>(op.interval_ms);
+        o.append_attribute("last-rc-change") = static_cast<long long>(op.last_rc_change);
+        if (!op.exit_reason.empty()) o.append_attribute("exit-reason") = op.exit_reason.c_str();
+        if (!op.op_digest.empty()) o.append_attribute("op-digest") = op.op_digest.c_str();
+        o.append_attribute("on_node") = s.uname.c_str();
+      }
+    }
+  }
+  return d.Text();
+}
+
+}  // namespace vigil::cib

@@ -1,0 +1,40 @@
+// Changes to a CIB document, as Pacemaker's tools make them: what vigild's control requests
+// (standby, start/stop, move) write, and the live status section that `cib-query` shows.
+//
+// Each function takes a document's text and returns the changed document's text; every element
+// it does not touch stays as it was (unknown ones included). The ids it creates follow
+// crm_attribute's and crm_resource's ("nodes-<id>-standby", "<rsc>-meta_attributes-target-role",
+// "cli-prefer-<rsc>"), with a numeric suffix when one is taken. Errors: kParseError (not XML, no
+// <cib><configuration>), kNotFound (no such primitive).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cluster/cib/cib.h"
+#include "common/status.h"
+
+namespace vigil::cib {
+
+// Sets (or with nullopt, removes) a node attribute in <nodes>: the node is found by uname, else by
+// id, else added as <node id uname/>. A name set more than once is set (removed) everywhere.
+Result<std::string> SetNodeAttribute(std::string_view xml, const std::string& node_id, const std::string& uname,
+                                     const std::string& name, const std::optional<std::string>& value);
+
+// Sets (or removes) a meta attribute of primitive `rsc` (target-role, is-managed...).
+Result<std::string> SetResourceMeta(std::string_view xml, const std::string& rsc, const std::string& name,
+                                    const std::optional<std::string>& value);
+
+// Adds rsc_location `location`, or replaces the one with its id.
+Result<std::string> PutLocation(std::string_view xml, const Location& location);
+
+// Removes the constraints with these ids (any kind; an id not there is skipped).
+Result<std::string> RemoveConstraints(std::string_view xml, const std::vector<std::string>& ids);
+
+// The document with its <status> section made of `states` (vigild keeps the status in memory,
+// not on disk). Cib::Parse reads it back to the same states.
+Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState>& states);
+
+}  // namespace vigil::cib

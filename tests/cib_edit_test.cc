@@ -1,0 +1,185 @@
+// The CIB edits behind vigild's control requests, and the status section it writes: each edit is
+// read back through Cib::Parse, leaves the rest of the document alone, and refuses what it
+// cannot do without changing anything.
+#include "cluster/cib/edit.h"
+
+#include <gtest/gtest.h>
+
+#include "cluster/cib/score.h"
+
+namespace vigil::cib {
+namespace {
+
+constexpr const char* kCib = R"(<cib admin_epoch="0" epoch="4" num_updates="0">
+  <configuration>
+    <crm_config/>
+    <nodes>
+      <node id="1" uname="n1"/>
+    </nodes>
+    <resources>
+      <primitive id="ip" class="ocf" provider="heartbeat" type="IPaddr">
+        <instance_attributes id="ip-params"><nvpair id="ip-ip" name="ip" value="10.0.0.9"/></instance_attributes>
+        <meta_attributes id="ip-meta"><nvpair id="ip-meta-prio" name="priority" value="3"/></meta_attributes>
+      </primitive>
+      <primitive id="db" class="ocf" provider="heartbeat" type="Dummy"/>
+    </resources>
+    <acls><acl_role id="keep-me"/></acls>
+    <constraints>
+      <rsc_colocation id="db-with-ip" rsc="db" with-rsc="ip" score="INFINITY"/>
+    </constraints>
+  </configuration>
+  <status/>
+</cib>)";
+
+Model Read(const Result<std::string>& text) {
+  EXPECT_TRUE(text.ok()) << text.status().message();
+  auto cib = Cib::Parse(text.ok() ? *text : "", "edited");
+  EXPECT_TRUE(cib.ok()) << cib.status().message();
+  return cib.ok() ? cib->model() : Model{};
+}
+
+const Node* FindNode(const Model& m, const std::string& uname) {
+  for (const auto& n : m.nodes) {
+    if (n.uname == uname) return &n;
+  }
+  return nullptr;
+}
+
+const Primitive& FindPrimitive(const Model& m, const std::string& id) {
+  for (const auto& p : m.primitives) {
+    if (p.id == id) return p;
+  }
+  ADD_FAILURE() << "no primitive " << id;
+  static const Primitive none;
+  return none;
+}
+
+TEST(CibEditTest, StandbyOnAConfiguredNodeAndBackOnline) {
+  const auto on = SetNodeAttribute(kCib, "1", "n1", "standby", "on");
+  const Model m = Read(on);
+  ASSERT_NE(FindNode(m, "n1"), nullptr);
+  EXPECT_EQ(FindNode(m, "n1")->attributes.at("standby"), "on");
+  EXPECT_NE(on->find("id=\"nodes-1-standby\""), std::string::npos) << *on;
+  EXPECT_NE(on->find("keep-me"), std::string::npos) << "an element Vigil does not know was lost";
+
+  const Model off = Read(SetNodeAttribute(*on, "1", "n1", "standby", std::nullopt));
+  EXPECT_EQ(FindNode(off, "n1")->attributes.count("standby"), 0U);
+}
+
+TEST(CibEditTest, StandbyAddsANodeTheConfigurationLacks) {
+  const Model m = Read(SetNodeAttribute(kCib, "2", "n2", "standby", "on"));
+  const Node* n2 = FindNode(m, "n2");
+  ASSERT_NE(n2, nullptr);
+  EXPECT_EQ(n2->id, "2");
+  EXPECT_EQ(n2->attributes.at("standby"), "on");
+  // Removing an attribute of a node that is not there adds nothing.
+  const Model unchanged = Read(SetNodeAttribute(kCib, "3", "n3", "standby", std::nullopt));
+  EXPECT_EQ(FindNode(unchanged, "n3"), nullptr);
+}
+
+TEST(CibEditTest, TargetRoleIsSetInTheResourcesOwnMetaAttributes) {
+  const auto stopped = SetResourceMeta(kCib, "ip", "target-role", "Stopped");
+  Model m = Read(stopped);
+  EXPECT_EQ(FindPrimitive(m, "ip").meta.at("target-role"), "Stopped");
+  EXPECT_EQ(FindPrimitive(m, "ip").meta.at("priority"), "3");
+  m = Read(SetResourceMeta(*stopped, "ip", "target-role", "Started"));
+  EXPECT_EQ(FindPrimitive(m, "ip").meta.at("target-role"), "Started");
+  // A primitive without meta_attributes gets a set of its own.
+  const auto db = SetResourceMeta(kCib, "db", "target-role", "Stopped");
+  EXPECT_NE(db->find("id=\"db-meta_attributes-target-role\""), std::string::npos) << *db;
+  EXPECT_EQ(FindPrimitive(Read(db), "db").meta.at("target-role"), "Stopped");
+}
+
+TEST(CibEditTest, AnUnknownResourceIsAnError) {
+  const auto r = SetResourceMeta(kCib, "nope", "target-role", "Stopped");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(r.status().message().find("nope"), std::string::npos);
+}
+
+TEST(CibEditTest, MoveConstraintIsAddedReplacedAndRemoved) {
+  Location prefer{"cli-prefer-ip", "ip", "n1", kInfinity, "Started"};
+  const auto first = PutLocation(kCib, prefer);
+  Model m = Read(first);
+  ASSERT_EQ(m.locations.size(), 1U);
+  EXPECT_EQ(m.locations[0].node, "n1");
+  EXPECT_EQ(m.locations[0].score, kInfinity);
+  prefer.node = "n2";
+  m = Read(PutLocation(*first, prefer));
+  ASSERT_EQ(m.locations.size(), 1U) << "a second move must replace the first";
+  EXPECT_EQ(m.locations[0].node, "n2");
+  const auto cleared = RemoveConstraints(*PutLocation(*first, prefer), {"cli-prefer-ip", "not-there"});
+  m = Read(cleared);
+  EXPECT_TRUE(m.locations.empty());
+  EXPECT_EQ(m.colocations.size(), 1U) << "another constraint went with it";
+}
+
+TEST(CibEditTest, AMoveConstraintWhoseIdIsTakenIsRefused) {
+  const auto r = PutLocation(kCib, Location{"db-with-ip", "ip", "n1", kInfinity, ""});
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(CibEditTest, NewIdsDoNotCollideWithExistingOnes) {
+  // "nodes-2" is taken by a resource: the node's attribute set must get another id.
+  std::string xml = kCib;
+  xml.replace(xml.find("id=\"keep-me\""), 12, "id=\"nodes-2\"");
+  const auto r = SetNodeAttribute(xml, "2", "n2", "standby", "on");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_NE(r->find("id=\"nodes-2-1\""), std::string::npos) << *r;
+  EXPECT_EQ(FindNode(Read(r), "n2")->attributes.at("standby"), "on");
+}
+
+TEST(CibEditTest, NotACibIsAnError) {
+  EXPECT_EQ(SetNodeAttribute("<cib", "1", "n1", "standby", "on").status().code(), StatusCode::kParseError);
+  EXPECT_EQ(PutLocation("<other/>", Location{}).status().code(), StatusCode::kParseError);
+}
+
+TEST(CibEditTest, TheStatusSectionReadsBackAsWritten) {
+  NodeState s;
+  s.id = "1";
+  s.uname = "n1";
+  s.in_ccm = true;
+  s.crmd = "online";
+  s.join = "member";
+  s.expected = "member";
+  s.transient["fail-count-ip#monitor_10000"] = "2";
+  ResourceHistory h{"ip", "ocf", "heartbeat", "IPaddr", {}};
+  OpRecord last{"ip_last_0", "start", 0, 4, 0, 0, "", 1700000000, "abc"};
+  OpRecord failure{"ip_last_failure_0", "monitor", 10000, 7, 7, 0, "gone <away> & \"quoted\"", 1700000100, ""};
+  h.ops = {last, failure};
+  s.resources.push_back(h);
+  NodeState down;
+  down.id = "2";
+  down.uname = "n2";
+  down.crmd = "offline";
+  down.join = "down";
+  down.expected = "down";
+
+  const Model m = Read(WithStatus(kCib, {s, down}));
+  ASSERT_EQ(m.node_states.size(), 2U);
+  const NodeState& r = m.node_states[0];
+  EXPECT_EQ(r.uname, "n1");
+  EXPECT_TRUE(r.in_ccm);
+  EXPECT_EQ(r.crmd, "online");
+  EXPECT_EQ(r.join, "member");
+  EXPECT_EQ(r.transient, s.transient);
+  ASSERT_EQ(r.resources.size(), 1U);
+  EXPECT_EQ(r.resources[0].type, "IPaddr");
+  ASSERT_EQ(r.resources[0].ops.size(), 2U);
+  const OpRecord& f = r.resources[0].ops[1];
+  EXPECT_EQ(f.id, "ip_last_failure_0");
+  EXPECT_EQ(f.interval_ms, 10000);
+  EXPECT_EQ(f.call_id, 7);
+  EXPECT_EQ(f.rc, 7);
+  EXPECT_EQ(f.exit_reason, failure.exit_reason);
+  EXPECT_EQ(f.last_rc_change, 1700000100);
+  EXPECT_EQ(r.resources[0].ops[0].op_digest, "abc");
+  EXPECT_FALSE(m.node_states[1].in_ccm);
+  EXPECT_EQ(m.node_states[1].join, "down");
+  // Written twice, it replaces the section rather than adding a second.
+  const auto twice = WithStatus(*WithStatus(kCib, {s}), {s});
+  EXPECT_EQ(Read(twice).node_states.size(), 1U);
+}
+
+}  // namespace
+}  // namespace vigil::cib
