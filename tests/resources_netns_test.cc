@@ -52,6 +52,36 @@ class ResourcesNetnsTest : public ::testing::Test {
     for (size_t at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++n;
     return n;
   }
+  // node(i)'s status, as `vigil status --xml` reads it.
+  control::ClusterStatus StatusOf(int i) {
+    auto s = node(i).Status();
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return s.ok() ? *s : control::ClusterStatus{};
+  }
+  // Where node(i)'s status says d1 runs ("" if stopped or unknown).
+  std::string Where(int i) {
+    const auto s = StatusOf(i);
+    for (const auto& r : s.resources) {
+      if (r.id == "d1" && s.resources_known && r.nodes.size() == 1) return r.nodes.front();
+    }
+    return "";
+  }
+  // A request that must succeed, asked on node(i).
+  void Ask(int i, const std::string& command, std::vector<std::string> args = {}) {
+    auto r = node(i).Call(command, std::move(args));
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    ASSERT_TRUE(r->ok) << command << ": " << r->body << "\n" << Logs();
+  }
+  std::string Cib(int i) {
+    auto r = node(i).Call("cib-query");
+    EXPECT_TRUE(r.ok() && r->ok);
+    return r.ok() ? r->body : "";
+  }
+  static std::string Versions(const std::string& cib) {
+    std::smatch m;
+    std::regex_search(cib, m, std::regex("<cib[^>]* epoch=\"([0-9]+)\""));
+    return m.size() > 1 ? m[1].str() : "?";
+  }
   static pid_t ExecutorChild(const std::string& log) {
     const std::regex started("executor child started \\(pid ([0-9]+)\\)");
     pid_t pid = -1;
@@ -151,6 +181,176 @@ TEST_F(ResourcesNetnsTest, KillNineOfTheExecutorChildIsSurvivedWithoutARestart) 
   EXPECT_EQ(Owners(), std::to_string(owner));
   EXPECT_TRUE(cluster_->Agreed({1, 2, 3}, "n1 n2 n3", "n1")) << "membership noticed\n" << Logs();
   for (int i : {1, 2, 3}) EXPECT_EQ(node(i).log().find(" lost ("), std::string::npos) << Logs();
+}
+
+TEST_F(ResourcesNetnsTest, EveryNodesStatusAndCibShowWhereTheDummyRuns) {
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const std::string owner = "n" + Owners();
+  for (int i : {1, 2, 3}) {
+    ASSERT_TRUE(WaitFor([&] { return Where(i) == owner; })) << "n" << i << "\n" << Logs();
+    const auto s = StatusOf(i);
+    ASSERT_EQ(s.resources.size(), 1U);
+    EXPECT_EQ(s.resources[0].agent, "ocf:heartbeat:Dummy");
+    EXPECT_TRUE(s.failed_actions.empty());
+    // The live status section: every node's history, as Pacemaker's CIB holds it.
+    const std::string cib = Cib(i);
+    EXPECT_NE(cib.find("<node_state id=\"1\" uname=\"n1\" in_ccm=\"true\" crmd=\"online\""), std::string::npos) << cib;
+    EXPECT_NE(cib.find("id=\"d1_last_0\" operation=\"start\""), std::string::npos) << cib;
+    EXPECT_NE(cib.find("id=\"d1_monitor_1000\""), std::string::npos) << cib;
+  }
+}
+
+TEST_F(ResourcesNetnsTest, StandbyMovesTheDummyAwayAndOnlineLetsTheNodeRunItAgain) {
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const int owner = std::stoi(Owners());
+  const int asker = owner == 3 ? 2 : 3;  // asked on another node: the change goes through the DC
+  Ask(asker, "node-standby", {"n" + std::to_string(owner)});
+  ASSERT_TRUE(WaitFor([&] { return !Runs(owner) && Owners().size() == 1; })) << Logs();
+  for (int i : {1, 2, 3}) {
+    ASSERT_TRUE(WaitFor([&] {
+      const auto s = StatusOf(i);
+      return s.nodes.size() == 3 && s.nodes[owner - 1].standby && Where(i) == "n" + Owners();
+    })) << Logs();
+  }
+  EXPECT_NE(Cib(owner).find("name=\"standby\" value=\"on\""), std::string::npos);
+  // Without an argument: the node asked.
+  const int next = std::stoi(Owners());
+  Ask(next, "node-standby");
+  const int last = 6 - owner - next;
+  ASSERT_TRUE(WaitFor([&] { return Owners() == std::to_string(last); })) << Logs();
+  Ask(1, "node-online", {"n" + std::to_string(owner)});
+  Ask(1, "node-online", {"n" + std::to_string(next)});
+  ASSERT_TRUE(WaitFor([&] {
+    const auto s = StatusOf(1);
+    return !s.nodes[owner - 1].standby && !s.nodes[next - 1].standby;
+  })) << Logs();
+  EXPECT_NE(Cib(1).find("name=\"standby\" value=\"off\""), std::string::npos);
+  // Online again, each may run it; it still runs exactly once.
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1 && Where(1) == "n" + Owners(); })) << Logs();
+}
+
+TEST_F(ResourcesNetnsTest, StopStartMoveAndUnmoveChangeTheConfigurationAsCrmDoes) {
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  Ask(2, "resource-stop", {"d1"});
+  ASSERT_TRUE(WaitFor([&] { return Owners().empty(); })) << Logs();
+  ASSERT_TRUE(WaitFor([&] {
+    const auto s = StatusOf(3);
+    return s.resources.size() == 1 && s.resources[0].disabled && s.resources[0].nodes.empty();
+  })) << Logs();
+  EXPECT_NE(Cib(1).find("<nvpair id=\"d1-meta_attributes-target-role\" name=\"target-role\" value=\"Stopped\""),
+            std::string::npos);
+  Ask(3, "resource-start", {"d1"});
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+
+  const int before = std::stoi(Owners());
+  const int target = before == 1 ? 2 : 1;
+  Ask(1, "resource-move", {"d1", "n" + std::to_string(target)});
+  ASSERT_TRUE(WaitFor([&] { return Owners() == std::to_string(target); })) << Logs();
+  EXPECT_NE(Cib(2).find("<rsc_location id=\"cli-prefer-d1\" rsc=\"d1\" role=\"Started\" node=\"n" +
+                        std::to_string(target) + "\" score=\"INFINITY\""),
+            std::string::npos)
+      << Cib(2);
+  // Without a node: banned from where it runs.
+  Ask(2, "resource-unmove", {"d1"});
+  ASSERT_TRUE(WaitFor([&] { return Where(2) == "n" + std::to_string(target); })) << Logs();
+  Ask(2, "resource-move", {"d1"});
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1 && Owners() != std::to_string(target); })) << Logs();
+  EXPECT_NE(Cib(3).find("cli-ban-d1-on-n" + std::to_string(target)), std::string::npos);
+  Ask(3, "resource-unmove", {"d1"});
+  ASSERT_TRUE(WaitFor([&] { return Cib(1).find("cli-") == std::string::npos; })) << Logs();
+}
+
+TEST_F(ResourcesNetnsTest, MigrationThresholdMovesItAndCleanupForgetsTheFailure) {
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  std::string cib = Cib(1);
+  const std::string version = "0:" + Versions(cib) + ":0";
+  cib = std::regex_replace(cib, std::regex("<status>[^]*</status>"), "<status/>");
+  const std::string ops = "<operations>";
+  cib.replace(cib.find(ops), ops.size(),
+              "<meta_attributes id=\"d1-meta\"><nvpair id=\"d1-mt\" name=\"migration-threshold\" value=\"1\"/>"
+              "</meta_attributes><operations>");
+  Ask(2, "cib-replace", {version, cib});
+  const int owner = std::stoi(Owners());
+  ASSERT_TRUE(WaitFor([&] { return Count(node(owner).log(), "monitor (every 1000 ms) of d1: OCF_SUCCESS") >= 1; }))
+      << Logs();
+  std::filesystem::remove(node(owner).run_dir() / "rsctmp" / "Dummy-d1.state");
+  // One failure reaches the threshold: the DC moves it away instead of restarting it in place.
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1 && !Runs(owner); })) << Logs();
+  const std::string where = "n" + std::to_string(owner);
+  for (int i : {1, 2, 3}) {
+    ASSERT_TRUE(WaitFor([&] {
+      const auto s = StatusOf(i);
+      return s.failed_actions.size() == 1 && s.failed_actions[0].node == where &&
+             s.failed_actions[0].operation == "monitor" && s.failed_actions[0].rc == 7;
+    })) << "n" << i << "\n" << control::FormatStatus(StatusOf(i), false) << Logs();
+  }
+  auto r = node(3).Call("resource-cleanup", {"d1"});
+  ASSERT_TRUE(r.ok() && r->ok) << (r.ok() ? r->body : r.status().message());
+  EXPECT_EQ(r->body, "Cleaned up d1 on n1\nCleaned up d1 on n2\nCleaned up d1 on n3\n");
+  ASSERT_TRUE(WaitFor([&] {
+    return StatusOf(1).failed_actions.empty() && StatusOf(3).failed_actions.empty();
+  })) << Logs();
+  EXPECT_NE(node(owner).log().find("cleanup of d1: history and fail counts forgotten"), std::string::npos) << Logs();
+  EXPECT_EQ(Cib(1).find("fail-count-d1"), std::string::npos);
+  // Probed again everywhere; still one owner.
+  ASSERT_TRUE(WaitFor([&] { return Count(node(owner).log(), "probe of d1: OCF_NOT_RUNNING") == 2; })) << Logs();
+  EXPECT_EQ(Owners().size(), 1U);
+}
+
+TEST_F(ResourcesNetnsTest, EveryMalformedRequestGetsAnErrorAndChangesNothing) {
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const std::string owner = Owners();
+  const std::string before = Cib(1);
+  const std::string version = "0:" + Versions(before) + ":0";
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string cib = std::regex_replace(before, std::regex("<status>[^]*</status>"), "<status/>");
+    const size_t at = cib.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? cib : cib.replace(at, from.size(), to);
+  };
+  const std::string params = "<instance_attributes id=\"d1-params\">";
+  struct Case {
+    std::string command;
+    std::vector<std::string> args;
+    std::string error;
+  } cases[] = {
+      {"frobnicate", {}, "unknown command 'frobnicate'"},
+      {"status", {"x"}, "status takes no arguments"},
+      {"node-standby", {"n1", "n2"}, "takes one node name"},
+      {"node-standby", {"n9"}, "no node 'n9' in this cluster (it has: n1, n2, n3)"},
+      {"node-online", {""}, "no node ''"},
+      {"resource-stop", {}, "takes a resource id"},
+      {"resource-stop", {"nope"}, "no resource 'nope' in the configuration (it has: d1)"},
+      {"resource-start", {"d1", "n1"}, "takes a resource id"},
+      {"resource-move", {"d1", "n9"}, "no node 'n9'"},
+      {"resource-move", {"d1", "n1", "n2"}, "takes a resource id"},
+      {"resource-unmove", {"d1"}, "d1 has no move or ban constraint"},
+      {"resource-cleanup", {"nope"}, "no resource 'nope'"},
+      {"resource-cleanup", {"d1", "n9"}, "no node 'n9'"},
+      {"cib-replace", {version}, "cib-replace takes the version"},
+      {"cib-replace", {"1.2", before}, "'1.2' is not a version"},
+      {"cib-replace", {version, "<cib><configuration>"}, "the new CIB"},
+      {"cib-replace", {version, with("type=\"Dummy\"", "type=\"NoSuchAgent\"")}, "resource d1: "},
+      {"cib-replace", {version, with("<operations>", params + "<nvpair id=\"d1-b\" name=\"bogus\" value=\"1\"/>"
+                                                      "</instance_attributes><operations>")},
+       "bogus"},
+      {"cib-replace", {version, with("</resources>",
+                                     "<primitive id=\"ip\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr\"/>"
+                                     "</resources>")},
+       "resource ip: "},
+      {"cib-replace", {"0:0:0", with("<operations>", "<operations>")}, "conflict"},
+  };
+  for (const auto& c : cases) {
+    for (int i : {1, 2}) {  // on the DC and on a member
+      auto r = node(i).Call(c.command, c.args);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+      EXPECT_FALSE(r->ok) << c.command << " on n" << i;
+      EXPECT_NE(r->body.find(c.error), std::string::npos) << c.command << " on n" << i << ": " << r->body;
+      EXPECT_EQ(r->body.find('\n'), std::string::npos) << "one line: " << r->body;
+    }
+  }
+  for (int i : {1, 2, 3}) EXPECT_EQ(Versions(Cib(i)), Versions(before)) << "n" << i;
+  EXPECT_EQ(Owners(), owner);
 }
 
 }  // namespace

@@ -59,6 +59,16 @@ bool Online(const cib::NodeState& s) { return s.in_ccm && s.crmd == "online" && 
 
 }  // namespace
 
+cib::Model WithNodeStates(const cib::Model& config, std::vector<cib::NodeState> states) {
+  cib::Model m = config;
+  for (const auto& s : states) {
+    const bool known = std::any_of(m.nodes.begin(), m.nodes.end(), [&](const cib::Node& n) { return n.uname == s.uname; });
+    if (!known) m.nodes.push_back({s.id, s.uname, {}});
+  }
+  m.node_states = std::move(states);
+  return m;
+}
+
 std::vector<std::string> Controller::TakeEvents() {
   std::vector<std::string> out;
   out.swap(events_);
@@ -75,12 +85,12 @@ void Controller::OnOwnResult(uint64_t completed) {
   dirty_ = true;
 }
 
-cib::Model Controller::BuildModel(const ControllerInputs& in) {
+cib::Model Controller::BuildModel(const ControllerInputs& in, std::map<std::string, uint32_t>* node_of) const {
   cib::Model m = *in.config;
   m.node_states.clear();
   m.have_quorum = in.quorate;
   m.dc_uuid = std::to_string(self_);
-  node_of_.clear();
+  if (node_of != nullptr) node_of->clear();
   const std::vector<uint32_t>& members = *in.members;
   for (const auto& [id, name] : *in.names) {
     // The node as the configuration names it, if it does (crm adds <node> entries by name too).
@@ -89,7 +99,7 @@ cib::Model Controller::BuildModel(const ControllerInputs& in) {
       m.nodes.push_back({std::to_string(id), name, {}});
       it = std::prev(m.nodes.end());
     }
-    node_of_[it->id] = id;
+    if (node_of != nullptr) (*node_of)[it->id] = id;
     cib::NodeState s;
     s.id = it->id;
     s.uname = name;
@@ -200,7 +210,8 @@ void Controller::Update(const ControllerInputs& in) {
   }
   waiting_logged_.clear();
   dirty_ = false;
-  const cib::Model model = BuildModel(in);
+  const cib::Model model = BuildModel(in, &node_of_);
+  planned_states_ = model.node_states;
   if (Probe(model)) return;
   auto transition = scheduler::Schedule(model, {NowSeconds(), false});
   if (!transition.ok()) {

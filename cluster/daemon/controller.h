@@ -24,6 +24,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cluster/cib/cib.h"
@@ -42,6 +43,10 @@ struct ControllerInputs {
   const cib::NodeState* self_state = nullptr;
 };
 
+// The configuration with `states` as its status section, and a <node> for each state whose node
+// the configuration lacks (by name, as the controller adds them): what status and moves read.
+cib::Model WithNodeStates(const cib::Model& config, std::vector<cib::NodeState> states);
+
 class Controller {
  public:
   // `send` runs an Execute on a node (this one included); false: no link to it now.
@@ -56,14 +61,18 @@ class Controller {
   // step whose result that was, or 0.
   void OnOwnResult(uint64_t completed);
 
-  // The latest transition's placements (what `vigil status` shows), empty off the DC.
-  const std::vector<scheduler::Placement>& placements() const { return placements_; }
+  // Every known node's state as this DC sees it now (what `vigil status` and `cib-query` show).
+  std::vector<cib::NodeState> NodeStates(const ControllerInputs& in) const { return BuildModel(in, nullptr).node_states; }
+  // The node states the latest plan was made from, once per plan (the DC sends them to the
+  // members: StatusCopy); nullopt when no plan was made since the last call.
+  std::optional<std::vector<cib::NodeState>> TakePlannedStates() { return std::exchange(planned_states_, std::nullopt); }
   std::vector<std::string> TakeEvents();
 
  private:
   // The CIB the scheduler reads: the configuration, every known node (added to <nodes> when the
   // configuration lacks it) and a node_state for each from the membership and the reports.
-  cib::Model BuildModel(const ControllerInputs& in);
+  // `node_of` gets each node_state id's node id.
+  cib::Model BuildModel(const ControllerInputs& in, std::map<std::string, uint32_t>* node_of) const;
   bool Probe(const cib::Model& model);
   bool StartMonitors(const cib::Model& model);
   bool Dispatch(uint32_t node, peer::Execute e);
@@ -83,6 +92,7 @@ class Controller {
   std::string waiting_logged_;
   std::string summary_logged_;
   std::vector<scheduler::Placement> placements_;
+  std::optional<std::vector<cib::NodeState>> planned_states_;
   std::vector<std::string> events_;
 };
 

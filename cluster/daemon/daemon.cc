@@ -25,7 +25,6 @@ namespace {
 using membership::DropReason;
 using membership::PacketType;
 
-constexpr const char* kVersion = "0.1.0";
 static_assert(config::kMaxNodes == membership::kMaxNodes, "the nodelist limit is the heartbeat's");
 constexpr auto kDropLogInterval = std::chrono::seconds(60);
 // How long a stopping vigild waits for its resources to stop before it leaves anyway.
@@ -261,7 +260,20 @@ void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
   if (const auto* e = std::get_if<peer::Execute>(&message)) {
     local_->Execute(*e, [this, token = e->token] { ReportResources(token); });
   } else if (const auto* update = std::get_if<peer::NodeUpdate>(&message)) {
+    // A report that is not a step's result may come from a member that has just linked: it gets
+    // the status at the next plan even if nothing else changed.
+    if (update->completed == 0) shared_status_.clear();
     controller_->OnNodeUpdate(from, *update);
+  } else if (const auto* copy = std::get_if<peer::StatusCopy>(&message)) {
+    status_copy_ = copy->states;
+    status_copy_from_ = from;
+  } else if (const auto* cleanup = std::get_if<peer::Cleanup>(&message)) {
+    // From a member: for the DC to pass on. From the DC: for this node.
+    if (membership_->is_dc()) {
+      FanOutCleanup(*cleanup);
+    } else {
+      local_->Cleanup(cleanup->rsc);
+    }
   }
 }
 
@@ -336,83 +348,6 @@ void Daemon::LogDrops(SteadyTime now) {
   last_drop_log_ = now;
 }
 
-control::ClusterStatus Daemon::CurrentStatus() const {
-  control::ClusterStatus s;
-  s.cluster_name = config_.cluster_name;
-  s.version = kVersion;
-  s.self = identity_.name;
-  const auto& m = *membership_;
-  s.dc_id = m.dc();
-  if (m.dc() != 0) {
-    s.dc = m.known_nodes().at(m.dc());
-    s.term = m.dc_term();
-    s.acting = m.is_dc();
-  }
-  s.quorate = m.quorate();
-  s.waiting_for_all = m.quorum().waiting_for_all();
-  s.votes = m.quorum().total_votes();
-  s.expected_votes = m.quorum().expected_votes();
-  s.quorum = m.quorum().quorum();
-  for (const auto& [id, name] : m.known_nodes()) {
-    s.nodes.push_back({id, name, std::binary_search(m.members().begin(), m.members().end(), id)});
-  }
-  s.counters["sent"] = transport_->sent();
-  s.counters["received"] = received_;
-  s.counters["dropped bad-view"] = bad_views_;
-  for (int r = static_cast<int>(DropReason::kNone) + 1; r <= static_cast<int>(membership::kLastDropReason); ++r) {
-    const auto reason = static_cast<DropReason>(r);
-    s.counters[std::string("dropped ") + membership::DropReasonName(reason)] = transport_->dropped(reason);
-  }
-  s.now = std::chrono::system_clock::now();
-  return s;
-}
-
-control::Response Daemon::Handle(const control::Request& request, const control::Peer& peer) {
-  if (request.command == "status") {
-    if (!request.args.empty()) return control::Response::Error("status takes no arguments");
-    return {true, control::ToXml(CurrentStatus())};
-  }
-  if (request.command == "cib-query") {
-    if (!request.args.empty()) return control::Response::Error("cib-query takes no arguments");
-    return {true, cib_->text()};
-  }
-  if (request.command == "cib-replace") return ReplaceCib(request, peer);
-  return control::Response::Error("unknown command '" + request.command +
-                                  "' (this vigild answers: status, cib-query, cib-replace)");
-}
-
-control::Response Daemon::ReplaceCib(const control::Request& request, const control::Peer& peer) {
-  if (request.args.size() != 2) {
-    return control::Response::Error("cib-replace takes the version the change was made against "
-                                    "(admin_epoch:epoch:num_updates) and the new CIB");
-  }
-  const auto expected = cib::ParseVersionText(request.args[0]);
-  if (!expected) {
-    return control::Response::Error("cib-replace: '" + request.args[0] +
-                                    "' is not a version (admin_epoch:epoch:num_updates)");
-  }
-  // The DC answers through the replicator, at once on the DC itself or when it hears back: the
-  // client waits (Pending) unless the answer is already known.
-  struct Call {
-    bool returned = false;
-    std::optional<control::Response> answer;
-  };
-  auto call = std::make_shared<Call>();
-  const uint64_t ticket = request.ticket;
-  const std::string who = "uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")";
-  replicator_->Submit(*expected, request.args[1], who, [this, call, ticket](Result<cib::Versions> after) {
-    control::Response response = after.ok() ? control::Response{true, cib::VersionText(*after)}
-                                            : control::Response::Error(after.status().message());
-    if (call->returned) {
-      control_->Reply(ticket, response);
-    } else {
-      call->answer = std::move(response);
-    }
-  });
-  call->returned = true;
-  return call->answer ? *call->answer : control::Response::Pending();
-}
-
 int Daemon::Run() {
   SteadyTime now = std::chrono::steady_clock::now();
   if (Status s = executor_->Start(); !s.ok()) {
@@ -451,14 +386,8 @@ int Daemon::Run() {
     }
     if (local_->changed()) ReportResources(0);  // a monitor's news, or a forget
     ApplyNoQuorumPolicy();
-    ControllerInputs inputs;
-    inputs.config = &cib_->cib().model();
-    inputs.members = &membership_->members();
-    inputs.names = &membership_->known_nodes();
-    inputs.quorate = membership_->quorate();
-    inputs.acting = membership_->is_dc() && !stopping_;
-    inputs.self_state = &local_->state();
-    controller_->Update(inputs);
+    controller_->Update(Inputs());
+    ShareStatus();
     LogEvents();
     LogDrops(now);
     // At once when the view changed: agreement then takes a round trip, not a heartbeat interval.

@@ -7,9 +7,9 @@
 //   control socket.
 // The loop sends a heartbeat every token/4 (and at once when its view changed, which speeds
 // agreement), ticks membership exactly when the next silent node is due, logs every membership,
-// quorum and DC change in one line, and answers the control socket: `status`, `cib-query` and
-// `cib-replace VERSION XML` (the CIB store of this node; replication to the others comes next). SIGTERM or
-// SIGINT: a leave packet, which peers act on at once, then exit.
+// quorum and DC change in one line, and answers the control socket (requests.cc; the protocol
+// is in docs/control.md). SIGTERM or SIGINT: the resources stop, then a leave packet, which peers
+// act on at once, then exit.
 #pragma once
 
 #include <filesystem>
@@ -31,6 +31,8 @@
 #include "common/status.h"
 
 namespace vigil::daemon {
+
+inline constexpr const char* kVersion = "0.1.0";
 
 struct DaemonOptions {
   std::filesystem::path config;      // empty: /etc/vigil/vigil.conf, else /etc/corosync/corosync.conf
@@ -58,7 +60,7 @@ class Daemon {
   int Run();
 
   const config::Config& config() const { return config_; }
-  control::ClusterStatus CurrentStatus() const;
+  control::ClusterStatus CurrentStatus() const;  // requests.cc
 
  private:
   Daemon() = default;
@@ -74,8 +76,31 @@ class Daemon {
   // and demote; freeze and ignore leave them running).
   void ApplyNoQuorumPolicy();
   void LogDrops(SteadyTime now);
+  // The control requests (requests.cc).
   control::Response Handle(const control::Request& request, const control::Peer& peer);
   control::Response ReplaceCib(const control::Request& request, const control::Peer& peer);
+  control::Response NodeRequest(const control::Request& request, const control::Peer& peer);
+  control::Response ResourceRequest(const control::Request& request, const control::Peer& peer);
+  control::Response CleanupRequest(const control::Request& request);
+  // Checks `xml` (parsed, and the agents of the primitives it adds or changes: installed here,
+  // parameters fitting their meta-data), then submits it as a change against `expected`. The
+  // client hears the outcome when there is one.
+  control::Response ChangeCib(const control::Request& request, const control::Peer& peer,
+                              const cib::Versions& expected, Result<std::string> xml);
+  using Answer = std::function<void(control::Response)>;
+  // Runs `work`, which answers at once or later: the client waits (Pending) until it does.
+  control::Response Deferred(uint64_t ticket, const std::function<void(Answer)>& work);
+  void CheckAgents(const cib::Model& before, const cib::Model& after, std::function<void(Status)> done);
+  // On the DC: forgets the resource's history on the members `cleanup` names.
+  void FanOutCleanup(const peer::Cleanup& cleanup);
+  ControllerInputs Inputs() const;
+  // Every node's resource state: the DC's own view, or on a member the DC's latest StatusCopy.
+  std::optional<std::vector<cib::NodeState>> LiveStates() const;
+  // The node named `name` (its id in the CIB's <nodes>, else the membership's): known to the
+  // membership or the CIB, else an error listing the known ones.
+  Result<std::pair<std::string, std::string>> FindNode(const std::string& name) const;
+  // The DC sends each plan's node states to the members (once per change).
+  void ShareStatus();
 
   DaemonOptions options_;
   std::filesystem::path config_path_;
@@ -98,6 +123,9 @@ class Daemon {
   std::unique_ptr<Controller> controller_;
   membership::View last_sent_;
   SteadyTime next_heartbeat_;
+  std::string shared_status_;                 // the DC's latest StatusCopy, encoded
+  std::vector<cib::NodeState> status_copy_;  // a member's copy of the DC's
+  uint32_t status_copy_from_ = 0;            // the DC that sent it
   uint64_t received_ = 0;
   uint64_t bad_views_ = 0;
   std::map<membership::DropReason, uint64_t> logged_drops_;

@@ -56,7 +56,25 @@ std::vector<std::string> LocalResources::TakeEvents() {
 
 void LocalResources::Forget() {
   state_.resources.clear();
+  recurring_.clear();  // their calls died with the child
   changed_ = true;
+}
+
+bool LocalResources::Cleanup(const std::string& rsc) {
+  bool forgot = std::erase_if(state_.resources, [&](const cib::ResourceHistory& h) { return h.id == rsc; }) > 0;
+  // Transient attributes are named "<kind>-<rsc>#<op>_<interval>".
+  forgot |= std::erase_if(state_.transient, [&](const auto& a) {
+              return a.first.starts_with("fail-count-" + rsc + "#") || a.first.starts_with("last-failure-" + rsc + "#");
+            }) > 0;
+  const auto [first, last] = recurring_.equal_range(rsc);
+  for (auto it = first; it != last; ++it) executor_.Cancel(it->second);
+  forgot |= first != last;
+  recurring_.erase(first, last);
+  if (forgot) {
+    events_.push_back("cleanup of " + rsc + ": history and fail counts forgotten; it is probed again");
+    changed_ = true;
+  }
+  return forgot;
 }
 
 cib::ResourceHistory& LocalResources::History(const peer::Execute& e) {
@@ -98,24 +116,32 @@ void LocalResources::Execute(const peer::Execute& e, std::function<void()> done)
   op.timeout = std::chrono::milliseconds(e.timeout_ms);
   op.interval = std::chrono::milliseconds(e.interval_ms);
   auto first = std::make_shared<bool>(true);
-  executor_.Submit(std::move(op), [this, e, first, done = std::move(done)](const OperationResult& r) {
+  const uint64_t call = executor_.Submit(std::move(op), [this, e, first, done = std::move(done)](const OperationResult& r) {
     const bool is_first = std::exchange(*first, false);
     Record(e, r, is_first);
     if (is_first) done();
   });
+  if (e.interval_ms > 0) recurring_.emplace(e.rsc, call);
 }
 
 void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bool first) {
   const bool probe = e.action == "monitor" && e.interval_ms == 0;
   const bool recurring = e.interval_ms > 0;
-  cib::ResourceHistory& h = History(e);
   const std::string monitor_id = e.rsc + "_" + e.action + "_" + std::to_string(e.interval_ms);
+  if (recurring && (r.status == ExecStatus::kCancelled || r.status == ExecStatus::kError)) {
+    // The call is over: cancelled (before a stop, by a cleanup) or lost with the child.
+    std::erase_if(recurring_, [&](const auto& c) { return c.second == r.call_id; });
+  }
   if (recurring && r.status == ExecStatus::kCancelled) {
-    // Cancelled (before a stop, or the resource moved): no longer monitored here.
-    std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.id == monitor_id; });
+    // No longer monitored here. Looked up, not made: after a cleanup the history is gone, and an
+    // empty one would read as "probed, not running".
+    for (auto& h : state_.resources) {
+      if (h.id == e.rsc) std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.id == monitor_id; });
+    }
     changed_ = true;
     return;
   }
+  cib::ResourceHistory& h = History(e);
   const int op_status = OpStatus(r.status);
   const bool ok = op_status == 0 && (r.rc == 0 || (probe && r.rc == 7));
   cib::OpRecord record;
@@ -141,7 +167,8 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
                     (ok ? "" : ": failed"));
   if (e.action == "stop" && ok) {
     // The executor cancelled the recurring monitors before the stop ran.
-    std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.interval_ms > 0; });
+    // (The failure record keeps the failed monitor's interval: it stays until a cleanup.)
+    std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.interval_ms > 0 && o.id != e.rsc + "_last_failure_0"; });
   }
   if (!ok) {
     cib::OpRecord failure = record;

@@ -32,6 +32,10 @@ class LocalResources {
   void Execute(const peer::Execute& e, std::function<void()> done);
   // The executor child died and came back: what it ran is unknown until probed again.
   void Forget();
+  // crm resource cleanup: forgets `rsc`'s history and fail counts here and cancels its recurring
+  // monitors, so that the DC probes it again and plans from what the probe finds. false: there
+  // was nothing to forget.
+  bool Cleanup(const std::string& rsc);
   // no-quorum-policy=stop on a node that lost quorum: stops every resource that may run here
   // (with the parameters the DC last gave it). Returns how many stops were asked for.
   size_t StopAll();
@@ -48,6 +52,7 @@ class LocalResources {
 
   lrm::ExecutorClient& executor_;
   std::map<std::string, peer::Execute> last_given_;  // the latest one-shot operation per resource
+  std::multimap<std::string, uint64_t> recurring_;   // the executor's calls of recurring monitors
   cib::NodeState state_;
   int call_id_ = 0;
   bool changed_ = false;

@@ -43,8 +43,8 @@ struct ReplicatorOptions {
   std::function<std::optional<uint32_t>(uint32_t node)> address_of;
   // A node's name, for the log.
   std::function<std::string(uint32_t node)> name_of;
-  // Messages that are not the CIB's (Execute from the DC, NodeUpdate from a member), with the
-  // node they came from.
+  // Messages that are not the CIB's (Execute and StatusCopy from the DC, NodeUpdate from a
+  // member, Cleanup either way), with the node they came from.
   std::function<void(uint32_t from, const peer::Message& message)> on_message;
   // This member has just linked to the DC (it should report its resources).
   std::function<void()> on_linked;

@@ -1,0 +1,343 @@
+// vigild's control requests (docs/control.md): what each one checks before anything changes, and
+// how a change reaches the DC.
+#include <algorithm>
+
+#include "cluster/cib/edit.h"
+#include "cluster/cib/score.h"
+#include "cluster/daemon/daemon.h"
+#include "cluster/scheduler/scheduler.h"
+#include "common/log.h"
+
+namespace vigil::daemon {
+namespace {
+
+using control::Response;
+
+constexpr const char* kCommands =
+    "status, cib-query, cib-replace, node-standby, node-online, resource-start, resource-stop, "
+    "resource-move, resource-unmove, resource-cleanup";
+
+const cib::Primitive* FindPrimitive(const cib::Model& m, const std::string& id) {
+  const auto it = std::find_if(m.primitives.begin(), m.primitives.end(), [&](const cib::Primitive& p) { return p.id == id; });
+  return it == m.primitives.end() ? nullptr : &*it;
+}
+
+std::string Who(const control::Peer& peer) {
+  return "uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")";
+}
+
+Response UnknownResource(const cib::Model& m, const std::string& id) {
+  std::string known;
+  for (const auto& p : m.primitives) known += (known.empty() ? "" : ", ") + p.id;
+  return Response::Error("no resource '" + id + "' in the configuration" +
+                         (known.empty() ? " (it has none)" : " (it has: " + known + ")"));
+}
+
+bool IsStandby(const cib::Model& m, const std::string& uname, const std::vector<cib::NodeState>* states) {
+  for (const auto& n : m.nodes) {
+    if (n.uname != uname) continue;
+    if (const auto it = n.attributes.find("standby"); it != n.attributes.end()) return cib::IsTrue(it->second);
+  }
+  if (states == nullptr) return false;
+  for (const auto& s : *states) {
+    if (s.uname != uname) continue;
+    if (const auto it = s.transient.find("standby"); it != s.transient.end()) return cib::IsTrue(it->second);
+  }
+  return false;
+}
+
+}  // namespace
+
+control::ClusterStatus Daemon::CurrentStatus() const {
+  control::ClusterStatus s;
+  s.cluster_name = config_.cluster_name;
+  s.version = kVersion;
+  s.self = identity_.name;
+  const auto& m = *membership_;
+  s.dc_id = m.dc();
+  if (m.dc() != 0) {
+    s.dc = m.known_nodes().at(m.dc());
+    s.term = m.dc_term();
+    s.acting = m.is_dc();
+  }
+  s.quorate = m.quorate();
+  s.waiting_for_all = m.quorum().waiting_for_all();
+  s.votes = m.quorum().total_votes();
+  s.expected_votes = m.quorum().expected_votes();
+  s.quorum = m.quorum().quorum();
+  const auto states = LiveStates();
+  const cib::Model& config = cib_->cib().model();
+  for (const auto& [id, name] : m.known_nodes()) {
+    const bool online = std::binary_search(m.members().begin(), m.members().end(), id);
+    s.nodes.push_back({id, name, online, IsStandby(config, name, states ? &*states : nullptr)});
+  }
+  s.resources_known = states.has_value();
+  const cib::Model model = WithNodeStates(config, states ? *states : std::vector<cib::NodeState>{});
+  for (const auto& r : scheduler::CurrentState(model, 0)) {
+    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan});
+  }
+  for (const auto& f : scheduler::FailedActions(model)) {
+    s.failed_actions.push_back({f.rsc, f.op.operation, f.op.interval_ms, f.node, f.op.rc, f.op.op_status,
+                                f.op.exit_reason, f.op.last_rc_change, f.op.call_id});
+  }
+  s.counters["sent"] = transport_->sent();
+  s.counters["received"] = received_;
+  s.counters["dropped bad-view"] = bad_views_;
+  for (int r = static_cast<int>(membership::DropReason::kNone) + 1; r <= static_cast<int>(membership::kLastDropReason); ++r) {
+    const auto reason = static_cast<membership::DropReason>(r);
+    s.counters[std::string("dropped ") + membership::DropReasonName(reason)] = transport_->dropped(reason);
+  }
+  s.now = std::chrono::system_clock::now();
+  return s;
+}
+
+ControllerInputs Daemon::Inputs() const {
+  ControllerInputs inputs;
+  inputs.config = &cib_->cib().model();
+  inputs.members = &membership_->members();
+  inputs.names = &membership_->known_nodes();
+  inputs.quorate = membership_->quorate();
+  inputs.acting = membership_->is_dc() && !stopping_;
+  inputs.self_state = &local_->state();
+  return inputs;
+}
+
+std::optional<std::vector<cib::NodeState>> Daemon::LiveStates() const {
+  if (membership_->is_dc()) return controller_->NodeStates(Inputs());
+  if (membership_->dc() != 0 && status_copy_from_ == membership_->dc() && replicator_->linked_to_dc()) {
+    return status_copy_;
+  }
+  return std::nullopt;
+}
+
+void Daemon::ShareStatus() {
+  auto states = controller_->TakePlannedStates();
+  if (!states) return;
+  std::string encoded = peer::Encode(peer::StatusCopy{std::move(*states)});
+  if (encoded == shared_status_) return;
+  shared_status_ = std::move(encoded);
+  auto message = peer::Decode(shared_status_);
+  for (const uint32_t m : membership_->members()) {
+    if (m != identity_.nodeid) replicator_->SendToMember(m, *message);
+  }
+}
+
+Result<std::pair<std::string, std::string>> Daemon::FindNode(const std::string& name) const {
+  for (const auto& n : cib_->cib().model().nodes) {
+    if (n.uname == name) return std::pair{n.id, n.uname};
+  }
+  std::string known;
+  for (const auto& [id, uname] : membership_->known_nodes()) {
+    if (uname == name) return std::pair{std::to_string(id), uname};
+    known += (known.empty() ? "" : ", ") + uname;
+  }
+  return Status(StatusCode::kNotFound, "no node '" + name + "' in this cluster (it has: " + known + ")");
+}
+
+Response Daemon::Deferred(uint64_t ticket, const std::function<void(Answer)>& work) {
+  struct Call {
+    bool returned = false;
+    std::optional<Response> answer;
+  };
+  auto call = std::make_shared<Call>();
+  work([this, call, ticket](Response response) {
+    if (call->returned) {
+      control_->Reply(ticket, response);
+    } else {
+      call->answer = std::move(response);
+    }
+  });
+  call->returned = true;
+  return call->answer ? *call->answer : Response::Pending();
+}
+
+void Daemon::CheckAgents(const cib::Model& before, const cib::Model& after, std::function<void(Status)> done) {
+  std::vector<Operation> checks;
+  for (const auto& p : after.primitives) {
+    if (p.standard == "stonith") continue;  // Vigil does not fence: never run
+    const cib::Primitive* old = FindPrimitive(before, p.id);
+    if (old != nullptr && old->AgentName() == p.AgentName() && old->params == p.params) continue;
+    Operation op;
+    op.resource = p.id;
+    op.agent = p.AgentName();
+    op.action = "start";
+    for (const auto& [name, value] : p.params) op.params.emplace_back(name, value);
+    checks.push_back(std::move(op));
+  }
+  if (checks.empty()) {
+    done(Status::Ok());
+    return;
+  }
+  struct Pending {
+    size_t left;
+    std::string errors;
+    std::function<void(Status)> done;
+  };
+  auto pending = std::make_shared<Pending>(Pending{checks.size(), "", std::move(done)});
+  for (auto& op : checks) {
+    const std::string rsc = op.resource;
+    executor_->Check(std::move(op), [pending, rsc](const OperationResult& r) {
+      if (r.status != ExecStatus::kDone || r.rc != 0) {
+        pending->errors += (pending->errors.empty() ? "" : "; ") + ("resource " + rsc + ": " + r.reason);
+      }
+      if (--pending->left > 0) return;
+      pending->done(pending->errors.empty() ? Status::Ok()
+                                            : Status(StatusCode::kInvalidArgument, pending->errors + "; nothing changed"));
+    });
+  }
+}
+
+Response Daemon::ChangeCib(const control::Request& request, const control::Peer& peer, const cib::Versions& expected,
+                           Result<std::string> xml) {
+  if (!xml.ok()) return Response::Error(request.command + ": " + xml.status().message() + "; nothing changed");
+  auto next = cib::Cib::Parse(*xml, "the new CIB");
+  if (!next.ok()) return Response::Error(request.command + ": " + next.status().message() + "; nothing changed");
+  const std::string who = Who(peer) + " (" + request.command + ")";
+  return Deferred(request.ticket, [&](Answer answer) {
+    CheckAgents(cib_->cib().model(), next->model(),
+                [this, answer, expected, who, text = std::move(*xml), command = request.command](Status checked) {
+                  if (!checked.ok()) {
+                    answer(Response::Error(command + ": " + checked.message()));
+                    return;
+                  }
+                  replicator_->Submit(expected, text, who, [answer](Result<cib::Versions> after) {
+                    answer(after.ok() ? Response{true, cib::VersionText(*after)} : Response::Error(after.status().message()));
+                  });
+                });
+  });
+}
+
+Response Daemon::Handle(const control::Request& request, const control::Peer& peer) {
+  const std::string& c = request.command;
+  if (c == "status") {
+    if (!request.args.empty()) return Response::Error("status takes no arguments");
+    return {true, control::ToXml(CurrentStatus())};
+  }
+  if (c == "cib-query") {
+    if (!request.args.empty()) return Response::Error("cib-query takes no arguments");
+    const auto states = LiveStates();
+    if (!states) return {true, cib_->text()};
+    auto with_status = cib::WithStatus(cib_->text(), *states);
+    return with_status.ok() ? Response{true, *with_status} : Response::Error(with_status.status().message());
+  }
+  if (c == "cib-replace") return ReplaceCib(request, peer);
+  if (c == "node-standby" || c == "node-online") return NodeRequest(request, peer);
+  if (c == "resource-start" || c == "resource-stop" || c == "resource-move" || c == "resource-unmove") {
+    return ResourceRequest(request, peer);
+  }
+  if (c == "resource-cleanup") return CleanupRequest(request);
+  return Response::Error("unknown command '" + c + "' (this vigild answers: " + kCommands + ")");
+}
+
+Response Daemon::ReplaceCib(const control::Request& request, const control::Peer& peer) {
+  if (request.args.size() != 2) {
+    return Response::Error("cib-replace takes the version the change was made against "
+                           "(admin_epoch:epoch:num_updates) and the new CIB");
+  }
+  const auto expected = cib::ParseVersionText(request.args[0]);
+  if (!expected) {
+    return Response::Error("cib-replace: '" + request.args[0] + "' is not a version (admin_epoch:epoch:num_updates)");
+  }
+  return ChangeCib(request, peer, *expected, request.args[1]);
+}
+
+Response Daemon::NodeRequest(const control::Request& request, const control::Peer& peer) {
+  if (request.args.size() > 1) return Response::Error(request.command + " takes one node name (none: this node)");
+  const std::string name = request.args.empty() ? identity_.name : request.args[0];
+  auto node = FindNode(name);
+  if (!node.ok()) return Response::Error(request.command + ": " + node.status().message());
+  const bool standby = request.command == "node-standby";
+  // crm node standby/online: the node attribute "standby" in <nodes>, kept until changed back.
+  return ChangeCib(request, peer, cib_->versions(),
+                   cib::SetNodeAttribute(cib_->text(), node->first, node->second, "standby",
+                                         standby ? std::optional<std::string>("on") : std::optional<std::string>("off")));
+}
+
+Response Daemon::ResourceRequest(const control::Request& request, const control::Peer& peer) {
+  const std::string& c = request.command;
+  const bool move = c == "resource-move";
+  if (request.args.empty() || request.args.size() > (move ? 2U : 1U)) {
+    return Response::Error(c + " takes a resource id" + (move ? " and, optionally, the node to move it to" : ""));
+  }
+  const std::string& rsc = request.args[0];
+  const cib::Model& model = cib_->cib().model();
+  if (FindPrimitive(model, rsc) == nullptr) return UnknownResource(model, rsc);
+  if (c == "resource-start" || c == "resource-stop") {
+    // crm resource start/stop: the resource's target-role.
+    return ChangeCib(request, peer, cib_->versions(),
+                     cib::SetResourceMeta(cib_->text(), rsc, "target-role", c == "resource-start" ? "Started" : "Stopped"));
+  }
+  if (c == "resource-unmove") {
+    // crm resource unmove (crm_resource --clear): every constraint a move or a ban left.
+    std::vector<std::string> ids;
+    for (const auto& l : model.locations) {
+      if (l.rsc == rsc && (l.id == "cli-prefer-" + rsc || l.id.starts_with("cli-ban-" + rsc + "-on-"))) ids.push_back(l.id);
+    }
+    if (ids.empty()) return Response::Error(c + ": " + rsc + " has no move or ban constraint; nothing changed");
+    return ChangeCib(request, peer, cib_->versions(), cib::RemoveConstraints(cib_->text(), ids));
+  }
+  // crm resource move RSC NODE: prefer NODE (cli-prefer-RSC, INFINITY); without a node, ban it
+  // from where it runs now (cli-ban-RSC-on-NODE, -INFINITY), as crm_resource --move does.
+  if (request.args.size() == 2) {
+    auto node = FindNode(request.args[1]);
+    if (!node.ok()) return Response::Error(c + ": " + node.status().message());
+    return ChangeCib(request, peer, cib_->versions(),
+                     cib::PutLocation(cib_->text(), {"cli-prefer-" + rsc, rsc, node->second, cib::kInfinity, "Started"}));
+  }
+  const auto states = LiveStates();
+  if (!states) return Response::Error(c + ": where " + rsc + " runs is not known here (no DC); name the node to move it to");
+  std::vector<std::string> where;
+  for (const auto& r : scheduler::CurrentState(WithNodeStates(model, *states), 0)) {
+    if (r.id == rsc) where = r.nodes;
+  }
+  if (where.size() != 1) {
+    return Response::Error(c + ": " + rsc + " is active on " + std::to_string(where.size()) +
+                           " nodes; name the node to move it to");
+  }
+  return ChangeCib(request, peer, cib_->versions(),
+                   cib::PutLocation(cib_->text(), {"cli-ban-" + rsc + "-on-" + where.front(), rsc, where.front(),
+                                                   -cib::kInfinity, "Started"}));
+}
+
+Response Daemon::CleanupRequest(const control::Request& request) {
+  if (request.args.empty() || request.args.size() > 2) {
+    return Response::Error("resource-cleanup takes a resource id and, optionally, a node name");
+  }
+  peer::Cleanup cleanup{request.args[0], request.args.size() == 2 ? request.args[1] : ""};
+  const auto states = LiveStates();
+  bool known = FindPrimitive(cib_->cib().model(), cleanup.rsc) != nullptr;
+  for (const auto& s : states ? *states : std::vector<cib::NodeState>{}) {
+    for (const auto& h : s.resources) known |= h.id == cleanup.rsc;  // an orphan's history
+  }
+  if (!known) return UnknownResource(cib_->cib().model(), cleanup.rsc);
+  std::vector<std::string> on;
+  for (const uint32_t m : membership_->members()) {
+    const std::string name = NameOf(m);
+    if (cleanup.node.empty() || cleanup.node == name) on.push_back(name);
+  }
+  if (on.empty()) {
+    if (auto node = FindNode(cleanup.node); !node.ok()) return Response::Error("resource-cleanup: " + node.status().message());
+    return Response::Error("resource-cleanup: " + cleanup.node + " is not online: it holds no history to clean up");
+  }
+  if (membership_->is_dc()) {
+    FanOutCleanup(cleanup);
+  } else if (!replicator_->SendToDc(cleanup)) {
+    return Response::Error("resource-cleanup: no link to a DC (no quorum, or still forming): nothing cleaned up");
+  }
+  std::string text;
+  for (const auto& n : on) text += "Cleaned up " + cleanup.rsc + " on " + n + "\n";
+  return {true, text};
+}
+
+void Daemon::FanOutCleanup(const peer::Cleanup& cleanup) {
+  for (const uint32_t m : membership_->members()) {
+    if (!cleanup.node.empty() && cleanup.node != NameOf(m)) continue;
+    if (m == identity_.nodeid) {
+      local_->Cleanup(cleanup.rsc);
+    } else {
+      replicator_->SendToMember(m, cleanup);
+    }
+  }
+}
+
+}  // namespace vigil::daemon
