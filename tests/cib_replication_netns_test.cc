@@ -157,7 +157,7 @@ TEST_F(CibReplicationTest, ANodeReturningWithAHigherVersionBringsItToEveryone) {
 }
 
 TEST_F(CibReplicationTest, ReplicationWorksEncryptedAndOverMulticast) {
-  for (const ClusterOptions o : {ClusterOptions{.nodes = 2, .two_node = true, .encrypt = true},
+  for (const ClusterOptions& o : {ClusterOptions{.nodes = 2, .two_node = true, .encrypt = true},
                                  ClusterOptions{.nodes = 2, .multicast = true, .two_node = true}}) {
     cluster_.reset();
     for (const char* n : {"n1", "n2"}) std::filesystem::remove_all(root_ / n / "state");  // a new cluster

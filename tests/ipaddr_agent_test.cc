@@ -392,6 +392,26 @@ TEST_F(IpaddrAgentTest, SettingsAreCheckedOnlyOnceTheSubnetIsFound) {
             VIGIL_OCF_ERR_CONFIGURED);  // ocf_is_true's "True" counts
 }
 
+TEST_F(IpaddrAgentTest, AStopWhoseSubnetIsGoneStillRemovesTheAddress) {
+  // The links went down: their connected routes are gone, the addresses are still on them. The
+  // script would warn and leave them there; the native agent finds each by address and removes it.
+  ASSERT_EQ(Run("start", {{"ip", "10.0.0.100"}, {"nic", "eth0"}}).code, VIGIL_OCF_SUCCESS);
+  ASSERT_EQ(Run("start", {{"ip", "10.0.1.100"}, {"nic", "eth1"}}).code, VIGIL_OCF_SUCCESS);
+  ASSERT_TRUE(net.Has("10.0.0.100", 24));
+  ASSERT_TRUE(net.Has("10.0.1.100", 16));
+  net.routes.clear();
+  EXPECT_EQ(Run("monitor", {{"ip", "10.0.0.100"}}, 10000).code, VIGIL_OCF_ERR_GENERIC);
+  EXPECT_EQ(Run("stop", {{"ip", "10.0.0.100"}}).code, VIGIL_OCF_SUCCESS);
+  EXPECT_FALSE(net.Has("10.0.0.100", 24));
+  EXPECT_TRUE(net.Has("10.0.0.1", 24)) << "the link's own address must stay";
+  // Another netmask or another nic named: not this address, nothing removed.
+  EXPECT_EQ(Run("stop", {{"ip", "10.0.1.100"}, {"cidr_netmask", "24"}}).code, VIGIL_OCF_SUCCESS);
+  EXPECT_EQ(Run("stop", {{"ip", "10.0.1.100"}, {"nic", "eth0"}}).code, VIGIL_OCF_SUCCESS);
+  EXPECT_TRUE(net.Has("10.0.1.100", 16));
+  EXPECT_EQ(Run("stop", {{"ip", "10.0.1.100"}}).code, VIGIL_OCF_SUCCESS);
+  EXPECT_FALSE(net.Has("10.0.1.100", 16));
+}
+
 TEST_F(IpaddrAgentTest, StartAndStopNeedRoot) {
   root = false;
   IpaddrResult r = Run("start", {{"ip", "10.0.0.100"}});

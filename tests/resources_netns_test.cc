@@ -21,16 +21,26 @@ const char* kDummyCib =
     "<op id=\"d1-monitor-1s\" name=\"monitor\" interval=\"1s\" timeout=\"20s\"/>"
     "</operations></primitive></resources><constraints/></configuration><status/></cib>";
 
-class ResourcesNetnsTest : public ::testing::Test {
+// A cluster of real vigild in network namespaces with a CIB of resources, and what the tests
+// read of it.
+class ResourceCluster : public ::testing::Test {
  protected:
-  void SetUp() override {
+  // Starts `options.nodes` nodes, waits for them to agree (n1 is DC), then loads `cib`.
+  void Form(ClusterOptions options, const std::string& cib) {
     ASSERT_EQ(::geteuid(), 0u) << "needs root: network namespaces (CI runs as root)";
-    cluster_ = std::make_unique<VigildCluster>(root_, ClusterOptions{});
+    cluster_ = std::make_unique<VigildCluster>(root_, options);
     ASSERT_TRUE(cluster_->lan_ok()) << cluster_->lan_error();
     cluster_->StartAll();
-    ASSERT_TRUE(WaitFor([&] { return cluster_->Agreed({1, 2, 3}, "n1 n2 n3", "n1"); })) << Logs();
+    std::vector<int> all;
+    std::string names;
+    for (int i = 1; i <= options.nodes; ++i) {
+      all.push_back(i);
+      names += (names.empty() ? "n" : " n") + std::to_string(i);
+    }
+    nodes_ = all;
+    ASSERT_TRUE(WaitFor([&] { return cluster_->Agreed(all, names, "n1"); })) << Logs();
     ASSERT_TRUE(WaitFor([&] {
-      auto r = node(1).Call("cib-replace", {"0:0:0", kDummyCib});
+      auto r = node(1).Call("cib-replace", {"0:0:0", cib});
       return r.ok() && r->ok;
     })) << Logs();
   }
@@ -38,11 +48,12 @@ class ResourcesNetnsTest : public ::testing::Test {
 
   VigildProcess& node(int i) { return cluster_->node(i); }
   std::string Logs() { return cluster_->Logs(); }
-  bool Runs(int i) { return std::filesystem::exists(node(i).run_dir() / "rsctmp" / "Dummy-d1.state"); }
-  // The nodes where d1 runs (its state file exists), as "2" or "1 3".
-  std::string Owners(const std::vector<int>& nodes = {1, 2, 3}) {
+  // Whether node i runs the resource (by default d1: its Dummy state file exists).
+  bool Runs(int i) { return runs_(i); }
+  // The nodes where it runs, as "2" or "1 3"; by default among all.
+  std::string Owners(std::vector<int> among = {}) {
     std::string out;
-    for (int i : nodes) {
+    for (int i : among.empty() ? nodes_ : among) {
       if (Runs(i)) out += (out.empty() ? "" : " ") + std::to_string(i);
     }
     return out;
@@ -94,6 +105,16 @@ class ResourcesNetnsTest : public ::testing::Test {
   TempDir tmp_;
   std::filesystem::path root_ = tmp_.path();
   std::unique_ptr<VigildCluster> cluster_;
+  std::vector<int> nodes_;
+  std::function<bool(int)> runs_ = [this](int i) {
+    return std::filesystem::exists(node(i).run_dir() / "rsctmp" / "Dummy-d1.state");
+  };
+};
+
+// Three nodes and one Dummy, d1, monitored every second.
+class ResourcesNetnsTest : public ResourceCluster {
+ protected:
+  void SetUp() override { Form(ClusterOptions{}, kDummyCib); }
 };
 
 TEST_F(ResourcesNetnsTest, DummyIsProbedStartedMonitoredAndMovesWhenItsOwnersVigildIsKilled) {
@@ -187,7 +208,9 @@ TEST_F(ResourcesNetnsTest, EveryNodesStatusAndCibShowWhereTheDummyRuns) {
   ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
   const std::string owner = "n" + Owners();
   for (int i : {1, 2, 3}) {
-    ASSERT_TRUE(WaitFor([&] { return Where(i) == owner; })) << "n" << i << "\n" << Logs();
+    // Once the monitor's first result has reached the DC and its next plan the member.
+    ASSERT_TRUE(WaitFor([&] { return Where(i) == owner && Cib(i).find("id=\"d1_monitor_1000\"") != std::string::npos; }))
+        << "n" << i << "\n" << Logs();
     const auto s = StatusOf(i);
     ASSERT_EQ(s.resources.size(), 1U);
     EXPECT_EQ(s.resources[0].agent, "ocf:heartbeat:Dummy");
@@ -351,6 +374,119 @@ TEST_F(ResourcesNetnsTest, EveryMalformedRequestGetsAnErrorAndChangesNothing) {
   }
   for (int i : {1, 2, 3}) EXPECT_EQ(Versions(Cib(i)), Versions(before)) << "n" << i;
   EXPECT_EQ(Owners(), owner);
+}
+
+// A primitive monitored every second, in a CIB like kDummyCib's.
+std::string CibWith(const std::string& id, const std::string& agent_attributes, const std::string& params) {
+  std::string cib = kDummyCib;
+  const size_t from = cib.find("<primitive");
+  const size_t to = cib.find("</primitive>") + std::string("</primitive>").size();
+  return cib.replace(from, to - from,
+                     "<primitive id=\"" + id + "\" " + agent_attributes + ">" + params + "<operations><op id=\"" + id +
+                         "-monitor-1s\" name=\"monitor\" interval=\"1s\" timeout=\"20s\"/></operations></primitive>");
+}
+
+TEST_F(ResourceCluster, TwoNodesMoveTheDummyWhenItsOwnersVigildIsKilledAndRunItOnceWhenItReturns) {
+  ClusterOptions two;
+  two.nodes = 2;
+  two.two_node = true;
+  Form(two, kDummyCib);
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const int owner = std::stoi(Owners());
+  const int other = 3 - owner;
+  ASSERT_TRUE(WaitFor([&] { return Count(node(owner).log(), "monitor (every 1000 ms) of d1: OCF_SUCCESS") == 1; }))
+      << Logs();
+  node(owner).Kill(SIGKILL);
+  ASSERT_TRUE(WaitFor([&] { return Owners() == std::to_string(other); })) << Logs();
+  ASSERT_TRUE(WaitFor([&] { return Where(other) == "n" + std::to_string(other); })) << Logs();
+  // The node comes back: it probes d1 (not running there) and the survivor keeps it.
+  ASSERT_TRUE(node(owner).Start());
+  ASSERT_TRUE(WaitFor([&] { return cluster_->Agreed({1, 2}, "n1 n2", StatusOf(other).dc); })) << Logs();
+  ASSERT_TRUE(WaitFor([&] { return Count(node(owner).log(), "probe of d1: OCF_NOT_RUNNING") == 2; })) << Logs();
+  for (int sample = 0; sample < 200; ++sample) {
+    ASSERT_LE(Owners().size(), 1u) << "runs twice\n" << Logs();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(Owners().size(), 1u);
+}
+
+TEST_F(ResourceCluster, TheNativeIpaddrIsPlacedMonitoredAndMovesOnKillNineAndLinkDown) {
+  const std::string vip = "inet 10.77.0.100/24";
+  runs_ = [&](int i) {
+    for (const auto& a : cluster_->lan().Addresses(i - 1)) {
+      if (a.starts_with(vip)) return true;
+    }
+    return false;
+  };
+  Form(ClusterOptions{}, CibWith("ip", "class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr\"",
+                                 "<instance_attributes id=\"ip-params\">"
+                                 "<nvpair id=\"ip-ip\" name=\"ip\" value=\"10.77.0.100\"/>"
+                                 "<nvpair id=\"ip-mask\" name=\"cidr_netmask\" value=\"24\"/>"
+                                 "</instance_attributes>"));
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const int owner = std::stoi(Owners());
+  ASSERT_TRUE(WaitFor([&] { return Count(node(owner).log(), "monitor (every 1000 ms) of ip: OCF_SUCCESS") == 1; }))
+      << Logs();
+  // kill -9 of the owner's vigild: its executor child removes the address, a survivor adds it.
+  node(owner).Kill(SIGKILL);
+  std::vector<int> survivors;
+  for (int i : {1, 2, 3}) {
+    if (i != owner) survivors.push_back(i);
+  }
+  ASSERT_TRUE(WaitFor([&] { return !Runs(owner) && Owners(survivors).size() == 1; })) << Logs();
+  // The node returns; then the new owner's link goes down: it stops the address for lack of
+  // quorum, and one of the other two adds it.
+  ASSERT_TRUE(node(owner).Start());
+  ASSERT_TRUE(WaitFor([&] { return cluster_->Agreed({1, 2, 3}, "n1 n2 n3", StatusOf(survivors[0]).dc); })) << Logs();
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const int second = std::stoi(Owners());
+  ASSERT_EQ(Sh("ip -n " + cluster_->lan().host(second - 1).ns + " link set eth0 down").code, 0);
+  std::vector<int> others;
+  for (int i : {1, 2, 3}) {
+    if (i != second) others.push_back(i);
+  }
+  ASSERT_TRUE(WaitFor([&] { return !Runs(second) && Owners(others).size() == 1; })) << Logs();
+  ASSERT_EQ(Sh("ip -n " + cluster_->lan().host(second - 1).ns + " link set eth0 up").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return StatusOf(second).quorate; })) << Logs();
+  for (int sample = 0; sample < 200; ++sample) {
+    ASSERT_LE(Owners().size(), 1u) << "the address is up twice\n" << Logs();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+TEST_F(ResourceCluster, APluginThatCrashesInMonitorTakesOnlyTheExecutorChildDown) {
+  const auto plugins = root_ / "plugins";
+  std::filesystem::create_directories(plugins);
+  std::filesystem::create_symlink(std::filesystem::path(VIGIL_REAL_PLUGIN_DIR) / "shell-ocf.so", plugins / "shell-ocf.so");
+  std::filesystem::create_symlink(VIGIL_CRASHING_PLUGIN, plugins / "crashing.so");
+  ClusterOptions options;
+  options.plugin_dir = plugins;
+  runs_ = [&](int i) { return std::filesystem::exists(node(i).run_dir() / "rsctmp" / "Crash-c1.state"); };
+  Form(options, CibWith("c1", "class=\"ocf\" provider=\"vigiltest\" type=\"Crash\"", ""));
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const int owner = std::stoi(Owners());
+  ASSERT_TRUE(WaitFor([&] { return Count(node(owner).log(), "monitor (every 1000 ms) of c1: OCF_SUCCESS") == 1; }))
+      << Logs();
+  const pid_t child = ExecutorChild(node(owner).log());
+  WriteFile(node(owner).run_dir() / "rsctmp" / "Crash-c1.state.crash", "");
+  // The monitor aborts the child; vigild reports the monitor failed, starts another child, probes
+  // c1 (still running: its state file is there) and monitors it again.
+  ASSERT_TRUE(WaitFor([&] {
+    const std::string log = node(owner).log();
+    return log.find("executor child (pid " + std::to_string(child) + ") died: signal 6") != std::string::npos &&
+           ExecutorChild(log) != child && Count(log, "probe of c1: OCF_SUCCESS") == 1 &&
+           Count(log, "monitor (every 1000 ms) of c1: OCF_SUCCESS") >= 2;
+  })) << Logs();
+  EXPECT_EQ(Owners(), std::to_string(owner));
+  EXPECT_TRUE(cluster_->Agreed({1, 2, 3}, "n1 n2 n3", "n1")) << "membership noticed\n" << Logs();
+  for (int i : {1, 2, 3}) EXPECT_EQ(node(i).log().find(" lost ("), std::string::npos) << Logs();
+  // The monitor was lost, not failed: c1 ran all along, so it is neither restarted nor listed.
+  EXPECT_NE(node(owner).log().find("monitor (every 1000 ms) of c1: ended with the executor child "
+                                   "(the executor child died (signal 6"),
+            std::string::npos)
+      << Logs();
+  EXPECT_EQ(Count(node(owner).log(), "start of c1: OCF_SUCCESS"), 1) << Logs();
+  EXPECT_TRUE(StatusOf(1).failed_actions.empty());
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ struct ClusterOptions {
   bool multicast = false;  // the tutorial's 1.x file: no nodelist, bindnetaddr and mcastaddr
   bool two_node = false;
   bool encrypt = false;    // crypto_cipher: aes256
+  std::filesystem::path plugin_dir;  // vigild's --plugin-dir; empty: its default
 };
 
 // A 3.x file (nodelist n1..nN on 10.77.0.N, udpu) or the tutorial's 1.x file (no nodelist:
@@ -74,6 +75,7 @@ class VigildCluster {
     // Without a nodelist the node's name is its host name, as with corosync 1.x and Pacemaker.
     nodes_.push_back(std::make_unique<VigildProcess>(dir, lan_.host(i - 1).ns,
                                                       options_.multicast ? "node" + std::to_string(i) : ""));
+    nodes_.back()->set_plugin_dir(options.value_or(options_).plugin_dir);
     nodes_.back()->Start();
     return *nodes_.back();
   }

@@ -42,6 +42,8 @@ class VigildProcess {
   VigildProcess& operator=(const VigildProcess&) = delete;
 
   const std::filesystem::path& dir() const { return dir_; }
+  // Before Start(): the plugin directory (default: vigild's own).
+  void set_plugin_dir(std::filesystem::path dir) { plugin_dir_ = std::move(dir); }
   std::filesystem::path conf() const { return dir_ / "conf"; }
   std::filesystem::path run_dir() const { return dir_ / "run"; }
   std::string log() const { return ReadFile(dir_ / "log"); }
@@ -51,6 +53,7 @@ class VigildProcess {
   std::vector<std::string> Command() const {
     std::vector<std::string> vigild{VIGILD_BINARY, "-f", "-c", conf().string(), "--state-dir",
                                     (dir_ / "state").string(), "--run-dir", run_dir().string()};
+    if (!plugin_dir_.empty()) vigild.insert(vigild.end(), {"--plugin-dir", plugin_dir_.string()});
     std::vector<std::string> argv;
     if (!ns_.empty()) argv = {"ip", "netns", "exec", ns_};
     if (!hostname_.empty()) {
@@ -140,6 +143,7 @@ class VigildProcess {
 
  private:
   std::filesystem::path dir_;
+  std::filesystem::path plugin_dir_;
   std::string ns_;
   std::string hostname_;
   pid_t pid_ = -1;

@@ -142,9 +142,7 @@ bool Controller::Probe(const cib::Model& model) {
     if (!Online(s)) continue;
     for (const auto& p : model.primitives) {
       if (p.standard == "stonith") continue;
-      if (std::any_of(s.resources.begin(), s.resources.end(), [&](const cib::ResourceHistory& h) { return h.id == p.id; })) {
-        continue;
-      }
+      if (HasRecord(s, p.id, p.id + "_last_0")) continue;  // probed (a failure record alone is not)
       sent |= Dispatch(node_of_.at(s.id), MakeExecute(model, p, "monitor", 0));
     }
   }

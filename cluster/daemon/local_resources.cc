@@ -55,7 +55,11 @@ std::vector<std::string> LocalResources::TakeEvents() {
 }
 
 void LocalResources::Forget() {
-  state_.resources.clear();
+  // What ran is unknown until probed; what failed stays on record (until a cleanup).
+  for (auto& h : state_.resources) {
+    std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.id != h.id + "_last_failure_0"; });
+  }
+  std::erase_if(state_.resources, [](const cib::ResourceHistory& h) { return h.ops.empty(); });
   recurring_.clear();  // their calls died with the child
   changed_ = true;
 }
@@ -132,7 +136,12 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
     // The call is over: cancelled (before a stop, by a cleanup) or lost with the child.
     std::erase_if(recurring_, [&](const auto& c) { return c.second == r.call_id; });
   }
-  if (recurring && r.status == ExecStatus::kCancelled) {
+  // A recurring monitor lost with the executor child was waiting for its next run, or running
+  // when the child died (a plugin that crashed it): either way the monitor says nothing about
+  // the resource, and the probe that follows the child's restart tells. Not a failure.
+  const bool lost = recurring && r.status == ExecStatus::kError;
+  if (lost) events_.push_back(Describe(e) + ": ended with the executor child (" + r.reason + "); probed again");
+  if (recurring && (r.status == ExecStatus::kCancelled || lost)) {
     // No longer monitored here. Looked up, not made: after a cleanup the history is gone, and an
     // empty one would read as "probed, not running".
     for (auto& h : state_.resources) {

@@ -30,7 +30,8 @@ class LocalResources {
   // Runs `e`; `done` runs once its first result is recorded (for a recurring monitor, the first
   // run's).
   void Execute(const peer::Execute& e, std::function<void()> done);
-  // The executor child died and came back: what it ran is unknown until probed again.
+  // The executor child died and came back: what it ran is unknown until probed again (the
+  // failure records stay).
   void Forget();
   // crm resource cleanup: forgets `rsc`'s history and fail counts here and cancels its recurring
   // monitors, so that the DC probes it again and plans from what the probe finds. false: there

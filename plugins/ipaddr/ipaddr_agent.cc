@@ -404,11 +404,7 @@ class Agent {
         located_early_exit_ = true;
         return Fail(VIGIL_OCF_NOT_RUNNING, "");
       }
-      if (op_.action == "stop") {
-        located_early_exit_ = true;
-        warning_ = found.reason;
-        return {};
-      }
+      if (op_.action == "stop") return LocateByAddress(found.reason);
       return found;
     }
     if (found.failed()) return found;
@@ -417,6 +413,27 @@ class Agent {
                   "Interface label [" + placement_.label + "] exceeds maximum character limit of 15");
     }
     ip_ = ParseIpv4(settings_.ip).value_or(0);
+    return {};
+  }
+
+  // A stop whose subnet is gone (the link went down and took its connected route): the script
+  // then leaves the address where it is and reports success. Vigil looks for the address itself
+  // on every link and stops it there, so that a stopped address is gone.
+  Step LocateByAddress(const std::string& why) {
+    ip_ = ParseIpv4(settings_.ip).value_or(0);
+    const std::optional<int> given_prefix = ParsePrefix(settings_.netmask);
+    std::vector<AddressInfo> addrs;
+    if (NetError e = net_.Addresses(&addrs)) return IoFail(e);
+    for (const auto& a : addrs) {
+      if (ip_ == 0 || a.local != ip_ || (given_prefix && a.prefix != *given_prefix)) continue;
+      if (NetError e = net_.LinkByIndex(a.ifindex, &placement_.link)) return IoFail(e);
+      if (!placement_.link || (!settings_.nic.empty() && placement_.link->name != settings_.nic)) continue;
+      placement_.nic = placement_.link->name;
+      placement_.prefix = a.prefix;
+      return {};
+    }
+    located_early_exit_ = true;
+    warning_ = why;
     return {};
   }
 
