@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -172,6 +173,60 @@ TEST_F(ServerTest, AStalledClientIsDroppedAndOthersAreServed) {
   EXPECT_EQ(r->body, "pid " + std::to_string(::getpid()) + "|x");
   // Closed by the server after kClientTimeout: the read ends instead of waiting forever.
   EXPECT_EQ(ReadAll(stalled), "");
+}
+
+// A client that is neither root nor in haclient, for real: a child process that becomes nobody
+// (65534, no supplementary groups) and asks; the server is served on this thread meanwhile (no
+// other thread runs while it forks). Returns what the child saw, as "ok:BODY", "error:BODY" or
+// "failed:MESSAGE".
+std::string AskAsNobody(Server& server, const std::filesystem::path& path) {
+  int pipe_fds[2];
+  EXPECT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    close(pipe_fds[0]);
+    std::string seen = "failed:cannot become nobody";
+    if (setgroups(0, nullptr) == 0 && setgid(65534) == 0 && setuid(65534) == 0) {
+      auto r = Call(path, {"echo", {"x"}}, std::chrono::seconds(5));
+      seen = !r.ok() ? "failed:" + r.status().message() : (r->ok ? "ok:" : "error:") + r->body;
+    }
+    (void)!write(pipe_fds[1], seen.data(), seen.size());
+    _exit(0);
+  }
+  close(pipe_fds[1]);
+  int status = 0;
+  while (waitpid(child, &status, WNOHANG) == 0) {
+    std::vector<pollfd> fds;
+    for (const auto& [fd, events] : server.fds()) fds.push_back({fd, events, 0});
+    poll(fds.data(), fds.size(), 2);
+    server.Process(std::chrono::steady_clock::now(), fds);
+  }
+  std::string seen;
+  char b[512];
+  ssize_t n;
+  while ((n = read(pipe_fds[0], b, sizeof b)) > 0) seen.append(b, static_cast<size_t>(n));
+  close(pipe_fds[0]);
+  return seen;
+}
+
+TEST(ControlPeerTest, AUserOutsideHaclientIsRefused) {
+  ASSERT_EQ(geteuid(), 0u) << "needs root to become another user (CI runs as root)";
+  const auto dir = std::filesystem::temp_directory_path() / ("vigil-nobody-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms(0755));  // nobody may reach the socket
+  const auto path = dir / kSocketName;
+  auto server = Server::Listen(path, [](const Request&, const Peer&) { return Response{true, "served"}; });
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  // The socket's mode (0660, root and haclient) keeps nobody out...
+  std::string seen = AskAsNobody(**server, path);
+  EXPECT_EQ(seen.rfind("failed:", 0), 0u) << seen;
+  EXPECT_NE(seen.find("Permission denied"), std::string::npos) << seen;
+  // ...and were the mode wrong, the peer's credentials do.
+  ASSERT_EQ(chmod(path.c_str(), 0666), 0);
+  seen = AskAsNobody(**server, path);
+  EXPECT_EQ(seen, "error:permission denied: uid 65534 is neither root nor in group haclient");
+  server->reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ControlClientTest, NoDaemonSaysWhereItLooked) {
