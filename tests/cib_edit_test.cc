@@ -129,6 +129,25 @@ TEST(CibEditTest, NewIdsDoNotCollideWithExistingOnes) {
   EXPECT_EQ(FindNode(Read(r), "n2")->attributes.at("standby"), "on");
 }
 
+TEST(CibEditTest, ASectionIsReplacedWhole) {
+  const auto r = ReplaceSection(kCib, R"(<resources>
+      <primitive id="web" class="ocf" provider="heartbeat" type="Dummy"/>
+    </resources>)");
+  // The colocation names ip and db, which are gone: the whole document no longer parses.
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(Cib::Parse(*r, "edited").ok());
+  const Model m = Read(ReplaceSection(*r, "<constraints/>"));
+  ASSERT_EQ(m.primitives.size(), 1U);
+  EXPECT_EQ(m.primitives[0].id, "web");
+  EXPECT_TRUE(m.colocations.empty());
+  EXPECT_EQ(FindNode(m, "n1")->id, "1") << "another section changed";
+  const Model added = Read(ReplaceSection(kCib, R"(<rsc_defaults><meta_attributes id="rd">
+      <nvpair id="rd-s" name="resource-stickiness" value="100"/></meta_attributes></rsc_defaults>)"));
+  EXPECT_EQ(added.rsc_defaults.at("resource-stickiness"), "100");
+  EXPECT_EQ(ReplaceSection(kCib, "<status/>").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReplaceSection(kCib, "<resources>").status().code(), StatusCode::kParseError);
+}
+
 TEST(CibEditTest, NotACibIsAnError) {
   EXPECT_EQ(SetNodeAttribute("<cib", "1", "n1", "standby", "on").status().code(), StatusCode::kParseError);
   EXPECT_EQ(PutLocation("<other/>", Location{}).status().code(), StatusCode::kParseError);

@@ -285,14 +285,15 @@ TEST_F(ResourcesNetnsTest, StopStartMoveAndUnmoveChangeTheConfigurationAsCrmDoes
 
 TEST_F(ResourcesNetnsTest, MigrationThresholdMovesItAndCleanupForgetsTheFailure) {
   ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
-  std::string cib = Cib(1);
-  const std::string version = "0:" + Versions(cib) + ":0";
-  cib = std::regex_replace(cib, std::regex("<status>[^]*</status>"), "<status/>");
-  const std::string ops = "<operations>";
-  cib.replace(cib.find(ops), ops.size(),
-              "<meta_attributes id=\"d1-meta\"><nvpair id=\"d1-mt\" name=\"migration-threshold\" value=\"1\"/>"
-              "</meta_attributes><operations>");
-  Ask(2, "cib-replace", {version, cib});
+  // Only the resources section, as `cibadmin --replace --scope resources` sends it.
+  const std::string version = "0:" + Versions(Cib(1)) + ":0";
+  Ask(2, "cib-replace-section",
+      {version,
+       "<resources><primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+       "<meta_attributes id=\"d1-meta\"><nvpair id=\"d1-mt\" name=\"migration-threshold\" value=\"1\"/>"
+       "</meta_attributes><operations><op id=\"d1-monitor-1s\" name=\"monitor\" interval=\"1s\" timeout=\"20s\"/>"
+       "</operations></primitive></resources>"});
+  ASSERT_TRUE(WaitFor([&] { return Cib(3).find("migration-threshold") != std::string::npos; })) << Logs();
   const int owner = std::stoi(Owners());
   ASSERT_TRUE(WaitFor([&] { return Count(node(owner).log(), "monitor (every 1000 ms) of d1: OCF_SUCCESS") >= 1; }))
       << Logs();
@@ -362,6 +363,12 @@ TEST_F(ResourcesNetnsTest, EveryMalformedRequestGetsAnErrorAndChangesNothing) {
                                      "</resources>")},
        "resource ip: "},
       {"cib-replace", {"0:0:0", with("<operations>", "<operations>")}, "conflict"},
+      {"cib-replace-section", {version, "<status/>"}, "<status> is not a configuration section"},
+      {"cib-replace-section", {version, "<resources>"}, "cib-replace-section: the section: offset"},
+      {"cib-replace-section", {version, "<resources><primitive id=\"x\" class=\"ocf\" provider=\"heartbeat\" "
+                                        "type=\"Dummy\"><instance_attributes id=\"x-p\"><nvpair id=\"x-b\" "
+                                        "name=\"bogus\" value=\"1\"/></instance_attributes></primitive></resources>"},
+       "resource x: "},
   };
   for (const auto& c : cases) {
     for (int i : {1, 2}) {  // on the DC and on a member

@@ -110,8 +110,10 @@ TEST_F(VigildTest, BadRequestsGetAnErrorAndChangeNothing) {
   auto unknown = control::Call(socket, {"reboot", {}});
   ASSERT_TRUE(unknown.ok());
   EXPECT_FALSE(unknown->ok);
-  EXPECT_EQ(unknown->body, "unknown command 'reboot' (this vigild answers: status, cib-query, cib-replace, node-standby, node-online, "
-            "resource-start, resource-stop, resource-move, resource-unmove, resource-cleanup)");
+  EXPECT_EQ(unknown->body,
+            "unknown command 'reboot' (this vigild answers: status, cib-query, cib-replace, cib-replace-section, "
+            "node-standby, node-online, resource-start, resource-stop, resource-move, resource-unmove, "
+            "resource-cleanup)");
   auto extra = control::Call(socket, {"status", {"--all"}});
   ASSERT_TRUE(extra.ok());
   EXPECT_FALSE(extra->ok);

@@ -4,6 +4,7 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <sstream>
 #include <unordered_set>
@@ -148,6 +149,35 @@ Result<std::string> PutLocation(std::string_view xml, const Location& location) 
   if (!location.role.empty()) c.append_attribute("role") = location.role.c_str();
   c.append_attribute("node") = location.node.c_str();
   c.append_attribute("score") = ScoreText(location.score).c_str();
+  return d.Text();
+}
+
+Result<std::string> ReplaceSection(std::string_view xml, std::string_view section) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  pugi::xml_document fragment;
+  const auto parsed = fragment.load_buffer(section.data(), section.size(), pugi::parse_default | pugi::parse_comments);
+  if (!parsed) {
+    return Status(StatusCode::kParseError, "the section: offset " + std::to_string(parsed.offset) + ": " +
+                                               parsed.description());
+  }
+  const pugi::xml_node root = fragment.document_element();
+  static constexpr std::string_view kSections[] = {"crm_config", "nodes", "resources",
+                                                   "constraints", "rsc_defaults", "op_defaults"};
+  const std::string_view name = root.name();
+  if (std::find(std::begin(kSections), std::end(kSections), name) == std::end(kSections)) {
+    return Status(StatusCode::kInvalidArgument, "<" + std::string(name) +
+                                                    "> is not a configuration section (crm_config, nodes, resources, "
+                                                    "constraints, rsc_defaults, op_defaults)");
+  }
+  pugi::xml_node configuration = d.configuration();
+  const pugi::xml_node old = configuration.child(root.name());
+  if (old) {
+    configuration.insert_copy_after(root, old);
+    configuration.remove_child(old);
+  } else {
+    configuration.append_copy(root);
+  }
   return d.Text();
 }
 

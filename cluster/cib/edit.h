@@ -30,6 +30,11 @@ Result<std::string> SetResourceMeta(std::string_view xml, const std::string& rsc
 // Adds rsc_location `location`, or replaces the one with its id.
 Result<std::string> PutLocation(std::string_view xml, const Location& location);
 
+// Replaces one section of <configuration> with `section` (cibadmin --replace --scope): its root
+// element names the section, one of crm_config, nodes, resources, constraints, rsc_defaults,
+// op_defaults. Errors: kParseError (not XML), kInvalidArgument (another element).
+Result<std::string> ReplaceSection(std::string_view xml, std::string_view section);
+
 // Removes the constraints with these ids (any kind; an id not there is skipped).
 Result<std::string> RemoveConstraints(std::string_view xml, const std::vector<std::string>& ids);
 

@@ -14,7 +14,7 @@ namespace {
 using control::Response;
 
 constexpr const char* kCommands =
-    "status, cib-query, cib-replace, node-standby, node-online, resource-start, resource-stop, "
+    "status, cib-query, cib-replace, cib-replace-section, node-standby, node-online, resource-start, resource-stop, "
     "resource-move, resource-unmove, resource-cleanup";
 
 const cib::Primitive* FindPrimitive(const cib::Model& m, const std::string& id) {
@@ -220,7 +220,7 @@ Response Daemon::Handle(const control::Request& request, const control::Peer& pe
     auto with_status = cib::WithStatus(cib_->text(), *states);
     return with_status.ok() ? Response{true, *with_status} : Response::Error(with_status.status().message());
   }
-  if (c == "cib-replace") return ReplaceCib(request, peer);
+  if (c == "cib-replace" || c == "cib-replace-section") return ReplaceCib(request, peer);
   if (c == "node-standby" || c == "node-online") return NodeRequest(request, peer);
   if (c == "resource-start" || c == "resource-stop" || c == "resource-move" || c == "resource-unmove") {
     return ResourceRequest(request, peer);
@@ -230,14 +230,16 @@ Response Daemon::Handle(const control::Request& request, const control::Peer& pe
 }
 
 Response Daemon::ReplaceCib(const control::Request& request, const control::Peer& peer) {
+  const bool section = request.command == "cib-replace-section";
   if (request.args.size() != 2) {
-    return Response::Error("cib-replace takes the version the change was made against "
-                           "(admin_epoch:epoch:num_updates) and the new CIB");
+    return Response::Error(request.command + " takes the version the change was made against "
+                           "(admin_epoch:epoch:num_updates) and the new " + (section ? "section" : "CIB"));
   }
   const auto expected = cib::ParseVersionText(request.args[0]);
   if (!expected) {
-    return Response::Error("cib-replace: '" + request.args[0] + "' is not a version (admin_epoch:epoch:num_updates)");
+    return Response::Error(request.command + ": '" + request.args[0] + "' is not a version (admin_epoch:epoch:num_updates)");
   }
+  if (section) return ChangeCib(request, peer, *expected, cib::ReplaceSection(cib_->text(), request.args[1]));
   return ChangeCib(request, peer, *expected, request.args[1]);
 }
 
