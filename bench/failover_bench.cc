@@ -5,9 +5,12 @@
 //     script) with a 10 s monitor. Each run kills the vigild of the node that runs it with
 //     SIGKILL and measures the time until the Dummy's state file exists on a survivor, that is
 //     until its start there has finished (the survivors' directories polled every 0.5 ms). The
-//     killed node is then restarted and the cluster settles before the next run.
+//     killed node is then restarted and the cluster settles before the next run. At the end,
+//     the resident memory (VmRSS) of each node's vigild and of its executor child.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <regex>
 
 #include "bench/stats.h"
 #include "tests/vigild_cluster.h"
@@ -25,6 +28,25 @@ const char* kCib =
     "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"><operations>"
     "<op id=\"d1-monitor-10s\" name=\"monitor\" interval=\"10s\" timeout=\"20s\"/>"
     "</operations></primitive></resources><constraints/></configuration><status/></cib>";
+
+// A process's VmRSS in KiB, or -1.
+long RssKib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// The pid of the executor child vigild started last, from its log.
+pid_t ExecutorChild(const std::string& log) {
+  const std::regex started("executor child started \\(pid ([0-9]+)\\)");
+  pid_t pid = -1;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), started); it != std::sregex_iterator(); ++it) {
+    pid = std::stoi((*it)[1]);
+  }
+  return pid;
+}
 
 int Run(int nodes, int runs, int token_ms) {
   ClusterOptions o;
@@ -91,6 +113,21 @@ int Run(int nodes, int runs, int token_ms) {
   std::printf("failover, %d nodes, token %d ms: min %.1f / median %.1f / p95 %.1f ms (%zu runs)\n", nodes, token_ms,
               *std::min_element(times.begin(), times.end()), bench::Median(times), bench::Percentile(times, 0.95),
               times.size());
+  // The last killed node back in, its executor child up.
+  if (!WaitFor([&] {
+        bool children = true;
+        for (int i : all) children &= RssKib(ExecutorChild(cluster.node(i).log())) > 0;
+        return children && owners().size() == 1 && cluster.Agreed(all, online, cluster.node(1).Dc());
+      })) {
+    return fail("the cluster did not settle after the last run");
+  }
+  for (int i : all) {
+    const auto& n = cluster.node(i);
+    const long daemon = RssKib(n.pid());
+    const long child = RssKib(ExecutorChild(n.log()));
+    std::printf("memory n%d%s: vigild %.1f MiB + executor child %.1f MiB = %.1f MiB (VmRSS)\n", i,
+                runs_on(i) ? " (runs the Dummy)" : "", daemon / 1024.0, child / 1024.0, (daemon + child) / 1024.0);
+  }
   return 0;
 }
 
