@@ -146,6 +146,11 @@ TEST(CibEditTest, ASectionIsReplacedWhole) {
   EXPECT_EQ(added.rsc_defaults.at("resource-stickiness"), "100");
   EXPECT_EQ(ReplaceSection(kCib, "<status/>").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ReplaceSection(kCib, "<resources>").status().code(), StatusCode::kParseError);
+  // A second section after the first would be dropped: refused whole.
+  const auto two = ReplaceSection(kCib, "<resources/><constraints/>");
+  EXPECT_EQ(two.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(two.status().message(), "the section must be one element, not 2");
+  EXPECT_FALSE(ReplaceSection(kCib, "<!-- nothing -->").ok());
 }
 
 TEST(CibEditTest, NotACibIsAnError) {

@@ -365,6 +365,7 @@ TEST_F(ResourcesNetnsTest, EveryMalformedRequestGetsAnErrorAndChangesNothing) {
       {"cib-replace", {"0:0:0", with("<operations>", "<operations>")}, "conflict"},
       {"cib-replace-section", {version, "<status/>"}, "<status> is not a configuration section"},
       {"cib-replace-section", {version, "<resources>"}, "cib-replace-section: the section: offset"},
+      {"cib-replace-section", {version, "<crm_config/><resources/>"}, "the section must be one element, not 2"},
       {"cib-replace-section", {version, "<resources><primitive id=\"x\" class=\"ocf\" provider=\"heartbeat\" "
                                         "type=\"Dummy\"><instance_attributes id=\"x-p\"><nvpair id=\"x-b\" "
                                         "name=\"bogus\" value=\"1\"/></instance_attributes></primitive></resources>"},

@@ -503,6 +503,11 @@ void Cib::SetVersions(const Versions& v) {
   model_->versions = v;
 }
 
+const Primitive* Model::FindPrimitive(std::string_view id) const {
+  const auto it = std::find_if(primitives.begin(), primitives.end(), [&](const Primitive& p) { return p.id == id; });
+  return it == primitives.end() ? nullptr : &*it;
+}
+
 Cib Cib::Empty() {
   constexpr std::string_view kSkeleton =
       "<cib crm_feature_set=\"3.16.1\" validate-with=\"pacemaker-3.9\" admin_epoch=\"0\" "

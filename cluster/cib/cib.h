@@ -151,6 +151,9 @@ struct Model {
   Attributes rsc_defaults;  // meta_attributes
   Attributes op_defaults;
   std::vector<NodeState> node_states;
+
+  // The primitive with this id, or null.
+  const Primitive* FindPrimitive(std::string_view id) const;
 };
 
 class Cib {

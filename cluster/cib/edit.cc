@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <unordered_set>
 
@@ -23,9 +24,6 @@ class Document {
                                                  parsed.description());
     }
     if (!configuration()) return Status(StatusCode::kParseError, "the CIB has no <cib><configuration>");
-    Walk(doc_, [&](const pugi::xml_node& n) {
-      if (const auto id = n.attribute("id")) ids_.insert(id.value());
-    });
     return Status::Ok();
   }
 
@@ -37,12 +35,12 @@ class Document {
     return n ? n : parent.append_child(name);
   }
 
-  bool Taken(const std::string& id) const { return ids_.count(id) > 0; }
+  bool Taken(const std::string& id) { return Ids().count(id) > 0; }
   // `wanted`, or wanted-1, wanted-2... whichever is free; taken from then on.
   std::string NewId(const std::string& wanted) {
     std::string id = wanted;
-    for (int k = 1; ids_.count(id); ++k) id = wanted + "-" + std::to_string(k);
-    ids_.insert(id);
+    for (int k = 1; Ids().count(id); ++k) id = wanted + "-" + std::to_string(k);
+    ids_->insert(id);
     return id;
   }
 
@@ -89,6 +87,16 @@ class Document {
   }
 
  private:
+  // Every id in the document, read on first use (only edits that make ids need them).
+  std::unordered_set<std::string>& Ids() {
+    if (!ids_) {
+      ids_.emplace();
+      Walk(doc_, [&](const pugi::xml_node& n) {
+        if (const auto id = n.attribute("id")) ids_->insert(id.value());
+      });
+    }
+    return *ids_;
+  }
   static void Walk(const pugi::xml_node& n, const std::function<void(const pugi::xml_node&)>& f) {
     for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
       f(c);
@@ -97,7 +105,7 @@ class Document {
   }
 
   pugi::xml_document doc_;
-  std::unordered_set<std::string> ids_;
+  std::optional<std::unordered_set<std::string>> ids_;
 };
 
 pugi::xml_node FindPrimitive(pugi::xml_node resources, const std::string& id) {
@@ -160,6 +168,12 @@ Result<std::string> ReplaceSection(std::string_view xml, std::string_view sectio
   if (!parsed) {
     return Status(StatusCode::kParseError, "the section: offset " + std::to_string(parsed.offset) + ": " +
                                                parsed.description());
+  }
+  // One element: a second one after it would be dropped without a word.
+  int elements = 0;
+  for (const pugi::xml_node n : fragment.children()) elements += n.type() == pugi::node_element ? 1 : 0;
+  if (elements != 1) {
+    return Status(StatusCode::kInvalidArgument, "the section must be one element, not " + std::to_string(elements));
   }
   const pugi::xml_node root = fragment.document_element();
   static constexpr std::string_view kSections[] = {"crm_config", "nodes", "resources",

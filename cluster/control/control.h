@@ -97,7 +97,6 @@ class Server {
   // After a poll: accepts, reads and answers on the descriptors `polled` reports ready (others
   // are left alone), and drops stalled clients; `now` for the timeouts.
   void Process(SteadyTime now, std::span<const pollfd> polled);
-  size_t clients() const { return clients_.size(); }
   // Answers a request its handler left Pending. A client that left or timed out is forgotten
   // (false). A client waits at most kPendingTimeout, then gets an error.
   bool Reply(uint64_t ticket, const Response& response);

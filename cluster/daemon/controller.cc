@@ -40,13 +40,6 @@ peer::Execute MakeExecute(const cib::Model& m, const cib::Primitive& p, const st
   return e;
 }
 
-const cib::Primitive* FindPrimitive(const cib::Model& m, const std::string& id) {
-  for (const auto& p : m.primitives) {
-    if (p.id == id) return &p;
-  }
-  return nullptr;
-}
-
 bool HasRecord(const cib::NodeState& s, const std::string& rsc, const std::string& record) {
   for (const auto& h : s.resources) {
     if (h.id != rsc) continue;
@@ -153,7 +146,7 @@ bool Controller::StartMonitors(const cib::Model& model) {
   bool sent = false;
   for (const auto& placement : placements_) {
     if (placement.nodes.size() != 1) continue;
-    const cib::Primitive* p = FindPrimitive(model, placement.rsc);
+    const cib::Primitive* p = model.FindPrimitive(placement.rsc);
     if (p == nullptr) continue;
     const auto state = std::find_if(model.node_states.begin(), model.node_states.end(),
                                     [&](const cib::NodeState& s) { return s.uname == placement.nodes.front(); });
@@ -222,7 +215,7 @@ void Controller::Update(const ControllerInputs& in) {
   if (!summary.empty() && summary != summary_logged_) events_.push_back("transition: " + summary);
   summary_logged_ = summary;
   for (const auto& action : transition->actions) {
-    const cib::Primitive* p = FindPrimitive(model, action.rsc);
+    const cib::Primitive* p = model.FindPrimitive(action.rsc);
     const auto node = std::find_if(model.node_states.begin(), model.node_states.end(),
                                    [&](const cib::NodeState& s) { return s.uname == action.node; });
     if (node == model.node_states.end()) continue;

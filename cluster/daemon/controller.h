@@ -61,8 +61,9 @@ class Controller {
   // step whose result that was, or 0.
   void OnOwnResult(uint64_t completed);
 
-  // Every known node's state as this DC sees it now (what `vigil status` and `cib-query` show).
-  std::vector<cib::NodeState> NodeStates(const ControllerInputs& in) const { return BuildModel(in, nullptr).node_states; }
+  // The configuration and every known node's state as this DC sees it now (what `vigil status`
+  // and `cib-query` show).
+  cib::Model Snapshot(const ControllerInputs& in) const { return BuildModel(in, nullptr); }
   // The node states the latest plan was made from, once per plan (the DC sends them to the
   // members: StatusCopy); nullopt when no plan was made since the last call.
   std::optional<std::vector<cib::NodeState>> TakePlannedStates() { return std::exchange(planned_states_, std::nullopt); }

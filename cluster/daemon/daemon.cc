@@ -380,7 +380,9 @@ int Daemon::Run() {
     membership_->Tick(now);
     replicator_->Follow(membership_->dc(), membership_->is_dc(), membership_->members(), now);
     replicator_->Process(std::span<const pollfd>(fds).subspan(replicator_at, executor_at - replicator_at), now);
-    if (!stopping_ && executor_->Process(fds[executor_at].revents, now)) {
+    // Also while stopping: what is refused for want of a child must still be answered. (No
+    // child is started again then.)
+    if (executor_->Process(fds[executor_at].revents, now)) {
       // A new child: what the old one ran is unknown until probed again.
       local_->Forget();
     }

@@ -59,7 +59,6 @@ class Daemon {
   // Until SIGTERM or SIGINT. Returns the exit code.
   int Run();
 
-  const config::Config& config() const { return config_; }
   control::ClusterStatus CurrentStatus() const;  // requests.cc
 
  private:
@@ -94,8 +93,9 @@ class Daemon {
   // On the DC: forgets the resource's history on the members `cleanup` names.
   void FanOutCleanup(const peer::Cleanup& cleanup);
   ControllerInputs Inputs() const;
-  // Every node's resource state: the DC's own view, or on a member the DC's latest StatusCopy.
-  std::optional<std::vector<cib::NodeState>> LiveStates() const;
+  // The configuration with every node's resource state: the DC's own view, or on a member the
+  // DC's latest StatusCopy; nullopt without a DC.
+  std::optional<cib::Model> LiveModel() const;
   // The node named `name` (its id in the CIB's <nodes>, else the membership's): known to the
   // membership or the CIB, else an error listing the known ones.
   Result<std::pair<std::string, std::string>> FindNode(const std::string& name) const;

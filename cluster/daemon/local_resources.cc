@@ -60,7 +60,6 @@ void LocalResources::Forget() {
     std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.id != h.id + "_last_failure_0"; });
   }
   std::erase_if(state_.resources, [](const cib::ResourceHistory& h) { return h.ops.empty(); });
-  recurring_.clear();  // their calls died with the child
   changed_ = true;
 }
 
@@ -132,16 +131,14 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
   const bool probe = e.action == "monitor" && e.interval_ms == 0;
   const bool recurring = e.interval_ms > 0;
   const std::string monitor_id = e.rsc + "_" + e.action + "_" + std::to_string(e.interval_ms);
-  if (recurring && (r.status == ExecStatus::kCancelled || r.status == ExecStatus::kError)) {
-    // The call is over: cancelled (before a stop, by a cleanup) or lost with the child.
+  if (recurring && r.status == ExecStatus::kCancelled) {
+    // The call is over: cancelled before a stop, by a cleanup, or by the executor child's death
+    // (the monitor then says nothing about the resource: not a failure; the probe after the
+    // restart tells).
     std::erase_if(recurring_, [&](const auto& c) { return c.second == r.call_id; });
-  }
-  // A recurring monitor lost with the executor child was waiting for its next run, or running
-  // when the child died (a plugin that crashed it): either way the monitor says nothing about
-  // the resource, and the probe that follows the child's restart tells. Not a failure.
-  const bool lost = recurring && r.status == ExecStatus::kError;
-  if (lost) events_.push_back(Describe(e) + ": ended with the executor child (" + r.reason + "); probed again");
-  if (recurring && (r.status == ExecStatus::kCancelled || lost)) {
+    if (r.reason.starts_with(lrm::kChildDied)) {
+      events_.push_back(Describe(e) + ": ended with the executor child (" + r.reason + "); probed again");
+    }
     // No longer monitored here. Looked up, not made: after a cleanup the history is gone, and an
     // empty one would read as "probed, not running".
     for (auto& h : state_.resources) {

@@ -53,11 +53,6 @@ std::string Replicator::Name(uint32_t node) const {
   return options_.name_of ? options_.name_of(node) : std::to_string(node);
 }
 
-size_t Replicator::joined() const {
-  return static_cast<size_t>(std::count_if(downstream_.begin(), downstream_.end(),
-                                           [](const auto& d) { return d.second.joined; }));
-}
-
 std::vector<std::string> Replicator::TakeEvents() {
   std::vector<std::string> out;
   out.swap(events_);
@@ -254,10 +249,9 @@ void Replicator::OnCib(peer::Link& from, const std::string& xml, const char* wha
   }
 }
 
-void Replicator::Broadcast(const peer::Link* skip) {
-  const std::string message = peer::Encode(peer::CibCopy{store_.text()});
+void Replicator::SendToMembers(const std::string& encoded, const peer::Link* skip) {
   for (auto& [fd, d] : downstream_) {
-    if (d.joined && d.link.get() != skip) d.link->Send(message);
+    if (d.joined && d.link.get() != skip) d.link->Send(encoded);
   }
 }
 

@@ -76,12 +76,12 @@ class Replicator {
   // link now.
   bool SendToMember(uint32_t node, const peer::Message& message);
   bool SendToDc(const peer::Message& message);
+  // On the DC: an encoded message (peer::Encode) to every member linked to it.
+  void SendToMembers(const std::string& encoded) { SendToMembers(encoded, nullptr); }
   bool linked_to_dc() const { return upstream_ && upstream_announced_; }
 
   // One readable line per event worth logging (adoptions, links made and lost).
   std::vector<std::string> TakeEvents();
-  // Nodes with an established link to this node (the DC's members that joined).
-  size_t joined() const;
 
  private:
   struct Downstream {
@@ -99,7 +99,9 @@ class Replicator {
   void OnCib(peer::Link& from, const std::string& xml, const char* what);
   void OnChange(peer::Link& from, const peer::Change& change);
   void OnChangeResult(const peer::ChangeResult& result);
-  void Broadcast(const peer::Link* skip);
+  void SendToMembers(const std::string& encoded, const peer::Link* skip);
+  // This node's CIB to every member but `skip`'s link.
+  void Broadcast(const peer::Link* skip) { SendToMembers(peer::Encode(peer::CibCopy{store_.text()}), skip); }
   Result<cib::Versions> Apply(const cib::Versions& expected, const std::string& xml, const std::string& who);
   void Handle(peer::Link& link, bool downstream);
   std::string Name(uint32_t node) const;

@@ -17,11 +17,6 @@ constexpr const char* kCommands =
     "status, cib-query, cib-replace, cib-replace-section, node-standby, node-online, resource-start, resource-stop, "
     "resource-move, resource-unmove, resource-cleanup";
 
-const cib::Primitive* FindPrimitive(const cib::Model& m, const std::string& id) {
-  const auto it = std::find_if(m.primitives.begin(), m.primitives.end(), [&](const cib::Primitive& p) { return p.id == id; });
-  return it == m.primitives.end() ? nullptr : &*it;
-}
-
 std::string Who(const control::Peer& peer) {
   return "uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")";
 }
@@ -31,19 +26,6 @@ Response UnknownResource(const cib::Model& m, const std::string& id) {
   for (const auto& p : m.primitives) known += (known.empty() ? "" : ", ") + p.id;
   return Response::Error("no resource '" + id + "' in the configuration" +
                          (known.empty() ? " (it has none)" : " (it has: " + known + ")"));
-}
-
-bool IsStandby(const cib::Model& m, const std::string& uname, const std::vector<cib::NodeState>* states) {
-  for (const auto& n : m.nodes) {
-    if (n.uname != uname) continue;
-    if (const auto it = n.attributes.find("standby"); it != n.attributes.end()) return cib::IsTrue(it->second);
-  }
-  if (states == nullptr) return false;
-  for (const auto& s : *states) {
-    if (s.uname != uname) continue;
-    if (const auto it = s.transient.find("standby"); it != s.transient.end()) return cib::IsTrue(it->second);
-  }
-  return false;
 }
 
 }  // namespace
@@ -65,14 +47,14 @@ control::ClusterStatus Daemon::CurrentStatus() const {
   s.votes = m.quorum().total_votes();
   s.expected_votes = m.quorum().expected_votes();
   s.quorum = m.quorum().quorum();
-  const auto states = LiveStates();
-  const cib::Model& config = cib_->cib().model();
+  const auto live = LiveModel();
+  s.resources_known = live.has_value();
+  const cib::Model& model = live ? *live : cib_->cib().model();
+  const std::vector<std::string> standby = scheduler::StandbyNodes(model);
   for (const auto& [id, name] : m.known_nodes()) {
     const bool online = std::binary_search(m.members().begin(), m.members().end(), id);
-    s.nodes.push_back({id, name, online, IsStandby(config, name, states ? &*states : nullptr)});
+    s.nodes.push_back({id, name, online, std::find(standby.begin(), standby.end(), name) != standby.end()});
   }
-  s.resources_known = states.has_value();
-  const cib::Model model = WithNodeStates(config, states ? *states : std::vector<cib::NodeState>{});
   for (const auto& r : scheduler::CurrentState(model, 0)) {
     s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan});
   }
@@ -102,10 +84,10 @@ ControllerInputs Daemon::Inputs() const {
   return inputs;
 }
 
-std::optional<std::vector<cib::NodeState>> Daemon::LiveStates() const {
-  if (membership_->is_dc()) return controller_->NodeStates(Inputs());
+std::optional<cib::Model> Daemon::LiveModel() const {
+  if (membership_->is_dc()) return controller_->Snapshot(Inputs());
   if (membership_->dc() != 0 && status_copy_from_ == membership_->dc() && replicator_->linked_to_dc()) {
-    return status_copy_;
+    return WithNodeStates(cib_->cib().model(), status_copy_);
   }
   return std::nullopt;
 }
@@ -116,10 +98,7 @@ void Daemon::ShareStatus() {
   std::string encoded = peer::Encode(peer::StatusCopy{std::move(*states)});
   if (encoded == shared_status_) return;
   shared_status_ = std::move(encoded);
-  auto message = peer::Decode(shared_status_);
-  for (const uint32_t m : membership_->members()) {
-    if (m != identity_.nodeid) replicator_->SendToMember(m, *message);
-  }
+  replicator_->SendToMembers(shared_status_);
 }
 
 Result<std::pair<std::string, std::string>> Daemon::FindNode(const std::string& name) const {
@@ -155,7 +134,7 @@ void Daemon::CheckAgents(const cib::Model& before, const cib::Model& after, std:
   std::vector<Operation> checks;
   for (const auto& p : after.primitives) {
     if (p.standard == "stonith") continue;  // Vigil does not fence: never run
-    const cib::Primitive* old = FindPrimitive(before, p.id);
+    const cib::Primitive* old = before.FindPrimitive(p.id);
     if (old != nullptr && old->AgentName() == p.AgentName() && old->params == p.params) continue;
     Operation op;
     op.resource = p.id;
@@ -215,9 +194,9 @@ Response Daemon::Handle(const control::Request& request, const control::Peer& pe
   }
   if (c == "cib-query") {
     if (!request.args.empty()) return Response::Error("cib-query takes no arguments");
-    const auto states = LiveStates();
-    if (!states) return {true, cib_->text()};
-    auto with_status = cib::WithStatus(cib_->text(), *states);
+    const auto live = LiveModel();
+    if (!live) return {true, cib_->text()};
+    auto with_status = cib::WithStatus(cib_->text(), live->node_states);
     return with_status.ok() ? Response{true, *with_status} : Response::Error(with_status.status().message());
   }
   if (c == "cib-replace" || c == "cib-replace-section") return ReplaceCib(request, peer);
@@ -239,7 +218,16 @@ Response Daemon::ReplaceCib(const control::Request& request, const control::Peer
   if (!expected) {
     return Response::Error(request.command + ": '" + request.args[0] + "' is not a version (admin_epoch:epoch:num_updates)");
   }
-  if (section) return ChangeCib(request, peer, *expected, cib::ReplaceSection(cib_->text(), request.args[1]));
+  if (section) {
+    // The section goes into this node's copy: made against another version, it would carry that
+    // copy's other sections with it (the DC checks only that the copy is current).
+    if (!(*expected == cib_->versions())) {
+      return Response::Error("conflict: the change was made against CIB version " + cib::VersionText(*expected) +
+                             ", this node holds " + cib::VersionText(cib_->versions()) +
+                             "; read it again and redo the change");
+    }
+    return ChangeCib(request, peer, *expected, cib::ReplaceSection(cib_->text(), request.args[1]));
+  }
   return ChangeCib(request, peer, *expected, request.args[1]);
 }
 
@@ -263,7 +251,7 @@ Response Daemon::ResourceRequest(const control::Request& request, const control:
   }
   const std::string& rsc = request.args[0];
   const cib::Model& model = cib_->cib().model();
-  if (FindPrimitive(model, rsc) == nullptr) return UnknownResource(model, rsc);
+  if (model.FindPrimitive(rsc) == nullptr) return UnknownResource(model, rsc);
   if (c == "resource-start" || c == "resource-stop") {
     // crm resource start/stop: the resource's target-role.
     return ChangeCib(request, peer, cib_->versions(),
@@ -286,10 +274,10 @@ Response Daemon::ResourceRequest(const control::Request& request, const control:
     return ChangeCib(request, peer, cib_->versions(),
                      cib::PutLocation(cib_->text(), {"cli-prefer-" + rsc, rsc, node->second, cib::kInfinity, "Started"}));
   }
-  const auto states = LiveStates();
-  if (!states) return Response::Error(c + ": where " + rsc + " runs is not known here (no DC); name the node to move it to");
+  const auto live = LiveModel();
+  if (!live) return Response::Error(c + ": where " + rsc + " runs is not known here (no DC); name the node to move it to");
   std::vector<std::string> where;
-  for (const auto& r : scheduler::CurrentState(WithNodeStates(model, *states), 0)) {
+  for (const auto& r : scheduler::CurrentState(*live, 0)) {
     if (r.id == rsc) where = r.nodes;
   }
   if (where.size() != 1) {
@@ -306,10 +294,11 @@ Response Daemon::CleanupRequest(const control::Request& request) {
     return Response::Error("resource-cleanup takes a resource id and, optionally, a node name");
   }
   peer::Cleanup cleanup{request.args[0], request.args.size() == 2 ? request.args[1] : ""};
-  const auto states = LiveStates();
-  bool known = FindPrimitive(cib_->cib().model(), cleanup.rsc) != nullptr;
-  for (const auto& s : states ? *states : std::vector<cib::NodeState>{}) {
-    for (const auto& h : s.resources) known |= h.id == cleanup.rsc;  // an orphan's history
+  bool known = cib_->cib().model().FindPrimitive(cleanup.rsc) != nullptr;
+  if (const auto live = LiveModel()) {
+    for (const auto& s : live->node_states) {
+      for (const auto& h : s.resources) known |= h.id == cleanup.rsc;  // an orphan's history
+    }
   }
   if (!known) return UnknownResource(cib_->cib().model(), cleanup.rsc);
   std::vector<std::string> on;

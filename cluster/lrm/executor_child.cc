@@ -67,6 +67,11 @@ class Child {
         r.rc = OcfCodeForRefusal(id.status());
         r.reason = id.status().message();
         Send(RunResult{call, r});
+        if (run->op.interval.count() > 0) {
+          // A recurring call that never started ends here, or vigild would wait for its runs.
+          r.status = ExecStatus::kCancelled;
+          Send(RunResult{call, r});
+        }
         return;
       }
       calls_[call] = *id;

@@ -133,7 +133,7 @@ void ExecutorClient::OnDeath(const std::string& why, SteadyTime now) {
     if (waitpid(pid_, &status, 0) == pid_) how = Describe(status);
   }
   events_.push_back("executor child (pid " + std::to_string(pid_) + ") died: " + how + "; " +
-                    std::to_string(calls_.size()) + " operation(s) in flight reported failed");
+                    std::to_string(calls_.size()) + " operation(s) in flight ended");
   pid_ = -1;
   in_.clear();
   out_.clear();
@@ -142,9 +142,9 @@ void ExecutorClient::OnDeath(const std::string& why, SteadyTime now) {
   for (auto& [call, c] : calls) {
     OperationResult r;
     r.call_id = call;
-    r.status = ExecStatus::kError;
+    r.status = c.op.interval.count() > 0 ? ExecStatus::kCancelled : ExecStatus::kError;
     r.rc = static_cast<int>(OcfCode::kErrGeneric);
-    r.reason = "the executor child died (" + how + ")";
+    r.reason = std::string(kChildDied) + " (" + how + ")";
     c.done(r);
   }
   deaths_.push_back(now);

@@ -16,6 +16,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -23,6 +24,11 @@
 #include "host/operation.h"
 
 namespace vigil::lrm {
+
+// The reason of every call the child's death ends, followed by " (how it died)". A one-shot
+// call ends failed (kError). A recurring one ends cancelled (kCancelled): it runs no more, and
+// whether the resource still runs is for the probe after the restart to find.
+inline constexpr std::string_view kChildDied = "the executor child died";
 
 class ExecutorClient {
  public:
@@ -38,8 +44,6 @@ class ExecutorClient {
 
   // Starts the child. Errors: no socket pair, fork failed.
   Status Start();
-  bool up() const { return fd_ >= 0; }
-  pid_t pid() const { return pid_; }
 
   // Queues `op`; `done` gets each result (one for a one-shot operation, one per run of a
   // recurring one, and a final one when it is cancelled or the child dies). With the child down

@@ -208,6 +208,9 @@ bool Link::OpenFrames() {
   while (in_.size() - at >= 4) {
     const size_t length = Get(in_, at, 4);
     if (length > kMaxMessage + trailer) return Fail("a frame of " + std::to_string(length) + " bytes (too long)");
+    // Before its proof a peer is nobody: its first frame is the empty proof, so nothing longer
+    // is buffered for it.
+    if (!established_ && length != trailer) return Fail("the peer does not hold this authkey");
     if (in_.size() - at - 4 < length) break;
     auto message = Open(local_.protection, receive_key_, receive_counter_++, std::string_view(in_).substr(at + 4, length));
     at += 4 + length;
@@ -215,8 +218,7 @@ bool Link::OpenFrames() {
       return Fail(established_ ? "a frame failed authentication (replayed, reordered or forged)"
                                : "the peer does not hold this authkey");
     }
-    if (!established_) {
-      if (!message->empty()) return Fail("the peer sent a message before its proof");
+    if (!established_) {  // the proof (empty: its length was checked above)
       established_ = true;
       continue;
     }

@@ -491,6 +491,14 @@ std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now) {
   return out;
 }
 
+std::vector<std::string> StandbyNodes(const cib::Model& cib) {
+  std::vector<std::string> out;
+  for (const auto& n : Unpack(cib, 0).nodes) {
+    if (n.standby) out.push_back(n.uname);
+  }
+  return out;
+}
+
 std::vector<FailedAction> FailedActions(const cib::Model& cib) {
   std::vector<FailedAction> out;
   for (const auto& state : cib.node_states) {

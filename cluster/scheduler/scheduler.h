@@ -90,6 +90,10 @@ struct ResourceState {
 // In the CIB's order, then orphans.
 std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now = 0);
 
+// The nodes in standby, by name: the `standby` node attribute, a transient one overriding the
+// configured one, as placement reads it.
+std::vector<std::string> StandbyNodes(const cib::Model& cib);
+
 // crm_mon's "Failed Resource Actions": each node's <rsc>_last_failure_0 record, by node then
 // resource.
 struct FailedAction {
