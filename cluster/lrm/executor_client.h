@@ -2,7 +2,7 @@
 // their results back, and restarts it when it dies.
 //
 // When the child dies (a plugin crashed it, somebody killed it), every operation in flight gets
-// a final result with ExecStatus::kError and the reason, recurring monitors included, and a new
+// a final result (kChildDied below: one-shot calls fail, recurring ones end cancelled), and a new
 // child is started (at once; after a second when it keeps dying). The owner then probes again:
 // whatever ran before still runs, or was left half-done, and only a probe can tell.
 //
