@@ -205,7 +205,7 @@ TEST(PeerMessagesTest, EveryMessageRoundTrips) {
   execute.params["state"] = "/tmp/x";
   const std::vector<Message> all = {
       execute,
-      NodeUpdate{9, state},
+      NodeUpdate{9, 4, state},
       StatusCopy{{state, cib::NodeState{}}},
       Cleanup{"d1", "n2"},
       Join{"<cib/>"},

@@ -69,7 +69,7 @@ std::vector<std::string> Controller::TakeEvents() {
 }
 
 void Controller::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
-  reports_[node] = update.state;
+  reports_[node] = update;
   OnOwnResult(update.completed);
 }
 
@@ -101,7 +101,7 @@ cib::Model Controller::BuildModel(const ControllerInputs& in, std::map<std::stri
     if (id == self_) {
       report = in.self_state;
     } else if (const auto r = reports_.find(id); member && r != reports_.end()) {
-      report = &r->second;
+      report = &r->second.state;
     }
     if (member && report != nullptr) {
       s.in_ccm = true;
@@ -176,6 +176,10 @@ void Controller::Update(const ControllerInputs& in) {
     acting_ = true;
     dirty_ = true;
   }
+  // A report made for another term (sent before this node became DC again, or to the DC of a
+  // partition that has since merged) may miss what another DC started meanwhile: planning on it
+  // could start a resource twice. Members report again when their term changes.
+  if (std::erase_if(reports_, [&](const auto& r) { return r.second.term != in.term; }) > 0) dirty_ = true;
   const std::vector<uint32_t>& members = *in.members;
   if (!(in.config->versions == versions_seen_) || members != members_seen_ || in.quorate != quorate_seen_) {
     versions_seen_ = in.config->versions;

@@ -40,6 +40,7 @@ struct ControllerInputs {
   const std::map<uint32_t, std::string>* names = nullptr;  // every node known, by id
   bool quorate = false;
   bool acting = false;                     // this node is the DC
+  uint64_t term = 0;                       // the DC term: reports from another are stale
   const cib::NodeState* self_state = nullptr;
 };
 
@@ -81,7 +82,7 @@ class Controller {
   uint32_t self_;
   Send send_;
   bool acting_ = false;
-  std::map<uint32_t, cib::NodeState> reports_;  // members' states, this DC term
+  std::map<uint32_t, peer::NodeUpdate> reports_;  // members' states, this DC term's only
   std::map<uint64_t, uint32_t> in_flight_;      // token → node
   std::map<std::string, uint32_t> node_of_;     // node_state id → node id, from BuildModel
   uint64_t next_token_ = 1;

@@ -253,7 +253,8 @@ void Daemon::ReportResources(uint64_t completed) {
   local_->ClearChanged();  // this report carries every change so far
   // To the DC: this node's controller when it is the DC, else over the link (if any).
   controller_->OnOwnResult(completed);
-  if (replicator_->linked_to_dc()) replicator_->SendToDc(peer::NodeUpdate{completed, local_->state()});
+  reported_term_ = membership_->dc_term();
+  if (replicator_->linked_to_dc()) replicator_->SendToDc(peer::NodeUpdate{completed, reported_term_, local_->state()});
 }
 
 void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
@@ -386,7 +387,10 @@ int Daemon::Run() {
       // A new child: what the old one ran is unknown until probed again.
       local_->Forget();
     }
-    if (local_->changed()) ReportResources(0);  // a monitor's news, or a forget
+    // A monitor's news, a forget, or a new DC term (the DC counts only reports made for its term).
+    if (local_->changed() || (replicator_->linked_to_dc() && membership_->dc_term() != reported_term_)) {
+      ReportResources(0);
+    }
     ApplyNoQuorumPolicy();
     controller_->Update(Inputs());
     ShareStatus();

@@ -126,6 +126,7 @@ class Daemon {
   std::string shared_status_;                 // the DC's latest StatusCopy, encoded
   std::vector<cib::NodeState> status_copy_;  // a member's copy of the DC's
   uint32_t status_copy_from_ = 0;            // the DC that sent it
+  uint64_t reported_term_ = 0;               // the DC term of this node's latest report
   uint64_t received_ = 0;
   uint64_t bad_views_ = 0;
   std::map<membership::DropReason, uint64_t> logged_drops_;

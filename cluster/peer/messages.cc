@@ -141,6 +141,7 @@ struct Encoder {
   void operator()(const NodeUpdate& m) {
     Put(out, static_cast<uint8_t>(Type::kNodeUpdate), 1);
     Put(out, m.completed, 8);
+    Put(out, m.term, 8);
     PutNodeState(out, m.state);
   }
   void operator()(const StatusCopy& m) {
@@ -208,6 +209,7 @@ Result<Message> Decode(std::string_view bytes) {
     case Type::kNodeUpdate: {
       NodeUpdate u;
       u.completed = r.Int(8);
+      u.term = r.Int(8);
       u.state = GetNodeState(r);
       m = std::move(u);
       break;

@@ -50,10 +50,11 @@ struct Execute {
   cib::Attributes meta;
 };
 // Node → DC: the node's resource history and transient attributes (fail counts), whole; sent
-// when it links to a DC and whenever they change. `completed`: the Execute token whose result
-// this update carries, or 0.
+// when it links to a DC, when the DC term changes, and whenever they change. `completed`: the
+// Execute token whose result this update carries, or 0.
 struct NodeUpdate {
   uint64_t completed = 0;
+  uint64_t term = 0;  // the DC term the sender reports in (membership's dc_term)
   cib::NodeState state;
 };
 
