@@ -13,46 +13,73 @@ constexpr const char* kCib =
     "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>"
     "</resources><constraints/></configuration><status/></cib>";
 
-TEST(ControllerTest, AReportFromAnotherDcTermIsNotPlannedOn) {
-  auto cib = cib::Cib::Parse(kCib, "test");
-  ASSERT_TRUE(cib.ok()) << cib.status().message();
-  std::vector<std::pair<uint32_t, std::string>> sent;
-  Controller controller(1, [&](uint32_t node, const peer::Execute& e) {
-    sent.emplace_back(node, e.action);
-    return true;
-  });
-  const std::vector<uint32_t> members = {1, 3};
-  const std::map<uint32_t, std::string> names = {{1, "n1"}, {2, "n2"}, {3, "n3"}};
-  cib::NodeState self;
-  self.id = "1";
-  self.uname = "n1";
-  ControllerInputs in;
-  in.config = &cib->model();
-  in.members = &members;
-  in.names = &names;
-  in.quorate = true;
-  in.acting = true;
-  in.term = 3;
-  in.self_state = &self;
+// The DC n1 with members n1 and n3 (n2 is out of its view), in term 3.
+class ControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto parsed = cib::Cib::Parse(kCib, "test");
+    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    cib_ = std::move(*parsed);
+    self_.id = "1";
+    self_.uname = "n1";
+    in_.config = &cib_.model();
+    in_.members = &members_;
+    in_.names = &names_;
+    in_.quorate = true;
+    in_.acting = true;
+    in_.views_agree = true;
+    in_.term = 3;
+    in_.self_state = &self_;
+  }
+  peer::NodeUpdate ReportOfN3(uint64_t term) const {
+    peer::NodeUpdate update;
+    update.term = term;
+    update.state.id = "3";
+    update.state.uname = "n3";
+    return update;
+  }
+
+  cib::Cib cib_;
+  const std::vector<uint32_t> members_ = {1, 3};
+  const std::map<uint32_t, std::string> names_ = {{1, "n1"}, {2, "n2"}, {3, "n3"}};
+  cib::NodeState self_;
+  ControllerInputs in_;
+  std::vector<std::pair<uint32_t, std::string>> sent_;
+  Controller controller_{1, [this](uint32_t node, const peer::Execute& e) {
+                           sent_.emplace_back(node, e.action);
+                           return true;
+                         }};
+};
+
+TEST_F(ControllerTest, AReportFromAnotherDcTermIsNotPlannedOn) {
   // n3 reported to this node in term 1, before n2 (which may run d1 now) and n3 formed another
   // partition: that report must not count.
-  peer::NodeUpdate stale;
-  stale.term = 1;
-  stale.state.id = "3";
-  stale.state.uname = "n3";
-  controller.OnNodeUpdate(3, stale);
-  controller.Update(in);
-  EXPECT_TRUE(sent.empty());
-  const auto events = controller.TakeEvents();
+  controller_.OnNodeUpdate(3, ReportOfN3(1));
+  controller_.Update(in_);
+  EXPECT_TRUE(sent_.empty());
+  const auto events = controller_.TakeEvents();
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back(), "waiting for the resource state of n3");
   // Its report for this term: now the DC plans (probes d1 on both members first).
-  peer::NodeUpdate current = stale;
-  current.term = 3;
-  controller.OnNodeUpdate(3, current);
-  controller.Update(in);
-  ASSERT_EQ(sent.size(), 2U);
-  EXPECT_EQ(sent[0].second, "monitor");
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);
+  EXPECT_EQ(sent_[0].second, "monitor");
+}
+
+TEST_F(ControllerTest, NothingIsPlannedWhileAMemberStillHearsALostNode) {
+  // n3 still hears n2, which this DC has lost: n2 may be running d1.
+  in_.views_agree = false;
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  controller_.Update(in_);
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_EQ(controller_.TakeEvents(), std::vector<std::string>{"waiting for the members to agree on who is up"});
+  // n3 has lost n2 too: the plan goes ahead.
+  in_.views_agree = true;
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);
+  EXPECT_EQ(sent_[0].second, "monitor");
 }
 
 }  // namespace

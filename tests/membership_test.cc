@@ -149,6 +149,7 @@ TEST(MembershipTest, ALostNodeIsNoticedWithinTheTokenTimeoutAndTheDcMoves) {
   EXPECT_EQ(steps, 5);
   net.Steps(2);
   EXPECT_EQ(net.ActingDcs(), Ids{2});
+  EXPECT_TRUE(net[2].views_agree());
   EXPECT_GT(net[2].term(), old_term);
   EXPECT_LE(net.max_acting_dcs(), 1);
 }
@@ -174,10 +175,42 @@ TEST(MembershipTest, AOneWayLinkJoinsNobodyAndNeverMakesTwoDcs) {
   EXPECT_EQ(net[3].members(), (Ids{2, 3}));
   EXPECT_LE(net.max_acting_dcs(), 1);
   EXPECT_LE(net.ActingDcs().size(), 1u);
+  // 1 hears 3, which it has lost as a member: 3 is alive, so nobody's plans may treat it as gone.
+  for (uint32_t id : {1u, 2u, 3u}) EXPECT_FALSE(net[id].views_agree()) << id;
   net.Heal();
   net.Steps(6);
   EXPECT_EQ(net[3].members(), (Ids{1, 2, 3}));
   EXPECT_EQ(net.ActingDcs(), Ids{1});
+  for (uint32_t id : {1u, 2u, 3u}) EXPECT_TRUE(net[id].views_agree()) << id;
+}
+
+TEST(MembershipTest, NoNodeTakesOfficeWhileAMemberHearsANodeItHasLost) {
+  // 1 and 2 cannot hear each other; 3 hears both. 1 sees members {1, 3} and 3 names 1 as DC, but 3
+  // also hears 2, which may be running resources 1 would take for stopped.
+  FakeNetwork net(3);
+  net.Cut(1, 2);
+  net.Cut(2, 1);
+  net.Steps(12);
+  EXPECT_EQ(net[1].members(), (Ids{1, 3}));
+  EXPECT_EQ(net[3].members(), (Ids{1, 2, 3}));
+  EXPECT_EQ(net[3].dc(), 1u);
+  EXPECT_FALSE(net[1].views_agree());
+  EXPECT_EQ(net.ActingDcs(), Ids{});
+  net.Heal();
+  net.Steps(6);
+  EXPECT_EQ(net.ActingDcs(), Ids{1});
+
+  // The same cut under a DC in office: it stays, and its views disagree (so it plans nothing)
+  // until the cut heals.
+  net.Cut(1, 2);
+  net.Cut(2, 1);
+  net.Steps(8);
+  EXPECT_EQ(net[1].members(), (Ids{1, 3}));
+  EXPECT_EQ(net.ActingDcs(), Ids{1});
+  EXPECT_FALSE(net[1].views_agree());
+  net.Heal();
+  net.Steps(6);
+  EXPECT_TRUE(net[1].views_agree());
 }
 
 TEST(MembershipTest, OnlyTheQuoratePartitionHasADc) {

@@ -161,6 +161,11 @@ bool Controller::StartMonitors(const cib::Model& model) {
   return sent;
 }
 
+void Controller::Waiting(std::string why) {
+  if (why != waiting_logged_) events_.push_back(why);
+  waiting_logged_ = std::move(why);
+}
+
 void Controller::Update(const ControllerInputs& in) {
   if (!in.acting) {
     if (acting_) {
@@ -192,6 +197,12 @@ void Controller::Update(const ControllerInputs& in) {
     std::erase_if(in_flight_, [&](const auto& f) { return gone(f.second); });
   }
   if (!in_flight_.empty() || !dirty_) return;
+  if (!in.views_agree) {
+    // A member still hears a node this one has lost: that node may be alive and running its
+    // resources, so nothing moves until every member has lost it too (or it is back).
+    Waiting("waiting for the members to agree on who is up");
+    return;
+  }
   std::string missing;
   for (const uint32_t m : members) {
     if (m == self_ || reports_.count(m)) continue;
@@ -199,8 +210,7 @@ void Controller::Update(const ControllerInputs& in) {
     missing += (missing.empty() ? "" : ", ") + (name != in.names->end() ? name->second : std::to_string(m));
   }
   if (!missing.empty()) {
-    if (missing != waiting_logged_) events_.push_back("waiting for the resource state of " + missing);
-    waiting_logged_ = missing;
+    Waiting("waiting for the resource state of " + missing);
     return;
   }
   waiting_logged_.clear();

@@ -40,6 +40,7 @@ struct ControllerInputs {
   const std::map<uint32_t, std::string>* names = nullptr;  // every node known, by id
   bool quorate = false;
   bool acting = false;                     // this node is the DC
+  bool views_agree = false;                // every member hears the same nodes: plans wait for it
   uint64_t term = 0;                       // the DC term: reports from another are stale
   const cib::NodeState* self_state = nullptr;
 };
@@ -78,6 +79,7 @@ class Controller {
   bool Probe(const cib::Model& model);
   bool StartMonitors(const cib::Model& model);
   bool Dispatch(uint32_t node, peer::Execute e);
+  void Waiting(std::string why);  // logged once while it lasts
 
   uint32_t self_;
   Send send_;
@@ -91,7 +93,7 @@ class Controller {
   cib::Versions versions_seen_;
   std::vector<uint32_t> members_seen_;
   bool quorate_seen_ = false;
-  std::string waiting_logged_;
+  std::string waiting_logged_;  // the last "waiting for ..." logged
   std::string summary_logged_;
   std::vector<scheduler::Placement> placements_;
   std::optional<std::vector<cib::NodeState>> planned_states_;

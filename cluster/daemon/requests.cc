@@ -80,6 +80,7 @@ ControllerInputs Daemon::Inputs() const {
   inputs.names = &membership_->known_nodes();
   inputs.quorate = membership_->quorate();
   inputs.acting = membership_->is_dc() && !stopping_;
+  inputs.views_agree = membership_->views_agree();
   inputs.term = membership_->dc_term();
   inputs.self_state = &local_->state();
   return inputs;

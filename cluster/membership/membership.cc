@@ -153,10 +153,22 @@ void Membership::Recompute() {
   }
   settled_ = settled_ || now_ - options_.started >= options_.token ||
              (!options_.nodes.empty() && members_.size() == options_.nodes.size());
-  // Acting takes every member's agreement: each must name this node in its latest heartbeat.
-  // Once acting, a member that names no DC yet (it is still forming its view, as a node that
-  // just joined is) does not unseat it; a member that names another node does.
-  bool agreed = dc_ == options_.self && settled_;
+  // Heard sets hold every node heard, members are the nodes that hear back: this node's heard
+  // set is its peers and itself.
+  views_agree_ = peers_.size() + 1 == members_.size();
+  for (uint32_t m : members_) {
+    if (!views_agree_ || m == options_.self) continue;
+    const std::vector<Heard>& heard = peers_.at(m).view.heard;
+    views_agree_ = std::equal(heard.begin(), heard.end(), members_.begin(), members_.end(),
+                              [](const Heard& h, uint32_t id) { return h.node == id; });
+  }
+  // Taking office takes every member's agreement: each names this node in its latest heartbeat,
+  // and all hear the same nodes (a member that still hears a node this one has lost would let the
+  // DC start elsewhere what that node still runs). Once in office, a member that names no DC yet
+  // (it is still forming its view, as a node that just joined is) does not unseat it, nor does a
+  // passing disagreement on who is heard (the DC holds its plans then); a member that names
+  // another node does.
+  bool agreed = dc_ == options_.self && settled_ && (acting_ || views_agree_);
   for (uint32_t m : members_) {
     if (!agreed || m == options_.self) continue;
     const uint32_t named = peers_.at(m).view.dc;

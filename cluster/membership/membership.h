@@ -88,6 +88,10 @@ class Membership {
   const Quorum& quorum() const { return quorum_; }
   uint32_t dc() const { return dc_; }       // whom this node takes for DC; 0: none
   bool is_dc() const { return acting_; }    // this node is the DC and every member agrees
+  // Every member hears exactly the members, as this node does: no member still hears a node this
+  // node has lost (it may be alive, running what it ran) and nobody is half joined. A node takes
+  // office as DC only then; the DC plans only then.
+  bool views_agree() const { return views_agree_; }
   uint64_t term() const { return term_; }
   // The term of the DC this node names: its own when acting, else the one the DC announces
   // (0 while that DC has not taken office).
@@ -118,6 +122,7 @@ class Membership {
   Quorum quorum_;
   uint32_t dc_ = 0;
   bool acting_ = false;
+  bool views_agree_ = false;
   SteadyTime now_{};  // the latest time passed in
   bool settled_ = false;  // past the start-up wait (see MembershipOptions::started)
   uint64_t term_ = 0;
