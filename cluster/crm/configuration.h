@@ -1,0 +1,72 @@
+// The configuration `crm configure` edits: a CIB held as XML, changed by crmsh's commands and
+// shown in crmsh's syntax.
+//
+// A Configuration is a staged copy of the CIB read from vigild (`cib-query`). Each command
+// (primitive, property, location, ...) is applied to a copy first, and the copy is kept only if
+// the whole CIB still reads as a valid CIB (the same parser vigild uses): a bad command changes
+// nothing. The XML it writes is what crmsh writes: the same elements, attributes and ids
+// (`ip-instance_attributes-ip`, `ip-monitor-10s`, `cib-bootstrap-options-stonith-enabled`, ...).
+// Show() prints crmsh 4's text: nodes, then resources, then constraints (each sorted by id), then
+// properties, rsc_defaults and op_defaults.
+//
+// Not thread-safe; one owner.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace vigil::crm {
+
+class Configuration {
+ public:
+  // `cib_xml`: a whole CIB; its status section is dropped. Errors: kParseError (not a CIB Vigil
+  // reads; the message says where).
+  static Result<Configuration> Parse(std::string_view cib_xml);
+  Configuration(Configuration&&) noexcept;
+  Configuration& operator=(Configuration&&) noexcept;
+  ~Configuration();
+
+  // The configure commands that change the configuration, for completion and help.
+  static const std::vector<std::string>& Commands();
+
+  // Applies one command (words[0] is its name: primitive, property, rsc_defaults, op_defaults,
+  // location, colocation, order, delete, erase). Warnings (an unknown property name, a location
+  // on a node never seen) go to `warnings`. Errors: kInvalidArgument with one line naming the
+  // command, the word and what was expected; kNotFound for an unknown id; kUnsupported for
+  // crmsh syntax Vigil cannot place (rules, resource sets, groups). Nothing changes on an error.
+  Status Apply(const std::vector<std::string>& words, std::vector<std::string>* warnings);
+
+  // crmsh's `show`: everything, or the elements with these ids. Errors: kNotFound naming the id.
+  Result<std::string> Show(const std::vector<std::string>& ids) const;
+  // `show xml`: the CIB (without status), or a CIB holding only the elements with these ids.
+  Result<std::string> ShowXml(const std::vector<std::string>& ids) const;
+
+  // What would keep resources from starting (stonith enabled without a fencing device); empty
+  // when nothing would. Every command was already checked against the whole CIB as it went in.
+  std::vector<std::string> Verify() const;
+
+  // The whole CIB to send back (cib-replace).
+  std::string Document() const;
+  // The version it was read at (admin_epoch:epoch:num_updates): commits are made against it.
+  const std::string& version() const;
+  // Whether a command has changed it since Parse.
+  bool changed() const;
+  // Ids of the configuration's elements (resources, constraints, nodes' names), for completion.
+  std::vector<std::string> Ids() const;
+  // The resources running somewhere (from vigild's status), which delete and erase refuse to
+  // remove; nullopt (the default) while that is unknown: then they refuse every resource.
+  void set_running(std::optional<std::set<std::string>> running);
+
+ private:
+  struct Impl;
+  explicit Configuration(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::crm

@@ -1,0 +1,468 @@
+#include "cluster/crm/shell.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ostream>
+#include <set>
+#include <thread>
+
+#include "cluster/control/cluster_status.h"
+#include "cluster/control/control.h"
+#include "cluster/crm/words.h"
+
+namespace vigil::crm {
+namespace {
+
+class Socket : public Connection {
+ public:
+  explicit Socket(std::filesystem::path path) : path_(std::move(path)) {}
+  Result<std::string> Ask(const std::string& command, const std::vector<std::string>& args) override {
+    // A change waits for the DC to apply and spread it: as long as the daemon's own limit.
+    const auto response = control::Call(path_, {command, args, 0}, control::kPendingTimeout + std::chrono::seconds(5));
+    if (!response.ok()) return response.status();
+    if (!response->ok) return vigil::Status(StatusCode::kInvalidArgument, response->body);
+    return response->body;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+const std::vector<std::string> kLevels = {"configure", "node", "resource"};
+const std::vector<std::string> kLeave = {"up", "end", "cd", "back"};
+const std::vector<std::string> kQuit = {"quit", "bye", "exit"};
+const std::vector<std::string> kTopCommands = {"status", "configure", "node", "resource", "help", "quit"};
+const std::vector<std::string> kConfigureCommands = {
+    "primitive", "property", "rsc_defaults", "op_defaults", "location", "colocation", "order",  "delete",
+    "erase",     "show",     "commit",       "verify",      "refresh",  "up",         "help",   "quit"};
+const std::vector<std::string> kNodeCommands = {"standby", "online", "show", "up", "help", "quit"};
+const std::vector<std::string> kResourceCommands = {"start",   "stop",    "restart", "status", "move", "migrate",
+                                                    "clear",   "unmove",  "unmigrate", "cleanup", "up", "help",
+                                                    "quit"};
+
+bool Among(const std::string& word, const std::vector<std::string>& list) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+// Edit distance, for "did you mean".
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string Join(const std::vector<std::string>& words, const std::string& sep = ", ") {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : sep) + w;
+  return out;
+}
+
+std::vector<std::string> Rest(const std::vector<std::string>& words) {
+  return std::vector<std::string>(words.begin() + 1, words.end());
+}
+
+}  // namespace
+
+std::unique_ptr<Connection> SocketConnection(const std::string& run_dir) {
+  return std::make_unique<Socket>(control::SocketPath(RunDirectory(run_dir)));
+}
+
+Shell::Shell(Connection& vigild, std::ostream& out, std::ostream& err, ShellOptions options)
+    : vigild_(vigild), out_(out), err_(err), options_(std::move(options)) {}
+
+Shell::~Shell() = default;
+
+std::string Shell::Prompt() {
+  static const char* kNames[] = {"", "configure", "node", "resource"};
+  return "crm(live/" + Self() + ")" + kNames[static_cast<int>(level_)] + "# ";
+}
+
+const std::string& Shell::Self() {
+  if (self_.empty()) {
+    if (const auto status = FetchStatus(); status.ok()) self_ = status->self;
+  }
+  return self_.empty() ? options_.host : self_;
+}
+
+bool Shell::Error(const std::string& message) {
+  err_ << "ERROR: " << message << "\n";
+  failed_ = true;
+  return true;  // the session goes on
+}
+
+void Shell::Info(const std::string& message) { err_ << "INFO: " << message << "\n"; }
+
+bool Shell::UnknownCommand(const std::string& word, const std::vector<std::string>& known) {
+  std::string best;
+  size_t best_distance = 3;
+  for (const auto& k : known) {
+    const size_t d = Distance(word, k);
+    if (d < best_distance || (k.rfind(word, 0) == 0 && word.size() >= 3 && best.empty())) {
+      best = k;
+      best_distance = std::min(d, best_distance);
+    }
+  }
+  static const char* kNames[] = {"the top level", "configure", "node", "resource"};
+  return Error(std::string(kNames[static_cast<int>(level_)]) + ": unknown command '" + word + "'" +
+               (best.empty() ? "" : " (did you mean '" + best + "'?)") + "; 'help' lists the commands");
+}
+
+bool Shell::RunLine(const std::string& line) {
+  auto words = SplitWords(line);
+  if (!words.ok()) return Error(words.status().message());
+  if (words->empty()) return true;
+  return Run(*words);
+}
+
+bool Shell::Run(const std::vector<std::string>& words) {
+  if (words.empty() || done_) return !done_;
+  const Level before = level_;
+  // "configure primitive ...": runs in that level, then leaves it (committing, as crmsh does in transit).
+  if (level_ == Level::kTop && Among(words[0], kLevels) && words.size() > 1) {
+    if (!Enter(words[0] == "configure" ? Level::kConfigure : words[0] == "node" ? Level::kNode : Level::kResource)) {
+      return true;
+    }
+    const bool go_on = Dispatch(Rest(words));
+    if (level_ != before && !done_) Leave(false);
+    return go_on && !done_;
+  }
+  return Dispatch(words) && !done_;
+}
+
+bool Shell::Dispatch(const std::vector<std::string>& words) {
+  const std::string& command = words[0];
+  if (Among(command, kQuit)) {
+    while (level_ != Level::kTop) {
+      if (!Leave(options_.interactive)) return true;
+    }
+    done_ = true;
+    return false;
+  }
+  if (Among(command, kLeave)) {
+    if (command == "cd" && words.size() > 1 && words[1] != "..") {
+      if (level_ != Level::kTop && !Leave(options_.interactive)) return true;
+      return Run(Rest(words));
+    }
+    if (level_ != Level::kTop) Leave(options_.interactive);
+    return true;
+  }
+  switch (level_) {
+    case Level::kTop: return Top(words);
+    case Level::kConfigure: return Configure(words);
+    case Level::kNode: return Node(words);
+    case Level::kResource: return Resource(words);
+  }
+  return true;
+}
+
+bool Shell::Enter(Level level) {
+  level_ = level;
+  if (level == Level::kConfigure && !LoadConfiguration()) {
+    level_ = Level::kTop;
+    return false;
+  }
+  return true;
+}
+
+bool Shell::Leave(bool ask) {
+  if (level_ == Level::kConfigure && staged_ && staged_->changed()) {
+    bool commit = true;
+    if (ask && options_.ask) {
+      for (;;) {
+        const auto answer = options_.ask("There are changes pending. Do you want to commit them (y/n)? ");
+        if (!answer || *answer == "n" || *answer == "no") {
+          commit = false;
+          break;
+        }
+        if (*answer == "y" || *answer == "yes") break;
+      }
+    }
+    // A commit that fails keeps a person in the level with the changes, to mend them; a script
+    // or a one-shot command has said its error and leaves with nothing applied.
+    if (commit && !Commit() && ask) return false;
+  }
+  staged_.reset();
+  level_ = Level::kTop;
+  return true;
+}
+
+void Shell::End() {
+  if (level_ != Level::kTop) Leave(false);
+}
+
+bool Shell::Request(const std::string& command, const std::vector<std::string>& args, std::string* body) {
+  auto answer = vigild_.Ask(command, args);
+  if (!answer.ok()) {
+    Error(answer.status().message());
+    return false;
+  }
+  if (body != nullptr) *body = std::move(*answer);
+  return true;
+}
+
+bool Shell::LoadConfiguration() {
+  std::string xml;
+  if (!Request("cib-query", {}, &xml)) return false;
+  auto parsed = Configuration::Parse(xml);
+  if (!parsed.ok()) {
+    Error("the CIB vigild sent does not read: " + parsed.status().message());
+    return false;
+  }
+  staged_ = std::move(*parsed);
+  // What runs, for delete and erase: as crm status shows it.
+  const auto status = FetchStatus();
+  if (status.ok() && status->resources_known) {
+    std::set<std::string> running;
+    for (const auto& r : status->resources) {
+      if (!r.nodes.empty()) running.insert(r.id);
+    }
+    staged_->set_running(std::move(running));
+  }
+  return true;
+}
+
+bool Shell::Commit() {
+  if (!staged_->changed()) {
+    Info("apparently there is nothing to commit");
+    return true;
+  }
+  auto answer = vigild_.Ask("cib-replace", {staged_->version(), staged_->Document()});
+  if (!answer.ok()) {
+    std::string why = answer.status().message();
+    if (why.rfind("cib-replace: ", 0) == 0) why.erase(0, 13);
+    if (why.rfind("conflict: ", 0) == 0) why += " ('refresh' drops these changes and reads the CIB again)";
+    Error("commit: " + why);
+    return false;
+  }
+  return LoadConfiguration();
+}
+
+bool Shell::Top(const std::vector<std::string>& words) {
+  const std::string& command = words[0];
+  if (command == "status") return Status(Rest(words));
+  if (command == "configure") return Enter(Level::kConfigure), true;
+  if (command == "node") return Enter(Level::kNode), true;
+  if (command == "resource") return Enter(Level::kResource), true;
+  if (command == "help") {
+    out_ << "commands: status, configure, node, resource, quit\n"
+            "  'configure' and the others open a level; 'configure COMMAND' runs one command there\n";
+    return true;
+  }
+  return UnknownCommand(command, kTopCommands);
+}
+
+bool Shell::Status(const std::vector<std::string>& args) {
+  if (!args.empty()) return Error("status: unexpected '" + args[0] + "'");
+  const auto status = FetchStatus();
+  if (!status.ok()) return Error(status.status().message());
+  out_ << control::FormatStatus(*status, false);
+  return true;
+}
+
+bool Shell::Configure(const std::vector<std::string>& words) {
+  const std::string& command = words[0];
+  if (!staged_ && !LoadConfiguration()) return true;
+  if (command == "show") {
+    std::vector<std::string> ids = Rest(words);
+    const bool xml = !ids.empty() && ids[0] == "xml";
+    if (xml) ids.erase(ids.begin());
+    auto text = xml ? staged_->ShowXml(ids) : staged_->Show(ids);
+    if (!text.ok()) return Error(text.status().message());
+    out_ << *text;
+    return true;
+  }
+  if (command == "commit") {
+    if (words.size() > 1) return Error("commit: unexpected '" + words[1] + "'");
+    Commit();
+    return true;
+  }
+  if (command == "refresh") {
+    LoadConfiguration();
+    return true;
+  }
+  if (command == "verify") {
+    // Every staged command was checked against the whole CIB as it went in; what is left to say
+    // is what would keep resources from starting.
+    for (const auto& w : staged_->Verify()) err_ << "WARNING: " << w << "\n";
+    return true;
+  }
+  if (command == "help") {
+    out_ << "commands: " << Join(kConfigureCommands) << "\n";
+    return true;
+  }
+  if (!Among(command, Configuration::Commands()) && !Among(command, {"collocation", "group", "clone", "ms"})) {
+    return UnknownCommand(command, kConfigureCommands);
+  }
+  std::vector<std::string> warnings;
+  const vigil::Status applied = staged_->Apply(words, &warnings);
+  for (const auto& w : warnings) err_ << (w.rfind("hanging ", 0) == 0 ? "INFO: " : "WARNING: ") << w << "\n";
+  if (!applied.ok()) return Error(applied.message());
+  return true;
+}
+
+bool Shell::Node(const std::vector<std::string>& words) {
+  const std::string& command = words[0];
+  if (command == "standby" || command == "online") {
+    if (words.size() > 2) return Error("node " + command + ": unexpected '" + words[2] + "' (at most one node)");
+    if (Request("node-" + command, Rest(words))) Info(command + " node " + (words.size() > 1 ? words[1] : Self()));
+    return true;
+  }
+  if (command == "show") {
+    const auto status = FetchStatus();
+    if (!status.ok()) return Error(status.status().message());
+    bool shown = false;
+    for (const auto& n : status->nodes) {
+      if (words.size() > 1 && n.name != words[1]) continue;
+      shown = true;
+      out_ << n.name << "(" << n.id << "): member" << (n.online ? "" : "(offline)") << "\n";
+      out_ << "\tstandby=" << (n.standby ? "on" : "off") << "\n";
+    }
+    if (!shown && words.size() > 1) return Error("node show: no node '" + words[1] + "'");
+    return true;
+  }
+  if (command == "help") {
+    out_ << "commands: " << Join(kNodeCommands) << "\n";
+    return true;
+  }
+  return UnknownCommand(command, kNodeCommands);
+}
+
+bool Shell::Resource(const std::vector<std::string>& words) {
+  const std::string& command = words[0];
+  const std::vector<std::string> args = Rest(words);
+  auto need = [&](size_t least, size_t most, const std::string& usage) {
+    if (args.size() >= least && args.size() <= most) return true;
+    Error("resource " + command + ": " + (args.size() < least ? "missing arguments" : "unexpected '" + args[most] + "'") +
+          " (usage: " + usage + ")");
+    return false;
+  };
+  if (command == "start" || command == "stop") {
+    if (need(1, 1, command + " RSC")) Request("resource-" + command, args);
+    return true;
+  }
+  if (command == "restart") {
+    if (!need(1, 1, "restart RSC")) return true;
+    Info("ordering " + args[0] + " to stop");
+    if (!Request("resource-stop", args)) return true;
+    // Wait until it runs nowhere (as crmsh waits for the DC to be idle), at most the stop limit.
+    for (int i = 0; i < 1200; ++i) {
+      const auto status = FetchStatus();
+      if (!status.ok()) return Error(status.status().message());
+      bool running = !status->resources_known;
+      for (const auto& r : status->resources) {
+        running = running || (r.id == args[0] && !r.nodes.empty());
+      }
+      if (!running) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    Info("ordering " + args[0] + " to start");
+    Request("resource-start", args);
+    return true;
+  }
+  if (command == "status") {
+    if (!need(0, 1, "status [RSC]")) return true;
+    const auto status = FetchStatus();
+    if (!status.ok()) return Error(status.status().message());
+    bool found = false;
+    for (const auto& r : status->resources) {
+      if (!args.empty() && r.id != args[0]) continue;
+      found = true;
+      if (!status->resources_known) {
+        out_ << "resource " << r.id << ": unknown (no DC)\n";
+      } else if (r.nodes.empty()) {
+        out_ << "resource " << r.id << " is NOT running\n";
+      } else {
+        out_ << "resource " << r.id << " is running on: " << Join(r.nodes, " ") << "\n";
+      }
+    }
+    if (!found && !args.empty()) return Error("resource status: no resource '" + args[0] + "'");
+    return true;
+  }
+  if (command == "move" || command == "migrate") {
+    if (!need(1, 2, command + " RSC [NODE]")) return true;
+    if (!Request("resource-move", args)) return true;
+    if (args.size() == 2) Info("Move constraint created for " + args[0] + " to " + args[1]);
+    Info("Use `crm resource clear " + args[0] + "` to remove this constraint");
+    return true;
+  }
+  if (command == "clear" || command == "unmove" || command == "unmigrate") {
+    if (need(1, 1, command + " RSC") && Request("resource-unmove", args)) {
+      Info("Removed migration constraints for " + args[0]);
+    }
+    return true;
+  }
+  if (command == "cleanup") {
+    if (!need(0, 2, "cleanup [RSC] [NODE]")) return true;
+    std::vector<std::string> targets;
+    if (!args.empty()) targets.push_back(args[0]);
+    if (targets.empty()) targets = ResourceIds();
+    for (const auto& rsc : targets) {
+      std::vector<std::string> request{rsc};
+      if (args.size() == 2) request.push_back(args[1]);
+      std::string body;
+      if (Request("resource-cleanup", request, &body)) out_ << body;
+    }
+    return true;
+  }
+  if (command == "help") {
+    out_ << "commands: " << Join(kResourceCommands) << "\n";
+    return true;
+  }
+  return UnknownCommand(command, kResourceCommands);
+}
+
+Result<control::ClusterStatus> Shell::FetchStatus() {
+  auto xml = vigild_.Ask("status", {});
+  if (!xml.ok()) return xml.status();
+  return control::FromXml(*xml);
+}
+
+std::vector<std::string> Shell::ResourceIds() {
+  std::vector<std::string> ids;
+  if (const auto status = FetchStatus(); status.ok()) {
+    for (const auto& r : status->resources) ids.push_back(r.id);
+  }
+  return ids;
+}
+
+std::vector<std::string> Shell::NodeNames() {
+  std::vector<std::string> names;
+  if (const auto status = FetchStatus(); status.ok()) {
+    for (const auto& n : status->nodes) names.push_back(n.name);
+  }
+  return names;
+}
+
+std::vector<std::string> Shell::Complete(const std::vector<std::string>& words, const std::string& partial) {
+  std::vector<std::string> candidates;
+  if (words.empty()) {
+    switch (level_) {
+      case Level::kTop: candidates = kTopCommands; break;
+      case Level::kConfigure: candidates = kConfigureCommands; break;
+      case Level::kNode: candidates = kNodeCommands; break;
+      case Level::kResource: candidates = kResourceCommands; break;
+    }
+  } else if (level_ == Level::kNode) {
+    candidates = NodeNames();
+  } else if (level_ == Level::kResource) {
+    candidates = words.size() == 1 ? ResourceIds() : NodeNames();
+  } else if (level_ == Level::kConfigure && staged_) {
+    candidates = staged_->Ids();
+  }
+  std::vector<std::string> out;
+  for (auto& c : candidates) {
+    if (c.rfind(partial, 0) == 0) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace vigil::crm

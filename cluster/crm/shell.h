@@ -1,0 +1,98 @@
+// crm's shell: crmsh's levels and commands over the local vigild's control requests.
+//
+// The levels are crmsh's: the top (status, and the level names), `configure` (changes staged
+// until `commit`), `node` and `resource`. A command runs at the current level; one given with a
+// level's name in front (`configure property stonith-enabled=false`) runs in that level and
+// leaves it again. Leaving `configure` with changes not committed commits them when the session is
+// not interactive (a script, or a one-shot command), and asks first when it is, as crmsh does.
+//
+// Every error is one line on `err` starting with "ERROR: "; a failed command changes nothing and
+// makes exit_code() 1. Not thread-safe.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster/control/cluster_status.h"
+#include "cluster/crm/configuration.h"
+#include "common/status.h"
+
+namespace vigil::crm {
+
+// One control request to vigild: the answer's body, or its error line (kInvalidArgument), or why
+// vigild could not be asked.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Result<std::string> Ask(const std::string& command, const std::vector<std::string>& args) = 0;
+};
+
+// The daemon behind RUN_DIR/vigild.sock.
+std::unique_ptr<Connection> SocketConnection(const std::string& run_dir);
+
+struct ShellOptions {
+  bool interactive = false;  // a person at a terminal: questions are asked
+  std::string host;          // this node's name while vigild does not answer
+  // Reads the answer to a question (interactive only); nullopt at end of input.
+  std::function<std::optional<std::string>(const std::string& question)> ask;
+};
+
+class Shell {
+ public:
+  Shell(Connection& vigild, std::ostream& out, std::ostream& err, ShellOptions options);
+  ~Shell();
+
+  // Runs one command at the current level. false once the session is over (quit).
+  bool Run(const std::vector<std::string>& words);
+  // A line as typed: split into words (quotes, comments), then Run.
+  bool RunLine(const std::string& line);
+  // The end of the session: what leaving each level asks for (configure's changes).
+  void End();
+
+  // "crm(live/node1)configure# ": this node's name as vigild knows it.
+  std::string Prompt();
+  int exit_code() const { return failed_ ? 1 : 0; }
+
+  // What may complete `partial` after `words` at the current level: commands, resource ids,
+  // node names, agent parameter names.
+  std::vector<std::string> Complete(const std::vector<std::string>& words, const std::string& partial);
+
+ private:
+  enum class Level { kTop, kConfigure, kNode, kResource };
+  bool Dispatch(const std::vector<std::string>& words);
+  bool Top(const std::vector<std::string>& words);
+  bool Configure(const std::vector<std::string>& words);
+  bool Node(const std::vector<std::string>& words);
+  bool Resource(const std::vector<std::string>& words);
+  // Leaves the current level for its parent (the top). false: the user chose to stay.
+  bool Leave(bool ask);
+  bool Enter(Level level);
+  bool LoadConfiguration();
+  bool Commit();
+  bool Status(const std::vector<std::string>& args);
+  bool Request(const std::string& command, const std::vector<std::string>& args, std::string* body = nullptr);
+  bool Error(const std::string& message);
+  bool UnknownCommand(const std::string& word, const std::vector<std::string>& known);
+  void Info(const std::string& message);
+  // The resources and nodes vigild knows (for checks and completion).
+  std::vector<std::string> ResourceIds();
+  std::vector<std::string> NodeNames();
+  const std::string& Self();
+  Result<control::ClusterStatus> FetchStatus();
+
+  Connection& vigild_;
+  std::ostream& out_;
+  std::ostream& err_;
+  ShellOptions options_;
+  Level level_ = Level::kTop;
+  std::optional<Configuration> staged_;
+  bool failed_ = false;
+  bool done_ = false;
+  std::string self_;  // this node's name, from vigild
+};
+
+}  // namespace vigil::crm

@@ -1,0 +1,185 @@
+#include "cluster/crm/show.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "cluster/crm/words.h"
+
+namespace vigil::crm {
+namespace {
+
+using pugi::xml_node;
+
+constexpr const char* kBreak = " \\\n\t";
+
+std::string Score(std::string_view score) {
+  if (score == "INFINITY" || score == "+INFINITY") return "inf";
+  if (score == "-INFINITY") return "-inf";
+  return std::string(score);
+}
+
+// "name=value name2=value2" of a set's nvpairs.
+std::string Pairs(xml_node set) {
+  std::string out;
+  for (xml_node nv : set.children("nvpair")) {
+    out += (out.empty() ? "" : " ") + std::string(nv.attribute("name").value()) + "=" + Quoted(nv.attribute("value").value());
+  }
+  return out;
+}
+
+std::string Agent(xml_node p) {
+  const std::string_view cls = p.attribute("class").value();
+  const std::string_view provider = p.attribute("provider").value();
+  const std::string type = p.attribute("type").value();
+  if (cls == "ocf" && provider == "heartbeat") return type;
+  if (provider.empty()) return std::string(cls) + ":" + type;
+  return std::string(cls) + ":" + std::string(provider) + ":" + type;
+}
+
+std::string Node(xml_node n) {
+  const std::string id = n.attribute("id").value();
+  const std::string uname = n.attribute("uname").value();
+  std::string out = "node " + (uname.empty() || uname == id ? id : id + ": " + uname);
+  for (xml_node child : n.children()) {
+    const std::string_view name = child.name();
+    if (name == "instance_attributes") out += kBreak + ("attributes " + Pairs(child));
+    if (name == "utilization") out += kBreak + ("utilization " + Pairs(child));
+  }
+  return out;
+}
+
+std::string Primitive(xml_node p) {
+  std::string out = "primitive " + std::string(p.attribute("id").value()) + " " + Agent(p);
+  for (xml_node child : p.children()) {
+    const std::string_view name = child.name();
+    if (name == "instance_attributes") out += kBreak + ("params " + Pairs(child));
+    if (name == "meta_attributes") out += kBreak + ("meta " + Pairs(child));
+    if (name == "utilization") out += kBreak + ("utilization " + Pairs(child));
+    if (name != "operations") continue;
+    for (xml_node op : child.children("op")) {
+      out += kBreak + ("op " + std::string(op.attribute("name").value()));
+      for (pugi::xml_attribute a : op.attributes()) {
+        const std::string_view key = a.name();
+        if (key != "id" && key != "name") out += " " + std::string(key) + "=" + Quoted(a.value());
+      }
+      if (xml_node set = op.child("instance_attributes")) out += kBreak + ("op_params " + Pairs(set));
+      if (xml_node set = op.child("meta_attributes")) out += kBreak + ("op_meta " + Pairs(set));
+    }
+  }
+  return out;
+}
+
+// A resource with its :ROLE or :ACTION.
+std::string With(xml_node x, const char* rsc, const char* suffix) {
+  std::string out = x.attribute(rsc).value();
+  if (const char* s = x.attribute(suffix).value(); *s != '\0') out += ":" + std::string(s);
+  return out;
+}
+
+std::string Constraint(xml_node x) {
+  const std::string_view kind = x.name();
+  const std::string id = x.attribute("id").value();
+  if (kind == "rsc_location") {
+    std::string out = "location " + id + " " + x.attribute("rsc").value();
+    if (const char* role = x.attribute("role").value(); *role != '\0') out += " role=" + std::string(role);
+    return out + " " + Score(x.attribute("score").value()) + ": " + x.attribute("node").value();
+  }
+  if (kind == "rsc_colocation") {
+    std::string out = "colocation " + id + " " + Score(x.attribute("score").value()) + ": " +
+                      With(x, "rsc", "rsc-role") + " " + With(x, "with-rsc", "with-rsc-role");
+    if (const char* a = x.attribute("node-attribute").value(); *a != '\0') out += " node-attribute=" + Quoted(a);
+    return out;
+  }
+  std::string out = "order " + id;
+  if (const char* k = x.attribute("kind").value(); *k != '\0') {
+    out += " " + std::string(k) + ":";
+  } else if (const char* s = x.attribute("score").value(); *s != '\0') {
+    out += " " + Score(s) + ":";
+  }
+  out += " " + With(x, "first", "first-action") + " " + With(x, "then", "then-action");
+  if (const char* s = x.attribute("symmetrical").value(); *s != '\0') out += " symmetrical=" + std::string(s);
+  return out;
+}
+
+std::string Set(const char* keyword, xml_node set) {
+  std::string out = std::string(keyword) + " " + set.attribute("id").value() + ":";
+  for (xml_node nv : set.children("nvpair")) {
+    out += kBreak + (std::string(nv.attribute("name").value()) + "=" + Quoted(nv.attribute("value").value()));
+  }
+  return out;
+}
+
+bool Wanted(const std::set<std::string>& ids, xml_node x, std::set<std::string>* found) {
+  if (ids.empty()) return true;
+  for (const char* key : {"id", "uname"}) {
+    const std::string value = x.attribute(key).value();
+    if (!value.empty() && ids.count(value)) {
+      found->insert(value);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view ShowKind(std::string_view element) {
+  if (element == "rsc_location") return "location";
+  if (element == "rsc_colocation") return "colocation";
+  if (element == "rsc_order") return "order";
+  return element;
+}
+
+Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids) {
+  const std::set<std::string> wanted(ids.begin(), ids.end());
+  std::set<std::string> found;
+  std::vector<std::string> out;
+  auto by_id = [](xml_node a, xml_node b) {
+    return std::string_view(a.attribute("id").value()) < std::string_view(b.attribute("id").value());
+  };
+  auto sorted = [&](xml_node section) {
+    std::vector<xml_node> v;
+    for (xml_node x : section.children()) {
+      if (x.type() == pugi::node_element && Wanted(wanted, x, &found)) v.push_back(x);
+    }
+    std::sort(v.begin(), v.end(), by_id);
+    return v;
+  };
+  for (xml_node n : sorted(conf.child("nodes"))) out.push_back(Node(n));
+  for (xml_node p : sorted(conf.child("resources"))) out.push_back(Primitive(p));
+  for (xml_node c : sorted(conf.child("constraints"))) out.push_back(Constraint(c));
+  for (xml_node s : sorted(conf.child("crm_config"))) out.push_back(Set("property", s));
+  for (xml_node s : sorted(conf.child("rsc_defaults"))) out.push_back(Set("rsc_defaults", s));
+  for (xml_node s : sorted(conf.child("op_defaults"))) out.push_back(Set("op_defaults", s));
+  for (const std::string& id : ids) {
+    if (!found.count(id)) return Status(StatusCode::kNotFound, "show: no element with id '" + id + "'");
+  }
+  std::string text;
+  for (const std::string& line : out) text += line + "\n";
+  return text;
+}
+
+Result<std::string> ShowDocument(const pugi::xml_document& doc, const std::vector<std::string>& ids) {
+  pugi::xml_document copy;
+  copy.reset(doc);
+  if (!ids.empty()) {
+    const std::set<std::string> wanted(ids.begin(), ids.end());
+    std::set<std::string> found;
+    for (xml_node section : copy.child("cib").child("configuration").children()) {
+      std::vector<xml_node> drop;
+      for (xml_node x : section.children()) {
+        if (!Wanted(wanted, x, &found)) drop.push_back(x);
+      }
+      for (xml_node x : drop) section.remove_child(x);
+    }
+    for (const std::string& id : ids) {
+      if (!found.count(id)) return Status(StatusCode::kNotFound, "show: no element with id '" + id + "'");
+    }
+  }
+  std::ostringstream text;
+  copy.save(text, "  ");
+  return text.str();
+}
+
+}  // namespace vigil::crm

@@ -1,0 +1,187 @@
+// crm's configure against the real crmsh (Debian's crmsh 4.4, run on a CIB file through
+// CIB_file): the same commands must write the same configuration XML (elements, attributes and
+// ids) and `configure show` must print the same text.
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+#include "cluster/crm/configuration.h"
+#include "cluster/crm/words.h"
+#include "tests/files.h"
+#include "tests/shell.h"
+
+namespace vigil::testing {
+namespace {
+
+constexpr const char* kCrmsh = "/usr/sbin/crm";
+
+// A fresh cluster's CIB as Pacemaker writes it: two nodes, nothing else.
+constexpr const char* kBase =
+    "<cib validate-with=\"pacemaker-3.0\" epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\">\n"
+    "  <configuration>\n    <crm_config/>\n    <nodes>\n"
+    "      <node id=\"1\" uname=\"node1\"/>\n      <node id=\"2\" uname=\"node2\"/>\n"
+    "    </nodes>\n    <resources/>\n    <constraints/>\n  </configuration>\n  <status/>\n</cib>\n";
+
+// An element, its attributes sorted, and its children in order: what the comparison sees
+// (attribute order and whitespace aside).
+std::string Canonical(pugi::xml_node x, int depth = 0) {
+  std::vector<std::string> attributes;
+  for (pugi::xml_attribute a : x.attributes()) attributes.push_back(std::string(a.name()) + "=\"" + a.value() + "\"");
+  std::sort(attributes.begin(), attributes.end());
+  std::string out = std::string(depth * 2, ' ') + "<" + x.name();
+  for (const auto& a : attributes) out += " " + a;
+  out += ">\n";
+  for (pugi::xml_node child : x.children()) {
+    if (child.type() == pugi::node_element) out += Canonical(child, depth + 1);
+  }
+  return out;
+}
+
+std::string CanonicalConfiguration(const std::string& xml) {
+  pugi::xml_document doc;
+  if (!doc.load_string(xml.c_str())) return "not XML:\n" + xml;
+  pugi::xml_node conf = doc.child("cib").child("configuration");
+  // crmsh leaves sections it emptied as empty elements, and so does crm; both may add them.
+  return Canonical(conf);
+}
+
+struct Outcome {
+  std::string xml;
+  std::string show;
+};
+
+class CrmOracleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(std::filesystem::exists(kCrmsh))
+        << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";
+  }
+
+  // crmsh: the commands in one configure session on a copy of kBase.
+  Outcome Crmsh(const std::vector<std::string>& commands) {
+    const std::string cib = tmp_ / "cib.xml";
+    const std::string script = tmp_ / "script";
+    WriteFile(cib, kBase);
+    std::string text = "configure\n";
+    for (const auto& c : commands) text += c + "\n";
+    WriteFile(script, text + "commit\nquit\n");
+    const std::string env = "TERM=dumb CIB_file=" + cib + " ";
+    const auto ran = Sh(env + kCrmsh + " < " + script);
+    // crmsh runs crm_verify on the file, which has no quorum to speak of: it reports that as
+    // "ERROR: (cluster_status) warning: ...". Real errors have no "warning:".
+    std::istringstream lines(ran.out);
+    for (std::string line; std::getline(lines, line);) {
+      EXPECT_TRUE(line.find("ERROR") == std::string::npos || line.find("warning:") != std::string::npos) << ran.out;
+    }
+    const auto show = Sh(env + kCrmsh + " configure show 2>/dev/null");
+    return {ReadFile(cib), show.out};
+  }
+
+  Outcome Crm(const std::vector<std::string>& commands) {
+    auto conf = crm::Configuration::Parse(kBase);
+    EXPECT_TRUE(conf.ok()) << conf.status().message();
+    if (!conf.ok()) return {};
+    conf->set_running(std::set<std::string>{});
+    for (const auto& c : commands) {
+      auto words = crm::SplitWords(c);
+      EXPECT_TRUE(words.ok()) << c;
+      std::vector<std::string> warnings;
+      const Status s = conf->Apply(*words, &warnings);
+      EXPECT_TRUE(s.ok()) << c << ": " << s.message();
+    }
+    auto show = conf->Show({});
+    EXPECT_TRUE(show.ok());
+    return {conf->Document(), show.ok() ? *show : ""};
+  }
+
+  void ExpectSame(const std::vector<std::string>& commands) {
+    const Outcome theirs = Crmsh(commands);
+    const Outcome ours = Crm(commands);
+    EXPECT_EQ(CanonicalConfiguration(ours.xml), CanonicalConfiguration(theirs.xml));
+    EXPECT_EQ(ours.show, theirs.show);
+  }
+
+  TempDir tmp_;
+};
+
+TEST_F(CrmOracleTest, TheTutorialsConfigurationIsWrittenAndShownAsCrmshDoes) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "property no-quorum-policy=ignore",
+      "primitive ip ocf:heartbeat:IPaddr params ip=\"192.168.1.100\" op monitor interval=10s",
+      "primitive mysql ocf:heartbeat:mysql params binary=\"/usr/bin/mysqld_safe\" config=\"/etc/my.cnf\" "
+      "user=\"mysql\" pid=\"/var/run/mysql/mysql.pid\" datadir=\"/var/lib/mysql\" "
+      "socket=\"/var/run/mysql/mysql.sock\" op monitor interval=\"30s\" timeout=\"30s\" "
+      "op start interval=\"0\" timeout=\"120\" op stop interval=\"0\" timeout=\"120\"",
+      "colocation ip-mysql inf: ip mysql",
+  });
+}
+
+TEST_F(CrmOracleTest, ConstraintsOfEveryKindAndScore) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "primitive c ocf:pacemaker:Dummy",
+      "location l1 a 100: node1",
+      "location l2 b -inf: node2",
+      "location cli-prefer-c c role=Started inf: node1",
+      "colocation c1 -100: a b",
+      "colocation c2 inf: c:Started a",
+      "order o1 Mandatory: a b",
+      "order o2 Optional: b:start c:stop",
+      "order o3 100: a c",
+      "order o4 0: c b",
+      "order o5 Mandatory: a:stop b:stop symmetrical=false",
+  });
+}
+
+TEST_F(CrmOracleTest, OperationsMetaAndValuesThatNeedQuotes) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive d ocf:pacemaker:Dummy meta target-role=Stopped params fake=\"a b\" state=\"x,y\" "
+      "op monitor interval=0 timeout=20s on-fail=restart",
+      "primitive w ocf:pacemaker:Dummy params fake=a_b op start timeout=30 op monitor interval=10s role=Started "
+      "op monitor interval=10s role=Stopped timeout=5 op monitor interval=20 OCF_CHECK_LEVEL=10",
+      "primitive q Dummy params fake=\"a%b\" state=\"q\\\"u\"",
+      "primitive p ocf:pacemaker:Dummy params op_sleep=-1 fake=\"{x}\"",
+  });
+}
+
+TEST_F(CrmOracleTest, DefaultsAndPropertySets) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "property cib-bootstrap-options: cluster-name=\"my cluster\" dc-deadtime=20s",
+      "rsc_defaults resource-stickiness=100",
+      "rsc_defaults migration-threshold=3",
+      "op_defaults timeout=60s",
+  });
+}
+
+TEST_F(CrmOracleTest, DeletingAResourceTakesItsConstraintsAlong) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "primitive c ocf:pacemaker:Dummy",
+      "colocation ab inf: a b",
+      "order bc Mandatory: b c",
+      "location la a 50: node2",
+      "delete b",
+  });
+}
+
+TEST_F(CrmOracleTest, EraseLeavesOnlyTheNodes) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "location la a 50: node2",
+      "erase",
+  });
+}
+
+}  // namespace
+}  // namespace vigil::testing
