@@ -156,6 +156,22 @@ std::optional<std::string> FencingWarning(xml_node conf) {
          "refuses the same): add a stonith primitive, or run 'property stonith-enabled=false' as the tutorial does";
 }
 
+// The values a cluster option takes, for those with a fixed set: Pacemaker would log an error
+// and use its default, so crm refuses them instead. Empty: any value.
+std::string PropertyValueError(const std::string& name, const std::string& value) {
+  static const std::set<std::string> kBooleans = {"true", "false", "yes", "no", "on", "off", "1", "0"};
+  static const std::set<std::string> kBooleanOptions = {
+      "stonith-enabled", "symmetric-cluster", "maintenance-mode", "stop-all-resources", "start-failure-is-fatal",
+      "enable-startup-probes", "stop-orphan-resources", "stop-orphan-actions", "startup-fencing",
+      "concurrent-fencing", "shutdown-lock", "enable-acl"};
+  static const std::set<std::string> kNoQuorum = {"stop", "freeze", "ignore", "demote", "suicide"};
+  if (kBooleanOptions.count(name) && !kBooleans.count(value)) return name + " is true or false, not '" + value + "'";
+  if (name == "no-quorum-policy" && !kNoQuorum.count(value)) {
+    return "no-quorum-policy is stop, freeze, ignore, demote or suicide, not '" + value + "'";
+  }
+  return "";
+}
+
 const std::set<std::string> kOpAttributes = {"interval", "timeout", "on-fail", "role", "enabled", "requires",
                                              "start-delay", "interval-origin", "record-pending", "description"};
 const std::set<std::string> kPrimitiveKeywords = {"params", "meta", "utilization", "op", "op_params", "op_meta"};
@@ -386,8 +402,11 @@ class Editor {
       if (!p) return c.Expected("NAME=VALUE");
       if (!seen.insert(p->name).second) return c.Error("'" + p->name + "' is given twice");
       c.Next();
-      if (std::string_view(section) == "crm_config" && !ClusterOptions().count(p->name)) {
-        warnings_->push_back(set_id + ": '" + p->name + "' is not a cluster property Pacemaker knows");
+      if (std::string_view(section) == "crm_config") {
+        if (const std::string error = PropertyValueError(p->name, p->value); !error.empty()) return c.Error(error);
+        if (!ClusterOptions().count(p->name)) {
+          warnings_->push_back(set_id + ": '" + p->name + "' is not a cluster property Pacemaker knows");
+        }
       }
       SetPair(root_, set, *p);
     }

@@ -1,0 +1,378 @@
+// crm's logic without a cluster: words as crmsh splits them, every bad configure command refused
+// with one line and nothing changed, and the shell's levels, commits and questions (vigild is a
+// fake that keeps a CIB and records what it was asked).
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include <sstream>
+
+#include "cluster/control/cluster_status.h"
+#include "cluster/crm/configuration.h"
+#include "cluster/crm/shell.h"
+#include "cluster/crm/words.h"
+
+namespace vigil::crm {
+namespace {
+
+using Words = std::vector<std::string>;
+
+TEST(WordsTest, QuotesGroupAndAreRemovedAsTheShellDoes) {
+  auto w = SplitWords(R"(primitive ip IPaddr params ip="192.168.1.100" nic='eth 0' x=a\ b  # not a comment)");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(*w, (Words{"primitive", "ip", "IPaddr", "params", "ip=192.168.1.100", "nic=eth 0", "x=a b", "#", "not",
+                       "a", "comment"}));
+  EXPECT_EQ(*SplitWords("  # a comment line"), Words{});
+  EXPECT_EQ(*SplitWords(R"(a "b \"c\" d")"), (Words{"a", "b \"c\" d"}));
+  EXPECT_EQ(*SplitWords(R"(x="")"), (Words{"x="}));
+}
+
+TEST(WordsTest, AnUnbalancedQuoteSaysWhere) {
+  auto w = SplitWords(R"(primitive ip IPaddr params ip="192.168.1.100)");
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.status().message(), "unbalanced quotes: the \" at column 31 is never closed");
+  EXPECT_FALSE(SplitWords("a 'b").ok());
+}
+
+TEST(WordsTest, ATrailingBackslashContinuesTheLine) {
+  LineJoiner j;
+  EXPECT_FALSE(j.Add("primitive mysql ocf:heartbeat:mysql \\"));
+  EXPECT_TRUE(j.pending());
+  EXPECT_TRUE(j.Add("  op monitor interval=30s"));
+  EXPECT_EQ(*SplitWords(j.Take()), (Words{"primitive", "mysql", "ocf:heartbeat:mysql", "op", "monitor", "interval=30s"}));
+  EXPECT_FALSE(j.pending());
+  EXPECT_TRUE(j.Add("a \\\\"));  // an escaped backslash does not continue
+}
+
+TEST(WordsTest, ValuesAreQuotedAsCrmshShowsThem) {
+  EXPECT_EQ(Quoted("192.168.1.100"), "192.168.1.100");
+  EXPECT_EQ(Quoted("a_b-1.0"), "a_b-1.0");
+  EXPECT_EQ(Quoted("/usr/bin/mysqld_safe"), "\"/usr/bin/mysqld_safe\"");
+  EXPECT_EQ(Quoted("a b"), "\"a b\"");
+  EXPECT_EQ(Quoted(""), "\"\"");
+  EXPECT_EQ(Quoted("q\"u"), "\"q\\\"u\"");
+}
+
+constexpr const char* kCib =
+    "<cib validate-with=\"pacemaker-3.0\" epoch=\"3\" num_updates=\"0\" admin_epoch=\"0\"><configuration>"
+    "<crm_config><cluster_property_set id=\"cib-bootstrap-options\">"
+    "<nvpair name=\"stonith-enabled\" value=\"false\" id=\"cib-bootstrap-options-stonith-enabled\"/>"
+    "</cluster_property_set></crm_config>"
+    "<nodes><node id=\"1\" uname=\"node1\"/><node id=\"2\" uname=\"node2\"/></nodes>"
+    "<resources><primitive id=\"ip\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr\">"
+    "<instance_attributes id=\"ip-instance_attributes\">"
+    "<nvpair name=\"ip\" value=\"10.0.0.1\" id=\"ip-instance_attributes-ip\"/></instance_attributes></primitive>"
+    "<primitive id=\"db\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/></resources>"
+    "<constraints><rsc_colocation id=\"ip-db\" score=\"INFINITY\" rsc=\"ip\" with-rsc=\"db\"/></constraints>"
+    "</configuration><status/></cib>";
+
+// Each is refused with one line naming what is wrong; the CIB stays as it was.
+TEST(ConfigurationTest, EveryBadCommandIsRefusedWithOneLineAndChangesNothing) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"primitive", "primitive: expected an id for the primitive after 'primitive'"},
+      {"primitive 1ip Dummy", "primitive: '1ip' is not a valid id"},
+      {"primitive ip Dummy", "primitive ip: the id 'ip' is taken (by a primitive)"},
+      {"primitive ip-db Dummy", "the id 'ip-db' is taken (by a rsc_colocation)"},
+      {"primitive x", "primitive x: expected an agent"},
+      {"primitive x params a=1", "primitive x: expected an agent"},
+      {"primitive x ocf:Dummy", "'ocf:Dummy' is not an agent"},
+      {"primitive x lsb:a:b", "'lsb:a:b' is not an agent"},
+      {"primitive x ocf:heartbeat:", "'ocf:heartbeat:' is not an agent"},
+      {"primitive x a:b:c:d", "'a:b:c:d' is not an agent"},
+      {"primitive x @tmpl", "resource templates are not supported"},
+      {"primitive x Dummy parms a=1", "expected params, meta, utilization or op, not 'parms'"},
+      {"primitive x Dummy params", "expected NAME=VALUE after 'params'"},
+      {"primitive x Dummy params fake", "expected NAME=VALUE after 'params', not 'fake'"},
+      {"primitive x Dummy params =1", "not '=1'"},
+      {"primitive x Dummy params a=1 a=2", "params 'a' is given twice"},
+      {"primitive x Dummy op", "expected an operation name (monitor, start, stop...) after 'op'"},
+      {"primitive x Dummy op interval=10s", "expected an operation name"},
+      {"primitive x Dummy op monitor intervl=10s", "'intervl' is not an operation attribute"},
+      {"primitive x Dummy op monitor interval=10s interval=20s", "'interval' is given twice"},
+      {"primitive x Dummy op monitor interval=often", "interval"},
+      {"primitive x Dummy op_params a=1", "'op_params' belongs after an op"},
+      {"primitive x Dummy op monitor timeout=20s op", "expected an operation name (monitor, start, stop...) after 'op'"},
+      {"property", "expected NAME=VALUE after 'property'"},
+      {"property stonith-enabled", "expected NAME=VALUE, not 'stonith-enabled'"},
+      {"property 9x: a=b", "'9x' is not a valid id"},
+      {"property ip: a=b", "the id 'ip' is taken (by a primitive)"},
+      {"property no-quorum-policy=whenever", "no-quorum-policy"},
+      {"rsc_defaults", "expected NAME=VALUE"},
+      {"location", "expected an id for the location"},
+      {"location l", "expected a resource after 'l'"},
+      {"location l nosuch 100: node1", "location l: no resource 'nosuch'"},
+      {"location l ip", "expected a score followed by ':' (100:, inf:, -inf:) after 'ip'"},
+      {"location l ip 100 node1", "expected a score followed by ':' (100:, inf:, -inf:), not '100'"},
+      {"location l ip lots: node1", "not 'lots:'"},
+      {"location l ip 100:", "expected a node after '100:'"},
+      {"location l ip 100: node1 node2", "unexpected 'node2' after the node"},
+      {"location l ip role=Boss 100: node1", "'Boss' is not a role"},
+      {"location l ip rule #uname eq node1", "rules are not supported"},
+      {"colocation c", "expected a score followed by ':'"},
+      {"colocation c inf: ip", "expected the resource it is placed with after 'ip'"},
+      {"colocation c inf: ip nosuch", "colocation c: no resource 'nosuch'"},
+      {"colocation c inf: ip ip", "a resource cannot be placed with itself"},
+      {"colocation c inf: ip db ip", "resource sets (more than two resources) are not supported"},
+      {"colocation c inf: ip:Leader db", "'Leader' is not a role"},
+      {"colocation ip-db inf: ip db", "the id 'ip-db' is taken"},
+      {"order o", "expected the resource that goes first after 'o'"},
+      {"order o Sometimes: ip db", "expected Mandatory:, Optional:, Serialize: or a score"},
+      {"order o Mandatory: ip", "expected the resource that follows after 'ip'"},
+      {"order o Mandatory: ip:launch db", "'launch' is not an action"},
+      {"order o Mandatory: ip ip", "a resource cannot be ordered after itself"},
+      {"order o Mandatory: ip db symmetrical=maybe", "symmetrical is true or false"},
+      {"order o Mandatory: ip db extra", "resource sets"},
+      {"delete", "expected an id after 'delete'"},
+      {"delete nosuch", "delete: no element with id 'nosuch'"},
+      {"delete db", "resource db is running: stop it first ('crm resource stop db')"},
+      {"delete ip-instance_attributes-ip", "which delete does not remove"},
+      {"erase now", "unexpected 'now'"},
+      {"erase", "resources are running (db): stop them first"},
+      {"group g ip db", "group: not supported by Vigil"},
+      {"clone c ip", "clone: not supported"},
+      {"frobnicate x", "configure: unknown command 'frobnicate'"},
+  };
+  ASSERT_GE(cases.size(), 40u);
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok()) << conf.status().message();
+  conf->set_running(std::set<std::string>{"db"});
+  const std::string before = conf->Document();
+  for (const auto& [command, expected] : cases) {
+    std::vector<std::string> warnings;
+    const Status s = conf->Apply(*SplitWords(command), &warnings);
+    EXPECT_FALSE(s.ok()) << command;
+    EXPECT_NE(s.message().find(expected), std::string::npos) << command << "\n  said: " << s.message();
+    EXPECT_EQ(s.message().find('\n'), std::string::npos) << command;
+    EXPECT_TRUE(conf->Document() == before) << command << ": the CIB changed";
+  }
+  EXPECT_FALSE(conf->changed());
+}
+
+TEST(ConfigurationTest, WhetherResourcesRunUnknownRefusesDeletingThem) {
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok());
+  std::vector<std::string> warnings;
+  const Status s = conf->Apply({"delete", "ip"}, &warnings);
+  EXPECT_EQ(s.message(), "delete: cannot tell whether ip runs (vigild knows no DC): try again once it has one");
+  EXPECT_TRUE(conf->Apply({"delete", "ip-db"}, &warnings).ok());
+}
+
+TEST(ConfigurationTest, APrimitiveWhileStonithIsEnabledWithoutFencingIsWarnedOf) {
+  std::string cib = kCib;
+  cib.replace(cib.find("value=\"false\""), 13, "value=\"true\"");
+  auto conf = Configuration::Parse(cib);
+  ASSERT_TRUE(conf.ok());
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(conf->Apply({"primitive", "x", "Dummy"}, &warnings).ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("stonith-enabled is true and no fencing device is configured"), std::string::npos);
+  EXPECT_EQ(conf->Verify(), warnings);
+  warnings.clear();
+  ASSERT_TRUE(conf->Apply({"property", "stonith-enabled=false"}, &warnings).ok());
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_TRUE(conf->Verify().empty());
+}
+
+TEST(ConfigurationTest, UnknownPropertiesAndNodesAreWarnedOfNotRefused) {
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok());
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(conf->Apply(*SplitWords("property stonith-enabld=false"), &warnings).ok());
+  ASSERT_TRUE(conf->Apply(*SplitWords("location l ip 100: node9"), &warnings).ok());
+  EXPECT_EQ(warnings, (Words{"cib-bootstrap-options: 'stonith-enabld' is not a cluster property Pacemaker knows",
+                             "l: no node 'node9' is configured (yet)"}));
+}
+
+TEST(ConfigurationTest, ShowNamesAnUnknownId) {
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok());
+  EXPECT_EQ(conf->Show({"ip", "nosuch"}).status().message(), "show: no element with id 'nosuch'");
+  EXPECT_EQ(*conf->Show({"node2", "ip-db"}), "node 2: node2\ncolocation ip-db inf: ip db\n");
+  auto xml = conf->ShowXml({"db"});
+  ASSERT_TRUE(xml.ok());
+  EXPECT_NE(xml->find("<primitive id=\"db\""), std::string::npos);
+  EXPECT_EQ(xml->find("<primitive id=\"ip\""), std::string::npos);
+  EXPECT_EQ(xml->find("<status"), std::string::npos);
+}
+
+// vigild as a map of answers: a CIB that cib-replace replaces (against its version), a status.
+class FakeVigild : public Connection {
+ public:
+  FakeVigild() : cib_(kCib) {}
+  Result<std::string> Ask(const std::string& command, const std::vector<std::string>& args) override {
+    asked.push_back(command);
+    if (command == "cib-query") return cib_;
+    if (command == "status") {
+      control::ClusterStatus s;
+      s.self = "node1";
+      s.dc = "node1";
+      s.resources_known = true;
+      s.nodes = {{1, "node1", true, false}, {2, "node2", true, false}};
+      s.resources = {{"ip", "ocf:heartbeat:IPaddr", {"node1"}}, {"db", "ocf:heartbeat:Dummy", {}}};
+      return control::ToXml(s);
+    }
+    if (command == "cib-replace") {
+      if (args[0] != Version()) return Status(StatusCode::kInvalidArgument, "conflict: made against " + args[0]);
+      pugi::xml_document doc;
+      doc.load_string(args[1].c_str());
+      doc.child("cib").attribute("epoch").set_value(std::stoi(Version().substr(2)) + 1);
+      std::ostringstream text;
+      doc.save(text);
+      cib_ = text.str();
+      return Version();
+    }
+    if (command == "node-standby" && !args.empty() && args[0] != "node1" && args[0] != "node2") {
+      return Status(StatusCode::kInvalidArgument, "node-standby: no node '" + args[0] + "'");
+    }
+    return std::string();
+  }
+  std::string Version() const {
+    pugi::xml_document doc;
+    doc.load_string(cib_.c_str());
+    return "0:" + std::string(doc.child("cib").attribute("epoch").value()) + ":0";
+  }
+  int Count(const std::string& command) const { return static_cast<int>(std::count(asked.begin(), asked.end(), command)); }
+  void ChangeBehindCrmsBack() { cib_.replace(cib_.find("epoch=\"3\""), 9, "epoch=\"9\""); }
+
+  std::vector<std::string> asked;
+
+ private:
+  std::string cib_;
+};
+
+class ShellTest : public ::testing::Test {
+ protected:
+  Shell Make(bool interactive) {
+    ShellOptions o;
+    o.interactive = interactive;
+    o.host = "here";
+    o.ask = [this](const std::string& question) -> std::optional<std::string> {
+      questions_.push_back(question);
+      if (answers_.empty()) return std::nullopt;
+      std::string a = answers_.front();
+      answers_.erase(answers_.begin());
+      return a;
+    };
+    return Shell(vigild_, out_, err_, o);
+  }
+  FakeVigild vigild_;
+  std::ostringstream out_, err_;
+  std::vector<std::string> questions_, answers_;
+};
+
+TEST_F(ShellTest, AOneShotConfigureCommandCommitsOnce) {
+  Shell shell = Make(false);
+  shell.Run({"configure", "property", "no-quorum-policy=ignore"});
+  shell.End();
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+  EXPECT_EQ(vigild_.Version(), "0:4:0");
+  EXPECT_TRUE(err_.str().empty()) << err_.str();
+}
+
+TEST_F(ShellTest, AFailedCommandSendsNothingAndTheExitCodeSaysSo) {
+  Shell shell = Make(false);
+  shell.Run({"configure", "colocation", "c", "inf:", "ip", "nosuch"});
+  shell.End();
+  EXPECT_EQ(shell.exit_code(), 1);
+  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(err_.str(), "ERROR: colocation c: no resource 'nosuch'\n");
+}
+
+TEST_F(ShellTest, AScriptStagesUntilCommitAndCommitsWhatIsLeftAtTheEnd) {
+  Shell shell = Make(false);
+  for (const char* line : {"configure", "primitive a Dummy", "primitive b Dummy", "show a", "commit",
+                           "primitive c Dummy"}) {
+    shell.RunLine(line);
+  }
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+  EXPECT_EQ(out_.str(), "primitive a Dummy\n");
+  EXPECT_EQ(shell.Prompt(), "crm(live/node1)configure# ");
+  shell.End();
+  EXPECT_EQ(vigild_.Count("cib-replace"), 2);
+  EXPECT_EQ(vigild_.Version(), "0:5:0");
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+}
+
+TEST_F(ShellTest, LeavingConfigureWithChangesAsksAPerson) {
+  Shell shell = Make(true);
+  shell.RunLine("configure");
+  shell.RunLine("primitive a Dummy");
+  answers_ = {"maybe", "n"};
+  shell.RunLine("up");
+  EXPECT_EQ(questions_.size(), 2u);
+  EXPECT_EQ(questions_[0], "There are changes pending. Do you want to commit them (y/n)? ");
+  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(shell.Prompt(), "crm(live/node1)# ");
+  shell.RunLine("configure");
+  shell.RunLine("primitive a Dummy");
+  answers_ = {"y"};
+  EXPECT_FALSE(shell.RunLine("quit"));
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+}
+
+TEST_F(ShellTest, ACommitAgainstAChangedCibIsRefusedAndAPersonKeepsTheChanges) {
+  Shell shell = Make(true);
+  shell.RunLine("configure");
+  shell.RunLine("primitive a Dummy");
+  vigild_.ChangeBehindCrmsBack();
+  shell.RunLine("commit");
+  EXPECT_EQ(err_.str(),
+            "ERROR: commit: conflict: made against 0:3:0 ('refresh' drops these changes and reads the CIB again)\n");
+  EXPECT_EQ(*vigild_.asked.rbegin(), "cib-replace");
+  std::ostringstream shown;
+  shell.RunLine("show a");
+  EXPECT_EQ(out_.str(), "primitive a Dummy\n");
+  shell.RunLine("refresh");
+  EXPECT_TRUE(shell.RunLine("show a"));
+  EXPECT_NE(err_.str().find("ERROR: show: no element with id 'a'"), std::string::npos) << err_.str();
+  EXPECT_EQ(shell.exit_code(), 1);
+}
+
+TEST_F(ShellTest, LevelsNodeAndResourceCommandsMapToVigildsRequests) {
+  Shell shell = Make(false);
+  shell.Run({"node", "standby"});
+  shell.Run({"node", "online", "node2"});
+  shell.Run({"resource", "move", "ip", "node2"});
+  shell.Run({"resource", "clear", "ip"});
+  shell.Run({"resource", "status", "ip"});
+  shell.Run({"resource", "status", "db"});
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+  EXPECT_EQ(vigild_.Count("node-standby"), 1);
+  EXPECT_EQ(vigild_.Count("node-online"), 1);
+  EXPECT_EQ(vigild_.Count("resource-move"), 1);
+  EXPECT_EQ(vigild_.Count("resource-unmove"), 1);
+  EXPECT_EQ(out_.str(), "resource ip is running on: node1\nresource db is NOT running\n");
+  EXPECT_EQ(err_.str(),
+            "INFO: standby node node1\nINFO: online node node2\nINFO: Move constraint created for ip to node2\n"
+            "INFO: Use `crm resource clear ip` to remove this constraint\nINFO: Removed migration constraints for ip\n");
+}
+
+TEST_F(ShellTest, MistakesGetOneLineEach) {
+  Shell shell = Make(false);
+  shell.Run({"confgure"});
+  shell.Run({"node", "standby", "node7"});
+  shell.Run({"resource", "move"});
+  shell.Run({"resource", "start", "a", "b"});
+  shell.RunLine("configure primitive ip IPaddr params ip=\"10.0.0.1");
+  EXPECT_EQ(err_.str(),
+            "ERROR: the top level: unknown command 'confgure' (did you mean 'configure'?); 'help' lists the commands\n"
+            "ERROR: node-standby: no node 'node7'\n"
+            "ERROR: resource move: missing arguments (usage: move RSC [NODE])\n"
+            "ERROR: resource start: unexpected 'b' (usage: start RSC)\n"
+            "ERROR: unbalanced quotes: the \" at column 41 is never closed\n");
+  EXPECT_EQ(vigild_.Count("resource-move") + vigild_.Count("resource-start") + vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(shell.exit_code(), 1);
+}
+
+TEST_F(ShellTest, CompletionOffersCommandsAndIds) {
+  Shell shell = Make(true);
+  EXPECT_EQ(shell.Complete({}, "con"), Words{"configure"});
+  shell.RunLine("resource");
+  EXPECT_EQ(shell.Complete({}, "cl"), (Words{"clear", "cleanup"}));
+  EXPECT_EQ(shell.Complete({"start"}, ""), (Words{"ip", "db"}));
+  EXPECT_EQ(shell.Complete({"move", "ip"}, "node"), (Words{"node1", "node2"}));
+}
+
+}  // namespace
+}  // namespace vigil::crm
