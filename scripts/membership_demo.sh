@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Three vigild in network namespaces of their own (a bridge in a namespace of its own joins
-# them): `vigil status` on n2, then n1 killed with -9 and the status again, then a clean stop.
+# them): `vigil status` on n2; a Dummy configured with `crm` on n2, placed on n1; n1 killed with -9
+# and the Dummy started on a survivor; then a clean stop.
 # Needs root and a built tree. Everything it creates is removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,12 +45,26 @@ status() {
   for _ in $(seq 100); do "$bin/vigil" status --run-dir "$work/run2" --xml 2>/dev/null | grep -q "$1" && break; sleep 0.05; done
   "$bin/vigil" status --run-dir "$work/run2"
 }
+# Waits until `crm resource status d` on n2 says $1.
+resource() {
+  for _ in $(seq 200); do "$bin/crm" --run-dir "$work/run2" resource status d 2>/dev/null | grep -q "$1" && break; sleep 0.05; done
+}
 echo "== vigil status on n2, three nodes up"
 status 'name="n1" online="true"'
 echo
-echo "== kill -9 of n1's vigild; vigil status on n2 after the token (1 s)"
+echo "== crm on n2: a Dummy that prefers n1, as the tutorial's commands configure one"
+crm2() { echo "# crm $*"; "$bin/crm" --run-dir "$work/run2" "$@"; }
+crm2 configure property stonith-enabled=false
+crm2 configure primitive d ocf:heartbeat:Dummy op monitor interval=10s
+crm2 configure location prefer-n1 d 50: n1
+crm2 configure show
+resource "running on: n1"
+crm2 status
+echo
+echo "== kill -9 of n1's vigild; crm status on n2 once d runs elsewhere (after the token, 1 s)"
 kill -9 "${pids[0]}"
-status 'name="n1" online="false"'
+resource "running on: n[23]"
+crm2 status
 echo
 echo "== n2's log"
 kill "${pids[1]}" "${pids[2]}"

@@ -6,7 +6,7 @@ build=$1
 prefix=$(mktemp -d /tmp/vigil-install.XXXXXX)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
-for f in bin/vigil lib/vigil/plugins/shell-ocf.so include/vigil/agent.h; do
+for f in bin/vigil bin/crm sbin/vigild lib/vigil/plugins/shell-ocf.so include/vigil/agent.h; do
   [ -e "$prefix/$f" ] || { echo "install: $f missing"; exit 1; }
 done
 unset VIGIL_PLUGIN_DIR

@@ -183,6 +183,7 @@ struct Configuration::Impl {
   std::string version;
   bool changed = false;
   std::optional<std::set<std::string>> running;
+  std::set<std::string> known_nodes;
 
   xml_node configuration() const { return doc.child("cib").child("configuration"); }
 };
@@ -217,9 +218,12 @@ namespace {
 // What one command does to a copy of the document.
 class Editor {
  public:
-  Editor(pugi::xml_document& doc, const std::optional<std::set<std::string>>& running,
-         std::vector<std::string>* warnings)
-      : root_(doc.child("cib")), conf_(root_.child("configuration")), running_(running), warnings_(warnings) {}
+  Editor(pugi::xml_document& doc, const Configuration::Impl& staged, std::vector<std::string>* warnings)
+      : root_(doc.child("cib")),
+        conf_(root_.child("configuration")),
+        running_(staged.running),
+        known_nodes_(staged.known_nodes),
+        warnings_(warnings) {}
 
   Status Run(const std::vector<std::string>& words) {
     const std::string& command = words[0];
@@ -577,6 +581,7 @@ class Editor {
   }
 
   bool KnownNode(const std::string& name) const {
+    if (known_nodes_.count(name)) return true;
     for (xml_node n : conf_.child("nodes").children("node")) {
       if (name == n.attribute("uname").value()) return true;
     }
@@ -586,6 +591,7 @@ class Editor {
   xml_node root_;
   xml_node conf_;
   const std::optional<std::set<std::string>>& running_;
+  const std::set<std::string>& known_nodes_;
   std::vector<std::string>* warnings_;
 };
 
@@ -596,7 +602,7 @@ Status Configuration::Apply(const std::vector<std::string>& words, std::vector<s
   pugi::xml_document copy;
   copy.reset(impl_->doc);
   std::vector<std::string> said;
-  if (Status s = Editor(copy, impl_->running, &said).Run(words); !s.ok()) return s;
+  if (Status s = Editor(copy, *impl_, &said).Run(words); !s.ok()) return s;
   std::ostringstream text;
   copy.save(text, "  ");
   // The same reader vigild uses: what it would refuse at commit is refused here, now.
@@ -631,6 +637,7 @@ std::string Configuration::Document() const {
 
 const std::string& Configuration::version() const { return impl_->version; }
 bool Configuration::changed() const { return impl_->changed; }
+void Configuration::set_known_nodes(std::set<std::string> names) { impl_->known_nodes = std::move(names); }
 void Configuration::set_running(std::optional<std::set<std::string>> running) { impl_->running = std::move(running); }
 
 std::vector<std::string> Configuration::Ids() const {

@@ -62,9 +62,13 @@ class Configuration {
   // The resources running somewhere (from vigild's status), which delete and erase refuse to
   // remove; nullopt (the default) while that is unknown: then they refuse every resource.
   void set_running(std::optional<std::set<std::string>> running);
+  // Nodes vigild knows (members and nodes ever heard), which a location may name without a
+  // warning even before <nodes> lists them.
+  void set_known_nodes(std::set<std::string> names);
+
+  struct Impl;  // the document and what vigild said of it (configuration.cc)
 
  private:
-  struct Impl;
   explicit Configuration(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

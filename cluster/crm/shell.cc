@@ -220,6 +220,11 @@ bool Shell::LoadConfiguration() {
   staged_ = std::move(*parsed);
   // What runs, for delete and erase: as crm status shows it.
   const auto status = FetchStatus();
+  if (status.ok()) {
+    std::set<std::string> names;
+    for (const auto& n : status->nodes) names.insert(n.name);
+    staged_->set_known_nodes(std::move(names));
+  }
   if (status.ok() && status->resources_known) {
     std::set<std::string> running;
     for (const auto& r : status->resources) {
