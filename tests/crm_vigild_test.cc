@@ -50,8 +50,8 @@ class CrmVigildTest : public ::testing::Test {
   std::string Version() {
     auto status = vigild_.Call("cib-query");
     if (!status.ok() || !status->ok) return "";
-    const size_t at = status->body.find("epoch=\"");
-    return status->body.substr(at, status->body.find('"', at + 7) - at);
+    const size_t at = status->body.find(" epoch=\"");  // not admin_epoch
+    return at == std::string::npos ? "" : status->body.substr(at, status->body.find('"', at + 8) - at);
   }
 
   TempDir tmp_;
@@ -95,6 +95,7 @@ TEST_F(CrmVigildTest, TheTutorialsCommandsAsTyped) {
 TEST_F(CrmVigildTest, ABadCommandChangesNothingAndExitsNonZero) {
   ASSERT_EQ(Crm("configure property stonith-enabled=false").code, 0);
   const std::string before = Version();
+  ASSERT_EQ(before, " epoch=\"1");
   for (const char* bad : {"configure primitive x ocf:heartbeat:Dummy params nosuch=1",
                           "configure primitive x ocf:heartbeat:NoSuchAgent", "configure colocation c inf: x y",
                           "configure property no-quorum-policy=sometimes", "node standby node9",

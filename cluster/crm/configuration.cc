@@ -99,6 +99,13 @@ void SetPair(xml_node root, xml_node set, const Pair& p) {
   nv.append_attribute("id").set_value(FreeId(root, std::string(set.attribute("id").value()) + "-" + p.name).c_str());
 }
 
+// A name that goes into an id (a parameter's, an op's, an interval): the id must stay an XML id.
+bool Fits(std::string_view part) {
+  return !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
 // "inf:" "-inf:" "100:" → the score as the CIB writes it; nullopt when it is not one.
 std::optional<std::string> ScoreWord(std::string word) {
   if (word.size() < 2 || word.back() != ':') return std::nullopt;
@@ -156,18 +163,39 @@ std::optional<std::string> FencingWarning(xml_node conf) {
          "refuses the same): add a stonith primitive, or run 'property stonith-enabled=false' as the tutorial does";
 }
 
+// What Pacemaker reads as a boolean (any case): true, yes, y, on, 1 and their opposites.
+bool IsBoolean(const std::string& value) {
+  std::string lower;
+  for (const char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::set<std::string> kWords = {"true", "false", "yes", "no", "y", "n", "on", "off", "1", "0"};
+  return kWords.count(lower) != 0;
+}
+
 // The values a cluster option takes, for those with a fixed set: Pacemaker would log an error
 // and use its default, so crm refuses them instead. Empty: any value.
 std::string PropertyValueError(const std::string& name, const std::string& value) {
-  static const std::set<std::string> kBooleans = {"true", "false", "yes", "no", "on", "off", "1", "0"};
+
   static const std::set<std::string> kBooleanOptions = {
       "stonith-enabled", "symmetric-cluster", "maintenance-mode", "stop-all-resources", "start-failure-is-fatal",
       "enable-startup-probes", "stop-orphan-resources", "stop-orphan-actions", "startup-fencing",
       "concurrent-fencing", "shutdown-lock", "enable-acl"};
   static const std::set<std::string> kNoQuorum = {"stop", "freeze", "ignore", "demote", "suicide"};
-  if (kBooleanOptions.count(name) && !kBooleans.count(value)) return name + " is true or false, not '" + value + "'";
+  if (kBooleanOptions.count(name) && !IsBoolean(value)) return name + " is true or false, not '" + value + "'";
   if (name == "no-quorum-policy" && !kNoQuorum.count(value)) {
     return "no-quorum-policy is stop, freeze, ignore, demote or suicide, not '" + value + "'";
+  }
+  return "";
+}
+
+// An op attribute with a fixed set of values, checked: Pacemaker's schema refuses the rest.
+std::string OpValueError(const std::string& name, const std::string& value) {
+  static const std::set<std::string> kOnFail = {"ignore", "block", "stop", "restart", "standby", "fence", "demote"};
+  if (name == "on-fail" && !kOnFail.count(value)) {
+    return "on-fail is ignore, block, stop, restart, standby, fence or demote, not '" + value + "'";
+  }
+  if (name == "role" && !IsRole(value)) return "'" + value + "' is not a role (Started, Stopped, Promoted, Unpromoted)";
+  if ((name == "enabled" || name == "record-pending") && !IsBoolean(value)) {
+    return name + " is true or false, not '" + value + "'";
   }
   return "";
 }
@@ -207,9 +235,15 @@ Result<Configuration> Configuration::Parse(std::string_view cib_xml) {
 }
 
 const std::vector<std::string>& Configuration::Commands() {
-  static const std::vector<std::string> kCommands = {"primitive",  "property", "rsc_defaults", "op_defaults",
-                                                     "location",   "colocation", "order",     "delete",
+  static const std::vector<std::string> kCommands = {"primitive", "property", "rsc_defaults", "op_defaults",
+                                                     "location",  "colocation", "order",      "delete",
                                                      "erase"};
+  return kCommands;
+}
+
+const std::vector<std::string>& Configuration::UnsupportedCommands() {
+  static const std::vector<std::string> kCommands = {"group", "clone", "ms", "bundle", "rsc_template", "tag",
+                                                     "fencing_topology", "rsc_ticket"};
   return kCommands;
 }
 
@@ -237,8 +271,8 @@ class Editor {
     if (command == "order") return Order(c);
     if (command == "delete") return Delete(c);
     if (command == "erase") return Erase(c);
-    if (command == "group" || command == "clone" || command == "ms" || command == "bundle" ||
-        command == "rsc_template" || command == "tag" || command == "fencing_topology" || command == "rsc_ticket") {
+    const auto& unsupported = Configuration::UnsupportedCommands();
+    if (std::find(unsupported.begin(), unsupported.end(), command) != unsupported.end()) {
       return Status(StatusCode::kUnsupported, command + ": not supported by Vigil (primitives and location, "
                                                         "colocation and order constraints between two are)");
     }
@@ -277,6 +311,7 @@ class Editor {
       const auto p = SplitPair(c.Peek());
       if (!p) return c.Expected("NAME=VALUE after '" + keyword + "'");
       if (!seen.insert(p->name).second) return c.Error(keyword + " '" + p->name + "' is given twice");
+      if (!Fits(p->name)) return c.Error("'" + p->name + "' is not a name (letters, digits, _ . -)");
       c.Next();
       SetPair(root_, set, *p);
       ++n;
@@ -301,6 +336,7 @@ class Editor {
                         "heartbeat agent's type)");
     }
     const std::string agent = c.Next();
+    if (agent.empty()) return c.Error("the agent is empty");
     std::vector<std::string> parts;
     std::stringstream split(agent);
     for (std::string part; std::getline(split, part, ':');) parts.push_back(part);
@@ -347,6 +383,7 @@ class Editor {
       return c.Expected("an operation name (monitor, start, stop...)");
     }
     const std::string name = c.Next();
+    if (!Fits(name)) return c.Error("'" + name + "' is not an operation name (letters, digits, _ . -)");
     xml_node op = operations.append_child("op");
     op.append_attribute("name").set_value(name.c_str());
     std::vector<Pair> check_level;
@@ -359,6 +396,9 @@ class Editor {
       if (pair->name == "OCF_CHECK_LEVEL") {
         check_level.push_back(*pair);
       } else if (kOpAttributes.count(pair->name)) {
+        if (const std::string error = OpValueError(pair->name, pair->value); !error.empty()) {
+          return c.Error("op " + name + ": " + error);
+        }
         op.append_attribute(pair->name.c_str()).set_value(pair->value.c_str());
       } else {
         return c.Error("op " + name + ": '" + pair->name +
@@ -367,6 +407,9 @@ class Editor {
       }
     }
     if (!op.attribute("interval")) op.append_attribute("interval").set_value("0");
+    if (!Fits(op.attribute("interval").value())) {
+      return c.Error("op " + name + ": '" + op.attribute("interval").value() + "' is not an interval (10s, 1min, 0)");
+    }
     const std::string id = FreeId(root_, rsc + "-" + name + "-" + op.attribute("interval").value());
     op.append_attribute("id").set_value(id.c_str());
     if (!check_level.empty()) {
@@ -511,7 +554,7 @@ class Editor {
     std::string symmetrical;
     if (!c.done() && c.Peek().rfind("symmetrical=", 0) == 0) {
       symmetrical = c.Next().substr(12);
-      if (symmetrical != "true" && symmetrical != "false") return c.Error("symmetrical is true or false");
+      if (!IsBoolean(symmetrical)) return c.Error("symmetrical is true or false, not '" + symmetrical + "'");
     }
     if (Status s = NoMore(c, "expected nothing, or symmetrical=true|false"); !s.ok()) return s;
     AddConstraint("rsc_order", {{"id", id}, {"kind", kind}, {"first", first}, {"first-action", first_action},
@@ -523,6 +566,11 @@ class Editor {
   Status Delete(Cursor& c) {
     if (c.done()) return c.Expected("an id");
     std::vector<xml_node> doomed;
+    auto doom = [&](xml_node x) {
+      if (std::find(doomed.begin(), doomed.end(), x) != doomed.end()) return false;
+      doomed.push_back(x);
+      return true;
+    };
     while (!c.done()) {
       const std::string id = c.Next();
       const xml_node x = FindId(conf_, id);
@@ -538,21 +586,19 @@ class Editor {
       if (kind == "primitive" && running_->count(id)) {
         return c.Error("resource " + id + " is running: stop it first ('crm resource stop " + id + "')");
       }
-      doomed.push_back(x);
-      if (kind != "primitive") continue;
+      if (!doom(x) || kind != "primitive") continue;
       for (xml_node constraint : conf_.child("constraints").children()) {
         for (const char* a : {"rsc", "with-rsc", "first", "then"}) {
           if (id != constraint.attribute(a).value()) continue;
-          warnings_->push_back("hanging " + std::string(ShowKind(constraint.name())) + ":" +
-                               constraint.attribute("id").value() + " deleted");
-          doomed.push_back(constraint);
+          if (doom(constraint)) {
+            warnings_->push_back("hanging " + std::string(ShowKind(constraint.name())) + ":" +
+                                 constraint.attribute("id").value() + " deleted");
+          }
           break;
         }
       }
     }
-    for (xml_node x : doomed) {
-      if (x.parent()) x.parent().remove_child(x);
-    }
+    for (xml_node x : doomed) x.parent().remove_child(x);
     return Status::Ok();
   }
 

@@ -34,6 +34,8 @@ class Configuration {
 
   // The configure commands that change the configuration, for completion and help.
   static const std::vector<std::string>& Commands();
+  // crmsh's configure commands Vigil refuses as not supported (group, clone, ...).
+  static const std::vector<std::string>& UnsupportedCommands();
 
   // Applies one command (words[0] is its name: primitive, property, rsc_defaults, op_defaults,
   // location, colocation, order, delete, erase). Warnings (an unknown property name, a location
@@ -57,7 +59,7 @@ class Configuration {
   const std::string& version() const;
   // Whether a command has changed it since Parse.
   bool changed() const;
-  // Ids of the configuration's elements (resources, constraints, nodes' names), for completion.
+  // Ids of the resources, constraints and property sets, for completion.
   std::vector<std::string> Ids() const;
   // The resources running somewhere (from vigild's status), which delete and erase refuse to
   // remove; nullopt (the default) while that is unknown: then they refuse every resource.

@@ -77,6 +77,7 @@ int CrmCommand(const std::vector<std::string>& args) {
     if (!joiner.Add(line)) continue;
     if (!shell.RunLine(joiner.Take())) break;
   }
+  if (joiner.pending()) shell.RunLine(joiner.Take());  // the input ended on a continued line
   if (options.interactive) std::cout << "\n";
   shell.End();
   return shell.exit_code();

@@ -196,7 +196,7 @@ bool Shell::Leave(bool ask) {
 }
 
 void Shell::End() {
-  if (level_ != Level::kTop) Leave(false);
+  if (level_ != Level::kTop) Leave(options_.interactive);
 }
 
 bool Shell::Request(const std::string& command, const std::vector<std::string>& args, std::string* body) {
@@ -248,7 +248,10 @@ bool Shell::Commit() {
     Error("commit: " + why);
     return false;
   }
-  return LoadConfiguration();
+  // Committed. What follows is read afresh; should that fail, nothing is left pending.
+  staged_.reset();
+  LoadConfiguration();
+  return true;
 }
 
 bool Shell::Top(const std::vector<std::string>& words) {
@@ -275,7 +278,7 @@ bool Shell::Status(const std::vector<std::string>& args) {
 
 bool Shell::Configure(const std::vector<std::string>& words) {
   const std::string& command = words[0];
-  if (!staged_ && !LoadConfiguration()) return true;
+  if (!staged_ && command != "help" && !LoadConfiguration()) return true;
   if (command == "show") {
     std::vector<std::string> ids = Rest(words);
     const bool xml = !ids.empty() && ids[0] == "xml";
@@ -304,7 +307,8 @@ bool Shell::Configure(const std::vector<std::string>& words) {
     out_ << "commands: " << Join(kConfigureCommands) << "\n";
     return true;
   }
-  if (!Among(command, Configuration::Commands()) && !Among(command, {"collocation", "group", "clone", "ms"})) {
+  if (!Among(command, Configuration::Commands()) && !Among(command, Configuration::UnsupportedCommands()) &&
+      command != "collocation") {
     return UnknownCommand(command, kConfigureCommands);
   }
   std::vector<std::string> warnings;
@@ -358,15 +362,15 @@ bool Shell::Resource(const std::vector<std::string>& words) {
     if (!need(1, 1, "restart RSC")) return true;
     Info("ordering " + args[0] + " to stop");
     if (!Request("resource-stop", args)) return true;
-    // Wait until it runs nowhere (as crmsh waits for the DC to be idle), at most the stop limit.
-    for (int i = 0; i < 1200; ++i) {
+    // Wait until it runs nowhere (as crmsh waits for the DC to be idle), at most vigild's stop limit.
+    const std::string left = args[0] + " is left stopped ('crm resource start " + args[0] + "' starts it)";
+    for (int i = 0;; ++i) {
       const auto status = FetchStatus();
-      if (!status.ok()) return Error(status.status().message());
+      if (!status.ok()) return Error(status.status().message() + "; " + left);
       bool running = !status->resources_known;
-      for (const auto& r : status->resources) {
-        running = running || (r.id == args[0] && !r.nodes.empty());
-      }
+      for (const auto& r : status->resources) running = running || (r.id == args[0] && !r.nodes.empty());
       if (!running) break;
+      if (i == 1200) return Error("resource restart: " + args[0] + " still runs after 120 s; " + left);
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     Info("ordering " + args[0] + " to start");
@@ -409,7 +413,11 @@ bool Shell::Resource(const std::vector<std::string>& words) {
     if (!need(0, 2, "cleanup [RSC] [NODE]")) return true;
     std::vector<std::string> targets;
     if (!args.empty()) targets.push_back(args[0]);
-    if (targets.empty()) targets = ResourceIds();
+    if (args.empty()) {
+      const auto status = FetchStatus();
+      if (!status.ok()) return Error(status.status().message());
+      for (const auto& r : status->resources) targets.push_back(r.id);
+    }
     for (const auto& rsc : targets) {
       std::vector<std::string> request{rsc};
       if (args.size() == 2) request.push_back(args[1]);

@@ -50,7 +50,8 @@ class Shell {
   bool Run(const std::vector<std::string>& words);
   // A line as typed: split into words (quotes, comments), then Run.
   bool RunLine(const std::string& line);
-  // The end of the session: what leaving each level asks for (configure's changes).
+  // The end of the session (quit, or the end of the input): what leaving each level asks for
+  // (configure's changes: asked about when interactive, committed otherwise).
   void End();
 
   // "crm(live/node1)configure# ": this node's name as vigild knows it.
@@ -58,7 +59,7 @@ class Shell {
   int exit_code() const { return failed_ ? 1 : 0; }
 
   // What may complete `partial` after `words` at the current level: commands, resource ids,
-  // node names, agent parameter names.
+  // node names (for the prompt's tab completion, which is not wired yet).
   std::vector<std::string> Complete(const std::vector<std::string>& words, const std::string& partial);
 
  private:

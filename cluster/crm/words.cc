@@ -31,7 +31,8 @@ Result<std::vector<std::string>> SplitWords(std::string_view line) {
     }
     const size_t opened = i;
     for (++i; i < line.size() && line[i] != c; ++i) {
-      if (c == '"' && line[i] == '\\' && i + 1 < line.size()) ++i;
+      // In double quotes a backslash escapes only " and \ (POSIX shell, as crmsh splits).
+      if (c == '"' && line[i] == '\\' && i + 1 < line.size() && (line[i + 1] == '"' || line[i + 1] == '\\')) ++i;
       word += line[i];
     }
     if (i == line.size()) {

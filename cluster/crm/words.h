@@ -1,8 +1,8 @@
 // crm's command lines split into words, as crmsh reads them.
 //
 // Words are separated by blanks. Double or single quotes group a word and are removed
-// (`params ip="192.168.1.100"` gives the word `ip=192.168.1.100`); inside double quotes and outside
-// quotes a backslash takes the next character as it is. A line whose first word starts with `#` is a
+// (`params ip="192.168.1.100"` gives the word `ip=192.168.1.100`). Outside quotes a backslash takes
+// the next character as it is; inside double quotes only before `"` and `\` (elsewhere it stays). A line whose first word starts with `#` is a
 // comment. A line that ends in a backslash continues on the next one: LineJoiner does that.
 #pragma once
 
