@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace vigil::daemon {
 namespace {
 
@@ -45,7 +47,9 @@ class ControllerTest : public ::testing::Test {
   cib::NodeState self_;
   ControllerInputs in_;
   std::vector<std::pair<uint32_t, std::string>> sent_;
+  std::set<uint32_t> unreachable_;  // no link to these
   Controller controller_{1, [this](uint32_t node, const peer::Execute& e) {
+                           if (unreachable_.count(node)) return false;
                            sent_.emplace_back(node, e.action);
                            return true;
                          }};
@@ -80,6 +84,39 @@ TEST_F(ControllerTest, NothingIsPlannedWhileAMemberStillHearsALostNode) {
   controller_.Update(in_);
   ASSERT_EQ(sent_.size(), 2U);
   EXPECT_EQ(sent_[0].second, "monitor");
+}
+
+TEST_F(ControllerTest, AStepThatCannotBeSentHoldsThePlanUntilTheNodeReportsAgain) {
+  unreachable_ = {3};
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 1U);  // n1's probe went; n3's could not
+  EXPECT_EQ(sent_[0].first, 1U);
+  controller_.OnOwnResult(1);  // n1's probe (the first token) answered
+  controller_.Update(in_);
+  const auto events = controller_.TakeEvents();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back(), "waiting for the resource state of n3");
+  EXPECT_EQ(sent_.size(), 1U);
+  // Linked again, it reports afresh: its probe goes out.
+  unreachable_.clear();
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  ASSERT_FALSE(sent_.empty());
+  EXPECT_EQ(sent_.back(), (std::pair<uint32_t, std::string>{3, "monitor"}));
+}
+
+TEST_F(ControllerTest, AStepLostWithItsLinkDoesNotStallTheDc) {
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);  // probes on n1 and n3, in flight
+  controller_.TakeEvents();
+  // The link to n3 closes before its answer: without forgetting the step the DC would wait for it
+  // for ever; now it waits for n3's fresh report instead.
+  controller_.OnUnlinked(3);
+  controller_.OnOwnResult(1);  // n1's probe answered
+  controller_.Update(in_);
+  EXPECT_EQ(controller_.TakeEvents(), std::vector<std::string>{"waiting for the resource state of n3"});
 }
 
 }  // namespace

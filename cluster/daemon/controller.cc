@@ -122,29 +122,43 @@ cib::Model Controller::BuildModel(const ControllerInputs& in, std::map<std::stri
   return m;
 }
 
-bool Controller::Dispatch(uint32_t node, peer::Execute e) {
+void Controller::Dispatch(uint32_t node, peer::Execute e) {
   e.token = next_token_++;
-  if (!send_(node, e)) return false;
+  if (!send_(node, e)) {
+    // No link to it now: its report may be stale (a result lost with the link), and whatever was
+    // to follow this step must wait. The node reports afresh when it links again.
+    Forget(node);
+    return;
+  }
   in_flight_[e.token] = node;
-  return true;
+}
+
+void Controller::Forget(uint32_t node) {
+  reports_.erase(node);
+  std::erase_if(in_flight_, [&](const auto& f) { return f.second == node; });
+  dirty_ = true;
+}
+
+void Controller::OnUnlinked(uint32_t node) {
+  if (node != self_) Forget(node);
 }
 
 bool Controller::Probe(const cib::Model& model) {
-  bool sent = false;
+  bool needed = false;  // sent, or not sendable: either way no plan before the answers
   for (const auto& s : model.node_states) {
     if (!Online(s)) continue;
     for (const auto& p : model.primitives) {
       if (p.standard == "stonith") continue;
       if (HasRecord(s, p.id, p.id + "_last_0")) continue;  // probed (a failure record alone is not)
-      sent |= Dispatch(node_of_.at(s.id), MakeExecute(model, p, "monitor", 0));
+      Dispatch(node_of_.at(s.id), MakeExecute(model, p, "monitor", 0));
+      needed = true;
     }
   }
-  return sent;
+  return needed;
 }
 
-bool Controller::StartMonitors(const cib::Model& model) {
-  bool sent = false;
-  for (const auto& placement : placements_) {
+void Controller::StartMonitors(const cib::Model& model, const std::vector<scheduler::Placement>& placements) {
+  for (const auto& placement : placements) {
     if (placement.nodes.size() != 1) continue;
     const cib::Primitive* p = model.FindPrimitive(placement.rsc);
     if (p == nullptr) continue;
@@ -155,10 +169,9 @@ bool Controller::StartMonitors(const cib::Model& model) {
       if (op.name != "monitor" || op.interval_ms <= 0 || !(op.role.empty() || op.role == "Started")) continue;
       if (const auto it = op.meta.find("enabled"); it != op.meta.end() && !cib::IsTrue(it->second)) continue;
       if (HasRecord(*state, p->id, p->id + "_monitor_" + std::to_string(op.interval_ms))) continue;
-      sent |= Dispatch(node_of_.at(state->id), MakeExecute(model, *p, "monitor", op.interval_ms));
+      Dispatch(node_of_.at(state->id), MakeExecute(model, *p, "monitor", op.interval_ms));
     }
   }
-  return sent;
 }
 
 void Controller::Waiting(std::string why) {
@@ -171,7 +184,6 @@ void Controller::Update(const ControllerInputs& in) {
     if (acting_) {
       reports_.clear();
       in_flight_.clear();
-      placements_.clear();
       members_seen_.clear();
     }
     acting_ = false;
@@ -223,7 +235,6 @@ void Controller::Update(const ControllerInputs& in) {
     events_.push_back("cannot schedule: " + transition.status().message());
     return;
   }
-  placements_ = transition->placements;
   std::string summary;
   for (const auto& line : transition->summary) summary += (summary.empty() ? "" : "; ") + scheduler::SummaryText(line);
   if (!summary.empty() && summary != summary_logged_) events_.push_back("transition: " + summary);
@@ -245,9 +256,12 @@ void Controller::Update(const ControllerInputs& in) {
         if (h.id == action.rsc) std::tie(e.standard, e.provider, e.type) = std::tie(h.standard, h.provider, h.type);
       }
     }
-    if (Dispatch(node_of_.at(node->id), e)) return;
+    // One step at a time, in the transition's order: when it cannot be sent, nothing after it
+    // may go either (a start must not overtake the stop it depends on).
+    Dispatch(node_of_.at(node->id), e);
+    return;
   }
-  StartMonitors(model);
+  StartMonitors(model, transition->placements);
 }
 
 }  // namespace vigil::daemon

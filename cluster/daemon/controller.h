@@ -62,6 +62,9 @@ class Controller {
   // This node's state changed (it is read from ControllerInputs::self_state); `completed`: the
   // step whose result that was, or 0.
   void OnOwnResult(uint64_t completed);
+  // The link to `node` closed: its report and its steps in flight are forgotten (their results
+  // may be lost with the link); it reports afresh when it links again.
+  void OnUnlinked(uint32_t node);
 
   // The configuration and every known node's state as this DC sees it now (what `vigil status`
   // and `cib-query` show).
@@ -76,9 +79,12 @@ class Controller {
   // configuration lacks it) and a node_state for each from the membership and the reports.
   // `node_of` gets each node_state id's node id.
   cib::Model BuildModel(const ControllerInputs& in, std::map<std::string, uint32_t>* node_of) const;
+  // Probes every resource not yet probed on an online node; true when any was needed.
   bool Probe(const cib::Model& model);
-  bool StartMonitors(const cib::Model& model);
-  bool Dispatch(uint32_t node, peer::Execute e);
+  void StartMonitors(const cib::Model& model, const std::vector<scheduler::Placement>& placements);
+  // Sends a step; with no link to the node, forgets the node instead.
+  void Dispatch(uint32_t node, peer::Execute e);
+  void Forget(uint32_t node);
   void Waiting(std::string why);  // logged once while it lasts
 
   uint32_t self_;
@@ -95,7 +101,6 @@ class Controller {
   bool quorate_seen_ = false;
   std::string waiting_logged_;  // the last "waiting for ..." logged
   std::string summary_logged_;
-  std::vector<scheduler::Placement> placements_;
   std::optional<std::vector<cib::NodeState>> planned_states_;
   std::vector<std::string> events_;
 };

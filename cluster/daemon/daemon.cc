@@ -180,6 +180,7 @@ Status Daemon::Init(const std::string& hostname) {
   r.name_of = [this](uint32_t node) { return NameOf(node); };
   r.on_message = [this](uint32_t from, const peer::Message& message) { OnPeerMessage(from, message); };
   r.on_linked = [this] { ReportResources(0); };
+  r.on_unlinked = [this](uint32_t node) { controller_->OnUnlinked(node); };
   auto replicator = Replicator::Open(std::move(r), *cib_);
   if (!replicator.ok()) return replicator.status();
   replicator_ = std::move(*replicator);

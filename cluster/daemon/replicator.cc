@@ -94,7 +94,7 @@ void Replicator::Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& m
                                            : !member && now - link.since() > options_.token;
     if (stale) {
       if (it->second.joined) events_.push_back("link from " + Name(link.peer_node()) + " closed: not a member");
-      it = downstream_.erase(it);
+      it = EraseDownstream(it);
     } else {
       ++it;
     }
@@ -196,8 +196,20 @@ void Replicator::Process(std::span<const pollfd> polled, SteadyTime now) {
       }
       if (!keep && it->second.joined) events_.push_back("link from " + Name(link.peer_node()) + " closed: " + link.error());
     }
-    it = keep ? std::next(it) : downstream_.erase(it);
+    it = keep ? std::next(it) : EraseDownstream(it);
   }
+}
+
+std::map<int, Replicator::Downstream>::iterator Replicator::EraseDownstream(std::map<int, Downstream>::iterator it) {
+  const bool joined = it->second.joined;
+  const uint32_t node = it->second.link->peer_node();
+  it = downstream_.erase(it);
+  if (!joined || !options_.on_unlinked) return it;
+  for (const auto& [fd, other] : downstream_) {
+    if (other.joined && other.link->peer_node() == node) return it;  // it linked again already
+  }
+  options_.on_unlinked(node);
+  return it;
 }
 
 void Replicator::Handle(peer::Link& link, bool downstream) {

@@ -48,6 +48,8 @@ struct ReplicatorOptions {
   std::function<void(uint32_t from, const peer::Message& message)> on_message;
   // This member has just linked to the DC (it should report its resources).
   std::function<void()> on_linked;
+  // The DC's last link from `node` has closed: what was sent on it may be lost.
+  std::function<void(uint32_t node)> on_unlinked;
 };
 
 class Replicator {
@@ -93,6 +95,8 @@ class Replicator {
   void Accept(SteadyTime now);
   void Connect(SteadyTime now);
   void DropUpstream(const std::string& why);
+  // Removes a link from another node, telling on_unlinked when it was that node's last.
+  std::map<int, Downstream>::iterator EraseDownstream(std::map<int, Downstream>::iterator it);
   void LinkFailed(const std::string& why);
   // A peer's CIB: adopted if it wins (then sent to every member if this node is the DC), or
   // answered with this node's if it loses.
