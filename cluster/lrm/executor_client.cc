@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "cluster/lrm/executor_wire.h"
 #include "common/ocf.h"
@@ -19,6 +20,9 @@ namespace {
 constexpr auto kRestartDelay = std::chrono::seconds(1);
 constexpr auto kDeathWindow = std::chrono::seconds(10);
 constexpr size_t kDeathsBeforeDelay = 3;
+// How long the loop waits to reap a dead child (to say how it died): a child stuck in the kernel
+// (a hung NFS write) cannot exit, and must not stop the heartbeats; it is reaped later.
+constexpr auto kReapWait = std::chrono::milliseconds(100);
 
 std::string Describe(int status) {
   if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
@@ -130,7 +134,16 @@ void ExecutorClient::OnDeath(const std::string& why, SteadyTime now) {
   if (pid_ > 0) {
     // It closed its end: it is exiting, or something is badly wrong with it. Either way it goes.
     kill(pid_, SIGKILL);
-    if (waitpid(pid_, &status, 0) == pid_) how = Describe(status);
+    const auto until = std::chrono::steady_clock::now() + kReapWait;
+    pid_t reaped = 0;
+    while ((reaped = waitpid(pid_, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (reaped == pid_) {
+      how = Describe(status);
+    } else {
+      unreaped_.push_back(pid_);
+    }
   }
   events_.push_back("executor child (pid " + std::to_string(pid_) + ") died: " + how + "; " +
                     std::to_string(calls_.size()) + " operation(s) in flight ended");
@@ -153,6 +166,10 @@ void ExecutorClient::OnDeath(const std::string& why, SteadyTime now) {
 }
 
 bool ExecutorClient::Process(short revents, SteadyTime now) {
+  std::erase_if(unreaped_, [](pid_t pid) {
+    int status = 0;
+    return waitpid(pid, &status, WNOHANG) != 0;
+  });
   for (auto& [call, r] : std::exchange(refused_, {})) {
     const auto it = calls_.find(call);
     if (it == calls_.end()) continue;

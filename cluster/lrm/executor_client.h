@@ -91,6 +91,7 @@ class ExecutorClient {
   std::optional<SteadyTime> restart_at_;
   std::vector<SteadyTime> deaths_;
   std::vector<std::string> events_;
+  std::vector<pid_t> unreaped_;  // killed children not yet reaped (stuck in the kernel)
 };
 
 }  // namespace vigil::lrm
