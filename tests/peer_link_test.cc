@@ -94,6 +94,27 @@ TEST(PeerLinkTest, HandshakeProvesTheKeyAndMessagesArriveInOrder) {
   }
 }
 
+TEST(PeerLinkTest, TheLastMessagesBeforeAPeerClosesAreDelivered) {
+  LinkPair pair(End(2), End(1));
+  ASSERT_TRUE(pair.Pump([&] { return pair.client->established() && pair.server->established(); }));
+  pair.server->Send("last words");
+  ASSERT_TRUE(pair.server->Process(POLLOUT));
+  pair.server.reset();  // closes: the frame and the end of the stream reach the client together
+  pollfd fd{pair.client->fd(), POLLIN, 0};
+  ASSERT_EQ(poll(&fd, 1, 2000), 1);
+  EXPECT_FALSE(pair.client->Process(fd.revents));
+  EXPECT_EQ(pair.client->error(), "closed by the peer");
+  EXPECT_EQ(pair.client->TakeMessages(), std::vector<std::string>{"last words"});
+}
+
+TEST(PeerLinkTest, AMessageOverTheLimitIsRefusedBeforeItIsSent) {
+  LinkPair pair(End(2), End(1));
+  ASSERT_TRUE(pair.Pump([&] { return pair.client->established() && pair.server->established(); }));
+  pair.client->Send(std::string(kMaxMessage + 1, 'x'));
+  EXPECT_EQ(pair.client->error(), "a message of " + std::to_string(kMaxMessage + 1) + " bytes (at most " +
+                                      std::to_string(kMaxMessage) + ")");
+}
+
 TEST(PeerLinkTest, AnotherKeyIsRefusedAndNothingIsDelivered) {
   LinkPair pair(End(2, std::string(128, 'x')), End(1));
   pair.client->Send("let me in");

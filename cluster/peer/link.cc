@@ -148,6 +148,11 @@ bool Link::Fail(std::string why) {
 
 void Link::Send(std::string_view message) {
   if (!error_.empty()) return;
+  // The peer would refuse it and drop the link, and the same message would follow on the next.
+  if (message.size() > kMaxMessage) {
+    Fail("a message of " + std::to_string(message.size()) + " bytes (at most " + std::to_string(kMaxMessage) + ")");
+    return;
+  }
   if (send_key_.empty()) {
     pending_.emplace_back(message);
     return;
@@ -157,10 +162,7 @@ void Link::Send(std::string_view message) {
     Fail("cannot seal a frame (OpenSSL)");
     return;
   }
-  if (written_ == out_.size()) {
-    out_.clear();
-    written_ = 0;
-  }
+  Compact();
   out_ += *frame;
   if (out_.size() - written_ > kMaxBacklog) Fail("the peer reads nothing (" + std::to_string(out_.size() - written_) + " bytes unsent)");
 }
@@ -238,12 +240,17 @@ bool Link::Process(short revents) {
     if (error != 0) return Fail("cannot connect to " + AddressText(peer_address_) + ": " + std::strerror(error));
     connecting_ = false;
   }
+  // A peer that closes may have sent its last frames first: they are opened before the link ends.
+  bool closed = false;
   if (revents & (POLLIN | POLLHUP | POLLERR)) {
     char buffer[65536];
     size_t read = 0;
     while (read < kReadPerProcess) {
       const ssize_t n = recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
-      if (n == 0) return Fail("closed by the peer");
+      if (n == 0) {
+        closed = true;
+        break;
+      }
       if (n < 0) {
         if (errno == EINTR) continue;
         if (errno == EAGAIN) break;
@@ -258,6 +265,7 @@ bool Link::Process(short revents) {
       if (!OnHello(hello)) return false;
     }
     if (!receive_key_.empty() && !OpenFrames()) return false;
+    if (closed) return Fail("closed by the peer");
   }
   while (written_ < out_.size()) {
     const ssize_t n = send(fd_, out_.data() + written_, out_.size() - written_, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -268,11 +276,19 @@ bool Link::Process(short revents) {
     }
     written_ += static_cast<size_t>(n);
   }
+  Compact();
+  return error_.empty();
+}
+
+void Link::Compact() {
+  // What was written goes once it is half the buffer: a slow reader must not make it grow.
   if (written_ == out_.size()) {
     out_.clear();
     written_ = 0;
+  } else if (written_ > out_.size() / 2) {
+    out_.erase(0, written_);
+    written_ = 0;
   }
-  return error_.empty();
 }
 
 }  // namespace vigil::peer

@@ -78,6 +78,7 @@ class Link {
  private:
   Link(const LocalEnd& local, int fd, bool client, uint32_t address, SteadyTime now);
   bool Fail(std::string why);
+  void Compact();
   bool OnHello(std::string_view hello);
   bool OpenFrames();
   void SealPending();
