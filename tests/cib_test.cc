@@ -218,6 +218,21 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
   }
 }
 
+TEST(CibTest, ADocumentNestedFarTooDeepIsRefusedQuickly) {
+  // 200,000 levels of an element Vigil does not read: written back indented, it would need tens
+  // of gigabytes; in the configuration or in the status alike.
+  std::string nested;
+  for (int i = 0; i < 200000; ++i) nested += "<x>";
+  for (int i = 0; i < 200000; ++i) nested += "</x>";
+  for (const std::string& xml : {"<cib><configuration>" + nested + "</configuration></cib>",
+                                 "<cib><configuration/><status>" + nested + "</status></cib>"}) {
+    auto cib = Cib::Parse(xml, "deep.xml");
+    ASSERT_FALSE(cib.ok());
+    EXPECT_NE(cib.status().message().find("elements nested more than 64 deep"), std::string::npos)
+        << cib.status().message();
+  }
+}
+
 TEST(CibTest, UnsupportedElementsSayUnsupported) {
   auto cib = Cib::Parse(With(R"(<clone id="c"/>)"), "t.xml");
   ASSERT_FALSE(cib.ok());

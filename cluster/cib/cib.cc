@@ -395,23 +395,35 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
   }
 }
 
+// A CIB is about ten levels deep; one nested far deeper is not a CIB, and writing it back
+// indented would take memory of the order of depth squared.
+constexpr int kMaxDepth = 64;
+
 // Every id in the configuration is an XML ID (a node's is plain text): two elements sharing one
-// make Pacemaker refuse the whole document.
-void CheckUniqueIds(Reader& r, const pugi::xml_node& config) {
+// make Pacemaker refuse the whole document. And no element is nested deeper than kMaxDepth.
+void CheckIdsAndDepth(Reader& r, const pugi::xml_node& cib) {
   // In document order, so that the second of two elements is the one named.
   struct Walker : pugi::xml_tree_walker {
     Reader& reader;
     std::unordered_set<std::string_view> seen;
+    bool in_configuration = false;
     explicit Walker(Reader& rd) : reader(rd) {}
     bool for_each(pugi::xml_node& n) override {
+      if (depth() > kMaxDepth) {
+        reader.Fail(n, "elements nested more than " + std::to_string(kMaxDepth) + " deep");
+        return false;
+      }
+      if (depth() == 0) in_configuration = std::string_view(n.name()) == "configuration";
       const auto id = n.attribute("id");
-      if (n.type() != pugi::node_element || !id || std::string_view(n.name()) == "node") return true;
+      if (!in_configuration || n.type() != pugi::node_element || !id || std::string_view(n.name()) == "node") {
+        return true;
+      }
       if (seen.insert(id.value()).second) return true;
       reader.Fail(n, std::string("the id \"") + id.value() + "\" is already used by another element");
       return false;
     }
   } walker(r);
-  pugi::xml_node root = config;
+  pugi::xml_node root = cib;
   root.traverse(walker);
 }
 
@@ -429,7 +441,7 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   m->dc_uuid = root.attribute("dc-uuid").value();
   const auto config = root.child("configuration");
   if (!config) return source.Error(root, "there is no <configuration>");
-  CheckUniqueIds(r, config);
+  CheckIdsAndDepth(r, root);
   r.NvSets(config.child("crm_config"), "cluster_property_set", m->properties);
   if (const auto it = m->properties.find("placement-strategy");
       it != m->properties.end() && it->second != "default") {

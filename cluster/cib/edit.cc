@@ -5,7 +5,6 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
-#include <functional>
 #include <optional>
 #include <sstream>
 #include <unordered_set>
@@ -90,18 +89,20 @@ class Document {
   // Every id in the document, read on first use (only edits that make ids need them).
   std::unordered_set<std::string>& Ids() {
     if (!ids_) {
+      // pugixml's walk is iterative: a deeply nested document cannot run the stack out.
+      struct Collect : pugi::xml_tree_walker {
+        std::unordered_set<std::string>& ids;
+        explicit Collect(std::unordered_set<std::string>& i) : ids(i) {}
+        bool for_each(pugi::xml_node& n) override {
+          if (const auto id = n.attribute("id")) ids.insert(id.value());
+          return true;
+        }
+      };
       ids_.emplace();
-      Walk(doc_, [&](const pugi::xml_node& n) {
-        if (const auto id = n.attribute("id")) ids_->insert(id.value());
-      });
+      Collect collect(*ids_);
+      doc_.traverse(collect);
     }
     return *ids_;
-  }
-  static void Walk(const pugi::xml_node& n, const std::function<void(const pugi::xml_node&)>& f) {
-    for (pugi::xml_node c = n.first_child(); c; c = c.next_sibling()) {
-      f(c);
-      Walk(c, f);
-    }
   }
 
   pugi::xml_document doc_;

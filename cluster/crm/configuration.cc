@@ -61,13 +61,9 @@ std::optional<Pair> SplitPair(const std::string& word) {
   return Pair{word.substr(0, eq), word.substr(eq + 1)};
 }
 
+// The element with this id under `root` (pugixml's search is iterative: no depth limit).
 xml_node FindId(xml_node root, std::string_view id) {
-  for (xml_node child : root.children()) {
-    if (child.type() != pugi::node_element) continue;
-    if (id == child.attribute("id").value()) return child;
-    if (xml_node found = FindId(child, id)) return found;
-  }
-  return {};
+  return root.find_node([&](xml_node n) { return n.type() == pugi::node_element && id == n.attribute("id").value(); });
 }
 
 // `base`, or base-0, base-1... when it is taken: crmsh's rule.
