@@ -31,6 +31,14 @@ class Reader {
     at_ += static_cast<size_t>(bytes);
     return v;
   }
+  // A timeout or an interval in milliseconds (8 bytes): at most kMaxMilliseconds, so that no
+  // deadline computed from it overflows.
+  static constexpr uint64_t kMaxMilliseconds = 10ULL * 366 * 24 * 3600 * 1000;  // ten years
+  int64_t Milliseconds() {
+    const uint64_t v = Int(8);
+    if (v > kMaxMilliseconds) return static_cast<int64_t>(Fail("a duration out of range"));
+    return static_cast<int64_t>(v);
+  }
   // A string written by PutString: a u32 length, then the bytes.
   std::string String() {
     const uint64_t length = Int(4);
@@ -41,12 +49,15 @@ class Reader {
   }
   bool ok() const { return ok_; }
   bool done() const { return at_ == in_.size(); }
+  const char* problem() const { return problem_; }
 
  private:
-  uint64_t Fail() {
+  uint64_t Fail(const char* problem = "a field is cut short") {
+    if (ok_) problem_ = problem;
     ok_ = false;
     return 0;
   }
+  const char* problem_ = "";
   std::string_view in_;
   size_t at_ = 0;
   bool ok_ = true;
@@ -55,7 +66,7 @@ class Reader {
 // A decoder's verdict on `r`, for messages named `what` ("peer message"): Ok when every field
 // was read and nothing follows; else which of the two went wrong.
 inline Status Finished(std::string_view what, const Reader& r) {
-  if (!r.ok()) return Status(StatusCode::kParseError, std::string(what) + ": a field is cut short");
+  if (!r.ok()) return Status(StatusCode::kParseError, std::string(what) + ": " + r.problem());
   if (!r.done()) return Status(StatusCode::kParseError, std::string(what) + ": bytes after the last field");
   return Status::Ok();
 }

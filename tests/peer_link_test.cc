@@ -251,6 +251,13 @@ TEST(PeerMessagesTest, EveryMessageRoundTrips) {
 
 TEST(PeerMessagesTest, MalformedMessagesAreRefusedWithTheReason) {
   const std::string change = Encode(Change{1, {0, 1, 0}, "<cib/>"});
+  Execute negative;
+  negative.rsc = "d1";
+  negative.action = "monitor";
+  negative.interval_ms = -1;  // would wrap a deadline
+  Execute forever = negative;
+  forever.interval_ms = 1000;
+  forever.timeout_ms = int64_t{1} << 62;
   struct Case {
     std::string bytes;
     std::string error;
@@ -261,6 +268,8 @@ TEST(PeerMessagesTest, MalformedMessagesAreRefusedWithTheReason) {
       {change + "x", "peer message: bytes after the last field"},
       {std::string("\x01\xff\xff\xff\xff", 5), "peer message: a field is cut short"},
       {std::string("\x04", 1) + std::string(8, '\0') + "\x63" + std::string(4, '\0'), "peer message: unknown status code 99"},
+      {Encode(negative), "peer message: a duration out of range"},
+      {Encode(forever), "peer message: a duration out of range"},
   };
   for (const auto& c : cases) {
     auto r = Decode(c.bytes);

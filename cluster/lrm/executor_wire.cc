@@ -47,8 +47,8 @@ Operation GetOperation(wire::Reader& r) {
   op.action = r.String();
   op.params = GetParams(r);
   op.meta = GetParams(r);
-  op.timeout = std::chrono::milliseconds(static_cast<int64_t>(r.Int(8)));
-  op.interval = std::chrono::milliseconds(static_cast<int64_t>(r.Int(8)));
+  op.timeout = std::chrono::milliseconds(r.Milliseconds());
+  op.interval = std::chrono::milliseconds(r.Milliseconds());
   op.check_level = static_cast<int>(static_cast<int32_t>(r.Int(4)));
   return op;
 }

@@ -199,8 +199,8 @@ Result<Message> Decode(std::string_view bytes) {
       Execute e;
       e.token = r.Int(8);
       for (auto* field : {&e.rsc, &e.standard, &e.provider, &e.type, &e.action}) *field = r.String();
-      e.interval_ms = static_cast<int64_t>(r.Int(8));
-      e.timeout_ms = static_cast<int64_t>(r.Int(8));
+      e.interval_ms = r.Milliseconds();
+      e.timeout_ms = r.Milliseconds();
       e.params = GetAttributes(r);
       e.meta = GetAttributes(r);
       m = std::move(e);
