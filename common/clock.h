@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 
 namespace vigil {
 
@@ -34,5 +35,11 @@ class FakeClock final : public Clock {
  private:
   std::atomic<Duration::rep> now_{std::chrono::hours(1) / Duration(1)};
 };
+
+// The wall clock in seconds since the epoch, as the CIB records times (last-rc-change) and the
+// scheduler reads them (failure-timeout).
+inline int64_t WallSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 }  // namespace vigil

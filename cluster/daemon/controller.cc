@@ -3,14 +3,12 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/clock.h"
+
 namespace vigil::daemon {
 namespace {
 
 constexpr int64_t kDefaultTimeoutMs = 20000;  // Pacemaker's default operation timeout
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // The timeout the configuration gives `action` (at `interval_ms`; a probe takes the monitor's),
 // else op_defaults', else 20 s.
@@ -230,7 +228,7 @@ void Controller::Update(const ControllerInputs& in) {
   const cib::Model model = BuildModel(in, &node_of_);
   planned_states_ = model.node_states;
   if (Probe(model)) return;
-  auto transition = scheduler::Schedule(model, {NowSeconds(), false});
+  auto transition = scheduler::Schedule(model, {WallSeconds(), false});
   if (!transition.ok()) {
     events_.push_back("cannot schedule: " + transition.status().message());
     return;

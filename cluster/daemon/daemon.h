@@ -91,7 +91,9 @@ class Daemon {
   control::Response Deferred(uint64_t ticket, const std::function<void(Answer)>& work);
   void CheckAgents(const cib::Model& before, const cib::Model& after, std::function<void(Status)> done);
   // On the DC: forgets the resource's history on the members `cleanup` names.
-  void FanOutCleanup(const peer::Cleanup& cleanup);
+  // Cleans up here, and sends the cleanup to the other members it names; the names of those
+  // it has no link to.
+  std::vector<std::string> FanOutCleanup(const peer::Cleanup& cleanup);
   ControllerInputs Inputs() const;
   // The configuration with every node's resource state: the DC's own view, or on a member the
   // DC's latest StatusCopy; nullopt without a DC.

@@ -5,6 +5,7 @@
 
 #include "cluster/cib/digest.h"
 #include "cluster/cib/score.h"
+#include "common/clock.h"
 #include "common/ocf.h"
 
 namespace vigil::daemon {
@@ -19,10 +20,6 @@ int OpStatus(ExecStatus s) {
     case ExecStatus::kError: return 4;
   }
   return 4;
-}
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string Describe(const peer::Execute& e) {
@@ -158,7 +155,7 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
   record.rc = r.rc;
   record.op_status = op_status;
   record.exit_reason = r.reason;
-  record.last_rc_change = NowSeconds();
+  record.last_rc_change = WallSeconds();
   if (!recurring && e.action != "stop") {
     if (auto digest = cib::ParametersDigest(e.params)) record.op_digest = *digest;
   }

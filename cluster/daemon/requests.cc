@@ -312,25 +312,32 @@ Response Daemon::CleanupRequest(const control::Request& request) {
     if (auto node = FindNode(cleanup.node); !node.ok()) return Response::Error("resource-cleanup: " + node.status().message());
     return Response::Error("resource-cleanup: " + cleanup.node + " is not online: it holds no history to clean up");
   }
+  std::vector<std::string> unreached;
   if (membership_->is_dc()) {
-    FanOutCleanup(cleanup);
+    unreached = FanOutCleanup(cleanup);
   } else if (!replicator_->SendToDc(cleanup)) {
     return Response::Error("resource-cleanup: no link to a DC (no quorum, or still forming): nothing cleaned up");
   }
   std::string text;
-  for (const auto& n : on) text += "Cleaned up " + cleanup.rsc + " on " + n + "\n";
+  for (const auto& n : on) {
+    const bool missed = std::find(unreached.begin(), unreached.end(), n) != unreached.end();
+    text += missed ? "Not cleaned up on " + n + ": no link to it now\n" : "Cleaned up " + cleanup.rsc + " on " + n + "\n";
+  }
+  if (unreached.size() == on.size()) return Response::Error("resource-cleanup: no link to " + unreached.front() + " now: nothing cleaned up");
   return {true, text};
 }
 
-void Daemon::FanOutCleanup(const peer::Cleanup& cleanup) {
+std::vector<std::string> Daemon::FanOutCleanup(const peer::Cleanup& cleanup) {
+  std::vector<std::string> unreached;
   for (const uint32_t m : membership_->members()) {
     if (!cleanup.node.empty() && cleanup.node != NameOf(m)) continue;
     if (m == identity_.nodeid) {
       local_->Cleanup(cleanup.rsc);
-    } else {
-      replicator_->SendToMember(m, cleanup);
+    } else if (!replicator_->SendToMember(m, cleanup)) {
+      unreached.push_back(NameOf(m));
     }
   }
+  return unreached;
 }
 
 }  // namespace vigil::daemon
