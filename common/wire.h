@@ -89,4 +89,26 @@ inline void PutString(std::string& out, std::string_view s) {
   out += s;
 }
 
+// Name/value pairs (a map, or a vector of pairs): a u32 count, then each name and value.
+template <typename Pairs>
+void PutPairs(std::string& out, const Pairs& pairs) {
+  Put(out, pairs.size(), 4);
+  for (const auto& [name, value] : pairs) {
+    PutString(out, name);
+    PutString(out, value);
+  }
+}
+// Reads what PutPairs wrote. The count is bounded by the bytes: each pair takes at least eight.
+template <typename Pairs>
+Pairs GetPairs(Reader& r) {
+  Pairs pairs;
+  const uint64_t n = r.Int(4);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    std::string name = r.String();
+    std::string value = r.String();
+    if (r.ok()) pairs.insert(pairs.end(), {std::move(name), std::move(value)});
+  }
+  return pairs;
+}
+
 }  // namespace vigil::wire

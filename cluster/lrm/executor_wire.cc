@@ -10,31 +10,12 @@ using wire::PutString;
 
 enum class Type : uint8_t { kRun = 1, kCancel = 2, kResult = 3, kCheck = 4 };
 
-void PutParams(std::string& out, const Params& params) {
-  Put(out, params.size(), 4);
-  for (const auto& [name, value] : params) {
-    PutString(out, name);
-    PutString(out, value);
-  }
-}
-
-Params GetParams(wire::Reader& r) {
-  Params params;
-  const uint64_t n = r.Int(4);
-  for (uint64_t i = 0; i < n && r.ok(); ++i) {
-    std::string name = r.String();
-    std::string value = r.String();
-    params.emplace_back(std::move(name), std::move(value));
-  }
-  return params;
-}
-
 void PutOperation(std::string& out, const Operation& op) {
   PutString(out, op.resource);
   PutString(out, op.agent);
   PutString(out, op.action);
-  PutParams(out, op.params);
-  PutParams(out, op.meta);
+  wire::PutPairs(out, op.params);
+  wire::PutPairs(out, op.meta);
   Put(out, static_cast<uint64_t>(op.timeout.count()), 8);
   Put(out, static_cast<uint64_t>(op.interval.count()), 8);
   Put(out, static_cast<uint32_t>(op.check_level), 4);
@@ -45,8 +26,8 @@ Operation GetOperation(wire::Reader& r) {
   op.resource = r.String();
   op.agent = r.String();
   op.action = r.String();
-  op.params = GetParams(r);
-  op.meta = GetParams(r);
+  op.params = wire::GetPairs<Params>(r);
+  op.meta = wire::GetPairs<Params>(r);
   op.timeout = std::chrono::milliseconds(r.Milliseconds());
   op.interval = std::chrono::milliseconds(r.Milliseconds());
   op.check_level = static_cast<int>(static_cast<int32_t>(r.Int(4)));

@@ -11,32 +11,12 @@ using wire::PutString;
 enum class Type : uint8_t { kJoin = 1, kCibCopy = 2, kChange = 3, kChangeResult = 4, kExecute = 5, kNodeUpdate = 6,
                               kStatusCopy = 7, kCleanup = 8 };
 
-constexpr uint64_t kMaxItems = 1 << 20;  // attributes, resources, operations: beyond any real CIB
-
-void PutAttributes(std::string& out, const cib::Attributes& a) {
-  Put(out, a.size(), 4);
-  for (const auto& [name, value] : a) {
-    PutString(out, name);
-    PutString(out, value);
-  }
-}
-
-cib::Attributes GetAttributes(wire::Reader& r) {
-  cib::Attributes a;
-  const uint64_t n = r.Int(4);
-  for (uint64_t i = 0; i < n && i < kMaxItems && r.ok(); ++i) {
-    std::string name = r.String();
-    a[name] = r.String();
-  }
-  return a;
-}
-
 void PutNodeState(std::string& out, const cib::NodeState& s) {
   PutString(out, s.id);
   PutString(out, s.uname);
   Put(out, s.in_ccm ? 1 : 0, 1);
   for (const auto* field : {&s.crmd, &s.join, &s.expected}) PutString(out, *field);
-  PutAttributes(out, s.transient);
+  wire::PutPairs(out, s.transient);
   Put(out, s.resources.size(), 4);
   for (const auto& h : s.resources) {
     PutString(out, h.id);
@@ -66,16 +46,16 @@ cib::NodeState GetNodeState(wire::Reader& r) {
   s.uname = r.String();
   s.in_ccm = r.Int(1) != 0;
   for (auto* field : {&s.crmd, &s.join, &s.expected}) *field = r.String();
-  s.transient = GetAttributes(r);
+  s.transient = wire::GetPairs<cib::Attributes>(r);
   const uint64_t resources = r.Int(4);
-  for (uint64_t i = 0; i < resources && i < kMaxItems && r.ok(); ++i) {
+  for (uint64_t i = 0; i < resources && r.ok(); ++i) {
     cib::ResourceHistory h;
     h.id = r.String();
     h.standard = r.String();
     h.provider = r.String();
     h.type = r.String();
     const uint64_t ops = r.Int(4);
-    for (uint64_t k = 0; k < ops && k < kMaxItems && r.ok(); ++k) {
+    for (uint64_t k = 0; k < ops && r.ok(); ++k) {
       cib::OpRecord op;
       op.id = r.String();
       op.operation = r.String();
@@ -135,8 +115,8 @@ struct Encoder {
     for (const auto* field : {&m.rsc, &m.standard, &m.provider, &m.type, &m.action}) PutString(out, *field);
     Put(out, static_cast<uint64_t>(m.interval_ms), 8);
     Put(out, static_cast<uint64_t>(m.timeout_ms), 8);
-    PutAttributes(out, m.params);
-    PutAttributes(out, m.meta);
+    wire::PutPairs(out, m.params);
+    wire::PutPairs(out, m.meta);
   }
   void operator()(const NodeUpdate& m) {
     Put(out, static_cast<uint8_t>(Type::kNodeUpdate), 1);
@@ -201,8 +181,8 @@ Result<Message> Decode(std::string_view bytes) {
       for (auto* field : {&e.rsc, &e.standard, &e.provider, &e.type, &e.action}) *field = r.String();
       e.interval_ms = r.Milliseconds();
       e.timeout_ms = r.Milliseconds();
-      e.params = GetAttributes(r);
-      e.meta = GetAttributes(r);
+      e.params = wire::GetPairs<cib::Attributes>(r);
+      e.meta = wire::GetPairs<cib::Attributes>(r);
       m = std::move(e);
       break;
     }
@@ -217,7 +197,7 @@ Result<Message> Decode(std::string_view bytes) {
     case Type::kStatusCopy: {
       StatusCopy c;
       const uint64_t n = r.Int(4);
-      for (uint64_t i = 0; i < n && i < kMaxItems && r.ok(); ++i) c.states.push_back(GetNodeState(r));
+      for (uint64_t i = 0; i < n && r.ok(); ++i) c.states.push_back(GetNodeState(r));
       m = std::move(c);
       break;
     }
