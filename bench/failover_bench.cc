@@ -82,7 +82,7 @@ int Run(int nodes, int runs, int token_ms) {
   };
   if (!WaitFor([&] { return cluster.Agreed(all, online, "n1"); })) return fail("the cluster did not form");
   if (!WaitFor([&] {
-        auto r = cluster.node(1).Call("cib-replace", {"0:0:0", kCib});
+        auto r = cluster.node(1).Call("cib-replace", {cluster.node(1).CibVersion(), kCib});
         return r.ok() && r->ok;
       })) {
     return fail("the CIB was not accepted");

@@ -77,6 +77,18 @@ TEST(CibEditTest, StandbyAddsANodeTheConfigurationLacks) {
   EXPECT_EQ(FindNode(unchanged, "n3"), nullptr);
 }
 
+TEST(CibEditTest, JoinedNodesAreAddedOnceEach) {
+  // n1 is there already; n2 is new; n3's id "1" is taken by n1.
+  const auto added = AddNodes(kCib, {{"1", "n1"}, {"2", "n2"}, {"1", "n3"}});
+  const Model m = Read(added);
+  ASSERT_EQ(m.nodes.size(), 3U) << *added;
+  EXPECT_EQ(FindNode(m, "n2")->id, "2");
+  EXPECT_EQ(FindNode(m, "n3")->id, "1-1");
+  EXPECT_NE(added->find("keep-me"), std::string::npos) << "an element Vigil does not know was lost";
+  // Adding them again changes nothing.
+  EXPECT_EQ(Read(AddNodes(*added, {{"2", "n2"}})).nodes.size(), 3U);
+}
+
 TEST(CibEditTest, TargetRoleIsSetInTheResourcesOwnMetaAttributes) {
   const auto stopped = SetResourceMeta(kCib, "ip", "target-role", "Stopped");
   Model m = Read(stopped);

@@ -23,7 +23,7 @@ class CrmVigildTest : public ::testing::Test {
                                  "\n  }\n}\nnodelist {\n  node {\n    ring0_addr: 127.0.0.1\n    nodeid: 1\n"
                                  "    name: node1\n  }\n}\n");
     ASSERT_TRUE(vigild_.Start());
-    ASSERT_TRUE(WaitFor([&] { return vigild_.Dc() == "node1"; })) << vigild_.log();
+    ASSERT_TRUE(WaitFor([&] { return vigild_.Dc() == "node1" && vigild_.Recorded({"node1"}); })) << vigild_.log();
   }
 
   // `crm ARGS` (or `crm` reading `input`), as a user runs it.
@@ -60,6 +60,8 @@ class CrmVigildTest : public ::testing::Test {
 };
 
 TEST_F(CrmVigildTest, TheTutorialsCommandsAsTyped) {
+  // Step 12: the node is in the configuration once it has joined.
+  EXPECT_EQ(Crm("configure show").out, "node 1: node1\n");
   // Step 13, as an interactive session would type it (standard input is not a terminal: no prompt).
   auto r = Crm("", "configure\nproperty stonith-enabled=false\nproperty no-quorum-policy=ignore\ncommit\nquit\n");
   ASSERT_EQ(r.code, 0) << r.out;
@@ -93,9 +95,10 @@ TEST_F(CrmVigildTest, TheTutorialsCommandsAsTyped) {
 }
 
 TEST_F(CrmVigildTest, ABadCommandChangesNothingAndExitsNonZero) {
+  // The DC recorded node1 (epoch 1); then the property.
   ASSERT_EQ(Crm("configure property stonith-enabled=false").code, 0);
   const std::string before = Version();
-  ASSERT_EQ(before, " epoch=\"1");
+  ASSERT_EQ(before, " epoch=\"2");
   for (const char* bad : {"configure primitive x ocf:heartbeat:Dummy params nosuch=1",
                           "configure primitive x ocf:heartbeat:NoSuchAgent", "configure colocation c inf: x y",
                           "configure property no-quorum-policy=sometimes", "node standby node9",

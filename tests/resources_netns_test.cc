@@ -40,7 +40,7 @@ class ResourceCluster : public ::testing::Test {
     nodes_ = all;
     ASSERT_TRUE(WaitFor([&] { return cluster_->Agreed(all, names, "n1"); })) << Logs();
     ASSERT_TRUE(WaitFor([&] {
-      auto r = node(1).Call("cib-replace", {"0:0:0", cib});
+      auto r = node(1).Call("cib-replace", {node(1).CibVersion(), cib});
       return r.ok() && r->ok;
     })) << Logs();
   }

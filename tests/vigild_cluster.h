@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -88,9 +89,14 @@ class VigildCluster {
 
   // Every node in `running` sees exactly `online` and names `dc` as DC, with quorum and a term.
   bool Agreed(const std::vector<int>& running, const std::string& online, const std::string& dc) {
+    std::vector<std::string> names;
+    std::istringstream words(online);
+    for (std::string name; words >> name;) names.push_back(name);
     for (int i : running) {
       auto s = node(i).Status();
       if (!s.ok() || node(i).Online() != online || s->dc != dc || !s->quorate || s->term == 0) return false;
+      // The DC has recorded the members in <nodes>, and this node holds that CIB.
+      if (!node(i).Recorded(names)) return false;
     }
     return true;
   }

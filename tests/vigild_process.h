@@ -8,13 +8,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cluster/cib/cib.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
 #include "tests/files.h"
@@ -139,6 +142,29 @@ class VigildProcess {
   std::string Dc() const {
     auto s = Status();
     return s.ok() ? s->dc : "";
+  }
+
+  // The CIB this node holds ("" when it does not answer or the CIB does not parse).
+  std::optional<cib::Model> Cib() const {
+    auto r = Call("cib-query");
+    if (!r.ok() || !r->ok) return std::nullopt;
+    auto parsed = cib::Cib::Parse(r->body, "cib-query");
+    if (!parsed.ok()) return std::nullopt;
+    return parsed->model();
+  }
+  // Its version, "admin_epoch:epoch:num_updates" ("" when there is none): what a change is made
+  // against.
+  std::string CibVersion() const {
+    const auto m = Cib();
+    return m ? cib::VersionText(m->versions) : "";
+  }
+  // Whether its CIB's <nodes> names every one of `names` (the DC records the members that join).
+  bool Recorded(const std::vector<std::string>& names) const {
+    const auto m = Cib();
+    if (!m) return false;
+    return std::all_of(names.begin(), names.end(), [&](const std::string& name) {
+      return std::any_of(m->nodes.begin(), m->nodes.end(), [&](const cib::Node& n) { return n.uname == name; });
+    });
   }
 
  private:

@@ -159,7 +159,8 @@ TEST_F(VigildTest, StatusWithoutADaemonSaysWhereItLooked) {
       << r.out;
 }
 
-// A whole CIB whose crm_config holds properties p1..pN (pI = I).
+// A whole CIB whose crm_config holds properties p1..pN (pI = I), with the node solo1 (which the DC
+// would record again if a change left it out).
 std::string CibWithProperties(int n) {
   std::string xml =
       "<cib crm_feature_set=\"3.16.1\" validate-with=\"pacemaker-3.9\" admin_epoch=\"0\" epoch=\"0\" "
@@ -168,7 +169,8 @@ std::string CibWithProperties(int n) {
     xml += "<nvpair id=\"opt-p" + std::to_string(i) + "\" name=\"p" + std::to_string(i) + "\" value=\"" +
            std::to_string(i) + "\"/>";
   }
-  return xml + "</cluster_property_set></crm_config><nodes/><resources/><constraints/></configuration><status/></cib>";
+  return xml + "</cluster_property_set></crm_config><nodes><node id=\"1\" uname=\"solo1\"/></nodes><resources/>"
+               "<constraints/></configuration><status/></cib>";
 }
 
 // How many of p1, p2, ... the CIB holds in a row; -1 if they are not a prefix.
@@ -185,16 +187,18 @@ Result<control::Response> CallDaemon(const VigildProcess& p, const std::string& 
 TEST_F(VigildTest, TheCibStartsEmptyAndAChangeTakesTheNextEpochAndSurvivesARestart) {
   auto p = std::make_unique<VigildProcess>(dir_);
   ASSERT_TRUE(p->Start());
-  ASSERT_TRUE(WaitFor([&] { return p->Dc() == "solo1"; })) << p->log();
-  auto empty = CallDaemon(*p, "cib-query");
-  ASSERT_TRUE(empty.ok() && empty->ok);
-  auto parsed = cib::Cib::Parse(empty->body, "query");
-  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
-  EXPECT_EQ(cib::VersionText(parsed->model().versions), "0:0:0");
-  auto changed = CallDaemon(*p, "cib-replace", {"0:0:0", CibWithProperties(2)});
+  // Empty but for the node, which the DC records when it joins (epoch 1).
+  ASSERT_TRUE(WaitFor([&] { return p->Dc() == "solo1" && p->Recorded({"solo1"}); })) << p->log();
+  auto joined = p->Cib();
+  ASSERT_TRUE(joined.has_value());
+  EXPECT_EQ(cib::VersionText(joined->versions), "0:1:0");
+  EXPECT_TRUE(joined->primitives.empty() && joined->properties.empty());
+  ASSERT_EQ(joined->nodes.size(), 1u);
+  EXPECT_EQ(joined->nodes[0].id, "1");
+  auto changed = CallDaemon(*p, "cib-replace", {"0:1:0", CibWithProperties(2)});
   ASSERT_TRUE(changed.ok());
   ASSERT_TRUE(changed->ok) << changed->body;
-  EXPECT_EQ(changed->body, "0:1:0");
+  EXPECT_EQ(changed->body, "0:2:0");
   EXPECT_EQ(p->Kill(SIGTERM), 0);
   p = std::make_unique<VigildProcess>(dir_);
   ASSERT_TRUE(p->Start());
@@ -203,21 +207,35 @@ TEST_F(VigildTest, TheCibStartsEmptyAndAChangeTakesTheNextEpochAndSurvivesAResta
   ASSERT_TRUE(again.ok() && again->ok);
   auto reloaded = cib::Cib::Parse(again->body, "query");
   ASSERT_TRUE(reloaded.ok());
-  EXPECT_EQ(cib::VersionText(reloaded->model().versions), "0:1:0");
+  EXPECT_EQ(cib::VersionText(reloaded->model().versions), "0:2:0");
   EXPECT_EQ(PrefixLength(reloaded->model()), 2);
-  EXPECT_NE(p->log().find("CIB 0:1:0"), std::string::npos) << p->log();
+  EXPECT_NE(p->log().find("CIB 0:2:0"), std::string::npos) << p->log();
+}
+
+TEST_F(VigildTest, ACibQueryAnswerSentBackIsStoredWithoutItsStatus) {
+  VigildProcess p(dir_);
+  ASSERT_TRUE(p.Start());
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1" && p.CibVersion() == "0:1:0"; })) << p.log();
+  // The DC's answer carries the live status (solo1's node_state).
+  auto query = CallDaemon(p, "cib-query");
+  ASSERT_TRUE(query.ok() && query->ok);
+  ASSERT_NE(query->body.find("<node_state"), std::string::npos) << query->body;
+  ASSERT_TRUE(CallDaemon(p, "cib-replace", {"0:1:0", query->body})->ok);
+  const std::string stored = ReadFile(dir_ / "state" / "cib.xml");
+  EXPECT_EQ(stored.find("<node_state"), std::string::npos) << stored;
+  EXPECT_NE(stored.find("epoch=\"2\""), std::string::npos) << stored;
 }
 
 TEST_F(VigildTest, AChangeMadeAgainstAnOlderVersionIsAConflictAndChangesNothing) {
   VigildProcess p(dir_);
   ASSERT_TRUE(p.Start());
-  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
-  ASSERT_TRUE(CallDaemon(p, "cib-replace", {"0:0:0", CibWithProperties(1)})->ok);
-  // A second writer that read version 0:0:0 too.
-  auto late = CallDaemon(p, "cib-replace", {"0:0:0", CibWithProperties(3)});
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1" && p.CibVersion() == "0:1:0"; })) << p.log();
+  ASSERT_TRUE(CallDaemon(p, "cib-replace", {"0:1:0", CibWithProperties(1)})->ok);
+  // A second writer that read version 0:1:0 too.
+  auto late = CallDaemon(p, "cib-replace", {"0:1:0", CibWithProperties(3)});
   ASSERT_TRUE(late.ok());
   EXPECT_FALSE(late->ok);
-  EXPECT_NE(late->body.find("conflict: the change was made against CIB version 0:0:0, the current one is 0:1:0"),
+  EXPECT_NE(late->body.find("conflict: the change was made against CIB version 0:1:0, the current one is 0:"),
             std::string::npos)
       << late->body;
   auto now = cib::Cib::Parse(CallDaemon(p, "cib-query")->body, "query");
@@ -228,12 +246,12 @@ TEST_F(VigildTest, AChangeMadeAgainstAnOlderVersionIsAConflictAndChangesNothing)
 TEST_F(VigildTest, ABadCibChangeGetsAnErrorAndChangesNothing) {
   VigildProcess p(dir_);
   ASSERT_TRUE(p.Start());
-  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1" && p.CibVersion() == "0:1:0"; })) << p.log();
   const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
-      {{"0:0:0", "<cib"}, "not well-formed XML"},
-      {{"0:0:0", "<cib><configuration><resources><group id=\"g\"/></resources></configuration></cib>"}, "group"},
+      {{"0:1:0", "<cib"}, "not well-formed XML"},
+      {{"0:1:0", "<cib><configuration><resources><group id=\"g\"/></resources></configuration></cib>"}, "group"},
       {{"zero", CibWithProperties(1)}, "is not a version"},
-      {{"0:0:0"}, "cib-replace takes"},
+      {{"0:1:0"}, "cib-replace takes"},
   };
   for (const auto& [args, expected] : bad) {
     auto r = CallDaemon(p, "cib-replace", args);
@@ -241,8 +259,7 @@ TEST_F(VigildTest, ABadCibChangeGetsAnErrorAndChangesNothing) {
     EXPECT_FALSE(r->ok);
     EXPECT_NE(r->body.find(expected), std::string::npos) << r->body;
   }
-  EXPECT_EQ(cib::VersionText(cib::Cib::Parse(CallDaemon(p, "cib-query")->body, "q")->model().versions), "0:0:0");
-  EXPECT_FALSE(std::filesystem::exists(dir_ / "state" / "cib.xml"));
+  EXPECT_EQ(p.CibVersion(), "0:1:0");
 }
 
 // kill -9 at a random instant of a stream of changes, 100 times: the CIB on disk always loads,
@@ -256,7 +273,8 @@ TEST_F(VigildTest, KillNineDuringAStreamOfChangesLeavesAWholePrefix) {
   for (int round = 0; round < 100; ++round) {
     VigildProcess p(dir_);
     ASSERT_TRUE(p.Start());
-    ASSERT_TRUE(WaitFor([&] { return CallDaemon(p, "cib-query").ok(); })) << p.log();
+    // The node recorded (epoch 1) before the stream: every change after it carries the node.
+    ASSERT_TRUE(WaitFor([&] { return p.Recorded({"solo1"}); })) << p.log();
     std::atomic<bool> stop{false};
     std::thread writer([&] {
       while (!stop) {
@@ -276,12 +294,11 @@ TEST_F(VigildTest, KillNineDuringAStreamOfChangesLeavesAWholePrefix) {
     stop = true;
     writer.join();
     auto on_disk = cib::Cib::Load(dir_ / "state" / "cib.xml");
-    if (acknowledged == 0 && !std::filesystem::exists(dir_ / "state" / "cib.xml")) continue;
     ASSERT_TRUE(on_disk.ok()) << "round " << round << ": " << on_disk.status().message();
     const int n = PrefixLength(on_disk->model());
     ASSERT_GE(n, acknowledged) << "round " << round << ": an acknowledged change was lost";
     ASSERT_LE(n, asked) << "round " << round << ": a change nobody asked for";
-    EXPECT_EQ(on_disk->model().versions.epoch, n) << "round " << round;
+    EXPECT_EQ(on_disk->model().versions.epoch, n + 1) << "round " << round;
   }
   EXPECT_GT(acknowledged, 100);  // the stream went on across the kills
 }

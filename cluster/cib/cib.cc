@@ -515,6 +515,13 @@ void Cib::SetVersions(const Versions& v) {
   model_->versions = v;
 }
 
+void Cib::ClearStatus() {
+  pugi::xml_node root = doc_->child("cib");
+  root.remove_child("status");
+  root.append_child("status");
+  model_->node_states.clear();
+}
+
 const Primitive* Model::FindPrimitive(std::string_view id) const {
   const auto it = std::find_if(primitives.begin(), primitives.end(), [&](const Primitive& p) { return p.id == id; });
   return it == primitives.end() ? nullptr : &*it;

@@ -180,6 +180,9 @@ class Cib {
 
   // Sets the version attributes of <cib> (and the model's copy).
   void SetVersions(const Versions& versions);
+  // Empties <status> (and the model's node states): what a stored CIB holds, since the status is
+  // live state, kept in memory by the DC.
+  void ClearStatus();
   // Writes the document atomically: a temporary file beside `path`, fsync, rename over `path`,
   // fsync of the directory. A crash at any instant leaves either the old or the new file whole.
   // The version it replaces is kept as path.1 (older ones as path.2 ... path.<kBackups>).

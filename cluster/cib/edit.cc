@@ -132,6 +132,19 @@ Result<std::string> SetNodeAttribute(std::string_view xml, const std::string& no
   return d.Text();
 }
 
+Result<std::string> AddNodes(std::string_view xml, const std::vector<std::pair<std::string, std::string>>& nodes) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  pugi::xml_node section = Document::Section(d.configuration(), "nodes");
+  for (const auto& [id, uname] : nodes) {
+    if (section.find_child_by_attribute("node", "uname", uname.c_str())) continue;
+    pugi::xml_node node = section.append_child("node");
+    node.append_attribute("id") = d.NewId(id).c_str();
+    node.append_attribute("uname") = uname.c_str();
+  }
+  return d.Text();
+}
+
 Result<std::string> SetResourceMeta(std::string_view xml, const std::string& rsc, const std::string& name,
                                     const std::optional<std::string>& value) {
   Document d;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cluster/cib/cib.h"
@@ -22,6 +23,10 @@ namespace vigil::cib {
 // id, else added as <node id uname/>. A name set more than once is set (removed) everywhere.
 Result<std::string> SetNodeAttribute(std::string_view xml, const std::string& node_id, const std::string& uname,
                                      const std::string& name, const std::optional<std::string>& value);
+
+// Adds <node id uname/> for each (id, uname) whose uname <nodes> lacks (the id gets a suffix when
+// taken), as Pacemaker's DC records the nodes that join.
+Result<std::string> AddNodes(std::string_view xml, const std::vector<std::pair<std::string, std::string>>& nodes);
 
 // Sets (or removes) a meta attribute of primitive `rsc` (target-role, is-managed...).
 Result<std::string> SetResourceMeta(std::string_view xml, const std::string& rsc, const std::string& name,

@@ -3,6 +3,17 @@
 #include <algorithm>
 
 namespace vigil::daemon {
+namespace {
+
+// A document to store. It may carry a status section (a cib-query answer sent back): the status
+// is the DC's live state, never stored.
+Result<cib::Cib> ToStore(std::string_view xml, std::string_view source) {
+  auto cib = cib::Cib::Parse(xml, source);
+  if (cib.ok()) cib->ClearStatus();
+  return cib;
+}
+
+}  // namespace
 
 Result<CibStore> CibStore::Open(const std::filesystem::path& state_dir) {
   const std::filesystem::path path = state_dir / "cib.xml";
@@ -30,7 +41,7 @@ Result<cib::Versions> CibStore::Replace(std::string_view xml, const cib::Version
                                              cib::VersionText(expected) + ", the current one is " +
                                              cib::VersionText(current) + "; read it again and redo the change");
   }
-  auto next = cib::Cib::Parse(xml, "the new CIB");
+  auto next = ToStore(xml, "the new CIB");
   if (!next.ok()) return next.status();
   cib::Versions v;
   v.admin_epoch = std::max(current.admin_epoch, next->model().versions.admin_epoch);
@@ -49,7 +60,7 @@ bool CibStore::Beaten(const cib::Versions& theirs, std::string_view text) const 
 }
 
 Result<CibStore::Adoption> CibStore::Adopt(std::string_view xml, std::string_view source) {
-  auto next = cib::Cib::Parse(xml, source);
+  auto next = ToStore(xml, source);
   if (!next.ok()) return next.status();
   // Compared as this node would hold it, so that a copy sent back and forth compares equal.
   const std::string text = next->Serialize();

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "cluster/cib/edit.h"
 #include "cluster/config/authkey.h"
 #include "cluster/daemon/daemon_log.h"
 #include "cluster/daemon/incarnation.h"
@@ -250,6 +251,33 @@ void Daemon::ApplyNoQuorumPolicy() {
   }
 }
 
+void Daemon::RecordNodes() {
+  if (stopping_ || !controller_->Settled(Inputs())) return;
+  const cib::Model& config = cib_->cib().model();
+  if (nodes_refused_at_ && *nodes_refused_at_ == config.versions) return;  // not again on the same CIB
+  std::vector<std::pair<std::string, std::string>> missing;
+  std::string names;
+  for (const uint32_t m : membership_->members()) {
+    const std::string& name = membership_->known_nodes().at(m);
+    if (std::none_of(config.nodes.begin(), config.nodes.end(), [&](const cib::Node& n) { return n.uname == name; })) {
+      missing.emplace_back(std::to_string(m), name);
+      names += (names.empty() ? "" : ", ") + name;
+    }
+  }
+  if (missing.empty()) return;
+  auto xml = cib::AddNodes(cib_->text(), missing);
+  const cib::Versions at = config.versions;
+  auto refused = [this, at](const Status& s) {
+    nodes_refused_at_ = at;
+    LogError("could not add the joined nodes to the configuration: " + s.message());
+  };
+  if (!xml.ok()) return refused(xml.status());
+  // On the DC the change is made (or refused) at once.
+  replicator_->Submit(at, std::move(*xml), "the DC (joined: " + names + ")", [refused](Result<cib::Versions> r) {
+    if (!r.ok()) refused(r.status());
+  });
+}
+
 void Daemon::ReportResources(uint64_t completed) {
   local_->ClearChanged();  // this report carries every change so far
   // To the DC: this node's controller when it is the DC, else over the link (if any).
@@ -394,6 +422,7 @@ int Daemon::Run() {
     }
     ApplyNoQuorumPolicy();
     controller_->Update(Inputs());
+    RecordNodes();
     ShareStatus();
     LogEvents();
     LogDrops(now);

@@ -103,6 +103,9 @@ class Daemon {
   Result<std::pair<std::string, std::string>> FindNode(const std::string& name) const;
   // The DC sends each plan's node states to the members (once per change).
   void ShareStatus();
+  // The DC adds each member its <nodes> lacks, once the members are settled (as Pacemaker's DC
+  // does when a node joins), so that the configuration names every node.
+  void RecordNodes();
 
   DaemonOptions options_;
   std::filesystem::path config_path_;
@@ -129,6 +132,7 @@ class Daemon {
   std::vector<cib::NodeState> status_copy_;  // a member's copy of the DC's
   uint32_t status_copy_from_ = 0;            // the DC that sent it
   uint64_t reported_term_ = 0;               // the DC term of this node's latest report
+  std::optional<cib::Versions> nodes_refused_at_;  // RecordNodes' change failed on this CIB
   uint64_t received_ = 0;
   uint64_t bad_views_ = 0;
   std::map<membership::DropReason, uint64_t> logged_drops_;
