@@ -189,5 +189,39 @@ TEST_F(CrmOracleTest, EraseLeavesOnlyTheNodes) {
   });
 }
 
+// `ra`: the same lists and the same descriptions as crmsh, for the agents both run from
+// resource-agents' scripts (a script that a native agent shadows is reached as
+// ocf:heartbeat-script:TYPE in Vigil, so its title names that provider).
+TEST(CrmRaOracleTest, ListsAndDescriptionsAreCrmshs) {
+  ASSERT_TRUE(std::filesystem::exists(kCrmsh))
+      << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";
+  const std::string ours = std::string(CRM_BINARY) + " --plugin-dir " + VIGIL_REAL_PLUGIN_DIR + " ra ";
+  const std::string theirs = std::string("TERM=dumb ") + kCrmsh + " ra ";
+  for (const char* list : {"list ocf", "list ocf heartbeat", "list ocf pacemaker"}) {
+    const auto a = Sh(ours + list);
+    const auto b = Sh(theirs + list);
+    ASSERT_EQ(a.code, 0) << list << "\n" << a.out;
+    EXPECT_GE(std::count(a.out.begin(), a.out.end(), '\n'), 3) << list << "\n" << a.out;
+    EXPECT_EQ(a.out, b.out) << list;
+  }
+  for (const std::string agent : {"ocf:heartbeat:Dummy", "ocf:heartbeat:Filesystem", "ocf:heartbeat:apache",
+                                   "ocf:pacemaker:Stateful", "ocf:pacemaker:ping", "ocf:heartbeat:IPaddr",
+                                   "ocf:heartbeat:IPaddr2"}) {
+    auto b = Sh(theirs + "info " + agent);
+    ASSERT_EQ(b.code, 0) << agent << "\n" << b.out;
+    ASSERT_NE(b.out.find("Parameters (*: required, []: default):"), std::string::npos) << b.out;
+    auto a = Sh(ours + "info " + agent);
+    if (a.out.find("(native)") != std::string::npos) {
+      a = Sh(ours + "info ocf:heartbeat-script:" + agent.substr(agent.rfind(':') + 1));
+      const std::string renamed = "(ocf:heartbeat-script:";
+      const size_t at = a.out.find(renamed);
+      ASSERT_NE(at, std::string::npos) << a.out;
+      a.out.replace(at, renamed.size(), "(ocf:heartbeat:");
+    }
+    ASSERT_EQ(a.code, 0) << agent << "\n" << a.out;
+    EXPECT_EQ(a.out, b.out) << agent;
+  }
+}
+
 }  // namespace
 }  // namespace vigil::testing

@@ -225,6 +225,81 @@ TEST(ConfigurationTest, ShowNamesAnUnknownId) {
 }
 
 // vigild as a map of answers: a CIB that cib-replace replaces (against its version), a status.
+// Three agents with hand-written meta-data: what `ra` prints and what a primitive is checked against.
+class FakeAgents : public Agents {
+ public:
+  std::vector<AgentInfo> List() override {
+    return {{"ocf:heartbeat:Dummy", "heartbeat", "Dummy"},
+            {"ocf:heartbeat:Fake", "heartbeat", "Fake"},
+            {"ocf:pacemaker:Other", "pacemaker", "Other"}};
+  }
+  Result<Described> Describe(std::string_view name) override {
+    if (name == "ocf:heartbeat:Dummy") return Described{List()[0], "<resource-agent name=\"Dummy\"/>"};
+    if (name == "ocf:heartbeat:Fake" || name == "Fake") return Described{List()[1], kFakeMetadata};
+    return Status(StatusCode::kNotFound, "agent '" + std::string(name) + "' not found");
+  }
+  static constexpr const char* kFakeMetadata = R"(<?xml version="1.0"?>
+<resource-agent name="Fake" version="1.0">
+<version>1.0</version>
+<longdesc lang="en">
+Pretends to run.
+Over two lines.
+</longdesc>
+<shortdesc lang="en">A fake agent</shortdesc>
+<parameters>
+<parameter name="ip" unique="1" required="1">
+<longdesc lang="en">The address.</longdesc>
+<shortdesc lang="en">Address</shortdesc>
+<content type="string"/>
+</parameter>
+<parameter name="count">
+<longdesc lang="en">count</longdesc>
+<shortdesc lang="en">count</shortdesc>
+<content type="integer" default="3"/>
+</parameter>
+<parameter name="mode">
+<shortdesc lang="en">Mode</shortdesc>
+<content type="select" default="fast"><option value="fast"/><option value="slow"/></content>
+</parameter>
+</parameters>
+<actions>
+<action name="start" timeout="20s"/>
+<action name="monitor" depth="0" timeout="20s" interval="10s"/>
+<action name="meta-data" timeout="5s"/>
+</actions>
+</resource-agent>
+)";
+};
+
+TEST(ConfigurationTest, APrimitivesAgentAndParametersAreCheckedAsTyped) {
+  FakeAgents agents;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"primitive x ocf:heartbeat:Nope", "primitive x: agent 'ocf:heartbeat:Nope' not found"},
+      {"primitive x Fake", "primitive x: ocf:heartbeat:Fake: required parameter 'ip' is missing"},
+      {"primitive x Fake params ip=10.0.0.2 nosuch=1", "primitive x: ocf:heartbeat:Fake: unknown parameter 'nosuch'"},
+      {"primitive x Fake params ip=10.0.0.2 count=many", "parameter 'count' must be an integer, not 'many'"},
+      {"primitive x Fake params ip=10.0.0.2 mode=medium", "parameter 'mode' must be one of fast, slow, not 'medium'"},
+  };
+  for (const auto& [command, expected] : cases) {
+    auto c = Configuration::Parse(kCib);
+    ASSERT_TRUE(c.ok());
+    c->set_agents(&agents);
+    const std::string before = c->Document();
+    std::vector<std::string> warnings;
+    const Status s = c->Apply(*SplitWords(command), &warnings);
+    EXPECT_FALSE(s.ok()) << command;
+    EXPECT_NE(s.message().find(expected), std::string::npos) << command << "\n" << s.message();
+    EXPECT_EQ(s.message().find('\n'), std::string::npos) << s.message();
+    EXPECT_EQ(c->Document(), before) << command;
+  }
+  auto c = Configuration::Parse(kCib);
+  c->set_agents(&agents);
+  std::vector<std::string> warnings;
+  EXPECT_TRUE(c->Apply(*SplitWords("primitive x Fake params ip=10.0.0.2 count=4 mode=slow"), &warnings).ok());
+  // Classes other than ocf are left to vigild.
+  EXPECT_TRUE(c->Apply(*SplitWords("primitive y lsb:whatever"), &warnings).ok());
+}
+
 class FakeVigild : public Connection {
  public:
   FakeVigild() : cib_(kCib) {}
@@ -282,8 +357,10 @@ class ShellTest : public ::testing::Test {
       answers_.erase(answers_.begin());
       return a;
     };
+    o.agents = &agents_;
     return Shell(vigild_, out_, err_, o);
   }
+  FakeAgents agents_;
   FakeVigild vigild_;
   std::ostringstream out_, err_;
   std::vector<std::string> questions_, answers_;
@@ -401,6 +478,41 @@ TEST_F(ShellTest, TheEndOfInputAsksAPersonAboutPendingChanges) {
   shell.End();
   EXPECT_EQ(questions_.size(), 1u);
   EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+}
+
+TEST_F(ShellTest, RaListsAndDescribesTheAgentsAsCrmshDoes) {
+  Shell shell = Make(false);
+  for (const char* line : {"ra classes", "ra providers Fake", "ra list ocf", "ra list ocf pacemaker", "ra info Fake"}) {
+    shell.RunLine(line);
+  }
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_EQ(out_.str(),
+            "ocf / heartbeat pacemaker\n"
+            "heartbeat\n"
+            "Dummy     Fake      Other     \n"
+            "Other     \n"
+            "A fake agent (ocf:heartbeat:Fake)\n\n"
+            "Pretends to run.\nOver two lines.\n\n"
+            "Parameters (*: required, []: default):\n\n"
+            "ip* (string): Address\n    The address.\n\n"
+            "count (integer, [3]): \n    count\n\n"
+            "mode (select, [fast]): Mode\n\n"
+            "Operations' defaults (advisory minimum):\n\n"
+            "    start         timeout=20s\n"
+            "    monitor       depth=0 timeout=20s interval=10s\n");
+  EXPECT_EQ(shell.exit_code(), 0);
+  for (const auto& [line, error] : std::vector<std::pair<std::string, std::string>>{
+           {"ra list lsb", "ERROR: ra list: class lsb does not exist (Vigil runs ocf agents)\n"},
+           {"ra list ocf nope", "ERROR: ra list: there is no provider nope for class ocf\n"},
+           {"ra info Nope", "ERROR: ra info: agent 'Nope' not found\n"},
+           {"ra info", "ERROR: ra info: missing arguments (usage: info [ocf:PROVIDER:]TYPE)\n"},
+           {"ra classes x", "ERROR: ra classes: unexpected 'x' (usage: classes)\n"},
+           {"ra lst ocf", "ERROR: ra: unknown command 'lst' (did you mean 'list'?); 'help' lists the commands\n"}}) {
+    err_.str("");
+    shell.RunLine(line);
+    EXPECT_EQ(err_.str(), error) << line;
+  }
+  EXPECT_EQ(shell.exit_code(), 1);
 }
 
 TEST_F(ShellTest, CompletionOffersCommandsAndIds) {

@@ -10,6 +10,8 @@
 
 #include "cluster/cib/cib.h"
 #include "cluster/crm/show.h"
+#include "host/metadata.h"
+#include "host/params.h"
 
 namespace vigil::crm {
 namespace {
@@ -208,6 +210,7 @@ struct Configuration::Impl {
   bool changed = false;
   std::optional<std::set<std::string>> running;
   std::set<std::string> known_nodes;
+  Agents* agents = nullptr;
 
   xml_node configuration() const { return doc.child("cib").child("configuration"); }
 };
@@ -253,6 +256,7 @@ class Editor {
         conf_(root_.child("configuration")),
         running_(staged.running),
         known_nodes_(staged.known_nodes),
+        agents_(staged.agents),
         warnings_(warnings) {}
 
   Status Run(const std::vector<std::string>& words) {
@@ -370,7 +374,24 @@ class Editor {
         return Invalid(c.context() + ": expected params, meta, utilization or op, not '" + keyword + "'");
       }
     }
+    if (Status s = CheckAgent(c, p); !s.ok()) return s;
     if (const auto w = FencingWarning(conf_)) warnings_->push_back(*w);
+    return Status::Ok();
+  }
+
+  // The agent exists and takes these parameters (its meta-data says), as vigild checks at commit.
+  Status CheckAgent(Cursor& c, xml_node p) {
+    if (agents_ == nullptr || std::string_view(p.attribute("class").value()) != "ocf") return Status::Ok();
+    const std::string name = cib::AgentName("ocf", p.attribute("provider").value(), p.attribute("type").value());
+    auto described = agents_->Describe(name);
+    if (!described.ok()) return Status(described.status().code(), c.context() + ": " + described.status().message());
+    auto metadata = ParseMetadata(described->xml);
+    if (!metadata.ok()) return c.Error(name + ": its meta-data does not read: " + metadata.status().message());
+    Params params;
+    for (xml_node set : p.children("instance_attributes")) {
+      for (xml_node nv : set.children("nvpair")) params.emplace_back(nv.attribute("name").value(), nv.attribute("value").value());
+    }
+    if (Status s = ValidateParams(*metadata, name, params); !s.ok()) return c.Error(s.message());
     return Status::Ok();
   }
 
@@ -634,6 +655,7 @@ class Editor {
   xml_node conf_;
   const std::optional<std::set<std::string>>& running_;
   const std::set<std::string>& known_nodes_;
+  Agents* agents_;
   std::vector<std::string>* warnings_;
 };
 
@@ -679,6 +701,7 @@ std::string Configuration::Document() const {
 
 const std::string& Configuration::version() const { return impl_->version; }
 bool Configuration::changed() const { return impl_->changed; }
+void Configuration::set_agents(Agents* agents) { impl_->agents = agents; }
 void Configuration::set_known_nodes(std::set<std::string> names) { impl_->known_nodes = std::move(names); }
 void Configuration::set_running(std::optional<std::set<std::string>> running) { impl_->running = std::move(running); }
 

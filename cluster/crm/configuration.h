@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cluster/crm/agents.h"
 #include "common/status.h"
 
 namespace vigil::crm {
@@ -67,6 +68,9 @@ class Configuration {
   // Nodes vigild knows (members and nodes ever heard), which a location may name without a
   // warning even before <nodes> lists them.
   void set_known_nodes(std::set<std::string> names);
+  // The agents a primitive's agent and parameters are checked against as it is added (none, the
+  // default: vigild checks them at commit only). Not owned.
+  void set_agents(Agents* agents);
 
   struct Impl;  // the document and what vigild said of it (configuration.cc)
 

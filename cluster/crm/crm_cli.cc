@@ -1,5 +1,6 @@
 #include "cluster/crm/crm_cli.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -7,22 +8,26 @@
 
 #include "cluster/crm/shell.h"
 #include "cluster/crm/words.h"
+#include "common/log.h"
+#include "host/registry.h"
 
 namespace vigil {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: crm [--run-dir DIR] [LEVEL] [COMMAND [ARGS]...]\n"
+    "usage: crm [--run-dir DIR] [--plugin-dir DIR] [--ocf-root DIR] [LEVEL] [COMMAND [ARGS]...]\n"
     "\n"
     "crmsh's commands over the local vigild (found through --run-dir, else $VIGIL_RUN_DIR, else\n"
-    "/run/vigil). With a command it runs it and leaves:\n"
+    "/run/vigil). The agents (for 'ra' and for checking a primitive as it is typed) are loaded as\n"
+    "vigild loads them: --plugin-dir, else $VIGIL_PLUGIN_DIR, else vigild's default; --ocf-root,\n"
+    "else $OCF_ROOT, else /usr/lib/ocf. With a command it runs it and leaves:\n"
     "  crm status\n"
     "  crm configure property stonith-enabled=false\n"
     "  crm configure primitive ip ocf:heartbeat:IPaddr params ip=192.168.1.100 op monitor interval=10s\n"
     "  crm node standby\n"
     "Without one it reads commands from standard input, one per line (a trailing \\ continues a\n"
-    "line): interactive at a terminal, as a script otherwise. Levels: configure, node, resource;\n"
-    "'help' in each lists its commands.\n";
+    "line): interactive at a terminal, as a script otherwise. Levels: configure, node, resource,\n"
+    "ra; 'help' in each lists its commands.\n";
 
 std::string HostName() {
   char name[256] = {};
@@ -34,6 +39,8 @@ std::string HostName() {
 
 int CrmCommand(const std::vector<std::string>& args) {
   std::string run_dir;
+  std::string plugin_dir;
+  std::string ocf_root = DefaultOcfRoot();
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -41,10 +48,20 @@ int CrmCommand(const std::vector<std::string>& args) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (a == "--run-dir" && i + 1 < args.size()) {
-      run_dir = args[++i];
-    } else if (a.rfind("--run-dir=", 0) == 0) {
-      run_dir = a.substr(10);
+    // --NAME VALUE or --NAME=VALUE into *value.
+    auto option = [&](const std::string& name, std::string* value) {
+      if (a == name && i + 1 < args.size()) {
+        *value = args[++i];
+        return true;
+      }
+      if (a.rfind(name + "=", 0) == 0) {
+        *value = a.substr(name.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    if (option("--run-dir", &run_dir) || option("--plugin-dir", &plugin_dir) || option("--ocf-root", &ocf_root)) {
+      continue;
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr, "crm: unknown option '%s'\n%s", a.c_str(), kUsage);
       return 2;
@@ -54,7 +71,15 @@ int CrmCommand(const std::vector<std::string>& args) {
   }
   const auto vigild = crm::SocketConnection(run_dir);
   const std::vector<std::string> command(args.begin() + static_cast<long>(i), args.end());
+  // Plugins that do not load are said once, as errors; the rest of their log is vigild's business.
+  SetLogThreshold(LogLevel::kError);
+  const auto agents = crm::HostAgents(plugin_dir.empty() ? DefaultPluginDir() : std::filesystem::path(plugin_dir), ocf_root);
   crm::ShellOptions options;
+  options.agents = agents.get();
+  winsize size{};
+  if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    options.width = size.ws_col;
+  }
   options.host = HostName();
   options.interactive = command.empty() && isatty(STDIN_FILENO) == 1;
   options.ask = [](const std::string& question) -> std::optional<std::string> {

@@ -8,6 +8,7 @@
 
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
+#include "cluster/crm/ra.h"
 #include "cluster/crm/words.h"
 
 namespace vigil::crm {
@@ -28,10 +29,10 @@ class Socket : public Connection {
   std::filesystem::path path_;
 };
 
-const std::vector<std::string> kLevels = {"configure", "node", "resource"};
+const std::vector<std::string> kLevels = {"configure", "node", "resource", "ra"};
 const std::vector<std::string> kLeave = {"up", "end", "cd", "back"};
 const std::vector<std::string> kQuit = {"quit", "bye", "exit"};
-const std::vector<std::string> kTopCommands = {"status", "configure", "node", "resource", "help", "quit"};
+const std::vector<std::string> kTopCommands = {"status", "configure", "node", "resource", "ra", "help", "quit"};
 const std::vector<std::string> kConfigureCommands = {
     "primitive", "property", "rsc_defaults", "op_defaults", "location", "colocation", "order",  "delete",
     "erase",     "show",     "commit",       "verify",      "refresh",  "up",         "help",   "quit"};
@@ -39,6 +40,15 @@ const std::vector<std::string> kNodeCommands = {"standby", "online", "show", "up
 const std::vector<std::string> kResourceCommands = {"start",   "stop",    "restart", "status", "move", "migrate",
                                                     "clear",   "unmove",  "unmigrate", "cleanup", "up", "help",
                                                     "quit"};
+const std::vector<std::string> kRaCommands = {"classes", "providers", "list", "info", "meta", "up", "help", "quit"};
+const char* const kLevelNames[] = {"", "configure", "node", "resource", "ra"};
+
+Shell::Level LevelNamed(const std::string& name) {
+  if (name == "configure") return Shell::Level::kConfigure;
+  if (name == "node") return Shell::Level::kNode;
+  if (name == "resource") return Shell::Level::kResource;
+  return Shell::Level::kRa;
+}
 
 bool Among(const std::string& word, const std::vector<std::string>& list) {
   return std::find(list.begin(), list.end(), word) != list.end();
@@ -82,8 +92,7 @@ Shell::Shell(Connection& vigild, std::ostream& out, std::ostream& err, ShellOpti
 Shell::~Shell() = default;
 
 std::string Shell::Prompt() {
-  static const char* kNames[] = {"", "configure", "node", "resource"};
-  return "crm(live/" + Self() + ")" + kNames[static_cast<int>(level_)] + "# ";
+  return "crm(live/" + Self() + ")" + kLevelNames[static_cast<int>(level_)] + "# ";
 }
 
 const std::string& Shell::Self() {
@@ -111,8 +120,8 @@ bool Shell::UnknownCommand(const std::string& word, const std::vector<std::strin
       best_distance = std::min(d, best_distance);
     }
   }
-  static const char* kNames[] = {"the top level", "configure", "node", "resource"};
-  return Error(std::string(kNames[static_cast<int>(level_)]) + ": unknown command '" + word + "'" +
+  return Error(std::string(level_ == Level::kTop ? "the top level" : kLevelNames[static_cast<int>(level_)]) +
+               ": unknown command '" + word + "'" +
                (best.empty() ? "" : " (did you mean '" + best + "'?)") + "; 'help' lists the commands");
 }
 
@@ -128,9 +137,7 @@ bool Shell::Run(const std::vector<std::string>& words) {
   const Level before = level_;
   // "configure primitive ...": runs in that level, then leaves it (committing, as crmsh does in transit).
   if (level_ == Level::kTop && Among(words[0], kLevels) && words.size() > 1) {
-    if (!Enter(words[0] == "configure" ? Level::kConfigure : words[0] == "node" ? Level::kNode : Level::kResource)) {
-      return true;
-    }
+    if (!Enter(LevelNamed(words[0]))) return true;
     const bool go_on = Dispatch(Rest(words));
     if (level_ != before && !done_) Leave(false);
     return go_on && !done_;
@@ -160,6 +167,7 @@ bool Shell::Dispatch(const std::vector<std::string>& words) {
     case Level::kConfigure: return Configure(words);
     case Level::kNode: return Node(words);
     case Level::kResource: return Resource(words);
+    case Level::kRa: return Ra(words);
   }
   return true;
 }
@@ -218,6 +226,7 @@ bool Shell::LoadConfiguration() {
     return false;
   }
   staged_ = std::move(*parsed);
+  staged_->set_agents(options_.agents);
   // What runs, for delete and erase: as crm status shows it.
   const auto status = FetchStatus();
   if (status.ok()) {
@@ -257,11 +266,9 @@ bool Shell::Commit() {
 bool Shell::Top(const std::vector<std::string>& words) {
   const std::string& command = words[0];
   if (command == "status") return Status(Rest(words));
-  if (command == "configure") return Enter(Level::kConfigure), true;
-  if (command == "node") return Enter(Level::kNode), true;
-  if (command == "resource") return Enter(Level::kResource), true;
+  if (Among(command, kLevels)) return Enter(LevelNamed(command)), true;
   if (command == "help") {
-    out_ << "commands: status, configure, node, resource, quit\n"
+    out_ << "commands: status, configure, node, resource, ra, quit\n"
             "  'configure' and the others open a level; 'configure COMMAND' runs one command there\n";
     return true;
   }
@@ -433,6 +440,49 @@ bool Shell::Resource(const std::vector<std::string>& words) {
   return UnknownCommand(command, kResourceCommands);
 }
 
+bool Shell::Ra(const std::vector<std::string>& words) {
+  const std::string& command = words[0];
+  const std::vector<std::string> args = Rest(words);
+  if (command == "help") {
+    out_ << "commands: " << Join(kRaCommands) << "\n";
+    return true;
+  }
+  if (!Among(command, kRaCommands)) return UnknownCommand(command, kRaCommands);
+  auto usage = [&](size_t least, size_t most, const std::string& form) {
+    if (args.size() >= least && args.size() <= most) return true;
+    Error("ra " + command + ": " + (args.size() < least ? "missing arguments" : "unexpected '" + args[most] + "'") +
+          " (usage: " + form + ")");
+    return false;
+  };
+  if (options_.agents == nullptr) return Error("ra " + command + ": no agents are known to this crm");
+  if (command == "classes") {
+    if (usage(0, 0, "classes")) out_ << RaClasses(options_.agents->List());
+    return true;
+  }
+  if (command == "providers") {
+    if (!usage(1, 2, "providers TYPE [CLASS]")) return true;
+    auto text = RaProviders(options_.agents->List(), args[0], args.size() > 1 ? args[1] : "ocf");
+    if (!text.ok()) return Error("ra providers: " + text.status().message());
+    out_ << *text;
+    return true;
+  }
+  if (command == "list") {
+    if (!usage(1, 2, "list CLASS [PROVIDER]")) return true;
+    auto text = RaList(options_.agents->List(), args[0], args.size() > 1 ? args[1] : "", options_.width);
+    if (!text.ok()) return Error("ra list: " + text.status().message());
+    out_ << *text;
+    return true;
+  }
+  // info / meta
+  if (!usage(1, 1, command + " [ocf:PROVIDER:]TYPE")) return true;
+  auto described = options_.agents->Describe(args[0]);
+  if (!described.ok()) return Error("ra " + command + ": " + described.status().message());
+  auto text = RaInfo(described->agent, described->xml);
+  if (!text.ok()) return Error("ra " + command + ": " + text.status().message());
+  out_ << *text;
+  return true;
+}
+
 Result<control::ClusterStatus> Shell::FetchStatus() {
   auto xml = vigild_.Ask("status", {});
   if (!xml.ok()) return xml.status();
@@ -463,6 +513,7 @@ std::vector<std::string> Shell::Complete(const std::vector<std::string>& words, 
       case Level::kConfigure: candidates = kConfigureCommands; break;
       case Level::kNode: candidates = kNodeCommands; break;
       case Level::kResource: candidates = kResourceCommands; break;
+      case Level::kRa: candidates = kRaCommands; break;
     }
   } else if (level_ == Level::kNode) {
     candidates = NodeNames();

@@ -1,7 +1,7 @@
 // crm's shell: crmsh's levels and commands over the local vigild's control requests.
 //
 // The levels are crmsh's: the top (status, and the level names), `configure` (changes staged
-// until `commit`), `node` and `resource`. A command runs at the current level; one given with a
+// until `commit`), `node`, `resource` and `ra`. A command runs at the current level; one given with a
 // level's name in front (`configure property stonith-enabled=false`) runs in that level and
 // leaves it again. Leaving `configure` with changes not committed commits them when the session is
 // not interactive (a script, or a one-shot command), and asks first when it is, as crmsh does.
@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cluster/control/cluster_status.h"
+#include "cluster/crm/agents.h"
 #include "cluster/crm/configuration.h"
 #include "common/status.h"
 
@@ -39,6 +40,10 @@ struct ShellOptions {
   std::string host;          // this node's name while vigild does not answer
   // Reads the answer to a question (interactive only); nullopt at end of input.
   std::function<std::optional<std::string>(const std::string& question)> ask;
+  // The agents for `ra` and for checking a primitive as it is typed; none: `ra` says so, and
+  // primitives are checked by vigild at commit only.
+  Agents* agents = nullptr;
+  size_t width = 80;  // the terminal's, for `ra list`
 };
 
 class Shell {
@@ -62,13 +67,15 @@ class Shell {
   // node names (for the prompt's tab completion, which is not wired yet).
   std::vector<std::string> Complete(const std::vector<std::string>& words, const std::string& partial);
 
+  enum class Level { kTop, kConfigure, kNode, kResource, kRa };
+
  private:
-  enum class Level { kTop, kConfigure, kNode, kResource };
   bool Dispatch(const std::vector<std::string>& words);
   bool Top(const std::vector<std::string>& words);
   bool Configure(const std::vector<std::string>& words);
   bool Node(const std::vector<std::string>& words);
   bool Resource(const std::vector<std::string>& words);
+  bool Ra(const std::vector<std::string>& words);
   // Leaves the current level for its parent (the top). false: the user chose to stay.
   bool Leave(bool ask);
   bool Enter(Level level);

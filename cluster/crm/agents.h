@@ -1,0 +1,40 @@
+// The resource agents crm knows: `ra` lists and describes them, and a primitive's agent and
+// parameters are checked against their meta-data as the primitive is typed (vigild checks them
+// again at commit).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace vigil::crm {
+
+struct AgentInfo {
+  std::string name;  // ocf:PROVIDER:TYPE
+  std::string provider;
+  std::string type;
+};
+
+class Agents {
+ public:
+  virtual ~Agents() = default;
+  // Every agent, sorted by name.
+  virtual std::vector<AgentInfo> List() = 0;
+  // The agent `name` (ocf:PROVIDER:TYPE, or a bare TYPE) and its meta-data XML. Errors:
+  // kNotFound naming the agent and the close ones; the agent's own failure to describe itself.
+  struct Described {
+    AgentInfo agent;
+    std::string xml;
+  };
+  virtual Result<Described> Describe(std::string_view name) = 0;
+};
+
+// This host's agents: the plugins in `plugin_dir` (the shell-ocf plugin among them serves the
+// scripts under `ocf_root`), loaded on first use, as vigild loads them.
+std::unique_ptr<Agents> HostAgents(std::filesystem::path plugin_dir, std::string ocf_root);
+
+}  // namespace vigil::crm
