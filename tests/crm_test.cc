@@ -522,6 +522,19 @@ TEST_F(ShellTest, CompletionOffersCommandsAndIds) {
   EXPECT_EQ(shell.Complete({}, "cl"), (Words{"clear", "cleanup"}));
   EXPECT_EQ(shell.Complete({"start"}, ""), (Words{"ip", "db"}));
   EXPECT_EQ(shell.Complete({"move", "ip"}, "node"), (Words{"node1", "node2"}));
+  shell.RunLine("up");
+  // In the level a line names first; agents; a primitive's parameters not given yet.
+  EXPECT_EQ(shell.Complete({"configure"}, "pri"), Words{"primitive"});
+  EXPECT_EQ(shell.Complete({"configure", "primitive", "x"}, "ocf:heartbeat:F"), Words{"ocf:heartbeat:Fake"});
+  EXPECT_EQ(shell.Complete({"configure", "primitive", "x"}, "F"), Words{"Fake"});
+  EXPECT_EQ(shell.Complete({"configure", "primitive", "x", "Fake", "params", "ip=1"}, ""),
+            (Words{"count=", "mode=", "params", "meta", "utilization", "op"}));
+  EXPECT_EQ(shell.Complete({"configure", "primitive", "x", "Fake"}, "p"), Words{"params"});
+  EXPECT_EQ(shell.Complete({"configure", "delete"}, "i"), (Words{"ip", "ip-db"}));
+  EXPECT_EQ(shell.Complete({"ra", "info"}, "ocf:p"), Words{"ocf:pacemaker:Other"});
+  EXPECT_EQ(shell.Complete({"ra", "list", "ocf"}, ""), (Words{"heartbeat", "pacemaker"}));
+  EXPECT_EQ(shell.Complete({"node", "standby"}, ""), (Words{"node1", "node2"}));
+  EXPECT_EQ(shell.exit_code(), 0);
 }
 
 }  // namespace

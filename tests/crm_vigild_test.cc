@@ -115,5 +115,25 @@ TEST_F(CrmVigildTest, ABadCommandChangesNothingAndExitsNonZero) {
   EXPECT_NE(Crm("configure show a").out.find("primitive a Dummy"), std::string::npos);
 }
 
+// At a terminal (a pseudo-terminal from util-linux's `script`): tab completes commands, agents
+// and parameter names, and the lines typed are kept in the history file for the next session.
+TEST_F(CrmVigildTest, AtATerminalTabCompletesAndTheHistoryIsKept) {
+  const std::string home = dir_ / "home";
+  const std::string state = dir_ / "d.state";
+  // "prim<TAB>" -> primitive, "ocf:heartbeat:Dumm<TAB>" -> ocf:heartbeat:Dummy, "sta<TAB>" -> state=
+  WriteFile(dir_ / "typed", "configure\nprim\t d ocf:heartbeat:Dumm\t para\t sta\t" + state +
+                                "\ncommit\nquit\n");
+  const auto r = Sh("HOME=" + home + " script -qfec '" + CRM_BINARY + " --run-dir " + vigild_.run_dir().string() +
+                    "' /dev/null < " + (dir_ / "typed"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("crm(live/node1)configure# "), std::string::npos) << r.out;
+  EXPECT_NE(Crm("configure show d").out.find("primitive d Dummy \\\n\tparams state=\"" + state + "\""),
+            std::string::npos)
+      << r.out << Crm("configure show").out;
+  const std::string history = ReadFile(home + "/.config/vigil/crm_history");
+  EXPECT_NE(history.find("primitive"), std::string::npos) << history;
+  EXPECT_NE(history.find("commit"), std::string::npos) << history;
+}
+
 }  // namespace
 }  // namespace vigil::testing

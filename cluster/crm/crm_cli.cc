@@ -3,8 +3,14 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <editline/readline.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cluster/crm/shell.h"
 #include "cluster/crm/words.h"
@@ -28,6 +34,61 @@ constexpr const char* kUsage =
     "Without one it reads commands from standard input, one per line (a trailing \\ continues a\n"
     "line): interactive at a terminal, as a script otherwise. Levels: configure, node, resource,\n"
     "ra; 'help' in each lists its commands.\n";
+
+// The prompt's line editing (libedit): history, kept across sessions, and tab completion from
+// the shell.
+class LineEditor {
+ public:
+  explicit LineEditor(crm::Shell& shell) {
+    shell_ = &shell;
+    static char breaks[] = " \t\n\"'";
+    rl_completer_word_break_characters = breaks;
+    rl_attempted_completion_function = &LineEditor::Complete;
+    stifle_history(1000);
+    if (const char* home = std::getenv("HOME"); home && *home) {
+      history_ = std::filesystem::path(home) / ".config" / "vigil" / "crm_history";
+      read_history(history_.c_str());
+    }
+  }
+  ~LineEditor() {
+    if (history_.empty()) return;
+    std::error_code ec;
+    std::filesystem::create_directories(history_.parent_path(), ec);
+    write_history(history_.c_str());
+  }
+  LineEditor(const LineEditor&) = delete;
+  LineEditor& operator=(const LineEditor&) = delete;
+
+  // One line, nullopt at the end of input.
+  static std::optional<std::string> Read(const std::string& prompt) {
+    char* raw = readline(prompt.c_str());
+    if (raw == nullptr) return std::nullopt;
+    std::string line(raw);
+    std::free(raw);
+    if (line.find_first_not_of(" \t") != std::string::npos) add_history(line.c_str());
+    return line;
+  }
+
+ private:
+  static char** Complete(const char* text, int start, int /*end*/) {
+    rl_attempted_completion_over = 1;  // no file names
+    const auto words = crm::SplitWords(std::string(rl_line_buffer, static_cast<size_t>(start)));
+    if (!words.ok()) return nullptr;
+    matches_ = shell_->Complete(*words, text);
+    // "NAME=" goes on with the value, not a space.
+    rl_completion_append_character = matches_.size() == 1 && matches_[0].back() == '=' ? '\0' : ' ';
+    return rl_completion_matches(text, &LineEditor::Next);
+  }
+  static char* Next(const char* /*text*/, int state) {
+    static size_t next = 0;
+    if (state == 0) next = 0;
+    return next < matches_.size() ? strdup(matches_[next++].c_str()) : nullptr;
+  }
+
+  static inline crm::Shell* shell_ = nullptr;
+  static inline std::vector<std::string> matches_;
+  std::filesystem::path history_;
+};
 
 std::string HostName() {
   char name[256] = {};
@@ -82,7 +143,8 @@ int CrmCommand(const std::vector<std::string>& args) {
   }
   options.host = HostName();
   options.interactive = command.empty() && isatty(STDIN_FILENO) == 1;
-  options.ask = [](const std::string& question) -> std::optional<std::string> {
+  options.ask = [interactive = options.interactive](const std::string& question) -> std::optional<std::string> {
+    if (interactive) return LineEditor::Read(question);
     std::cout << question << std::flush;
     std::string line;
     if (!std::getline(std::cin, line)) return std::nullopt;
@@ -94,12 +156,18 @@ int CrmCommand(const std::vector<std::string>& args) {
     shell.End();
     return shell.exit_code();
   }
+  std::optional<LineEditor> editor;
+  if (options.interactive) editor.emplace(shell);
   crm::LineJoiner joiner;
   for (;;) {
-    if (options.interactive) std::cout << (joiner.pending() ? "> " : shell.Prompt()) << std::flush;
-    std::string line;
-    if (!std::getline(std::cin, line)) break;
-    if (!joiner.Add(line)) continue;
+    std::optional<std::string> line;
+    if (editor) {
+      line = LineEditor::Read(joiner.pending() ? "> " : shell.Prompt());
+    } else if (std::string read; std::getline(std::cin, read)) {
+      line = std::move(read);
+    }
+    if (!line) break;
+    if (!joiner.Add(*line)) continue;
     if (!shell.RunLine(joiner.Take())) break;
   }
   if (joiner.pending()) shell.RunLine(joiner.Take());  // the input ended on a continued line

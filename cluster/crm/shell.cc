@@ -10,6 +10,7 @@
 #include "cluster/control/control.h"
 #include "cluster/crm/ra.h"
 #include "cluster/crm/words.h"
+#include "host/metadata.h"
 
 namespace vigil::crm {
 namespace {
@@ -75,6 +76,8 @@ std::string Join(const std::vector<std::string>& words, const std::string& sep =
   for (const auto& w : words) out += (out.empty() ? "" : sep) + w;
   return out;
 }
+
+using Words = std::vector<std::string>;
 
 std::vector<std::string> Rest(const std::vector<std::string>& words) {
   return std::vector<std::string>(words.begin() + 1, words.end());
@@ -507,26 +510,87 @@ std::vector<std::string> Shell::NodeNames() {
 
 std::vector<std::string> Shell::Complete(const std::vector<std::string>& words, const std::string& partial) {
   std::vector<std::string> candidates;
-  if (words.empty()) {
-    switch (level_) {
-      case Level::kTop: candidates = kTopCommands; break;
-      case Level::kConfigure: candidates = kConfigureCommands; break;
-      case Level::kNode: candidates = kNodeCommands; break;
-      case Level::kResource: candidates = kResourceCommands; break;
-      case Level::kRa: candidates = kRaCommands; break;
-    }
-  } else if (level_ == Level::kNode) {
-    candidates = NodeNames();
-  } else if (level_ == Level::kResource) {
-    candidates = words.size() == 1 ? ResourceIds() : NodeNames();
-  } else if (level_ == Level::kConfigure && staged_) {
-    candidates = staged_->Ids();
+  if (level_ == Level::kTop && !words.empty() && Among(words[0], kLevels)) {
+    candidates = Candidates(LevelNamed(words[0]), Rest(words));
+  } else {
+    candidates = Candidates(level_, words);
   }
   std::vector<std::string> out;
   for (auto& c : candidates) {
-    if (c.rfind(partial, 0) == 0) out.push_back(std::move(c));
+    if (c.rfind(partial, 0) == 0 && std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
   }
   return out;
+}
+
+std::vector<std::string> Shell::Candidates(Level level, const std::vector<std::string>& words) {
+  if (words.empty()) {
+    switch (level) {
+      case Level::kTop: return kTopCommands;
+      case Level::kConfigure: return kConfigureCommands;
+      case Level::kNode: return kNodeCommands;
+      case Level::kResource: return kResourceCommands;
+      case Level::kRa: return kRaCommands;
+    }
+  }
+  const std::string& command = words[0];
+  switch (level) {
+    case Level::kTop: return {};
+    case Level::kNode: return command == "standby" || command == "online" || command == "show" ? NodeNames() : Words{};
+    case Level::kResource: return words.size() == 1 ? ResourceIds() : NodeNames();
+    case Level::kRa:
+      if (command == "info" || command == "meta") return words.size() == 1 ? AgentNames() : Words{};
+      if (command == "list" && words.size() == 1) return {"ocf"};
+      if (command == "list" && words.size() == 2 && options_.agents != nullptr) {
+        std::set<std::string> providers;
+        for (const auto& a : options_.agents->List()) providers.insert(a.provider);
+        return Words(providers.begin(), providers.end());
+      }
+      return {};
+    case Level::kConfigure:
+      if (command == "primitive") return PrimitiveCandidates(words);
+      if (command == "location" && words.size() == 4) return NodeNames();
+      if (staged_) return staged_->Ids();
+      // Quietly: completion says nothing of a vigild that does not answer.
+      if (auto xml = vigild_.Ask("cib-query", {}); xml.ok()) {
+        if (auto read = Configuration::Parse(*xml); read.ok()) return read->Ids();
+      }
+      return {};
+  }
+  return {};
+}
+
+// primitive ID AGENT [params N=V...] [meta ...] [op ...]: the agent's name, then the keywords and,
+// after params, the agent's parameter names not given yet.
+std::vector<std::string> Shell::PrimitiveCandidates(const std::vector<std::string>& words) {
+  if (words.size() < 2) return {};
+  if (words.size() == 2) return AgentNames();
+  Words out = {"params", "meta", "utilization", "op"};
+  std::string keyword;
+  for (size_t i = 3; i < words.size(); ++i) {
+    if (words[i].find('=') == std::string::npos) keyword = words[i];
+  }
+  if (keyword != "params" || options_.agents == nullptr) return out;
+  auto described = options_.agents->Describe(words[2]);
+  if (!described.ok()) return out;
+  auto metadata = ParseMetadata(described->xml);
+  if (!metadata.ok()) return out;
+  Words parameters;
+  for (const auto& p : metadata->parameters) {
+    const bool given = std::any_of(words.begin() + 3, words.end(), [&](const std::string& w) { return w.rfind(p.name + "=", 0) == 0; });
+    if (!given) parameters.push_back(p.name + "=");
+  }
+  parameters.insert(parameters.end(), out.begin(), out.end());
+  return parameters;
+}
+
+std::vector<std::string> Shell::AgentNames() {
+  Words names;
+  if (options_.agents == nullptr) return names;
+  for (const auto& a : options_.agents->List()) {
+    names.push_back(a.name);
+    if (a.provider == "heartbeat") names.push_back(a.type);  // a bare type means ocf:heartbeat:TYPE
+  }
+  return names;
 }
 
 }  // namespace vigil::crm

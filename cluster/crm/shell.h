@@ -63,8 +63,9 @@ class Shell {
   std::string Prompt();
   int exit_code() const { return failed_ ? 1 : 0; }
 
-  // What may complete `partial` after `words` at the current level: commands, resource ids,
-  // node names (for the prompt's tab completion, which is not wired yet).
+  // What may complete `partial` after `words` at the current level (or in the level `words`
+  // name first): commands, resource ids, node names, agent names, and a primitive's parameter
+  // names ("ip=") from its agent's meta-data. The prompt's tab completion.
   std::vector<std::string> Complete(const std::vector<std::string>& words, const std::string& partial);
 
   enum class Level { kTop, kConfigure, kNode, kResource, kRa };
@@ -76,6 +77,9 @@ class Shell {
   bool Node(const std::vector<std::string>& words);
   bool Resource(const std::vector<std::string>& words);
   bool Ra(const std::vector<std::string>& words);
+  std::vector<std::string> Candidates(Level level, const std::vector<std::string>& words);
+  std::vector<std::string> PrimitiveCandidates(const std::vector<std::string>& words);
+  std::vector<std::string> AgentNames();
   // Leaves the current level for its parent (the top). false: the user chose to stay.
   bool Leave(bool ask);
   bool Enter(Level level);
