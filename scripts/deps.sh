@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev
   resource-agents iproute2 procps
   mariadb-server mariadb-client libmariadb-dev
-  pacemaker-cli-utils crmsh libedit-dev
+  pacemaker-cli-utils crmsh libedit-dev nlohmann-json3-dev
   clang libclang-rt-14-dev
 )
 missing=()

@@ -4,6 +4,8 @@
 // and a bad command that leaves the CIB's version where it was.
 #include <gtest/gtest.h>
 
+#include <pugixml.hpp>
+
 #include "cluster/config/authkey.h"
 #include "tests/free_port.h"
 #include "tests/shell.h"
@@ -92,6 +94,25 @@ TEST_F(CrmVigildTest, TheTutorialsCommandsAsTyped) {
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(Crm("configure show ip-mysql").out.find("colocation ip-mysql inf: ip mysql"), std::string::npos);
   EXPECT_EQ(Crm("resource status ip").out, "resource ip is running on: node1\n");
+  // crm_mon's XML, as tools read it; and vigil status's.
+  for (const std::string& command : {std::string(CRM_BINARY) + " --run-dir " + vigild_.run_dir().string() + " status xml",
+                                     std::string(VIGIL_BINARY) + " status --run-dir " + vigild_.run_dir().string() +
+                                         " --output-as=xml"}) {
+    const auto xml = Sh(command);
+    ASSERT_EQ(xml.code, 0) << xml.out;
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(xml.out.c_str())) << xml.out;
+    const pugi::xml_node result = doc.child("pacemaker-result");
+    EXPECT_STREQ(result.child("summary").child("current_dc").attribute("name").value(), "node1") << xml.out;
+    EXPECT_STREQ(result.child("summary").child("current_dc").attribute("with_quorum").value(), "true");
+    EXPECT_STREQ(result.select_node("nodes/node[@name='node1']").node().attribute("resources_running").value(), "2");
+    const pugi::xml_node ip = result.select_node("resources/resource[@id='ip']").node();
+    EXPECT_STREQ(ip.attribute("role").value(), "Started") << xml.out;
+    EXPECT_STREQ(ip.child("node").attribute("name").value(), "node1");
+  }
+  const auto json = Crm("status json");
+  EXPECT_EQ(json.code, 0);
+  EXPECT_NE(json.out.find("\"resource_agent\": \"ocf:heartbeat:Dummy\""), std::string::npos) << json.out;
 }
 
 TEST_F(CrmVigildTest, ABadCommandChangesNothingAndExitsNonZero) {

@@ -26,7 +26,31 @@ bool Flag(const pugi::xml_node& node, const char* name, bool& out) {
 
 std::string NodeName(const NodeStatus& n) { return n.name.empty() ? std::to_string(n.id) : n.name; }
 
-// crm_mon's words for OCF exit codes and execution statuses.
+std::string ResourceLine(const ResourceStatus& r, bool known) {
+  std::string line = "  * " + r.id + "\t(" + r.agent + "):\t ";
+  if (!known) return line + "unknown (no DC)\n";
+  std::string where;
+  if (r.nodes.size() == 1) where = r.nodes.front();
+  if (r.nodes.size() > 1) {
+    where = "[";
+    for (const auto& n : r.nodes) where += " " + n;
+    where += " ]";
+  }
+  if (r.nodes.empty()) {
+    line += "Stopped";
+    if (r.disabled) line += " (disabled)";
+  } else {
+    line += (r.failed ? "FAILED " : "Started ") + where;
+  }
+  if (r.orphan) line += " (ORPHANED)";
+  if (!r.managed) line += " (unmanaged)";
+  if (r.blocked) line += " (blocked)";
+  return line + "\n";
+}
+
+
+}  // namespace
+
 std::string RcText(int rc) {
   switch (rc) {
     case 0: return "ok";
@@ -54,28 +78,6 @@ std::string OpStatusText(int status) {
   }
 }
 
-std::string ResourceLine(const ResourceStatus& r, bool known) {
-  std::string line = "  * " + r.id + "\t(" + r.agent + "):\t ";
-  if (!known) return line + "unknown (no DC)\n";
-  std::string where;
-  if (r.nodes.size() == 1) where = r.nodes.front();
-  if (r.nodes.size() > 1) {
-    where = "[";
-    for (const auto& n : r.nodes) where += " " + n;
-    where += " ]";
-  }
-  if (r.nodes.empty()) {
-    line += "Stopped";
-    if (r.disabled) line += " (disabled)";
-  } else {
-    line += (r.failed ? "FAILED " : "Started ") + where;
-  }
-  if (r.orphan) line += " (ORPHANED)";
-  if (!r.managed) line += " (unmanaged)";
-  if (r.blocked) line += " (blocked)";
-  return line + "\n";
-}
-
 std::string Ctime(std::chrono::system_clock::time_point t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
   std::tm local{};
@@ -84,8 +86,6 @@ std::string Ctime(std::chrono::system_clock::time_point t) {
   std::strftime(text, sizeof text, "%a %b %e %H:%M:%S %Y", &local);
   return text;
 }
-
-}  // namespace
 
 std::string ToXml(const ClusterStatus& s) {
   pugi::xml_document doc;

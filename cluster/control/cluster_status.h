@@ -71,6 +71,13 @@ struct ClusterStatus {
   bool operator==(const ClusterStatus&) const = default;
 };
 
+// crm_mon's words for an OCF exit code ("not running") and an execution status ("Timed Out").
+std::string RcText(int rc);
+std::string OpStatusText(int status);
+
+// A time as crm_mon prints it, in local time ("Wed Nov 25 01:10:00 2026").
+std::string Ctime(std::chrono::system_clock::time_point t);
+
 std::string ToXml(const ClusterStatus& status);
 // Errors: not XML, or a required element or attribute missing or malformed (named).
 Result<ClusterStatus> FromXml(std::string_view xml);

@@ -4,16 +4,19 @@
 
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
+#include "cluster/control/crm_mon_output.h"
 
 namespace vigil {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: vigil status [--run-dir DIR] [--verbose] [--xml]\n"
+    "usage: vigil status [--run-dir DIR] [--verbose] [--output-as=text|xml|json] [--xml]\n"
     "\n"
     "Membership, quorum and DC of the local vigild, in crm_mon's layout. The daemon is found\n"
     "through its run directory: --run-dir, else $VIGIL_RUN_DIR, else /run/vigil.\n"
     "  --verbose, -v  also the votes and the packet counters (sent, received, dropped by reason)\n"
+    "  --output-as=xml   crm_mon's XML (crm_mon --output-as=xml), for tools that read it\n"
+    "  --output-as=json  the same document as JSON\n"
     "  --xml          the daemon's answer as it came\n";
 
 }  // namespace
@@ -22,6 +25,7 @@ int StatusCommand(const std::vector<std::string>& args) {
   std::string run_dir;
   bool verbose = false;
   bool xml = false;
+  std::string output = "text";
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
@@ -32,6 +36,12 @@ int StatusCommand(const std::vector<std::string>& args) {
       verbose = true;
     } else if (a == "--xml") {
       xml = true;
+    } else if (a.rfind("--output-as=", 0) == 0 || (a == "--output-as" && i + 1 < args.size())) {
+      output = a == "--output-as" ? args[++i] : a.substr(12);
+      if (output != "text" && output != "xml" && output != "json") {
+        std::fprintf(stderr, "vigil status: --output-as takes text, xml or json, not '%s'\n", output.c_str());
+        return 2;
+      }
     } else if (a == "--run-dir" && i + 1 < args.size()) {
       run_dir = args[++i];
     } else {
@@ -57,7 +67,12 @@ int StatusCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "vigil status: %s\n", status.status().message().c_str());
     return 1;
   }
-  std::fputs(control::FormatStatus(*status, verbose).c_str(), stdout);
+  std::string request = "vigil status";
+  for (const auto& a : args) request += " " + a;
+  const std::string text = output == "xml"    ? control::CrmMonXml(*status, request)
+                           : output == "json" ? control::CrmMonJson(*status, request)
+                                              : control::FormatStatus(*status, verbose);
+  std::fputs(text.c_str(), stdout);
   return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
+#include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/ra.h"
 #include "cluster/crm/words.h"
 #include "host/metadata.h"
@@ -279,10 +280,16 @@ bool Shell::Top(const std::vector<std::string>& words) {
 }
 
 bool Shell::Status(const std::vector<std::string>& args) {
-  if (!args.empty()) return Error("status: unexpected '" + args[0] + "'");
+  // crmsh's `status xml` is crm_mon's XML; json is the same as JSON.
+  if (args.size() > 1 || (args.size() == 1 && args[0] != "xml" && args[0] != "json")) {
+    return Error("status: unexpected '" + args.back() + "' (status [xml|json])");
+  }
   const auto status = FetchStatus();
   if (!status.ok()) return Error(status.status().message());
-  out_ << control::FormatStatus(*status, false);
+  const std::string request = args.empty() ? "" : "crm status " + args[0];
+  out_ << (args.empty()           ? control::FormatStatus(*status, false)
+           : args[0] == "xml" ? control::CrmMonXml(*status, request)
+                              : control::CrmMonJson(*status, request));
   return true;
 }
 
