@@ -11,6 +11,7 @@
 #include "cluster/crm/configuration.h"
 #include "cluster/crm/shell.h"
 #include "cluster/crm/words.h"
+#include "tests/files.h"
 
 namespace vigil::crm {
 namespace {
@@ -300,6 +301,47 @@ TEST(ConfigurationTest, APrimitivesAgentAndParametersAreCheckedAsTyped) {
   EXPECT_TRUE(c->Apply(*SplitWords("primitive y lsb:whatever"), &warnings).ok());
 }
 
+TEST(ConfigurationTest, AnEditIsAllOrNothingAndNamesTheLine) {
+  auto c = Configuration::Parse(kCib);
+  ASSERT_TRUE(c.ok());
+  c->set_running(std::set<std::string>{"ip"});
+  const std::string shown = *c->Show({});
+  const std::string before = c->Document();
+  std::vector<std::string> warnings;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {shown + "location l db 100 node1\n", "line "},  // the line number of the bad command
+      {shown + "primitive x Dummy \\\n  op monitor interval=often\n", "often"},
+      {shown + "primitive x Dummy \\\n", "ends in a backslash"},
+      {shown + "delete db\n", "delete has no place in an edit"},
+      {shown + "primitive ip Dummy\n", "the id 'ip' is taken"},
+      {shown + "node 1: node1\n", "the node node1 is there already"},
+      {shown + "colocation c inf: db \"unbalanced\n", "quote"},
+  };
+  for (const auto& [text, expected] : cases) {
+    const Status s = c->Replace({}, text, &warnings);
+    EXPECT_FALSE(s.ok()) << text;
+    EXPECT_NE(s.message().find(expected), std::string::npos) << s.message();
+    EXPECT_EQ(c->Document(), before);
+    EXPECT_FALSE(c->changed());
+  }
+  // The line is the one the command starts on.
+  const size_t lines = static_cast<size_t>(std::count(shown.begin(), shown.end(), '\n'));
+  EXPECT_EQ(c->Replace({}, shown + "\nlocation l db 100 node1\n", &warnings).message().rfind(
+                "line " + std::to_string(lines + 2) + ": location l:", 0),
+            0u);
+  // ip runs: an edit that leaves it out is refused; db does not: it may go.
+  std::string without_ip = shown;
+  const size_t at = without_ip.find("primitive ip");
+  without_ip.erase(at, without_ip.find("\nprimitive db") - at + 1);
+  EXPECT_NE(c->Replace({}, without_ip, &warnings).message().find("resource ip is running"), std::string::npos)
+      << without_ip;
+  // Editing one element: only it is replaced.
+  ASSERT_TRUE(c->Replace({"ip-db"}, "colocation ip-db 500: ip db\n", &warnings).ok());
+  EXPECT_EQ(*c->Show({"ip-db"}), "colocation ip-db 500: ip db\n");
+  EXPECT_NE(c->Show({"ip"})->find("primitive ip IPaddr"), std::string::npos);
+  EXPECT_TRUE(c->changed());
+}
+
 class FakeVigild : public Connection {
  public:
   FakeVigild() : cib_(kCib) {}
@@ -358,9 +400,19 @@ class ShellTest : public ::testing::Test {
       return a;
     };
     o.agents = &agents_;
+    o.edit_file = [this](const std::string& path) -> Status {
+      edited_ = testing::ReadFile(path);
+      if (!edits_.empty()) {
+        testing::WriteFile(path, edits_.front());
+        edits_.erase(edits_.begin());
+      }
+      return Status::Ok();
+    };
     return Shell(vigild_, out_, err_, o);
   }
   FakeAgents agents_;
+  std::string edited_;               // what the editor was given last
+  std::vector<std::string> edits_;   // what it writes, one per run
   FakeVigild vigild_;
   std::ostringstream out_, err_;
   std::vector<std::string> questions_, answers_;
@@ -478,6 +530,27 @@ TEST_F(ShellTest, TheEndOfInputAsksAPersonAboutPendingChanges) {
   shell.End();
   EXPECT_EQ(questions_.size(), 1u);
   EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+}
+
+TEST_F(ShellTest, EditShowsTheConfigurationAndStagesTheEditedOne) {
+  Shell shell = Make(true);
+  shell.RunLine("configure");
+  // A mistake, then (asked to edit again) the mended text.
+  edits_ = {"this is not crm\n", "location l1 db 100: node2\n"};
+  answers_ = {"y"};
+  shell.RunLine("edit ip-db");
+  EXPECT_EQ(edited_, "this is not crm\n");  // the second round starts from the first round's text
+  EXPECT_EQ(questions_, Words{"Do you want to edit again (y/n)? "});
+  EXPECT_NE(err_.str().find("ERROR: edit: line 1: configure: unknown command 'this'"), std::string::npos) << err_.str();
+  shell.RunLine("commit");
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+  shell.RunLine("show");
+  EXPECT_NE(out_.str().find("location l1 db 100: node2"), std::string::npos) << out_.str();
+  EXPECT_EQ(out_.str().find("colocation ip-db"), std::string::npos) << out_.str();
+  // Unchanged: nothing staged.
+  shell.RunLine("edit");
+  EXPECT_NE(err_.str().find("INFO: edit: nothing changed"), std::string::npos);
+  EXPECT_NE(edited_.find("location l1 db 100: node2"), std::string::npos) << edited_;
 }
 
 TEST_F(ShellTest, RaListsAndDescribesTheAgentsAsCrmshDoes) {

@@ -136,6 +136,33 @@ TEST_F(CrmVigildTest, ABadCommandChangesNothingAndExitsNonZero) {
   EXPECT_NE(Crm("configure show a").out.find("primitive a Dummy"), std::string::npos);
 }
 
+// configure edit runs $EDITOR on the configuration in crm syntax; what it saves is checked and
+// committed like typed commands.
+TEST_F(CrmVigildTest, EditRunsTheEditorAndCommitsWhatItSaved) {
+  ASSERT_EQ(Crm("configure primitive d ocf:heartbeat:Dummy op monitor interval=10s").code, 0);
+  const std::string before = Version();
+  // An editor that fails: nothing changes.
+  auto r = Sh("EDITOR=false " + std::string(CRM_BINARY) + " --run-dir " + vigild_.run_dir().string() +
+              " configure edit < /dev/null");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("ERROR: edit: the editor (false \"$1\") failed with exit code 1"), std::string::npos) << r.out;
+  EXPECT_EQ(Version(), before);
+  // An editor that writes a bad parameter: refused with its line, nothing changes.
+  r = Sh("EDITOR=\"sed -i 's/interval=10s/interval=10s timeout=bad x=1/'\" " + std::string(CRM_BINARY) +
+         " --run-dir " + vigild_.run_dir().string() + " configure edit < /dev/null");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("ERROR: edit: line "), std::string::npos) << r.out;
+  EXPECT_EQ(Version(), before);
+  // A good edit: the monitor's interval changes and the location is added.
+  r = Sh("EDITOR=\"sed -i -e 's/interval=10s/interval=20s/' -e '$ a location prefer-d d 50: node1'\" " +
+         std::string(CRM_BINARY) + " --run-dir " + vigild_.run_dir().string() + " configure edit < /dev/null");
+  EXPECT_EQ(r.code, 0) << r.out;
+  const std::string shown = Crm("configure show").out;
+  EXPECT_NE(shown.find("op monitor interval=20s"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("location prefer-d d 50: node1"), std::string::npos) << shown;
+  EXPECT_NE(Version(), before);
+}
+
 // At a terminal (a pseudo-terminal from util-linux's `script`): tab completes commands, agents
 // and parameter names, and the lines typed are kept in the history file for the next session.
 TEST_F(CrmVigildTest, AtATerminalTabCompletesAndTheHistoryIsKept) {

@@ -10,6 +10,7 @@
 
 #include "cluster/cib/cib.h"
 #include "cluster/crm/show.h"
+#include "cluster/crm/words.h"
 #include "host/metadata.h"
 #include "host/params.h"
 
@@ -234,9 +235,9 @@ Result<Configuration> Configuration::Parse(std::string_view cib_xml) {
 }
 
 const std::vector<std::string>& Configuration::Commands() {
-  static const std::vector<std::string> kCommands = {"primitive", "property", "rsc_defaults", "op_defaults",
-                                                     "location",  "colocation", "order",      "delete",
-                                                     "erase"};
+  static const std::vector<std::string> kCommands = {"node",     "primitive",  "property", "rsc_defaults",
+                                                     "op_defaults", "location", "colocation", "order",
+                                                     "delete",   "erase"};
   return kCommands;
 }
 
@@ -262,6 +263,7 @@ class Editor {
   Status Run(const std::vector<std::string>& words) {
     const std::string& command = words[0];
     Cursor c(words, command);
+    if (command == "node") return Node(c);
     if (command == "primitive") return Primitive(c);
     if (command == "property") return Set(c, "crm_config", "cluster_property_set", "cib-bootstrap-options");
     if (command == "rsc_defaults") return Set(c, "rsc_defaults", "meta_attributes", "rsc-options");
@@ -326,6 +328,43 @@ class Editor {
     set = parent.append_child(element);
     set.append_attribute("id").set_value(FreeId(root_, base).c_str());
     return set;
+  }
+
+  // node [ID:] NAME [attributes N=V...] [utilization N=V...], as show prints a node.
+  Status Node(Cursor& c) {
+    if (c.done()) return c.Expected("a node name (or ID: NAME)");
+    std::string id = c.Next();
+    std::string name = id;
+    if (id.size() > 1 && id.back() == ':') {
+      id.pop_back();
+      if (c.done()) return c.Expected("the node's name after '" + id + ":'");
+      name = c.Next();
+    }
+    if (!IsId(id) && !std::all_of(id.begin(), id.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
+      return c.Error("'" + id + "' is not a node id");
+    }
+    if (!Fits(name)) return c.Error("'" + name + "' is not a node name (letters, digits, _ . -)");
+    c.Name(name);
+    xml_node nodes = Section(conf_, "nodes");
+    if (nodes.find_child_by_attribute("node", "uname", name.c_str())) return c.Error("the node " + name + " is there already");
+    if (xml_node taken = FindId(root_, id)) {
+      return c.Error("the id '" + id + "' is taken (by a " + std::string(taken.name()) + ")");
+    }
+    xml_node n = nodes.append_child("node");
+    n.append_attribute("id").set_value(id.c_str());
+    n.append_attribute("uname").set_value(name.c_str());
+    while (!c.done()) {
+      const std::string keyword = c.Next();
+      if (keyword != "attributes" && keyword != "utilization") {
+        return c.Error("expected attributes or utilization, not '" + keyword + "'");
+      }
+      const bool attributes = keyword == "attributes";
+      const std::string base = "nodes-" + id + (attributes ? "" : "-utilization");
+      if (Status s = Pairs(c, keyword, SetOf(n, attributes ? "instance_attributes" : "utilization", base)); !s.ok()) {
+        return s;
+      }
+    }
+    return Status::Ok();
   }
 
   Status Primitive(Cursor& c) {
@@ -676,6 +715,61 @@ Status Configuration::Apply(const std::vector<std::string>& words, std::vector<s
   impl_->doc.reset(copy);
   impl_->changed = true;
   warnings->insert(warnings->end(), said.begin(), said.end());
+  return Status::Ok();
+}
+
+Status Configuration::Replace(const std::vector<std::string>& ids, std::string_view text,
+                              std::vector<std::string>* warnings) {
+  pugi::xml_document copy;
+  copy.reset(impl_->doc);
+  xml_node conf = copy.child("cib").child("configuration");
+  if (ids.empty()) {
+    for (const char* section : {"crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults"}) {
+      if (xml_node x = conf.child(section)) x.remove_children();
+    }
+  } else {
+    for (const auto& id : ids) {
+      xml_node x = FindId(conf, id);
+      if (!x) return Status(StatusCode::kNotFound, "edit: no element with id '" + id + "'");
+      x.parent().remove_child(x);
+    }
+  }
+  // The commands, a line at a time (a trailing backslash goes on), each applied in turn.
+  std::vector<std::string> said;
+  LineJoiner joiner;
+  size_t line_number = 0;
+  size_t first_line = 1;
+  std::istringstream lines{std::string(text)};
+  for (std::string line; std::getline(lines, line);) {
+    ++line_number;
+    if (!joiner.pending()) first_line = line_number;
+    if (!joiner.Add(line)) continue;
+    const std::string command = joiner.Take();
+    auto words = SplitWords(command);
+    const std::string where = "line " + std::to_string(first_line) + ": ";
+    if (!words.ok()) return Status(words.status().code(), where + words.status().message());
+    if (words->empty()) continue;
+    if ((*words)[0] == "delete" || (*words)[0] == "erase") return Invalid(where + (*words)[0] + " has no place in an edit");
+    if (Status s = Editor(copy, *impl_, &said).Run(*words); !s.ok()) return Status(s.code(), where + s.message());
+  }
+  if (joiner.pending()) return Invalid("line " + std::to_string(first_line) + ": the last line ends in a backslash");
+  // A resource the edit removed must not be running, as delete requires.
+  for (xml_node p : impl_->configuration().child("resources").children("primitive")) {
+    const std::string id = p.attribute("id").value();
+    if (conf.child("resources").find_child_by_attribute("primitive", "id", id.c_str())) continue;
+    if (!impl_->running) return Invalid("cannot tell whether " + id + " runs (vigild knows no DC), so it cannot be removed");
+    if (impl_->running->count(id)) return Invalid("resource " + id + " is running: stop it first, or keep it");
+  }
+  std::ostringstream out;
+  copy.save(out, "  ");
+  if (auto cib = cib::Cib::Parse(out.str(), "the edited configuration"); !cib.ok()) {
+    return Status(cib.status().code(), "edit: " + cib.status().message());
+  }
+  impl_->doc.reset(copy);
+  impl_->changed = true;
+  for (auto& w : said) {
+    if (std::find(warnings->begin(), warnings->end(), w) == warnings->end()) warnings->push_back(std::move(w));
+  }
   return Status::Ok();
 }
 

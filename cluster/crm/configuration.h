@@ -38,12 +38,18 @@ class Configuration {
   // crmsh's configure commands Vigil refuses as not supported (group, clone, ...).
   static const std::vector<std::string>& UnsupportedCommands();
 
-  // Applies one command (words[0] is its name: primitive, property, rsc_defaults, op_defaults,
+  // Applies one command (words[0] is its name: node, primitive, property, rsc_defaults, op_defaults,
   // location, colocation, order, delete, erase). Warnings (an unknown property name, a location
   // on a node never seen) go to `warnings`. Errors: kInvalidArgument with one line naming the
   // command, the word and what was expected; kNotFound for an unknown id; kUnsupported for
   // crmsh syntax Vigil cannot place (rules, resource sets, groups). Nothing changes on an error.
   Status Apply(const std::vector<std::string>& words, std::vector<std::string>* warnings);
+
+  // `edit`: the configuration (with `ids`: those elements only) replaced by the commands in
+  // `text`, crmsh's syntax as Show prints it (node, primitive, property, constraints...; a line
+  // ending in `\` goes on). All or nothing: an error names the line and changes nothing. A
+  // running resource the text leaves out is refused, as delete refuses it.
+  Status Replace(const std::vector<std::string>& ids, std::string_view text, std::vector<std::string>* warnings);
 
   // crmsh's `show`: everything, or the elements with these ids. Errors: kNotFound naming the id.
   Result<std::string> Show(const std::vector<std::string>& ids) const;

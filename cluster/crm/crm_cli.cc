@@ -1,10 +1,12 @@
 #include "cluster/crm/crm_cli.h"
 
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <editline/readline.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -142,6 +144,25 @@ int CrmCommand(const std::vector<std::string>& args) {
     options.width = size.ws_col;
   }
   options.host = HostName();
+  // $EDITOR (else vi), as crmsh runs it: a shell command line with the file's path after it.
+  options.edit_file = [](const std::string& path) -> Status {
+    const char* editor = std::getenv("EDITOR");
+    const std::string line = std::string(editor && *editor ? editor : "vi") + " \"$1\"";
+    const pid_t pid = fork();
+    if (pid < 0) return Status::FromErrno("fork", errno);
+    if (pid == 0) {
+      execl("/bin/sh", "sh", "-c", line.c_str(), "sh", path.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
+    return Status(StatusCode::kInternal, "the editor (" + line + ") failed" +
+                                             (WIFEXITED(status) ? " with exit code " + std::to_string(WEXITSTATUS(status))
+                                                                : std::string(" on a signal")) +
+                                             "; nothing changed");
+  };
   options.interactive = command.empty() && isatty(STDIN_FILENO) == 1;
   options.ask = [interactive = options.interactive](const std::string& question) -> std::optional<std::string> {
     if (interactive) return LineEditor::Read(question);

@@ -1,7 +1,14 @@
 #include "cluster/crm/shell.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <ostream>
 #include <set>
 #include <thread>
@@ -36,8 +43,8 @@ const std::vector<std::string> kLeave = {"up", "end", "cd", "back"};
 const std::vector<std::string> kQuit = {"quit", "bye", "exit"};
 const std::vector<std::string> kTopCommands = {"status", "configure", "node", "resource", "ra", "help", "quit"};
 const std::vector<std::string> kConfigureCommands = {
-    "primitive", "property", "rsc_defaults", "op_defaults", "location", "colocation", "order",  "delete",
-    "erase",     "show",     "commit",       "verify",      "refresh",  "up",         "help",   "quit"};
+    "node",  "primitive", "property", "rsc_defaults", "op_defaults", "location", "colocation", "order", "delete",
+    "erase", "show",      "edit",     "commit",       "verify",      "refresh",  "up",         "help",  "quit"};
 const std::vector<std::string> kNodeCommands = {"standby", "online", "show", "up", "help", "quit"};
 const std::vector<std::string> kResourceCommands = {"start",   "stop",    "restart", "status", "move", "migrate",
                                                     "clear",   "unmove",  "unmigrate", "cleanup", "up", "help",
@@ -267,6 +274,45 @@ bool Shell::Commit() {
   return true;
 }
 
+bool Shell::Edit(const std::vector<std::string>& ids) {
+  if (!options_.edit_file) return Error("edit: no editor here");
+  auto shown = staged_->Show(ids);
+  if (!shown.ok()) return Error("edit: " + shown.status().message());
+  char path[] = "/tmp/crm-edit-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return Error(std::string("edit: cannot make a temporary file: ") + std::strerror(errno));
+  ::close(fd);
+  struct Remove {
+    const char* path;
+    ~Remove() { ::unlink(path); }
+  } remove{path};
+  std::string text = *shown;
+  for (;;) {
+    {
+      std::ofstream file(path, std::ios::trunc);
+      file << text;
+      if (!file.flush()) return Error(std::string("edit: cannot write ") + path);
+    }
+    if (vigil::Status s = options_.edit_file(path); !s.ok()) return Error("edit: " + s.message());
+    std::ifstream file(path);
+    const std::string edited((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (edited == *shown) {
+      Info("edit: nothing changed");
+      return true;
+    }
+    std::vector<std::string> warnings;
+    const vigil::Status replaced = staged_->Replace(ids, edited, &warnings);
+    for (const auto& w : warnings) err_ << "WARNING: " << w << "\n";
+    if (replaced.ok()) return true;
+    Error("edit: " + replaced.message());
+    // A person may mend the text; a script has said its error, with nothing changed.
+    if (!options_.interactive || !options_.ask) return true;
+    const auto again = options_.ask("Do you want to edit again (y/n)? ");
+    if (!again || (*again != "y" && *again != "yes")) return true;
+    text = edited;
+  }
+}
+
 bool Shell::Top(const std::vector<std::string>& words) {
   const std::string& command = words[0];
   if (command == "status") return Status(Rest(words));
@@ -314,6 +360,7 @@ bool Shell::Configure(const std::vector<std::string>& words) {
     LoadConfiguration();
     return true;
   }
+  if (command == "edit") return Edit(Rest(words));
   if (command == "verify") {
     // Every staged command was checked against the whole CIB as it went in; what is left to say
     // is what would keep resources from starting.

@@ -44,6 +44,9 @@ struct ShellOptions {
   // primitives are checked by vigild at commit only.
   Agents* agents = nullptr;
   size_t width = 80;  // the terminal's, for `ra list`
+  // `configure edit`: lets the user edit the file at this path ($EDITOR); an error when the
+  // editor could not run or failed. None: edit says so.
+  std::function<vigil::Status(const std::string& path)> edit_file;
 };
 
 class Shell {
@@ -85,6 +88,7 @@ class Shell {
   bool Enter(Level level);
   bool LoadConfiguration();
   bool Commit();
+  bool Edit(const std::vector<std::string>& ids);
   bool Status(const std::vector<std::string>& args);
   bool Request(const std::string& command, const std::vector<std::string>& args, std::string* body = nullptr);
   bool Error(const std::string& message);
