@@ -407,6 +407,11 @@ int Daemon::Run() {
     }
     now = std::chrono::steady_clock::now();
     if (fds[0].revents != 0) ReceivePackets(now);
+    // As Pacemaker: with no-quorum-policy=ignore a partition without quorum still has a DC, which
+    // runs the resources (the tutorial's two nodes fail over so).
+    const auto& properties = cib_->cib().model().properties;
+    const auto policy = properties.find("no-quorum-policy");
+    membership_->set_ignore_quorum(policy != properties.end() && policy->second == "ignore");
     membership_->Tick(now);
     replicator_->Follow(membership_->dc(), membership_->is_dc(), membership_->members(), now);
     replicator_->Process(std::span<const pollfd>(fds).subspan(replicator_at, executor_at - replicator_at), now);

@@ -86,6 +86,8 @@ class Membership {
   const std::vector<uint32_t>& members() const { return members_; }  // sorted, self included
   bool quorate() const { return quorum_.quorate(); }
   const Quorum& quorum() const { return quorum_; }
+  // no-quorum-policy=ignore (read from the CIB): a DC even without quorum, from the next Tick.
+  void set_ignore_quorum(bool ignore) { options_.ignore_quorum = ignore; }
   uint32_t dc() const { return dc_; }       // whom this node takes for DC; 0: none
   bool is_dc() const { return acting_; }    // this node is the DC and every member agrees
   // Every member hears exactly the members, as this node does: no member still hears a node this
