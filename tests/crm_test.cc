@@ -503,6 +503,15 @@ TEST_F(ShellTest, LevelsNodeAndResourceCommandsMapToVigildsRequests) {
   EXPECT_EQ(err_.str(),
             "INFO: standby node node1\nINFO: online node node2\nINFO: Move constraint created for ip to node2\n"
             "INFO: Use `crm resource clear ip` to remove this constraint\nINFO: Removed migration constraints for ip\n");
+  // node status: the nodes' elements of the CIB (crmsh 1.x's), all or one.
+  out_.str("");
+  shell.Run({"node", "status", "node2"});
+  EXPECT_EQ(out_.str(), "<nodes>\n  <node id=\"2\" uname=\"node2\" />\n</nodes>\n");
+  shell.Run({"node", "status"});
+  EXPECT_NE(out_.str().find("<node id=\"1\" uname=\"node1\" />"), std::string::npos) << out_.str();
+  EXPECT_EQ(shell.exit_code(), 0);
+  shell.Run({"node", "status", "node9"});
+  EXPECT_EQ(shell.exit_code(), 1);
 }
 
 TEST_F(ShellTest, MistakesGetOneLineEach) {

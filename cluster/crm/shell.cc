@@ -13,6 +13,8 @@
 #include <set>
 #include <thread>
 
+#include <pugixml.hpp>
+
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
 #include "cluster/control/crm_mon_output.h"
@@ -45,7 +47,7 @@ const std::vector<std::string> kTopCommands = {"status", "configure", "node", "r
 const std::vector<std::string> kConfigureCommands = {
     "node",  "primitive", "property", "rsc_defaults", "op_defaults", "location", "colocation", "order", "delete",
     "erase", "show",      "edit",     "commit",       "verify",      "refresh",  "up",         "help",  "quit"};
-const std::vector<std::string> kNodeCommands = {"standby", "online", "show", "up", "help", "quit"};
+const std::vector<std::string> kNodeCommands = {"standby", "online", "show", "status", "up", "help", "quit"};
 const std::vector<std::string> kResourceCommands = {"start",   "stop",    "restart", "status", "move", "migrate",
                                                     "clear",   "unmove",  "unmigrate", "cleanup", "up", "help",
                                                     "quit"};
@@ -400,6 +402,22 @@ bool Shell::Node(const std::vector<std::string>& words) {
       out_ << "\tstandby=" << (n.standby ? "on" : "off") << "\n";
     }
     if (!shown && words.size() > 1) return Error("node show: no node '" + words[1] + "'");
+    return true;
+  }
+  if (command == "status") {
+    // crmsh 1.x's: the nodes' elements of the CIB, as XML.
+    if (words.size() > 2) return Error("node status: unexpected '" + words[2] + "' (at most one node)");
+    std::string xml;
+    if (!Request("cib-query", {}, &xml)) return true;
+    pugi::xml_document cib;
+    if (!cib.load_string(xml.c_str())) return Error("node status: the CIB vigild sent is not XML");
+    pugi::xml_document shown;
+    pugi::xml_node nodes = shown.append_child("nodes");
+    for (const pugi::xml_node n : cib.child("cib").child("configuration").child("nodes").children("node")) {
+      if (words.size() == 1 || words[1] == n.attribute("uname").value()) nodes.append_copy(n);
+    }
+    if (words.size() > 1 && !nodes.first_child()) return Error("node status: no node '" + words[1] + "' in the configuration");
+    shown.save(out_, "  ", pugi::format_indent | pugi::format_no_declaration);
     return true;
   }
   if (command == "help") {
