@@ -72,6 +72,10 @@ TEST(CibEditTest, StandbyAddsANodeTheConfigurationLacks) {
   ASSERT_NE(n2, nullptr);
   EXPECT_EQ(n2->id, "2");
   EXPECT_EQ(n2->attributes.at("standby"), "on");
+  // The id is taken by n1, but the name is another's (a node renamed): n1 stays as it was.
+  const Model renamed = Read(SetNodeAttribute(kCib, "1", "renamed", "standby", "on"));
+  EXPECT_EQ(FindNode(renamed, "renamed")->id, "1-1");
+  EXPECT_EQ(FindNode(renamed, "n1")->attributes.count("standby"), 0U);
   // Removing an attribute of a node that is not there adds nothing.
   const Model unchanged = Read(SetNodeAttribute(kCib, "3", "n3", "standby", std::nullopt));
   EXPECT_EQ(FindNode(unchanged, "n3"), nullptr);
@@ -79,14 +83,17 @@ TEST(CibEditTest, StandbyAddsANodeTheConfigurationLacks) {
 
 TEST(CibEditTest, JoinedNodesAreAddedOnceEach) {
   // n1 is there already; n2 is new; n3's id "1" is taken by n1.
-  const auto added = AddNodes(kCib, {{"1", "n1"}, {"2", "n2"}, {"1", "n3"}});
+  size_t count = 0;
+  const auto added = AddNodes(kCib, {{"1", "n1"}, {"2", "n2"}, {"1", "n3"}}, &count);
+  EXPECT_EQ(count, 2U);
   const Model m = Read(added);
   ASSERT_EQ(m.nodes.size(), 3U) << *added;
   EXPECT_EQ(FindNode(m, "n2")->id, "2");
   EXPECT_EQ(FindNode(m, "n3")->id, "1-1");
   EXPECT_NE(added->find("keep-me"), std::string::npos) << "an element Vigil does not know was lost";
   // Adding them again changes nothing.
-  EXPECT_EQ(Read(AddNodes(*added, {{"2", "n2"}})).nodes.size(), 3U);
+  EXPECT_EQ(Read(AddNodes(*added, {{"2", "n2"}}, &count)).nodes.size(), 3U);
+  EXPECT_EQ(count, 0U);
 }
 
 TEST(CibEditTest, TargetRoleIsSetInTheResourcesOwnMetaAttributes) {

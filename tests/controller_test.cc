@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "cluster/lrm/executor_client.h"
+
 namespace vigil::daemon {
 namespace {
 
@@ -117,6 +119,27 @@ TEST_F(ControllerTest, AStepLostWithItsLinkDoesNotStallTheDc) {
   controller_.OnOwnResult(1);  // n1's probe answered
   controller_.Update(in_);
   EXPECT_EQ(controller_.TakeEvents(), std::vector<std::string>{"waiting for the resource state of n3"});
+}
+
+// A call made while no executor child runs ends as the child's death ends one: a recurring
+// monitor cancelled (so its owner stops counting it as running), a one-shot call failed.
+TEST(ExecutorClientTest, ACallMadeWhileNoChildRunsEndsAsADeathWould) {
+  lrm::ExecutorClient client({"/nonexistent"});  // never started
+  std::vector<OperationResult> results;
+  Operation monitor;
+  monitor.resource = "d";
+  monitor.action = "monitor";
+  monitor.interval = std::chrono::milliseconds(10000);
+  Operation start = monitor;
+  start.action = "start";
+  start.interval = std::chrono::milliseconds(0);
+  client.Submit(monitor, [&](const OperationResult& r) { results.push_back(r); });
+  client.Submit(start, [&](const OperationResult& r) { results.push_back(r); });
+  client.Process(0, std::chrono::steady_clock::now());
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].status, ExecStatus::kCancelled);
+  EXPECT_EQ(results[1].status, ExecStatus::kError);
+  EXPECT_EQ(results[1].reason, "the executor child is not running");
 }
 
 }  // namespace

@@ -317,6 +317,11 @@ TEST(MembershipTest, NamesTravelInHeartbeatsAndAConfiguredNameWins) {
   EXPECT_EQ(p.two.known_nodes().at(1), "alpha");
   EXPECT_EQ(p.one.known_nodes().at(2), "configured-two");
   EXPECT_EQ(p.two.Label(1), "alpha (1)");
+  // A name with a control character (here a NUL byte) is not taken: the node stays known by id.
+  Pair q(Options(1, 11, std::string("al\0pha", 6), {1, 2}), Options(2, 22, "beta", {1, 2}));
+  q.Exchange(SteadyTime(std::chrono::hours(1)));
+  EXPECT_EQ(q.two.known_nodes().at(1), "");
+  EXPECT_EQ(q.one.known_nodes().at(2), "beta");
 }
 
 TEST(MembershipTest, WithoutANodelistHeardNodesJoinAndStayKnownWhenLost) {

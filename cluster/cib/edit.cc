@@ -109,6 +109,14 @@ class Document {
   std::optional<std::unordered_set<std::string>> ids_;
 };
 
+// <node id uname/> in `nodes`; the id gets a suffix when taken.
+pugi::xml_node AddNode(Document& d, pugi::xml_node nodes, const std::string& id, const std::string& uname) {
+  pugi::xml_node node = nodes.append_child("node");
+  node.append_attribute("id") = d.NewId(id).c_str();
+  node.append_attribute("uname") = uname.c_str();
+  return node;
+}
+
 pugi::xml_node FindPrimitive(pugi::xml_node resources, const std::string& id) {
   return resources.find_child_by_attribute("primitive", "id", id.c_str());
 }
@@ -120,28 +128,28 @@ Result<std::string> SetNodeAttribute(std::string_view xml, const std::string& no
   Document d;
   if (Status s = d.Load(xml); !s.ok()) return s;
   pugi::xml_node nodes = Document::Section(d.configuration(), "nodes");
+  // By name only: a <node> with this id but another name is another node (one renamed, say).
   pugi::xml_node node = nodes.find_child_by_attribute("node", "uname", uname.c_str());
-  if (!node) node = nodes.find_child_by_attribute("node", "id", node_id.c_str());
   if (!node) {
     if (!value) return d.Text();  // nothing to remove
-    node = nodes.append_child("node");
-    node.append_attribute("id") = d.NewId(node_id).c_str();
-    node.append_attribute("uname") = uname.c_str();
+    node = AddNode(d, nodes, node_id, uname);
   }
   d.SetNvpair(node, "instance_attributes", "nodes-" + std::string(node.attribute("id").value()), name, value);
   return d.Text();
 }
 
-Result<std::string> AddNodes(std::string_view xml, const std::vector<std::pair<std::string, std::string>>& nodes) {
+Result<std::string> AddNodes(std::string_view xml, const std::vector<std::pair<std::string, std::string>>& nodes,
+                             size_t* added) {
   Document d;
   if (Status s = d.Load(xml); !s.ok()) return s;
   pugi::xml_node section = Document::Section(d.configuration(), "nodes");
+  size_t count = 0;
   for (const auto& [id, uname] : nodes) {
     if (section.find_child_by_attribute("node", "uname", uname.c_str())) continue;
-    pugi::xml_node node = section.append_child("node");
-    node.append_attribute("id") = d.NewId(id).c_str();
-    node.append_attribute("uname") = uname.c_str();
+    AddNode(d, section, id, uname);
+    ++count;
   }
+  if (added != nullptr) *added = count;
   return d.Text();
 }
 

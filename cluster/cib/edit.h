@@ -19,14 +19,16 @@
 
 namespace vigil::cib {
 
-// Sets (or with nullopt, removes) a node attribute in <nodes>: the node is found by uname, else by
-// id, else added as <node id uname/>. A name set more than once is set (removed) everywhere.
+// Sets (or with nullopt, removes) a node attribute in <nodes>: the node is found by uname, else
+// added as <node id uname/> (the id suffixed when another node holds it). A name set more than
+// once is set (removed) everywhere.
 Result<std::string> SetNodeAttribute(std::string_view xml, const std::string& node_id, const std::string& uname,
                                      const std::string& name, const std::optional<std::string>& value);
 
 // Adds <node id uname/> for each (id, uname) whose uname <nodes> lacks (the id gets a suffix when
-// taken), as Pacemaker's DC records the nodes that join.
-Result<std::string> AddNodes(std::string_view xml, const std::vector<std::pair<std::string, std::string>>& nodes);
+// taken), as Pacemaker's DC records the nodes that join. *added: how many were added.
+Result<std::string> AddNodes(std::string_view xml, const std::vector<std::pair<std::string, std::string>>& nodes,
+                             size_t* added = nullptr);
 
 // Sets (or removes) a meta attribute of primitive `rsc` (target-role, is-managed...).
 Result<std::string> SetResourceMeta(std::string_view xml, const std::string& rsc, const std::string& name,

@@ -25,6 +25,7 @@ Result<CibStore> CibStore::Open(const std::filesystem::path& state_dir) {
     if (k > 0 && !std::filesystem::exists(candidate, ec)) continue;
     auto loaded = cib::Cib::Load(candidate);
     if (loaded.ok()) {
+      loaded->ClearStatus();  // a file written by Pacemaker (or an older Vigil) may hold one
       CibStore store(path, std::move(*loaded));
       if (k > 0) store.recovered_from_ = candidate.string();
       return store;

@@ -177,12 +177,6 @@ void Controller::Waiting(std::string why) {
   waiting_logged_ = std::move(why);
 }
 
-bool Controller::Settled(const ControllerInputs& in) const {
-  if (!in.acting || !acting_ || !in.views_agree) return false;
-  return std::all_of(in.members->begin(), in.members->end(),
-                     [&](uint32_t m) { return m == self_ || reports_.count(m) > 0; });
-}
-
 void Controller::Update(const ControllerInputs& in) {
   if (!in.acting) {
     if (acting_) {

@@ -66,10 +66,6 @@ class Controller {
   // may be lost with the link); it reports afresh when it links again.
   void OnUnlinked(uint32_t node);
 
-  // This node is the DC, the members agree on who is up, and every one has reported on its link
-  // (after its CIB, which the link carries first: the CIBs are reconciled).
-  bool Settled(const ControllerInputs& in) const;
-
   // The configuration and every known node's state as this DC sees it now (what `vigil status`
   // and `cib-query` show).
   cib::Model Snapshot(const ControllerInputs& in) const { return BuildModel(in, nullptr); }

@@ -234,6 +234,12 @@ Status Daemon::StartResourceHalf() {
   return Status::Ok();
 }
 
+std::string Daemon::NoQuorumPolicy() const {
+  const auto& properties = cib_->cib().model().properties;
+  const auto policy = properties.find("no-quorum-policy");
+  return policy == properties.end() ? "stop" : policy->second;
+}
+
 void Daemon::ApplyNoQuorumPolicy() {
   if (membership_->quorate()) {
     quorum_stop_done_ = false;
@@ -241,9 +247,7 @@ void Daemon::ApplyNoQuorumPolicy() {
   }
   if (quorum_stop_done_) return;
   quorum_stop_done_ = true;
-  const auto& properties = cib_->cib().model().properties;
-  const auto policy = properties.find("no-quorum-policy");
-  const std::string value = policy == properties.end() ? "stop" : policy->second;
+  const std::string value = NoQuorumPolicy();
   // freeze: what runs keeps running; ignore: the partition goes on as if it had quorum.
   if (value == "freeze" || value == "ignore") return;
   if (const size_t stops = local_->StopAll(); stops > 0) {
@@ -252,29 +256,29 @@ void Daemon::ApplyNoQuorumPolicy() {
 }
 
 void Daemon::RecordNodes() {
-  if (stopping_ || !controller_->Settled(Inputs())) return;
+  if (stopping_) return;
   const cib::Model& config = cib_->cib().model();
-  if (nodes_refused_at_ && *nodes_refused_at_ == config.versions) return;  // not again on the same CIB
   std::vector<std::pair<std::string, std::string>> missing;
   std::string names;
   for (const uint32_t m : membership_->members()) {
     const std::string& name = membership_->known_nodes().at(m);
+    if (name.empty()) continue;  // not known yet: a <node> needs a uname
     if (std::none_of(config.nodes.begin(), config.nodes.end(), [&](const cib::Node& n) { return n.uname == name; })) {
       missing.emplace_back(std::to_string(m), name);
       names += (names.empty() ? "" : ", ") + name;
     }
   }
   if (missing.empty()) return;
-  auto xml = cib::AddNodes(cib_->text(), missing);
-  const cib::Versions at = config.versions;
-  auto refused = [this, at](const Status& s) {
-    nodes_refused_at_ = at;
-    LogError("could not add the joined nodes to the configuration: " + s.message());
-  };
-  if (!xml.ok()) return refused(xml.status());
+  size_t added = 0;
+  auto xml = cib::AddNodes(cib_->text(), missing, &added);
+  if (!xml.ok() || added == 0) {
+    LogError("could not add the joined nodes (" + names + ") to the configuration: " +
+             (xml.ok() ? "they would not read back" : xml.status().message()));
+    return;
+  }
   // On the DC the change is made (or refused) at once.
-  replicator_->Submit(at, std::move(*xml), "the DC (joined: " + names + ")", [refused](Result<cib::Versions> r) {
-    if (!r.ok()) refused(r.status());
+  replicator_->Submit(config.versions, std::move(*xml), "the DC (joined: " + names + ")", [names](Result<cib::Versions> r) {
+    if (!r.ok()) LogError("could not add the joined nodes (" + names + ") to the configuration: " + r.status().message());
   });
 }
 
@@ -298,10 +302,10 @@ void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
     status_copy_ = copy->states;
     status_copy_from_ = from;
   } else if (const auto* cleanup = std::get_if<peer::Cleanup>(&message)) {
-    // From a member: for the DC to pass on. From the DC: for this node.
+    // From a member: for the DC to pass on. From the DC: for this node, when it names it (or none).
     if (membership_->is_dc()) {
       FanOutCleanup(*cleanup);
-    } else {
+    } else if (from == membership_->dc() && (cleanup->node.empty() || cleanup->node == identity_.name)) {
       local_->Cleanup(cleanup->rsc);
     }
   }
@@ -409,9 +413,7 @@ int Daemon::Run() {
     if (fds[0].revents != 0) ReceivePackets(now);
     // As Pacemaker: with no-quorum-policy=ignore a partition without quorum still has a DC, which
     // runs the resources (the tutorial's two nodes fail over so).
-    const auto& properties = cib_->cib().model().properties;
-    const auto policy = properties.find("no-quorum-policy");
-    membership_->set_ignore_quorum(policy != properties.end() && policy->second == "ignore");
+    membership_->set_ignore_quorum(NoQuorumPolicy() == "ignore");
     membership_->Tick(now);
     replicator_->Follow(membership_->dc(), membership_->is_dc(), membership_->members(), now);
     replicator_->Process(std::span<const pollfd>(fds).subspan(replicator_at, executor_at - replicator_at), now);
@@ -427,8 +429,12 @@ int Daemon::Run() {
     }
     ApplyNoQuorumPolicy();
     controller_->Update(Inputs());
-    RecordNodes();
-    ShareStatus();
+    // After each plan (the members settled, and something changed): the joined nodes go into the
+    // configuration, and the states to the members.
+    if (auto states = controller_->TakePlannedStates()) {
+      RecordNodes();
+      ShareStatus(std::move(*states));
+    }
     LogEvents();
     LogDrops(now);
     // At once when the view changed: agreement then takes a round trip, not a heartbeat interval.

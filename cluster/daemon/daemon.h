@@ -102,10 +102,14 @@ class Daemon {
   // membership or the CIB, else an error listing the known ones.
   Result<std::pair<std::string, std::string>> FindNode(const std::string& name) const;
   // The DC sends each plan's node states to the members (once per change).
-  void ShareStatus();
-  // The DC adds each member its <nodes> lacks, once the members are settled (as Pacemaker's DC
-  // does when a node joins), so that the configuration names every node.
+  void ShareStatus(std::vector<cib::NodeState> states);
+  // After a plan (the members are settled: every one has reported on its link, which carried its
+  // CIB first), the DC adds each member its <nodes> lacks, as Pacemaker's DC does when a node
+  // joins, so that the configuration names every node. A refusal is logged and tried again at
+  // the next plan.
   void RecordNodes();
+  // The CIB's no-quorum-policy (default stop).
+  std::string NoQuorumPolicy() const;
 
   DaemonOptions options_;
   std::filesystem::path config_path_;
@@ -132,7 +136,6 @@ class Daemon {
   std::vector<cib::NodeState> status_copy_;  // a member's copy of the DC's
   uint32_t status_copy_from_ = 0;            // the DC that sent it
   uint64_t reported_term_ = 0;               // the DC term of this node's latest report
-  std::optional<cib::Versions> nodes_refused_at_;  // RecordNodes' change failed on this CIB
   uint64_t received_ = 0;
   uint64_t bad_views_ = 0;
   std::map<membership::DropReason, uint64_t> logged_drops_;

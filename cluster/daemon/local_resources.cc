@@ -60,7 +60,7 @@ void LocalResources::Forget() {
   changed_ = true;
 }
 
-bool LocalResources::Cleanup(const std::string& rsc) {
+void LocalResources::Cleanup(const std::string& rsc) {
   bool forgot = std::erase_if(state_.resources, [&](const cib::ResourceHistory& h) { return h.id == rsc; }) > 0;
   // Transient attributes are named "<kind>-<rsc>#<op>_<interval>".
   forgot |= std::erase_if(state_.transient, [&](const auto& a) {
@@ -74,7 +74,6 @@ bool LocalResources::Cleanup(const std::string& rsc) {
     events_.push_back("cleanup of " + rsc + ": history and fail counts forgotten; it is probed again");
     changed_ = true;
   }
-  return forgot;
 }
 
 cib::ResourceHistory& LocalResources::History(const peer::Execute& e) {

@@ -34,9 +34,8 @@ class LocalResources {
   // failure records stay).
   void Forget();
   // crm resource cleanup: forgets `rsc`'s history and fail counts here and cancels its recurring
-  // monitors, so that the DC probes it again and plans from what the probe finds. false: there
-  // was nothing to forget.
-  bool Cleanup(const std::string& rsc);
+  // monitors, so that the DC probes it again and plans from what the probe finds.
+  void Cleanup(const std::string& rsc);
   // no-quorum-policy=stop on a node that lost quorum: stops every resource that may run here
   // (with the parameters the DC last gave it). Returns how many stops were asked for.
   size_t StopAll();

@@ -94,10 +94,8 @@ std::optional<cib::Model> Daemon::LiveModel() const {
   return std::nullopt;
 }
 
-void Daemon::ShareStatus() {
-  auto states = controller_->TakePlannedStates();
-  if (!states) return;
-  std::string encoded = peer::Encode(peer::StatusCopy{std::move(*states)});
+void Daemon::ShareStatus(std::vector<cib::NodeState> states) {
+  std::string encoded = peer::Encode(peer::StatusCopy{std::move(states)});
   if (encoded == shared_status_) return;
   shared_status_ = std::move(encoded);
   replicator_->SendToMembers(shared_status_);

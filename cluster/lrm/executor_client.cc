@@ -83,9 +83,11 @@ uint64_t ExecutorClient::Check(Operation op, Callback done) {
 uint64_t ExecutorClient::Send(Operation op, Callback done, bool check_only) {
   const uint64_t call = next_call_++;
   if (fd_ < 0) {
+    // Ended as the child's death ends a call: a recurring one cancelled (it will not run), a
+    // one-shot one failed.
     OperationResult r;
     r.call_id = call;
-    r.status = ExecStatus::kError;
+    r.status = op.interval.count() > 0 ? ExecStatus::kCancelled : ExecStatus::kError;
     r.rc = static_cast<int>(OcfCode::kErrGeneric);
     r.reason = "the executor child is not running";
     calls_[call] = {std::move(op), std::move(done)};
@@ -133,17 +135,7 @@ void ExecutorClient::OnDeath(const std::string& why, SteadyTime now) {
   std::string how = why;
   if (pid_ > 0) {
     // It closed its end: it is exiting, or something is badly wrong with it. Either way it goes.
-    kill(pid_, SIGKILL);
-    const auto until = std::chrono::steady_clock::now() + kReapWait;
-    pid_t reaped = 0;
-    while ((reaped = waitpid(pid_, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (reaped == pid_) {
-      how = Describe(status);
-    } else {
-      unreaped_.push_back(pid_);
-    }
+    if (KillAndReap(&status)) how = Describe(status);
   }
   events_.push_back("executor child (pid " + std::to_string(pid_) + ") died: " + how + "; " +
                     std::to_string(calls_.size()) + " operation(s) in flight ended");
@@ -234,10 +226,21 @@ bool ExecutorClient::Exited() {
 void ExecutorClient::Kill() {
   BeginStop();
   if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
   int status = 0;
-  waitpid(pid_, &status, 0);
+  KillAndReap(&status);
   pid_ = -1;
+}
+
+bool ExecutorClient::KillAndReap(int* status) {
+  kill(pid_, SIGKILL);
+  const auto until = std::chrono::steady_clock::now() + kReapWait;
+  pid_t reaped = 0;
+  while ((reaped = waitpid(pid_, status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (reaped == pid_) return true;
+  unreaped_.push_back(pid_);
+  return false;
 }
 
 }  // namespace vigil::lrm

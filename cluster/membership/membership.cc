@@ -42,6 +42,20 @@ std::optional<View> DecodeView(std::string_view p) {
   return v;
 }
 
+namespace {
+
+// A name a node may go by (a host name, or any word without blanks or control characters): it
+// goes into the CIB's <nodes> and the log. Another (empty, a NUL byte...) leaves the node known by
+// its id.
+bool IsNodeName(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+           const auto byte = static_cast<unsigned char>(c);
+           return byte > ' ' && byte != 0x7f;
+         });
+}
+
+}  // namespace
+
 Membership::Membership(MembershipOptions options)
     : options_(std::move(options)), quorum_(options_.quorum) {
   std::sort(options_.nodes.begin(), options_.nodes.end());
@@ -62,7 +76,7 @@ void Membership::OnHeartbeat(uint32_t from, uint64_t incarnation, const View& vi
   if (!known_.count(from) && known_.size() >= kMaxNodes) return;  // no nodelist, and too many heard
   std::string& name = known_[from];
   const bool configured_name = options_.names.count(from) != 0;
-  if (!configured_name && !view.name.empty()) name = view.name;
+  if (!configured_name && IsNodeName(view.name)) name = view.name;
   Peer& peer = peers_[from];
   if (peer.incarnation != incarnation && it != peers_.end()) {
     events_.push_back(Label(from) + " restarted");
