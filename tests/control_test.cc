@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "cluster/control/cluster_status.h"
+#include "cluster/control/crm_mon_output.h"
 
 namespace vigil::control {
 namespace {
@@ -323,6 +324,17 @@ TEST(ClusterStatusTest, ResourcesStandbyAndFailedActionsInCrmMonsWords) {
   ClusterStatus unknown = WithResources();
   unknown.resources_known = false;
   EXPECT_NE(FormatStatus(unknown, false).find("  * ip\t(ocf:heartbeat:IPaddr):\t unknown (no DC)\n"), std::string::npos);
+}
+
+// An agent's exit reason cut inside a UTF-8 character (or in Latin-1): the JSON still comes out,
+// with the bad bytes replaced, and the XML keeps them as they are.
+TEST(ClusterStatusTest, JsonOfAReasonThatIsNotUtf8IsStillWritten) {
+  ClusterStatus s;
+  s.failed_actions = {{"d", "monitor", 10000, "n1", 1, 0, "caf\xc3", 1700000000, 3}};
+  std::string json;
+  ASSERT_NO_THROW(json = CrmMonJson(s, "crm status json"));
+  EXPECT_NE(json.find("\"exitreason\": \"caf\xef\xbf\xbd\""), std::string::npos) << json;
+  EXPECT_NE(CrmMonXml(s, "crm status xml").find("exitreason=\"caf"), std::string::npos);
 }
 
 TEST(ClusterStatusTest, MalformedDocumentsAreNamed) {

@@ -235,9 +235,14 @@ class FakeAgents : public Agents {
             {"ocf:pacemaker:Other", "pacemaker", "Other"}};
   }
   Result<Described> Describe(std::string_view name) override {
-    if (name == "ocf:heartbeat:Dummy") return Described{List()[0], "<resource-agent name=\"Dummy\"/>"};
-    if (name == "ocf:heartbeat:Fake" || name == "Fake") return Described{List()[1], kFakeMetadata};
+    if (name == "ocf:heartbeat:Dummy") return Read(List()[0], "<resource-agent name=\"Dummy\"/>");
+    if (name == "ocf:heartbeat:Fake" || name == "Fake") return Read(List()[1], kFakeMetadata);
     return Status(StatusCode::kNotFound, "agent '" + std::string(name) + "' not found");
+  }
+  static Described Read(AgentInfo agent, const std::string& xml) {
+    auto parsed = ParseMetadata(xml);
+    EXPECT_TRUE(parsed.ok()) << parsed.status().message();
+    return {std::move(agent), xml, std::make_shared<const AgentMetadata>(parsed.ok() ? *parsed : AgentMetadata{})};
   }
   static constexpr const char* kFakeMetadata = R"(<?xml version="1.0"?>
 <resource-agent name="Fake" version="1.0">
@@ -340,6 +345,38 @@ TEST(ConfigurationTest, AnEditIsAllOrNothingAndNamesTheLine) {
   EXPECT_EQ(*c->Show({"ip-db"}), "colocation ip-db 500: ip db\n");
   EXPECT_NE(c->Show({"ip"})->find("primitive ip IPaddr"), std::string::npos);
   EXPECT_TRUE(c->changed());
+}
+
+// Whatever show prints, edit reads back: node attributes in either order, empty sets (which show
+// leaves out), a node named by its name, an id given twice, and primitives whose agent this host
+// lacks (unchanged, they are not checked again).
+TEST(ConfigurationTest, WhatShowPrintsAnEditReadsBack) {
+  std::string xml = kCib;
+  xml.replace(xml.find("<primitive id=\"db\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>"), 65,
+              "<primitive id=\"db\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+              "<meta_attributes id=\"db-meta\"/></primitive>");
+  auto c = Configuration::Parse(xml);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  c->set_running(std::set<std::string>{"ip"});
+  FakeAgents agents;  // knows Dummy, not IPaddr
+  c->set_agents(&agents);
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(c->Apply(*SplitWords("node 3: node3 utilization cpu=2 attributes standby=on"), &warnings).ok());
+  const std::string shown = *c->Show({});
+  EXPECT_EQ(shown.find("meta \n"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("node 3: node3 \\\n\tutilization cpu=2 \\\n\tattributes standby=on"), std::string::npos) << shown;
+  const Status unchanged = c->Replace({}, shown, &warnings);
+  EXPECT_TRUE(unchanged.ok()) << unchanged.message();
+  EXPECT_EQ(*c->Show({}), shown);
+  // Changed, ip's agent is checked, and this host does not have it.
+  std::string moved = shown;
+  moved.replace(moved.find("10.0.0.1"), 8, "10.0.0.2");
+  EXPECT_NE(c->Replace({}, moved, &warnings).message().find("agent 'ocf:heartbeat:IPaddr' not found"), std::string::npos);
+  // A node by its name; an id given twice.
+  ASSERT_TRUE(c->Replace({"node1"}, "node 1: node1 attributes standby=on\n", &warnings).ok());
+  EXPECT_EQ(*c->Show({"node1"}), "node 1: node1 \\\n\tattributes standby=on\n");
+  const Status twice = c->Replace({"ip-db", "ip-db"}, "colocation ip-db 10: ip db\n", &warnings);
+  EXPECT_TRUE(twice.ok()) << twice.message();
 }
 
 class FakeVigild : public Connection {

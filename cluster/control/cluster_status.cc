@@ -24,7 +24,6 @@ bool Flag(const pugi::xml_node& node, const char* name, bool& out) {
   return true;
 }
 
-std::string NodeName(const NodeStatus& n) { return n.name.empty() ? std::to_string(n.id) : n.name; }
 
 std::string ResourceLine(const ResourceStatus& r, bool known) {
   std::string line = "  * " + r.id + "\t(" + r.agent + "):\t ";
@@ -86,6 +85,8 @@ std::string Ctime(std::chrono::system_clock::time_point t) {
   std::strftime(text, sizeof text, "%a %b %e %H:%M:%S %Y", &local);
   return text;
 }
+
+std::string NodeName(const NodeStatus& n) { return n.name.empty() ? std::to_string(n.id) : n.name; }
 
 std::string ToXml(const ClusterStatus& s) {
   pugi::xml_document doc;

@@ -75,6 +75,9 @@ struct ClusterStatus {
 std::string RcText(int rc);
 std::string OpStatusText(int status);
 
+// The node's name, or its id while the name is unknown.
+std::string NodeName(const NodeStatus& n);
+
 // A time as crm_mon prints it, in local time ("Wed Nov 25 01:10:00 2026").
 std::string Ctime(std::chrono::system_clock::time_point t);
 

@@ -41,7 +41,7 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
   pugi::xml_node summary = root.append_child("summary");
   Attributes(summary.append_child("stack"), {{"type", "vigil"}});
   pugi::xml_node dc = summary.append_child("current_dc");
-  if (s.dc.empty()) {
+  if (s.dc_id == 0) {
     Attributes(dc, {{"present", "false"}});
   } else {
     Attributes(dc, {{"present", "true"},
@@ -63,7 +63,7 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
 
   pugi::xml_node nodes = root.append_child("nodes");
   for (const auto& n : s.nodes) {
-    const std::string name = n.name.empty() ? std::to_string(n.id) : n.name;
+    const std::string name = NodeName(n);
     const auto running = count([&](const ResourceStatus& r) {
       return std::find(r.nodes.begin(), r.nodes.end(), name) != r.nodes.end();
     });
@@ -78,7 +78,7 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
                                             {"health", "green"},
                                             {"shutdown", "false"},
                                             {"expected_up", Bool(n.online)},
-                                            {"is_dc", Bool(n.id == s.dc_id && !s.dc.empty())},
+                                            {"is_dc", Bool(s.dc_id != 0 && n.id == s.dc_id)},
                                             {"resources_running", running},
                                             {"type", "member"}});
   }
@@ -159,7 +159,9 @@ std::string CrmMonXml(const ClusterStatus& status, const std::string& request) {
 std::string CrmMonJson(const ClusterStatus& status, const std::string& request) {
   pugi::xml_document doc;
   Build(status, request, doc);
-  return Json(doc.document_element()).dump(2) + "\n";
+  // An agent's exit reason may be cut inside a UTF-8 character, or not be UTF-8 at all: such
+  // bytes become U+FFFD rather than an exception.
+  return Json(doc.document_element()).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace vigil::control

@@ -49,6 +49,10 @@ int StatusCommand(const std::vector<std::string>& args) {
       return 2;
     }
   }
+  if (xml && output != "text") {
+    std::fprintf(stderr, "vigil status: --xml (the daemon's own answer) and --output-as go one at a time\n");
+    return 2;
+  }
   const auto response = control::Call(control::SocketPath(RunDirectory(run_dir)), {"status", {}});
   if (!response.ok()) {
     std::fprintf(stderr, "vigil status: %s\n", response.status().message().c_str());

@@ -23,7 +23,10 @@ class HostRegistry : public Agents {
     const AgentEntry& a = **found;
     auto xml = Registry().MetadataXml(a);
     if (!xml.ok()) return vigil::Status(xml.status().code(), a.name + ": " + xml.status().message());
-    return Described{{a.name, a.provider, a.type}, std::move(*xml)};
+    // Both cached by the registry: completion asks on every tab.
+    auto metadata = Registry().SharedMetadata(a);
+    if (!metadata.ok()) return vigil::Status(metadata.status().code(), a.name + ": " + metadata.status().message());
+    return Described{{a.name, a.provider, a.type}, std::move(*xml), std::move(*metadata)};
   }
 
  private:

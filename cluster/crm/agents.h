@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "host/metadata.h"
 
 namespace vigil::crm {
 
@@ -24,11 +25,14 @@ class Agents {
   virtual ~Agents() = default;
   // Every agent, sorted by name.
   virtual std::vector<AgentInfo> List() = 0;
-  // The agent `name` (ocf:PROVIDER:TYPE, or a bare TYPE) and its meta-data XML. Errors:
-  // kNotFound naming the agent and the close ones; the agent's own failure to describe itself.
+  // The agent `name` (ocf:PROVIDER:TYPE, or a bare TYPE), its meta-data XML (for `ra info`,
+  // which prints it as written) and the meta-data parsed (for checks and completion). Errors:
+  // kNotFound naming the agent and the close ones; the agent's own failure to describe itself,
+  // or meta-data that does not read.
   struct Described {
     AgentInfo agent;
     std::string xml;
+    std::shared_ptr<const AgentMetadata> metadata;
   };
   virtual Result<Described> Describe(std::string_view name) = 0;
 };

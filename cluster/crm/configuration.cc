@@ -11,7 +11,6 @@
 #include "cluster/cib/cib.h"
 #include "cluster/crm/show.h"
 #include "cluster/crm/words.h"
-#include "host/metadata.h"
 #include "host/params.h"
 
 namespace vigil::crm {
@@ -162,14 +161,6 @@ std::optional<std::string> FencingWarning(xml_node conf) {
          "refuses the same): add a stonith primitive, or run 'property stonith-enabled=false' as the tutorial does";
 }
 
-// What Pacemaker reads as a boolean (any case): true, yes, y, on, 1 and their opposites.
-bool IsBoolean(const std::string& value) {
-  std::string lower;
-  for (const char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const std::set<std::string> kWords = {"true", "false", "yes", "no", "y", "n", "on", "off", "1", "0"};
-  return kWords.count(lower) != 0;
-}
-
 // The values a cluster option takes, for those with a fixed set: Pacemaker would log an error
 // and use its default, so crm refuses them instead. Empty: any value.
 std::string PropertyValueError(const std::string& name, const std::string& value) {
@@ -179,7 +170,7 @@ std::string PropertyValueError(const std::string& name, const std::string& value
       "enable-startup-probes", "stop-orphan-resources", "stop-orphan-actions", "startup-fencing",
       "concurrent-fencing", "shutdown-lock", "enable-acl"};
   static const std::set<std::string> kNoQuorum = {"stop", "freeze", "ignore", "demote", "suicide"};
-  if (kBooleanOptions.count(name) && !IsBoolean(value)) return name + " is true or false, not '" + value + "'";
+  if (kBooleanOptions.count(name) && !ParseBoolean(value)) return name + " is true or false, not '" + value + "'";
   if (name == "no-quorum-policy" && !kNoQuorum.count(value)) {
     return "no-quorum-policy is stop, freeze, ignore, demote or suicide, not '" + value + "'";
   }
@@ -193,7 +184,7 @@ std::string OpValueError(const std::string& name, const std::string& value) {
     return "on-fail is ignore, block, stop, restart, standby, fence or demote, not '" + value + "'";
   }
   if (name == "role" && !IsRole(value)) return "'" + value + "' is not a role (Started, Stopped, Promoted, Unpromoted)";
-  if ((name == "enabled" || name == "record-pending") && !IsBoolean(value)) {
+  if ((name == "enabled" || name == "record-pending") && !ParseBoolean(value)) {
     return name + " is true or false, not '" + value + "'";
   }
   return "";
@@ -202,6 +193,7 @@ std::string OpValueError(const std::string& name, const std::string& value) {
 const std::set<std::string> kOpAttributes = {"interval", "timeout", "on-fail", "role", "enabled", "requires",
                                              "start-delay", "interval-origin", "record-pending", "description"};
 const std::set<std::string> kPrimitiveKeywords = {"params", "meta", "utilization", "op", "op_params", "op_meta"};
+const std::set<std::string> kNodeKeywords = {"attributes", "utilization"};
 
 }  // namespace
 
@@ -225,7 +217,8 @@ Result<Configuration> Configuration::Parse(std::string_view cib_xml) {
   auto cib = cib::Cib::Parse(cib_xml, "the CIB");
   if (!cib.ok()) return cib.status();
   auto impl = std::make_unique<Impl>();
-  if (!impl->doc.load_buffer(cib_xml.data(), cib_xml.size())) {
+  // Comments kept, as vigild keeps them: a commit sends them back.
+  if (!impl->doc.load_buffer(cib_xml.data(), cib_xml.size(), pugi::parse_default | pugi::parse_comments)) {
     return Status(StatusCode::kParseError, "the CIB is not XML");
   }
   impl->version = cib::VersionText(cib->model().versions);
@@ -258,6 +251,7 @@ class Editor {
         running_(staged.running),
         known_nodes_(staged.known_nodes),
         agents_(staged.agents),
+        before_(staged.configuration()),
         warnings_(warnings) {}
 
   Status Run(const std::vector<std::string>& words) {
@@ -306,10 +300,11 @@ class Editor {
   }
 
   // NAME=VALUE words up to the next keyword (or the end) into `set`.
-  Status Pairs(Cursor& c, const std::string& keyword, xml_node set) {
+  Status Pairs(Cursor& c, const std::string& keyword, xml_node set,
+               const std::set<std::string>& keywords = kPrimitiveKeywords) {
     int n = 0;
     std::set<std::string> seen;
-    while (!c.done() && !kPrimitiveKeywords.count(c.Peek())) {
+    while (!c.done() && !keywords.count(c.Peek())) {
       const auto p = SplitPair(c.Peek());
       if (!p) return c.Expected("NAME=VALUE after '" + keyword + "'");
       if (!seen.insert(p->name).second) return c.Error(keyword + " '" + p->name + "' is given twice");
@@ -360,7 +355,8 @@ class Editor {
       }
       const bool attributes = keyword == "attributes";
       const std::string base = "nodes-" + id + (attributes ? "" : "-utilization");
-      if (Status s = Pairs(c, keyword, SetOf(n, attributes ? "instance_attributes" : "utilization", base)); !s.ok()) {
+      if (Status s = Pairs(c, keyword, SetOf(n, attributes ? "instance_attributes" : "utilization", base), kNodeKeywords);
+          !s.ok()) {
         return s;
       }
     }
@@ -418,19 +414,33 @@ class Editor {
     return Status::Ok();
   }
 
+  bool Unchanged(xml_node p) const {
+    const xml_node old = before_.child("resources").find_child_by_attribute("primitive", "id", p.attribute("id").value());
+    if (!old) return false;
+    for (const char* a : {"class", "provider", "type"}) {
+      if (std::string_view(old.attribute(a).value()) != p.attribute(a).value()) return false;
+    }
+    return Params(old) == Params(p);
+  }
+
+  static std::vector<std::pair<std::string, std::string>> Params(xml_node p) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (xml_node set : p.children("instance_attributes")) {
+      for (xml_node nv : set.children("nvpair")) out.emplace_back(nv.attribute("name").value(), nv.attribute("value").value());
+    }
+    return out;
+  }
+
   // The agent exists and takes these parameters (its meta-data says), as vigild checks at commit.
   Status CheckAgent(Cursor& c, xml_node p) {
     if (agents_ == nullptr || std::string_view(p.attribute("class").value()) != "ocf") return Status::Ok();
+    // One the staged CIB holds already, agent and parameters alike (an edit writes every
+    // primitive again): checked when it went in; its agent may live on other nodes only.
+    if (Unchanged(p)) return Status::Ok();
     const std::string name = cib::AgentName("ocf", p.attribute("provider").value(), p.attribute("type").value());
     auto described = agents_->Describe(name);
     if (!described.ok()) return Status(described.status().code(), c.context() + ": " + described.status().message());
-    auto metadata = ParseMetadata(described->xml);
-    if (!metadata.ok()) return c.Error(name + ": its meta-data does not read: " + metadata.status().message());
-    Params params;
-    for (xml_node set : p.children("instance_attributes")) {
-      for (xml_node nv : set.children("nvpair")) params.emplace_back(nv.attribute("name").value(), nv.attribute("value").value());
-    }
-    if (Status s = ValidateParams(*metadata, name, params); !s.ok()) return c.Error(s.message());
+    if (Status s = ValidateParams(*described->metadata, name, Params(p)); !s.ok()) return c.Error(s.message());
     return Status::Ok();
   }
 
@@ -610,7 +620,7 @@ class Editor {
     std::string symmetrical;
     if (!c.done() && c.Peek().rfind("symmetrical=", 0) == 0) {
       symmetrical = c.Next().substr(12);
-      if (!IsBoolean(symmetrical)) return c.Error("symmetrical is true or false, not '" + symmetrical + "'");
+      if (!ParseBoolean(symmetrical)) return c.Error("symmetrical is true or false, not '" + symmetrical + "'");
     }
     if (Status s = NoMore(c, "expected nothing, or symmetrical=true|false"); !s.ok()) return s;
     AddConstraint("rsc_order", {{"id", id}, {"kind", kind}, {"first", first}, {"first-action", first_action},
@@ -695,6 +705,7 @@ class Editor {
   const std::optional<std::set<std::string>>& running_;
   const std::set<std::string>& known_nodes_;
   Agents* agents_;
+  xml_node before_;  // the staged configuration this command (or edit) starts from
   std::vector<std::string>* warnings_;
 };
 
@@ -723,17 +734,10 @@ Status Configuration::Replace(const std::vector<std::string>& ids, std::string_v
   pugi::xml_document copy;
   copy.reset(impl_->doc);
   xml_node conf = copy.child("cib").child("configuration");
-  if (ids.empty()) {
-    for (const char* section : {"crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults"}) {
-      if (xml_node x = conf.child(section)) x.remove_children();
-    }
-  } else {
-    for (const auto& id : ids) {
-      xml_node x = FindId(conf, id);
-      if (!x) return Status(StatusCode::kNotFound, "edit: no element with id '" + id + "'");
-      x.parent().remove_child(x);
-    }
-  }
+  // What show printed for these ids (everything, without any) goes; the text puts it back.
+  auto shown = ShownElements(conf, ids);
+  if (!shown.ok()) return shown.status();
+  for (xml_node x : *shown) x.parent().remove_child(x);
   // The commands, a line at a time (a trailing backslash goes on), each applied in turn.
   std::vector<std::string> said;
   LineJoiner joiner;
@@ -762,9 +766,7 @@ Status Configuration::Replace(const std::vector<std::string>& ids, std::string_v
   }
   std::ostringstream out;
   copy.save(out, "  ");
-  if (auto cib = cib::Cib::Parse(out.str(), "the edited configuration"); !cib.ok()) {
-    return Status(cib.status().code(), "edit: " + cib.status().message());
-  }
+  if (auto cib = cib::Cib::Parse(out.str(), "the edited configuration"); !cib.ok()) return cib.status();
   impl_->doc.reset(copy);
   impl_->changed = true;
   for (auto& w : said) {

@@ -78,7 +78,7 @@ class LineEditor {
     if (!words.ok()) return nullptr;
     matches_ = shell_->Complete(*words, text);
     // "NAME=" goes on with the value, not a space.
-    rl_completion_append_character = matches_.size() == 1 && matches_[0].back() == '=' ? '\0' : ' ';
+    rl_completion_append_character = matches_.size() == 1 && matches_[0].ends_with('=') ? '\0' : ' ';
     return rl_completion_matches(text, &LineEditor::Next);
   }
   static char* Next(const char* /*text*/, int state) {
@@ -164,13 +164,8 @@ int CrmCommand(const std::vector<std::string>& args) {
                                              "; nothing changed");
   };
   options.interactive = command.empty() && isatty(STDIN_FILENO) == 1;
-  options.ask = [interactive = options.interactive](const std::string& question) -> std::optional<std::string> {
-    if (interactive) return LineEditor::Read(question);
-    std::cout << question << std::flush;
-    std::string line;
-    if (!std::getline(std::cin, line)) return std::nullopt;
-    return line;
-  };
+  // Questions are asked only of a person at a terminal (options.interactive).
+  options.ask = [](const std::string& question) { return LineEditor::Read(question); };
   crm::Shell shell(*vigild, std::cout, std::cerr, options);
   if (!command.empty()) {
     shell.Run(command);

@@ -20,7 +20,6 @@
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/ra.h"
 #include "cluster/crm/words.h"
-#include "host/metadata.h"
 
 namespace vigil::crm {
 namespace {
@@ -122,6 +121,14 @@ bool Shell::Error(const std::string& message) {
 }
 
 void Shell::Info(const std::string& message) { err_ << "INFO: " << message << "\n"; }
+
+bool Shell::Arity(const std::vector<std::string>& words, size_t least, size_t most, const std::string& usage) {
+  const size_t n = words.size() - 1;
+  if (n >= least && n <= most) return true;
+  Error(std::string(kLevelNames[static_cast<int>(level_)]) + " " + words[0] + ": " +
+        (n < least ? "missing arguments" : "unexpected '" + words[most + 1] + "'") + " (usage: " + usage + ")");
+  return false;
+}
 
 bool Shell::UnknownCommand(const std::string& word, const std::vector<std::string>& known) {
   std::string best;
@@ -270,16 +277,19 @@ bool Shell::Commit() {
     Error("commit: " + why);
     return false;
   }
-  // Committed. What follows is read afresh; should that fail, nothing is left pending.
+  // Committed: the next configure command reads the CIB afresh.
   staged_.reset();
-  LoadConfiguration();
   return true;
 }
 
 bool Shell::Edit(const std::vector<std::string>& ids) {
   if (!options_.edit_file) return Error("edit: no editor here");
   auto shown = staged_->Show(ids);
-  if (!shown.ok()) return Error("edit: " + shown.status().message());
+  if (!shown.ok()) {
+    std::string why = shown.status().message();
+    if (why.rfind("show: ", 0) == 0) why.erase(0, 6);
+    return Error("edit: " + why);
+  }
   char path[] = "/tmp/crm-edit-XXXXXX";
   const int fd = mkstemp(path);
   if (fd < 0) return Error(std::string("edit: cannot make a temporary file: ") + std::strerror(errno));
@@ -430,12 +440,7 @@ bool Shell::Node(const std::vector<std::string>& words) {
 bool Shell::Resource(const std::vector<std::string>& words) {
   const std::string& command = words[0];
   const std::vector<std::string> args = Rest(words);
-  auto need = [&](size_t least, size_t most, const std::string& usage) {
-    if (args.size() >= least && args.size() <= most) return true;
-    Error("resource " + command + ": " + (args.size() < least ? "missing arguments" : "unexpected '" + args[most] + "'") +
-          " (usage: " + usage + ")");
-    return false;
-  };
+  auto need = [&](size_t least, size_t most, const std::string& usage) { return Arity(words, least, most, usage); };
   if (command == "start" || command == "stop") {
     if (need(1, 1, command + " RSC")) Request("resource-" + command, args);
     return true;
@@ -523,12 +528,7 @@ bool Shell::Ra(const std::vector<std::string>& words) {
     return true;
   }
   if (!Among(command, kRaCommands)) return UnknownCommand(command, kRaCommands);
-  auto usage = [&](size_t least, size_t most, const std::string& form) {
-    if (args.size() >= least && args.size() <= most) return true;
-    Error("ra " + command + ": " + (args.size() < least ? "missing arguments" : "unexpected '" + args[most] + "'") +
-          " (usage: " + form + ")");
-    return false;
-  };
+  auto usage = [&](size_t least, size_t most, const std::string& form) { return Arity(words, least, most, form); };
   if (options_.agents == nullptr) return Error("ra " + command + ": no agents are known to this crm");
   if (command == "classes") {
     if (usage(0, 0, "classes")) out_ << RaClasses(options_.agents->List());
@@ -589,7 +589,9 @@ std::vector<std::string> Shell::Complete(const std::vector<std::string>& words, 
   }
   std::vector<std::string> out;
   for (auto& c : candidates) {
-    if (c.rfind(partial, 0) == 0 && std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
+    if (!c.empty() && c.rfind(partial, 0) == 0 && std::find(out.begin(), out.end(), c) == out.end()) {
+      out.push_back(std::move(c));
+    }
   }
   return out;
 }
@@ -644,10 +646,8 @@ std::vector<std::string> Shell::PrimitiveCandidates(const std::vector<std::strin
   if (keyword != "params" || options_.agents == nullptr) return out;
   auto described = options_.agents->Describe(words[2]);
   if (!described.ok()) return out;
-  auto metadata = ParseMetadata(described->xml);
-  if (!metadata.ok()) return out;
   Words parameters;
-  for (const auto& p : metadata->parameters) {
+  for (const auto& p : described->metadata->parameters) {
     const bool given = std::any_of(words.begin() + 3, words.end(), [&](const std::string& w) { return w.rfind(p.name + "=", 0) == 0; });
     if (!given) parameters.push_back(p.name + "=");
   }

@@ -93,6 +93,9 @@ class Shell {
   bool Request(const std::string& command, const std::vector<std::string>& args, std::string* body = nullptr);
   bool Error(const std::string& message);
   bool UnknownCommand(const std::string& word, const std::vector<std::string>& known);
+  // Whether `words` (a command and its arguments) has least..most arguments; if not, says so
+  // ("resource move: missing arguments (usage: ...)") and returns false.
+  bool Arity(const std::vector<std::string>& words, size_t least, size_t most, const std::string& usage);
   void Info(const std::string& message);
   // The resources and nodes vigild knows (for checks and completion).
   std::vector<std::string> ResourceIds();

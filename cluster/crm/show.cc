@@ -28,6 +28,13 @@ std::string Pairs(xml_node set) {
   return out;
 }
 
+// " \\\n\tKEYWORD name=value..." for a set of nvpairs; "" for an empty set (pcs and others leave
+// some), which has no meaning and which no command could write back.
+std::string Clause(const char* keyword, xml_node set) {
+  const std::string pairs = Pairs(set);
+  return pairs.empty() ? "" : kBreak + (keyword + (" " + pairs));
+}
+
 std::string Agent(xml_node p) {
   const std::string_view cls = p.attribute("class").value();
   const std::string_view provider = p.attribute("provider").value();
@@ -43,8 +50,8 @@ std::string Node(xml_node n) {
   std::string out = "node " + (uname.empty() || uname == id ? id : id + ": " + uname);
   for (xml_node child : n.children()) {
     const std::string_view name = child.name();
-    if (name == "instance_attributes") out += kBreak + ("attributes " + Pairs(child));
-    if (name == "utilization") out += kBreak + ("utilization " + Pairs(child));
+    if (name == "instance_attributes") out += Clause("attributes", child);
+    if (name == "utilization") out += Clause("utilization", child);
   }
   return out;
 }
@@ -53,9 +60,9 @@ std::string Primitive(xml_node p) {
   std::string out = "primitive " + std::string(p.attribute("id").value()) + " " + Agent(p);
   for (xml_node child : p.children()) {
     const std::string_view name = child.name();
-    if (name == "instance_attributes") out += kBreak + ("params " + Pairs(child));
-    if (name == "meta_attributes") out += kBreak + ("meta " + Pairs(child));
-    if (name == "utilization") out += kBreak + ("utilization " + Pairs(child));
+    if (name == "instance_attributes") out += Clause("params", child);
+    if (name == "meta_attributes") out += Clause("meta", child);
+    if (name == "utilization") out += Clause("utilization", child);
     if (name != "operations") continue;
     for (xml_node op : child.children("op")) {
       out += kBreak + ("op " + std::string(op.attribute("name").value()));
@@ -63,8 +70,8 @@ std::string Primitive(xml_node p) {
         const std::string_view key = a.name();
         if (key != "id" && key != "name") out += " " + std::string(key) + "=" + Quoted(a.value());
       }
-      if (xml_node set = op.child("instance_attributes")) out += kBreak + ("op_params " + Pairs(set));
-      if (xml_node set = op.child("meta_attributes")) out += kBreak + ("op_meta " + Pairs(set));
+      out += Clause("op_params", op.child("instance_attributes"));
+      out += Clause("op_meta", op.child("meta_attributes"));
     }
   }
   return out;
@@ -102,7 +109,9 @@ std::string Constraint(xml_node x) {
   return out;
 }
 
+// "" for an empty set (as Clause).
 std::string Set(const char* keyword, xml_node set) {
+  if (!set.child("nvpair")) return "";
   std::string out = std::string(keyword) + " " + set.attribute("id").value() + ":";
   for (xml_node nv : set.children("nvpair")) {
     out += kBreak + (std::string(nv.attribute("name").value()) + "=" + Quoted(nv.attribute("value").value()));
@@ -122,7 +131,34 @@ bool Wanted(const std::set<std::string>& ids, xml_node x, std::set<std::string>*
   return false;
 }
 
+// `command`: the one whose error it is (show), or "".
+Status AllFound(const char* command, const std::vector<std::string>& ids, const std::set<std::string>& found) {
+  for (const std::string& id : ids) {
+    if (!found.count(id)) {
+      return Status(StatusCode::kNotFound, std::string(command) + (*command ? ": " : "") + "no element with id '" + id + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+// The sections show prints, in its order.
+constexpr const char* kShownSections[] = {"nodes", "resources", "constraints", "crm_config", "rsc_defaults",
+                                          "op_defaults"};
+
 }  // namespace
+
+Result<std::vector<pugi::xml_node>> ShownElements(xml_node conf, const std::vector<std::string>& ids) {
+  const std::set<std::string> wanted(ids.begin(), ids.end());
+  std::set<std::string> found;
+  std::vector<xml_node> out;
+  for (const char* section : kShownSections) {
+    for (xml_node x : conf.child(section).children()) {
+      if (x.type() == pugi::node_element && Wanted(wanted, x, &found)) out.push_back(x);
+    }
+  }
+  if (Status s = AllFound("", ids, found); !s.ok()) return s;
+  return out;
+}
 
 std::string_view ShowKind(std::string_view element) {
   if (element == "rsc_location") return "location";
@@ -152,11 +188,11 @@ Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids)
   for (xml_node s : sorted(conf.child("crm_config"))) out.push_back(Set("property", s));
   for (xml_node s : sorted(conf.child("rsc_defaults"))) out.push_back(Set("rsc_defaults", s));
   for (xml_node s : sorted(conf.child("op_defaults"))) out.push_back(Set("op_defaults", s));
-  for (const std::string& id : ids) {
-    if (!found.count(id)) return Status(StatusCode::kNotFound, "show: no element with id '" + id + "'");
-  }
+  if (Status s = AllFound("show", ids, found); !s.ok()) return s;
   std::string text;
-  for (const std::string& line : out) text += line + "\n";
+  for (const std::string& line : out) {
+    if (!line.empty()) text += line + "\n";
+  }
   return text;
 }
 
@@ -173,9 +209,7 @@ Result<std::string> ShowDocument(const pugi::xml_document& doc, const std::vecto
       }
       for (xml_node x : drop) section.remove_child(x);
     }
-    for (const std::string& id : ids) {
-      if (!found.count(id)) return Status(StatusCode::kNotFound, "show: no element with id '" + id + "'");
-    }
+    if (Status s = AllFound("show", ids, found); !s.ok()) return s;
   }
   std::ostringstream text;
   copy.save(text, "  ");

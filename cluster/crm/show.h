@@ -20,6 +20,10 @@ Result<std::string> ShowText(pugi::xml_node configuration, const std::vector<std
 // those elements.
 Result<std::string> ShowDocument(const pugi::xml_document& doc, const std::vector<std::string>& ids);
 
+// The elements `ids` name (a node by its id or its name) in the sections ShowText prints, each
+// once: what `edit ID...` replaces. Errors: kNotFound naming an id that is not there.
+Result<std::vector<pugi::xml_node>> ShownElements(pugi::xml_node configuration, const std::vector<std::string>& ids);
+
 // The crm word for a constraint element: rsc_location → location, rsc_colocation → colocation...
 std::string_view ShowKind(std::string_view element);
 
