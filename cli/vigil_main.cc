@@ -9,6 +9,7 @@
 #include "cluster/control/status_cli.h"
 #include "cluster/scheduler/simulate_cli.h"
 #include "host/agent_cli.h"
+#include "lab/demo.h"
 
 namespace {
 
@@ -23,6 +24,7 @@ constexpr Subcommand kSubcommands[] = {
     {"simulate", "run the scheduler on a CIB file: placement, actions, scores", vigil::SimulateCommand},
     {"keygen", "write the cluster's authkey (like corosync-keygen)", vigil::KeygenCommand},
     {"status", "membership, quorum and DC of the running vigild (like crm_mon)", vigil::StatusCommand},
+    {"demo", "the tutorial end to end on this machine, in network namespaces (root)", vigil::DemoCommand},
 };
 
 void Usage(FILE* out) {

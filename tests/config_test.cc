@@ -68,6 +68,8 @@ TEST(ConfigTest, ReadsTheTutorialsCorosync1File) {
   EXPECT_EQ(c->services, std::vector<std::string>{"pacemaker"});  // from service.d
   EXPECT_EQ(c->token_ms, 1000);
   EXPECT_EQ(c->ExpectedVotes(), 2);
+  // No keyfile: the authkey beside the file, where corosync-keygen puts it beside corosync.conf.
+  EXPECT_EQ(c->keyfile, kFixtures + "/authkey");
   // secauth: off is not obeyed, and says so.
   ASSERT_EQ(c->warnings.size(), 1u);
   EXPECT_NE(c->warnings[0].find("corosync-1x.conf:7: secauth: off is ignored"), std::string::npos);
@@ -97,6 +99,7 @@ TEST(ConfigTest, UnknownKeysWarnWithTheirLine) {
   ASSERT_EQ(c->warnings.size(), 2u);
   EXPECT_EQ(c->warnings[0], "v.conf:2: unknown key 'colour' in totem (ignored)");
   EXPECT_EQ(c->warnings[1], "v.conf:7: unknown section 'extra' (ignored)");
+  EXPECT_EQ(c->keyfile, "/etc/vigil/authkey");  // no directory to look beside
 }
 
 TEST(ConfigTest, WrongValuesAreErrorsWithLineAndExpectation) {

@@ -405,6 +405,10 @@ Result<Config> ParseWithoutValidation(std::string_view text, std::string_view so
   c.source = source;
   c.cluster_name = "vigil";
   if (Status st = ReadRoot(*tree, source, c); !st.ok()) return st;
+  if (c.keyfile.empty()) {
+    const std::filesystem::path file(source);
+    c.keyfile = file.is_absolute() ? (file.parent_path() / "authkey").string() : "/etc/vigil/authkey";
+  }
   return c;
 }
 

@@ -57,7 +57,9 @@ struct Config {
   int token_ms = 1000;
   Transport transport = Transport::kUdp;
   std::string crypto_cipher = "none";  // "none" or "aes256"
-  std::string keyfile = "/etc/vigil/authkey";
+  // totem.keyfile; when the file names none, `authkey` beside the file (/etc/corosync/authkey
+  // for /etc/corosync/corosync.conf, as corosync reads it), else /etc/vigil/authkey.
+  std::string keyfile;
   std::vector<Interface> interfaces;
   std::vector<NodeEntry> nodes;
   // quorum

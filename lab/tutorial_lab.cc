@@ -1,0 +1,293 @@
+#include "lab/tutorial_lab.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace vigil::lab {
+namespace {
+
+std::string MacOf(int link, int host) {
+  link &= 0xff, host &= 0xff;
+  char mac[32];
+  std::snprintf(mac, sizeof mac, "02:00:00:00:%02x:%02x", link, host);
+  return mac;
+}
+
+Status Write(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status(StatusCode::kIoError, "cannot write " + file.string());
+  return Status::Ok();
+}
+
+std::string Trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// The my.cnf of every node: MariaDB listens on the node's addresses (the floating IP among
+// them, once it is there) for the tutorial's client, and keeps temporary files on its own disk.
+constexpr const char* kMyCnf =
+    "[mysqld]\n"
+    "bind-address = 0.0.0.0\n"
+    "port = 3306\n"
+    "skip-name-resolve\n"
+    "tmpdir = /var/lib/mysql-tmp\n";
+
+}  // namespace
+
+Result<std::unique_ptr<TutorialLab>> TutorialLab::Create(TutorialOptions options) {
+  std::unique_ptr<TutorialLab> lab(new TutorialLab(std::move(options)));
+  if (Status s = lab->Build(); !s.ok()) return s;
+  return lab;
+}
+
+TutorialLab::~TutorialLab() {
+  // Each vigild stops its resources as it exits; what is left then goes with the network.
+  for (size_t i = 0; i < vigild_.size(); ++i) {
+    if (vigild_[i]) vigild_[i]->Stop(std::chrono::seconds(30));
+  }
+  vigild_.clear();
+  probe_.reset();
+  lan_.reset();
+}
+
+std::string TutorialLab::Mac(int node) const { return MacOf(1, node); }
+
+Status TutorialLab::Build() {
+  const TutorialOptions& o = options_;
+  if (o.nodes < 1 || o.nodes > 9) return Status(StatusCode::kInvalidArgument, "from 1 to 9 nodes");
+  auto program = [&](const std::string& name) {
+    return o.programs.empty() ? FindProgram(name) : o.programs / name;
+  };
+  vigild_path_ = program("vigild");
+  vigil_path_ = program("vigil");
+  crm_path_ = program("crm");
+  for (const auto* p : {&vigild_path_, &vigil_path_, &crm_path_}) {
+    if (p->empty()) return Status(StatusCode::kNotFound, "vigild, vigil and crm must be installed or built");
+  }
+  // The mount points of the nodes' private directories; Debian's corosync and mariadb-server
+  // packages make them.
+  std::vector<std::string> mounts{"/etc/corosync", "/var/lib", "/var/log"};
+  if (o.mysql) mounts.push_back("/etc/mysql");
+  for (const auto& m : mounts) {
+    if (!std::filesystem::is_directory(m)) {
+      return Status(StatusCode::kNotFound, m + " is missing (Debian's corosync and mariadb-server packages make it)");
+    }
+  }
+  std::error_code ec;
+  // mysqld runs as mysql and must reach its directories under the work directory.
+  std::filesystem::permissions(o.work, std::filesystem::perms(0755), ec);
+  std::vector<HostSpec> hosts;
+  hosts.push_back(HostSpec{kClient, {Nic{"lan", "192.168.1.10/24", MacOf(1, 0x0a)}}});
+  for (int k = 1; k <= o.nodes; ++k) {
+    const auto dir = NodeDir(k);
+    HostSpec h{Name(k), {Nic{"lan", Address(k) + "/24", MacOf(1, k)}}, true, {}};
+    if (o.ring_apart) h.nics.push_back(Nic{"ring", "192.168.2." + std::to_string(100 + k) + "/24", MacOf(2, k)});
+    for (const auto& m : mounts) {
+      // /etc/corosync -> work/node1/etc-corosync
+      std::string name = m.substr(1);
+      std::replace(name.begin(), name.end(), '/', '-');
+      std::filesystem::create_directories(dir / name, ec);
+      h.binds.emplace_back(m, dir / name);
+    }
+    std::filesystem::create_directories(dir / "var-lib" / "vigil", ec);
+    hosts.push_back(std::move(h));
+  }
+  auto lan = Lan::Create(o.prefix, o.work, std::move(hosts));
+  if (!lan.ok()) return lan.status();
+  lan_ = std::move(*lan);
+  vigild_.resize(static_cast<size_t>(o.nodes));
+  if (o.mysql) {
+    for (int k = 1; k <= o.nodes; ++k) {
+      if (Status s = PrepareMysql(k); !s.ok()) return s;
+    }
+  }
+  return Status::Ok();
+}
+
+Status TutorialLab::PrepareMysql(int node) {
+  const auto dir = NodeDir(node);
+  const passwd* mysql = ::getpwnam("mysql");
+  if (mysql == nullptr) return Status(StatusCode::kNotFound, "no user mysql (Debian's mariadb-server makes it)");
+  const auto data = dir / "var-lib" / "mysql";
+  const auto tmp = dir / "var-lib" / "mysql-tmp";
+  for (const auto& d : {data, tmp, dir / "var-log" / "mysql"}) {
+    std::error_code ec;
+    std::filesystem::create_directories(d, ec);
+    if (::chown(d.c_str(), mysql->pw_uid, mysql->pw_gid) != 0) return Status::FromErrno("chown " + d.string(), errno);
+  }
+  if (Status s = Write(dir / "etc-mysql" / "my.cnf", kMyCnf); !s.ok()) return s;
+  RunResult r = Run({"mariadb-install-db", "--no-defaults", "--user=mysql", "--skip-test-db",
+                     "--auth-root-authentication-method=socket", "--datadir=" + data.string(),
+                     "--tmpdir=" + tmp.string()});
+  if (r.code != 0) return Status(StatusCode::kIoError, "mariadb-install-db for " + Name(node) + ": " + r.out);
+  // The tutorial's preparation: a database named after the node, and root reachable from
+  // other hosts with a password.
+  const std::string sql = "FLUSH PRIVILEGES;\nCREATE DATABASE " + Name(node) +
+                          ";\nCREATE USER 'root'@'%' IDENTIFIED BY '" + kMysqlPassword +
+                          "';\nGRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;\n";
+  r = Run({"mariadbd", "--no-defaults", "--bootstrap", "--user=mysql", "--datadir=" + data.string(),
+           "--tmpdir=" + tmp.string()},
+          sql);
+  if (r.code != 0) return Status(StatusCode::kIoError, "the database of " + Name(node) + ": " + r.out);
+  return Status::Ok();
+}
+
+std::string TutorialLab::CorosyncConf() const {
+  const TutorialOptions& o = options_;
+  const std::string net = o.ring_apart ? "192.168.2." : "192.168.1.";
+  const std::string token = o.token_ms > 0 ? "\ttoken: " + std::to_string(o.token_ms) + "\n" : "";
+  std::string s;
+  if (!o.nodelist) {
+    s = "compatibility: whitetank\n\n"
+        "totem {\n\tversion: 2\n\tsecauth: off\n\tthreads: 0\n" + token +
+        "\tinterface {\n\t\tringnumber: 0\n\t\tbindnetaddr: " + net + "0\n"
+        "\t\tmcastaddr: 226.94.1.1\n\t\tmcastport: 5405\n\t\tttl: 1\n\t}\n}\n\n";
+  } else {
+    s = "totem {\n\tversion: 2\n\tcluster_name: tutorial\n\ttransport: udpu\n" + token + "}\n\nnodelist {\n";
+    for (int k = 1; k <= o.nodes; ++k) {
+      s += "\tnode {\n\t\tring0_addr: " + net + std::to_string(100 + k) + "\n\t\tnodeid: " + std::to_string(k) +
+           "\n\t\tname: " + Name(k) + "\n\t}\n";
+    }
+    s += "}\n\nquorum {\n\tprovider: corosync_votequorum\n";
+    if (o.nodes == 2) s += "\ttwo_node: 1\n";
+    s += "}\n\n";
+  }
+  s += "logging {\n\tto_stderr: no\n\tto_logfile: yes\n\tto_syslog: no\n\tlogfile: /var/log/corosync\n}\n";
+  if (!o.nodelist) s += "\namf {\n\tmode: disabled\n}\n";
+  return s;
+}
+
+Status TutorialLab::Install() {
+  // The key on node1, as `corosync-keygen` makes it there.
+  RunResult r = RunOn(Name(1), {vigil_path_.string(), "keygen", "-k", "/etc/corosync/authkey", "--force"});
+  if (r.code != 0) return Status(StatusCode::kIoError, "vigil keygen on node1: " + r.out);
+  const auto key = NodeDir(1) / "etc-corosync" / "authkey";
+  for (int k = 1; k <= options_.nodes; ++k) {
+    const auto etc = NodeDir(k) / "etc-corosync";
+    if (k > 1) {
+      std::error_code ec;
+      std::filesystem::copy_file(key, etc / "authkey", std::filesystem::copy_options::overwrite_existing, ec);
+      if (ec) return Status(StatusCode::kIoError, "copying the authkey to " + Name(k) + ": " + ec.message());
+      std::filesystem::permissions(etc / "authkey", std::filesystem::perms::owner_read, ec);
+    }
+    if (Status s = Write(etc / "corosync.conf", CorosyncConf()); !s.ok()) return s;
+    if (!options_.nodelist) {
+      // The tutorial's service.d/pacemaker: corosync 1.x loads Pacemaker through it.
+      std::error_code ec;
+      std::filesystem::create_directories(etc / "service.d", ec);
+      if (Status s = Write(etc / "service.d" / "pacemaker", "service {\n\tname: pacemaker\n\tver: 0\n}\n"); !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status TutorialLab::Start(int node) {
+  auto& slot = vigild_.at(static_cast<size_t>(node - 1));
+  if (slot && slot->Running()) return Status::Ok();
+  auto d = Daemon::Start(On(Name(node), {vigild_path_.string(), "-f"}), NodeDir(node) / "vigild.log");
+  if (!d.ok()) return d.status();
+  slot = std::move(*d);
+  return Status::Ok();
+}
+
+void TutorialLab::Kill(int node) {
+  if (auto& d = vigild_.at(static_cast<size_t>(node - 1))) d->Kill(SIGKILL);
+}
+
+void TutorialLab::Stop(int node) {
+  if (auto& d = vigild_.at(static_cast<size_t>(node - 1))) d->Stop(std::chrono::seconds(30));
+}
+
+bool TutorialLab::Running(int node) {
+  auto& d = vigild_.at(static_cast<size_t>(node - 1));
+  return d && d->Running();
+}
+
+std::string TutorialLab::Log(int node) const {
+  std::ifstream in(NodeDir(node) / "vigild.log");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Status TutorialLab::SetClusterLink(int node, bool up) {
+  return lan_->SetLink(Name(node), options_.ring_apart ? 1 : 0, up);
+}
+
+RunResult TutorialLab::Crm(int node, const std::vector<std::string>& args, const std::string& input) const {
+  std::vector<std::string> argv{crm_path_.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunOn(Name(node), argv, input);
+}
+
+std::vector<int> TutorialLab::VipOwners(std::chrono::milliseconds wait) {
+  std::vector<int> owners;
+  if (!probe_) {
+    auto p = ArpProbe::Open(lan_->netns(kClient), "eth0", "192.168.1.10");
+    if (!p.ok()) return owners;
+    probe_ = std::move(*p);
+  }
+  for (const auto& mac : probe_->Ask(kVip, wait)) {
+    int owner = 0;
+    for (int k = 1; k <= options_.nodes; ++k) {
+      if (mac == Mac(k)) owner = k;
+    }
+    owners.push_back(owner);
+  }
+  return owners;
+}
+
+RunResult TutorialLab::ClientQuery() const {
+  RunResult r = RunOn(kClient, {"mariadb", "--connect-timeout=2", "-h", kVip, "-uroot",
+                                std::string("-p") + kMysqlPassword, "-N", "-B", "-e", "SHOW DATABASES LIKE 'node%'"});
+  r.out = Trimmed(r.out);
+  return r;
+}
+
+bool TutorialLab::Formed(int at) const {
+  std::string online = "Online: [";
+  for (int k = 1; k <= options_.nodes; ++k) online += " " + Name(k);
+  if (Crm(at, {"status"}).out.find(online + " ]") == std::string::npos) return false;
+  // "node 1084752229: node1", maybe followed by " \" and its attributes.
+  const std::string shown = Crm(at, {"configure", "show"}).out;
+  for (int k = 1; k <= options_.nodes; ++k) {
+    const std::string entry = ": " + Name(k);
+    size_t at_entry = shown.find(entry);
+    while (at_entry != std::string::npos && shown.size() > at_entry + entry.size() &&
+           shown[at_entry + entry.size()] != '\n' && shown[at_entry + entry.size()] != ' ') {
+      at_entry = shown.find(entry, at_entry + 1);
+    }
+    if (at_entry == std::string::npos) return false;
+  }
+  return true;
+}
+
+std::string TutorialLab::Where(int node, const std::string& resource) const {
+  const RunResult r = Crm(node, {"resource", "status", resource});
+  const std::string running = "resource " + resource + " is running on: ";
+  if (r.code != 0 || r.out.rfind(running, 0) != 0) return "";
+  return r.out.substr(running.size(), r.out.find('\n') - running.size());
+}
+
+std::string TutorialLab::MysqlPrimitive() {
+  return "primitive mysql ocf:heartbeat:mysql \\\n"
+         "\tparams binary=\"/usr/bin/mysqld_safe\" config=\"/etc/mysql/my.cnf\" user=\"mysql\" "
+         "pid=\"/var/run/mysqld/mysqld.pid\" datadir=\"/var/lib/mysql\" socket=\"/var/run/mysqld/mysqld.sock\" \\\n"
+         "\top monitor interval=\"30s\" timeout=\"30s\" \\\n"
+         "\top start interval=\"0\" timeout=\"120\" \\\n"
+         "\top stop interval=\"0\" timeout=\"120\"";
+}
+
+}  // namespace vigil::lab

@@ -1,0 +1,119 @@
+// The tutorial's cluster on one machine: nodes node1..nodeN, each a machine of the lab (lan.h)
+// with a disk of its own (/etc/corosync, /etc/mysql, /var/lib, /var/log private to it), on the
+// tutorial's LAN 192.168.1.0/24 (node K at .10K, the floating IP at .100), and a client at .10
+// that reaches the cluster the way the tutorial's client does: through the floating IP, with
+// ARP and with the MariaDB client. `vigil demo` drives it step by step; the end-to-end test
+// drives it with assertions; the failover benchmark times it.
+//
+// Each node runs vigild with no options, as a user starts it: /etc/corosync/corosync.conf (the
+// tutorial's 1.x file, or a nodelist), the authkey beside it, state in /var/lib/vigil, the
+// control socket under /run/vigil, so `crm` typed on the node finds it with no options either.
+// Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "lab/arp_probe.h"
+#include "lab/lan.h"
+#include "lab/run.h"
+
+namespace vigil::lab {
+
+struct TutorialOptions {
+  std::string prefix;          // of the lab's namespace names; unique per run
+  std::filesystem::path work;  // every file of the lab (must exist; the caller removes it)
+  int nodes = 2;
+  bool mysql = true;           // a MariaDB data directory per node, with a database named after it
+  // The corosync.conf: the tutorial's 1.x file (multicast, names from host names), or a 3.x
+  // nodelist with udpu (needed for more than two nodes: expected votes come from the list).
+  bool nodelist = false;
+  int token_ms = 0;            // 0: the file sets none (Vigil's default, 1000)
+  // Membership on a second link (eth1, 192.168.2.0/24) apart from the clients' LAN (eth0): a
+  // partition cuts that link only, and the client still sees every node.
+  bool ring_apart = false;
+  // The directory holding vigild, vigil and crm; empty: FindProgram (run.h).
+  std::filesystem::path programs;
+};
+
+class TutorialLab {
+ public:
+  static constexpr const char* kVip = "192.168.1.100";
+  static constexpr const char* kClient = "client";
+  static constexpr const char* kMysqlPassword = "password";
+
+  // Builds the network and the nodes' disks (with MariaDB when asked: a few seconds); starts
+  // nothing.
+  static Result<std::unique_ptr<TutorialLab>> Create(TutorialOptions options);
+  ~TutorialLab();  // the daemons first, then the network
+  TutorialLab(const TutorialLab&) = delete;
+  TutorialLab& operator=(const TutorialLab&) = delete;
+
+  const TutorialOptions& options() const { return options_; }
+  Lan& lan() { return *lan_; }
+  static std::string Name(int node) { return "node" + std::to_string(node); }
+  static std::string Address(int node) { return "192.168.1." + std::to_string(100 + node); }
+  std::string Mac(int node) const;  // of its eth0, on the clients' LAN
+
+  // The argv of a command as typed on a node (or on the client, kClient).
+  std::vector<std::string> On(const std::string& host, const std::vector<std::string>& argv) const {
+    return lan_->On(host, argv);
+  }
+  RunResult RunOn(const std::string& host, const std::vector<std::string>& argv, const std::string& input = "") const {
+    return Run(On(host, argv), input);
+  }
+  // The configuration file every node gets (the text the user writes).
+  std::string CorosyncConf() const;
+  // `vigil keygen` on node1, the authkey copied to the others (the tutorial's scp), the
+  // configuration written on every node.
+  Status Install();
+
+  // Starts vigild on a node (again, after Kill); its log goes to work/nodeK/vigild.log.
+  Status Start(int node);
+  // kill -9 of a node's vigild.
+  void Kill(int node);
+  // SIGTERM to a node's vigild; waits until it has exited (it stops its resources first).
+  void Stop(int node);
+  bool Running(int node);
+  std::string Log(int node) const;
+  // The node's link to the others: the clients' LAN, or the membership link when ring_apart.
+  Status SetClusterLink(int node, bool up);
+
+  // `crm ARGS...` on a node, with `input` on its stdin.
+  RunResult Crm(int node, const std::vector<std::string>& args, const std::string& input = "") const;
+
+  // As crm on `at` tells: every node of the lab online, and recorded in the configuration (the
+  // DC has written them; it takes changes from then on).
+  bool Formed(int at) const;
+  // The node `crm resource status RESOURCE` (asked on `node`) says it runs on, alone; else "".
+  std::string Where(int node, const std::string& resource) const;
+
+  // Who answers ARP for the floating IP, as the client sees it: node numbers (0 for a MAC that
+  // is no node's), in order of arrival within `wait`.
+  std::vector<int> VipOwners(std::chrono::milliseconds wait = std::chrono::milliseconds(50));
+  // The client's MariaDB session through the floating IP: the database named after a node
+  // ("node1") that answered, or the client's error (code != 0).
+  RunResult ClientQuery() const;
+
+  // The crm primitive arguments of the tutorial's MySQL, with Debian's paths.
+  static std::string MysqlPrimitive();
+
+ private:
+  explicit TutorialLab(TutorialOptions options) : options_(std::move(options)) {}
+  Status Build();
+  Status PrepareMysql(int node);
+  std::filesystem::path NodeDir(int node) const { return options_.work / Name(node); }
+
+  TutorialOptions options_;
+  std::unique_ptr<Lan> lan_;
+  std::vector<std::unique_ptr<Daemon>> vigild_;  // index node - 1
+  std::unique_ptr<ArpProbe> probe_;
+  std::filesystem::path vigild_path_, vigil_path_, crm_path_;
+};
+
+}  // namespace vigil::lab
