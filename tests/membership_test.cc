@@ -414,3 +414,55 @@ TEST(MembershipTest, NextDeadlineIsWhenTheQuietestPeerIsDue) {
 
 }  // namespace
 }  // namespace vigil::membership
+
+namespace vigil::membership {
+namespace {
+
+TEST(MembershipTest, AnIsolatedNodesQuorumLeaseLapsesBeforeTheOthersLoseIt) {
+  FakeNetwork net(3);
+  net.Steps(4);
+  for (uint32_t id : {1u, 2u, 3u}) EXPECT_TRUE(net[id].HoldsQuorumLease(net.now())) << id;
+  // Node 3 is cut off; the last heartbeats crossed at this step.
+  net.Isolate(3);
+  const SteadyTime cut = net.now();
+  EXPECT_EQ(net[3].LeaseDeadline(), cut + milliseconds(625));
+  net.Steps(2);  // 500 ms of silence: two heartbeats lost, the lease (625 ms) still holds
+  EXPECT_TRUE(net[3].HoldsQuorumLease(net.now()));
+  net.Step();    // 750 ms: lapsed, while node 3 still counts the others as members
+  EXPECT_FALSE(net[3].HoldsQuorumLease(net.now()));
+  EXPECT_TRUE(net[3].quorate());
+  EXPECT_EQ(net[3].members(), (Ids{1, 2, 3}));
+  EXPECT_EQ(net[3].LeaseDeadline(), cut + milliseconds(625));
+  // The majority keeps its lease on each other's heartbeats, and loses node 3 only later.
+  for (uint32_t id : {1u, 2u}) {
+    EXPECT_TRUE(net[id].HoldsQuorumLease(net.now())) << id;
+    EXPECT_EQ(net[id].members(), (Ids{1, 2, 3})) << id;
+  }
+  net.Steps(2);
+  for (uint32_t id : {1u, 2u}) EXPECT_EQ(net[id].members(), (Ids{1, 2})) << id;
+  EXPECT_FALSE(net[3].quorate());
+  EXPECT_FALSE(net[3].LeaseDeadline().has_value());
+}
+
+TEST(MembershipTest, OneLostHeartbeatKeepsTheLeaseAndTwoNodesOfTwoNodeNeedNone) {
+  FakeNetwork net(3);
+  net.Steps(4);
+  const SteadyTime last = net.now();
+  net.Isolate(3);
+  net.Step();  // one heartbeat each way lost
+  net.Heal();
+  // Up to the instant the next one arrives (two intervals after the last), the lease holds.
+  EXPECT_TRUE(net[3].HoldsQuorumLease(last + milliseconds(500)));
+  net.Step();
+  EXPECT_TRUE(net[3].HoldsQuorumLease(net.now()));
+  // two_node: one vote is quorum, so there is nothing to lease.
+  FakeNetwork pair(2, QuorumConfig{.expected_votes = 2, .two_node = true});
+  pair.Steps(4);
+  pair.Isolate(2);
+  pair.Steps(3);
+  EXPECT_TRUE(pair[2].HoldsQuorumLease(pair.now()));
+  EXPECT_FALSE(pair[2].LeaseDeadline().has_value());
+}
+
+}  // namespace
+}  // namespace vigil::membership

@@ -255,6 +255,43 @@ TEST_F(MysqlTest, AStalePidFileIsNotRunning) {
 // The same cases through resource-agents' script and the native agent: the same OCF codes.
 // Left out on purpose: a mysqld that mysqld_safe restarted (the script does not notice it) and
 // the start that cannot finish (the script waits for the host's deadline).
+// Starts argv, its output on /dev/null; the caller kills it.
+pid_t Spawn(const std::vector<std::string>& argv) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::freopen("/dev/null", "w", stdout);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+TEST(MysqlProcessTest, AnInstanceInAnotherMountNamespaceIsAnotherNodes) {
+  ASSERT_EQ(::geteuid(), 0u) << "needs root (unshare --mount); CI runs as root";
+  // Two processes carrying one pid file on their command line, one of them in a mount namespace
+  // of its own, where the path names another file (another node's mysqld in `vigil demo`).
+  const std::string arg = "--pid-file=/run/mysqld/vigil-test-" + std::to_string(::getpid()) + ".pid";
+  const pid_t here = Spawn({"sh", "-c", "sleep 30; :", arg});
+  const pid_t there = Spawn({"unshare", "--mount", "--", "sh", "-c", "sleep 30; :", arg});
+  ASSERT_GT(here, 0);
+  ASSERT_GT(there, 0);
+  std::vector<pid_t> found;
+  // `there` has exec'd sh (unshare execs in place) once its command line carries `arg`.
+  for (int i = 0; i < 500 && !(mysql::HasArgument(here, arg) && mysql::HasArgument(there, arg)); ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_TRUE(mysql::HasArgument(here, arg) && mysql::HasArgument(there, arg));
+  for (const auto& p : mysql::FindByArgument(arg)) found.push_back(p.pid);
+  EXPECT_EQ(found, std::vector<pid_t>{here});
+  for (pid_t p : {here, there}) {
+    ::kill(p, SIGKILL);
+    ::waitpid(p, nullptr, 0);
+  }
+}
+
 TEST_F(MysqlTest, SameCodesAsTheScript) {
   struct Step {
     const char* action;

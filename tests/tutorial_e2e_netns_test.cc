@@ -205,8 +205,10 @@ TEST_F(TutorialEndToEndTest, APartitionedMinorityStopsAndNothingRunsInTwoPlaces)
   watcher.join();
 
   ASSERT_TRUE(moved) << Logs();
-  EXPECT_NE(minority.find("partition WITHOUT quorum"), std::string::npos) << minority;
+  EXPECT_NE(minority.find("Current DC: NONE"), std::string::npos) << minority;
   EXPECT_TRUE(healed) << Logs();
+  // It stopped on its quorum lease, before it lost the others (and they it).
+  EXPECT_NE(lab_->Log(owner).find("quorum lease lapsed"), std::string::npos) << Logs();
   EXPECT_GT(looks.load(), 20);
   EXPECT_TRUE(doubles.empty()) << doubles.size() << " looks found two at once, first: " << doubles.front() << "\n" << Logs();
   int serving = 0;

@@ -240,18 +240,25 @@ std::string Daemon::NoQuorumPolicy() const {
   return policy == properties.end() ? "stop" : policy->second;
 }
 
-void Daemon::ApplyNoQuorumPolicy() {
-  if (membership_->quorate()) {
+void Daemon::ApplyNoQuorumPolicy(SteadyTime now) {
+  const std::string value = NoQuorumPolicy();
+  // freeze: what runs keeps running; ignore: the partition goes on as if it had quorum. Either
+  // way a minority may run what the majority runs, by the user's choice: no lease.
+  const bool stops = value != "freeze" && value != "ignore";
+  const bool lapsed = stops && membership_->quorate() && !membership_->HoldsQuorumLease(now);
+  lease_held_ = !lapsed;
+  if (membership_->quorate() && !lapsed) {
     quorum_stop_done_ = false;
     return;
   }
   if (quorum_stop_done_) return;
   quorum_stop_done_ = true;
-  const std::string value = NoQuorumPolicy();
-  // freeze: what runs keeps running; ignore: the partition goes on as if it had quorum.
-  if (value == "freeze" || value == "ignore") return;
-  if (const size_t stops = local_->StopAll(); stops > 0) {
-    LogInfo("no quorum: stopping " + std::to_string(stops) + " resource(s) (no-quorum-policy=" + value + ")");
+  if (!stops) return;
+  if (const size_t n = local_->StopAll(); n > 0) {
+    const std::string why = lapsed ? "quorum lease lapsed (too few members heard for " +
+                                         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(membership_->lease()).count()) + " ms)"
+                                   : "no quorum";
+    LogInfo(why + ": stopping " + std::to_string(n) + " resource(s) (no-quorum-policy=" + value + ")");
   }
 }
 
@@ -400,6 +407,9 @@ int Daemon::Run() {
     for (const auto& [fd, events] : control_->fds()) fds.push_back({fd, events, 0});
     SteadyTime wake = next_heartbeat_;
     if (const auto deadline = membership_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
+    if (const auto lapse = membership_->LeaseDeadline(); lapse && *lapse > now && *lapse + Duration(1) < wake) {
+      wake = *lapse + Duration(1);
+    }
     if (const auto deadline = replicator_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
     if (const auto deadline = executor_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
     if (stopping_) wake = std::min(wake, now + std::chrono::milliseconds(20));
@@ -427,7 +437,7 @@ int Daemon::Run() {
     if (local_->changed() || (replicator_->linked_to_dc() && membership_->dc_term() != reported_term_)) {
       ReportResources(0);
     }
-    ApplyNoQuorumPolicy();
+    ApplyNoQuorumPolicy(now);
     controller_->Update(Inputs());
     // After each plan (the members settled, and something changed): the joined nodes go into the
     // configuration, and the states to the members.

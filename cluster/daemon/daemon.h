@@ -72,8 +72,9 @@ class Daemon {
   void OnPeerMessage(uint32_t from, const peer::Message& message);
   void ReportResources(uint64_t completed);
   // A node without quorum has no DC to stop its resources: it does it itself (stop, the default,
-  // and demote; freeze and ignore leave them running).
-  void ApplyNoQuorumPolicy();
+  // and demote; freeze and ignore leave them running). Under stop and demote, so does a node
+  // whose quorum lease lapsed (membership.h), before the others may lose it.
+  void ApplyNoQuorumPolicy(SteadyTime now);
   void LogDrops(SteadyTime now);
   // The control requests (requests.cc).
   control::Response Handle(const control::Request& request, const control::Peer& peer);
@@ -114,7 +115,8 @@ class Daemon {
   DaemonOptions options_;
   std::filesystem::path config_path_;
   bool stopping_ = false;
-  bool quorum_stop_done_ = false;  // since quorum was lost
+  bool quorum_stop_done_ = false;  // since quorum (or its lease) was lost
+  bool lease_held_ = true;         // as ApplyNoQuorumPolicy last found
   SteadyTime stop_deadline_{};
   config::Config config_;
   config::Identity identity_;

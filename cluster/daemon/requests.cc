@@ -80,7 +80,9 @@ ControllerInputs Daemon::Inputs() const {
   inputs.names = &membership_->known_nodes();
   inputs.quorate = membership_->quorate();
   inputs.acting = membership_->is_dc() && !stopping_;
-  inputs.views_agree = membership_->views_agree();
+  // A DC whose quorum lease lapsed plans nothing (it may be the minority of a partition that the
+  // rest has not noticed yet), and keeps what it knows for when the lease holds again.
+  inputs.views_agree = membership_->views_agree() && lease_held_;
   inputs.term = membership_->dc_term();
   inputs.self_state = &local_->state();
   return inputs;

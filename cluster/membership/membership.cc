@@ -1,6 +1,7 @@
 #include "cluster/membership/membership.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "common/wire.h"
 
@@ -127,6 +128,28 @@ std::optional<SteadyTime> Membership::NextDeadline() const {
     if (!next || due < *next) next = due;
   }
   return next;
+}
+
+std::optional<SteadyTime> Membership::LeaseDeadline() const {
+  if (!quorum_.quorate()) return std::nullopt;
+  const int others_needed = quorum_.quorum() - 1;
+  if (others_needed <= 0) return std::nullopt;
+  std::vector<SteadyTime> heard;
+  for (const uint32_t m : members_) {
+    if (const auto it = peers_.find(m); m != options_.self && it != peers_.end()) heard.push_back(it->second.last_heard);
+  }
+  if (heard.size() < static_cast<size_t>(others_needed)) return std::nullopt;
+  // The lease rests on the others_needed most recently heard members: it lapses when the
+  // oldest of them has been silent for the lease.
+  std::nth_element(heard.begin(), heard.begin() + (others_needed - 1), heard.end(), std::greater<>());
+  return heard[static_cast<size_t>(others_needed - 1)] + lease();
+}
+
+bool Membership::HoldsQuorumLease(SteadyTime now) const {
+  if (!quorum_.quorate()) return false;
+  if (quorum_.quorum() <= 1) return true;
+  const auto deadline = LeaseDeadline();
+  return deadline && now <= *deadline;
 }
 
 bool Membership::HearsMe(const Peer& peer) const {

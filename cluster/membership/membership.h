@@ -83,6 +83,20 @@ class Membership {
   View Outgoing() const;
   Duration heartbeat_interval() const { return options_.token / 4; }
 
+  // The quorum lease: this node is quorate and has heard, within the last 5/8 of the token,
+  // from enough members to make quorum with its own vote. When a partition splits the cluster,
+  // the minority's lease lapses before the majority can lose it: the majority drops a node only
+  // after a whole token of silence, and the minority's last heartbeat from the majority is at
+  // most one heartbeat interval (token/4) older than the majority's last one from it. So what the
+  // minority stops when its lease lapses is stopped an eighth of a token (less the stop's own
+  // time) before the majority may start it. One lost heartbeat does not lapse it; two in a row
+  // do. With quorum ignored the lease is not used; with two_node it always holds.
+  bool HoldsQuorumLease(SteadyTime now) const;
+  // When the lease will lapse if nothing more is heard; nullopt when it holds regardless of
+  // time (quorum needs no other vote) or has lapsed already.
+  std::optional<SteadyTime> LeaseDeadline() const;
+  Duration lease() const { return options_.token * 5 / 8; }
+
   const std::vector<uint32_t>& members() const { return members_; }  // sorted, self included
   bool quorate() const { return quorum_.quorate(); }
   const Quorum& quorum() const { return quorum_; }

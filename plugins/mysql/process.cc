@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -123,8 +124,19 @@ bool HasArgument(pid_t pid, const std::string& arg) {
   return false;
 }
 
+namespace {
+
+// The mount namespace a process lives in ("mnt:[4026531841]"), or "" when it cannot be read.
+std::string MountNamespace(const std::string& pid) {
+  std::error_code ec;
+  return std::filesystem::read_symlink("/proc/" + pid + "/ns/mnt", ec).string();
+}
+
+}  // namespace
+
 std::vector<ProcInfo> FindByArgument(const std::string& arg) {
   std::vector<ProcInfo> found;
+  const std::string ours = MountNamespace("self");
   DIR* proc = ::opendir("/proc");
   if (!proc) return found;
   while (dirent* e = ::readdir(proc)) {
@@ -132,6 +144,9 @@ std::vector<ProcInfo> FindByArgument(const std::string& arg) {
     const long pid = std::strtol(e->d_name, &end, 10);
     if (pid <= 0 || *end != '\0' || pid == ::getpid()) continue;
     if (!HasArgument(static_cast<pid_t>(pid), arg)) continue;
+    // In another mount namespace (another node's disk, when nodes share a machine's processes,
+    // as in containers or `vigil demo`), the same path names another file: another instance.
+    if (MountNamespace(e->d_name) != ours) continue;
     auto info = ReadProc(static_cast<pid_t>(pid));
     if (info && info->state != 'Z' && info->state != 'X') found.push_back(*info);
   }

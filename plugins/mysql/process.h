@@ -29,7 +29,8 @@ bool Alive(pid_t pid);
 bool HasArgument(pid_t pid, const std::string& arg);
 // Every live process whose command line holds `arg` as one whole argument (for the agent:
 // "--pid-file=<path>", which mysqld_safe and the mysqld it starts both carry, so an instance is
-// found even while mysqld_safe has removed the pid file to start mysqld again).
+// found even while mysqld_safe has removed the pid file to start mysqld again). Only processes
+// of this mount namespace: in another one the same path is another file.
 std::vector<ProcInfo> FindByArgument(const std::string& arg);
 
 // The first decimal number in the file; nothing when it is missing, empty or not a number.
