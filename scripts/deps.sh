@@ -10,6 +10,7 @@ packages=(
   resource-agents iproute2 procps
   mariadb-server mariadb-client libmariadb-dev
   pacemaker-cli-utils crmsh libedit-dev nlohmann-json3-dev
+  corosync
   clang libclang-rt-14-dev
 )
 missing=()
