@@ -168,7 +168,7 @@ std::vector<pid_t> Lan::Pids(const std::string& host) const {
   return pids;
 }
 
-void Lan::KillAll(const std::string& host) {
+void Lan::KillAll(const std::string& host, bool wait) {
   const Host& h = Find(host);
   const pid_t holder = h.holder ? h.holder->pid() : -1;
   for (int round = 0; round < 200; ++round) {
@@ -176,6 +176,7 @@ void Lan::KillAll(const std::string& host) {
     std::erase(pids, holder);
     if (pids.empty()) return;
     for (pid_t pid : pids) ::kill(pid, SIGKILL);
+    if (!wait) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }

@@ -58,8 +58,9 @@ class Lan {
   Status SetLink(const std::string& host, size_t nic, bool up);
   // The processes living in a host's network namespace (its holder included).
   std::vector<pid_t> Pids(const std::string& host) const;
-  // SIGKILL to every process of a host but its holder; waits until they are gone (2 s at most).
-  void KillAll(const std::string& host);
+  // SIGKILL to every process of a host but its holder; with `wait`, until they are gone (2 s at
+  // most), else it returns once the signals are sent (a fault that must land at once).
+  void KillAll(const std::string& host, bool wait = true);
 
  private:
   struct Host {

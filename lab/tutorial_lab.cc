@@ -86,6 +86,12 @@ Status TutorialLab::Build() {
   std::error_code ec;
   // mysqld runs as mysql and must reach its directories under the work directory.
   std::filesystem::permissions(o.work, std::filesystem::perms(0755), ec);
+  if (o.shm_and_hosts) {
+    mounts.push_back("/dev/shm");
+    std::string hosts = "127.0.0.1\tlocalhost\n192.168.1.10\tclient\n";
+    for (int k = 1; k <= o.nodes; ++k) hosts += Address(k) + "\t" + Name(k) + "\n";
+    if (Status s = Write(o.work / "hosts", hosts); !s.ok()) return s;
+  }
   std::vector<HostSpec> hosts;
   hosts.push_back(HostSpec{kClient, {Nic{"lan", "192.168.1.10/24", MacOf(1, 0x0a)}}});
   for (int k = 1; k <= o.nodes; ++k) {
@@ -100,6 +106,10 @@ Status TutorialLab::Build() {
       h.binds.emplace_back(m, dir / name);
     }
     std::filesystem::create_directories(dir / "var-lib" / "vigil", ec);
+    if (o.shm_and_hosts) {
+      std::filesystem::permissions(dir / "dev-shm", std::filesystem::perms(01777), ec);
+      h.binds.emplace_back("/etc/hosts", o.work / "hosts");
+    }
     hosts.push_back(std::move(h));
   }
   auto lan = Lan::Create(o.prefix, o.work, std::move(hosts));

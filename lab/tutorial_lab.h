@@ -37,6 +37,9 @@ struct TutorialOptions {
   // Membership on a second link (eth1, 192.168.2.0/24) apart from the clients' LAN (eth0): a
   // partition cuts that link only, and the client still sees every node.
   bool ring_apart = false;
+  // Each node also gets a /dev/shm and an /etc/hosts of its own (naming every node): what
+  // Pacemaker needs to run beside the others (its IPC lives in /dev/shm, crmsh looks names up).
+  bool shm_and_hosts = false;
   // The directory holding vigild, vigil and crm; empty: FindProgram (run.h).
   std::filesystem::path programs;
 };
@@ -107,7 +110,13 @@ class TutorialLab {
   explicit TutorialLab(TutorialOptions options) : options_(std::move(options)) {}
   Status Build();
   Status PrepareMysql(int node);
+
+ public:
+  // A node's private directories, as seen from here: work/nodeK/etc-corosync is its
+  // /etc/corosync, work/nodeK/var-lib its /var/lib, and so on.
   std::filesystem::path NodeDir(int node) const { return options_.work / Name(node); }
+
+ private:
 
   TutorialOptions options_;
   std::unique_ptr<Lan> lan_;
