@@ -251,11 +251,18 @@ class KeepalivedSystem final : public System {
     // The dead master's address is still there, as after a crash; it goes before the restart.
     (void)lab::Run({"ip", "-n", lab_->lan().netns(TutorialLab::Name(owner)), "addr", "del",
                     std::string(TutorialLab::kVip) + "/24", "dev", "eth0"});
+    // A killed keepalived leaves its pid files, and refuses to start beside them.
+    (void)lab_->RunOn(TutorialLab::Name(owner), {"sh", "-c", "rm -f /run/keepalived*.pid"});
     if (Status s = lab_->SetClusterLink(owner, true); !s.ok()) return s;
     if (Status s = Start(owner); !s.ok()) return s;
     // Node 1 has the higher priority and takes the address back: wait for it.
     if (!WaitFor([&] { return lab_->VipOwners(milliseconds(50)) == std::vector<int>{1}; }, seconds(60))) {
-      return Status(StatusCode::kTimeout, "keepalived: node1 did not take the address back");
+      std::ifstream log(work_ / "keepalived1.log");
+      std::stringstream text;
+      text << log.rdbuf();
+      const std::string all = text.str();
+      return Status(StatusCode::kTimeout, "keepalived: node1 did not take the address back; its log ends: " +
+                                              all.substr(all.size() > 1500 ? all.size() - 1500 : 0));
     }
     return Status::Ok();
   }
