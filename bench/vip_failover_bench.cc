@@ -317,7 +317,7 @@ class PacemakerSystem final : public System {
           TutorialLab::Name(k),
           {"sh", "-c",
            "set -e; mkdir -p /var/lib/pacemaker/cib /var/lib/pacemaker/pengine /var/lib/pacemaker/blackbox "
-           "/var/lib/pacemaker/cores /var/lib/corosync /var/log/pacemaker /var/log/corosync /run/crm "
+           "/var/lib/pacemaker/cores /var/lib/corosync /var/log/pacemaker /var/log/corosync /var/log/crmsh /run/crm "
            "/run/resource-agents; chown -R hacluster:haclient /var/lib/pacemaker /var/log/pacemaker /run/crm; "
            "chmod 750 /var/lib/pacemaker/*; chmod 770 /var/log/pacemaker; chmod 1755 /run/resource-agents"});
       if (r.code != 0) return Status(StatusCode::kIoError, "pacemaker directories: " + r.out);
