@@ -43,3 +43,8 @@ echo
 build/bin/failover_bench 2 "${FAILOVER_RUNS:-20}"
 echo
 build/bin/failover_bench 3 "${FAILOVER_RUNS:-20}"
+echo
+# Root, and keepalived (bench/deps.sh): the floating IP's failover from a client's point of view,
+# Vigil beside keepalived and Pacemaker + Corosync on the same lab; the table goes to
+# bench/results/vip_failover.md.
+build/bin/vip_failover_bench "${VIP_FAILOVER_RUNS:-20}"
