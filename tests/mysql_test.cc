@@ -2,6 +2,7 @@
 // datadir with its own socket, pid file and log, and no TCP port; run as a user runs it
 // (`vigil agent run`), with resource-agents' mysql script run the same way as the reference for
 // the OCF codes. Needs root (mysqld_safe runs as the mysql user; files are chowned to it).
+#include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -255,18 +256,28 @@ TEST_F(MysqlTest, AStalePidFileIsNotRunning) {
 // The same cases through resource-agents' script and the native agent: the same OCF codes.
 // Left out on purpose: a mysqld that mysqld_safe restarted (the script does not notice it) and
 // the start that cannot finish (the script waits for the host's deadline).
-// Starts argv, its output on /dev/null; the caller kills it.
+// Starts argv in a process group of its own, its output on /dev/null; the caller kills the group.
 pid_t Spawn(const std::vector<std::string>& argv) {
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::setpgid(0, 0);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    ::freopen("/dev/null", "w", stdout);
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, STDOUT_FILENO);
+    ::dup2(null, STDERR_FILENO);
     ::execvp(args[0], args.data());
     ::_exit(127);
   }
   return pid;
+}
+
+std::string Comm(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string comm;
+  std::getline(in, comm);
+  return comm;
 }
 
 TEST(MysqlProcessTest, AnInstanceInAnotherMountNamespaceIsAnotherNodes) {
@@ -279,15 +290,17 @@ TEST(MysqlProcessTest, AnInstanceInAnotherMountNamespaceIsAnotherNodes) {
   ASSERT_GT(here, 0);
   ASSERT_GT(there, 0);
   std::vector<pid_t> found;
-  // `there` has exec'd sh (unshare execs in place) once its command line carries `arg`.
-  for (int i = 0; i < 500 && !(mysql::HasArgument(here, arg) && mysql::HasArgument(there, arg)); ++i) {
+  // Both run sh by now (unshare itself carries `arg` too, still in this namespace, until it has
+  // made the new one and exec'd sh in place).
+  for (int i = 0; i < 500 && !(Comm(here) == "sh" && Comm(there) == "sh"); ++i) {
     std::this_thread::sleep_for(milliseconds(10));
   }
+  ASSERT_TRUE(Comm(here) == "sh" && Comm(there) == "sh");
   ASSERT_TRUE(mysql::HasArgument(here, arg) && mysql::HasArgument(there, arg));
   for (const auto& p : mysql::FindByArgument(arg)) found.push_back(p.pid);
   EXPECT_EQ(found, std::vector<pid_t>{here});
   for (pid_t p : {here, there}) {
-    ::kill(p, SIGKILL);
+    ::kill(-p, SIGKILL);  // sh and its sleep
     ::waitpid(p, nullptr, 0);
   }
 }
