@@ -89,31 +89,29 @@ class System {
 
   TutorialLab& lab() { return *lab_; }
 
-  // The floating IP answers from exactly one node, and keeps doing so for `calm`.
+  // The node the floating IP answers from alone, the same for `calm` in a row; 0 when that
+  // has not happened within two minutes.
   int Settled(milliseconds calm = milliseconds(1500)) {
+    const auto give_up = Clock::now() + seconds(120);
     int owner = 0;
-    const bool ok = WaitFor([&] {
+    auto since = Clock::now();
+    while (Clock::now() < give_up) {
       const auto owners = lab_->VipOwners(milliseconds(50));
-      owner = owners.size() == 1 ? owners[0] : 0;
-      return owner != 0;
-    }, seconds(120));
-    if (!ok) return 0;
-    const auto end = Clock::now() + calm;
-    while (Clock::now() < end) {
-      const auto owners = lab_->VipOwners(milliseconds(50));
-      if (owners.size() != 1 || owners[0] != owner) return Settled(calm);
+      const int now_owner = owners.size() == 1 ? owners[0] : 0;
+      if (now_owner != owner) {
+        owner = now_owner;
+        since = Clock::now();
+      } else if (owner != 0 && Clock::now() - since >= calm) {
+        return owner;
+      }
     }
-    return owner;
+    return 0;
   }
 
-  // VmRSS of every process of a node but the lab's holder, in MiB.
+  // VmRSS of every process of a node (the lab's holder aside), in MiB.
   double NodeMemoryMib(int node) {
     double kib = 0;
     for (pid_t pid : lab_->lan().Pids(TutorialLab::Name(node))) {
-      std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-      std::string name;
-      std::getline(comm, name);
-      if (name == "sleep") continue;  // the holder
       std::ifstream status("/proc/" + std::to_string(pid) + "/status");
       for (std::string line; std::getline(status, line);) {
         if (line.rfind("VmRSS:", 0) == 0) kib += std::stod(line.substr(6));
@@ -190,7 +188,7 @@ class VigilSystem final : public System {
       case Fault::kKill: lab_->Kill(owner); return Status::Ok();
       case Fault::kLinkDown: return lab_->SetClusterLink(owner, false);
       case Fault::kStandby:
-        return Background(owner, {lab::FindProgram("crm").string(), "node", "standby", TutorialLab::Name(owner)});
+        return Background(owner, {lab_->crm().string(), "node", "standby", TutorialLab::Name(owner)});
       default: return Status(StatusCode::kUnsupported, "not for vigild");
     }
   }
@@ -257,10 +255,7 @@ class KeepalivedSystem final : public System {
     if (Status s = Start(owner); !s.ok()) return s;
     // Node 1 has the higher priority and takes the address back: wait for it.
     if (!WaitFor([&] { return lab_->VipOwners(milliseconds(50)) == std::vector<int>{1}; }, seconds(60))) {
-      std::ifstream log(work_ / "keepalived1.log");
-      std::stringstream text;
-      text << log.rdbuf();
-      const std::string all = text.str();
+      const std::string all = lab::ReadText(work_ / "keepalived1.log");
       return Status(StatusCode::kTimeout, "keepalived: node1 did not take the address back; its log ends: " +
                                               all.substr(all.size() > 1500 ? all.size() - 1500 : 0));
     }

@@ -295,7 +295,11 @@ int DemoCommand(const std::vector<std::string>& args) {
       std::fputs(kUsage, stdout);
       return 0;
     }
-    if (args[i] == "--token" && i + 1 < args.size()) {
+    if (args[i] == "--token") {
+      if (i + 1 == args.size()) {
+        std::fprintf(stderr, "vigil demo: --token needs a value in milliseconds\n");
+        return 2;
+      }
       char* end = nullptr;
       const long v = std::strtol(args[++i].c_str(), &end, 10);
       if (*end != '\0' || v < 10 || v > 600000) {

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -24,9 +23,8 @@ constexpr const char* kHolderScript =
     "exec sleep infinity\n";
 
 std::string Comm(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
-  std::string comm;
-  std::getline(in, comm);
+  std::string comm = ReadText("/proc/" + std::to_string(pid) + "/comm");
+  if (!comm.empty() && comm.back() == '\n') comm.pop_back();
   return comm;
 }
 
@@ -106,10 +104,7 @@ Status Lan::AddHost(HostSpec spec, size_t index) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (Comm(host.holder->pid()) != "sleep") {
-      std::ifstream in(log);
-      std::stringstream text;
-      text << in.rdbuf();
-      return Status(StatusCode::kIoError, "the mount namespace of " + host.spec.name + " was not made: " + text.str());
+      return Status(StatusCode::kIoError, "the mount namespace of " + host.spec.name + " was not made: " + ReadText(log));
     }
   }
   hosts_.push_back(std::move(host));
@@ -162,18 +157,19 @@ Status Lan::SetLink(const std::string& host, size_t nic, bool up) {
 }
 
 std::vector<pid_t> Lan::Pids(const std::string& host) const {
+  const Host& h = Find(host);
+  const pid_t holder = h.holder ? h.holder->pid() : -1;
   std::vector<pid_t> pids;
   std::istringstream in(Run({"ip", "netns", "pids", netns(host)}).out);
-  for (long pid; in >> pid;) pids.push_back(static_cast<pid_t>(pid));
+  for (long pid; in >> pid;) {
+    if (pid != holder) pids.push_back(static_cast<pid_t>(pid));
+  }
   return pids;
 }
 
 void Lan::KillAll(const std::string& host, bool wait) {
-  const Host& h = Find(host);
-  const pid_t holder = h.holder ? h.holder->pid() : -1;
   for (int round = 0; round < 200; ++round) {
-    std::vector<pid_t> pids = Pids(host);
-    std::erase(pids, holder);
+    const std::vector<pid_t> pids = Pids(host);
     if (pids.empty()) return;
     for (pid_t pid : pids) ::kill(pid, SIGKILL);
     if (!wait) return;

@@ -56,7 +56,7 @@ class Lan {
   // Sets the switch's side of a host's nic down or up: the host's link drops as if its cable
   // were pulled, and nothing inside the host changes.
   Status SetLink(const std::string& host, size_t nic, bool up);
-  // The processes living in a host's network namespace (its holder included).
+  // The processes living in a host's network namespace, its holder aside.
   std::vector<pid_t> Pids(const std::string& host) const;
   // SIGKILL to every process of a host but its holder; with `wait`, until they are gone (2 s at
   // most), else it returns once the signals are sent (a fault that must land at once).

@@ -12,6 +12,7 @@
 #include <boost/process/pipe.hpp>
 #include <boost/process/search_path.hpp>
 #include <cstdio>
+#include <fstream>
 #include <iterator>
 #include <thread>
 
@@ -53,6 +54,11 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& input) {
     r.out = argv[0] + ": " + e.what();
   }
   return r;
+}
+
+std::string ReadText(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::filesystem::path FindProgram(const std::string& name) {

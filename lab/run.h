@@ -23,6 +23,9 @@ struct RunResult {
 // Runs argv (argv[0] a path, or a name looked up on PATH) with `input` on its stdin.
 RunResult Run(const std::vector<std::string>& argv, const std::string& input = "");
 
+// The whole text of a file (a daemon's log, a /proc entry); empty when it cannot be read.
+std::string ReadText(const std::filesystem::path& file);
+
 // The path of one of Vigil's programs (vigild, crm, vigil): beside the running executable, or in
 // the installed tree's sbin/ or bin/ beside that, else found on PATH; empty when nowhere.
 std::filesystem::path FindProgram(const std::string& name);

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 namespace vigil::lab {
 namespace {
@@ -225,12 +224,7 @@ bool TutorialLab::Running(int node) {
   return d && d->Running();
 }
 
-std::string TutorialLab::Log(int node) const {
-  std::ifstream in(NodeDir(node) / "vigild.log");
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string TutorialLab::Log(int node) const { return ReadText(NodeDir(node) / "vigild.log"); }
 
 Status TutorialLab::SetClusterLink(int node, bool up) {
   return lan_->SetLink(Name(node), options_.ring_apart ? 1 : 0, up);

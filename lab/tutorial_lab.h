@@ -87,6 +87,8 @@ class TutorialLab {
   // The node's link to the others: the clients' LAN, or the membership link when ring_apart.
   Status SetClusterLink(int node, bool up);
 
+  // The crm the lab runs (a command to type on a node with On()).
+  const std::filesystem::path& crm() const { return crm_path_; }
   // `crm ARGS...` on a node, with `input` on its stdin.
   RunResult Crm(int node, const std::vector<std::string>& args, const std::string& input = "") const;
 

@@ -9,12 +9,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include "lab/run.h"
+#include "tests/vigild_process.h"
 
 namespace vigil::lab {
 namespace {
@@ -27,13 +26,6 @@ std::vector<std::string> Leftovers(pid_t pid) {
     if (line.rfind("vigil-demo" + std::to_string(pid) + "-", 0) == 0) left.push_back("namespace " + line);
   }
   return left;
-}
-
-std::string ReadAll(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The work directory the demo names in its first lines.
@@ -65,6 +57,13 @@ class DemoTest : public ::testing::Test {
     }
     return pid;
   }
+  // Nothing the run made is left: no namespace of its, no work directory.
+  void ExpectNothingLeft(pid_t pid, const std::string& out) {
+    EXPECT_EQ(Leftovers(pid), std::vector<std::string>{});
+    const std::string work = WorkDirectory(out);
+    ASSERT_FALSE(work.empty()) << out;
+    EXPECT_FALSE(std::filesystem::exists(work)) << work;
+  }
   int Wait(pid_t pid) {
     int status = 0;
     ::waitpid(pid, &status, 0);
@@ -77,7 +76,7 @@ class DemoTest : public ::testing::Test {
 TEST_F(DemoTest, RunsTheTutorialToTheEndAndLeavesNothing) {
   const pid_t pid = Start();
   const int code = Wait(pid);
-  const std::string out = ReadAll(dir_ / "out");
+  const std::string out = testing::ReadFile(dir_ / "out");
   ASSERT_EQ(code, 0) << out;
   // The client reached a node's database through the floating IP after standby, after the
   // colocation, and after the owner was switched off.
@@ -88,30 +87,22 @@ TEST_F(DemoTest, RunsTheTutorialToTheEndAndLeavesNothing) {
   EXPECT_GE(answers, 3u) << out;
   EXPECT_NE(out.find("the floating IP answers ARP from node"), std::string::npos) << out;
   EXPECT_NE(out.find("OFFLINE: [ node"), std::string::npos) << out;
-  EXPECT_EQ(Leftovers(pid), std::vector<std::string>{});
-  const std::string work = WorkDirectory(out);
-  ASSERT_FALSE(work.empty()) << out;
-  EXPECT_FALSE(std::filesystem::exists(work)) << work;
+  ExpectNothingLeft(pid, out);
 }
 
 TEST_F(DemoTest, CtrlCHalfwayStopsEverythingAndLeavesNothing) {
   const pid_t pid = Start();
   // Once MySQL is being configured: both vigild, MariaDB's files and the floating IP are up.
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (ReadAll(dir_ / "out").find("Step 17") == std::string::npos && std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_NE(ReadAll(dir_ / "out").find("Step 17"), std::string::npos) << ReadAll(dir_ / "out");
+  ASSERT_TRUE(testing::WaitFor([&] { return testing::ReadFile(dir_ / "out").find("Step 17") != std::string::npos; },
+                               std::chrono::seconds(60)))
+      << testing::ReadFile(dir_ / "out");
   ::kill(pid, SIGINT);
   const int code = Wait(pid);
-  const std::string out = ReadAll(dir_ / "out");
+  const std::string out = testing::ReadFile(dir_ / "out");
   EXPECT_EQ(code, 1) << out;
   EXPECT_NE(out.find("vigil demo: interrupted"), std::string::npos) << out;
   EXPECT_NE(out.find("removing the namespaces"), std::string::npos) << out;
-  EXPECT_EQ(Leftovers(pid), std::vector<std::string>{});
-  const std::string work = WorkDirectory(out);
-  ASSERT_FALSE(work.empty()) << out;
-  EXPECT_FALSE(std::filesystem::exists(work)) << work;
+  ExpectNothingLeft(pid, out);
 }
 
 }  // namespace

@@ -15,22 +15,14 @@
 #include <thread>
 
 #include "lab/tutorial_lab.h"
+#include "tests/vigild_process.h"
 
 namespace vigil::lab {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// Polls `done` every 20 ms until it holds or `limit` passes (an outcome is awaited, not timed).
-bool WaitFor(const std::function<bool()>& done, milliseconds limit = seconds(30)) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (done()) return true;
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  return done();
-}
+using testing::WaitFor;
 
 class TutorialEndToEndTest : public ::testing::Test {
  protected:

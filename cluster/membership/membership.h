@@ -92,8 +92,8 @@ class Membership {
   // time) before the majority may start it. One lost heartbeat does not lapse it; two in a row
   // do. With quorum ignored the lease is not used; with two_node it always holds.
   bool HoldsQuorumLease(SteadyTime now) const;
-  // When the lease will lapse if nothing more is heard; nullopt when it holds regardless of
-  // time (quorum needs no other vote) or has lapsed already.
+  // When the lease lapses (or lapsed: a past time) if nothing more is heard; nullopt without
+  // quorum, when quorum needs no other vote, or when too few members are left to hold it.
   std::optional<SteadyTime> LeaseDeadline() const;
   Duration lease() const { return options_.token * 5 / 8; }
 
