@@ -224,6 +224,12 @@ Status Daemon::StartResourceHalf() {
   if (options_.foreground) argv.push_back("-f");
   // Started by Run(): after vigild has detached, so that the child is the running vigild's own.
   executor_ = std::make_unique<lrm::ExecutorClient>(std::move(argv));
+  // The child keeps resources only while this loop renews its lease: a frozen vigild's child
+  // has stopped them half a token after the last renewal, a quarter token before the others
+  // can have lost this node (they wait a token from its last heartbeat, sent at most a quarter
+  // token before the freeze). Renewed every eighth of a token, so one late turn costs nothing.
+  const auto token = std::chrono::milliseconds(config_.token_ms);
+  executor_->set_lease(token / 2, token / 8);
   local_ = std::make_unique<LocalResources>(*executor_, std::to_string(identity_.nodeid), identity_.name);
   const uint32_t self_id = identity_.nodeid;
   controller_ = std::make_unique<Controller>(self_id, [this, self_id](uint32_t node, const peer::Execute& e) {
@@ -247,17 +253,20 @@ void Daemon::ApplyNoQuorumPolicy(SteadyTime now) {
   const bool stops = value != "freeze" && value != "ignore";
   const bool lapsed = stops && membership_->quorate() && !membership_->HoldsQuorumLease(now);
   lease_held_ = !lapsed;
-  if (membership_->quorate() && !lapsed) {
+  if ((membership_->quorate() && !lapsed) || value == "ignore") {
     quorum_stop_done_ = false;
+    local_->Hold(std::nullopt);
     return;
   }
+  const std::string why = lapsed ? "quorum lease lapsed (too few members heard for " +
+                                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(membership_->lease()).count()) + " ms)"
+                                 : "no quorum";
+  // Nothing new starts here until it is back, whatever a DC that has not noticed yet still sends.
+  local_->Hold(why + " (no-quorum-policy=" + value + ")");
   if (quorum_stop_done_) return;
   quorum_stop_done_ = true;
   if (!stops) return;
   if (const size_t n = local_->StopAll(); n > 0) {
-    const std::string why = lapsed ? "quorum lease lapsed (too few members heard for " +
-                                         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(membership_->lease()).count()) + " ms)"
-                                   : "no quorum";
     LogInfo(why + ": stopping " + std::to_string(n) + " resource(s) (no-quorum-policy=" + value + ")");
   }
 }
@@ -425,6 +434,9 @@ int Daemon::Run() {
     // runs the resources (the tutorial's two nodes fail over so).
     membership_->set_ignore_quorum(NoQuorumPolicy() == "ignore");
     membership_->Tick(now);
+    // Before any Execute of this turn is taken: a node that has just lost quorum (or its lease)
+    // holds back what a DC sends it.
+    ApplyNoQuorumPolicy(now);
     replicator_->Follow(membership_->dc(), membership_->is_dc(), membership_->members(), now);
     replicator_->Process(std::span<const pollfd>(fds).subspan(replicator_at, executor_at - replicator_at), now);
     // Also while stopping: what is refused for want of a child must still be answered. (No
@@ -437,7 +449,6 @@ int Daemon::Run() {
     if (local_->changed() || (replicator_->linked_to_dc() && membership_->dc_term() != reported_term_)) {
       ReportResources(0);
     }
-    ApplyNoQuorumPolicy(now);
     controller_->Update(Inputs());
     // After each plan (the members settled, and something changed): the joined nodes go into the
     // configuration, and the states to the members.

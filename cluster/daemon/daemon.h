@@ -73,7 +73,8 @@ class Daemon {
   void ReportResources(uint64_t completed);
   // A node without quorum has no DC to stop its resources: it does it itself (stop, the default,
   // and demote; freeze and ignore leave them running). Under stop and demote, so does a node
-  // whose quorum lease lapsed (membership.h), before the others may lose it.
+  // whose quorum lease lapsed (membership.h), before the others may lose it. Under stop, demote
+  // and freeze nothing new starts here meanwhile (LocalResources::Hold).
   void ApplyNoQuorumPolicy(SteadyTime now);
   void LogDrops(SteadyTime now);
   // The control requests (requests.cc).

@@ -39,7 +39,7 @@ void Put(std::vector<cib::OpRecord>& ops, cib::OpRecord record) {
 
 }  // namespace
 
-LocalResources::LocalResources(lrm::ExecutorClient& executor, std::string node_id, std::string uname)
+LocalResources::LocalResources(lrm::OperationQueue& executor, std::string node_id, std::string uname)
     : executor_(executor) {
   state_.id = std::move(node_id);
   state_.uname = std::move(uname);
@@ -70,6 +70,7 @@ void LocalResources::Cleanup(const std::string& rsc) {
   for (auto it = first; it != last; ++it) executor_.Cancel(it->second);
   forgot |= first != last;
   recurring_.erase(first, last);
+  ++epoch_[rsc];  // what a monitor was saying as the cleanup came is not news
   if (forgot) {
     events_.push_back("cleanup of " + rsc + ": history and fail counts forgotten; it is probed again");
     changed_ = true;
@@ -86,26 +87,87 @@ cib::ResourceHistory& LocalResources::History(const peer::Execute& e) {
   return *it;
 }
 
+bool LocalResources::StopInFlight(const std::string& rsc) const {
+  const auto [first, last] = one_shot_.equal_range(rsc);
+  return std::any_of(first, last, [](const auto& f) { return f.second.action == "stop"; });
+}
+
+const cib::OpRecord* LocalResources::LastRecord(const std::string& rsc) const {
+  for (const auto& h : state_.resources) {
+    if (h.id != rsc) continue;
+    const auto record = std::find_if(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) { return o.id == rsc + "_last_0"; });
+    return record == h.ops.end() ? nullptr : &*record;
+  }
+  return nullptr;
+}
+
+bool LocalResources::StoppedHere(const std::string& rsc) const {
+  // Calls of one resource run in the order given, so the latest one decides.
+  const InFlight* latest = nullptr;
+  const auto [first, last] = one_shot_.equal_range(rsc);
+  for (auto it = first; it != last; ++it) {
+    if (it->second.action != "monitor" && (latest == nullptr || it->second.call > latest->call)) latest = &it->second;
+  }
+  if (latest != nullptr) return latest->action == "stop";
+  const cib::OpRecord* record = LastRecord(rsc);
+  // Never probed or started here (or forgotten since): nothing runs that this node knows of.
+  if (record == nullptr) return true;
+  return record->op_status == 0 &&
+         ((record->operation == "stop" && record->rc == 0) || (record->operation == "monitor" && record->rc == 7));
+}
+
 size_t LocalResources::StopAll() {
   size_t stops = 0;
-  for (const auto& h : state_.resources) {
-    const auto given = last_given_.find(h.id);
-    if (given == last_given_.end()) continue;
-    const auto last = std::find_if(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) { return o.id == h.id + "_last_0"; });
-    const bool stopped = last != h.ops.end() && last->op_status == 0 &&
-                         ((last->operation == "stop" && last->rc == 0) || (last->operation == "monitor" && last->rc == 7));
-    if (stopped) continue;
-    peer::Execute stop = given->second;
+  for (const auto& [rsc, given] : last_given_) {
+    bool busy = false;  // an operation other than a stop is in flight
+    const auto [first, last] = one_shot_.equal_range(rsc);
+    for (auto it = first; it != last; ++it) {
+      if (it->second.action == "stop") continue;
+      busy = true;
+      executor_.Cancel(it->second.call);  // its result comes back cancelled: withdrawn
+    }
+    // Stopping already, or recorded as not running. With no record at all the state is unknown
+    // (forgotten when the executor child restarted): stopped to be sure.
+    if (!busy && (StopInFlight(rsc) || (LastRecord(rsc) != nullptr && StoppedHere(rsc)))) continue;
+    peer::Execute stop = given;
     stop.action = "stop";
     stop.interval_ms = 0;
-    Execute(stop, [] {});
+    Submit(stop, [] {});
     ++stops;
   }
   return stops;
 }
 
+void LocalResources::Hold(std::optional<std::string> why) {
+  hold_ = std::move(why);
+  if (hold_) return;
+  for (auto& done : std::exchange(held_, {})) done();
+}
+
 void LocalResources::Execute(const peer::Execute& e, std::function<void()> done) {
+  const bool probe = e.action == "monitor" && e.interval_ms == 0;
+  if (hold_ && e.action != "stop" && !probe) {
+    events_.push_back(Describe(e) + " not run: " + *hold_);
+    held_.push_back(std::move(done));
+    return;
+  }
+  if (e.interval_ms > 0 && StoppedHere(e.rsc)) {
+    // Planned on a report from before this node stopped it: the report the answer carries shows
+    // it stopped, and the DC plans from that.
+    events_.push_back(Describe(e) + " not started: " + e.rsc + (StopInFlight(e.rsc) ? " is stopping here" : " is not running here"));
+    if (StopInFlight(e.rsc)) {
+      after_stop_.emplace(e.rsc, std::move(done));
+    } else {
+      done();
+    }
+    return;
+  }
+  Submit(e, std::move(done));
+}
+
+void LocalResources::Submit(const peer::Execute& e, std::function<void()> done) {
   if (e.interval_ms == 0) last_given_[e.rsc] = e;
+  if (e.action == "stop") ++epoch_[e.rsc];
   Operation op;
   op.resource = e.rsc;
   op.agent = cib::AgentName(e.standard, e.provider, e.type);
@@ -115,12 +177,33 @@ void LocalResources::Execute(const peer::Execute& e, std::function<void()> done)
   op.timeout = std::chrono::milliseconds(e.timeout_ms);
   op.interval = std::chrono::milliseconds(e.interval_ms);
   auto first = std::make_shared<bool>(true);
-  const uint64_t call = executor_.Submit(std::move(op), [this, e, first, done = std::move(done)](const OperationResult& r) {
+  auto call = std::make_shared<uint64_t>(0);
+  const uint64_t epoch = epoch_[e.rsc];
+  *call = executor_.Submit(std::move(op), [this, e, first, call, epoch, done = std::move(done)](const OperationResult& r) {
     const bool is_first = std::exchange(*first, false);
+    if (e.interval_ms == 0) {
+      std::erase_if(one_shot_, [&](const auto& f) { return f.second.call == *call; });
+    } else if (epoch != epoch_[e.rsc]) {
+      // Started before a stop or a cleanup of its resource: whatever it says now is stale.
+      if (r.status == ExecStatus::kCancelled) std::erase_if(recurring_, [&](const auto& c) { return c.second == *call; });
+      if (is_first) done();
+      return;
+    }
     Record(e, r, is_first);
     if (is_first) done();
+    if (e.action == "stop") {
+      const auto [begin, end] = after_stop_.equal_range(e.rsc);
+      std::vector<std::function<void()>> waiting;
+      for (auto it = begin; it != end; ++it) waiting.push_back(std::move(it->second));
+      after_stop_.erase(begin, end);
+      for (auto& w : waiting) w();
+    }
   });
-  if (e.interval_ms > 0) recurring_.emplace(e.rsc, call);
+  if (e.interval_ms > 0) {
+    recurring_.emplace(e.rsc, *call);
+  } else {
+    one_shot_.emplace(e.rsc, InFlight{*call, e.action});
+  }
 }
 
 void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bool first) {
@@ -141,6 +224,12 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
       if (h.id == e.rsc) std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.id == monitor_id; });
     }
     changed_ = true;
+    return;
+  }
+  if (!recurring && r.status == ExecStatus::kCancelled) {
+    // Withdrawn (before a stop of everything, or by the executor child when its lease lapsed):
+    // not the agent's failure, and whatever it did is undone by the stop that follows.
+    events_.push_back(Describe(e) + ": withdrawn" + (r.reason.empty() ? "" : " (" + r.reason + ")"));
     return;
   }
   cib::ResourceHistory& h = History(e);

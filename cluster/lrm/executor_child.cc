@@ -4,9 +4,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string_view>
 
 #include "cluster/lrm/executor_wire.h"
 #include "common/log.h"
@@ -30,6 +34,9 @@ int OcfCodeForRefusal(const Status& s) {
   }
 }
 
+// What a Run refused after a lapse, and every call the lapse or vigild's end withdrew, ends with.
+constexpr std::string_view kWithdrawn = "withdrawn by the executor child";
+
 class Child {
  public:
   Child(int fd, RegistryOptions options) : fd_(fd), host_(std::move(options)) {}
@@ -38,8 +45,18 @@ class Child {
     std::string in;
     char buffer[65536];
     for (;;) {
+      pollfd p{fd_, POLLIN, 0};
+      int wait_ms = -1;
+      if (lease_end_) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(*lease_end_ - std::chrono::steady_clock::now());
+        wait_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 60000));
+      }
+      const int ready = poll(&p, 1, wait_ms);
+      if (ready < 0 && errno != EINTR) break;
+      if (lease_end_ && std::chrono::steady_clock::now() >= *lease_end_) Lapse();
+      if (ready <= 0) continue;
       const ssize_t n = read(fd_, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n <= 0) break;  // vigild is gone
       in.append(buffer, static_cast<size_t>(n));
       auto messages = TakeFrames(in);
@@ -49,32 +66,37 @@ class Child {
       }
       for (auto& m : *messages) Handle(std::move(m));
     }
-    StopEverything();
+    StopEverything("vigild is gone");
     return 0;
   }
 
  private:
+  struct Call {
+    uint64_t id = 0;  // the executor's
+    Operation op;
+  };
+
   void Handle(ExecutorMessage m) {
     if (auto* run = std::get_if<RunRequest>(&m)) {
       const uint64_t call = run->call;
+      if (lapsed_) {
+        // vigild sent this before it heard of the lapse: it was planned on what no longer holds.
+        Refuse(call, ExecStatus::kCancelled, 0, std::string(kWithdrawn) + ": its lease lapsed, and vigild has not yet heard");
+        return;
+      }
       // Held across Submit, so that a quick result (on another thread) finds the call recorded.
       std::unique_lock<std::mutex> lock(mu_);
       auto id = host_.Submit(run->op, [this, call](const Operation& op, const OperationResult& r) { OnResult(call, op, r); });
       if (!id.ok()) {
         lock.unlock();
-        OperationResult r;
-        r.status = ExecStatus::kError;
-        r.rc = OcfCodeForRefusal(id.status());
-        r.reason = id.status().message();
-        Send(RunResult{call, r});
+        Refuse(call, ExecStatus::kError, OcfCodeForRefusal(id.status()), id.status().message());
         if (run->op.interval.count() > 0) {
           // A recurring call that never started ends here, or vigild would wait for its runs.
-          r.status = ExecStatus::kCancelled;
-          Send(RunResult{call, r});
+          Refuse(call, ExecStatus::kCancelled, OcfCodeForRefusal(id.status()), id.status().message());
         }
         return;
       }
-      calls_[call] = *id;
+      calls_[call] = {*id, run->op};
     } else if (auto* check = std::get_if<CheckRequest>(&m)) {
       OperationResult r;
       r.call_id = check->call;
@@ -91,25 +113,49 @@ class Child {
         std::lock_guard<std::mutex> lock(mu_);
         const auto it = calls_.find(cancel->call);
         if (it == calls_.end()) return;
-        id = it->second;
+        id = it->second.id;
       }
       host_.executor().Cancel(id);
+    } else if (auto* renew = std::get_if<RenewRequest>(&m)) {
+      // A renewal sent before vigild heard of the latest lapse does not count.
+      if (renew->lapses_seen != lapses_) return;
+      lapsed_ = false;
+      lease_end_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(renew->lease_ms);
     }
   }
 
+  void Refuse(uint64_t call, ExecStatus status, int rc, std::string reason) {
+    OperationResult r;
+    r.call_id = call;
+    r.status = status;
+    r.rc = rc == 0 ? static_cast<int>(OcfCode::kErrGeneric) : rc;
+    r.reason = std::move(reason);
+    Send(RunResult{call, r});
+  }
+
+  void Lapse() {
+    lease_end_.reset();
+    lapsed_ = true;
+    ++lapses_;
+    StopEverything("vigild did not renew its lease in time (frozen or stuck)");
+    Send(LapsedNotice{lapses_});
+  }
+
   void OnResult(uint64_t call, const Operation& op, const OperationResult& r) {
+    OperationResult sent = r;
     {
       std::lock_guard<std::mutex> lock(mu_);
       // What runs here, as far as this child can tell: what it must stop if vigild dies.
       const bool ok = r.status == ExecStatus::kDone;
       if (ok && r.rc == 0 && (op.action == "start" || op.action == "monitor")) {
-        running_.emplace(op.resource, op);
+        running_.insert_or_assign(op.resource, op);
       } else if (ok && ((op.action == "stop" && r.rc == 0) || (op.action == "monitor" && r.rc == 7))) {
         running_.erase(op.resource);
       }
       if (op.interval.count() == 0 || r.status == ExecStatus::kCancelled) calls_.erase(call);
+      if (r.status == ExecStatus::kCancelled && withdrawing_) sent.reason = std::string(kWithdrawn) + ": " + withdrawing_why_;
     }
-    Send(RunResult{call, r});
+    Send(RunResult{call, sent});
   }
 
   void Send(const ExecutorMessage& m) {
@@ -124,35 +170,79 @@ class Child {
     }
   }
 
-  void StopEverything() {
-    std::map<std::string, Operation> running;
+  // Withdraws every call in flight (a running one has its process group killed), then stops,
+  // all at once, every resource that runs here or had an operation in flight (a start cut short
+  // may have left half of it running; a stop of what is not running succeeds).
+  void StopEverything(const std::string& why) {
+    std::map<std::string, Operation> targets;
+    std::vector<uint64_t> withdrawn;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      running = running_;
+      targets = running_;
+      for (const auto& [call, c] : calls_) {
+        targets.try_emplace(c.op.resource, c.op);
+        withdrawn.push_back(c.id);
+      }
+      withdrawing_ = true;
+      withdrawing_why_ = why;
     }
-    if (running.empty()) return;
-    LogWarning("executor child: vigild is gone; stopping " + std::to_string(running.size()) +
-               " resource(s) so that the survivors can start them");
-    for (auto& [rsc, op] : running) {
+    for (const uint64_t id : withdrawn) host_.executor().Cancel(id);
+    if (!targets.empty()) {
+      LogWarning("executor child: " + why + "; stopping " + std::to_string(targets.size()) +
+                 " resource(s) so that the other nodes can start them");
+    }
+    std::mutex done_mu;
+    std::condition_variable done_cv;
+    size_t left = 0;
+    for (auto& [rsc, op] : targets) {
       op.action = "stop";
       op.interval = std::chrono::milliseconds(0);
-      auto r = host_.RunAndWait(op);  // cancels the resource's recurring monitors first
-      if (!r.ok()) {
-        LogError("executor child: cannot stop " + rsc + ": " + r.status().message());
-      } else if (r->status != ExecStatus::kDone || r->rc != 0) {
-        LogError("executor child: stop of " + rsc + " failed: " + OcfCodeName(r->rc) + " " + r->reason);
-      } else {
-        LogInfo("executor child: stopped " + rsc);
+      {
+        std::lock_guard<std::mutex> lock(done_mu);
+        ++left;
+      }
+      // Queued behind a withdrawn run until its runner has returned; it cancels the resource's
+      // recurring monitors first.
+      auto id = host_.Submit(op, [&, rsc](const Operation&, const OperationResult& r) {
+        if (r.status != ExecStatus::kDone || r.rc != 0) {
+          LogError("executor child: stop of " + rsc + " failed: " +
+                   (r.status == ExecStatus::kDone ? OcfCodeName(r.rc) : std::string(ExecStatusName(r.status))) + " " +
+                   r.reason);
+        } else {
+          LogInfo("executor child: stopped " + rsc);
+          std::lock_guard<std::mutex> lock(mu_);
+          running_.erase(rsc);
+        }
+        std::lock_guard<std::mutex> lock(done_mu);
+        --left;
+        done_cv.notify_all();
+      });
+      if (!id.ok()) {
+        LogError("executor child: cannot stop " + rsc + ": " + id.status().message());
+        std::lock_guard<std::mutex> lock(done_mu);
+        --left;
       }
     }
+    std::unique_lock<std::mutex> lock(done_mu);
+    done_cv.wait(lock, [&] { return left == 0; });
+    lock.unlock();
+    std::lock_guard<std::mutex> state(mu_);
+    withdrawing_ = false;
   }
 
   int fd_;
   AgentHost host_;
   std::mutex mu_;
-  std::map<uint64_t, uint64_t> calls_;  // vigild's call id → the executor's
+  std::map<uint64_t, Call> calls_;  // vigild's call id → the executor's, and what it runs
   std::map<std::string, Operation> running_;
+  bool withdrawing_ = false;  // the cancellations StopEverything makes get its reason
+  std::string withdrawing_why_;
   std::mutex write_mu_;
+  // The lease (main thread only): when it ends, how many lapses so far, and whether vigild has
+  // yet to hear of the latest.
+  std::optional<SteadyTime> lease_end_;
+  uint64_t lapses_ = 0;
+  bool lapsed_ = false;
 };
 
 }  // namespace

@@ -7,9 +7,18 @@
 // writes each result back.
 //
 // When FD reaches its end, vigild is gone: this node has left the cluster and the survivors are
-// about to start its resources elsewhere. The child then stops, at once, every resource it
-// started or found running (its recurring monitors cancelled first), and exits, so that a node
-// whose daemon crashed does not keep answering for a floating IP.
+// about to start its resources elsewhere. The child then withdraws every call in flight (a start
+// still running is killed with its process group), stops every resource it started, found
+// running or was running an operation for, and exits, so that a node whose daemon crashed does
+// not keep answering for a floating IP.
+//
+// A vigild that is alive but frozen (SIGSTOP, a loop stuck in the kernel) is just as gone to the
+// other nodes, which start its resources once the token has passed. So vigild holds a lease on
+// the child (Renew, every few heartbeats; ExecutorClient sends it): when the lease runs out, the
+// child does the same as above without exiting, says Lapsed, and refuses every Run (ending it
+// kCancelled, not run) until a Renew says vigild has seen that lapse. vigild then takes nothing
+// it knew of its resources for granted (they are probed again). Before the first Renew there is
+// no lease (and nothing runs).
 #pragma once
 
 #include "host/registry.h"

@@ -67,7 +67,9 @@ Status ExecutorClient::Start() {
   fd_ = sv[0];
   pid_ = pid;
   restart_at_.reset();
+  lapses_seen_ = 0;
   events_.push_back("executor child started (pid " + std::to_string(pid) + ")");
+  Renew(std::chrono::steady_clock::now());
   return Status::Ok();
 }
 
@@ -117,8 +119,17 @@ void ExecutorClient::Flush() {
   }
 }
 
+void ExecutorClient::Renew(SteadyTime now) {
+  if (lease_.count() <= 0 || fd_ < 0) return;
+  const auto lease_ms = std::chrono::duration_cast<std::chrono::milliseconds>(lease_).count();
+  out_ += EncodeFrame(RenewRequest{static_cast<uint64_t>(lease_ms), lapses_seen_});
+  Flush();
+  next_renew_ = now + renew_every_;
+}
+
 std::optional<SteadyTime> ExecutorClient::NextDeadline() const {
   if (!refused_.empty()) return SteadyTime{};
+  if (lease_.count() > 0 && fd_ >= 0) return next_renew_;
   return restart_at_;
 }
 
@@ -180,6 +191,7 @@ bool ExecutorClient::Process(short revents, SteadyTime now) {
     }
     return false;
   }
+  if (now >= next_renew_) Renew(now);
   if (revents & POLLOUT) Flush();
   if ((revents & (POLLIN | POLLHUP | POLLERR)) == 0) return false;
   char buffer[65536];
@@ -198,7 +210,18 @@ bool ExecutorClient::Process(short revents, SteadyTime now) {
     OnDeath("it sent garbage: " + messages.status().message(), now);
     return Process(0, now);
   }
+  bool lapsed = false;
   for (auto& m : *messages) {
+    if (const auto* lapse = std::get_if<LapsedNotice>(&m)) {
+      // Heard: the renewal that says so lets the child take work again. Everything sent before
+      // it is refused there (withdrawn), since it was planned on what the lapse undid.
+      lapses_seen_ = lapse->lapse;
+      events_.push_back("executor child (pid " + std::to_string(pid_) + ") stopped every resource: vigild did not "
+                        "renew its lease in time; its resources are probed again");
+      Renew(now);
+      lapsed = true;
+      continue;
+    }
     auto* result = std::get_if<RunResult>(&m);
     if (result == nullptr) continue;
     const auto it = calls_.find(result->call);
@@ -208,7 +231,7 @@ bool ExecutorClient::Process(short revents, SteadyTime now) {
     if (last) calls_.erase(it);
     done(result->result);
   }
-  return false;
+  return lapsed;
 }
 
 void ExecutorClient::BeginStop() {

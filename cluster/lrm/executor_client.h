@@ -6,6 +6,11 @@
 // child is started (at once; after a second when it keeps dying). The owner then probes again:
 // whatever ran before still runs, or was left half-done, and only a probe can tell.
 //
+// It also holds the child's lease (executor_child.h): with set_lease, Process() renews it every
+// `renew_every`; a lapse the child reports is handled as a death is, without the restart: every
+// call in flight has already ended (withdrawn), and Process() returns true so that the owner
+// probes again.
+//
 // Non-blocking and single-threaded: vigild's loop polls fd() for events() and calls Process().
 #pragma once
 
@@ -31,9 +36,21 @@ namespace vigil::lrm {
 // no child runs ends the same way, with the reason "the executor child is not running".
 inline constexpr std::string_view kChildDied = "the executor child died";
 
-class ExecutorClient {
+// What LocalResources asks of an executor: ExecutorClient, or a fake in unit tests.
+class OperationQueue {
  public:
   using Callback = std::function<void(const OperationResult&)>;
+  virtual ~OperationQueue() = default;
+  // Queues `op`; `done` gets each result (one for a one-shot operation, one per run of a
+  // recurring one, and a final kCancelled when a recurring one ends). Returns the call id.
+  virtual uint64_t Submit(Operation op, Callback done) = 0;
+  // Cancels a call: a one-shot one not yet finished (a running agent is killed) or a recurring
+  // one; its final result comes back as kCancelled. Unknown or finished calls are ignored.
+  virtual void Cancel(uint64_t call) = 0;
+};
+
+class ExecutorClient : public OperationQueue {
+ public:
 
   // `argv`: how to start the child; the argument "{fd}" is replaced by the descriptor number of
   // its end of the socket pair.
@@ -49,19 +66,26 @@ class ExecutorClient {
   // Queues `op`; `done` gets each result (one for a one-shot operation, one per run of a
   // recurring one, and a final one when it is cancelled or the child dies). With the child down
   // the result is an error, delivered by the next Process().
-  uint64_t Submit(Operation op, Callback done);
+  uint64_t Submit(Operation op, Callback done) override;
   // Asks the child whether `op` could run (the agent is installed here, the parameters fit its
   // meta-data) without running it: `done` gets kDone and rc 0, or kError with the reason.
   uint64_t Check(Operation op, Callback done);
-  // Cancels a call (a recurring monitor); its final result comes back as kCancelled.
-  void Cancel(uint64_t call);
+  // Cancels a call; its final result comes back as kCancelled.
+  void Cancel(uint64_t call) override;
+  // From now on the child keeps resources only while it hears a renewal within `lease`; one is
+  // sent every `renew_every` (and at once with each child start).
+  void set_lease(Duration lease, Duration renew_every) {
+    lease_ = lease;
+    renew_every_ = renew_every;
+  }
 
   int fd() const { return fd_; }
   short events() const;
   // After a poll (revents 0 when the descriptor was not ready). Returns true when the child died
-  // and was started again: the caller should probe its resources again.
+  // and was started again, or its lease lapsed: the caller should probe its resources again.
   bool Process(short revents, SteadyTime now);
-  // When Process should run without the descriptor being ready (a restart or errors are due).
+  // When Process should run without the descriptor being ready (a restart, a renewal or errors
+  // are due).
   std::optional<SteadyTime> NextDeadline() const;
 
   // Closes the socket, and no restart follows: the child stops every resource and exits.
@@ -84,6 +108,7 @@ class ExecutorClient {
   // reaped on a later Process).
   bool KillAndReap(int* status);
   void Flush();
+  void Renew(SteadyTime now);
 
   std::vector<std::string> argv_;
   int fd_ = -1;
@@ -96,6 +121,10 @@ class ExecutorClient {
   std::vector<SteadyTime> deaths_;
   std::vector<std::string> events_;
   std::vector<pid_t> unreaped_;  // killed children not yet reaped (stuck in the kernel)
+  Duration lease_{0};           // 0: no lease
+  Duration renew_every_{0};
+  SteadyTime next_renew_{};
+  uint64_t lapses_seen_ = 0;    // the running child's lapses, as it last reported
 };
 
 }  // namespace vigil::lrm

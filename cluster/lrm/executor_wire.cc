@@ -8,7 +8,7 @@ namespace {
 using wire::Put;
 using wire::PutString;
 
-enum class Type : uint8_t { kRun = 1, kCancel = 2, kResult = 3, kCheck = 4 };
+enum class Type : uint8_t { kRun = 1, kCancel = 2, kResult = 3, kCheck = 4, kRenew = 5, kLapsed = 6 };
 
 void PutOperation(std::string& out, const Operation& op) {
   PutString(out, op.resource);
@@ -59,6 +59,15 @@ struct Encoder {
     PutString(out, m.result.output);
     Put(out, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(m.result.elapsed).count()), 8);
   }
+  void operator()(const RenewRequest& m) {
+    Put(out, static_cast<uint8_t>(Type::kRenew), 1);
+    Put(out, m.lease_ms, 8);
+    Put(out, m.lapses_seen, 8);
+  }
+  void operator()(const LapsedNotice& m) {
+    Put(out, static_cast<uint8_t>(Type::kLapsed), 1);
+    Put(out, m.lapse, 8);
+  }
 };
 
 }  // namespace
@@ -107,6 +116,16 @@ Result<ExecutorMessage> DecodeMessage(std::string_view bytes) {
       m = std::move(result);
       break;
     }
+    case Type::kRenew: {
+      RenewRequest renew;
+      renew.lease_ms = static_cast<uint64_t>(r.Milliseconds());
+      renew.lapses_seen = r.Int(8);
+      m = renew;
+      break;
+    }
+    case Type::kLapsed:
+      m = LapsedNotice{r.Int(8)};
+      break;
     default:
       return wire::UnknownType("executor message", r, static_cast<uint64_t>(type));
   }

@@ -3,9 +3,13 @@
 //
 //   vigild → child:  Run (a call id chosen by vigild and the operation), Cancel (a call id),
 //                    Check (a call id and an operation to check, not run: the agent is installed
-//                    and the parameters fit its meta-data)
+//                    and the parameters fit its meta-data), Renew (the lease: how long the child
+//                    may keep resources without hearing from vigild again, and how many of the
+//                    child's lapses vigild has taken note of)
 //   child → vigild:  Result (the call id and one result; a recurring call gets one per run; a
-//                    check gets kDone and rc 0, or kError with the refusal's OCF code and why)
+//                    check gets kDone and rc 0, or kError with the refusal's OCF code and why),
+//                    Lapsed (the lease ran out: the child withdrew every call and stopped every
+//                    resource; the lapse's number, counted from 1)
 //
 // Decode checks every length and refuses trailing bytes: the two ends are one binary, but a
 // frame cut by a dying process must not be read as another.
@@ -38,8 +42,15 @@ struct RunResult {
   uint64_t call = 0;
   OperationResult result;
 };
+struct RenewRequest {
+  uint64_t lease_ms = 0;
+  uint64_t lapses_seen = 0;
+};
+struct LapsedNotice {
+  uint64_t lapse = 0;
+};
 
-using ExecutorMessage = std::variant<RunRequest, CancelRequest, RunResult, CheckRequest>;
+using ExecutorMessage = std::variant<RunRequest, CancelRequest, RunResult, CheckRequest, RenewRequest, LapsedNotice>;
 
 // The framed message.
 std::string EncodeFrame(const ExecutorMessage& message);

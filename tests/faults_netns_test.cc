@@ -1,0 +1,207 @@
+// Nothing runs twice: faults that once let a resource run on two nodes of a cluster with quorum,
+// each as a named test on three real vigild in network namespaces. A watcher looks every 20 ms
+// from outside the nodes (the resource's state file in each node's run directory) and counts
+// every look that finds it on two nodes. Faults: a slow start (resource-agents' own Delay,
+// startdelay=4) cut off by a partition, by kill -9 of vigild and by SIGSTOP of vigild alone; and
+// a frozen owner that resumes, whose monitors must record no failure that no agent reported.
+// Needs root; run by CI.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "tests/resource_cluster.h"
+
+namespace vigil::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Looks every 20 ms at where `owners` finds the resource ("1 3": on two nodes) until stopped.
+class Watcher {
+ public:
+  explicit Watcher(std::function<std::string()> owners)
+      : owners_(std::move(owners)), thread_([this] { Watch(); }) {}
+  ~Watcher() { Stop(); }
+
+  void Stop() {
+    watching_ = false;
+    if (thread_.joinable()) thread_.join();
+  }
+  int looks() const { return looks_; }
+  // Every look that found it on two nodes or more: "on 1 3".
+  std::vector<std::string> doubles() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return doubles_;
+  }
+
+ private:
+  void Watch() {
+    while (watching_) {
+      const std::string owners = owners_();
+      if (owners.find(' ') != std::string::npos) {
+        std::lock_guard<std::mutex> lock(mu_);
+        doubles_.push_back("on " + owners);
+      }
+      ++looks_;
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+  }
+
+  std::function<std::string()> owners_;
+  std::atomic<bool> watching_{true};
+  std::atomic<int> looks_{0};
+  std::mutex mu_;
+  std::vector<std::string> doubles_;
+  std::thread thread_;
+};
+
+// ocf:heartbeat:Delay: its start creates the state file at once, then waits startdelay seconds.
+std::string SlowCib() {
+  return CibWith("slow", "class=\"ocf\" provider=\"heartbeat\" type=\"Delay\"",
+                 "<instance_attributes id=\"slow-params\">"
+                 "<nvpair id=\"slow-startdelay\" name=\"startdelay\" value=\"4\"/>"
+                 "<nvpair id=\"slow-stopdelay\" name=\"stopdelay\" value=\"0\"/>"
+                 "<nvpair id=\"slow-mondelay\" name=\"mondelay\" value=\"0\"/>"
+                 "</instance_attributes>");
+}
+
+class FaultsNetnsTest : public ResourceCluster {
+ protected:
+  // Three nodes and `cib`; returns the node where the resource's start has begun (its state
+  // file is there) and the other two.
+  int FormAndFindOwner(const std::string& cib, std::vector<int>* others) {
+    Form(ClusterOptions{}, cib);
+    if (HasFatalFailure()) return 0;
+    EXPECT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+    const std::string owners = Owners();
+    if (owners.size() != 1) return 0;
+    const int owner = std::stoi(owners);
+    for (int i : {1, 2, 3}) {
+      if (i != owner) others->push_back(i);
+    }
+    return owner;
+  }
+  // The resource started on one of `others` (the agent said so), and is gone from `owner`.
+  bool TakenOver(int owner, const std::vector<int>& others, const std::string& rsc) {
+    if (Runs(owner) || Owners(others).size() != 1) return false;
+    return Count(node(std::stoi(Owners(others))).log(), "start of " + rsc + ": OCF_SUCCESS") >= 1;
+  }
+  // No node lists a failed action: every operation that ended ended as its agent said.
+  void ExpectNoFailures() {
+    for (int i : {1, 2, 3}) {
+      for (const auto& f : StatusOf(i).failed_actions) {
+        ADD_FAILURE() << "n" << i << " lists a failed " << f.operation << " of " << f.rsc << " on " << f.node << " (rc "
+                      << f.rc << ", status " << f.op_status << ": " << f.reason << ")\n" << Logs();
+      }
+    }
+  }
+  // Every node agrees on the three and on one DC.
+  bool Whole() {
+    const std::string dc = node(1).Dc();
+    return !dc.empty() && cluster_->Agreed({1, 2, 3}, "n1 n2 n3", dc);
+  }
+  // Whole again, the resource runs on one node, and stays so for a second.
+  void Healed(Watcher& watcher) {
+    ASSERT_TRUE(WaitFor([&] { return Whole(); }, seconds(30))) << Logs();
+    ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; }, seconds(30))) << Logs();
+    std::this_thread::sleep_for(seconds(1));
+    watcher.Stop();
+    EXPECT_GT(watcher.looks(), 0);
+    EXPECT_TRUE(watcher.doubles().empty()) << watcher.doubles().size() << " of " << watcher.looks()
+                                           << " looks found it twice, first " << watcher.doubles().front() << "\n"
+                                           << Logs();
+  }
+
+  void SetUp() override {
+    runs_ = [this](int i) { return std::filesystem::exists(node(i).run_dir() / "rsctmp" / "Delay_slow"); };
+  }
+};
+
+TEST_F(FaultsNetnsTest, ASlowStartCutOffByAPartitionIsWithdrawnAndStoppedOnTheMinority) {
+  std::vector<int> others;
+  const int owner = FormAndFindOwner(SlowCib(), &others);
+  ASSERT_NE(owner, 0);
+  Watcher watcher([this] { return Owners(); });
+  // Cut off while its start runs: its quorum lease lapses, it withdraws the start and stops the
+  // resource before the other two can have lost it and start theirs.
+  const std::string ns = cluster_->lan().host(owner - 1).ns;
+  ASSERT_EQ(Sh("ip -n " + ns + " link set eth0 down").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return TakenOver(owner, others, "slow"); }, seconds(30))) << Logs();
+  const std::string log = node(owner).log();
+  EXPECT_NE(log.find("start of slow: withdrawn"), std::string::npos) << Logs();
+  EXPECT_NE(log.find("quorum lease lapsed"), std::string::npos) << Logs();
+  ASSERT_EQ(Sh("ip -n " + ns + " link set eth0 up").code, 0);
+  Healed(watcher);
+  ExpectNoFailures();
+}
+
+TEST_F(FaultsNetnsTest, ASlowStartCutOffByKillNineOfVigildIsStoppedByTheExecutorChild) {
+  std::vector<int> others;
+  const int owner = FormAndFindOwner(SlowCib(), &others);
+  ASSERT_NE(owner, 0);
+  Watcher watcher([this] { return Owners(); });
+  node(owner).Kill(SIGKILL);
+  // The child hears vigild go: it kills the start in flight and stops the resource at once.
+  ASSERT_TRUE(WaitFor([&] { return TakenOver(owner, others, "slow"); }, seconds(30))) << Logs();
+  EXPECT_NE(node(owner).log().find("executor child: vigild is gone; stopping 1 resource(s)"), std::string::npos) << Logs();
+  ASSERT_TRUE(node(owner).Start());
+  Healed(watcher);
+  ExpectNoFailures();
+}
+
+TEST_F(FaultsNetnsTest, ASlowStartCutOffBySigstopOfVigildIsStoppedWhenItsLeaseLapses) {
+  std::vector<int> others;
+  const int owner = FormAndFindOwner(SlowCib(), &others);
+  ASSERT_NE(owner, 0);
+  Watcher watcher([this] { return Owners(); });
+  const pid_t frozen = node(owner).pid();
+  ASSERT_EQ(::kill(frozen, SIGSTOP), 0);
+  // Frozen, vigild renews nothing: half a token later its child withdraws the start and stops.
+  const bool taken = WaitFor([&] { return TakenOver(owner, others, "slow"); }, seconds(30));
+  ASSERT_EQ(::kill(frozen, SIGCONT), 0);
+  ASSERT_TRUE(taken) << Logs();
+  ASSERT_TRUE(WaitFor([&] {
+    return node(owner).log().find("stopped every resource: vigild did not renew its lease in time") != std::string::npos;
+  })) << Logs();
+  EXPECT_NE(node(owner).log().find("executor child: vigild did not renew its lease in time"), std::string::npos) << Logs();
+  Healed(watcher);
+  ExpectNoFailures();
+}
+
+TEST_F(FaultsNetnsTest, AResumedOwnerRecordsNoMonitorFailureForWhatItsChildStopped) {
+  runs_ = [this](int i) { return std::filesystem::exists(node(i).run_dir() / "rsctmp" / "Dummy-d1.state"); };
+  std::vector<int> unused;
+  ASSERT_NE(FormAndFindOwner(kDummyCib, &unused), 0);
+  Watcher watcher([this] { return Owners(); });
+  // Three freezes of whoever runs d1 (monitored every second), each long enough for the others
+  // to take it over.
+  for (int cycle = 0; cycle < 3; ++cycle) {
+    ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; }, seconds(30))) << Logs();
+    const int owner = std::stoi(Owners());
+    std::vector<int> others;
+    for (int i : {1, 2, 3}) {
+      if (i != owner) others.push_back(i);
+    }
+    ASSERT_TRUE(WaitFor([&] { return Count(node(owner).log(), "monitor (every 1000 ms) of d1: OCF_SUCCESS") >= 1; }))
+        << Logs();
+    const pid_t frozen = node(owner).pid();
+    ASSERT_EQ(::kill(frozen, SIGSTOP), 0);
+    const bool taken = WaitFor([&] { return !Runs(owner) && Owners(others).size() == 1; }, seconds(30));
+    std::this_thread::sleep_for(milliseconds(500));
+    ASSERT_EQ(::kill(frozen, SIGCONT), 0);
+    ASSERT_TRUE(taken) << "cycle " << cycle << "\n" << Logs();
+    ASSERT_TRUE(WaitFor([&] { return Whole(); }, seconds(30))) << Logs();
+    std::this_thread::sleep_for(milliseconds(1500));  // the monitors run again
+  }
+  Healed(watcher);
+  ExpectNoFailures();
+  for (int i : {1, 2, 3}) EXPECT_EQ(node(i).log().find("monitor (every 1000 ms) of d1: OCF_NOT_RUNNING"), std::string::npos) << Logs();
+}
+
+}  // namespace
+}  // namespace vigil::testing

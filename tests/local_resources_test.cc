@@ -1,0 +1,218 @@
+// This node's resources without an executor child: a fake queue holds each call until the test
+// ends it, so that what LocalResources does while a call is in flight can be seen.
+#include "cluster/daemon/local_resources.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace vigil::daemon {
+namespace {
+
+// Calls stay in flight until Finish; nothing is answered inside Submit or Cancel, as with the
+// real executor child.
+class FakeQueue : public lrm::OperationQueue {
+ public:
+  struct Call {
+    uint64_t id = 0;
+    Operation op;
+    Callback done;
+    bool over = false;
+  };
+  uint64_t Submit(Operation op, Callback done) override {
+    calls.push_back({next, std::move(op), std::move(done)});
+    return next++;
+  }
+  void Cancel(uint64_t call) override { cancelled.push_back(call); }
+
+  // Ends call `id` (a recurring one only with kCancelled) or, with `last` false, reports one run
+  // of a recurring call.
+  void Finish(uint64_t id, int rc, ExecStatus status = ExecStatus::kDone, bool last = true) {
+    Call& c = At(id);
+    ASSERT_FALSE(c.over) << "call " << id << " is over";
+    OperationResult r;
+    r.call_id = id;
+    r.status = status;
+    r.rc = rc;
+    r.reason = status == ExecStatus::kCancelled ? "cancelled" : "";
+    c.over = last;
+    c.done(r);
+  }
+  Call& At(uint64_t id) { return calls.at(id - 1); }
+  // The calls not yet over, as "action rsc" (a recurring monitor with its interval).
+  std::vector<std::string> Open() const {
+    std::vector<std::string> out;
+    for (const auto& c : calls) {
+      if (c.over) continue;
+      out.push_back(c.op.action + (c.op.interval.count() > 0 ? "/" + std::to_string(c.op.interval.count()) : "") + " " +
+                    c.op.resource);
+    }
+    return out;
+  }
+
+  std::vector<Call> calls;
+  std::vector<uint64_t> cancelled;
+  uint64_t next = 1;
+};
+
+peer::Execute Step(const std::string& rsc, const std::string& action, int64_t interval_ms = 0) {
+  peer::Execute e;
+  e.rsc = rsc;
+  e.standard = "ocf";
+  e.provider = "heartbeat";
+  e.type = "Delay";
+  e.action = action;
+  e.interval_ms = interval_ms;
+  e.params = {{"startdelay", "4"}};
+  return e;
+}
+
+class LocalResourcesTest : public ::testing::Test {
+ protected:
+  // Runs `e`; the number of `done` calls so far is in answered_.
+  void Run(const peer::Execute& e) {
+    local_.Execute(e, [this] { ++answered_; });
+  }
+  const cib::OpRecord* Record(const std::string& rsc, const std::string& id) const {
+    for (const auto& h : local_.state().resources) {
+      if (h.id != rsc) continue;
+      for (const auto& o : h.ops) {
+        if (o.id == id) return &o;
+      }
+    }
+    return nullptr;
+  }
+  bool Failed(const std::string& rsc) const {
+    const auto& t = local_.state().transient;
+    return Record(rsc, rsc + "_last_failure_0") != nullptr ||
+           std::any_of(t.begin(), t.end(), [&](const auto& a) { return a.first.starts_with("fail-count-" + rsc); });
+  }
+  // A probe that found it stopped, then a start: its call id.
+  uint64_t StartInFlight(const std::string& rsc) {
+    Run(Step(rsc, "monitor"));
+    queue_.Finish(queue_.next - 1, 7);
+    Run(Step(rsc, "start"));
+    return queue_.next - 1;
+  }
+  // Probed, started and monitored every 10 s (the first run said running): the monitor's call.
+  uint64_t Running(const std::string& rsc) {
+    queue_.Finish(StartInFlight(rsc), 0);
+    Run(Step(rsc, "monitor", 10000));
+    const uint64_t monitor = queue_.next - 1;
+    queue_.Finish(monitor, 0, ExecStatus::kDone, false);
+    return monitor;
+  }
+
+  FakeQueue queue_;
+  LocalResources local_{queue_, "1", "n1"};
+  int answered_ = 0;
+};
+
+TEST_F(LocalResourcesTest, StopAllWithdrawsAStartInFlightAndStopsRightAfterIt) {
+  const uint64_t start = StartInFlight("slow");
+  EXPECT_EQ(local_.StopAll(), 1U);
+  EXPECT_EQ(queue_.cancelled, std::vector<uint64_t>{start});
+  EXPECT_EQ(queue_.Open(), (std::vector<std::string>{"start slow", "stop slow"}));
+  // The start ends withdrawn: no failure, no fail count; the stop then records it stopped.
+  queue_.Finish(start, 1, ExecStatus::kCancelled);
+  EXPECT_FALSE(Failed("slow"));
+  queue_.Finish(start + 1, 0);
+  ASSERT_NE(Record("slow", "slow_last_0"), nullptr);
+  EXPECT_EQ(Record("slow", "slow_last_0")->operation, "stop");
+  EXPECT_FALSE(Failed("slow"));
+  EXPECT_EQ(answered_, 2);  // the probe and the start
+}
+
+TEST_F(LocalResourcesTest, StopAllStopsWhatRunsAndWhatItKnowsNothingOfButNotWhatIsStopped) {
+  Running("up");
+  Running("forgotten");
+  local_.Forget();  // the executor child restarted: what runs is unknown until probed
+  Run(Step("up", "monitor"));
+  queue_.Finish(queue_.next - 1, 0);
+  Run(Step("down", "monitor"));
+  queue_.Finish(queue_.next - 1, 7);
+  const uint64_t first_stop = queue_.next;
+  EXPECT_EQ(local_.StopAll(), 2U);
+  std::vector<std::string> stopped;
+  for (uint64_t id = first_stop; id < queue_.next; ++id) stopped.push_back(queue_.At(id).op.resource);
+  std::sort(stopped.begin(), stopped.end());
+  EXPECT_EQ(stopped, (std::vector<std::string>{"forgotten", "up"}));
+  // Asked again while the stops are in flight: nothing more.
+  EXPECT_EQ(local_.StopAll(), 0U);
+}
+
+TEST_F(LocalResourcesTest, WhileHeldNothingStartsAndTheDcHearsBackWhenTheHoldEnds) {
+  Run(Step("a", "monitor"));
+  queue_.Finish(1, 7);
+  local_.Hold("no quorum");
+  Run(Step("a", "start"));
+  Run(Step("a", "monitor", 10000));
+  EXPECT_TRUE(queue_.Open().empty());
+  EXPECT_EQ(answered_, 1);  // the probe only
+  // A stop and a probe still run.
+  Run(Step("a", "stop"));
+  Run(Step("b", "monitor"));
+  EXPECT_EQ(queue_.Open(), (std::vector<std::string>{"stop a", "monitor b"}));
+  const auto events = local_.TakeEvents();
+  EXPECT_NE(std::find(events.begin(), events.end(), "start of a not run: no quorum"), events.end());
+  local_.Hold(std::nullopt);
+  EXPECT_EQ(answered_, 3);  // the held start and monitor, answered without running
+  EXPECT_EQ(queue_.Open().size(), 2U);
+  EXPECT_FALSE(Failed("a"));
+}
+
+TEST_F(LocalResourcesTest, AMonitorForAResourceStoppedHereIsNotStarted) {
+  Run(Step("a", "monitor"));
+  queue_.Finish(1, 7);
+  Run(Step("a", "monitor", 10000));
+  EXPECT_TRUE(queue_.Open().empty());
+  EXPECT_EQ(answered_, 2);
+  EXPECT_EQ(local_.TakeEvents().back(), "monitor (every 10000 ms) of a not started: a is not running here");
+  // Nor for one never seen here.
+  Run(Step("z", "monitor", 10000));
+  EXPECT_TRUE(queue_.Open().empty());
+  EXPECT_EQ(answered_, 3);
+}
+
+TEST_F(LocalResourcesTest, AMonitorAskedForWhileAStopRunsIsAnsweredWhenTheStopEnds) {
+  queue_.Finish(StartInFlight("a"), 0);
+  Run(Step("a", "stop"));
+  const uint64_t stop = queue_.next - 1;
+  Run(Step("a", "monitor", 10000));
+  EXPECT_EQ(queue_.Open(), std::vector<std::string>{"stop a"});
+  EXPECT_EQ(answered_, 2);
+  queue_.Finish(stop, 0);
+  EXPECT_EQ(answered_, 4);  // the stop, then the monitor that waited for it
+  EXPECT_TRUE(queue_.Open().empty());
+}
+
+TEST_F(LocalResourcesTest, AMonitorResultThatArrivesAfterAStopIsNotRecorded) {
+  const uint64_t monitor = Running("a");
+  Run(Step("a", "stop"));
+  // The monitor had run as the stop was asked for: it says "not running", which is stale.
+  queue_.Finish(monitor, 7, ExecStatus::kDone, false);
+  EXPECT_FALSE(Failed("a"));
+  queue_.Finish(monitor, 1, ExecStatus::kCancelled);
+  queue_.Finish(monitor + 1, 0);
+  EXPECT_FALSE(Failed("a"));
+  EXPECT_EQ(Record("a", "a_last_0")->operation, "stop");
+  EXPECT_EQ(Record("a", "a_monitor_10000"), nullptr);
+}
+
+TEST_F(LocalResourcesTest, AMonitorResultThatArrivesAfterACleanupIsNotRecorded) {
+  const uint64_t monitor = Running("a");
+  local_.Cleanup("a");
+  EXPECT_EQ(queue_.cancelled, std::vector<uint64_t>{monitor});
+  queue_.Finish(monitor, 7, ExecStatus::kDone, false);
+  EXPECT_FALSE(Failed("a"));
+  EXPECT_EQ(Record("a", "a_monitor_10000"), nullptr);
+}
+
+TEST_F(LocalResourcesTest, AStartThatFailsStillCountsAsAFailure) {
+  queue_.Finish(StartInFlight("a"), 1);
+  EXPECT_TRUE(Failed("a"));
+  EXPECT_EQ(local_.state().transient.at("fail-count-a#start_0"), "INFINITY");
+}
+
+}  // namespace
+}  // namespace vigil::daemon
