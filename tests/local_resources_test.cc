@@ -214,5 +214,29 @@ TEST_F(LocalResourcesTest, AStartThatFailsStillCountsAsAFailure) {
   EXPECT_EQ(local_.state().transient.at("fail-count-a#start_0"), "INFINITY");
 }
 
+TEST_F(LocalResourcesTest, AStartInFlightIsRecordedAsPendingUntilItEnds) {
+  const uint64_t start = StartInFlight("a");
+  local_.ClearChanged();
+  const uint64_t stop_call = queue_.next;
+  Run(Step("a", "stop"));  // queued behind the start
+  EXPECT_TRUE(local_.changed());  // reported: a DC that takes over sees it
+  ASSERT_NE(Record("a", "a_last_0"), nullptr);
+  EXPECT_EQ(Record("a", "a_last_0")->operation, "stop");
+  EXPECT_EQ(Record("a", "a_last_0")->op_status, -1);
+  queue_.Finish(start, 0);
+  queue_.Finish(stop_call, 0);
+  EXPECT_EQ(Record("a", "a_last_0")->operation, "stop");
+  EXPECT_EQ(Record("a", "a_last_0")->op_status, 0);
+  EXPECT_GT(Record("a", "a_last_0")->call_id, 0);
+}
+
+TEST_F(LocalResourcesTest, AWithdrawnStartLeavesNoPendingRecord) {
+  const uint64_t start = StartInFlight("a");
+  EXPECT_EQ(Record("a", "a_last_0")->op_status, -1);
+  queue_.Finish(start, 1, ExecStatus::kCancelled);
+  EXPECT_EQ(Record("a", "a_last_0"), nullptr);
+  EXPECT_FALSE(Failed("a"));
+}
+
 }  // namespace
 }  // namespace vigil::daemon

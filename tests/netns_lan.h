@@ -39,6 +39,7 @@ class NetnsLan {
     std::string ns;
     std::string ip;   // on eth0, /24
     std::string mac;  // of eth0
+    std::string port;  // its veth peer on the bridge, in bridge_ns()
   };
 
   // Hosts get 10.77.0.1, .2, ... and MACs 02:00:00:77:00:01, ...
@@ -59,6 +60,7 @@ class NetnsLan {
       std::snprintf(mac, sizeof mac, "02:00:00:77:00:%02x", i & 0xff);
       h.mac = mac;
       const std::string port = "p" + std::to_string(i) + "x" + tag;
+      h.port = port;
       if (!Do("ip netns add " + h.ns)) return;
       created_.push_back(h.ns);
       if (!Do("ip -n " + h.ns + " link set lo up") ||
@@ -84,6 +86,14 @@ class NetnsLan {
   const std::string& error() const { return error_; }
   const Host& host(int i) const { return hosts_.at(i); }
   const std::string& bridge_ns() const { return bridge_; }
+
+  // Host i's link as the switch sees it: detached from the bridge, the host hears nobody and
+  // nobody hears it, while its own eth0 stays up (a partition, not a pulled cable).
+  bool SetAttached(int i, bool attached) {
+    return Sh("ip -n " + bridge_ + " link set " + host(i).port + (attached ? " master br0" : " nomaster")).code == 0;
+  }
+  // Host i's eth0 down or up (its cable pulled or plugged back).
+  bool SetLink(int i, bool up) { return Sh("ip -n " + host(i).ns + " link set eth0 " + (up ? "up" : "down")).code == 0; }
 
   // The IPv4 addresses on a host's eth0 as `ip -o -4 addr` prints them, lifetimes cut off:
   // "inet 10.77.0.100/24 scope global secondary eth0".

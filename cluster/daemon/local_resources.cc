@@ -11,6 +11,10 @@
 namespace vigil::daemon {
 namespace {
 
+// An operation in flight, as Pacemaker records it: execution status -1, rc 193 (unknown).
+constexpr int kPendingStatus = -1;
+constexpr int kPendingRc = 193;
+
 // Pacemaker's execution status numbers, as the status section records them.
 int OpStatus(ExecStatus s) {
   switch (s) {
@@ -176,6 +180,23 @@ void LocalResources::Submit(const peer::Execute& e, std::function<void()> done) 
   for (const auto& [name, value] : e.meta) op.meta.emplace_back(name, value);
   op.timeout = std::chrono::milliseconds(e.timeout_ms);
   op.interval = std::chrono::milliseconds(e.interval_ms);
+  if (e.interval_ms == 0 && e.action != "monitor") {
+    // Recorded as pending until it ends (Pacemaker's record-pending): a DC that takes over
+    // meanwhile sees the resource starting or stopping here, and plans around it instead of
+    // starting it elsewhere.
+    cib::OpRecord pending;
+    pending.id = e.rsc + "_last_0";
+    pending.operation = e.action;
+    pending.call_id = -1;
+    pending.rc = kPendingRc;
+    pending.op_status = kPendingStatus;
+    pending.last_rc_change = WallSeconds();
+    if (e.action != "stop") {
+      if (auto digest = cib::ParametersDigest(e.params)) pending.op_digest = *digest;
+    }
+    Put(History(e).ops, std::move(pending));
+    changed_ = true;
+  }
   auto first = std::make_shared<bool>(true);
   auto call = std::make_shared<uint64_t>(0);
   const uint64_t epoch = epoch_[e.rsc];
@@ -230,6 +251,13 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
     // Withdrawn (before a stop of everything, or by the executor child when its lease lapsed):
     // not the agent's failure, and whatever it did is undone by the stop that follows.
     events_.push_back(Describe(e) + ": withdrawn" + (r.reason.empty() ? "" : " (" + r.reason + ")"));
+    // What it did is unknown now: no record says otherwise (a stop follows, or a probe).
+    for (auto& h : state_.resources) {
+      if (h.id == e.rsc) {
+        std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.id == e.rsc + "_last_0" && o.op_status == kPendingStatus; });
+      }
+    }
+    changed_ = true;
     return;
   }
   cib::ResourceHistory& h = History(e);

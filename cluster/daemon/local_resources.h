@@ -19,7 +19,8 @@
 //     here: one asked for then is not started (a DC planned it on a report from before the stop),
 //     and a result of a monitor that was running when a stop or a cleanup came is dropped.
 // A one-shot call that ends cancelled was withdrawn, not failed: it leaves no record and no fail
-// count.
+// count. A start or stop in flight is recorded as pending (<rsc>_last_0 with execution status
+// -1), so that a DC that takes over while it runs plans around it.
 //
 // Single-threaded: results arrive through ExecutorClient::Process on vigild's loop.
 #pragma once

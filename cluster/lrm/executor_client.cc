@@ -139,17 +139,22 @@ std::vector<std::string> ExecutorClient::TakeEvents() {
   return out;
 }
 
-void ExecutorClient::OnDeath(const std::string& why, SteadyTime now) {
+void ExecutorClient::OnDeath(const std::string& why, SteadyTime now, bool ours) {
   close(fd_);
   fd_ = -1;
   int status = 0;
   std::string how = why;
+  bool reaped = false;
   if (pid_ > 0) {
     // It closed its end: it is exiting, or something is badly wrong with it. Either way it goes.
-    if (KillAndReap(&status)) how = Describe(status);
+    reaped = KillAndReap(&status);
+    if (reaped) how = Describe(status);
   }
+  // Killed from outside (kill -9 by a person or a script): no agent failed. A crash (a plugin's
+  // abort or segfault) or an exit is the agent's doing and fails what was in flight.
+  const bool killed = !ours && reaped && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
   events_.push_back("executor child (pid " + std::to_string(pid_) + ") died: " + how + "; " +
-                    std::to_string(calls_.size()) + " operation(s) in flight ended");
+                    std::to_string(calls_.size()) + " operation(s) in flight ended" + (killed ? " (withdrawn)" : ""));
   pid_ = -1;
   in_.clear();
   out_.clear();
@@ -158,7 +163,7 @@ void ExecutorClient::OnDeath(const std::string& why, SteadyTime now) {
   for (auto& [call, c] : calls) {
     OperationResult r;
     r.call_id = call;
-    r.status = c.op.interval.count() > 0 ? ExecStatus::kCancelled : ExecStatus::kError;
+    r.status = c.op.interval.count() > 0 || killed ? ExecStatus::kCancelled : ExecStatus::kError;
     r.rc = static_cast<int>(OcfCode::kErrGeneric);
     r.reason = std::string(kChildDied) + " (" + how + ")";
     c.done(r);
@@ -200,14 +205,14 @@ bool ExecutorClient::Process(short revents, SteadyTime now) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) break;
     if (n <= 0) {
-      OnDeath(n == 0 ? "closed its socket" : std::string("receive: ") + std::strerror(errno), now);
+      OnDeath(n == 0 ? "closed its socket" : std::string("receive: ") + std::strerror(errno), now, false);
       return Process(0, now);  // a restart at once, unless it keeps dying
     }
     in_.append(buffer, static_cast<size_t>(n));
   }
   auto messages = TakeFrames(in_);
   if (!messages.ok()) {
-    OnDeath("it sent garbage: " + messages.status().message(), now);
+    OnDeath("it sent garbage: " + messages.status().message(), now, true);
     return Process(0, now);
   }
   bool lapsed = false;

@@ -31,8 +31,9 @@
 namespace vigil::lrm {
 
 // The reason of every call the child's death ends, followed by " (how it died)". A one-shot
-// call ends failed (kError). A recurring one ends cancelled (kCancelled): it runs no more, and
-// whether the resource still runs is for the probe after the restart to find. A call made while
+// call ends failed (kError), unless the child was killed with SIGKILL from outside (no agent
+// failed: it ends withdrawn, kCancelled). A recurring one ends cancelled (kCancelled): it runs no
+// more, and whether the resource still runs is for the probe after the restart to find. A call made while
 // no child runs ends the same way, with the reason "the executor child is not running".
 inline constexpr std::string_view kChildDied = "the executor child died";
 
@@ -103,7 +104,8 @@ class ExecutorClient : public OperationQueue {
     Callback done;
   };
   uint64_t Send(Operation op, Callback done, bool check_only);
-  void OnDeath(const std::string& why, SteadyTime now);
+  // `ours`: vigild ends it (it sent garbage), rather than finding it dead.
+  void OnDeath(const std::string& why, SteadyTime now, bool ours);
   // SIGKILL to the child, and its exit status within kReapWait; false: not reaped yet (it is
   // reaped on a later Process).
   bool KillAndReap(int* status);
