@@ -415,7 +415,11 @@ class FakeVigild : public Connection {
     return "0:" + std::string(doc.child("cib").attribute("epoch").value()) + ":0";
   }
   int Count(const std::string& command) const { return static_cast<int>(std::count(asked.begin(), asked.end(), command)); }
-  void ChangeBehindCrmsBack() { cib_.replace(cib_.find("epoch=\"3\""), 9, "epoch=\"9\""); }
+  // Another change, made behind crm's back: `object` added to the resources, at epoch 9.
+  void ChangeBehindCrmsBack(const std::string& object) {
+    cib_.replace(cib_.find("epoch=\"3\""), 9, "epoch=\"9\"");
+    cib_.insert(cib_.find("</resources>"), object);
+  }
 
   std::vector<std::string> asked;
 
@@ -510,17 +514,37 @@ TEST_F(ShellTest, ACommitAgainstAChangedCibIsRefusedAndAPersonKeepsTheChanges) {
   Shell shell = Make(true);
   shell.RunLine("configure");
   shell.RunLine("primitive a Dummy");
-  vigild_.ChangeBehindCrmsBack();
+  // Somebody else added an `a` of their own meanwhile: a conflict crm cannot resolve.
+  vigild_.ChangeBehindCrmsBack("<primitive id=\"a\" class=\"ocf\" provider=\"heartbeat\" type=\"Stateful\"/>");
   shell.RunLine("commit");
   EXPECT_EQ(err_.str(),
-            "ERROR: commit: conflict: made against 0:3:0 ('refresh' drops these changes and reads the CIB again)\n");
-  EXPECT_EQ(*vigild_.asked.rbegin(), "cib-replace");
+            "ERROR: commit: conflict: the CIB changed meanwhile in what this change changes too (resources/primitive a) "
+            "('refresh' drops these changes and reads the CIB again)\n");
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+  EXPECT_EQ(*vigild_.asked.rbegin(), "cib-query");
   shell.RunLine("show a");
   EXPECT_EQ(out_.str(), "primitive a Dummy\n");
   shell.RunLine("refresh");
   shell.RunLine("show a");
-  EXPECT_NE(err_.str().find("ERROR: show: no element with id 'a'"), std::string::npos) << err_.str();
+  EXPECT_NE(out_.str().find("Stateful"), std::string::npos) << out_.str();
   EXPECT_EQ(shell.exit_code(), 1);
+}
+
+TEST_F(ShellTest, ACommitAgainstACibThatMovedOnElsewhereIsMadeAgainOnIt) {
+  Shell shell = Make(false);
+  shell.RunLine("configure");
+  shell.RunLine("primitive a Dummy");
+  // Another change (the DC recording a node, another user) that touches nothing of this one.
+  vigild_.ChangeBehindCrmsBack("<primitive id=\"z\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>");
+  shell.RunLine("commit");
+  EXPECT_EQ(err_.str(), "INFO: the CIB changed since it was read (now version 0:9:0); the changes are made again on it\n");
+  EXPECT_EQ(vigild_.Count("cib-replace"), 2);
+  EXPECT_EQ(vigild_.Version(), "0:10:0");
+  shell.RunLine("show a");
+  shell.RunLine("show z");
+  EXPECT_EQ(out_.str(), "primitive a Dummy\nprimitive z Dummy\n");
+  shell.End();
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
 }
 
 TEST_F(ShellTest, LevelsNodeAndResourceCommandsMapToVigildsRequests) {

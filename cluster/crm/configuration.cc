@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cluster/cib/cib.h"
+#include "cluster/cib/merge.h"
 #include "cluster/crm/show.h"
 #include "cluster/crm/words.h"
 #include "host/params.h"
@@ -199,6 +200,7 @@ const std::set<std::string> kNodeKeywords = {"attributes", "utilization"};
 
 struct Configuration::Impl {
   pugi::xml_document doc;
+  std::string base;  // the CIB as read: what the changes were made against
   std::string version;
   bool changed = false;
   std::optional<std::set<std::string>> running;
@@ -222,9 +224,25 @@ Result<Configuration> Configuration::Parse(std::string_view cib_xml) {
     return Status(StatusCode::kParseError, "the CIB is not XML");
   }
   impl->version = cib::VersionText(cib->model().versions);
+  impl->base = std::string(cib_xml);
   xml_node root = impl->doc.child("cib");
   if (xml_node status = root.child("status")) root.remove_child(status);
   return Configuration(std::move(impl));
+}
+
+Result<Configuration> Configuration::Rebased(std::string_view current) const {
+  auto merged = cib::Rebase(impl_->base, Document(), current);
+  if (!merged.ok()) return merged.status();
+  auto next = Parse(current);
+  if (!next.ok()) return next.status();
+  auto again = Parse(*merged);  // the merged document must read as a CIB, as every command's does
+  if (!again.ok()) return again.status();
+  next->impl_->doc.reset(again->impl_->doc);
+  next->impl_->changed = true;
+  next->impl_->running = impl_->running;
+  next->impl_->known_nodes = impl_->known_nodes;
+  next->impl_->agents = impl_->agents;
+  return next;
 }
 
 const std::vector<std::string>& Configuration::Commands() {

@@ -62,6 +62,11 @@ class Configuration {
 
   // The whole CIB to send back (cib-replace).
   std::string Document() const;
+  // The changes made here, made again on `current` (a CIB read later, after a commit was refused
+  // as a conflict): `current` with every configuration object these changes changed set as they
+  // left it. Errors: kConflict naming the objects that `current` changed too, differently (the
+  // user must redo the change); kParseError.
+  Result<Configuration> Rebased(std::string_view current) const;
   // The version it was read at (admin_epoch:epoch:num_updates): commits are made against it.
   const std::string& version() const;
   // Whether a command has changed it since Parse.

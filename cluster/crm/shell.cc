@@ -269,13 +269,26 @@ bool Shell::Commit() {
     Info("apparently there is nothing to commit");
     return true;
   }
-  auto answer = vigild_.Ask("cib-replace", {staged_->version(), staged_->Document()});
-  if (!answer.ok()) {
+  // A commit refused because the CIB moved on since it was read (another change; the DC
+  // recording the nodes that joined, right after the cluster formed) is made again on the new
+  // CIB, unless that changed what this one changes too: the user caused no conflict.
+  constexpr int kTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto answer = vigild_.Ask("cib-replace", {staged_->version(), staged_->Document()});
+    if (answer.ok()) break;
     std::string why = answer.status().message();
     if (why.rfind("cib-replace: ", 0) == 0) why.erase(0, 13);
-    if (why.rfind("conflict: ", 0) == 0) why += " ('refresh' drops these changes and reads the CIB again)";
-    Error("commit: " + why);
-    return false;
+    const bool moved_on = why.rfind("conflict: ", 0) == 0;
+    auto current = moved_on && attempt < kTries ? vigild_.Ask("cib-query", {}) : Result<std::string>(answer.status());
+    auto rebased = current.ok() ? staged_->Rebased(*current) : Result<Configuration>(current.status());
+    if (!rebased.ok()) {
+      if (moved_on && current.ok()) why = rebased.status().message();
+      if (why.rfind("conflict: ", 0) == 0) why += " ('refresh' drops these changes and reads the CIB again)";
+      Error("commit: " + why);
+      return false;
+    }
+    Info("the CIB changed since it was read (now version " + rebased->version() + "); the changes are made again on it");
+    *staged_ = std::move(*rebased);
   }
   // Committed: the next configure command reads the CIB afresh.
   staged_.reset();

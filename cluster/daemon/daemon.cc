@@ -437,7 +437,9 @@ int Daemon::Run() {
     // Before any Execute of this turn is taken: a node that has just lost quorum (or its lease)
     // holds back what a DC sends it.
     ApplyNoQuorumPolicy(now);
-    replicator_->Follow(membership_->dc(), membership_->is_dc(), membership_->members(), now);
+    // A DC whose quorum lease lapsed takes no CIB change either: resumed from a freeze, it may
+    // still think itself DC for a moment after the others chose another.
+    replicator_->Follow(membership_->dc(), membership_->is_dc() && lease_held_, membership_->members(), now);
     replicator_->Process(std::span<const pollfd>(fds).subspan(replicator_at, executor_at - replicator_at), now);
     // Also while stopping: what is refused for want of a child must still be answered. (No
     // child is started again then.)

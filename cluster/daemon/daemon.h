@@ -88,10 +88,19 @@ class Daemon {
   // client hears the outcome when there is one.
   control::Response ChangeCib(const control::Request& request, const control::Peer& peer,
                               const cib::Versions& expected, Result<std::string> xml);
+  // A change vigild makes for a request (standby, a move, ...): `edit` applied to the CIB held
+  // now, checked and submitted the same way; refused as a conflict (the CIB moved on before the
+  // DC took it), made again on the newer CIB, up to three times in all.
+  using Edit = std::function<Result<std::string>(const std::string& cib)>;
+  control::Response ChangeCib(const control::Request& request, const control::Peer& peer, Edit edit);
   using Answer = std::function<void(control::Response)>;
   // Runs `work`, which answers at once or later: the client waits (Pending) until it does.
   control::Response Deferred(uint64_t ticket, const std::function<void(Answer)>& work);
   void CheckAgents(const cib::Model& before, const cib::Model& after, std::function<void(Status)> done);
+  // Both ChangeCibs: `edit` on the CIB held now, against `expected` (none: that CIB's version),
+  // tried again on a conflict while `tries` last.
+  void SubmitChange(const std::string& command, const std::string& who, std::optional<cib::Versions> expected, Edit edit,
+                    int tries, Answer answer);
   // On the DC: forgets the resource's history on the members `cleanup` names.
   // Cleans up here, and sends the cleanup to the other members it names; the names of those
   // it has no link to.

@@ -1,5 +1,7 @@
 #include "cluster/daemon/replicator.h"
 
+#include "cluster/cib/merge.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -14,6 +16,8 @@ namespace {
 constexpr auto kRetry = std::chrono::milliseconds(100);
 constexpr auto kHandshakeTimeout = std::chrono::seconds(5);
 constexpr size_t kMaxDownstream = 2 * 64;  // every node of the largest nodelist, twice over
+// How long a change whose answer was lost waits for a DC's CIB to tell whether it was made.
+constexpr auto kUnsureLimit = std::chrono::seconds(10);
 
 bool Ready(std::span<const pollfd> polled, int fd, short* revents) {
   for (const auto& p : polled) {
@@ -68,8 +72,14 @@ std::vector<pollfd> Replicator::fds() const {
 }
 
 std::optional<SteadyTime> Replicator::NextDeadline() const {
-  if (upstream_dc_ != 0 && !upstream_) return retry_at_;
-  return std::nullopt;
+  std::optional<SteadyTime> next;
+  if (upstream_dc_ != 0 && !upstream_) next = retry_at_;
+  if (!held_.empty() && (!next || held_since_ + kUnsureLimit < *next)) next = held_since_ + kUnsureLimit;
+  if (!unsure_.empty()) {
+    const SteadyTime limit = unsure_since_ + (acting_ ? std::chrono::duration_cast<Duration>(options_.token) : kUnsureLimit);
+    if (!next || limit < *next) next = limit;
+  }
+  return next;
 }
 
 void Replicator::Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& members, SteadyTime now) {
@@ -77,8 +87,23 @@ void Replicator::Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& m
   acting_ = acting;
   const uint32_t self = options_.local.node;
   const uint32_t wanted = dc == self ? 0 : dc;
+  if (!held_.empty() && acting) {
+    for (auto& h : std::exchange(held_, {})) h.done(Apply(h.expected, h.xml, h.who));
+  }
+  if (!held_.empty() && (dc == 0 || dc == self || now - held_since_ >= kUnsureLimit)) {
+    for (auto& h : std::exchange(held_, {})) {
+      h.done(Status(StatusCode::kConflict, dc == 0 ? "the cluster has no DC (no quorum, or still forming): nothing changed"
+                                                   : "no link to the DC (" + Name(dc) + ") could be made: nothing changed; try again"));
+    }
+  }
+  if (!unsure_.empty()) {
+    // This node the DC: its CIB is the cluster's once the members that hold a newer one have
+    // joined (a token); no DC at all for too long: nobody can tell.
+    if (acting_ && now - unsure_since_ >= options_.token) ResolveUnsure(true);
+    if (!unsure_.empty() && now - unsure_since_ >= kUnsureLimit) ResolveUnsure(true);
+  }
   if (wanted != upstream_dc_) {
-    DropUpstream(wanted == 0 ? "no other node is DC now" : Name(wanted) + " is DC now");
+    DropUpstream(wanted == 0 ? "no other node is DC now" : Name(wanted) + " is DC now", now);
     upstream_dc_ = wanted;
     retry_at_ = now;
     link_failure_logged_ = false;
@@ -121,16 +146,39 @@ void Replicator::LinkFailed(const std::string& why) {
   events_.push_back("cannot link to the DC " + Name(upstream_dc_) + " (retrying): " + why);
 }
 
-void Replicator::DropUpstream(const std::string& why) {
+void Replicator::DropUpstream(const std::string& why, SteadyTime now) {
   if (upstream_ && upstream_announced_) events_.push_back("link to the DC " + Name(upstream_dc_) + " closed: " + why);
   upstream_.reset();
   upstream_announced_ = false;
-  auto waiting = std::move(waiting_);
+  synced_ = false;
+  if (waiting_.empty()) return;
+  if (unsure_.empty()) unsure_since_ = now;
+  for (auto& [id, sent] : waiting_) unsure_.push_back(std::move(sent));
   waiting_.clear();
-  for (auto& [id, done] : waiting) {
-    done(Status(StatusCode::kIoError, "the link to the DC broke before it answered (" + why +
-                                          "): the change may or may not have been made; query the CIB"));
+  events_.push_back("the link to the DC broke before it answered " + std::to_string(unsure_.size()) +
+                    " change(s) (" + why + "): they are answered once a DC's CIB tells whether they were made");
+}
+
+void Replicator::ResolveUnsure(bool final) {
+  std::vector<Sent> left;
+  for (auto& sent : std::exchange(unsure_, {})) {
+    auto made = sent.base.empty() ? Result<bool>(Status(StatusCode::kUnsupported, "")) : cib::HoldsChange(sent.base, sent.xml, store_.text());
+    if (!made.ok()) {
+      if (!final) {
+        left.push_back(std::move(sent));
+        continue;
+      }
+      sent.done(Status(StatusCode::kIoError, "the link to the DC broke before it answered, and the change was made against "
+                                             "a version this node no longer holds: it may or may not have been made; query the CIB"));
+    } else if (*made) {
+      events_.push_back("a change whose answer was lost is in the CIB (version " + cib::VersionText(store_.versions()) + ")");
+      sent.done(store_.versions());
+    } else {
+      sent.done(Status(StatusCode::kConflict, "conflict: the link to the DC broke before it took the change, and the CIB (version " +
+                                                  cib::VersionText(store_.versions()) + ") does not hold it: nothing changed"));
+    }
   }
+  unsure_ = std::move(left);
 }
 
 void Replicator::Accept(SteadyTime now) {
@@ -150,13 +198,13 @@ void Replicator::Process(std::span<const pollfd> polled, SteadyTime now) {
     if (!upstream_->Process(revents)) {
       const bool was_linked = upstream_announced_;
       const std::string why = upstream_->error();
-      DropUpstream(why);
+      DropUpstream(why, now);
       if (!was_linked) LinkFailed(why);
       retry_at_ = now + kRetry;
     } else {
       if (upstream_->established() && !upstream_announced_) {
         if (upstream_->peer_node() != upstream_dc_) {
-          DropUpstream("");
+          DropUpstream("", now);
           events_.push_back("the DC's address answered as node " + std::to_string(upstream_->peer_node()));
           retry_at_ = now + kRetry;
         } else {
@@ -165,12 +213,14 @@ void Replicator::Process(std::span<const pollfd> polled, SteadyTime now) {
           events_.push_back("linked to the DC " + Name(upstream_dc_));
           upstream_->Send(peer::Encode(peer::Join{store_.text()}));
           if (options_.on_linked) options_.on_linked();
+          // Changes asked for while linking, after the Join: the DC takes them in order.
+          for (auto& h : std::exchange(held_, {})) Send(h.expected, std::move(h.xml), h.who, std::move(h.done));
         }
       }
       if (upstream_) {
         Handle(*upstream_, false);
         if (!upstream_->error().empty()) {
-          DropUpstream(upstream_->error());
+          DropUpstream(upstream_->error(), now);
           retry_at_ = now + kRetry;
         }
       }
@@ -223,6 +273,11 @@ void Replicator::Handle(peer::Link& link, bool downstream) {
       OnCib(link, join->cib, "joined with");
     } else if (const auto* copy = std::get_if<peer::CibCopy>(&*message)) {
       OnCib(link, copy->cib, "sent");
+      if (!downstream) {
+        // The DC's CIB, whichever won: what this node holds now is the cluster's.
+        synced_ = true;
+        if (!unsure_.empty()) ResolveUnsure(false);
+      }
     } else if (const auto* change = std::get_if<peer::Change>(&*message); change && downstream) {
       OnChange(link, *change);
     } else if (const auto* result = std::get_if<peer::ChangeResult>(&*message); result && !downstream) {
@@ -246,8 +301,11 @@ void Replicator::OnCib(peer::Link& from, const std::string& xml, const char* wha
     events_.push_back("refused the CIB " + Name(from.peer_node()) + " " + what + ": " + outcome.status().message());
     return;
   }
+  // A member that joins hears back in every case: the CIB it then holds is the DC's.
+  const bool joined = std::string_view(what) == "joined with";
   switch (*outcome) {
     case CibStore::Adoption::kSame:
+      if (joined) from.Send(peer::Encode(peer::CibCopy{store_.text()}));
       return;
     case CibStore::Adoption::kKept:
       // Ours wins: the peer adopts it from this copy.
@@ -256,7 +314,7 @@ void Replicator::OnCib(peer::Link& from, const std::string& xml, const char* wha
     case CibStore::Adoption::kAdopted:
       events_.push_back("adopted the CIB " + Name(from.peer_node()) + " " + what + ": version " +
                         cib::VersionText(before) + " -> " + cib::VersionText(store_.versions()));
-      if (acting_) Broadcast(&from);
+      if (acting_) Broadcast(joined ? nullptr : &from);
       return;
   }
 }
@@ -295,7 +353,7 @@ void Replicator::OnChange(peer::Link& from, const peer::Change& change) {
 void Replicator::OnChangeResult(const peer::ChangeResult& result) {
   const auto it = waiting_.find(result.request);
   if (it == waiting_.end()) return;  // answered already (the link broke and came back)
-  Done done = std::move(it->second);
+  Done done = std::move(it->second.done);
   waiting_.erase(it);
   if (result.code != StatusCode::kOk) {
     done(Status(result.code, result.text));
@@ -336,20 +394,34 @@ void Replicator::Submit(const cib::Versions& expected, std::string xml, const st
     done(Status(StatusCode::kConflict, "the cluster has no DC (no quorum, or still forming): nothing changed"));
     return;
   }
-  if (dc_ == options_.local.node || !upstream_ || !upstream_announced_) {
+  if (dc_ == options_.local.node) {
     done(Status(StatusCode::kConflict, "the DC (" + Name(dc_) + ") is not ready yet: nothing changed; try again"));
     return;
   }
+  if (!linked_to_dc()) {
+    // Linking (the cluster has just formed, or a new DC was chosen): sent once linked.
+    if (held_.empty()) held_since_ = std::chrono::steady_clock::now();
+    held_.push_back({expected, std::move(xml), who, std::move(done)});
+    return;
+  }
+  Send(expected, std::move(xml), who, std::move(done));
+}
+
+void Replicator::Send(const cib::Versions& expected, std::string xml, const std::string& who, Done done) {
   const uint64_t request = next_request_++;
   peer::Change change;
   change.request = request;
   change.expected = expected;
   change.cib = std::move(xml);
+  // What it changes, should the answer be lost: against the CIB this node holds, if that is
+  // the version it was made against.
+  std::string base = store_.versions() == expected ? store_.text() : std::string();
   upstream_->Send(peer::Encode(change));
-  waiting_[request] = [this, who, done = std::move(done)](Result<cib::Versions> after) {
+  Done logged = [this, who, done = std::move(done)](Result<cib::Versions> after) {
     if (after.ok()) events_.push_back("CIB changed by " + who + " through the DC " + Name(dc_) + ": version " + cib::VersionText(*after));
     done(std::move(after));
   };
+  waiting_[request] = Sent{std::move(logged), std::move(base), std::move(change.cib)};
 }
 
 }  // namespace vigil::daemon

@@ -8,9 +8,16 @@
 //
 // A change asked for on any node goes through the DC: the DC applies it to its store (refused
 // as a conflict when made against an older version), sends the new CIB to every member, and only
-// then answers, so that the node that asked holds the new CIB when its client hears "ok". A
-// member whose link to the DC breaks before the answer tells its client so: the change may or
-// may not have been made.
+// then answers, so that the node that asked holds the new CIB when its client hears "ok".
+//
+// A member whose link to the DC breaks before the answer does not leave its client guessing:
+// it keeps the change aside until it has linked to a DC again and holds that DC's CIB (the DC
+// answers every Join with its CIB), then answers from it: made (ok), or not made (a conflict,
+// "nothing changed", so that the client may make it again). When no DC answers within
+// kUnsureLimit, or this node becomes the DC itself, it answers from the CIB it holds then, and
+// says "may or may not" only when it cannot tell (the change was made against a version it no
+// longer held). One case stays beyond it: a DC that took the change and died before sending it
+// to anyone brings it back when it returns with the higher version.
 //
 // Single-threaded: vigild's loop polls fds() and calls Process(), and Follow() after every
 // membership tick.
@@ -71,7 +78,8 @@ class Replicator {
   std::optional<SteadyTime> NextDeadline() const;
 
   // A change asked for on this node by `who` (for the log), made against `expected`. `done` runs
-  // once: at once on the DC or with an error, else when the DC answers or the link to it breaks.
+  // once: at once on the DC or with an error, else when the DC answers (a member still linking
+  // to the DC sends it once linked), or when a lost answer is settled (above).
   void Submit(const cib::Versions& expected, std::string xml, const std::string& who, Done done);
 
   // Sends on this node's link from `node` (on the DC) or to the DC (on a member). false: no such
@@ -94,7 +102,10 @@ class Replicator {
       : options_(std::move(options)), store_(store), listen_fd_(fd) {}
   void Accept(SteadyTime now);
   void Connect(SteadyTime now);
-  void DropUpstream(const std::string& why);
+  void DropUpstream(const std::string& why, SteadyTime now);
+  // Answers the changes kept aside when the link broke, from the CIB held now; with `final`,
+  // also those it cannot tell about.
+  void ResolveUnsure(bool final);
   // Removes a link from another node, telling on_unlinked when it was that node's last.
   std::map<int, Downstream>::iterator EraseDownstream(std::map<int, Downstream>::iterator it);
   void LinkFailed(const std::string& why);
@@ -107,6 +118,8 @@ class Replicator {
   // This node's CIB to every member but `skip`'s link.
   void Broadcast(const peer::Link* skip) { SendToMembers(peer::Encode(peer::CibCopy{store_.text()}), skip); }
   Result<cib::Versions> Apply(const cib::Versions& expected, const std::string& xml, const std::string& who);
+  // On a member linked to the DC: the change to the DC, answered when the DC answers.
+  void Send(const cib::Versions& expected, std::string xml, const std::string& who, Done done);
   void Handle(peer::Link& link, bool downstream);
   std::string Name(uint32_t node) const;
 
@@ -121,7 +134,27 @@ class Replicator {
   bool link_failure_logged_ = false;
   SteadyTime retry_at_{};
   std::map<int, Downstream> downstream_;  // links other nodes opened to this one, by fd
-  std::map<uint64_t, Done> waiting_;      // changes sent to the DC, by request id
+  // A change sent to the DC: who asked, and what it changed (the CIB it was made against, as
+  // this node held it then; empty when it held another version).
+  struct Sent {
+    Done done;
+    std::string base;
+    std::string xml;
+  };
+  std::map<uint64_t, Sent> waiting_;  // sent to the DC, by request id
+  std::vector<Sent> unsure_;          // the link broke before their answer
+  // Asked for while this member was still linking to the DC: sent once linked (or refused after
+  // kUnsureLimit, or when there is no other DC to send them to).
+  struct Held {
+    cib::Versions expected;
+    std::string xml;
+    std::string who;
+    Done done;
+  };
+  std::vector<Held> held_;
+  SteadyTime held_since_{};
+  SteadyTime unsure_since_{};
+  bool synced_ = false;  // the DC linked to has sent its CIB since the link was made
   uint64_t next_request_ = 1;
   std::vector<std::string> events_;
 };

@@ -171,21 +171,50 @@ void Daemon::CheckAgents(const cib::Model& before, const cib::Model& after, std:
 Response Daemon::ChangeCib(const control::Request& request, const control::Peer& peer, const cib::Versions& expected,
                            Result<std::string> xml) {
   if (!xml.ok()) return Response::Error(request.command + ": " + xml.status().message() + "; nothing changed");
-  auto next = cib::Cib::Parse(*xml, "the new CIB");
-  if (!next.ok()) return Response::Error(request.command + ": " + next.status().message() + "; nothing changed");
-  const std::string who = Who(peer) + " (" + request.command + ")";
   return Deferred(request.ticket, [&](Answer answer) {
-    CheckAgents(cib_->cib().model(), next->model(),
-                [this, answer, expected, who, text = std::move(*xml), command = request.command](Status checked) {
-                  if (!checked.ok()) {
-                    answer(Response::Error(command + ": " + checked.message()));
+    SubmitChange(request.command, Who(peer) + " (" + request.command + ")", expected,
+                 [xml = std::move(*xml)](const std::string&) -> Result<std::string> { return xml; }, 1, std::move(answer));
+  });
+}
+
+Response Daemon::ChangeCib(const control::Request& request, const control::Peer& peer, Edit edit) {
+  // A conflict means the CIB moved on before the DC took the change (the DC's own record of the
+  // nodes that joined, another change): made again on the new one, the user caused none.
+  constexpr int kTries = 3;
+  return Deferred(request.ticket, [&](Answer answer) {
+    SubmitChange(request.command, Who(peer) + " (" + request.command + ")", std::nullopt, std::move(edit), kTries,
+                 std::move(answer));
+  });
+}
+
+void Daemon::SubmitChange(const std::string& command, const std::string& who, std::optional<cib::Versions> expected,
+                          Edit edit, int tries, Answer answer) {
+  auto xml = edit(cib_->text());
+  if (!xml.ok()) {
+    answer(Response::Error(command + ": " + xml.status().message() + "; nothing changed"));
+    return;
+  }
+  auto next = cib::Cib::Parse(*xml, "the new CIB");
+  if (!next.ok()) {
+    answer(Response::Error(command + ": " + next.status().message() + "; nothing changed"));
+    return;
+  }
+  const cib::Versions against = expected.value_or(cib_->versions());
+  CheckAgents(cib_->cib().model(), next->model(),
+              [this, command, who, expected, against, edit = std::move(edit), tries, answer, text = std::move(*xml)](
+                  Status checked) {
+                if (!checked.ok()) {
+                  answer(Response::Error(command + ": " + checked.message()));
+                  return;
+                }
+                replicator_->Submit(against, text, who, [=, this](Result<cib::Versions> after) {
+                  if (!after.ok() && after.status().code() == StatusCode::kConflict && tries > 1) {
+                    SubmitChange(command, who, expected, edit, tries - 1, answer);
                     return;
                   }
-                  replicator_->Submit(expected, text, who, [answer](Result<cib::Versions> after) {
-                    answer(after.ok() ? Response{true, cib::VersionText(*after)} : Response::Error(after.status().message()));
-                  });
+                  answer(after.ok() ? Response{true, cib::VersionText(*after)} : Response::Error(after.status().message()));
                 });
-  });
+              });
 }
 
 Response Daemon::Handle(const control::Request& request, const control::Peer& peer) {
@@ -240,9 +269,10 @@ Response Daemon::NodeRequest(const control::Request& request, const control::Pee
   if (!node.ok()) return Response::Error(request.command + ": " + node.status().message());
   const bool standby = request.command == "node-standby";
   // crm node standby/online: the node attribute "standby" in <nodes>, kept until changed back.
-  return ChangeCib(request, peer, cib_->versions(),
-                   cib::SetNodeAttribute(cib_->text(), node->first, node->second, "standby",
-                                         standby ? std::optional<std::string>("on") : std::optional<std::string>("off")));
+  return ChangeCib(request, peer, [id = node->first, name = node->second, standby](const std::string& text) {
+    return cib::SetNodeAttribute(text, id, name, "standby",
+                                 standby ? std::optional<std::string>("on") : std::optional<std::string>("off"));
+  });
 }
 
 Response Daemon::ResourceRequest(const control::Request& request, const control::Peer& peer) {
@@ -256,8 +286,10 @@ Response Daemon::ResourceRequest(const control::Request& request, const control:
   if (model.FindPrimitive(rsc) == nullptr) return UnknownResource(model, rsc);
   if (c == "resource-start" || c == "resource-stop") {
     // crm resource start/stop: the resource's target-role.
-    return ChangeCib(request, peer, cib_->versions(),
-                     cib::SetResourceMeta(cib_->text(), rsc, "target-role", c == "resource-start" ? "Started" : "Stopped"));
+    const std::string role = c == "resource-start" ? "Started" : "Stopped";
+    return ChangeCib(request, peer, [rsc, role](const std::string& text) {
+      return cib::SetResourceMeta(text, rsc, "target-role", role);
+    });
   }
   if (c == "resource-unmove") {
     // crm resource unmove (crm_resource --clear): every constraint a move or a ban left.
@@ -266,15 +298,15 @@ Response Daemon::ResourceRequest(const control::Request& request, const control:
       if (l.rsc == rsc && (l.id == "cli-prefer-" + rsc || l.id.starts_with("cli-ban-" + rsc + "-on-"))) ids.push_back(l.id);
     }
     if (ids.empty()) return Response::Error(c + ": " + rsc + " has no move or ban constraint; nothing changed");
-    return ChangeCib(request, peer, cib_->versions(), cib::RemoveConstraints(cib_->text(), ids));
+    return ChangeCib(request, peer, [ids](const std::string& text) { return cib::RemoveConstraints(text, ids); });
   }
   // crm resource move RSC NODE: prefer NODE (cli-prefer-RSC, INFINITY); without a node, ban it
   // from where it runs now (cli-ban-RSC-on-NODE, -INFINITY), as crm_resource --move does.
   if (request.args.size() == 2) {
     auto node = FindNode(request.args[1]);
     if (!node.ok()) return Response::Error(c + ": " + node.status().message());
-    return ChangeCib(request, peer, cib_->versions(),
-                     cib::PutLocation(cib_->text(), {"cli-prefer-" + rsc, rsc, node->second, cib::kInfinity, "Started"}));
+    const cib::Location prefer{"cli-prefer-" + rsc, rsc, node->second, cib::kInfinity, "Started"};
+    return ChangeCib(request, peer, [prefer](const std::string& text) { return cib::PutLocation(text, prefer); });
   }
   const auto live = LiveModel();
   if (!live) return Response::Error(c + ": where " + rsc + " runs is not known here (no DC); name the node to move it to");
@@ -286,9 +318,8 @@ Response Daemon::ResourceRequest(const control::Request& request, const control:
     return Response::Error(c + ": " + rsc + " is active on " + std::to_string(where.size()) +
                            " nodes; name the node to move it to");
   }
-  return ChangeCib(request, peer, cib_->versions(),
-                   cib::PutLocation(cib_->text(), {"cli-ban-" + rsc + "-on-" + where.front(), rsc, where.front(),
-                                                   -cib::kInfinity, "Started"}));
+  const cib::Location ban{"cli-ban-" + rsc + "-on-" + where.front(), rsc, where.front(), -cib::kInfinity, "Started"};
+  return ChangeCib(request, peer, [ban](const std::string& text) { return cib::PutLocation(text, ban); });
 }
 
 Response Daemon::CleanupRequest(const control::Request& request) {
