@@ -1,12 +1,12 @@
 // Nothing runs twice: faults that once let a resource run on two nodes of a cluster with quorum,
-// each as a named test on three real vigild in network namespaces; and crm commands made as the
+// each as a named test on three real vigild in network namespaces, and crm commands made as the
 // membership changes, which must neither fail for a conflict the user did not cause nor leave
-// the user guessing whether they were made. A watcher looks every 20 ms
-// from outside the nodes (the resource's state file in each node's run directory) and counts
-// every look that finds it on two nodes. Faults: a slow start (resource-agents' own Delay,
-// startdelay=4) cut off by a partition, by kill -9 of vigild and by SIGSTOP of vigild alone; and
-// a frozen owner that resumes, whose monitors must record no failure that no agent reported.
-// Needs root; run by CI.
+// the user guessing whether they were made. A watcher looks every 20 ms from outside the nodes
+// (the resource's state file in each node's run directory) and counts every look that finds it
+// on two nodes. Faults: a slow start (resource-agents' own Delay) cut off by a partition, by
+// kill -9 of vigild, by SIGSTOP of vigild alone and by kill -9 of the executor child; a frozen
+// owner that resumes, whose monitors must record no failure that no agent reported; a commit on
+// a CIB that moved on; a change on its way to a DC that freezes. Needs root; run by CI.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -64,11 +64,11 @@ class Watcher {
   std::thread thread_;
 };
 
-// ocf:heartbeat:Delay: its start creates the state file at once, then waits startdelay seconds.
-std::string SlowCib() {
+// ocf:heartbeat:Delay: its start creates the state file at once, then waits `seconds`.
+std::string SlowCib(int seconds = 4) {
   return CibWith("slow", "class=\"ocf\" provider=\"heartbeat\" type=\"Delay\"",
                  "<instance_attributes id=\"slow-params\">"
-                 "<nvpair id=\"slow-startdelay\" name=\"startdelay\" value=\"4\"/>"
+                 "<nvpair id=\"slow-startdelay\" name=\"startdelay\" value=\"" + std::to_string(seconds) + "\"/>"
                  "<nvpair id=\"slow-stopdelay\" name=\"stopdelay\" value=\"0\"/>"
                  "<nvpair id=\"slow-mondelay\" name=\"mondelay\" value=\"0\"/>"
                  "</instance_attributes>");
@@ -205,6 +205,28 @@ TEST_F(FaultsNetnsTest, AResumedOwnerRecordsNoMonitorFailureForWhatItsChildStopp
   Healed(watcher);
   ExpectNoFailures();
   for (int i : {1, 2, 3}) EXPECT_EQ(node(i).log().find("monitor (every 1000 ms) of d1: OCF_NOT_RUNNING"), std::string::npos) << Logs();
+}
+
+TEST_F(FaultsNetnsTest, AStartInFlightDiesWithTheExecutorChildAndFailsNothing) {
+  std::vector<int> others;
+  const int owner = FormAndFindOwner(SlowCib(60), &others);  // longer than any wait below
+  ASSERT_NE(owner, 0);
+  Watcher watcher([this] { return Owners(); });
+  const pid_t child = ExecutorChild(node(owner).log());
+  ASSERT_GT(child, 0) << Logs();
+  ASSERT_EQ(::kill(child, SIGKILL), 0);
+  // The Delay script dies with the child (it would otherwise finish its start behind the back
+  // of the probe that follows); the new child's probe finds what the start left (its state
+  // file): the resource stays where it is, and nothing is recorded as failed.
+  const std::string ns = cluster_->lan().host(owner - 1).ns;
+  ASSERT_TRUE(WaitFor([&] {
+    return Sh("for p in $(ip netns pids " + ns + "); do tr '\\0' ' ' < /proc/$p/cmdline; echo; done").out.find(
+               "heartbeat/Delay") == std::string::npos;
+  })) << Sh("ip netns pids " + ns).out;
+  ASSERT_TRUE(WaitFor([&] { return ExecutorChild(node(owner).log()) != child; })) << Logs();
+  EXPECT_NE(node(owner).log().find("start of slow: withdrawn"), std::string::npos) << Logs();
+  Healed(watcher);
+  ExpectNoFailures();
 }
 
 // crm on node i, with `script` on its standard input a piece at a time: `until` runs between the

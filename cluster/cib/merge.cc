@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 #include <pugixml.hpp>
@@ -75,6 +76,23 @@ bool Same(const Objects& a, const Objects& b, const std::string& key) {
   return x->second.xml == y->second.xml;
 }
 
+// A change's three CIBs: the one it was made against, the change, and the one held now.
+struct ThreeCibs {
+  std::unique_ptr<pugi::xml_document> base, change, current;
+};
+
+Result<ThreeCibs> LoadThree(std::string_view base, std::string_view change, std::string_view current) {
+  ThreeCibs out;
+  for (auto [text, doc, what] : {std::tuple{base, &out.base, "the CIB the change was made against"},
+                                 std::tuple{change, &out.change, "the change"},
+                                 std::tuple{current, &out.current, "the current CIB"}}) {
+    auto loaded = Load(text, what);
+    if (!loaded.ok()) return loaded.status();
+    *doc = std::move(*loaded);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::set<std::string>> ChangedObjects(std::string_view a, std::string_view b) {
@@ -86,30 +104,23 @@ Result<std::set<std::string>> ChangedObjects(std::string_view a, std::string_vie
 }
 
 Result<bool> HoldsChange(std::string_view base, std::string_view change, std::string_view current) {
-  auto b = Load(base, "the CIB the change was made against");
-  if (!b.ok()) return b.status();
-  auto c = Load(change, "the change");
-  if (!c.ok()) return c.status();
-  auto now = Load(current, "the current CIB");
-  if (!now.ok()) return now.status();
-  const Objects mine = Collect(**c);
-  const Objects held = Collect(**now);
-  for (const std::string& key : Differences(Collect(**b), mine)) {
+  auto cibs = LoadThree(base, change, current);
+  if (!cibs.ok()) return cibs.status();
+  const Objects mine = Collect(*cibs->change);
+  const Objects held = Collect(*cibs->current);
+  for (const std::string& key : Differences(Collect(*cibs->base), mine)) {
     if (!Same(mine, held, key)) return false;
   }
   return true;
 }
 
 Result<std::string> Rebase(std::string_view base, std::string_view change, std::string_view current) {
-  auto b = Load(base, "the CIB the change was made against");
-  if (!b.ok()) return b.status();
-  auto c = Load(change, "the change");
-  if (!c.ok()) return c.status();
-  auto result = Load(current, "the current CIB");
-  if (!result.ok()) return result.status();
-  const Objects was = Collect(**b);
-  const Objects mine = Collect(**c);
-  Objects theirs = Collect(**result);
+  auto cibs = LoadThree(base, change, current);
+  if (!cibs.ok()) return cibs.status();
+  auto& result = cibs->current;
+  const Objects was = Collect(*cibs->base);
+  const Objects mine = Collect(*cibs->change);
+  Objects theirs = Collect(*result);
   const std::set<std::string> changed = Differences(was, mine);
   const std::set<std::string> moved_on = Differences(was, theirs);
   std::string both;
@@ -119,8 +130,8 @@ Result<std::string> Rebase(std::string_view base, std::string_view change, std::
   if (!both.empty()) {
     return Status(StatusCode::kConflict, "conflict: the CIB changed meanwhile in what this change changes too (" + both + ")");
   }
-  pugi::xml_node configuration = (*result)->child("cib").child("configuration");
-  if (!configuration) configuration = (*result)->child("cib").append_child("configuration");
+  pugi::xml_node configuration = result->child("cib").child("configuration");
+  if (!configuration) configuration = result->child("cib").append_child("configuration");
   // Removed objects first, then the others in the change's order, so that a new object can
   // follow the one before it.
   for (const std::string& key : changed) {
@@ -153,7 +164,7 @@ Result<std::string> Rebase(std::string_view base, std::string_view change, std::
     previous = key;
   }
   std::ostringstream out;
-  (*result)->save(out, "", pugi::format_raw | pugi::format_no_declaration);
+  result->save(out, "", pugi::format_raw | pugi::format_no_declaration);
   return out.str();
 }
 

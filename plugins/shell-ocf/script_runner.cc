@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,6 +114,9 @@ ScriptOutcome RunScript(const ScriptRun& run) {
           bp::extend::on_exec_setup =
               [in_fd, o_fd, e_fd](auto&) {  // shares memory with the parent: touch none
                 ::setpgid(0, 0);  // its own group, so a timeout kills its children too
+                // Dies with the process that runs it (vigild's executor child, killed): a start
+                // left running would finish behind the back of the probe that follows.
+                ::prctl(PR_SET_PDEATHSIG, SIGKILL);
                 ::dup2(in_fd, 0);
                 ::dup2(o_fd, 1);
                 ::dup2(e_fd, 2);
