@@ -5,12 +5,16 @@
 //
 //   chaos_bench [CYCLES] [SEED] [TOKEN_MS]     (defaults: 300, the time, 1000)
 //
+// Ctrl-C ends it after the cycle under way, with the table of what ran.
 // Exits 1 when anything was seen twice, a cycle did not settle or a failure was listed, so a
 // run can be repeated with the seed it printed.
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
+#include <thread>
 
 #include "tests/chaos.h"
 
@@ -30,6 +34,21 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "usage: chaos_bench [CYCLES > 0] [SEED] [TOKEN_MS >= 100]\n");
     return 2;
   }
+  // SIGINT or SIGTERM ends the run after the cycle under way, so that the namespaces and the
+  // daemons go as they should (blocked here, before any thread starts, and awaited on one).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  static std::atomic<bool> stop{false};
+  std::thread([signals] {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    std::fprintf(stderr, "chaos_bench: signal %d: stopping after this cycle\n", signal);
+    stop = true;
+  }).detach();
+  options.stop = &stop;
   std::printf("== chaos: %d cycles, seed %u, token %d ms, three nodes, resources slow (Delay, 2 s start), d1, d2 (Dummy)\n",
               options.cycles, options.seed, options.token_ms);
   std::fflush(stdout);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the agent-host benchmarks, each pinned to one core (taskset), and prints their figures.
 #   bench/run.sh [RUNS] [OPS]   (IPADDR_RUNS, GARP_RUNS, MYSQL_RUNS, MYSQL_START_RUNS, LATENCY_OPS,
-#                               SCHED_RUNS: runs of the other benchmarks; the IPaddr and mysql
+#                               SCHED_RUNS, CHAOS_CYCLES: runs of the other benchmarks; the IPaddr and mysql
 #                               ones need root, the scheduler's needs pacemaker-cli-utils)
 # Run it on an otherwise idle machine; figures vary with the machine, ratios less so.
 set -euo pipefail
@@ -48,3 +48,7 @@ echo
 # Vigil beside keepalived and Pacemaker + Corosync on the same lab; the table goes to
 # bench/results/vip_failover.md.
 build/bin/vip_failover_bench "${VIP_FAILOVER_RUNS:-20}"
+echo
+# Root: the seeded random mix of faults on three vigild, counted by fault kind (tests/chaos.h);
+# the table goes to bench/results/chaos.md by hand.
+build/bin/chaos_bench "${CHAOS_CYCLES:-300}"

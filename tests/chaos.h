@@ -42,6 +42,7 @@ struct ChaosOptions {
   uint32_t seed = 1;
   int cycles = 10;
   int token_ms = 1000;
+  const std::atomic<bool>* stop = nullptr;  // set: no further cycle begins
 };
 
 struct FaultTally {
@@ -105,6 +106,7 @@ class Chaos {
   // Runs the cycles; `progress` gets a line per cycle.
   ChaosReport Run(const std::function<void(const std::string&)>& progress) {
     for (int cycle = 1; cycle <= options_.cycles; ++cycle) {
+      if (options_.stop != nullptr && *options_.stop) break;
       const std::string fault = Pick(ChaosFaults());
       {
         std::lock_guard<std::mutex> lock(mu_);
