@@ -279,10 +279,25 @@ bool TutorialLab::Formed(int at) const {
 }
 
 std::string TutorialLab::Where(int node, const std::string& resource) const {
-  const RunResult r = Crm(node, {"resource", "status", resource});
-  const std::string running = "resource " + resource + " is running on: ";
-  if (r.code != 0 || r.out.rfind(running, 0) != 0) return "";
-  return r.out.substr(running.size(), r.out.find('\n') - running.size());
+  // crm status's line for it: "  * mysql\t(ocf:heartbeat:mysql):\t Started node1". Not `crm
+  // resource status`, which (as crm_resource does) names the node while the start still runs.
+  const RunResult r = Crm(node, {"status"});
+  if (r.code != 0) return "";
+  const std::string head = "  * " + resource + "\t(";
+  const std::string started = ":\t Started ";
+  for (size_t at = 0; at < r.out.size();) {
+    size_t end = r.out.find('\n', at);
+    if (end == std::string::npos) end = r.out.size();
+    const std::string line = r.out.substr(at, end - at);
+    at = end + 1;
+    if (line.rfind(head, 0) != 0) continue;
+    const size_t where = line.find(started);
+    if (where == std::string::npos) return "";
+    std::string rest = line.substr(where + started.size());
+    if (const size_t space = rest.find(' '); space != std::string::npos && rest.front() != '[') rest.resize(space);
+    return rest;
+  }
+  return "";
 }
 
 std::string TutorialLab::MysqlPrimitive() {

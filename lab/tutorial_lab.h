@@ -95,7 +95,8 @@ class TutorialLab {
   // As crm on `at` tells: every node of the lab online, and recorded in the configuration (the
   // DC has written them; it takes changes from then on).
   bool Formed(int at) const;
-  // The node `crm resource status RESOURCE` (asked on `node`) says it runs on, alone; else "".
+  // The node `crm status` (asked on `node`) says the resource is Started on, alone (a start still
+  // running does not count); else "".
   std::string Where(int node, const std::string& resource) const;
 
   // Who answers ARP for the floating IP, as the client sees it: node numbers (0 for a MAC that

@@ -324,6 +324,13 @@ TEST(ClusterStatusTest, ResourcesStandbyAndFailedActionsInCrmMonsWords) {
   ClusterStatus unknown = WithResources();
   unknown.resources_known = false;
   EXPECT_NE(FormatStatus(unknown, false).find("  * ip\t(ocf:heartbeat:IPaddr):\t unknown (no DC)\n"), std::string::npos);
+  // A start in flight reads as crm_mon writes it, and survives the trip through the XML.
+  ClusterStatus starting = WithResources();
+  starting.resources.front().pending = "Starting";
+  EXPECT_NE(FormatStatus(starting, false).find("  * ip\t(ocf:heartbeat:IPaddr):\t Starting node1\n"), std::string::npos);
+  auto back = FromXml(ToXml(starting));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->resources.front().pending, "Starting");
 }
 
 // An agent's exit reason cut inside a UTF-8 character (or in Latin-1): the JSON still comes out,

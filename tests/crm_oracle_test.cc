@@ -10,9 +10,11 @@
 #include <map>
 #include <sstream>
 
+#include "cluster/cib/cib.h"
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/configuration.h"
 #include "cluster/crm/words.h"
+#include "cluster/scheduler/scheduler.h"
 #include "tests/files.h"
 #include "tests/shell.h"
 
@@ -240,8 +242,9 @@ TEST(CrmRaOracleTest, ListsAndDescriptionsAreCrmshs) {
 
 // `crm status xml`: crm_mon's own XML for the same facts. crm_mon reads
 // fixtures/crm_mon/two_nodes.xml (node1 the DC; node2 in standby; ip running on node1 with a
-// failed monitor; db stopped by target-role); ours is made from a ClusterStatus holding those
-// facts. Every element crm_mon prints for nodes, resources and failures, and the summary's DC and
+// failed monitor; web starting on node1, its start pending; db stopped by target-role); ours is
+// made from a ClusterStatus holding those facts, the resources as the scheduler reads them from
+// the same file. Every element crm_mon prints for nodes, resources and failures, and the summary's DC and
 // counts, must carry the same attributes with the same values (but for what Vigil does not keep:
 // the feature set and exec time).
 TEST(CrmMonXmlOracleTest, NodesResourcesAndFailuresAreCrmMons) {
@@ -255,8 +258,12 @@ TEST(CrmMonXmlOracleTest, NodesResourcesAndFailuresAreCrmMons) {
   s.quorate = true;
   s.resources_known = true;
   s.nodes = {{1, "node1", true, false}, {2, "node2", true, true}};
-  s.resources = {{"ip", "ocf:heartbeat:Dummy", {"node1"}, true, false, true, false, false},
-                 {"db", "ocf:heartbeat:Dummy", {}, false, false, true, true, false}};
+  const std::string cib_text = ReadFile(fixture);
+  auto parsed = cib::Cib::Parse(cib_text, fixture);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  for (const auto& r : scheduler::CurrentState(parsed->model(), 0)) {
+    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending});
+  }
   s.failed_actions = {{"ip", "monitor", 10000, "node1", 7, 0, "gone", 1700000100, 4}};
   s.now = std::chrono::system_clock::now();
   const std::string ours = control::CrmMonXml(s, "crm status xml");
@@ -284,7 +291,7 @@ TEST(CrmMonXmlOracleTest, NodesResourcesAndFailuresAreCrmMons) {
       EXPECT_EQ(attributes(ours_set[i].node()), attributes(theirs_set[i].node())) << path << " #" << i;
     }
   }
-  EXPECT_EQ(compared, 10u);
+  EXPECT_EQ(compared, 12u);
   EXPECT_EQ(std::string(a.child("pacemaker-result").attribute("api-version").value()),
             b.child("pacemaker-result").attribute("api-version").value());
   // JSON: the same document.

@@ -105,7 +105,9 @@ TEST_F(CrmTutorialNetnsTest, TheTutorialsCommandsOnTwoNodes) {
   int at = owner == "node1" ? 1 : 2;
   EXPECT_TRUE(HasIp(at));
   EXPECT_FALSE(HasIp(3 - at));
-  EXPECT_EQ(Sh("mariadb-admin --socket=" + db / "m.sock" + " ping").code, 0);
+  // Placed there while its start may still run (crm_resource says so too): it answers once started.
+  EXPECT_TRUE(WaitFor([&] { return Sh("mariadb-admin --socket=" + db / "m.sock" + " ping").code == 0; },
+                      std::chrono::seconds(60)));
 
   // Pacemaker's checker accepts the configuration crm would commit.
   r = Crm(1, "configure show xml");
@@ -199,9 +201,12 @@ TEST_F(CrmTutorialNetnsTest, TheTutorialsCommandsOnTwoNodes) {
   }, std::chrono::seconds(60))) << Logs();
   EXPECT_TRUE(HasIp(survivor));
   EXPECT_FALSE(HasIp(at));
-  EXPECT_EQ(Sh("mariadb-admin --socket=" + db / "m.sock" + " ping").code, 0);
+  // Placed there while its start may still run (crm_resource says so too): it answers once started.
+  EXPECT_TRUE(WaitFor([&] { return Sh("mariadb-admin --socket=" + db / "m.sock" + " ping").code == 0; },
+                      std::chrono::seconds(60)));
   // The survivor stops MySQL before the directory goes.
-  ASSERT_EQ(Crm(survivor, "resource stop mysql").code, 0);
+  const CommandResult stopped = Crm(survivor, "resource stop mysql");
+  ASSERT_EQ(stopped.code, 0) << stopped.out << Logs();
   ASSERT_TRUE(WaitFor([&] { return Where(survivor, "mysql").empty(); }, std::chrono::seconds(60))) << Logs();
 }
 

@@ -64,11 +64,11 @@ class Watcher {
   std::thread thread_;
 };
 
-// ocf:heartbeat:Delay: its start creates the state file at once, then waits `seconds`.
-std::string SlowCib(int seconds = 4) {
+// ocf:heartbeat:Delay: its start creates the state file at once, then waits `start_s` seconds.
+std::string SlowCib(int start_s = 4) {
   return CibWith("slow", "class=\"ocf\" provider=\"heartbeat\" type=\"Delay\"",
                  "<instance_attributes id=\"slow-params\">"
-                 "<nvpair id=\"slow-startdelay\" name=\"startdelay\" value=\"" + std::to_string(seconds) + "\"/>"
+                 "<nvpair id=\"slow-startdelay\" name=\"startdelay\" value=\"" + std::to_string(start_s) + "\"/>"
                  "<nvpair id=\"slow-stopdelay\" name=\"stopdelay\" value=\"0\"/>"
                  "<nvpair id=\"slow-mondelay\" name=\"mondelay\" value=\"0\"/>"
                  "</instance_attributes>");

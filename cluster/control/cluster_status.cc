@@ -39,7 +39,7 @@ std::string ResourceLine(const ResourceStatus& r, bool known) {
     line += "Stopped";
     if (r.disabled) line += " (disabled)";
   } else {
-    line += (r.failed ? "FAILED " : "Started ") + where;
+    line += (r.failed ? "FAILED " : (r.pending.empty() ? "Started" : r.pending) + " ") + where;
   }
   if (r.orphan) line += " (ORPHANED)";
   if (!r.managed) line += " (unmanaged)";
@@ -123,6 +123,7 @@ std::string ToXml(const ClusterStatus& s) {
     rsc.append_attribute("id") = r.id.c_str();
     rsc.append_attribute("agent") = r.agent.c_str();
     for (const auto& n : r.nodes) rsc.append_child("node").append_attribute("name") = n.c_str();
+    if (!r.pending.empty()) rsc.append_attribute("pending") = r.pending.c_str();
     for (const auto& [name, flag] : {std::pair{"failed", r.failed}, std::pair{"blocked", r.blocked},
                                      std::pair{"managed", r.managed}, std::pair{"disabled", r.disabled},
                                      std::pair{"orphan", r.orphan}}) {
@@ -204,6 +205,10 @@ Result<ClusterStatus> FromXml(std::string_view xml) {
       return bad("a <resource> without an id or one of its flags");
     }
     for (const pugi::xml_node n : r.children("node")) rsc.nodes.push_back(n.attribute("name").value());
+    rsc.pending = r.attribute("pending").value();
+    if (!rsc.pending.empty() && rsc.pending != "Starting" && rsc.pending != "Stopping") {
+      return bad("a <resource> pending neither Starting nor Stopping");
+    }
     s.resources.push_back(std::move(rsc));
   }
   for (const pugi::xml_node a : root.child("failed-actions").children("failed-action")) {

@@ -31,6 +31,7 @@ struct ResourceStatus {
   bool managed = true;
   bool disabled = false;
   bool orphan = false;
+  std::string pending;  // "Starting" or "Stopping" while that is in flight (crm_mon's role)
   bool operator==(const ResourceStatus&) const = default;
 };
 

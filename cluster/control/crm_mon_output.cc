@@ -89,7 +89,10 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
     const bool active = !r.nodes.empty();
     Attributes(rsc, {{"id", r.id}, {"resource_agent", r.agent}});
     // Unknown (no DC): the role is not known either.
-    rsc.append_attribute("role") = !s.resources_known ? "Unknown" : active ? "Started" : "Stopped";
+    rsc.append_attribute("role") = !s.resources_known ? "Unknown"
+                                   : !r.pending.empty() ? r.pending.c_str()
+                                   : active            ? "Started"
+                                                       : "Stopped";
     if (r.disabled) rsc.append_attribute("target_role") = "Stopped";
     Attributes(rsc, {{"active", Bool(active)},
                      {"orphaned", Bool(r.orphan)},

@@ -56,7 +56,7 @@ control::ClusterStatus Daemon::CurrentStatus() const {
     s.nodes.push_back({id, name, online, std::find(standby.begin(), standby.end(), name) != standby.end()});
   }
   for (const auto& r : scheduler::CurrentState(model, 0)) {
-    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan});
+    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending});
   }
   for (const auto& f : scheduler::FailedActions(model)) {
     s.failed_actions.push_back({f.rsc, f.op.operation, f.op.interval_ms, f.node, f.op.rc, f.op.op_status,

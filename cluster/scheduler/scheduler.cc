@@ -484,6 +484,8 @@ std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now) {
     s.blocked = r.blocked;
     s.managed = r.managed;
     s.disabled = r.next_role == Role::kStopped;
+    if (r.pending == "start") s.pending = "Starting";
+    if (r.pending == "stop") s.pending = "Stopping";
     // An orphan that runs nowhere is history only: not shown.
     if (s.orphan && s.nodes.empty()) continue;
     out.push_back(std::move(s));

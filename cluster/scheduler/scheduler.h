@@ -86,6 +86,7 @@ struct ResourceState {
   bool managed = true;             // is-managed
   bool disabled = false;           // target-role=Stopped
   bool orphan = false;             // no longer configured, still active
+  std::string pending;             // "Starting" or "Stopping": a start or stop in flight
 };
 // In the CIB's order, then orphans.
 std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now = 0);

@@ -130,13 +130,17 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
     return a->call_id < b->call_id;
   });
   bool running = false;
+  std::string pending;  // a start or stop still in flight, the last of the history
   OnFail on_fail = OnFail::kIgnore;  // the pending failure handling; ignore: none
   const cib::OpRecord* defining = nullptr;  // the last success that ran the current definition
   for (const cib::OpRecord* op : ops) {
     const bool probe = op->operation == "monitor" && op->interval_ms == 0;
     if (op->call_id < 0 || op->op_status == kOpPending) {
       // In flight: a start or stop may have begun its work already.
-      if (op->operation == "start" || op->operation == "stop") running = true;
+      if (op->operation == "start" || op->operation == "stop") {
+        running = true;
+        pending = op->operation;
+      }
       if (op->operation == "start") defining = op;
       continue;
     }
@@ -181,6 +185,7 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
     on_fail = std::max(on_fail, handling);
   }
   if (!running) return;
+  if (!pending.empty()) r.pending = pending;
   // A definition changed since the start (or unknown: no digest recorded) means a restart.
   if (defining != nullptr && r.primitive != nullptr) {
     const auto digest = cib::ParametersDigest(r.primitive->params);

@@ -65,6 +65,7 @@ struct Resource {
 
   // From the status section.
   std::vector<int> running_on;  // node indices
+  std::string pending;          // "start" or "stop": in flight on a node (Starting, Stopping)
   bool failed = false;          // a failure calls for recovery
   bool definition_changed = false;  // parameters differ from the ones it was started with
   bool blocked = false;          // a stop failed without fencing: nothing can be done to it
