@@ -27,6 +27,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
@@ -69,12 +70,6 @@ struct ChaosReport {
   }
 };
 
-inline const std::vector<std::string>& ChaosFaults() {
-  static const std::vector<std::string> kFaults = {"kill-9",    "power-loss", "link-down",
-                                                   "partition", "freeze",     "child-kill"};
-  return kFaults;
-}
-
 class Chaos {
  public:
   static constexpr int kNodes = 3;
@@ -105,15 +100,17 @@ class Chaos {
 
   // Runs the cycles; `progress` gets a line per cycle.
   ChaosReport Run(const std::function<void(const std::string&)>& progress) {
+    const std::vector<Fault> faults = Faults();
     for (int cycle = 1; cycle <= options_.cycles; ++cycle) {
       if (options_.stop != nullptr && *options_.stop) break;
-      const std::string fault = Pick(ChaosFaults());
+      const Fault& picked = Pick(faults);
+      const std::string& fault = picked.name;
       {
         std::lock_guard<std::mutex> lock(mu_);
         current_ = fault;
         ++report_.by_fault[fault].cycles;
       }
-      const std::string what = Inflict(fault);
+      const std::string what = Inflict(picked);
       const std::string tag = "cycle " + std::to_string(cycle) + " (seed " + std::to_string(options_.seed) + ", " + what + ")";
       const bool settled = WaitFor([&] { return Settled(); }, std::chrono::seconds(45));
       std::string line = tag + (settled ? ": settled" : ": did not settle");
@@ -263,53 +260,57 @@ class Chaos {
     return pid;
   }
 
+  // One kind of fault: how it is done to node n, and how it is repaired.
+  struct Fault {
+    std::string name;
+    std::function<void(int n)> inflict, repair;
+  };
+  std::vector<Fault> Faults() {
+    auto& lan = cluster_.lan();
+    return {
+        {"kill-9", [this](int n) { cluster_.node(n).Kill(SIGKILL); }, [this](int n) { cluster_.node(n).Start(); }},
+        {"power-loss",
+         [this, &lan](int n) {
+           std::lock_guard<std::mutex> lock(mu_);  // the watcher sees it all off at once
+           cluster_.node(n).Kill(SIGKILL);
+           Sh("for p in $(ip netns pids " + lan.host(n - 1).ns + "); do kill -9 $p; done");
+           powered_off_.insert(n);
+         },
+         [this](int n) {
+           std::error_code ec;
+           std::filesystem::remove_all(cluster_.node(n).run_dir(), ec);  // /run is a tmpfs: gone with the power
+           {
+             std::lock_guard<std::mutex> lock(mu_);
+             powered_off_.erase(n);
+           }
+           cluster_.node(n).Start();
+         }},
+        {"link-down", [&lan](int n) { lan.SetLink(n - 1, false); }, [&lan](int n) { lan.SetLink(n - 1, true); }},
+        {"partition", [&lan](int n) { lan.SetAttached(n - 1, false); }, [&lan](int n) { lan.SetAttached(n - 1, true); }},
+        {"freeze", [this](int n) { ::kill(cluster_.node(n).pid(), SIGSTOP); },
+         [this](int n) { ::kill(cluster_.node(n).pid(), SIGCONT); }},
+        {"child-kill",
+         [this](int n) {
+           if (const pid_t child = ExecutorChild(cluster_.node(n).log()); child > 0) ::kill(child, SIGKILL);
+         },
+         [](int) {}},
+    };
+  }
+
   // Does the fault, holds it, repairs it; says what it did.
-  std::string Inflict(const std::string& fault) {
+  std::string Inflict(const Fault& fault) {
     const int n = Target();
-    VigildProcess& node = cluster_.node(n);
     const auto hold = std::chrono::milliseconds(Between(options_.token_ms / 2, options_.token_ms * 3));
     // Sometimes a crm command at the same time: standby of another node, online at the repair.
     const int standby = Between(0, 3) == 0 ? n % kNodes + 1 : 0;
-    std::string what = fault + " of n" + std::to_string(n) + " for " + std::to_string(hold.count()) + " ms";
-    if (fault == "kill-9") {
-      node.Kill(SIGKILL);
-    } else if (fault == "power-loss") {
-      std::lock_guard<std::mutex> lock(mu_);
-      node.Kill(SIGKILL);
-      Sh("for p in $(ip netns pids " + cluster_.lan().host(n - 1).ns + "); do kill -9 $p; done");
-      powered_off_.insert(n);
-    } else if (fault == "link-down") {
-      cluster_.lan().SetLink(n - 1, false);
-    } else if (fault == "partition") {
-      cluster_.lan().SetAttached(n - 1, false);
-    } else if (fault == "freeze") {
-      ::kill(node.pid(), SIGSTOP);
-    } else if (fault == "child-kill") {
-      const pid_t child = ExecutorChild(node.log());
-      if (child > 0) ::kill(child, SIGKILL);
-    }
+    std::string what = fault.name + " of n" + std::to_string(n) + " for " + std::to_string(hold.count()) + " ms";
+    fault.inflict(n);
     if (standby != 0) {
       auto r = cluster_.node(standby).Call("node-standby", {}, std::chrono::seconds(5));
       what += ", standby of n" + std::to_string(standby) + (r.ok() && r->ok ? "" : " (refused)");
     }
     std::this_thread::sleep_for(hold);
-    if (fault == "kill-9") {
-      node.Start();
-    } else if (fault == "power-loss") {
-      std::error_code ec;
-      std::filesystem::remove_all(node.run_dir(), ec);  // /run is a tmpfs: gone with the power
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        powered_off_.erase(n);
-      }
-      node.Start();
-    } else if (fault == "link-down") {
-      cluster_.lan().SetLink(n - 1, true);
-    } else if (fault == "partition") {
-      cluster_.lan().SetAttached(n - 1, true);
-    } else if (fault == "freeze") {
-      ::kill(node.pid(), SIGCONT);
-    }
+    fault.repair(n);
     if (standby != 0) {
       // Online again, whenever the cluster lets it.
       WaitFor([&] {
