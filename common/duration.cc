@@ -25,24 +25,40 @@ std::optional<std::chrono::milliseconds> ParseDurationMs(std::string_view text) 
   };
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (text.size() > 2 && (text.substr(0, 2) == "PT" || text.substr(0, 2) == "pt")) {
-    // ISO 8601 durations of time only: PT1H2M3S.
+  if (!text.empty() && (text.front() == 'P' || text.front() == 'p')) {
+    // ISO 8601, as Pacemaker reads it: P[nW][nD][T][nH][nM][nS]. H and S may stand before the T
+    // and W and D after it (P10S, PT1D); M is minutes after the T and months before it, and
+    // months and years (Y) are refused: they have no fixed length.
     int64_t total = 0;
-    std::string_view rest = text.substr(2);
+    bool time = false;
+    bool any = false;
+    std::string_view rest = text.substr(1);
     while (!rest.empty()) {
+      if (rest.front() == 'T' || rest.front() == 't') {
+        time = true;
+        rest.remove_prefix(1);
+        continue;
+      }
       size_t i = 0;
       while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
       if (i == 0 || i == rest.size()) return std::nullopt;
       const auto v = number(rest.substr(0, i));
       if (!v) return std::nullopt;
       const char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(rest[i])));
-      const int64_t ms = unit == 'H' ? 3600000 : unit == 'M' ? 60000 : unit == 'S' ? 1000 : 0;
+      const int64_t ms = unit == 'W'               ? int64_t{7} * 86400000
+                         : unit == 'D'             ? 86400000
+                         : unit == 'H'             ? 3600000
+                         : unit == 'M' && time     ? 60000
+                         : unit == 'S'             ? 1000
+                                                   : 0;
       if (ms == 0) return std::nullopt;
       const auto part = scaled(*v, ms);
       if (!part || total > kMaxMs - *part) return std::nullopt;
       total += *part;
+      any = true;
       rest.remove_prefix(i + 1);
     }
+    if (!any) return std::nullopt;
     return milliseconds(total);
   }
   size_t i = 0;

@@ -59,6 +59,18 @@ TEST(DurationTest, ParsesUnitsAndIso8601) {
   EXPECT_EQ(ParseDurationMs("99999999999999999h"), std::nullopt);  // no overflow
   EXPECT_EQ(ParseDurationMs("9223372036854775807s"), std::nullopt);
   EXPECT_EQ(ParseDurationMs("PT9999999999H"), std::nullopt);
+  // ISO 8601 as Pacemaker's iso8601 -D reads it: units before or after the T.
+  EXPECT_EQ(ParseDurationMs("P10S"), 10000);
+  EXPECT_EQ(ParseDurationMs("PT1M"), 60000);
+  EXPECT_EQ(ParseDurationMs("P2H30S"), 7230000);
+  EXPECT_EQ(ParseDurationMs("P1DT2H"), 93600000);
+  EXPECT_EQ(ParseDurationMs("PT1D"), 86400000);
+  EXPECT_EQ(ParseDurationMs("P1W"), 604800000);
+  EXPECT_EQ(ParseDurationMs("P1M"), std::nullopt);  // a month: no fixed length
+  EXPECT_EQ(ParseDurationMs("P1Y"), std::nullopt);
+  EXPECT_EQ(ParseDurationMs("P"), std::nullopt);
+  EXPECT_EQ(ParseDurationMs("PT1.5S"), std::nullopt);
+  EXPECT_EQ(ParseDurationMs("P10S5"), std::nullopt);
 }
 
 TEST(DigestTest, MatchesWhatPacemakerRecords) {
