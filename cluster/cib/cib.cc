@@ -257,7 +257,7 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       col.rsc_role = c.attribute("rsc-role").value();
       col.with_rsc_role = c.attribute("with-rsc-role").value();
       col.node_attribute = c.attribute("node-attribute").value();
-      if (const auto a = c.attribute("influence")) col.influence = IsTrue(a.value());
+      if (const auto a = c.attribute("influence")) col.influence = PacemakerIsTrue(a.value());
       CheckResource(r, c, ids, col.rsc, "rsc");
       CheckResource(r, c, ids, col.with_rsc, "with-rsc");
       if (r.failed()) return;
@@ -292,7 +292,7 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       }
       // Serialize orders are asymmetric by definition.
       o.symmetrical = o.kind != OrderKind::kSerialize;
-      if (const auto a = c.attribute("symmetrical")) o.symmetrical = IsTrue(a.value());
+      if (const auto a = c.attribute("symmetrical")) o.symmetrical = PacemakerIsTrue(a.value());
       CheckResource(r, c, ids, o.first, "first");
       CheckResource(r, c, ids, o.then, "then");
       if (r.failed()) return;
@@ -335,7 +335,7 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
     ns.uname = s.attribute("uname").value();
     // in_ccm and crmd are "true"/"online" in Pacemaker 2.1, timestamps in later versions.
     const std::string_view in_ccm = s.attribute("in_ccm").value();
-    ns.in_ccm = IsTrue(in_ccm) || (!in_ccm.empty() && in_ccm != "0" && in_ccm != "false" &&
+    ns.in_ccm = PacemakerIsTrue(in_ccm) || (!in_ccm.empty() && in_ccm != "0" && in_ccm != "false" &&
                                    std::all_of(in_ccm.begin(), in_ccm.end(), IsDigit));
     ns.crmd = s.attribute("crmd").value();
     if (!ns.crmd.empty() && std::all_of(ns.crmd.begin(), ns.crmd.end(), IsDigit)) {
@@ -437,7 +437,7 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   m->versions.admin_epoch = r.Integer(root, "admin_epoch", 0);
   m->versions.epoch = r.Integer(root, "epoch", 0);
   m->versions.num_updates = r.Integer(root, "num_updates", 0);
-  m->have_quorum = IsTrue(root.attribute("have-quorum").value());
+  m->have_quorum = PacemakerIsTrue(root.attribute("have-quorum").value());
   m->dc_uuid = root.attribute("dc-uuid").value();
   const auto config = root.child("configuration");
   if (!config) return source.Error(root, "there is no <configuration>");
@@ -602,7 +602,7 @@ std::optional<int64_t> ParseDurationMs(std::string_view text) {
   return d ? std::optional<int64_t>(d->count()) : std::nullopt;
 }
 
-bool IsTrue(std::string_view text) {
+bool PacemakerIsTrue(std::string_view text) {
   std::string t(text);
   for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return t == "yes" || t == "y" || t == "true" || t == "on" || t == "1";

@@ -199,7 +199,8 @@ std::string AgentName(std::string_view standard, std::string_view provider, std:
 
 // vigil::ParseDurationMs (common/duration.h) as the model stores it: milliseconds, or nullopt.
 std::optional<int64_t> ParseDurationMs(std::string_view text);
-// ocf_is_true / crm_is_true: yes, y, true, on, 1 (any case).
-bool IsTrue(std::string_view text);
+// A boolean as Pacemaker reads CIB values (crm_is_true): yes, y, true, on, 1, in any case.
+// (Agents read their parameters with resource-agents' ocf_is_true: plugins/common OcfIsTrue.)
+bool PacemakerIsTrue(std::string_view text);
 
 }  // namespace vigil::cib

@@ -149,7 +149,7 @@ const std::set<std::string>& ClusterOptions() {
 std::optional<std::string> FencingWarning(xml_node conf) {
   for (xml_node set : conf.child("crm_config").children("cluster_property_set")) {
     for (xml_node nv : set.children("nvpair")) {
-      if (std::string_view(nv.attribute("name").value()) == "stonith-enabled" && !cib::IsTrue(nv.attribute("value").value())) {
+      if (std::string_view(nv.attribute("name").value()) == "stonith-enabled" && !cib::PacemakerIsTrue(nv.attribute("value").value())) {
         return std::nullopt;
       }
     }

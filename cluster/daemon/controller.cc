@@ -165,7 +165,7 @@ void Controller::StartMonitors(const cib::Model& model, const std::vector<schedu
     if (state == model.node_states.end() || !Online(*state)) continue;
     for (const auto& op : p->operations) {
       if (op.name != "monitor" || op.interval_ms <= 0 || !(op.role.empty() || op.role == "Started")) continue;
-      if (const auto it = op.meta.find("enabled"); it != op.meta.end() && !cib::IsTrue(it->second)) continue;
+      if (const auto it = op.meta.find("enabled"); it != op.meta.end() && !cib::PacemakerIsTrue(it->second)) continue;
       if (HasRecord(*state, p->id, p->id + "_monitor_" + std::to_string(op.interval_ms))) continue;
       Dispatch(node_of_.at(state->id), MakeExecute(model, *p, "monitor", op.interval_ms));
     }

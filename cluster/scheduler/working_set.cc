@@ -13,7 +13,7 @@ namespace vigil::scheduler {
 namespace {
 
 using cib::Attributes;
-using cib::IsTrue;
+using cib::PacemakerIsTrue;
 using cib::kInfinity;
 
 const std::string* Find(const Attributes& attributes, const std::string& name) {
@@ -30,9 +30,9 @@ int ScoreOr(const Attributes& attributes, const std::string& name, int fallback)
 void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   const Attributes& p = cib.properties;
   ws.have_quorum = cib.have_quorum;
-  if (const auto* v = Find(p, "symmetric-cluster")) ws.symmetric = IsTrue(*v);
-  if (const auto* v = Find(p, "stonith-enabled")) ws.stonith_enabled = IsTrue(*v);
-  if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = IsTrue(*v);
+  if (const auto* v = Find(p, "symmetric-cluster")) ws.symmetric = PacemakerIsTrue(*v);
+  if (const auto* v = Find(p, "stonith-enabled")) ws.stonith_enabled = PacemakerIsTrue(*v);
+  if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "no-quorum-policy")) {
     if (*v == "ignore") {
       ws.no_quorum_policy = NoQuorumPolicy::kIgnore;
@@ -64,7 +64,7 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
   }
   for (auto& node : ws.nodes) {
     const std::string* standby = Find(node.attributes, "standby");
-    node.standby = standby != nullptr && IsTrue(*standby);
+    node.standby = standby != nullptr && PacemakerIsTrue(*standby);
   }
 }
 
@@ -248,8 +248,8 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     r.priority = ScoreOr(meta, "priority", 0);
     r.stickiness = ScoreOr(meta, "resource-stickiness", 0);
     r.migration_threshold = ScoreOr(meta, "migration-threshold", kInfinity);
-    if (const auto* v = Find(meta, "is-managed")) r.managed = IsTrue(*v);
-    if (const auto* v = Find(meta, "critical")) r.critical = IsTrue(*v);
+    if (const auto* v = Find(meta, "is-managed")) r.managed = PacemakerIsTrue(*v);
+    if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
     r.next_role = TargetRole(meta);
     if (p.standard == "stonith") ws.have_stonith_resource = true;
     ws.resource_index.emplace(p.id, static_cast<int>(ws.resources.size()));
@@ -270,7 +270,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
         Resource orphan;
         orphan.id = h.id;
         orphan.next_role = Role::kStopped;
-        if (const auto* v = Find(cib.properties, "stop-orphan-resources")) orphan.managed = IsTrue(*v);
+        if (const auto* v = Find(cib.properties, "stop-orphan-resources")) orphan.managed = PacemakerIsTrue(*v);
         r = static_cast<int>(ws.resources.size());
         ws.resource_index.emplace(h.id, r);
         ws.resources.push_back(std::move(orphan));

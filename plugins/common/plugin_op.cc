@@ -26,7 +26,7 @@ std::string Lookup(const std::map<std::string, std::string>& params, const std::
   return it == params.end() ? fallback : it->second;
 }
 
-bool IsTrue(const std::string& v) {
+bool OcfIsTrue(const std::string& v) {
   return v == "yes" || v == "true" || v == "1" || v == "YES" || v == "TRUE" || v == "True" ||
          v == "ja" || v == "on" || v == "ON";
 }

@@ -32,7 +32,7 @@ std::string Lookup(const std::map<std::string, std::string>& params, const std::
                    const std::string& fallback);
 
 // A boolean parameter as resource-agents' ocf_is_true reads it.
-bool IsTrue(const std::string& value);
+bool OcfIsTrue(const std::string& value);
 
 void WriteText(const vigil_text_sink& sink, const std::string& text);
 

@@ -61,7 +61,7 @@ std::string Meta(const IpaddrOp& op, const std::string& name) {
   return Lookup(op.meta, name, "");
 }
 
-using plugin::IsTrue;
+using plugin::OcfIsTrue;
 
 bool IsDecimal(const std::string& v) {
   return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -118,13 +118,13 @@ Settings ReadSettings(const IpaddrOp& op) {
     s.arp_count = Param(op, "arp_count");
     s.arp_refresh = Param(op, "arp_count_refresh");
     const std::string bg = Param(op, "arp_bg");
-    s.arp_background = bg.empty() || IsTrue(bg);
-    s.noprefixroute = IsTrue(Param(op, "noprefixroute"));
+    s.arp_background = bg.empty() || OcfIsTrue(bg);
+    s.noprefixroute = OcfIsTrue(Param(op, "noprefixroute"));
   } else {
     s.arp_interval = Param(op, "ARP_INTERVAL_MS");
     s.arp_count = Param(op, "ARP_REPEAT");
     s.arp_refresh = "0";
-    s.arp_background = IsTrue(Param(op, "ARP_BACKGROUND"));
+    s.arp_background = OcfIsTrue(Param(op, "ARP_BACKGROUND"));
   }
   return s;
 }
@@ -134,13 +134,13 @@ Settings ReadSettings(const IpaddrOp& op) {
 std::string Refusal(const IpaddrOp& op, int clones) {
   const bool ipaddr2 = op.flavour == Flavour::kIPaddr2;
   std::string why;
-  if (ipaddr2 && clones > 1 && !IsTrue(Param(op, "unique_clone_address"))) {
+  if (ipaddr2 && clones > 1 && !OcfIsTrue(Param(op, "unique_clone_address"))) {
     why = "clone_max=" + std::to_string(clones) +
           " without unique_clone_address makes a CLUSTERIP clone, which the native agent does "
           "not implement";
-  } else if (IsTrue(Param(op, "lvs_support"))) {
+  } else if (OcfIsTrue(Param(op, "lvs_support"))) {
     why = "lvs_support=true (LVS direct routing) is not implemented by the native agent";
-  } else if (ipaddr2 && IsTrue(Param(op, "run_arping"))) {
+  } else if (ipaddr2 && OcfIsTrue(Param(op, "run_arping"))) {
     why = "run_arping=true (duplicate address detection) is not implemented by the native agent";
   } else if (ipaddr2 && !Param(op, "send_arp_opts").empty()) {
     why = "send_arp_opts is for an external ARP sender; the native agent sends its own frames";
@@ -295,7 +295,7 @@ class Agent {
     }
     if (Step s = CheckRoot(); s.failed()) return s;
     const std::string clone_max = CloneMax();
-    const bool lvs = IsTrue(Param(op_, "lvs_support"));
+    const bool lvs = OcfIsTrue(Param(op_, "lvs_support"));
     const std::optional<int> clones = PositiveInt(clone_max);
     if (lvs && clones && *clones > 1) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "LVS and load sharing do not go together well");
@@ -309,22 +309,22 @@ class Agent {
                   "IPv6 address [" + settings_.ip +
                       "]: the native agent manages IPv4 only; ocf:heartbeat-script:IPaddr2 does IPv6");
     }
-    if (IsTrue(Param(op_, "lvs_ipv6_addrlabel"))) {
+    if (OcfIsTrue(Param(op_, "lvs_ipv6_addrlabel"))) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "IPv4 does not support lvs_ipv6_addrlabel");
     }
-    if (IsTrue(Param(op_, "unique_clone_address"))) OffsetByCloneNumber();
+    if (OcfIsTrue(Param(op_, "unique_clone_address"))) OffsetByCloneNumber();
     return {};
   }
 
   // The rest of the script's checks, after findif, in its order.
   Step CheckIpaddr2Settings() {
-    const bool unique_address = IsTrue(Param(op_, "unique_clone_address"));
+    const bool unique_address = OcfIsTrue(Param(op_, "unique_clone_address"));
     const std::string sender = Param(op_, "arp_sender");
     if (!sender.empty() && sender != "send_arp" && sender != "iputils_arping" &&
         sender != "libnet_arping" && sender != "ipoibarping") {
       return Fail(VIGIL_OCF_ERR_CONFIGURED, "unrecognized arp_sender value: " + sender);
     }
-    if (unique_address && !IsTrue(Meta(op_, "globally_unique"))) {
+    if (unique_address && !OcfIsTrue(Meta(op_, "globally_unique"))) {
       return Fail(VIGIL_OCF_ERR_CONFIGURED,
                   "unique_clone_address makes sense only with meta globally_unique set");
     }

@@ -41,7 +41,7 @@ struct Settings {
   bool enable_creation = false;
 };
 
-using plugin::IsTrue;
+using plugin::OcfIsTrue;
 
 // The parameter's value, or its default from the meta-data table; unset takes the default,
 // set to empty stays empty, as in the script.
@@ -65,7 +65,7 @@ Settings ReadSettings(const std::map<std::string, std::string>& p) {
   s.test_table = Param(p, "test_table");
   s.additional_parameters = Param(p, "additional_parameters");
   s.additional_words = SplitWords(s.additional_parameters);
-  s.enable_creation = IsTrue(Param(p, "enable_creation"));
+  s.enable_creation = OcfIsTrue(Param(p, "enable_creation"));
   return s;
 }
 
@@ -220,7 +220,7 @@ class Agent {
     if (op_.action == "validate-all" || op_.action == "start") {
       const std::string promotable = Lookup(op_.meta, "promotable", "false");
       const std::string master_max = Lookup(op_.meta, "master-max", Lookup(op_.meta, "master_max", "0"));
-      if (IsTrue(promotable) || (master_max != "0" && !master_max.empty())) {
+      if (OcfIsTrue(promotable) || (master_max != "0" && !master_max.empty())) {
         return Fail(VIGIL_OCF_ERR_CONFIGURED,
                     "replication (a promotable clone) is not implemented natively; use "
                     "ocf:heartbeat-script:mysql");
