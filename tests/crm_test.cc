@@ -547,6 +547,21 @@ TEST_F(ShellTest, ACommitAgainstACibThatMovedOnElsewhereIsMadeAgainOnIt) {
   EXPECT_EQ(shell.exit_code(), 0) << err_.str();
 }
 
+TEST_F(ShellTest, HelpListsALevelsCommandsAndPrintsOnesUsage) {
+  Shell shell = Make(false);
+  shell.Run({"resource", "help"});
+  shell.Run({"resource", "help", "migrate"});
+  shell.Run({"ra", "help", "meta"});
+  shell.Run({"configure", "help", "colocation"});
+  shell.Run({"node", "help", "nosuch"});
+  EXPECT_EQ(out_.str(),
+            "commands: start, stop, restart, status, move, migrate, clear, unmove, unmigrate, cleanup, up, help, quit\n"
+            "usage: migrate RSC [NODE]\n  prefers NODE, or bans it from where it runs\n"
+            "usage: meta [ocf:PROVIDER:]TYPE\n  an agent's parameters and operations\n"
+            "usage: colocation ID SCORE: RSC WITH-RSC\n  a colocation constraint\n");
+  EXPECT_EQ(err_.str(), "ERROR: node: unknown command 'nosuch'; 'help' lists the commands\n");
+}
+
 TEST_F(ShellTest, LevelsNodeAndResourceCommandsMapToVigildsRequests) {
   Shell shell = Make(false);
   shell.Run({"node", "standby"});

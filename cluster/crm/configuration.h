@@ -33,8 +33,6 @@ class Configuration {
   Configuration& operator=(Configuration&&) noexcept;
   ~Configuration();
 
-  // The configure commands that change the configuration, for completion and help.
-  static const std::vector<std::string>& Commands();
   // crmsh's configure commands Vigil refuses as not supported (group, clone, ...).
   static const std::vector<std::string>& UnsupportedCommands();
 

@@ -74,12 +74,55 @@ class Shell {
   enum class Level { kTop, kConfigure, kNode, kResource, kRa };
 
  private:
+  // What completes a command's words.
+  enum class Completes { kNothing, kNodes, kResourceThenNodes, kAgent, kRaList, kPrimitive, kLocation, kIds };
+  static constexpr size_t kAny = static_cast<size_t>(-1);
+  // One command of a level (the tables are in shell.cc): a row and a handler make a command.
+  using Handler = bool (Shell::*)(const std::vector<std::string>& words);  // words[0]: the name typed
+  struct Command {
+    std::vector<std::string> names;  // the first is the command's, the others aliases
+    std::string usage;               // what follows the name: "RSC [NODE]"
+    std::string help;                // one line, for `help NAME`
+    Handler run;
+    Completes completes = Completes::kNothing;
+    // Arguments the dispatcher checks (with `usage` in the error); kAny: the handler checks.
+    size_t least = 0;
+    size_t most = kAny;
+  };
+  static const std::vector<Command>& Commands(Level level);
+  static const Command* Find(Level level, const std::string& name);
+  // Every name of the level (aliases too), then up (below the top), help and quit.
+  static std::vector<std::string> Names(Level level);
+  static std::string Usage(const Command& command, const std::string& name);
+
   bool Dispatch(const std::vector<std::string>& words);
-  bool Top(const std::vector<std::string>& words);
-  bool Configure(const std::vector<std::string>& words);
-  bool Node(const std::vector<std::string>& words);
-  bool Resource(const std::vector<std::string>& words);
-  bool Ra(const std::vector<std::string>& words);
+  // A command of the current level (help, the level's table, configure's refused names).
+  bool RunCommand(const std::vector<std::string>& words);
+  // `help`: the level's commands; `help NAME`: its usage and what it does.
+  bool Help(const std::vector<std::string>& args);
+  // The handlers (shell_commands.cc).
+  bool TopStatus(const std::vector<std::string>& words);
+  bool TopLevel(const std::vector<std::string>& words);
+  bool ConfigureShow(const std::vector<std::string>& words);
+  bool ConfigureCommit(const std::vector<std::string>& words);
+  bool ConfigureRefresh(const std::vector<std::string>& words);
+  bool ConfigureEdit(const std::vector<std::string>& words);
+  bool ConfigureVerify(const std::vector<std::string>& words);
+  bool ConfigureApply(const std::vector<std::string>& words);
+  bool NodeStandby(const std::vector<std::string>& words);
+  bool NodeShow(const std::vector<std::string>& words);
+  bool NodeStatus(const std::vector<std::string>& words);
+  bool ResourceStartStop(const std::vector<std::string>& words);
+  bool ResourceRestart(const std::vector<std::string>& words);
+  bool ResourceStatus(const std::vector<std::string>& words);
+  bool ResourceMove(const std::vector<std::string>& words);
+  bool ResourceClear(const std::vector<std::string>& words);
+  bool ResourceCleanup(const std::vector<std::string>& words);
+  bool RaClasses(const std::vector<std::string>& words);
+  bool RaProviders(const std::vector<std::string>& words);
+  bool RaList(const std::vector<std::string>& words);
+  bool RaInfo(const std::vector<std::string>& words);
+  // Completion (shell_completion.cc).
   std::vector<std::string> Candidates(Level level, const std::vector<std::string>& words);
   std::vector<std::string> PrimitiveCandidates(const std::vector<std::string>& words);
   std::vector<std::string> AgentNames();
@@ -89,7 +132,6 @@ class Shell {
   bool LoadConfiguration();
   bool Commit();
   bool Edit(const std::vector<std::string>& ids);
-  bool Status(const std::vector<std::string>& args);
   bool Request(const std::string& command, const std::vector<std::string>& args, std::string* body = nullptr);
   bool Error(const std::string& message);
   bool UnknownCommand(const std::string& word, const std::vector<std::string>& known);

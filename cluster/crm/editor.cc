@@ -1,0 +1,590 @@
+#include "cluster/crm/editor.h"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "cluster/cib/cib.h"
+#include "cluster/crm/configuration.h"
+#include "cluster/crm/show.h"
+#include "cluster/crm/values.h"
+#include "cluster/crm/words.h"
+#include "host/params.h"
+
+namespace vigil::crm {
+namespace {
+
+using pugi::xml_node;
+
+Status Invalid(std::string message) { return Status(StatusCode::kInvalidArgument, std::move(message)); }
+
+// An XML ID (NCName), as crmsh requires of every id.
+bool IsId(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+// The words of one command, read left to right; errors name the command ("primitive ip").
+class Cursor {
+ public:
+  Cursor(const std::vector<std::string>& words, std::string context)
+      : words_(words), context_(std::move(context)) {}
+  bool done() const { return at_ >= words_.size(); }
+  const std::string& Peek() const { return words_[at_]; }
+  const std::string& Next() { return words_[at_++]; }
+  // The word before the current one, to say where something was expected.
+  std::string After() const { return at_ == 0 ? words_[0] : words_[at_ - 1]; }
+  void Name(const std::string& id) { context_ += " " + id; }
+  const std::string& context() const { return context_; }
+  Status Error(const std::string& what) const { return Invalid(context_ + ": " + what); }
+  Status Expected(const std::string& what) const {
+    if (done()) return Error("expected " + what + " after '" + After() + "'");
+    return Error("expected " + what + ", not '" + Peek() + "'");
+  }
+
+ private:
+  const std::vector<std::string>& words_;
+  size_t at_ = 1;
+  std::string context_;
+};
+
+struct Pair {
+  std::string name;
+  std::string value;
+};
+
+std::optional<Pair> SplitPair(const std::string& word) {
+  const size_t eq = word.find('=');
+  if (eq == std::string::npos || eq == 0) return std::nullopt;
+  return Pair{word.substr(0, eq), word.substr(eq + 1)};
+}
+
+// The element with this id under `root` (pugixml's search is iterative: no depth limit).
+xml_node FindId(xml_node root, std::string_view id) {
+  return root.find_node([&](xml_node n) { return n.type() == pugi::node_element && id == n.attribute("id").value(); });
+}
+
+// `base`, or base-0, base-1... when it is taken: crmsh's rule.
+std::string FreeId(xml_node root, const std::string& base) {
+  if (!FindId(root, base)) return base;
+  for (int i = 0;; ++i) {
+    std::string id = base + "-" + std::to_string(i);
+    if (!FindId(root, id)) return id;
+  }
+}
+
+xml_node Section(xml_node configuration, const char* name) {
+  xml_node s = configuration.child(name);
+  return s ? s : configuration.append_child(name);
+}
+
+// An nvpair set's entry: replaced when the name is there, else added (name, value, id: crmsh's order).
+void SetPair(xml_node root, xml_node set, const Pair& p) {
+  for (xml_node nv : set.children("nvpair")) {
+    if (p.name == nv.attribute("name").value()) {
+      nv.attribute("value") ? nv.attribute("value").set_value(p.value.c_str())
+                            : nv.append_attribute("value").set_value(p.value.c_str());
+      return;
+    }
+  }
+  xml_node nv = set.append_child("nvpair");
+  nv.append_attribute("name").set_value(p.name.c_str());
+  nv.append_attribute("value").set_value(p.value.c_str());
+  nv.append_attribute("id").set_value(FreeId(root, std::string(set.attribute("id").value()) + "-" + p.name).c_str());
+}
+
+// A name that goes into an id (a parameter's, an op's, an interval): the id must stay an XML id.
+bool Fits(std::string_view part) {
+  return !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+const std::set<std::string> kOpAttributes = {"interval", "timeout", "on-fail", "role", "enabled", "requires",
+                                             "start-delay", "interval-origin", "record-pending", "description"};
+const std::set<std::string> kPrimitiveKeywords = {"params", "meta", "utilization", "op", "op_params", "op_meta"};
+const std::set<std::string> kNodeKeywords = {"attributes", "utilization"};
+
+}  // namespace
+
+namespace {
+
+// What one command does to a copy of the document.
+class Editor {
+ public:
+  Editor(pugi::xml_document& doc, const EditContext& context, std::vector<std::string>* warnings)
+      : root_(doc.child("cib")),
+        conf_(root_.child("configuration")),
+        running_(context.running),
+        known_nodes_(context.known_nodes),
+        agents_(context.agents),
+        before_(context.staged),
+        warnings_(warnings) {}
+
+  Status Run(const std::vector<std::string>& words) {
+    const std::string& command = words[0];
+    Cursor c(words, command);
+    if (command == "node") return Node(c);
+    if (command == "primitive") return Primitive(c);
+    if (command == "property") return Set(c, "crm_config", "cluster_property_set", "cib-bootstrap-options");
+    if (command == "rsc_defaults") return Set(c, "rsc_defaults", "meta_attributes", "rsc-options");
+    if (command == "op_defaults") return Set(c, "op_defaults", "meta_attributes", "op-options");
+    if (command == "location") return Location(c);
+    if (command == "colocation" || command == "collocation") return Colocation(c);
+    if (command == "order") return Order(c);
+    if (command == "delete") return Delete(c);
+    if (command == "erase") return Erase(c);
+    const auto& unsupported = Configuration::UnsupportedCommands();
+    if (std::find(unsupported.begin(), unsupported.end(), command) != unsupported.end()) {
+      return Status(StatusCode::kUnsupported, command + ": not supported by Vigil (primitives and location, "
+                                                        "colocation and order constraints between two are)");
+    }
+    return Invalid("configure: unknown command '" + command + "'");
+  }
+
+ private:
+  Status NewId(Cursor& c, const std::string& what, std::string* id) {
+    if (c.done()) return c.Expected("an id for the " + what);
+    *id = c.Next();
+    if (!IsId(*id)) {
+      return c.Error("'" + *id + "' is not a valid id (a letter or _ first, then letters, digits, _ . -)");
+    }
+    c.Name(*id);
+    if (xml_node taken = FindId(root_, *id)) {
+      return c.Error("the id '" + *id + "' is taken (by a " + std::string(taken.name()) + ")");
+    }
+    return Status::Ok();
+  }
+
+  Status Resource(Cursor& c, const std::string& role_of, std::string* rsc) {
+    if (c.done()) return c.Expected("a resource" + role_of);
+    *rsc = c.Next();
+    const xml_node found = FindId(conf_.child("resources"), *rsc);
+    if (!found || std::string_view(found.name()) != "primitive") {
+      return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
+    }
+    return Status::Ok();
+  }
+
+  // NAME=VALUE words up to the next keyword (or the end) into `set`.
+  Status Pairs(Cursor& c, const std::string& keyword, xml_node set,
+               const std::set<std::string>& keywords = kPrimitiveKeywords) {
+    int n = 0;
+    std::set<std::string> seen;
+    while (!c.done() && !keywords.count(c.Peek())) {
+      const auto p = SplitPair(c.Peek());
+      if (!p) return c.Expected("NAME=VALUE after '" + keyword + "'");
+      if (!seen.insert(p->name).second) return c.Error(keyword + " '" + p->name + "' is given twice");
+      if (!Fits(p->name)) return c.Error("'" + p->name + "' is not a name (letters, digits, _ . -)");
+      c.Next();
+      SetPair(root_, set, *p);
+      ++n;
+    }
+    if (n == 0) return c.Expected("NAME=VALUE");
+    return Status::Ok();
+  }
+
+  xml_node SetOf(xml_node parent, const char* element, const std::string& base) {
+    xml_node set = parent.child(element);
+    if (set) return set;
+    set = parent.append_child(element);
+    set.append_attribute("id").set_value(FreeId(root_, base).c_str());
+    return set;
+  }
+
+  // node [ID:] NAME [attributes N=V...] [utilization N=V...], as show prints a node.
+  Status Node(Cursor& c) {
+    if (c.done()) return c.Expected("a node name (or ID: NAME)");
+    std::string id = c.Next();
+    std::string name = id;
+    if (id.size() > 1 && id.back() == ':') {
+      id.pop_back();
+      if (c.done()) return c.Expected("the node's name after '" + id + ":'");
+      name = c.Next();
+    }
+    if (!IsId(id) && !std::all_of(id.begin(), id.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
+      return c.Error("'" + id + "' is not a node id");
+    }
+    if (!Fits(name)) return c.Error("'" + name + "' is not a node name (letters, digits, _ . -)");
+    c.Name(name);
+    xml_node nodes = Section(conf_, "nodes");
+    if (nodes.find_child_by_attribute("node", "uname", name.c_str())) return c.Error("the node " + name + " is there already");
+    if (xml_node taken = FindId(root_, id)) {
+      return c.Error("the id '" + id + "' is taken (by a " + std::string(taken.name()) + ")");
+    }
+    xml_node n = nodes.append_child("node");
+    n.append_attribute("id").set_value(id.c_str());
+    n.append_attribute("uname").set_value(name.c_str());
+    while (!c.done()) {
+      const std::string keyword = c.Next();
+      if (keyword != "attributes" && keyword != "utilization") {
+        return c.Error("expected attributes or utilization, not '" + keyword + "'");
+      }
+      const bool attributes = keyword == "attributes";
+      const std::string base = "nodes-" + id + (attributes ? "" : "-utilization");
+      if (Status s = Pairs(c, keyword, SetOf(n, attributes ? "instance_attributes" : "utilization", base), kNodeKeywords);
+          !s.ok()) {
+        return s;
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Primitive(Cursor& c) {
+    std::string id;
+    if (Status s = NewId(c, "primitive", &id); !s.ok()) return s;
+    if (c.done() || kPrimitiveKeywords.count(c.Peek())) {
+      return c.Expected("an agent (class:provider:type as ocf:heartbeat:IPaddr, class:type as lsb:mysql, or a "
+                        "heartbeat agent's type)");
+    }
+    const std::string agent = c.Next();
+    if (agent.empty()) return c.Error("the agent is empty");
+    std::vector<std::string> parts;
+    std::stringstream split(agent);
+    for (std::string part; std::getline(split, part, ':');) parts.push_back(part);
+    if (!agent.empty() && agent.back() == ':') parts.push_back("");
+    const bool empty_part = std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); });
+    if (agent[0] == '@') return Status(StatusCode::kUnsupported, c.context() + ": resource templates are not supported");
+    if (empty_part || parts.size() > 3 || (parts.size() == 3 && parts[0] != "ocf") ||
+        (parts.size() == 2 && parts[0] == "ocf")) {
+      return c.Error("'" + agent + "' is not an agent (ocf:PROVIDER:TYPE, lsb:TYPE, systemd:TYPE, service:TYPE, "
+                     "stonith:TYPE, or TYPE for ocf:heartbeat:TYPE)");
+    }
+    xml_node p = Section(conf_, "resources").append_child("primitive");
+    p.append_attribute("id").set_value(id.c_str());
+    p.append_attribute("class").set_value(parts.size() == 1 ? "ocf" : parts[0].c_str());
+    if (parts.size() != 2) p.append_attribute("provider").set_value(parts.size() == 1 ? "heartbeat" : parts[1].c_str());
+    p.append_attribute("type").set_value(parts.back().c_str());
+    xml_node operations;
+    xml_node last_op;
+    while (!c.done()) {
+      const std::string keyword = c.Next();
+      if (keyword == "params" || keyword == "meta" || keyword == "utilization") {
+        const char* element = keyword == "params" ? "instance_attributes"
+                              : keyword == "meta" ? "meta_attributes"
+                                                  : "utilization";
+        if (Status s = Pairs(c, keyword, SetOf(p, element, id + "-" + element)); !s.ok()) return s;
+      } else if (keyword == "op") {
+        if (!operations) operations = p.append_child("operations");
+        if (Status s = Op(c, id, operations, &last_op); !s.ok()) return s;
+      } else if (keyword == "op_params" || keyword == "op_meta") {
+        if (!last_op) return c.Error("'" + keyword + "' belongs after an op");
+        const char* element = keyword == "op_params" ? "instance_attributes" : "meta_attributes";
+        const std::string base = std::string(last_op.attribute("id").value()) + "-" + element;
+        if (Status s = Pairs(c, keyword, SetOf(last_op, element, base)); !s.ok()) return s;
+      } else {
+        return Invalid(c.context() + ": expected params, meta, utilization or op, not '" + keyword + "'");
+      }
+    }
+    if (Status s = CheckAgent(c, p); !s.ok()) return s;
+    if (const auto w = FencingWarning(conf_)) warnings_->push_back(*w);
+    return Status::Ok();
+  }
+
+  bool Unchanged(xml_node p) const {
+    const xml_node old = before_.child("resources").find_child_by_attribute("primitive", "id", p.attribute("id").value());
+    if (!old) return false;
+    for (const char* a : {"class", "provider", "type"}) {
+      if (std::string_view(old.attribute(a).value()) != p.attribute(a).value()) return false;
+    }
+    return Params(old) == Params(p);
+  }
+
+  static std::vector<std::pair<std::string, std::string>> Params(xml_node p) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (xml_node set : p.children("instance_attributes")) {
+      for (xml_node nv : set.children("nvpair")) out.emplace_back(nv.attribute("name").value(), nv.attribute("value").value());
+    }
+    return out;
+  }
+
+  // The agent exists and takes these parameters (its meta-data says), as vigild checks at commit.
+  Status CheckAgent(Cursor& c, xml_node p) {
+    if (agents_ == nullptr || std::string_view(p.attribute("class").value()) != "ocf") return Status::Ok();
+    // One the staged CIB holds already, agent and parameters alike (an edit writes every
+    // primitive again): checked when it went in; its agent may live on other nodes only.
+    if (Unchanged(p)) return Status::Ok();
+    const std::string name = cib::AgentName("ocf", p.attribute("provider").value(), p.attribute("type").value());
+    auto described = agents_->Describe(name);
+    if (!described.ok()) return Status(described.status().code(), c.context() + ": " + described.status().message());
+    if (Status s = ValidateParams(*described->metadata, name, Params(p)); !s.ok()) return c.Error(s.message());
+    return Status::Ok();
+  }
+
+  Status Op(Cursor& c, const std::string& rsc, xml_node operations, xml_node* made) {
+    if (c.done() || c.Peek().find('=') != std::string::npos || kPrimitiveKeywords.count(c.Peek())) {
+      return c.Expected("an operation name (monitor, start, stop...)");
+    }
+    const std::string name = c.Next();
+    if (!Fits(name)) return c.Error("'" + name + "' is not an operation name (letters, digits, _ . -)");
+    xml_node op = operations.append_child("op");
+    op.append_attribute("name").set_value(name.c_str());
+    std::vector<Pair> check_level;
+    std::set<std::string> seen;
+    while (!c.done() && !kPrimitiveKeywords.count(c.Peek())) {
+      const auto pair = SplitPair(c.Peek());
+      if (!pair) return c.Expected("NAME=VALUE after 'op " + name + "'");
+      if (!seen.insert(pair->name).second) return c.Error("op " + name + ": '" + pair->name + "' is given twice");
+      c.Next();
+      if (pair->name == "OCF_CHECK_LEVEL") {
+        check_level.push_back(*pair);
+      } else if (kOpAttributes.count(pair->name)) {
+        if (const std::string error = OpValueError(pair->name, pair->value); !error.empty()) {
+          return c.Error("op " + name + ": " + error);
+        }
+        op.append_attribute(pair->name.c_str()).set_value(pair->value.c_str());
+      } else {
+        return c.Error("op " + name + ": '" + pair->name +
+                       "' is not an operation attribute (interval, timeout, on-fail, role, enabled, requires, "
+                       "start-delay, interval-origin, record-pending, description, OCF_CHECK_LEVEL)");
+      }
+    }
+    if (!op.attribute("interval")) op.append_attribute("interval").set_value("0");
+    if (!Fits(op.attribute("interval").value())) {
+      return c.Error("op " + name + ": '" + op.attribute("interval").value() + "' is not an interval (10s, 1min, 0)");
+    }
+    const std::string id = FreeId(root_, rsc + "-" + name + "-" + op.attribute("interval").value());
+    op.append_attribute("id").set_value(id.c_str());
+    if (!check_level.empty()) {
+      xml_node set = SetOf(op, "instance_attributes", id + "-instance_attributes");
+      for (const Pair& p : check_level) SetPair(root_, set, p);
+    }
+    *made = op;
+    return Status::Ok();
+  }
+
+  // property / rsc_defaults / op_defaults [SET_ID:] NAME=VALUE...; also crmsh 1.x's $id="SET_ID".
+  Status Set(Cursor& c, const char* section, const char* element, const std::string& default_id) {
+    std::string set_id = default_id;
+    if (!c.done() && c.Peek().size() > 1 && c.Peek().back() == ':' && c.Peek().find('=') == std::string::npos) {
+      set_id = c.Next();
+      set_id.pop_back();
+    } else if (!c.done() && c.Peek().rfind("$id=", 0) == 0) {
+      set_id = c.Next().substr(4);
+    }
+    if (!IsId(set_id)) return c.Error("'" + set_id + "' is not a valid id");
+    if (c.done()) return c.Expected("NAME=VALUE");
+    xml_node parent = Section(conf_, section);
+    xml_node set;
+    for (xml_node s : parent.children(element)) {
+      if (set_id == s.attribute("id").value()) set = s;
+    }
+    if (!set) {
+      if (xml_node taken = FindId(root_, set_id)) {
+        return c.Error("the id '" + set_id + "' is taken (by a " + std::string(taken.name()) + ")");
+      }
+      set = parent.append_child(element);
+      set.append_attribute("id").set_value(set_id.c_str());
+    }
+    std::set<std::string> seen;
+    while (!c.done()) {
+      const auto p = SplitPair(c.Peek());
+      if (!p) return c.Expected("NAME=VALUE");
+      if (!seen.insert(p->name).second) return c.Error("'" + p->name + "' is given twice");
+      c.Next();
+      if (std::string_view(section) == "crm_config") {
+        if (const std::string error = PropertyValueError(p->name, p->value); !error.empty()) return c.Error(error);
+        if (!ClusterOptions().count(p->name)) {
+          warnings_->push_back(set_id + ": '" + p->name + "' is not a cluster property Pacemaker knows");
+        }
+      }
+      SetPair(root_, set, *p);
+    }
+    return Status::Ok();
+  }
+
+  // location ID RSC [role=ROLE] SCORE: NODE
+  Status Location(Cursor& c) {
+    std::string id, rsc;
+    if (Status s = NewId(c, "location", &id); !s.ok()) return s;
+    if (Status s = Resource(c, "", &rsc); !s.ok()) return s;
+    std::string role;
+    if (!c.done() && c.Peek().rfind("role=", 0) == 0) {
+      role = c.Next().substr(5);
+      if (!IsRole(role)) return c.Error("'" + role + "' is not a role (Started, Stopped, Promoted, Unpromoted)");
+    }
+    if (!c.done() && c.Peek() == "rule") return Status(StatusCode::kUnsupported, c.context() + ": rules are not supported");
+    if (c.done()) return c.Expected(kScoreHelp);
+    const auto score = ScoreWord(c.Peek());
+    if (!score) return c.Expected(kScoreHelp);
+    c.Next();
+    if (c.done()) return c.Expected("a node");
+    const std::string node = c.Next();
+    if (!c.done()) return c.Error("unexpected '" + c.Peek() + "' after the node");
+    if (!KnownNode(node)) warnings_->push_back(id + ": no node '" + node + "' is configured (yet)");
+    AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"role", role}, {"score", *score}, {"node", node}});
+    return Status::Ok();
+  }
+
+  // A resource with an optional :ROLE (colocation) or :ACTION (order).
+  Status Member(Cursor& c, const std::string& which, std::string* rsc, std::string* suffix) {
+    if (c.done()) return c.Expected(which);
+    const std::string word = c.Next();
+    const size_t colon = word.find(':');
+    *rsc = word.substr(0, colon);
+    *suffix = colon == std::string::npos ? "" : word.substr(colon + 1);
+    const xml_node found = FindId(conf_.child("resources"), *rsc);
+    if (!found || std::string_view(found.name()) != "primitive") {
+      return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
+    }
+    return Status::Ok();
+  }
+
+  Status NoMore(Cursor& c, const char* what) {
+    if (c.done()) return Status::Ok();
+    if (c.Peek().find('=') == std::string::npos) {
+      return Status(StatusCode::kUnsupported,
+                    c.context() + ": resource sets (more than two resources) are not supported, at '" + c.Peek() + "'");
+    }
+    return c.Error("unexpected '" + c.Peek() + "' (" + what + ")");
+  }
+
+  // colocation ID SCORE: RSC[:ROLE] WITH-RSC[:ROLE]
+  Status Colocation(Cursor& c) {
+    std::string id, rsc, role, with, with_role;
+    if (Status s = NewId(c, "colocation", &id); !s.ok()) return s;
+    const auto score = c.done() ? std::nullopt : ScoreWord(c.Peek());
+    if (!score) return c.Expected(kScoreHelp);
+    c.Next();
+    if (Status s = Member(c, "a resource", &rsc, &role); !s.ok()) return s;
+    if (Status s = Member(c, "the resource it is placed with", &with, &with_role); !s.ok()) return s;
+    for (const std::string* r : {&role, &with_role}) {
+      if (!r->empty() && !IsRole(*r)) return c.Error("'" + *r + "' is not a role (Started, Promoted, Unpromoted...)");
+    }
+    if (rsc == with) return c.Error("a resource cannot be placed with itself");
+    std::string node_attribute;
+    if (!c.done() && c.Peek().rfind("node-attribute=", 0) == 0) node_attribute = c.Next().substr(15);
+    if (Status s = NoMore(c, "expected nothing, or node-attribute=NAME"); !s.ok()) return s;
+    AddConstraint("rsc_colocation", {{"id", id}, {"score", *score}, {"rsc", rsc}, {"rsc-role", role},
+                                     {"with-rsc", with}, {"with-rsc-role", with_role},
+                                     {"node-attribute", node_attribute}});
+    return Status::Ok();
+  }
+
+  // order ID [KIND: | SCORE:] FIRST[:ACTION] THEN[:ACTION] [symmetrical=BOOL]
+  Status Order(Cursor& c) {
+    std::string id, first, first_action, then, then_action;
+    if (Status s = NewId(c, "order", &id); !s.ok()) return s;
+    std::string kind;
+    if (!c.done() && c.Peek().size() > 1 && c.Peek().back() == ':') {
+      const std::string word = c.Peek().substr(0, c.Peek().size() - 1);
+      if (word == "Mandatory" || word == "Optional" || word == "Serialize") {
+        kind = word;
+      } else if (const auto score = ScoreWord(c.Peek())) {
+        kind = *score == "0" ? "Optional" : "Mandatory";  // crmsh 4.3 on: a score becomes a kind
+      } else {
+        return c.Expected("Mandatory:, Optional:, Serialize: or " + std::string(kScoreHelp));
+      }
+      c.Next();
+    }
+    if (Status s = Member(c, "the resource that goes first", &first, &first_action); !s.ok()) return s;
+    if (Status s = Member(c, "the resource that follows", &then, &then_action); !s.ok()) return s;
+    static const std::set<std::string> kActions = {"start", "stop", "promote", "demote"};
+    for (const std::string* a : {&first_action, &then_action}) {
+      if (!a->empty() && !kActions.count(*a)) return c.Error("'" + *a + "' is not an action (start, stop, promote, demote)");
+    }
+    if (first == then) return c.Error("a resource cannot be ordered after itself");
+    std::string symmetrical;
+    if (!c.done() && c.Peek().rfind("symmetrical=", 0) == 0) {
+      symmetrical = c.Next().substr(12);
+      if (!ParseBoolean(symmetrical)) return c.Error("symmetrical is true or false, not '" + symmetrical + "'");
+    }
+    if (Status s = NoMore(c, "expected nothing, or symmetrical=true|false"); !s.ok()) return s;
+    AddConstraint("rsc_order", {{"id", id}, {"kind", kind}, {"first", first}, {"first-action", first_action},
+                                {"then", then}, {"then-action", then_action}, {"symmetrical", symmetrical}});
+    return Status::Ok();
+  }
+
+  // delete ID...: a resource takes the constraints that name it along (crmsh's "hanging" ones).
+  Status Delete(Cursor& c) {
+    if (c.done()) return c.Expected("an id");
+    std::vector<xml_node> doomed;
+    auto doom = [&](xml_node x) {
+      if (std::find(doomed.begin(), doomed.end(), x) != doomed.end()) return false;
+      doomed.push_back(x);
+      return true;
+    };
+    while (!c.done()) {
+      const std::string id = c.Next();
+      const xml_node x = FindId(conf_, id);
+      const std::string_view kind = x ? x.name() : "";
+      const std::string_view parent = x ? x.parent().name() : "";
+      const bool deletable = kind == "primitive" || parent == "constraints" || parent == "crm_config" ||
+                             parent == "rsc_defaults" || parent == "op_defaults";
+      if (!x) return Status(StatusCode::kNotFound, "delete: no element with id '" + id + "'");
+      if (!deletable) return c.Error("'" + id + "' is a " + std::string(kind) + ", which delete does not remove");
+      if (kind == "primitive" && !running_) {
+        return c.Error("cannot tell whether " + id + " runs (vigild knows no DC): try again once it has one");
+      }
+      if (kind == "primitive" && running_->count(id)) {
+        return c.Error("resource " + id + " is running: stop it first ('crm resource stop " + id + "')");
+      }
+      if (!doom(x) || kind != "primitive") continue;
+      for (xml_node constraint : conf_.child("constraints").children()) {
+        for (const char* a : {"rsc", "with-rsc", "first", "then"}) {
+          if (id != constraint.attribute(a).value()) continue;
+          if (doom(constraint)) {
+            warnings_->push_back("hanging " + std::string(ShowKind(constraint.name())) + ":" +
+                                 constraint.attribute("id").value() + " deleted");
+          }
+          break;
+        }
+      }
+    }
+    for (xml_node x : doomed) x.parent().remove_child(x);
+    return Status::Ok();
+  }
+
+  // erase: everything but the nodes, as crmsh does; refused while a resource runs.
+  Status Erase(Cursor& c) {
+    if (!c.done()) return c.Error("unexpected '" + c.Peek() + "' (erase takes nothing)");
+    if (!running_ && conf_.child("resources").first_child()) {
+      return c.Error("cannot tell whether resources run (vigild knows no DC): try again once it has one");
+    }
+    if (running_ && !running_->empty()) {
+      return c.Error("resources are running (" + *running_->begin() + (running_->size() > 1 ? ", ..." : "") +
+                     "): stop them first");
+    }
+    for (const char* section : {"crm_config", "resources", "constraints", "rsc_defaults", "op_defaults"}) {
+      if (xml_node s = conf_.child(section)) s.remove_children();
+    }
+    return Status::Ok();
+  }
+
+  // A constraint with these attributes in this order (crmsh's), the empty ones left out.
+  void AddConstraint(const char* element, std::initializer_list<std::pair<const char*, std::string>> attributes) {
+    xml_node x = Section(conf_, "constraints").append_child(element);
+    for (const auto& [name, value] : attributes) {
+      if (!value.empty()) x.append_attribute(name).set_value(value.c_str());
+    }
+  }
+
+  bool KnownNode(const std::string& name) const {
+    if (known_nodes_.count(name)) return true;
+    for (xml_node n : conf_.child("nodes").children("node")) {
+      if (name == n.attribute("uname").value()) return true;
+    }
+    return false;
+  }
+
+  xml_node root_;
+  xml_node conf_;
+  const std::optional<std::set<std::string>>& running_;
+  const std::set<std::string>& known_nodes_;
+  Agents* agents_;
+  xml_node before_;  // the staged configuration this command (or edit) starts from
+  std::vector<std::string>* warnings_;
+};
+
+}  // namespace
+
+Status RunEditCommand(pugi::xml_document& doc, const EditContext& context, const std::vector<std::string>& words,
+                      std::vector<std::string>* warnings) {
+  return Editor(doc, context, warnings).Run(words);
+}
+
+}  // namespace vigil::crm

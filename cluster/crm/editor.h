@@ -1,0 +1,38 @@
+// The configure commands that change the configuration (node, primitive, property, rsc_defaults,
+// op_defaults, location, colocation, order, delete, erase): what one command does to a copy of
+// the CIB document, in crmsh's XML (its elements, attribute order and ids). Configuration
+// (configuration.h) stages the copies and reads the whole CIB back after each command; this is
+// crm's own, not a public interface. Not thread-safe.
+#pragma once
+
+#include <pugixml.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cluster/crm/agents.h"
+#include "common/status.h"
+
+namespace vigil::crm {
+
+// What a command is checked against besides the document it changes.
+struct EditContext {
+  pugi::xml_node staged;  // the configuration the command (or an edit) starts from
+  // The resources running somewhere, which delete and erase refuse to remove (nullopt: unknown,
+  // so every resource is refused); the nodes vigild knows; the agents primitives are checked
+  // against (none: vigild checks them at commit).
+  const std::optional<std::set<std::string>>& running;
+  const std::set<std::string>& known_nodes;
+  Agents* agents = nullptr;
+};
+
+// Applies `words` (words[0] is the command) to `doc`; warnings (an unknown property, a location
+// on a node never seen) go to `warnings`. Errors: kInvalidArgument in one line naming the
+// command, the word and what was expected; kNotFound for an unknown id; kUnsupported for crmsh
+// syntax Vigil cannot place. On an error `doc` may be half changed: callers work on a copy.
+Status RunEditCommand(pugi::xml_document& doc, const EditContext& context, const std::vector<std::string>& words,
+                      std::vector<std::string>* warnings);
+
+}  // namespace vigil::crm

@@ -1,0 +1,278 @@
+// crm's commands, one handler each (the tables that name them are in shell.cc).
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <ostream>
+#include <thread>
+
+#include <pugixml.hpp>
+
+#include "cluster/control/cluster_status.h"
+#include "cluster/control/crm_mon_output.h"
+#include "cluster/crm/ra.h"
+#include "cluster/crm/shell.h"
+#include "cluster/crm/shell_detail.h"
+
+namespace vigil::crm {
+
+using namespace shell_detail;
+
+// The top level.
+
+bool Shell::TopStatus(const std::vector<std::string>& words) {
+  const std::vector<std::string> args = Rest(words);
+  // crmsh's `status xml` is crm_mon's XML; json is the same as JSON.
+  if (args.size() > 1 || (args.size() == 1 && args[0] != "xml" && args[0] != "json")) {
+    return Error("status: unexpected '" + args.back() + "' (status [xml|json])");
+  }
+  const auto status = FetchStatus();
+  if (!status.ok()) return Error(status.status().message());
+  const std::string request = args.empty() ? "" : "crm status " + args[0];
+  out_ << (args.empty()           ? control::FormatStatus(*status, false)
+           : args[0] == "xml" ? control::CrmMonXml(*status, request)
+                              : control::CrmMonJson(*status, request));
+  return true;
+}
+
+bool Shell::TopLevel(const std::vector<std::string>& words) {
+  Enter(LevelNamed(words[0]));
+  return true;
+}
+
+// configure: every command works on the staged copy (RunCommand reads it first).
+
+bool Shell::ConfigureShow(const std::vector<std::string>& words) {
+  std::vector<std::string> ids = Rest(words);
+  const bool xml = !ids.empty() && ids[0] == "xml";
+  if (xml) ids.erase(ids.begin());
+  auto text = xml ? staged_->ShowXml(ids) : staged_->Show(ids);
+  if (!text.ok()) return Error(text.status().message());
+  out_ << *text;
+  return true;
+}
+
+bool Shell::ConfigureCommit(const std::vector<std::string>& words) {
+  if (words.size() > 1) return Error("commit: unexpected '" + words[1] + "'");
+  Commit();
+  return true;
+}
+
+bool Shell::ConfigureRefresh(const std::vector<std::string>&) {
+  LoadConfiguration();
+  return true;
+}
+
+bool Shell::ConfigureEdit(const std::vector<std::string>& words) { return Edit(Rest(words)); }
+
+bool Shell::ConfigureVerify(const std::vector<std::string>&) {
+  // Every staged command was checked against the whole CIB as it went in; what is left to say
+  // is what would keep resources from starting.
+  for (const auto& w : staged_->Verify()) err_ << "WARNING: " << w << "\n";
+  return true;
+}
+
+bool Shell::ConfigureApply(const std::vector<std::string>& words) {
+  std::vector<std::string> warnings;
+  const vigil::Status applied = staged_->Apply(words, &warnings);
+  for (const auto& w : warnings) err_ << (w.rfind("hanging ", 0) == 0 ? "INFO: " : "WARNING: ") << w << "\n";
+  if (!applied.ok()) return Error(applied.message());
+  return true;
+}
+
+bool Shell::Edit(const std::vector<std::string>& ids) {
+  if (!options_.edit_file) return Error("edit: no editor here");
+  auto shown = staged_->Show(ids);
+  if (!shown.ok()) {
+    std::string why = shown.status().message();
+    if (why.rfind("show: ", 0) == 0) why.erase(0, 6);
+    return Error("edit: " + why);
+  }
+  char path[] = "/tmp/crm-edit-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return Error(std::string("edit: cannot make a temporary file: ") + std::strerror(errno));
+  ::close(fd);
+  struct Remove {
+    const char* path;
+    ~Remove() { ::unlink(path); }
+  } remove{path};
+  std::string text = *shown;
+  for (;;) {
+    {
+      std::ofstream file(path, std::ios::trunc);
+      file << text;
+      if (!file.flush()) return Error(std::string("edit: cannot write ") + path);
+    }
+    if (vigil::Status s = options_.edit_file(path); !s.ok()) return Error("edit: " + s.message());
+    std::ifstream file(path);
+    const std::string edited((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (edited == *shown) {
+      Info("edit: nothing changed");
+      return true;
+    }
+    std::vector<std::string> warnings;
+    const vigil::Status replaced = staged_->Replace(ids, edited, &warnings);
+    for (const auto& w : warnings) err_ << "WARNING: " << w << "\n";
+    if (replaced.ok()) return true;
+    Error("edit: " + replaced.message());
+    // A person may mend the text; a script has said its error, with nothing changed.
+    if (!options_.interactive || !options_.ask) return true;
+    const auto again = options_.ask("Do you want to edit again (y/n)? ");
+    if (!again || (*again != "y" && *again != "yes")) return true;
+    text = edited;
+  }
+}
+
+// node
+
+bool Shell::NodeStandby(const std::vector<std::string>& words) {
+  const std::string& command = words[0];
+  if (words.size() > 2) return Error("node " + command + ": unexpected '" + words[2] + "' (at most one node)");
+  if (Request("node-" + command, Rest(words))) Info(command + " node " + (words.size() > 1 ? words[1] : Self()));
+  return true;
+}
+
+bool Shell::NodeShow(const std::vector<std::string>& words) {
+  const auto status = FetchStatus();
+  if (!status.ok()) return Error(status.status().message());
+  bool shown = false;
+  for (const auto& n : status->nodes) {
+    if (words.size() > 1 && n.name != words[1]) continue;
+    shown = true;
+    out_ << n.name << "(" << n.id << "): member" << (n.online ? "" : "(offline)") << "\n";
+    out_ << "\tstandby=" << (n.standby ? "on" : "off") << "\n";
+  }
+  if (!shown && words.size() > 1) return Error("node show: no node '" + words[1] + "'");
+  return true;
+}
+
+bool Shell::NodeStatus(const std::vector<std::string>& words) {
+  // crmsh 1.x's: the nodes' elements of the CIB, as XML.
+  if (words.size() > 2) return Error("node status: unexpected '" + words[2] + "' (at most one node)");
+  std::string xml;
+  if (!Request("cib-query", {}, &xml)) return true;
+  pugi::xml_document cib;
+  if (!cib.load_string(xml.c_str())) return Error("node status: the CIB vigild sent is not XML");
+  pugi::xml_document shown;
+  pugi::xml_node nodes = shown.append_child("nodes");
+  for (const pugi::xml_node n : cib.child("cib").child("configuration").child("nodes").children("node")) {
+    if (words.size() == 1 || words[1] == n.attribute("uname").value()) nodes.append_copy(n);
+  }
+  if (words.size() > 1 && !nodes.first_child()) return Error("node status: no node '" + words[1] + "' in the configuration");
+  shown.save(out_, "  ", pugi::format_indent | pugi::format_no_declaration);
+  return true;
+}
+
+// resource: the arity is checked by RunCommand.
+
+bool Shell::ResourceStartStop(const std::vector<std::string>& words) {
+  Request("resource-" + words[0], Rest(words));
+  return true;
+}
+
+bool Shell::ResourceRestart(const std::vector<std::string>& words) {
+  const std::vector<std::string> args = Rest(words);
+  Info("ordering " + args[0] + " to stop");
+  if (!Request("resource-stop", args)) return true;
+  // Wait until it runs nowhere (as crmsh waits for the DC to be idle), at most vigild's stop limit.
+  const std::string left = args[0] + " is left stopped ('crm resource start " + args[0] + "' starts it)";
+  for (int i = 0;; ++i) {
+    const auto status = FetchStatus();
+    if (!status.ok()) return Error(status.status().message() + "; " + left);
+    bool running = !status->resources_known;
+    for (const auto& r : status->resources) running = running || (r.id == args[0] && !r.nodes.empty());
+    if (!running) break;
+    if (i == 1200) return Error("resource restart: " + args[0] + " still runs after 120 s; " + left);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  Info("ordering " + args[0] + " to start");
+  Request("resource-start", args);
+  return true;
+}
+
+bool Shell::ResourceStatus(const std::vector<std::string>& words) {
+  const std::vector<std::string> args = Rest(words);
+  const auto status = FetchStatus();
+  if (!status.ok()) return Error(status.status().message());
+  bool found = false;
+  for (const auto& r : status->resources) {
+    if (!args.empty() && r.id != args[0]) continue;
+    found = true;
+    if (!status->resources_known) {
+      out_ << "resource " << r.id << ": unknown (no DC)\n";
+    } else if (r.nodes.empty()) {
+      out_ << "resource " << r.id << " is NOT running\n";
+    } else {
+      out_ << "resource " << r.id << " is running on: " << Join(r.nodes, " ") << "\n";
+    }
+  }
+  if (!found && !args.empty()) return Error("resource status: no resource '" + args[0] + "'");
+  return true;
+}
+
+bool Shell::ResourceMove(const std::vector<std::string>& words) {
+  const std::vector<std::string> args = Rest(words);
+  if (!Request("resource-move", args)) return true;
+  if (args.size() == 2) Info("Move constraint created for " + args[0] + " to " + args[1]);
+  Info("Use `crm resource clear " + args[0] + "` to remove this constraint");
+  return true;
+}
+
+bool Shell::ResourceClear(const std::vector<std::string>& words) {
+  const std::vector<std::string> args = Rest(words);
+  if (Request("resource-unmove", args)) Info("Removed migration constraints for " + args[0]);
+  return true;
+}
+
+bool Shell::ResourceCleanup(const std::vector<std::string>& words) {
+  const std::vector<std::string> args = Rest(words);
+  std::vector<std::string> targets;
+  if (!args.empty()) targets.push_back(args[0]);
+  if (args.empty()) {
+    const auto status = FetchStatus();
+    if (!status.ok()) return Error(status.status().message());
+    for (const auto& r : status->resources) targets.push_back(r.id);
+  }
+  for (const auto& rsc : targets) {
+    std::vector<std::string> request{rsc};
+    if (args.size() == 2) request.push_back(args[1]);
+    std::string body;
+    if (Request("resource-cleanup", request, &body)) out_ << body;
+  }
+  return true;
+}
+
+// ra: RunCommand has checked the arity and that agents are known.
+
+bool Shell::RaClasses(const std::vector<std::string>&) {
+  out_ << crm::RaClasses(options_.agents->List());
+  return true;
+}
+
+bool Shell::RaProviders(const std::vector<std::string>& words) {
+  auto text = crm::RaProviders(options_.agents->List(), words[1], words.size() > 2 ? words[2] : "ocf");
+  if (!text.ok()) return Error("ra providers: " + text.status().message());
+  out_ << *text;
+  return true;
+}
+
+bool Shell::RaList(const std::vector<std::string>& words) {
+  auto text = crm::RaList(options_.agents->List(), words[1], words.size() > 2 ? words[2] : "", options_.width);
+  if (!text.ok()) return Error("ra list: " + text.status().message());
+  out_ << *text;
+  return true;
+}
+
+bool Shell::RaInfo(const std::vector<std::string>& words) {
+  auto described = options_.agents->Describe(words[1]);
+  if (!described.ok()) return Error("ra " + words[0] + ": " + described.status().message());
+  auto text = crm::RaInfo(described->agent, described->xml);
+  if (!text.ok()) return Error("ra " + words[0] + ": " + text.status().message());
+  out_ << *text;
+  return true;
+}
+
+}  // namespace vigil::crm
