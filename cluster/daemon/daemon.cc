@@ -40,6 +40,34 @@ std::string Hostname() {
   return s;
 }
 
+// The UDP transport's options from the configuration: this node's id and address, the key and
+// how packets are protected (crypto_cipher), the port, and multicast (the first interface's
+// mcastaddr, with a udp transport) or else unicast to the nodelist. Errors: neither (a file that parses, but leaves vigild nobody to
+// send heartbeats to).
+Result<membership::TransportOptions> TransportOptionsFrom(const config::Config& c, const config::Identity& identity,
+                                                          std::string key, uint64_t incarnation) {
+  membership::TransportOptions t;
+  t.self = identity.nodeid;
+  t.bind_address = identity.bind.address.value;
+  t.key = std::move(key);
+  t.protection = c.crypto_cipher != "none" ? membership::Protection::kAes256Gcm : membership::Protection::kHmacSha256;
+  t.cluster = membership::ClusterId(c.cluster_name);
+  t.incarnation = incarnation;
+  if (!c.interfaces.empty()) t.port = c.interfaces.front().mcastport;
+  const bool multicast = c.transport == config::Transport::kUdp && !c.interfaces.empty() && c.interfaces.front().mcastaddr;
+  if (multicast) {
+    t.multicast_group = c.interfaces.front().mcastaddr->value;
+    t.multicast_ttl = c.interfaces.front().ttl;
+    t.multicast_interface = static_cast<int>(if_nametoindex(identity.bind.interface.c_str()));
+  } else if (c.nodes.empty()) {
+    return Status(StatusCode::kParseError, c.source + ": no nodelist and no mcastaddr: nobody to send heartbeats to");
+  }
+  for (const auto& n : c.nodes) {
+    if (config::NodeId(n) != t.self) t.peers.push_back({config::NodeId(n), n.addresses.front().value});
+  }
+  return t;
+}
+
 }  // namespace
 
 std::filesystem::path DefaultConfigPath() {
@@ -87,8 +115,84 @@ Status Daemon::Init(const std::string& hostname) {
   if (!identity.ok()) return identity.status();
   identity_ = std::move(*identity);
 
+  if (Status s = LockRunDirectory(); !s.ok()) return s;
+
+  if (Status s = EnsureDirectory(options.state_dir, 0700); !s.ok()) return s;
+  auto incarnation = NextIncarnation(options.state_dir);
+  if (!incarnation.ok()) return incarnation.status();
+  incarnation_ = *incarnation;
+  auto store = CibStore::Open(options.state_dir);
+  if (!store.ok()) return store.status();
+  cib_ = std::move(*store);
+  if (!cib_->recovered_from().empty()) {
+    LogWarning(cib_->path().string() + " did not load; using the backup " + cib_->recovered_from());
+  }
+
+  const std::string authkey = *key;
+  auto options_from = TransportOptionsFrom(c, identity_, std::move(*key), incarnation_);
+  if (!options_from.ok()) return options_from.status();
+  membership::TransportOptions t = std::move(*options_from);
+  const bool multicast = t.multicast_group != 0;
+  const bool encrypt = t.protection == membership::Protection::kAes256Gcm;
+  membership::MembershipOptions m;
+  m.self = identity_.nodeid;
+  m.incarnation = incarnation_;
+  m.name = identity_.name;
+  m.token = std::chrono::milliseconds(c.token_ms);
+  m.started = std::chrono::steady_clock::now();
+  m.quorum.expected_votes = c.ExpectedVotes();
+  m.quorum.two_node = c.two_node;
+  m.quorum.wait_for_all = c.wait_for_all;
+  for (const auto& n : c.nodes) {
+    const uint32_t id = config::NodeId(n);
+    m.nodes.push_back(id);
+    if (!n.name.empty()) m.names[id] = n.name;
+  }
+  const membership::Protection protection = t.protection;
+  auto transport = membership::UdpTransport::Open(std::move(t));
+  if (!transport.ok()) return transport.status();
+  transport_ = std::move(*transport);
+  membership_ = std::make_unique<membership::Membership>(std::move(m));
+
+  ReplicatorOptions r;
+  r.local.authkey = authkey;
+  r.local.protection = protection;
+  r.local.cluster = membership::ClusterId(c.cluster_name);
+  r.local.node = identity_.nodeid;
+  r.local.incarnation = incarnation_;
+  r.bind_address = identity_.bind.address.value;
+  r.port = transport_->port();
+  r.token = std::chrono::milliseconds(c.token_ms);
+  r.address_of = [this](uint32_t node) { return transport_->AddressOf(node); };
+  r.name_of = [this](uint32_t node) { return NameOf(node); };
+  r.on_message = [this](uint32_t from, const peer::Message& message) { OnPeerMessage(from, message); };
+  r.on_linked = [this] { ReportResources(0); };
+  r.on_unlinked = [this](uint32_t node) { controller_->OnUnlinked(node); };
+  auto replicator = Replicator::Open(std::move(r), *cib_);
+  if (!replicator.ok()) return replicator.status();
+  replicator_ = std::move(*replicator);
+  if (Status s = StartResourceHalf(); !s.ok()) return s;
+
+  auto server = control::Server::Listen(control::SocketPath(run_dir_),
+                                        [this](const control::Request& request, const control::Peer& p) { return Handle(request, p); });
+  if (!server.ok()) return server.status();
+  control_ = std::move(*server);
+
+  if (Status s = BlockSignals(); !s.ok()) return s;
+
+  LogInfo("vigild " + std::string(kVersion) + " starting: node " + identity_.name + " (id " +
+          std::to_string(identity_.nodeid) + ") on " + identity_.bind.address.ToString() + " (" +
+          identity_.bind.interface + "), cluster " + c.cluster_name + ", " +
+          (multicast ? "multicast " + c.interfaces.front().mcastaddr->ToString() : std::string("unicast")) + " port " +
+          std::to_string(transport_->port()) + ", " +
+          (encrypt ? "AES-256-GCM" : "HMAC-SHA256") + ", token " + std::to_string(c.token_ms) +
+          " ms, config " + c.source + ", CIB " + cib::VersionText(cib_->versions()));
+  return Status::Ok();
+}
+
+Status Daemon::LockRunDirectory() {
   // The run directory is this daemon's alone: its lock file says so, whatever else is in it.
-  run_dir_ = options.run_dir.empty() ? RunDirectory("") : options.run_dir;
+  run_dir_ = options_.run_dir.empty() ? RunDirectory("") : options_.run_dir;
   if (Status s = EnsureDirectory(run_dir_, 0755); !s.ok()) return s;
   const std::filesystem::path pid_path = run_dir_ / "vigild.pid";
   // The lock is what counts, and the file is never removed: a daemon that removed it at exit
@@ -117,81 +221,11 @@ Status Daemon::Init(const std::string& hostname) {
     if (attempt == 10) return Status(StatusCode::kIoError, pid_path.string() + " keeps being replaced");
   }
   if (Status s = WritePidFile(getpid()); !s.ok()) return s;
+  return Status::Ok();
+}
 
-  if (Status s = EnsureDirectory(options.state_dir, 0700); !s.ok()) return s;
-  auto incarnation = NextIncarnation(options.state_dir);
-  if (!incarnation.ok()) return incarnation.status();
-  incarnation_ = *incarnation;
-  auto store = CibStore::Open(options.state_dir);
-  if (!store.ok()) return store.status();
-  cib_ = std::move(*store);
-  if (!cib_->recovered_from().empty()) {
-    LogWarning(cib_->path().string() + " did not load; using the backup " + cib_->recovered_from());
-  }
-
-  membership::TransportOptions t;
-  t.self = identity_.nodeid;
-  t.bind_address = identity_.bind.address.value;
-  const std::string transport_options_key = *key;
-  t.key = std::move(*key);
-  const bool encrypt = c.crypto_cipher != "none";
-  const auto protection = encrypt ? membership::Protection::kAes256Gcm : membership::Protection::kHmacSha256;
-  t.protection = protection;
-  t.cluster = membership::ClusterId(c.cluster_name);
-  t.incarnation = incarnation_;
-  const bool multicast = c.transport == config::Transport::kUdp && !c.interfaces.empty() && c.interfaces.front().mcastaddr;
-  if (!c.interfaces.empty()) t.port = c.interfaces.front().mcastport;
-  if (multicast) {
-    t.multicast_group = c.interfaces.front().mcastaddr->value;
-    t.multicast_ttl = c.interfaces.front().ttl;
-    t.multicast_interface = static_cast<int>(if_nametoindex(identity_.bind.interface.c_str()));
-  } else if (c.nodes.empty()) {
-    return Status(StatusCode::kParseError, c.source + ": no nodelist and no mcastaddr: nobody to send heartbeats to");
-  }
-  membership::MembershipOptions m;
-  m.self = identity_.nodeid;
-  m.incarnation = incarnation_;
-  m.name = identity_.name;
-  m.token = std::chrono::milliseconds(c.token_ms);
-  m.started = std::chrono::steady_clock::now();
-  m.quorum.expected_votes = c.ExpectedVotes();
-  m.quorum.two_node = c.two_node;
-  m.quorum.wait_for_all = c.wait_for_all;
-  for (const auto& n : c.nodes) {
-    const uint32_t id = config::NodeId(n);
-    m.nodes.push_back(id);
-    if (!n.name.empty()) m.names[id] = n.name;
-    if (id != t.self) t.peers.push_back({id, n.addresses.front().value});
-  }
-  auto transport = membership::UdpTransport::Open(std::move(t));
-  if (!transport.ok()) return transport.status();
-  transport_ = std::move(*transport);
-  membership_ = std::make_unique<membership::Membership>(std::move(m));
-
-  ReplicatorOptions r;
-  r.local.authkey = transport_options_key;
-  r.local.protection = protection;
-  r.local.cluster = membership::ClusterId(c.cluster_name);
-  r.local.node = identity_.nodeid;
-  r.local.incarnation = incarnation_;
-  r.bind_address = identity_.bind.address.value;
-  r.port = transport_->port();
-  r.token = std::chrono::milliseconds(c.token_ms);
-  r.address_of = [this](uint32_t node) { return transport_->AddressOf(node); };
-  r.name_of = [this](uint32_t node) { return NameOf(node); };
-  r.on_message = [this](uint32_t from, const peer::Message& message) { OnPeerMessage(from, message); };
-  r.on_linked = [this] { ReportResources(0); };
-  r.on_unlinked = [this](uint32_t node) { controller_->OnUnlinked(node); };
-  auto replicator = Replicator::Open(std::move(r), *cib_);
-  if (!replicator.ok()) return replicator.status();
-  replicator_ = std::move(*replicator);
-  if (Status s = StartResourceHalf(); !s.ok()) return s;
-
-  auto server = control::Server::Listen(control::SocketPath(run_dir_),
-                                        [this](const control::Request& request, const control::Peer& p) { return Handle(request, p); });
-  if (!server.ok()) return server.status();
-  control_ = std::move(*server);
-
+Status Daemon::BlockSignals() {
+  // SIGTERM, SIGINT and SIGHUP come through a signalfd that the loop polls.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -200,14 +234,6 @@ Status Daemon::Init(const std::string& hostname) {
   if (sigprocmask(SIG_BLOCK, &signals, nullptr) != 0) return Status::FromErrno("sigprocmask", errno);
   signal_fd_ = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
   if (signal_fd_ < 0) return Status::FromErrno("signalfd", errno);
-
-  LogInfo("vigild " + std::string(kVersion) + " starting: node " + identity_.name + " (id " +
-          std::to_string(identity_.nodeid) + ") on " + identity_.bind.address.ToString() + " (" +
-          identity_.bind.interface + "), cluster " + c.cluster_name + ", " +
-          (multicast ? "multicast " + c.interfaces.front().mcastaddr->ToString() : std::string("unicast")) + " port " +
-          std::to_string(transport_->port()) + ", " +
-          (encrypt ? "AES-256-GCM" : "HMAC-SHA256") + ", token " + std::to_string(c.token_ms) +
-          " ms, config " + c.source + ", CIB " + cib::VersionText(cib_->versions()));
   return Status::Ok();
 }
 

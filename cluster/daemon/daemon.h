@@ -1,5 +1,6 @@
-// vigild's membership half: configuration, authkey and identity checked at start, then one
-// single-threaded poll loop over the UDP transport, the control socket and the signals.
+// vigild: configuration, authkey and identity checked at start, then one single-threaded poll
+// loop over the UDP transport, the peer links, the executor child, the control socket and the
+// signals; the DC's controller and this node's resources run from it.
 //
 // Start (Daemon::Start) does everything that can fail, so that `vigild` without -f reports a
 // bad configuration, key or address on the terminal before it detaches:
@@ -38,7 +39,7 @@ struct DaemonOptions {
   std::filesystem::path config;      // empty: /etc/vigil/vigil.conf, else /etc/corosync/corosync.conf
   std::filesystem::path state_dir = "/var/lib/vigil";
   std::filesystem::path run_dir;     // empty: RunDirectory("")
-  std::filesystem::path plugin_dir;  // for the resource half (next); empty: the default
+  std::filesystem::path plugin_dir;  // the executor child's; empty: the default beside the binary
   std::string hostname;              // empty: gethostname()
   bool foreground = false;           // -f: log to stderr too
 };
@@ -63,7 +64,14 @@ class Daemon {
 
  private:
   Daemon() = default;
-  Status Init(const std::string& hostname);  // everything after the configuration and logging
+  // Everything after the configuration and logging, in named steps: this node's identity, the
+  // run-directory lock, the state (incarnation, CIB), the transport and membership, the
+  // replicator and the resource half, the control socket, the signals.
+  Status Init(const std::string& hostname);
+  // The run directory is this daemon's alone: a lock on its pid file, kept until exit.
+  Status LockRunDirectory();
+  // SIGTERM, SIGINT and SIGHUP blocked, to be read from a signalfd the loop polls.
+  Status BlockSignals();
   void SendHeartbeat(membership::View view, SteadyTime now);
   void ReceivePackets(SteadyTime now);
   void LogEvents();
