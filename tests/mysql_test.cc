@@ -14,7 +14,8 @@
 #include <fstream>
 #include <thread>
 
-#include "plugins/mysql/process.h"
+#include "plugins/mysql/proc.h"
+#include "plugins/mysql/spawn.h"
 #include "plugins/mysql/server_probe.h"
 #include "tests/mariadb_dir.h"
 #include "tests/test_util.h"

@@ -20,7 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "plugins/mysql/process.h"
+#include "plugins/mysql/proc.h"
+#include "plugins/mysql/spawn.h"
 #include "plugins/mysql/server_probe.h"
 #include "vigil/agent.h"
 
@@ -64,7 +65,7 @@ Settings ReadSettings(const std::map<std::string, std::string>& p) {
   s.test_passwd = Param(p, "test_passwd");
   s.test_table = Param(p, "test_table");
   s.additional_parameters = Param(p, "additional_parameters");
-  s.additional_words = SplitWords(s.additional_parameters);
+  s.additional_words = SplitArguments(s.additional_parameters);
   s.enable_creation = OcfIsTrue(Param(p, "enable_creation"));
   return s;
 }

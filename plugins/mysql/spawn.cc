@@ -1,10 +1,7 @@
-#include "plugins/mysql/process.h"
+#include "plugins/mysql/spawn.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,14 +10,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <mutex>
-#include <sstream>
 #include <thread>
 
 namespace vigil::mysql {
+
 namespace {
 
 std::string Errno(const std::string& doing, int err) { return doing + ": " + std::strerror(err); }
@@ -82,213 +75,6 @@ int WaitExit(pid_t pid) {
 }
 
 }  // namespace
-
-std::optional<ProcInfo> ReadProc(pid_t pid) {
-  if (pid <= 0) return std::nullopt;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!in || !std::getline(in, line)) return std::nullopt;
-  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ')'.
-  const size_t open = line.find('(');
-  const size_t close = line.rfind(')');
-  if (open == std::string::npos || close == std::string::npos || close < open) return std::nullopt;
-  ProcInfo info;
-  info.pid = pid;
-  info.comm = line.substr(open + 1, close - open - 1);
-  std::istringstream rest(line.substr(close + 1));
-  std::string field;
-  rest >> info.state >> info.ppid;
-  // Fields 5 to 21, then starttime (field 22).
-  for (int i = 5; i <= 21 && rest >> field; ++i) {
-  }
-  rest >> info.start;
-  return info;
-}
-
-namespace {
-
-std::vector<std::string> Arguments(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-  std::vector<std::string> args;
-  std::string arg;
-  while (std::getline(in, arg, '\0')) args.push_back(arg);
-  return args;
-}
-
-}  // namespace
-
-bool HasArgument(pid_t pid, const std::string& arg) {
-  for (const auto& a : Arguments(pid)) {
-    if (a == arg) return true;
-  }
-  return false;
-}
-
-namespace {
-
-// The mount namespace a process lives in ("mnt:[4026531841]"), or "" when it cannot be read.
-std::string MountNamespace(const std::string& pid) {
-  std::error_code ec;
-  return std::filesystem::read_symlink("/proc/" + pid + "/ns/mnt", ec).string();
-}
-
-}  // namespace
-
-std::vector<ProcInfo> FindByArgument(const std::string& arg) {
-  std::vector<ProcInfo> found;
-  const std::string ours = MountNamespace("self");
-  DIR* proc = ::opendir("/proc");
-  if (!proc) return found;
-  while (dirent* e = ::readdir(proc)) {
-    char* end = nullptr;
-    const long pid = std::strtol(e->d_name, &end, 10);
-    if (pid <= 0 || *end != '\0' || pid == ::getpid()) continue;
-    if (!HasArgument(static_cast<pid_t>(pid), arg)) continue;
-    // In another mount namespace (another node's disk, when nodes share a machine's processes,
-    // as in containers or `vigil demo`), the same path names another file: another instance.
-    if (MountNamespace(e->d_name) != ours) continue;
-    auto info = ReadProc(static_cast<pid_t>(pid));
-    if (info && info->state != 'Z' && info->state != 'X') found.push_back(*info);
-  }
-  ::closedir(proc);
-  return found;
-}
-
-bool Alive(pid_t pid) {
-  auto p = ReadProc(pid);
-  return p && p->state != 'Z' && p->state != 'X';
-}
-
-std::optional<pid_t> ReadPidFile(const std::string& path) {
-  std::ifstream in(path);
-  long value = 0;
-  if (!in || !(in >> value) || value <= 0 || value > 0x7fffffff) return std::nullopt;
-  return static_cast<pid_t>(value);
-}
-
-std::string Tail(const std::string& path, int lines) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  const std::streamoff from = size > 8192 ? size - 8192 : 0;
-  in.seekg(from);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  size_t cut = text.size();
-  for (int i = 0; i < lines && cut != std::string::npos && cut > 0; ++i) cut = text.rfind('\n', cut - 1);
-  std::string tail = cut == std::string::npos ? text : text.substr(cut + 1);
-  for (char& c : tail) {
-    if (c == '\n') c = '|';
-  }
-  return tail;
-}
-
-namespace {
-
-// What the kept answers were read against: the account files as they were, and when.
-struct AccountsSeen {
-  struct timespec passwd_mtime {}, group_mtime {};
-  off_t passwd_size = -1, group_size = -1;
-  std::chrono::steady_clock::time_point at;
-};
-
-AccountsSeen ReadAccountsSeen() {
-  AccountsSeen seen;
-  struct stat st {};
-  if (::stat("/etc/passwd", &st) == 0) {
-    seen.passwd_mtime = st.st_mtim;
-    seen.passwd_size = st.st_size;
-  }
-  if (::stat("/etc/group", &st) == 0) {
-    seen.group_mtime = st.st_mtim;
-    seen.group_size = st.st_size;
-  }
-  seen.at = std::chrono::steady_clock::now();
-  return seen;
-}
-
-bool SameAccounts(const AccountsSeen& a, const AccountsSeen& b) {
-  return a.passwd_size == b.passwd_size && a.group_size == b.group_size &&
-         a.passwd_mtime.tv_sec == b.passwd_mtime.tv_sec &&
-         a.passwd_mtime.tv_nsec == b.passwd_mtime.tv_nsec &&
-         a.group_mtime.tv_sec == b.group_mtime.tv_sec && a.group_mtime.tv_nsec == b.group_mtime.tv_nsec &&
-         b.at - a.at < std::chrono::minutes(1);
-}
-
-struct AccountCache {
-  std::mutex mu;
-  AccountsSeen seen;
-  std::map<std::string, Identity> users;
-  std::map<std::string, gid_t> groups;
-};
-
-AccountCache& Accounts() {
-  static auto* cache = new AccountCache;
-  return *cache;
-}
-
-// Drops what was kept when the account files changed or a minute has passed.
-void RefreshAccounts(AccountCache& c) {
-  const AccountsSeen now = ReadAccountsSeen();
-  if (!SameAccounts(c.seen, now)) {
-    c.users.clear();
-    c.groups.clear();
-    c.seen = now;
-  }
-}
-
-std::string LookUpIdentityUncached(const std::string& user, Identity* out) {
-  passwd pw{};
-  passwd* found = nullptr;
-  std::vector<char> buf(16384);
-  if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || !found) {
-    return "no user " + user;
-  }
-  out->uid = pw.pw_uid;
-  out->gid = pw.pw_gid;
-  out->name = pw.pw_name;
-  out->home = pw.pw_dir ? pw.pw_dir : "/";
-  int n = 64;
-  out->groups.assign(n, 0);
-  while (::getgrouplist(user.c_str(), pw.pw_gid, out->groups.data(), &n) < 0) out->groups.assign(n, 0);
-  out->groups.resize(n);
-  return "";
-}
-
-}  // namespace
-
-std::string LookUpIdentity(const std::string& user, Identity* out) {
-  AccountCache& c = Accounts();
-  std::lock_guard<std::mutex> lock(c.mu);
-  RefreshAccounts(c);
-  if (auto it = c.users.find(user); it != c.users.end()) {
-    *out = it->second;
-    return "";
-  }
-  std::string error = LookUpIdentityUncached(user, out);
-  if (error.empty()) c.users[user] = *out;
-  return error;
-}
-
-std::string LookUpGroup(const std::string& name, gid_t* gid) {
-  AccountCache& c = Accounts();
-  std::lock_guard<std::mutex> lock(c.mu);
-  RefreshAccounts(c);
-  if (auto it = c.groups.find(name); it != c.groups.end()) {
-    *gid = it->second;
-    return "";
-  }
-  group g{};
-  group* found = nullptr;
-  std::vector<char> buf(16384);
-  if (::getgrnam_r(name.c_str(), &g, buf.data(), buf.size(), &found) != 0 || !found) {
-    return "no group " + name;
-  }
-  *gid = g.gr_gid;
-  c.groups[name] = g.gr_gid;
-  return "";
-}
 
 // Two forks: the middle child starts a new session and forks the daemon, then exits at once,
 // so the daemon is reparented to init and never becomes the host's zombie. A pipe carries the
@@ -419,7 +205,7 @@ std::string FindExecutable(const std::string& command) {
   return "";
 }
 
-std::optional<std::vector<std::string>> SplitWords(const std::string& text) {
+std::optional<std::vector<std::string>> SplitArguments(const std::string& text) {
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;
