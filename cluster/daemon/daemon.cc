@@ -258,7 +258,7 @@ Status Daemon::StartResourceHalf() {
   executor_->set_lease(token / 2, token / 8);
   local_ = std::make_unique<LocalResources>(*executor_, std::to_string(identity_.nodeid), identity_.name);
   const uint32_t self_id = identity_.nodeid;
-  controller_ = std::make_unique<Controller>(self_id, [this, self_id](uint32_t node, const peer::Execute& e) {
+  controller_ = std::make_unique<DcController>(self_id, [this, self_id](uint32_t node, const peer::Execute& e) {
     if (node != self_id) return replicator_->SendToMember(node, e);
     local_->Execute(e, [this, token = e.token] { ReportResources(token); });
     return true;

@@ -21,7 +21,7 @@
 
 #include "cluster/config/config.h"
 #include "cluster/daemon/cib_store.h"
-#include "cluster/daemon/controller.h"
+#include "cluster/daemon/dc_controller.h"
 #include "cluster/daemon/local_resources.h"
 #include "cluster/daemon/replicator.h"
 #include "cluster/lrm/executor_client.h"
@@ -113,7 +113,7 @@ class Daemon {
   // Cleans up here, and sends the cleanup to the other members it names; the names of those
   // it has no link to.
   std::vector<std::string> FanOutCleanup(const peer::Cleanup& cleanup);
-  ControllerInputs Inputs() const;
+  DcInputs Inputs() const;
   // The configuration with every node's resource state: the DC's own view, or on a member the
   // DC's latest StatusCopy; nullopt without a DC.
   std::optional<cib::Model> LiveModel() const;
@@ -149,7 +149,7 @@ class Daemon {
   std::unique_ptr<Replicator> replicator_;
   std::unique_ptr<lrm::ExecutorClient> executor_;
   std::unique_ptr<LocalResources> local_;
-  std::unique_ptr<Controller> controller_;
+  std::unique_ptr<DcController> controller_;
   membership::View last_sent_;
   SteadyTime next_heartbeat_;
   std::string shared_status_;                 // the DC's latest StatusCopy, encoded

@@ -73,8 +73,8 @@ control::ClusterStatus Daemon::CurrentStatus() const {
   return s;
 }
 
-ControllerInputs Daemon::Inputs() const {
-  ControllerInputs inputs;
+DcInputs Daemon::Inputs() const {
+  DcInputs inputs;
   inputs.config = &cib_->cib().model();
   inputs.members = &membership_->members();
   inputs.names = &membership_->known_nodes();

@@ -1,5 +1,5 @@
 // The DC's controller without a cluster: what it plans from the reports it holds.
-#include "cluster/daemon/controller.h"
+#include "cluster/daemon/dc_controller.h"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@ constexpr const char* kCib =
     "</resources><constraints/></configuration><status/></cib>";
 
 // The DC n1 with members n1 and n3 (n2 is out of its view), in term 3.
-class ControllerTest : public ::testing::Test {
+class DcControllerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto parsed = cib::Cib::Parse(kCib, "test");
@@ -47,17 +47,17 @@ class ControllerTest : public ::testing::Test {
   const std::vector<uint32_t> members_ = {1, 3};
   const std::map<uint32_t, std::string> names_ = {{1, "n1"}, {2, "n2"}, {3, "n3"}};
   cib::NodeState self_;
-  ControllerInputs in_;
+  DcInputs in_;
   std::vector<std::pair<uint32_t, std::string>> sent_;
   std::set<uint32_t> unreachable_;  // no link to these
-  Controller controller_{1, [this](uint32_t node, const peer::Execute& e) {
+  DcController controller_{1, [this](uint32_t node, const peer::Execute& e) {
                            if (unreachable_.count(node)) return false;
                            sent_.emplace_back(node, e.action);
                            return true;
                          }};
 };
 
-TEST_F(ControllerTest, AReportFromAnotherDcTermIsNotPlannedOn) {
+TEST_F(DcControllerTest, AReportFromAnotherDcTermIsNotPlannedOn) {
   // n3 reported to this node in term 1, before n2 (which may run d1 now) and n3 formed another
   // partition: that report must not count.
   controller_.OnNodeUpdate(3, ReportOfN3(1));
@@ -73,7 +73,7 @@ TEST_F(ControllerTest, AReportFromAnotherDcTermIsNotPlannedOn) {
   EXPECT_EQ(sent_[0].second, "monitor");
 }
 
-TEST_F(ControllerTest, NothingIsPlannedWhileAMemberStillHearsALostNode) {
+TEST_F(DcControllerTest, NothingIsPlannedWhileAMemberStillHearsALostNode) {
   // n3 still hears n2, which this DC has lost: n2 may be running d1.
   in_.views_agree = false;
   controller_.OnNodeUpdate(3, ReportOfN3(3));
@@ -88,7 +88,7 @@ TEST_F(ControllerTest, NothingIsPlannedWhileAMemberStillHearsALostNode) {
   EXPECT_EQ(sent_[0].second, "monitor");
 }
 
-TEST_F(ControllerTest, AStepThatCannotBeSentHoldsThePlanUntilTheNodeReportsAgain) {
+TEST_F(DcControllerTest, AStepThatCannotBeSentHoldsThePlanUntilTheNodeReportsAgain) {
   unreachable_ = {3};
   controller_.OnNodeUpdate(3, ReportOfN3(3));
   controller_.Update(in_);
@@ -108,7 +108,7 @@ TEST_F(ControllerTest, AStepThatCannotBeSentHoldsThePlanUntilTheNodeReportsAgain
   EXPECT_EQ(sent_.back(), (std::pair<uint32_t, std::string>{3, "monitor"}));
 }
 
-TEST_F(ControllerTest, AStepLostWithItsLinkDoesNotStallTheDc) {
+TEST_F(DcControllerTest, AStepLostWithItsLinkDoesNotStallTheDc) {
   controller_.OnNodeUpdate(3, ReportOfN3(3));
   controller_.Update(in_);
   ASSERT_EQ(sent_.size(), 2U);  // probes on n1 and n3, in flight

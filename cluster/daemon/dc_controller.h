@@ -34,7 +34,7 @@
 namespace vigil::daemon {
 
 // Read, not copied: the caller's own state, valid for the call.
-struct ControllerInputs {
+struct DcInputs {
   const cib::Model* config = nullptr;
   const std::vector<uint32_t>* members = nullptr;          // sorted, self included
   const std::map<uint32_t, std::string>* names = nullptr;  // every node known, by id
@@ -49,17 +49,17 @@ struct ControllerInputs {
 // the configuration lacks (by name, as the controller adds them): what status and moves read.
 cib::Model WithNodeStates(const cib::Model& config, std::vector<cib::NodeState> states);
 
-class Controller {
+class DcController {
  public:
   // `send` runs an Execute on a node (this one included); false: no link to it now.
   using Send = std::function<bool(uint32_t node, const peer::Execute&)>;
-  Controller(uint32_t self, Send send) : self_(self), send_(std::move(send)) {}
+  DcController(uint32_t self, Send send) : self_(self), send_(std::move(send)) {}
 
   // After every loop turn. Plans when something changed and no step is in flight.
-  void Update(const ControllerInputs& in);
+  void Update(const DcInputs& in);
   // A member's report.
   void OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update);
-  // This node's state changed (it is read from ControllerInputs::self_state); `completed`: the
+  // This node's state changed (it is read from DcInputs::self_state); `completed`: the
   // step whose result that was, or 0.
   void OnOwnResult(uint64_t completed);
   // The link to `node` closed: its report and its steps in flight are forgotten (their results
@@ -68,7 +68,7 @@ class Controller {
 
   // The configuration and every known node's state as this DC sees it now (what `vigil status`
   // and `cib-query` show).
-  cib::Model Snapshot(const ControllerInputs& in) const { return BuildModel(in, nullptr); }
+  cib::Model Snapshot(const DcInputs& in) const { return BuildModel(in, nullptr); }
   // The node states the latest plan was made from, once per plan (the DC sends them to the
   // members: StatusCopy); nullopt when no plan was made since the last call.
   std::optional<std::vector<cib::NodeState>> TakePlannedStates() { return std::exchange(planned_states_, std::nullopt); }
@@ -78,7 +78,7 @@ class Controller {
   // The CIB the scheduler reads: the configuration, every known node (added to <nodes> when the
   // configuration lacks it) and a node_state for each from the membership and the reports.
   // `node_of` gets each node_state id's node id.
-  cib::Model BuildModel(const ControllerInputs& in, std::map<std::string, uint32_t>* node_of) const;
+  cib::Model BuildModel(const DcInputs& in, std::map<std::string, uint32_t>* node_of) const;
   // Probes every resource not yet probed on an online node; true when any was needed.
   bool Probe(const cib::Model& model);
   void StartMonitors(const cib::Model& model, const std::vector<scheduler::Placement>& placements);

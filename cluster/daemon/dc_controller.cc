@@ -1,4 +1,4 @@
-#include "cluster/daemon/controller.h"
+#include "cluster/daemon/dc_controller.h"
 
 #include <algorithm>
 #include <chrono>
@@ -60,23 +60,23 @@ cib::Model WithNodeStates(const cib::Model& config, std::vector<cib::NodeState> 
   return m;
 }
 
-std::vector<std::string> Controller::TakeEvents() {
+std::vector<std::string> DcController::TakeEvents() {
   std::vector<std::string> out;
   out.swap(events_);
   return out;
 }
 
-void Controller::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
+void DcController::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
   reports_[node] = update;
   OnOwnResult(update.completed);
 }
 
-void Controller::OnOwnResult(uint64_t completed) {
+void DcController::OnOwnResult(uint64_t completed) {
   if (completed != 0) in_flight_.erase(completed);
   dirty_ = true;
 }
 
-cib::Model Controller::BuildModel(const ControllerInputs& in, std::map<std::string, uint32_t>* node_of) const {
+cib::Model DcController::BuildModel(const DcInputs& in, std::map<std::string, uint32_t>* node_of) const {
   cib::Model m = *in.config;
   m.node_states.clear();
   m.have_quorum = in.quorate;
@@ -120,7 +120,7 @@ cib::Model Controller::BuildModel(const ControllerInputs& in, std::map<std::stri
   return m;
 }
 
-void Controller::Dispatch(uint32_t node, peer::Execute e) {
+void DcController::Dispatch(uint32_t node, peer::Execute e) {
   e.token = next_token_++;
   if (!send_(node, e)) {
     // No link to it now: its report may be stale (a result lost with the link), and whatever was
@@ -131,17 +131,17 @@ void Controller::Dispatch(uint32_t node, peer::Execute e) {
   in_flight_[e.token] = node;
 }
 
-void Controller::Forget(uint32_t node) {
+void DcController::Forget(uint32_t node) {
   reports_.erase(node);
   std::erase_if(in_flight_, [&](const auto& f) { return f.second == node; });
   dirty_ = true;
 }
 
-void Controller::OnUnlinked(uint32_t node) {
+void DcController::OnUnlinked(uint32_t node) {
   if (node != self_) Forget(node);
 }
 
-bool Controller::Probe(const cib::Model& model) {
+bool DcController::Probe(const cib::Model& model) {
   bool needed = false;  // sent, or not sendable: either way no plan before the answers
   for (const auto& s : model.node_states) {
     if (!Online(s)) continue;
@@ -155,7 +155,7 @@ bool Controller::Probe(const cib::Model& model) {
   return needed;
 }
 
-void Controller::StartMonitors(const cib::Model& model, const std::vector<scheduler::Placement>& placements) {
+void DcController::StartMonitors(const cib::Model& model, const std::vector<scheduler::Placement>& placements) {
   for (const auto& placement : placements) {
     if (placement.nodes.size() != 1) continue;
     const cib::Primitive* p = model.FindPrimitive(placement.rsc);
@@ -172,12 +172,12 @@ void Controller::StartMonitors(const cib::Model& model, const std::vector<schedu
   }
 }
 
-void Controller::Waiting(std::string why) {
+void DcController::Waiting(std::string why) {
   if (why != waiting_logged_) events_.push_back(why);
   waiting_logged_ = std::move(why);
 }
 
-void Controller::Update(const ControllerInputs& in) {
+void DcController::Update(const DcInputs& in) {
   if (!in.acting) {
     if (acting_) {
       reports_.clear();
