@@ -349,17 +349,18 @@ bool Shell::Commit() {
     if (answer.ok()) break;
     std::string why = answer.status().message();
     if (why.rfind("cib-replace: ", 0) == 0) why.erase(0, 13);
-    const bool moved_on = why.rfind("conflict: ", 0) == 0;
-    auto current = moved_on && attempt < kTries ? vigild_.Ask("cib-query", {}) : Result<std::string>(answer.status());
-    auto rebased = current.ok() ? staged_->Rebased(*current) : Result<Configuration>(current.status());
-    if (!rebased.ok()) {
-      if (moved_on && current.ok()) why = rebased.status().message();
-      if (why.rfind("conflict: ", 0) == 0) why += " ('refresh' drops these changes and reads the CIB again)";
-      Error("commit: " + why);
-      return false;
+    if (why.rfind("conflict: ", 0) == 0 && attempt < kTries) {
+      auto current = vigild_.Ask("cib-query", {});
+      auto rebased = current.ok() ? staged_->Rebased(*current) : Result<Configuration>(current.status());
+      if (rebased.ok()) {
+        Info("the CIB changed since it was read (now version " + rebased->version() + "); the changes are made again on it");
+        *staged_ = std::move(*rebased);
+        continue;
+      }
+      if (current.ok()) why = rebased.status().message();  // the same objects changed on both sides
     }
-    Info("the CIB changed since it was read (now version " + rebased->version() + "); the changes are made again on it");
-    *staged_ = std::move(*rebased);
+    if (why.rfind("conflict: ", 0) == 0) why += " ('refresh' drops these changes and reads the CIB again)";
+    return Error("commit: " + why), false;
   }
   // Committed: the next configure command reads the CIB afresh.
   staged_.reset();

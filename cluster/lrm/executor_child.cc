@@ -53,18 +53,20 @@ class Child {
       }
       const int ready = poll(&p, 1, wait_ms);
       if (ready < 0 && errno != EINTR) break;
-      if (lease_end_ && std::chrono::steady_clock::now() >= *lease_end_) Lapse();
-      if (ready <= 0) continue;
-      const ssize_t n = read(fd_, buffer, sizeof buffer);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0) break;  // vigild is gone
-      in.append(buffer, static_cast<size_t>(n));
-      auto messages = TakeFrames(in);
-      if (!messages.ok()) {
-        LogError("executor child: " + messages.status().message() + "; stopping");
-        break;
+      if (ready > 0) {
+        const ssize_t n = read(fd_, buffer, sizeof buffer);
+        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) break;  // vigild is gone
+        if (n > 0) in.append(buffer, static_cast<size_t>(n));
+        auto messages = TakeFrames(in);
+        if (!messages.ok()) {
+          LogError("executor child: " + messages.status().message() + "; stopping");
+          break;
+        }
+        for (auto& m : *messages) Handle(std::move(m));
       }
-      for (auto& m : *messages) Handle(std::move(m));
+      // After what was read: a renewal that came in time counts even if this thread was slow to
+      // wake for it.
+      if (lease_end_ && std::chrono::steady_clock::now() >= *lease_end_) Lapse();
     }
     StopEverything("vigild is gone");
     return 0;
