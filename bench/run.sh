@@ -52,3 +52,6 @@ echo
 # Root: the seeded random mix of faults on three vigild, counted by fault kind (tests/chaos.h);
 # the table goes to bench/results/chaos.md by hand.
 build/bin/chaos_bench "${CHAOS_CYCLES:-300}"
+echo
+# Debian's pacemaker-cli-utils: Pacemaker's own scheduler corpus (../shared/pcmk-cts), counted.
+build/bin/pcmk_corpus | head -20

@@ -201,6 +201,17 @@ void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m) {
     }
     r.NvSets(x, "instance_attributes", p.params);
     r.NvSets(x, "meta_attributes", p.meta);
+    // A remote node (ocf:pacemaker:remote) or a guest node (meta remote-node) makes the resource
+    // a node that others run on: a placement Vigil does not do, so refused rather than run as a
+    // plain resource.
+    if (p.standard == "ocf" && p.provider == "pacemaker" && p.type == "remote") {
+      r.Fail(x, "Pacemaker Remote nodes (ocf:pacemaker:remote) are not supported", StatusCode::kUnsupported);
+      return;
+    }
+    if (p.meta.count("remote-node")) {
+      r.Fail(x, "guest nodes (meta remote-node) are not supported", StatusCode::kUnsupported);
+      return;
+    }
     ReadOperations(r, x.child("operations"), p);
     if (r.failed()) return;
     m.primitives.push_back(std::move(p));
