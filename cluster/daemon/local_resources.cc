@@ -158,8 +158,9 @@ void LocalResources::Execute(const peer::Execute& e, std::function<void()> done)
   if (e.interval_ms > 0 && StoppedHere(e.rsc)) {
     // Planned on a report from before this node stopped it: the report the answer carries shows
     // it stopped, and the DC plans from that.
-    events_.push_back(Describe(e) + " not started: " + e.rsc + (StopInFlight(e.rsc) ? " is stopping here" : " is not running here"));
-    if (StopInFlight(e.rsc)) {
+    const bool stopping = StopInFlight(e.rsc);
+    events_.push_back(Describe(e) + " not started: " + e.rsc + (stopping ? " is stopping here" : " is not running here"));
+    if (stopping) {
       after_stop_.emplace(e.rsc, std::move(done));
     } else {
       done();

@@ -59,7 +59,6 @@ class LocalResources {
   // With a reason: the hold begins (or goes on); nullopt: it ends, and every Execute it kept
   // back is answered (not run) so that the DC plans again.
   void Hold(std::optional<std::string> why);
-  bool held() const { return hold_.has_value(); }
 
   const cib::NodeState& state() const { return state_; }
   // Whether the state changed since it was last reported (ClearChanged).

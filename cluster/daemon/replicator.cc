@@ -150,7 +150,6 @@ void Replicator::DropUpstream(const std::string& why, SteadyTime now) {
   if (upstream_ && upstream_announced_) events_.push_back("link to the DC " + Name(upstream_dc_) + " closed: " + why);
   upstream_.reset();
   upstream_announced_ = false;
-  synced_ = false;
   if (waiting_.empty()) return;
   if (unsure_.empty()) unsure_since_ = now;
   for (auto& [id, sent] : waiting_) unsure_.push_back(std::move(sent));
@@ -275,7 +274,6 @@ void Replicator::Handle(peer::Link& link, bool downstream) {
       OnCib(link, copy->cib, "sent");
       if (!downstream) {
         // The DC's CIB, whichever won: what this node holds now is the cluster's.
-        synced_ = true;
         if (!unsure_.empty()) ResolveUnsure(false);
       }
     } else if (const auto* change = std::get_if<peer::Change>(&*message); change && downstream) {

@@ -154,7 +154,6 @@ class Replicator {
   std::vector<Held> held_;
   SteadyTime held_since_{};
   SteadyTime unsure_since_{};
-  bool synced_ = false;  // the DC linked to has sent its CIB since the link was made
   uint64_t next_request_ = 1;
   std::vector<std::string> events_;
 };

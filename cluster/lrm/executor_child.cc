@@ -83,7 +83,8 @@ class Child {
       const uint64_t call = run->call;
       if (lapsed_) {
         // vigild sent this before it heard of the lapse: it was planned on what no longer holds.
-        Refuse(call, ExecStatus::kCancelled, 0, std::string(kWithdrawn) + ": its lease lapsed, and vigild has not yet heard");
+        Refuse(call, ExecStatus::kCancelled, static_cast<int>(OcfCode::kErrGeneric),
+               std::string(kWithdrawn) + ": its lease lapsed, and vigild has not yet heard");
         return;
       }
       // Held across Submit, so that a quick result (on another thread) finds the call recorded.
@@ -130,7 +131,7 @@ class Child {
     OperationResult r;
     r.call_id = call;
     r.status = status;
-    r.rc = rc == 0 ? static_cast<int>(OcfCode::kErrGeneric) : rc;
+    r.rc = rc;
     r.reason = std::move(reason);
     Send(RunResult{call, r});
   }
