@@ -1,4 +1,4 @@
-// The seeded random mix of faults (tests/chaos.h), long: hundreds of cycles on three real vigild
+// The seeded random mix of faults (tests/support/chaos.h), long: hundreds of cycles on three real vigild
 // in network namespaces, and a report of what a watcher outside the nodes saw, by fault kind:
 // looks every 20 ms, looks that found a resource on two nodes, cycles that did not settle, and
 // failures that no agent reported. Root.
@@ -16,7 +16,7 @@
 #include <ctime>
 #include <thread>
 
-#include "tests/chaos.h"
+#include "tests/support/chaos.h"
 
 namespace vigil::testing {
 namespace {

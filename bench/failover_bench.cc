@@ -13,7 +13,7 @@
 #include <regex>
 
 #include "bench/stats.h"
-#include "tests/vigild_cluster.h"
+#include "tests/support/vigild_cluster.h"
 
 namespace vigil::testing {
 namespace {

@@ -28,7 +28,7 @@
 
 #include "bench/stats.h"
 #include "host/agent_host.h"
-#include "tests/netns_lan.h"
+#include "tests/support/netns_lan.h"
 
 namespace vigil {
 namespace {

@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "bench/stats.h"
-#include "tests/vigild_cluster.h"
+#include "tests/support/vigild_cluster.h"
 
 namespace vigil::testing {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "bench/stats.h"
 #include "host/agent_host.h"
-#include "tests/mariadb_dir.h"
+#include "tests/support/mariadb_dir.h"
 
 namespace vigil {
 namespace {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/scheduler_outcome.h"
-#include "tests/shell.h"
+#include "tests/support/scheduler_outcome.h"
+#include "tests/support/shell.h"
 
 namespace vigil::testing {
 namespace {

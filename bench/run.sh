@@ -49,7 +49,7 @@ echo
 # bench/results/vip_failover.md.
 build/bin/vip_failover_bench "${VIP_FAILOVER_RUNS:-20}"
 echo
-# Root: the seeded random mix of faults on three vigild, counted by fault kind (tests/chaos.h);
+# Root: the seeded random mix of faults on three vigild, counted by fault kind (tests/support/chaos.h);
 # the table goes to bench/results/chaos.md by hand.
 build/bin/chaos_bench "${CHAOS_CYCLES:-300}"
 echo

@@ -17,7 +17,7 @@ for target in conf packet cib control; do
   mkdir -p "$corpus"
   case $target in
     conf) cp tests/fixtures/conf/*.conf "$corpus"/ ;;
-    cib) cp tests/scheduler/cases/*.xml "$corpus"/ ;;
+    cib) cp tests/cluster/scheduler/cases/*.xml "$corpus"/ ;;
   esac
   echo "fuzz: $target for ${seconds}s"
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

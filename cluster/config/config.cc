@@ -354,6 +354,9 @@ Status Validate(const Config& c) {
   if (c.nodes.empty() && c.transport != Transport::kUdp) {
     return Status(StatusCode::kParseError, source + ": transport udpu/knet needs a nodelist");
   }
+  if (c.nodes.empty() && !c.interfaces.front().mcastaddr) {
+    return Status(StatusCode::kParseError, source + ": no nodelist and no mcastaddr: nobody to send heartbeats to");
+  }
   // Before the pairwise checks: they are quadratic.
   if (c.nodes.size() > kMaxNodes) {
     return Status(StatusCode::kParseError, source + ": nodelist: " + std::to_string(c.nodes.size()) +

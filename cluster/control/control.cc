@@ -192,14 +192,12 @@ Server::~Server() {
   unlink(path_.c_str());
 }
 
-std::vector<std::pair<int, short>> Server::fds() const {
-  std::vector<std::pair<int, short>> out;
-  if (clients_.size() < kMaxClients && last_now_ >= accept_paused_until_) out.emplace_back(fd_, POLLIN);
+void Server::Arm(PollSet& set) {
+  if (clients_.size() < kMaxClients && last_now_ >= accept_paused_until_) set.Watch(fd_, POLLIN);
   for (const auto& [fd, client] : clients_) {
     // A waiting client is left alone: one that shut its side would report readable forever.
-    if (!client.waiting) out.emplace_back(fd, client.out.empty() ? POLLIN : POLLOUT);
+    if (!client.waiting) set.Watch(fd, client.out.empty() ? POLLIN : POLLOUT);
   }
-  return out;
 }
 
 void Server::Accept(SteadyTime now) {
@@ -316,10 +314,8 @@ bool Server::Write(int fd, Client& c) {
   return false;  // all sent: close
 }
 
-void Server::Process(SteadyTime now, std::span<const pollfd> polled) {
-  auto ready = [&](int fd) {
-    return std::any_of(polled.begin(), polled.end(), [fd](const pollfd& p) { return p.fd == fd && p.revents != 0; });
-  };
+void Server::Dispatch(const PollSet& set, SteadyTime now) {
+  auto ready = [&](int fd) { return set.revents(fd) != 0; };
   last_now_ = now;
   if (ready(fd_)) Accept(now);
   for (auto it = clients_.begin(); it != clients_.end();) {

@@ -13,7 +13,6 @@
 // stalls is dropped after kClientTimeout, so no client can hold the daemon.
 #pragma once
 
-#include <poll.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -22,12 +21,12 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/event_source.h"
 #include "common/run_directory.h"
 #include "common/status.h"
 
@@ -79,9 +78,9 @@ struct Peer {
 // Group haclient's id, if the group exists (read once, at start).
 std::optional<gid_t> ClientGroup();
 
-// The daemon's side. Non-blocking and single-threaded: the daemon adds fds() to its poll set
-// and calls Process() after every poll.
-class Server {
+// The daemon's side. Non-blocking and single-threaded: one of vigild's event sources
+// (common/event_source.h).
+class Server : public EventSource {
  public:
   using Handler = std::function<Response(const Request&, const Peer&)>;
 
@@ -92,11 +91,12 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // The descriptors to poll, with the events each waits for.
-  std::vector<std::pair<int, short>> fds() const;
-  // After a poll: accepts, reads and answers on the descriptors `polled` reports ready (others
-  // are left alone), and drops stalled clients; `now` for the timeouts.
-  void Process(SteadyTime now, std::span<const pollfd> polled);
+  // The listening socket (unless out of descriptors or clients) and every client not waiting
+  // for a Pending answer.
+  void Arm(PollSet& set) override;
+  // Accepts, reads and answers on the descriptors that are ready (others are left alone), and
+  // drops stalled clients; `now` for the timeouts.
+  void Dispatch(const PollSet& set, SteadyTime now) override;
   // Answers a request its handler left Pending. A client that left or timed out is forgotten
   // (false). A client waits at most kPendingTimeout, then gets an error.
   bool Reply(uint64_t ticket, const Response& response);
@@ -127,7 +127,7 @@ class Server {
   uint64_t next_ticket_ = 1;
   std::optional<gid_t> group_;
   SteadyTime accept_paused_until_{};  // out of descriptors: the listener would spin the loop
-  SteadyTime last_now_{};             // of the latest Process, for fds()
+  SteadyTime last_now_{};             // of the latest Dispatch, for Arm
 };
 
 // Whether `peer` may use the socket: root, `daemon_uid`, or a member of `group` (haclient's id,

@@ -19,15 +19,12 @@
 #include "cluster/daemon/incarnation.h"
 #include "common/durable_file.h"
 #include "common/log.h"
+#include "common/signal_source.h"
 
 namespace vigil::daemon {
 namespace {
 
-using membership::DropReason;
-using membership::PacketType;
-
 static_assert(config::kMaxNodes == membership::kMaxNodes, "the nodelist limit is the heartbeat's");
-constexpr auto kDropLogInterval = std::chrono::seconds(60);
 // How long a stopping vigild waits for its resources to stop before it leaves anyway.
 constexpr auto kStopLimit = std::chrono::seconds(120);
 
@@ -42,10 +39,10 @@ std::string Hostname() {
 
 // The UDP transport's options from the configuration: this node's id and address, the key and
 // how packets are protected (crypto_cipher), the port, and multicast (the first interface's
-// mcastaddr, with a udp transport) or else unicast to the nodelist. Errors: neither (a file that parses, but leaves vigild nobody to
-// send heartbeats to).
-Result<membership::TransportOptions> TransportOptionsFrom(const config::Config& c, const config::Identity& identity,
-                                                          std::string key, uint64_t incarnation) {
+// mcastaddr, with a udp transport) or else unicast to the nodelist (config validation makes sure
+// there is one or the other).
+membership::TransportOptions TransportOptionsFrom(const config::Config& c, const config::Identity& identity,
+                                                  std::string key, uint64_t incarnation) {
   membership::TransportOptions t;
   t.self = identity.nodeid;
   t.bind_address = identity.bind.address.value;
@@ -54,13 +51,10 @@ Result<membership::TransportOptions> TransportOptionsFrom(const config::Config& 
   t.cluster = membership::ClusterId(c.cluster_name);
   t.incarnation = incarnation;
   if (!c.interfaces.empty()) t.port = c.interfaces.front().mcastport;
-  const bool multicast = c.transport == config::Transport::kUdp && !c.interfaces.empty() && c.interfaces.front().mcastaddr;
-  if (multicast) {
+  if (c.transport == config::Transport::kUdp && !c.interfaces.empty() && c.interfaces.front().mcastaddr) {
     t.multicast_group = c.interfaces.front().mcastaddr->value;
     t.multicast_ttl = c.interfaces.front().ttl;
     t.multicast_interface = static_cast<int>(if_nametoindex(identity.bind.interface.c_str()));
-  } else if (c.nodes.empty()) {
-    return Status(StatusCode::kParseError, c.source + ": no nodelist and no mcastaddr: nobody to send heartbeats to");
   }
   for (const auto& n : c.nodes) {
     if (config::NodeId(n) != t.self) t.peers.push_back({config::NodeId(n), n.addresses.front().value});
@@ -129,9 +123,7 @@ Status Daemon::Init(const std::string& hostname) {
   }
 
   const std::string authkey = *key;
-  auto options_from = TransportOptionsFrom(c, identity_, std::move(*key), incarnation_);
-  if (!options_from.ok()) return options_from.status();
-  membership::TransportOptions t = std::move(*options_from);
+  membership::TransportOptions t = TransportOptionsFrom(c, identity_, std::move(*key), incarnation_);
   const bool multicast = t.multicast_group != 0;
   const bool encrypt = t.protection == membership::Protection::kAes256Gcm;
   membership::MembershipOptions m;
@@ -151,8 +143,9 @@ Status Daemon::Init(const std::string& hostname) {
   const membership::Protection protection = t.protection;
   auto transport = membership::UdpTransport::Open(std::move(t));
   if (!transport.ok()) return transport.status();
-  transport_ = std::move(*transport);
   membership_ = std::make_unique<membership::Membership>(std::move(m));
+  heartbeats_ = std::make_unique<membership::Heartbeats>(std::move(*transport), *membership_);
+  const uint16_t port = heartbeats_->transport().port();
 
   ReplicatorOptions r;
   r.local.authkey = authkey;
@@ -161,9 +154,9 @@ Status Daemon::Init(const std::string& hostname) {
   r.local.node = identity_.nodeid;
   r.local.incarnation = incarnation_;
   r.bind_address = identity_.bind.address.value;
-  r.port = transport_->port();
+  r.port = port;
   r.token = std::chrono::milliseconds(c.token_ms);
-  r.address_of = [this](uint32_t node) { return transport_->AddressOf(node); };
+  r.address_of = [this](uint32_t node) { return heartbeats_->transport().AddressOf(node); };
   r.name_of = [this](uint32_t node) { return NameOf(node); };
   r.on_message = [this](uint32_t from, const peer::Message& message) { OnPeerMessage(from, message); };
   r.on_linked = [this] { ReportResources(0); };
@@ -171,20 +164,23 @@ Status Daemon::Init(const std::string& hostname) {
   auto replicator = Replicator::Open(std::move(r), *cib_);
   if (!replicator.ok()) return replicator.status();
   replicator_ = std::move(*replicator);
-  if (Status s = StartResourceHalf(); !s.ok()) return s;
+  if (Status s = StartResourceManagement(); !s.ok()) return s;
 
   auto server = control::Server::Listen(control::SocketPath(run_dir_),
                                         [this](const control::Request& request, const control::Peer& p) { return Handle(request, p); });
   if (!server.ok()) return server.status();
   control_ = std::move(*server);
 
-  if (Status s = BlockSignals(); !s.ok()) return s;
+  // SIGTERM, SIGINT and SIGHUP are read in the loop.
+  auto signals = SignalSource::Block({SIGTERM, SIGINT, SIGHUP}, [this](int signal) { OnSignal(signal); });
+  if (!signals.ok()) return signals.status();
+  signals_ = std::move(*signals);
 
   LogInfo("vigild " + std::string(kVersion) + " starting: node " + identity_.name + " (id " +
           std::to_string(identity_.nodeid) + ") on " + identity_.bind.address.ToString() + " (" +
           identity_.bind.interface + "), cluster " + c.cluster_name + ", " +
           (multicast ? "multicast " + c.interfaces.front().mcastaddr->ToString() : std::string("unicast")) + " port " +
-          std::to_string(transport_->port()) + ", " +
+          std::to_string(port) + ", " +
           (encrypt ? "AES-256-GCM" : "HMAC-SHA256") + ", token " + std::to_string(c.token_ms) +
           " ms, config " + c.source + ", CIB " + cib::VersionText(cib_->versions()));
   return Status::Ok();
@@ -224,20 +220,7 @@ Status Daemon::LockRunDirectory() {
   return Status::Ok();
 }
 
-Status Daemon::BlockSignals() {
-  // SIGTERM, SIGINT and SIGHUP come through a signalfd that the loop polls.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  if (sigprocmask(SIG_BLOCK, &signals, nullptr) != 0) return Status::FromErrno("sigprocmask", errno);
-  signal_fd_ = signalfd(-1, &signals, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (signal_fd_ < 0) return Status::FromErrno("signalfd", errno);
-  return Status::Ok();
-}
-
-Status Daemon::StartResourceHalf() {
+Status Daemon::StartResourceManagement() {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return Status(StatusCode::kIoError, "cannot find vigild's own binary: " + ec.message());
@@ -257,6 +240,8 @@ Status Daemon::StartResourceHalf() {
   const auto token = std::chrono::milliseconds(config_.token_ms);
   executor_->set_lease(token / 2, token / 8);
   local_ = std::make_unique<LocalResources>(*executor_, std::to_string(identity_.nodeid), identity_.name);
+  // A new child, or a lapsed lease: what ran here is unknown until probed again.
+  executor_->set_on_unknown([this] { local_->Forget(); });
   const uint32_t self_id = identity_.nodeid;
   controller_ = std::make_unique<DcController>(self_id, [this, self_id](uint32_t node, const peer::Execute& e) {
     if (node != self_id) return replicator_->SendToMember(node, e);
@@ -355,7 +340,6 @@ void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
 
 Daemon::~Daemon() {
   control_.reset();
-  if (signal_fd_ >= 0) close(signal_fd_);
   if (lock_fd_ >= 0) {
     // Emptied, not removed (see Init); the lock goes with the descriptor.
     (void)ftruncate(lock_fd_, 0);
@@ -369,30 +353,6 @@ Status Daemon::WritePidFile(pid_t process) {
     return Status::FromErrno("cannot write " + (run_dir_ / "vigild.pid").string(), errno);
   }
   return Status::Ok();
-}
-
-void Daemon::SendHeartbeat(membership::View view, SteadyTime now) {
-  last_sent_ = std::move(view);
-  if (Status s = transport_->Send(PacketType::kHeartbeat, membership::EncodeView(last_sent_)); !s.ok()) {
-    LogError("cannot send a heartbeat: " + s.message());
-  }
-  next_heartbeat_ = now + membership_->heartbeat_interval();
-}
-
-void Daemon::ReceivePackets(SteadyTime now) {
-  for (const auto& p : transport_->Receive()) {
-    ++received_;
-    if (p.type == PacketType::kLeave) {
-      membership_->OnLeave(p.sender, p.incarnation, now);
-      continue;
-    }
-    const auto view = membership::DecodeView(p.payload);
-    if (!view) {
-      ++bad_views_;  // authenticated, yet malformed: a bug or another version
-      continue;
-    }
-    membership_->OnHeartbeat(p.sender, p.incarnation, *view, now);
-  }
 }
 
 void Daemon::LogEvents() {
@@ -409,19 +369,18 @@ std::string Daemon::NameOf(uint32_t node) const {
   return it != known.end() ? it->second : std::to_string(node);
 }
 
-void Daemon::LogDrops(SteadyTime now) {
-  if (transport_->drops() == logged_drops_ || (!logged_drops_.empty() && now - last_drop_log_ < kDropLogInterval)) return;
-  std::string what;
-  for (const auto& [reason, count] : transport_->drops()) {
-    const uint64_t before = logged_drops_.count(reason) ? logged_drops_[reason] : 0;
-    if (count == before) continue;
-    what += (what.empty() ? "" : ", ") + std::to_string(count - before) + " " + membership::DropReasonName(reason);
-    if (reason == DropReason::kBadMac) what += " (a different authkey?)";
-    if (reason == DropReason::kBadMagic) what += " (another crypto_cipher, or not Vigil's)";
+void Daemon::OnSignal(int signal) {
+  if (signal == SIGHUP) {
+    LogInfo("SIGHUP: nothing to reload yet (the configuration is read at start)");
+    return;
   }
-  LogWarning("dropped packets: " + what + " (counted in vigil status --verbose)");
-  logged_drops_ = transport_->drops();
-  last_drop_log_ = now;
+  if (stopping_) return;
+  // The resources stop first, while this node is still a member: the others start them only
+  // once it has left, so nothing runs twice.
+  LogInfo(std::string("stopping this node's resources, then leaving the cluster (") + strsignal(signal) + ")");
+  stopping_ = true;
+  stop_deadline_ = std::chrono::steady_clock::now() + kStopLimit;
+  executor_->BeginStop();
 }
 
 int Daemon::Run() {
@@ -430,49 +389,34 @@ int Daemon::Run() {
     LogError(s.message());
     return 1;
   }
-  SendHeartbeat(membership_->Outgoing(), now);
+  heartbeats_->Start(now);
   LogEvents();
+  const std::vector<EventSource*> sources = {heartbeats_.get(), replicator_.get(), executor_.get(), control_.get(),
+                                             signals_.get()};
   for (;;) {
-    std::vector<pollfd> fds{{transport_->fd(), POLLIN, 0}, {signal_fd_, POLLIN, 0}};
-    const size_t replicator_at = fds.size();
-    for (const pollfd& p : replicator_->fds()) fds.push_back(p);
-    const size_t executor_at = fds.size();
-    fds.push_back({executor_->fd(), executor_->events(), 0});  // -1 while it restarts: poll skips it
-    const size_t control_at = fds.size();
-    for (const auto& [fd, events] : control_->fds()) fds.push_back({fd, events, 0});
-    SteadyTime wake = next_heartbeat_;
-    if (const auto deadline = membership_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
-    if (const auto lapse = membership_->LeaseDeadline(); lapse && *lapse > now && *lapse + Duration(1) < wake) {
-      wake = *lapse + Duration(1);
-    }
-    if (const auto deadline = replicator_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
-    if (const auto deadline = executor_->NextDeadline(); deadline && *deadline < wake) wake = *deadline;
-    if (stopping_) wake = std::min(wake, now + std::chrono::milliseconds(20));
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now + std::chrono::microseconds(999));
-    const int n = poll(fds.data(), fds.size(), static_cast<int>(std::clamp<int64_t>(wait.count(), 0, 60000)));
-    if (n < 0 && errno != EINTR) {
-      LogError(std::string("poll: ") + std::strerror(errno));
+    PollSet set(now);
+    for (EventSource* source : sources) source->Arm(set);
+    if (stopping_) set.WakeBy(now + std::chrono::milliseconds(20));
+    if (Status s = set.Wait(); !s.ok()) {
+      LogError(s.message());
       return 1;
     }
     now = std::chrono::steady_clock::now();
-    if (fds[0].revents != 0) ReceivePackets(now);
-    // As Pacemaker: with no-quorum-policy=ignore a partition without quorum still has a DC, which
-    // runs the resources (the tutorial's two nodes fail over so).
+    // The sources act in this order. As Pacemaker: with no-quorum-policy=ignore a partition
+    // without quorum still has a DC, which runs the resources (the tutorial's two nodes fail
+    // over so).
     membership_->set_ignore_quorum(NoQuorumPolicy() == "ignore");
-    membership_->Tick(now);
+    heartbeats_->Dispatch(set, now);
     // Before any Execute of this turn is taken: a node that has just lost quorum (or its lease)
     // holds back what a DC sends it.
     ApplyNoQuorumPolicy(now);
     // A DC whose quorum lease lapsed takes no CIB change either: resumed from a freeze, it may
     // still think itself DC for a moment after the others chose another.
     replicator_->Follow(membership_->dc(), membership_->is_dc() && lease_held_, membership_->members(), now);
-    replicator_->Process(std::span<const pollfd>(fds).subspan(replicator_at, executor_at - replicator_at), now);
+    replicator_->Dispatch(set, now);
     // Also while stopping: what is refused for want of a child must still be answered. (No
     // child is started again then.)
-    if (executor_->Process(fds[executor_at].revents, now)) {
-      // A new child: what the old one ran is unknown until probed again.
-      local_->Forget();
-    }
+    executor_->Dispatch(set, now);
     // A monitor's news, a forget, or a new DC term (the DC counts only reports made for its term).
     if (local_->changed() || (replicator_->linked_to_dc() && membership_->dc_term() != reported_term_)) {
       ReportResources(0);
@@ -485,28 +429,8 @@ int Daemon::Run() {
       ShareStatus(std::move(*states));
     }
     LogEvents();
-    LogDrops(now);
-    // At once when the view changed: agreement then takes a round trip, not a heartbeat interval.
-    membership::View view = membership_->Outgoing();
-    if (now >= next_heartbeat_ || !(view == last_sent_)) SendHeartbeat(std::move(view), now);
-    control_->Process(now, std::span<const pollfd>(fds).subspan(control_at));
-    if (fds[1].revents != 0) {
-      signalfd_siginfo info{};
-      while (read(signal_fd_, &info, sizeof info) == sizeof info) {
-        if (info.ssi_signo == SIGHUP) {
-          LogInfo("SIGHUP: nothing to reload yet (the configuration is read at start)");
-          continue;
-        }
-        if (stopping_) continue;
-        // The resources stop first, while this node is still a member: the others start them
-        // only once it has left, so nothing runs twice.
-        LogInfo(std::string("stopping this node's resources, then leaving the cluster (") +
-                strsignal(static_cast<int>(info.ssi_signo)) + ")");
-        stopping_ = true;
-        stop_deadline_ = now + kStopLimit;
-        executor_->BeginStop();
-      }
-    }
+    control_->Dispatch(set, now);
+    signals_->Dispatch(set, now);
     if (stopping_) {
       const bool exited = executor_->Exited();
       if (exited || now >= stop_deadline_) {
@@ -515,8 +439,7 @@ int Daemon::Run() {
           executor_->Kill();
         }
         LogInfo("leaving the cluster");
-        // Twice: a leave that is lost costs the peers a token timeout.
-        for (int i = 0; i < 2; ++i) (void)transport_->Send(PacketType::kLeave, "");
+        heartbeats_->Leave();
         return 0;
       }
     }

@@ -1,15 +1,16 @@
 // vigild: configuration, authkey and identity checked at start, then one single-threaded poll
-// loop over the UDP transport, the peer links, the executor child, the control socket and the
-// signals; the DC's controller and this node's resources run from it.
+// loop over its event sources (common/event_source.h): the membership's heartbeats, the peer
+// links, the executor child, the control socket and the signals; the DC's controller and this
+// node's resources run from it.
 //
 // Start (Daemon::Start) does everything that can fail, so that `vigild` without -f reports a
 // bad configuration, key or address on the terminal before it detaches:
 //   config → authkey → this node's identity → run directory lock → incarnation → UDP socket →
 //   control socket.
-// The loop sends a heartbeat every token/4 (and at once when its view changed, which speeds
-// agreement), ticks membership exactly when the next silent node is due, logs every membership,
-// quorum and DC change in one line, and answers the control socket (requests.cc; the protocol
-// is in docs/control.md). SIGTERM or SIGINT: the resources stop, then a leave packet, which peers
+// Each turn of the loop the sources act in a fixed order (Run says why): membership, the
+// no-quorum policy, the peer links, the executor child, the DC's plan, the control socket
+// (requests.cc; the protocol is in docs/control.md), the signals. Every membership, quorum and
+// DC change is logged in one line. SIGTERM or SIGINT: the resources stop, then a leave packet, which peers
 // act on at once, then exit.
 #pragma once
 
@@ -27,8 +28,9 @@
 #include "cluster/lrm/executor_client.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
+#include "cluster/membership/heartbeats.h"
 #include "cluster/membership/membership.h"
-#include "cluster/membership/udp_transport.h"
+#include "common/signal_source.h"
 #include "common/status.h"
 
 namespace vigil::daemon {
@@ -66,17 +68,16 @@ class Daemon {
   Daemon() = default;
   // Everything after the configuration and logging, in named steps: this node's identity, the
   // run-directory lock, the state (incarnation, CIB), the transport and membership, the
-  // replicator and the resource half, the control socket, the signals.
+  // replicator and the resource management (the executor child, this node's resources, the DC's
+  // controller), the control socket, the signals.
   Status Init(const std::string& hostname);
   // The run directory is this daemon's alone: a lock on its pid file, kept until exit.
   Status LockRunDirectory();
-  // SIGTERM, SIGINT and SIGHUP blocked, to be read from a signalfd the loop polls.
-  Status BlockSignals();
-  void SendHeartbeat(membership::View view, SteadyTime now);
-  void ReceivePackets(SteadyTime now);
+  // SIGTERM and SIGINT: the resources stop, then this node leaves. SIGHUP: logged.
+  void OnSignal(int signal);
   void LogEvents();
   std::string NameOf(uint32_t node) const;
-  Status StartResourceHalf();
+  Status StartResourceManagement();
   void OnPeerMessage(uint32_t from, const peer::Message& message);
   void ReportResources(uint64_t completed);
   // A node without quorum has no DC to stop its resources: it does it itself (stop, the default,
@@ -84,7 +85,6 @@ class Daemon {
   // whose quorum lease lapsed (membership.h), before the others may lose it. Under stop, demote
   // and freeze nothing new starts here meanwhile (LocalResources::Hold).
   void ApplyNoQuorumPolicy(SteadyTime now);
-  void LogDrops(SteadyTime now);
   // The control requests (requests.cc).
   control::Response Handle(const control::Request& request, const control::Peer& peer);
   control::Response ReplaceCib(const control::Request& request, const control::Peer& peer);
@@ -140,26 +140,20 @@ class Daemon {
   config::Identity identity_;
   std::filesystem::path run_dir_;
   int lock_fd_ = -1;
-  int signal_fd_ = -1;
   uint64_t incarnation_ = 0;
-  std::unique_ptr<membership::UdpTransport> transport_;
   std::unique_ptr<membership::Membership> membership_;
+  std::unique_ptr<membership::Heartbeats> heartbeats_;  // drives membership_
+  std::unique_ptr<SignalSource> signals_;
   std::unique_ptr<control::Server> control_;
   std::optional<CibStore> cib_;
   std::unique_ptr<Replicator> replicator_;
   std::unique_ptr<lrm::ExecutorClient> executor_;
   std::unique_ptr<LocalResources> local_;
   std::unique_ptr<DcController> controller_;
-  membership::View last_sent_;
-  SteadyTime next_heartbeat_;
   std::string shared_status_;                 // the DC's latest StatusCopy, encoded
   std::vector<cib::NodeState> status_copy_;  // a member's copy of the DC's
   uint32_t status_copy_from_ = 0;            // the DC that sent it
   uint64_t reported_term_ = 0;               // the DC term of this node's latest report
-  uint64_t received_ = 0;
-  uint64_t bad_views_ = 0;
-  std::map<membership::DropReason, uint64_t> logged_drops_;
-  SteadyTime last_drop_log_;
 };
 
 }  // namespace vigil::daemon

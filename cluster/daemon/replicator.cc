@@ -19,16 +19,6 @@ constexpr size_t kMaxDownstream = 2 * 64;  // every node of the largest nodelist
 // How long a change whose answer was lost waits for a DC's CIB to tell whether it was made.
 constexpr auto kUnsureLimit = std::chrono::seconds(10);
 
-bool Ready(std::span<const pollfd> polled, int fd, short* revents) {
-  for (const auto& p : polled) {
-    if (p.fd == fd && p.revents != 0) {
-      *revents = p.revents;
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Replicator>> Replicator::Open(ReplicatorOptions options, CibStore& store) {
@@ -63,23 +53,15 @@ std::vector<std::string> Replicator::TakeEvents() {
   return out;
 }
 
-std::vector<pollfd> Replicator::fds() const {
-  std::vector<pollfd> out;
-  if (downstream_.size() < kMaxDownstream) out.push_back({listen_fd_, POLLIN, 0});
-  if (upstream_) out.push_back({upstream_->fd(), upstream_->events(), 0});
-  for (const auto& [fd, d] : downstream_) out.push_back({fd, d.link->events(), 0});
-  return out;
-}
-
-std::optional<SteadyTime> Replicator::NextDeadline() const {
-  std::optional<SteadyTime> next;
-  if (upstream_dc_ != 0 && !upstream_) next = retry_at_;
-  if (!held_.empty() && (!next || held_since_ + kUnsureLimit < *next)) next = held_since_ + kUnsureLimit;
+void Replicator::Arm(PollSet& set) {
+  if (downstream_.size() < kMaxDownstream) set.Watch(listen_fd_, POLLIN);
+  if (upstream_) set.Watch(upstream_->fd(), upstream_->events());
+  for (const auto& [fd, d] : downstream_) set.Watch(fd, d.link->events());
+  if (upstream_dc_ != 0 && !upstream_) set.WakeBy(retry_at_);
+  if (!held_.empty()) set.WakeBy(held_since_ + kUnsureLimit);
   if (!unsure_.empty()) {
-    const SteadyTime limit = unsure_since_ + (acting_ ? std::chrono::duration_cast<Duration>(options_.token) : kUnsureLimit);
-    if (!next || limit < *next) next = limit;
+    set.WakeBy(unsure_since_ + (acting_ ? std::chrono::duration_cast<Duration>(options_.token) : kUnsureLimit));
   }
-  return next;
 }
 
 void Replicator::Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& members, SteadyTime now) {
@@ -190,10 +172,9 @@ void Replicator::Accept(SteadyTime now) {
   }
 }
 
-void Replicator::Process(std::span<const pollfd> polled, SteadyTime now) {
-  short revents = 0;
-  if (Ready(polled, listen_fd_, &revents)) Accept(now);
-  if (upstream_ && Ready(polled, upstream_->fd(), &revents)) {
+void Replicator::Dispatch(const PollSet& set, SteadyTime now) {
+  if (set.revents(listen_fd_) != 0) Accept(now);
+  if (short revents = upstream_ ? set.revents(upstream_->fd()) : 0; revents != 0) {
     if (!upstream_->Process(revents)) {
       const bool was_linked = upstream_announced_;
       const std::string why = upstream_->error();
@@ -228,7 +209,7 @@ void Replicator::Process(std::span<const pollfd> polled, SteadyTime now) {
   for (auto it = downstream_.begin(); it != downstream_.end();) {
     peer::Link& link = *it->second.link;
     bool keep = true;
-    if (Ready(polled, it->first, &revents)) {
+    if (const short revents = set.revents(it->first); revents != 0) {
       keep = link.Process(revents);
       // Once, when established: the node must speak from its own address, as on UDP; the key
       // alone does not let one node speak for another.

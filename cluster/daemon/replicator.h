@@ -19,17 +19,14 @@
 // longer held). One case stays beyond it: a DC that took the change and died before sending it
 // to anyone brings it back when it returns with the higher version.
 //
-// Single-threaded: vigild's loop polls fds() and calls Process(), and Follow() after every
-// membership tick.
+// Single-threaded: one of vigild's event sources (common/event_source.h); the loop calls
+// Follow() after every membership tick, before Dispatch().
 #pragma once
-
-#include <poll.h>
 
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -37,6 +34,7 @@
 #include "cluster/peer/link.h"
 #include "cluster/peer/messages.h"
 #include "common/clock.h"
+#include "common/event_source.h"
 #include "common/status.h"
 
 namespace vigil::daemon {
@@ -59,7 +57,7 @@ struct ReplicatorOptions {
   std::function<void(uint32_t node)> on_unlinked;
 };
 
-class Replicator {
+class Replicator : public EventSource {
  public:
   using Done = std::function<void(Result<cib::Versions>)>;
 
@@ -72,10 +70,11 @@ class Replicator {
   // After every membership tick: whom this node takes for DC (0: none), whether it acts as DC,
   // and the members. Opens, keeps or drops the links accordingly.
   void Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& members, SteadyTime now);
-  std::vector<pollfd> fds() const;
-  void Process(std::span<const pollfd> polled, SteadyTime now);
-  // When Follow wants to run again without a membership change (a reconnection is due).
-  std::optional<SteadyTime> NextDeadline() const;
+  // The listening socket and the links; woken when Follow wants to run again without a
+  // membership change (a reconnection is due, a change kept aside must be answered).
+  void Arm(PollSet& set) override;
+  // Accepts links, and reads, writes and answers on those that are ready.
+  void Dispatch(const PollSet& set, SteadyTime now) override;
 
   // A change asked for on this node by `who` (for the log), made against `expected`. `done` runs
   // once: at once on the DC or with an error, else when the DC answers (a member still linking

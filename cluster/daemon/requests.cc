@@ -62,12 +62,13 @@ control::ClusterStatus Daemon::CurrentStatus() const {
     s.failed_actions.push_back({f.rsc, f.op.operation, f.op.interval_ms, f.node, f.op.rc, f.op.op_status,
                                 f.op.exit_reason, f.op.last_rc_change, f.op.call_id});
   }
-  s.counters["sent"] = transport_->sent();
-  s.counters["received"] = received_;
-  s.counters["dropped bad-view"] = bad_views_;
+  const membership::UdpTransport& transport = heartbeats_->transport();
+  s.counters["sent"] = transport.sent();
+  s.counters["received"] = heartbeats_->received();
+  s.counters["dropped bad-view"] = heartbeats_->bad_views();
   for (int r = static_cast<int>(membership::DropReason::kNone) + 1; r <= static_cast<int>(membership::kLastDropReason); ++r) {
     const auto reason = static_cast<membership::DropReason>(r);
-    s.counters[std::string("dropped ") + membership::DropReasonName(reason)] = transport_->dropped(reason);
+    s.counters[std::string("dropped ") + membership::DropReasonName(reason)] = transport.dropped(reason);
   }
   s.now = std::chrono::system_clock::now();
   return s;

@@ -73,7 +73,20 @@ Status ExecutorClient::Start() {
   return Status::Ok();
 }
 
-short ExecutorClient::events() const { return out_.empty() ? POLLIN : POLLIN | POLLOUT; }
+void ExecutorClient::Arm(PollSet& set) {
+  set.Watch(fd_, out_.empty() ? POLLIN : POLLIN | POLLOUT);
+  if (!refused_.empty()) {
+    set.WakeBy(SteadyTime{});
+  } else if (lease_.count() > 0 && fd_ >= 0) {
+    set.WakeBy(next_renew_);
+  } else {
+    set.WakeBy(restart_at_);
+  }
+}
+
+void ExecutorClient::Dispatch(const PollSet& set, SteadyTime now) {
+  if (Process(set.revents(fd_), now) && on_unknown_) on_unknown_();
+}
 
 uint64_t ExecutorClient::Submit(Operation op, Callback done) { return Send(std::move(op), std::move(done), false); }
 
@@ -125,12 +138,6 @@ void ExecutorClient::Renew(SteadyTime now) {
   out_ += EncodeFrame(RenewRequest{static_cast<uint64_t>(lease_ms), lapses_seen_});
   Flush();
   next_renew_ = now + renew_every_;
-}
-
-std::optional<SteadyTime> ExecutorClient::NextDeadline() const {
-  if (!refused_.empty()) return SteadyTime{};
-  if (lease_.count() > 0 && fd_ >= 0) return next_renew_;
-  return restart_at_;
 }
 
 std::vector<std::string> ExecutorClient::TakeEvents() {

@@ -6,12 +6,12 @@
 // child is started (at once; after a second when it keeps dying). The owner then probes again:
 // whatever ran before still runs, or was left half-done, and only a probe can tell.
 //
-// It also holds the child's lease (executor_child.h): with set_lease, Process() renews it every
+// It also holds the child's lease (executor_child.h): with set_lease, Dispatch() renews it every
 // `renew_every`; a lapse the child reports is handled as a death is, without the restart: every
-// call in flight has already ended (withdrawn), and Process() returns true so that the owner
+// call in flight has already ended (withdrawn), and the owner hears it (set_on_unknown) and
 // probes again.
 //
-// Non-blocking and single-threaded: vigild's loop polls fd() for events() and calls Process().
+// Non-blocking and single-threaded: one of vigild's event sources (common/event_source.h).
 #pragma once
 
 #include <sys/types.h>
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/event_source.h"
 #include "common/status.h"
 #include "host/operation.h"
 
@@ -50,7 +51,7 @@ class OperationQueue {
   virtual void Cancel(uint64_t call) = 0;
 };
 
-class ExecutorClient : public OperationQueue {
+class ExecutorClient : public OperationQueue, public EventSource {
  public:
 
   // `argv`: how to start the child; the argument "{fd}" is replaced by the descriptor number of
@@ -66,7 +67,7 @@ class ExecutorClient : public OperationQueue {
 
   // Queues `op`; `done` gets each result (one for a one-shot operation, one per run of a
   // recurring one, and a final one when it is cancelled or the child dies). With the child down
-  // the result is an error, delivered by the next Process().
+  // the result is an error, delivered by the next Dispatch().
   uint64_t Submit(Operation op, Callback done) override;
   // Asks the child whether `op` could run (the agent is installed here, the parameters fit its
   // meta-data) without running it: `done` gets kDone and rc 0, or kError with the reason.
@@ -80,14 +81,15 @@ class ExecutorClient : public OperationQueue {
     renew_every_ = renew_every;
   }
 
-  int fd() const { return fd_; }
-  short events() const;
-  // After a poll (revents 0 when the descriptor was not ready). Returns true when the child died
-  // and was started again, or its lease lapsed: the caller should probe its resources again.
-  bool Process(short revents, SteadyTime now);
-  // When Process should run without the descriptor being ready (a restart, a renewal or errors
-  // are due).
-  std::optional<SteadyTime> NextDeadline() const;
+  // Called from Dispatch when what the child runs is unknown: it died and was started again, or
+  // its lease lapsed. The owner probes its resources again.
+  void set_on_unknown(std::function<void()> on_unknown) { on_unknown_ = std::move(on_unknown); }
+
+  // The socket to the child (none while it restarts); woken when a restart, a renewal or errors
+  // to deliver are due.
+  void Arm(PollSet& set) override;
+  // Delivers results, renews the lease, restarts a dead child.
+  void Dispatch(const PollSet& set, SteadyTime now) override;
 
   // Closes the socket, and no restart follows: the child stops every resource and exits.
   // Exited() tells when it is gone, and reaps it; Kill() ends one that takes too long.
@@ -104,21 +106,25 @@ class ExecutorClient : public OperationQueue {
     Callback done;
   };
   uint64_t Send(Operation op, Callback done, bool check_only);
+  // Dispatch's work (revents 0 when the socket was not ready). true: what the child runs is
+  // unknown (on_unknown_).
+  bool Process(short revents, SteadyTime now);
   // `ours`: vigild ends it (it sent garbage), rather than finding it dead.
   void OnDeath(const std::string& why, SteadyTime now, bool ours);
   // SIGKILL to the child, and its exit status within kReapWait; false: not reaped yet (it is
-  // reaped on a later Process).
+  // reaped on a later Dispatch).
   bool KillAndReap(int* status);
   void Flush();
   void Renew(SteadyTime now);
 
   std::vector<std::string> argv_;
+  std::function<void()> on_unknown_;
   int fd_ = -1;
   pid_t pid_ = -1;
   std::string in_, out_;
   uint64_t next_call_ = 1;
   std::map<uint64_t, Call> calls_;
-  std::vector<std::pair<uint64_t, OperationResult>> refused_;  // to deliver on the next Process
+  std::vector<std::pair<uint64_t, OperationResult>> refused_;  // to deliver on the next Dispatch
   std::optional<SteadyTime> restart_at_;
   std::vector<SteadyTime> deaths_;
   std::vector<std::string> events_;

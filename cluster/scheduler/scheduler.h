@@ -7,7 +7,7 @@
 // with the dependent's preferences pulling on its primary), order constraints, standby and
 // offline nodes, resource-stickiness, target-role, migration-threshold with fail counts, failed
 // monitors, no-quorum-policy and symmetric-cluster, and Pacemaker's tie-breaking between equal
-// scores. The corpus in tests/scheduler/ holds it to real crm_simulate.
+// scores. The corpus in tests/cluster/scheduler/ holds it to real crm_simulate.
 //
 // No I/O, no clock (the caller passes "now" for failure-timeout), deterministic. Thread-safe:
 // it keeps no state between calls.

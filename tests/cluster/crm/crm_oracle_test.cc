@@ -1,0 +1,304 @@
+// crm's configure against the real crmsh (Debian's crmsh 4.4, run on a CIB file through
+// CIB_file): the same commands must write the same configuration XML (elements, attributes and
+// ids) and `configure show` must print the same text; and Pacemaker's crm_verify --xml-file
+// accepts crm's document.
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "cluster/cib/cib.h"
+#include "cluster/control/crm_mon_output.h"
+#include "cluster/crm/configuration.h"
+#include "cluster/crm/words.h"
+#include "cluster/scheduler/scheduler.h"
+#include "tests/support/files.h"
+#include "tests/support/shell.h"
+
+namespace vigil::testing {
+namespace {
+
+constexpr const char* kCrmsh = "/usr/sbin/crm";
+
+// A fresh cluster's CIB as Pacemaker writes it: two nodes, nothing else.
+constexpr const char* kBase =
+    "<cib validate-with=\"pacemaker-3.0\" epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\">\n"
+    "  <configuration>\n    <crm_config/>\n    <nodes>\n"
+    "      <node id=\"1\" uname=\"node1\"/>\n      <node id=\"2\" uname=\"node2\"/>\n"
+    "    </nodes>\n    <resources/>\n    <constraints/>\n  </configuration>\n  <status/>\n</cib>\n";
+
+// An element, its attributes sorted, and its children in order: what the comparison sees
+// (attribute order and whitespace aside).
+// With `any_order`, the children are sorted too (what `edit` writes comes in `show`'s order).
+std::string Canonical(pugi::xml_node x, bool any_order, int depth = 0) {
+  std::vector<std::string> attributes;
+  for (pugi::xml_attribute a : x.attributes()) attributes.push_back(std::string(a.name()) + "=\"" + a.value() + "\"");
+  std::sort(attributes.begin(), attributes.end());
+  std::string out = std::string(depth * 2, ' ') + "<" + x.name();
+  for (const auto& a : attributes) out += " " + a;
+  out += ">\n";
+  std::vector<std::string> children;
+  for (pugi::xml_node child : x.children()) {
+    if (child.type() == pugi::node_element) children.push_back(Canonical(child, any_order, depth + 1));
+  }
+  if (any_order) std::sort(children.begin(), children.end());
+  for (const auto& c : children) out += c;
+  return out;
+}
+
+std::string CanonicalConfiguration(const std::string& xml, bool any_order = false) {
+  pugi::xml_document doc;
+  if (!doc.load_string(xml.c_str())) return "not XML:\n" + xml;
+  pugi::xml_node conf = doc.child("cib").child("configuration");
+  // crmsh leaves sections it emptied as empty elements, and so does crm; both may add them.
+  return Canonical(conf, any_order);
+}
+
+struct Outcome {
+  std::string xml;
+  std::string show;
+};
+
+class CrmOracleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(std::filesystem::exists(kCrmsh))
+        << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";
+  }
+
+  // crmsh: the commands in one configure session on a copy of kBase.
+  Outcome Crmsh(const std::vector<std::string>& commands) {
+    const std::string cib = tmp_ / "cib.xml";
+    const std::string script = tmp_ / "script";
+    WriteFile(cib, kBase);
+    std::string text = "configure\n";
+    for (const auto& c : commands) text += c + "\n";
+    WriteFile(script, text + "commit\nquit\n");
+    const std::string env = "TERM=dumb CIB_file=" + cib + " ";
+    const auto ran = Sh(env + kCrmsh + " < " + script);
+    // crmsh runs crm_verify on the file, which has no quorum to speak of: it reports that as
+    // "ERROR: (cluster_status) warning: ...". Real errors have no "warning:".
+    std::istringstream lines(ran.out);
+    for (std::string line; std::getline(lines, line);) {
+      EXPECT_TRUE(line.find("ERROR") == std::string::npos || line.find("warning:") != std::string::npos) << ran.out;
+    }
+    const auto show = Sh(env + kCrmsh + " configure show 2>/dev/null");
+    return {ReadFile(cib), show.out};
+  }
+
+  Outcome Crm(const std::vector<std::string>& commands) {
+    auto conf = crm::Configuration::Parse(kBase);
+    EXPECT_TRUE(conf.ok()) << conf.status().message();
+    if (!conf.ok()) return {};
+    conf->set_running(std::set<std::string>{});
+    for (const auto& c : commands) {
+      auto words = crm::SplitWords(c);
+      EXPECT_TRUE(words.ok()) << c;
+      std::vector<std::string> warnings;
+      const Status s = conf->Apply(*words, &warnings);
+      EXPECT_TRUE(s.ok()) << c << ": " << s.message();
+    }
+    auto show = conf->Show({});
+    EXPECT_TRUE(show.ok());
+    return {conf->Document(), show.ok() ? *show : ""};
+  }
+
+  void ExpectSame(const std::vector<std::string>& commands) {
+    const Outcome theirs = Crmsh(commands);
+    const Outcome ours = Crm(commands);
+    EXPECT_EQ(CanonicalConfiguration(ours.xml), CanonicalConfiguration(theirs.xml));
+    EXPECT_EQ(ours.show, theirs.show);
+    // `edit` with the text shown, unchanged, writes crmsh's XML again (every id as crmsh makes
+    // it), in show's order.
+    auto edited = crm::Configuration::Parse(ours.xml);
+    ASSERT_TRUE(edited.ok());
+    edited->set_running(std::set<std::string>{});
+    std::vector<std::string> warnings;
+    const Status replaced = edited->Replace({}, ours.show, &warnings);
+    EXPECT_TRUE(replaced.ok()) << replaced.message() << "\n" << ours.show;
+    EXPECT_EQ(CanonicalConfiguration(edited->Document(), true), CanonicalConfiguration(theirs.xml, true));
+    // And Pacemaker's own checker accepts what crm would commit.
+    WriteFile(tmp_ / "ours.xml", ours.xml);
+    const auto verified = Sh("crm_verify --xml-file " + (tmp_ / "ours.xml"));
+    EXPECT_EQ(verified.code, 0) << verified.out;
+  }
+
+  TempDir tmp_;
+};
+
+TEST_F(CrmOracleTest, TheTutorialsConfigurationIsWrittenAndShownAsCrmshDoes) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "property no-quorum-policy=ignore",
+      "primitive ip ocf:heartbeat:IPaddr params ip=\"192.168.1.100\" op monitor interval=10s",
+      "primitive mysql ocf:heartbeat:mysql params binary=\"/usr/bin/mysqld_safe\" config=\"/etc/my.cnf\" "
+      "user=\"mysql\" pid=\"/var/run/mysql/mysql.pid\" datadir=\"/var/lib/mysql\" "
+      "socket=\"/var/run/mysql/mysql.sock\" op monitor interval=\"30s\" timeout=\"30s\" "
+      "op start interval=\"0\" timeout=\"120\" op stop interval=\"0\" timeout=\"120\"",
+      "colocation ip-mysql inf: ip mysql",
+  });
+}
+
+TEST_F(CrmOracleTest, ConstraintsOfEveryKindAndScore) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "primitive c ocf:pacemaker:Dummy",
+      "location l1 a 100: node1",
+      "location l2 b -inf: node2",
+      "location cli-prefer-c c role=Started inf: node1",
+      "colocation c1 -100: a b",
+      "colocation c2 inf: c:Started a",
+      "order o1 Mandatory: a b",
+      "order o2 Optional: b:start c:stop",
+      "order o3 100: a c",
+      "order o4 0: c b",
+      "order o5 Mandatory: a:stop b:stop symmetrical=false",
+  });
+}
+
+TEST_F(CrmOracleTest, OperationsMetaAndValuesThatNeedQuotes) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive d ocf:pacemaker:Dummy meta target-role=Stopped params fake=\"a b\" state=\"x,y\" "
+      "op monitor interval=0 timeout=20s on-fail=restart",
+      "primitive w ocf:pacemaker:Dummy params fake=a_b op start timeout=30 op monitor interval=10s role=Started "
+      "op monitor interval=10s role=Stopped timeout=5 op monitor interval=20 OCF_CHECK_LEVEL=10",
+      "primitive q Dummy params fake=\"a%b\" state=\"q\\\"u\"",
+      "primitive p ocf:pacemaker:Dummy params op_sleep=-1 fake=\"{x}\"",
+  });
+}
+
+TEST_F(CrmOracleTest, DefaultsAndPropertySets) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "property cib-bootstrap-options: cluster-name=\"my cluster\" dc-deadtime=20s",
+      "rsc_defaults resource-stickiness=100",
+      "rsc_defaults migration-threshold=3",
+      "op_defaults timeout=60s",
+  });
+}
+
+TEST_F(CrmOracleTest, DeletingAResourceTakesItsConstraintsAlong) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "primitive c ocf:pacemaker:Dummy",
+      "colocation ab inf: a b",
+      "order bc Mandatory: b c",
+      "location la a 50: node2",
+      "delete b",
+  });
+}
+
+TEST_F(CrmOracleTest, EraseLeavesOnlyTheNodes) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "location la a 50: node2",
+      "erase",
+      "property stonith-enabled=false",  // erase took it along: crm_verify would refuse the rest
+  });
+}
+
+// `ra`: the same lists and the same descriptions as crmsh, for the agents both run from
+// resource-agents' scripts (a script that a native agent shadows is reached as
+// ocf:heartbeat-script:TYPE in Vigil, so its title names that provider).
+TEST(CrmRaOracleTest, ListsAndDescriptionsAreCrmshs) {
+  ASSERT_TRUE(std::filesystem::exists(kCrmsh))
+      << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";
+  const std::string ours = std::string(CRM_BINARY) + " --plugin-dir " + VIGIL_REAL_PLUGIN_DIR + " ra ";
+  const std::string theirs = std::string("TERM=dumb ") + kCrmsh + " ra ";
+  for (const char* list : {"list ocf", "list ocf heartbeat", "list ocf pacemaker"}) {
+    const auto a = Sh(ours + list);
+    const auto b = Sh(theirs + list);
+    ASSERT_EQ(a.code, 0) << list << "\n" << a.out;
+    EXPECT_GE(std::count(a.out.begin(), a.out.end(), '\n'), 3) << list << "\n" << a.out;
+    EXPECT_EQ(a.out, b.out) << list;
+  }
+  for (const std::string agent : {"ocf:heartbeat:Dummy", "ocf:heartbeat:Filesystem", "ocf:heartbeat:apache",
+                                   "ocf:pacemaker:Stateful", "ocf:pacemaker:ping", "ocf:heartbeat:IPaddr",
+                                   "ocf:heartbeat:IPaddr2"}) {
+    auto b = Sh(theirs + "info " + agent);
+    ASSERT_EQ(b.code, 0) << agent << "\n" << b.out;
+    ASSERT_NE(b.out.find("Parameters (*: required, []: default):"), std::string::npos) << b.out;
+    auto a = Sh(ours + "info " + agent);
+    if (a.out.find("(native)") != std::string::npos) {
+      a = Sh(ours + "info ocf:heartbeat-script:" + agent.substr(agent.rfind(':') + 1));
+      const std::string renamed = "(ocf:heartbeat-script:";
+      const size_t at = a.out.find(renamed);
+      ASSERT_NE(at, std::string::npos) << a.out;
+      a.out.replace(at, renamed.size(), "(ocf:heartbeat:");
+    }
+    ASSERT_EQ(a.code, 0) << agent << "\n" << a.out;
+    EXPECT_EQ(a.out, b.out) << agent;
+  }
+}
+
+// `crm status xml`: crm_mon's own XML for the same facts. crm_mon reads
+// fixtures/crm_mon/two_nodes.xml (node1 the DC; node2 in standby; ip running on node1 with a
+// failed monitor; web starting on node1, its start pending; db stopped by target-role); ours is
+// made from a ClusterStatus holding those facts, the resources as the scheduler reads them from
+// the same file. Every element crm_mon prints for nodes, resources and failures, and the summary's DC and
+// counts, must carry the same attributes with the same values (but for what Vigil does not keep:
+// the feature set and exec time).
+TEST(CrmMonXmlOracleTest, NodesResourcesAndFailuresAreCrmMons) {
+  const std::string fixture = std::string(VIGIL_TEST_FIXTURES) + "/crm_mon/two_nodes.xml";
+  const auto theirs = Sh("CIB_file=" + fixture + " crm_mon --output-as=xml -1 2>/dev/null");
+  ASSERT_EQ(theirs.code, 0) << theirs.out;
+  control::ClusterStatus s;
+  s.version = "0.1.0";
+  s.dc = "node1";
+  s.dc_id = 1;
+  s.quorate = true;
+  s.resources_known = true;
+  s.nodes = {{1, "node1", true, false}, {2, "node2", true, true}};
+  const std::string cib_text = ReadFile(fixture);
+  auto parsed = cib::Cib::Parse(cib_text, fixture);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  for (const auto& r : scheduler::CurrentState(parsed->model(), 0)) {
+    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending});
+  }
+  s.failed_actions = {{"ip", "monitor", 10000, "node1", 7, 0, "gone", 1700000100, 4}};
+  s.now = std::chrono::system_clock::now();
+  const std::string ours = control::CrmMonXml(s, "crm status xml");
+
+  pugi::xml_document a, b;
+  ASSERT_TRUE(a.load_string(ours.c_str())) << ours;
+  ASSERT_TRUE(b.load_string(theirs.out.c_str())) << theirs.out;
+  auto attributes = [](pugi::xml_node n) {
+    std::map<std::string, std::string> out;
+    for (const pugi::xml_attribute x : n.attributes()) {
+      const std::string name = x.name();
+      if (name != "feature_set" && name != "exec" && name != "version") out[name] = x.value();
+    }
+    return out;
+  };
+  size_t compared = 0;
+  for (const char* path : {"/pacemaker-result/summary/current_dc", "/pacemaker-result/summary/nodes_configured",
+                           "/pacemaker-result/summary/resources_configured", "/pacemaker-result/nodes/node",
+                           "/pacemaker-result/resources/resource", "/pacemaker-result/resources/resource/node",
+                           "/pacemaker-result/failures/failure", "/pacemaker-result/status"}) {
+    const auto ours_set = a.select_nodes(path);
+    const auto theirs_set = b.select_nodes(path);
+    ASSERT_EQ(ours_set.size(), theirs_set.size()) << path << "\n" << ours << theirs.out;
+    for (size_t i = 0; i < ours_set.size(); ++i, ++compared) {
+      EXPECT_EQ(attributes(ours_set[i].node()), attributes(theirs_set[i].node())) << path << " #" << i;
+    }
+  }
+  EXPECT_EQ(compared, 12u);
+  EXPECT_EQ(std::string(a.child("pacemaker-result").attribute("api-version").value()),
+            b.child("pacemaker-result").attribute("api-version").value());
+  // JSON: the same document.
+  const std::string json = control::CrmMonJson(s, "crm status json");
+  EXPECT_NE(json.find("\"nodes\": ["), std::string::npos) << json;
+  EXPECT_NE(json.find("\"exitstatus\": \"not running\""), std::string::npos) << json;
+}
+
+}  // namespace
+}  // namespace vigil::testing

@@ -1,0 +1,699 @@
+// crm's logic without a cluster: words as crmsh splits them, every bad configure command refused
+// with one line and nothing changed, and the shell's levels, commits and questions (vigild is a
+// fake that keeps a CIB and records what it was asked).
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include <sstream>
+
+#include "cluster/control/cluster_status.h"
+#include "cluster/crm/configuration.h"
+#include "cluster/crm/shell.h"
+#include "cluster/crm/words.h"
+#include "tests/support/files.h"
+
+namespace vigil::crm {
+namespace {
+
+using Words = std::vector<std::string>;
+
+TEST(WordsTest, QuotesGroupAndAreRemovedAsTheShellDoes) {
+  auto w = SplitWords(R"(primitive ip IPaddr params ip="192.168.1.100" nic='eth 0' x=a\ b  # not a comment)");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(*w, (Words{"primitive", "ip", "IPaddr", "params", "ip=192.168.1.100", "nic=eth 0", "x=a b", "#", "not",
+                       "a", "comment"}));
+  EXPECT_EQ(*SplitWords("  # a comment line"), Words{});
+  EXPECT_EQ(*SplitWords(R"(a "b \"c\" d")"), (Words{"a", "b \"c\" d"}));
+  EXPECT_EQ(*SplitWords(R"(x="")"), (Words{"x="}));
+  // In double quotes a backslash escapes only " and \ (as crmsh splits, the POSIX shell's way).
+  EXPECT_EQ(*SplitWords(R"(re="a\.b\\c")"), (Words{R"(re=a\.b\c)"}));
+}
+
+TEST(WordsTest, AnUnbalancedQuoteSaysWhere) {
+  auto w = SplitWords(R"(primitive ip IPaddr params ip="192.168.1.100)");
+  ASSERT_FALSE(w.ok());
+  EXPECT_EQ(w.status().message(), "unbalanced quotes: the \" at column 31 is never closed");
+  EXPECT_FALSE(SplitWords("a 'b").ok());
+}
+
+TEST(WordsTest, ATrailingBackslashContinuesTheLine) {
+  LineJoiner j;
+  EXPECT_FALSE(j.Add("primitive mysql ocf:heartbeat:mysql \\"));
+  EXPECT_TRUE(j.pending());
+  EXPECT_TRUE(j.Add("  op monitor interval=30s"));
+  EXPECT_EQ(*SplitWords(j.Take()), (Words{"primitive", "mysql", "ocf:heartbeat:mysql", "op", "monitor", "interval=30s"}));
+  EXPECT_FALSE(j.pending());
+  EXPECT_TRUE(j.Add("a \\\\"));  // an escaped backslash does not continue
+}
+
+TEST(WordsTest, ValuesAreQuotedAsCrmshShowsThem) {
+  EXPECT_EQ(Quoted("192.168.1.100"), "192.168.1.100");
+  EXPECT_EQ(Quoted("a_b-1.0"), "a_b-1.0");
+  EXPECT_EQ(Quoted("/usr/bin/mysqld_safe"), "\"/usr/bin/mysqld_safe\"");
+  EXPECT_EQ(Quoted("a b"), "\"a b\"");
+  EXPECT_EQ(Quoted(""), "\"\"");
+  EXPECT_EQ(Quoted("q\"u"), "\"q\\\"u\"");
+}
+
+constexpr const char* kCib =
+    "<cib validate-with=\"pacemaker-3.0\" epoch=\"3\" num_updates=\"0\" admin_epoch=\"0\"><configuration>"
+    "<crm_config><cluster_property_set id=\"cib-bootstrap-options\">"
+    "<nvpair name=\"stonith-enabled\" value=\"false\" id=\"cib-bootstrap-options-stonith-enabled\"/>"
+    "</cluster_property_set></crm_config>"
+    "<nodes><node id=\"1\" uname=\"node1\"/><node id=\"2\" uname=\"node2\"/></nodes>"
+    "<resources><primitive id=\"ip\" class=\"ocf\" provider=\"heartbeat\" type=\"IPaddr\">"
+    "<instance_attributes id=\"ip-instance_attributes\">"
+    "<nvpair name=\"ip\" value=\"10.0.0.1\" id=\"ip-instance_attributes-ip\"/></instance_attributes></primitive>"
+    "<primitive id=\"db\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/></resources>"
+    "<constraints><rsc_colocation id=\"ip-db\" score=\"INFINITY\" rsc=\"ip\" with-rsc=\"db\"/></constraints>"
+    "</configuration><status/></cib>";
+
+// Each is refused with one line naming what is wrong; the CIB stays as it was.
+TEST(ConfigurationTest, EveryBadCommandIsRefusedWithOneLineAndChangesNothing) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"primitive", "primitive: expected an id for the primitive after 'primitive'"},
+      {"primitive 1ip Dummy", "primitive: '1ip' is not a valid id"},
+      {"primitive ip Dummy", "primitive ip: the id 'ip' is taken (by a primitive)"},
+      {"primitive ip-db Dummy", "the id 'ip-db' is taken (by a rsc_colocation)"},
+      {"primitive x", "primitive x: expected an agent"},
+      {"primitive x params a=1", "primitive x: expected an agent"},
+      {"primitive x ocf:Dummy", "'ocf:Dummy' is not an agent"},
+      {"primitive x lsb:a:b", "'lsb:a:b' is not an agent"},
+      {"primitive x ocf:heartbeat:", "'ocf:heartbeat:' is not an agent"},
+      {"primitive x a:b:c:d", "'a:b:c:d' is not an agent"},
+      {"primitive x @tmpl", "resource templates are not supported"},
+      {"primitive x Dummy parms a=1", "expected params, meta, utilization or op, not 'parms'"},
+      {"primitive x Dummy params", "expected NAME=VALUE after 'params'"},
+      {"primitive x Dummy params fake", "expected NAME=VALUE after 'params', not 'fake'"},
+      {"primitive x Dummy params =1", "not '=1'"},
+      {"primitive x Dummy params a=1 a=2", "params 'a' is given twice"},
+      {"primitive x Dummy op", "expected an operation name (monitor, start, stop...) after 'op'"},
+      {"primitive x Dummy op interval=10s", "expected an operation name"},
+      {"primitive x Dummy op monitor intervl=10s", "'intervl' is not an operation attribute"},
+      {"primitive x Dummy op monitor interval=10s interval=20s", "'interval' is given twice"},
+      {"primitive x Dummy op monitor interval=often", "often"},
+      {"primitive x \"\"", "primitive x: the agent is empty"},
+      {"primitive x Dummy params a:b=1", "'a:b' is not a name"},
+      {"primitive x Dummy op \"mon itor\"", "'mon itor' is not an operation name"},
+      {"primitive x Dummy op monitor interval=\"10 s\"", "'10 s' is not an interval"},
+      {"primitive x Dummy op monitor on-fail=sometimes", "on-fail is ignore, block, stop, restart"},
+      {"primitive x Dummy op monitor role=Boss", "'Boss' is not a role"},
+      {"primitive x Dummy op monitor enabled=maybe", "enabled is true or false, not 'maybe'"},
+      {"primitive x Dummy op_params a=1", "'op_params' belongs after an op"},
+      {"primitive x Dummy op monitor timeout=20s op", "expected an operation name (monitor, start, stop...) after 'op'"},
+      {"property", "expected NAME=VALUE after 'property'"},
+      {"property stonith-enabled", "expected NAME=VALUE, not 'stonith-enabled'"},
+      {"property 9x: a=b", "'9x' is not a valid id"},
+      {"property ip: a=b", "the id 'ip' is taken (by a primitive)"},
+      {"property no-quorum-policy=whenever", "no-quorum-policy"},
+      {"rsc_defaults", "expected NAME=VALUE"},
+      {"location", "expected an id for the location"},
+      {"location l", "expected a resource after 'l'"},
+      {"location l nosuch 100: node1", "location l: no resource 'nosuch'"},
+      {"location l ip", "expected a score followed by ':' (100:, inf:, -inf:) after 'ip'"},
+      {"location l ip 100 node1", "expected a score followed by ':' (100:, inf:, -inf:), not '100'"},
+      {"location l ip lots: node1", "not 'lots:'"},
+      {"location l ip 100:", "expected a node after '100:'"},
+      {"location l ip 100: node1 node2", "unexpected 'node2' after the node"},
+      {"location l ip role=Boss 100: node1", "'Boss' is not a role"},
+      {"location l ip rule #uname eq node1", "rules are not supported"},
+      {"colocation c", "expected a score followed by ':'"},
+      {"colocation c inf: ip", "expected the resource it is placed with after 'ip'"},
+      {"colocation c inf: ip nosuch", "colocation c: no resource 'nosuch'"},
+      {"colocation c inf: ip ip", "a resource cannot be placed with itself"},
+      {"colocation c inf: ip db ip", "resource sets (more than two resources) are not supported"},
+      {"colocation c inf: ip:Leader db", "'Leader' is not a role"},
+      {"colocation ip-db inf: ip db", "the id 'ip-db' is taken"},
+      {"order o", "expected the resource that goes first after 'o'"},
+      {"order o Sometimes: ip db", "expected Mandatory:, Optional:, Serialize: or a score"},
+      {"order o Mandatory: ip", "expected the resource that follows after 'ip'"},
+      {"order o Mandatory: ip:launch db", "'launch' is not an action"},
+      {"order o Mandatory: ip ip", "a resource cannot be ordered after itself"},
+      {"order o Mandatory: ip db symmetrical=maybe", "symmetrical is true or false, not 'maybe'"},
+      {"rsc_ticket t ip", "rsc_ticket: not supported"},
+      {"order o Mandatory: ip db extra", "resource sets"},
+      {"delete", "expected an id after 'delete'"},
+      {"delete nosuch", "delete: no element with id 'nosuch'"},
+      {"delete db", "resource db is running: stop it first ('crm resource stop db')"},
+      {"delete ip-instance_attributes-ip", "which delete does not remove"},
+      {"erase now", "unexpected 'now'"},
+      {"erase", "resources are running (db): stop them first"},
+      {"group g ip db", "group: not supported by Vigil"},
+      {"clone c ip", "clone: not supported"},
+      {"frobnicate x", "configure: unknown command 'frobnicate'"},
+  };
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok()) << conf.status().message();
+  conf->set_running(std::set<std::string>{"db"});
+  const std::string before = conf->Document();
+  for (const auto& [command, expected] : cases) {
+    std::vector<std::string> warnings;
+    const Status s = conf->Apply(*SplitWords(command), &warnings);
+    EXPECT_FALSE(s.ok()) << command;
+    EXPECT_NE(s.message().find(expected), std::string::npos) << command << "\n  said: " << s.message();
+    EXPECT_EQ(s.message().find('\n'), std::string::npos) << command;
+    EXPECT_TRUE(conf->Document() == before) << command << ": the CIB changed";
+  }
+  EXPECT_FALSE(conf->changed());
+}
+
+TEST(ConfigurationTest, DeletingTwoResourcesThatShareAConstraintRemovesItOnce) {
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok());
+  conf->set_running(std::set<std::string>{});
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(conf->Apply({"delete", "ip", "db", "ip"}, &warnings).ok());
+  EXPECT_EQ(warnings, Words{"hanging colocation:ip-db deleted"});
+  EXPECT_EQ(*conf->Show({}), "node 1: node1\nnode 2: node2\nproperty cib-bootstrap-options: \\\n\tstonith-enabled=false\n");
+}
+
+TEST(ConfigurationTest, BooleansAreReadAsPacemakerReadsThem) {
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok());
+  std::vector<std::string> warnings;
+  for (const char* command : {"property stonith-enabled=TRUE", "property maintenance-mode=n",
+                              "order o Mandatory: ip db symmetrical=no"}) {
+    EXPECT_TRUE(conf->Apply(*SplitWords(command), &warnings).ok()) << command;
+  }
+}
+
+TEST(ConfigurationTest, WhetherResourcesRunUnknownRefusesDeletingThem) {
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok());
+  std::vector<std::string> warnings;
+  const Status s = conf->Apply({"delete", "ip"}, &warnings);
+  EXPECT_EQ(s.message(), "delete: cannot tell whether ip runs (vigild knows no DC): try again once it has one");
+  EXPECT_TRUE(conf->Apply({"delete", "ip-db"}, &warnings).ok());
+}
+
+TEST(ConfigurationTest, APrimitiveWhileStonithIsEnabledWithoutFencingIsWarnedOf) {
+  std::string cib = kCib;
+  cib.replace(cib.find("value=\"false\""), 13, "value=\"true\"");
+  auto conf = Configuration::Parse(cib);
+  ASSERT_TRUE(conf.ok());
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(conf->Apply({"primitive", "x", "Dummy"}, &warnings).ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("stonith-enabled is true and no fencing device is configured"), std::string::npos);
+  EXPECT_EQ(conf->Verify(), warnings);
+  warnings.clear();
+  ASSERT_TRUE(conf->Apply({"property", "stonith-enabled=false"}, &warnings).ok());
+  EXPECT_TRUE(warnings.empty());
+  EXPECT_TRUE(conf->Verify().empty());
+}
+
+TEST(ConfigurationTest, UnknownPropertiesAndNodesAreWarnedOfNotRefused) {
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok());
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(conf->Apply(*SplitWords("property stonith-enabld=false"), &warnings).ok());
+  ASSERT_TRUE(conf->Apply(*SplitWords("location l ip 100: node9"), &warnings).ok());
+  EXPECT_EQ(warnings, (Words{"cib-bootstrap-options: 'stonith-enabld' is not a cluster property Pacemaker knows",
+                             "l: no node 'node9' is configured (yet)"}));
+}
+
+TEST(ConfigurationTest, ShowNamesAnUnknownId) {
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok());
+  EXPECT_EQ(conf->Show({"ip", "nosuch"}).status().message(), "show: no element with id 'nosuch'");
+  EXPECT_EQ(*conf->Show({"node2", "ip-db"}), "node 2: node2\ncolocation ip-db inf: ip db\n");
+  auto xml = conf->ShowXml({"db"});
+  ASSERT_TRUE(xml.ok());
+  EXPECT_NE(xml->find("<primitive id=\"db\""), std::string::npos);
+  EXPECT_EQ(xml->find("<primitive id=\"ip\""), std::string::npos);
+  EXPECT_EQ(xml->find("<status"), std::string::npos);
+}
+
+// vigild as a map of answers: a CIB that cib-replace replaces (against its version), a status.
+// Three agents with hand-written meta-data: what `ra` prints and what a primitive is checked against.
+class FakeAgents : public Agents {
+ public:
+  std::vector<AgentInfo> List() override {
+    return {{"ocf:heartbeat:Dummy", "heartbeat", "Dummy"},
+            {"ocf:heartbeat:Fake", "heartbeat", "Fake"},
+            {"ocf:pacemaker:Other", "pacemaker", "Other"}};
+  }
+  Result<Described> Describe(std::string_view name) override {
+    if (name == "ocf:heartbeat:Dummy") return Read(List()[0], "<resource-agent name=\"Dummy\"/>");
+    if (name == "ocf:heartbeat:Fake" || name == "Fake") return Read(List()[1], kFakeMetadata);
+    return Status(StatusCode::kNotFound, "agent '" + std::string(name) + "' not found");
+  }
+  static Described Read(AgentInfo agent, const std::string& xml) {
+    auto parsed = ParseMetadata(xml);
+    EXPECT_TRUE(parsed.ok()) << parsed.status().message();
+    return {std::move(agent), xml, std::make_shared<const AgentMetadata>(parsed.ok() ? *parsed : AgentMetadata{})};
+  }
+  static constexpr const char* kFakeMetadata = R"(<?xml version="1.0"?>
+<resource-agent name="Fake" version="1.0">
+<version>1.0</version>
+<longdesc lang="en">
+Pretends to run.
+Over two lines.
+</longdesc>
+<shortdesc lang="en">A fake agent</shortdesc>
+<parameters>
+<parameter name="ip" unique="1" required="1">
+<longdesc lang="en">The address.</longdesc>
+<shortdesc lang="en">Address</shortdesc>
+<content type="string"/>
+</parameter>
+<parameter name="count">
+<longdesc lang="en">count</longdesc>
+<shortdesc lang="en">count</shortdesc>
+<content type="integer" default="3"/>
+</parameter>
+<parameter name="mode">
+<shortdesc lang="en">Mode</shortdesc>
+<content type="select" default="fast"><option value="fast"/><option value="slow"/></content>
+</parameter>
+</parameters>
+<actions>
+<action name="start" timeout="20s"/>
+<action name="monitor" depth="0" timeout="20s" interval="10s"/>
+<action name="meta-data" timeout="5s"/>
+</actions>
+</resource-agent>
+)";
+};
+
+TEST(ConfigurationTest, APrimitivesAgentAndParametersAreCheckedAsTyped) {
+  FakeAgents agents;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"primitive x ocf:heartbeat:Nope", "primitive x: agent 'ocf:heartbeat:Nope' not found"},
+      {"primitive x Fake", "primitive x: ocf:heartbeat:Fake: required parameter 'ip' is missing"},
+      {"primitive x Fake params ip=10.0.0.2 nosuch=1", "primitive x: ocf:heartbeat:Fake: unknown parameter 'nosuch'"},
+      {"primitive x Fake params ip=10.0.0.2 count=many", "parameter 'count' must be an integer, not 'many'"},
+      {"primitive x Fake params ip=10.0.0.2 mode=medium", "parameter 'mode' must be one of fast, slow, not 'medium'"},
+  };
+  for (const auto& [command, expected] : cases) {
+    auto c = Configuration::Parse(kCib);
+    ASSERT_TRUE(c.ok());
+    c->set_agents(&agents);
+    const std::string before = c->Document();
+    std::vector<std::string> warnings;
+    const Status s = c->Apply(*SplitWords(command), &warnings);
+    EXPECT_FALSE(s.ok()) << command;
+    EXPECT_NE(s.message().find(expected), std::string::npos) << command << "\n" << s.message();
+    EXPECT_EQ(s.message().find('\n'), std::string::npos) << s.message();
+    EXPECT_EQ(c->Document(), before) << command;
+  }
+  auto c = Configuration::Parse(kCib);
+  c->set_agents(&agents);
+  std::vector<std::string> warnings;
+  EXPECT_TRUE(c->Apply(*SplitWords("primitive x Fake params ip=10.0.0.2 count=4 mode=slow"), &warnings).ok());
+  // Classes other than ocf are left to vigild.
+  EXPECT_TRUE(c->Apply(*SplitWords("primitive y lsb:whatever"), &warnings).ok());
+}
+
+TEST(ConfigurationTest, AnEditIsAllOrNothingAndNamesTheLine) {
+  auto c = Configuration::Parse(kCib);
+  ASSERT_TRUE(c.ok());
+  c->set_running(std::set<std::string>{"ip"});
+  const std::string shown = *c->Show({});
+  const std::string before = c->Document();
+  std::vector<std::string> warnings;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {shown + "location l db 100 node1\n", "line "},  // the line number of the bad command
+      {shown + "primitive x Dummy \\\n  op monitor interval=often\n", "often"},
+      {shown + "primitive x Dummy \\\n", "ends in a backslash"},
+      {shown + "delete db\n", "delete has no place in an edit"},
+      {shown + "primitive ip Dummy\n", "the id 'ip' is taken"},
+      {shown + "node 1: node1\n", "the node node1 is there already"},
+      {shown + "colocation c inf: db \"unbalanced\n", "quote"},
+  };
+  for (const auto& [text, expected] : cases) {
+    const Status s = c->Replace({}, text, &warnings);
+    EXPECT_FALSE(s.ok()) << text;
+    EXPECT_NE(s.message().find(expected), std::string::npos) << s.message();
+    EXPECT_EQ(c->Document(), before);
+    EXPECT_FALSE(c->changed());
+  }
+  // The line is the one the command starts on.
+  const size_t lines = static_cast<size_t>(std::count(shown.begin(), shown.end(), '\n'));
+  EXPECT_EQ(c->Replace({}, shown + "\nlocation l db 100 node1\n", &warnings).message().rfind(
+                "line " + std::to_string(lines + 2) + ": location l:", 0),
+            0u);
+  // ip runs: an edit that leaves it out is refused; db does not: it may go.
+  std::string without_ip = shown;
+  const size_t at = without_ip.find("primitive ip");
+  without_ip.erase(at, without_ip.find("\nprimitive db") - at + 1);
+  EXPECT_NE(c->Replace({}, without_ip, &warnings).message().find("resource ip is running"), std::string::npos)
+      << without_ip;
+  // Editing one element: only it is replaced.
+  ASSERT_TRUE(c->Replace({"ip-db"}, "colocation ip-db 500: ip db\n", &warnings).ok());
+  EXPECT_EQ(*c->Show({"ip-db"}), "colocation ip-db 500: ip db\n");
+  EXPECT_NE(c->Show({"ip"})->find("primitive ip IPaddr"), std::string::npos);
+  EXPECT_TRUE(c->changed());
+}
+
+// Whatever show prints, edit reads back: node attributes in either order, empty sets (which show
+// leaves out), a node named by its name, an id given twice, and primitives whose agent this host
+// lacks (unchanged, they are not checked again).
+TEST(ConfigurationTest, WhatShowPrintsAnEditReadsBack) {
+  std::string xml = kCib;
+  xml.replace(xml.find("<primitive id=\"db\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>"), 65,
+              "<primitive id=\"db\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+              "<meta_attributes id=\"db-meta\"/></primitive>");
+  auto c = Configuration::Parse(xml);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  c->set_running(std::set<std::string>{"ip"});
+  FakeAgents agents;  // knows Dummy, not IPaddr
+  c->set_agents(&agents);
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(c->Apply(*SplitWords("node 3: node3 utilization cpu=2 attributes standby=on"), &warnings).ok());
+  const std::string shown = *c->Show({});
+  EXPECT_EQ(shown.find("meta \n"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("node 3: node3 \\\n\tutilization cpu=2 \\\n\tattributes standby=on"), std::string::npos) << shown;
+  const Status unchanged = c->Replace({}, shown, &warnings);
+  EXPECT_TRUE(unchanged.ok()) << unchanged.message();
+  EXPECT_EQ(*c->Show({}), shown);
+  // Changed, ip's agent is checked, and this host does not have it.
+  std::string moved = shown;
+  moved.replace(moved.find("10.0.0.1"), 8, "10.0.0.2");
+  EXPECT_NE(c->Replace({}, moved, &warnings).message().find("agent 'ocf:heartbeat:IPaddr' not found"), std::string::npos);
+  // A node by its name; an id given twice.
+  ASSERT_TRUE(c->Replace({"node1"}, "node 1: node1 attributes standby=on\n", &warnings).ok());
+  EXPECT_EQ(*c->Show({"node1"}), "node 1: node1 \\\n\tattributes standby=on\n");
+  const Status twice = c->Replace({"ip-db", "ip-db"}, "colocation ip-db 10: ip db\n", &warnings);
+  EXPECT_TRUE(twice.ok()) << twice.message();
+}
+
+class FakeVigild : public Connection {
+ public:
+  FakeVigild() : cib_(kCib) {}
+  Result<std::string> Ask(const std::string& command, const std::vector<std::string>& args) override {
+    asked.push_back(command);
+    if (command == "cib-query") return cib_;
+    if (command == "status") {
+      control::ClusterStatus s;
+      s.self = "node1";
+      s.dc = "node1";
+      s.resources_known = true;
+      s.nodes = {{1, "node1", true, false}, {2, "node2", true, false}};
+      s.resources = {{"ip", "ocf:heartbeat:IPaddr", {"node1"}}, {"db", "ocf:heartbeat:Dummy", {}}};
+      return control::ToXml(s);
+    }
+    if (command == "cib-replace") {
+      if (args[0] != Version()) return Status(StatusCode::kInvalidArgument, "conflict: made against " + args[0]);
+      pugi::xml_document doc;
+      doc.load_string(args[1].c_str());
+      doc.child("cib").attribute("epoch").set_value(std::stoi(Version().substr(2)) + 1);
+      std::ostringstream text;
+      doc.save(text);
+      cib_ = text.str();
+      return Version();
+    }
+    if (command == "node-standby" && !args.empty() && args[0] != "node1" && args[0] != "node2") {
+      return Status(StatusCode::kInvalidArgument, "node-standby: no node '" + args[0] + "'");
+    }
+    return std::string();
+  }
+  std::string Version() const {
+    pugi::xml_document doc;
+    doc.load_string(cib_.c_str());
+    return "0:" + std::string(doc.child("cib").attribute("epoch").value()) + ":0";
+  }
+  int Count(const std::string& command) const { return static_cast<int>(std::count(asked.begin(), asked.end(), command)); }
+  // Another change, made behind crm's back: `object` added to the resources, at epoch 9.
+  void ChangeBehindCrmsBack(const std::string& object) {
+    cib_.replace(cib_.find("epoch=\"3\""), 9, "epoch=\"9\"");
+    cib_.insert(cib_.find("</resources>"), object);
+  }
+
+  std::vector<std::string> asked;
+
+ private:
+  std::string cib_;
+};
+
+class ShellTest : public ::testing::Test {
+ protected:
+  Shell Make(bool interactive) {
+    ShellOptions o;
+    o.interactive = interactive;
+    o.host = "here";
+    o.ask = [this](const std::string& question) -> std::optional<std::string> {
+      questions_.push_back(question);
+      if (answers_.empty()) return std::nullopt;
+      std::string a = answers_.front();
+      answers_.erase(answers_.begin());
+      return a;
+    };
+    o.agents = &agents_;
+    o.edit_file = [this](const std::string& path) -> Status {
+      edited_ = testing::ReadFile(path);
+      if (!edits_.empty()) {
+        testing::WriteFile(path, edits_.front());
+        edits_.erase(edits_.begin());
+      }
+      return Status::Ok();
+    };
+    return Shell(vigild_, out_, err_, o);
+  }
+  FakeAgents agents_;
+  std::string edited_;               // what the editor was given last
+  std::vector<std::string> edits_;   // what it writes, one per run
+  FakeVigild vigild_;
+  std::ostringstream out_, err_;
+  std::vector<std::string> questions_, answers_;
+};
+
+TEST_F(ShellTest, AOneShotConfigureCommandCommitsOnce) {
+  Shell shell = Make(false);
+  shell.Run({"configure", "property", "no-quorum-policy=ignore"});
+  shell.End();
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+  EXPECT_EQ(vigild_.Version(), "0:4:0");
+  EXPECT_TRUE(err_.str().empty()) << err_.str();
+}
+
+TEST_F(ShellTest, AFailedCommandSendsNothingAndTheExitCodeSaysSo) {
+  Shell shell = Make(false);
+  shell.Run({"configure", "colocation", "c", "inf:", "ip", "nosuch"});
+  shell.End();
+  EXPECT_EQ(shell.exit_code(), 1);
+  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(err_.str(), "ERROR: colocation c: no resource 'nosuch'\n");
+}
+
+TEST_F(ShellTest, AScriptStagesUntilCommitAndCommitsWhatIsLeftAtTheEnd) {
+  Shell shell = Make(false);
+  for (const char* line : {"configure", "primitive a Dummy", "primitive b Dummy", "show a", "commit",
+                           "primitive c Dummy"}) {
+    shell.RunLine(line);
+  }
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+  EXPECT_EQ(out_.str(), "primitive a Dummy\n");
+  EXPECT_EQ(shell.Prompt(), "crm(live/node1)configure# ");
+  shell.End();
+  EXPECT_EQ(vigild_.Count("cib-replace"), 2);
+  EXPECT_EQ(vigild_.Version(), "0:5:0");
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+}
+
+TEST_F(ShellTest, LeavingConfigureWithChangesAsksAPerson) {
+  Shell shell = Make(true);
+  shell.RunLine("configure");
+  shell.RunLine("primitive a Dummy");
+  answers_ = {"maybe", "n"};
+  shell.RunLine("up");
+  EXPECT_EQ(questions_.size(), 2u);
+  EXPECT_EQ(questions_[0], "There are changes pending. Do you want to commit them (y/n)? ");
+  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(shell.Prompt(), "crm(live/node1)# ");
+  shell.RunLine("configure");
+  shell.RunLine("primitive a Dummy");
+  answers_ = {"y"};
+  EXPECT_FALSE(shell.RunLine("quit"));
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+}
+
+TEST_F(ShellTest, ACommitAgainstAChangedCibIsRefusedAndAPersonKeepsTheChanges) {
+  Shell shell = Make(true);
+  shell.RunLine("configure");
+  shell.RunLine("primitive a Dummy");
+  // Somebody else added an `a` of their own meanwhile: a conflict crm cannot resolve.
+  vigild_.ChangeBehindCrmsBack("<primitive id=\"a\" class=\"ocf\" provider=\"heartbeat\" type=\"Stateful\"/>");
+  shell.RunLine("commit");
+  EXPECT_EQ(err_.str(),
+            "ERROR: commit: conflict: the CIB changed meanwhile in what this change changes too (resources/primitive a) "
+            "('refresh' drops these changes and reads the CIB again)\n");
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+  EXPECT_EQ(*vigild_.asked.rbegin(), "cib-query");
+  shell.RunLine("show a");
+  EXPECT_EQ(out_.str(), "primitive a Dummy\n");
+  shell.RunLine("refresh");
+  shell.RunLine("show a");
+  EXPECT_NE(out_.str().find("Stateful"), std::string::npos) << out_.str();
+  EXPECT_EQ(shell.exit_code(), 1);
+}
+
+TEST_F(ShellTest, ACommitAgainstACibThatMovedOnElsewhereIsMadeAgainOnIt) {
+  Shell shell = Make(false);
+  shell.RunLine("configure");
+  shell.RunLine("primitive a Dummy");
+  // Another change (the DC recording a node, another user) that touches nothing of this one.
+  vigild_.ChangeBehindCrmsBack("<primitive id=\"z\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>");
+  shell.RunLine("commit");
+  EXPECT_EQ(err_.str(), "INFO: the CIB changed since it was read (now version 0:9:0); the changes are made again on it\n");
+  EXPECT_EQ(vigild_.Count("cib-replace"), 2);
+  EXPECT_EQ(vigild_.Version(), "0:10:0");
+  shell.RunLine("show a");
+  shell.RunLine("show z");
+  EXPECT_EQ(out_.str(), "primitive a Dummy\nprimitive z Dummy\n");
+  shell.End();
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+}
+
+TEST_F(ShellTest, HelpListsALevelsCommandsAndPrintsOnesUsage) {
+  Shell shell = Make(false);
+  shell.Run({"resource", "help"});
+  shell.Run({"resource", "help", "migrate"});
+  shell.Run({"ra", "help", "meta"});
+  shell.Run({"configure", "help", "colocation"});
+  shell.Run({"node", "help", "nosuch"});
+  EXPECT_EQ(out_.str(),
+            "commands: start, stop, restart, status, move, migrate, clear, unmove, unmigrate, cleanup, up, help, quit\n"
+            "usage: migrate RSC [NODE]\n  prefers NODE, or bans it from where it runs\n"
+            "usage: meta [ocf:PROVIDER:]TYPE\n  an agent's parameters and operations\n"
+            "usage: colocation ID SCORE: RSC WITH-RSC\n  a colocation constraint\n");
+  EXPECT_EQ(err_.str(), "ERROR: node: unknown command 'nosuch'; 'help' lists the commands\n");
+}
+
+TEST_F(ShellTest, LevelsNodeAndResourceCommandsMapToVigildsRequests) {
+  Shell shell = Make(false);
+  shell.Run({"node", "standby"});
+  shell.Run({"node", "online", "node2"});
+  shell.Run({"resource", "move", "ip", "node2"});
+  shell.Run({"resource", "clear", "ip"});
+  shell.Run({"resource", "status", "ip"});
+  shell.Run({"resource", "status", "db"});
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+  EXPECT_EQ(vigild_.Count("node-standby"), 1);
+  EXPECT_EQ(vigild_.Count("node-online"), 1);
+  EXPECT_EQ(vigild_.Count("resource-move"), 1);
+  EXPECT_EQ(vigild_.Count("resource-unmove"), 1);
+  EXPECT_EQ(out_.str(), "resource ip is running on: node1\nresource db is NOT running\n");
+  EXPECT_EQ(err_.str(),
+            "INFO: standby node node1\nINFO: online node node2\nINFO: Move constraint created for ip to node2\n"
+            "INFO: Use `crm resource clear ip` to remove this constraint\nINFO: Removed migration constraints for ip\n");
+  // node status: the nodes' elements of the CIB (crmsh 1.x's), all or one.
+  out_.str("");
+  shell.Run({"node", "status", "node2"});
+  EXPECT_EQ(out_.str(), "<nodes>\n  <node id=\"2\" uname=\"node2\" />\n</nodes>\n");
+  shell.Run({"node", "status"});
+  EXPECT_NE(out_.str().find("<node id=\"1\" uname=\"node1\" />"), std::string::npos) << out_.str();
+  EXPECT_EQ(shell.exit_code(), 0);
+  shell.Run({"node", "status", "node9"});
+  EXPECT_EQ(shell.exit_code(), 1);
+}
+
+TEST_F(ShellTest, MistakesGetOneLineEach) {
+  Shell shell = Make(false);
+  shell.Run({"confgure"});
+  shell.Run({"node", "standby", "node7"});
+  shell.Run({"resource", "move"});
+  shell.Run({"resource", "start", "a", "b"});
+  shell.RunLine("configure primitive ip IPaddr params ip=\"10.0.0.1");
+  EXPECT_EQ(err_.str(),
+            "ERROR: the top level: unknown command 'confgure' (did you mean 'configure'?); 'help' lists the commands\n"
+            "ERROR: node-standby: no node 'node7'\n"
+            "ERROR: resource move: missing arguments (usage: move RSC [NODE])\n"
+            "ERROR: resource start: unexpected 'b' (usage: start RSC)\n"
+            "ERROR: unbalanced quotes: the \" at column 41 is never closed\n");
+  EXPECT_EQ(vigild_.Count("resource-move") + vigild_.Count("resource-start") + vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(shell.exit_code(), 1);
+}
+
+TEST_F(ShellTest, TheEndOfInputAsksAPersonAboutPendingChanges) {
+  Shell shell = Make(true);
+  shell.RunLine("configure");
+  shell.RunLine("primitive a Dummy");
+  answers_ = {"n"};
+  shell.End();
+  EXPECT_EQ(questions_.size(), 1u);
+  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+}
+
+TEST_F(ShellTest, EditShowsTheConfigurationAndStagesTheEditedOne) {
+  Shell shell = Make(true);
+  shell.RunLine("configure");
+  // A mistake, then (asked to edit again) the mended text.
+  edits_ = {"this is not crm\n", "location l1 db 100: node2\n"};
+  answers_ = {"y"};
+  shell.RunLine("edit ip-db");
+  EXPECT_EQ(edited_, "this is not crm\n");  // the second round starts from the first round's text
+  EXPECT_EQ(questions_, Words{"Do you want to edit again (y/n)? "});
+  EXPECT_NE(err_.str().find("ERROR: edit: line 1: configure: unknown command 'this'"), std::string::npos) << err_.str();
+  shell.RunLine("commit");
+  EXPECT_EQ(vigild_.Count("cib-replace"), 1);
+  shell.RunLine("show");
+  EXPECT_NE(out_.str().find("location l1 db 100: node2"), std::string::npos) << out_.str();
+  EXPECT_EQ(out_.str().find("colocation ip-db"), std::string::npos) << out_.str();
+  // Unchanged: nothing staged.
+  shell.RunLine("edit");
+  EXPECT_NE(err_.str().find("INFO: edit: nothing changed"), std::string::npos);
+  EXPECT_NE(edited_.find("location l1 db 100: node2"), std::string::npos) << edited_;
+}
+
+TEST_F(ShellTest, RaListsAndDescribesTheAgentsAsCrmshDoes) {
+  Shell shell = Make(false);
+  for (const char* line : {"ra classes", "ra providers Fake", "ra list ocf", "ra list ocf pacemaker", "ra info Fake"}) {
+    shell.RunLine(line);
+  }
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_EQ(out_.str(),
+            "ocf / heartbeat pacemaker\n"
+            "heartbeat\n"
+            "Dummy     Fake      Other     \n"
+            "Other     \n"
+            "A fake agent (ocf:heartbeat:Fake)\n\n"
+            "Pretends to run.\nOver two lines.\n\n"
+            "Parameters (*: required, []: default):\n\n"
+            "ip* (string): Address\n    The address.\n\n"
+            "count (integer, [3]): \n    count\n\n"
+            "mode (select, [fast]): Mode\n\n"
+            "Operations' defaults (advisory minimum):\n\n"
+            "    start         timeout=20s\n"
+            "    monitor       depth=0 timeout=20s interval=10s\n");
+  EXPECT_EQ(shell.exit_code(), 0);
+  for (const auto& [line, error] : std::vector<std::pair<std::string, std::string>>{
+           {"ra list lsb", "ERROR: ra list: class lsb does not exist (Vigil runs ocf agents)\n"},
+           {"ra list ocf nope", "ERROR: ra list: there is no provider nope for class ocf\n"},
+           {"ra info Nope", "ERROR: ra info: agent 'Nope' not found\n"},
+           {"ra info", "ERROR: ra info: missing arguments (usage: info [ocf:PROVIDER:]TYPE)\n"},
+           {"ra classes x", "ERROR: ra classes: unexpected 'x' (usage: classes)\n"},
+           {"ra lst ocf", "ERROR: ra: unknown command 'lst' (did you mean 'list'?); 'help' lists the commands\n"}}) {
+    err_.str("");
+    shell.RunLine(line);
+    EXPECT_EQ(err_.str(), error) << line;
+  }
+  EXPECT_EQ(shell.exit_code(), 1);
+}
+
+TEST_F(ShellTest, CompletionOffersCommandsAndIds) {
+  Shell shell = Make(true);
+  EXPECT_EQ(shell.Complete({}, "con"), Words{"configure"});
+  shell.RunLine("resource");
+  EXPECT_EQ(shell.Complete({}, "cl"), (Words{"clear", "cleanup"}));
+  EXPECT_EQ(shell.Complete({"start"}, ""), (Words{"ip", "db"}));
+  EXPECT_EQ(shell.Complete({"move", "ip"}, "node"), (Words{"node1", "node2"}));
+  shell.RunLine("up");
+  // In the level a line names first; agents; a primitive's parameters not given yet.
+  EXPECT_EQ(shell.Complete({"configure"}, "pri"), Words{"primitive"});
+  EXPECT_EQ(shell.Complete({"configure", "primitive", "x"}, "ocf:heartbeat:F"), Words{"ocf:heartbeat:Fake"});
+  EXPECT_EQ(shell.Complete({"configure", "primitive", "x"}, "F"), Words{"Fake"});
+  EXPECT_EQ(shell.Complete({"configure", "primitive", "x", "Fake", "params", "ip=1"}, ""),
+            (Words{"count=", "mode=", "params", "meta", "utilization", "op"}));
+  EXPECT_EQ(shell.Complete({"configure", "primitive", "x", "Fake"}, "p"), Words{"params"});
+  EXPECT_EQ(shell.Complete({"configure", "delete"}, "i"), (Words{"ip", "ip-db"}));
+  EXPECT_EQ(shell.Complete({"ra", "info"}, "ocf:p"), Words{"ocf:pacemaker:Other"});
+  EXPECT_EQ(shell.Complete({"ra", "list", "ocf"}, ""), (Words{"heartbeat", "pacemaker"}));
+  EXPECT_EQ(shell.Complete({"node", "standby"}, ""), (Words{"node1", "node2"}));
+  EXPECT_EQ(shell.exit_code(), 0);
+}
+
+}  // namespace
+}  // namespace vigil::crm

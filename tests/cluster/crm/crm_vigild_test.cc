@@ -1,0 +1,187 @@
+// The real `crm` against a real one-node vigild on loopback (no root): the tutorial's commands as
+// typed, one-shot and as an interactive-style script, with their outcomes (the properties in
+// `configure show`, the resources started, standby stopping them, online bringing them back),
+// and a bad command that leaves the CIB's version where it was.
+#include <gtest/gtest.h>
+
+#include <pugixml.hpp>
+
+#include "cluster/config/authkey.h"
+#include "tests/support/free_port.h"
+#include "tests/support/shell.h"
+#include "tests/support/vigild_process.h"
+
+namespace vigil::testing {
+namespace {
+
+class CrmVigildTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string key = dir_ / "authkey";
+    ASSERT_TRUE(config::WriteAuthkey(key, 256, false).ok());
+    WriteFile(dir_ / "conf", "totem {\n  cluster_name: solo\n  keyfile: " + key +
+                                 "\n  interface {\n    ringnumber: 0\n    bindnetaddr: 127.0.0.0\n    mcastport: " +
+                                 std::to_string(FreeUdpPort()) +
+                                 "\n  }\n}\nnodelist {\n  node {\n    ring0_addr: 127.0.0.1\n    nodeid: 1\n"
+                                 "    name: node1\n  }\n}\n");
+    ASSERT_TRUE(vigild_.Start());
+    ASSERT_TRUE(WaitFor([&] { return vigild_.Dc() == "node1" && vigild_.Recorded({"node1"}); })) << vigild_.log();
+  }
+
+  // `crm ARGS` (or `crm` reading `input`), as a user runs it.
+  CommandResult Crm(const std::string& args, const std::string& input = "") {
+    std::string command = std::string(CRM_BINARY) + " --run-dir " + vigild_.run_dir().string() + " " + args;
+    if (!input.empty()) {
+      WriteFile(dir_ / "input", input);
+      command += " < " + (dir_ / "input");
+    } else {
+      command += " < /dev/null";
+    }
+    return Sh(command);
+  }
+
+  // "Started node1", "Stopped", ... as `crm status` lists RSC.
+  std::string Where(const std::string& rsc) {
+    const std::string status = Crm("status").out;
+    const size_t at = status.find("* " + rsc + "\t");
+    if (at == std::string::npos) return "";
+    const size_t tab = status.find(":\t ", at);
+    return status.substr(tab + 3, status.find('\n', tab) - tab - 3);
+  }
+
+  std::string Version() {
+    auto status = vigild_.Call("cib-query");
+    if (!status.ok() || !status->ok) return "";
+    const size_t at = status->body.find(" epoch=\"");  // not admin_epoch
+    return at == std::string::npos ? "" : status->body.substr(at, status->body.find('"', at + 8) - at);
+  }
+
+  TempDir tmp_;
+  VigildProcess vigild_{tmp_.path()};
+  const TempDir& dir_ = tmp_;
+};
+
+TEST_F(CrmVigildTest, TheTutorialsCommandsAsTyped) {
+  // Step 12: the node is in the configuration once it has joined.
+  EXPECT_EQ(Crm("configure show").out, "node 1: node1\n");
+  // Step 13, as an interactive session would type it (standard input is not a terminal: no prompt).
+  auto r = Crm("", "configure\nproperty stonith-enabled=false\nproperty no-quorum-policy=ignore\ncommit\nquit\n");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string shown = Crm("configure show").out;
+  EXPECT_NE(shown.find("property cib-bootstrap-options: \\\n\tstonith-enabled=false \\\n\tno-quorum-policy=ignore"),
+            std::string::npos)
+      << shown;
+  // Step 14 (a Dummy stands in for the address: no root here), one-shot.
+  r = Crm("configure primitive ip ocf:heartbeat:Dummy op monitor interval=10s");
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_TRUE(WaitFor([&] { return Where("ip") == "Started node1"; })) << Crm("status").out;
+  // Step 17: a primitive over continued lines.
+  r = Crm("", "configure\nprimitive mysql ocf:heartbeat:Dummy \\\n  params state=\"" + (dir_ / "mysql.state") +
+                  "\" \\\n  op monitor interval=\"30s\" timeout=\"30s\" \\\n  op start interval=\"0\" timeout=\"120\" "
+                  "\\\n  op stop interval=\"0\" timeout=\"120\"\ncommit\nquit\n");
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_TRUE(WaitFor([&] { return Where("mysql") == "Started node1"; })) << Crm("status").out;
+  // Standby stops both, online brings them back.
+  r = Crm("", "node\nstandby\nquit\n");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("INFO: standby node node1"), std::string::npos) << r.out;
+  ASSERT_TRUE(WaitFor([&] { return Where("ip") == "Stopped" && Where("mysql") == "Stopped"; })) << Crm("status").out;
+  EXPECT_NE(Crm("status").out.find("* Node node1: standby"), std::string::npos);
+  ASSERT_EQ(Crm("", "node\nonline\nquit\n").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Where("ip") == "Started node1" && Where("mysql") == "Started node1"; }));
+  // Step 19.
+  r = Crm("", "configure\ncolocation ip-mysql inf: ip mysql\ncommit\nquit\n");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(Crm("configure show ip-mysql").out.find("colocation ip-mysql inf: ip mysql"), std::string::npos);
+  EXPECT_EQ(Crm("resource status ip").out, "resource ip is running on: node1\n");
+  // crm_mon's XML, as tools read it; and vigil status's.
+  for (const std::string& command : {std::string(CRM_BINARY) + " --run-dir " + vigild_.run_dir().string() + " status xml",
+                                     std::string(VIGIL_BINARY) + " status --run-dir " + vigild_.run_dir().string() +
+                                         " --output-as=xml"}) {
+    const auto xml = Sh(command);
+    ASSERT_EQ(xml.code, 0) << xml.out;
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(xml.out.c_str())) << xml.out;
+    const pugi::xml_node result = doc.child("pacemaker-result");
+    EXPECT_STREQ(result.child("summary").child("current_dc").attribute("name").value(), "node1") << xml.out;
+    EXPECT_STREQ(result.child("summary").child("current_dc").attribute("with_quorum").value(), "true");
+    EXPECT_STREQ(result.select_node("nodes/node[@name='node1']").node().attribute("resources_running").value(), "2");
+    const pugi::xml_node ip = result.select_node("resources/resource[@id='ip']").node();
+    EXPECT_STREQ(ip.attribute("role").value(), "Started") << xml.out;
+    EXPECT_STREQ(ip.child("node").attribute("name").value(), "node1");
+  }
+  const auto json = Crm("status json");
+  EXPECT_EQ(json.code, 0);
+  EXPECT_NE(json.out.find("\"resource_agent\": \"ocf:heartbeat:Dummy\""), std::string::npos) << json.out;
+}
+
+TEST_F(CrmVigildTest, ABadCommandChangesNothingAndExitsNonZero) {
+  // The DC recorded node1 (epoch 1); then the property.
+  ASSERT_EQ(Crm("configure property stonith-enabled=false").code, 0);
+  const std::string before = Version();
+  ASSERT_EQ(before, " epoch=\"2");
+  for (const char* bad : {"configure primitive x ocf:heartbeat:Dummy params nosuch=1",
+                          "configure primitive x ocf:heartbeat:NoSuchAgent", "configure colocation c inf: x y",
+                          "configure property no-quorum-policy=sometimes", "node standby node9",
+                          "resource stop nosuch", "configure primitve x Dummy"}) {
+    const auto r = Crm(bad);
+    EXPECT_EQ(r.code, 1) << bad << "\n" << r.out;
+    EXPECT_EQ(r.out.rfind("ERROR: ", 0), 0u) << bad << "\n" << r.out;
+    EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << bad << ": one line\n" << r.out;
+    EXPECT_EQ(Version(), before) << bad;
+  }
+  // The script goes on after a mistake, commits what was right, and says it failed.
+  const auto r = Crm("", "configure\nprimitive a ocf:heartbeat:Dummy\nlocation l a 100 node1\ncommit\nquit\n");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(Crm("configure show a").out.find("primitive a Dummy"), std::string::npos);
+}
+
+// configure edit runs $EDITOR on the configuration in crm syntax; what it saves is checked and
+// committed like typed commands.
+TEST_F(CrmVigildTest, EditRunsTheEditorAndCommitsWhatItSaved) {
+  ASSERT_EQ(Crm("configure primitive d ocf:heartbeat:Dummy op monitor interval=10s").code, 0);
+  const std::string before = Version();
+  // An editor that fails: nothing changes.
+  auto r = Sh("EDITOR=false " + std::string(CRM_BINARY) + " --run-dir " + vigild_.run_dir().string() +
+              " configure edit < /dev/null");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("ERROR: edit: the editor (false \"$1\") failed with exit code 1"), std::string::npos) << r.out;
+  EXPECT_EQ(Version(), before);
+  // An editor that writes a bad parameter: refused with its line, nothing changes.
+  r = Sh("EDITOR=\"sed -i 's/interval=10s/interval=10s timeout=bad x=1/'\" " + std::string(CRM_BINARY) +
+         " --run-dir " + vigild_.run_dir().string() + " configure edit < /dev/null");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("ERROR: edit: line "), std::string::npos) << r.out;
+  EXPECT_EQ(Version(), before);
+  // A good edit: the monitor's interval changes and the location is added.
+  r = Sh("EDITOR=\"sed -i -e 's/interval=10s/interval=20s/' -e '$ a location prefer-d d 50: node1'\" " +
+         std::string(CRM_BINARY) + " --run-dir " + vigild_.run_dir().string() + " configure edit < /dev/null");
+  EXPECT_EQ(r.code, 0) << r.out;
+  const std::string shown = Crm("configure show").out;
+  EXPECT_NE(shown.find("op monitor interval=20s"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("location prefer-d d 50: node1"), std::string::npos) << shown;
+  EXPECT_NE(Version(), before);
+}
+
+// At a terminal (a pseudo-terminal from util-linux's `script`): tab completes commands, agents
+// and parameter names, and the lines typed are kept in the history file for the next session.
+TEST_F(CrmVigildTest, AtATerminalTabCompletesAndTheHistoryIsKept) {
+  const std::string home = dir_ / "home";
+  const std::string state = dir_ / "d.state";
+  // "prim<TAB>" -> primitive, "ocf:heartbeat:Dumm<TAB>" -> ocf:heartbeat:Dummy, "sta<TAB>" -> state=
+  WriteFile(dir_ / "typed", "configure\nprim\t d ocf:heartbeat:Dumm\t para\t sta\t" + state +
+                                "\ncommit\nquit\n");
+  const auto r = Sh("HOME=" + home + " script -qfec '" + CRM_BINARY + " --run-dir " + vigild_.run_dir().string() +
+                    "' /dev/null < " + (dir_ / "typed"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("crm(live/node1)configure# "), std::string::npos) << r.out;
+  EXPECT_NE(Crm("configure show d").out.find("primitive d Dummy \\\n\tparams state=\"" + state + "\""),
+            std::string::npos)
+      << r.out << Crm("configure show").out;
+  const std::string history = ReadFile(home + "/.config/vigil/crm_history");
+  EXPECT_NE(history.find("primitive"), std::string::npos) << history;
+  EXPECT_NE(history.find("commit"), std::string::npos) << history;
+}
+
+}  // namespace
+}  // namespace vigil::testing

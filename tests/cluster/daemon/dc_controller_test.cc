@@ -1,0 +1,149 @@
+// The DC's controller without a cluster: what it plans from the reports it holds.
+#include "cluster/daemon/dc_controller.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "cluster/lrm/executor_client.h"
+
+namespace vigil::daemon {
+namespace {
+
+constexpr const char* kCib =
+    "<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\"><configuration><crm_config>"
+    "<cluster_property_set id=\"o\"><nvpair id=\"o-s\" name=\"stonith-enabled\" value=\"false\"/>"
+    "</cluster_property_set></crm_config><nodes/><resources>"
+    "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>"
+    "</resources><constraints/></configuration><status/></cib>";
+
+// The DC n1 with members n1 and n3 (n2 is out of its view), in term 3.
+class DcControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto parsed = cib::Cib::Parse(kCib, "test");
+    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    cib_ = std::move(*parsed);
+    self_.id = "1";
+    self_.uname = "n1";
+    in_.config = &cib_.model();
+    in_.members = &members_;
+    in_.names = &names_;
+    in_.quorate = true;
+    in_.acting = true;
+    in_.views_agree = true;
+    in_.term = 3;
+    in_.self_state = &self_;
+  }
+  peer::NodeUpdate ReportOfN3(uint64_t term) const {
+    peer::NodeUpdate update;
+    update.term = term;
+    update.state.id = "3";
+    update.state.uname = "n3";
+    return update;
+  }
+
+  cib::Cib cib_;
+  const std::vector<uint32_t> members_ = {1, 3};
+  const std::map<uint32_t, std::string> names_ = {{1, "n1"}, {2, "n2"}, {3, "n3"}};
+  cib::NodeState self_;
+  DcInputs in_;
+  std::vector<std::pair<uint32_t, std::string>> sent_;
+  std::set<uint32_t> unreachable_;  // no link to these
+  DcController controller_{1, [this](uint32_t node, const peer::Execute& e) {
+                           if (unreachable_.count(node)) return false;
+                           sent_.emplace_back(node, e.action);
+                           return true;
+                         }};
+};
+
+TEST_F(DcControllerTest, AReportFromAnotherDcTermIsNotPlannedOn) {
+  // n3 reported to this node in term 1, before n2 (which may run d1 now) and n3 formed another
+  // partition: that report must not count.
+  controller_.OnNodeUpdate(3, ReportOfN3(1));
+  controller_.Update(in_);
+  EXPECT_TRUE(sent_.empty());
+  const auto events = controller_.TakeEvents();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back(), "waiting for the resource state of n3");
+  // Its report for this term: now the DC plans (probes d1 on both members first).
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);
+  EXPECT_EQ(sent_[0].second, "monitor");
+}
+
+TEST_F(DcControllerTest, NothingIsPlannedWhileAMemberStillHearsALostNode) {
+  // n3 still hears n2, which this DC has lost: n2 may be running d1.
+  in_.views_agree = false;
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  controller_.Update(in_);
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_EQ(controller_.TakeEvents(), std::vector<std::string>{"waiting for the members to agree on who is up"});
+  // n3 has lost n2 too: the plan goes ahead.
+  in_.views_agree = true;
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);
+  EXPECT_EQ(sent_[0].second, "monitor");
+}
+
+TEST_F(DcControllerTest, AStepThatCannotBeSentHoldsThePlanUntilTheNodeReportsAgain) {
+  unreachable_ = {3};
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 1U);  // n1's probe went; n3's could not
+  EXPECT_EQ(sent_[0].first, 1U);
+  controller_.OnOwnResult(1);  // n1's probe (the first token) answered
+  controller_.Update(in_);
+  const auto events = controller_.TakeEvents();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back(), "waiting for the resource state of n3");
+  EXPECT_EQ(sent_.size(), 1U);
+  // Linked again, it reports afresh: its probe goes out.
+  unreachable_.clear();
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  ASSERT_FALSE(sent_.empty());
+  EXPECT_EQ(sent_.back(), (std::pair<uint32_t, std::string>{3, "monitor"}));
+}
+
+TEST_F(DcControllerTest, AStepLostWithItsLinkDoesNotStallTheDc) {
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);  // probes on n1 and n3, in flight
+  controller_.TakeEvents();
+  // The link to n3 closes before its answer: without forgetting the step the DC would wait for it
+  // for ever; now it waits for n3's fresh report instead.
+  controller_.OnUnlinked(3);
+  controller_.OnOwnResult(1);  // n1's probe answered
+  controller_.Update(in_);
+  EXPECT_EQ(controller_.TakeEvents(), std::vector<std::string>{"waiting for the resource state of n3"});
+}
+
+// A call made while no executor child runs ends as the child's death ends one: a recurring
+// monitor cancelled (so its owner stops counting it as running), a one-shot call failed.
+TEST(ExecutorClientTest, ACallMadeWhileNoChildRunsEndsAsADeathWould) {
+  lrm::ExecutorClient client({"/nonexistent"});  // never started
+  std::vector<OperationResult> results;
+  Operation monitor;
+  monitor.resource = "d";
+  monitor.action = "monitor";
+  monitor.interval = std::chrono::milliseconds(10000);
+  Operation start = monitor;
+  start.action = "start";
+  start.interval = std::chrono::milliseconds(0);
+  client.Submit(monitor, [&](const OperationResult& r) { results.push_back(r); });
+  client.Submit(start, [&](const OperationResult& r) { results.push_back(r); });
+  PollSet set(std::chrono::steady_clock::now());
+  client.Arm(set);
+  (void)set.Wait();  // the refusals are due at once: no wait
+  client.Dispatch(set, std::chrono::steady_clock::now());
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].status, ExecStatus::kCancelled);
+  EXPECT_EQ(results[1].status, ExecStatus::kError);
+  EXPECT_EQ(results[1].reason, "the executor child is not running");
+}
+
+}  // namespace
+}  // namespace vigil::daemon

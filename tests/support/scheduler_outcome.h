@@ -1,0 +1,153 @@
+// What a scheduler run comes to, as the corpus tests compare it: where each primitive ends up, the
+// transition summary (to the reason's words) and every allocation score; read from crm_simulate's
+// XML or from `vigil simulate --scores`, and kept beside each CIB of tests/cluster/scheduler/cases as
+// NAME.expected (what crm_simulate said; tests/cluster/scheduler/refresh_expected.sh writes them).
+#pragma once
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <pugixml.hpp>
+
+namespace vigil::testing {
+
+inline const std::filesystem::path kSchedulerCases = std::filesystem::path(VIGIL_TEST_SOURCE_DIR) / "cluster/scheduler/cases";
+
+struct Outcome {
+  std::map<std::string, std::string> placement;  // rsc → node or "Stopped"
+  std::vector<std::string> summary;              // "Verb rsc (details)[ blocked]"
+  std::set<std::string> scores;                  // "rsc node score"
+};
+
+// The verb, the resource, the nodes, the reason ("due to ...") and whether a start is blocked.
+inline std::string SummaryKey(const std::string& verb, const std::string& rsc, const std::string& details,
+                       const std::string& reason, bool blocked) {
+  return verb + " " + rsc + " (" + details + ")" + (reason.empty() ? "" : " due to " + reason) +
+         (blocked ? " blocked" : "");
+}
+
+// vigil's "Start ip (node1) due to x (blocked)", or "... blocked" without a reason.
+inline std::string NormalizeSummary(const std::string& line) {
+  static const std::regex kLine(R"(^(\w+) (\S+) \((.*?)\)(?: due to (.*?))?( \(blocked\)| blocked)?$)");
+  std::smatch m;
+  if (!std::regex_match(line, m, kLine)) return "unparsed: " + line;
+  return SummaryKey(m[1].str(), m[2].str(), m[3].str(), m[4].str(), m[5].matched);
+}
+
+// crm_simulate --output-as=xml: allocations, actions (the summary) and the revised status.
+inline Outcome ParseCrmSimulate(const std::string& out) {
+  Outcome o;
+  pugi::xml_document doc;
+  if (!doc.load_string(out.c_str())) return o;
+  const auto result = doc.child("pacemaker-result");
+  for (const auto w : result.child("allocations").children("node_weight")) {
+    if (std::string_view(w.attribute("function").value()) != "pcmk__primitive_assign") continue;
+    o.scores.insert(std::string(w.attribute("id").value()) + " " + w.attribute("node").value() +
+                    " " + w.attribute("score").value());
+  }
+  for (const auto a : result.child("actions").children("rsc_action")) {
+    std::string verb = a.attribute("action").value();
+    if (!verb.empty()) verb[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(verb[0])));
+    std::string details = a.attribute("node").value();
+    if (details.empty()) {
+      details = a.attribute("source").value();
+      if (a.attribute("dest")) details += std::string(" -> ") + a.attribute("dest").value();
+    }
+    o.summary.push_back(SummaryKey(verb, a.attribute("resource").value(), details,
+                                   a.attribute("reason").value(), a.attribute("blocked").as_bool()));
+  }
+  for (const auto r : result.child("revised_cluster_status").child("resources").children("resource")) {
+    std::string where;
+    for (const auto n : r.children("node")) where += (where.empty() ? "" : ",") + std::string(n.attribute("name").value());
+    o.placement[r.attribute("id").value()] = where.empty() ? "Stopped" : where;
+  }
+  return o;
+}
+
+inline Outcome ParseVigil(const std::string& out) {
+  Outcome o;
+  std::istringstream in(out);
+  std::string line;
+  int block = 0;
+  static const std::regex kScore(R"(^(\S+) allocation score on (\S+): (\S+)$)");
+  while (std::getline(in, line)) {
+    if (line.empty()) {
+      ++block;
+      continue;
+    }
+    std::smatch m;
+    if (std::regex_match(line, m, kScore)) {
+      o.scores.insert(m[1].str() + " " + m[2].str() + " " + m[3].str());
+    } else if (block == 0) {
+      const auto tab = line.find('\t');
+      o.placement[line.substr(0, tab)] = tab == std::string::npos ? "" : line.substr(tab + 1);
+    } else {
+      o.summary.push_back(NormalizeSummary(line));
+    }
+  }
+  return o;
+}
+
+inline std::string Join(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const auto& l : lines) s += "  " + l + "\n";
+  return s;
+}
+
+inline std::string Join(const std::set<std::string>& lines) {
+  return Join(std::vector<std::string>(lines.begin(), lines.end()));
+}
+
+// One line per fact, sorted within its kind: "placement RSC WHERE", "summary LINE" (in order),
+// "score RSC NODE SCORE".
+inline std::string ExpectedText(const Outcome& o) {
+  std::string out;
+  for (const auto& [rsc, where] : o.placement) out += "placement " + rsc + " " + where + "\n";
+  for (const auto& line : o.summary) out += "summary " + line + "\n";
+  for (const auto& score : o.scores) out += "score " + score + "\n";
+  return out;
+}
+
+inline Outcome FromExpectedText(const std::string& text) {
+  Outcome o;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("placement ", 0) == 0) {
+      const std::string rest = line.substr(10);
+      const size_t space = rest.find(' ');
+      o.placement[rest.substr(0, space)] = space == std::string::npos ? "" : rest.substr(space + 1);
+    } else if (line.rfind("summary ", 0) == 0) {
+      o.summary.push_back(line.substr(8));
+    } else if (line.rfind("score ", 0) == 0) {
+      o.scores.insert(line.substr(6));
+    }
+  }
+  return o;
+}
+
+// The corpus's cases, by name (NAME.xml).
+inline std::vector<std::string> SchedulerCases() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(kSchedulerCases)) {
+    if (entry.path().extension() == ".xml") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+inline std::string CaseTestName(const std::string& name) {
+  std::string out = name;
+  for (auto& c : out) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return out;
+}
+
+}  // namespace vigil::testing
