@@ -242,14 +242,21 @@ struct AbandonIfBusy {
   }
 };
 
-int Run(const Args& a) {
-  Expect(a, 2, 2, a.positional.empty() ? "AGENT and ACTION" : "ACTION");
+// The host `vigil agent run` and `test` work in, its HA_RSCTMP made first. nullptr: the error is
+// printed.
+std::unique_ptr<AgentHost> OpenHost(const Args& a, const char* command) {
   RegistryOptions options = Options(a, true);
   if (Status s = EnsureDirectory(options.rsc_tmp, 0755); !s.ok()) {
-    std::fprintf(stderr, "vigil agent run: %s\n", s.message().c_str());
-    return 1;
+    std::fprintf(stderr, "vigil agent %s: %s\n", command, s.message().c_str());
+    return nullptr;
   }
-  auto owned = std::make_unique<AgentHost>(options);
+  return std::make_unique<AgentHost>(options);
+}
+
+int Run(const Args& a) {
+  Expect(a, 2, 2, a.positional.empty() ? "AGENT and ACTION" : "ACTION");
+  auto owned = OpenHost(a, "run");
+  if (!owned) return 1;
   AgentHost& host = *owned;
   AbandonIfBusy abandon{owned};
   auto agent = host.registry().Find(a.positional[0]);
@@ -285,12 +292,8 @@ int Run(const Args& a) {
 
 int Test(const Args& a) {
   Expect(a, 1, 1, "AGENT");
-  RegistryOptions options = Options(a, true);
-  if (Status s = EnsureDirectory(options.rsc_tmp, 0755); !s.ok()) {
-    std::fprintf(stderr, "vigil agent test: %s\n", s.message().c_str());
-    return 1;
-  }
-  auto owned = std::make_unique<AgentHost>(options);
+  auto owned = OpenHost(a, "test");
+  if (!owned) return 1;
   AgentHost& host = *owned;
   AbandonIfBusy abandon{owned};
   auto agent = host.registry().Find(a.positional[0]);

@@ -232,16 +232,16 @@ Status Daemon::StartResourceManagement() {
   if (!options_.plugin_dir.empty()) argv.insert(argv.end(), {"--plugin-dir", options_.plugin_dir.string()});
   if (options_.foreground) argv.push_back("-f");
   // Started by Run(): after vigild has detached, so that the child is the running vigild's own.
-  executor_ = std::make_unique<lrm::ExecutorClient>(std::move(argv));
+  child_ = std::make_unique<lrm::ExecutorClient>(std::move(argv));
   // The child keeps resources only while this loop renews its lease: a frozen vigild's child
   // has stopped them half a token after the last renewal, a quarter token before the others
   // can have lost this node (they wait a token from its last heartbeat, sent at most a quarter
   // token before the freeze). Renewed every eighth of a token, so one late turn costs nothing.
   const auto token = std::chrono::milliseconds(config_.token_ms);
-  executor_->set_lease(token / 2, token / 8);
-  local_ = std::make_unique<LocalResources>(*executor_, std::to_string(identity_.nodeid), identity_.name);
+  child_->set_lease(token / 2, token / 8);
+  local_ = std::make_unique<LocalResources>(*child_, std::to_string(identity_.nodeid), identity_.name);
   // A new child, or a lapsed lease: what ran here is unknown until probed again.
-  executor_->set_on_unknown([this] { local_->Forget(); });
+  child_->set_on_unknown([this] { local_->Forget(); });
   const uint32_t self_id = identity_.nodeid;
   controller_ = std::make_unique<DcController>(self_id, [this, self_id](uint32_t node, const peer::Execute& e) {
     if (node != self_id) return replicator_->SendToMember(node, e);
@@ -358,7 +358,7 @@ Status Daemon::WritePidFile(pid_t process) {
 void Daemon::LogEvents() {
   for (const auto& e : membership_->TakeEvents()) LogInfo(e);
   for (const auto& e : replicator_->TakeEvents()) LogInfo(e);
-  for (const auto& e : executor_->TakeEvents()) LogInfo(e);
+  for (const auto& e : child_->TakeEvents()) LogInfo(e);
   for (const auto& e : local_->TakeEvents()) LogInfo(e);
   for (const auto& e : controller_->TakeEvents()) LogInfo(e);
 }
@@ -380,18 +380,18 @@ void Daemon::OnSignal(int signal) {
   LogInfo(std::string("stopping this node's resources, then leaving the cluster (") + strsignal(signal) + ")");
   stopping_ = true;
   stop_deadline_ = std::chrono::steady_clock::now() + kStopLimit;
-  executor_->BeginStop();
+  child_->BeginStop();
 }
 
 int Daemon::Run() {
   SteadyTime now = std::chrono::steady_clock::now();
-  if (Status s = executor_->Start(); !s.ok()) {
+  if (Status s = child_->Start(); !s.ok()) {
     LogError(s.message());
     return 1;
   }
   heartbeats_->Start(now);
   LogEvents();
-  const std::vector<EventSource*> sources = {heartbeats_.get(), replicator_.get(), executor_.get(), control_.get(),
+  const std::vector<EventSource*> sources = {heartbeats_.get(), replicator_.get(), child_.get(), control_.get(),
                                              signals_.get()};
   for (;;) {
     PollSet set(now);
@@ -416,7 +416,7 @@ int Daemon::Run() {
     replicator_->Dispatch(set, now);
     // Also while stopping: what is refused for want of a child must still be answered. (No
     // child is started again then.)
-    executor_->Dispatch(set, now);
+    child_->Dispatch(set, now);
     // A monitor's news, a forget, or a new DC term (the DC counts only reports made for its term).
     if (local_->changed() || (replicator_->linked_to_dc() && membership_->dc_term() != reported_term_)) {
       ReportResources(0);
@@ -432,11 +432,11 @@ int Daemon::Run() {
     control_->Dispatch(set, now);
     signals_->Dispatch(set, now);
     if (stopping_) {
-      const bool exited = executor_->Exited();
+      const bool exited = child_->Exited();
       if (exited || now >= stop_deadline_) {
         if (!exited) {
           LogError("the executor child did not stop its resources in time; leaving anyway");
-          executor_->Kill();
+          child_->Kill();
         }
         LogInfo("leaving the cluster");
         heartbeats_->Leave();

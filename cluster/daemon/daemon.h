@@ -147,7 +147,7 @@ class Daemon {
   std::unique_ptr<control::Server> control_;
   std::optional<CibStore> cib_;
   std::unique_ptr<Replicator> replicator_;
-  std::unique_ptr<lrm::ExecutorClient> executor_;
+  std::unique_ptr<lrm::ExecutorClient> child_;
   std::unique_ptr<LocalResources> local_;
   std::unique_ptr<DcController> controller_;
   std::string shared_status_;                 // the DC's latest StatusCopy, encoded

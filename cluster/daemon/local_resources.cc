@@ -43,8 +43,8 @@ void Put(std::vector<cib::OpRecord>& ops, cib::OpRecord record) {
 
 }  // namespace
 
-LocalResources::LocalResources(lrm::OperationQueue& executor, std::string node_id, std::string uname)
-    : executor_(executor) {
+LocalResources::LocalResources(lrm::OperationQueue& queue, std::string node_id, std::string uname)
+    : queue_(queue) {
   state_.id = std::move(node_id);
   state_.uname = std::move(uname);
 }
@@ -71,7 +71,7 @@ void LocalResources::Cleanup(const std::string& rsc) {
               return a.first.starts_with("fail-count-" + rsc + "#") || a.first.starts_with("last-failure-" + rsc + "#");
             }) > 0;
   const auto [first, last] = recurring_.equal_range(rsc);
-  for (auto it = first; it != last; ++it) executor_.Cancel(it->second);
+  for (auto it = first; it != last; ++it) queue_.Cancel(it->second);
   forgot |= first != last;
   recurring_.erase(first, last);
   ++epoch_[rsc];  // what a monitor was saying as the cleanup came is not news
@@ -128,7 +128,7 @@ size_t LocalResources::StopAll() {
     for (auto it = first; it != last; ++it) {
       if (it->second.action == "stop") continue;
       busy = true;
-      executor_.Cancel(it->second.call);  // its result comes back cancelled: withdrawn
+      queue_.Cancel(it->second.call);  // its result comes back cancelled: withdrawn
     }
     // Stopping already, or recorded as not running. With no record at all the state is unknown
     // (forgotten when the executor child restarted): stopped to be sure.
@@ -201,7 +201,7 @@ void LocalResources::Submit(const peer::Execute& e, std::function<void()> done) 
   auto first = std::make_shared<bool>(true);
   auto call = std::make_shared<uint64_t>(0);
   const uint64_t epoch = epoch_[e.rsc];
-  *call = executor_.Submit(std::move(op), [this, e, first, call, epoch, done = std::move(done)](const OperationResult& r) {
+  *call = queue_.Submit(std::move(op), [this, e, first, call, epoch, done = std::move(done)](const OperationResult& r) {
     const bool is_first = std::exchange(*first, false);
     if (e.interval_ms == 0) {
       std::erase_if(one_shot_, [&](const auto& f) { return f.second.call == *call; });

@@ -40,7 +40,7 @@ namespace vigil::daemon {
 
 class LocalResources {
  public:
-  LocalResources(lrm::OperationQueue& executor, std::string node_id, std::string uname);
+  LocalResources(lrm::OperationQueue& queue, std::string node_id, std::string uname);
 
   // Runs `e`; `done` runs once its first result is recorded (for a recurring monitor, the first
   // run's), or once it is clear that it will not run (see the rules above).
@@ -80,9 +80,9 @@ class LocalResources {
   const cib::OpRecord* LastRecord(const std::string& rsc) const;  // <rsc>_last_0, if any
   bool StopInFlight(const std::string& rsc) const;
 
-  lrm::OperationQueue& executor_;
+  lrm::OperationQueue& queue_;
   std::map<std::string, peer::Execute> last_given_;  // the latest one-shot operation per resource
-  std::multimap<std::string, uint64_t> recurring_;   // the executor's calls of recurring monitors
+  std::multimap<std::string, uint64_t> recurring_;   // the queue's calls of recurring monitors
   std::multimap<std::string, InFlight> one_shot_;    // one-shot calls in flight, by resource
   // Bumped by every stop and cleanup of a resource: a recurring call started under an older
   // epoch reports nothing more.

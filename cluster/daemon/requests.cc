@@ -158,7 +158,7 @@ void Daemon::CheckAgents(const cib::Model& before, const cib::Model& after, std:
   auto pending = std::make_shared<Pending>(Pending{checks.size(), "", std::move(done)});
   for (auto& op : checks) {
     const std::string rsc = op.resource;
-    executor_->Check(std::move(op), [pending, rsc](const OperationResult& r) {
+    child_->Check(std::move(op), [pending, rsc](const OperationResult& r) {
       if (r.status != ExecStatus::kDone || r.rc != 0) {
         pending->errors += (pending->errors.empty() ? "" : "; ") + ("resource " + rsc + ": " + r.reason);
       }

@@ -16,7 +16,6 @@
 #include <netlink/route/route.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -426,23 +425,10 @@ NetError OpenNetlinkNetwork(std::unique_ptr<Network>* out) {
 }
 
 std::optional<Ipv4> ParseIpv4(const std::string& text) {
-  Ipv4 ip = 0;
-  const char* p = text.data();
-  const char* end = p + text.size();
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (p == end || *p != '.') return std::nullopt;
-      ++p;
-    }
-    unsigned value = 0;
-    const char* start = p;
-    auto [next, ec] = std::from_chars(p, end, value);
-    if (ec != std::errc() || next == start || next - start > 3 || value > 255) return std::nullopt;
-    ip = (ip << 8) | value;
-    p = next;
-  }
-  if (p != end) return std::nullopt;
-  return ip;
+  // The libc's reading, as vigil.conf's (cluster/config): four decimal parts, no leading zeros.
+  in_addr a{};
+  if (inet_pton(AF_INET, text.c_str(), &a) != 1) return std::nullopt;
+  return ntohl(a.s_addr);
 }
 
 std::string FormatIpv4(Ipv4 ip) {

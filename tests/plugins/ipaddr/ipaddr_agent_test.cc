@@ -477,7 +477,7 @@ TEST(GratuitousArpTest, RequestAndReplyCarryTheAddressAndTheLinksMac) {
 
 TEST(Ipv4Test, ParsesDottedQuadsStrictly) {
   EXPECT_EQ(ParseIpv4("192.168.1.100"), 0xc0a80164u);
-  for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "a.b.c.d", "1..2.3"}) {
+  for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", "a.b.c.d", "1..2.3", "010.1.1.1"}) {
     EXPECT_FALSE(ParseIpv4(bad)) << bad;
   }
   EXPECT_EQ(FormatIpv4(0xc0a80164u), "192.168.1.100");
