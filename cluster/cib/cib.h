@@ -6,11 +6,12 @@
 // loaded; the scheduler and the daemon read the model, never the XML.
 //
 // Supported: crm_config properties; nodes with their attributes; primitives with
-// instance_attributes, meta_attributes and operations; rsc_location (a node and a score),
-// rsc_colocation and rsc_order between two resources; rsc_defaults and op_defaults; the status
-// section (node_state, lrm_resource/lrm_rsc_op history, transient attributes). Groups, clones,
-// bundles, templates, rules and resource sets are refused with kUnsupported and the element named,
-// rather than silently placed wrong. See docs/scheduler.md ("The CIB").
+// instance_attributes, meta_attributes and operations; groups of primitives; rsc_location (a
+// node and a score), rsc_colocation and rsc_order between two resources (a primitive or a
+// group); rsc_defaults and op_defaults; the status section (node_state, lrm_resource/lrm_rsc_op
+// history, transient attributes). Clones, bundles, templates, rules and resource sets are refused
+// with kUnsupported and the element named, rather than silently placed wrong. See
+// docs/scheduler.md ("The CIB").
 //
 // Not thread-safe; one owner.
 #pragma once
@@ -56,12 +57,24 @@ struct Primitive {
   std::string standard;    // class: ocf, lsb, systemd, stonith...
   std::string provider;
   std::string type;
-  Attributes params;       // instance_attributes
-  Attributes meta;         // meta_attributes (rsc_defaults not merged in)
+  // instance_attributes and meta_attributes, a group member's with its group's added where it
+  // sets no value of its own (Pacemaker's inheritance); rsc_defaults not merged in.
+  Attributes params;
+  Attributes meta;
   std::vector<Operation> operations;
+  std::string group;       // the group it is a member of; empty: none
 
   // "ocf:heartbeat:IPaddr2", or "class:type" without a provider.
   std::string AgentName() const;
+};
+
+// A group: its members placed together (colocated, by default) and started in order (ordered, by
+// default), each member a Primitive of Model::primitives.
+struct Group {
+  std::string id;
+  std::vector<std::string> members;  // in the group's order
+  Attributes params;                 // its own instance_attributes (inherited by the members)
+  Attributes meta;                   // its own meta_attributes (inherited by the members)
 };
 
 struct Location {
@@ -144,7 +157,8 @@ struct Model {
   std::string dc_uuid;
   Attributes properties;  // crm_config
   std::vector<Node> nodes;
-  std::vector<Primitive> primitives;
+  std::vector<Primitive> primitives;  // in document order, group members included
+  std::vector<Group> groups;
   std::vector<Location> locations;
   std::vector<Colocation> colocations;
   std::vector<Order> orders;
@@ -154,6 +168,8 @@ struct Model {
 
   // The primitive with this id, or null.
   const Primitive* FindPrimitive(std::string_view id) const;
+  // The group with this id, or null.
+  const Group* FindGroup(std::string_view id) const;
 };
 
 class Cib {

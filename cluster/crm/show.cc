@@ -77,6 +77,19 @@ std::string Primitive(xml_node p) {
   return out;
 }
 
+// "group ID MEMBER...", with the group's own params and meta (its members are shown as
+// primitives).
+std::string Group(xml_node g) {
+  std::string out = "group " + std::string(g.attribute("id").value());
+  for (xml_node m : g.children("primitive")) out += " " + std::string(m.attribute("id").value());
+  for (xml_node child : g.children()) {
+    const std::string_view name = child.name();
+    if (name == "instance_attributes") out += Clause("params", child);
+    if (name == "meta_attributes") out += Clause("meta", child);
+  }
+  return out;
+}
+
 // A resource with its :ROLE or :ACTION.
 std::string With(xml_node x, const char* rsc, const char* suffix) {
   std::string out = x.attribute(rsc).value();
@@ -183,7 +196,24 @@ Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids)
     return v;
   };
   for (xml_node n : sorted(conf.child("nodes"))) out.push_back(Node(n));
-  for (xml_node p : sorted(conf.child("resources"))) out.push_back(Primitive(p));
+  // As crmsh: every primitive (a group's members too) by id, then the groups by id.
+  std::vector<xml_node> primitives;
+  std::vector<xml_node> groups;
+  for (xml_node x : conf.child("resources").children()) {
+    if (x.type() != pugi::node_element) continue;
+    if (std::string_view(x.name()) == "group") {
+      for (xml_node m : x.children("primitive")) {
+        if (Wanted(wanted, m, &found)) primitives.push_back(m);
+      }
+      if (Wanted(wanted, x, &found)) groups.push_back(x);
+    } else if (Wanted(wanted, x, &found)) {
+      primitives.push_back(x);
+    }
+  }
+  std::sort(primitives.begin(), primitives.end(), by_id);
+  std::sort(groups.begin(), groups.end(), by_id);
+  for (xml_node p : primitives) out.push_back(Primitive(p));
+  for (xml_node g : groups) out.push_back(Group(g));
   for (xml_node c : sorted(conf.child("constraints"))) out.push_back(Constraint(c));
   for (xml_node s : sorted(conf.child("crm_config"))) out.push_back(Set("property", s));
   for (xml_node s : sorted(conf.child("rsc_defaults"))) out.push_back(Set("rsc_defaults", s));

@@ -47,7 +47,14 @@ class Placer {
       const int node = ws_.FindNode(l.node);
       if (node < 0) continue;  // a node not (yet) in the cluster
       if (!l.role.empty() && l.role != "Started") continue;
-      AddLocation(ws_.resources[ws_.FindResource(l.rsc)].allowed, node, l.score);
+      // A colocated group's first member takes the score; the others only the node, since the
+      // first one's scores already take theirs in.
+      const int group = ws_.FindGroup(l.rsc);
+      bool first = true;
+      for (int member : ws_.Members(l.rsc)) {
+        AddLocation(ws_.resources[member].allowed, node, first || !ws_.groups[group].colocated ? l.score : 0);
+        first = false;
+      }
     }
     for (auto& r : ws_.resources) {
       // An unmanaged resource stays where it runs, whatever else says.
@@ -230,7 +237,7 @@ class Placer {
       std::optional<Scores> archive;
       if (col.score < 0 && col.score > -kInfinity) archive = r.allowed;
       Allocate(col.primary);
-      ApplyColocation(r, ws_.resources[col.primary], col);
+      ApplyColocation(r, ws_.resources[col.follows >= 0 ? col.follows : col.primary], col);
       if (archive && !CanRunAny(r.allowed)) r.allowed = std::move(*archive);
     }
     for (int c : r.with_this) {

@@ -38,6 +38,7 @@ struct Edge {
   int first;
   int then;
   unsigned flags;
+  int first_group = -1;  // the order named this group as its first: reasons name the group
 };
 
 class Transitioner {
@@ -106,7 +107,7 @@ class Transitioner {
 
   // Starting needs quorum unless no-quorum-policy says otherwise.
   void ApplyQuorum(Resource& r, GraphAction& start) {
-    if (ws_.have_quorum) return;
+    if (ws_.have_quorum || !r.needs_quorum) return;
     if (ws_.no_quorum_policy == NoQuorumPolicy::kStop) {
       start.runnable = false;
       start.reason = "no quorum";
@@ -134,8 +135,6 @@ class Transitioner {
 
   void CreateOrderings() {
     for (const auto& o : ws_.cib->orders) {
-      const int first = ws_.FindResource(o.first);
-      const int then = ws_.FindResource(o.then);
       unsigned forward = 0;
       unsigned inverse = 0;
       if (o.kind == cib::OrderKind::kMandatory) {
@@ -146,10 +145,41 @@ class Transitioner {
           forward = kAsymmetrical;
         }
       }
-      Connect(first, o.first_action, then, o.then_action, forward | kOrdering);
-      if (o.symmetrical && o.kind != cib::OrderKind::kSerialize) {
-        Connect(then, Invert(o.then_action), first, Invert(o.first_action), inverse);
+      // A group first is done when all its members are (Pacemaker orders after its "running"
+      // or "stopped"); a group then is each of its members.
+      const int first_group = ws_.FindGroup(o.first);
+      const int then_group = ws_.FindGroup(o.then);
+      for (int first : ws_.Members(o.first)) {
+        for (int then : ws_.Members(o.then)) {
+          Connect(first, o.first_action, then, o.then_action, forward | kOrdering, first_group);
+          if (o.symmetrical && o.kind != cib::OrderKind::kSerialize) {
+            Connect(then, Invert(o.then_action), first, Invert(o.first_action), inverse, then_group);
+          }
+        }
       }
+    }
+    for (const GroupInfo& g : ws_.groups) {
+      if (g.ordered) OrderMembers(g);
+    }
+  }
+
+  // An ordered group's members start one after the other (a member that must start again takes
+  // the ones after it along; one that cannot start blocks them) and stop in reverse (one that
+  // stops makes the ones after it stop first). A partially active group stops in sequence too.
+  void OrderMembers(const GroupInfo& g) {
+    int last_active = -1;
+    for (size_t i = 0; i < g.members.size(); ++i) {
+      const int member = g.members[i];
+      if (i > 0) {
+        const int previous = g.members[i - 1];
+        Connect(previous, "start", member, "start", kImpliesThen | kRunnableLeft);
+        Connect(member, "stop", previous, "stop", kRestart);
+        if (!ws_.resources[member].running_on.empty() && ws_.resources[previous].running_on.empty() &&
+            last_active >= 0) {
+          Connect(member, "stop", last_active, "stop", 0);
+        }
+      }
+      if (!ws_.resources[member].running_on.empty()) last_active = member;
     }
   }
 
@@ -160,7 +190,7 @@ class Transitioner {
   }
 
   void Connect(int first, const std::string& first_task, int then, const std::string& then_task,
-               unsigned flags) {
+               unsigned flags, int first_group = -1) {
     const bool first_stopped = ws_.resources[first].role != Role::kStarted;
     const bool create = !(first_stopped && first_task == "stop");
     const std::vector<int> thens = ActionsFor(then, then_task, false);
@@ -171,7 +201,7 @@ class Transitioner {
         // stands alone, as in Pacemaker (an Optional one first keeps a Mandatory one from
         // having any effect).
         if (!ordered_.insert({f, t}).second) continue;
-        edges_.push_back({f, t, flags});
+        edges_.push_back({f, t, flags, first_group});
       }
     }
   }
@@ -237,7 +267,10 @@ class Transitioner {
       work.pop_front();
       const GraphAction& first = actions_[e.first];
       const GraphAction& then = actions_[e.then];
-      const std::string& first_id = ws_.resources[first.rsc].id;
+      // Pacemaker orders after a group's own "running" (or "stopped") and names that.
+      const std::string first_action =
+          e.first_group < 0 ? ws_.resources[first.rsc].id + " start"
+                            : ws_.groups[e.first_group].group->id + (first.kind == ActionKind::kStart ? " running" : " stopped");
       // The checks run in Pacemaker's order, which decides the reason an action keeps when
       // two apply: restart, implies-first, runnable-left, then implies-then.
       if (e.flags & kRestart) {
@@ -263,10 +296,10 @@ class Transitioner {
         // A one-way order blocks only a start that is needed (a start, a move, a recovery),
         // not the one of a resource that stays as it is.
         if (!(e.flags & kAsymmetrical) || !then.optional) {
-          block(e.then, "unrunnable " + first_id + " start");
+          block(e.then, "unrunnable " + first_action);
         }
       }
-      if ((e.flags & kImpliesThen) && !first.optional) require(e.then, "required " + first_id + " start");
+      if ((e.flags & kImpliesThen) && !first.optional) require(e.then, "required " + first_action);
     }
   }
 
@@ -439,6 +472,7 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
   // The model may have been built or edited by hand: every reference must hold.
   std::unordered_set<std::string_view> ids;
   for (const auto& p : cib.primitives) ids.insert(p.id);
+  for (const auto& g : cib.groups) ids.insert(g.id);
   auto check = [&](const std::string& id, const std::string& constraint) {
     return ids.count(id) ? Status::Ok()
                          : Status(StatusCode::kInvalidArgument,
@@ -455,7 +489,20 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
     if (Status s = check(o.first, o.id); !s.ok()) return s;
     if (Status s = check(o.then, o.id); !s.ok()) return s;
   }
-  if (ids.size() != cib.primitives.size()) {
+  for (const auto& p : cib.primitives) {
+    if (!p.group.empty() && cib.FindGroup(p.group) == nullptr) {
+      return Status(StatusCode::kInvalidArgument, p.id + " is a member of '" + p.group + "', which is no group");
+    }
+  }
+  for (const auto& g : cib.groups) {
+    for (const auto& m : g.members) {
+      const cib::Primitive* p = cib.FindPrimitive(m);
+      if (p == nullptr || p->group != g.id) {
+        return Status(StatusCode::kInvalidArgument, "group " + g.id + " names '" + m + "', which is not its member");
+      }
+    }
+  }
+  if (ids.size() != cib.primitives.size() + cib.groups.size()) {
     return Status(StatusCode::kInvalidArgument, "two resources share an id");
   }
   WorkingSet ws = Unpack(cib, options.now);

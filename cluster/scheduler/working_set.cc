@@ -33,6 +33,7 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   if (const auto* v = Find(p, "symmetric-cluster")) ws.symmetric = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stonith-enabled")) ws.stonith_enabled = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
+  if (const auto* v = Find(p, "maintenance-mode")) ws.maintenance = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "no-quorum-policy")) {
     if (*v == "ignore") {
       ws.no_quorum_policy = NoQuorumPolicy::kIgnore;
@@ -238,17 +239,43 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   }
 }
 
+// A group's own meta attributes with the defaults: what orders its place in allocation.
+Attributes GroupMeta(const cib::Group& g, const cib::Model& cib) {
+  Attributes meta = g.meta;
+  for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
+  return meta;
+}
+
 void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
+  for (const auto& g : cib.groups) {
+    GroupInfo info;
+    info.group = &g;
+    const Attributes meta = GroupMeta(g, cib);
+    if (const auto* v = Find(meta, "ordered")) info.ordered = PacemakerIsTrue(*v);
+    if (const auto* v = Find(meta, "collocated")) info.colocated = PacemakerIsTrue(*v);
+    ws.group_index.emplace(g.id, static_cast<int>(ws.groups.size()));
+    ws.groups.push_back(std::move(info));
+  }
   for (const auto& p : cib.primitives) {
     Resource r;
     r.primitive = &p;
     r.id = p.id;
+    if (!p.group.empty()) {
+      r.group = ws.FindGroup(p.group);
+      if (r.group >= 0) ws.groups[r.group].members.push_back(static_cast<int>(ws.resources.size()));
+    }
     Attributes meta = p.meta;
     for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
     r.priority = ScoreOr(meta, "priority", 0);
     r.stickiness = ScoreOr(meta, "resource-stickiness", 0);
     r.migration_threshold = ScoreOr(meta, "migration-threshold", kInfinity);
     if (const auto* v = Find(meta, "is-managed")) r.managed = PacemakerIsTrue(*v);
+    // Maintenance (of the resource, or the cluster's maintenance-mode): left alone as it is.
+    if (const auto* v = Find(meta, "maintenance"); (v != nullptr && PacemakerIsTrue(*v)) || ws.maintenance) {
+      r.managed = false;
+    }
+    // requires=nothing: it may start without quorum. Every other value needs quorum here.
+    if (const auto* v = Find(meta, "requires")) r.needs_quorum = *v != "nothing";
     if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
     r.next_role = TargetRole(meta);
     if (p.standard == "stonith") ws.have_stonith_resource = true;
@@ -285,9 +312,16 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   UnpackFailCounts(cib, ws, now);
   ws.allocation_order.resize(ws.resources.size());
   for (size_t i = 0; i < ws.resources.size(); ++i) ws.allocation_order[i] = static_cast<int>(i);
-  // Configured resources by priority (stable: the CIB's order breaks ties); orphans last.
+  // Configured resources by priority (stable: the CIB's order breaks ties); orphans last. A group
+  // goes as a whole, by its own priority, its members in order.
+  std::vector<int> rank(ws.resources.size());
+  for (size_t i = 0; i < ws.resources.size(); ++i) rank[i] = ws.resources[i].priority;
+  for (const auto& g : ws.groups) {
+    const int priority = ScoreOr(GroupMeta(*g.group, cib), "priority", 0);
+    for (int m : g.members) rank[m] = priority;
+  }
   std::stable_sort(ws.allocation_order.begin(), ws.allocation_order.begin() + static_cast<long>(cib.primitives.size()),
-                   [&](int a, int b) { return ws.resources[a].priority > ws.resources[b].priority; });
+                   [&](int a, int b) { return rank[a] > rank[b]; });
 }
 
 Role ParseRole(const std::string& text) {
@@ -296,18 +330,63 @@ Role ParseRole(const std::string& text) {
   return Role::kUnknown;
 }
 
+// The rules a colocation means once groups are seen as their members (ColocationRule): a
+// non-colocated group's members each on their own, and not at all at INFINITY (Pacemaker refuses
+// that as a configuration error and goes on without it).
+void AddColocation(const cib::Colocation& c, WorkingSet& ws) {
+  const int dependent_group = ws.FindGroup(c.rsc);
+  const int primary_group = ws.FindGroup(c.with_rsc);
+  std::vector<int> dependents = {ws.FindResource(c.rsc)};
+  if (dependent_group >= 0) {
+    const GroupInfo& g = ws.groups[dependent_group];
+    if (g.members.empty() || (!g.colocated && c.score >= kInfinity)) return;
+    dependents = g.colocated ? std::vector<int>{g.members.front()} : g.members;
+  }
+  std::vector<std::pair<int, int>> primaries = {{ws.FindResource(c.with_rsc), -1}};  // (primary, follows)
+  if (primary_group >= 0) {
+    const GroupInfo& g = ws.groups[primary_group];
+    if (g.members.empty() || (!g.colocated && c.score >= kInfinity)) return;
+    if (g.colocated) {
+      primaries = {{g.members.back(), c.score >= kInfinity ? -1 : g.members.front()}};
+    } else {
+      primaries.clear();
+      for (int m : g.members) primaries.emplace_back(m, -1);
+    }
+  }
+  for (int dependent : dependents) {
+    for (const auto& [primary, follows] : primaries) {
+      ColocationRule col;
+      col.dependent = dependent;
+      col.primary = primary;
+      col.follows = follows;
+      col.score = c.score;
+      col.node_attribute = c.node_attribute.empty() ? "#uname" : c.node_attribute;
+      col.dependent_role = ParseRole(c.rsc_role);
+      col.primary_role = ParseRole(c.with_rsc_role);
+      col.influence = c.influence.value_or(ws.resources[dependent].critical);
+      ws.colocations.push_back(std::move(col));
+    }
+  }
+}
+
 void UnpackColocations(const cib::Model& cib, WorkingSet& ws) {
   for (const auto& c : cib.colocations) {
     if (c.score == 0) continue;  // Pacemaker ignores them
-    ColocationRule col;
-    col.dependent = ws.FindResource(c.rsc);
-    col.primary = ws.FindResource(c.with_rsc);
-    col.score = c.score;
-    col.node_attribute = c.node_attribute.empty() ? "#uname" : c.node_attribute;
-    col.dependent_role = ParseRole(c.rsc_role);
-    col.primary_role = ParseRole(c.with_rsc_role);
-    col.influence = c.influence.value_or(ws.resources[col.dependent].critical);
-    ws.colocations.push_back(std::move(col));
+    AddColocation(c, ws);
+  }
+  // Each member of a colocated group with the one before it, at INFINITY; made after the
+  // configured ones, as Pacemaker makes them.
+  for (const auto& g : ws.groups) {
+    if (!g.colocated) continue;
+    for (size_t i = 1; i < g.members.size(); ++i) {
+      ColocationRule col;
+      col.dependent = g.members[i];
+      col.primary = g.members[i - 1];
+      col.score = kInfinity;
+      col.node_attribute = "#uname";
+      col.influence = ws.resources[col.dependent].critical;
+      ws.colocations.push_back(std::move(col));
+    }
   }
   // The order in which a resource considers its colocations: by the other resource's priority,
   // then its id.
@@ -357,6 +436,16 @@ int WorkingSet::FindNodeById(const std::string& id) const {
 int WorkingSet::FindResource(const std::string& id) const {
   const auto it = resource_index.find(id);
   return it == resource_index.end() ? -1 : it->second;
+}
+
+int WorkingSet::FindGroup(const std::string& id) const {
+  const auto it = group_index.find(id);
+  return it == group_index.end() ? -1 : it->second;
+}
+
+std::vector<int> WorkingSet::Members(const std::string& id) const {
+  if (const int g = FindGroup(id); g >= 0) return groups[g].members;
+  return {FindResource(id)};
 }
 
 WorkingSet Unpack(const cib::Model& cib, int64_t now) {

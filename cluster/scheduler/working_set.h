@@ -41,10 +41,14 @@ struct Scores {
   std::vector<char> present;
 };
 
-// A colocation constraint as the scheduler uses it: resource indices instead of ids.
+// A colocation constraint as the scheduler uses it: resource indices instead of ids. One with a
+// group is one with a member (Pacemaker's rules): a group placed with something is its first
+// member; something placed with a group follows its last member at INFINITY and its first member
+// otherwise, and pulls on the group's placement through the last member in either case.
 struct ColocationRule {
   int dependent;
-  int primary;
+  int primary;       // allocated before the dependent; its with_this lists the rule
+  int follows = -1;  // the resource whose node the dependent follows, when not the primary
   int score;
   std::string node_attribute;  // "#uname" unless set
   Role dependent_role = Role::kUnknown;
@@ -52,8 +56,17 @@ struct ColocationRule {
   bool influence = true;
 };
 
+// A group, its members resources of the working set.
+struct GroupInfo {
+  const cib::Group* group = nullptr;
+  std::vector<int> members;  // in order
+  bool ordered = true;       // started in order, stopped in reverse
+  bool colocated = true;     // each member placed with the one before
+};
+
 struct Resource {
   const cib::Primitive* primitive = nullptr;  // null for an orphan
+  int group = -1;  // index in WorkingSet::groups; -1: none
   // In the status section but no longer configured: to be stopped.
   bool orphan() const { return primitive == nullptr; }
   std::string id;
@@ -62,6 +75,7 @@ struct Resource {
   int migration_threshold = 1000000;
   bool managed = true;
   bool critical = true;
+  bool needs_quorum = true;  // false: requires=nothing
 
   // From the status section.
   std::vector<int> running_on;  // node indices
@@ -95,18 +109,24 @@ struct WorkingSet {
   std::vector<Resource> resources;        // in the CIB's order, then orphans
   std::vector<int> allocation_order;      // by priority, then CIB order
   std::vector<ColocationRule> colocations;
+  std::vector<GroupInfo> groups;
   std::unordered_map<std::string, int> resource_index;  // id → index
+  std::unordered_map<std::string, int> group_index;     // id → index in groups
   std::unordered_map<std::string, int> node_index;      // node id → index
   bool have_quorum = false;
   bool symmetric = true;
   bool stonith_enabled = true;
   bool have_stonith_resource = false;
   bool stop_all = false;
+  bool maintenance = false;  // maintenance-mode: nothing is managed
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;
 
   int FindNode(const std::string& name) const;  // by uname; -1 if unknown
   int FindNodeById(const std::string& id) const;
   int FindResource(const std::string& id) const;
+  int FindGroup(const std::string& id) const;  // -1 if none
+  // The resources a constraint naming `id` means: the primitive, or a group's members in order.
+  std::vector<int> Members(const std::string& id) const;
 };
 
 // Reads nodes, cluster options, resources, history and fail counts. `now` (seconds since the

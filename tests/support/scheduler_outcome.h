@@ -63,10 +63,17 @@ inline Outcome ParseCrmSimulate(const std::string& out) {
     o.summary.push_back(SummaryKey(verb, a.attribute("resource").value(), details,
                                    a.attribute("reason").value(), a.attribute("blocked").as_bool()));
   }
-  for (const auto r : result.child("revised_cluster_status").child("resources").children("resource")) {
+  auto place = [&](const pugi::xml_node& r) {
     std::string where;
     for (const auto n : r.children("node")) where += (where.empty() ? "" : ",") + std::string(n.attribute("name").value());
     o.placement[r.attribute("id").value()] = where.empty() ? "Stopped" : where;
+  };
+  // A group's members are primitives like the rest: one line each.
+  for (const auto r : result.child("revised_cluster_status").child("resources").children()) {
+    if (std::string_view(r.name()) == "resource") place(r);
+    if (std::string_view(r.name()) == "group") {
+      for (const auto member : r.children("resource")) place(member);
+    }
   }
   return o;
 }

@@ -198,7 +198,10 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"duplicate", With(kDummy + kDummy), "the id \"a\" is already used by another element"},
       {"duplicate id", With(kDummy, R"(<rsc_location id="a" rsc="a" node="node1" score="5"/>)"),
        "<rsc_location id=\"a\">: the id \"a\" is already used"},
-      {"group", With(R"(<group id="g"/>)"), "<group id=\"g\">: only primitives are supported"},
+      {"empty group", With(R"(<group id="g"/>)"), "<group id=\"g\">: a group needs at least one primitive"},
+      {"group in group", With(R"(<group id="g"><group id="h"/></group>)"), "<group id=\"h\">: a group holds only primitives"},
+      {"clone", With(R"(<clone id="c"/>)"), "<clone id=\"c\">: clones and promotable clones are not supported yet"},
+      {"bundle", With(R"(<bundle id="b"/>)"), "<bundle id=\"b\">: bundles are not supported"},
       {"score", With(kDummy, R"(<rsc_location id="l" rsc="a" node="node1" score="lots"/>)"),
        "<rsc_location id=\"l\">: score=\"lots\" is not a score"},
       {"unknown rsc", With(kDummy, R"(<rsc_colocation id="c" rsc="a" with-rsc="b" score="5"/>)"),
@@ -247,6 +250,28 @@ TEST(CibTest, ADocumentNestedFarTooDeepIsRefusedQuickly) {
     EXPECT_NE(cib.status().message().find("elements nested more than 64 deep"), std::string::npos)
         << cib.status().message();
   }
+}
+
+TEST(CibTest, AGroupIsReadWithItsMembersWhichInheritWhatTheyDoNotSet) {
+  auto cib = Cib::Parse(With(R"(<group id="web"><instance_attributes id="wi"><nvpair id="wi1" name="dir" value="/srv"/></instance_attributes><meta_attributes id="wm"><nvpair id="wm1" name="resource-stickiness" value="100"/><nvpair id="wm2" name="target-role" value="Started"/></meta_attributes><primitive id="fs" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="fsm"><nvpair id="fsm1" name="target-role" value="Stopped"/></meta_attributes></primitive><primitive id="ip" class="ocf" provider="heartbeat" type="Dummy"/></group>)",
+                             R"(<rsc_location id="l" rsc="web" node="node1" score="5"/>)"),
+                        "t.xml");
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  const Model& m = cib->model();
+  ASSERT_EQ(m.groups.size(), 1u);
+  EXPECT_EQ(m.groups[0].members, (std::vector<std::string>{"fs", "ip"}));
+  ASSERT_EQ(m.primitives.size(), 2u);
+  const Primitive* fs = m.FindPrimitive("fs");
+  const Primitive* ip = m.FindPrimitive("ip");
+  ASSERT_TRUE(fs && ip);
+  EXPECT_EQ(fs->group, "web");
+  EXPECT_EQ(fs->meta.at("target-role"), "Stopped");  // its own value wins
+  EXPECT_EQ(fs->meta.at("resource-stickiness"), "100");
+  EXPECT_EQ(ip->meta.at("target-role"), "Started");
+  EXPECT_EQ(ip->params.at("dir"), "/srv");
+  EXPECT_EQ(m.locations.at(0).rsc, "web");  // a constraint may name the group
+  EXPECT_NE(m.FindGroup("web"), nullptr);
+  EXPECT_EQ(m.FindGroup("fs"), nullptr);
 }
 
 TEST(CibTest, UnsupportedElementsSayUnsupported) {

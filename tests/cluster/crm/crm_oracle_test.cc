@@ -13,6 +13,7 @@
 #include "cluster/cib/cib.h"
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/configuration.h"
+#include "cluster/crm/show.h"
 #include "cluster/crm/words.h"
 #include "cluster/scheduler/scheduler.h"
 #include "tests/support/files.h"
@@ -209,6 +210,36 @@ TEST_F(CrmOracleTest, EraseLeavesOnlyTheNodes) {
 // `ra`: the same lists and the same descriptions as crmsh, for the agents both run from
 // resource-agents' scripts (a script that a native agent shadows is reached as
 // ocf:heartbeat-script:TYPE in Vigil, so its title names that provider).
+// A CIB with a group (members shown as primitives, then "group ID MEMBER...") is shown as crmsh
+// shows it.
+TEST_F(CrmOracleTest, AGroupIsShownAsCrmshShowsIt) {
+  const std::string cib = tmp_ / "group.xml";
+  WriteFile(cib, R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config/>
+    <nodes><node id="1" uname="node1"/></nodes>
+    <resources>
+      <primitive id="mail" class="ocf" provider="heartbeat" type="Dummy"/>
+      <group id="web">
+        <instance_attributes id="web-i"><nvpair id="web-i-d" name="dir" value="/srv"/></instance_attributes>
+        <meta_attributes id="web-m"><nvpair id="web-m-s" name="resource-stickiness" value="100"/></meta_attributes>
+        <primitive id="fs" class="ocf" provider="heartbeat" type="Dummy"/>
+        <primitive id="addr" class="ocf" provider="heartbeat" type="IPaddr2"><instance_attributes id="addr-i"><nvpair id="addr-i-ip" name="ip" value="10.0.0.1"/></instance_attributes></primitive>
+      </group>
+    </resources>
+    <constraints><rsc_colocation id="c" rsc="mail" with-rsc="web" score="INFINITY"/></constraints>
+  </configuration>
+  <status/>
+</cib>
+)");
+  const auto theirs = Sh("TERM=dumb CIB_file=" + cib + " " + kCrmsh + " configure show 2>/dev/null");
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file(cib.c_str()));
+  auto ours = crm::ShowText(doc.child("cib").child("configuration"), {});
+  ASSERT_TRUE(ours.ok()) << ours.status().message();
+  EXPECT_EQ(*ours, theirs.out);
+}
+
 TEST(CrmRaOracleTest, ListsAndDescriptionsAreCrmshs) {
   ASSERT_TRUE(std::filesystem::exists(kCrmsh))
       << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";

@@ -1,0 +1,253 @@
+#include <unordered_set>
+
+#include "cluster/cib/reader.h"
+
+namespace vigil::cib {
+
+void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m) {
+  for (const auto n : nodes.children("node")) {
+    Node node;
+    node.id = r.Required(n, "id");
+    node.uname = r.Required(n, "uname");
+    r.NvSets(n, "instance_attributes", node.attributes);
+    if (r.failed()) return;
+    for (const auto& other : m.nodes) {
+      if (other.id == node.id || other.uname == node.uname) {
+        r.Fail(n, "a node with this id or name is already defined");
+        return;
+      }
+    }
+    m.nodes.push_back(std::move(node));
+  }
+}
+
+namespace {
+
+void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
+  for (const auto o : ops.children("op")) {
+    Operation op;
+    op.id = r.Required(o, "id");
+    op.name = r.Required(o, "name");
+    if (r.failed()) return;
+    op.interval_ms = r.Duration(o, "interval", 0);
+    if (o.attribute("timeout")) op.timeout_ms = r.Duration(o, "timeout", 0);
+    op.role = o.attribute("role").value();
+    for (const auto a : o.attributes()) {
+      const std::string_view name = a.name();
+      if (name != "id" && name != "name" && name != "interval" && name != "timeout" &&
+          name != "role") {
+        op.meta.emplace(a.name(), a.value());
+      }
+    }
+    r.NvSets(o, "meta_attributes", op.meta);
+    if (r.failed()) return;
+    p.operations.push_back(std::move(op));
+  }
+}
+
+// One <primitive>, at the top level or in `group` (null: none).
+void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Group* group, Model& m) {
+  Primitive p;
+  p.id = r.Required(x, "id");
+  if (x.attribute("template")) {
+    r.Fail(x, "resource templates are not supported", StatusCode::kUnsupported);
+    return;
+  }
+  p.standard = r.Required(x, "class");
+  p.type = r.Required(x, "type");
+  p.provider = x.attribute("provider").value();
+  if (r.failed()) return;
+  if (p.standard == "ocf" && p.provider.empty()) {
+    r.Fail(x, "an ocf resource needs a provider");
+    return;
+  }
+  r.NvSets(x, "instance_attributes", p.params);
+  r.NvSets(x, "meta_attributes", p.meta);
+  if (group != nullptr) {
+    // A member's own value wins; what it does not set, it takes from its group.
+    p.params.insert(group->params.begin(), group->params.end());
+    p.meta.insert(group->meta.begin(), group->meta.end());
+    p.group = group->id;
+  }
+  // A remote node (ocf:pacemaker:remote) or a guest node (meta remote-node) makes the resource
+  // a node that others run on: a placement Vigil does not do, so refused rather than run as a
+  // plain resource.
+  if (p.standard == "ocf" && p.provider == "pacemaker" && p.type == "remote") {
+    r.Fail(x, "Pacemaker Remote nodes (ocf:pacemaker:remote) are not supported", StatusCode::kUnsupported);
+    return;
+  }
+  if (p.meta.count("remote-node")) {
+    r.Fail(x, "guest nodes (meta remote-node) are not supported", StatusCode::kUnsupported);
+    return;
+  }
+  ReadOperations(r, x.child("operations"), p);
+  if (r.failed()) return;
+  m.primitives.push_back(std::move(p));
+}
+
+void ReadGroup(Reader& r, const pugi::xml_node& x, Model& m) {
+  Group g;
+  g.id = r.Required(x, "id");
+  r.NvSets(x, "instance_attributes", g.params);
+  r.NvSets(x, "meta_attributes", g.meta);
+  if (r.failed()) return;
+  for (const auto child : x.children()) {
+    if (child.type() != pugi::node_element) continue;
+    const std::string_view kind = child.name();
+    if (kind == "instance_attributes" || kind == "meta_attributes" || kind == "utilization") continue;
+    if (kind != "primitive") {
+      r.Fail(child, "a group holds only primitives", StatusCode::kParseError);
+      return;
+    }
+    ReadPrimitive(r, child, &g, m);
+    if (r.failed()) return;
+    g.members.push_back(m.primitives.back().id);
+  }
+  if (g.members.empty()) {
+    r.Fail(x, "a group needs at least one primitive");
+    return;
+  }
+  m.groups.push_back(std::move(g));
+}
+
+}  // namespace
+
+void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m) {
+  for (const auto x : resources.children()) {
+    if (x.type() != pugi::node_element) continue;
+    const std::string_view kind = x.name();
+    if (kind == "primitive") {
+      ReadPrimitive(r, x, nullptr, m);
+    } else if (kind == "group") {
+      ReadGroup(r, x, m);
+    } else if (kind == "clone" || kind == "master") {
+      r.Fail(x, "clones and promotable clones are not supported yet", StatusCode::kUnsupported);
+    } else if (kind == "bundle") {
+      r.Fail(x, "bundles are not supported", StatusCode::kUnsupported);
+    } else if (kind == "template") {
+      r.Fail(x, "resource templates are not supported", StatusCode::kUnsupported);
+    } else {
+      r.Fail(x, "an unknown kind of resource", StatusCode::kUnsupported);
+    }
+    if (r.failed()) return;
+  }
+}
+
+namespace {
+
+void RefuseSets(Reader& r, const pugi::xml_node& constraint) {
+  if (constraint.child("resource_set")) {
+    r.Fail(constraint, "resource sets are not supported", StatusCode::kUnsupported);
+  }
+}
+
+using ResourceIds = std::unordered_set<std::string_view>;
+
+void CheckResource(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids,
+                   const std::string& id, const char* attribute) {
+  if (!r.failed() && ids.count(id) == 0) {
+    r.Fail(constraint, std::string(attribute) + "=\"" + id + "\" names no defined resource");
+  }
+}
+
+}  // namespace
+
+void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
+  ResourceIds ids;
+  for (const auto& p : m.primitives) ids.insert(p.id);
+  for (const auto& g : m.groups) ids.insert(g.id);
+  for (const auto c : constraints.children()) {
+    if (c.type() != pugi::node_element) continue;
+    const std::string_view kind = c.name();
+    RefuseSets(r, c);
+    if (r.failed()) return;
+    if (kind == "rsc_location") {
+      Location l;
+      l.id = r.Required(c, "id");
+      if (c.attribute("rsc-pattern")) {
+        r.Fail(c, "rsc-pattern is not supported", StatusCode::kUnsupported);
+        return;
+      }
+      if (c.child("rule")) {
+        r.Fail(c, "rules are not supported", StatusCode::kUnsupported);
+        return;
+      }
+      l.rsc = r.Required(c, "rsc");
+      l.node = r.Required(c, "node");
+      l.score = r.Score(c, "score");
+      l.role = c.attribute("role").value();
+      CheckResource(r, c, ids, l.rsc, "rsc");
+      if (r.failed()) return;
+      m.locations.push_back(std::move(l));
+    } else if (kind == "rsc_colocation") {
+      Colocation col;
+      col.id = r.Required(c, "id");
+      col.rsc = r.Required(c, "rsc");
+      col.with_rsc = r.Required(c, "with-rsc");
+      col.score = r.Score(c, "score");
+      col.rsc_role = c.attribute("rsc-role").value();
+      col.with_rsc_role = c.attribute("with-rsc-role").value();
+      col.node_attribute = c.attribute("node-attribute").value();
+      if (const auto a = c.attribute("influence")) col.influence = PacemakerIsTrue(a.value());
+      CheckResource(r, c, ids, col.rsc, "rsc");
+      CheckResource(r, c, ids, col.with_rsc, "with-rsc");
+      if (r.failed()) return;
+      if (col.rsc == col.with_rsc) {
+        r.Fail(c, "a resource cannot be colocated with itself");
+        return;
+      }
+      m.colocations.push_back(std::move(col));
+    } else if (kind == "rsc_order") {
+      Order o;
+      o.id = r.Required(c, "id");
+      o.first = r.Required(c, "first");
+      o.then = r.Required(c, "then");
+      if (const auto a = c.attribute("first-action")) o.first_action = a.value();
+      o.then_action = c.attribute("then-action") ? c.attribute("then-action").value()
+                                                  : o.first_action;
+      if (const auto a = c.attribute("kind")) {
+        const std::string_view k = a.value();
+        if (k == "Mandatory") {
+          o.kind = OrderKind::kMandatory;
+        } else if (k == "Optional") {
+          o.kind = OrderKind::kOptional;
+        } else if (k == "Serialize") {
+          o.kind = OrderKind::kSerialize;
+        } else {
+          r.Fail(c, "kind=\"" + std::string(k) + "\" is not Mandatory, Optional or Serialize");
+          return;
+        }
+      } else if (c.attribute("score")) {
+        // The deprecated form: a score of 0 is optional, any other mandatory.
+        o.kind = r.Score(c, "score") == 0 ? OrderKind::kOptional : OrderKind::kMandatory;
+      }
+      // Serialize orders are asymmetric by definition.
+      o.symmetrical = o.kind != OrderKind::kSerialize;
+      if (const auto a = c.attribute("symmetrical")) o.symmetrical = PacemakerIsTrue(a.value());
+      CheckResource(r, c, ids, o.first, "first");
+      CheckResource(r, c, ids, o.then, "then");
+      if (r.failed()) return;
+      if (o.first == o.then) {
+        r.Fail(c, "a resource cannot be ordered after itself");
+        return;
+      }
+      for (const std::string* action : {&o.first_action, &o.then_action}) {
+        if (*action == "promote" || *action == "demote") {
+          r.Fail(c, "the action '" + *action + "' is not supported (no promotable resources)",
+                 StatusCode::kUnsupported);
+          return;
+        }
+        if (*action != "start" && *action != "stop") {
+          r.Fail(c, "the action '" + *action + "' is not start or stop");
+          return;
+        }
+      }
+      m.orders.push_back(std::move(o));
+    } else {
+      r.Fail(c, "this kind of constraint is not supported", StatusCode::kUnsupported);
+      return;
+    }
+  }
+}
+
+}  // namespace vigil::cib

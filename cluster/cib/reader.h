@@ -1,0 +1,144 @@
+// The CIB reader's tools, internal to the CIB library: where an element is (file:line:column),
+// the first error found, and the readers of the configuration's sections (read_configuration.cc)
+// that cib.cc calls in order. Not the library's interface: cib.h is.
+#pragma once
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <string_view>
+
+#include <pugixml.hpp>
+
+#include "cluster/cib/cib.h"
+#include "cluster/cib/score.h"
+#include "common/duration.h"
+
+namespace vigil::cib {
+
+// What a parse error needs to name its place: the source's name and its text, for line:column.
+struct Source {
+  std::string_view name;
+  std::string_view text;
+
+  std::string Where(const pugi::xml_node& node) const {
+    ptrdiff_t offset = node.offset_debug();  // at the element's name: point at its '<'
+    if (offset > 0 && static_cast<size_t>(offset) <= text.size() && text[offset - 1] == '<') --offset;
+    std::string where(name);
+    if (offset >= 0 && static_cast<size_t>(offset) <= text.size()) {
+      const std::string_view before = text.substr(0, static_cast<size_t>(offset));
+      const size_t line = 1 + static_cast<size_t>(std::count(before.begin(), before.end(), '\n'));
+      const size_t line_start = before.rfind('\n');
+      const size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+      where += ":" + std::to_string(line) + ":" + std::to_string(column);
+    }
+    return where;
+  }
+
+  // "cib.xml:12:3: <rsc_colocation id="c1">: what".
+  Status Error(const pugi::xml_node& node, const std::string& what,
+               StatusCode code = StatusCode::kParseError) const {
+    std::string element = std::string("<") + node.name();
+    if (const auto id = node.attribute("id")) element += std::string(" id=\"") + id.value() + "\"";
+    element += ">";
+    return Status(code, Where(node) + ": " + element + ": " + what);
+  }
+};
+
+// Errors collected while walking the document: the first one is reported.
+class Reader {
+ public:
+  explicit Reader(const Source& source) : source_(source) {}
+
+  bool failed() const { return !status_.ok(); }
+  Status TakeStatus() { return std::move(status_); }
+
+  void Fail(const pugi::xml_node& node, const std::string& what,
+            StatusCode code = StatusCode::kParseError) {
+    if (status_.ok()) status_ = source_.Error(node, what, code);
+  }
+
+  std::string Required(const pugi::xml_node& node, const char* attribute) {
+    const auto a = node.attribute(attribute);
+    if (!a || a.value()[0] == '\0') {
+      Fail(node, std::string("the attribute '") + attribute + "' is missing");
+      return {};
+    }
+    return a.value();
+  }
+
+  int Score(const pugi::xml_node& node, const char* attribute) {
+    const std::string text = Required(node, attribute);
+    if (failed()) return 0;
+    const auto score = ParseScore(text);
+    if (!score) {
+      Fail(node, std::string(attribute) + "=\"" + text +
+                     "\" is not a score (an integer, INFINITY or -INFINITY)");
+      return 0;
+    }
+    return *score;
+  }
+
+  int64_t Integer(const pugi::xml_node& node, const char* attribute, int64_t fallback) {
+    return Integer(node, node.attribute(attribute), fallback);
+  }
+
+  int64_t Integer(const pugi::xml_node& node, const pugi::xml_attribute& a, int64_t fallback) {
+    if (!a) return fallback;
+    const std::string_view text = a.value();
+    int64_t value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+      Fail(node, std::string(a.name()) + "=\"" + a.value() + "\" is not an integer");
+      return fallback;
+    }
+    return value;
+  }
+
+  int64_t Duration(const pugi::xml_node& node, const char* attribute, int64_t fallback) {
+    const auto a = node.attribute(attribute);
+    if (!a) return fallback;
+    const auto ms = ParseDurationMs(a.value());
+    if (!ms) {
+      Fail(node, std::string(attribute) + "=\"" + a.value() +
+                     "\" is not a duration (such as 10s, 500ms, 2min or PT10S)");
+      return fallback;
+    }
+    return *ms;
+  }
+
+  // The nvpairs of every child set named `set_name`, first occurrence winning.
+  void NvSets(const pugi::xml_node& parent, const char* set_name, Attributes& into) {
+    for (const auto set : parent.children(set_name)) NvSet(set, into);
+  }
+
+  void NvSet(const pugi::xml_node& set, Attributes& into) {
+    if (set.attribute("id-ref")) {
+      Fail(set, "references to other sets (id-ref) are not supported", StatusCode::kUnsupported);
+      return;
+    }
+    for (const auto child : set.children()) {
+      const std::string_view name = child.name();
+      if (name == "rule") {
+        Fail(child, "rules are not supported", StatusCode::kUnsupported);
+        return;
+      }
+      if (name != "nvpair") continue;
+      const std::string key = Required(child, "name");
+      if (failed()) return;
+      if (const auto value = child.attribute("value")) into.emplace(key, value.value());
+    }
+  }
+
+ private:
+  const Source& source_;
+  Status status_;
+};
+
+// The configuration's sections, each into the model; the first error stays in the Reader.
+void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m);
+void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m);
+// After the resources: a constraint must name one.
+void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m);
+
+}  // namespace vigil::cib
