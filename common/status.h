@@ -22,6 +22,7 @@ enum class StatusCode {
   kTimeout,
   kConflict,         // based on a version that is no longer the current one
   kInternal,
+  kUnavailable,      // nobody can take it now (no DC, or no link to it): nothing was done
 };
 
 class [[nodiscard]] Status {

@@ -232,6 +232,16 @@ const Group* Model::FindGroup(std::string_view id) const {
   return it == groups.end() ? nullptr : &*it;
 }
 
+bool Model::InMaintenance(const Primitive& p) const {
+  auto is_true = [](const Attributes& a, const char* name) {
+    const auto it = a.find(name);
+    return it != a.end() && PacemakerIsTrue(it->second);
+  };
+  if (is_true(properties, "maintenance-mode")) return true;
+  if (const auto it = p.meta.find("maintenance"); it != p.meta.end()) return PacemakerIsTrue(it->second);
+  return is_true(rsc_defaults, "maintenance");
+}
+
 Cib Cib::Empty() {
   constexpr std::string_view kSkeleton =
       "<cib crm_feature_set=\"3.16.1\" validate-with=\"pacemaker-3.9\" admin_epoch=\"0\" "

@@ -170,6 +170,10 @@ struct Model {
   const Primitive* FindPrimitive(std::string_view id) const;
   // The group with this id, or null.
   const Group* FindGroup(std::string_view id) const;
+  // Whether `p` is in maintenance: its meta attribute maintenance (its own, its group's or
+  // rsc_defaults') or the cluster's maintenance-mode. Such a resource is left as it is: neither
+  // started, stopped nor monitored.
+  bool InMaintenance(const Primitive& p) const;
 };
 
 class Cib {

@@ -117,8 +117,15 @@ pugi::xml_node AddNode(Document& d, pugi::xml_node nodes, const std::string& id,
   return node;
 }
 
-pugi::xml_node FindPrimitive(pugi::xml_node resources, const std::string& id) {
-  return resources.find_child_by_attribute("primitive", "id", id.c_str());
+// A primitive (at the top or in a group) or a group with this id.
+pugi::xml_node FindResource(pugi::xml_node resources, const std::string& id) {
+  for (pugi::xml_node x : resources.children()) {
+    const std::string_view kind = x.name();
+    if ((kind == "primitive" || kind == "group") && x.attribute("id").value() == id) return x;
+    if (kind != "group") continue;
+    if (pugi::xml_node member = x.find_child_by_attribute("primitive", "id", id.c_str())) return member;
+  }
+  return {};
 }
 
 }  // namespace
@@ -157,9 +164,9 @@ Result<std::string> SetResourceMeta(std::string_view xml, const std::string& rsc
                                     const std::optional<std::string>& value) {
   Document d;
   if (Status s = d.Load(xml); !s.ok()) return s;
-  pugi::xml_node primitive = FindPrimitive(d.configuration().child("resources"), rsc);
-  if (!primitive) return Status(StatusCode::kNotFound, "no resource '" + rsc + "' in the configuration");
-  d.SetNvpair(primitive, "meta_attributes", rsc + "-meta_attributes", name, value);
+  pugi::xml_node resource = FindResource(d.configuration().child("resources"), rsc);
+  if (!resource) return Status(StatusCode::kNotFound, "no resource '" + rsc + "' in the configuration");
+  d.SetNvpair(resource, "meta_attributes", rsc + "-meta_attributes", name, value);
   return d.Text();
 }
 

@@ -30,7 +30,8 @@ Result<std::string> SetNodeAttribute(std::string_view xml, const std::string& no
 Result<std::string> AddNodes(std::string_view xml, const std::vector<std::pair<std::string, std::string>>& nodes,
                              size_t* added = nullptr);
 
-// Sets (or removes) a meta attribute of primitive `rsc` (target-role, is-managed...).
+// Sets (or removes) a meta attribute of resource `rsc`, a primitive (in a group or not) or a
+// group (target-role, is-managed...).
 Result<std::string> SetResourceMeta(std::string_view xml, const std::string& rsc, const std::string& name,
                                     const std::optional<std::string>& value);
 

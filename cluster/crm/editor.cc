@@ -160,13 +160,17 @@ class Editor {
     return Status::Ok();
   }
 
+  // What a constraint may name: a primitive (in a group or not) or a group.
+  static bool IsResource(xml_node x) {
+    const std::string_view kind = x.name();
+    return x && (kind == "primitive" || kind == "group");
+  }
+
   Status Resource(Cursor& c, const std::string& role_of, std::string* rsc) {
     if (c.done()) return c.Expected("a resource" + role_of);
     *rsc = c.Next();
     const xml_node found = FindId(conf_.child("resources"), *rsc);
-    if (!found || std::string_view(found.name()) != "primitive") {
-      return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
-    }
+    if (!IsResource(found)) return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
     return Status::Ok();
   }
 
@@ -428,9 +432,7 @@ class Editor {
     *rsc = word.substr(0, colon);
     *suffix = colon == std::string::npos ? "" : word.substr(colon + 1);
     const xml_node found = FindId(conf_.child("resources"), *rsc);
-    if (!found || std::string_view(found.name()) != "primitive") {
-      return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
-    }
+    if (!IsResource(found)) return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
     return Status::Ok();
   }
 

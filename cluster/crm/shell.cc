@@ -32,7 +32,6 @@ class Socket : public Connection {
 
 const std::vector<std::string> kLeave = {"up", "end", "cd", "back"};
 const std::vector<std::string> kQuit = {"quit", "bye", "exit"};
-const char* const kLevelNames[] = {"", "configure", "node", "resource", "ra"};
 
 // Edit distance, for "did you mean".
 size_t Distance(const std::string& a, const std::string& b) {
@@ -77,7 +76,7 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"colocation"}, "ID SCORE: RSC WITH-RSC", "a colocation constraint", &Shell::ConfigureApply, C::kIds},
       {{"order"}, "ID [KIND:|SCORE:] FIRST THEN", "an order constraint", &Shell::ConfigureApply, C::kIds},
       {{"delete"}, "ID...", "removes elements (a running resource is refused)", &Shell::ConfigureApply, C::kIds},
-      {{"erase"}, "[nodes]", "removes every resource and constraint (or every node)", &Shell::ConfigureApply, C::kIds},
+      {{"erase"}, "", "removes every resource and constraint", &Shell::ConfigureApply, C::kNothing},
       {{"show"}, "[xml] [ID...]", "the configuration in crm syntax, or as XML", &Shell::ConfigureShow, C::kIds},
       {{"edit"}, "[ID...]", "the configuration (or those elements) in $EDITOR", &Shell::ConfigureEdit, C::kIds},
       {{"commit"}, "", "sends the staged changes to the cluster", &Shell::ConfigureCommit, C::kIds},
@@ -145,7 +144,7 @@ Shell::Shell(Connection& vigild, std::ostream& out, std::ostream& err, ShellOpti
 Shell::~Shell() = default;
 
 std::string Shell::Prompt() {
-  return "crm(live/" + Self() + ")" + kLevelNames[static_cast<int>(level_)] + "# ";
+  return "crm(live/" + Self() + ")" + LevelName(level_) + "# ";
 }
 
 const std::string& Shell::Self() {
@@ -166,7 +165,7 @@ void Shell::Info(const std::string& message) { err_ << "INFO: " << message << "\
 bool Shell::Arity(const std::vector<std::string>& words, size_t least, size_t most, const std::string& usage) {
   const size_t n = words.size() - 1;
   if (n >= least && n <= most) return true;
-  Error(std::string(kLevelNames[static_cast<int>(level_)]) + " " + words[0] + ": " +
+  Error(std::string(LevelName(level_)) + " " + words[0] + ": " +
         (n < least ? "missing arguments" : "unexpected '" + words[most + 1] + "'") + " (usage: " + usage + ")");
   return false;
 }
@@ -181,7 +180,7 @@ bool Shell::UnknownCommand(const std::string& word, const std::vector<std::strin
       best_distance = std::min(d, best_distance);
     }
   }
-  return Error(std::string(level_ == Level::kTop ? "the top level" : kLevelNames[static_cast<int>(level_)]) +
+  return Error(std::string(level_ == Level::kTop ? "the top level" : LevelName(level_)) +
                ": unknown command '" + word + "'" +
                (best.empty() ? "" : " (did you mean '" + best + "'?)") + "; 'help' lists the commands");
 }

@@ -22,15 +22,16 @@ inline std::string Join(const Words& words, const std::string& sep = ", ") {
   return out;
 }
 
-// A level's name, as typed at the top ("configure", ...).
+// Each level's name as typed at the top ("configure", ...), indexed by Shell::Level.
+inline constexpr const char* kLevelNames[] = {"", "configure", "node", "resource", "ra"};
+inline const char* LevelName(Shell::Level level) { return kLevelNames[static_cast<int>(level)]; }
+// Whether `word` names a level; LevelNamed says which.
 inline bool IsLevel(const std::string& word) {
-  return word == "configure" || word == "node" || word == "resource" || word == "ra";
+  return !word.empty() && std::find(std::begin(kLevelNames), std::end(kLevelNames), word) != std::end(kLevelNames);
 }
-inline Shell::Level LevelNamed(const std::string& name) {
-  if (name == "configure") return Shell::Level::kConfigure;
-  if (name == "node") return Shell::Level::kNode;
-  if (name == "resource") return Shell::Level::kResource;
-  return Shell::Level::kRa;
+inline Shell::Level LevelNamed(const std::string& word) {
+  const auto at = std::find(std::begin(kLevelNames), std::end(kLevelNames), word);
+  return static_cast<Shell::Level>(at - std::begin(kLevelNames));
 }
 
 }  // namespace vigil::crm::shell_detail

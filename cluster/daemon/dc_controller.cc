@@ -156,10 +156,21 @@ bool DcController::Probe(const cib::Model& model) {
 }
 
 void DcController::StartMonitors(const cib::Model& model, const std::vector<scheduler::Placement>& placements) {
+  for (const auto& s : model.node_states) {
+    if (!Online(s)) continue;
+    for (const auto& h : s.resources) {
+      const cib::Primitive* p = model.FindPrimitive(h.id);
+      if (p == nullptr || !model.InMaintenance(*p)) continue;
+      const bool monitored = std::any_of(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) {
+        return o.interval_ms > 0 && o.id == h.id + "_monitor_" + std::to_string(o.interval_ms);
+      });
+      if (monitored) Dispatch(node_of_.at(s.id), MakeExecute(model, *p, "cancel", 0));
+    }
+  }
   for (const auto& placement : placements) {
     if (placement.nodes.size() != 1) continue;
     const cib::Primitive* p = model.FindPrimitive(placement.rsc);
-    if (p == nullptr) continue;
+    if (p == nullptr || model.InMaintenance(*p)) continue;
     const auto state = std::find_if(model.node_states.begin(), model.node_states.end(),
                                     [&](const cib::NodeState& s) { return s.uname == placement.nodes.front(); });
     if (state == model.node_states.end() || !Online(*state)) continue;

@@ -81,6 +81,8 @@ class DcController {
   cib::Model BuildModel(const DcInputs& in, std::map<std::string, uint32_t>* node_of) const;
   // Probes every resource not yet probed on an online node; true when any was needed.
   bool Probe(const cib::Model& model);
+  // Recurring monitors: started where a placed resource runs, cancelled (with their records) for
+  // a resource in maintenance.
   void StartMonitors(const cib::Model& model, const std::vector<scheduler::Placement>& placements);
   // Sends a step; with no link to the node, forgets the node instead.
   void Dispatch(uint32_t node, peer::Execute e);

@@ -70,15 +70,20 @@ void LocalResources::Cleanup(const std::string& rsc) {
   forgot |= std::erase_if(state_.transient, [&](const auto& a) {
               return a.first.starts_with("fail-count-" + rsc + "#") || a.first.starts_with("last-failure-" + rsc + "#");
             }) > 0;
-  const auto [first, last] = recurring_.equal_range(rsc);
-  for (auto it = first; it != last; ++it) queue_.Cancel(it->second);
-  forgot |= first != last;
-  recurring_.erase(first, last);
-  ++epoch_[rsc];  // what a monitor was saying as the cleanup came is not news
+  forgot |= CancelRecurring(rsc);
   if (forgot) {
     events_.push_back("cleanup of " + rsc + ": history and fail counts forgotten; it is probed again");
     changed_ = true;
   }
+}
+
+bool LocalResources::CancelRecurring(const std::string& rsc) {
+  const auto [first, last] = recurring_.equal_range(rsc);
+  for (auto it = first; it != last; ++it) queue_.Cancel(it->second);
+  const bool any = first != last;
+  recurring_.erase(first, last);
+  ++epoch_[rsc];
+  return any;
 }
 
 cib::ResourceHistory& LocalResources::History(const peer::Execute& e) {
@@ -149,6 +154,21 @@ void LocalResources::Hold(std::optional<std::string> why) {
 }
 
 void LocalResources::Execute(const peer::Execute& e, std::function<void()> done) {
+  if (e.action == "cancel") {
+    bool forgot = CancelRecurring(e.rsc);
+    for (auto& h : state_.resources) {
+      if (h.id != e.rsc) continue;
+      forgot |= std::erase_if(h.ops, [&](const cib::OpRecord& o) {
+                  return o.interval_ms > 0 && o.id == e.rsc + "_monitor_" + std::to_string(o.interval_ms);
+                }) > 0;
+    }
+    if (forgot) {
+      events_.push_back("recurring monitors of " + e.rsc + " cancelled (maintenance)");
+      changed_ = true;
+    }
+    done();
+    return;
+  }
   const bool probe = e.action == "monitor" && e.interval_ms == 0;
   if (hold_ && e.action != "stop" && !probe) {
     events_.push_back(Describe(e) + " not run: " + *hold_);
@@ -255,7 +275,10 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
     // What it did is unknown now: no record says otherwise (a stop follows, or a probe).
     for (auto& h : state_.resources) {
       if (h.id == e.rsc) {
-        std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.id == e.rsc + "_last_0" && o.op_status == kPendingStatus; });
+        // Its own pending record only: the stop that followed it has recorded its own.
+        std::erase_if(h.ops, [&](const cib::OpRecord& o) {
+          return o.id == e.rsc + "_last_0" && o.op_status == kPendingStatus && o.operation == e.action;
+        });
       }
     }
     changed_ = true;

@@ -43,7 +43,9 @@ class LocalResources {
   LocalResources(lrm::OperationQueue& queue, std::string node_id, std::string uname);
 
   // Runs `e`; `done` runs once its first result is recorded (for a recurring monitor, the first
-  // run's), or once it is clear that it will not run (see the rules above).
+  // run's), or once it is clear that it will not run (see the rules above). The action "cancel"
+  // (Pacemaker's, for a resource put in maintenance) runs no agent: it ends the resource's
+  // recurring monitors and forgets their records, and `done` runs at once.
   void Execute(const peer::Execute& e, std::function<void()> done);
   // The executor child died and came back: what it ran is unknown until probed again (the
   // failure records stay).
@@ -79,6 +81,9 @@ class LocalResources {
   bool StoppedHere(const std::string& rsc) const;
   const cib::OpRecord* LastRecord(const std::string& rsc) const;  // <rsc>_last_0, if any
   bool StopInFlight(const std::string& rsc) const;
+  // Ends the recurring monitors of `rsc`; what one was saying meanwhile is not news. true: there
+  // were some.
+  bool CancelRecurring(const std::string& rsc);
 
   lrm::OperationQueue& queue_;
   std::map<std::string, peer::Execute> last_given_;  // the latest one-shot operation per resource

@@ -74,7 +74,7 @@ void Replicator::Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& m
   }
   if (!held_.empty() && (dc == 0 || dc == self || now - held_since_ >= kUnsureLimit)) {
     for (auto& h : std::exchange(held_, {})) {
-      h.done(Status(StatusCode::kConflict, dc == 0 ? "the cluster has no DC (no quorum, or still forming): nothing changed"
+      h.done(Status(StatusCode::kUnavailable, dc == 0 ? "the cluster has no DC (no quorum, or still forming): nothing changed"
                                                    : "no link to the DC (" + Name(dc) + ") could be made: nothing changed; try again"));
     }
   }
@@ -319,6 +319,7 @@ void Replicator::OnChange(peer::Link& from, const peer::Change& change) {
   peer::ChangeResult result;
   result.request = change.request;
   if (!acting_) {
+    // Retried by the asking node (SubmitChange): made again, it goes to the new DC.
     result.code = StatusCode::kConflict;
     result.text = Name(options_.local.node) + " is not the DC (any more); nothing changed; try again";
   } else {
@@ -370,11 +371,11 @@ void Replicator::Submit(const cib::Versions& expected, std::string xml, const st
     return;
   }
   if (dc_ == 0) {
-    done(Status(StatusCode::kConflict, "the cluster has no DC (no quorum, or still forming): nothing changed"));
+    done(Status(StatusCode::kUnavailable, "the cluster has no DC (no quorum, or still forming): nothing changed"));
     return;
   }
   if (dc_ == options_.local.node) {
-    done(Status(StatusCode::kConflict, "the DC (" + Name(dc_) + ") is not ready yet: nothing changed; try again"));
+    done(Status(StatusCode::kUnavailable, "the DC (" + Name(dc_) + ") is not ready yet: nothing changed; try again"));
     return;
   }
   if (!linked_to_dc()) {

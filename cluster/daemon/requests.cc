@@ -24,6 +24,7 @@ std::string Who(const control::Peer& peer) {
 Response UnknownResource(const cib::Model& m, const std::string& id) {
   std::string known;
   for (const auto& p : m.primitives) known += (known.empty() ? "" : ", ") + p.id;
+  for (const auto& g : m.groups) known += ", " + g.id;
   return Response::Error("no resource '" + id + "' in the configuration" +
                          (known.empty() ? " (it has none)" : " (it has: " + known + ")"));
 }
@@ -284,7 +285,8 @@ Response Daemon::ResourceRequest(const control::Request& request, const control:
   }
   const std::string& rsc = request.args[0];
   const cib::Model& model = cib_->cib().model();
-  if (model.FindPrimitive(rsc) == nullptr) return UnknownResource(model, rsc);
+  const cib::Group* group = model.FindGroup(rsc);
+  if (model.FindPrimitive(rsc) == nullptr && group == nullptr) return UnknownResource(model, rsc);
   if (c == "resource-start" || c == "resource-stop") {
     // crm resource start/stop: the resource's target-role.
     const std::string role = c == "resource-start" ? "Started" : "Stopped";
@@ -312,8 +314,10 @@ Response Daemon::ResourceRequest(const control::Request& request, const control:
   const auto live = LiveModel();
   if (!live) return Response::Error(c + ": where " + rsc + " runs is not known here (no DC); name the node to move it to");
   std::vector<std::string> where;
+  // A group runs where its first member does.
+  const std::string& placed = group != nullptr ? group->members.front() : rsc;
   for (const auto& r : scheduler::CurrentState(*live, 0)) {
-    if (r.id == rsc) where = r.nodes;
+    if (r.id == placed) where = r.nodes;
   }
   if (where.size() != 1) {
     return Response::Error(c + ": " + rsc + " is active on " + std::to_string(where.size()) +
@@ -328,6 +332,12 @@ Response Daemon::CleanupRequest(const control::Request& request) {
     return Response::Error("resource-cleanup takes a resource id and, optionally, a node name");
   }
   peer::Cleanup cleanup{request.args[0], request.args.size() == 2 ? request.args[1] : ""};
+  if (const cib::Group* g = cib_->cib().model().FindGroup(cleanup.rsc)) {
+    std::string members;
+    for (const auto& m : g->members) members += (members.empty() ? "" : ", ") + m;
+    return Response::Error("resource-cleanup: " + g->id + " is a group, which cleanup does not take yet; clean up its members (" +
+                           members + ")");
+  }
   bool known = cib_->cib().model().FindPrimitive(cleanup.rsc) != nullptr;
   if (const auto live = LiveModel()) {
     for (const auto& s : live->node_states) {

@@ -145,19 +145,28 @@ class Child {
   }
 
   void OnResult(uint64_t call, const Operation& op, const OperationResult& r) {
-    OperationResult sent = r;
+    std::optional<std::string> withdrawn;  // the reason a withdrawn call ends with
     {
       std::lock_guard<std::mutex> lock(mu_);
-      // What runs here, as far as this child can tell: what it must stop if vigild dies.
+      // What runs here, as far as this child can tell: what it must stop if vigild dies (with
+      // the parameters it was started with; a monitor records only what a probe found running).
       const bool ok = r.status == ExecStatus::kDone;
-      if (ok && r.rc == 0 && (op.action == "start" || op.action == "monitor")) {
+      if (ok && r.rc == 0 && op.action == "start") {
         running_.insert_or_assign(op.resource, op);
+      } else if (ok && r.rc == 0 && op.action == "monitor") {
+        running_.try_emplace(op.resource, op);
       } else if (ok && ((op.action == "stop" && r.rc == 0) || (op.action == "monitor" && r.rc == 7))) {
         running_.erase(op.resource);
       }
       if (op.interval.count() == 0 || r.status == ExecStatus::kCancelled) calls_.erase(call);
-      if (r.status == ExecStatus::kCancelled && withdrawing_) sent.reason = std::string(kWithdrawn) + ": " + withdrawing_why_;
+      if (r.status == ExecStatus::kCancelled && withdrawing_) withdrawn = std::string(kWithdrawn) + ": " + withdrawing_why_;
     }
+    if (!withdrawn) {
+      Send(RunResult{call, r});
+      return;
+    }
+    OperationResult sent = r;
+    sent.reason = std::move(*withdrawn);
     Send(RunResult{call, sent});
   }
 

@@ -167,7 +167,7 @@ Result<Message> Decode(std::string_view bytes) {
       ChangeResult c;
       c.request = r.Int(8);
       const uint64_t code = r.Int(1);
-      if (code > static_cast<uint64_t>(StatusCode::kInternal)) {
+      if (code > static_cast<uint64_t>(StatusCode::kUnavailable)) {
         return Status(StatusCode::kParseError, "peer message: unknown status code " + std::to_string(code));
       }
       c.code = static_cast<StatusCode>(code);

@@ -50,9 +50,10 @@ class Placer {
       // A colocated group's first member takes the score; the others only the node, since the
       // first one's scores already take theirs in.
       const int group = ws_.FindGroup(l.rsc);
+      const bool colocated = group >= 0 && ws_.groups[group].colocated;
       bool first = true;
       for (int member : ws_.Members(l.rsc)) {
-        AddLocation(ws_.resources[member].allowed, node, first || !ws_.groups[group].colocated ? l.score : 0);
+        AddLocation(ws_.resources[member].allowed, node, first || !colocated ? l.score : 0);
         first = false;
       }
     }

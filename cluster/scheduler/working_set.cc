@@ -33,7 +33,6 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   if (const auto* v = Find(p, "symmetric-cluster")) ws.symmetric = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stonith-enabled")) ws.stonith_enabled = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
-  if (const auto* v = Find(p, "maintenance-mode")) ws.maintenance = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "no-quorum-policy")) {
     if (*v == "ignore") {
       ws.no_quorum_policy = NoQuorumPolicy::kIgnore;
@@ -239,20 +238,15 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   }
 }
 
-// A group's own meta attributes with the defaults: what orders its place in allocation.
-Attributes GroupMeta(const cib::Group& g, const cib::Model& cib) {
-  Attributes meta = g.meta;
-  for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
-  return meta;
-}
-
 void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   for (const auto& g : cib.groups) {
     GroupInfo info;
     info.group = &g;
-    const Attributes meta = GroupMeta(g, cib);
+    Attributes meta = g.meta;
+    for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
     if (const auto* v = Find(meta, "ordered")) info.ordered = PacemakerIsTrue(*v);
     if (const auto* v = Find(meta, "collocated")) info.colocated = PacemakerIsTrue(*v);
+    info.priority = ScoreOr(meta, "priority", 0);
     ws.group_index.emplace(g.id, static_cast<int>(ws.groups.size()));
     ws.groups.push_back(std::move(info));
   }
@@ -260,9 +254,8 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     Resource r;
     r.primitive = &p;
     r.id = p.id;
-    if (!p.group.empty()) {
-      r.group = ws.FindGroup(p.group);
-      if (r.group >= 0) ws.groups[r.group].members.push_back(static_cast<int>(ws.resources.size()));
+    if (const int g = p.group.empty() ? -1 : ws.FindGroup(p.group); g >= 0) {
+      ws.groups[g].members.push_back(static_cast<int>(ws.resources.size()));
     }
     Attributes meta = p.meta;
     for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
@@ -270,10 +263,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     r.stickiness = ScoreOr(meta, "resource-stickiness", 0);
     r.migration_threshold = ScoreOr(meta, "migration-threshold", kInfinity);
     if (const auto* v = Find(meta, "is-managed")) r.managed = PacemakerIsTrue(*v);
-    // Maintenance (of the resource, or the cluster's maintenance-mode): left alone as it is.
-    if (const auto* v = Find(meta, "maintenance"); (v != nullptr && PacemakerIsTrue(*v)) || ws.maintenance) {
-      r.managed = false;
-    }
+    if (cib.InMaintenance(p)) r.managed = false;  // left alone as it is
     // requires=nothing: it may start without quorum. Every other value needs quorum here.
     if (const auto* v = Find(meta, "requires")) r.needs_quorum = *v != "nothing";
     if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
@@ -317,8 +307,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   std::vector<int> rank(ws.resources.size());
   for (size_t i = 0; i < ws.resources.size(); ++i) rank[i] = ws.resources[i].priority;
   for (const auto& g : ws.groups) {
-    const int priority = ScoreOr(GroupMeta(*g.group, cib), "priority", 0);
-    for (int m : g.members) rank[m] = priority;
+    for (int m : g.members) rank[m] = g.priority;
   }
   std::stable_sort(ws.allocation_order.begin(), ws.allocation_order.begin() + static_cast<long>(cib.primitives.size()),
                    [&](int a, int b) { return rank[a] > rank[b]; });

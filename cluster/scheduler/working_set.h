@@ -62,11 +62,11 @@ struct GroupInfo {
   std::vector<int> members;  // in order
   bool ordered = true;       // started in order, stopped in reverse
   bool colocated = true;     // each member placed with the one before
+  int priority = 0;          // its own: where it goes in the allocation order
 };
 
 struct Resource {
   const cib::Primitive* primitive = nullptr;  // null for an orphan
-  int group = -1;  // index in WorkingSet::groups; -1: none
   // In the status section but no longer configured: to be stopped.
   bool orphan() const { return primitive == nullptr; }
   std::string id;
@@ -118,7 +118,6 @@ struct WorkingSet {
   bool stonith_enabled = true;
   bool have_stonith_resource = false;
   bool stop_all = false;
-  bool maintenance = false;  // maintenance-mode: nothing is managed
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;
 
   int FindNode(const std::string& name) const;  // by uname; -1 if unknown

@@ -109,6 +109,21 @@ TEST(CibEditTest, TargetRoleIsSetInTheResourcesOwnMetaAttributes) {
   EXPECT_EQ(FindPrimitive(Read(db), "db").meta.at("target-role"), "Stopped");
 }
 
+// crm resource stop on a group, or on one of its members: the target-role goes where it was named.
+TEST(CibEditTest, TargetRoleOnAGroupOrOneOfItsMembers) {
+  const std::string cib = R"(<cib admin_epoch="0" epoch="4" num_updates="0"><configuration><crm_config/><nodes/><resources>
+    <group id="web"><primitive id="fs" class="ocf" provider="heartbeat" type="Dummy"/><primitive id="www" class="ocf" provider="heartbeat" type="Dummy"/></group>
+    </resources><constraints/></configuration><status/></cib>)";
+  Model m = Read(SetResourceMeta(cib, "web", "target-role", "Stopped"));
+  ASSERT_EQ(m.groups.size(), 1U);
+  EXPECT_EQ(m.groups[0].meta.at("target-role"), "Stopped");
+  EXPECT_EQ(m.FindPrimitive("www")->meta.at("target-role"), "Stopped");  // inherited
+  m = Read(SetResourceMeta(cib, "www", "target-role", "Stopped"));
+  EXPECT_EQ(m.FindPrimitive("www")->meta.at("target-role"), "Stopped");
+  EXPECT_EQ(m.FindPrimitive("fs")->meta.count("target-role"), 0U);
+  EXPECT_EQ(m.FindPrimitive("www")->group, "web");  // still in its group
+}
+
 TEST(CibEditTest, AnUnknownResourceIsAnError) {
   const auto r = SetResourceMeta(kCib, "nope", "target-role", "Stopped");
   ASSERT_FALSE(r.ok());

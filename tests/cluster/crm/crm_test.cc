@@ -158,6 +158,29 @@ TEST(ConfigurationTest, EveryBadCommandIsRefusedWithOneLineAndChangesNothing) {
   EXPECT_FALSE(conf->changed());
 }
 
+// Constraints may name a group (the CIB holds one); deleting a group's last member, which would
+// leave an empty group, is refused and changes nothing.
+TEST(ConfigurationTest, ConstraintsNameAGroupAndItsLastMemberStays) {
+  auto conf = Configuration::Parse(R"(<cib admin_epoch="0" epoch="1" num_updates="0"><configuration><crm_config/>
+    <nodes><node id="1" uname="node1"/></nodes><resources>
+    <group id="web"><primitive id="fs" class="ocf" provider="heartbeat" type="Dummy"/></group>
+    <primitive id="mail" class="ocf" provider="heartbeat" type="Dummy"/>
+    </resources><constraints/></configuration><status/></cib>)");
+  ASSERT_TRUE(conf.ok()) << conf.status().message();
+  conf->set_running(std::set<std::string>{});
+  std::vector<std::string> warnings;
+  Status s = conf->Apply(*SplitWords("location l web 100: node1"), &warnings);
+  EXPECT_TRUE(s.ok()) << s.message();
+  s = conf->Apply(*SplitWords("colocation c inf: mail web"), &warnings);
+  EXPECT_TRUE(s.ok()) << s.message();
+  const std::string before = conf->Document();
+  s = conf->Apply(*SplitWords("delete fs"), &warnings);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("a group needs at least one primitive"), std::string::npos) << s.message();
+  EXPECT_EQ(conf->Document(), before);
+  EXPECT_NE(conf->Show({})->find("location l web 100: node1"), std::string::npos) << *conf->Show({});
+}
+
 TEST(ConfigurationTest, DeletingTwoResourcesThatShareAConstraintRemovesItOnce) {
   auto conf = Configuration::Parse(kCib);
   ASSERT_TRUE(conf.ok());

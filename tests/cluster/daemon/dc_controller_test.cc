@@ -121,6 +121,44 @@ TEST_F(DcControllerTest, AStepLostWithItsLinkDoesNotStallTheDc) {
   EXPECT_EQ(controller_.TakeEvents(), std::vector<std::string>{"waiting for the resource state of n3"});
 }
 
+// Put in maintenance, a running resource is left alone: its recurring monitor is cancelled (and
+// no new one started), and nothing starts or stops it.
+TEST_F(DcControllerTest, AResourceInMaintenanceHasItsMonitorCancelledAndIsLeftAlone) {
+  auto parsed = cib::Cib::Parse(
+      "<cib admin_epoch=\"0\" epoch=\"2\" num_updates=\"0\"><configuration><crm_config>"
+      "<cluster_property_set id=\"o\"><nvpair id=\"o-s\" name=\"stonith-enabled\" value=\"false\"/>"
+      "</cluster_property_set></crm_config><nodes/><resources>"
+      "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+      "<meta_attributes id=\"d1-m\"><nvpair id=\"d1-m-m\" name=\"maintenance\" value=\"true\"/></meta_attributes>"
+      "<operations><op id=\"d1-mon\" name=\"monitor\" interval=\"10s\"/></operations></primitive>"
+      "</resources><constraints/></configuration><status/></cib>",
+      "test");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  cib_ = std::move(*parsed);
+  in_.config = &cib_.model();
+  auto record = [](const std::string& id, const std::string& operation, int64_t interval_ms, int rc) {
+    cib::OpRecord r;
+    r.id = id;
+    r.operation = operation;
+    r.interval_ms = interval_ms;
+    r.rc = rc;
+    r.call_id = 1;
+    return r;
+  };
+  self_.resources = {{"d1", "ocf", "heartbeat", "Dummy",
+                      {record("d1_last_0", "start", 0, 0), record("d1_monitor_10000", "monitor", 10000, 0)}}};
+  peer::NodeUpdate n3 = ReportOfN3(3);
+  n3.state.resources = {{"d1", "ocf", "heartbeat", "Dummy", {record("d1_last_0", "monitor", 0, 7)}}};
+  controller_.OnNodeUpdate(3, n3);
+  controller_.Update(in_);
+  EXPECT_EQ(sent_, (std::vector<std::pair<uint32_t, std::string>>{{1, "cancel"}}));
+  // Cancelled (the record gone): nothing more is asked of any node.
+  self_.resources[0].ops.pop_back();
+  controller_.OnOwnResult(1);
+  controller_.Update(in_);
+  EXPECT_EQ(sent_.size(), 1U);
+}
+
 // A call made while no executor child runs ends as the child's death ends one: a recurring
 // monitor cancelled (so its owner stops counting it as running), a one-shot call failed.
 TEST(ExecutorClientTest, ACallMadeWhileNoChildRunsEndsAsADeathWould) {

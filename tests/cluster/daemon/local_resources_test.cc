@@ -230,6 +230,33 @@ TEST_F(LocalResourcesTest, AStartInFlightIsRecordedAsPendingUntilItEnds) {
   EXPECT_GT(Record("a", "a_last_0")->call_id, 0);
 }
 
+TEST_F(LocalResourcesTest, AWithdrawnStartLeavesThePendingRecordOfTheStopAfterIt) {
+  const uint64_t start = StartInFlight("a");
+  EXPECT_EQ(local_.StopAll(), 1U);
+  queue_.Finish(start, 1, ExecStatus::kCancelled);
+  // The stop still runs: a DC reading this node's report must see it stopping.
+  ASSERT_NE(Record("a", "a_last_0"), nullptr);
+  EXPECT_EQ(Record("a", "a_last_0")->operation, "stop");
+  EXPECT_EQ(Record("a", "a_last_0")->op_status, -1);
+}
+
+TEST_F(LocalResourcesTest, ACancelEndsTheMonitorsAndForgetsTheirRecords) {
+  const uint64_t monitor = Running("a");
+  ASSERT_NE(Record("a", "a_monitor_10000"), nullptr);
+  local_.ClearChanged();
+  const int answered = answered_;
+  Run(Step("a", "cancel"));
+  EXPECT_EQ(answered_, answered + 1);  // at once: no agent runs
+  EXPECT_EQ(queue_.cancelled, std::vector<uint64_t>{monitor});
+  EXPECT_EQ(Record("a", "a_monitor_10000"), nullptr);
+  EXPECT_NE(Record("a", "a_last_0"), nullptr);  // what it is stays known
+  EXPECT_TRUE(local_.changed());
+  // A run that was under way as the cancel came says nothing more.
+  queue_.Finish(monitor, 7, ExecStatus::kDone, false);
+  EXPECT_EQ(Record("a", "a_monitor_10000"), nullptr);
+  EXPECT_FALSE(Failed("a"));
+}
+
 TEST_F(LocalResourcesTest, AWithdrawnStartLeavesNoPendingRecord) {
   const uint64_t start = StartInFlight("a");
   EXPECT_EQ(Record("a", "a_last_0")->op_status, -1);
