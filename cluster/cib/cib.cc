@@ -232,6 +232,11 @@ const Group* Model::FindGroup(std::string_view id) const {
   return it == groups.end() ? nullptr : &*it;
 }
 
+const Clone* Model::FindClone(std::string_view id) const {
+  const auto it = std::find_if(clones.begin(), clones.end(), [&](const Clone& c) { return c.id == id; });
+  return it == clones.end() ? nullptr : &*it;
+}
+
 bool Model::InMaintenance(const Primitive& p) const {
   auto is_true = [](const Attributes& a, const char* name) {
     const auto it = a.find(name);

@@ -6,10 +6,10 @@
 // loaded; the scheduler and the daemon read the model, never the XML.
 //
 // Supported: crm_config properties; nodes with their attributes; primitives with
-// instance_attributes, meta_attributes and operations; groups of primitives; rsc_location (a
-// node and a score), rsc_colocation and rsc_order between two resources (a primitive or a
-// group); rsc_defaults and op_defaults; the status section (node_state, lrm_resource/lrm_rsc_op
-// history, transient attributes). Clones, bundles, templates, rules and resource sets are refused
+// instance_attributes, meta_attributes and operations; groups of primitives; clones of a
+// primitive or a group; rsc_location (a node and a score), rsc_colocation and rsc_order between
+// two resources (a primitive, a group or a clone); rsc_defaults and op_defaults; the status section (node_state, lrm_resource/lrm_rsc_op
+// history, transient attributes). Promotable clones, bundles, templates, rules and resource sets are refused
 // with kUnsupported and the element named, rather than silently placed wrong. See
 // docs/scheduler.md ("The CIB").
 //
@@ -63,6 +63,7 @@ struct Primitive {
   Attributes meta;
   std::vector<Operation> operations;
   std::string group;       // the group it is a member of; empty: none
+  std::string clone;       // the clone it is cloned by, directly or as a group member; empty: none
 
   // "ocf:heartbeat:IPaddr2", or "class:type" without a provider.
   std::string AgentName() const;
@@ -75,6 +76,17 @@ struct Group {
   std::vector<std::string> members;  // in the group's order
   Attributes params;                 // its own instance_attributes (inherited by the members)
   Attributes meta;                   // its own meta_attributes (inherited by the members)
+  std::string clone;                 // the clone it is cloned by; empty: none
+};
+
+// A clone: copies (instances) of one primitive or group, anonymous (every instance the same,
+// recorded under the primitive's own id) or globally unique (instance N recorded as id:N).
+struct Clone {
+  std::string id;
+  std::string child;  // the primitive or group cloned
+  bool child_is_group = false;
+  Attributes params;  // its own instance_attributes (inherited by what it clones)
+  Attributes meta;    // its own meta_attributes (inherited by what it clones)
 };
 
 struct Location {
@@ -159,6 +171,7 @@ struct Model {
   std::vector<Node> nodes;
   std::vector<Primitive> primitives;  // in document order, group members included
   std::vector<Group> groups;
+  std::vector<Clone> clones;
   std::vector<Location> locations;
   std::vector<Colocation> colocations;
   std::vector<Order> orders;
@@ -170,6 +183,8 @@ struct Model {
   const Primitive* FindPrimitive(std::string_view id) const;
   // The group with this id, or null.
   const Group* FindGroup(std::string_view id) const;
+  // The clone with this id, or null.
+  const Clone* FindClone(std::string_view id) const;
   // Whether `p` is in maintenance: its meta attribute maintenance (its own, its group's or
   // rsc_defaults') or the cluster's maintenance-mode. Such a resource is left as it is: neither
   // started, stopped nor monitored.

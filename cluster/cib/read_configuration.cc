@@ -1,3 +1,4 @@
+#include <unordered_map>
 #include <unordered_set>
 
 #include "cluster/cib/reader.h"
@@ -45,8 +46,24 @@ void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
   }
 }
 
-// One <primitive>, at the top level or in `group` (null: none).
-void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Group* group, Model& m) {
+// What a primitive or group takes from the group or clone it is in.
+struct Parent {
+  const Attributes& params;
+  const Attributes& meta;
+  std::string group;  // the group it is a member of; empty: none
+  std::string clone;  // the clone it is cloned by; empty: none
+};
+
+// A value of its own wins; what it does not set, it takes from its parent (Pacemaker's
+// inheritance, which reaches a cloned group's members through the group).
+void Inherit(const Parent* parent, Attributes& params, Attributes& meta) {
+  if (parent == nullptr) return;
+  params.insert(parent->params.begin(), parent->params.end());
+  meta.insert(parent->meta.begin(), parent->meta.end());
+}
+
+// One <primitive>, at the top level or in a group or clone (`parent`; null: none).
+void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Parent* parent, Model& m) {
   Primitive p;
   p.id = r.Required(x, "id");
   if (x.attribute("template")) {
@@ -63,11 +80,10 @@ void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Group* group, Model
   }
   r.NvSets(x, "instance_attributes", p.params);
   r.NvSets(x, "meta_attributes", p.meta);
-  if (group != nullptr) {
-    // A member's own value wins; what it does not set, it takes from its group.
-    p.params.insert(group->params.begin(), group->params.end());
-    p.meta.insert(group->meta.begin(), group->meta.end());
-    p.group = group->id;
+  Inherit(parent, p.params, p.meta);
+  if (parent != nullptr) {
+    p.group = parent->group;
+    p.clone = parent->clone;
   }
   // A remote node (ocf:pacemaker:remote) or a guest node (meta remote-node) makes the resource
   // a node that others run on: a placement Vigil does not do, so refused rather than run as a
@@ -85,21 +101,28 @@ void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Group* group, Model
   m.primitives.push_back(std::move(p));
 }
 
-void ReadGroup(Reader& r, const pugi::xml_node& x, Model& m) {
+// The attribute sets a group or clone may hold besides its resources.
+bool IsAttributeSet(std::string_view kind) {
+  return kind == "instance_attributes" || kind == "meta_attributes" || kind == "utilization";
+}
+
+// One <group>, at the top level or in a clone (`parent`; null: none).
+void ReadGroup(Reader& r, const pugi::xml_node& x, const Parent* parent, Model& m) {
   Group g;
   g.id = r.Required(x, "id");
   r.NvSets(x, "instance_attributes", g.params);
   r.NvSets(x, "meta_attributes", g.meta);
   if (r.failed()) return;
+  Inherit(parent, g.params, g.meta);
+  if (parent != nullptr) g.clone = parent->clone;
+  const Parent members{g.params, g.meta, g.id, g.clone};
   for (const auto child : x.children()) {
-    if (child.type() != pugi::node_element) continue;
-    const std::string_view kind = child.name();
-    if (kind == "instance_attributes" || kind == "meta_attributes" || kind == "utilization") continue;
-    if (kind != "primitive") {
+    if (child.type() != pugi::node_element || IsAttributeSet(child.name())) continue;
+    if (std::string_view(child.name()) != "primitive") {
       r.Fail(child, "a group holds only primitives", StatusCode::kParseError);
       return;
     }
-    ReadPrimitive(r, child, &g, m);
+    ReadPrimitive(r, child, &members, m);
     if (r.failed()) return;
     g.members.push_back(m.primitives.back().id);
   }
@@ -108,6 +131,47 @@ void ReadGroup(Reader& r, const pugi::xml_node& x, Model& m) {
     return;
   }
   m.groups.push_back(std::move(g));
+}
+
+// One <clone> (or the legacy <master>): one primitive or group, copied.
+void ReadClone(Reader& r, const pugi::xml_node& x, Model& m) {
+  Clone c;
+  c.id = r.Required(x, "id");
+  r.NvSets(x, "instance_attributes", c.params);
+  r.NvSets(x, "meta_attributes", c.meta);
+  if (r.failed()) return;
+  const auto promotable = c.meta.find("promotable");
+  if (std::string_view(x.name()) == "master" ||
+      (promotable != c.meta.end() && PacemakerIsTrue(promotable->second))) {
+    r.Fail(x, "promotable clones are not supported yet", StatusCode::kUnsupported);
+    return;
+  }
+  const Parent parent{c.params, c.meta, "", c.id};
+  for (const auto child : x.children()) {
+    if (child.type() != pugi::node_element || IsAttributeSet(child.name())) continue;
+    const std::string_view kind = child.name();
+    if ((kind != "primitive" && kind != "group") || !c.child.empty()) {
+      r.Fail(child, "a clone holds one primitive or one group", StatusCode::kParseError);
+      return;
+    }
+    if (kind == "primitive") {
+      ReadPrimitive(r, child, &parent, m);
+      if (r.failed()) return;
+      c.child = m.primitives.back().id;
+    } else {
+      r.Fail(child, "clones of groups are not supported yet", StatusCode::kUnsupported);
+      return;
+      ReadGroup(r, child, &parent, m);
+      if (r.failed()) return;
+      c.child = m.groups.back().id;
+      c.child_is_group = true;
+    }
+  }
+  if (c.child.empty()) {
+    r.Fail(x, "a clone needs a primitive or a group to clone");
+    return;
+  }
+  m.clones.push_back(std::move(c));
 }
 
 }  // namespace
@@ -119,9 +183,9 @@ void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m) {
     if (kind == "primitive") {
       ReadPrimitive(r, x, nullptr, m);
     } else if (kind == "group") {
-      ReadGroup(r, x, m);
+      ReadGroup(r, x, nullptr, m);
     } else if (kind == "clone" || kind == "master") {
-      r.Fail(x, "clones and promotable clones are not supported yet", StatusCode::kUnsupported);
+      ReadClone(r, x, m);
     } else if (kind == "bundle") {
       r.Fail(x, "bundles are not supported", StatusCode::kUnsupported);
     } else if (kind == "template") {
@@ -141,21 +205,37 @@ void RefuseSets(Reader& r, const pugi::xml_node& constraint) {
   }
 }
 
-using ResourceIds = std::unordered_set<std::string_view>;
+// Resource ids a constraint may name, and those it may not: what a clone clones, by its clone.
+struct ResourceIds {
+  std::unordered_set<std::string_view> named;
+  std::unordered_map<std::string_view, std::string_view> cloned;
+};
 
 void CheckResource(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids,
                    const std::string& id, const char* attribute) {
-  if (!r.failed() && ids.count(id) == 0) {
-    r.Fail(constraint, std::string(attribute) + "=\"" + id + "\" names no defined resource");
+  if (r.failed() || ids.named.count(id)) return;
+  if (const auto it = ids.cloned.find(id); it != ids.cloned.end()) {
+    // Pacemaker ignores such a constraint with an error; refusing it says so before it matters.
+    r.Fail(constraint, std::string(attribute) + "=\"" + id + "\" is cloned by " + std::string(it->second) +
+                           ": a constraint names the clone");
+    return;
   }
+  r.Fail(constraint, std::string(attribute) + "=\"" + id + "\" names no defined resource");
 }
 
 }  // namespace
 
 void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
   ResourceIds ids;
-  for (const auto& p : m.primitives) ids.insert(p.id);
-  for (const auto& g : m.groups) ids.insert(g.id);
+  for (const auto& p : m.primitives) {
+    if (p.clone.empty()) ids.named.insert(p.id);
+    else ids.cloned.emplace(p.id, p.clone);
+  }
+  for (const auto& g : m.groups) {
+    if (g.clone.empty()) ids.named.insert(g.id);
+    else ids.cloned.emplace(g.id, g.clone);
+  }
+  for (const auto& c : m.clones) ids.named.insert(c.id);
   for (const auto c : constraints.children()) {
     if (c.type() != pugi::node_element) continue;
     const std::string_view kind = c.name();

@@ -12,6 +12,9 @@ namespace {
 using cib::AddScores;
 using cib::kInfinity;
 
+// A node that a merge with only nonnegative results marked unusable (Pacemaker's INFINITY_HACK).
+constexpr int kUnusable = -kInfinity * 100;
+
 // Sets a node's score in a table, adding the node if the table lacks it (Pacemaker's
 // resource_location: a location constraint opts a node in, even in an asymmetric cluster).
 void AddLocation(Scores& table, int node, int score) {
@@ -55,6 +58,10 @@ class Placer {
       for (int member : ws_.Members(l.rsc)) {
         AddLocation(ws_.resources[member].allowed, node, first || !colocated ? l.score : 0);
         first = false;
+        // A clone's location is its instances' too.
+        if (const Resource& r = ws_.resources[member]; r.is_clone()) {
+          for (int i : ws_.clones[r.clone].instances) AddLocation(ws_.resources[i].allowed, node, l.score);
+        }
       }
     }
     for (auto& r : ws_.resources) {
@@ -114,9 +121,11 @@ class Placer {
     return best;
   }
 
-  // Adds `factor` times r's scores to the table, node by node (matched on `attribute`).
+  // Adds `factor` times r's scores to the table, node by node (matched on `attribute`). With
+  // `nonnegative`, a node whose score would turn negative keeps its score (a zero one) or is
+  // marked kUnusable (a positive one), and a marked node takes nothing more.
   void AddScoresMatching(Scores& table, const Resource& r, const std::string& attribute,
-                         float factor) const {
+                         float factor, bool nonnegative) const {
     // Matching on the node itself (the usual case) needs no search: node names are unique.
     const bool by_node = attribute == "#uname" || attribute == "#id";
     std::vector<const std::string*> values;  // each node's value, looked up once
@@ -124,7 +133,7 @@ class Placer {
       for (const auto& node : ws_.nodes) values.push_back(&node.Attribute(attribute));
     }
     for (size_t n = 0; n < table.score.size(); ++n) {
-      if (!table.present[n]) continue;
+      if (!table.present[n] || table.score[n] == kUnusable) continue;
       const int score =
           by_node ? (r.allowed.present[n] && ws_.nodes[n].Available() ? r.allowed.score[n] : -kInfinity)
                   : BestScoreMatching(r, values, *values[n]);
@@ -134,14 +143,21 @@ class Placer {
       int weight = static_cast<int>(weighted < 0 ? weighted - 0.5f : weighted + 0.5f);
       // A small factor must not erase a small score entirely.
       if (weight == 0 && score != 0) weight = factor > 0 ? 1 : (factor < 0 ? -1 : 0);
-      table.score[n] = AddScores(weight, table.score[n]);
+      const int sum = AddScores(weight, table.score[n]);
+      if (nonnegative && sum < 0 && table.score[n] >= 0) {
+        if (table.score[n] > 0) table.score[n] = kUnusable;
+        continue;
+      }
+      table.score[n] = sum;
     }
   }
 
   // The scores of `rsc` and, through their colocations, of the resources placed with it,
   // added to `nodes` with `factor` (Pacemaker's merge_weights). With `rollback`, a merge that
-  // would leave no usable node is undone.
-  Scores Merge(int rsc, const Scores& nodes, const std::string& attribute, float factor, bool rollback) {
+  // would leave no usable node is undone; with `nonnegative`, see AddScoresMatching (a node
+  // marked unusable ends with a score of 1).
+  Scores Merge(int rsc, const Scores& nodes, const std::string& attribute, float factor, bool rollback,
+               bool nonnegative = false) {
     Resource& r = ws_.resources[rsc];
     if (r.merging || !error_.ok()) return nodes;  // a colocation loop, or already failed
     const long size = static_cast<long>(ws_.nodes.size());
@@ -154,25 +170,41 @@ class Placer {
     if (!error_.ok()) return nodes;
     r.merging = true;
     Scores work = nodes;
-    AddScoresMatching(work, r, attribute, factor);
+    AddScoresMatching(work, r, attribute, factor, nonnegative);
     if (CanRunAny(work)) {
       const float sign = factor < 0 ? -1.0f : 1.0f;
       for (int c : r.with_this) {
         const ColocationRule& col = ws_.colocations[c];
         if (!HasInfluence(col)) continue;
         work = Merge(col.dependent, work, col.node_attribute,
-                     sign * static_cast<float>(col.score) / static_cast<float>(kInfinity), true);
+                     sign * static_cast<float>(col.score) / static_cast<float>(kInfinity), true, nonnegative);
       }
     } else if (rollback) {
       r.merging = false;
       return nodes;
     }
+    if (nonnegative) {
+      for (int& score : work.score) {
+        if (score == kUnusable) score = 1;
+      }
+    }
     r.merging = false;
     return work;
   }
 
-  bool HasInfluence(const ColocationRule& c) const {
-    return c.influence || ws_.resources[c.primary].running_on.empty();
+  // Whether a colocation's dependent pulls on where `rsc` (its primary, or an instance of it) is
+  // placed: with influence, or while `rsc` is active nowhere.
+  bool HasInfluence(const ColocationRule& c, int rsc = -1) const {
+    return c.influence || !Active(ws_.resources[rsc >= 0 ? rsc : c.primary]);
+  }
+
+  // Whether a resource runs anywhere now; a clone, when any of its instances does.
+  bool Active(const Resource& r) const {
+    if (!r.is_clone()) return !r.running_on.empty();
+    for (int i : ws_.clones[r.clone].instances) {
+      if (!ws_.resources[i].running_on.empty()) return true;
+    }
+    return false;
   }
 
   // Whether a colocation should move the dependent's scores now (Pacemaker's
@@ -196,6 +228,10 @@ class Placer {
 
   // The dependent's scores once its primary has a node (or none).
   void ApplyColocation(Resource& dependent, const Resource& primary, const ColocationRule& c) {
+    if (primary.is_clone()) {
+      ApplyCloneColocation(dependent, primary, c);
+      return;
+    }
     if (!Affects(dependent, primary, c)) return;
     std::string value;
     if (primary.assigned >= 0) {
@@ -223,6 +259,50 @@ class Placer {
 
   void Allocate(int rsc) {
     Resource& r = ws_.resources[rsc];
+    if (r.is_clone()) {
+      AllocateClone(r.clone);
+      return;
+    }
+    // An instance is placed by its clone, never before it.
+    if (r.parent >= 0 && !ws_.resources[ws_.clones[r.parent].rsc].allocating) {
+      AllocateClone(r.parent);
+      if (!r.provisional) return;
+    }
+    AllocatePrimitive(rsc, -1);
+  }
+
+  // The colocations where `r` is the dependent: its own, and an instance's clone's (each
+  // negative or INFINITY one; every one when the clone has fewer instances than nodes).
+  std::vector<int> ThisWith(const Resource& r) const {
+    std::vector<int> out = r.this_with;
+    if (r.parent < 0) return out;
+    const CloneInfo& clone = ws_.clones[r.parent];
+    for (int c : ws_.resources[clone.rsc].this_with) {
+      const int score = ws_.colocations[c].score;
+      if (clone.all_colocations || score < 0 || score >= kInfinity) out.push_back(c);
+    }
+    return out;
+  }
+
+  // The colocations where `r` is the primary whose dependents pull on it: its own, and an
+  // instance's clone's negative ones (every one when fewer instances than nodes).
+  std::vector<int> WithThis(int rsc) const {
+    const Resource& r = ws_.resources[rsc];
+    std::vector<int> out;
+    for (int c : r.with_this) {
+      if (HasInfluence(ws_.colocations[c])) out.push_back(c);
+    }
+    if (r.parent < 0) return out;
+    const CloneInfo& clone = ws_.clones[r.parent];
+    for (int c : ws_.resources[clone.rsc].with_this) {
+      if (!HasInfluence(ws_.colocations[c], rsc)) continue;
+      if (clone.all_colocations || ws_.colocations[c].score < 0) out.push_back(c);
+    }
+    return out;
+  }
+
+  void AllocatePrimitive(int rsc, int prefer) {
+    Resource& r = ws_.resources[rsc];
     if (!r.provisional || r.allocating || !error_.ok()) return;
     Depth depth(*this, r);
     if (!error_.ok()) return;
@@ -233,17 +313,20 @@ class Placer {
       return;
     }
     r.allocating = true;
-    for (int c : r.this_with) {
+    for (int c : ThisWith(r)) {
       const ColocationRule& col = ws_.colocations[c];
       std::optional<Scores> archive;
       if (col.score < 0 && col.score > -kInfinity) archive = r.allowed;
       Allocate(col.primary);
       ApplyColocation(r, ws_.resources[col.follows >= 0 ? col.follows : col.primary], col);
       if (archive && !CanRunAny(r.allowed)) r.allowed = std::move(*archive);
+      if (!r.provisional) {  // an interleaved instance with nothing to pair with
+        r.allocating = false;
+        return;
+      }
     }
-    for (int c : r.with_this) {
+    for (int c : WithThis(rsc)) {
       const ColocationRule& col = ws_.colocations[c];
-      if (!HasInfluence(col)) continue;
       r.allowed = Merge(col.dependent, r.allowed, col.node_attribute,
                         static_cast<float>(col.score) / static_cast<float>(kInfinity), true);
     }
@@ -254,15 +337,244 @@ class Placer {
       r.next_role = r.role;
     }
     // r.allowed now holds what Pacemaker prints as the allocation scores.
+    if (r.parent >= 0) r.shown.push_back(r.allowed);
     if (ws_.stonith_enabled && !ws_.have_stonith_resource) r.managed = false;
     if (!r.managed) {
       Assign(r, r.current(), true);
     } else if (ws_.stop_all) {
       Assign(r, -1, true);
     } else {
-      Choose(r);
+      Choose(r, prefer);
     }
     r.allocating = false;
+  }
+
+  // A clone: what it is colocated with first, the pull of what is colocated with it, then its
+  // instances one by one (Pacemaker's pcmk__clone_allocate).
+  void AllocateClone(int clone) {
+    CloneInfo& info = ws_.clones[clone];
+    Resource& own = ws_.resources[info.rsc];
+    if (!own.provisional || own.allocating || !error_.ok()) return;
+    Depth depth(*this, own);
+    if (!error_.ok()) return;
+    own.allocating = true;
+    for (int c : own.this_with) Allocate(ws_.colocations[c].primary);
+    for (int c : own.with_this) {
+      const ColocationRule& col = ws_.colocations[c];
+      if (!HasInfluence(col)) continue;
+      own.allowed = Merge(col.dependent, own.allowed, col.node_attribute,
+                          static_cast<float>(col.score) / static_cast<float>(kInfinity), true, true);
+    }
+    Distribute(info, SortInstances(info));
+    own.provisional = false;
+    own.allocating = false;
+  }
+
+  // The instances in the order they are placed: active ones first (on fewer nodes, on an
+  // allowed node, on a node that can run resources, not failed, with more pull from the clone's
+  // colocations where they are), by priority, then by number. A merge sort as GLib's, so that
+  // instances the rules cannot tell apart stay in the same order as Pacemaker's.
+  std::vector<int> SortInstances(const CloneInfo& info) {
+    std::vector<int> order = info.instances;
+    MergeSort(order, 0, order.size(), [&](int a, int b) { return CompareInstances(info, a, b); });
+    return order;
+  }
+
+  template <typename Compare>
+  static void MergeSort(std::vector<int>& v, size_t begin, size_t end, const Compare& compare) {
+    const size_t n = end - begin;
+    if (n < 2) return;
+    const size_t middle = begin + n / 2;
+    MergeSort(v, begin, middle, compare);
+    MergeSort(v, middle, end, compare);
+    std::vector<int> merged;
+    merged.reserve(n);
+    size_t a = begin;
+    size_t b = middle;
+    while (a < middle && b < end) merged.push_back(compare(v[a], v[b]) <= 0 ? v[a++] : v[b++]);
+    while (a < middle) merged.push_back(v[a++]);
+    while (b < end) merged.push_back(v[b++]);
+    std::copy(merged.begin(), merged.end(), v.begin() + static_cast<long>(begin));
+  }
+
+  // Pacemaker's pcmk__cmp_instance: negative when `a` goes first.
+  int CompareInstances(const CloneInfo& info, int a, int b) {
+    const Resource& ra = ws_.resources[a];
+    const Resource& rb = ws_.resources[b];
+    const size_t na = ra.running_on.size();
+    const size_t nb = rb.running_on.size();
+    if (na > 0 && nb > 0 && na != nb) return na < nb ? -1 : 1;
+    // Active on a node it may no longer run on counts as inactive, and goes after.
+    auto allowed_here = [](const Resource& r) {
+      const int node = r.current();
+      return node < 0 || (r.allowed.present[node] && r.allowed.score[node] >= 0);
+    };
+    const bool can_a = allowed_here(ra);
+    const bool can_b = allowed_here(rb);
+    if (can_a != can_b) return can_a ? -1 : 1;
+    if (ra.priority != rb.priority) return ra.priority > rb.priority ? -1 : 1;
+    const int node_a = can_a ? ra.current() : -1;
+    const int node_b = can_b ? rb.current() : -1;
+    if (node_a < 0 && node_b < 0) return 0;
+    if (node_a < 0 || node_b < 0) return node_a < 0 ? 1 : -1;
+    const bool up_a = ws_.nodes[node_a].Available();
+    const bool up_b = ws_.nodes[node_b].Available();
+    if (up_a != up_b) return up_a ? -1 : 1;
+    const Scores& clone = ws_.resources[info.rsc].allowed;
+    if (!clone.present[node_a] && !clone.present[node_b]) return 0;
+    if (clone.present[node_a] != clone.present[node_b]) return clone.present[node_a] ? -1 : 1;
+    if (ra.failed != rb.failed) return ra.failed ? 1 : -1;
+    const int pull_a = ColocationPull(info, a, node_a);
+    const int pull_b = ColocationPull(info, b, node_b);
+    if (pull_a != pull_b) return pull_a > pull_b ? -1 : 1;
+    return ra.instance - rb.instance;
+  }
+
+  // The score the clone's colocations give `node` for instance `rsc` (a table of that node alone).
+  int ColocationPull(const CloneInfo& info, int rsc, int node) {
+    Scores table;
+    table.score.assign(ws_.nodes.size(), 0);
+    table.present.assign(ws_.nodes.size(), 0);
+    table.present[node] = 1;
+    const Resource& own = ws_.resources[info.rsc];
+    for (int c : own.this_with) {
+      const ColocationRule& col = ws_.colocations[c];
+      table = Merge(col.primary, table, col.node_attribute,
+                    static_cast<float>(col.score) / static_cast<float>(kInfinity), false);
+    }
+    for (int c : own.with_this) {
+      const ColocationRule& col = ws_.colocations[c];
+      if (!HasInfluence(col, rsc)) continue;
+      table = Merge(col.dependent, table, col.node_attribute,
+                    static_cast<float>(col.score) / static_cast<float>(kInfinity), false, true);
+    }
+    return table.score[node];
+  }
+
+  // Places a clone's instances (Pacemaker's distribute_children): first each active one on its
+  // current node while that node has fewer than its share, then the rest where they score best,
+  // no node taking more than clone-node-max.
+  void Distribute(CloneInfo& info, const std::vector<int>& order) {
+    const Scores& clone = ws_.resources[info.rsc].allowed;
+    std::fill(info.count.begin(), info.count.end(), 0);
+    int available = 0;
+    for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+      if (clone.present[n] && ws_.nodes[n].Available()) ++available;
+    }
+    info.all_colocations = info.max < available;
+    const int share = std::max(1, available > 0 ? info.max / available : 0);
+    int placed = 0;
+    for (int i : order) {
+      if (placed >= info.max) break;
+      const Resource& r = ws_.resources[i];
+      if (r.running_on.empty() || !r.provisional || r.failed) continue;
+      const int node = r.current();
+      if (!ws_.nodes[node].Available()) continue;
+      if (clone.present[node] && info.count[node] >= share) continue;
+      if (AllocateInstance(info, i, node)) ++placed;
+    }
+    for (int i : order) {
+      Resource& r = ws_.resources[i];
+      if (!r.provisional) continue;
+      if (placed >= info.max) {
+        // No instance left to give: it runs nowhere.
+        for (size_t n = 0; n < ws_.nodes.size(); ++n) AddLocation(r.allowed, static_cast<int>(n), -kInfinity);
+        continue;
+      }
+      if (AllocateInstance(info, i, -1)) ++placed;
+    }
+  }
+
+  // Places one instance, on `prefer` only (when given) or wherever it scores best; whether it
+  // was placed.
+  bool AllocateInstance(CloneInfo& info, int rsc, int prefer) {
+    Resource& r = ws_.resources[rsc];
+    if (!r.provisional) return r.assigned >= 0;
+    if (r.allocating) return false;
+    if (prefer >= 0 && (!r.allowed.present[prefer] || r.allowed.score[prefer] < 0)) return false;
+    LimitInstance(info, r);
+    const Scores backup = r.allowed;
+    AllocatePrimitive(rsc, prefer);
+    if (prefer >= 0 && r.assigned >= 0 && r.assigned != prefer) {
+      // Not where it runs: left for the second round, as if never tried.
+      r.allowed = backup;
+      ws_.nodes[r.assigned].assigned--;
+      r.assigned = -1;
+      r.provisional = true;
+      return false;
+    }
+    if (r.assigned < 0) return false;
+    info.count[r.assigned]++;
+    return true;
+  }
+
+  // Bans an instance from the nodes its clone may not use or that are full (Pacemaker's
+  // can_run_instance): a node that cannot run resources, one the clone does not allow, one where
+  // the clone's own score is negative (added), one running clone-node-max instances already.
+  void LimitInstance(const CloneInfo& info, Resource& r) {
+    const Scores& clone = ws_.resources[info.rsc].allowed;
+    for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+      if (!r.allowed.present[n]) continue;
+      int& score = r.allowed.score[n];
+      if (!ws_.nodes[n].Available() || r.surplus || !clone.present[n]) {
+        score = -kInfinity;
+      } else if (clone.score[n] < 0) {
+        score = AddScores(score, clone.score[n]);
+      } else if (info.count[n] >= info.node_max) {
+        score = -kInfinity;
+      }
+    }
+  }
+
+  // A colocation with a clone: with an interleaved clone, with the instance on the same node;
+  // at INFINITY, with any node an instance runs on; otherwise with each instance in turn.
+  void ApplyCloneColocation(Resource& dependent, const Resource& primary, const ColocationRule& c) {
+    if (primary.provisional) return;
+    const CloneInfo& clone = ws_.clones[primary.clone];
+    const CloneInfo* own = dependent.parent >= 0 ? &ws_.clones[dependent.parent] : nullptr;
+    if (own != nullptr && own->interleave && own->node_max == clone.node_max) {
+      const int pair = CompatibleInstance(dependent, clone);
+      if (pair >= 0) {
+        ApplyColocation(dependent, ws_.resources[pair], c);
+      } else if (c.score >= kInfinity) {
+        Assign(dependent, -1, true);  // nothing to pair with: it cannot run
+      }
+      return;
+    }
+    if (c.score >= kInfinity) {
+      std::vector<char> hosts(ws_.nodes.size(), 0);
+      for (int i : clone.instances) {
+        const Resource& instance = ws_.resources[i];
+        if (instance.assigned >= 0 && !instance.blocked) hosts[instance.assigned] = 1;
+      }
+      for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+        if (dependent.allowed.present[n] && !hosts[n]) dependent.allowed.score[n] = -kInfinity;
+      }
+      return;
+    }
+    for (int i : clone.instances) ApplyColocation(dependent, ws_.resources[i], c);
+  }
+
+  // The instance of `clone` on the node `dependent` is placed on, or else on the best node
+  // `dependent` may use that one runs on; -1 if none.
+  int CompatibleInstance(const Resource& dependent, const CloneInfo& clone) const {
+    auto on = [&](int node) {
+      for (int i : clone.instances) {
+        const Resource& instance = ws_.resources[i];
+        if (instance.assigned == node && !instance.blocked) return i;
+      }
+      return -1;
+    };
+    if (dependent.assigned >= 0) return on(dependent.assigned);
+    std::vector<int> nodes;
+    for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+      if (dependent.allowed.present[n]) nodes.push_back(static_cast<int>(n));
+    }
+    std::stable_sort(nodes.begin(), nodes.end(), [&](int a, int b) { return Before(dependent, a, b, -1); });
+    for (int node : nodes) {
+      if (const int i = on(node); i >= 0) return i;
+    }
+    return -1;
   }
 
   // Pacemaker's node order: higher score (an unavailable node counts as -INFINITY), fewer
@@ -278,18 +590,28 @@ class Placer {
     return ws_.nodes[a].uname < ws_.nodes[b].uname;
   }
 
-  void Choose(Resource& r) {
+  // The node for `r`: `prefer` when it scores as well as the best node (an instance tried where
+  // it runs), else the best.
+  void Choose(Resource& r, int prefer) {
     const int current = r.current();
     int best = -1;
     for (size_t n = 0; n < ws_.nodes.size(); ++n) {
       if (!r.allowed.present[n]) continue;
       if (best < 0 || Before(r, static_cast<int>(n), best, current)) best = static_cast<int>(n);
     }
+    auto effective = [&](int node) { return ws_.nodes[node].Available() ? r.allowed.score[node] : -kInfinity; };
+    if (prefer >= 0 && best >= 0 && r.allowed.present[prefer] && effective(prefer) >= effective(best) &&
+        Usable(prefer, r.allowed.score[prefer])) {
+      Assign(r, prefer, false);
+      return;
+    }
     int chosen = best;
+    // A unique clone's instances were tried on their nodes already: the rest go where best.
+    const bool unique_instance = r.parent >= 0 && ws_.clones[r.parent].unique;
     // Among the nodes sharing a positive best score, the current one wins, even against nodes
     // with fewer resources. (A best score of zero gives no such preference, so resources
     // without stickiness spread out.)
-    if (chosen >= 0 && r.allowed.score[chosen] > 0 && ws_.nodes[chosen].Available() &&
+    if (chosen >= 0 && !unique_instance && r.allowed.score[chosen] > 0 && ws_.nodes[chosen].Available() &&
         current >= 0 && current != chosen && r.allowed.present[current] &&
         Usable(current, r.allowed.score[current]) &&
         r.allowed.score[current] == r.allowed.score[chosen]) {

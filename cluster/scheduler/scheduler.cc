@@ -22,6 +22,10 @@ struct GraphAction {
   bool optional = true;
   bool runnable = true;
   std::string reason;
+  // A clone's "running" (kStart) or "stopped" (kStop): nothing to execute, it stands for its
+  // instances' starts or stops (`members`), as what is ordered after the clone waits for it.
+  bool pseudo = false;
+  std::vector<int> members;
 };
 
 // What an ordering edge implies, as Pacemaker's order flags do.
@@ -65,6 +69,7 @@ class Transitioner {
     a.runnable = node >= 0 && (kind == ActionKind::kStop ? !ws_.nodes[node].unclean
                                                          : ws_.nodes[node].Available());
     actions_.push_back(a);
+    summarized_by_.emplace_back();
     return static_cast<int>(actions_.size() - 1);
   }
 
@@ -75,6 +80,7 @@ class Transitioner {
     for (size_t i = 0; i < n; ++i) {
       Resource& r = ws_.resources[i];
       const int rsc = static_cast<int>(i);
+      if (r.is_clone()) continue;  // its instances act; its pseudo-actions come after
       if (!r.managed) {
         // Nothing is done to it; but where it runs, what is ordered after it may start.
         if (r.current() >= 0) {
@@ -103,6 +109,60 @@ class Transitioner {
         if (start_[i] >= 0) edges_.push_back({stop, start_[i], kImpliesThen | kRestart});
       }
     }
+    for (const CloneInfo& c : ws_.clones) {
+      const int running = AddPseudo(c.rsc, ActionKind::kStart);
+      const int stopped = AddPseudo(c.rsc, ActionKind::kStop);
+      bool active = false;
+      bool starting = false;
+      for (int i : c.instances) {
+        active = active || !ws_.resources[i].running_on.empty();
+        if (start_[i] >= 0) {
+          AddMember(running, start_[i]);
+          starting = starting || (!actions_[start_[i]].optional && actions_[start_[i]].runnable);
+        }
+        for (int stop : stops_[i]) AddMember(stopped, stop);
+      }
+      // Pacemaker decides once, before any ordering, whether the clone will be running at all.
+      actions_[running].runnable = active || starting;
+      running_.push_back(running);
+      stopped_.push_back(stopped);
+    }
+  }
+
+  int AddPseudo(int rsc, ActionKind kind) {
+    GraphAction a{rsc, kind, -1};
+    a.pseudo = true;
+    actions_.push_back(a);
+    summarized_by_.emplace_back();
+    return static_cast<int>(actions_.size() - 1);
+  }
+
+  void AddMember(int pseudo, int action) {
+    actions_[pseudo].members.push_back(action);
+    summarized_by_[action].push_back(pseudo);
+    edges_.push_back({action, pseudo, 0});  // only for the sequence
+  }
+
+  // A clone pseudo-action's flags from its instances' actions: required when any is, runnable
+  // only while any is. Flags only ever go one way (required, unrunnable); whether it changed.
+  bool Summarize(int pseudo) {
+    GraphAction& p = actions_[pseudo];
+    bool required = false;
+    bool runnable = false;
+    for (int m : p.members) {
+      required = required || !actions_[m].optional;
+      runnable = runnable || actions_[m].runnable;
+    }
+    bool changed = false;
+    if (required && p.optional) {
+      p.optional = false;
+      changed = true;
+    }
+    if (!runnable && p.runnable) {
+      p.runnable = false;
+      changed = true;
+    }
+    return changed;
   }
 
   // Starting needs quorum unless no-quorum-policy says otherwise.
@@ -122,6 +182,9 @@ class Transitioner {
   // The actions of `rsc` for `task` an ordering applies to; a start that placement did not
   // create is created unrunnable, so that what depends on it is blocked.
   std::vector<int> ActionsFor(int rsc, const std::string& task, bool create) {
+    if (const Resource& r = ws_.resources[rsc]; r.is_clone()) {
+      return {task == "start" ? running_[r.clone] : stopped_[r.clone]};
+    }
     if (task == "start") {
       if (start_[rsc] >= 0) return {start_[rsc]};
       if (!create) return {};
@@ -191,6 +254,15 @@ class Transitioner {
 
   void Connect(int first, const std::string& first_task, int then, const std::string& then_task,
                unsigned flags, int first_group = -1) {
+    if (Interleaved(first, then, then_task)) {
+      ConnectInterleaved(first, first_task, then, then_task, flags);
+      return;
+    }
+    // Ordered after a clone: each of its instances is.
+    if (const Resource& r = ws_.resources[then]; r.is_clone()) {
+      for (int i : ws_.clones[r.clone].instances) Connect(first, first_task, i, then_task, flags, first_group);
+      return;
+    }
     const bool first_stopped = ws_.resources[first].role != Role::kStarted;
     const bool create = !(first_stopped && first_task == "stop");
     const std::vector<int> thens = ActionsFor(then, then_task, false);
@@ -204,6 +276,73 @@ class Transitioner {
         edges_.push_back({f, t, flags, first_group});
       }
     }
+  }
+
+  // Whether an order between two clones pairs their instances node by node: when the clone that
+  // waits (the then side, or the first side for a stop) says interleave=true.
+  bool Interleaved(int first, int then, const std::string& then_task) const {
+    const Resource& f = ws_.resources[first];
+    const Resource& t = ws_.resources[then];
+    if (!f.is_clone() || !t.is_clone()) return false;
+    return ws_.clones[then_task == "stop" ? f.clone : t.clone].interleave;
+  }
+
+  // Each instance of the then clone waits for the first clone's instance on its node (where it
+  // runs now, for a stop; where it is placed, otherwise). An instance with none to wait for,
+  // under an order that would block it, cannot run at all (Pacemaker stops it).
+  void ConnectInterleaved(int first, const std::string& first_task, int then, const std::string& then_task,
+                          unsigned flags) {
+    const CloneInfo& firsts = ws_.clones[ws_.resources[first].clone];
+    const bool current = first_task == "stop";
+    auto location = [&](const Resource& r) { return current ? r.current() : r.assigned; };
+    auto instance_on = [&](int node) {
+      for (int i : firsts.instances) {
+        const Resource& r = ws_.resources[i];
+        if (!r.blocked && location(r) == node) return i;
+      }
+      return -1;
+    };
+    for (int t : ws_.clones[ws_.resources[then].clone].instances) {
+      Resource& r = ws_.resources[t];
+      int pair = -1;
+      if (location(r) >= 0) {
+        pair = instance_on(location(r));
+      } else {
+        std::vector<int> nodes;
+        for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+          if (r.allowed.present[n]) nodes.push_back(static_cast<int>(n));
+        }
+        std::stable_sort(nodes.begin(), nodes.end(), [&](int a, int b) { return NodeBefore(r, a, b); });
+        for (int node : nodes) {
+          if ((pair = instance_on(node)) >= 0) break;
+        }
+      }
+      if (pair >= 0) {
+        Connect(pair, first_task, t, then_task, flags);
+      } else if (!current && (flags & (kRunnableLeft | kImpliesThen))) {
+        Inhibit(t);
+      }
+    }
+  }
+
+  // The order Pacemaker sorts a resource's nodes in: score (-INFINITY where unavailable), fewer
+  // resources, name.
+  bool NodeBefore(const Resource& r, int a, int b) const {
+    const int sa = ws_.nodes[a].Available() ? r.allowed.score[a] : -cib::kInfinity;
+    const int sb = ws_.nodes[b].Available() ? r.allowed.score[b] : -cib::kInfinity;
+    if (sa != sb) return sa > sb;
+    if (ws_.nodes[a].assigned != ws_.nodes[b].assigned) return ws_.nodes[a].assigned < ws_.nodes[b].assigned;
+    return ws_.nodes[a].uname < ws_.nodes[b].uname;
+  }
+
+  // An instance that may not run after all: its start cannot happen, its stops must.
+  void Inhibit(int rsc) {
+    Resource& r = ws_.resources[rsc];
+    r.next_role = Role::kStopped;
+    if (r.assigned >= 0) ws_.nodes[r.assigned].assigned--;
+    r.assigned = -1;
+    if (start_[rsc] >= 0) actions_[start_[rsc]].runnable = false;
+    for (int stop : stops_[rsc]) actions_[stop].optional = false;
   }
 
   // Spreads the edges' implications until nothing changes: a worklist of the edges that touch
@@ -220,12 +359,18 @@ class Transitioner {
     // reason given to an action is the one it keeps ("required r8 start", r8's order being the
     // later one).
     for (size_t e = edges_.size(); e-- > 0;) work.push_back(static_cast<int>(e));
-    auto changed = [&](int action) {
+    auto touched = [&](int action) {
       for (int e : touching[action]) {
         if (!queued[e]) {
           queued[e] = 1;
           work.push_back(e);
         }
+      }
+    };
+    auto changed = [&](int action) {
+      touched(action);
+      for (int pseudo : summarized_by_[action]) {
+        if (Summarize(pseudo)) touched(pseudo);
       }
     };
     auto require = [&](int a, const std::string& reason) {
@@ -246,7 +391,9 @@ class Transitioner {
         actions_[a].runnable = false;
         if (actions_[a].reason.empty()) actions_[a].reason = std::move(reason);
         changed(a);
-        if (actions_[a].kind == ActionKind::kStart) PushColocatedStarts(actions_[a].rsc, pending);
+        if (actions_[a].kind == ActionKind::kStart && !actions_[a].pseudo) {
+          PushColocatedStarts(actions_[a].rsc, pending);
+        }
       }
     };
     auto block = [&](int a, std::string reason) { block_all(Pending{{a, std::move(reason)}}); };
@@ -255,9 +402,13 @@ class Transitioner {
       PushColocatedStarts(rsc, pending);
       block_all(std::move(pending));
     };
+    for (size_t p = 0; p < actions_.size(); ++p) {
+      if (actions_[p].pseudo) Summarize(static_cast<int>(p));
+    }
     // A needed start that cannot happen from the outset (no quorum) blocks its dependents too.
     for (size_t a = 0; a < actions_.size(); ++a) {
-      if (actions_[a].kind == ActionKind::kStart && !actions_[a].optional && !actions_[a].runnable) {
+      if (actions_[a].kind == ActionKind::kStart && !actions_[a].pseudo && !actions_[a].optional &&
+          !actions_[a].runnable) {
         block_colocated(actions_[a].rsc);
       }
     }
@@ -267,10 +418,12 @@ class Transitioner {
       work.pop_front();
       const GraphAction& first = actions_[e.first];
       const GraphAction& then = actions_[e.then];
-      // Pacemaker orders after a group's own "running" (or "stopped") and names that.
+      // Pacemaker orders after a group's or clone's own "running" (or "stopped") and names that.
+      const bool collective = e.first_group >= 0 || first.pseudo;
+      const std::string& first_id =
+          e.first_group >= 0 ? ws_.groups[e.first_group].group->id : ws_.resources[first.rsc].id;
       const std::string first_action =
-          e.first_group < 0 ? ws_.resources[first.rsc].id + " start"
-                            : ws_.groups[e.first_group].group->id + (first.kind == ActionKind::kStart ? " running" : " stopped");
+          first_id + (!collective ? " start" : first.kind == ActionKind::kStart ? " running" : " stopped");
       // The checks run in Pacemaker's order, which decides the reason an action keeps when
       // two apply: restart, implies-first, runnable-left, then implies-then.
       if (e.flags & kRestart) {
@@ -289,7 +442,7 @@ class Transitioner {
       }
       // A start that an order waits for and that cannot happen also blocks the starts of what
       // must run with it (INFINITY colocations), as Pacemaker does.
-      if ((e.flags & kOrdering) && first.kind == ActionKind::kStart && !first.runnable) {
+      if ((e.flags & kOrdering) && first.kind == ActionKind::kStart && !first.pseudo && !first.runnable) {
         block_colocated(first.rsc);
       }
       if ((e.flags & (kRunnableLeft | kAsymmetrical)) && !first.runnable) {
@@ -305,18 +458,36 @@ class Transitioner {
 
   // Pushes the starts of what is colocated with `rsc` at INFINITY onto `stack`, each with its
   // reason, the first colocation on top (so they are handled in the colocations' order).
+  // An instance's start blocks what is colocated with its clone only when every instance's start
+  // exists and cannot happen; the reason names the instance.
   void PushColocatedStarts(int rsc, std::vector<std::pair<int, std::string>>& stack) const {
+    const std::string reason = "colocation with " + ws_.resources[rsc].id;
+    if (const int parent = ws_.resources[rsc].parent; parent >= 0) {
+      for (int i : ws_.clones[parent].instances) {
+        if (start_[i] < 0 || actions_[start_[i]].runnable) return;
+      }
+      rsc = ws_.clones[parent].rsc;
+    }
     const auto& with = ws_.resources[rsc].with_this;
     for (auto it = with.rbegin(); it != with.rend(); ++it) {
       const ColocationRule& col = ws_.colocations[*it];
-      if (col.score < cib::kInfinity || start_[col.dependent] < 0) continue;
-      stack.emplace_back(start_[col.dependent], "colocation with " + ws_.resources[rsc].id);
+      if (col.score < cib::kInfinity) continue;
+      const Resource& dependent = ws_.resources[col.dependent];
+      if (dependent.is_clone()) {
+        const auto& instances = ws_.clones[dependent.clone].instances;
+        for (auto i = instances.rbegin(); i != instances.rend(); ++i) {
+          if (start_[*i] >= 0) stack.emplace_back(start_[*i], reason);
+        }
+      } else if (start_[col.dependent] >= 0) {
+        stack.emplace_back(start_[col.dependent], reason);
+      }
     }
   }
 
   void Summarize(Transition& t) {
     for (int i : ws_.allocation_order) {
       const Resource& r = ws_.resources[i];
+      if (r.is_clone()) continue;
       const int current = r.current();
       const int next = r.assigned;
       if (!r.managed || (current < 0 && next < 0)) continue;
@@ -390,7 +561,9 @@ class Transitioner {
     t.placements.reserve(by_id.size());
     for (int i : by_id) {
       const Resource& r = ws_.resources[i];
-      if (r.orphan()) continue;  // not a configured primitive: only its stop is reported
+      // Not a configured primitive (an orphan, a clone's own entry, a surplus instance): only its
+      // stop is reported.
+      if (r.orphan() || r.is_clone() || r.surplus) continue;
       Placement p;
       p.rsc = r.id;
       if (!r.managed) {
@@ -399,9 +572,13 @@ class Transitioner {
         p.nodes.push_back(ws_.nodes[actions_[start_[i]].node].uname);
       }
       // The scores as they were when its node was chosen: nothing changes them afterwards.
+      // An instance shows its scores each time a node was chosen for it (none if never).
       if (scores_) {
-        for (int n : by_name) {
-          if (r.allowed.present[n]) p.scores.push_back({ws_.nodes[n].uname, r.allowed.score[n]});
+        const std::vector<Scores> tables = r.parent >= 0 ? r.shown : std::vector<Scores>{r.allowed};
+        for (const Scores& table : tables) {
+          for (int n : by_name) {
+            if (table.present[n]) p.scores.push_back({ws_.nodes[n].uname, table.score[n]});
+          }
         }
       }
       t.placements.push_back(std::move(p));
@@ -412,8 +589,9 @@ class Transitioner {
   // among the ready ones.
   void Sequence(Transition& t) {
     std::vector<char> live(actions_.size(), 0);
+    // A pseudo-action is never executed but always passes its instances' orderings on.
     for (size_t i = 0; i < actions_.size(); ++i) {
-      live[i] = !actions_[i].optional && actions_[i].runnable && actions_[i].node >= 0;
+      live[i] = actions_[i].pseudo || (!actions_[i].optional && actions_[i].runnable && actions_[i].node >= 0);
     }
     std::vector<std::vector<int>> after(actions_.size());
     std::vector<int> waiting(actions_.size(), 0);
@@ -449,7 +627,7 @@ class Transitioner {
       const int a = queue.front();
       queue.pop_front();
       const GraphAction& g = actions_[a];
-      t.actions.push_back({g.kind, ws_.resources[g.rsc].id, ws_.nodes[g.node].uname});
+      if (!g.pseudo) t.actions.push_back({g.kind, ws_.resources[g.rsc].id, ws_.nodes[g.node].uname});
       live[a] = 0;
       for (int next : after[a]) {
         if (waiting[next] > 0 && --waiting[next] == 0) push(next);
@@ -464,6 +642,9 @@ class Transitioner {
   std::set<std::pair<int, int>> ordered_;  // (first, then) pairs that order constraints made
   std::vector<int> start_;
   std::vector<std::vector<int>> stops_;
+  std::vector<int> running_;  // per clone: its "running" pseudo-action
+  std::vector<int> stopped_;  // per clone: its "stopped" pseudo-action
+  std::vector<std::vector<int>> summarized_by_;  // per action: the pseudo-actions it counts for
 };
 
 }  // namespace
@@ -473,10 +654,20 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
   std::unordered_set<std::string_view> ids;
   for (const auto& p : cib.primitives) ids.insert(p.id);
   for (const auto& g : cib.groups) ids.insert(g.id);
+  for (const auto& c : cib.clones) ids.insert(c.id);
+  // What a clone clones is not for constraints to name (Cib::Parse refuses it too).
+  std::unordered_set<std::string_view> cloned;
+  for (const auto& p : cib.primitives) {
+    if (!p.clone.empty()) cloned.insert(p.id);
+  }
+  for (const auto& g : cib.groups) {
+    if (!g.clone.empty()) cloned.insert(g.id);
+  }
   auto check = [&](const std::string& id, const std::string& constraint) {
-    return ids.count(id) ? Status::Ok()
-                         : Status(StatusCode::kInvalidArgument,
-                                  "constraint " + constraint + " names no defined resource '" + id + "'");
+    return ids.count(id) && !cloned.count(id)
+               ? Status::Ok()
+               : Status(StatusCode::kInvalidArgument,
+                        "constraint " + constraint + " names no resource it may name: '" + id + "'");
   };
   for (const auto& l : cib.locations) {
     if (Status s = check(l.rsc, l.id); !s.ok()) return s;
@@ -493,6 +684,10 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
     if (!p.group.empty() && cib.FindGroup(p.group) == nullptr) {
       return Status(StatusCode::kInvalidArgument, p.id + " is a member of '" + p.group + "', which is no group");
     }
+    const cib::Clone* c = p.clone.empty() ? nullptr : cib.FindClone(p.clone);
+    if (!p.clone.empty() && (c == nullptr || (c->child != p.id && c->child != p.group))) {
+      return Status(StatusCode::kInvalidArgument, p.id + " is cloned by '" + p.clone + "', which does not clone it");
+    }
   }
   for (const auto& g : cib.groups) {
     for (const auto& m : g.members) {
@@ -502,7 +697,14 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
       }
     }
   }
-  if (ids.size() != cib.primitives.size() + cib.groups.size()) {
+  for (const auto& c : cib.clones) {
+    const cib::Primitive* p = c.child_is_group ? nullptr : cib.FindPrimitive(c.child);
+    if ((c.child_is_group && cib.FindGroup(c.child) == nullptr) || (!c.child_is_group && (p == nullptr || p->clone != c.id))) {
+      return Status(StatusCode::kInvalidArgument, "clone " + c.id + " clones '" + c.child + "', which is not defined");
+    }
+    if (c.child_is_group) return Status(StatusCode::kUnsupported, "clone " + c.id + ": clones of groups are not supported yet");
+  }
+  if (ids.size() != cib.primitives.size() + cib.groups.size() + cib.clones.size()) {
     return Status(StatusCode::kInvalidArgument, "two resources share an id");
   }
   WorkingSet ws = Unpack(cib, options.now);
@@ -514,6 +716,7 @@ std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now) {
   const WorkingSet ws = Unpack(cib, now);
   std::vector<ResourceState> out;
   for (const auto& r : ws.resources) {
+    if (r.is_clone()) continue;
     ResourceState s;
     s.id = r.id;
     s.orphan = r.orphan();

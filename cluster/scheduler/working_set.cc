@@ -215,7 +215,7 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   for (auto& r : ws.resources) {
     r.fail_count.assign(ws.nodes.size(), 0);
     const int64_t timeout_s = FailureTimeoutSeconds(r, cib);
-    const std::string prefix = "fail-count-" + r.id;
+    const std::string prefix = "fail-count-" + r.history_id;
     for (size_t n = 0; n < ws.nodes.size(); ++n) {
       int total = 0;
       // Attributes are sorted by name: only the run that starts with the prefix is read.
@@ -238,6 +238,109 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   }
 }
 
+// What a primitive's meta attributes (its own, those it inherits, rsc_defaults) say.
+void UnpackMeta(const cib::Model& cib, const cib::Primitive& p, Resource& r) {
+  Attributes meta = p.meta;
+  for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
+  // A clone is ever so slightly sticky unless told otherwise (Pacemaker's default), so its
+  // instances are not shuffled between nodes for nothing.
+  if (!p.clone.empty()) meta.emplace("resource-stickiness", "1");
+  r.priority = ScoreOr(meta, "priority", 0);
+  r.stickiness = ScoreOr(meta, "resource-stickiness", 0);
+  r.migration_threshold = ScoreOr(meta, "migration-threshold", kInfinity);
+  if (const auto* v = Find(meta, "is-managed")) r.managed = PacemakerIsTrue(*v);
+  if (cib.InMaintenance(p)) r.managed = false;  // left alone as it is
+  // requires=nothing: it may start without quorum. Every other value needs quorum here.
+  if (const auto* v = Find(meta, "requires")) r.needs_quorum = *v != "nothing";
+  if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
+  r.next_role = TargetRole(meta);
+}
+
+// A count from a clone's meta attributes: the default if unset, 0 if not a number or negative.
+int CountOr(const Attributes& meta, const std::string& name, int fallback) {
+  const std::string* text = Find(meta, name);
+  if (text == nullptr) return fallback;
+  int value = 0;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  return error == std::errc() && value > 0 ? value : 0;
+}
+
+// Adds instance `number` of `clone` (a surplus one when beyond clone-max) and returns its index.
+int AddInstance(const cib::Model& cib, const cib::Primitive& p, int clone, int number, WorkingSet& ws) {
+  CloneInfo& info = ws.clones[clone];
+  Resource r;
+  r.primitive = &p;
+  r.id = p.id + ":" + std::to_string(number);
+  r.parent = clone;
+  r.instance = number;
+  r.history_id = info.unique ? r.id : p.id;
+  UnpackMeta(cib, p, r);
+  if (number >= info.max) {
+    r.surplus = true;
+    r.next_role = Role::kStopped;
+  }
+  const int index = static_cast<int>(ws.resources.size());
+  ws.resource_index.emplace(r.id, index);
+  ws.resources.push_back(std::move(r));
+  info.instances.push_back(index);
+  return index;
+}
+
+// A clone of primitive `p`: its own entry, then its instances.
+void AddClone(const cib::Model& cib, const cib::Clone& c, const cib::Primitive& p, WorkingSet& ws) {
+  CloneInfo info;
+  info.clone = &c;
+  Attributes meta = c.meta;
+  for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
+  info.max = CountOr(meta, "clone-max", std::max<int>(1, static_cast<int>(ws.nodes.size())));
+  info.node_max = CountOr(meta, "clone-node-max", 1);
+  if (const auto* v = Find(meta, "globally-unique")) info.unique = PacemakerIsTrue(*v);
+  if (const auto* v = Find(meta, "ordered")) info.ordered = PacemakerIsTrue(*v);
+  if (const auto* v = Find(meta, "interleave")) info.interleave = PacemakerIsTrue(*v);
+  // Anonymous instances are all alike: one per node at most (Pacemaker ignores more).
+  if (!info.unique && info.node_max > 1) info.node_max = 1;
+  info.count.assign(ws.nodes.size(), 0);
+  const int clone = static_cast<int>(ws.clones.size());
+  Resource own;
+  own.id = c.id;
+  own.clone = clone;
+  own.history_id = c.id;
+  own.priority = ScoreOr(meta, "priority", 0);
+  own.next_role = TargetRole(meta);
+  if (const auto* v = Find(meta, "is-managed")) own.managed = PacemakerIsTrue(*v);
+  info.rsc = static_cast<int>(ws.resources.size());
+  ws.resource_index.emplace(c.id, info.rsc);
+  ws.resources.push_back(std::move(own));
+  ws.clones.push_back(std::move(info));
+  if (!ws.clones[clone].unique) ws.anonymous_index.emplace(p.id, clone);
+  // clone-max=0 still makes one instance, which runs nowhere: history found for the clone
+  // has an instance to belong to.
+  for (int n = 0; n < std::max(1, ws.clones[clone].max); ++n) AddInstance(cib, p, clone, n, ws);
+}
+
+// The instance of an anonymous clone that a node's history of `base` belongs to: the first one
+// not yet found active anywhere, else a surplus one (Pacemaker's find_anonymous_clone).
+int AnonymousInstance(const cib::Model& cib, int clone, int node, WorkingSet& ws) {
+  for (int i : ws.clones[clone].instances) {
+    const Resource& r = ws.resources[i];
+    if (!r.running_on.empty() && r.running_on.back() == node) break;  // a second history here
+    if (r.running_on.empty() && !r.blocked && !r.surplus) return i;
+  }
+  const Resource& first = ws.resources[ws.clones[clone].instances.front()];
+  return AddInstance(cib, *first.primitive, clone,
+                     static_cast<int>(ws.clones[clone].instances.size()), ws);
+}
+
+// The instance number after the last colon of a history id ("d:2" → "d"), or the id itself.
+std::string StripInstance(const std::string& id) {
+  const size_t colon = id.rfind(':');
+  if (colon == std::string::npos || colon + 1 == id.size()) return id;
+  for (size_t i = colon + 1; i < id.size(); ++i) {
+    if (id[i] < '0' || id[i] > '9') return id;
+  }
+  return id.substr(0, colon);
+}
+
 void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   for (const auto& g : cib.groups) {
     GroupInfo info;
@@ -251,27 +354,23 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     ws.groups.push_back(std::move(info));
   }
   for (const auto& p : cib.primitives) {
+    if (!p.clone.empty()) {
+      if (const cib::Clone* c = cib.FindClone(p.clone); c != nullptr && !c->child_is_group) AddClone(cib, *c, p, ws);
+      continue;
+    }
     Resource r;
     r.primitive = &p;
     r.id = p.id;
+    r.history_id = p.id;
     if (const int g = p.group.empty() ? -1 : ws.FindGroup(p.group); g >= 0) {
       ws.groups[g].members.push_back(static_cast<int>(ws.resources.size()));
     }
-    Attributes meta = p.meta;
-    for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
-    r.priority = ScoreOr(meta, "priority", 0);
-    r.stickiness = ScoreOr(meta, "resource-stickiness", 0);
-    r.migration_threshold = ScoreOr(meta, "migration-threshold", kInfinity);
-    if (const auto* v = Find(meta, "is-managed")) r.managed = PacemakerIsTrue(*v);
-    if (cib.InMaintenance(p)) r.managed = false;  // left alone as it is
-    // requires=nothing: it may start without quorum. Every other value needs quorum here.
-    if (const auto* v = Find(meta, "requires")) r.needs_quorum = *v != "nothing";
-    if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
-    r.next_role = TargetRole(meta);
+    UnpackMeta(cib, p, r);
     if (p.standard == "stonith") ws.have_stonith_resource = true;
     ws.resource_index.emplace(p.id, static_cast<int>(ws.resources.size()));
     ws.resources.push_back(std::move(r));
   }
+  const size_t configured = ws.resources.size();
   // The history of a node that is cleanly down is not trusted: nothing runs there. An unclean
   // node's is: its resources may still run until it is fenced.
   for (const auto& s : cib.node_states) {
@@ -282,10 +381,16 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     if (!ws.nodes[node].online && !ws.stonith_enabled) continue;
     for (const auto& h : s.resources) {
       int r = ws.FindResource(h.id);
+      if (const auto it = ws.anonymous_index.find(StripInstance(h.id)); it != ws.anonymous_index.end()) {
+        r = AnonymousInstance(cib, it->second, node, ws);
+      }
+      // History under a clone's own id is not a primitive's: Pacemaker ignores it.
+      if (r >= 0 && ws.resources[r].is_clone()) continue;
       if (r < 0) {
         // Deleted from the configuration but maybe still running: an orphan, to be stopped.
         Resource orphan;
         orphan.id = h.id;
+        orphan.history_id = h.id;
         orphan.next_role = Role::kStopped;
         if (const auto* v = Find(cib.properties, "stop-orphan-resources")) orphan.managed = PacemakerIsTrue(*v);
         r = static_cast<int>(ws.resources.size());
@@ -309,7 +414,11 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   for (const auto& g : ws.groups) {
     for (int m : g.members) rank[m] = g.priority;
   }
-  std::stable_sort(ws.allocation_order.begin(), ws.allocation_order.begin() + static_cast<long>(cib.primitives.size()),
+  // A clone's instances are placed by the clone, at its priority.
+  for (const auto& c : ws.clones) {
+    for (int i : c.instances) rank[i] = rank[c.rsc];
+  }
+  std::stable_sort(ws.allocation_order.begin(), ws.allocation_order.begin() + static_cast<long>(configured),
                    [&](int a, int b) { return rank[a] > rank[b]; });
 }
 
@@ -323,15 +432,17 @@ Role ParseRole(const std::string& text) {
 // non-colocated group's members each on their own, and not at all at INFINITY (Pacemaker refuses
 // that as a configuration error and goes on without it).
 void AddColocation(const cib::Colocation& c, WorkingSet& ws) {
-  const int dependent_group = ws.FindGroup(c.rsc);
-  const int primary_group = ws.FindGroup(c.with_rsc);
-  std::vector<int> dependents = {ws.FindResource(c.rsc)};
+  const std::string& rsc = c.rsc;
+  const std::string& with_rsc = c.with_rsc;
+  const int dependent_group = ws.FindGroup(rsc);
+  const int primary_group = ws.FindGroup(with_rsc);
+  std::vector<int> dependents = {ws.FindResource(rsc)};
   if (dependent_group >= 0) {
     const GroupInfo& g = ws.groups[dependent_group];
     if (g.members.empty() || (!g.colocated && c.score >= kInfinity)) return;
     dependents = g.colocated ? std::vector<int>{g.members.front()} : g.members;
   }
-  std::vector<std::pair<int, int>> primaries = {{ws.FindResource(c.with_rsc), -1}};  // (primary, follows)
+  std::vector<std::pair<int, int>> primaries = {{ws.FindResource(with_rsc), -1}};  // (primary, follows)
   if (primary_group >= 0) {
     const GroupInfo& g = ws.groups[primary_group];
     if (g.members.empty() || (!g.colocated && c.score >= kInfinity)) return;
@@ -391,6 +502,7 @@ void UnpackColocations(const cib::Model& cib, WorkingSet& ws) {
       const Resource& ra = ws.resources[primary ? ws.colocations[a].primary : ws.colocations[a].dependent];
       const Resource& rb = ws.resources[primary ? ws.colocations[b].primary : ws.colocations[b].dependent];
       if (ra.priority != rb.priority) return ra.priority > rb.priority;
+      if (ra.is_clone() != rb.is_clone()) return ra.is_clone();  // clones before primitives
       return ra.id < rb.id;
     };
   };
@@ -435,6 +547,12 @@ int WorkingSet::FindGroup(const std::string& id) const {
 std::vector<int> WorkingSet::Members(const std::string& id) const {
   if (const int g = FindGroup(id); g >= 0) return groups[g].members;
   return {FindResource(id)};
+}
+
+const CloneInfo* WorkingSet::CloneOf(const Resource& r) const {
+  if (r.clone >= 0) return &clones[r.clone];
+  if (r.parent >= 0) return &clones[r.parent];
+  return nullptr;
 }
 
 WorkingSet Unpack(const cib::Model& cib, int64_t now) {

@@ -65,11 +65,36 @@ struct GroupInfo {
   int priority = 0;          // its own: where it goes in the allocation order
 };
 
+// A clone: its own entry in WorkingSet::resources (placed as a whole, like Pacemaker's parent
+// resource, with its own scores and colocations) and its instances, each a Resource of its own.
+struct CloneInfo {
+  const cib::Clone* clone = nullptr;
+  int rsc = -1;                // its own entry in resources
+  std::vector<int> instances;  // resources, by instance number (surplus instances after)
+  int max = 1;                 // clone-max: instances that may run
+  int node_max = 1;            // clone-node-max: instances one node may run
+  bool unique = false;         // globally-unique: instance N recorded as id:N
+  bool ordered = false;        // instances started one after the other
+  bool interleave = false;     // orders and colocations with another clone per node
+  // Set while its instances are placed: fewer instances than available nodes, so every
+  // colocation of the clone counts for each instance (else only negative and INFINITY ones).
+  bool all_colocations = false;
+  std::vector<int> count;      // per node: instances placed there
+};
+
 struct Resource {
-  const cib::Primitive* primitive = nullptr;  // null for an orphan
+  const cib::Primitive* primitive = nullptr;  // null for an orphan and for a clone's own entry
   // In the status section but no longer configured: to be stopped.
-  bool orphan() const { return primitive == nullptr; }
+  bool orphan() const { return primitive == nullptr && clone < 0; }
   std::string id;
+  int clone = -1;     // a clone's own entry: its index in WorkingSet::clones
+  int parent = -1;    // an instance: its clone's index in WorkingSet::clones
+  int instance = -1;  // an instance: its number
+  bool surplus = false;  // an instance beyond clone-max, found running: to be stopped
+  // The id its history and fail counts are recorded under: an anonymous instance's is the
+  // primitive's own id, shared by all instances.
+  std::string history_id;
+  bool is_clone() const { return clone >= 0; }
   int priority = 0;
   int stickiness = 0;
   int migration_threshold = 1000000;
@@ -97,6 +122,9 @@ struct Resource {
   bool allocating = false;
   bool merging = false;
   int assigned = -1;  // node index, -1: stopped (its scores stay as they were when chosen)
+  // Its scores each time a node was chosen for it (an instance tried on its current node first
+  // and placed again after shows both, as crm_simulate does); empty: allowed as it is.
+  std::vector<Scores> shown;
   std::vector<int> this_with;  // colocations where this is the dependent
   std::vector<int> with_this;  // colocations where this is the primary
 
@@ -110,7 +138,9 @@ struct WorkingSet {
   std::vector<int> allocation_order;      // by priority, then CIB order
   std::vector<ColocationRule> colocations;
   std::vector<GroupInfo> groups;
+  std::vector<CloneInfo> clones;
   std::unordered_map<std::string, int> resource_index;  // id → index
+  std::unordered_map<std::string, int> anonymous_index;  // an anonymous clone's primitive id → clone
   std::unordered_map<std::string, int> group_index;     // id → index in groups
   std::unordered_map<std::string, int> node_index;      // node id → index
   bool have_quorum = false;
@@ -124,8 +154,11 @@ struct WorkingSet {
   int FindNodeById(const std::string& id) const;
   int FindResource(const std::string& id) const;
   int FindGroup(const std::string& id) const;  // -1 if none
-  // The resources a constraint naming `id` means: the primitive, or a group's members in order.
+  // The resources a constraint naming `id` means: the primitive or clone, or a group's members
+  // in order.
   std::vector<int> Members(const std::string& id) const;
+  // The clone an instance or clone entry belongs to, or null.
+  const CloneInfo* CloneOf(const Resource& r) const;
 };
 
 // Reads nodes, cluster options, resources, history and fail counts. `now` (seconds since the

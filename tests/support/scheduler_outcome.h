@@ -41,6 +41,73 @@ inline std::string NormalizeSummary(const std::string& line) {
   return SummaryKey(m[1].str(), m[2].str(), m[3].str(), m[4].str(), m[5].matched);
 }
 
+// "d:2" → "d"; any other id as it is.
+inline std::string StripInstance(const std::string& id) {
+  static const std::regex kInstance(R"(^(.*):[0-9]+$)");
+  std::smatch m;
+  return std::regex_match(id, m, kInstance) ? m[1].str() : id;
+}
+
+// Each scheduler numbers a clone's instances its own way, so instances are compared as a set:
+// the placement of "d" is every node an instance of d runs on (sorted), the summary names "d"
+// (runs of lines for one clone's instances sorted), and the scores of d are the set of each
+// instance's score table.
+inline void NormalizeInstances(Outcome& o, const std::map<std::string, std::vector<std::string>>& instance_nodes) {
+  for (const auto& [base, nodes] : instance_nodes) {
+    std::vector<std::string> sorted = nodes;
+    std::sort(sorted.begin(), sorted.end());
+    std::string where;
+    for (const auto& n : sorted) where += (where.empty() ? "" : ",") + n;
+    o.placement[base] = where.empty() ? "Stopped" : where;
+  }
+  static const std::regex kLine(R"(^(\w+) (\S+) (.*)$)");
+  std::vector<std::string> summary;
+  std::string run_base;
+  size_t run_start = 0;
+  for (const auto& line : o.summary) {
+    std::smatch m;
+    std::string base;
+    std::string text = line;
+    if (std::regex_match(line, m, kLine) && StripInstance(m[2].str()) != m[2].str()) {
+      base = StripInstance(m[2].str());
+      text = m[1].str() + " " + base + " " + m[3].str();
+    }
+    if (base.empty() || base != run_base) {
+      std::sort(summary.begin() + static_cast<long>(run_start), summary.end());
+      run_start = summary.size();
+    }
+    run_base = base;
+    summary.push_back(text);
+  }
+  std::sort(summary.begin() + static_cast<long>(run_start), summary.end());
+  o.summary = summary;
+  std::map<std::string, std::set<std::string>> tables;  // instance → "node=score"
+  std::set<std::string> scores;
+  for (const auto& line : o.scores) {
+    const size_t space = line.find(' ');
+    const std::string id = line.substr(0, space);
+    if (StripInstance(id) == id) {
+      scores.insert(line);
+      continue;
+    }
+    const std::string rest = line.substr(space + 1);
+    tables[id].insert(rest.substr(0, rest.find(' ')) + "=" + rest.substr(rest.find(' ') + 1));
+  }
+  std::map<std::string, std::vector<std::string>> by_base;
+  for (const auto& [id, table] : tables) {
+    std::string text;
+    for (const auto& entry : table) text += (text.empty() ? "" : " ") + entry;
+    by_base[StripInstance(id)].push_back("{" + text + "}");
+  }
+  for (auto& [base, list] : by_base) {
+    std::sort(list.begin(), list.end());
+    std::string text = base;
+    for (const auto& t : list) text += " " + t;
+    scores.insert(text);
+  }
+  o.scores = scores;
+}
+
 // crm_simulate --output-as=xml: allocations, actions (the summary) and the revised status.
 inline Outcome ParseCrmSimulate(const std::string& out) {
   Outcome o;
@@ -68,18 +135,36 @@ inline Outcome ParseCrmSimulate(const std::string& out) {
     for (const auto n : r.children("node")) where += (where.empty() ? "" : ",") + std::string(n.attribute("name").value());
     o.placement[r.attribute("id").value()] = where.empty() ? "Stopped" : where;
   };
-  // A group's members are primitives like the rest: one line each.
+  // A group's members are primitives like the rest: one line each. A clone's instances count
+  // as a set (NormalizeInstances); its orphaned instances, which crm_simulate lists stopped, not.
+  std::map<std::string, std::vector<std::string>> instance_nodes;
+  auto place_instance = [&](const pugi::xml_node& r) {
+    if (r.attribute("orphaned").as_bool()) return;
+    auto& nodes = instance_nodes[StripInstance(r.attribute("id").value())];
+    for (const auto n : r.children("node")) nodes.push_back(n.attribute("name").value());
+  };
   for (const auto r : result.child("revised_cluster_status").child("resources").children()) {
-    if (std::string_view(r.name()) == "resource") place(r);
-    if (std::string_view(r.name()) == "group") {
+    const std::string_view kind = r.name();
+    if (kind == "resource") place(r);
+    if (kind == "group") {
       for (const auto member : r.children("resource")) place(member);
     }
+    if (kind == "clone") {
+      for (const auto instance : r.children()) {
+        if (std::string_view(instance.name()) == "resource") place_instance(instance);
+        if (std::string_view(instance.name()) == "group") {
+          for (const auto member : instance.children("resource")) place_instance(member);
+        }
+      }
+    }
   }
+  NormalizeInstances(o, instance_nodes);
   return o;
 }
 
 inline Outcome ParseVigil(const std::string& out) {
   Outcome o;
+  std::map<std::string, std::vector<std::string>> instance_nodes;
   std::istringstream in(out);
   std::string line;
   int block = 0;
@@ -94,11 +179,19 @@ inline Outcome ParseVigil(const std::string& out) {
       o.scores.insert(m[1].str() + " " + m[2].str() + " " + m[3].str());
     } else if (block == 0) {
       const auto tab = line.find('\t');
-      o.placement[line.substr(0, tab)] = tab == std::string::npos ? "" : line.substr(tab + 1);
+      const std::string id = line.substr(0, tab);
+      const std::string where = tab == std::string::npos ? "" : line.substr(tab + 1);
+      if (StripInstance(id) != id) {
+        auto& nodes = instance_nodes[StripInstance(id)];
+        if (where != "Stopped") nodes.push_back(where);
+      } else {
+        o.placement[id] = where;
+      }
     } else {
       o.summary.push_back(NormalizeSummary(line));
     }
   }
+  NormalizeInstances(o, instance_nodes);
   return o;
 }
 

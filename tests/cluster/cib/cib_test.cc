@@ -200,7 +200,9 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "<rsc_location id=\"a\">: the id \"a\" is already used"},
       {"empty group", With(R"(<group id="g"/>)"), "<group id=\"g\">: a group needs at least one primitive"},
       {"group in group", With(R"(<group id="g"><group id="h"/></group>)"), "<group id=\"h\">: a group holds only primitives"},
-      {"clone", With(R"(<clone id="c"/>)"), "<clone id=\"c\">: clones and promotable clones are not supported yet"},
+      {"empty clone", With(R"(<clone id="c"/>)"), "<clone id=\"c\">: a clone needs a primitive or a group to clone"},
+      {"master", With(R"(<master id="m"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></master>)"),
+       "<master id=\"m\">: promotable clones are not supported yet"},
       {"bundle", With(R"(<bundle id="b"/>)"), "<bundle id=\"b\">: bundles are not supported"},
       {"score", With(kDummy, R"(<rsc_location id="l" rsc="a" node="node1" score="lots"/>)"),
        "<rsc_location id=\"l\">: score=\"lots\" is not a score"},
@@ -275,9 +277,55 @@ TEST(CibTest, AGroupIsReadWithItsMembersWhichInheritWhatTheyDoNotSet) {
 }
 
 TEST(CibTest, UnsupportedElementsSayUnsupported) {
-  auto cib = Cib::Parse(With(R"(<clone id="c"/>)"), "t.xml");
-  ASSERT_FALSE(cib.ok());
-  EXPECT_EQ(cib.status().code(), StatusCode::kUnsupported);
+  for (const char* resources : {
+           R"(<master id="m"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></master>)",
+           R"(<clone id="c"><meta_attributes id="cm"><nvpair id="cm1" name="promotable" value="true"/></meta_attributes>)"
+           R"(<primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></clone>)",
+           R"(<bundle id="b"/>)",
+       }) {
+    auto cib = Cib::Parse(With(resources), "t.xml");
+    ASSERT_FALSE(cib.ok()) << resources;
+    EXPECT_EQ(cib.status().code(), StatusCode::kUnsupported) << cib.status().message();
+  }
+}
+
+TEST(CibTest, AClonesPrimitiveInheritsAndIsNamedByItsClone) {
+  auto cib = Cib::Parse(With(R"(<clone id="d-clone"><meta_attributes id="cm">)"
+                             R"(<nvpair id="cm1" name="clone-max" value="2"/><nvpair id="cm2" name="target-role" value="Stopped"/>)"
+                             R"(</meta_attributes><primitive id="d" class="ocf" provider="heartbeat" type="Dummy">)"
+                             R"(<meta_attributes id="dm"><nvpair id="dm1" name="target-role" value="Started"/></meta_attributes>)"
+                             R"(</primitive></clone>)",
+                             R"(<rsc_location id="l" rsc="d-clone" node="node1" score="5"/>)"),
+                        "t.xml");
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  const Model& m = cib->model();
+  ASSERT_EQ(m.clones.size(), 1u);
+  EXPECT_EQ(m.clones[0].child, "d");
+  EXPECT_FALSE(m.clones[0].child_is_group);
+  const Primitive* d = m.FindPrimitive("d");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->clone, "d-clone");
+  EXPECT_EQ(d->meta.at("clone-max"), "2");
+  EXPECT_EQ(d->meta.at("target-role"), "Started");  // its own value wins
+
+  // A constraint names the clone, never what it clones (Pacemaker ignores such a constraint).
+  auto named = Cib::Parse(With(R"(<clone id="d-clone"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></clone>)",
+                               R"(<rsc_location id="l" rsc="d" node="node1" score="5"/>)"),
+                          "t.xml");
+  ASSERT_FALSE(named.ok());
+  EXPECT_EQ(named.status().code(), StatusCode::kParseError);
+  EXPECT_NE(named.status().message().find("rsc=\"d\" is cloned by d-clone"), std::string::npos) << named.status().message();
+
+  // A clone holds one primitive (or group), never nothing or two.
+  for (const char* resources : {
+           R"(<clone id="c"/>)",
+           R"(<clone id="c"><primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>)"
+           R"(<primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/></clone>)",
+       }) {
+    auto bad = Cib::Parse(With(resources), "t.xml");
+    ASSERT_FALSE(bad.ok()) << resources;
+    EXPECT_EQ(bad.status().code(), StatusCode::kParseError) << bad.status().message();
+  }
 }
 
 TEST(CibTest, SaveReplacesTheFileWhole) {

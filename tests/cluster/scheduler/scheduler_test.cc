@@ -412,7 +412,7 @@ TEST(SchedulerTest, AHandBuiltModelWithADanglingReferenceIsRefused) {
   model.colocations.push_back(ghost);
   const auto t = Schedule(model);
   ASSERT_FALSE(t.ok());
-  EXPECT_NE(t.status().message().find("names no defined resource 'ghost'"), std::string::npos);
+  EXPECT_NE(t.status().message().find("names no resource it may name: 'ghost'"), std::string::npos);
 }
 
 // Damaged CIBs (cut short anywhere, bytes changed, removed or duplicated): each either loads
