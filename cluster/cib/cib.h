@@ -118,6 +118,9 @@ struct Order {
   std::string then_action;  // defaults to first_action
   OrderKind kind = OrderKind::kMandatory;
   bool symmetrical = true;
+  // require-all=false (deprecated for the first clone's clone-min=1): one instance of the first
+  // clone is enough for the then side.
+  bool require_all = true;
 };
 
 // One operation in a resource's history on a node (<lrm_rsc_op>).

@@ -304,6 +304,7 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       // Serialize orders are asymmetric by definition.
       o.symmetrical = o.kind != OrderKind::kSerialize;
       if (const auto a = c.attribute("symmetrical")) o.symmetrical = PacemakerIsTrue(a.value());
+      if (const auto a = c.attribute("require-all")) o.require_all = PacemakerIsTrue(a.value());
       CheckResource(r, c, ids, o.first, "first");
       CheckResource(r, c, ids, o.then, "then");
       if (r.failed()) return;

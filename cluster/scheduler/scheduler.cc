@@ -26,6 +26,10 @@ struct GraphAction {
   // instances' starts or stops (`members`), as what is ordered after the clone waits for it.
   bool pseudo = false;
   std::vector<int> members;
+  // A pseudo-action that is runnable while at least `needed` members are (an order after a
+  // clone with clone-min), named `name` in reasons; 0: the clone's own pseudo-action.
+  int needed = 0;
+  std::string name;
 };
 
 // What an ordering edge implies, as Pacemaker's order flags do.
@@ -36,6 +40,9 @@ enum EdgeFlag : unsigned {
   kRestart = 8,        // a resource's own stop → start: a required or blocked start needs the stop
   kAsymmetrical = 16,  // a one-way mandatory order
   kOrdering = 32,      // an order constraint's forward edge (not a resource's own stop → start)
+  // Then is an instance of a clone the order named: a required then implies first only on
+  // first's node (Pacemaker sums the clone's flags over the instances on first's node).
+  kThenInstance = 64,
 };
 
 struct Edge {
@@ -148,11 +155,13 @@ class Transitioner {
   bool Summarize(int pseudo) {
     GraphAction& p = actions_[pseudo];
     bool required = false;
-    bool runnable = false;
+    int runnable_members = 0;
     for (int m : p.members) {
       required = required || !actions_[m].optional;
-      runnable = runnable || actions_[m].runnable;
+      runnable_members += actions_[m].runnable;
     }
+    const bool runnable = runnable_members >= std::max(1, p.needed);
+    if (p.needed > 0) required = false;  // it stands for enough instances, never for all
     bool changed = false;
     if (required && p.optional) {
       p.optional = false;
@@ -212,6 +221,14 @@ class Transitioner {
       // or "stopped"); a group then is each of its members.
       const int first_group = ws_.FindGroup(o.first);
       const int then_group = ws_.FindGroup(o.then);
+      if (const int min = MinimumInstances(o); min > 0) {
+        OrderAfterSome(o, min, forward | kOrdering);
+        if (o.symmetrical && o.kind != cib::OrderKind::kSerialize) {
+          Connect(ws_.FindResource(o.then), Invert(o.then_action), ws_.FindResource(o.first),
+                  Invert(o.first_action), inverse, then_group);
+        }
+        continue;
+      }
       for (int first : ws_.Members(o.first)) {
         for (int then : ws_.Members(o.then)) {
           Connect(first, o.first_action, then, o.then_action, forward | kOrdering, first_group);
@@ -246,6 +263,36 @@ class Transitioner {
     }
   }
 
+  // How many instances of an order's first clone its then side waits for: the clone's
+  // clone-min, else 1 with require-all=false; 0 when it waits for the clone as a whole.
+  int MinimumInstances(const cib::Order& o) const {
+    const int first = ws_.FindResource(o.first);
+    if (first < 0 || !ws_.resources[first].is_clone()) return 0;
+    if (const int min = ws_.clones[ws_.resources[first].clone].min; min > 0) return min;
+    return o.require_all ? 0 : 1;
+  }
+
+  // The then side of `o` waits for `min` instances of its first clone: a pseudo-action counts
+  // them, and blocks the then side while too few can act (it never makes the then side required).
+  void OrderAfterSome(const cib::Order& o, int min, unsigned flags) {
+    const CloneInfo& clone = ws_.clones[ws_.resources[ws_.FindResource(o.first)].clone];
+    const int met = AddPseudo(clone.rsc, ActionKind::kStart);
+    actions_[met].needed = min;
+    actions_[met].name = "clone-one-or-more:" + o.id;
+    for (int i : clone.instances) {
+      for (int a : ActionsFor(i, o.first_action, false)) AddMember(met, a);
+    }
+    for (int then : ws_.Members(o.then)) {
+      const Resource& r = ws_.resources[then];
+      const std::vector<int> thens = r.is_clone() ? ws_.clones[r.clone].instances : std::vector<int>{then};
+      for (int t : thens) {
+        for (int a : ActionsFor(t, o.then_action, false)) {
+          if (ordered_.insert({met, a}).second) edges_.push_back({met, a, flags | kRunnableLeft});
+        }
+      }
+    }
+  }
+
   static std::string Invert(const std::string& task) {
     if (task == "start") return "stop";
     if (task == "stop") return "start";
@@ -260,7 +307,9 @@ class Transitioner {
     }
     // Ordered after a clone: each of its instances is.
     if (const Resource& r = ws_.resources[then]; r.is_clone()) {
-      for (int i : ws_.clones[r.clone].instances) Connect(first, first_task, i, then_task, flags, first_group);
+      for (int i : ws_.clones[r.clone].instances) {
+        Connect(first, first_task, i, then_task, flags | kThenInstance, first_group);
+      }
       return;
     }
     const bool first_stopped = ws_.resources[first].role != Role::kStarted;
@@ -423,7 +472,8 @@ class Transitioner {
       const std::string& first_id =
           e.first_group >= 0 ? ws_.groups[e.first_group].group->id : ws_.resources[first.rsc].id;
       const std::string first_action =
-          first_id + (!collective ? " start" : first.kind == ActionKind::kStart ? " running" : " stopped");
+          !first.name.empty() ? first.name
+                              : first_id + (!collective ? " start" : first.kind == ActionKind::kStart ? " running" : " stopped");
       // The checks run in Pacemaker's order, which decides the reason an action keeps when
       // two apply: restart, implies-first, runnable-left, then implies-then.
       if (e.flags & kRestart) {
@@ -437,7 +487,8 @@ class Transitioner {
         }
       }
       // Pacemaker words "required" as what the order's first must do: "required db start".
-      if ((e.flags & kImpliesFirst) && !then.optional) {
+      const bool same_node = first.node < 0 || then.node < 0 || first.node == then.node;
+      if ((e.flags & kImpliesFirst) && !then.optional && (!(e.flags & kThenInstance) || same_node)) {
         require(e.first, "required " + ws_.resources[then.rsc].id + " start");
       }
       // A start that an order waits for and that cannot happen also blocks the starts of what
@@ -452,8 +503,19 @@ class Transitioner {
           block(e.then, "unrunnable " + first_action);
         }
       }
-      if ((e.flags & kImpliesThen) && !first.optional) require(e.then, "required " + first_action);
+      if ((e.flags & kImpliesThen) && FirstRequired(first, then)) require(e.then, "required " + first_action);
     }
+  }
+
+  // Whether `first` is required as far as `then` goes: a clone's pseudo-action only when one of
+  // its instances' actions on then's node is (Pacemaker sums a clone's flags over that node).
+  bool FirstRequired(const GraphAction& first, const GraphAction& then) const {
+    if (first.optional) return false;
+    if (!first.pseudo || first.needed > 0 || then.node < 0) return true;
+    for (int m : first.members) {
+      if (actions_[m].node == then.node && !actions_[m].optional) return true;
+    }
+    return false;
   }
 
   // Pushes the starts of what is colocated with `rsc` at INFINITY onto `stack`, each with its

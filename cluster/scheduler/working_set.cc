@@ -294,6 +294,7 @@ void AddClone(const cib::Model& cib, const cib::Clone& c, const cib::Primitive& 
   for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
   info.max = CountOr(meta, "clone-max", std::max<int>(1, static_cast<int>(ws.nodes.size())));
   info.node_max = CountOr(meta, "clone-node-max", 1);
+  info.min = CountOr(meta, "clone-min", 0);
   if (const auto* v = Find(meta, "globally-unique")) info.unique = PacemakerIsTrue(*v);
   if (const auto* v = Find(meta, "ordered")) info.ordered = PacemakerIsTrue(*v);
   if (const auto* v = Find(meta, "interleave")) info.interleave = PacemakerIsTrue(*v);

@@ -73,6 +73,7 @@ struct CloneInfo {
   std::vector<int> instances;  // resources, by instance number (surplus instances after)
   int max = 1;                 // clone-max: instances that may run
   int node_max = 1;            // clone-node-max: instances one node may run
+  int min = 0;                 // clone-min: instances an order after the clone waits for; 0: all
   bool unique = false;         // globally-unique: instance N recorded as id:N
   bool ordered = false;        // instances started one after the other
   bool interleave = false;     // orders and colocations with another clone per node
