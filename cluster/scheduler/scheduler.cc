@@ -45,6 +45,15 @@ enum EdgeFlag : unsigned {
   kThenInstance = 64,
 };
 
+// An order between two interleaved clones, kept to pair their instances again.
+struct InterleavedOrder {
+  int first;
+  std::string first_task;
+  int then;
+  std::string then_task;
+  unsigned flags;
+};
+
 struct Edge {
   int first;
   int then;
@@ -238,6 +247,12 @@ class Transitioner {
         }
       }
     }
+    // An instance an interleaved order stopped may leave the instances ordered after it with
+    // nothing to pair with in turn: pair again until nothing changes.
+    for (bool again = !interleaved_.empty(); again;) {
+      again = false;
+      for (const InterleavedOrder& o : interleaved_) again = ConnectInterleaved(o) || again;
+    }
     for (const GroupInfo& g : ws_.groups) {
       if (g.ordered) OrderMembers(g);
     }
@@ -302,7 +317,8 @@ class Transitioner {
   void Connect(int first, const std::string& first_task, int then, const std::string& then_task,
                unsigned flags, int first_group = -1) {
     if (Interleaved(first, then, then_task)) {
-      ConnectInterleaved(first, first_task, then, then_task, flags);
+      interleaved_.push_back({first, first_task, then, then_task, flags});
+      ConnectInterleaved(interleaved_.back());
       return;
     }
     // Ordered after a clone: each of its instances is.
@@ -339,8 +355,10 @@ class Transitioner {
   // Each instance of the then clone waits for the first clone's instance on its node (where it
   // runs now, for a stop; where it is placed, otherwise). An instance with none to wait for,
   // under an order that would block it, cannot run at all (Pacemaker stops it).
-  void ConnectInterleaved(int first, const std::string& first_task, int then, const std::string& then_task,
-                          unsigned flags) {
+  // Whether an instance was stopped for want of one to pair with.
+  bool ConnectInterleaved(const InterleavedOrder& o) {
+    const auto& [first, first_task, then, then_task, flags] = o;
+    bool inhibited = false;
     const CloneInfo& firsts = ws_.clones[ws_.resources[first].clone];
     const bool current = first_task == "stop";
     auto location = [&](const Resource& r) { return current ? r.current() : r.assigned; };
@@ -368,10 +386,12 @@ class Transitioner {
       }
       if (pair >= 0) {
         Connect(pair, first_task, t, then_task, flags);
-      } else if (!current && (flags & (kRunnableLeft | kImpliesThen))) {
+      } else if (!current && (flags & (kRunnableLeft | kImpliesThen)) && !inhibited_.count(t)) {
         Inhibit(t);
+        inhibited = true;
       }
     }
+    return inhibited;
   }
 
   // The order Pacemaker sorts a resource's nodes in: score (-INFINITY where unavailable), fewer
@@ -388,6 +408,7 @@ class Transitioner {
   void Inhibit(int rsc) {
     Resource& r = ws_.resources[rsc];
     r.next_role = Role::kStopped;
+    inhibited_.insert(rsc);
     if (r.assigned >= 0) ws_.nodes[r.assigned].assigned--;
     r.assigned = -1;
     if (start_[rsc] >= 0) actions_[start_[rsc]].runnable = false;
@@ -547,9 +568,19 @@ class Transitioner {
   }
 
   void Summarize(Transition& t) {
+    // A clone's instances are summed up in its place, by number (surplus ones, found in the
+    // history after the configuration was read, included).
+    std::vector<int> order;
     for (int i : ws_.allocation_order) {
       const Resource& r = ws_.resources[i];
-      if (r.is_clone()) continue;
+      if (r.is_clone()) {
+        for (int instance : ws_.clones[r.clone].instances) order.push_back(instance);
+      } else if (r.parent < 0) {
+        order.push_back(i);
+      }
+    }
+    for (int i : order) {
+      const Resource& r = ws_.resources[i];
       const int current = r.current();
       const int next = r.assigned;
       if (!r.managed || (current < 0 && next < 0)) continue;
@@ -595,8 +626,9 @@ class Transitioner {
       }
       if (stop != nullptr && (r.next_role == Role::kStopped || (start != nullptr && !start->runnable))) {
         for (int s : stops_[i]) {
-          // Pacemaker's words for a resource that has nowhere to run.
-          if (actions_[s].reason.empty() && r.next_role == Role::kStopped) {
+          // Pacemaker's words for a resource that has nowhere to run (not for an instance an
+          // interleaved order stopped: Pacemaker gives that stop no reason).
+          if (actions_[s].reason.empty() && r.next_role == Role::kStopped && !inhibited_.count(i)) {
             actions_[s].reason = "node availability";
           }
           line("Stop", actions_[s].node, -1, &actions_[s]);
@@ -707,6 +739,8 @@ class Transitioner {
   std::vector<int> running_;  // per clone: its "running" pseudo-action
   std::vector<int> stopped_;  // per clone: its "stopped" pseudo-action
   std::vector<std::vector<int>> summarized_by_;  // per action: the pseudo-actions it counts for
+  std::set<int> inhibited_;  // instances an interleaved order left nothing to run with
+  std::vector<InterleavedOrder> interleaved_;
 };
 
 }  // namespace

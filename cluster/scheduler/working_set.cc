@@ -314,6 +314,7 @@ void AddClone(const cib::Model& cib, const cib::Clone& c, const cib::Primitive& 
   ws.resources.push_back(std::move(own));
   ws.clones.push_back(std::move(info));
   if (!ws.clones[clone].unique) ws.anonymous_index.emplace(p.id, clone);
+  if (p.standard == "stonith") ws.have_stonith_resource = true;
   // clone-max=0 still makes one instance, which runs nowhere: history found for the clone
   // has an instance to belong to.
   for (int n = 0; n < std::max(1, ws.clones[clone].max); ++n) AddInstance(cib, p, clone, n, ws);
@@ -325,7 +326,7 @@ int AnonymousInstance(const cib::Model& cib, int clone, int node, WorkingSet& ws
   for (int i : ws.clones[clone].instances) {
     const Resource& r = ws.resources[i];
     if (!r.running_on.empty() && r.running_on.back() == node) break;  // a second history here
-    if (r.running_on.empty() && !r.blocked && !r.surplus) return i;
+    if (r.running_on.empty() && !r.blocked) return i;
   }
   const Resource& first = ws.resources[ws.clones[clone].instances.front()];
   return AddInstance(cib, *first.primitive, clone,
