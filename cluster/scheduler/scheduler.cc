@@ -225,6 +225,9 @@ class Transitioner {
         } else {
           forward = kAsymmetrical;
         }
+      } else if (o.kind == cib::OrderKind::kOptional && RestartsWithFirst(o.then)) {
+        forward = kImpliesThen;
+        inverse = kImpliesFirst;
       }
       // A group first is done when all its members are (Pacemaker orders after its "running"
       // or "stopped"); a group then is each of its members.
@@ -276,6 +279,18 @@ class Transitioner {
       }
       if (!ws_.resources[member].running_on.empty()) last_active = member;
     }
+  }
+
+  // The deprecated meta attribute restart-type=restart (its own, else rsc_defaults'): an
+  // optional order still restarts this resource when its first restarts.
+  bool RestartsWithFirst(const std::string& id) const {
+    cib::Attributes meta;
+    if (const auto* p = ws_.cib->FindPrimitive(id)) meta = p->meta;
+    if (const auto* g = ws_.cib->FindGroup(id)) meta = g->meta;
+    if (const auto* c = ws_.cib->FindClone(id)) meta = c->meta;
+    meta.insert(ws_.cib->rsc_defaults.begin(), ws_.cib->rsc_defaults.end());
+    const auto it = meta.find("restart-type");
+    return it != meta.end() && it->second == "restart";
   }
 
   // How many instances of an order's first clone its then side waits for: the clone's
@@ -524,15 +539,18 @@ class Transitioner {
           block(e.then, "unrunnable " + first_action);
         }
       }
-      if ((e.flags & kImpliesThen) && FirstRequired(first, then)) require(e.then, "required " + first_action);
+      if ((e.flags & kImpliesThen) && FirstRequired(first, then, e.flags)) {
+        require(e.then, "required " + first_action);
+      }
     }
   }
 
-  // Whether `first` is required as far as `then` goes: a clone's pseudo-action only when one of
-  // its instances' actions on then's node is (Pacemaker sums a clone's flags over that node).
-  bool FirstRequired(const GraphAction& first, const GraphAction& then) const {
+  // Whether `first` is required as far as `then` goes: a clone's pseudo-action, for a then that
+  // is not itself a clone's instance, only when one of its instances' actions on then's node is
+  // (Pacemaker sums a clone's flags over that node).
+  bool FirstRequired(const GraphAction& first, const GraphAction& then, unsigned flags) const {
     if (first.optional) return false;
-    if (!first.pseudo || first.needed > 0 || then.node < 0) return true;
+    if (!first.pseudo || first.needed > 0 || then.node < 0 || (flags & kThenInstance)) return true;
     for (int m : first.members) {
       if (actions_[m].node == then.node && !actions_[m].optional) return true;
     }
