@@ -159,8 +159,6 @@ void ReadClone(Reader& r, const pugi::xml_node& x, Model& m) {
       if (r.failed()) return;
       c.child = m.primitives.back().id;
     } else {
-      r.Fail(child, "clones of groups are not supported yet", StatusCode::kUnsupported);
-      return;
       ReadGroup(r, child, &parent, m);
       if (r.failed()) return;
       c.child = m.groups.back().id;

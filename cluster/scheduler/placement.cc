@@ -58,9 +58,16 @@ class Placer {
       for (int member : ws_.Members(l.rsc)) {
         AddLocation(ws_.resources[member].allowed, node, first || !colocated ? l.score : 0);
         first = false;
-        // A clone's location is its instances' too.
+        // A clone's location is its instances' too (a group instance's as a group's).
         if (const Resource& r = ws_.resources[member]; r.is_clone()) {
-          for (int i : ws_.clones[r.clone].instances) AddLocation(ws_.resources[i].allowed, node, l.score);
+          for (int i : ws_.clones[r.clone].instances) {
+            const std::vector<int> members = ws_.InstanceMembers(i);
+            const int g = ws_.resources[i].group;
+            for (size_t k = 0; k < members.size(); ++k) {
+              const bool takes_score = k == 0 || g < 0 || !ws_.groups[g].colocated;
+              AddLocation(ws_.resources[members[k]].allowed, node, takes_score ? l.score : 0);
+            }
+          }
         }
       }
     }
@@ -202,9 +209,40 @@ class Placer {
   bool Active(const Resource& r) const {
     if (!r.is_clone()) return !r.running_on.empty();
     for (int i : ws_.clones[r.clone].instances) {
-      if (!ws_.resources[i].running_on.empty()) return true;
+      if (!InstanceNodes(i).empty()) return true;
     }
     return false;
+  }
+
+  // Where an instance (an entry of CloneInfo::instances) is active: a group instance wherever
+  // any member is, in the order found.
+  std::vector<int> InstanceNodes(int instance) const {
+    std::vector<int> nodes;
+    for (int m : ws_.InstanceMembers(instance)) {
+      for (int n : ws_.resources[m].running_on) {
+        if (std::find(nodes.begin(), nodes.end(), n) == nodes.end()) nodes.push_back(n);
+      }
+    }
+    return nodes;
+  }
+
+  bool InstanceFailed(int instance) const {
+    for (int m : ws_.InstanceMembers(instance)) {
+      if (ws_.resources[m].failed) return true;
+    }
+    return false;
+  }
+
+  int InstancePriority(int instance) const {
+    const int g = ws_.resources[instance].group;
+    return g >= 0 ? ws_.groups[g].priority : ws_.resources[instance].priority;
+  }
+
+  // Whether `rsc` stands for its clone instance: the instance itself, or a group instance's
+  // first member (which takes the group's colocations).
+  bool IsInstance(int rsc) const {
+    const Resource& r = ws_.resources[rsc];
+    return r.parent >= 0 && (r.group < 0 || ws_.groups[r.group].members.front() == rsc);
   }
 
   // Whether a colocation should move the dependent's scores now (Pacemaker's
@@ -273,9 +311,10 @@ class Placer {
 
   // The colocations where `r` is the dependent: its own, and an instance's clone's (each
   // negative or INFINITY one; every one when the clone has fewer instances than nodes).
-  std::vector<int> ThisWith(const Resource& r) const {
+  std::vector<int> ThisWith(int rsc) const {
+    const Resource& r = ws_.resources[rsc];
     std::vector<int> out = r.this_with;
-    if (r.parent < 0) return out;
+    if (!IsInstance(rsc)) return out;
     const CloneInfo& clone = ws_.clones[r.parent];
     for (int c : ws_.resources[clone.rsc].this_with) {
       const int score = ws_.colocations[c].score;
@@ -292,7 +331,7 @@ class Placer {
     for (int c : r.with_this) {
       if (HasInfluence(ws_.colocations[c])) out.push_back(c);
     }
-    if (r.parent < 0) return out;
+    if (!IsInstance(rsc)) return out;
     const CloneInfo& clone = ws_.clones[r.parent];
     for (int c : ws_.resources[clone.rsc].with_this) {
       if (!HasInfluence(ws_.colocations[c], rsc)) continue;
@@ -313,7 +352,7 @@ class Placer {
       return;
     }
     r.allocating = true;
-    for (int c : ThisWith(r)) {
+    for (int c : ThisWith(rsc)) {
       const ColocationRule& col = ws_.colocations[c];
       std::optional<Scores> archive;
       if (col.score < 0 && col.score > -kInfinity) archive = r.allowed;
@@ -401,20 +440,23 @@ class Placer {
   int CompareInstances(const CloneInfo& info, int a, int b) {
     const Resource& ra = ws_.resources[a];
     const Resource& rb = ws_.resources[b];
-    const size_t na = ra.running_on.size();
-    const size_t nb = rb.running_on.size();
+    const std::vector<int> on_a = InstanceNodes(a);
+    const std::vector<int> on_b = InstanceNodes(b);
+    const size_t na = on_a.size();
+    const size_t nb = on_b.size();
     if (na > 0 && nb > 0 && na != nb) return na < nb ? -1 : 1;
     // Active on a node it may no longer run on counts as inactive, and goes after.
-    auto allowed_here = [](const Resource& r) {
-      const int node = r.current();
-      return node < 0 || (r.allowed.present[node] && r.allowed.score[node] >= 0);
+    auto allowed_here = [](const Resource& r, const std::vector<int>& on) {
+      return on.empty() || (r.allowed.present[on.front()] && r.allowed.score[on.front()] >= 0);
     };
-    const bool can_a = allowed_here(ra);
-    const bool can_b = allowed_here(rb);
+    const bool can_a = allowed_here(ra, on_a);
+    const bool can_b = allowed_here(rb, on_b);
     if (can_a != can_b) return can_a ? -1 : 1;
-    if (ra.priority != rb.priority) return ra.priority > rb.priority ? -1 : 1;
-    const int node_a = can_a ? ra.current() : -1;
-    const int node_b = can_b ? rb.current() : -1;
+    const int priority_a = InstancePriority(a);
+    const int priority_b = InstancePriority(b);
+    if (priority_a != priority_b) return priority_a > priority_b ? -1 : 1;
+    const int node_a = can_a && na > 0 ? on_a.front() : -1;
+    const int node_b = can_b && nb > 0 ? on_b.front() : -1;
     if (node_a < 0 && node_b < 0) return 0;
     if (node_a < 0 || node_b < 0) return node_a < 0 ? 1 : -1;
     const bool up_a = ws_.nodes[node_a].Available();
@@ -423,7 +465,9 @@ class Placer {
     const Scores& clone = ws_.resources[info.rsc].allowed;
     if (!clone.present[node_a] && !clone.present[node_b]) return 0;
     if (clone.present[node_a] != clone.present[node_b]) return clone.present[node_a] ? -1 : 1;
-    if (ra.failed != rb.failed) return ra.failed ? 1 : -1;
+    const bool failed_a = InstanceFailed(a);
+    const bool failed_b = InstanceFailed(b);
+    if (failed_a != failed_b) return failed_a ? 1 : -1;
     const int pull_a = ColocationPull(info, a, node_a);
     const int pull_b = ColocationPull(info, b, node_b);
     if (pull_a != pull_b) return pull_a > pull_b ? -1 : 1;
@@ -467,8 +511,9 @@ class Placer {
     for (int i : order) {
       if (placed >= info.max) break;
       const Resource& r = ws_.resources[i];
-      if (r.running_on.empty() || !r.provisional || r.failed) continue;
-      const int node = r.current();
+      const std::vector<int> on = InstanceNodes(i);
+      if (on.empty() || !r.provisional || InstanceFailed(i)) continue;
+      const int node = on.front();
       if (!ws_.nodes[node].Available()) continue;
       if (clone.present[node] && info.count[node] >= share) continue;
       if (AllocateInstance(info, i, node)) ++placed;
@@ -478,7 +523,9 @@ class Placer {
       if (!r.provisional) continue;
       if (placed >= info.max) {
         // No instance left to give: it runs nowhere.
-        for (size_t n = 0; n < ws_.nodes.size(); ++n) AddLocation(r.allowed, static_cast<int>(n), -kInfinity);
+        for (int m : ws_.InstanceMembers(i)) {
+          for (size_t n = 0; n < ws_.nodes.size(); ++n) AddLocation(ws_.resources[m].allowed, static_cast<int>(n), -kInfinity);
+        }
         continue;
       }
       if (AllocateInstance(info, i, -1)) ++placed;
@@ -487,20 +534,28 @@ class Placer {
 
   // Places one instance, on `prefer` only (when given) or wherever it scores best; whether it
   // was placed.
+  // (A group instance's members are placed in turn; the group is where its first member is.)
   bool AllocateInstance(CloneInfo& info, int rsc, int prefer) {
     Resource& r = ws_.resources[rsc];
     if (!r.provisional) return r.assigned >= 0;
     if (r.allocating) return false;
     if (prefer >= 0 && (!r.allowed.present[prefer] || r.allowed.score[prefer] < 0)) return false;
-    LimitInstance(info, r);
-    const Scores backup = r.allowed;
-    AllocatePrimitive(rsc, prefer);
+    const std::vector<int> members = ws_.InstanceMembers(rsc);
+    std::vector<Scores> backup;
+    for (int m : members) {
+      LimitInstance(info, ws_.resources[m]);
+      backup.push_back(ws_.resources[m].allowed);
+    }
+    for (int m : members) AllocatePrimitive(m, prefer);
     if (prefer >= 0 && r.assigned >= 0 && r.assigned != prefer) {
       // Not where it runs: left for the second round, as if never tried.
-      r.allowed = backup;
-      ws_.nodes[r.assigned].assigned--;
-      r.assigned = -1;
-      r.provisional = true;
+      for (size_t k = 0; k < members.size(); ++k) {
+        Resource& member = ws_.resources[members[k]];
+        member.allowed = backup[k];
+        if (member.assigned >= 0) ws_.nodes[member.assigned].assigned--;
+        member.assigned = -1;
+        member.provisional = true;
+      }
       return false;
     }
     if (r.assigned < 0) return false;

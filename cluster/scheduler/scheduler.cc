@@ -130,13 +130,15 @@ class Transitioner {
       const int stopped = AddPseudo(c.rsc, ActionKind::kStop);
       bool active = false;
       bool starting = false;
-      for (int i : c.instances) {
-        active = active || !ws_.resources[i].running_on.empty();
-        if (start_[i] >= 0) {
-          AddMember(running, start_[i]);
-          starting = starting || (!actions_[start_[i]].optional && actions_[start_[i]].runnable);
+      for (int instance : c.instances) {
+        for (int i : ws_.InstanceMembers(instance)) {
+          active = active || !ws_.resources[i].running_on.empty();
+          if (start_[i] >= 0) {
+            AddMember(running, start_[i]);
+            starting = starting || (!actions_[start_[i]].optional && actions_[start_[i]].runnable);
+          }
+          for (int stop : stops_[i]) AddMember(stopped, stop);
         }
-        for (int stop : stops_[i]) AddMember(stopped, stop);
       }
       // Pacemaker decides once, before any ordering, whether the clone will be running at all.
       actions_[running].runnable = active || starting;
@@ -314,7 +316,13 @@ class Transitioner {
     }
     for (int then : ws_.Members(o.then)) {
       const Resource& r = ws_.resources[then];
-      const std::vector<int> thens = r.is_clone() ? ws_.clones[r.clone].instances : std::vector<int>{then};
+      std::vector<int> thens = {then};
+      if (r.is_clone()) {
+        thens.clear();
+        for (int i : ws_.clones[r.clone].instances) {
+          for (int m : ws_.InstanceMembers(i)) thens.push_back(m);
+        }
+      }
       for (int t : thens) {
         for (int a : ActionsFor(t, o.then_action, false)) {
           if (ordered_.insert({met, a}).second) edges_.push_back({met, a, flags | kRunnableLeft});
@@ -338,8 +346,8 @@ class Transitioner {
     }
     // Ordered after a clone: each of its instances is.
     if (const Resource& r = ws_.resources[then]; r.is_clone()) {
-      for (int i : ws_.clones[r.clone].instances) {
-        Connect(first, first_task, i, then_task, flags | kThenInstance, first_group);
+      for (int instance : ws_.clones[r.clone].instances) {
+        for (int i : ws_.InstanceMembers(instance)) Connect(first, first_task, i, then_task, flags | kThenInstance, first_group);
       }
       return;
     }
@@ -400,9 +408,11 @@ class Transitioner {
         }
       }
       if (pair >= 0) {
-        Connect(pair, first_task, t, then_task, flags);
+        for (int f : ws_.InstanceMembers(pair)) {
+          for (int m : ws_.InstanceMembers(t)) Connect(f, first_task, m, then_task, flags);
+        }
       } else if (!current && (flags & (kRunnableLeft | kImpliesThen)) && !inhibited_.count(t)) {
-        Inhibit(t);
+        for (int m : ws_.InstanceMembers(t)) Inhibit(m);
         inhibited = true;
       }
     }
@@ -506,7 +516,7 @@ class Transitioner {
       // Pacemaker orders after a group's or clone's own "running" (or "stopped") and names that.
       const bool collective = e.first_group >= 0 || first.pseudo;
       const std::string& first_id =
-          e.first_group >= 0 ? ws_.groups[e.first_group].group->id : ws_.resources[first.rsc].id;
+          e.first_group >= 0 ? ws_.groups[e.first_group].id : ws_.resources[first.rsc].id;
       const std::string first_action =
           !first.name.empty() ? first.name
                               : first_id + (!collective ? " start" : first.kind == ActionKind::kStart ? " running" : " stopped");
@@ -577,7 +587,10 @@ class Transitioner {
       if (dependent.is_clone()) {
         const auto& instances = ws_.clones[dependent.clone].instances;
         for (auto i = instances.rbegin(); i != instances.rend(); ++i) {
-          if (start_[*i] >= 0) stack.emplace_back(start_[*i], reason);
+          const std::vector<int> members = ws_.InstanceMembers(*i);
+          for (auto m = members.rbegin(); m != members.rend(); ++m) {
+            if (start_[*m] >= 0) stack.emplace_back(start_[*m], reason);
+          }
         }
       } else if (start_[col.dependent] >= 0) {
         stack.emplace_back(start_[col.dependent], reason);
@@ -592,7 +605,9 @@ class Transitioner {
     for (int i : ws_.allocation_order) {
       const Resource& r = ws_.resources[i];
       if (r.is_clone()) {
-        for (int instance : ws_.clones[r.clone].instances) order.push_back(instance);
+        for (int instance : ws_.clones[r.clone].instances) {
+          for (int m : ws_.InstanceMembers(instance)) order.push_back(m);
+        }
       } else if (r.parent < 0) {
         order.push_back(i);
       }
@@ -816,7 +831,6 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
     if ((c.child_is_group && cib.FindGroup(c.child) == nullptr) || (!c.child_is_group && (p == nullptr || p->clone != c.id))) {
       return Status(StatusCode::kInvalidArgument, "clone " + c.id + " clones '" + c.child + "', which is not defined");
     }
-    if (c.child_is_group) return Status(StatusCode::kUnsupported, "clone " + c.id + ": clones of groups are not supported yet");
   }
   if (ids.size() != cib.primitives.size() + cib.groups.size() + cib.clones.size()) {
     return Status(StatusCode::kInvalidArgument, "two resources share an id");

@@ -265,9 +265,9 @@ int CountOr(const Attributes& meta, const std::string& name, int fallback) {
   return error == std::errc() && value > 0 ? value : 0;
 }
 
-// Adds instance `number` of `clone` (a surplus one when beyond clone-max) and returns its index.
-int AddInstance(const cib::Model& cib, const cib::Primitive& p, int clone, int number, WorkingSet& ws) {
-  CloneInfo& info = ws.clones[clone];
+// Adds resource `p` as part of instance `number` of `clone` and returns its index.
+int AddInstanceResource(const cib::Model& cib, const cib::Primitive& p, int clone, int number, WorkingSet& ws) {
+  const CloneInfo& info = ws.clones[clone];
   Resource r;
   r.primitive = &p;
   r.id = p.id + ":" + std::to_string(number);
@@ -282,12 +282,48 @@ int AddInstance(const cib::Model& cib, const cib::Primitive& p, int clone, int n
   const int index = static_cast<int>(ws.resources.size());
   ws.resource_index.emplace(r.id, index);
   ws.resources.push_back(std::move(r));
-  info.instances.push_back(index);
   return index;
 }
 
-// A clone of primitive `p`: its own entry, then its instances.
-void AddClone(const cib::Model& cib, const cib::Clone& c, const cib::Primitive& p, WorkingSet& ws) {
+// A group's ordered, collocated and priority (its meta attributes, then rsc_defaults').
+GroupInfo GroupMeta(const cib::Model& cib, const cib::Group& g) {
+  GroupInfo info;
+  info.group = &g;
+  info.id = g.id;
+  Attributes meta = g.meta;
+  for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
+  if (const auto* v = Find(meta, "ordered")) info.ordered = PacemakerIsTrue(*v);
+  if (const auto* v = Find(meta, "collocated")) info.colocated = PacemakerIsTrue(*v);
+  info.priority = ScoreOr(meta, "priority", 0);
+  return info;
+}
+
+// Adds instance `number` of `clone` (a surplus one when beyond clone-max) and returns its entry
+// in CloneInfo::instances: the instance, or the first member of a group instance.
+int AddInstance(const cib::Model& cib, int clone, int number, WorkingSet& ws) {
+  const cib::Clone& c = *ws.clones[clone].clone;
+  if (!c.child_is_group) {
+    const int index = AddInstanceResource(cib, *cib.FindPrimitive(c.child), clone, number, ws);
+    ws.clones[clone].instances.push_back(index);
+    return index;
+  }
+  const cib::Group& g = *cib.FindGroup(c.child);
+  GroupInfo info = GroupMeta(cib, g);
+  info.id = g.id + ":" + std::to_string(number);
+  const int group = static_cast<int>(ws.groups.size());
+  for (const auto& member : g.members) {
+    const int index = AddInstanceResource(cib, *cib.FindPrimitive(member), clone, number, ws);
+    ws.resources[index].group = group;
+    info.members.push_back(index);
+  }
+  ws.group_index.emplace(info.id, group);
+  ws.groups.push_back(std::move(info));
+  ws.clones[clone].instances.push_back(ws.groups[group].members.front());
+  return ws.groups[group].members.front();
+}
+
+// A clone of a primitive or a group: its own entry, then its instances.
+void AddClone(const cib::Model& cib, const cib::Clone& c, WorkingSet& ws) {
   CloneInfo info;
   info.clone = &c;
   Attributes meta = c.meta;
@@ -313,24 +349,55 @@ void AddClone(const cib::Model& cib, const cib::Clone& c, const cib::Primitive& 
   ws.resource_index.emplace(c.id, info.rsc);
   ws.resources.push_back(std::move(own));
   ws.clones.push_back(std::move(info));
-  if (!ws.clones[clone].unique) ws.anonymous_index.emplace(p.id, clone);
-  if (p.standard == "stonith") ws.have_stonith_resource = true;
+  std::vector<const cib::Primitive*> cloned;
+  if (const cib::Group* g = c.child_is_group ? cib.FindGroup(c.child) : nullptr) {
+    for (const auto& m : g->members) cloned.push_back(cib.FindPrimitive(m));
+  } else {
+    cloned.push_back(cib.FindPrimitive(c.child));
+  }
+  for (const cib::Primitive* p : cloned) {
+    if (!ws.clones[clone].unique) ws.anonymous_index.emplace(p->id, clone);
+    if (p->standard == "stonith") ws.have_stonith_resource = true;
+  }
   // clone-max=0 still makes one instance, which runs nowhere: history found for the clone
   // has an instance to belong to.
-  for (int n = 0; n < std::max(1, ws.clones[clone].max); ++n) AddInstance(cib, p, clone, n, ws);
+  for (int n = 0; n < std::max(1, ws.clones[clone].max); ++n) AddInstance(cib, clone, n, ws);
 }
 
-// The instance of an anonymous clone that a node's history of `base` belongs to: the first one
-// not yet found active anywhere, else a surplus one (Pacemaker's find_anonymous_clone).
-int AnonymousInstance(const cib::Model& cib, int clone, int node, WorkingSet& ws) {
-  for (int i : ws.clones[clone].instances) {
-    const Resource& r = ws.resources[i];
-    if (!r.running_on.empty() && r.running_on.back() == node) break;  // a second history here
-    if (r.running_on.empty() && !r.blocked) return i;
+// The resource of instance `instance` (an entry of CloneInfo::instances) that `base` (a cloned
+// primitive's id) is.
+int InstanceResource(const WorkingSet& ws, int instance, const std::string& base) {
+  for (int m : ws.InstanceMembers(instance)) {
+    if (ws.resources[m].primitive->id == base) return m;
   }
-  const Resource& first = ws.resources[ws.clones[clone].instances.front()];
-  return AddInstance(cib, *first.primitive, clone,
-                     static_cast<int>(ws.clones[clone].instances.size()), ws);
+  return instance;
+}
+
+// The resource an anonymous clone's history of `base` on `node` belongs to: in the instance
+// already active there (another member of a cloned group was found there), else in the first
+// instance not yet found active anywhere, else in a surplus one (Pacemaker's
+// find_anonymous_clone).
+int AnonymousInstance(const cib::Model& cib, int clone, const std::string& base, int node, WorkingSet& ws) {
+  int inactive = -1;
+  for (int i : ws.clones[clone].instances) {
+    bool active = false;
+    bool here = false;
+    for (int m : ws.InstanceMembers(i)) {
+      const Resource& r = ws.resources[m];
+      active = active || !r.running_on.empty();
+      here = here || std::find(r.running_on.begin(), r.running_on.end(), node) != r.running_on.end();
+    }
+    if (here) {
+      const int r = InstanceResource(ws, i, base);
+      if (ws.resources[r].running_on.empty()) return r;
+      inactive = -1;  // a second history of it here: a surplus instance's
+      break;
+    }
+    if (!active && inactive < 0 && !ws.resources[i].blocked) inactive = i;
+  }
+  if (inactive >= 0) return InstanceResource(ws, inactive, base);
+  const int added = AddInstance(cib, clone, static_cast<int>(ws.clones[clone].instances.size()), ws);
+  return InstanceResource(ws, added, base);
 }
 
 // The instance number after the last colon of a history id ("d:2" → "d"), or the id itself.
@@ -345,19 +412,16 @@ std::string StripInstance(const std::string& id) {
 
 void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   for (const auto& g : cib.groups) {
-    GroupInfo info;
-    info.group = &g;
-    Attributes meta = g.meta;
-    for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
-    if (const auto* v = Find(meta, "ordered")) info.ordered = PacemakerIsTrue(*v);
-    if (const auto* v = Find(meta, "collocated")) info.colocated = PacemakerIsTrue(*v);
-    info.priority = ScoreOr(meta, "priority", 0);
+    if (!g.clone.empty()) continue;  // its instances are groups of their own
     ws.group_index.emplace(g.id, static_cast<int>(ws.groups.size()));
-    ws.groups.push_back(std::move(info));
+    ws.groups.push_back(GroupMeta(cib, g));
   }
   for (const auto& p : cib.primitives) {
     if (!p.clone.empty()) {
-      if (const cib::Clone* c = cib.FindClone(p.clone); c != nullptr && !c->child_is_group) AddClone(cib, *c, p, ws);
+      // A clone comes in the place of its first primitive.
+      const cib::Clone* c = cib.FindClone(p.clone);
+      const cib::Group* g = c != nullptr && c->child_is_group ? cib.FindGroup(c->child) : nullptr;
+      if (c != nullptr && (c->child == p.id || (g != nullptr && g->members.front() == p.id))) AddClone(cib, *c, ws);
       continue;
     }
     Resource r;
@@ -384,7 +448,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     for (const auto& h : s.resources) {
       int r = ws.FindResource(h.id);
       if (const auto it = ws.anonymous_index.find(StripInstance(h.id)); it != ws.anonymous_index.end()) {
-        r = AnonymousInstance(cib, it->second, node, ws);
+        r = AnonymousInstance(cib, it->second, StripInstance(h.id), node, ws);
       }
       // History under a clone's own id is not a primitive's: Pacemaker ignores it.
       if (r >= 0 && ws.resources[r].is_clone()) continue;
@@ -418,7 +482,9 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   }
   // A clone's instances are placed by the clone, at its priority.
   for (const auto& c : ws.clones) {
-    for (int i : c.instances) rank[i] = rank[c.rsc];
+    for (int i : c.instances) {
+      for (int m : ws.InstanceMembers(i)) rank[m] = rank[c.rsc];
+    }
   }
   std::stable_sort(ws.allocation_order.begin(), ws.allocation_order.begin() + static_cast<long>(configured),
                    [&](int a, int b) { return rank[a] > rank[b]; });
@@ -551,10 +617,10 @@ std::vector<int> WorkingSet::Members(const std::string& id) const {
   return {FindResource(id)};
 }
 
-const CloneInfo* WorkingSet::CloneOf(const Resource& r) const {
-  if (r.clone >= 0) return &clones[r.clone];
-  if (r.parent >= 0) return &clones[r.parent];
-  return nullptr;
+std::vector<int> WorkingSet::InstanceMembers(int instance) const {
+  const int g = resources[instance].group;
+  if (g >= 0 && groups[g].members.front() == instance) return groups[g].members;
+  return {instance};
 }
 
 WorkingSet Unpack(const cib::Model& cib, int64_t now) {

@@ -59,6 +59,7 @@ struct ColocationRule {
 // A group, its members resources of the working set.
 struct GroupInfo {
   const cib::Group* group = nullptr;
+  std::string id;            // the group's, or an instance's of a cloned group ("g:0")
   std::vector<int> members;  // in order
   bool ordered = true;       // started in order, stopped in reverse
   bool colocated = true;     // each member placed with the one before
@@ -70,7 +71,9 @@ struct GroupInfo {
 struct CloneInfo {
   const cib::Clone* clone = nullptr;
   int rsc = -1;                // its own entry in resources
-  std::vector<int> instances;  // resources, by instance number (surplus instances after)
+  // One resource per instance, by instance number (surplus instances after): the instance
+  // itself, or for a cloned group its first member (the group instance is `group` of it).
+  std::vector<int> instances;
   int max = 1;                 // clone-max: instances that may run
   int node_max = 1;            // clone-node-max: instances one node may run
   int min = 0;                 // clone-min: instances an order after the clone waits for; 0: all
@@ -89,7 +92,8 @@ struct Resource {
   bool orphan() const { return primitive == nullptr && clone < 0; }
   std::string id;
   int clone = -1;     // a clone's own entry: its index in WorkingSet::clones
-  int parent = -1;    // an instance: its clone's index in WorkingSet::clones
+  int parent = -1;    // an instance (or a member of one): its clone's index in WorkingSet::clones
+  int group = -1;     // a member of a group instance: its index in WorkingSet::groups
   int instance = -1;  // an instance: its number
   bool surplus = false;  // an instance beyond clone-max, found running: to be stopped
   // The id its history and fail counts are recorded under: an anonymous instance's is the
@@ -158,8 +162,9 @@ struct WorkingSet {
   // The resources a constraint naming `id` means: the primitive or clone, or a group's members
   // in order.
   std::vector<int> Members(const std::string& id) const;
-  // The clone an instance or clone entry belongs to, or null.
-  const CloneInfo* CloneOf(const Resource& r) const;
+  // The resources one instance of a clone is made of, `instance` being its entry in
+  // CloneInfo::instances: the members of a cloned group's instance, else the instance alone.
+  std::vector<int> InstanceMembers(int instance) const;
 };
 
 // Reads nodes, cluster options, resources, history and fail counts. `now` (seconds since the
