@@ -7,10 +7,13 @@
 //   pcmk_corpus [XML_DIR] [VIGIL]     (defaults: ../shared/pcmk-cts/xml beside the source tree,
 //                                      the vigil built beside this benchmark)
 //
-// Prints the counts, the refusals by their reason and the names that differ.
+// Prints the counts, the same by feature (PASS: placement and summary agree; PLACED: placement
+// agrees), the refusals by their reason and the names that differ.
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,74 @@
 
 namespace vigil::testing {
 namespace {
+
+// The parts of Pacemaker's configuration model a CIB uses (and, from crm_simulate's answer,
+// whether Pacemaker fenced a node), each marked implemented by Vigil or not yet.
+struct Feature {
+  const char* name;
+  bool implemented;
+};
+const Feature kFeatures[] = {
+    {"primitives", true},      {"groups", true},          {"clones", true},
+    {"promotable clones", false}, {"rules", false},       {"resource sets", false},
+    {"templates", false},      {"tags", false},           {"tickets", false},
+    {"utilization", false},    {"bundles", false},        {"remote nodes", false},
+    {"fencing", false},        {"live migration", false},
+};
+
+bool IsTrue(std::string_view v) {
+  return v == "true" || v == "yes" || v == "on" || v == "1" || v == "y" || v == "TRUE" || v == "True";
+}
+
+// The meta attribute `name` set directly in `element`'s meta_attributes.
+std::string Meta(const pugi::xml_node& element, const char* name) {
+  for (const auto set : element.children("meta_attributes")) {
+    for (const auto nv : set.children("nvpair")) {
+      if (std::string_view(nv.attribute("name").value()) == name) return nv.attribute("value").value();
+    }
+  }
+  return "";
+}
+
+std::set<std::string> FeaturesOf(const std::filesystem::path& file, const std::string& crm_simulate_xml) {
+  std::set<std::string> out = {"primitives"};
+  pugi::xml_document doc;
+  if (!doc.load_file(file.c_str())) return out;
+  const auto config = doc.child("cib").child("configuration");
+  if (!config.select_nodes(".//group").empty()) out.insert("groups");
+  if (!config.select_nodes(".//master").empty()) out.insert("promotable clones");
+  for (const auto x : config.select_nodes(".//clone")) {
+    out.insert(IsTrue(Meta(x.node(), "promotable")) ? "promotable clones" : "clones");
+  }
+  if (!config.select_nodes(".//rule").empty()) out.insert("rules");
+  if (!config.select_nodes(".//resource_set").empty()) out.insert("resource sets");
+  if (!config.select_nodes(".//template").empty() || !config.select_nodes(".//primitive[@template]").empty()) {
+    out.insert("templates");
+  }
+  if (!config.select_nodes(".//tags/tag").empty()) out.insert("tags");
+  if (!config.select_nodes(".//rsc_ticket").empty()) out.insert("tickets");
+  if (!config.select_nodes(".//utilization").empty()) out.insert("utilization");
+  for (const auto nv : config.select_nodes(".//crm_config//nvpair[@name='placement-strategy']")) {
+    if (std::string_view(nv.node().attribute("value").value()) != "default") out.insert("utilization");
+  }
+  if (!config.select_nodes(".//bundle").empty()) out.insert("bundles");
+  if (!config.select_nodes(".//primitive[@type='remote']").empty() ||
+      !config.select_nodes(".//nvpair[@name='remote-node']").empty()) {
+    out.insert("remote nodes");
+  }
+  for (const auto x : config.select_nodes(".//primitive")) {
+    if (IsTrue(Meta(x.node(), "allow-migrate"))) out.insert("live migration");
+  }
+  if (crm_simulate_xml.find("task=\"Fence") != std::string::npos ||
+      crm_simulate_xml.find("action=\"migrate") != std::string::npos) {
+    out.insert(crm_simulate_xml.find("task=\"Fence") != std::string::npos ? "fencing" : "live migration");
+  }
+  return out;
+}
+
+struct Tally {
+  int refused = 0, placed = 0, agree = 0, differ = 0;
+};
 
 int Main(int argc, char** argv) {
   const std::filesystem::path dir = argc > 1 ? argv[1] : std::filesystem::path(VIGIL_SOURCE_DIR) / "../shared/pcmk-cts/xml";
@@ -34,41 +105,76 @@ int Main(int argc, char** argv) {
   }
   int refused = 0, agree = 0, agree_scores = 0, oracle_failed = 0;
   std::map<std::string, int> reasons;
-  std::vector<std::string> differ;
+  std::map<std::string, Tally> by_feature;
+  Tally implemented;  // the CIBs whose every feature is implemented
+  std::vector<std::string> differ, differ_implemented;
   for (const auto& f : files) {
     const auto ours = Sh("'" + vigil + "' simulate '" + f.string() + "' --scores");
+    const auto theirs = Sh("crm_simulate -x '" + f.string() + "' -S -s --output-as=xml");
+    const std::set<std::string> features = FeaturesOf(f, theirs.out);
+    bool all_implemented = true;
+    for (const auto& feature : kFeatures) {
+      if (features.count(feature.name) && !feature.implemented) all_implemented = false;
+    }
+    auto tally = [&](auto&& field) {
+      for (const auto& name : features) field(by_feature[name]);
+      if (all_implemented) field(implemented);
+    };
     if (ours.code != 0) {
       ++refused;
       std::string reason = ours.out.substr(0, ours.out.find('\n'));
       // "…: <what> is not supported …": counted by what.
       if (const size_t at = reason.rfind(": "); at != std::string::npos) reason = reason.substr(at + 2);
       ++reasons[reason.substr(0, 80)];
+      tally([](Tally& t) { ++t.refused; });
       continue;
     }
-    const auto theirs = Sh("crm_simulate -x '" + f.string() + "' -S -s --output-as=xml");
     if (theirs.code != 0) {
       ++oracle_failed;
       continue;
     }
     const Outcome want = ParseCrmSimulate(theirs.out);
     const Outcome got = ParseVigil(ours.out);
-    if (got.placement == want.placement && got.summary == want.summary) {
+    const bool placed = got.placement == want.placement;
+    const bool same = placed && got.summary == want.summary;
+    tally([&](Tally& t) {
+      t.placed += placed;
+      t.agree += same;
+      t.differ += !same;
+    });
+    if (same) {
       ++agree;
       if (got.scores == want.scores) ++agree_scores;
     } else {
       differ.push_back(f.stem().string());
+      if (all_implemented) differ_implemented.push_back(f.stem().string());
     }
   }
   std::printf("%zu CIBs: %d refused by name, %zu run: %d agree on placement and summary (%d on every score "
               "too), %zu differ; crm_simulate failed on %d\n",
               files.size(), refused, files.size() - refused - oracle_failed, agree, agree_scores, differ.size(),
               oracle_failed);
+  auto percent = [](int part, int whole) { return whole == 0 ? 0.0 : 100.0 * part / whole; };
+  const int implemented_run = implemented.agree + implemented.differ;
+  std::printf("\nCIBs whose every feature Vigil implements: %d, of which %d refused; of the %d run, %d (%.1f%%) "
+              "place as crm_simulate does and %d (%.1f%%) give its transition summary too\n",
+              implemented.refused + implemented_run, implemented.refused, implemented_run, implemented.placed,
+              percent(implemented.placed, implemented_run), implemented.agree, percent(implemented.agree, implemented_run));
+  std::printf("\nby feature (a CIB counts under each feature it uses):\n");
+  std::printf("  %-20s %-12s %8s %8s %8s %8s\n", "feature", "implemented", "REFUSED", "PLACED", "PASS", "DIFF");
+  for (const auto& feature : kFeatures) {
+    const Tally& t = by_feature[feature.name];
+    std::printf("  %-20s %-12s %8d %8d %8d %8d\n", feature.name, feature.implemented ? "yes" : "not yet",
+                t.refused, t.placed, t.agree, t.differ);
+  }
   std::printf("\nrefused, by reason (most common first):\n");
   std::vector<std::pair<int, std::string>> by_count;
   for (const auto& [reason, n] : reasons) by_count.emplace_back(n, reason);
   std::sort(by_count.rbegin(), by_count.rend());
   for (const auto& [n, reason] : by_count) std::printf("%5d  %s\n", n, reason.c_str());
-  std::printf("\ndiffer:");
+  std::printf("\ndiffer, every feature implemented:");
+  for (const auto& name : differ_implemented) std::printf(" %s", name.c_str());
+  std::printf("\n\ndiffer:");
   for (const auto& name : differ) std::printf(" %s", name.c_str());
   std::printf("\n");
   return 0;

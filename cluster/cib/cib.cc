@@ -75,6 +75,17 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
             rec.exit_reason = a.value();
           } else if (name == "op-digest") {
             rec.op_digest = a.value();
+          } else if (name == "transition-key") {
+            // "action:transition:target-rc:uuid"
+            const std::string_view key = a.value();
+            const size_t first = key.find(':');
+            const size_t second = first == std::string_view::npos ? first : key.find(':', first + 1);
+            const size_t third = second == std::string_view::npos ? second : key.find(':', second + 1);
+            int target = -1;
+            if (third != std::string_view::npos &&
+                std::from_chars(key.data() + second + 1, key.data() + third, target).ec == std::errc()) {
+              rec.target_rc = target;
+            }
           }
         }
         if (rec.id.empty()) r.Required(op, "id");

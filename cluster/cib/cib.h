@@ -134,6 +134,7 @@ struct OpRecord {
   std::string exit_reason;
   int64_t last_rc_change = 0;
   std::string op_digest;
+  int target_rc = -1;  // the exit code expected (transition-key's third field); -1: not recorded
 };
 
 struct ResourceHistory {

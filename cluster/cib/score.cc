@@ -28,6 +28,13 @@ std::optional<int> ParseScore(std::string_view text) {
   return static_cast<int>(value);
 }
 
+int LenientScore(std::string_view text) {
+  if (const auto exact = ParseScore(text)) return *exact;
+  size_t digits = (!text.empty() && (text.front() == '-' || text.front() == '+')) ? 1 : 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  return ParseScore(text.substr(0, digits)).value_or(0);
+}
+
 std::string ScoreText(int score) {
   if (score >= kInfinity) return "INFINITY";
   if (score <= -kInfinity) return "-INFINITY";

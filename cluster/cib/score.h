@@ -20,6 +20,10 @@ int AddScores(int a, int b);
 // else, including an empty string, gives nullopt.
 std::optional<int> ParseScore(std::string_view text);
 
+// A score in a meta attribute (priority, resource-stickiness, migration-threshold) as Pacemaker
+// reads one: the INFINITY forms, else the integer the text starts with ("2.0" is 2), else 0.
+int LenientScore(std::string_view text);
+
 // The text Pacemaker prints for a score: "INFINITY", "-INFINITY" or the number.
 std::string ScoreText(int score);
 

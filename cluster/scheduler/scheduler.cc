@@ -106,6 +106,13 @@ class Transitioner {
           const NodeInfo& node = ws_.nodes[r.current()];
           actions_[start_[i]].runnable = node.online && !node.unclean && !r.blocked;
         }
+        // A stop that failed cannot be done again: what must stop before it cannot either.
+        if (r.blocked) {
+          for (int node : r.running_on) {
+            stops_[i].push_back(AddAction(rsc, ActionKind::kStop, node, true));
+            actions_[stops_[i].back()].runnable = false;
+          }
+        }
         continue;
       }
       if (r.next_role == Role::kUnknown) {
@@ -522,7 +529,9 @@ class Transitioner {
                               : first_id + (!collective ? " start" : first.kind == ActionKind::kStart ? " running" : " stopped");
       // The checks run in Pacemaker's order, which decides the reason an action keeps when
       // two apply: restart, implies-first, runnable-left, then implies-then.
-      if (e.flags & kRestart) {
+      // (Nothing is asked of a resource left alone: its failed stop blocks what follows below.)
+      const bool left_alone = !first.pseudo && !ws_.resources[first.rsc].managed;
+      if ((e.flags & kRestart) && !left_alone) {
         const bool reason = !then.runnable || !then.optional;
         if (reason && first.optional && (first.runnable || !then.optional)) {
           const std::string why = then.runnable ? std::string() : then.reason;
@@ -551,6 +560,11 @@ class Transitioner {
       }
       if ((e.flags & kImpliesThen) && FirstRequired(first, then, e.flags)) {
         require(e.then, "required " + first_action);
+      }
+      // Ordered against a stop that cannot happen (a failed stop, left alone): blocked too.
+      if ((e.flags & (kImpliesThen | kImpliesFirst | kRestart)) && first.kind == ActionKind::kStop && left_alone &&
+          !first.runnable && ws_.resources[first.rsc].blocked) {
+        block(e.then, "");
       }
     }
   }

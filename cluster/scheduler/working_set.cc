@@ -23,8 +23,7 @@ const std::string* Find(const Attributes& attributes, const std::string& name) {
 
 int ScoreOr(const Attributes& attributes, const std::string& name, int fallback) {
   const std::string* text = Find(attributes, name);
-  if (text == nullptr) return fallback;
-  return cib::ParseScore(*text).value_or(fallback);
+  return text == nullptr ? fallback : cib::LenientScore(*text);
 }
 
 void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
@@ -147,7 +146,11 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
     // An unmanaged resource that a monitor finds stopped is simply stopped: nothing will be
     // done to it, so it is no failure.
     const bool unmanaged_stopped = !r.managed && op->operation == "monitor" && op->rc == 7;
-    const bool success = op->op_status == 0 && (op->rc == 0 || ((probe || unmanaged_stopped) && op->rc == 7));
+    // A recurring monitor expected to find it stopped (role=Stopped) fails when it finds it
+    // running.
+    const bool unexpectedly_running = !probe && op->rc == 0 && op->target_rc == 7;
+    const bool success = op->op_status == 0 && ((op->rc == 0 && !unexpectedly_running) ||
+                                                 ((probe || unmanaged_stopped || op->target_rc == 7) && op->rc == 7));
     if (success && op->rc == 0 && op->interval_ms == 0 && op->operation != "stop") defining = op;
     if (success) {
       if (op->operation == "stop" || op->rc == 7) {
