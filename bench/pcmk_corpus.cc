@@ -34,7 +34,8 @@ const Feature kFeatures[] = {
     {"promotable clones", false}, {"rules", false},       {"resource sets", false},
     {"templates", false},      {"tags", false},           {"tickets", false},
     {"utilization", false},    {"bundles", false},        {"remote nodes", false},
-    {"fencing", false},        {"live migration", false},
+    {"fencing", false},        {"live migration", false}, {"containers", false},
+    {"shutdown locks", false},
 };
 
 bool IsTrue(std::string_view v) {
@@ -79,6 +80,10 @@ std::set<std::string> FeaturesOf(const std::filesystem::path& file, const std::s
   }
   for (const auto x : config.select_nodes(".//primitive")) {
     if (IsTrue(Meta(x.node(), "allow-migrate"))) out.insert("live migration");
+    if (!Meta(x.node(), "container").empty()) out.insert("containers");
+  }
+  for (const auto nv : config.select_nodes(".//crm_config//nvpair[@name='shutdown-lock']")) {
+    if (IsTrue(nv.node().attribute("value").value())) out.insert("shutdown locks");
   }
   if (crm_simulate_xml.find("task=\"Fence") != std::string::npos ||
       crm_simulate_xml.find("action=\"migrate") != std::string::npos) {

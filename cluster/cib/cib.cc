@@ -160,6 +160,10 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
                                            " is not supported (utilization is not)",
            StatusCode::kUnsupported);
   }
+  if (const auto it = m->properties.find("shutdown-lock");
+      !r.failed() && it != m->properties.end() && PacemakerIsTrue(it->second)) {
+    r.Fail(config.child("crm_config"), "shutdown-lock is not supported", StatusCode::kUnsupported);
+  }
   ReadNodes(r, config.child("nodes"), *m);
   ReadResources(r, config.child("resources"), *m);
   ReadConstraints(r, config.child("constraints"), *m);

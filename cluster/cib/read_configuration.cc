@@ -96,6 +96,10 @@ void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Parent* parent, Mod
     r.Fail(x, "guest nodes (meta remote-node) are not supported", StatusCode::kUnsupported);
     return;
   }
+  if (p.meta.count("container")) {
+    r.Fail(x, "resources in containers (meta container) are not supported", StatusCode::kUnsupported);
+    return;
+  }
   ReadOperations(r, x.child("operations"), p);
   if (r.failed()) return;
   m.primitives.push_back(std::move(p));

@@ -418,7 +418,7 @@ class Transitioner {
         for (int f : ws_.InstanceMembers(pair)) {
           for (int m : ws_.InstanceMembers(t)) Connect(f, first_task, m, then_task, flags);
         }
-      } else if (!current && (flags & (kRunnableLeft | kImpliesThen)) && !inhibited_.count(t)) {
+      } else if (!current && (flags & (kRunnableLeft | kImpliesThen)) && r.assigned >= 0) {
         for (int m : ws_.InstanceMembers(t)) Inhibit(m);
         inhibited = true;
       }
@@ -440,7 +440,7 @@ class Transitioner {
   void Inhibit(int rsc) {
     Resource& r = ws_.resources[rsc];
     r.next_role = Role::kStopped;
-    inhibited_.insert(rsc);
+    if (r.assigned >= 0) inhibited_.insert(rsc);  // one placed nowhere already keeps its reason
     if (r.assigned >= 0) ws_.nodes[r.assigned].assigned--;
     r.assigned = -1;
     if (start_[rsc] >= 0) actions_[start_[rsc]].runnable = false;
@@ -709,8 +709,18 @@ class Transitioner {
       p.rsc = r.id;
       if (!r.managed) {
         for (int n : r.running_on) p.nodes.push_back(ws_.nodes[n].uname);
-      } else if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) {
-        p.nodes.push_back(ws_.nodes[actions_[start_[i]].node].uname);
+      } else {
+        // A stop that cannot happen, on a node that is up (an order holds it back), leaves the
+        // resource where it is.
+        for (int stop : stops_[i]) {
+          const GraphAction& a = actions_[stop];
+          if (!a.optional && !a.runnable && ws_.nodes[a.node].online && !ws_.nodes[a.node].unclean) {
+            p.nodes.push_back(ws_.nodes[a.node].uname);
+          }
+        }
+        if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) {
+          p.nodes.push_back(ws_.nodes[actions_[start_[i]].node].uname);
+        }
       }
       // The scores as they were when its node was chosen: nothing changes them afterwards.
       // An instance shows its scores each time a node was chosen for it (none if never).

@@ -64,6 +64,10 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
   for (auto& node : ws.nodes) {
     const std::string* standby = Find(node.attributes, "standby");
     node.standby = standby != nullptr && PacemakerIsTrue(*standby);
+    const std::string* maintenance = Find(node.attributes, "maintenance");
+    node.maintenance = maintenance != nullptr && PacemakerIsTrue(*maintenance);
+    const std::string* shutdown = Find(node.attributes, "shutdown");
+    node.shutdown = shutdown != nullptr && !shutdown->empty() && *shutdown != "0";
   }
 }
 
@@ -382,7 +386,10 @@ int InstanceResource(const WorkingSet& ws, int instance, const std::string& base
 // find_anonymous_clone).
 int AnonymousInstance(const cib::Model& cib, int clone, const std::string& base, int node, WorkingSet& ws) {
   int inactive = -1;
-  for (int i : ws.clones[clone].instances) {
+  bool second = false;  // a second history of it here: it goes to an instance of its own
+  // (Instances are in number order, surplus ones after.)
+  for (size_t k = 0; k < ws.clones[clone].instances.size(); ++k) {
+    const int i = ws.clones[clone].instances[k];
     bool active = false;
     bool here = false;
     for (int m : ws.InstanceMembers(i)) {
@@ -393,12 +400,12 @@ int AnonymousInstance(const cib::Model& cib, int clone, const std::string& base,
     if (here) {
       const int r = InstanceResource(ws, i, base);
       if (ws.resources[r].running_on.empty()) return r;
-      inactive = -1;  // a second history of it here: a surplus instance's
-      break;
+      second = true;
+    } else if (!active && inactive < 0 && !ws.resources[i].blocked) {
+      inactive = i;
     }
-    if (!active && inactive < 0 && !ws.resources[i].blocked) inactive = i;
   }
-  if (inactive >= 0) return InstanceResource(ws, inactive, base);
+  if (inactive >= 0 && !second) return InstanceResource(ws, inactive, base);
   const int added = AddInstance(cib, clone, static_cast<int>(ws.clones[clone].instances.size()), ws);
   return InstanceResource(ws, added, base);
 }
@@ -468,6 +475,8 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       }
       Resource& rsc = ws.resources[r];
       UnpackHistory(h, node, rsc, now, FailureTimeoutSeconds(rsc, cib));
+      // What runs on a node in maintenance is left as it is.
+      if (ws.nodes[node].maintenance && !rsc.running_on.empty() && rsc.running_on.back() == node) rsc.managed = false;
       if (!ws.nodes[node].online && !rsc.running_on.empty() && rsc.running_on.back() == node) {
         ws.nodes[node].unclean = true;  // down with resources on it: only fencing could tell
       }

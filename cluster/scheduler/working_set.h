@@ -28,8 +28,11 @@ struct NodeInfo {
   int assigned = 0;  // resources assigned in this run (ties go to the node with fewer)
   cib::Attributes attributes;  // configured, overlaid with transient ones
 
+  bool maintenance = false;  // node attribute maintenance: what runs there is left alone
+  bool shutdown = false;     // transient attribute shutdown: the node is leaving
+
   // Pacemaker's pcmk__node_available(node, false, false): may run resources at all.
-  bool Available() const { return online && !standby; }
+  bool Available() const { return online && !standby && !maintenance && !shutdown; }
   // The value of a node attribute, "#uname" and "#id" included.
   const std::string& Attribute(const std::string& name) const;
 };
