@@ -247,6 +247,34 @@ const Group* Model::FindGroup(std::string_view id) const {
   return it == groups.end() ? nullptr : &*it;
 }
 
+Model::Instance Model::FindInstance(const std::string& id) const {
+  Instance out;
+  if (const Primitive* p = FindPrimitive(id); p != nullptr && p->clone.empty()) {
+    out.primitive = p;
+    out.record_id = id;
+    return out;
+  }
+  const size_t colon = id.rfind(':');
+  if (colon == std::string::npos || colon + 1 == id.size()) return out;
+  int number = 0;
+  const char* end = id.data() + id.size();
+  const auto [ptr, ec] = std::from_chars(id.data() + colon + 1, end, number);
+  if (ec != std::errc() || ptr != end || number < 0) return out;
+  const Primitive* p = FindPrimitive(id.substr(0, colon));
+  const Clone* c = p == nullptr ? nullptr : FindClone(p->clone);
+  if (c == nullptr) return out;
+  out.primitive = p;
+  out.number = number;
+  out.record_id = IsUnique(*c) ? id : p->id;
+  return out;
+}
+
+bool Model::IsUnique(const Clone& c) const {
+  if (const auto it = c.meta.find("globally-unique"); it != c.meta.end()) return PacemakerIsTrue(it->second);
+  const auto it = rsc_defaults.find("globally-unique");
+  return it != rsc_defaults.end() && PacemakerIsTrue(it->second);
+}
+
 const Clone* Model::FindClone(std::string_view id) const {
   const auto it = std::find_if(clones.begin(), clones.end(), [&](const Clone& c) { return c.id == id; });
   return it == clones.end() ? nullptr : &*it;

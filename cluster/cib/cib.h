@@ -189,6 +189,18 @@ struct Model {
   const Group* FindGroup(std::string_view id) const;
   // The clone with this id, or null.
   const Clone* FindClone(std::string_view id) const;
+  // What the scheduler names `id` stands for: a primitive, or an instance of a cloned one
+  // ("d:2"), with the id its history is recorded under (an anonymous instance's is the
+  // primitive's own, "d"; a unique one's is "d:2") and its number (-1: not an instance).
+  // primitive is null when `id` is neither.
+  struct Instance {
+    const Primitive* primitive = nullptr;
+    std::string record_id;
+    int number = -1;
+  };
+  Instance FindInstance(const std::string& id) const;
+  // Whether a clone's instances are globally unique (its meta attribute, else rsc_defaults').
+  bool IsUnique(const Clone& c) const;
   // Whether `p` is in maintenance: its meta attribute maintenance (its own, its group's or
   // rsc_defaults') or the cluster's maintenance-mode. Such a resource is left as it is: neither
   // started, stopped nor monitored.

@@ -1,6 +1,7 @@
 #include "cluster/daemon/dc_controller.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 
 #include "common/clock.h"
@@ -23,9 +24,28 @@ int64_t TimeoutMs(const cib::Model& m, const cib::Primitive& p, const std::strin
   return kDefaultTimeoutMs;
 }
 
-peer::Execute MakeExecute(const cib::Model& m, const cib::Primitive& p, const std::string& action, int64_t interval_ms) {
+// What the agent of clone instance `number` of `p` is told of its clone, as Pacemaker tells it
+// (OCF_RESKEY_CRM_meta_clone, _clone_max, _clone_node_max, _globally_unique, _notify).
+void AddCloneMeta(const cib::Model& m, const cib::Primitive& p, int number, cib::Attributes& meta) {
+  const cib::Clone* c = m.FindClone(p.clone);
+  if (c == nullptr || number < 0) return;
+  auto value = [&](const char* name, std::string fallback) {
+    if (const auto it = c->meta.find(name); it != c->meta.end()) return it->second;
+    if (const auto it = m.rsc_defaults.find(name); it != m.rsc_defaults.end()) return it->second;
+    return fallback;
+  };
+  meta["clone"] = std::to_string(number);
+  meta["clone-max"] = value("clone-max", std::to_string(std::max<size_t>(1, m.nodes.size())));
+  meta["clone-node-max"] = value("clone-node-max", "1");
+  meta["globally-unique"] = m.IsUnique(*c) ? "true" : "false";
+  meta["notify"] = cib::PacemakerIsTrue(value("notify", "false")) ? "true" : "false";
+}
+
+// An operation of `p`, recorded as `record_id` (a clone instance's: see Model::FindInstance).
+peer::Execute MakeExecute(const cib::Model& m, const cib::Primitive& p, const std::string& record_id, int number,
+                          const std::string& action, int64_t interval_ms) {
   peer::Execute e;
-  e.rsc = p.id;
+  e.rsc = record_id;
   e.standard = p.standard;
   e.provider = p.provider;
   e.type = p.type;
@@ -35,7 +55,29 @@ peer::Execute MakeExecute(const cib::Model& m, const cib::Primitive& p, const st
   e.params = p.params;
   e.meta = m.rsc_defaults;
   for (const auto& [name, value] : p.meta) e.meta[name] = value;
+  AddCloneMeta(m, p, number, e.meta);
   return e;
+}
+
+peer::Execute MakeExecute(const cib::Model& m, const cib::Model::Instance& i, const std::string& action,
+                          int64_t interval_ms) {
+  return MakeExecute(m, *i.primitive, i.record_id, i.number, action, interval_ms);
+}
+
+// The ids `p`'s history goes by on a node, with the instance number each stands for: its own
+// id; an anonymous clone's one id for whichever instance runs there; a unique clone's every
+// instance's.
+std::vector<cib::Model::Instance> RecordIds(const cib::Model& m, const cib::Primitive& p) {
+  const cib::Clone* c = p.clone.empty() ? nullptr : m.FindClone(p.clone);
+  if (c == nullptr) return {{&p, p.id, -1}};
+  if (!m.IsUnique(*c)) return {{&p, p.id, 0}};
+  cib::Attributes meta;
+  AddCloneMeta(m, p, 0, meta);
+  int max = 0;
+  std::from_chars(meta["clone-max"].data(), meta["clone-max"].data() + meta["clone-max"].size(), max);
+  std::vector<cib::Model::Instance> out;
+  for (int n = 0; n < max; ++n) out.push_back({&p, p.id + ":" + std::to_string(n), n});
+  return out;
 }
 
 bool HasRecord(const cib::NodeState& s, const std::string& rsc, const std::string& record) {
@@ -147,9 +189,11 @@ bool DcController::Probe(const cib::Model& model) {
     if (!Online(s)) continue;
     for (const auto& p : model.primitives) {
       if (p.standard == "stonith") continue;
-      if (HasRecord(s, p.id, p.id + "_last_0")) continue;  // probed (a failure record alone is not)
-      Dispatch(node_of_.at(s.id), MakeExecute(model, p, "monitor", 0));
-      needed = true;
+      for (const auto& i : RecordIds(model, p)) {
+        if (HasRecord(s, i.record_id, i.record_id + "_last_0")) continue;  // probed (a failure record alone is not)
+        Dispatch(node_of_.at(s.id), MakeExecute(model, i, "monitor", 0));
+        needed = true;
+      }
     }
   }
   return needed;
@@ -160,16 +204,18 @@ void DcController::StartMonitors(const cib::Model& model, const std::vector<sche
     if (!Online(s)) continue;
     for (const auto& h : s.resources) {
       const cib::Primitive* p = model.FindPrimitive(h.id);
+      if (p == nullptr) p = model.FindInstance(h.id).primitive;
       if (p == nullptr || !model.InMaintenance(*p)) continue;
       const bool monitored = std::any_of(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) {
         return o.interval_ms > 0 && o.id == h.id + "_monitor_" + std::to_string(o.interval_ms);
       });
-      if (monitored) Dispatch(node_of_.at(s.id), MakeExecute(model, *p, "cancel", 0));
+      if (monitored) Dispatch(node_of_.at(s.id), MakeExecute(model, *p, h.id, -1, "cancel", 0));
     }
   }
   for (const auto& placement : placements) {
     if (placement.nodes.size() != 1) continue;
-    const cib::Primitive* p = model.FindPrimitive(placement.rsc);
+    const cib::Model::Instance instance = model.FindInstance(placement.rsc);
+    const cib::Primitive* p = instance.primitive;
     if (p == nullptr || model.InMaintenance(*p)) continue;
     const auto state = std::find_if(model.node_states.begin(), model.node_states.end(),
                                     [&](const cib::NodeState& s) { return s.uname == placement.nodes.front(); });
@@ -177,8 +223,9 @@ void DcController::StartMonitors(const cib::Model& model, const std::vector<sche
     for (const auto& op : p->operations) {
       if (op.name != "monitor" || op.interval_ms <= 0 || !(op.role.empty() || op.role == "Started")) continue;
       if (const auto it = op.meta.find("enabled"); it != op.meta.end() && !cib::PacemakerIsTrue(it->second)) continue;
-      if (HasRecord(*state, p->id, p->id + "_monitor_" + std::to_string(op.interval_ms))) continue;
-      Dispatch(node_of_.at(state->id), MakeExecute(model, *p, "monitor", op.interval_ms));
+      const std::string& id = instance.record_id;
+      if (HasRecord(*state, id, id + "_monitor_" + std::to_string(op.interval_ms))) continue;
+      Dispatch(node_of_.at(state->id), MakeExecute(model, instance, "monitor", op.interval_ms));
     }
   }
 }
@@ -249,13 +296,13 @@ void DcController::Update(const DcInputs& in) {
   if (!summary.empty() && summary != summary_logged_) events_.push_back("transition: " + summary);
   summary_logged_ = summary;
   for (const auto& action : transition->actions) {
-    const cib::Primitive* p = model.FindPrimitive(action.rsc);
+    const cib::Model::Instance instance = model.FindInstance(action.rsc);
     const auto node = std::find_if(model.node_states.begin(), model.node_states.end(),
                                    [&](const cib::NodeState& s) { return s.uname == action.node; });
     if (node == model.node_states.end()) continue;
     peer::Execute e;
-    if (p != nullptr) {
-      e = MakeExecute(model, *p, action.kind == scheduler::ActionKind::kStart ? "start" : "stop", 0);
+    if (instance.primitive != nullptr) {
+      e = MakeExecute(model, instance, action.kind == scheduler::ActionKind::kStart ? "start" : "stop", 0);
     } else {
       // An orphan (deleted from the configuration while it ran): stopped with what its history says.
       e.rsc = action.rsc;

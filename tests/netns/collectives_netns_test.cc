@@ -1,0 +1,85 @@
+// Groups and clones on real vigild in network namespaces, with resource-agents' own Dummy: a
+// group starts in order on one node and moves there as a whole when that node's vigild is
+// killed; an anonymous clone runs an instance on every node, recorded under the primitive's own
+// id, and losing a node loses only that node's instance. Needs root; run by CI.
+#include <gtest/gtest.h>
+
+#include "tests/support/resource_cluster.h"
+
+namespace vigil::testing {
+namespace {
+
+std::string CibOf(const std::string& resources) {
+  std::string cib = kDummyCib;
+  const size_t from = cib.find("<resources>") + std::string("<resources>").size();
+  const size_t to = cib.find("</resources>");
+  return cib.replace(from, to - from, resources);
+}
+
+std::string Dummy(const std::string& id) {
+  return "<primitive id=\"" + id + "\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"><operations><op id=\"" + id +
+         "-monitor-1s\" name=\"monitor\" interval=\"1s\" timeout=\"20s\"/></operations></primitive>";
+}
+
+class CollectivesNetnsTest : public ResourceCluster {
+ protected:
+  // Whether node i runs Dummy `id` (its state file, named after the id it is recorded under).
+  bool RunsDummy(int i, const std::string& id) {
+    return std::filesystem::exists(node(i).run_dir() / "rsctmp" / ("Dummy-" + id + ".state"));
+  }
+  std::string DummyOwners(const std::string& id, std::vector<int> among = {1, 2, 3}) {
+    std::string out;
+    for (int i : among) {
+      if (RunsDummy(i, id)) out += (out.empty() ? "" : " ") + std::to_string(i);
+    }
+    return out;
+  }
+};
+
+TEST_F(CollectivesNetnsTest, AGroupStartsInOrderAndMovesAsAUnitWhenItsNodeIsKilled) {
+  Form(ClusterOptions{}, CibOf("<group id=\"web\">" + Dummy("fs") + Dummy("app") + "</group>"));
+  ASSERT_TRUE(WaitFor([&] { return DummyOwners("fs").size() == 1 && DummyOwners("app") == DummyOwners("fs"); }))
+      << Logs();
+  const int owner = std::stoi(DummyOwners("fs"));
+  // app started after fs.
+  const std::string log = node(owner).log();
+  ASSERT_NE(log.find("start of app: OCF_SUCCESS"), std::string::npos) << Logs();
+  EXPECT_LT(log.find("start of fs: OCF_SUCCESS"), log.find("start of app: OCF_SUCCESS")) << Logs();
+  node(owner).Kill(SIGKILL);
+  std::vector<int> survivors;
+  for (int i : {1, 2, 3}) {
+    if (i != owner) survivors.push_back(i);
+  }
+  // Both members leave the killed node and start together on one survivor; never split.
+  ASSERT_TRUE(WaitFor([&] {
+    return !RunsDummy(owner, "fs") && !RunsDummy(owner, "app") && DummyOwners("fs", survivors).size() == 1 &&
+           DummyOwners("app", survivors) == DummyOwners("fs", survivors);
+  })) << Logs();
+  const int next = std::stoi(DummyOwners("fs", survivors));
+  const std::string next_log = node(next).log();
+  EXPECT_LT(next_log.find("start of fs: OCF_SUCCESS"), next_log.find("start of app: OCF_SUCCESS")) << Logs();
+}
+
+TEST_F(CollectivesNetnsTest, AnAnonymousCloneRunsEverywhereAndLosesOnlyTheKilledNodesInstance) {
+  Form(ClusterOptions{}, CibOf("<clone id=\"d-clone\">" + Dummy("d") + "</clone>"));
+  // One instance per node, each recorded as "d" (the state file is Dummy-d.state) and monitored.
+  ASSERT_TRUE(WaitFor([&] { return DummyOwners("d") == "1 2 3"; })) << Logs();
+  for (int i : {1, 2, 3}) {
+    ASSERT_TRUE(WaitFor([&] { return Count(node(i).log(), "monitor (every 1000 ms) of d: OCF_SUCCESS") >= 1; }))
+        << "n" << i << "\n" << Logs();
+    EXPECT_EQ(Count(node(i).log(), "start of d: OCF_SUCCESS"), 1) << Logs();
+  }
+  ASSERT_TRUE(WaitFor([&] { return Cib(1).find("id=\"d_monitor_1000\"") != std::string::npos; })) << Logs();
+  node(3).Kill(SIGKILL);
+  // Its executor child stops node 3's instance; the other two keep theirs, never restarted.
+  ASSERT_TRUE(WaitFor([&] { return DummyOwners("d") == "1 2"; })) << Logs();
+  for (int sample = 0; sample < 200; ++sample) {
+    ASSERT_EQ(DummyOwners("d", {1, 2}), "1 2") << Logs();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  for (int i : {1, 2}) EXPECT_EQ(Count(node(i).log(), "start of d: OCF_SUCCESS"), 1) << Logs();
+  EXPECT_EQ(node(1).log().find("cannot schedule"), std::string::npos) << Logs();
+}
+
+}  // namespace
+}  // namespace vigil::testing
