@@ -2,6 +2,8 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 
@@ -25,8 +27,8 @@ bool Flag(const pugi::xml_node& node, const char* name, bool& out) {
 }
 
 
-std::string ResourceLine(const ResourceStatus& r, bool known) {
-  std::string line = "  * " + r.id + "\t(" + r.agent + "):\t ";
+std::string ResourceLine(const ResourceStatus& r, bool known, const std::string& indent = "  ") {
+  std::string line = indent + "* " + InstanceName(r) + "\t(" + r.agent + "):\t ";
   if (!known) return line + "unknown (no DC)\n";
   std::string where;
   if (r.nodes.size() == 1) where = r.nodes.front();
@@ -48,7 +50,141 @@ std::string ResourceLine(const ResourceStatus& r, bool known) {
 }
 
 
+// Whether an instance is as crm_mon sums up in a "Started: [ ... ]" list: active on one node,
+// neither failed, pending, blocked, orphaned nor left alone.
+bool Plain(const ResourceStatus& r) {
+  return r.nodes.size() == 1 && !r.failed && r.pending.empty() && !r.blocked && !r.orphan && r.managed;
+}
+
+// Sorts node names as crm_mon does: digits compared as numbers ("node2" before "node10").
+bool NumericLess(const std::string& a, const std::string& b) {
+  size_t i = 0;
+  size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+      size_t ei = i;
+      size_t ej = j;
+      while (ei < a.size() && std::isdigit(static_cast<unsigned char>(a[ei]))) ++ei;
+      while (ej < b.size() && std::isdigit(static_cast<unsigned char>(b[ej]))) ++ej;
+      const std::string na = a.substr(i, ei - i);
+      const std::string nb = b.substr(j, ej - j);
+      if (na.size() != nb.size()) return na.size() < nb.size();
+      if (na != nb) return na < nb;
+      i = ei;
+      j = ej;
+      continue;
+    }
+    const int ca = std::tolower(static_cast<unsigned char>(a[i]));
+    const int cb = std::tolower(static_cast<unsigned char>(b[j]));
+    if (ca != cb) return ca < cb;
+    ++i;
+    ++j;
+  }
+  return a.size() - i < b.size() - j;
+}
+
+std::string NodeList(std::vector<std::string> nodes) {
+  std::sort(nodes.begin(), nodes.end(), NumericLess);
+  std::string out = "[";
+  for (const auto& n : nodes) out += " " + n;
+  return out + " ]";
+}
+
+std::string GroupBlock(const ResourceBlock& g, bool known, const std::string& indent) {
+  const bool unmanaged = std::all_of(g.members.begin(), g.members.end(), [](auto* r) { return !r->managed; });
+  const bool disabled = std::all_of(g.members.begin(), g.members.end(), [](auto* r) { return r->disabled; });
+  std::string out = indent + "* Resource Group: " + g.id + (unmanaged ? " (unmanaged)" : "") +
+                    (disabled ? " (disabled)" : "") + ":\n";
+  for (const ResourceStatus* r : g.members) out += ResourceLine(*r, known, indent + "  ");
+  return out;
+}
+
+// A clone as crm_mon lays it out: unique instances one by one; anonymous ones that run plainly
+// summed up by node ("Started: [ ... ]"), the rest one by one, then the nodes that could run
+// one but do not ("Stopped: [ ... ]").
+std::string CloneBlock(const ClusterStatus& s, const ResourceBlock& c) {
+  std::vector<const ResourceStatus*> all;
+  for (const auto& i : c.instances) all.insert(all.end(), i.members.begin(), i.members.end());
+  const ResourceStatus& first = *all.front();
+  std::string attributes;
+  auto add = [&](const char* word) { attributes += (attributes.empty() ? " (" : ", ") + std::string(word); };
+  if (first.unique) add("unique");
+  if (std::all_of(all.begin(), all.end(), [](auto* r) { return !r->managed; })) add("unmanaged");
+  if (std::all_of(all.begin(), all.end(), [](auto* r) { return r->disabled; })) add("disabled");
+  if (!attributes.empty()) attributes += ")";
+  std::string out = "  * Clone Set: " + c.id + " [" + first.cloned + "]" + attributes + ":\n";
+  if (!s.resources_known || first.unique) {
+    for (const auto& i : c.instances) {
+      out += i.kind == ResourceBlock::Kind::kGroup ? GroupBlock(i, s.resources_known, "    ")
+                                                   : ResourceLine(*i.members.front(), s.resources_known, "    ");
+    }
+    return out;
+  }
+  std::vector<std::string> started;
+  std::vector<std::string> used;  // nodes running any part of an instance
+  for (const auto& i : c.instances) {
+    bool active = false;
+    bool plain = true;
+    for (const ResourceStatus* r : i.members) {
+      active = active || !r->nodes.empty();
+      plain = plain && Plain(*r) && r->nodes == i.members.front()->nodes;
+      used.insert(used.end(), r->nodes.begin(), r->nodes.end());
+    }
+    if (!active) continue;
+    if (plain) {
+      started.push_back(i.members.front()->nodes.front());
+    } else if (i.kind == ResourceBlock::Kind::kGroup) {
+      out += GroupBlock(i, true, "    ");
+    } else {
+      out += ResourceLine(*i.members.front(), true, "    ");
+    }
+  }
+  if (!started.empty()) out += "    * Started: " + NodeList(started) + "\n";
+  std::vector<std::string> stopped;
+  if (s.symmetric) {
+    for (const auto& n : s.nodes) {
+      const std::string name = NodeName(n);
+      if (std::find(used.begin(), used.end(), name) == used.end()) stopped.push_back(name);
+    }
+  }
+  if (!stopped.empty()) out += "    * Stopped: " + NodeList(stopped) + "\n";
+  return out;
+}
+
 }  // namespace
+
+std::string InstanceName(const ResourceStatus& r) {
+  if (r.clone.empty() || r.unique) return r.id;
+  const size_t colon = r.id.rfind(':');
+  return colon == std::string::npos ? r.id : r.id.substr(0, colon);
+}
+
+std::vector<ResourceBlock> Layout(const ClusterStatus& s) {
+  std::vector<ResourceBlock> out;
+  std::map<std::string, size_t> clones;  // clone id → its block in out
+  std::map<std::string, size_t> groups;  // group (instance) id → its block, in out or its clone's
+  for (const ResourceStatus& r : s.resources) {
+    if (!r.clone.empty()) {
+      auto [it, added] = clones.emplace(r.clone, out.size());
+      if (added) out.push_back({ResourceBlock::Kind::kClone, r.clone, {}, {}});
+      ResourceBlock& clone = out[it->second];
+      if (r.group.empty()) {
+        clone.instances.push_back({ResourceBlock::Kind::kPrimitive, r.id, {&r}, {}});
+        continue;
+      }
+      auto [g, new_group] = groups.emplace(r.group, clone.instances.size());
+      if (new_group) clone.instances.push_back({ResourceBlock::Kind::kGroup, r.group, {}, {}});
+      clone.instances[g->second].members.push_back(&r);
+    } else if (!r.group.empty()) {
+      auto [g, new_group] = groups.emplace(r.group, out.size());
+      if (new_group) out.push_back({ResourceBlock::Kind::kGroup, r.group, {}, {}});
+      out[g->second].members.push_back(&r);
+    } else {
+      out.push_back({ResourceBlock::Kind::kPrimitive, r.id, {&r}, {}});
+    }
+  }
+  return out;
+}
 
 std::string RcText(int rc) {
   switch (rc) {
@@ -118,12 +254,19 @@ std::string ToXml(const ClusterStatus& s) {
   }
   pugi::xml_node resources = root.append_child("resources");
   resources.append_attribute("known") = s.resources_known ? "true" : "false";
+  resources.append_attribute("symmetric") = s.symmetric ? "true" : "false";
   for (const auto& r : s.resources) {
     pugi::xml_node rsc = resources.append_child("resource");
     rsc.append_attribute("id") = r.id.c_str();
     rsc.append_attribute("agent") = r.agent.c_str();
     for (const auto& n : r.nodes) rsc.append_child("node").append_attribute("name") = n.c_str();
     if (!r.pending.empty()) rsc.append_attribute("pending") = r.pending.c_str();
+    if (!r.group.empty()) rsc.append_attribute("group") = r.group.c_str();
+    if (!r.clone.empty()) {
+      rsc.append_attribute("clone") = r.clone.c_str();
+      rsc.append_attribute("cloned") = r.cloned.c_str();
+      rsc.append_attribute("unique") = r.unique ? "true" : "false";
+    }
     for (const auto& [name, flag] : {std::pair{"failed", r.failed}, std::pair{"blocked", r.blocked},
                                      std::pair{"managed", r.managed}, std::pair{"disabled", r.disabled},
                                      std::pair{"orphan", r.orphan}}) {
@@ -196,6 +339,7 @@ Result<ClusterStatus> FromXml(std::string_view xml) {
   }
   const pugi::xml_node resources = root.child("resources");
   if (!resources || !Flag(resources, "known", s.resources_known)) return bad("<resources> missing or malformed");
+  s.symmetric = std::string_view(resources.attribute("symmetric").value()) != "false";
   for (const pugi::xml_node r : resources.children("resource")) {
     ResourceStatus rsc;
     rsc.id = r.attribute("id").value();
@@ -206,6 +350,11 @@ Result<ClusterStatus> FromXml(std::string_view xml) {
     }
     for (const pugi::xml_node n : r.children("node")) rsc.nodes.push_back(n.attribute("name").value());
     rsc.pending = r.attribute("pending").value();
+    rsc.group = r.attribute("group").value();
+    rsc.clone = r.attribute("clone").value();
+    rsc.cloned = r.attribute("cloned").value();
+    rsc.unique = std::string_view(r.attribute("unique").value()) == "true";
+    if (!rsc.clone.empty() && rsc.cloned.empty()) return bad("a <resource> in a clone without what the clone clones");
     if (!rsc.pending.empty() && rsc.pending != "Starting" && rsc.pending != "Stopping") {
       return bad("a <resource> pending neither Starting nor Stopping");
     }
@@ -259,7 +408,13 @@ std::string FormatStatus(const ClusterStatus& s, bool verbose) {
   if (!offline.empty()) out += "  * OFFLINE: [" + offline + " ]\n";
   out += "\nFull List of Resources:\n";
   if (s.resources.empty()) out += "  * No resources\n";
-  for (const auto& r : s.resources) out += ResourceLine(r, s.resources_known);
+  for (const ResourceBlock& b : Layout(s)) {
+    switch (b.kind) {
+      case ResourceBlock::Kind::kPrimitive: out += ResourceLine(*b.members.front(), s.resources_known); break;
+      case ResourceBlock::Kind::kGroup: out += GroupBlock(b, s.resources_known, "  "); break;
+      case ResourceBlock::Kind::kClone: out += CloneBlock(s, b); break;
+    }
+  }
   if (!s.failed_actions.empty()) {
     out += "\nFailed Resource Actions:\n";
     for (const auto& f : s.failed_actions) {

@@ -32,6 +32,10 @@ struct ResourceStatus {
   bool disabled = false;
   bool orphan = false;
   std::string pending;  // "Starting" or "Stopping" while that is in flight (crm_mon's role)
+  std::string group;    // the group (or cloned group's instance, "g:1") it is a member of
+  std::string clone;    // the clone it is an instance of, or in
+  std::string cloned;   // that clone's primitive or group, as crm_mon names it in brackets
+  bool unique = false;  // that clone is globally unique (its instances named d:N)
   bool operator==(const ResourceStatus&) const = default;
 };
 
@@ -63,6 +67,7 @@ struct ClusterStatus {
   int expected_votes = 0;
   int quorum = 0;
   std::vector<NodeStatus> nodes;             // sorted by id
+  bool symmetric = true;                     // symmetric-cluster: a clone may run on any node
   // Where resources run is known on the DC, and on a member that has heard it from the DC.
   bool resources_known = false;
   std::vector<ResourceStatus> resources;     // in the CIB's order (all of them, even unknown)
@@ -71,6 +76,21 @@ struct ClusterStatus {
   std::chrono::system_clock::time_point now;
   bool operator==(const ClusterStatus&) const = default;
 };
+
+// The resources as crm_mon nests them: a primitive alone, a group of primitives, or a clone of
+// instances (each a primitive, or a group for a cloned group). In the CIB's order.
+struct ResourceBlock {
+  enum class Kind { kPrimitive, kGroup, kClone };
+  Kind kind = Kind::kPrimitive;
+  std::string id;                               // the primitive's, group's (instance's) or clone's
+  std::vector<const ResourceStatus*> members;   // a primitive: itself; a group: its members
+  std::vector<ResourceBlock> instances;         // a clone: one block per instance, by number
+};
+std::vector<ResourceBlock> Layout(const ClusterStatus& status);
+
+// The name crm_mon gives a clone's instance: an anonymous one goes by its primitive's id ("d"),
+// a unique one by its own ("d:2").
+std::string InstanceName(const ResourceStatus& r);
 
 // crm_mon's words for an OCF exit code ("not running") and an execution status ("Timed Out").
 std::string RcText(int rc);

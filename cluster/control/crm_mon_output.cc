@@ -84,10 +84,10 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
   }
 
   pugi::xml_node resources = root.append_child("resources");
-  for (const auto& r : s.resources) {
-    pugi::xml_node rsc = resources.append_child("resource");
+  auto primitive = [&](pugi::xml_node parent, const ResourceStatus& r) {
+    pugi::xml_node rsc = parent.append_child("resource");
     const bool active = !r.nodes.empty();
-    Attributes(rsc, {{"id", r.id}, {"resource_agent", r.agent}});
+    Attributes(rsc, {{"id", InstanceName(r)}, {"resource_agent", r.agent}});
     // Unknown (no DC): the role is not known either.
     rsc.append_attribute("role") = !s.resources_known ? "Unknown"
                                    : !r.pending.empty() ? r.pending.c_str()
@@ -103,6 +103,41 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
                      {"nodes_running_on", std::to_string(r.nodes.size())}});
     for (const auto& n : r.nodes) {
       Attributes(rsc.append_child("node"), {{"name", n}, {"id", NodeId(s, n)}, {"cached", "true"}});
+    }
+  };
+  auto group = [&](pugi::xml_node parent, const ResourceBlock& g) {
+    pugi::xml_node x = parent.append_child("group");
+    const bool unmanaged = std::all_of(g.members.begin(), g.members.end(), [](auto* r) { return !r->managed; });
+    const bool disabled = std::all_of(g.members.begin(), g.members.end(), [](auto* r) { return r->disabled; });
+    Attributes(x, {{"id", g.id},
+                   {"number_resources", std::to_string(g.members.size())},
+                   {"managed", Bool(!unmanaged)},
+                   {"disabled", Bool(disabled)}});
+    for (const ResourceStatus* r : g.members) primitive(x, *r);
+  };
+  for (const ResourceBlock& b : Layout(s)) {
+    if (b.kind == ResourceBlock::Kind::kPrimitive) {
+      primitive(resources, *b.members.front());
+    } else if (b.kind == ResourceBlock::Kind::kGroup) {
+      group(resources, b);
+    } else {
+      std::vector<const ResourceStatus*> all;
+      for (const auto& i : b.instances) all.insert(all.end(), i.members.begin(), i.members.end());
+      pugi::xml_node clone = resources.append_child("clone");
+      Attributes(clone, {{"id", b.id},
+                         {"multi_state", "false"},
+                         {"unique", Bool(all.front()->unique)},
+                         {"managed", Bool(!std::all_of(all.begin(), all.end(), [](auto* r) { return !r->managed; }))},
+                         {"disabled", Bool(std::all_of(all.begin(), all.end(), [](auto* r) { return r->disabled; }))},
+                         {"failed", Bool(std::any_of(all.begin(), all.end(), [](auto* r) { return r->failed; }))},
+                         {"failure_ignored", "false"}});
+      for (const auto& i : b.instances) {
+        if (i.kind == ResourceBlock::Kind::kGroup) {
+          group(clone, i);
+        } else {
+          primitive(clone, *i.members.front());
+        }
+      }
     }
   }
 

@@ -57,7 +57,11 @@ control::ClusterStatus Daemon::CurrentStatus() const {
     s.nodes.push_back({id, name, online, std::find(standby.begin(), standby.end(), name) != standby.end()});
   }
   for (const auto& r : scheduler::CurrentState(model, 0)) {
-    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending});
+    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending,
+                           r.group, r.clone, r.cloned, r.unique});
+  }
+  if (const auto it = model.properties.find("symmetric-cluster"); it != model.properties.end()) {
+    s.symmetric = cib::PacemakerIsTrue(it->second);
   }
   for (const auto& f : scheduler::FailedActions(model)) {
     s.failed_actions.push_back({f.rsc, f.op.operation, f.op.interval_ms, f.node, f.op.rc, f.op.op_status,

@@ -888,6 +888,17 @@ std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now) {
     s.disabled = r.next_role == Role::kStopped;
     if (r.pending == "start") s.pending = "Starting";
     if (r.pending == "stop") s.pending = "Stopping";
+    if (r.group >= 0) s.group = ws.groups[r.group].id;
+    if (!r.orphan() && r.primitive != nullptr && !r.primitive->group.empty() && r.parent < 0) s.group = r.primitive->group;
+    if (r.parent >= 0) {
+      const CloneInfo& c = ws.clones[r.parent];
+      s.clone = c.clone->id;
+      s.cloned = c.clone->child;
+      s.unique = c.unique;
+      s.instance = r.instance;
+      // A surplus instance that runs nowhere is nothing to show.
+      if (r.surplus && s.nodes.empty()) continue;
+    }
     // An orphan that runs nowhere is history only: not shown.
     if (s.orphan && s.nodes.empty()) continue;
     out.push_back(std::move(s));

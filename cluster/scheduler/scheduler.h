@@ -87,6 +87,11 @@ struct ResourceState {
   bool disabled = false;           // target-role=Stopped
   bool orphan = false;             // no longer configured, still active
   std::string pending;             // "Starting" or "Stopping": a start or stop in flight
+  std::string group;               // the group (or cloned group's instance, "g:1") it is in
+  std::string clone;               // the clone it is an instance of (or in, as a group member)
+  std::string cloned;              // that clone's primitive or group ("d" or "g")
+  bool unique = false;             // that clone is globally unique
+  int instance = -1;               // its instance number in that clone
 };
 // In the CIB's order, then orphans.
 std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now = 0);
