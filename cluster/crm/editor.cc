@@ -130,6 +130,9 @@ class Editor {
     Cursor c(words, command);
     if (command == "node") return Node(c);
     if (command == "primitive") return Primitive(c);
+    if (command == "group") return Group(c);
+    if (command == "clone") return Clone(c);
+    if (command == "modgroup") return ModGroup(c);
     if (command == "property") return Set(c, "crm_config", "cluster_property_set", "cib-bootstrap-options");
     if (command == "rsc_defaults") return Set(c, "rsc_defaults", "meta_attributes", "rsc-options");
     if (command == "op_defaults") return Set(c, "op_defaults", "meta_attributes", "op-options");
@@ -160,10 +163,129 @@ class Editor {
     return Status::Ok();
   }
 
-  // What a constraint may name: a primitive (in a group or not) or a group.
+  // What a constraint may name: a primitive (in a group or not), a group or a clone; never what
+  // a clone clones.
   static bool IsResource(xml_node x) {
     const std::string_view kind = x.name();
-    return x && (kind == "primitive" || kind == "group");
+    if (!x || (kind != "primitive" && kind != "group" && kind != "clone")) return false;
+    for (xml_node up = x.parent(); up; up = up.parent()) {
+      if (std::string_view(up.name()) == "clone") return false;
+    }
+    return true;
+  }
+
+  // A primitive (or, with `group_too`, a group) at the top of the resources, as group, clone and
+  // modgroup take one.
+  Status TopResource(Cursor& c, const std::string& rsc, bool group_too, xml_node* found) {
+    *found = FindId(conf_.child("resources"), rsc);
+    const std::string_view kind = found->name();
+    if (!*found || (kind != "primitive" && (!group_too || kind != "group"))) {
+      return Status(StatusCode::kNotFound, c.context() + ": no " + (group_too ? "primitive or group" : "primitive") +
+                                               " '" + rsc + "'");
+    }
+    if (found->parent() != conf_.child("resources")) {
+      return c.Error(rsc + " is in " + std::string(found->parent().name()) + " " + found->parent().attribute("id").value() +
+                     " already");
+    }
+    return Status::Ok();
+  }
+
+  // [params N=V...] [meta N=V...] of a group or clone, its sets in the order given (crmsh's ids).
+  Status ContainerSets(Cursor& c, xml_node container, const std::string& id) {
+    static const std::set<std::string> kKeywords = {"params", "meta"};
+    while (!c.done()) {
+      const std::string keyword = c.Next();
+      if (!kKeywords.count(keyword)) return c.Error("expected params or meta, not '" + keyword + "'");
+      const char* element = keyword == "params" ? "instance_attributes" : "meta_attributes";
+      if (Status s = Pairs(c, keyword, SetOf(container, element, id + "-" + element), kKeywords); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  // group ID RSC... [params N=V...] [meta N=V...]: the primitives, moved into a new group in
+  // the order given.
+  Status Group(Cursor& c) {
+    std::string id;
+    if (Status s = NewId(c, "group", &id); !s.ok()) return s;
+    std::vector<xml_node> members;
+    while (!c.done() && c.Peek() != "params" && c.Peek() != "meta") {
+      const std::string rsc = c.Next();
+      xml_node found;
+      if (Status s = TopResource(c, rsc, false, &found); !s.ok()) return s;
+      if (std::find(members.begin(), members.end(), found) != members.end()) return c.Error(rsc + " is named twice");
+      members.push_back(found);
+    }
+    if (members.empty()) return c.Expected("the primitives of the group");
+    xml_node g = Section(conf_, "resources").append_child("group");
+    g.append_attribute("id").set_value(id.c_str());
+    if (Status s = ContainerSets(c, g, id); !s.ok()) return s;
+    for (xml_node m : members) g.append_move(m);
+    return Status::Ok();
+  }
+
+  // clone ID RSC [params N=V...] [meta N=V...]: the primitive or group, moved into a new clone.
+  Status Clone(Cursor& c) {
+    std::string id;
+    if (Status s = NewId(c, "clone", &id); !s.ok()) return s;
+    if (c.done()) return c.Expected("the primitive or group to clone");
+    xml_node child;
+    if (Status s = TopResource(c, c.Next(), true, &child); !s.ok()) return s;
+    const std::string child_id = child.attribute("id").value();
+    for (xml_node constraint : conf_.child("constraints").children()) {
+      for (const char* a : {"rsc", "with-rsc", "first", "then"}) {
+        if (child_id == constraint.attribute(a).value()) {
+          return c.Error("constraint " + std::string(constraint.attribute("id").value()) + " names " + child_id +
+                         ": a cloned resource is named by its clone, so change it to name " + id + " first");
+        }
+      }
+    }
+    xml_node clone = Section(conf_, "resources").append_child("clone");
+    clone.append_attribute("id").set_value(id.c_str());
+    if (Status s = ContainerSets(c, clone, id); !s.ok()) return s;
+    clone.append_move(child);
+    return Status::Ok();
+  }
+
+  // modgroup GROUP add RSC [after|before MEMBER] | modgroup GROUP remove MEMBER
+  Status ModGroup(Cursor& c) {
+    if (c.done()) return c.Expected("a group");
+    const std::string id = c.Next();
+    xml_node g = FindId(conf_.child("resources"), id);
+    if (!g || std::string_view(g.name()) != "group") return Status(StatusCode::kNotFound, c.context() + ": no group '" + id + "'");
+    if (c.done()) return c.Expected("add or remove");
+    const std::string verb = c.Next();
+    if (verb != "add" && verb != "remove") return c.Error("expected add or remove, not '" + verb + "'");
+    if (c.done()) return c.Expected("a primitive");
+    const std::string rsc = c.Next();
+    if (verb == "remove") {
+      xml_node m = g.find_child_by_attribute("primitive", "id", rsc.c_str());
+      if (!m) return Status(StatusCode::kNotFound, c.context() + ": " + rsc + " is not a member of " + id);
+      if (std::distance(g.children("primitive").begin(), g.children("primitive").end()) == 1) {
+        return c.Error(rsc + " is the last member of " + id + ": delete the group instead");
+      }
+      if (!c.done()) return c.Error("unexpected '" + c.Peek() + "'");
+      g.parent().insert_move_after(m, g);
+      return Status::Ok();
+    }
+    xml_node p;
+    if (Status s = TopResource(c, rsc, false, &p); !s.ok()) return s;
+    if (c.done()) {
+      g.append_move(p);
+      return Status::Ok();
+    }
+    const std::string where = c.Next();
+    if (where != "after" && where != "before") return c.Error("expected after or before, not '" + where + "'");
+    if (c.done()) return c.Expected("a member of " + id);
+    const std::string anchor_id = c.Next();
+    xml_node anchor = g.find_child_by_attribute("primitive", "id", anchor_id.c_str());
+    if (!anchor) return Status(StatusCode::kNotFound, c.context() + ": " + anchor_id + " is not a member of " + id);
+    if (!c.done()) return c.Error("unexpected '" + c.Peek() + "'");
+    if (where == "after") {
+      g.insert_move_after(p, anchor);
+    } else {
+      g.insert_move_before(p, anchor);
+    }
+    return Status::Ok();
   }
 
   Status Resource(Cursor& c, const std::string& role_of, std::string* rsc) {

@@ -1,6 +1,7 @@
 #include "cluster/crm/show.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -83,6 +84,21 @@ std::string Group(xml_node g) {
   std::string out = "group " + std::string(g.attribute("id").value());
   for (xml_node m : g.children("primitive")) out += " " + std::string(m.attribute("id").value());
   for (xml_node child : g.children()) {
+    const std::string_view name = child.name();
+    if (name == "instance_attributes") out += Clause("params", child);
+    if (name == "meta_attributes") out += Clause("meta", child);
+  }
+  return out;
+}
+
+// "clone ID CHILD", with the clone's own params and meta (what it clones is shown on its own).
+std::string Clone(xml_node c) {
+  std::string out = "clone " + std::string(c.attribute("id").value());
+  for (xml_node child : c.children()) {
+    const std::string_view name = child.name();
+    if (name == "primitive" || name == "group") out += " " + std::string(child.attribute("id").value());
+  }
+  for (xml_node child : c.children()) {
     const std::string_view name = child.name();
     if (name == "instance_attributes") out += Clause("params", child);
     if (name == "meta_attributes") out += Clause("meta", child);
@@ -196,24 +212,32 @@ Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids)
     return v;
   };
   for (xml_node n : sorted(conf.child("nodes"))) out.push_back(Node(n));
-  // As crmsh: every primitive (a group's members too) by id, then the groups by id.
+  // As crmsh: every primitive (a group's or clone's too) by id, then the groups, then the clones.
   std::vector<xml_node> primitives;
   std::vector<xml_node> groups;
-  for (xml_node x : conf.child("resources").children()) {
-    if (x.type() != pugi::node_element) continue;
-    if (std::string_view(x.name()) == "group") {
-      for (xml_node m : x.children("primitive")) {
-        if (Wanted(wanted, m, &found)) primitives.push_back(m);
+  std::vector<xml_node> clones;
+  std::function<void(xml_node)> collect = [&](xml_node x) {
+    const std::string_view kind = x.name();
+    if (kind == "group" || kind == "clone") {
+      for (xml_node m : x.children()) {
+        if (m.type() == pugi::node_element && (std::string_view(m.name()) == "primitive" || std::string_view(m.name()) == "group")) {
+          collect(m);
+        }
       }
-      if (Wanted(wanted, x, &found)) groups.push_back(x);
+      if (Wanted(wanted, x, &found)) (kind == "group" ? groups : clones).push_back(x);
     } else if (Wanted(wanted, x, &found)) {
       primitives.push_back(x);
     }
+  };
+  for (xml_node x : conf.child("resources").children()) {
+    if (x.type() == pugi::node_element) collect(x);
   }
   std::sort(primitives.begin(), primitives.end(), by_id);
   std::sort(groups.begin(), groups.end(), by_id);
+  std::sort(clones.begin(), clones.end(), by_id);
   for (xml_node p : primitives) out.push_back(Primitive(p));
   for (xml_node g : groups) out.push_back(Group(g));
+  for (xml_node c : clones) out.push_back(Clone(c));
   for (xml_node c : sorted(conf.child("constraints"))) out.push_back(Constraint(c));
   for (xml_node s : sorted(conf.child("crm_config"))) out.push_back(Set("property", s));
   for (xml_node s : sorted(conf.child("rsc_defaults"))) out.push_back(Set("rsc_defaults", s));

@@ -209,6 +209,29 @@ TEST_F(CrmOracleTest, EraseLeavesOnlyTheNodes) {
   });
 }
 
+TEST_F(CrmOracleTest, GroupsClonesAndModgroupAreWrittenAndShownAsCrmshDoes) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "primitive x ocf:pacemaker:Dummy",
+      "primitive y ocf:pacemaker:Dummy",
+      "group g a b meta target-role=Started params fake=1",
+      "modgroup g add x after a",
+      "modgroup g add y",
+      "modgroup g remove b",
+      "primitive c ocf:pacemaker:Dummy",
+      "clone c-clone c meta clone-max=2 interleave=true",
+      "primitive e ocf:pacemaker:Dummy",
+      "primitive f ocf:pacemaker:Dummy",
+      "group g2 e f",
+      "clone g2-clone g2",
+      "location l c-clone 10: node1",
+      "colocation cg inf: g c-clone",
+      "order og Mandatory: c-clone g2-clone",
+  });
+}
+
 // `ra`: the same lists and the same descriptions as crmsh, for the agents both run from
 // resource-agents' scripts (a script that a native agent shadows is reached as
 // ocf:heartbeat-script:TYPE in Vigil, so its title names that provider).
