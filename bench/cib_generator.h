@@ -1,7 +1,9 @@
 // Generates CIBs for the scheduler's benchmark and its scale test: N Dummy primitives on M online
 // nodes of a quorate cluster, random location preferences and bans, colocation chains and
 // (optionally) orders along them, and optionally a status section where every resource already
-// runs on a random node. Deterministic for a given seed, so Vigil and crm_simulate read the
+// runs on a random node. With `collectives`, of every ten resources the chain's four form a group
+// instead, one is cloned (an instance on every node, up to 32) and two form a cloned group (up to
+// 8 instances), the group ordered after the clone. Deterministic for a given seed, so Vigil and crm_simulate read the
 // very same problem.
 #pragma once
 
@@ -20,7 +22,22 @@ struct CibShape {
   uint32_t seed = 42;
   bool running = false;  // every resource already started somewhere (its history recorded)
   bool orders = false;   // mandatory orders along the colocation chains
+  bool collectives = false;  // groups, clones and cloned groups (see above)
 };
+
+// Where resource i stands when `collectives`: its block of ten, and its place there.
+enum class Role { kPrimitive, kGroupFirst, kGroupMember, kCloned, kClonedGroupFirst, kClonedGroupMember };
+inline Role RoleOf(const CibShape& shape, int i) {
+  if (!shape.collectives) return Role::kPrimitive;
+  switch (i % 10) {
+    case 0: return Role::kGroupFirst;
+    case 1: case 2: case 3: return Role::kGroupMember;
+    case 5: return Role::kCloned;
+    case 6: return Role::kClonedGroupFirst;
+    case 7: return Role::kClonedGroupMember;
+    default: return Role::kPrimitive;
+  }
+}
 
 inline std::string GenerateCib(const CibShape& shape) {
   std::mt19937 rng(shape.seed);
@@ -30,7 +47,31 @@ inline std::string GenerateCib(const CibShape& shape) {
   auto rsc = [](int i) { return "r" + std::to_string(i + 1); };
 
   std::string constraints;
+  auto group_of = [](int i) { return "g" + std::to_string(i / 10 + 1); };
+  auto clone_of = [](int i) { return "c" + std::to_string(i / 10 + 1); };
+  auto cloned_group_of = [](int i) { return "cg" + std::to_string(i / 10 + 1); };
   for (int i = 0; i < shape.resources; ++i) {
+    const Role role = RoleOf(shape, i);
+    if (role == Role::kCloned || role == Role::kClonedGroupFirst || role == Role::kClonedGroupMember) {
+      // A clone's placement comes from its instances; a preference for the whole clone.
+      if (role != Role::kClonedGroupMember && chance(0.5)) {
+        const std::string id = role == Role::kCloned ? clone_of(i) : cloned_group_of(i) + "-clone";
+        constraints += "<rsc_location id=\"pref-" + rsc(i) + "\" rsc=\"" + id + "\" node=\"" +
+                       node(uniform(0, shape.nodes - 1)) + "\" score=\"" + std::to_string(uniform(1, 100)) + "\"/>\n";
+      }
+      if (role == Role::kClonedGroupFirst) {
+        constraints += "<rsc_order id=\"after-" + clone_of(i) + "\" first=\"" + clone_of(i) + "\" then=\"" +
+                       cloned_group_of(i) + "-clone\" kind=\"Mandatory\"/>\n";
+      }
+      continue;
+    }
+    if (role == Role::kGroupFirst || role == Role::kGroupMember) {
+      if (role == Role::kGroupFirst && chance(0.5)) {
+        constraints += "<rsc_location id=\"pref-" + rsc(i) + "\" rsc=\"" + group_of(i) + "\" node=\"" +
+                       node(uniform(0, shape.nodes - 1)) + "\" score=\"" + std::to_string(uniform(1, 100)) + "\"/>\n";
+      }
+      continue;
+    }
     if (chance(0.5)) {
       constraints += "<rsc_location id=\"pref-" + rsc(i) + "\" rsc=\"" + rsc(i) + "\" node=\"" +
                      node(uniform(0, shape.nodes - 1)) + "\" score=\"" +
@@ -63,10 +104,40 @@ inline std::string GenerateCib(const CibShape& shape) {
     xml += "<node id=\"" + std::to_string(n + 1) + "\" uname=\"" + node(n) + "\"/>\n";
   }
   xml += "</nodes>\n<resources>\n";
-  for (int i = 0; i < shape.resources; ++i) {
-    xml += "<primitive id=\"" + rsc(i) + "\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+  auto primitive = [&](int i) {
+    return "<primitive id=\"" + rsc(i) + "\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
            "<operations><op id=\"" + rsc(i) + "-monitor\" name=\"monitor\" interval=\"10s\" "
-           "timeout=\"20s\"/></operations></primitive>\n";
+           "timeout=\"20s\"/></operations></primitive>";
+  };
+  auto clone_meta = [&](const std::string& id, int max) {
+    return "<meta_attributes id=\"" + id + "-meta\"><nvpair id=\"" + id + "-max\" name=\"clone-max\" value=\"" +
+           std::to_string(std::min(shape.nodes, max)) + "\"/></meta_attributes>";
+  };
+  for (int i = 0; i < shape.resources; ++i) {
+    switch (RoleOf(shape, i)) {
+      case Role::kPrimitive:
+        xml += primitive(i) + "\n";
+        break;
+      case Role::kGroupFirst:
+        xml += "<group id=\"" + group_of(i) + "\">" + primitive(i);
+        if (i + 1 >= shape.resources || RoleOf(shape, i + 1) != Role::kGroupMember) xml += "</group>\n";
+        break;
+      case Role::kGroupMember:
+        xml += primitive(i);
+        if (i + 1 >= shape.resources || RoleOf(shape, i + 1) != Role::kGroupMember) xml += "</group>\n";
+        break;
+      case Role::kCloned:
+        xml += "<clone id=\"" + clone_of(i) + "\">" + clone_meta(clone_of(i), 32) + primitive(i) + "</clone>\n";
+        break;
+      case Role::kClonedGroupFirst:
+        xml += "<clone id=\"" + cloned_group_of(i) + "-clone\">" + clone_meta(cloned_group_of(i), 8) + "<group id=\"" +
+               cloned_group_of(i) + "\">" + primitive(i);
+        if (i + 1 >= shape.resources) xml += "</group></clone>\n";
+        break;
+      case Role::kClonedGroupMember:
+        xml += primitive(i) + "</group></clone>\n";
+        break;
+    }
   }
   xml += "</resources>\n<constraints>\n" + constraints + "</constraints>\n";
   xml += "<rsc_defaults><meta_attributes id=\"rsc-options\"><nvpair id=\"rsc-stickiness\" "
@@ -75,7 +146,28 @@ inline std::string GenerateCib(const CibShape& shape) {
 
   std::vector<std::vector<int>> on_node(shape.nodes);
   if (shape.running) {
-    for (int i = 0; i < shape.resources; ++i) on_node[uniform(0, shape.nodes - 1)].push_back(i);
+    int group_node = 0;
+    for (int i = 0; i < shape.resources; ++i) {
+      switch (RoleOf(shape, i)) {
+        case Role::kPrimitive:
+          on_node[uniform(0, shape.nodes - 1)].push_back(i);
+          break;
+        case Role::kGroupFirst:
+          group_node = uniform(0, shape.nodes - 1);
+          on_node[group_node].push_back(i);
+          break;
+        case Role::kGroupMember:
+          on_node[group_node].push_back(i);
+          break;
+        case Role::kCloned:  // an anonymous instance on each of its nodes, recorded as rN
+          for (int n = 0; n < std::min(shape.nodes, 32); ++n) on_node[n].push_back(i);
+          break;
+        case Role::kClonedGroupFirst:
+        case Role::kClonedGroupMember:
+          for (int n = 0; n < std::min(shape.nodes, 8); ++n) on_node[n].push_back(i);
+          break;
+      }
+    }
   }
   const std::string start_digest = cib::ParametersDigest({}).value_or("");
   const std::string monitor_digest = cib::ParametersDigest({{"CRM_meta_timeout", "20000"}}).value_or("");

@@ -117,13 +117,13 @@ pugi::xml_node AddNode(Document& d, pugi::xml_node nodes, const std::string& id,
   return node;
 }
 
-// A primitive (at the top or in a group) or a group with this id.
+// A primitive, group or clone with this id, at the top or inside a group or clone.
 pugi::xml_node FindResource(pugi::xml_node resources, const std::string& id) {
   for (pugi::xml_node x : resources.children()) {
     const std::string_view kind = x.name();
-    if ((kind == "primitive" || kind == "group") && x.attribute("id").value() == id) return x;
-    if (kind != "group") continue;
-    if (pugi::xml_node member = x.find_child_by_attribute("primitive", "id", id.c_str())) return member;
+    if (kind != "primitive" && kind != "group" && kind != "clone") continue;
+    if (x.attribute("id").value() == id) return x;
+    if (pugi::xml_node inside = FindResource(x, id)) return inside;
   }
   return {};
 }

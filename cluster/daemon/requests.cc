@@ -290,7 +290,8 @@ Response Daemon::ResourceRequest(const control::Request& request, const control:
   const std::string& rsc = request.args[0];
   const cib::Model& model = cib_->cib().model();
   const cib::Group* group = model.FindGroup(rsc);
-  if (model.FindPrimitive(rsc) == nullptr && group == nullptr) return UnknownResource(model, rsc);
+  const cib::Clone* clone = model.FindClone(rsc);
+  if (model.FindPrimitive(rsc) == nullptr && group == nullptr && clone == nullptr) return UnknownResource(model, rsc);
   if (c == "resource-start" || c == "resource-stop") {
     // crm resource start/stop: the resource's target-role.
     const std::string role = c == "resource-start" ? "Started" : "Stopped";
@@ -315,6 +316,7 @@ Response Daemon::ResourceRequest(const control::Request& request, const control:
     const cib::Location prefer{"cli-prefer-" + rsc, rsc, node->second, cib::kInfinity, "Started"};
     return ChangeCib(request, peer, [prefer](const std::string& text) { return cib::PutLocation(text, prefer); });
   }
+  if (clone != nullptr) return Response::Error(c + ": " + rsc + " is a clone, with an instance per node: name the node to move one to");
   const auto live = LiveModel();
   if (!live) return Response::Error(c + ": where " + rsc + " runs is not known here (no DC); name the node to move it to");
   std::vector<std::string> where;
@@ -336,6 +338,10 @@ Response Daemon::CleanupRequest(const control::Request& request) {
     return Response::Error("resource-cleanup takes a resource id and, optionally, a node name");
   }
   peer::Cleanup cleanup{request.args[0], request.args.size() == 2 ? request.args[1] : ""};
+  if (const cib::Clone* clone = cib_->cib().model().FindClone(cleanup.rsc)) {
+    return Response::Error("resource-cleanup: " + clone->id + " is a clone, which cleanup does not take yet; clean up " +
+                           clone->child + " (" + (clone->child_is_group ? "its members" : "every instance") + ")");
+  }
   if (const cib::Group* g = cib_->cib().model().FindGroup(cleanup.rsc)) {
     std::string members;
     for (const auto& m : g->members) members += (members.empty() ? "" : ", ") + m;
