@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "cluster/config/config.h"
@@ -11,6 +13,8 @@
 #include "cluster/daemon/daemon_log.h"
 #include "cluster/lrm/executor_child.h"
 #include "common/log.h"
+#include "common/run_directory.h"
+#include "host/registry.h"
 
 namespace {
 
@@ -25,6 +29,23 @@ constexpr const char* kUsage =
     "  --plugin-dir DIR  resource agent plugins (default: beside the executable)\n"
     "  --name NAME       this node's name when the nodelist gives none (default: the host name)\n"
     "  -f                stay in the foreground and log to stderr too\n";
+
+// The agents vigild runs (through its executor child) ask this vigild, and find Vigil's own
+// crm_node, attrd_updater, crm_attribute and crm_master before any installed Pacemaker's: in
+// HA_SBIN_DIR (where ocf-shellfuncs and Stateful look) and first on the PATH (ping's way).
+void SetAgentEnvironment(const std::string& run_dir) {
+  setenv("VIGIL_RUN_DIR", vigil::RunDirectory(run_dir).c_str(), 1);
+  const std::filesystem::path tools = vigil::PacemakerToolsDir();
+  if (!std::filesystem::exists(tools / "crm_attribute")) {
+    std::fprintf(stderr, "vigild: warning: %s has no crm_attribute: agents will run the installed Pacemaker tools, if any\n",
+                 tools.c_str());
+    return;
+  }
+  setenv("HA_SBIN_DIR", tools.c_str(), 1);
+  const char* path = std::getenv("PATH");
+  const std::string rest = path != nullptr && *path != '\0' ? path : "/usr/sbin:/usr/bin:/sbin:/bin";
+  setenv("PATH", (tools.string() + ":" + rest).c_str(), 1);
+}
 
 // Detaches once everything that can fail has been checked, so errors reach the terminal.
 bool Detach(vigil::daemon::Daemon& daemon) {
@@ -119,6 +140,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  SetAgentEnvironment(options.run_dir);
   auto daemon = vigil::daemon::Daemon::Start(options);
   if (!daemon.ok()) {
     std::fprintf(stderr, "vigild: %s\n", daemon.status().message().c_str());

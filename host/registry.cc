@@ -77,6 +77,13 @@ std::filesystem::path DefaultPluginDir() {
   return (exe.parent_path() / ".." / "lib" / "vigil" / "plugins").lexically_normal();
 }
 
+std::filesystem::path PacemakerToolsDir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "/usr/lib/vigil/sbin";
+  return (exe.parent_path() / ".." / "lib" / "vigil" / "sbin").lexically_normal();
+}
+
 std::string DefaultOcfRoot() {
   const char* env = std::getenv("OCF_ROOT");
   return env && *env ? env : "/usr/lib/ocf";

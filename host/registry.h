@@ -95,5 +95,7 @@ class AgentRegistry {
 // The default plugin directory: <dir of the running executable>/../lib/vigil/plugins, which is
 // right both in the build tree and after `cmake --install`; VIGIL_PLUGIN_DIR overrides it.
 std::filesystem::path DefaultPluginDir();
+// Where Vigil's crm_node, attrd_updater, crm_attribute and crm_master are: <exe>/../lib/vigil/sbin.
+std::filesystem::path PacemakerToolsDir();
 
 }  // namespace vigil

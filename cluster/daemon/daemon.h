@@ -91,6 +91,8 @@ class Daemon {
   control::Response NodeRequest(const control::Request& request, const control::Peer& peer);
   control::Response ResourceRequest(const control::Request& request, const control::Peer& peer);
   control::Response CleanupRequest(const control::Request& request);
+  // attr-update, attr-query (transient attributes), node-attribute (permanent ones).
+  control::Response AttributeRequest(const control::Request& request, const control::Peer& peer);
   // Checks `xml` (parsed, and the agents of the primitives it adds or changes: installed here,
   // parameters fitting their meta-data), then submits it as a change against `expected`. The
   // client hears the outcome when there is one.

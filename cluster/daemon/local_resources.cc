@@ -49,6 +49,18 @@ LocalResources::LocalResources(lrm::OperationQueue& queue, std::string node_id, 
   state_.uname = std::move(uname);
 }
 
+bool LocalResources::SetTransient(const std::string& name, const std::optional<std::string>& value) {
+  const auto it = state_.transient.find(name);
+  if (value ? (it != state_.transient.end() && it->second == *value) : it == state_.transient.end()) return false;
+  if (value) {
+    state_.transient[name] = *value;
+  } else {
+    state_.transient.erase(it);
+  }
+  changed_ = true;
+  return true;
+}
+
 std::vector<std::string> LocalResources::TakeEvents() {
   std::vector<std::string> out;
   out.swap(events_);

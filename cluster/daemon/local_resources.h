@@ -62,6 +62,11 @@ class LocalResources {
   // back is answered (not run) so that the DC plans again.
   void Hold(std::optional<std::string> why);
 
+  // attrd_updater and crm_attribute -l reboot: a transient node attribute of this node, set
+  // (or, nullopt, removed) for the node's lifetime; reported to the DC like the rest. Whether it
+  // changed.
+  bool SetTransient(const std::string& name, const std::optional<std::string>& value);
+
   const cib::NodeState& state() const { return state_; }
   // Whether the state changed since it was last reported (ClearChanged).
   bool changed() const { return changed_; }

@@ -1,6 +1,7 @@
 // vigild's control requests (docs/control.md): what each one checks before anything changes, and
 // how a change reaches the DC.
 #include <algorithm>
+#include <cctype>
 
 #include "cluster/cib/edit.h"
 #include "cluster/cib/score.h"
@@ -15,7 +16,13 @@ using control::Response;
 
 constexpr const char* kCommands =
     "status, cib-query, cib-replace, cib-replace-section, node-standby, node-online, resource-start, resource-stop, "
-    "resource-move, resource-unmove, resource-cleanup";
+    "resource-move, resource-unmove, resource-cleanup, attr-update, attr-query, node-attribute";
+
+// A node attribute's name as Pacemaker takes one: not empty, no whitespace or '='.
+bool AttributeName(const std::string& name) {
+  return !name.empty() && name.size() <= 256 &&
+         std::none_of(name.begin(), name.end(), [](char c) { return c == '=' || std::isspace(static_cast<unsigned char>(c)) || c == '\0'; });
+}
 
 std::string Who(const control::Peer& peer) {
   return "uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")";
@@ -242,6 +249,7 @@ Response Daemon::Handle(const control::Request& request, const control::Peer& pe
     return ResourceRequest(request, peer);
   }
   if (c == "resource-cleanup") return CleanupRequest(request);
+  if (c == "attr-update" || c == "attr-query" || c == "node-attribute") return AttributeRequest(request, peer);
   return Response::Error("unknown command '" + c + "' (this vigild answers: " + kCommands + ")");
 }
 
@@ -278,6 +286,50 @@ Response Daemon::NodeRequest(const control::Request& request, const control::Pee
   return ChangeCib(request, peer, [id = node->first, name = node->second, standby](const std::string& text) {
     return cib::SetNodeAttribute(text, id, name, "standby",
                                  standby ? std::optional<std::string>("on") : std::optional<std::string>("off"));
+  });
+}
+
+Response Daemon::AttributeRequest(const control::Request& request, const control::Peer& peer) {
+  const std::string& c = request.command;
+  const auto& args = request.args;
+  if (c == "attr-update") {
+    // attr-update NAME [VALUE]: this node's transient attribute (no value: removed).
+    if (args.empty() || args.size() > 2) return Response::Error("attr-update takes a name and, to set it, a value");
+    if (!AttributeName(args[0])) return Response::Error("attr-update: '" + args[0] + "' is not an attribute name");
+    const std::optional<std::string> value = args.size() == 2 ? std::optional<std::string>(args[1]) : std::nullopt;
+    if (local_->SetTransient(args[0], value)) {
+      LogInfo(Who(peer) + ": transient attribute " + args[0] + (value ? " = " + *value : " removed"));
+    }
+    return {true, ""};
+  }
+  if (c == "attr-query") {
+    // attr-query NAME [NODE]: a node's transient attribute, as the DC last planned from (this
+    // node's own as it is now). An empty answer with ok: not set.
+    if (args.empty() || args.size() > 2) return Response::Error("attr-query takes a name and, optionally, a node");
+    const std::string node = args.size() == 2 ? args[1] : identity_.name;
+    if (node == identity_.name) {
+      const auto it = local_->state().transient.find(args[0]);
+      if (it == local_->state().transient.end()) return Response::Error("attr-query: " + args[0] + " is not set on " + node);
+      return {true, it->second};
+    }
+    const auto live = LiveModel();
+    if (!live) return Response::Error("attr-query: the attributes of " + node + " are not known here (no DC)");
+    for (const auto& s : live->node_states) {
+      if (s.uname != node) continue;
+      const auto it = s.transient.find(args[0]);
+      if (it == s.transient.end()) break;
+      return {true, it->second};
+    }
+    return Response::Error("attr-query: " + args[0] + " is not set on " + node);
+  }
+  // node-attribute NODE NAME [VALUE]: a permanent node attribute in <nodes> (no value: removed).
+  if (args.size() < 2 || args.size() > 3) return Response::Error("node-attribute takes a node, a name and, to set it, a value");
+  if (!AttributeName(args[1])) return Response::Error("node-attribute: '" + args[1] + "' is not an attribute name");
+  auto node = FindNode(args[0]);
+  if (!node.ok()) return Response::Error(c + ": " + node.status().message());
+  const std::optional<std::string> value = args.size() == 3 ? std::optional<std::string>(args[2]) : std::nullopt;
+  return ChangeCib(request, peer, [id = node->first, uname = node->second, name = args[1], value](const std::string& text) {
+    return cib::SetNodeAttribute(text, id, uname, name, value);
   });
 }
 

@@ -1,0 +1,321 @@
+#include "cluster/crm/pcmk_tools.h"
+
+#include <algorithm>
+#include <optional>
+#include <ostream>
+
+#include "cluster/cib/cib.h"
+#include "cluster/control/cluster_status.h"
+
+namespace vigil::crm {
+namespace {
+
+constexpr int kError = 1;
+constexpr int kUsage = 64;
+constexpr int kUnavailable = 69;
+constexpr int kNoSuch = 105;
+
+// One option of a command line: -x VALUE, -xVALUE, --long VALUE or --long=VALUE, or a flag.
+struct Options {
+  std::vector<std::string> args;
+  size_t i = 0;
+  std::string error;
+
+  bool done() const { return i >= args.size(); }
+  // Whether args[i] is this option (short "-x" or long "--name"); takes its value when `value`.
+  bool Take(const char* short_name, const char* long_name, std::optional<std::string>* value, bool optional_value = false) {
+    const std::string& a = args[i];
+    const std::string s = std::string("-") + short_name;
+    const std::string l = std::string("--") + long_name;
+    std::optional<std::string> attached;
+    if (a == s || a == l) {
+      attached.reset();
+    } else if (a.rfind(l + "=", 0) == 0) {
+      attached = a.substr(l.size() + 1);
+    } else if (a.size() > 2 && a.rfind(s, 0) == 0 && value != nullptr) {
+      attached = a.substr(2);
+    } else {
+      return false;
+    }
+    ++i;
+    if (value == nullptr) return true;
+    if (attached) {
+      *value = attached;
+    } else if (optional_value) {
+      *value = std::string();
+    } else if (done()) {
+      error = "the option " + a + " needs a value";
+    } else {
+      *value = args[i++];
+    }
+    return true;
+  }
+};
+
+Result<control::ClusterStatus> Status(Connection& vigild) {
+  auto body = vigild.Ask("status", {});
+  if (!body.ok()) return body.status();
+  return control::FromXml(*body);
+}
+
+int Unreachable(std::ostream& err, const std::string& tool, const vigil::Status& s) {
+  err << tool << ": " << s.message() << "\n";
+  return s.code() == StatusCode::kInvalidArgument ? kError : kUnavailable;
+}
+
+int CrmNode(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err) {
+  Options o{args};
+  char what = 0;
+  std::optional<std::string> id;
+  while (!o.done()) {
+    if (o.Take("n", "name", nullptr)) {
+      what = 'n';
+    } else if (o.Take("i", "cluster-id", nullptr)) {
+      what = 'i';
+    } else if (o.Take("l", "list", nullptr)) {
+      what = 'l';
+    } else if (o.Take("p", "partition", nullptr)) {
+      what = 'p';
+    } else if (o.Take("q", "quorum", nullptr)) {
+      what = 'q';
+    } else if (o.Take("N", "name-for-id", &id)) {
+      what = 'N';
+    } else if (o.Take("Q", "quiet", nullptr) || o.Take("V", "verbose", nullptr)) {
+    } else {
+      err << "crm_node: the option " << args[o.i] << " is not supported by Vigil\n";
+      return kUsage;
+    }
+    if (!o.error.empty()) {
+      err << "crm_node: " << o.error << "\n";
+      return kUsage;
+    }
+  }
+  if (what == 0) {
+    err << "crm_node: say what to show: -n, -i, -l, -p, -q or -N ID\n";
+    return kUsage;
+  }
+  const auto s = Status(vigild);
+  if (!s.ok()) return Unreachable(err, "crm_node", s.status());
+  switch (what) {
+    case 'n':
+      out << s->self << "\n";
+      return 0;
+    case 'q':
+      out << (s->quorate ? 1 : 0) << "\n";
+      return s->quorate ? 0 : 3;  // Pacemaker exits CRM_EX_QUORUM (3) without quorum
+    case 'i':
+      for (const auto& n : s->nodes) {
+        if (n.name == s->self) {
+          out << n.id << "\n";
+          return 0;
+        }
+      }
+      err << "crm_node: this node's id is not known\n";
+      return kError;
+    case 'N':
+      for (const auto& n : s->nodes) {
+        if (std::to_string(n.id) == *id) {
+          out << control::NodeName(n) << "\n";
+          return 0;
+        }
+      }
+      err << "crm_node: no node with id " << *id << "\n";
+      return kNoSuch;
+    case 'p': {
+      std::string names;
+      for (const auto& n : s->nodes) {
+        if (n.online) names += (names.empty() ? "" : " ") + control::NodeName(n);
+      }
+      out << names << "\n";
+      return 0;
+    }
+    default:
+      for (const auto& n : s->nodes) out << n.id << " " << control::NodeName(n) << " " << (n.online ? "member" : "lost") << "\n";
+      return 0;
+  }
+}
+
+int AttrdUpdater(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err) {
+  Options o{args};
+  std::optional<std::string> name, update, delay, node, ignored;
+  bool query = false;
+  bool erase = false;
+  while (!o.done()) {
+    if (o.Take("n", "name", &name) || o.Take("U", "update", &update) || o.Take("v", "update", &update) ||
+        o.Take("B", "update-both", &update) || o.Take("d", "delay", &delay) || o.Take("N", "node", &node) ||
+        o.Take("l", "lifetime", &ignored) || o.Take("s", "set", &ignored)) {
+    } else if (o.Take("Q", "query", nullptr)) {
+      query = true;
+    } else if (o.Take("D", "delete", nullptr)) {
+      erase = true;
+    } else if (o.Take("p", "private", nullptr) || o.Take("V", "verbose", nullptr) || o.Take("q", "quiet", nullptr) ||
+               o.Take("Y", "update-delay", nullptr)) {
+    } else {
+      err << "attrd_updater: the option " << args[o.i] << " is not supported by Vigil\n";
+      return kUsage;
+    }
+    if (!o.error.empty()) {
+      err << "attrd_updater: " << o.error << "\n";
+      return kUsage;
+    }
+  }
+  if (!name) {
+    err << "attrd_updater: -n NAME is required\n";
+    return kUsage;
+  }
+  if (query) {
+    auto self = Status(vigild);
+    if (!self.ok()) return Unreachable(err, "attrd_updater", self.status());
+    const std::string host = node.value_or(self->self);
+    auto value = vigild.Ask("attr-query", {*name, host});
+    if (!value.ok()) {
+      if (value.status().code() != StatusCode::kInvalidArgument) return Unreachable(err, "attrd_updater", value.status());
+      err << "attrd_updater: could not query value of " << *name << ": attribute does not exist\n";
+      return kNoSuch;
+    }
+    out << "name=\"" << *name << "\" host=\"" << host << "\" value=\"" << *value << "\"\n";
+    return 0;
+  }
+  if (node) {
+    err << "attrd_updater: -N: Vigil sets transient attributes of this node only\n";
+    return kUsage;
+  }
+  if (!erase && !update) {
+    err << "attrd_updater: say what to do: -U VALUE, -B VALUE, -Q or -D\n";
+    return kUsage;
+  }
+  std::vector<std::string> request = {*name};
+  if (!erase) request.push_back(*update);
+  auto answer = vigild.Ask("attr-update", request);
+  if (!answer.ok()) return Unreachable(err, "attrd_updater", answer.status());
+  return 0;
+}
+
+int CrmAttribute(bool master, const std::vector<std::string>& args, const std::string& resource, Connection& vigild,
+                 std::ostream& out, std::ostream& err) {
+  const char* tool = master ? "crm_master" : "crm_attribute";
+  Options o{args};
+  std::optional<std::string> name, value, node, lifetime, type, promotion, fallback, ignored;
+  bool query = false;
+  bool erase = false;
+  bool quiet = false;
+  if (master) promotion = std::string();
+  while (!o.done()) {
+    if (o.Take("n", "name", &name) || o.Take("v", "update", &value) || o.Take("N", "node", &node) ||
+        o.Take("l", "lifetime", &lifetime) || o.Take("t", "type", &type) || o.Take("d", "default", &fallback) ||
+        o.Take("i", "id", &ignored) || o.Take("s", "set-name", &ignored) ||
+        (!master && o.Take("p", "promotion", &promotion, true))) {
+    } else if (o.Take("G", "query", nullptr)) {
+      query = true;
+    } else if (o.Take("D", "delete", nullptr)) {
+      erase = true;
+    } else if (o.Take("q", "quiet", nullptr) || o.Take("Q", "quiet", nullptr)) {
+      quiet = true;
+    } else if (o.Take("V", "verbose", nullptr)) {
+    } else {
+      err << tool << ": the option " << args[o.i] << " is not supported by Vigil\n";
+      return kUsage;
+    }
+    if (!o.error.empty()) {
+      err << tool << ": " << o.error << "\n";
+      return kUsage;
+    }
+  }
+  if (promotion) {
+    // The promotion score of a promotable resource's instance on this node: master-<rsc>,
+    // the resource being $OCF_RESOURCE_INSTANCE without its instance number.
+    std::string rsc = promotion->empty() ? resource : *promotion;
+    if (const size_t colon = rsc.rfind(':'); colon != std::string::npos) rsc.resize(colon);
+    if (rsc.empty()) {
+      err << tool << ": --promotion needs a resource (none given, and OCF_RESOURCE_INSTANCE is not set)\n";
+      return kUsage;
+    }
+    name = "master-" + rsc;
+    if (!lifetime && !type) lifetime = "reboot";
+  }
+  if (!name) {
+    err << tool << ": -n NAME is required\n";
+    return kUsage;
+  }
+  // Where the attribute lives: the status section (reboot) or the configuration (forever).
+  bool transient = false;
+  if (type) {
+    if (*type == "status") {
+      transient = true;
+    } else if (*type != "nodes" && *type != "forever") {
+      err << tool << ": -t " << *type << ": Vigil keeps node attributes only (nodes, status)\n";
+      return kUsage;
+    }
+  } else if (lifetime) {
+    if (*lifetime == "reboot") {
+      transient = true;
+    } else if (*lifetime != "forever") {
+      err << tool << ": -l " << *lifetime << " is not reboot or forever\n";
+      return kUsage;
+    }
+  } else if (!node) {
+    err << tool << ": cluster options (no node, no lifetime) are set with crm configure property in Vigil\n";
+    return kUsage;
+  }
+  auto self = Status(vigild);
+  if (!self.ok()) return Unreachable(err, tool, self.status());
+  const std::string host = node.value_or(self->self);
+  const char* scope = transient ? "status" : "nodes";
+  if (query || (!value && !erase)) {
+    std::optional<std::string> found;
+    if (transient) {
+      auto answer = vigild.Ask("attr-query", {*name, host});
+      if (answer.ok()) found = *answer;
+      else if (answer.status().code() != StatusCode::kInvalidArgument) return Unreachable(err, tool, answer.status());
+    } else {
+      auto cib = vigild.Ask("cib-query", {});
+      if (!cib.ok()) return Unreachable(err, tool, cib.status());
+      auto parsed = cib::Cib::Parse(*cib, "vigild's CIB");
+      if (!parsed.ok()) return Unreachable(err, tool, parsed.status());
+      for (const auto& n : parsed->model().nodes) {
+        if (n.uname != host) continue;
+        if (const auto it = n.attributes.find(*name); it != n.attributes.end()) found = it->second;
+      }
+    }
+    if (!found && fallback) found = fallback;
+    if (!found) {
+      err << "Error performing operation: No such device or address\n";
+      return kNoSuch;
+    }
+    if (quiet) {
+      out << *found << "\n";
+    } else {
+      out << "scope=" << scope << "  name=" << *name << " value=" << *found << "\n";
+    }
+    return 0;
+  }
+  if (transient && host != self->self) {
+    err << tool << ": Vigil sets transient attributes of this node only (not " << host << ")\n";
+    return kUsage;
+  }
+  std::vector<std::string> request;
+  if (transient) {
+    request = {*name};
+  } else {
+    request = {host, *name};
+  }
+  if (!erase) request.push_back(*value);
+  auto answer = vigild.Ask(transient ? "attr-update" : "node-attribute", request);
+  if (!answer.ok()) return Unreachable(err, tool, answer.status());
+  return 0;
+}
+
+}  // namespace
+
+int RunPacemakerTool(const std::string& tool, const std::vector<std::string>& args, const std::string& resource,
+                     Connection& vigild, std::ostream& out, std::ostream& err) {
+  if (tool == "crm_node") return CrmNode(args, vigild, out, err);
+  if (tool == "attrd_updater") return AttrdUpdater(args, vigild, out, err);
+  if (tool == "crm_attribute") return CrmAttribute(false, args, resource, vigild, out, err);
+  if (tool == "crm_master") return CrmAttribute(true, args, resource, vigild, out, err);
+  err << tool << ": not one of Pacemaker's tools that Vigil provides (crm_node, attrd_updater, crm_attribute, "
+                 "crm_master)\n";
+  return kUsage;
+}
+
+}  // namespace vigil::crm

@@ -1,0 +1,133 @@
+// crm_node, attrd_updater, crm_attribute and crm_master against a fake vigild: the requests they
+// make for the options agents use, what they print, and Pacemaker's exit codes for what is
+// missing, refused or unreachable.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <sstream>
+
+#include "cluster/control/cluster_status.h"
+#include "cluster/crm/pcmk_tools.h"
+
+namespace vigil::crm {
+namespace {
+
+class FakeVigild : public Connection {
+ public:
+  Result<std::string> Ask(const std::string& command, const std::vector<std::string>& args) override {
+    std::string line = command;
+    for (const auto& a : args) line += " " + a;
+    asked.push_back(line);
+    if (!up) return Status(StatusCode::kUnavailable, "cannot connect to vigild");
+    if (command == "status") {
+      control::ClusterStatus s;
+      s.self = "node1";
+      s.quorate = quorate;
+      s.nodes = {{1, "node1", true, false}, {2, "node2", false, false}, {3, "node3", true, false}};
+      return control::ToXml(s);
+    }
+    if (command == "attr-query") {
+      const auto it = transient.find(args[1] + "/" + args[0]);
+      if (it == transient.end()) return Status(StatusCode::kInvalidArgument, "attr-query: not set");
+      return it->second;
+    }
+    if (command == "cib-query") {
+      return std::string(
+          "<cib epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\"><configuration><crm_config/><nodes>"
+          "<node id=\"2\" uname=\"node2\"><instance_attributes id=\"n2\"><nvpair id=\"n2-rack\" name=\"rack\" "
+          "value=\"r7\"/></instance_attributes></node></nodes><resources/><constraints/></configuration><status/></cib>");
+    }
+    return std::string();
+  }
+  std::vector<std::string> asked;
+  std::map<std::string, std::string> transient = {{"node1/pingd", "100"}, {"node3/master-db", "5"}};
+  bool up = true;
+  bool quorate = true;
+};
+
+struct Ran {
+  int code;
+  std::string out, err;
+};
+
+Ran Tool(FakeVigild& v, const std::string& tool, const std::vector<std::string>& args, const std::string& rsc = "") {
+  std::ostringstream out, err;
+  const int code = RunPacemakerTool(tool, args, rsc, v, out, err);
+  return {code, out.str(), err.str()};
+}
+
+TEST(PacemakerToolsTest, CrmNodeNamesThisNodeTheMembersAndQuorum) {
+  FakeVigild v;
+  EXPECT_EQ(Tool(v, "crm_node", {"-n"}).out, "node1\n");
+  EXPECT_EQ(Tool(v, "crm_node", {"--cluster-id"}).out, "1\n");
+  EXPECT_EQ(Tool(v, "crm_node", {"-p"}).out, "node1 node3\n");
+  EXPECT_EQ(Tool(v, "crm_node", {"-l"}).out, "1 node1 member\n2 node2 lost\n3 node3 member\n");
+  EXPECT_EQ(Tool(v, "crm_node", {"-N", "3"}).out, "node3\n");
+  EXPECT_EQ(Tool(v, "crm_node", {"-N", "9"}).code, 105);
+  const Ran q = Tool(v, "crm_node", {"-q"});
+  EXPECT_EQ(q.out, "1\n");
+  EXPECT_EQ(q.code, 0);
+  v.quorate = false;
+  EXPECT_EQ(Tool(v, "crm_node", {"-q"}).out, "0\n");
+  EXPECT_EQ(Tool(v, "crm_node", {"-R", "node2"}).code, 64);
+  EXPECT_EQ(Tool(v, "crm_node", {}).code, 64);
+}
+
+TEST(PacemakerToolsTest, AttrdUpdaterSetsQueriesAndDeletesThisNodesTransientAttributes) {
+  FakeVigild v;
+  // ocf:pacemaker:ping's two forms.
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-n", "pingd", "-B", "200", "-d", "5s"}).code, 0);
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-n", "pingd", "-v", "300", "-d", "5s"}).code, 0);
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-D", "-n", "pingd", "-d", "5s"}).code, 0);
+  EXPECT_EQ(Tool(v, "attrd_updater", {"--name=pingd", "--update=7"}).code, 0);
+  EXPECT_EQ(v.asked, (std::vector<std::string>{"attr-update pingd 200", "attr-update pingd 300", "attr-update pingd",
+                                               "attr-update pingd 7"}));
+  const Ran q = Tool(v, "attrd_updater", {"-Q", "-n", "pingd"});
+  EXPECT_EQ(q.out, "name=\"pingd\" host=\"node1\" value=\"100\"\n");
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-Q", "-n", "master-db", "-N", "node3"}).out,
+            "name=\"master-db\" host=\"node3\" value=\"5\"\n");
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-Q", "-n", "nosuch"}).code, 105);
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-U", "1"}).code, 64);                       // no name
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-n", "x", "-U", "1", "-N", "node2"}).code, 64);  // another node's
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-n", "x", "-R"}).code, 64);                  // refused by name
+  EXPECT_NE(Tool(v, "attrd_updater", {"-n", "x", "-R"}).err.find("-R is not supported by Vigil"), std::string::npos);
+  v.up = false;
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-n", "x", "-U", "1"}).code, 69);
+}
+
+TEST(PacemakerToolsTest, CrmAttributeAndCrmMasterSetThePromotionScoreAndNodeAttributes) {
+  FakeVigild v;
+  // Stateful's and ocf-shellfuncs' calls, from instance db:1.
+  EXPECT_EQ(Tool(v, "crm_attribute", {"--promotion", "-v", "10"}, "db:1").code, 0);
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-p", "-v", "5"}, "db:1").code, 0);
+  EXPECT_EQ(Tool(v, "crm_master", {"-l", "reboot", "-v", "3"}, "db:1").code, 0);
+  EXPECT_EQ(Tool(v, "crm_attribute", {"--promotion", "-D"}, "db:1").code, 0);
+  EXPECT_EQ(Tool(v, "crm_attribute", {"--promotion=web", "-v", "1"}).code, 0);
+  // Permanent: a node attribute in the configuration.
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-n", "rack", "-v", "r8", "-l", "forever"}).code, 0);
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-t", "nodes", "-N", "node2", "-n", "rack", "-D"}).code, 0);
+  std::vector<std::string> sets;
+  for (const auto& a : v.asked) {
+    if (a.rfind("attr-update", 0) == 0 || a.rfind("node-attribute", 0) == 0) sets.push_back(a);
+  }
+  EXPECT_EQ(sets, (std::vector<std::string>{"attr-update master-db 10", "attr-update master-db 5",
+                                            "attr-update master-db 3", "attr-update master-db",
+                                            "attr-update master-web 1", "node-attribute node2 rack r8",
+                                            "node-attribute node2 rack"}));
+  // Queries.
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-n", "rack", "-G", "-q"}).out, "r7\n");
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node3", "-l", "reboot", "-n", "master-db", "-G"}).out,
+            "scope=status  name=master-db value=5\n");
+  const Ran missing = Tool(v, "crm_attribute", {"-N", "node2", "-n", "nosuch", "-G"});
+  EXPECT_EQ(missing.code, 105);
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-n", "nosuch", "-G", "-q", "-d", "0"}).out, "0\n");
+  // Refused, and why.
+  EXPECT_EQ(Tool(v, "crm_attribute", {"--promotion", "-v", "1"}).code, 64);  // no resource at all
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-n", "maintenance-mode", "-v", "true"}).code, 64);  // a cluster option
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-l", "reboot", "-n", "x", "-v", "1"}).code, 64);
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-z", "-N", "node2", "-n", "cpu", "-v", "2"}).code, 64);
+  EXPECT_EQ(Tool(v, "cibadmin", {"-Q"}).code, 64);
+}
+
+}  // namespace
+}  // namespace vigil::crm
