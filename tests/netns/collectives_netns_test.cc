@@ -81,5 +81,29 @@ TEST_F(CollectivesNetnsTest, AnAnonymousCloneRunsEverywhereAndLosesOnlyTheKilled
   EXPECT_EQ(node(1).log().find("cannot schedule"), std::string::npos) << Logs();
 }
 
+// Pacemaker's own ping agent, cloned: each instance pings the three nodes and sets pingd with
+// attrd_updater, which is Vigil's (first on the agent's PATH, asking its own vigild): the
+// attribute reaches every node's status section, 100 per host that answers.
+TEST_F(CollectivesNetnsTest, APingCloneSetsPingdOnEveryNodeThroughVigilsAttrdUpdater) {
+  Form(ClusterOptions{}, CibOf("<clone id=\"ping-clone\"><primitive id=\"ping\" class=\"ocf\" provider=\"pacemaker\" "
+                              "type=\"ping\"><instance_attributes id=\"ping-i\"><nvpair id=\"ping-hosts\" "
+                              "name=\"host_list\" value=\"10.77.0.1 10.77.0.2 10.77.0.3\"/><nvpair id=\"ping-m\" "
+                              "name=\"multiplier\" value=\"100\"/><nvpair id=\"ping-t\" name=\"timeout\" value=\"1\"/><nvpair id=\"ping-d\" name=\"dampen\" value=\"0\"/><nvpair id=\"ping-a\" name=\"attempts\" value=\"1\"/>"
+                              "</instance_attributes><operations><op id=\"ping-monitor\" name=\"monitor\" interval=\"2s\" "
+                              "timeout=\"20s\"/></operations></primitive></clone>"));
+  ASSERT_TRUE(WaitFor([&] {
+    const std::string cib = Cib(1);
+    return Count(cib, "name=\"pingd\" value=\"300\"") == 3;
+  }, std::chrono::seconds(30))) << Cib(1) << Logs();
+  for (int i : {1, 2, 3}) {
+    EXPECT_NE(node(i).log().find("transient attribute pingd = 300"), std::string::npos) << Logs();
+    EXPECT_EQ(Count(node(i).log(), "start of ping: OCF_SUCCESS"), 1) << Logs();
+  }
+  // Cut node 3 off its peers: the others' next monitor counts 200.
+  ASSERT_EQ(Sh("ip -n " + cluster_->lan().host(2).ns + " link set eth0 down").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Count(Cib(1), "name=\"pingd\" value=\"200\"") == 2; }, std::chrono::seconds(30)))
+      << Cib(1) << Logs();
+}
+
 }  // namespace
 }  // namespace vigil::testing
