@@ -35,7 +35,7 @@ const Feature kFeatures[] = {
     {"templates", false},      {"tags", false},           {"tickets", false},
     {"utilization", false},    {"bundles", false},        {"remote nodes", false},
     {"fencing", false},        {"live migration", false}, {"containers", false},
-    {"shutdown locks", false},
+    {"shutdown locks", false}, {"node health", false},
 };
 
 bool IsTrue(std::string_view v) {
@@ -81,6 +81,13 @@ std::set<std::string> FeaturesOf(const std::filesystem::path& file, const std::s
   for (const auto x : config.select_nodes(".//primitive")) {
     if (IsTrue(Meta(x.node(), "allow-migrate"))) out.insert("live migration");
     if (!Meta(x.node(), "container").empty()) out.insert("containers");
+  }
+  if (!doc.select_nodes("/cib/status/node_state[@remote_node='true']").empty() ||
+      !config.select_nodes(".//nodes/node[@type='remote']").empty()) {
+    out.insert("remote nodes");
+  }
+  for (const auto nv : config.select_nodes(".//crm_config//nvpair[@name='node-health-strategy']")) {
+    if (std::string_view(nv.node().attribute("value").value()) != "none") out.insert("node health");
   }
   for (const auto nv : config.select_nodes(".//crm_config//nvpair[@name='shutdown-lock']")) {
     if (IsTrue(nv.node().attribute("value").value())) out.insert("shutdown locks");

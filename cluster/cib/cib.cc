@@ -160,6 +160,11 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
                                            " is not supported (utilization is not)",
            StatusCode::kUnsupported);
   }
+  if (const auto it = m->properties.find("node-health-strategy");
+      !r.failed() && it != m->properties.end() && it->second != "none") {
+    r.Fail(config.child("crm_config"), "node-health-strategy=" + it->second + " is not supported (node health is not)",
+           StatusCode::kUnsupported);
+  }
   if (const auto it = m->properties.find("shutdown-lock");
       !r.failed() && it != m->properties.end() && PacemakerIsTrue(it->second)) {
     r.Fail(config.child("crm_config"), "shutdown-lock is not supported", StatusCode::kUnsupported);

@@ -482,6 +482,21 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       }
     }
   }
+  // Active on more than one node: multiple-active says what then (stop_start, the default, stops
+  // it everywhere and starts it once; block leaves it alone where it is; stop_only stops it).
+  for (auto& r : ws.resources) {
+    if (r.running_on.size() < 2 || r.primitive == nullptr) continue;
+    Attributes meta = r.primitive->meta;
+    for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
+    const std::string* policy = Find(meta, "multiple-active");
+    if (policy == nullptr) continue;
+    if (*policy == "block") {
+      r.managed = false;
+      r.blocked = true;
+    } else if (*policy == "stop_only") {
+      r.next_role = Role::kStopped;
+    }
+  }
   UnpackFailCounts(cib, ws, now);
   ws.allocation_order.resize(ws.resources.size());
   for (size_t i = 0; i < ws.resources.size(); ++i) ws.allocation_order[i] = static_cast<int>(i);
