@@ -146,6 +146,17 @@ Response Daemon::Deferred(uint64_t ticket, const std::function<void(Answer)>& wo
 }
 
 void Daemon::CheckAgents(const cib::Model& before, const cib::Model& after, std::function<void(Status)> done) {
+  // Clone notifications are not sent yet: a clone that asks for them is refused rather than run
+  // without them.
+  for (const auto& c : after.clones) {
+    cib::Attributes meta = c.meta;
+    meta.insert(after.rsc_defaults.begin(), after.rsc_defaults.end());
+    if (const auto notify = meta.find("notify"); notify != meta.end() && cib::PacemakerIsTrue(notify->second)) {
+      done(Status(StatusCode::kUnsupported, "clone " + c.id + ": notify=true is not supported yet (Vigil does not send "
+                                            "clone notifications)"));
+      return;
+    }
+  }
   std::vector<Operation> checks;
   for (const auto& p : after.primitives) {
     if (p.standard == "stonith") continue;  // Vigil does not fence: never run
