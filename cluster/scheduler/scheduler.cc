@@ -268,6 +268,17 @@ class Transitioner {
     for (const GroupInfo& g : ws_.groups) {
       if (g.ordered) OrderMembers(g);
     }
+    // An ordered clone starts its instances one after the other, by number, and stops them in
+    // reverse (a sequence only: one instance's start requires nothing of the next).
+    for (const CloneInfo& c : ws_.clones) {
+      if (!c.ordered) continue;
+      for (size_t i = 1; i < c.instances.size(); ++i) {
+        const std::vector<int> before = ws_.InstanceMembers(c.instances[i - 1]);
+        const std::vector<int> after = ws_.InstanceMembers(c.instances[i]);
+        Connect(before.back(), "start", after.front(), "start", 0);
+        Connect(after.front(), "stop", before.back(), "stop", 0);
+      }
+    }
   }
 
   // An ordered group's members start one after the other (a member that must start again takes

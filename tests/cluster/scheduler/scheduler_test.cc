@@ -34,6 +34,10 @@ class CibBuilder {
                   "<operations><op id=\"" + id + "-mon\" name=\"monitor\" interval=\"10s\" timeout=\"20s\"/></operations></primitive>";
     return *this;
   }
+  CibBuilder& Resource(const std::string& xml) {
+    resources_ += xml;
+    return *this;
+  }
   CibBuilder& Constraint(const std::string& xml) {
     constraints_ += xml;
     return *this;
@@ -140,6 +144,27 @@ std::vector<std::string> Sequence(const Transition& t) {
   std::vector<std::string> seq;
   for (const auto& a : t.actions) seq.push_back((a.kind == ActionKind::kStop ? "stop " : "start ") + a.rsc);
   return seq;
+}
+
+// An ordered clone stops its instances in reverse order of their numbers (and starts them in
+// order), as Pacemaker orders them.
+TEST(SchedulerTest, AnOrderedCloneStopsItsInstancesInReverse) {
+  const auto t = Simulate(CibBuilder()
+                              .Nodes(3)
+                              .Resource("<clone id=\"d-clone\"><meta_attributes id=\"cm\"><nvpair id=\"cm1\" name=\"ordered\" "
+                                        "value=\"true\"/><nvpair id=\"cm2\" name=\"target-role\" value=\"Stopped\"/>"
+                                        "</meta_attributes><primitive id=\"d\" class=\"ocf\" provider=\"heartbeat\" "
+                                        "type=\"Dummy\"/></clone>")
+                              .History("node1", "d")
+                              .History("node2", "d")
+                              .History("node3", "d"));
+  ASSERT_EQ(t.actions.size(), 3u);
+  std::vector<std::string> stopped;
+  for (const auto& a : t.actions) {
+    EXPECT_EQ(a.kind, ActionKind::kStop);
+    stopped.push_back(a.rsc + "@" + a.node);
+  }
+  EXPECT_EQ(stopped, (std::vector<std::string>{"d:2@node3", "d:1@node2", "d:0@node1"}));
 }
 
 TEST(SchedulerTest, TiesGoToTheNodeWithFewerResourcesThenTheLowerName) {
