@@ -113,11 +113,32 @@ TEST_F(VigildTest, BadRequestsGetAnErrorAndChangeNothing) {
   EXPECT_EQ(unknown->body,
             "unknown command 'reboot' (this vigild answers: status, cib-query, cib-replace, cib-replace-section, "
             "node-standby, node-online, resource-start, resource-stop, resource-move, resource-unmove, "
-            "resource-cleanup)");
+            "resource-cleanup, attr-update, attr-query, node-attribute)");
   auto extra = control::Call(socket, {"status", {"--all"}});
   ASSERT_TRUE(extra.ok());
   EXPECT_FALSE(extra->ok);
   EXPECT_EQ(extra->body, "status takes no arguments");
+  // The attribute requests: refused when malformed, a transient attribute set, read and removed.
+  for (const auto& [request, error] : std::vector<std::pair<control::Request, std::string>>{
+           {{"attr-update", {}}, "attr-update takes a name and, to set it, a value"},
+           {{"attr-update", {"a=b", "1"}}, "attr-update: 'a=b' is not an attribute name"},
+           {{"attr-query", {"pingd"}}, "attr-query: pingd is not set on solo1"},
+           {{"node-attribute", {"solo9", "rack", "1"}}, "node-attribute: "},
+           {{"node-attribute", {"solo1"}}, "node-attribute takes a node, a name and, to set it, a value"},
+       }) {
+    auto r = control::Call(socket, request);
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(r->ok) << request.command;
+    EXPECT_EQ(r->body.rfind(error, 0), 0u) << r->body;
+  }
+  auto set = control::Call(socket, {"attr-update", {"pingd", "100"}});
+  ASSERT_TRUE(set.ok() && set->ok);
+  auto got = control::Call(socket, {"attr-query", {"pingd"}});
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->ok);
+  EXPECT_EQ(got->body, "100");
+  ASSERT_TRUE(control::Call(socket, {"attr-update", {"pingd"}}).ok());
+  EXPECT_FALSE(control::Call(socket, {"attr-query", {"pingd"}})->ok);
   EXPECT_EQ(p.Dc(), "solo1");
 }
 
