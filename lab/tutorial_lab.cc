@@ -279,17 +279,19 @@ bool TutorialLab::Formed(int at) const {
 }
 
 std::string TutorialLab::Where(int node, const std::string& resource) const {
-  // crm status's line for it: "  * mysql\t(ocf:heartbeat:mysql):\t Started node1". Not `crm
-  // resource status`, which (as crm_resource does) names the node while the start still runs.
+  // crm status's line for it: "  * mysql\t(ocf:heartbeat:mysql):\t Started node1" (indented
+  // further in a group). Not `crm resource status`, which (as crm_resource does) names the node
+  // while the start still runs.
   const RunResult r = Crm(node, {"status"});
   if (r.code != 0) return "";
-  const std::string head = "  * " + resource + "\t(";
+  const std::string head = "* " + resource + "\t(";
   const std::string started = ":\t Started ";
   for (size_t at = 0; at < r.out.size();) {
     size_t end = r.out.find('\n', at);
     if (end == std::string::npos) end = r.out.size();
-    const std::string line = r.out.substr(at, end - at);
+    std::string line = r.out.substr(at, end - at);
     at = end + 1;
+    line.erase(0, line.find_first_not_of(' '));
     if (line.rfind(head, 0) != 0) continue;
     const size_t where = line.find(started);
     if (where == std::string::npos) return "";

@@ -81,6 +81,41 @@ class TutorialEndToEndTest : public ::testing::Test {
   std::unique_ptr<TutorialLab> lab_;
 };
 
+// The tutorial's service as one group (a Dummy, the floating IP through IPaddr2, MySQL): started
+// in order on one node, it moves there as a unit when its owner's vigild is killed and its link
+// goes down, and the client reaches MySQL through the floating IP on the survivor.
+TEST_F(TutorialEndToEndTest, AGroupOfDummyIpaddr2AndMysqlMovesAsAUnit) {
+  Make(TutorialOptions{});
+  ASSERT_TRUE(WaitFor([&] { return lab_->Formed(1); })) << Logs();
+  Typed(1, "configure\nproperty stonith-enabled=false\nproperty no-quorum-policy=ignore\n"
+           "primitive lock ocf:heartbeat:Dummy op monitor interval=10s\n"
+           "primitive ip ocf:heartbeat:IPaddr2 params ip=\"192.168.1.100\" op monitor interval=10s\n" +
+           TutorialLab::MysqlPrimitive() + "\ngroup service lock ip mysql\ncommit\nquit\n");
+  int owner = 0;
+  ASSERT_TRUE(WaitFor([&] {
+    for (int k : {1, 2}) {
+      if (ServedBy(1, k) && lab_->Where(1, "lock") == TutorialLab::Name(k)) owner = k;
+    }
+    return owner != 0;
+  }, seconds(120))) << Logs();
+  const int survivor = 3 - owner;
+  EXPECT_FALSE(HasVip(survivor));
+  EXPECT_FALSE(MysqldRuns(survivor));
+  // Started in the group's order on the owner.
+  const std::string log = lab_->Log(owner);
+  ASSERT_NE(log.find("start of mysql: OCF_SUCCESS"), std::string::npos) << Logs();
+  EXPECT_LT(log.find("start of lock: OCF_SUCCESS"), log.find("start of ip: OCF_SUCCESS")) << Logs();
+  EXPECT_LT(log.find("start of ip: OCF_SUCCESS"), log.find("start of mysql: OCF_SUCCESS")) << Logs();
+
+  lab_->Kill(owner);
+  ASSERT_TRUE(lab_->SetClusterLink(owner, false).ok());
+  ASSERT_TRUE(WaitFor([&] { return ServedBy(survivor, survivor) && lab_->Where(survivor, "lock") == TutorialLab::Name(survivor); },
+                      seconds(120)))
+      << Logs();
+  EXPECT_FALSE(HasVip(owner));
+  EXPECT_FALSE(MysqldRuns(owner));
+}
+
 TEST_F(TutorialEndToEndTest, TheClientFollowsTheTutorialFromStartToFailover) {
   Make(TutorialOptions{});
   ASSERT_TRUE(WaitFor([&] { return lab_->Formed(1); })) << Logs();
