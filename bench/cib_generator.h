@@ -47,6 +47,11 @@ inline std::string GenerateCib(const CibShape& shape) {
   auto rsc = [](int i) { return "r" + std::to_string(i + 1); };
 
   std::string constraints;
+  // A preference of `id` (resource i's, or its group's or clone's) for a random node.
+  auto prefer = [&](int i, const std::string& id) {
+    constraints += "<rsc_location id=\"pref-" + rsc(i) + "\" rsc=\"" + id + "\" node=\"" +
+                   node(uniform(0, shape.nodes - 1)) + "\" score=\"" + std::to_string(uniform(1, 100)) + "\"/>\n";
+  };
   auto group_of = [](int i) { return "g" + std::to_string(i / 10 + 1); };
   auto clone_of = [](int i) { return "c" + std::to_string(i / 10 + 1); };
   auto cloned_group_of = [](int i) { return "cg" + std::to_string(i / 10 + 1); };
@@ -55,9 +60,7 @@ inline std::string GenerateCib(const CibShape& shape) {
     if (role == Role::kCloned || role == Role::kClonedGroupFirst || role == Role::kClonedGroupMember) {
       // A clone's placement comes from its instances; a preference for the whole clone.
       if (role != Role::kClonedGroupMember && chance(0.5)) {
-        const std::string id = role == Role::kCloned ? clone_of(i) : cloned_group_of(i) + "-clone";
-        constraints += "<rsc_location id=\"pref-" + rsc(i) + "\" rsc=\"" + id + "\" node=\"" +
-                       node(uniform(0, shape.nodes - 1)) + "\" score=\"" + std::to_string(uniform(1, 100)) + "\"/>\n";
+        prefer(i, role == Role::kCloned ? clone_of(i) : cloned_group_of(i) + "-clone");
       }
       if (role == Role::kClonedGroupFirst) {
         constraints += "<rsc_order id=\"after-" + clone_of(i) + "\" first=\"" + clone_of(i) + "\" then=\"" +
@@ -66,17 +69,10 @@ inline std::string GenerateCib(const CibShape& shape) {
       continue;
     }
     if (role == Role::kGroupFirst || role == Role::kGroupMember) {
-      if (role == Role::kGroupFirst && chance(0.5)) {
-        constraints += "<rsc_location id=\"pref-" + rsc(i) + "\" rsc=\"" + group_of(i) + "\" node=\"" +
-                       node(uniform(0, shape.nodes - 1)) + "\" score=\"" + std::to_string(uniform(1, 100)) + "\"/>\n";
-      }
+      if (role == Role::kGroupFirst && chance(0.5)) prefer(i, group_of(i));
       continue;
     }
-    if (chance(0.5)) {
-      constraints += "<rsc_location id=\"pref-" + rsc(i) + "\" rsc=\"" + rsc(i) + "\" node=\"" +
-                     node(uniform(0, shape.nodes - 1)) + "\" score=\"" +
-                     std::to_string(uniform(1, 100)) + "\"/>\n";
-    }
+    if (chance(0.5)) prefer(i, rsc(i));
     if (chance(0.05)) {
       constraints += "<rsc_location id=\"ban-" + rsc(i) + "\" rsc=\"" + rsc(i) + "\" node=\"" +
                      node(uniform(0, shape.nodes - 1)) + "\" score=\"-INFINITY\"/>\n";

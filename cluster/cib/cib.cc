@@ -270,14 +270,49 @@ Model::Instance Model::FindInstance(const std::string& id) const {
   if (c == nullptr) return out;
   out.primitive = p;
   out.number = number;
-  out.record_id = IsUnique(*c) ? id : p->id;
+  out.record_id = SettingsOf(*c).unique ? id : p->id;
   return out;
 }
 
-bool Model::IsUnique(const Clone& c) const {
-  if (const auto it = c.meta.find("globally-unique"); it != c.meta.end()) return PacemakerIsTrue(it->second);
-  const auto it = rsc_defaults.find("globally-unique");
-  return it != rsc_defaults.end() && PacemakerIsTrue(it->second);
+std::string StripInstance(std::string_view id) {
+  const size_t colon = id.rfind(':');
+  if (colon == std::string_view::npos || colon + 1 == id.size()) return std::string(id);
+  for (size_t i = colon + 1; i < id.size(); ++i) {
+    if (id[i] < '0' || id[i] > '9') return std::string(id);
+  }
+  return std::string(id.substr(0, colon));
+}
+
+Attributes Model::MetaWithDefaults(const Attributes& own) const {
+  Attributes meta = own;
+  meta.insert(rsc_defaults.begin(), rsc_defaults.end());
+  return meta;
+}
+
+Model::CloneSettings Model::SettingsOf(const Clone& c) const {
+  const Attributes meta = MetaWithDefaults(c.meta);
+  auto count = [&](const char* name, int fallback) {
+    const auto it = meta.find(name);
+    if (it == meta.end()) return fallback;
+    int value = 0;
+    const char* end = it->second.data() + it->second.size();
+    const auto [ptr, ec] = std::from_chars(it->second.data(), end, value);
+    return ec == std::errc() && value > 0 ? value : 0;
+  };
+  auto flag = [&](const char* name) {
+    const auto it = meta.find(name);
+    return it != meta.end() && PacemakerIsTrue(it->second);
+  };
+  CloneSettings s;
+  s.max = count("clone-max", std::max(1, static_cast<int>(nodes.size())));
+  s.node_max = count("clone-node-max", 1);
+  s.min = count("clone-min", 0);
+  s.unique = flag("globally-unique");
+  s.ordered = flag("ordered");
+  s.interleave = flag("interleave");
+  s.notify = flag("notify");
+  if (!s.unique && s.node_max > 1) s.node_max = 1;
+  return s;
 }
 
 const Clone* Model::FindClone(std::string_view id) const {

@@ -199,8 +199,22 @@ struct Model {
     int number = -1;
   };
   Instance FindInstance(const std::string& id) const;
-  // Whether a clone's instances are globally unique (its meta attribute, else rsc_defaults').
-  bool IsUnique(const Clone& c) const;
+  // A resource's meta attributes as they apply: `own` (a primitive's, a group's or a clone's,
+  // inheritance included), then rsc_defaults' for what it does not set.
+  Attributes MetaWithDefaults(const Attributes& own) const;
+  // What a clone's meta attributes say, as Pacemaker reads them: counts default to the number of
+  // nodes (clone-max, at least 1), 1 (clone-node-max, forced to 1 for anonymous clones: their
+  // instances are all alike) and 0 (clone-min); a count that is not a number, or negative, is 0.
+  struct CloneSettings {
+    int max = 1;
+    int node_max = 1;
+    int min = 0;
+    bool unique = false;
+    bool ordered = false;
+    bool interleave = false;
+    bool notify = false;
+  };
+  CloneSettings SettingsOf(const Clone& c) const;
   // Whether `p` is in maintenance: its meta attribute maintenance (its own, its group's or
   // rsc_defaults') or the cluster's maintenance-mode. Such a resource is left as it is: neither
   // started, stopped nor monitored.
@@ -244,6 +258,9 @@ class Cib {
   std::unique_ptr<pugi::xml_document> doc_;
   std::unique_ptr<Model> model_;
 };
+
+// A clone instance's id without its number ("d:2" → "d"); any other id as it is.
+std::string StripInstance(std::string_view id);
 
 // "ocf:heartbeat:IPaddr2", or "class:type" without a provider.
 std::string AgentName(std::string_view standard, std::string_view provider, std::string_view type);

@@ -14,6 +14,7 @@ constexpr int kError = 1;
 constexpr int kUsage = 64;
 constexpr int kUnavailable = 69;
 constexpr int kNoSuch = 105;
+constexpr int kConfig = 78;  // attrd_updater -Q of an attribute that does not exist
 
 // One option of a command line: -x VALUE, -xVALUE, --long VALUE or --long=VALUE, or a flag.
 struct Options {
@@ -137,19 +138,19 @@ int CrmNode(const std::vector<std::string>& args, Connection& vigild, std::ostre
 
 int AttrdUpdater(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err) {
   Options o{args};
-  std::optional<std::string> name, update, delay, node, ignored;
+  std::optional<std::string> name, update, delay, node, lifetime;
   bool query = false;
   bool erase = false;
   while (!o.done()) {
     if (o.Take("n", "name", &name) || o.Take("U", "update", &update) || o.Take("v", "update", &update) ||
         o.Take("B", "update-both", &update) || o.Take("d", "delay", &delay) || o.Take("N", "node", &node) ||
-        o.Take("l", "lifetime", &ignored) || o.Take("s", "set", &ignored)) {
+        o.Take("l", "lifetime", &lifetime)) {
+      // (-d: Vigil records a value at once, with no dampening; -l: Pacemaker ignores it too.)
     } else if (o.Take("Q", "query", nullptr)) {
       query = true;
     } else if (o.Take("D", "delete", nullptr)) {
       erase = true;
-    } else if (o.Take("p", "private", nullptr) || o.Take("V", "verbose", nullptr) || o.Take("q", "quiet", nullptr) ||
-               o.Take("Y", "update-delay", nullptr)) {
+    } else if (o.Take("V", "verbose", nullptr) || o.Take("q", "quiet", nullptr)) {
     } else {
       err << "attrd_updater: the option " << args[o.i] << " is not supported by Vigil\n";
       return kUsage;
@@ -170,8 +171,8 @@ int AttrdUpdater(const std::vector<std::string>& args, Connection& vigild, std::
     auto value = vigild.Ask("attr-query", {*name, host});
     if (!value.ok()) {
       if (value.status().code() != StatusCode::kInvalidArgument) return Unreachable(err, "attrd_updater", value.status());
-      err << "attrd_updater: could not query value of " << *name << ": attribute does not exist\n";
-      return kNoSuch;
+      err << "attrd_updater: Could not query value of " << *name << ": attribute does not exist\n";
+      return kConfig;
     }
     out << "name=\"" << *name << "\" host=\"" << host << "\" value=\"" << *value << "\"\n";
     return 0;
@@ -195,7 +196,7 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
                  std::ostream& out, std::ostream& err) {
   const char* tool = master ? "crm_master" : "crm_attribute";
   Options o{args};
-  std::optional<std::string> name, value, node, lifetime, type, promotion, fallback, ignored;
+  std::optional<std::string> name, value, node, lifetime, type, promotion, fallback;
   bool query = false;
   bool erase = false;
   bool quiet = false;
@@ -203,13 +204,12 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
   while (!o.done()) {
     if (o.Take("n", "name", &name) || o.Take("v", "update", &value) || o.Take("N", "node", &node) ||
         o.Take("l", "lifetime", &lifetime) || o.Take("t", "type", &type) || o.Take("d", "default", &fallback) ||
-        o.Take("i", "id", &ignored) || o.Take("s", "set-name", &ignored) ||
         (!master && o.Take("p", "promotion", &promotion, true))) {
     } else if (o.Take("G", "query", nullptr)) {
       query = true;
     } else if (o.Take("D", "delete", nullptr)) {
       erase = true;
-    } else if (o.Take("q", "quiet", nullptr) || o.Take("Q", "quiet", nullptr)) {
+    } else if (o.Take("q", "quiet", nullptr)) {
       quiet = true;
     } else if (o.Take("V", "verbose", nullptr)) {
     } else {
@@ -224,8 +224,7 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
   if (promotion) {
     // The promotion score of a promotable resource's instance on this node: master-<rsc>,
     // the resource being $OCF_RESOURCE_INSTANCE without its instance number.
-    std::string rsc = promotion->empty() ? resource : *promotion;
-    if (const size_t colon = rsc.rfind(':'); colon != std::string::npos) rsc.resize(colon);
+    const std::string rsc = cib::StripInstance(promotion->empty() ? resource : *promotion);
     if (rsc.empty()) {
       err << tool << ": --promotion needs a resource (none given, and OCF_RESOURCE_INSTANCE is not set)\n";
       return kUsage;

@@ -8,7 +8,7 @@
 // is refused by name (exit 64).
 //
 // Exit codes are Pacemaker's: 0, 1 (error), 64 (usage), 69 (vigild cannot be reached),
-// 105 (no such attribute).
+// 105 (no such attribute; attrd_updater -Q says 78, as Pacemaker's does).
 #pragma once
 
 #include <iosfwd>

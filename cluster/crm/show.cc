@@ -78,17 +78,23 @@ std::string Primitive(xml_node p) {
   return out;
 }
 
-// "group ID MEMBER...", with the group's own params and meta (its members are shown as
-// primitives).
-std::string Group(xml_node g) {
-  std::string out = "group " + std::string(g.attribute("id").value());
-  for (xml_node m : g.children("primitive")) out += " " + std::string(m.attribute("id").value());
-  for (xml_node child : g.children()) {
+// A group's or clone's own params and meta, in the document's order.
+std::string OwnSets(xml_node x) {
+  std::string out;
+  for (xml_node child : x.children()) {
     const std::string_view name = child.name();
     if (name == "instance_attributes") out += Clause("params", child);
     if (name == "meta_attributes") out += Clause("meta", child);
   }
   return out;
+}
+
+// "group ID MEMBER...", with the group's own params and meta (its members are shown as
+// primitives).
+std::string Group(xml_node g) {
+  std::string out = "group " + std::string(g.attribute("id").value());
+  for (xml_node m : g.children("primitive")) out += " " + std::string(m.attribute("id").value());
+  return out + OwnSets(g);
 }
 
 // "clone ID CHILD", with the clone's own params and meta (what it clones is shown on its own).
@@ -98,12 +104,7 @@ std::string Clone(xml_node c) {
     const std::string_view name = child.name();
     if (name == "primitive" || name == "group") out += " " + std::string(child.attribute("id").value());
   }
-  for (xml_node child : c.children()) {
-    const std::string_view name = child.name();
-    if (name == "instance_attributes") out += Clause("params", child);
-    if (name == "meta_attributes") out += Clause("meta", child);
-  }
-  return out;
+  return out + OwnSets(c);
 }
 
 // A resource with its :ROLE or :ACTION.

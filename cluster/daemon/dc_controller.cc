@@ -1,7 +1,6 @@
 #include "cluster/daemon/dc_controller.h"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 
 #include "common/clock.h"
@@ -29,16 +28,12 @@ int64_t TimeoutMs(const cib::Model& m, const cib::Primitive& p, const std::strin
 void AddCloneMeta(const cib::Model& m, const cib::Primitive& p, int number, cib::Attributes& meta) {
   const cib::Clone* c = m.FindClone(p.clone);
   if (c == nullptr || number < 0) return;
-  auto value = [&](const char* name, std::string fallback) {
-    if (const auto it = c->meta.find(name); it != c->meta.end()) return it->second;
-    if (const auto it = m.rsc_defaults.find(name); it != m.rsc_defaults.end()) return it->second;
-    return fallback;
-  };
+  const cib::Model::CloneSettings s = m.SettingsOf(*c);
   meta["clone"] = std::to_string(number);
-  meta["clone-max"] = value("clone-max", std::to_string(std::max<size_t>(1, m.nodes.size())));
-  meta["clone-node-max"] = value("clone-node-max", "1");
-  meta["globally-unique"] = m.IsUnique(*c) ? "true" : "false";
-  meta["notify"] = cib::PacemakerIsTrue(value("notify", "false")) ? "true" : "false";
+  meta["clone-max"] = std::to_string(s.max);
+  meta["clone-node-max"] = std::to_string(s.node_max);
+  meta["globally-unique"] = s.unique ? "true" : "false";
+  meta["notify"] = s.notify ? "true" : "false";
 }
 
 // An operation of `p`, recorded as `record_id` (a clone instance's: see Model::FindInstance).
@@ -53,8 +48,7 @@ peer::Execute MakeExecute(const cib::Model& m, const cib::Primitive& p, const st
   e.interval_ms = interval_ms;
   e.timeout_ms = TimeoutMs(m, p, action, interval_ms);
   e.params = p.params;
-  e.meta = m.rsc_defaults;
-  for (const auto& [name, value] : p.meta) e.meta[name] = value;
+  e.meta = m.MetaWithDefaults(p.meta);
   AddCloneMeta(m, p, number, e.meta);
   return e;
 }
@@ -70,13 +64,10 @@ peer::Execute MakeExecute(const cib::Model& m, const cib::Model::Instance& i, co
 std::vector<cib::Model::Instance> RecordIds(const cib::Model& m, const cib::Primitive& p) {
   const cib::Clone* c = p.clone.empty() ? nullptr : m.FindClone(p.clone);
   if (c == nullptr) return {{&p, p.id, -1}};
-  if (!m.IsUnique(*c)) return {{&p, p.id, 0}};
-  cib::Attributes meta;
-  AddCloneMeta(m, p, 0, meta);
-  int max = 0;
-  std::from_chars(meta["clone-max"].data(), meta["clone-max"].data() + meta["clone-max"].size(), max);
+  const cib::Model::CloneSettings s = m.SettingsOf(*c);
+  if (!s.unique) return {{&p, p.id, 0}};
   std::vector<cib::Model::Instance> out;
-  for (int n = 0; n < max; ++n) out.push_back({&p, p.id + ":" + std::to_string(n), n});
+  for (int n = 0; n < s.max; ++n) out.push_back({&p, p.id + ":" + std::to_string(n), n});
   return out;
 }
 

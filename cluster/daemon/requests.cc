@@ -36,6 +36,18 @@ Response UnknownResource(const cib::Model& m, const std::string& id) {
                          (known.empty() ? " (it has none)" : " (it has: " + known + ")"));
 }
 
+// What the scheduler places but vigild cannot yet carry out: refused at commit, by name, rather
+// than run without it.
+Status RefuseWhatVigildCannotRun(const cib::Model& m) {
+  for (const auto& c : m.clones) {
+    if (m.SettingsOf(c).notify) {
+      return Status(StatusCode::kUnsupported,
+                    "clone " + c.id + ": notify=true is not supported yet (Vigil does not send clone notifications)");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 control::ClusterStatus Daemon::CurrentStatus() const {
@@ -146,17 +158,6 @@ Response Daemon::Deferred(uint64_t ticket, const std::function<void(Answer)>& wo
 }
 
 void Daemon::CheckAgents(const cib::Model& before, const cib::Model& after, std::function<void(Status)> done) {
-  // Clone notifications are not sent yet: a clone that asks for them is refused rather than run
-  // without them.
-  for (const auto& c : after.clones) {
-    cib::Attributes meta = c.meta;
-    meta.insert(after.rsc_defaults.begin(), after.rsc_defaults.end());
-    if (const auto notify = meta.find("notify"); notify != meta.end() && cib::PacemakerIsTrue(notify->second)) {
-      done(Status(StatusCode::kUnsupported, "clone " + c.id + ": notify=true is not supported yet (Vigil does not send "
-                                            "clone notifications)"));
-      return;
-    }
-  }
   std::vector<Operation> checks;
   for (const auto& p : after.primitives) {
     if (p.standard == "stonith") continue;  // Vigil does not fence: never run
@@ -221,6 +222,10 @@ void Daemon::SubmitChange(const std::string& command, const std::string& who, st
   auto next = cib::Cib::Parse(*xml, "the new CIB");
   if (!next.ok()) {
     answer(Response::Error(command + ": " + next.status().message() + "; nothing changed"));
+    return;
+  }
+  if (Status s = RefuseWhatVigildCannotRun(next->model()); !s.ok()) {
+    answer(Response::Error(command + ": " + s.message()));
     return;
   }
   const cib::Versions against = expected.value_or(cib_->versions());

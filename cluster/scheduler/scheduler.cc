@@ -170,7 +170,7 @@ class Transitioner {
 
   // A clone pseudo-action's flags from its instances' actions: required when any is, runnable
   // only while any is. Flags only ever go one way (required, unrunnable); whether it changed.
-  bool Summarize(int pseudo) {
+  bool Recount(int pseudo) {
     GraphAction& p = actions_[pseudo];
     bool required = false;
     int runnable_members = 0;
@@ -304,11 +304,11 @@ class Transitioner {
   // The deprecated meta attribute restart-type=restart (its own, else rsc_defaults'): an
   // optional order still restarts this resource when its first restarts.
   bool RestartsWithFirst(const std::string& id) const {
-    cib::Attributes meta;
-    if (const auto* p = ws_.cib->FindPrimitive(id)) meta = p->meta;
-    if (const auto* g = ws_.cib->FindGroup(id)) meta = g->meta;
-    if (const auto* c = ws_.cib->FindClone(id)) meta = c->meta;
-    meta.insert(ws_.cib->rsc_defaults.begin(), ws_.cib->rsc_defaults.end());
+    cib::Attributes own;
+    if (const auto* p = ws_.cib->FindPrimitive(id)) own = p->meta;
+    if (const auto* g = ws_.cib->FindGroup(id)) own = g->meta;
+    if (const auto* c = ws_.cib->FindClone(id)) own = c->meta;
+    const cib::Attributes meta = ws_.cib->MetaWithDefaults(own);
     const auto it = meta.find("restart-type");
     return it != meta.end() && it->second == "restart";
   }
@@ -483,7 +483,7 @@ class Transitioner {
     auto changed = [&](int action) {
       touched(action);
       for (int pseudo : summarized_by_[action]) {
-        if (Summarize(pseudo)) touched(pseudo);
+        if (Recount(pseudo)) touched(pseudo);
       }
     };
     auto require = [&](int a, const std::string& reason) {
@@ -516,7 +516,7 @@ class Transitioner {
       block_all(std::move(pending));
     };
     for (size_t p = 0; p < actions_.size(); ++p) {
-      if (actions_[p].pseudo) Summarize(static_cast<int>(p));
+      if (actions_[p].pseudo) Recount(static_cast<int>(p));
     }
     // A needed start that cannot happen from the outset (no quorum) blocks its dependents too.
     for (size_t a = 0; a < actions_.size(); ++a) {
@@ -900,7 +900,6 @@ std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now) {
     if (r.pending == "start") s.pending = "Starting";
     if (r.pending == "stop") s.pending = "Stopping";
     if (r.group >= 0) s.group = ws.groups[r.group].id;
-    if (!r.orphan() && r.primitive != nullptr && !r.primitive->group.empty() && r.parent < 0) s.group = r.primitive->group;
     if (r.parent >= 0) {
       const CloneInfo& c = ws.clones[r.parent];
       s.clone = c.clone->id;

@@ -247,8 +247,7 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
 
 // What a primitive's meta attributes (its own, those it inherits, rsc_defaults) say.
 void UnpackMeta(const cib::Model& cib, const cib::Primitive& p, Resource& r) {
-  Attributes meta = p.meta;
-  for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
+  Attributes meta = cib.MetaWithDefaults(p.meta);
   // A clone is ever so slightly sticky unless told otherwise (Pacemaker's default), so its
   // instances are not shuffled between nodes for nothing.
   if (!p.clone.empty()) meta.emplace("resource-stickiness", "1");
@@ -261,15 +260,6 @@ void UnpackMeta(const cib::Model& cib, const cib::Primitive& p, Resource& r) {
   if (const auto* v = Find(meta, "requires")) r.needs_quorum = *v != "nothing";
   if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
   r.next_role = TargetRole(meta);
-}
-
-// A count from a clone's meta attributes: the default if unset, 0 if not a number or negative.
-int CountOr(const Attributes& meta, const std::string& name, int fallback) {
-  const std::string* text = Find(meta, name);
-  if (text == nullptr) return fallback;
-  int value = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
-  return error == std::errc() && value > 0 ? value : 0;
 }
 
 // Adds resource `p` as part of instance `number` of `clone` and returns its index.
@@ -297,8 +287,7 @@ GroupInfo GroupMeta(const cib::Model& cib, const cib::Group& g) {
   GroupInfo info;
   info.group = &g;
   info.id = g.id;
-  Attributes meta = g.meta;
-  for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
+  const Attributes meta = cib.MetaWithDefaults(g.meta);
   if (const auto* v = Find(meta, "ordered")) info.ordered = PacemakerIsTrue(*v);
   if (const auto* v = Find(meta, "collocated")) info.colocated = PacemakerIsTrue(*v);
   info.priority = ScoreOr(meta, "priority", 0);
@@ -333,16 +322,14 @@ int AddInstance(const cib::Model& cib, int clone, int number, WorkingSet& ws) {
 void AddClone(const cib::Model& cib, const cib::Clone& c, WorkingSet& ws) {
   CloneInfo info;
   info.clone = &c;
-  Attributes meta = c.meta;
-  for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
-  info.max = CountOr(meta, "clone-max", std::max<int>(1, static_cast<int>(ws.nodes.size())));
-  info.node_max = CountOr(meta, "clone-node-max", 1);
-  info.min = CountOr(meta, "clone-min", 0);
-  if (const auto* v = Find(meta, "globally-unique")) info.unique = PacemakerIsTrue(*v);
-  if (const auto* v = Find(meta, "ordered")) info.ordered = PacemakerIsTrue(*v);
-  if (const auto* v = Find(meta, "interleave")) info.interleave = PacemakerIsTrue(*v);
-  // Anonymous instances are all alike: one per node at most (Pacemaker ignores more).
-  if (!info.unique && info.node_max > 1) info.node_max = 1;
+  const Attributes meta = cib.MetaWithDefaults(c.meta);
+  const cib::Model::CloneSettings settings = cib.SettingsOf(c);
+  info.max = settings.max;
+  info.node_max = settings.node_max;
+  info.min = settings.min;
+  info.unique = settings.unique;
+  info.ordered = settings.ordered;
+  info.interleave = settings.interleave;
   info.count.assign(ws.nodes.size(), 0);
   const int clone = static_cast<int>(ws.clones.size());
   Resource own;
@@ -410,16 +397,6 @@ int AnonymousInstance(const cib::Model& cib, int clone, const std::string& base,
   return InstanceResource(ws, added, base);
 }
 
-// The instance number after the last colon of a history id ("d:2" → "d"), or the id itself.
-std::string StripInstance(const std::string& id) {
-  const size_t colon = id.rfind(':');
-  if (colon == std::string::npos || colon + 1 == id.size()) return id;
-  for (size_t i = colon + 1; i < id.size(); ++i) {
-    if (id[i] < '0' || id[i] > '9') return id;
-  }
-  return id.substr(0, colon);
-}
-
 void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   for (const auto& g : cib.groups) {
     if (!g.clone.empty()) continue;  // its instances are groups of their own
@@ -440,6 +417,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     r.history_id = p.id;
     if (const int g = p.group.empty() ? -1 : ws.FindGroup(p.group); g >= 0) {
       ws.groups[g].members.push_back(static_cast<int>(ws.resources.size()));
+      r.group = g;
     }
     UnpackMeta(cib, p, r);
     if (p.standard == "stonith") ws.have_stonith_resource = true;
@@ -457,8 +435,9 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     if (!ws.nodes[node].online && !ws.stonith_enabled) continue;
     for (const auto& h : s.resources) {
       int r = ws.FindResource(h.id);
-      if (const auto it = ws.anonymous_index.find(StripInstance(h.id)); it != ws.anonymous_index.end()) {
-        r = AnonymousInstance(cib, it->second, StripInstance(h.id), node, ws);
+      const std::string base = cib::StripInstance(h.id);
+      if (const auto it = ws.anonymous_index.find(base); it != ws.anonymous_index.end()) {
+        r = AnonymousInstance(cib, it->second, base, node, ws);
       }
       // History under a clone's own id is not a primitive's: Pacemaker ignores it.
       if (r >= 0 && ws.resources[r].is_clone()) continue;
@@ -486,8 +465,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   // it everywhere and starts it once; block leaves it alone where it is; stop_only stops it).
   for (auto& r : ws.resources) {
     if (r.running_on.size() < 2 || r.primitive == nullptr) continue;
-    Attributes meta = r.primitive->meta;
-    for (const auto& [name, value] : cib.rsc_defaults) meta.emplace(name, value);
+    const Attributes meta = cib.MetaWithDefaults(r.primitive->meta);
     const std::string* policy = Find(meta, "multiple-active");
     if (policy == nullptr) continue;
     if (*policy == "block") {

@@ -96,7 +96,7 @@ struct Resource {
   std::string id;
   int clone = -1;     // a clone's own entry: its index in WorkingSet::clones
   int parent = -1;    // an instance (or a member of one): its clone's index in WorkingSet::clones
-  int group = -1;     // a member of a group instance: its index in WorkingSet::groups
+  int group = -1;     // a group member (of a group or a cloned group's instance): its group
   int instance = -1;  // an instance: its number
   bool surplus = false;  // an instance beyond clone-max, found running: to be stopped
   // The id its history and fail counts are recorded under: an anonymous instance's is the

@@ -86,7 +86,14 @@ TEST(PacemakerToolsTest, AttrdUpdaterSetsQueriesAndDeletesThisNodesTransientAttr
   EXPECT_EQ(q.out, "name=\"pingd\" host=\"node1\" value=\"100\"\n");
   EXPECT_EQ(Tool(v, "attrd_updater", {"-Q", "-n", "master-db", "-N", "node3"}).out,
             "name=\"master-db\" host=\"node3\" value=\"5\"\n");
-  EXPECT_EQ(Tool(v, "attrd_updater", {"-Q", "-n", "nosuch"}).code, 105);
+  // Pacemaker's attrd_updater exits CRM_EX_CONFIG (78) for a query of nothing.
+  EXPECT_EQ(Tool(v, "attrd_updater", {"-Q", "-n", "nosuch"}).code, 78);
+  // What Vigil does not do is refused by name, not ignored: a set, private attributes, dampening alone.
+  for (const char* option : {"-s", "-p", "-Y"}) {
+    const auto refused = Tool(v, "attrd_updater", {"-n", "x", "-U", "1", option, "set1"});
+    EXPECT_EQ(refused.code, 64) << option;
+    EXPECT_NE(refused.err.find(std::string(option) + " is not supported by Vigil"), std::string::npos) << refused.err;
+  }
   EXPECT_EQ(Tool(v, "attrd_updater", {"-U", "1"}).code, 64);                       // no name
   EXPECT_EQ(Tool(v, "attrd_updater", {"-n", "x", "-U", "1", "-N", "node2"}).code, 64);  // another node's
   EXPECT_EQ(Tool(v, "attrd_updater", {"-n", "x", "-R"}).code, 64);                  // refused by name
@@ -126,6 +133,8 @@ TEST(PacemakerToolsTest, CrmAttributeAndCrmMasterSetThePromotionScoreAndNodeAttr
   EXPECT_EQ(Tool(v, "crm_attribute", {"-n", "maintenance-mode", "-v", "true"}).code, 64);  // a cluster option
   EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-l", "reboot", "-n", "x", "-v", "1"}).code, 64);
   EXPECT_EQ(Tool(v, "crm_attribute", {"-z", "-N", "node2", "-n", "cpu", "-v", "2"}).code, 64);
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-n", "rack", "-v", "r8", "-l", "forever", "-s", "set1"}).code, 64);
+  EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-n", "rack", "-v", "r8", "-l", "forever", "-i", "id1"}).code, 64);
   EXPECT_EQ(Tool(v, "cibadmin", {"-Q"}).code, 64);
 }
 
