@@ -174,6 +174,16 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   ReadConstraints(r, config.child("constraints"), *m);
   r.NvSets(config.child("rsc_defaults"), "meta_attributes", m->rsc_defaults);
   r.NvSets(config.child("op_defaults"), "meta_attributes", m->op_defaults);
+  // Each instance is placed and tracked on its own: a clone-max beyond any cluster's size is a
+  // mistake that would take all memory, not a configuration.
+  for (const auto& c : m->clones) {
+    if (r.failed()) break;
+    if (const int max = m->SettingsOf(c).max; max > Model::kMaxCloneInstances) {
+      pugi::xml_node x = config.child("resources").find_child_by_attribute("id", c.id.c_str());
+      r.Fail(x, "clone-max=" + std::to_string(max) + " is more than " + std::to_string(Model::kMaxCloneInstances) +
+                    " instances");
+    }
+  }
   ReadStatus(r, root.child("status"), *m);
   if (r.failed()) return r.TakeStatus();
   return m;

@@ -215,6 +215,8 @@ struct Model {
     bool notify = false;
   };
   CloneSettings SettingsOf(const Clone& c) const;
+  // More instances than this (clone-max) is refused when the CIB is read.
+  static constexpr int kMaxCloneInstances = 10000;
   // Whether `p` is in maintenance: its meta attribute maintenance (its own, its group's or
   // rsc_defaults') or the cluster's maintenance-mode. Such a resource is left as it is: neither
   // started, stopped nor monitored.

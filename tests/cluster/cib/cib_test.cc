@@ -316,6 +316,15 @@ TEST(CibTest, AClonesPrimitiveInheritsAndIsNamedByItsClone) {
   EXPECT_EQ(named.status().code(), StatusCode::kParseError);
   EXPECT_NE(named.status().message().find("rsc=\"d\" is cloned by d-clone"), std::string::npos) << named.status().message();
 
+  // A clone-max no cluster has is refused, not turned into billions of instances.
+  auto huge = Cib::Parse(With(R"(<clone id="c"><meta_attributes id="cm"><nvpair id="cm1" name="clone-max" value="2000000000"/>)"
+                              R"(</meta_attributes><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></clone>)"),
+                         "t.xml");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("<clone id=\"c\">: clone-max=2000000000 is more than 10000 instances"),
+            std::string::npos)
+      << huge.status().message();
+
   // A clone holds one primitive (or group), never nothing or two.
   for (const char* resources : {
            R"(<clone id="c"/>)",
