@@ -1,5 +1,6 @@
 #include "cluster/cib/cib.h"
 
+#include <strings.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -284,6 +285,23 @@ Model::Instance Model::FindInstance(const std::string& id) const {
   return out;
 }
 
+namespace {
+bool SameWord(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+}  // namespace
+
+bool IsRoleName(std::string_view text) { return !CurrentRoleName(text).empty(); }
+
+std::string_view CurrentRoleName(std::string_view text) {
+  for (std::string_view role : {"Stopped", "Started", "Unpromoted", "Promoted"}) {
+    if (SameWord(text, role)) return role;
+  }
+  if (SameWord(text, "Master")) return "Promoted";
+  if (SameWord(text, "Slave")) return "Unpromoted";
+  return {};
+}
+
 std::string StripInstance(std::string_view id) {
   const size_t colon = id.rfind(':');
   if (colon == std::string_view::npos || colon + 1 == id.size()) return std::string(id);
@@ -322,6 +340,8 @@ Model::CloneSettings Model::SettingsOf(const Clone& c) const {
   s.interleave = flag("interleave");
   s.notify = flag("notify");
   if (!s.unique && s.node_max > 1) s.node_max = 1;
+  s.promoted_max = count("promoted-max", count("master-max", 1));
+  s.promoted_node_max = count("promoted-node-max", count("master-node-max", 1));
   return s;
 }
 

@@ -9,7 +9,7 @@
 // instance_attributes, meta_attributes and operations; groups of primitives; clones of a
 // primitive or a group; rsc_location (a node and a score), rsc_colocation and rsc_order between
 // two resources (a primitive, a group or a clone); rsc_defaults and op_defaults; the status section (node_state, lrm_resource/lrm_rsc_op
-// history, transient attributes). Promotable clones, bundles, templates, rules and resource sets are refused
+// history, transient attributes). Bundles, templates, rules and resource sets are refused
 // with kUnsupported and the element named, rather than silently placed wrong. See
 // docs/scheduler.md ("The CIB").
 //
@@ -87,6 +87,8 @@ struct Clone {
   bool child_is_group = false;
   Attributes params;  // its own instance_attributes (inherited by what it clones)
   Attributes meta;    // its own meta_attributes (inherited by what it clones)
+  // promotable=true, or the legacy <master>: each instance runs Unpromoted or Promoted.
+  bool promotable = false;
 };
 
 struct Location {
@@ -213,6 +215,10 @@ struct Model {
     bool ordered = false;
     bool interleave = false;
     bool notify = false;
+    // A promotable clone's promoted-max and promoted-node-max (legacy master-max and
+    // master-node-max): instances promoted in all, and on one node.
+    int promoted_max = 1;
+    int promoted_node_max = 1;
   };
   CloneSettings SettingsOf(const Clone& c) const;
   // More instances than this (clone-max) is refused when the CIB is read.
@@ -260,6 +266,12 @@ class Cib {
   std::unique_ptr<pugi::xml_document> doc_;
   std::unique_ptr<Model> model_;
 };
+
+// Whether `text` names one of Pacemaker's roles, in any case: Stopped, Started, Unpromoted,
+// Promoted, or the legacy Slave and Master.
+bool IsRoleName(std::string_view text);
+// A role's current name ("Unpromoted" for "slave"); empty if `text` is no role.
+std::string_view CurrentRoleName(std::string_view text);
 
 // A clone instance's id without its number ("d:2" → "d"); any other id as it is.
 std::string StripInstance(std::string_view id);

@@ -24,6 +24,16 @@ void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m) {
 
 namespace {
 
+// A role attribute, if present, names one of Pacemaker's roles (the legacy Master and Slave
+// included).
+void CheckRole(Reader& r, const pugi::xml_node& x, const char* attribute) {
+  const auto a = x.attribute(attribute);
+  if (a && !IsRoleName(a.value())) {
+    r.Fail(x, std::string(attribute) + "=\"" + a.value() +
+                  "\" is not a role (Stopped, Started, Unpromoted, Promoted, Slave, Master)");
+  }
+}
+
 void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
   for (const auto o : ops.children("op")) {
     Operation op;
@@ -33,6 +43,7 @@ void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
     op.interval_ms = r.Duration(o, "interval", 0);
     if (o.attribute("timeout")) op.timeout_ms = r.Duration(o, "timeout", 0);
     op.role = o.attribute("role").value();
+    CheckRole(r, o, "role");
     for (const auto a : o.attributes()) {
       const std::string_view name = a.name();
       if (name != "id" && name != "name" && name != "interval" && name != "timeout" &&
@@ -145,11 +156,8 @@ void ReadClone(Reader& r, const pugi::xml_node& x, Model& m) {
   r.NvSets(x, "meta_attributes", c.meta);
   if (r.failed()) return;
   const auto promotable = c.meta.find("promotable");
-  if (std::string_view(x.name()) == "master" ||
-      (promotable != c.meta.end() && PacemakerIsTrue(promotable->second))) {
-    r.Fail(x, "promotable clones are not supported yet", StatusCode::kUnsupported);
-    return;
-  }
+  c.promotable = std::string_view(x.name()) == "master" ||
+                 (promotable != c.meta.end() && PacemakerIsTrue(promotable->second));
   const Parent parent{c.params, c.meta, "", c.id};
   for (const auto child : x.children()) {
     if (child.type() != pugi::node_element || IsAttributeSet(child.name())) continue;
@@ -171,6 +179,10 @@ void ReadClone(Reader& r, const pugi::xml_node& x, Model& m) {
   }
   if (c.child.empty()) {
     r.Fail(x, "a clone needs a primitive or a group to clone");
+    return;
+  }
+  if (c.promotable && c.child_is_group) {
+    r.Fail(x, "promotable clones of groups are not supported yet", StatusCode::kUnsupported);
     return;
   }
   m.clones.push_back(std::move(c));
@@ -258,6 +270,7 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       l.node = r.Required(c, "node");
       l.score = r.Score(c, "score");
       l.role = c.attribute("role").value();
+      CheckRole(r, c, "role");
       CheckResource(r, c, ids, l.rsc, "rsc");
       if (r.failed()) return;
       m.locations.push_back(std::move(l));
@@ -269,6 +282,8 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       col.score = r.Score(c, "score");
       col.rsc_role = c.attribute("rsc-role").value();
       col.with_rsc_role = c.attribute("with-rsc-role").value();
+      CheckRole(r, c, "rsc-role");
+      CheckRole(r, c, "with-rsc-role");
       col.node_attribute = c.attribute("node-attribute").value();
       if (const auto a = c.attribute("influence")) col.influence = PacemakerIsTrue(a.value());
       CheckResource(r, c, ids, col.rsc, "rsc");
@@ -315,13 +330,8 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
         return;
       }
       for (const std::string* action : {&o.first_action, &o.then_action}) {
-        if (*action == "promote" || *action == "demote") {
-          r.Fail(c, "the action '" + *action + "' is not supported (no promotable resources)",
-                 StatusCode::kUnsupported);
-          return;
-        }
-        if (*action != "start" && *action != "stop") {
-          r.Fail(c, "the action '" + *action + "' is not start or stop");
+        if (*action != "start" && *action != "stop" && *action != "promote" && *action != "demote") {
+          r.Fail(c, "the action '" + *action + "' is not start, stop, promote or demote");
           return;
         }
       }

@@ -293,7 +293,7 @@ void DcController::Update(const DcInputs& in) {
     if (node == model.node_states.end()) continue;
     peer::Execute e;
     if (instance.primitive != nullptr) {
-      e = MakeExecute(model, instance, action.kind == scheduler::ActionKind::kStart ? "start" : "stop", 0);
+      e = MakeExecute(model, instance, scheduler::ActionName(action.kind), 0);
     } else {
       // An orphan (deleted from the configuration while it ran): stopped with what its history says.
       e.rsc = action.rsc;

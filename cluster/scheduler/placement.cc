@@ -49,7 +49,10 @@ class Placer {
     for (const auto& l : ws_.cib->locations) {
       const int node = ws_.FindNode(l.node);
       if (node < 0) continue;  // a node not (yet) in the cluster
-      if (!l.role.empty() && l.role != "Started") continue;
+      // A location for the Promoted role counts when roles are chosen (PromotionPriority); one
+      // for Started or Unpromoted applies to every role, as in Pacemaker (an instance is
+      // Unpromoted before it can be promoted). One for Stopped never applies.
+      if (const std::string_view role = cib::CurrentRoleName(l.role); role == "Promoted" || role == "Stopped") continue;
       // A colocated group's first member takes the score; the others only the node, since the
       // first one's scores already take theirs in.
       const int group = ws_.FindGroup(l.rsc);
@@ -355,7 +358,9 @@ class Placer {
     for (int c : ThisWith(rsc)) {
       const ColocationRule& col = ws_.colocations[c];
       std::optional<Scores> archive;
-      if (col.score < 0 && col.score > -kInfinity) archive = r.allowed;
+      // A finite anti-colocation, or one for the Promoted role (decided later), that would leave
+      // no node at all is undone.
+      if ((col.score < 0 && col.score > -kInfinity) || col.dependent_role == Role::kPromoted) archive = r.allowed;
       Allocate(col.primary);
       ApplyColocation(r, ws_.resources[col.follows >= 0 ? col.follows : col.primary], col);
       if (archive && !CanRunAny(r.allowed)) r.allowed = std::move(*archive);
@@ -379,6 +384,7 @@ class Placer {
     if (r.parent >= 0) r.shown.push_back(r.allowed);
     if (ws_.stonith_enabled && !ws_.have_stonith_resource) r.managed = false;
     if (!r.managed) {
+      if (IsActive(r.role)) r.next_role = r.role;  // left as it is, in its role
       Assign(r, r.current(), true);
     } else if (ws_.stop_all) {
       Assign(r, -1, true);
@@ -396,6 +402,8 @@ class Placer {
     if (!own.provisional || own.allocating || !error_.ok()) return;
     Depth depth(*this, own);
     if (!error_.ok()) return;
+    const std::vector<int> priorities = InstancePriorities(info);
+    if (info.promotable) AddPromotionScores(info);
     own.allocating = true;
     for (int c : own.this_with) Allocate(ws_.colocations[c].primary);
     for (int c : own.with_this) {
@@ -404,9 +412,222 @@ class Placer {
       own.allowed = Merge(col.dependent, own.allowed, col.node_attribute,
                           static_cast<float>(col.score) / static_cast<float>(kInfinity), true, true);
     }
-    Distribute(info, SortInstances(info));
+    const std::vector<int> order = SortInstances(info);
+    Distribute(info, order);
+    if (info.promotable) {
+      ChooseRoles(info, order);
+      // Promotion borrowed the instances' priorities; they are their own again.
+      for (size_t k = 0; k < info.instances.size(); ++k) ws_.resources[info.instances[k]].priority = priorities[k];
+    }
     own.provisional = false;
     own.allocating = false;
+  }
+
+  std::vector<int> InstancePriorities(const CloneInfo& info) const {
+    std::vector<int> out;
+    for (int i : info.instances) out.push_back(ws_.resources[i].priority);
+    return out;
+  }
+
+  // --- Promotable clones (Pacemaker's pcmk_sched_promotable.c) ---
+
+  // Before its instances are placed, each one's promotion scores pull it toward the nodes that
+  // could promote it, and its priority (the order instances are placed in) is its best score.
+  void AddPromotionScores(const CloneInfo& info) {
+    for (int i : info.instances) {
+      Resource& r = ws_.resources[i];
+      for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+        // A node that cannot run resources never promotes: its score would only shuffle.
+        if (!r.allowed.present[n] || !ws_.nodes[n].Available()) continue;
+        const int score = PromotionScore(info, i, static_cast<int>(n)).value_or(0);
+        if (score > 0) r.allowed.score[n] = AddScores(r.allowed.score[n], score);
+        r.priority = std::max(r.priority, score);
+      }
+    }
+  }
+
+  // The promotion score the agent set for instance `rsc` on `node` (the node attribute
+  // master-<id>: the instance's own id for a unique clone; for an anonymous one the id its
+  // history was found under, else the instance's, then the primitive's), when it counts there;
+  // nullopt when none is set or it does not count.
+  std::optional<int> PromotionScore(const CloneInfo& info, int rsc, int node) const {
+    const Resource& r = ws_.resources[rsc];
+    if (!PromotionScoreCounts(info, rsc, node)) return std::nullopt;
+    const cib::Attributes& attributes = ws_.nodes[node].attributes;
+    std::vector<std::string> names;
+    if (info.unique) {
+      names.push_back(r.id);
+    } else {
+      names.push_back(r.recorded_as.empty() ? r.id : r.recorded_as);
+      names.push_back(r.primitive->id);
+    }
+    for (const auto& name : names) {
+      const auto it = attributes.find("master-" + name);
+      if (it != attributes.end()) return cib::LenientScore(it->second);
+    }
+    return std::nullopt;
+  }
+
+  // Whether an instance's promotion score on `node` counts (Pacemaker's promotion_score_applies):
+  // where the instance is active; for an anonymous clone, where none is active but one was
+  // probed; everywhere while it is active and known nowhere; else where it was probed or runs.
+  // Never on a node the instance may not run on.
+  bool PromotionScoreCounts(const CloneInfo& info, int rsc, int node) const {
+    const Resource& r = ws_.resources[rsc];
+    auto on = [](const std::vector<int>& nodes, int n) { return std::find(nodes.begin(), nodes.end(), n) != nodes.end(); };
+    bool counts = false;
+    if (!info.unique) {
+      int active = -1;
+      bool known = false;
+      for (int i : info.instances) {
+        const Resource& other = ws_.resources[i];
+        if (active < 0 && on(other.running_on, node)) active = i;
+        known = known || on(other.known_on, node);
+      }
+      counts = active == rsc || (active < 0 && known);
+    }
+    counts = counts || (r.running_on.empty() && r.known_on.empty()) || on(r.known_on, node) || on(r.running_on, node);
+    return counts && r.allowed.present[node] && r.allowed.score[node] >= 0;
+  }
+
+  // Once its instances are placed: which of them are promoted (Pacemaker's
+  // pcmk__set_instance_roles). Each placed instance's promotion priority, the clone's scores
+  // with those priorities and the colocations for the Promoted role added, then the first
+  // promoted-max instances by the result, promoted-node-max per node.
+  void ChooseRoles(CloneInfo& info, std::vector<int> order) {
+    for (int i : order) PromotionPriority(info, i);
+    Resource& own = ws_.resources[info.rsc];
+    for (int i : order) {
+      const Resource& r = ws_.resources[i];
+      if (r.sort_index >= 0 && r.assigned >= 0 && own.allowed.present[r.assigned]) {
+        own.allowed.score[r.assigned] = AddScores(r.sort_index, own.allowed.score[r.assigned]);
+      }
+    }
+    const float kPerInfinity = 1.0f / static_cast<float>(kInfinity);
+    for (int c : own.this_with) {
+      const ColocationRule& col = ws_.colocations[c];
+      if (col.dependent_role != Role::kPromoted) continue;
+      own.allowed = Merge(col.primary, own.allowed, col.node_attribute, static_cast<float>(col.score) * kPerInfinity,
+                          col.score < kInfinity);
+    }
+    for (int c : own.with_this) {
+      const ColocationRule& col = ws_.colocations[c];
+      if (col.primary_role != Role::kPromoted || !HasInfluence(col)) continue;
+      own.allowed = Merge(col.dependent, own.allowed, col.node_attribute, static_cast<float>(col.score) * kPerInfinity,
+                          true, true);
+    }
+    for (int i : order) {
+      Resource& r = ws_.resources[i];
+      if (!r.managed && r.next_role == Role::kPromoted) {
+        r.sort_index = kInfinity;
+      } else if (r.assigned >= 0 && r.sort_index >= 0 && own.allowed.present[r.assigned]) {
+        r.sort_index = own.allowed.score[r.assigned];
+      }
+    }
+    MergeSort(order, 0, order.size(), [&](int a, int b) {
+      const Resource& ra = ws_.resources[a];
+      const Resource& rb = ws_.resources[b];
+      if (ra.sort_index != rb.sort_index) return ra.sort_index > rb.sort_index ? -1 : 1;
+      if (ra.role != rb.role) return ra.role > rb.role ? -1 : 1;
+      return CompareInstances(info, a, b);
+    });
+    std::vector<int> promoted_on(ws_.nodes.size(), 0);
+    int promoted = 0;
+    for (int i : order) {
+      Resource& r = ws_.resources[i];
+      int node = -1;
+      if (r.sort_index >= 0 && (promoted < info.promoted_max || !own.managed)) node = PromotionNode(info, r, promoted_on);
+      if (node >= 0 && r.role != Role::kPromoted && !ws_.have_quorum && ws_.no_quorum_policy == NoQuorumPolicy::kFreeze) {
+        node = -1;  // promoting without quorum would change what runs
+      }
+      if (node < 0) {
+        r.next_role = r.assigned >= 0 ? Role::kUnpromoted : Role::kStopped;
+        continue;
+      }
+      promoted_on[node]++;
+      if (r.next_role == Role::kUnknown) r.next_role = Role::kPromoted;
+      ++promoted;
+    }
+  }
+
+  // An instance's promotion priority where it was placed: its promotion score there (-1 if
+  // none), -INFINITY if it must stay Unpromoted; plus the clone's locations for the Promoted
+  // role on that node and what its colocations by role say (Pacemaker's set_instance_priority).
+  void PromotionPriority(const CloneInfo& info, int rsc) {
+    Resource& r = ws_.resources[rsc];
+    const int node = r.assigned;
+    if (node < 0) return;
+    if (r.next_role == Role::kUnknown || r.next_role == Role::kStarted) {
+      r.priority = PromotionScore(info, rsc, node).value_or(-1);
+    } else if (r.next_role == Role::kUnpromoted || r.next_role == Role::kStopped) {
+      r.priority = -kInfinity;
+    }
+    for (const auto& l : ws_.cib->locations) {
+      if (l.rsc != info.clone->id || cib::CurrentRoleName(l.role) != "Promoted") continue;
+      if (ws_.FindNode(l.node) == node) r.priority = AddScores(r.priority, l.score);
+    }
+    for (int c : ThisWith(rsc)) ColocationToPriority(r, ws_.colocations[c]);
+    r.sort_index = r.next_role == Role::kPromoted ? kInfinity : r.priority;
+  }
+
+  // A colocation of a placed promotable instance, by role, moves its promotion priority.
+  void ColocationToPriority(Resource& dependent, const ColocationRule& c) {
+    const Resource& primary = ws_.resources[c.follows >= 0 ? c.follows : c.primary];
+    if (!primary.is_clone()) {
+      PriorityWith(dependent, primary, c);
+      return;
+    }
+    const CloneInfo& clone = ws_.clones[primary.clone];
+    if (primary.provisional) return;
+    if (clone.promotable && c.primary_role != Role::kUnknown && c.dependent_role == Role::kPromoted) {
+      // With the primary's instance in that role on the dependent's node, or else not at all.
+      if (CompatibleInstance(dependent, clone, c.primary_role) >= 0) {
+        dependent.priority = AddScores(dependent.priority, c.score);
+      } else if (c.score >= kInfinity) {
+        dependent.priority = -kInfinity;
+      }
+      return;
+    }
+    const CloneInfo& own = ws_.clones[dependent.parent];
+    if (own.interleave && own.node_max == clone.node_max) {
+      if (const int pair = CompatibleInstance(dependent, clone); pair >= 0) PriorityWith(dependent, ws_.resources[pair], c);
+      return;
+    }
+    if (c.score >= kInfinity) return;
+    for (int i : clone.instances) PriorityWith(dependent, ws_.resources[i], c);
+  }
+
+  // Pacemaker's pcmk__apply_coloc_to_priority, for a colocation by the dependent's role.
+  void PriorityWith(Resource& dependent, const Resource& primary, const ColocationRule& c) {
+    if (primary.provisional || c.dependent_role < Role::kUnpromoted) return;
+    if (primary.assigned < 0 || dependent.assigned < 0) return;
+    const std::string& attribute = c.node_attribute;
+    const bool by_node = attribute == "#uname" || attribute == "#id";
+    const bool same = by_node ? primary.assigned == dependent.assigned
+                              : SameValue(ws_.nodes[dependent.assigned].Attribute(attribute),
+                                          ws_.nodes[primary.assigned].Attribute(attribute));
+    if (!same) {
+      if (c.score >= kInfinity && c.dependent_role == Role::kPromoted) dependent.priority = -kInfinity;
+      return;
+    }
+    if (c.primary_role != Role::kUnknown && c.primary_role != primary.next_role) return;
+    const int sign = c.dependent_role == Role::kUnpromoted ? -1 : 1;
+    dependent.priority = AddScores(sign * c.score, dependent.priority);
+  }
+
+  // The node instance `r` may be promoted on, or -1 (Pacemaker's node_to_be_promoted_on).
+  int PromotionNode(const CloneInfo& info, const Resource& r, const std::vector<int>& promoted_on) const {
+    const int node = r.assigned;
+    if (node < 0) return -1;
+    if (!r.managed) {
+      if (r.role != Role::kPromoted) return -1;  // an unmanaged promoted instance stays so
+    } else if (r.priority < 0 || !ws_.nodes[node].Available()) {
+      return -1;
+    }
+    const Scores& clone = ws_.resources[info.rsc].allowed;
+    if (!clone.present[node]) return -1;
+    if (promoted_on[node] >= info.promoted_node_max && r.managed) return -1;
+    return node;
   }
 
   // The instances in the order they are placed: active ones first (on fewer nodes, on an
@@ -586,6 +807,10 @@ class Placer {
   void ApplyCloneColocation(Resource& dependent, const Resource& primary, const ColocationRule& c) {
     if (primary.provisional) return;
     const CloneInfo& clone = ws_.clones[primary.clone];
+    if (clone.promotable && c.primary_role != Role::kUnknown) {
+      ApplyRoleColocation(dependent, clone, c);
+      return;
+    }
     const CloneInfo* own = dependent.parent >= 0 ? &ws_.clones[dependent.parent] : nullptr;
     if (own != nullptr && own->interleave && own->node_max == clone.node_max) {
       const int pair = CompatibleInstance(dependent, clone);
@@ -610,12 +835,41 @@ class Placer {
     for (int i : clone.instances) ApplyColocation(dependent, ws_.resources[i], c);
   }
 
-  // The instance of `clone` on the node `dependent` is placed on, or else on the best node
-  // `dependent` may use that one runs on; -1 if none.
-  int CompatibleInstance(const Resource& dependent, const CloneInfo& clone) const {
+  // A colocation with a promotable clone's instances in one role (Pacemaker's
+  // pcmk__update_dependent_with_promotable): a finite score added on the nodes (by attribute)
+  // where an instance will have that role; at INFINITY, only those nodes are left, each with
+  // the score its instance was placed with added (but not for Promoted with Promoted, which
+  // would keep the dependent's other instances from starting Unpromoted).
+  void ApplyRoleColocation(Resource& dependent, const CloneInfo& clone, const ColocationRule& c) {
+    std::vector<int> hosts;
+    for (int i : clone.instances) {
+      const Resource& instance = ws_.resources[i];
+      if (instance.assigned < 0 || instance.next_role != c.primary_role) continue;
+      hosts.push_back(i);
+      if (c.score >= kInfinity) continue;
+      const std::string& value = ws_.nodes[instance.assigned].Attribute(c.node_attribute);
+      for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+        if (dependent.allowed.present[n] && SameValue(ws_.nodes[n].Attribute(c.node_attribute), value)) {
+          dependent.allowed.score[n] = AddScores(dependent.allowed.score[n], c.score);
+        }
+      }
+    }
+    if (c.score < kInfinity || (c.dependent_role == Role::kPromoted && c.primary_role == Role::kPromoted)) return;
+    for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+      if (!dependent.allowed.present[n]) continue;
+      const auto host = std::find_if(hosts.begin(), hosts.end(), [&](int i) { return ws_.resources[i].assigned == static_cast<int>(n); });
+      int& score = dependent.allowed.score[n];
+      score = host == hosts.end() ? -kInfinity : AddScores(score, ws_.resources[*host].allowed.score[n]);
+    }
+  }
+
+  // The instance of `clone` (in `role`, unless kUnknown) on the node `dependent` is placed on,
+  // or else on the best node `dependent` may use that one runs on; -1 if none.
+  int CompatibleInstance(const Resource& dependent, const CloneInfo& clone, Role role = Role::kUnknown) const {
     auto on = [&](int node) {
       for (int i : clone.instances) {
         const Resource& instance = ws_.resources[i];
+        if (role != Role::kUnknown && instance.next_role != role) continue;
         if (instance.assigned == node && !instance.blocked) return i;
       }
       return -1;

@@ -61,6 +61,22 @@ struct Edge {
   int first_group = -1;  // the order named this group as its first: reasons name the group
 };
 
+// How Pacemaker names an action in reasons: a primitive's by its task, a collective's (a group's,
+// a clone's) by the pseudo-action that says it is done.
+std::string TaskWord(ActionKind kind, bool collective) {
+  if (!collective) return ActionName(kind);
+  switch (kind) {
+    case ActionKind::kStart: return "running";
+    case ActionKind::kStop: return "stopped";
+    case ActionKind::kPromote: return "promoted";
+    case ActionKind::kDemote: return "demoted";
+  }
+  return "";
+}
+
+// Whether an action takes a resource down (stop, demote): done where it runs now.
+bool Down(ActionKind kind) { return kind == ActionKind::kStop || kind == ActionKind::kDemote; }
+
 class Transitioner {
  public:
   Transitioner(WorkingSet& ws, bool scores) : ws_(ws), scores_(scores) {}
@@ -82,8 +98,7 @@ class Transitioner {
     a.optional = optional;
     // A stop on an unclean node cannot be done (only fencing could stand for it, which Vigil
     // does not do), so what waits for it waits.
-    a.runnable = node >= 0 && (kind == ActionKind::kStop ? !ws_.nodes[node].unclean
-                                                         : ws_.nodes[node].Available());
+    a.runnable = node >= 0 && (Down(kind) ? !ws_.nodes[node].unclean : ws_.nodes[node].Available());
     actions_.push_back(a);
     summarized_by_.emplace_back();
     return static_cast<int>(actions_.size() - 1);
@@ -93,6 +108,8 @@ class Transitioner {
     const size_t n = ws_.resources.size();
     start_.assign(n, -1);
     stops_.assign(n, {});
+    promote_.assign(n, -1);
+    demotes_.assign(n, {});
     for (size_t i = 0; i < n; ++i) {
       Resource& r = ws_.resources[i];
       const int rsc = static_cast<int>(i);
@@ -113,6 +130,10 @@ class Transitioner {
             actions_[stops_[i].back()].runnable = false;
           }
         }
+        continue;
+      }
+      if (r.parent >= 0 && ws_.clones[r.parent].promotable) {
+        CreateRoleActions(rsc);
         continue;
       }
       if (r.next_role == Role::kUnknown) {
@@ -151,7 +172,115 @@ class Transitioner {
       actions_[running].runnable = active || starting;
       running_.push_back(running);
       stopped_.push_back(stopped);
+      promoted_.push_back(-1);
+      demoted_.push_back(-1);
+      if (c.promotable) AddRolePseudoActions(c);
     }
+  }
+
+  // A promotable clone's "promoted" and "demoted": they stand for its instances' promotes and
+  // demotes. Every instance is promoted only once all have started, and stops only once all
+  // have demoted.
+  void AddRolePseudoActions(const CloneInfo& c) {
+    const int clone = ws_.resources[c.rsc].clone;
+    const int promoted = AddPseudo(c.rsc, ActionKind::kPromote);
+    const int demoted = AddPseudo(c.rsc, ActionKind::kDemote);
+    bool promoting = false;
+    for (int i : c.instances) {
+      if (promote_[i] >= 0) {
+        AddMember(promoted, promote_[i]);
+        promoting = promoting || IsActive(ws_.resources[i].role) || actions_[promote_[i]].runnable;
+        edges_.push_back({running_[clone], promote_[i], 0});
+      }
+      for (int d : demotes_[i]) AddMember(demoted, d);
+      for (int stop : stops_[i]) edges_.push_back({demoted, stop, 0});
+    }
+    actions_[promoted].runnable = promoting;
+    promoted_[clone] = promoted;
+    demoted_[clone] = demoted;
+  }
+
+  // An instance of a promotable clone (Pacemaker's role matrix): from its role down to stopped
+  // where it runs (required when it must stop: moving, failed, active twice, changed), back up
+  // to that role where it is placed, then on from its role to the next one (required).
+  void CreateRoleActions(int rsc) {
+    Resource& r = ws_.resources[rsc];
+    if (r.next_role == Role::kUnknown) r.next_role = r.assigned >= 0 ? Role::kUnpromoted : Role::kStopped;
+    const Role role = r.role == Role::kStarted ? Role::kUnpromoted : r.role;
+    const bool moving = IsActive(role) && r.assigned >= 0 && r.assigned != r.current();
+    const bool need_stop = moving || r.failed || r.running_on.size() > 1 || r.definition_changed;
+    if (role == Role::kPromoted) Demote(rsc, !need_stop);
+    if (IsActive(role)) Stop(rsc, !need_stop);
+    if (IsActive(role) && role <= r.next_role && r.assigned >= 0) {
+      Start(rsc, !need_stop);
+      if (role == Role::kPromoted) Promote(rsc, !need_stop);
+    }
+    for (Role at = role; at != r.next_role;) {
+      const Role target = r.next_role;
+      if (at == Role::kStopped) {
+        Start(rsc, false);
+        at = Role::kUnpromoted;
+      } else if (at == Role::kUnpromoted && target == Role::kPromoted) {
+        Promote(rsc, false);
+        at = Role::kPromoted;
+      } else if (at == Role::kPromoted) {
+        Demote(rsc, false);
+        at = Role::kUnpromoted;
+      } else {
+        Stop(rsc, false);
+        at = Role::kStopped;
+      }
+    }
+    if (start_[rsc] >= 0) {
+      for (int stop : stops_[rsc]) edges_.push_back({stop, start_[rsc], kImpliesThen | kRestart});
+      if (promote_[rsc] >= 0) edges_.push_back({start_[rsc], promote_[rsc], kRunnableLeft});
+    }
+    for (int demote : demotes_[rsc]) {
+      for (int stop : stops_[rsc]) {
+        if (actions_[stop].node == actions_[demote].node) edges_.push_back({demote, stop, kImpliesFirst});
+      }
+      if (promote_[rsc] >= 0) edges_.push_back({demote, promote_[rsc], 0});
+    }
+  }
+
+  // Each one finds the action it asks for or makes it, and makes it required unless optional.
+  void Stop(int rsc, bool optional) {
+    for (int node : ws_.resources[rsc].running_on) Require(Find(stops_[rsc], node, rsc, ActionKind::kStop), optional);
+  }
+  void Demote(int rsc, bool optional) {
+    for (int node : ws_.resources[rsc].running_on) Require(Find(demotes_[rsc], node, rsc, ActionKind::kDemote), optional);
+  }
+  void Start(int rsc, bool optional) {
+    Resource& r = ws_.resources[rsc];
+    if (start_[rsc] < 0) {
+      start_[rsc] = AddAction(rsc, ActionKind::kStart, r.assigned, true);
+      if (r.definition_changed && r.assigned == r.current()) actions_[start_[rsc]].reason = "resource definition change";
+      ApplyQuorum(r, actions_[start_[rsc]]);
+    }
+    // A start that cannot happen stays optional (Pacemaker's start_resource).
+    if (actions_[start_[rsc]].runnable) Require(start_[rsc], optional);
+  }
+  void Promote(int rsc, bool optional) {
+    Resource& r = ws_.resources[rsc];
+    if (start_[rsc] >= 0 && !actions_[start_[rsc]].runnable) {
+      if (promote_[rsc] >= 0) actions_[promote_[rsc]].runnable = false;
+      return;  // not promoted where it cannot start
+    }
+    if (promote_[rsc] < 0) {
+      promote_[rsc] = AddAction(rsc, ActionKind::kPromote, r.assigned, true);
+      ApplyQuorum(r, actions_[promote_[rsc]]);
+    }
+    Require(promote_[rsc], optional);
+  }
+  int Find(std::vector<int>& list, int node, int rsc, ActionKind kind) {
+    for (int a : list) {
+      if (actions_[a].node == node) return a;
+    }
+    list.push_back(AddAction(rsc, kind, node, true));
+    return list.back();
+  }
+  void Require(int action, bool optional) {
+    if (!optional) actions_[action].optional = false;
   }
 
   int AddPseudo(int rsc, ActionKind kind) {
@@ -199,7 +328,7 @@ class Transitioner {
       start.runnable = false;
       start.reason = "no quorum";
     } else if (ws_.no_quorum_policy == NoQuorumPolicy::kFreeze) {
-      if (r.role != Role::kStarted) {
+      if (!IsActive(r.role)) {
         start.runnable = false;
         start.reason = "quorum freeze";
       }
@@ -210,8 +339,18 @@ class Transitioner {
   // create is created unrunnable, so that what depends on it is blocked.
   std::vector<int> ActionsFor(int rsc, const std::string& task, bool create) {
     if (const Resource& r = ws_.resources[rsc]; r.is_clone()) {
+      if (task == "promote" || task == "demote") {
+        const int pseudo = task == "promote" ? promoted_[r.clone] : demoted_[r.clone];
+        if (pseudo < 0) return {};
+        return {pseudo};
+      }
       return {task == "start" ? running_[r.clone] : stopped_[r.clone]};
     }
+    if (task == "promote") {
+      if (promote_[rsc] >= 0) return {promote_[rsc]};
+      return {};
+    }
+    if (task == "demote") return demotes_[rsc];
     if (task == "start") {
       if (start_[rsc] >= 0) return {start_[rsc]};
       if (!create) return {};
@@ -229,7 +368,8 @@ class Transitioner {
       unsigned inverse = 0;
       if (o.kind == cib::OrderKind::kMandatory) {
         if (o.symmetrical) {
-          forward = kImpliesThen | (o.first_action == "start" ? unsigned{kRunnableLeft} : 0u);
+          const bool up = o.first_action == "start" || o.first_action == "promote";
+          forward = kImpliesThen | (up ? unsigned{kRunnableLeft} : 0u);
           inverse = kImpliesFirst;
         } else {
           forward = kAsymmetrical;
@@ -352,6 +492,8 @@ class Transitioner {
   static std::string Invert(const std::string& task) {
     if (task == "start") return "stop";
     if (task == "stop") return "start";
+    if (task == "promote") return "demote";
+    if (task == "demote") return "promote";
     return task;
   }
 
@@ -369,7 +511,7 @@ class Transitioner {
       }
       return;
     }
-    const bool first_stopped = ws_.resources[first].role != Role::kStarted;
+    const bool first_stopped = !IsActive(ws_.resources[first].role);
     const bool create = !(first_stopped && first_task == "stop");
     const std::vector<int> thens = ActionsFor(then, then_task, false);
     if (thens.empty()) return;
@@ -390,7 +532,7 @@ class Transitioner {
     const Resource& f = ws_.resources[first];
     const Resource& t = ws_.resources[then];
     if (!f.is_clone() || !t.is_clone()) return false;
-    return ws_.clones[then_task == "stop" ? f.clone : t.clone].interleave;
+    return ws_.clones[then_task == "stop" || then_task == "demote" ? f.clone : t.clone].interleave;
   }
 
   // Each instance of the then clone waits for the first clone's instance on its node (where it
@@ -401,7 +543,7 @@ class Transitioner {
     const auto& [first, first_task, then, then_task, flags] = o;
     bool inhibited = false;
     const CloneInfo& firsts = ws_.clones[ws_.resources[first].clone];
-    const bool current = first_task == "stop";
+    const bool current = first_task == "stop" || first_task == "demote";
     auto location = [&](const Resource& r) { return current ? r.current() : r.assigned; };
     auto instance_on = [&](int node) {
       for (int i : firsts.instances) {
@@ -535,9 +677,7 @@ class Transitioner {
       const bool collective = e.first_group >= 0 || first.pseudo;
       const std::string& first_id =
           e.first_group >= 0 ? ws_.groups[e.first_group].id : ws_.resources[first.rsc].id;
-      const std::string first_action =
-          !first.name.empty() ? first.name
-                              : first_id + (!collective ? " start" : first.kind == ActionKind::kStart ? " running" : " stopped");
+      const std::string first_action = !first.name.empty() ? first.name : first_id + " " + TaskWord(first.kind, collective);
       // The checks run in Pacemaker's order, which decides the reason an action keeps when
       // two apply: restart, implies-first, runnable-left, then implies-then.
       // (Nothing is asked of a resource left alone: its failed stop blocks what follows below.)
@@ -610,11 +750,14 @@ class Transitioner {
       if (col.score < cib::kInfinity) continue;
       const Resource& dependent = ws_.resources[col.dependent];
       if (dependent.is_clone()) {
+        // Colocated in the Promoted role only: its promotions cannot happen, its starts can.
+        const bool promoted = col.dependent_role == Role::kPromoted;
         const auto& instances = ws_.clones[dependent.clone].instances;
         for (auto i = instances.rbegin(); i != instances.rend(); ++i) {
           const std::vector<int> members = ws_.InstanceMembers(*i);
           for (auto m = members.rbegin(); m != members.rend(); ++m) {
-            if (start_[*m] >= 0) stack.emplace_back(start_[*m], reason);
+            const int action = promoted ? promote_[*m] : start_[*m];
+            if (action >= 0) stack.emplace_back(action, reason);
           }
         }
       } else if (start_[col.dependent] >= 0) {
@@ -646,39 +789,54 @@ class Transitioner {
       if (start != nullptr && start->node != next) start = nullptr;
       const GraphAction* stop = stops_[i].empty() ? nullptr : &actions_[stops_[i].front()];
       const bool moving = current >= 0 && next >= 0 && current != next;
-      auto line = [&](const char* verb, int from, int to, const GraphAction* action) {
+      // crm_simulate shows the roles of an instance that is or will be Unpromoted or Promoted.
+      const bool show_roles = r.role > Role::kStarted || r.next_role > Role::kUnpromoted;
+      auto line = [&](const char* verb, int from, int to, const GraphAction* action,
+                      const GraphAction* source = nullptr) {
         SummaryLine l;
         l.verb = verb;
         l.rsc = r.id;
         if (from >= 0) l.from = ws_.nodes[from].uname;
         if (to >= 0) l.to = ws_.nodes[to].uname;
+        if (show_roles) {
+          l.role = RoleText(r.role);
+          l.next_role = RoleText(r.next_role);
+        }
+        if (source == nullptr) source = action;
         if (action != nullptr) {
-          l.reason = action->reason;
+          l.reason = source->reason;
           l.blocked = !action->runnable;
         }
         t.summary.push_back(std::move(l));
       };
+      const GraphAction* promote = promote_[i] >= 0 ? &actions_[promote_[i]] : nullptr;
+      const GraphAction* demote = demotes_[i].empty() ? nullptr : &actions_[demotes_[i].front()];
       if (r.role == r.next_role) {
         if (next < 0 && current < 0) continue;
-        if (start == nullptr || start->optional) continue;
+        if (start == nullptr || start->optional) {
+          // Demoted and promoted again where it is (what it is colocated with restarts).
+          if (demote != nullptr && promote != nullptr && !demote->optional && !promote->optional) {
+            line("Re-promote", current, next, promote, demote);
+          }
+          continue;
+        }
         if (!start->runnable && current >= 0 && ws_.nodes[current].unclean) {
           // Pacemaker would fence the node and move the resource; Vigil does not fence, so the
           // move waits for the node to come back.
-          SummaryLine l{moving ? "Move" : "Recover", r.id, ws_.nodes[current].uname,
-                        moving ? ws_.nodes[next].uname : "", "unclean " + ws_.nodes[current].uname + ", which Vigil cannot fence", true};
-          t.summary.push_back(std::move(l));
+          line(moving ? "Move" : "Recover", current, moving ? next : -1, nullptr);
+          t.summary.back().reason = "unclean " + ws_.nodes[current].uname + ", which Vigil cannot fence";
+          t.summary.back().blocked = true;
         } else if (!start->runnable) {
           if (current >= 0) {
-            const std::string& why = stop != nullptr && !stop->reason.empty() ? stop->reason : start->reason;
-            SummaryLine l{"Stop", r.id, ws_.nodes[current].uname, "", why, false};
-            t.summary.push_back(std::move(l));
+            line("Stop", current, -1, nullptr);
+            t.summary.back().reason = stop != nullptr && !stop->reason.empty() ? stop->reason : start->reason;
           }
         } else if (moving) {
           line(r.failed ? "Recover" : "Move", current, next, stop);
         } else if (r.failed) {
           line("Recover", current, -1, stop);
         } else {
-          line("Restart", current, -1, start);
+          line("Restart", current, show_roles ? next : -1, start);
         }
         continue;
       }
@@ -691,10 +849,18 @@ class Transitioner {
           }
           line("Stop", actions_[s].node, -1, &actions_[s]);
         }
+      } else if (stop != nullptr && r.failed && !stop->optional) {
+        line("Recover", current, next, stop, start);
       } else if (moving) {
         line(r.failed ? "Recover" : "Move", current, next, stop);
       } else if (stop != nullptr && !stop->optional) {
-        line("Restart", current, -1, start);
+        line("Restart", current, show_roles ? next : -1, start);
+      } else if (r.role == Role::kPromoted && demote != nullptr) {
+        line("Demote", current, next, demote);
+      } else if (r.next_role == Role::kPromoted && promote != nullptr) {
+        line("Promote", current, next, promote);
+      } else if (r.next_role == Role::kPromoted && start != nullptr) {
+        line("Promote", current, next, start);  // it cannot start, so it cannot be promoted
       } else if (start != nullptr && current < 0) {
         line("Start", -1, next, start);
       }
@@ -729,8 +895,15 @@ class Transitioner {
             p.nodes.push_back(ws_.nodes[a.node].uname);
           }
         }
+        // Where it runs and is not stopped (a demoted instance has no start).
+        for (int stop : stops_[i]) {
+          const GraphAction& a = actions_[stop];
+          const std::string& name = ws_.nodes[a.node].uname;
+          if (a.optional && std::find(p.nodes.begin(), p.nodes.end(), name) == p.nodes.end()) p.nodes.push_back(name);
+        }
         if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) {
-          p.nodes.push_back(ws_.nodes[actions_[start_[i]].node].uname);
+          const std::string& name = ws_.nodes[actions_[start_[i]].node].uname;
+          if (std::find(p.nodes.begin(), p.nodes.end(), name) == p.nodes.end()) p.nodes.push_back(name);
         }
       }
       // The scores as they were when its node was chosen: nothing changes them afterwards.
@@ -742,6 +915,10 @@ class Transitioner {
             if (table.present[n]) p.scores.push_back({ws_.nodes[n].uname, table.score[n]});
           }
         }
+      }
+      if (r.parent >= 0 && ws_.clones[r.parent].promotable && !p.nodes.empty()) {
+        const bool promoted = r.next_role == Role::kPromoted && (promote_[i] < 0 || actions_[promote_[i]].runnable);
+        p.role = promoted ? "Promoted" : "Unpromoted";
       }
       t.placements.push_back(std::move(p));
     }
@@ -765,7 +942,7 @@ class Transitioner {
     std::deque<int> ready_stops;
     std::deque<int> ready_starts;
     auto push = [&](int a) {
-      (actions_[a].kind == ActionKind::kStop ? ready_stops : ready_starts).push_back(a);
+      (Down(actions_[a].kind) ? ready_stops : ready_starts).push_back(a);
     };
     for (size_t i = 0; i < actions_.size(); ++i) {
       if (live[i] && waiting[i] == 0) push(static_cast<int>(i));
@@ -804,6 +981,10 @@ class Transitioner {
   std::set<std::pair<int, int>> ordered_;  // (first, then) pairs that order constraints made
   std::vector<int> start_;
   std::vector<std::vector<int>> stops_;
+  std::vector<int> promote_;               // per resource: its promote, -1 if none
+  std::vector<std::vector<int>> demotes_;  // per resource: its demotes, one per node it runs on
+  std::vector<int> promoted_;  // per clone: its "promoted" pseudo-action (-1: not promotable)
+  std::vector<int> demoted_;   // per clone: its "demoted" pseudo-action
   std::vector<int> running_;  // per clone: its "running" pseudo-action
   std::vector<int> stopped_;  // per clone: its "stopped" pseudo-action
   std::vector<std::vector<int>> summarized_by_;  // per action: the pseudo-actions it counts for
@@ -936,9 +1117,34 @@ std::vector<FailedAction> FailedActions(const cib::Model& cib) {
   return out;
 }
 
+const char* ActionName(ActionKind kind) {
+  switch (kind) {
+    case ActionKind::kStart: return "start";
+    case ActionKind::kStop: return "stop";
+    case ActionKind::kPromote: return "promote";
+    case ActionKind::kDemote: return "demote";
+  }
+  return "";
+}
+
 std::string SummaryText(const SummaryLine& line) {
-  std::string details = line.from.empty() ? line.to : line.from;
-  if (!line.from.empty() && !line.to.empty() && line.to != line.from) details += " -> " + line.to;
+  // crm_simulate's details: the nodes, and an instance's roles where they matter.
+  const bool roles = !line.role.empty();
+  const std::string& from = line.from;
+  const std::string& to = line.to;
+  std::string details;
+  if (from.empty()) {
+    details = roles ? line.role + " -> " + line.next_role + " " + to : to;
+  } else if (to.empty()) {
+    details = roles ? line.role + " " + from : from;
+  } else if (line.role == line.next_role) {
+    details = from == to ? from : from + " -> " + to;
+    if (roles) details = from == to ? line.role + " " + from : details + " " + line.role;
+  } else if (from == to) {
+    details = line.role + " -> " + line.next_role + " " + from;
+  } else {
+    details = line.role + " " + from + " -> " + line.next_role + " " + to;
+  }
   std::string text = line.verb + " " + line.rsc + " (" + details + ")";
   if (!line.reason.empty()) text += " due to " + line.reason;
   if (line.blocked) text += line.reason.empty() ? " blocked" : " (blocked)";

@@ -23,7 +23,9 @@
 
 namespace vigil::scheduler {
 
-enum class ActionKind { kStart, kStop };
+enum class ActionKind { kStart, kStop, kPromote, kDemote };
+// The operation's name as agents know it: "start", "stop", "promote", "demote".
+const char* ActionName(ActionKind kind);
 
 // An action to execute. Transition::actions lists them in an order that keeps every ordering (a
 // resource's stop before its start, order constraints; a loop of orders is broken at its first
@@ -36,12 +38,16 @@ struct Action {
 };
 
 // One line of the transition summary, in crm_simulate's words: Start, Stop, Move, Recover,
-// Restart.
+// Restart, Promote, Demote, Re-promote.
 struct SummaryLine {
   std::string verb;
   std::string rsc;
   std::string from;    // the current node (Stop, Move, Recover, Restart)
   std::string to;      // the next node (Start, Move, Recover to another node)
+  // An instance of a promotable clone: its role now and after ("Stopped", "Unpromoted",
+  // "Promoted"), shown as crm_simulate shows them; empty for any other resource.
+  std::string role;
+  std::string next_role;
   std::string reason;  // "due to ..." text, or empty
   bool blocked = false;  // a start that cannot happen: printed, not executed
 };
@@ -57,6 +63,8 @@ struct Placement {
   // active on several and nothing can be done to it (unmanaged, blocked).
   std::vector<std::string> nodes;
   std::vector<NodeScore> scores;    // allocation scores by node name, if Options::scores
+  // An instance of a promotable clone placed on a node: "Promoted" or "Unpromoted"; else empty.
+  std::string role;
 };
 
 struct Transition {

@@ -16,9 +16,11 @@ constexpr const char* kUsage =
     "Runs the scheduler on a CIB (Pacemaker's XML; the status section gives membership, quorum\n"
     "and what runs where) and prints, for the state after the transition:\n"
     "  one line per primitive, sorted by id: <id><TAB><node or Stopped> (nodes joined by\n"
-    "  commas when it stays active on several),\n"
+    "  commas when it stays active on several), and a third field Promoted or Unpromoted for an\n"
+    "  instance of a promotable clone,\n"
     "  then the transition's actions in crm_simulate's words (Start, Stop, Move, Recover,\n"
-    "  Restart), and with --scores every resource's allocation score on every node.\n";
+    "  Restart, Promote, Demote, Re-promote), and with --scores every resource's allocation\n"
+    "  score on every node.\n";
 
 }  // namespace
 
@@ -64,7 +66,7 @@ int SimulateCommand(const std::vector<std::string>& args) {
   for (const auto& p : t.placements) {
     std::string where;
     for (const auto& n : p.nodes) where += (where.empty() ? "" : ",") + n;
-    out += p.rsc + "\t" + (where.empty() ? "Stopped" : where) + "\n";
+    out += p.rsc + "\t" + (where.empty() ? "Stopped" : where) + (p.role.empty() ? "" : "\t" + p.role) + "\n";
   }
   if (!t.summary.empty()) out += "\n";
   for (const auto& l : t.summary) out += scheduler::SummaryText(l) + "\n";

@@ -71,9 +71,14 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
   }
 }
 
-Role TargetRole(const Attributes& meta) {
+// target-role: Stopped; Unpromoted for an instance of a promotable clone; anything else (Started,
+// Promoted, which is what placement does anyway) leaves the role to placement.
+Role TargetRole(const Attributes& meta, bool promotable) {
   const std::string* v = Find(meta, "target-role");
-  if (v != nullptr && strcasecmp(v->c_str(), "stopped") == 0) return Role::kStopped;
+  if (v == nullptr) return Role::kUnknown;
+  const std::string_view role = cib::CurrentRoleName(*v);
+  if (role == "Stopped") return Role::kStopped;
+  if (role == "Unpromoted" && promotable) return Role::kUnpromoted;
   return Role::kUnknown;
 }
 
@@ -114,6 +119,11 @@ bool Expired(int64_t at, int64_t timeout_s, int64_t now) {
 // arguments, insufficient privileges, not installed), and the one that says it will everywhere.
 bool HardError(int rc) { return rc == 2 || rc == 4 || rc == 5; }
 constexpr int kNotConfigured = 6;
+constexpr int kExecError = 4;
+constexpr int kDegraded = 190;
+constexpr int kDegradedPromoted = 191;
+constexpr int kRunningPromoted = 8;
+constexpr int kFailedPromoted = 9;
 constexpr int kOpPending = -1;
 
 // The effect of one node's operation history on a resource, replayed in call order. A failure
@@ -133,11 +143,15 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
     return a->call_id < b->call_id;
   });
   bool running = false;
+  bool promoted = false;
   std::string pending;  // a start or stop still in flight, the last of the history
   OnFail on_fail = OnFail::kIgnore;  // the pending failure handling; ignore: none
   const cib::OpRecord* defining = nullptr;  // the last success that ran the current definition
   for (const cib::OpRecord* op : ops) {
     const bool probe = op->operation == "monitor" && op->interval_ms == 0;
+    // Degraded (190) is running, degraded promoted (191) running promoted: Pacemaker takes them
+    // as such.
+    const int rc = op->rc == kDegraded ? 0 : op->rc == kDegradedPromoted ? kRunningPromoted : op->rc;
     if (op->call_id < 0 || op->op_status == kOpPending) {
       // In flight: a start or stop may have begun its work already.
       if (op->operation == "start" || op->operation == "stop") {
@@ -149,29 +163,47 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
     }
     // An unmanaged resource that a monitor finds stopped is simply stopped: nothing will be
     // done to it, so it is no failure.
-    const bool unmanaged_stopped = !r.managed && op->operation == "monitor" && op->rc == 7;
+    const bool unmanaged_stopped = !r.managed && op->operation == "monitor" && rc == 7;
     // A recurring monitor expected to find it stopped (role=Stopped) fails when it finds it
     // running.
-    const bool unexpectedly_running = !probe && op->rc == 0 && op->target_rc == 7;
-    const bool success = op->op_status == 0 && ((op->rc == 0 && !unexpectedly_running) ||
-                                                 ((probe || unmanaged_stopped || op->target_rc == 7) && op->rc == 7));
-    if (success && op->rc == 0 && op->interval_ms == 0 && op->operation != "stop") defining = op;
+    const bool unexpectedly_running = !probe && rc == 0 && op->target_rc == 7;
+    // A monitor that finds it promoted (8) says it runs, in that role.
+    // The executor's status "error" (4) is no verdict: the exit code says what happened, as for
+    // a completed operation (Pacemaker remaps both by the code).
+    const bool done = op->op_status == 0 || op->op_status == kExecError;
+    const bool success = done && ((rc == 0 && !unexpectedly_running) ||
+                                                 ((probe || unmanaged_stopped || op->target_rc == 7) && rc == 7) ||
+                                                 (op->operation == "monitor" && rc == kRunningPromoted));
+    // The parameters it runs with are the ones of its last start or promote (a probe's or a
+    // notification's digest says nothing of them).
+    if (success && rc == 0 && op->interval_ms == 0 && (op->operation == "start" || op->operation == "promote" || op->operation == "monitor")) {
+      defining = op;
+    }
     if (success) {
-      if (op->operation == "stop" || op->rc == 7) {
+      if (op->operation == "stop" || rc == 7) {
         running = false;
+        promoted = false;
         if (on_fail != OnFail::kStop) on_fail = OnFail::kIgnore;
       } else if (op->operation == "start") {
         running = true;
+        promoted = false;
         if (on_fail != OnFail::kStop) on_fail = OnFail::kIgnore;
       } else if (op->operation == "monitor") {
         running = true;
+        if (rc == kRunningPromoted) promoted = true;
+      } else if (op->operation == "promote") {
+        running = true;
+        promoted = true;
+      } else if (op->operation == "demote") {
+        running = true;
+        promoted = false;
       }
       continue;
     }
     if (Expired(op->last_rc_change, failure_timeout_s, now)) continue;
-    if (op->op_status == 0 && op->rc == kNotConfigured) {
+    if (done && rc == kNotConfigured) {
       r.fatal = true;  // no node can run it until the configuration changes
-    } else if (op->op_status == 0 && HardError(op->rc)) {
+    } else if (done && HardError(rc)) {
       r.hard_failed_on.push_back(node);
       if (probe) {
         running = false;  // a probe that cannot even look: nothing runs there
@@ -185,6 +217,11 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
       continue;
     }
     running = true;  // a failed operation may have left it running
+    // A failed promote may have half promoted it; a failed demote is recovered by a stop, so
+    // it counts as demoted (as in Pacemaker), unless on-fail=block leaves it as it is; a
+    // monitor failing with 9 found it promoted.
+    if (op->operation == "promote" || (op->operation == "monitor" && rc == kFailedPromoted)) promoted = true;
+    if (op->operation == "demote" && handling != OnFail::kBlock) promoted = false;
     if (op->operation == "stop" && handling == OnFail::kBlock) {
       r.blocked = true;
       r.stop_failed_on.push_back(node);
@@ -199,7 +236,7 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
     if (digest && (defining->op_digest.empty() || defining->op_digest != *digest)) r.definition_changed = true;
   }
   r.running_on.push_back(node);
-  r.role = Role::kStarted;
+  r.role = promoted ? Role::kPromoted : Role::kStarted;
   switch (on_fail) {
     case OnFail::kIgnore:
       break;
@@ -223,6 +260,7 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     r.fail_count.assign(ws.nodes.size(), 0);
     const int64_t timeout_s = FailureTimeoutSeconds(r, cib);
     const std::string prefix = "fail-count-" + r.history_id;
+    const bool anonymous = r.parent >= 0 && !ws.clones[r.parent].unique;
     for (size_t n = 0; n < ws.nodes.size(); ++n) {
       int total = 0;
       // Attributes are sorted by name: only the run that starts with the prefix is read.
@@ -230,7 +268,14 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       for (auto it = attributes.lower_bound(prefix); it != attributes.end(); ++it) {
         const auto& [name, value] = *it;
         if (name.compare(0, prefix.size(), prefix) != 0) break;
-        if (name.size() != prefix.size() && name[prefix.size()] != '#') continue;
+        // An anonymous instance's failures may be recorded under a numbered id too ("d:0").
+        size_t end = prefix.size();
+        if (anonymous && end < name.size() && name[end] == ':') {
+          size_t digits = end + 1;
+          while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
+          if (digits > end + 1) end = digits;
+        }
+        if (name.size() != end && name[end] != '#') continue;
         if (timeout_s > 0 && now > 0) {
           const std::string last = "last-failure-" + name.substr(11);
           const std::string* when = Find(ws.nodes[n].attributes, last);
@@ -259,7 +304,8 @@ void UnpackMeta(const cib::Model& cib, const cib::Primitive& p, Resource& r) {
   // requires=nothing: it may start without quorum. Every other value needs quorum here.
   if (const auto* v = Find(meta, "requires")) r.needs_quorum = *v != "nothing";
   if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
-  r.next_role = TargetRole(meta);
+  const cib::Clone* clone = p.clone.empty() ? nullptr : cib.FindClone(p.clone);
+  r.next_role = TargetRole(meta, clone != nullptr && clone->promotable);
 }
 
 // Adds resource `p` as part of instance `number` of `clone` and returns its index.
@@ -330,6 +376,9 @@ void AddClone(const cib::Model& cib, const cib::Clone& c, WorkingSet& ws) {
   info.unique = settings.unique;
   info.ordered = settings.ordered;
   info.interleave = settings.interleave;
+  info.promotable = c.promotable;
+  info.promoted_max = settings.promoted_max;
+  info.promoted_node_max = settings.promoted_node_max;
   info.count.assign(ws.nodes.size(), 0);
   const int clone = static_cast<int>(ws.clones.size());
   Resource own;
@@ -337,7 +386,7 @@ void AddClone(const cib::Model& cib, const cib::Clone& c, WorkingSet& ws) {
   own.clone = clone;
   own.history_id = c.id;
   own.priority = ScoreOr(meta, "priority", 0);
-  own.next_role = TargetRole(meta);
+  own.next_role = TargetRole(meta, c.promotable);
   if (const auto* v = Find(meta, "is-managed")) own.managed = PacemakerIsTrue(*v);
   info.rsc = static_cast<int>(ws.resources.size());
   ws.resource_index.emplace(c.id, info.rsc);
@@ -453,6 +502,8 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
         ws.resources.push_back(std::move(orphan));
       }
       Resource& rsc = ws.resources[r];
+      rsc.known_on.push_back(node);
+      rsc.recorded_as = h.id;  // the last history found for it names it (Pacemaker's clone_name)
       UnpackHistory(h, node, rsc, now, FailureTimeoutSeconds(rsc, cib));
       // What runs on a node in maintenance is left as it is.
       if (ws.nodes[node].maintenance && !rsc.running_on.empty() && rsc.running_on.back() == node) rsc.managed = false;
@@ -475,6 +526,10 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       r.next_role = Role::kStopped;
     }
   }
+  // A promotable clone's instance that runs and is not promoted is Unpromoted.
+  for (auto& r : ws.resources) {
+    if (r.parent >= 0 && ws.clones[r.parent].promotable && r.role == Role::kStarted) r.role = Role::kUnpromoted;
+  }
   UnpackFailCounts(cib, ws, now);
   ws.allocation_order.resize(ws.resources.size());
   for (size_t i = 0; i < ws.resources.size(); ++i) ws.allocation_order[i] = static_cast<int>(i);
@@ -495,9 +550,12 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
                    [&](int a, int b) { return rank[a] > rank[b]; });
 }
 
+// A colocation's role: Started (or none) is any role, as in Pacemaker.
 Role ParseRole(const std::string& text) {
-  if (text == "Started") return Role::kStarted;
-  if (text == "Stopped") return Role::kStopped;
+  const std::string_view role = cib::CurrentRoleName(text);
+  if (role == "Stopped") return Role::kStopped;
+  if (role == "Unpromoted") return Role::kUnpromoted;
+  if (role == "Promoted") return Role::kPromoted;
   return Role::kUnknown;
 }
 
@@ -593,6 +651,17 @@ const std::string& NodeInfo::Attribute(const std::string& name) const {
   if (name == "#id") return id;
   const auto it = attributes.find(name);
   return it == attributes.end() ? kNone : it->second;
+}
+
+const char* RoleText(Role r) {
+  switch (r) {
+    case Role::kStopped: return "Stopped";
+    case Role::kStarted: return "Started";
+    case Role::kUnpromoted: return "Unpromoted";
+    case Role::kPromoted: return "Promoted";
+    case Role::kUnknown: break;
+  }
+  return "Unknown";
 }
 
 int WorkingSet::FindNode(const std::string& name) const {

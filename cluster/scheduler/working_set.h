@@ -12,8 +12,12 @@
 namespace vigil::scheduler {
 
 enum class NoQuorumPolicy { kStop, kIgnore, kFreeze };
-// Pacemaker's roles for primitives. Unknown: not decided yet (no target-role).
-enum class Role { kUnknown, kStopped, kStarted };
+// Pacemaker's roles, in its order. Unknown: not decided yet (no target-role). An instance of a
+// promotable clone runs Unpromoted or Promoted, never merely Started.
+enum class Role { kUnknown, kStopped, kStarted, kUnpromoted, kPromoted };
+inline bool IsActive(Role r) { return r >= Role::kStarted; }
+// crm_simulate's word for a role: "Stopped", "Started", "Unpromoted", "Promoted".
+const char* RoleText(Role r);
 // What a failure calls for, in Pacemaker's order of severity: when several failures are on
 // record, the most severe one decides.
 enum class OnFail { kIgnore, kRestart, kBlock, kStop };
@@ -83,6 +87,9 @@ struct CloneInfo {
   bool unique = false;         // globally-unique: instance N recorded as id:N
   bool ordered = false;        // instances started one after the other
   bool interleave = false;     // orders and colocations with another clone per node
+  bool promotable = false;     // instances run Unpromoted, up to promoted_max of them Promoted
+  int promoted_max = 1;
+  int promoted_node_max = 1;
   // Set while its instances are placed: fewer instances than available nodes, so every
   // colocation of the clone counts for each instance (else only negative and INFINITY ones).
   bool all_colocations = false;
@@ -122,6 +129,11 @@ struct Resource {
   bool fatal = false;               // a configuration error (rc 6): it runs nowhere
   Role role = Role::kStopped;
   Role next_role = Role::kUnknown;
+  std::vector<int> known_on;  // nodes where its history is recorded (it was probed there)
+  std::string recorded_as;    // the id its history was last found under ("d", "d:1"); empty: none
+  // A promotable instance's standing when roles are chosen (Pacemaker's sort_index): the higher,
+  // the sooner promoted; negative: never.
+  int sort_index = 0;
   std::vector<int> fail_count;  // per node
 
   // Placement state.

@@ -108,6 +108,25 @@ inline void NormalizeInstances(Outcome& o, const std::map<std::string, std::vect
   o.scores = scores;
 }
 
+// The details of a summary line as crm_simulate's text shows them, from its XML form: the nodes,
+// and for an instance of a promotable clone its roles ("Unpromoted -> Promoted node2").
+inline std::string ActionDetails(const pugi::xml_node& a) {
+  const std::string node = a.attribute("node").value();
+  const std::string source = a.attribute("source").value();
+  const std::string dest = a.attribute("dest").value();
+  const std::string role = a.attribute("role").value();
+  const std::string next = a.attribute("next-role").value();
+  if (role.empty()) {
+    if (!node.empty()) return node;
+    return dest.empty() ? source : source + " -> " + dest;
+  }
+  if (!node.empty()) return role + " " + node;                      // stopping
+  if (next.empty()) return dest.empty() ? role + " " + source : source + " -> " + dest + " " + role;
+  if (source.empty()) return role + " -> " + next + " " + dest;     // starting and promoting
+  if (dest.empty()) return role + " -> " + next + " " + source;     // promoting or demoting
+  return role + " " + source + " -> " + next + " " + dest;
+}
+
 // crm_simulate --output-as=xml: allocations, actions (the summary) and the revised status.
 inline Outcome ParseCrmSimulate(const std::string& out) {
   Outcome o;
@@ -122,12 +141,7 @@ inline Outcome ParseCrmSimulate(const std::string& out) {
   for (const auto a : result.child("actions").children("rsc_action")) {
     std::string verb = a.attribute("action").value();
     if (!verb.empty()) verb[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(verb[0])));
-    std::string details = a.attribute("node").value();
-    if (details.empty()) {
-      details = a.attribute("source").value();
-      if (a.attribute("dest")) details += std::string(" -> ") + a.attribute("dest").value();
-    }
-    o.summary.push_back(SummaryKey(verb, a.attribute("resource").value(), details,
+    o.summary.push_back(SummaryKey(verb, a.attribute("resource").value(), ActionDetails(a),
                                    a.attribute("reason").value(), a.attribute("blocked").as_bool()));
   }
   auto place = [&](const pugi::xml_node& r) {
@@ -141,7 +155,8 @@ inline Outcome ParseCrmSimulate(const std::string& out) {
   auto place_instance = [&](const pugi::xml_node& r) {
     if (r.attribute("orphaned").as_bool()) return;
     auto& nodes = instance_nodes[StripInstance(r.attribute("id").value())];
-    for (const auto n : r.children("node")) nodes.push_back(n.attribute("name").value());
+    const bool promoted = std::string_view(r.attribute("role").value()) == "Promoted";
+    for (const auto n : r.children("node")) nodes.push_back(n.attribute("name").value() + std::string(promoted ? " Promoted" : ""));
   };
   for (const auto r : result.child("revised_cluster_status").child("resources").children()) {
     const std::string_view kind = r.name();
@@ -180,10 +195,16 @@ inline Outcome ParseVigil(const std::string& out) {
     } else if (block == 0) {
       const auto tab = line.find('\t');
       const std::string id = line.substr(0, tab);
-      const std::string where = tab == std::string::npos ? "" : line.substr(tab + 1);
+      std::string where = tab == std::string::npos ? "" : line.substr(tab + 1);
+      // An instance of a promotable clone: "node<TAB>Promoted" (or Unpromoted).
+      std::string role;
+      if (const auto second = where.find('\t'); second != std::string::npos) {
+        role = where.substr(second + 1);
+        where.resize(second);
+      }
       if (StripInstance(id) != id) {
         auto& nodes = instance_nodes[StripInstance(id)];
-        if (where != "Stopped") nodes.push_back(where);
+        if (where != "Stopped") nodes.push_back(where + (role == "Promoted" ? " Promoted" : ""));
       } else {
         o.placement[id] = where;
       }

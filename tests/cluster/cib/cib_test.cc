@@ -201,8 +201,11 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"empty group", With(R"(<group id="g"/>)"), "<group id=\"g\">: a group needs at least one primitive"},
       {"group in group", With(R"(<group id="g"><group id="h"/></group>)"), "<group id=\"h\">: a group holds only primitives"},
       {"empty clone", With(R"(<clone id="c"/>)"), "<clone id=\"c\">: a clone needs a primitive or a group to clone"},
-      {"master", With(R"(<master id="m"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></master>)"),
-       "<master id=\"m\">: promotable clones are not supported yet"},
+      {"promotable group", With(R"(<master id="m"><group id="g"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></group></master>)"),
+       "<master id=\"m\">: promotable clones of groups are not supported yet"},
+      {"role", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>)",
+                    R"(<rsc_location id="l" rsc="a" node="node1" score="5" role="Leader"/>)"),
+       "role=\"Leader\" is not a role"},
       {"bundle", With(R"(<bundle id="b"/>)"), "<bundle id=\"b\">: bundles are not supported"},
       {"score", With(kDummy, R"(<rsc_location id="l" rsc="a" node="node1" score="lots"/>)"),
        "<rsc_location id=\"l\">: score=\"lots\" is not a score"},
@@ -216,7 +219,7 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "<rsc_order id=\"o\">: a resource cannot be ordered after itself"},
       {"order action", With(kDummy + R"(<primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/>)",
                             R"(<rsc_order id="o" first="a" then="b" first-action="wiggle"/>)"),
-       "the action 'wiggle' is not start or stop"},
+       "the action 'wiggle' is not start, stop, promote or demote"},
       {"rule", With(kDummy, R"(<rsc_location id="l" rsc="a"><rule id="r" score="5"/></rsc_location>)"),
        "rules are not supported"},
       {"set", With(kDummy, R"(<rsc_order id="o"><resource_set id="s"/></rsc_order>)"),
@@ -278,15 +281,39 @@ TEST(CibTest, AGroupIsReadWithItsMembersWhichInheritWhatTheyDoNotSet) {
 
 TEST(CibTest, UnsupportedElementsSayUnsupported) {
   for (const char* resources : {
-           R"(<master id="m"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></master>)",
+           R"(<master id="m"><group id="g"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></group></master>)",
            R"(<clone id="c"><meta_attributes id="cm"><nvpair id="cm1" name="promotable" value="true"/></meta_attributes>)"
-           R"(<primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></clone>)",
+           R"(<group id="g"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></group></clone>)",
            R"(<bundle id="b"/>)",
        }) {
     auto cib = Cib::Parse(With(resources), "t.xml");
     ASSERT_FALSE(cib.ok()) << resources;
     EXPECT_EQ(cib.status().code(), StatusCode::kUnsupported) << cib.status().message();
   }
+}
+
+TEST(CibTest, PromotableClonesReadTheirCountsUnderEitherName) {
+  auto cib = Cib::Parse(With(R"(<master id="m"><meta_attributes id="mm"><nvpair id="m1" name="master-max" value="2"/>)"
+                             R"(</meta_attributes><primitive id="d" class="ocf" provider="pacemaker" type="Stateful"/></master>)"
+                             R"(<clone id="c"><meta_attributes id="cm"><nvpair id="c1" name="promotable" value="yes"/>)"
+                             R"(<nvpair id="c2" name="promoted-max" value="3"/><nvpair id="c3" name="promoted-node-max" value="2"/>)"
+                             R"(</meta_attributes><primitive id="e" class="ocf" provider="pacemaker" type="Stateful"/></clone>)",
+                             R"(<rsc_location id="l" rsc="m" node="node1" score="5" role="master"/>)"
+                             R"(<rsc_colocation id="co" rsc="c" rsc-role="Slave" with-rsc="m" with-rsc-role="Promoted" score="10"/>)"
+                             R"(<rsc_order id="o" first="m" first-action="promote" then="c" then-action="start"/>)"),
+                        "t.xml");
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  const Model& m = cib->model();
+  ASSERT_TRUE(m.FindClone("m")->promotable);
+  ASSERT_TRUE(m.FindClone("c")->promotable);
+  EXPECT_EQ(m.SettingsOf(*m.FindClone("m")).promoted_max, 2);
+  EXPECT_EQ(m.SettingsOf(*m.FindClone("m")).promoted_node_max, 1);
+  EXPECT_EQ(m.SettingsOf(*m.FindClone("c")).promoted_max, 3);
+  EXPECT_EQ(m.SettingsOf(*m.FindClone("c")).promoted_node_max, 2);
+  EXPECT_EQ(CurrentRoleName(m.locations.at(0).role), "Promoted");
+  EXPECT_EQ(CurrentRoleName(m.colocations.at(0).rsc_role), "Unpromoted");
+  EXPECT_EQ(m.orders.at(0).first_action, "promote");
+  EXPECT_EQ(CurrentRoleName("Leader"), "");
 }
 
 TEST(CibTest, AClonesPrimitiveInheritsAndIsNamedByItsClone) {
