@@ -1086,7 +1086,9 @@ std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now) {
       s.clone = c.clone->id;
       s.cloned = c.clone->child;
       s.unique = c.unique;
+      s.promotable = c.promotable;
       s.instance = r.instance;
+      if (c.promotable && !s.nodes.empty()) s.role = r.role == Role::kPromoted ? "Promoted" : "Unpromoted";
       // A surplus instance that runs nowhere is nothing to show.
       if (r.surplus && s.nodes.empty()) continue;
     }

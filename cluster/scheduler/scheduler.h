@@ -99,7 +99,10 @@ struct ResourceState {
   std::string clone;               // the clone it is an instance of (or in, as a group member)
   std::string cloned;              // that clone's primitive or group ("d" or "g")
   bool unique = false;             // that clone is globally unique
+  bool promotable = false;         // that clone is promotable
   int instance = -1;               // its instance number in that clone
+  // An active instance of a promotable clone: "Promoted" or "Unpromoted"; else empty.
+  std::string role;
 };
 // In the CIB's order, then orphans.
 std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now = 0);
