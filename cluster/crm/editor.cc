@@ -131,7 +131,8 @@ class Editor {
     if (command == "node") return Node(c);
     if (command == "primitive") return Primitive(c);
     if (command == "group") return Group(c);
-    if (command == "clone") return Clone(c);
+    if (command == "clone") return Clone(c, "clone");
+    if (command == "ms") return Clone(c, "master");
     if (command == "modgroup") return ModGroup(c);
     if (command == "property") return Set(c, "crm_config", "cluster_property_set", "cib-bootstrap-options");
     if (command == "rsc_defaults") return Set(c, "rsc_defaults", "meta_attributes", "rsc-options");
@@ -163,13 +164,19 @@ class Editor {
     return Status::Ok();
   }
 
+  // A clone: <clone>, or the legacy <master> that ms writes.
+  static bool IsClone(xml_node x) {
+    const std::string_view kind = x.name();
+    return kind == "clone" || kind == "master";
+  }
+
   // What a constraint may name: a primitive (in a group or not), a group or a clone; never what
   // a clone clones.
   static bool IsResource(xml_node x) {
     const std::string_view kind = x.name();
-    if (!x || (kind != "primitive" && kind != "group" && kind != "clone")) return false;
+    if (!x || (kind != "primitive" && kind != "group" && !IsClone(x))) return false;
     for (xml_node up = x.parent(); up; up = up.parent()) {
-      if (std::string_view(up.name()) == "clone") return false;
+      if (IsClone(up)) return false;
     }
     return true;
   }
@@ -223,10 +230,13 @@ class Editor {
     return Status::Ok();
   }
 
-  // clone ID RSC [params N=V...] [meta N=V...]: the primitive or group, moved into a new clone.
-  Status Clone(Cursor& c) {
+  // clone ID RSC [params N=V...] [meta N=V...]: the primitive or group, moved into a new clone;
+  // `element` "master" for ms, which crmsh 4.4 still writes as the legacy <master> (a promotable
+  // clone), warning that it is deprecated.
+  Status Clone(Cursor& c, const char* element) {
+    const bool ms = std::string_view(element) == "master";
     std::string id;
-    if (Status s = NewId(c, "clone", &id); !s.ok()) return s;
+    if (Status s = NewId(c, ms ? "promotable clone" : "clone", &id); !s.ok()) return s;
     if (c.done()) return c.Expected("the primitive or group to clone");
     xml_node child;
     if (Status s = TopResource(c, c.Next(), true, &child); !s.ok()) return s;
@@ -239,10 +249,14 @@ class Editor {
         }
       }
     }
-    xml_node clone = Section(conf_, "resources").append_child("clone");
+    xml_node clone = Section(conf_, "resources").append_child(element);
     clone.append_attribute("id").set_value(id.c_str());
     if (Status s = ContainerSets(c, clone, id); !s.ok()) return s;
     clone.append_move(child);
+    if (ms) {
+      warnings_->push_back("ms " + id + ": ms is deprecated; 'clone " + id + " " + child_id +
+                           " meta promotable=true' makes a promotable clone of the current kind");
+    }
     return Status::Ok();
   }
 

@@ -73,6 +73,8 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
        &Shell::ConfigureApply, C::kIds},
       {{"clone"}, "ID RSC [params N=V...] [meta N=V...]", "a primitive or group on many nodes",
        &Shell::ConfigureApply, C::kIds},
+      {{"ms"}, "ID RSC [params N=V...] [meta N=V...]", "a promotable clone (deprecated: clone ... meta promotable=true)",
+       &Shell::ConfigureApply, C::kIds},
       {{"modgroup"}, "GROUP add RSC [after|before MEMBER] | GROUP remove MEMBER", "a group's members",
        &Shell::ConfigureApply, C::kIds},
       {{"property"}, "[SET:] N=V...", "cluster options (crm_config)", &Shell::ConfigureApply, C::kIds},

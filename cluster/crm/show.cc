@@ -97,9 +97,11 @@ std::string Group(xml_node g) {
   return out + OwnSets(g);
 }
 
-// "clone ID CHILD", with the clone's own params and meta (what it clones is shown on its own).
+// "clone ID CHILD" ("ms ID CHILD" for a legacy <master>), with the clone's own params and meta
+// (what it clones is shown on its own).
 std::string Clone(xml_node c) {
-  std::string out = "clone " + std::string(c.attribute("id").value());
+  const bool master = std::string_view(c.name()) == "master";
+  std::string out = (master ? "ms " : "clone ") + std::string(c.attribute("id").value());
   for (xml_node child : c.children()) {
     const std::string_view name = child.name();
     if (name == "primitive" || name == "group") out += " " + std::string(child.attribute("id").value());
@@ -213,19 +215,21 @@ Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids)
     return v;
   };
   for (xml_node n : sorted(conf.child("nodes"))) out.push_back(Node(n));
-  // As crmsh: every primitive (a group's or clone's too) by id, then the groups, then the clones.
+  // As crmsh: every primitive (a group's or clone's too) by id, then the groups, then the legacy
+  // <master> clones (ms), then the clones (promotable ones too).
   std::vector<xml_node> primitives;
   std::vector<xml_node> groups;
+  std::vector<xml_node> masters;
   std::vector<xml_node> clones;
   std::function<void(xml_node)> collect = [&](xml_node x) {
     const std::string_view kind = x.name();
-    if (kind == "group" || kind == "clone") {
+    if (kind == "group" || kind == "clone" || kind == "master") {
       for (xml_node m : x.children()) {
         if (m.type() == pugi::node_element && (std::string_view(m.name()) == "primitive" || std::string_view(m.name()) == "group")) {
           collect(m);
         }
       }
-      if (Wanted(wanted, x, &found)) (kind == "group" ? groups : clones).push_back(x);
+      if (Wanted(wanted, x, &found)) (kind == "group" ? groups : kind == "master" ? masters : clones).push_back(x);
     } else if (Wanted(wanted, x, &found)) {
       primitives.push_back(x);
     }
@@ -235,9 +239,11 @@ Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids)
   }
   std::sort(primitives.begin(), primitives.end(), by_id);
   std::sort(groups.begin(), groups.end(), by_id);
+  std::sort(masters.begin(), masters.end(), by_id);
   std::sort(clones.begin(), clones.end(), by_id);
   for (xml_node p : primitives) out.push_back(Primitive(p));
   for (xml_node g : groups) out.push_back(Group(g));
+  for (xml_node m : masters) out.push_back(Clone(m));
   for (xml_node c : clones) out.push_back(Clone(c));
   for (xml_node c : sorted(conf.child("constraints"))) out.push_back(Constraint(c));
   for (xml_node s : sorted(conf.child("crm_config"))) out.push_back(Set("property", s));

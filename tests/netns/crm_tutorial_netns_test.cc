@@ -155,7 +155,7 @@ TEST_F(CrmTutorialNetnsTest, TheTutorialsCommandsOnTwoNodes) {
       "configure erase",
       "configure group g ip nosuch",
       "configure clone c nosuch",
-      "configure ms m ip",
+      "configure ms m nosuch",
       "configure show nosuch",
       "configure rsc_defaults",
       "configure op_defaults timeout",

@@ -232,6 +232,26 @@ TEST_F(CrmOracleTest, GroupsClonesAndModgroupAreWrittenAndShownAsCrmshDoes) {
   });
 }
 
+// ms writes the legacy <master> (crmsh 4.4 does, warning that it is deprecated) and show prints
+// it as "ms ID CHILD" after the groups and before the clones; a clone with meta promotable=true
+// stays a clone. Constraints name them with roles and promote/demote actions. (A promotable
+// clone of a group, which crmsh writes too, the CIB reader refuses as not supported yet.)
+TEST_F(CrmOracleTest, MsAndPromotableClonesAreWrittenAndShownAsCrmshDoes) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive d ocf:pacemaker:Stateful op monitor interval=10s role=Master op monitor interval=11s role=Slave",
+      "ms zz d meta promoted-max=1 notify=true params foo=bar",
+      "primitive e ocf:pacemaker:Stateful",
+      "clone aa e meta promotable=true promoted-node-max=1",
+      "primitive h ocf:pacemaker:Dummy",
+      "clone cc h",
+      "location l1 zz role=Master 100: node1",
+      "colocation co inf: cc:Started zz:Master",
+      "order o1 Mandatory: zz:promote aa:start",
+      "order o2 Optional: aa:demote cc:stop",
+  });
+}
+
 // `ra`: the same lists and the same descriptions as crmsh, for the agents both run from
 // resource-agents' scripts (a script that a native agent shadows is reached as
 // ocf:heartbeat-script:TYPE in Vigil, so its title names that provider).

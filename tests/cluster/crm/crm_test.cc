@@ -150,7 +150,10 @@ TEST(ConfigurationTest, EveryBadCommandIsRefusedWithOneLineAndChangesNothing) {
       {"clone c ip", "constraint ip-db names ip: a cloned resource is named by its clone, so change it to name c first"},
       {"modgroup nosuch add ip", "modgroup: no group 'nosuch'"},
       {"modgroup", "expected a group after 'modgroup'"},
-      {"ms m ip", "ms: not supported"},
+      {"ms m nosuch", "ms m: no primitive or group 'nosuch'"},
+      {"ms m", "expected the primitive or group to clone"},
+      {"ms m ip", "constraint ip-db names ip: a cloned resource is named by its clone"},
+      {"ms 1m ip", "'1m' is not a valid id"},
       {"frobnicate x", "configure: unknown command 'frobnicate'"},
   };
   auto conf = Configuration::Parse(kCib);
@@ -189,6 +192,36 @@ TEST(ConfigurationTest, ConstraintsNameAGroupAndItsLastMemberStays) {
   EXPECT_NE(s.message().find("a group needs at least one primitive"), std::string::npos) << s.message();
   EXPECT_EQ(conf->Document(), before);
   EXPECT_NE(conf->Show({})->find("location l web 100: node1"), std::string::npos) << *conf->Show({});
+}
+
+// ms makes the legacy <master> element, as crmsh 4.4 does, with a warning that names the
+// command of today; what it clones is then named by the ms only. A promotable clone of a group
+// is refused (the CIB reader does not take one yet) and changes nothing.
+TEST(ConfigurationTest, MsWritesALegacyMasterAndWarnsThatItIsDeprecated) {
+  auto conf = Configuration::Parse(R"(<cib admin_epoch="0" epoch="1" num_updates="0"><configuration><crm_config/>
+    <nodes><node id="1" uname="node1"/></nodes><resources>
+    <group id="web"><primitive id="fs" class="ocf" provider="heartbeat" type="Dummy"/></group>
+    <primitive id="d" class="ocf" provider="pacemaker" type="Stateful"/>
+    <primitive id="e" class="ocf" provider="pacemaker" type="Stateful"/>
+    </resources><constraints/></configuration><status/></cib>)");
+  ASSERT_TRUE(conf.ok()) << conf.status().message();
+  std::vector<std::string> warnings;
+  Status s = conf->Apply(*SplitWords("ms d-ms d meta promoted-max=1"), &warnings);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(warnings, Words{"ms d-ms: ms is deprecated; 'clone d-ms d meta promotable=true' makes a promotable "
+                            "clone of the current kind"});
+  s = conf->Apply(*SplitWords("clone e-clone e meta promotable=true"), &warnings);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(*conf->Show({"d-ms", "e-clone"}), "ms d-ms d \\\n\tmeta promoted-max=1\nclone e-clone e \\\n\tmeta promotable=true\n");
+  EXPECT_NE(conf->Document().find("<master id=\"d-ms\">"), std::string::npos) << conf->Document();
+  const std::string before = conf->Document();
+  s = conf->Apply(*SplitWords("location l d 100: node1"), &warnings);
+  EXPECT_EQ(s.message(), "location l: no resource 'd'");
+  s = conf->Apply(*SplitWords("ms web-ms web"), &warnings);
+  EXPECT_NE(s.message().find("promotable clones of groups are not supported yet"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().find('\n'), std::string::npos) << s.message();
+  EXPECT_EQ(conf->Document(), before);
+  EXPECT_TRUE(conf->Apply(*SplitWords("location l d-ms role=Master 100: node1"), &warnings).ok());
 }
 
 TEST(ConfigurationTest, DeletingTwoResourcesThatShareAConstraintRemovesItOnce) {
