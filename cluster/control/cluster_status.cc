@@ -37,11 +37,16 @@ std::string ResourceLine(const ResourceStatus& r, bool known, const std::string&
     for (const auto& n : r.nodes) where += " " + n;
     where += " ]";
   }
+  // A promotable clone's instance shows its role where another shows Started; a failed one
+  // that was promoted says so after FAILED (an unpromoted one does not), as crm_mon does.
+  const std::string running = r.pending.empty() ? (r.role.empty() ? "Started" : r.role) : r.pending;
   if (r.nodes.empty()) {
     line += "Stopped";
     if (r.disabled) line += " (disabled)";
+  } else if (r.failed) {
+    line += std::string("FAILED ") + (r.role == "Promoted" ? "Promoted " : "") + where;
   } else {
-    line += (r.failed ? "FAILED " : (r.pending.empty() ? "Started" : r.pending) + " ") + where;
+    line += running + " " + where;
   }
   if (r.orphan) line += " (ORPHANED)";
   if (!r.managed) line += " (unmanaged)";
@@ -100,17 +105,20 @@ std::string GroupBlock(const ResourceBlock& g, bool known, const std::string& in
 }
 
 // A clone as crm_mon lays it out: unique instances one by one; anonymous ones that run plainly
-// summed up by node ("Started: [ ... ]"), the rest one by one, then the nodes that could run
-// one but do not ("Stopped: [ ... ]").
+// summed up by node ("Started: [ ... ]"; for a promotable clone by role, "Promoted: [ ... ]"
+// then "Unpromoted: [ ... ]"), the rest one by one, then the nodes that could run one but do
+// not ("Stopped: [ ... ]", "Stopped (disabled): [ ... ]" when the clone is).
 std::string CloneBlock(const ClusterStatus& s, const ResourceBlock& c) {
   std::vector<const ResourceStatus*> all;
   for (const auto& i : c.instances) all.insert(all.end(), i.members.begin(), i.members.end());
   const ResourceStatus& first = *all.front();
   std::string attributes;
   auto add = [&](const char* word) { attributes += (attributes.empty() ? " (" : ", ") + std::string(word); };
+  if (first.promotable) add("promotable");
   if (first.unique) add("unique");
+  const bool disabled = std::all_of(all.begin(), all.end(), [](auto* r) { return r->disabled; });
   if (std::all_of(all.begin(), all.end(), [](auto* r) { return !r->managed; })) add("unmanaged");
-  if (std::all_of(all.begin(), all.end(), [](auto* r) { return r->disabled; })) add("disabled");
+  if (disabled) add("disabled");
   if (!attributes.empty()) attributes += ")";
   std::string out = "  * Clone Set: " + c.id + " [" + first.cloned + "]" + attributes + ":\n";
   if (!s.resources_known || first.unique) {
@@ -120,8 +128,9 @@ std::string CloneBlock(const ClusterStatus& s, const ResourceBlock& c) {
     }
     return out;
   }
-  std::vector<std::string> started;
-  std::vector<std::string> used;  // nodes running any part of an instance
+  std::vector<std::string> promoted;
+  std::vector<std::string> started;  // unpromoted, for a promotable clone
+  std::vector<std::string> used;     // nodes running any part of an instance
   for (const auto& i : c.instances) {
     bool active = false;
     bool plain = true;
@@ -132,14 +141,15 @@ std::string CloneBlock(const ClusterStatus& s, const ResourceBlock& c) {
     }
     if (!active) continue;
     if (plain) {
-      started.push_back(i.members.front()->nodes.front());
+      (i.members.front()->role == "Promoted" ? promoted : started).push_back(i.members.front()->nodes.front());
     } else if (i.kind == ResourceBlock::Kind::kGroup) {
       out += GroupBlock(i, true, "    ");
     } else {
       out += ResourceLine(*i.members.front(), true, "    ");
     }
   }
-  if (!started.empty()) out += "    * Started: " + NodeList(started) + "\n";
+  if (!promoted.empty()) out += "    * Promoted: " + NodeList(promoted) + "\n";
+  if (!started.empty()) out += std::string("    * ") + (first.promotable ? "Unpromoted" : "Started") + ": " + NodeList(started) + "\n";
   std::vector<std::string> stopped;
   if (s.symmetric) {
     for (const auto& n : s.nodes) {
@@ -147,7 +157,7 @@ std::string CloneBlock(const ClusterStatus& s, const ResourceBlock& c) {
       if (std::find(used.begin(), used.end(), name) == used.end()) stopped.push_back(name);
     }
   }
-  if (!stopped.empty()) out += "    * Stopped: " + NodeList(stopped) + "\n";
+  if (!stopped.empty()) out += std::string("    * Stopped") + (disabled ? " (disabled)" : "") + ": " + NodeList(stopped) + "\n";
   return out;
 }
 
@@ -266,7 +276,9 @@ std::string ToXml(const ClusterStatus& s) {
       rsc.append_attribute("clone") = r.clone.c_str();
       rsc.append_attribute("cloned") = r.cloned.c_str();
       rsc.append_attribute("unique") = r.unique ? "true" : "false";
+      rsc.append_attribute("promotable") = r.promotable ? "true" : "false";
     }
+    if (!r.role.empty()) rsc.append_attribute("role") = r.role.c_str();
     for (const auto& [name, flag] : {std::pair{"failed", r.failed}, std::pair{"blocked", r.blocked},
                                      std::pair{"managed", r.managed}, std::pair{"disabled", r.disabled},
                                      std::pair{"orphan", r.orphan}}) {
@@ -354,6 +366,11 @@ Result<ClusterStatus> FromXml(std::string_view xml) {
     rsc.clone = r.attribute("clone").value();
     rsc.cloned = r.attribute("cloned").value();
     rsc.unique = std::string_view(r.attribute("unique").value()) == "true";
+    rsc.promotable = std::string_view(r.attribute("promotable").value()) == "true";
+    rsc.role = r.attribute("role").value();
+    if (!rsc.role.empty() && rsc.role != "Promoted" && rsc.role != "Unpromoted") {
+      return bad("a <resource> whose role is neither Promoted nor Unpromoted");
+    }
     if (!rsc.clone.empty() && rsc.cloned.empty()) return bad("a <resource> in a clone without what the clone clones");
     if (!rsc.pending.empty() && rsc.pending != "Starting" && rsc.pending != "Stopping") {
       return bad("a <resource> pending neither Starting nor Stopping");

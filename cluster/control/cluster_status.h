@@ -36,6 +36,8 @@ struct ResourceStatus {
   std::string clone;    // the clone it is an instance of, or in
   std::string cloned;   // that clone's primitive or group, as crm_mon names it in brackets
   bool unique = false;  // that clone is globally unique (its instances named d:N)
+  bool promotable = false;  // that clone is promotable
+  std::string role;         // an active instance of a promotable clone: "Promoted" or "Unpromoted"
   bool operator==(const ResourceStatus&) const = default;
 };
 

@@ -91,8 +91,9 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
     // Unknown (no DC): the role is not known either.
     rsc.append_attribute("role") = !s.resources_known ? "Unknown"
                                    : !r.pending.empty() ? r.pending.c_str()
-                                   : active            ? "Started"
-                                                       : "Stopped";
+                                   : !active           ? "Stopped"
+                                   : !r.role.empty()   ? r.role.c_str()
+                                                       : "Started";
     if (r.disabled) rsc.append_attribute("target_role") = "Stopped";
     Attributes(rsc, {{"active", Bool(active)},
                      {"orphaned", Bool(r.orphan)},
@@ -125,12 +126,16 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
       for (const auto& i : b.instances) all.insert(all.end(), i.members.begin(), i.members.end());
       pugi::xml_node clone = resources.append_child("clone");
       Attributes(clone, {{"id", b.id},
-                         {"multi_state", "false"},
+                         {"multi_state", Bool(all.front()->promotable)},
                          {"unique", Bool(all.front()->unique)},
                          {"managed", Bool(!std::all_of(all.begin(), all.end(), [](auto* r) { return !r->managed; }))},
                          {"disabled", Bool(std::all_of(all.begin(), all.end(), [](auto* r) { return r->disabled; }))},
-                         {"failed", Bool(std::any_of(all.begin(), all.end(), [](auto* r) { return r->failed; }))},
+                         // The clone's own flag, which crm_mon 2.1 leaves false when an instance failed.
+                         {"failed", "false"},
                          {"failure_ignored", "false"}});
+      if (std::all_of(all.begin(), all.end(), [](auto* r) { return r->disabled; })) {
+        clone.append_attribute("target_role") = "Stopped";
+      }
       for (const auto& i : b.instances) {
         if (i.kind == ResourceBlock::Kind::kGroup) {
           group(clone, i);

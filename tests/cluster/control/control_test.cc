@@ -360,6 +360,73 @@ TEST(ClusterStatusTest, MalformedDocumentsAreNamed) {
   EXPECT_NE(FromXml(xml).status().message().find("<failed-action>"), std::string::npos);
 }
 
+// A promotable clone: "(promotable)" in its heading; anonymous instances summed up by role
+// (Promoted, then Unpromoted), a failed one on its own line, the nodes running none as Stopped;
+// a unique one instance by instance with its role ("FAILED Promoted" when it failed promoted).
+// Roles and promotable survive the trip through vigild's XML, and crm_mon's XML carries them.
+ClusterStatus WithPromotable() {
+  ClusterStatus s = Sample();
+  s.nodes[2].online = true;
+  s.resources_known = true;
+  auto instance = [](std::string id, std::string clone, std::vector<std::string> nodes, std::string role) {
+    ResourceStatus r{std::move(id), "ocf:pacemaker:Stateful", std::move(nodes)};
+    r.clone = std::move(clone);
+    r.cloned = r.clone == "p" ? "d" : "u";
+    r.unique = r.clone == "q";
+    r.promotable = true;
+    r.role = std::move(role);
+    return r;
+  };
+  ResourceStatus failed = instance("d:2", "p", {"node3"}, "Unpromoted");
+  failed.failed = true;
+  ResourceStatus failed_promoted = instance("u:0", "q", {"node2"}, "Promoted");
+  failed_promoted.failed = true;
+  s.resources = {instance("d:0", "p", {"node2"}, "Unpromoted"), instance("d:1", "p", {"node1"}, "Promoted"), failed,
+                 failed_promoted, instance("u:1", "q", {"node1"}, "Unpromoted"), instance("u:2", "q", {}, "")};
+  return s;
+}
+
+TEST(ClusterStatusTest, PromotableClonesAreSummedUpByRole) {
+  const ClusterStatus s = WithPromotable();
+  const std::string text = FormatStatus(s, false);
+  EXPECT_NE(text.find("Full List of Resources:\n"
+                      "  * Clone Set: p [d] (promotable):\n"
+                      "    * d\t(ocf:pacemaker:Stateful):\t FAILED node3\n"
+                      "    * Promoted: [ node1 ]\n"
+                      "    * Unpromoted: [ node2 ]\n"
+                      "  * Clone Set: q [u] (promotable, unique):\n"
+                      "    * u:0\t(ocf:pacemaker:Stateful):\t FAILED Promoted node2\n"
+                      "    * u:1\t(ocf:pacemaker:Stateful):\t Unpromoted node1\n"
+                      "    * u:2\t(ocf:pacemaker:Stateful):\t Stopped\n"),
+            std::string::npos)
+      << text;
+  auto back = FromXml(ToXml(s));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(*back, s);
+  const std::string xml = CrmMonXml(s, "crm status xml");
+  EXPECT_NE(xml.find("<clone id=\"p\" multi_state=\"true\" unique=\"false\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<resource id=\"d\" resource_agent=\"ocf:pacemaker:Stateful\" role=\"Promoted\""), std::string::npos)
+      << xml;
+  std::string bad = ToXml(s);
+  bad.replace(bad.find("role=\"Promoted\""), 15, "role=\"Master\"");
+  EXPECT_NE(FromXml(bad).status().message().find("neither Promoted nor Unpromoted"), std::string::npos);
+}
+
+// A disabled clone's nodes that run none are "Stopped (disabled)", as crm_mon says.
+TEST(ClusterStatusTest, ADisabledClonesStoppedNodesSaySo) {
+  ClusterStatus s = Sample();
+  s.resources_known = true;
+  ResourceStatus d{"d:0", "ocf:heartbeat:Dummy", {}};
+  d.clone = "c";
+  d.cloned = "d";
+  d.disabled = true;
+  s.resources = {d};
+  const std::string text = FormatStatus(s, false);
+  EXPECT_NE(text.find("  * Clone Set: c [d] (disabled):\n    * Stopped (disabled): [ node1 node2 node3 ]\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(ClusterStatusTest, CrmMonLayout) {
   ::setenv("TZ", "UTC", 1);
   const std::string text = FormatStatus(Sample(), false);

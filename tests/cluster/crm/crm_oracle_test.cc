@@ -339,7 +339,7 @@ TEST(CrmMonXmlOracleTest, NodesResourcesAndFailuresAreCrmMons) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
   for (const auto& r : scheduler::CurrentState(parsed->model(), 0)) {
     s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending,
-                           r.group, r.clone, r.cloned, r.unique});
+                           r.group, r.clone, r.cloned, r.unique, r.promotable, r.role});
   }
   s.failed_actions = {{"ip", "monitor", 10000, "node1", 7, 0, "gone", 1700000100, 4}};
   s.now = std::chrono::system_clock::now();
@@ -377,18 +377,18 @@ TEST(CrmMonXmlOracleTest, NodesResourcesAndFailuresAreCrmMons) {
   EXPECT_NE(json.find("\"exitstatus\": \"not running\""), std::string::npos) << json;
 }
 
-// Groups and clones: fixtures/crm_mon/collectives.xml (a group, an anonymous clone, a unique
-// clone, a cloned group with one instance partly active, a primitive; three nodes) through
-// crm_mon's text (`crm_mon -1 -r`, the full list of resources) and XML, against ours from the
-// same facts: the same lines, and every element under <resources> with the same attributes.
-TEST(CrmMonXmlOracleTest, GroupsAndClonesAreLaidOutAsCrmMonLaysThemOut) {
-  const std::string fixture = std::string(VIGIL_TEST_FIXTURES) + "/crm_mon/collectives.xml";
+// `fixture` (under fixtures/crm_mon, three nodes) through crm_mon's text (`crm_mon -1 -r`, the
+// full list of resources) and XML, against ours from the same facts: the same lines, and every
+// element under <resources> with the same attributes. Returns our text's resource list.
+std::string ExpectLaidOutAsCrmMon(const std::string& name) {
+  const std::string fixture = std::string(VIGIL_TEST_FIXTURES) + "/crm_mon/" + name;
   const auto text = Sh("CIB_file=" + fixture + " crm_mon -1 -r 2>/dev/null");
   const auto xml = Sh("CIB_file=" + fixture + " crm_mon --output-as=xml -1 2>/dev/null");
-  ASSERT_EQ(text.code, 0) << text.out;
-  ASSERT_EQ(xml.code, 0) << xml.out;
+  EXPECT_EQ(text.code, 0) << text.out;
+  EXPECT_EQ(xml.code, 0) << xml.out;
   auto parsed = cib::Cib::Parse(ReadFile(fixture), fixture);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_TRUE(parsed.ok()) << parsed.status().message();
+  if (!parsed.ok()) return "";
   control::ClusterStatus s;
   s.dc = "node1";
   s.dc_id = 1;
@@ -397,21 +397,23 @@ TEST(CrmMonXmlOracleTest, GroupsAndClonesAreLaidOutAsCrmMonLaysThemOut) {
   s.nodes = {{1, "node1", true, false}, {2, "node2", true, false}, {3, "node3", true, false}};
   for (const auto& r : scheduler::CurrentState(parsed->model(), 0)) {
     s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending,
-                           r.group, r.clone, r.cloned, r.unique});
+                           r.group, r.clone, r.cloned, r.unique, r.promotable, r.role});
   }
   s.now = std::chrono::system_clock::now();
+  // Up to the blank line before the failed actions, or the end.
   auto section = [](const std::string& out) {
     const size_t from = out.find("Full List of Resources:");
-    return from == std::string::npos ? out : out.substr(from, out.find("\n\n", from) - from);
+    std::string list = from == std::string::npos ? out : out.substr(from, out.find("\n\n", from) - from);
+    while (!list.empty() && list.back() == '\n') list.pop_back();
+    return list;
   };
   const std::string ours_text = section(control::FormatStatus(s, false));
-  EXPECT_EQ(ours_text, section(text.out));
-  EXPECT_NE(ours_text.find("  * Clone Set: g-clone [g]:\n    * Resource Group: g:1:\n"), std::string::npos) << ours_text;
+  EXPECT_EQ(ours_text, section(text.out)) << name;
 
   pugi::xml_document a, b;
   const std::string ours_xml = control::CrmMonXml(s, "crm status xml");
-  ASSERT_TRUE(a.load_string(ours_xml.c_str())) << ours_xml;
-  ASSERT_TRUE(b.load_string(xml.out.c_str())) << xml.out;
+  EXPECT_TRUE(a.load_string(ours_xml.c_str())) << ours_xml;
+  EXPECT_TRUE(b.load_string(xml.out.c_str())) << xml.out;
   std::function<void(pugi::xml_node, std::string&)> flatten = [&](pugi::xml_node n, std::string& out) {
     out += n.name();
     for (const pugi::xml_attribute x : n.attributes()) out += std::string(" ") + x.name() + "=" + x.value();
@@ -421,7 +423,24 @@ TEST(CrmMonXmlOracleTest, GroupsAndClonesAreLaidOutAsCrmMonLaysThemOut) {
   std::string ours_resources, theirs_resources;
   flatten(a.child("pacemaker-result").child("resources"), ours_resources);
   flatten(b.child("pacemaker-result").child("resources"), theirs_resources);
-  EXPECT_EQ(ours_resources, theirs_resources);
+  EXPECT_EQ(ours_resources, theirs_resources) << name;
+  return ours_text;
+}
+
+// Groups and clones: fixtures/crm_mon/collectives.xml (a group, an anonymous clone, a unique
+// clone, a cloned group with one instance partly active, a primitive).
+TEST(CrmMonXmlOracleTest, GroupsAndClonesAreLaidOutAsCrmMonLaysThemOut) {
+  const std::string ours = ExpectLaidOutAsCrmMon("collectives.xml");
+  EXPECT_NE(ours.find("  * Clone Set: g-clone [g]:\n    * Resource Group: g:1:\n"), std::string::npos) << ours;
+}
+
+// Promotable clones: fixtures/crm_mon/promotable.xml (an anonymous one summed up by role, a
+// legacy <master>, a unique one with a failed promoted instance, a disabled one).
+TEST(CrmMonXmlOracleTest, PromotableClonesAreLaidOutAsCrmMonLaysThemOut) {
+  const std::string ours = ExpectLaidOutAsCrmMon("promotable.xml");
+  EXPECT_NE(ours.find("  * Clone Set: a-clone [a] (promotable):\n"), std::string::npos) << ours;
+  EXPECT_NE(ours.find("    * Promoted: [ node1 ]\n"), std::string::npos) << ours;
+  EXPECT_NE(ours.find("    * Unpromoted: [ node1 node2 ]\n"), std::string::npos) << ours;
 }
 
 }  // namespace
