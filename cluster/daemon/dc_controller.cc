@@ -71,6 +71,21 @@ std::vector<cib::Model::Instance> RecordIds(const cib::Model& m, const cib::Prim
   return out;
 }
 
+const cib::ResourceHistory* FindHistory(const cib::NodeState& s, const std::string& rsc) {
+  for (const auto& h : s.resources) {
+    if (h.id == rsc) return &h;
+  }
+  return nullptr;
+}
+
+// Whether `rsc` has a recurring monitor recorded on the node.
+bool Monitored(const cib::NodeState& s, const std::string& rsc) {
+  const cib::ResourceHistory* h = FindHistory(s, rsc);
+  return h != nullptr && std::any_of(h->ops.begin(), h->ops.end(), [&](const cib::OpRecord& o) {
+           return o.interval_ms > 0 && o.id == rsc + "_monitor_" + std::to_string(o.interval_ms);
+         });
+}
+
 bool HasRecord(const cib::NodeState& s, const std::string& rsc, const std::string& record) {
   for (const auto& h : s.resources) {
     if (h.id != rsc) continue;
@@ -155,13 +170,15 @@ cib::Model DcController::BuildModel(const DcInputs& in, std::map<std::string, ui
 
 void DcController::Dispatch(uint32_t node, peer::Execute e) {
   e.token = next_token_++;
+  // In flight before it is sent: this node's own steps may be done within send_ (a cancel is),
+  // and their result must find them.
+  in_flight_[e.token] = node;
   if (!send_(node, e)) {
     // No link to it now: its report may be stale (a result lost with the link), and whatever was
     // to follow this step must wait. The node reports afresh when it links again.
+    in_flight_.erase(e.token);
     Forget(node);
-    return;
   }
-  in_flight_[e.token] = node;
 }
 
 void DcController::Forget(uint32_t node) {
@@ -200,7 +217,11 @@ void DcController::StartMonitors(const cib::Model& model, const std::vector<sche
       const bool monitored = std::any_of(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) {
         return o.interval_ms > 0 && o.id == h.id + "_monitor_" + std::to_string(o.interval_ms);
       });
-      if (monitored) Dispatch(node_of_.at(s.id), MakeExecute(model, *p, h.id, -1, "cancel", 0));
+      if (monitored) {
+        peer::Execute cancel = MakeExecute(model, *p, h.id, -1, "cancel", 0);
+        cancel.meta["reason"] = "maintenance";
+        Dispatch(node_of_.at(s.id), std::move(cancel));
+      }
     }
   }
   for (const auto& placement : placements) {
@@ -211,12 +232,37 @@ void DcController::StartMonitors(const cib::Model& model, const std::vector<sche
     const auto state = std::find_if(model.node_states.begin(), model.node_states.end(),
                                     [&](const cib::NodeState& s) { return s.uname == placement.nodes.front(); });
     if (state == model.node_states.end() || !Online(*state)) continue;
+    // The monitors for its role: those for any role, and those for the role it has (an
+    // instance of a promotable clone: Promoted or Unpromoted).
+    std::vector<const cib::Operation*> monitors;
     for (const auto& op : p->operations) {
-      if (op.name != "monitor" || op.interval_ms <= 0 || !(op.role.empty() || op.role == "Started")) continue;
+      const std::string_view role = cib::CurrentRoleName(op.role);
+      if (op.name != "monitor" || op.interval_ms <= 0) continue;
+      if (!(role.empty() || role == "Started" || role == placement.role)) continue;
       if (const auto it = op.meta.find("enabled"); it != op.meta.end() && !cib::PacemakerIsTrue(it->second)) continue;
-      const std::string& id = instance.record_id;
-      if (HasRecord(*state, id, id + "_monitor_" + std::to_string(op.interval_ms))) continue;
-      Dispatch(node_of_.at(state->id), MakeExecute(model, instance, "monitor", op.interval_ms));
+      monitors.push_back(&op);
+    }
+    const std::string& id = instance.record_id;
+    // A monitor of the role it no longer has would fail on the code of the new one: all of its
+    // monitors are cancelled, and the right ones started once that is done.
+    if (const cib::ResourceHistory* h = FindHistory(*state, id)) {
+      const bool stale = std::any_of(h->ops.begin(), h->ops.end(), [&](const cib::OpRecord& o) {
+        if (o.interval_ms <= 0 || o.id != id + "_monitor_" + std::to_string(o.interval_ms)) return false;
+        return std::none_of(monitors.begin(), monitors.end(), [&](const cib::Operation* op) { return op->interval_ms == o.interval_ms; });
+      });
+      if (stale) {
+        peer::Execute cancel = MakeExecute(model, instance, "cancel", 0);
+        cancel.meta["reason"] = "now " + placement.role;
+        Dispatch(node_of_.at(state->id), cancel);
+        continue;
+      }
+    }
+    for (const cib::Operation* op : monitors) {
+      if (HasRecord(*state, id, id + "_monitor_" + std::to_string(op->interval_ms))) continue;
+      peer::Execute e = MakeExecute(model, instance, "monitor", op->interval_ms);
+      // What the monitor should find: running, or running promoted (Pacemaker's op_target_rc).
+      e.meta["op_target_rc"] = placement.role == "Promoted" ? "8" : "0";
+      Dispatch(node_of_.at(state->id), std::move(e));
     }
   }
 }
@@ -292,7 +338,12 @@ void DcController::Update(const DcInputs& in) {
                                    [&](const cib::NodeState& s) { return s.uname == action.node; });
     if (node == model.node_states.end()) continue;
     peer::Execute e;
-    if (instance.primitive != nullptr) {
+    const bool role_change = action.kind == scheduler::ActionKind::kPromote || action.kind == scheduler::ActionKind::kDemote;
+    if (instance.primitive != nullptr && role_change && Monitored(*node, instance.record_id)) {
+      // Its monitors expect the role it has now: cancelled first, started again for the new one.
+      e = MakeExecute(model, instance, "cancel", 0);
+      e.meta["reason"] = std::string("before the ") + scheduler::ActionName(action.kind);
+    } else if (instance.primitive != nullptr) {
       e = MakeExecute(model, instance, scheduler::ActionName(action.kind), 0);
     } else {
       // An orphan (deleted from the configuration while it ran): stopped with what its history says.

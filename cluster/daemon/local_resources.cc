@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include "cluster/cib/digest.h"
 #include "cluster/cib/score.h"
@@ -175,7 +176,7 @@ void LocalResources::Execute(const peer::Execute& e, std::function<void()> done)
                 }) > 0;
     }
     if (forgot) {
-      events_.push_back("recurring monitors of " + e.rsc + " cancelled (maintenance)");
+      events_.push_back("recurring monitors of " + e.rsc + " cancelled" + (e.meta.count("reason") ? " (" + e.meta.at("reason") + ")" : ""));
       changed_ = true;
     }
     done();
@@ -298,7 +299,11 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
   }
   cib::ResourceHistory& h = History(e);
   const int op_status = OpStatus(r.status);
-  const bool ok = op_status == 0 && (r.rc == 0 || (probe && r.rc == 7));
+  // The code this operation should return: 0, a probe's 7 (not running; 8, promoted, is news
+  // too), or what the DC says (a monitor in the Promoted role expects 8).
+  int expected = probe ? 7 : 0;
+  if (const auto it = e.meta.find("op_target_rc"); it != e.meta.end()) expected = std::atoi(it->second.c_str());
+  const bool ok = op_status == 0 && (r.rc == expected || (probe && (r.rc == 0 || r.rc == 7 || r.rc == 8)));
   cib::OpRecord record;
   record.id = recurring ? monitor_id : e.rsc + "_last_0";
   record.operation = e.action;
@@ -307,6 +312,7 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
   record.rc = r.rc;
   record.op_status = op_status;
   record.exit_reason = r.reason;
+  record.target_rc = expected;
   record.last_rc_change = WallSeconds();
   if (!recurring && e.action != "stop") {
     if (auto digest = cib::ParametersDigest(e.params)) record.op_digest = *digest;

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <map>
+#include <set>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -153,10 +154,17 @@ class Child {
       const bool ok = r.status == ExecStatus::kDone;
       if (ok && r.rc == 0 && op.action == "start") {
         running_.insert_or_assign(op.resource, op);
-      } else if (ok && r.rc == 0 && op.action == "monitor") {
+        promoted_.erase(op.resource);
+      } else if (ok && (r.rc == 0 || r.rc == 8) && op.action == "monitor") {  // running (8: promoted)
         running_.try_emplace(op.resource, op);
+        if (r.rc == 8) promoted_.insert(op.resource);
       } else if (ok && ((op.action == "stop" && r.rc == 0) || (op.action == "monitor" && r.rc == 7))) {
         running_.erase(op.resource);
+        promoted_.erase(op.resource);
+      } else if (ok && r.rc == 0 && op.action == "promote") {
+        promoted_.insert(op.resource);
+      } else if (ok && r.rc == 0 && op.action == "demote") {
+        promoted_.erase(op.resource);
       }
       if (op.interval.count() == 0 || r.status == ExecStatus::kCancelled) calls_.erase(call);
       if (r.status == ExecStatus::kCancelled && withdrawing_) withdrawn = std::string(kWithdrawn) + ": " + withdrawing_why_;
@@ -187,10 +195,12 @@ class Child {
   // may have left half of it running; a stop of what is not running succeeds).
   void StopEverything(const std::string& why) {
     std::map<std::string, Operation> targets;
+    std::set<std::string> promoted;
     std::vector<uint64_t> withdrawn;
     {
       std::lock_guard<std::mutex> lock(mu_);
       targets = running_;
+      promoted = promoted_;
       for (const auto& [call, c] : calls_) {
         targets.try_emplace(c.op.resource, c.op);
         withdrawn.push_back(c.id);
@@ -207,8 +217,16 @@ class Child {
     std::condition_variable done_cv;
     size_t left = 0;
     for (auto& [rsc, op] : targets) {
-      op.action = "stop";
       op.interval = std::chrono::milliseconds(0);
+      if (promoted.count(rsc)) {
+        // A promoted instance is demoted first: agents may refuse to stop one (Stateful does).
+        op.action = "demote";
+        auto demote = host_.Submit(op, [rsc](const Operation&, const OperationResult& r) {
+          if (r.status != ExecStatus::kDone || r.rc != 0) LogError("executor child: demote of " + rsc + " failed: " + r.reason);
+        });
+        if (!demote.ok()) LogError("executor child: cannot demote " + rsc + ": " + demote.status().message());
+      }
+      op.action = "stop";
       {
         std::lock_guard<std::mutex> lock(done_mu);
         ++left;
@@ -247,6 +265,7 @@ class Child {
   std::mutex mu_;
   std::map<uint64_t, Call> calls_;  // vigild's call id → the executor's, and what it runs
   std::map<std::string, Operation> running_;
+  std::set<std::string> promoted_;  // of those, the ones last known promoted
   bool withdrawing_ = false;  // the cancellations StopEverything makes get its reason
   std::string withdrawing_why_;
   std::mutex write_mu_;

@@ -34,6 +34,7 @@ void PutNodeState(std::string& out, const cib::NodeState& s) {
       PutString(out, op.exit_reason);
       Put(out, static_cast<uint64_t>(op.last_rc_change), 8);
       PutString(out, op.op_digest);
+      Put(out, static_cast<uint32_t>(op.target_rc), 4);
     }
   }
 }
@@ -66,6 +67,7 @@ cib::NodeState GetNodeState(wire::Reader& r) {
       op.exit_reason = r.String();
       op.last_rc_change = static_cast<int64_t>(r.Int(8));
       op.op_digest = r.String();
+      op.target_rc = Int32(r);
       h.ops.push_back(std::move(op));
     }
     s.resources.push_back(std::move(h));

@@ -166,7 +166,8 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
     const bool unmanaged_stopped = !r.managed && op->operation == "monitor" && rc == 7;
     // A recurring monitor expected to find it stopped (role=Stopped) fails when it finds it
     // running.
-    const bool unexpectedly_running = !probe && rc == 0 && op->target_rc == 7;
+    // ... and one expected to find it promoted fails when it finds it merely running.
+    const bool unexpectedly_running = !probe && rc == 0 && (op->target_rc == 7 || op->target_rc == kRunningPromoted);
     // A monitor that finds it promoted (8) says it runs, in that role.
     // The executor's status "error" (4) is no verdict: the exit code says what happened, as for
     // a completed operation (Pacemaker remaps both by the code).

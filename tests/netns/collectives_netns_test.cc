@@ -105,5 +105,63 @@ TEST_F(CollectivesNetnsTest, APingCloneSetsPingdOnEveryNodeThroughVigilsAttrdUpd
       << Cib(1) << Logs();
 }
 
+// Pacemaker's own Stateful agent as a promotable clone on three nodes, with an address (a Dummy)
+// colocated with the Promoted role and ordered after promotion. The agent sets its promotion
+// score with `crm_attribute --promotion`, which is Vigil's: one instance is promoted, its monitor
+// expecting "running promoted" (8), the others' "running" (0). Killing the promoted node's
+// vigild promotes an instance on another node, and the address follows it.
+TEST_F(CollectivesNetnsTest, AStatefulPromotableCloneFailsOverItsPromotedRoleAndTheAddressFollows) {
+  std::string cib = CibOf(
+      "<clone id=\"ms\"><meta_attributes id=\"ms-m\"><nvpair id=\"ms-p\" name=\"promotable\" value=\"true\"/>"
+      "</meta_attributes><primitive id=\"st\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><operations>"
+      "<op id=\"st-mp\" name=\"monitor\" interval=\"1s\" role=\"Promoted\" timeout=\"20s\"/>"
+      "<op id=\"st-mu\" name=\"monitor\" interval=\"2s\" role=\"Unpromoted\" timeout=\"20s\"/>"
+      "</operations></primitive></clone>" + Dummy("vip"));
+  cib.replace(cib.find("<constraints/>"), std::string("<constraints/>").size(),
+              "<constraints><rsc_colocation id=\"vip-with-promoted\" rsc=\"vip\" with-rsc=\"ms\" "
+              "with-rsc-role=\"Promoted\" score=\"INFINITY\"/><rsc_order id=\"promote-then-vip\" first=\"ms\" "
+              "first-action=\"promote\" then=\"vip\" then-action=\"start\"/></constraints>");
+  Form(ClusterOptions{}, cib);
+  // The agent's own state file (HA_VARRUN is per node here) says which role it runs in.
+  auto role = [&](int i) {
+    const std::string state = ReadFile(node(i).dir() / "varrun" / "Stateful-st.state");
+    return state.substr(0, state.find('\n'));
+  };
+  auto promoted = [&](std::vector<int> among) {
+    std::string out;
+    for (int i : among) {
+      if (role(i) == "Promoted") out += (out.empty() ? "" : " ") + std::to_string(i);
+    }
+    return out;
+  };
+  ASSERT_TRUE(WaitFor([&] {
+    const std::string p = promoted({1, 2, 3});
+    return p.size() == 1 && DummyOwners("vip") == p;
+  }, std::chrono::seconds(30))) << Logs();
+  const int first = std::stoi(promoted({1, 2, 3}));
+  for (int i : {1, 2, 3}) {
+    if (i != first) EXPECT_EQ(role(i), "Unpromoted") << i << "\n" << Logs();
+  }
+  // Promoted: the Unpromoted monitor was cancelled before the promotion, the Promoted one runs.
+  ASSERT_TRUE(WaitFor([&] { return Count(node(first).log(), "monitor (every 1000 ms) of st: OCF_RUNNING_PROMOTED") >= 1; }))
+      << Logs();
+  EXPECT_EQ(node(first).log().find("of st: OCF_RUNNING_PROMOTED in 0 ms: failed"), std::string::npos) << Logs();
+  EXPECT_EQ(Count(Cib(1), "fail-count-st"), 0) << Cib(1);
+  EXPECT_NE(Cib(1).find("name=\"master-st\" value=\"10\""), std::string::npos) << Cib(1);
+  node(first).Kill(SIGKILL);
+  std::vector<int> survivors;
+  for (int i : {1, 2, 3}) {
+    if (i != first) survivors.push_back(i);
+  }
+  // The killed node's executor child demotes and stops its instance; one survivor is promoted,
+  // and the address runs there and nowhere else.
+  ASSERT_TRUE(WaitFor([&] {
+    const std::string p = promoted(survivors);
+    return role(first).empty() && p.size() == 1 && DummyOwners("vip") == p;
+  }, std::chrono::seconds(30))) << Logs();
+  const int next = std::stoi(promoted(survivors));
+  EXPECT_NE(node(next).log().find("promote of st: OCF_SUCCESS"), std::string::npos) << Logs();
+}
+
 }  // namespace
 }  // namespace vigil::testing

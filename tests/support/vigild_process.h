@@ -74,10 +74,15 @@ class VigildProcess {
   bool Start() {
     std::vector<std::string> argv = Command();
     const std::string log_path = (dir_ / "log").string();
+    // The test's nodes share one filesystem: agents that keep state under HA_VARRUN (Pacemaker's
+    // Stateful) get a directory per node, as on separate machines.
+    const std::filesystem::path var_run = dir_ / "varrun";
+    std::filesystem::create_directories(var_run);
     pid_ = ::fork();
     if (pid_ < 0) return false;
     if (pid_ == 0) {
       ::setpgid(0, 0);
+      ::setenv("HA_VARRUN", (var_run.string() + "/").c_str(), 1);
       FILE* out = std::fopen(log_path.c_str(), "a");
       if (out) {
         ::dup2(::fileno(out), 1);

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "cluster/cib/digest.h"
 #include "cluster/lrm/executor_client.h"
 
 namespace vigil::daemon {
@@ -49,10 +50,12 @@ class DcControllerTest : public ::testing::Test {
   cib::NodeState self_;
   DcInputs in_;
   std::vector<std::pair<uint32_t, std::string>> sent_;
+  std::vector<peer::Execute> steps_;  // what sent_ lists, whole
   std::set<uint32_t> unreachable_;  // no link to these
   DcController controller_{1, [this](uint32_t node, const peer::Execute& e) {
                            if (unreachable_.count(node)) return false;
                            sent_.emplace_back(node, e.action);
+                           steps_.push_back(e);
                            return true;
                          }};
 };
@@ -181,6 +184,63 @@ TEST(ExecutorClientTest, ACallMadeWhileNoChildRunsEndsAsADeathWould) {
   EXPECT_EQ(results[0].status, ExecStatus::kCancelled);
   EXPECT_EQ(results[1].status, ExecStatus::kError);
   EXPECT_EQ(results[1].reason, "the executor child is not running");
+}
+
+cib::OpRecord Op(const std::string& id, const std::string& operation, int64_t interval_ms, int call, int rc) {
+  cib::OpRecord o;
+  o.id = id;
+  o.operation = operation;
+  o.interval_ms = interval_ms;
+  o.call_id = call;
+  o.rc = rc;
+  // Started with the parameters configured (none): no definition change.
+  if (interval_ms == 0) o.op_digest = cib::ParametersDigest({}).value_or("");
+  return o;
+}
+
+// Promoting an instance whose monitor expects the Unpromoted role's 0: that monitor is cancelled
+// first (it would fail on the 8 a promoted instance answers), and the Promoted role's monitor,
+// expecting 8, is started once the promotion is done.
+TEST_F(DcControllerTest, APromotionCancelsTheUnpromotedMonitorFirstAndStartsThePromotedOne) {
+  auto parsed = cib::Cib::Parse(
+      "<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\"><configuration><crm_config>"
+      "<cluster_property_set id=\"o\"><nvpair id=\"o-s\" name=\"stonith-enabled\" value=\"false\"/>"
+      "</cluster_property_set></crm_config><nodes/><resources><clone id=\"ms\"><meta_attributes id=\"ms-m\">"
+      "<nvpair id=\"ms-p\" name=\"promotable\" value=\"true\"/></meta_attributes>"
+      "<primitive id=\"st\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><operations>"
+      "<op id=\"st-p\" name=\"monitor\" interval=\"10s\" role=\"Promoted\"/>"
+      "<op id=\"st-u\" name=\"monitor\" interval=\"11s\" role=\"Unpromoted\"/></operations></primitive></clone>"
+      "</resources><constraints/></configuration><status/></cib>",
+      "test");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  cib_ = std::move(*parsed);
+  in_.config = &cib_.model();
+  const cib::ResourceHistory unpromoted{"st", "ocf", "pacemaker", "Stateful",
+                                        {Op("st_last_0", "start", 0, 2, 0), Op("st_monitor_11000", "monitor", 11000, 3, 0)}};
+  self_.resources = {unpromoted};
+  self_.transient["master-st"] = "10";
+  peer::NodeUpdate n3 = ReportOfN3(3);
+  n3.state.resources = {unpromoted};
+  n3.state.transient["master-st"] = "5";
+  controller_.OnNodeUpdate(3, n3);
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 1U);
+  EXPECT_EQ(sent_[0], std::make_pair(1U, std::string("cancel")));
+  // The cancel is done: the monitor's record is gone, the promotion goes.
+  self_.resources[0].ops.pop_back();
+  controller_.OnOwnResult(steps_.back().token);
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);
+  EXPECT_EQ(sent_[1], std::make_pair(1U, std::string("promote")));
+  // Promoted: the Promoted role's monitor, told to expect 8; n3 keeps its Unpromoted one.
+  self_.resources[0].ops.push_back(Op("st_last_0", "promote", 0, 4, 0));
+  self_.resources[0].ops.erase(self_.resources[0].ops.begin());
+  controller_.OnOwnResult(steps_.back().token);
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 3U);
+  EXPECT_EQ(sent_[2], std::make_pair(1U, std::string("monitor")));
+  EXPECT_EQ(steps_.back().interval_ms, 10000);
+  EXPECT_EQ(steps_.back().meta.at("op_target_rc"), "8");
 }
 
 }  // namespace

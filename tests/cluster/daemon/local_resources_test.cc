@@ -257,6 +257,34 @@ TEST_F(LocalResourcesTest, ACancelEndsTheMonitorsAndForgetsTheirRecords) {
   EXPECT_FALSE(Failed("a"));
 }
 
+// A promotable clone's instance: its monitor in the Promoted role expects 8 (the DC says so
+// with op_target_rc), and finding it merely running (0) is then the failure.
+TEST_F(LocalResourcesTest, AMonitorInThePromotedRoleExpectsRunningPromoted) {
+  queue_.Finish(StartInFlight("a"), 0);
+  Run(Step("a", "promote"));
+  queue_.Finish(queue_.next - 1, 0);
+  peer::Execute monitor = Step("a", "monitor", 10000);
+  monitor.meta["op_target_rc"] = "8";
+  Run(monitor);
+  const uint64_t call = queue_.next - 1;
+  queue_.Finish(call, 8, ExecStatus::kDone, false);
+  EXPECT_FALSE(Failed("a"));
+  ASSERT_NE(Record("a", "a_monitor_10000"), nullptr);
+  EXPECT_EQ(Record("a", "a_monitor_10000")->target_rc, 8);
+  queue_.Finish(call, 0, ExecStatus::kDone, false);
+  EXPECT_TRUE(Failed("a"));
+  EXPECT_EQ(local_.state().transient.at("fail-count-a#monitor_10000"), "1");
+}
+
+// A probe that finds it promoted (8) is no failure: it says what runs.
+TEST_F(LocalResourcesTest, AProbeThatFindsItPromotedIsNoFailure) {
+  Run(Step("a", "monitor"));
+  queue_.Finish(queue_.next - 1, 8);
+  EXPECT_FALSE(Failed("a"));
+  EXPECT_EQ(Record("a", "a_last_0")->rc, 8);
+  EXPECT_EQ(Record("a", "a_last_0")->target_rc, 7);
+}
+
 TEST_F(LocalResourcesTest, AWithdrawnStartLeavesNoPendingRecord) {
   const uint64_t start = StartInFlight("a");
   EXPECT_EQ(Record("a", "a_last_0")->op_status, -1);
