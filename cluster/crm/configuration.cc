@@ -36,6 +36,17 @@ struct Configuration::Impl {
 
   xml_node configuration() const { return doc.child("cib").child("configuration"); }
   crm::EditContext EditContext() const { return {configuration(), running, known_nodes, agents}; }
+
+  // `copy`, a changed document, becomes the configuration if the whole CIB still reads as one
+  // (the same reader vigild uses: what it would refuse at commit is refused here, now).
+  Status Keep(const pugi::xml_document& copy) {
+    std::ostringstream text;
+    copy.save(text, "  ");
+    if (auto cib = cib::Cib::Parse(text.str(), "the changed configuration"); !cib.ok()) return cib.status();
+    doc.reset(copy);
+    changed = true;
+    return Status::Ok();
+  }
 };
 
 Configuration::Configuration(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -85,16 +96,17 @@ Status Configuration::Apply(const std::vector<std::string>& words, std::vector<s
   copy.reset(impl_->doc);
   std::vector<std::string> said;
   if (Status s = RunEditCommand(copy, impl_->EditContext(), words, &said); !s.ok()) return s;
-  std::ostringstream text;
-  copy.save(text, "  ");
-  // The same reader vigild uses: what it would refuse at commit is refused here, now.
-  if (auto cib = cib::Cib::Parse(text.str(), "the changed configuration"); !cib.ok()) {
-    return Status(cib.status().code(), words[0] + ": " + cib.status().message());
-  }
-  impl_->doc.reset(copy);
-  impl_->changed = true;
+  if (Status s = impl_->Keep(copy); !s.ok()) return Status(s.code(), words[0] + ": " + s.message());
   warnings->insert(warnings->end(), said.begin(), said.end());
   return Status::Ok();
+}
+
+Status Configuration::SetResourceMeta(const std::string& rsc, const std::string& name, const std::string& value,
+                                      std::string* said) {
+  pugi::xml_document copy;
+  copy.reset(impl_->doc);
+  if (Status s = crm::SetResourceMeta(copy, rsc, name, value, said); !s.ok()) return s;
+  return impl_->Keep(copy);
 }
 
 Status Configuration::Replace(const std::vector<std::string>& ids, std::string_view text,

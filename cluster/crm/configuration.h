@@ -43,6 +43,11 @@ class Configuration {
   // crmsh syntax Vigil cannot place (rules, resource sets, groups). Nothing changes on an error.
   Status Apply(const std::vector<std::string>& words, std::vector<std::string>* warnings);
 
+  // crm resource promote/demote: meta attribute `name` of resource `rsc` set to `value`, as
+  // crm_resource --meta --set-parameter sets it; *said: crm_resource's line for it. Errors:
+  // kNotFound; the CIB reader's, and then nothing changes.
+  Status SetResourceMeta(const std::string& rsc, const std::string& name, const std::string& value, std::string* said);
+
   // `edit`: the configuration (with `ids`: those elements only) replaced by the commands in
   // `text`, crmsh's syntax as Show prints it (node, primitive, property, constraints...; a line
   // ending in `\` goes on). All or nothing: an error names the line and changes nothing. A

@@ -725,4 +725,25 @@ Status RunEditCommand(pugi::xml_document& doc, const EditContext& context, const
   return Editor(doc, context, warnings).Run(words);
 }
 
+Status SetResourceMeta(pugi::xml_document& doc, const std::string& rsc, const std::string& name,
+                       const std::string& value, std::string* said) {
+  const xml_node root = doc.child("cib");
+  xml_node found = FindId(root.child("configuration").child("resources"), rsc);
+  const std::string_view kind = found.name();
+  if (!found || (kind != "primitive" && kind != "group" && kind != "clone" && kind != "master")) {
+    return Status(StatusCode::kNotFound, "no resource '" + rsc + "'");
+  }
+  xml_node set = found.child("meta_attributes");
+  const bool new_set = !set;
+  if (new_set) {
+    set = found.append_child("meta_attributes");
+    set.append_attribute("id").set_value(FreeId(root, rsc + "-meta_attributes").c_str());
+  }
+  SetPair(root, set, {name, value});
+  const xml_node nv = set.find_child_by_attribute("nvpair", "name", name.c_str());
+  *said = "Set '" + rsc + "' option: id=" + nv.attribute("id").value() +
+          (new_set ? " set=" + std::string(set.attribute("id").value()) : "") + " name=" + name + " value=" + value;
+  return Status::Ok();
+}
+
 }  // namespace vigil::crm

@@ -35,4 +35,11 @@ struct EditContext {
 Status RunEditCommand(pugi::xml_document& doc, const EditContext& context, const std::vector<std::string>& words,
                       std::vector<std::string>* warnings);
 
+// Sets meta attribute `name` of resource `rsc` (a primitive, group, clone or ms) to `value` in
+// its first meta_attributes set (a new one, <rsc>-meta_attributes, when it has none), as
+// crm_resource --meta --set-parameter does for crm resource promote and demote. *said: the line
+// crm_resource prints for it. Errors: kNotFound naming `rsc`.
+Status SetResourceMeta(pugi::xml_document& doc, const std::string& rsc, const std::string& name,
+                       const std::string& value, std::string* said);
+
 }  // namespace vigil::crm

@@ -61,7 +61,7 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"status"}, "[xml|json]", "the cluster's status, as crm_mon shows it (or its XML, or JSON)", &Shell::TopStatus},
       {{"configure"}, "[COMMAND ...]", "the configuration: staged changes, then commit", &Shell::TopLevel},
       {{"node"}, "[COMMAND ...]", "nodes: standby, online, show, status", &Shell::TopLevel},
-      {{"resource"}, "[COMMAND ...]", "resources: start, stop, move, cleanup, status, ...", &Shell::TopLevel},
+      {{"resource"}, "[COMMAND ...]", "resources: start, stop, promote, move, cleanup, locate, ...", &Shell::TopLevel},
       {{"ra"}, "[COMMAND ...]", "resource agents: classes, providers, list, info", &Shell::TopLevel},
   };
   static const std::vector<Command> kConfigure = {
@@ -103,6 +103,12 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"restart"}, "RSC", "stops it, waits until it runs nowhere, starts it", &Shell::ResourceRestart,
        C::kResourceThenNodes, 1, 1},
       {{"status"}, "[RSC]", "where it runs", &Shell::ResourceStatus, C::kResourceThenNodes, 0, 1},
+      {{"locate"}, "RSC...", "the nodes it runs on (and where an instance is promoted)", &Shell::ResourceLocate,
+       C::kResourceThenNodes},
+      {{"promote"}, "RSC", "target-role Master: a promotable clone's instances may be promoted",
+       &Shell::ResourcePromote, C::kResourceThenNodes, 1, 1},
+      {{"demote"}, "RSC", "target-role Slave: a promotable clone's instances stay unpromoted",
+       &Shell::ResourcePromote, C::kResourceThenNodes, 1, 1},
       {{"move", "migrate"}, "RSC [NODE]", "prefers NODE, or bans it from where it runs", &Shell::ResourceMove,
        C::kResourceThenNodes, 1, 2},
       {{"clear", "unmove", "unmigrate"}, "RSC", "removes what move left", &Shell::ResourceClear,

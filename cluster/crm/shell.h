@@ -115,6 +115,8 @@ class Shell {
   bool ResourceStartStop(const std::vector<std::string>& words);
   bool ResourceRestart(const std::vector<std::string>& words);
   bool ResourceStatus(const std::vector<std::string>& words);
+  bool ResourceLocate(const std::vector<std::string>& words);
+  bool ResourcePromote(const std::vector<std::string>& words);
   bool ResourceMove(const std::vector<std::string>& words);
   bool ResourceClear(const std::vector<std::string>& words);
   bool ResourceCleanup(const std::vector<std::string>& words);

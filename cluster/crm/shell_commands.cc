@@ -6,11 +6,13 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <ostream>
 #include <thread>
 
 #include <pugixml.hpp>
 
+#include "cluster/cib/cib.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/ra.h"
@@ -195,12 +197,11 @@ bool Shell::ResourceRestart(const std::vector<std::string>& words) {
 
 bool Shell::ResourceStatus(const std::vector<std::string>& words) {
   const std::vector<std::string> args = Rest(words);
+  // With a resource it is crmsh's locate (both run crm_resource --locate).
+  if (!args.empty()) return ResourceLocate(words);
   const auto status = FetchStatus();
   if (!status.ok()) return Error(status.status().message());
-  bool found = false;
   for (const auto& r : status->resources) {
-    if (!args.empty() && r.id != args[0]) continue;
-    found = true;
     if (!status->resources_known) {
       out_ << "resource " << r.id << ": unknown (no DC)\n";
     } else if (r.nodes.empty()) {
@@ -209,7 +210,99 @@ bool Shell::ResourceStatus(const std::vector<std::string>& words) {
       out_ << "resource " << r.id << " is running on: " << Join(r.nodes, " ") << "\n";
     }
   }
-  if (!found && !args.empty()) return Error("resource status: no resource '" + args[0] + "'");
+  return true;
+}
+
+namespace {
+
+// Where `rsc` runs, as crm_resource --locate says it: a line per node, " Promoted" after a
+// promoted instance's; "" when it runs nowhere; nullopt when status lists no such resource. A
+// clone, what it clones, or a member of a cloned group is located by its instances, the last
+// first (the order crm_resource lists them in); a group by its members.
+std::optional<std::string> LocateText(const control::ClusterStatus& s, const std::string& rsc) {
+  auto base = [](const std::string& id) { return id.substr(0, id.rfind(':')); };
+  // (node, promoted) in the order found, each node once per instance.
+  std::vector<std::vector<std::pair<std::string, bool>>> instances;
+  std::map<std::string, size_t> instance_of;  // a cloned group's instance ("g:1") → its index
+  bool cloned = false;
+  bool found = false;
+  for (const auto& r : s.resources) {
+    const bool in_clone = !r.clone.empty() && (r.clone == rsc || r.cloned == rsc || base(r.id) == rsc);
+    if (!in_clone && r.id != rsc && r.group != rsc) continue;
+    found = true;
+    cloned = cloned || in_clone;
+    const std::string key = in_clone && !r.group.empty() ? r.group : r.group == rsc ? rsc : r.id;
+    auto [it, added] = instance_of.emplace(key, instances.size());
+    if (added) instances.emplace_back();
+    auto& nodes = instances[it->second];
+    for (const auto& n : r.nodes) {
+      auto same = std::find_if(nodes.begin(), nodes.end(), [&](const auto& p) { return p.first == n; });
+      if (same == nodes.end()) same = nodes.insert(nodes.end(), {n, false});
+      same->second = same->second || r.role == "Promoted";
+    }
+  }
+  if (!found) return std::nullopt;
+  if (cloned) std::reverse(instances.begin(), instances.end());
+  std::string out;
+  for (const auto& nodes : instances) {
+    for (const auto& [node, promoted] : nodes) {
+      out += "resource " + rsc + " is running on: " + node + (promoted ? " Promoted" : "") + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool Shell::ResourceLocate(const std::vector<std::string>& words) {
+  if (words.size() < 2) return Error("resource " + words[0] + ": missing arguments (usage: " + words[0] + " RSC...)");
+  const auto status = FetchStatus();
+  if (!status.ok()) return Error(status.status().message());
+  for (const std::string& rsc : Rest(words)) {
+    const auto text = LocateText(*status, rsc);
+    if (!text) {
+      Error("resource " + words[0] + ": no resource '" + rsc + "'");
+    } else if (!status->resources_known) {
+      out_ << "resource " << rsc << ": unknown (no DC)\n";
+    } else {
+      out_ << (text->empty() ? "resource " + rsc + " is NOT running\n" : *text);
+    }
+  }
+  return true;
+}
+
+bool Shell::ResourcePromote(const std::vector<std::string>& words) {
+  const std::string& rsc = words[1];
+  if (!LoadConfiguration()) return true;
+  struct Unstage {
+    std::optional<Configuration>& staged;
+    ~Unstage() { staged.reset(); }  // the configure level reads the CIB afresh
+  } unstage{staged_};
+  auto cib = cib::Cib::Parse(staged_->Document(), "the CIB");
+  if (!cib.ok()) return Error("resource " + words[0] + ": " + cib.status().message());
+  const cib::Model& model = cib->model();
+  const cib::Clone* clone = model.FindClone(rsc);
+  if (clone == nullptr || !clone->promotable) {
+    std::string why = rsc + " is not a promotable resource";
+    if (clone != nullptr) why += " (a clone becomes one with meta promotable=true)";
+    for (const cib::Clone& c : model.clones) {
+      const cib::Group* g = c.child_is_group ? model.FindGroup(c.child) : nullptr;
+      const bool inside = c.child == rsc || (g != nullptr && std::find(g->members.begin(), g->members.end(), rsc) != g->members.end());
+      if (inside && c.promotable) why += ": it is in promotable clone " + c.id + ", which " + words[0] + " takes";
+    }
+    if (model.FindPrimitive(rsc) == nullptr && model.FindGroup(rsc) == nullptr && clone == nullptr) {
+      why = "no resource '" + rsc + "'";
+    }
+    return Error("resource " + words[0] + ": " + why);
+  }
+  // crmsh 4.4 writes the legacy role names (its OCF 1.1 support is off unless crm.conf turns
+  // it on), which Pacemaker reads as Promoted and Unpromoted.
+  const std::string role = words[0] == "promote" ? "Master" : "Slave";
+  std::string said;
+  if (vigil::Status s = staged_->SetResourceMeta(rsc, "target-role", role, &said); !s.ok()) {
+    return Error("resource " + words[0] + ": " + s.message());
+  }
+  if (Commit()) out_ << said << "\n";
   return true;
 }
 

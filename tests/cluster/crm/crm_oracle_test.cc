@@ -15,6 +15,7 @@
 #include "cluster/cib/cib.h"
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/configuration.h"
+#include "cluster/crm/shell.h"
 #include "cluster/crm/show.h"
 #include "cluster/crm/words.h"
 #include "cluster/scheduler/scheduler.h"
@@ -380,16 +381,12 @@ TEST(CrmMonXmlOracleTest, NodesResourcesAndFailuresAreCrmMons) {
 // `fixture` (under fixtures/crm_mon, three nodes) through crm_mon's text (`crm_mon -1 -r`, the
 // full list of resources) and XML, against ours from the same facts: the same lines, and every
 // element under <resources> with the same attributes. Returns our text's resource list.
-std::string ExpectLaidOutAsCrmMon(const std::string& name) {
-  const std::string fixture = std::string(VIGIL_TEST_FIXTURES) + "/crm_mon/" + name;
-  const auto text = Sh("CIB_file=" + fixture + " crm_mon -1 -r 2>/dev/null");
-  const auto xml = Sh("CIB_file=" + fixture + " crm_mon --output-as=xml -1 2>/dev/null");
-  EXPECT_EQ(text.code, 0) << text.out;
-  EXPECT_EQ(xml.code, 0) << xml.out;
+// The status vigild would give of a fixture's CIB (three nodes, node1 the DC).
+control::ClusterStatus FixtureStatus(const std::string& fixture) {
   auto parsed = cib::Cib::Parse(ReadFile(fixture), fixture);
   EXPECT_TRUE(parsed.ok()) << parsed.status().message();
-  if (!parsed.ok()) return "";
   control::ClusterStatus s;
+  if (!parsed.ok()) return s;
   s.dc = "node1";
   s.dc_id = 1;
   s.quorate = true;
@@ -400,6 +397,16 @@ std::string ExpectLaidOutAsCrmMon(const std::string& name) {
                            r.group, r.clone, r.cloned, r.unique, r.promotable, r.role});
   }
   s.now = std::chrono::system_clock::now();
+  return s;
+}
+
+std::string ExpectLaidOutAsCrmMon(const std::string& name) {
+  const std::string fixture = std::string(VIGIL_TEST_FIXTURES) + "/crm_mon/" + name;
+  const auto text = Sh("CIB_file=" + fixture + " crm_mon -1 -r 2>/dev/null");
+  const auto xml = Sh("CIB_file=" + fixture + " crm_mon --output-as=xml -1 2>/dev/null");
+  EXPECT_EQ(text.code, 0) << text.out;
+  EXPECT_EQ(xml.code, 0) << xml.out;
+  const control::ClusterStatus s = FixtureStatus(fixture);
   // Up to the blank line before the failed actions, or the end.
   auto section = [](const std::string& out) {
     const size_t from = out.find("Full List of Resources:");
@@ -441,6 +448,38 @@ TEST(CrmMonXmlOracleTest, PromotableClonesAreLaidOutAsCrmMonLaysThemOut) {
   EXPECT_NE(ours.find("  * Clone Set: a-clone [a] (promotable):\n"), std::string::npos) << ours;
   EXPECT_NE(ours.find("    * Promoted: [ node1 ]\n"), std::string::npos) << ours;
   EXPECT_NE(ours.find("    * Unpromoted: [ node1 node2 ]\n"), std::string::npos) << ours;
+}
+
+// crm resource locate against crmsh's (crm_resource --locate) on the fixtures: a line per node,
+// the instances of a clone last first, " Promoted" after a promoted one's.
+TEST(CrmLocateOracleTest, LocateSaysWhatCrmResourceSays) {
+  class FixtureVigild : public crm::Connection {
+   public:
+    explicit FixtureVigild(control::ClusterStatus s) : status_(std::move(s)) {}
+    Result<std::string> Ask(const std::string& command, const std::vector<std::string>&) override {
+      if (command == "status") return control::ToXml(status_);
+      return Status(StatusCode::kInvalidArgument, "not here: " + command);
+    }
+
+   private:
+    control::ClusterStatus status_;
+  };
+  const std::map<std::string, std::vector<std::string>> cases = {
+      {"promotable.xml", {"a-clone", "a", "b-ms", "u-clone", "u:0", "c-clone", "solo"}},
+      {"collectives.xml", {"d-clone", "d", "web", "fs", "g-clone", "m1", "u-clone"}},
+  };
+  for (const auto& [name, resources] : cases) {
+    const std::string fixture = std::string(VIGIL_TEST_FIXTURES) + "/crm_mon/" + name;
+    FixtureVigild vigild(FixtureStatus(fixture));
+    for (const std::string& rsc : resources) {
+      std::ostringstream out, err;
+      crm::Shell shell(vigild, out, err, {});
+      shell.Run({"resource", "locate", rsc});
+      // crmsh passes crm_resource's words through; "NOT running" goes to its stderr.
+      const auto theirs = Sh("TERM=dumb CIB_file=" + fixture + " " + kCrmsh + " resource locate " + rsc + " 2>&1");
+      EXPECT_EQ(out.str(), theirs.out) << name << ": " << rsc << "\n" << err.str();
+    }
+  }
 }
 
 }  // namespace

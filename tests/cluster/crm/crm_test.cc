@@ -458,6 +458,7 @@ class FakeVigild : public Connection {
       s.resources_known = true;
       s.nodes = {{1, "node1", true, false}, {2, "node2", true, false}};
       s.resources = {{"ip", "ocf:heartbeat:IPaddr", {"node1"}}, {"db", "ocf:heartbeat:Dummy", {}}};
+      s.resources.insert(s.resources.end(), more_resources.begin(), more_resources.end());
       return control::ToXml(s);
     }
     if (command == "cib-replace") {
@@ -488,6 +489,8 @@ class FakeVigild : public Connection {
   }
 
   std::vector<std::string> asked;
+  std::vector<control::ResourceStatus> more_resources;  // in status, after ip and db
+  const std::string& cib() const { return cib_; }
 
  private:
   std::string cib_;
@@ -621,7 +624,8 @@ TEST_F(ShellTest, HelpListsALevelsCommandsAndPrintsOnesUsage) {
   shell.Run({"configure", "help", "colocation"});
   shell.Run({"node", "help", "nosuch"});
   EXPECT_EQ(out_.str(),
-            "commands: start, stop, restart, status, move, migrate, clear, unmove, unmigrate, cleanup, up, help, quit\n"
+            "commands: start, stop, restart, status, locate, promote, demote, move, migrate, clear, unmove, unmigrate, cleanup, "
+            "up, help, quit\n"
             "usage: migrate RSC [NODE]\n  prefers NODE, or bans it from where it runs\n"
             "usage: meta [ocf:PROVIDER:]TYPE\n  an agent's parameters and operations\n"
             "usage: colocation ID SCORE: RSC WITH-RSC\n  a colocation constraint\n");
@@ -654,6 +658,88 @@ TEST_F(ShellTest, LevelsNodeAndResourceCommandsMapToVigildsRequests) {
   EXPECT_EQ(shell.exit_code(), 0);
   shell.Run({"node", "status", "node9"});
   EXPECT_EQ(shell.exit_code(), 1);
+}
+
+// A promotable clone (a legacy <master>, d-ms of d, promoted on node2 and unpromoted on node1)
+// and a plain clone (c-clone of c), as vigild's status and CIB hold them.
+class PromotableShellTest : public ShellTest {
+ protected:
+  void SetUp() override {
+    vigild_.ChangeBehindCrmsBack(
+        R"(<master id="d-ms"><primitive id="d" class="ocf" provider="pacemaker" type="Stateful"/></master>)"
+        R"(<clone id="c-clone"><primitive id="c" class="ocf" provider="heartbeat" type="Dummy"/></clone>)");
+    auto instance = [](std::string id, std::string clone, std::string cloned, std::vector<std::string> nodes,
+                       std::string role) {
+      control::ResourceStatus r{std::move(id), "ocf:pacemaker:Stateful", std::move(nodes)};
+      r.clone = std::move(clone);
+      r.cloned = std::move(cloned);
+      r.promotable = r.clone == "d-ms";
+      r.role = std::move(role);
+      return r;
+    };
+    vigild_.more_resources = {instance("d:0", "d-ms", "d", {"node1"}, "Unpromoted"),
+                              instance("d:1", "d-ms", "d", {"node2"}, "Promoted"),
+                              instance("c:0", "c-clone", "c", {"node1"}, ""), instance("c:1", "c-clone", "c", {}, "")};
+  }
+};
+
+// promote and demote set the clone's target-role to what crmsh 4.4 writes (Master, Slave), in
+// one commit each, saying what they set as crm_resource does.
+TEST_F(PromotableShellTest, PromoteAndDemoteSetTheClonesTargetRole) {
+  Shell shell = Make(false);
+  shell.Run({"resource", "demote", "d-ms"});
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "Set 'd-ms' option: id=d-ms-meta_attributes-target-role set=d-ms-meta_attributes "
+                        "name=target-role value=Slave\n");
+  EXPECT_NE(vigild_.cib().find("name=\"target-role\" value=\"Slave\""), std::string::npos) << vigild_.cib();
+  out_.str("");
+  shell.Run({"resource", "promote", "d-ms"});
+  EXPECT_EQ(out_.str(), "Set 'd-ms' option: id=d-ms-meta_attributes-target-role name=target-role value=Master\n");
+  EXPECT_NE(vigild_.cib().find("name=\"target-role\" value=\"Master\""), std::string::npos) << vigild_.cib();
+  EXPECT_EQ(vigild_.Count("cib-replace"), 2);
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+}
+
+// What is not a promotable clone is refused by name, saying what would be, and nothing is sent.
+TEST_F(PromotableShellTest, PromotingWhatIsNotPromotableIsRefusedByName) {
+  Shell shell = Make(false);
+  shell.Run({"resource", "promote", "d"});
+  shell.Run({"resource", "demote", "c-clone"});
+  shell.Run({"resource", "promote", "ip"});
+  shell.Run({"resource", "promote", "nosuch"});
+  shell.Run({"resource", "promote"});
+  shell.Run({"resource", "promote", "d-ms", "node1"});
+  EXPECT_EQ(err_.str(),
+            "ERROR: resource promote: d is not a promotable resource: it is in promotable clone d-ms, which promote "
+            "takes\n"
+            "ERROR: resource demote: c-clone is not a promotable resource (a clone becomes one with meta "
+            "promotable=true)\n"
+            "ERROR: resource promote: ip is not a promotable resource\n"
+            "ERROR: resource promote: no resource 'nosuch'\n"
+            "ERROR: resource promote: missing arguments (usage: promote RSC)\n"
+            "ERROR: resource promote: unexpected 'node1' (usage: promote RSC)\n");
+  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(shell.exit_code(), 1);
+}
+
+// locate (and status RSC, which is the same in crmsh): a line per node, the last instance first
+// and " Promoted" after a promoted one's, as crm_resource --locate prints them.
+TEST_F(PromotableShellTest, LocateSaysWhereEachInstanceRunsAndWhichIsPromoted) {
+  Shell shell = Make(false);
+  for (const char* line : {"resource locate d-ms d c-clone db", "resource status ip"}) shell.RunLine(line);
+  EXPECT_EQ(out_.str(),
+            "resource d-ms is running on: node2 Promoted\n"
+            "resource d-ms is running on: node1\n"
+            "resource d is running on: node2 Promoted\n"
+            "resource d is running on: node1\n"
+            "resource c-clone is running on: node1\n"
+            "resource db is NOT running\n"
+            "resource ip is running on: node1\n");
+  EXPECT_EQ(shell.exit_code(), 0) << err_.str();
+  shell.Run({"resource", "locate", "nosuch"});
+  shell.Run({"resource", "locate"});
+  EXPECT_EQ(err_.str(), "ERROR: resource locate: no resource 'nosuch'\n"
+                        "ERROR: resource locate: missing arguments (usage: locate RSC...)\n");
 }
 
 TEST_F(ShellTest, MistakesGetOneLineEach) {
