@@ -76,6 +76,11 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
             rec.exit_reason = a.value();
           } else if (name == "op-digest") {
             rec.op_digest = a.value();
+          } else if (name == "op-secure-digest") {
+            rec.secure_digest = a.value();
+          } else if (name == "op-secure-params") {
+            std::istringstream words{std::string(a.value())};
+            for (std::string word; words >> word;) rec.secure_params.push_back(word);
           } else if (name == "transition-key") {
             // "action:transition:target-rc:uuid"
             const std::string_view key = a.value();

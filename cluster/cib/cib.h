@@ -136,6 +136,10 @@ struct OpRecord {
   std::string exit_reason;
   int64_t last_rc_change = 0;
   std::string op_digest;
+  // A CIB with its secrets hidden (crm_simulate's, a report's) has Pacemaker's digest of the
+  // parameters without the secret ones (op-secure-digest) and their names (op-secure-params).
+  std::string secure_digest;
+  std::vector<std::string> secure_params;
   int target_rc = -1;  // the exit code expected (transition-key's third field); -1: not recorded
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "cluster/cib/digest.h"
 #include "cluster/cib/score.h"
@@ -120,11 +121,23 @@ bool Expired(int64_t at, int64_t timeout_s, int64_t now) {
 bool HardError(int rc) { return rc == 2 || rc == 4 || rc == 5; }
 constexpr int kNotConfigured = 6;
 constexpr int kExecError = 4;
+constexpr int kNotInstalled = 5;
 constexpr int kDegraded = 190;
 constexpr int kDegradedPromoted = 191;
 constexpr int kRunningPromoted = 8;
 constexpr int kFailedPromoted = 9;
 constexpr int kOpPending = -1;
+
+// Whether the parameters differ from the recorded ones only in secrets the CIB hides (Pacemaker
+// then compares the digest without them and, for a fence device, without its pcmk_* options).
+bool SecretsHidden(const cib::OpRecord& op, const cib::Primitive& p) {
+  if (op.secure_digest.empty()) return false;
+  Attributes visible = p.params;
+  for (const auto& name : op.secure_params) visible.erase(name);
+  if (p.standard == "stonith") std::erase_if(visible, [](const auto& a) { return a.first.starts_with("pcmk_"); });
+  const auto digest = cib::ParametersDigest(visible);
+  return digest && *digest == op.secure_digest;
+}
 
 // The effect of one node's operation history on a resource, replayed in call order. A failure
 // older than the failure-timeout (at `now`) is forgotten as if it never happened.
@@ -206,10 +219,11 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
       r.fatal = true;  // no node can run it until the configuration changes
     } else if (done && HardError(rc)) {
       r.hard_failed_on.push_back(node);
-      if (probe) {
-        running = false;  // a probe that cannot even look: nothing runs there
+      if (probe && rc == kNotInstalled) {
+        running = false;  // not even installed there: nothing runs there
         continue;
       }
+      // A probe that failed otherwise (no permission, bad arguments) cannot tell: it may run.
     }
     const OnFail handling = OnFailFor(r, *op);
     if (handling == OnFail::kIgnore) {
@@ -234,7 +248,9 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
   // A definition changed since the start (or unknown: no digest recorded) means a restart.
   if (defining != nullptr && r.primitive != nullptr) {
     const auto digest = cib::ParametersDigest(r.primitive->params);
-    if (digest && (defining->op_digest.empty() || defining->op_digest != *digest)) r.definition_changed = true;
+    if (digest && (defining->op_digest.empty() || defining->op_digest != *digest) && !SecretsHidden(*defining, *r.primitive)) {
+      r.definition_changed = true;
+    }
   }
   r.running_on.push_back(node);
   r.role = promoted ? Role::kPromoted : Role::kStarted;
@@ -525,6 +541,28 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       r.blocked = true;
     } else if (*policy == "stop_only") {
       r.next_role = Role::kStopped;
+    }
+  }
+  // An anonymous clone's instances are one resource to Pacemaker: a node where one failed for
+  // good (not installed, no permission), or a configuration error, bars them all.
+  for (const auto& c : ws.clones) {
+    if (c.unique) continue;
+    std::map<std::string, std::vector<int>> banned;  // by primitive (a cloned group has several)
+    std::set<std::string> fatal;
+    for (int i : c.instances) {
+      for (int m : ws.InstanceMembers(i)) {
+        const Resource& r = ws.resources[m];
+        auto& nodes = banned[r.history_id];
+        nodes.insert(nodes.end(), r.hard_failed_on.begin(), r.hard_failed_on.end());
+        if (r.fatal) fatal.insert(r.history_id);
+      }
+    }
+    for (int i : c.instances) {
+      for (int m : ws.InstanceMembers(i)) {
+        Resource& r = ws.resources[m];
+        r.hard_failed_on = banned[r.history_id];
+        r.fatal = r.fatal || fatal.count(r.history_id) > 0;
+      }
     }
   }
   // A promotable clone's instance that runs and is not promoted is Unpromoted.
