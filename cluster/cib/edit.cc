@@ -121,7 +121,7 @@ pugi::xml_node AddNode(Document& d, pugi::xml_node nodes, const std::string& id,
 pugi::xml_node FindResource(pugi::xml_node resources, const std::string& id) {
   for (pugi::xml_node x : resources.children()) {
     const std::string_view kind = x.name();
-    if (kind != "primitive" && kind != "group" && kind != "clone") continue;
+    if (kind != "primitive" && kind != "group" && kind != "clone" && kind != "master") continue;
     if (x.attribute("id").value() == id) return x;
     if (pugi::xml_node inside = FindResource(x, id)) return inside;
   }

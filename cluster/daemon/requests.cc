@@ -77,7 +77,7 @@ control::ClusterStatus Daemon::CurrentStatus() const {
   }
   for (const auto& r : scheduler::CurrentState(model, 0)) {
     s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending,
-                           r.group, r.clone, r.cloned, r.unique});
+                           r.group, r.clone, r.cloned, r.unique, r.promotable, r.role});
   }
   if (const auto it = model.properties.find("symmetric-cluster"); it != model.properties.end()) {
     s.symmetric = cib::PacemakerIsTrue(it->second);

@@ -148,6 +148,15 @@ TEST_F(CollectivesNetnsTest, AStatefulPromotableCloneFailsOverItsPromotedRoleAnd
   EXPECT_EQ(node(first).log().find("of st: OCF_RUNNING_PROMOTED in 0 ms: failed"), std::string::npos) << Logs();
   EXPECT_EQ(Count(Cib(1), "fail-count-st"), 0) << Cib(1);
   EXPECT_NE(Cib(1).find("name=\"master-st\" value=\"10\""), std::string::npos) << Cib(1);
+  // vigil status (and so crm status) says which instance is promoted, and where.
+  auto promoted_in_status = [&](int i) {
+    std::string where;
+    for (const auto& r : StatusOf(i).resources) {
+      if (r.clone == "ms" && r.role == "Promoted" && r.nodes.size() == 1) where += (where.empty() ? "" : " ") + r.nodes.front();
+    }
+    return where;
+  };
+  ASSERT_TRUE(WaitFor([&] { return promoted_in_status(1) == "n" + std::to_string(first); })) << Logs();
   node(first).Kill(SIGKILL);
   std::vector<int> survivors;
   for (int i : {1, 2, 3}) {
@@ -161,6 +170,7 @@ TEST_F(CollectivesNetnsTest, AStatefulPromotableCloneFailsOverItsPromotedRoleAnd
   }, std::chrono::seconds(30))) << Logs();
   const int next = std::stoi(promoted(survivors));
   EXPECT_NE(node(next).log().find("promote of st: OCF_SUCCESS"), std::string::npos) << Logs();
+  ASSERT_TRUE(WaitFor([&] { return promoted_in_status(next) == "n" + std::to_string(next); })) << Logs();
 }
 
 }  // namespace
