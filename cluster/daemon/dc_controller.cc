@@ -267,6 +267,37 @@ void DcController::StartMonitors(const cib::Model& model, const std::vector<sche
   }
 }
 
+bool DcController::Notify(const cib::Model& model, const scheduler::Transition& plan) {
+  const scheduler::Action* next = plan.actions.empty() ? nullptr : &plan.actions.front();
+  const std::string clone = next != nullptr ? NotifyingClone(model, next->rsc) : "";
+  const std::string task = next != nullptr ? scheduler::ActionName(next->kind) : "";
+  const bool in_round = round_ && !clone.empty() && clone == round_->clone && task == round_->task;
+  if (round_ && !round_->pre.empty() && SendNotification(model, round_->pre, "pre")) return true;
+  if (in_round) return false;  // its actions, as the plans give them
+  if (round_ && SendNotification(model, round_->post, "post")) return true;
+  round_.reset();
+  if (clone.empty()) return false;
+  round_ = MakeRound(model, plan, clone, task);
+  return SendNotification(model, round_->pre, "pre");
+}
+
+bool DcController::SendNotification(const cib::Model& model, std::vector<Notification>& pending, const std::string& type) {
+  while (!pending.empty()) {
+    const Notification n = pending.front();
+    pending.erase(pending.begin());
+    const cib::Model::Instance instance = model.FindInstance(n.rsc);
+    const auto state = std::find_if(model.node_states.begin(), model.node_states.end(),
+                                    [&](const cib::NodeState& s) { return s.uname == n.node; });
+    // An instance on a node that is gone since the round began has nothing to be told.
+    if (instance.primitive == nullptr || state == model.node_states.end() || !Online(*state)) continue;
+    peer::Execute e = MakeExecute(model, instance, "notify", 0);
+    for (const auto& [name, value] : NotificationMeta(*round_, type)) e.meta[name] = value;
+    Dispatch(node_of_.at(state->id), std::move(e));
+    return true;
+  }
+  return false;
+}
+
 void DcController::Waiting(std::string why) {
   if (why != waiting_logged_) events_.push_back(why);
   waiting_logged_ = std::move(why);
@@ -278,6 +309,7 @@ void DcController::Update(const DcInputs& in) {
       reports_.clear();
       in_flight_.clear();
       members_seen_.clear();
+      round_.reset();
     }
     acting_ = false;
     return;
@@ -332,6 +364,7 @@ void DcController::Update(const DcInputs& in) {
   for (const auto& line : transition->summary) summary += (summary.empty() ? "" : "; ") + scheduler::SummaryText(line);
   if (!summary.empty() && summary != summary_logged_) events_.push_back("transition: " + summary);
   summary_logged_ = summary;
+  if (Notify(model, *transition)) return;
   for (const auto& action : transition->actions) {
     const cib::Model::Instance instance = model.FindInstance(action.rsc);
     const auto node = std::find_if(model.node_states.begin(), model.node_states.end(),
@@ -345,6 +378,8 @@ void DcController::Update(const DcInputs& in) {
       e.meta["reason"] = std::string("before the ") + scheduler::ActionName(action.kind);
     } else if (instance.primitive != nullptr) {
       e = MakeExecute(model, instance, scheduler::ActionName(action.kind), 0);
+      // The actions of a round carry what its notifications say, as in Pacemaker.
+      if (round_ && NotifyingClone(model, action.rsc) == round_->clone) e.meta.insert(round_->keys.begin(), round_->keys.end());
     } else {
       // An orphan (deleted from the configuration while it ran): stopped with what its history says.
       e.rsc = action.rsc;

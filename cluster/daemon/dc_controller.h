@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "cluster/cib/cib.h"
+#include "cluster/daemon/notifications.h"
 #include "cluster/peer/messages.h"
 #include "cluster/scheduler/scheduler.h"
 
@@ -84,6 +85,12 @@ class DcController {
   // Recurring monitors: started where a placed resource runs, cancelled (with their records) for
   // a resource in maintenance.
   void StartMonitors(const cib::Model& model, const std::vector<scheduler::Placement>& placements);
+  // Clone notifications around the plan's next action (notifications.h): sends the next one
+  // due and says so, or says the plan's own next action may go.
+  bool Notify(const cib::Model& model, const scheduler::Transition& plan);
+  // Sends the first of `pending` whose node is still up (removing it and those skipped); false
+  // when none was left.
+  bool SendNotification(const cib::Model& model, std::vector<Notification>& pending, const std::string& type);
   // Sends a step; with no link to the node, forgets the node instead.
   void Dispatch(uint32_t node, peer::Execute e);
   void Forget(uint32_t node);
@@ -105,6 +112,7 @@ class DcController {
   std::string summary_logged_;
   std::optional<std::vector<cib::NodeState>> planned_states_;
   std::vector<std::string> events_;
+  std::optional<NotifyRound> round_;  // the clone notifications under way, if any
 };
 
 }  // namespace vigil::daemon

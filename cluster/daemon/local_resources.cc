@@ -29,6 +29,9 @@ int OpStatus(ExecStatus s) {
 
 std::string Describe(const peer::Execute& e) {
   if (e.action == "monitor" && e.interval_ms == 0) return "probe of " + e.rsc;
+  if (e.action == "notify" && e.meta.count("notify_type") && e.meta.count("notify_operation")) {
+    return e.meta.at("notify_type") + "-" + e.meta.at("notify_operation") + " notification of " + e.rsc;
+  }
   if (e.interval_ms > 0) return e.action + " (every " + std::to_string(e.interval_ms) + " ms) of " + e.rsc;
   return e.action + " of " + e.rsc;
 }
@@ -128,7 +131,8 @@ bool LocalResources::StoppedHere(const std::string& rsc) const {
   const InFlight* latest = nullptr;
   const auto [first, last] = one_shot_.equal_range(rsc);
   for (auto it = first; it != last; ++it) {
-    if (it->second.action != "monitor" && (latest == nullptr || it->second.call > latest->call)) latest = &it->second;
+    const bool says_nothing = it->second.action == "monitor" || it->second.action == "notify";
+    if (!says_nothing && (latest == nullptr || it->second.call > latest->call)) latest = &it->second;
   }
   if (latest != nullptr) return latest->action == "stop";
   const cib::OpRecord* record = LastRecord(rsc);
@@ -214,7 +218,7 @@ void LocalResources::Submit(const peer::Execute& e, std::function<void()> done) 
   for (const auto& [name, value] : e.meta) op.meta.emplace_back(name, value);
   op.timeout = std::chrono::milliseconds(e.timeout_ms);
   op.interval = std::chrono::milliseconds(e.interval_ms);
-  if (e.interval_ms == 0 && e.action != "monitor") {
+  if (e.interval_ms == 0 && e.action != "monitor" && e.action != "notify") {
     // Recorded as pending until it ends (Pacemaker's record-pending): a DC that takes over
     // meanwhile sees the resource starting or stopping here, and plans around it instead of
     // starting it elsewhere.
@@ -295,6 +299,14 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
       }
     }
     changed_ = true;
+    return;
+  }
+  if (e.action == "notify") {
+    // A clone notification tells the instance what its peers do; it changes nothing of its own
+    // state, so it is not history (Pacemaker does not record it either). A failed one is noted.
+    const bool notified = r.status == ExecStatus::kDone && r.rc == 0;
+    events_.push_back(Describe(e) + ": " + (r.status == ExecStatus::kDone ? OcfCodeName(r.rc) : std::string(ExecStatusName(r.status))) +
+                      (notified ? "" : " (a failed notification is not a failure of the resource)"));
     return;
   }
   cib::ResourceHistory& h = History(e);

@@ -36,18 +36,6 @@ Response UnknownResource(const cib::Model& m, const std::string& id) {
                          (known.empty() ? " (it has none)" : " (it has: " + known + ")"));
 }
 
-// What the scheduler places but vigild cannot yet carry out: refused at commit, by name, rather
-// than run without it.
-Status RefuseWhatVigildCannotRun(const cib::Model& m) {
-  for (const auto& c : m.clones) {
-    if (m.SettingsOf(c).notify) {
-      return Status(StatusCode::kUnsupported,
-                    "clone " + c.id + ": notify=true is not supported yet (Vigil does not send clone notifications)");
-    }
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 control::ClusterStatus Daemon::CurrentStatus() const {
@@ -222,10 +210,6 @@ void Daemon::SubmitChange(const std::string& command, const std::string& who, st
   auto next = cib::Cib::Parse(*xml, "the new CIB");
   if (!next.ok()) {
     answer(Response::Error(command + ": " + next.status().message() + "; nothing changed"));
-    return;
-  }
-  if (Status s = RefuseWhatVigildCannotRun(next->model()); !s.ok()) {
-    answer(Response::Error(command + ": " + s.message()));
     return;
   }
   const cib::Versions against = expected.value_or(cib_->versions());

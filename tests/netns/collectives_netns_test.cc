@@ -173,5 +173,54 @@ TEST_F(CollectivesNetnsTest, AStatefulPromotableCloneFailsOverItsPromotedRoleAnd
   ASSERT_TRUE(WaitFor([&] { return promoted_in_status(next) == "n" + std::to_string(next); })) << Logs();
 }
 
+// The same clone with notify=true: Stateful writes the environment of every action it runs to
+// its envfile, so what its notify actions were told is there to read. Starting the clone is a
+// round (pre-start to nobody, since no instance runs yet; post-start to all three), the first
+// promotion another (pre and post to every instance, naming the one promoted and where).
+TEST_F(CollectivesNetnsTest, AClonesNotificationsTellEveryInstanceWhatStartsAndWhatIsPromoted) {
+  const std::filesystem::path envfile = root_ / "stateful-env";
+  Form(ClusterOptions{}, CibOf(
+      "<clone id=\"ms\"><meta_attributes id=\"ms-m\"><nvpair id=\"ms-p\" name=\"promotable\" value=\"true\"/>"
+      "<nvpair id=\"ms-n\" name=\"notify\" value=\"true\"/></meta_attributes>"
+      "<primitive id=\"st\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><instance_attributes id=\"st-i\">"
+      "<nvpair id=\"st-e\" name=\"envfile\" value=\"" + envfile.string() + "\"/></instance_attributes><operations>"
+      "<op id=\"st-mp\" name=\"monitor\" interval=\"5s\" role=\"Promoted\" timeout=\"20s\"/>"
+      "<op id=\"st-mu\" name=\"monitor\" interval=\"6s\" role=\"Unpromoted\" timeout=\"20s\"/>"
+      "</operations></primitive></clone>"));
+  // Each notify action's environment, one block per run.
+  auto notifications = [&] {
+    std::vector<std::string> out;
+    const std::string text = ReadFile(envfile);
+    for (size_t at = text.find("### notify @"); at != std::string::npos; at = text.find("### notify @", at + 1)) {
+      out.push_back(text.substr(at, text.find("\n###\n", at) - at));
+    }
+    return out;
+  };
+  auto with = [&](const std::string& type, const std::string& operation) {
+    int n = 0;
+    for (const auto& block : notifications()) {
+      n += block.find("OCF_RESKEY_CRM_meta_notify_type=" + type + "\n") != std::string::npos &&
+           block.find("OCF_RESKEY_CRM_meta_notify_operation=" + operation + "\n") != std::string::npos;
+    }
+    return n;
+  };
+  ASSERT_TRUE(WaitFor([&] { return with("post", "promote") == 3; }, std::chrono::seconds(30))) << Logs();
+  EXPECT_EQ(with("pre", "start"), 0);  // nothing ran yet to be told
+  EXPECT_EQ(with("post", "start"), 3);
+  EXPECT_EQ(with("pre", "promote"), 3);
+  // A post-promote notification says which instance was promoted, where, and what runs.
+  for (const auto& block : notifications()) {
+    if (block.find("OCF_RESKEY_CRM_meta_notify_type=post\n") == std::string::npos ||
+        block.find("OCF_RESKEY_CRM_meta_notify_operation=promote\n") == std::string::npos) {
+      continue;
+    }
+    EXPECT_NE(block.find("OCF_RESKEY_CRM_meta_notify_promote_resource=st:"), std::string::npos) << block;
+    EXPECT_NE(block.find("OCF_RESKEY_CRM_meta_notify_active_uname=n1 n2 n3\n"), std::string::npos) << block;
+    EXPECT_NE(block.find("OCF_RESKEY_CRM_meta_notify_all_uname=n1 n2 n3\n"), std::string::npos) << block;
+    EXPECT_NE(block.find("OCF_RESKEY_CRM_meta_notify_stop_resource= \n"), std::string::npos) << block;
+  }
+  for (int i : {1, 2, 3}) EXPECT_EQ(Count(node(i).log(), ": failed"), 0) << Logs();
+}
+
 }  // namespace
 }  // namespace vigil::testing

@@ -130,11 +130,6 @@ TEST_F(CrmVigildTest, ABadCommandChangesNothingAndExitsNonZero) {
     EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << bad << ": one line\n" << r.out;
     EXPECT_EQ(Version(), before) << bad;
   }
-  // A clone asking for notifications, which vigild does not send yet: refused at commit, by name.
-  const auto notify = Crm("", "configure\nprimitive n ocf:heartbeat:Dummy\nclone n-clone n meta notify=true\ncommit\nquit\n");
-  EXPECT_EQ(notify.code, 1) << notify.out;
-  EXPECT_NE(notify.out.find("clone n-clone: notify=true is not supported yet"), std::string::npos) << notify.out;
-  EXPECT_EQ(Version(), before);
   // The script goes on after a mistake, commits what was right, and says it failed.
   const auto r = Crm("", "configure\nprimitive a ocf:heartbeat:Dummy\nlocation l a 100 node1\ncommit\nquit\n");
   EXPECT_EQ(r.code, 1) << r.out;
