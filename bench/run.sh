@@ -44,6 +44,9 @@ build/bin/failover_bench 2 "${FAILOVER_RUNS:-20}"
 echo
 build/bin/failover_bench 3 "${FAILOVER_RUNS:-20}"
 echo
+# Root: Pacemaker's Stateful as a promotable clone on 3 nodes, the promoted node's vigild killed.
+build/bin/failover_bench 3 "${FAILOVER_RUNS:-20}" 1000 --promotable
+echo
 # Root, and keepalived (bench/deps.sh): the floating IP's failover from a client's point of view,
 # Vigil beside keepalived and Pacemaker + Corosync on the same lab; the table goes to
 # bench/results/vip_failover.md.
