@@ -163,6 +163,34 @@ TEST_F(ResourceAgentsTest, NativeNoopPassesTheOcfTesterSequence) {
   for (const auto& s : steps) EXPECT_TRUE(s.passed) << s.name << ": " << s.detail;
 }
 
+// Promote, demote and notify reach a native plugin as they reach an OCF script: the same role
+// sequence on the native Noop and on Pacemaker's own Stateful script.
+TEST_F(ResourceAgentsTest, RolesAndNotificationsReachNativePluginsAndScriptsAlike) {
+  for (const std::string agent : {"ocf:vigiltest:Noop", "ocf:pacemaker:Stateful"}) {
+    auto run = [&](const std::string& action) {
+      Operation op;
+      op.resource = "r";
+      op.agent = agent;
+      op.action = action;
+      op.timeout = milliseconds(20000);
+      if (agent.ends_with("Stateful")) op.params = {{"state", tmp / "r.state"}};
+      if (action == "notify") op.meta = {{"notify_type", "pre"}, {"notify_operation", "promote"}};
+      auto r = host.RunAndWait(op);
+      EXPECT_TRUE(r.ok()) << r.status().message();
+      return r.ok() ? r->rc : -1;
+    };
+    EXPECT_EQ(run("start"), VIGIL_OCF_SUCCESS) << agent;
+    EXPECT_EQ(run("monitor"), VIGIL_OCF_SUCCESS) << agent;
+    EXPECT_EQ(run("notify"), VIGIL_OCF_SUCCESS) << agent;
+    EXPECT_EQ(run("promote"), VIGIL_OCF_SUCCESS) << agent;
+    EXPECT_EQ(run("monitor"), VIGIL_OCF_RUNNING_PROMOTED) << agent;
+    EXPECT_EQ(run("demote"), VIGIL_OCF_SUCCESS) << agent;
+    EXPECT_EQ(run("monitor"), VIGIL_OCF_SUCCESS) << agent;
+    EXPECT_EQ(run("stop"), VIGIL_OCF_SUCCESS) << agent;
+    EXPECT_EQ(run("monitor"), VIGIL_OCF_NOT_RUNNING) << agent;
+  }
+}
+
 TEST_F(ResourceAgentsTest, NativeAgentIsCancelledAtItsDeadline) {
   Operation op;
   op.resource = "sleepy";

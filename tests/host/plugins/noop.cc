@@ -1,5 +1,5 @@
-// A native test plugin: ocf:vigiltest:Noop keeps a started/stopped flag per resource in memory
-// and returns at once (the executor benchmark and the native half of the host tests use it);
+// A native test plugin: ocf:vigiltest:Noop keeps a started/stopped (and promoted) flag per
+// resource in memory and returns at once, notify included (the executor benchmark and the native half of the host tests use it);
 // ocf:vigiltest:Sleep sleeps `ms` milliseconds in any action, watching the cancellation flag.
 #include <chrono>
 #include <cstring>
@@ -28,6 +28,9 @@ const char kNoopMeta[] = R"(<?xml version="1.0"?>
 <action name="start" timeout="20s"/>
 <action name="stop" timeout="20s"/>
 <action name="monitor" timeout="20s" interval="10s" depth="0"/>
+<action name="promote" timeout="20s"/>
+<action name="demote" timeout="20s"/>
+<action name="notify" timeout="20s"/>
 <action name="meta-data" timeout="5s"/>
 <action name="validate-all" timeout="20s"/>
 </actions>
@@ -63,6 +66,7 @@ const char kSleepMeta[] = R"(<?xml version="1.0"?>
 
 std::mutex g_mu;
 std::set<std::string> g_started;
+std::set<std::string> g_promoted;
 
 void Write(const vigil_text_sink& sink, const char* text) {
   if (sink.write) sink.write(sink.ctx, text, std::strlen(text));
@@ -92,11 +96,21 @@ int Noop(const vigil_op* op) {
   }
   if (action == "stop") {
     g_started.erase(op->resource);
+    g_promoted.erase(op->resource);
     return VIGIL_OCF_SUCCESS;
   }
   if (action == "monitor") {
+    if (g_promoted.count(op->resource)) return VIGIL_OCF_RUNNING_PROMOTED;
     return g_started.count(op->resource) ? VIGIL_OCF_SUCCESS : VIGIL_OCF_NOT_RUNNING;
   }
+  // Roles, as a promotable clone's instance has them: only a started one changes role.
+  if (action == "promote" || action == "demote") {
+    if (!g_started.count(op->resource)) return VIGIL_OCF_NOT_RUNNING;
+    if (action == "promote") g_promoted.insert(op->resource);
+    if (action == "demote") g_promoted.erase(op->resource);
+    return VIGIL_OCF_SUCCESS;
+  }
+  if (action == "notify") return VIGIL_OCF_SUCCESS;
   Write(op->reason, "action not implemented");
   return VIGIL_OCF_ERR_UNIMPLEMENTED;
 }
