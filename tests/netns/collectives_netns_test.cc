@@ -173,6 +173,49 @@ TEST_F(CollectivesNetnsTest, AStatefulPromotableCloneFailsOverItsPromotedRoleAnd
   ASSERT_TRUE(WaitFor([&] { return promoted_in_status(next) == "n" + std::to_string(next); })) << Logs();
 }
 
+// A promoted instance whose monitor finds it failed (Stateful answers what its state's .rc file
+// says: 9, failed promoted) is recovered: demoted, stopped, started and one instance promoted
+// again, and the address colocated with the Promoted role follows wherever that is.
+TEST_F(CollectivesNetnsTest, AFailedPromotedInstanceIsDemotedAndRecovered) {
+  std::string cib = CibOf(
+      "<clone id=\"ms\"><meta_attributes id=\"ms-m\"><nvpair id=\"ms-p\" name=\"promotable\" value=\"true\"/>"
+      "</meta_attributes><primitive id=\"st\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><operations>"
+      "<op id=\"st-mp\" name=\"monitor\" interval=\"1s\" role=\"Promoted\" timeout=\"20s\"/>"
+      "<op id=\"st-mu\" name=\"monitor\" interval=\"2s\" role=\"Unpromoted\" timeout=\"20s\"/>"
+      "</operations></primitive></clone>" + Dummy("vip"));
+  cib.replace(cib.find("<constraints/>"), std::string("<constraints/>").size(),
+              "<constraints><rsc_colocation id=\"vip-with-promoted\" rsc=\"vip\" with-rsc=\"ms\" "
+              "with-rsc-role=\"Promoted\" score=\"INFINITY\"/></constraints>");
+  Form(ClusterOptions{}, cib);
+  auto state = [&](int i) { return node(i).dir() / "varrun" / "Stateful-st.state"; };
+  auto promoted = [&] {
+    std::string out;
+    for (int i : {1, 2, 3}) {
+      if (ReadFile(state(i)) == "Promoted\n") out += (out.empty() ? "" : " ") + std::to_string(i);
+    }
+    return out;
+  };
+  ASSERT_TRUE(WaitFor([&] { return promoted().size() == 1 && DummyOwners("vip") == promoted(); }, std::chrono::seconds(30)))
+      << Logs();
+  const int first = std::stoi(promoted());
+  const std::filesystem::path rc = state(first).string() + ".rc";
+  WriteFile(rc, "9\n");
+  ASSERT_TRUE(WaitFor([&] { return node(first).log().find("of st: OCF_FAILED_PROMOTED") != std::string::npos; }))
+      << Logs();
+  std::filesystem::remove(rc);  // the agent works again: the recovery can succeed
+  // Demoted before it was stopped, then one instance promoted again and the address with it.
+  ASSERT_TRUE(WaitFor([&] {
+    const std::string log = node(first).log();
+    const size_t failed = log.find("of st: OCF_FAILED_PROMOTED");
+    const size_t demote = log.find("demote of st: OCF_SUCCESS", failed);
+    const size_t stop = log.find("stop of st: OCF_SUCCESS", failed);
+    return demote != std::string::npos && stop != std::string::npos && demote < stop;
+  }, std::chrono::seconds(30))) << Logs();
+  ASSERT_TRUE(WaitFor([&] { return promoted().size() == 1 && DummyOwners("vip") == promoted(); }, std::chrono::seconds(30)))
+      << Logs();
+  EXPECT_NE(Cib(1).find("fail-count-st#monitor_1000"), std::string::npos) << Cib(1);
+}
+
 // The same clone with notify=true: Stateful writes the environment of every action it runs to
 // its envfile, so what its notify actions were told is there to read. Starting the clone is a
 // round (pre-start to nobody, since no instance runs yet; post-start to all three), the first
