@@ -132,7 +132,11 @@ void CheckIdsAndDepth(Reader& r, const pugi::xml_node& cib) {
       }
       if (depth() == 0) in_configuration = std::string_view(n.name()) == "configuration";
       const auto id = n.attribute("id");
-      if (!in_configuration || n.type() != pugi::node_element || !id || std::string_view(n.name()) == "node") {
+      // A resource set's <resource_ref> and a tag's <obj_ref> name what they refer to by its id:
+      // a reference, not an id of their own.
+      const std::string_view name = n.name();
+      if (!in_configuration || n.type() != pugi::node_element || !id || name == "node" || name == "resource_ref" ||
+          name == "obj_ref") {
         return true;
       }
       if (seen.insert(id.value()).second) return true;

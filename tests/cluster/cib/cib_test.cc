@@ -224,6 +224,9 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "rules are not supported"},
       {"set", With(kDummy, R"(<rsc_order id="o"><resource_set id="s"/></rsc_order>)"),
        "resource sets are not supported"},
+      // A set's resource_ref carries the id of what it names: no clash with the resource itself.
+      {"set naming a resource", With(kDummy, R"(<rsc_order id="o"><resource_set id="s"><resource_ref id="a"/></resource_set></rsc_order>)"),
+       "resource sets are not supported"},
       {"remote node", With(R"(<primitive id="r1" class="ocf" provider="pacemaker" type="remote"/>)"),
        "Pacemaker Remote nodes (ocf:pacemaker:remote) are not supported"},
       {"guest node", With(R"(<primitive id="vm" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="vm-m"><nvpair id="vm-rn" name="remote-node" value="guest1"/></meta_attributes></primitive>)"),
