@@ -147,6 +147,33 @@ void CheckIdsAndDepth(Reader& r, const pugi::xml_node& cib) {
   pugi::xml_node root = cib;
   root.traverse(walker);
 }
+// What a failed operation calls for that Vigil cannot do yet is refused by name rather than
+// treated as a restart: putting the node in standby, demoting only, and fencing the node (with
+// fencing disabled Pacemaker stops the resource instead, and so does Vigil).
+void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Model& m) {
+  const auto stonith = m.properties.find("stonith-enabled");
+  const bool fencing = stonith == m.properties.end() || PacemakerIsTrue(stonith->second);
+  auto why = [&](const std::string& value) -> std::string {
+    if (value == "standby") return "on-fail=standby is not supported yet";
+    if (value == "demote") return "on-fail=demote is not supported yet";
+    if (value == "fence" && fencing) return "on-fail=fence is not supported (Vigil does not fence yet)";
+    return "";
+  };
+  if (const auto it = m.op_defaults.find("on-fail"); !r.failed() && it != m.op_defaults.end() && !why(it->second).empty()) {
+    r.Fail(config.child("op_defaults"), why(it->second), StatusCode::kUnsupported);
+  }
+  for (const auto& p : m.primitives) {
+    for (const auto& op : p.operations) {
+      const auto it = op.meta.find("on-fail");
+      if (r.failed() || it == op.meta.end() || why(it->second).empty()) continue;
+      const pugi::xml_node x = config.child("resources").find_node([&](const pugi::xml_node& n) {
+        return std::string_view(n.name()) == "op" && op.id == n.attribute("id").value();
+      });
+      r.Fail(x, why(it->second), StatusCode::kUnsupported);
+    }
+  }
+}
+
 
 Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const Source& source) {
   auto m = std::make_unique<Model>();
@@ -194,6 +221,7 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
                     " instances");
     }
   }
+  RefuseUnsupportedOnFail(r, config, *m);
   ReadStatus(r, root.child("status"), *m);
   if (r.failed()) return r.TakeStatus();
   return m;

@@ -90,7 +90,8 @@ OnFail OnFailFor(const Resource& r, const cib::OpRecord& op) {
       if (const std::string* v = Find(configured.meta, "on-fail")) {
         if (*v == "ignore") return OnFail::kIgnore;
         if (*v == "block") return OnFail::kBlock;
-        if (*v == "stop") return OnFail::kStop;
+        // fence, with fencing disabled (the CIB refuses it otherwise): stop, as Pacemaker resets it.
+        if (*v == "stop" || *v == "fence") return OnFail::kStop;
         return OnFail::kRestart;
       }
     }
