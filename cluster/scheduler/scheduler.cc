@@ -153,6 +153,13 @@ class Transitioner {
         if (start_[i] >= 0) edges_.push_back({stop, start_[i], kImpliesThen | kRestart});
       }
     }
+    // A resource placed nowhere stops for want of a node, and says so before any ordering can
+    // give its stops another reason (Pacemaker names it when it creates the stop).
+    for (size_t i = 0; i < n; ++i) {
+      if (ws_.resources[i].managed && ws_.resources[i].assigned < 0) {
+        for (int stop : stops_[i]) actions_[stop].reason = "node availability";
+      }
+    }
     for (const CloneInfo& c : ws_.clones) {
       const int running = AddPseudo(c.rsc, ActionKind::kStart);
       const int stopped = AddPseudo(c.rsc, ActionKind::kStop);
@@ -680,16 +687,19 @@ class Transitioner {
       const std::string first_action = !first.name.empty() ? first.name : first_id + " " + TaskWord(first.kind, collective);
       // The checks run in Pacemaker's order, which decides the reason an action keeps when
       // two apply: restart, implies-first, runnable-left, then implies-then.
-      // (Nothing is asked of a resource left alone: its failed stop blocks what follows below.)
       const bool left_alone = !first.pseudo && !ws_.resources[first.rsc].managed;
-      if ((e.flags & kRestart) && !left_alone) {
-        const bool reason = !then.runnable || !then.optional;
+      if (e.flags & kRestart) {
+        // Between two members of a group (a stop before the previous member's stop) only a
+        // required then counts, and each action names the other as its reason; a resource's
+        // own stop and start name nothing (its blocked start's reason is shown instead).
+        const bool own = first.rsc == then.rsc;
+        const bool reason = !then.optional || (own && !then.runnable);
         if (reason && first.optional && (first.runnable || !then.optional)) {
-          const std::string why = then.runnable ? std::string() : then.reason;
-          require(e.first, why);
+          require(e.first, own ? (then.runnable ? std::string() : then.reason)
+                               : "required " + ws_.resources[then.rsc].id + " " + ActionName(then.kind));
         }
         if (reason && !actions_[e.first].optional && !actions_[e.first].runnable) {
-          block(e.then, "unrunnable stop");
+          block(e.then, own ? std::string() : "unrunnable " + first_id + " " + ActionName(first.kind));
         }
       }
       // Pacemaker words "required" as what the order's first must do: "required db start".
@@ -827,9 +837,10 @@ class Transitioner {
           t.summary.back().reason = "unclean " + ws_.nodes[current].uname + ", which Vigil cannot fence";
           t.summary.back().blocked = true;
         } else if (!start->runnable) {
+          // Blocked or not is the stop's to say; the reason is the stop's, else the start's.
           if (current >= 0) {
-            line("Stop", current, -1, nullptr);
-            t.summary.back().reason = stop != nullptr && !stop->reason.empty() ? stop->reason : start->reason;
+            line("Stop", current, -1, stop != nullptr ? stop : start,
+                 stop != nullptr && !stop->reason.empty() ? stop : start);
           }
         } else if (moving) {
           line(r.failed ? "Recover" : "Move", current, next, stop);
