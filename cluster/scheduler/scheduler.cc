@@ -30,6 +30,9 @@ struct GraphAction {
   // clone with clone-min), named `name` in reasons; 0: the clone's own pseudo-action.
   int needed = 0;
   std::string name;
+  // A start where the resource already runs (multiple-active=stop_unexpected): ordered like
+  // any start, never executed.
+  bool in_place = false;
 };
 
 // What an ordering edge implies, as Pacemaker's order flags do.
@@ -143,9 +146,17 @@ class Transitioner {
       const bool moving = running && r.assigned >= 0 && r.assigned != r.current();
       const bool need_stop = r.failed || moving || r.running_on.size() > 1 || r.definition_changed ||
                              (running && r.next_role == Role::kStopped);
-      for (int node : r.running_on) stops_[i].push_back(AddAction(rsc, ActionKind::kStop, node, !need_stop));
+      // multiple-active=stop_unexpected: where it is placed it keeps running (its start there
+      // only stands in the orderings), everywhere else it stops for being active there.
+      const bool keep = r.stop_unexpected && r.next_role == Role::kStarted && r.assigned >= 0;
+      for (int node : r.running_on) {
+        if (keep && node == r.assigned) continue;
+        stops_[i].push_back(AddAction(rsc, ActionKind::kStop, node, !need_stop));
+        if (keep) actions_[stops_[i].back()].reason = "being multiply active";
+      }
       if (r.next_role == Role::kStarted && r.assigned >= 0) {
         start_[i] = AddAction(rsc, ActionKind::kStart, r.assigned, running && !need_stop);
+        actions_[start_[i]].in_place = keep;
         if (r.definition_changed && !moving) actions_[start_[i]].reason = "resource definition change";
         ApplyQuorum(r, actions_[start_[i]]);
       }
@@ -977,7 +988,7 @@ class Transitioner {
       const int a = queue.front();
       queue.pop_front();
       const GraphAction& g = actions_[a];
-      if (!g.pseudo) t.actions.push_back({g.kind, ws_.resources[g.rsc].id, ws_.nodes[g.node].uname});
+      if (!g.pseudo && !g.in_place) t.actions.push_back({g.kind, ws_.resources[g.rsc].id, ws_.nodes[g.node].uname});
       live[a] = 0;
       for (int next : after[a]) {
         if (waiting[next] > 0 && --waiting[next] == 0) push(next);

@@ -531,7 +531,8 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
     }
   }
   // Active on more than one node: multiple-active says what then (stop_start, the default, stops
-  // it everywhere and starts it once; block leaves it alone where it is; stop_only stops it).
+  // it everywhere and starts it once; block leaves it alone where it is; stop_only stops it;
+  // stop_unexpected stops it only where it is not placed).
   for (auto& r : ws.resources) {
     if (r.running_on.size() < 2 || r.primitive == nullptr) continue;
     const Attributes meta = cib.MetaWithDefaults(r.primitive->meta);
@@ -542,6 +543,8 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       r.blocked = true;
     } else if (*policy == "stop_only") {
       r.next_role = Role::kStopped;
+    } else if (*policy == "stop_unexpected") {
+      r.stop_unexpected = true;
     }
   }
   // An anonymous clone's instances are one resource to Pacemaker: a node where one failed for

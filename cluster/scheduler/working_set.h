@@ -123,6 +123,9 @@ struct Resource {
   bool failed = false;          // a failure calls for recovery
   bool definition_changed = false;  // parameters differ from the ones it was started with
   bool blocked = false;          // a stop failed without fencing: nothing can be done to it
+  // Active on several nodes with multiple-active=stop_unexpected: stopped only where it is not
+  // placed, left running where it is.
+  bool stop_unexpected = false;
   bool failure_ignored = false;  // a failure was ignored (on-fail=ignore): no threshold applies
   std::vector<int> stop_failed_on;  // nodes where a stop failed: banned until a cleanup
   std::vector<int> hard_failed_on;  // nodes where an operation failed for good (rc 2, 4, 5)

@@ -254,6 +254,21 @@ TEST(SchedulerTest, AFailedMonitorIsRecoveredInPlace) {
   EXPECT_EQ(t.actions[1].kind, ActionKind::kStart);
 }
 
+// multiple-active=stop_unexpected: the recovery stops it only on the other node; where it is
+// placed, it is not started again (it runs there already).
+TEST(SchedulerTest, StopUnexpectedStopsOnlyWhereItIsNotPlaced) {
+  const auto t = Simulate(CibBuilder()
+                              .Nodes(2)
+                              .Primitive("web", R"(<nvpair id="ma" name="multiple-active" value="stop_unexpected"/>)")
+                              .Constraint(R"(<rsc_location id="l" rsc="web" node="node1" score="50"/>)")
+                              .History("node1", "web")
+                              .History("node2", "web", 1));
+  EXPECT_EQ(Where(t), (Map{{"web", "node1"}}));
+  EXPECT_EQ(Sequence(t), (Lines{"stop web"}));
+  ASSERT_EQ(t.actions.size(), 1u);
+  EXPECT_EQ(t.actions[0].node, "node2");
+}
+
 TEST(SchedulerTest, MigrationThresholdMovesAfterEnoughFailures) {
   auto b = CibBuilder().Nodes(2).Stickiness(100)
                .Primitive("a", R"(<nvpair id="mt" name="migration-threshold" value="3"/>)")
