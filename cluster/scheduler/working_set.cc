@@ -254,7 +254,8 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
     }
   }
   r.running_on.push_back(node);
-  r.role = promoted ? Role::kPromoted : Role::kStarted;
+  // Active on several nodes, it is in the highest role any of them found it in.
+  r.role = std::max(r.role, promoted ? Role::kPromoted : Role::kStarted);
   switch (on_fail) {
     case OnFail::kIgnore:
       break;
