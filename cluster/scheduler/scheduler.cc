@@ -374,6 +374,11 @@ class Transitioner {
       if (!create) return {};
       start_[rsc] = AddAction(rsc, ActionKind::kStart, -1, true);
       actions_[start_[rsc]].runnable = false;
+      // Pacemaker looks at this newest action first: a required stop of the resource makes it
+      // required before any order reads it, so what follows it is "required", not "unrunnable".
+      for (int stop : stops_[rsc]) {
+        if (!actions_[stop].optional) actions_[start_[rsc]].optional = false;
+      }
       return {start_[rsc]};
     }
     if (task == "stop") return stops_[rsc];
@@ -697,8 +702,12 @@ class Transitioner {
           e.first_group >= 0 ? ws_.groups[e.first_group].id : ws_.resources[first.rsc].id;
       const std::string first_action = !first.name.empty() ? first.name : first_id + " " + TaskWord(first.kind, collective);
       // The checks run in Pacemaker's order, which decides the reason an action keeps when
-      // two apply: restart, implies-first, runnable-left, then implies-then.
+      // two apply: implies-then, restart, implies-first, then runnable-left. Pacemaker names no
+      // reason when a resource's own action is made required by another of its own.
       const bool left_alone = !first.pseudo && !ws_.resources[first.rsc].managed;
+      if ((e.flags & kImpliesThen) && FirstRequired(first, then, e.flags)) {
+        require(e.then, first.rsc == then.rsc && !first.pseudo ? std::string() : "required " + first_action);
+      }
       if (e.flags & kRestart) {
         // Between two members of a group (a stop before the previous member's stop) only a
         // required then counts, and each action names the other as its reason; a resource's
@@ -729,9 +738,6 @@ class Transitioner {
         if (!(e.flags & kAsymmetrical) || !then.optional) {
           block(e.then, "unrunnable " + first_action);
         }
-      }
-      if ((e.flags & kImpliesThen) && FirstRequired(first, then, e.flags)) {
-        require(e.then, "required " + first_action);
       }
       // Ordered against a stop that cannot happen (a failed stop, left alone): blocked too.
       if ((e.flags & (kImpliesThen | kImpliesFirst | kRestart)) && first.kind == ActionKind::kStop && left_alone &&
