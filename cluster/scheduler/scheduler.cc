@@ -690,9 +690,23 @@ class Transitioner {
         block_colocated(actions_[a].rsc);
       }
     }
-    while (!work.empty()) {
-      const Edge e = edges_[work.front()];
-      queued[work.front()] = 0;
+    // Implies-first edges whose first (another resource's stop or demote) they would make
+    // required, held back until everything else has spread: Pacemaker mostly reaches such a
+    // stop through its own start first (a start that cannot happen or must happen requires
+    // it, with no reason), so the order's reason shows only where nothing else required it.
+    std::deque<int> deferred;
+    std::vector<char> held(edges_.size(), 0);
+    while (!work.empty() || !deferred.empty()) {
+      bool late = false;
+      if (work.empty()) {
+        work.push_back(deferred.front());
+        deferred.pop_front();
+        held[work.front()] = 0;
+        late = true;
+      }
+      const int index = work.front();
+      const Edge e = edges_[index];
+      queued[index] = 0;
       work.pop_front();
       const GraphAction& first = actions_[e.first];
       const GraphAction& then = actions_[e.then];
@@ -724,8 +738,18 @@ class Transitioner {
       }
       // Pacemaker words "required" as what the order's first must do: "required db start".
       const bool same_node = first.node < 0 || then.node < 0 || first.node == then.node;
-      if ((e.flags & kImpliesFirst) && !then.optional && (!(e.flags & kThenInstance) || same_node)) {
-        require(e.first, "required " + ws_.resources[then.rsc].id + " start");
+      const bool implies_first = (e.flags & kImpliesFirst) && !then.optional && (!(e.flags & kThenInstance) || same_node);
+      if (implies_first && first.optional && first.rsc != then.rsc && !late) {
+        if (!held[index]) {
+          held[index] = 1;
+          deferred.push_back(index);
+        }
+      } else if (implies_first) {
+        // Pacemaker's then is the clone's own action where the order named the clone.
+        const Resource& t = ws_.resources[then.rsc];
+        const bool whole = (e.flags & kThenInstance) && t.parent >= 0;
+        const std::string& then_id = whole ? ws_.resources[ws_.clones[t.parent].rsc].id : t.id;
+        require(e.first, first.rsc == then.rsc ? std::string() : "required " + then_id + " " + ActionName(then.kind));
       }
       // A start that an order waits for and that cannot happen also blocks the starts of what
       // must run with it (INFINITY colocations), as Pacemaker does.
