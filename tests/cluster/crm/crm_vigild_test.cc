@@ -152,6 +152,22 @@ TEST_F(CrmVigildTest, AGroupAndACloneMadeWithCrmRunAndShowInStatus) {
   EXPECT_NE(Crm("configure show").out.find("group g a b\nclone c-clone c\n"), std::string::npos) << Crm("configure show").out;
 }
 
+// A promotable clone of Pacemaker's Stateful, asking for notifications, made with crm on one
+// node: started, promoted (the agent sets its score with Vigil's crm_attribute), shown by role.
+TEST_F(CrmVigildTest, APromotableCloneWithNotificationsMadeWithCrmIsPromoted) {
+  ASSERT_EQ(Crm("configure property stonith-enabled=false").code, 0);
+  const auto made = Crm("", "configure\nprimitive st ocf:pacemaker:Stateful op monitor interval=5s role=Promoted "
+                            "op monitor interval=6s role=Unpromoted\n"
+                            "clone ms st meta promotable=true notify=true\ncommit\nquit\n");
+  ASSERT_EQ(made.code, 0) << made.out;
+  const std::string promoted = "  * Clone Set: ms [st] (promotable):\n    * Promoted: [ node1 ]\n";
+  ASSERT_TRUE(WaitFor([&] { return Crm("status").out.find(promoted) != std::string::npos; })) << Crm("status").out << vigild_.log();
+  EXPECT_TRUE(WaitFor([&] { return vigild_.log().find("post-promote notification of st: OCF_SUCCESS") != std::string::npos; }))
+      << vigild_.log();
+  EXPECT_NE(Crm("resource locate ms").out.find("resource ms is running on: node1 Promoted"), std::string::npos)
+      << Crm("resource locate ms").out;
+}
+
 // configure edit runs $EDITOR on the configuration in crm syntax; what it saves is checked and
 // committed like typed commands.
 TEST_F(CrmVigildTest, EditRunsTheEditorAndCommitsWhatItSaved) {
