@@ -38,13 +38,13 @@ struct GraphAction {
 // What an ordering edge implies, as Pacemaker's order flags do.
 enum EdgeFlag : unsigned {
   kImpliesThen = 1,    // a required first makes then required
-  kImpliesFirst = 2,   // a required then makes first required
+  kImpliesFirst = 2,   // a required then makes first required (a resource's own actions only)
   kRunnableLeft = 4,   // an unrunnable first makes then unrunnable
   kRestart = 8,        // a resource's own stop → start: a required or blocked start needs the stop
   kAsymmetrical = 16,  // a one-way mandatory order
   kOrdering = 32,      // an order constraint's forward edge (not a resource's own stop → start)
-  // Then is an instance of a clone the order named: a required then implies first only on
-  // first's node (Pacemaker sums the clone's flags over the instances on first's node).
+  // Then is an instance of a clone the order named: a clone first counts as required for it
+  // whatever node the required instance is on (see FirstRequired).
   kThenInstance = 64,
 };
 
@@ -690,23 +690,9 @@ class Transitioner {
         block_colocated(actions_[a].rsc);
       }
     }
-    // Implies-first edges whose first (another resource's stop or demote) they would make
-    // required, held back until everything else has spread: Pacemaker mostly reaches such a
-    // stop through its own start first (a start that cannot happen or must happen requires
-    // it, with no reason), so the order's reason shows only where nothing else required it.
-    std::deque<int> deferred;
-    std::vector<char> held(edges_.size(), 0);
-    while (!work.empty() || !deferred.empty()) {
-      bool late = false;
-      if (work.empty()) {
-        work.push_back(deferred.front());
-        deferred.pop_front();
-        held[work.front()] = 0;
-        late = true;
-      }
-      const int index = work.front();
-      const Edge e = edges_[index];
-      queued[index] = 0;
+    while (!work.empty()) {
+      const Edge e = edges_[work.front()];
+      queued[work.front()] = 0;
       work.pop_front();
       const GraphAction& first = actions_[e.first];
       const GraphAction& then = actions_[e.then];
@@ -736,21 +722,12 @@ class Transitioner {
           block(e.then, own ? std::string() : "unrunnable " + first_id + " " + ActionName(first.kind));
         }
       }
-      // Pacemaker words "required" as what the order's first must do: "required db start".
-      const bool same_node = first.node < 0 || then.node < 0 || first.node == then.node;
-      const bool implies_first = (e.flags & kImpliesFirst) && !then.optional && (!(e.flags & kThenInstance) || same_node);
-      if (implies_first && first.optional && first.rsc != then.rsc && !late) {
-        if (!held[index]) {
-          held[index] = 1;
-          deferred.push_back(index);
-        }
-      } else if (implies_first) {
-        // Pacemaker's then is the clone's own action where the order named the clone.
-        const Resource& t = ws_.resources[then.rsc];
-        const bool whole = (e.flags & kThenInstance) && t.parent >= 0;
-        const std::string& then_id = whole ? ws_.resources[ws_.clones[t.parent].rsc].id : t.id;
-        require(e.first, first.rsc == then.rsc ? std::string() : "required " + then_id + " " + ActionName(then.kind));
-      }
+      // A required then makes first required only between a resource's own actions (its
+      // demote before its stop). Between two resources (a symmetrical order's reverse: then
+      // stops before first stops) Pacemaker 2.1.5 asks it only of first's flags as ordering
+      // sees them, which for anything but a clone are its own: it never changes them, and
+      // then's stop is reached through then's own start instead.
+      if ((e.flags & kImpliesFirst) && first.rsc == then.rsc && !then.optional) require(e.first, std::string());
       // A start that an order waits for and that cannot happen also blocks the starts of what
       // must run with it (INFINITY colocations), as Pacemaker does.
       if ((e.flags & kOrdering) && first.kind == ActionKind::kStart && !first.pseudo && !first.runnable) {
