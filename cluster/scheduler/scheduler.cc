@@ -668,6 +668,19 @@ class Transitioner {
         if (!actions_[a].runnable) continue;
         actions_[a].runnable = false;
         if (actions_[a].reason.empty()) actions_[a].reason = std::move(reason);
+        if (actions_[a].kind == ActionKind::kStart && !actions_[a].pseudo) {
+          // Pacemaker settles the resource's own stop and start before it looks at what is
+          // ordered after the start: the stop that must now happen makes the start required,
+          // so what follows it is "required" by it rather than blocked ("required fs start").
+          const int rsc = actions_[a].rsc;
+          if (ws_.resources[rsc].managed) {
+            for (int stop : stops_[rsc]) {
+              if (!actions_[stop].runnable) continue;
+              require(stop, actions_[a].reason);
+              actions_[a].optional = false;
+            }
+          }
+        }
         changed(a);
         if (actions_[a].kind == ActionKind::kStart && !actions_[a].pseudo) {
           PushColocatedStarts(actions_[a].rsc, pending);
