@@ -181,10 +181,6 @@ void ReadClone(Reader& r, const pugi::xml_node& x, Model& m) {
     r.Fail(x, "a clone needs a primitive or a group to clone");
     return;
   }
-  if (c.promotable && c.child_is_group) {
-    r.Fail(x, "promotable clones of groups are not supported yet", StatusCode::kUnsupported);
-    return;
-  }
   m.clones.push_back(std::move(c));
 }
 

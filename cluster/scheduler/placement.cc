@@ -417,15 +417,22 @@ class Placer {
     if (info.promotable) {
       ChooseRoles(info, order);
       // Promotion borrowed the instances' priorities; they are their own again.
-      for (size_t k = 0; k < info.instances.size(); ++k) ws_.resources[info.instances[k]].priority = priorities[k];
+      for (size_t k = 0; k < info.instances.size(); ++k) {
+        ws_.resources[info.instances[k]].priority = priorities[2 * k];
+        PriorityOf(info.instances[k]) = priorities[2 * k + 1];
+      }
     }
     own.provisional = false;
     own.allocating = false;
   }
 
-  std::vector<int> InstancePriorities(const CloneInfo& info) const {
+  // Each instance's own priority and the one it is sorted by (its group's, for a group).
+  std::vector<int> InstancePriorities(const CloneInfo& info) {
     std::vector<int> out;
-    for (int i : info.instances) out.push_back(ws_.resources[i].priority);
+    for (int i : info.instances) {
+      out.push_back(ws_.resources[i].priority);
+      out.push_back(PriorityOf(i));
+    }
     return out;
   }
 
@@ -439,11 +446,29 @@ class Placer {
       for (size_t n = 0; n < ws_.nodes.size(); ++n) {
         // A node that cannot run resources never promotes: its score would only shuffle.
         if (!r.allowed.present[n] || !ws_.nodes[n].Available()) continue;
-        const int score = PromotionScore(info, i, static_cast<int>(n)).value_or(0);
-        if (score > 0) r.allowed.score[n] = AddScores(r.allowed.score[n], score);
-        r.priority = std::max(r.priority, score);
+        const int score = InstancePromotionScore(info, i, static_cast<int>(n)).value_or(0);
+        // A cloned group's table is its own, which its members' placement does not read
+        // (Pacemaker's too): there the score only raises the instance's priority.
+        if (score > 0 && r.group < 0) r.allowed.score[n] = AddScores(r.allowed.score[n], score);
+        PriorityOf(i) = std::max(PriorityOf(i), score);
       }
     }
+  }
+
+  // The priority instances are sorted by: a group instance's is its group's.
+  int& PriorityOf(int instance) {
+    const int g = ws_.resources[instance].group;
+    return g >= 0 ? ws_.groups[g].priority : ws_.resources[instance].priority;
+  }
+
+  // An instance's promotion score on `node`: a cloned group's is the sum of its members' (none
+  // when no member has one).
+  std::optional<int> InstancePromotionScore(const CloneInfo& info, int instance, int node) const {
+    std::optional<int> sum;
+    for (int m : ws_.InstanceMembers(instance)) {
+      if (const auto score = PromotionScore(info, m, node)) sum = AddScores(sum.value_or(0), *score);
+    }
+    return sum;
   }
 
   // The promotion score the agent set for instance `rsc` on `node` (the node attribute
@@ -480,8 +505,8 @@ class Placer {
       int active = -1;
       bool known = false;
       for (int i : info.instances) {
-        const Resource& other = ws_.resources[i];
-        if (active < 0 && on(other.running_on, node)) active = i;
+        const Resource& other = ws_.resources[Counterpart(i, *r.primitive)];
+        if (active < 0 && on(other.running_on, node)) active = Counterpart(i, *r.primitive);
         known = known || on(other.known_on, node);
       }
       counts = active == rsc || (active < 0 && known);
@@ -490,12 +515,23 @@ class Placer {
     return counts && r.allowed.present[node] && r.allowed.score[node] >= 0;
   }
 
+  // The member of instance `instance` that is `p` (the instance itself for a cloned primitive).
+  int Counterpart(int instance, const cib::Primitive& p) const {
+    for (int m : ws_.InstanceMembers(instance)) {
+      if (ws_.resources[m].primitive == &p) return m;
+    }
+    return instance;
+  }
+
   // Once its instances are placed: which of them are promoted (Pacemaker's
   // pcmk__set_instance_roles). Each placed instance's promotion priority, the clone's scores
   // with those priorities and the colocations for the Promoted role added, then the first
   // promoted-max instances by the result, promoted-node-max per node.
   void ChooseRoles(CloneInfo& info, std::vector<int> order) {
-    for (int i : order) PromotionPriority(info, i);
+    for (int i : order) {
+      PromotionPriority(info, i);
+      PriorityOf(i) = ws_.resources[i].priority;  // a group instance's is its group's
+    }
     Resource& own = ws_.resources[info.rsc];
     for (int i : order) {
       const Resource& r = ws_.resources[i];
@@ -540,12 +576,16 @@ class Placer {
       if (node >= 0 && r.role != Role::kPromoted && !ws_.have_quorum && ws_.no_quorum_policy == NoQuorumPolicy::kFreeze) {
         node = -1;  // promoting without quorum would change what runs
       }
+      // A cloned group's members take their instance's role.
+      const std::vector<int> members = ws_.InstanceMembers(i);
       if (node < 0) {
-        r.next_role = r.assigned >= 0 ? Role::kUnpromoted : Role::kStopped;
+        for (int m : members) ws_.resources[m].next_role = ws_.resources[m].assigned >= 0 ? Role::kUnpromoted : Role::kStopped;
         continue;
       }
       promoted_on[node]++;
-      if (r.next_role == Role::kUnknown) r.next_role = Role::kPromoted;
+      for (int m : members) {
+        if (ws_.resources[m].next_role == Role::kUnknown) ws_.resources[m].next_role = Role::kPromoted;
+      }
       ++promoted;
     }
   }
@@ -558,7 +598,7 @@ class Placer {
     const int node = r.assigned;
     if (node < 0) return;
     if (r.next_role == Role::kUnknown || r.next_role == Role::kStarted) {
-      r.priority = PromotionScore(info, rsc, node).value_or(-1);
+      r.priority = InstancePromotionScore(info, rsc, node).value_or(-1);
     } else if (r.next_role == Role::kUnpromoted || r.next_role == Role::kStopped) {
       r.priority = -kInfinity;
     }

@@ -455,6 +455,11 @@ class Transitioner {
         const int previous = g.members[i - 1];
         Connect(previous, "start", member, "start", kImpliesThen | kRunnableLeft);
         Connect(member, "stop", previous, "stop", kRestart);
+        // An instance of a promotable cloned group: promoted in order, demoted in reverse.
+        if (const int parent = ws_.resources[member].parent; parent >= 0 && ws_.clones[parent].promotable) {
+          Connect(previous, "promote", member, "promote", kImpliesThen | kRunnableLeft);
+          Connect(member, "demote", previous, "demote", 0);
+        }
         if (!ws_.resources[member].running_on.empty() && ws_.resources[previous].running_on.empty() &&
             last_active >= 0) {
           Connect(member, "stop", last_active, "stop", 0);

@@ -201,8 +201,6 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"empty group", With(R"(<group id="g"/>)"), "<group id=\"g\">: a group needs at least one primitive"},
       {"group in group", With(R"(<group id="g"><group id="h"/></group>)"), "<group id=\"h\">: a group holds only primitives"},
       {"empty clone", With(R"(<clone id="c"/>)"), "<clone id=\"c\">: a clone needs a primitive or a group to clone"},
-      {"promotable group", With(R"(<master id="m"><group id="g"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></group></master>)"),
-       "<master id=\"m\">: promotable clones of groups are not supported yet"},
       {"role", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>)",
                     R"(<rsc_location id="l" rsc="a" node="node1" score="5" role="Leader"/>)"),
        "role=\"Leader\" is not a role"},
@@ -288,9 +286,6 @@ TEST(CibTest, AGroupIsReadWithItsMembersWhichInheritWhatTheyDoNotSet) {
 
 TEST(CibTest, UnsupportedElementsSayUnsupported) {
   for (const char* resources : {
-           R"(<master id="m"><group id="g"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></group></master>)",
-           R"(<clone id="c"><meta_attributes id="cm"><nvpair id="cm1" name="promotable" value="true"/></meta_attributes>)"
-           R"(<group id="g"><primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/></group></clone>)",
            R"(<bundle id="b"/>)",
        }) {
     auto cib = Cib::Parse(With(resources), "t.xml");

@@ -217,10 +217,11 @@ TEST(ConfigurationTest, MsWritesALegacyMasterAndWarnsThatItIsDeprecated) {
   const std::string before = conf->Document();
   s = conf->Apply(*SplitWords("location l d 100: node1"), &warnings);
   EXPECT_EQ(s.message(), "location l: no resource 'd'");
-  s = conf->Apply(*SplitWords("ms web-ms web"), &warnings);
-  EXPECT_NE(s.message().find("promotable clones of groups are not supported yet"), std::string::npos) << s.message();
-  EXPECT_EQ(s.message().find('\n'), std::string::npos) << s.message();
   EXPECT_EQ(conf->Document(), before);
+  // A group may be made promotable too.
+  s = conf->Apply(*SplitWords("ms web-ms web"), &warnings);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_NE(conf->Document().find("<master id=\"web-ms\">\n        <group id=\"web\">"), std::string::npos) << conf->Document();
   EXPECT_TRUE(conf->Apply(*SplitWords("location l d-ms role=Master 100: node1"), &warnings).ok());
 }
 
