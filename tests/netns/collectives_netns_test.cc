@@ -216,6 +216,45 @@ TEST_F(CollectivesNetnsTest, AFailedPromotedInstanceIsDemotedAndRecovered) {
   EXPECT_NE(Cib(1).find("fail-count-st#monitor_1000"), std::string::npos) << Cib(1);
 }
 
+// A promotable clone of a group of two Stateful: one group instance is promoted, its members in
+// order; killing that node promotes another instance, both its members.
+TEST_F(CollectivesNetnsTest, APromotableGroupIsPromotedAsAWholeAndFailsOverAsOne) {
+  Form(ClusterOptions{}, CibOf(
+      "<clone id=\"ms\"><meta_attributes id=\"ms-m\"><nvpair id=\"ms-p\" name=\"promotable\" value=\"true\"/>"
+      "</meta_attributes><group id=\"g\">"
+      "<primitive id=\"a\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><operations>"
+      "<op id=\"a-mp\" name=\"monitor\" interval=\"3s\" role=\"Promoted\"/><op id=\"a-mu\" name=\"monitor\" interval=\"4s\" role=\"Unpromoted\"/>"
+      "</operations></primitive><primitive id=\"b\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><operations>"
+      "<op id=\"b-mp\" name=\"monitor\" interval=\"3s\" role=\"Promoted\"/><op id=\"b-mu\" name=\"monitor\" interval=\"4s\" role=\"Unpromoted\"/>"
+      "</operations></primitive></group></clone>"));
+  auto role = [&](int i, const std::string& member) {
+    const std::string state = ReadFile(node(i).dir() / "varrun" / ("Stateful-" + member + ".state"));
+    return state.substr(0, state.find('\n'));
+  };
+  auto promoted = [&](std::vector<int> among) {
+    std::string out;
+    for (int i : among) {
+      if (role(i, "a") == "Promoted" && role(i, "b") == "Promoted") out += (out.empty() ? "" : " ") + std::to_string(i);
+    }
+    return out;
+  };
+  ASSERT_TRUE(WaitFor([&] { return promoted({1, 2, 3}).size() == 1; }, std::chrono::seconds(30))) << Logs();
+  const int first = std::stoi(promoted({1, 2, 3}));
+  for (int i : {1, 2, 3}) {
+    if (i == first) continue;
+    EXPECT_EQ(role(i, "a"), "Unpromoted") << Logs();
+    EXPECT_EQ(role(i, "b"), "Unpromoted") << Logs();
+  }
+  const std::string log = node(first).log();
+  EXPECT_LT(log.find("promote of a: OCF_SUCCESS"), log.find("promote of b: OCF_SUCCESS")) << Logs();
+  node(first).Kill(SIGKILL);
+  std::vector<int> survivors;
+  for (int i : {1, 2, 3}) {
+    if (i != first) survivors.push_back(i);
+  }
+  ASSERT_TRUE(WaitFor([&] { return promoted(survivors).size() == 1; }, std::chrono::seconds(30))) << Logs();
+}
+
 // The same clone with notify=true: Stateful writes the environment of every action it runs to
 // its envfile, so what its notify actions were told is there to read. Starting the clone is a
 // round (pre-start to nobody, since no instance runs yet; post-start to all three), the first
