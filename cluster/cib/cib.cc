@@ -147,6 +147,7 @@ void CheckIdsAndDepth(Reader& r, const pugi::xml_node& cib) {
   pugi::xml_node root = cib;
   root.traverse(walker);
 }
+
 // What a failed operation calls for that Vigil cannot do yet is refused by name rather than
 // treated as a restart: putting the node in standby, demoting only, and fencing the node (with
 // fencing disabled Pacemaker stops the resource instead, and so does Vigil).
@@ -173,7 +174,6 @@ void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Mode
     }
   }
 }
-
 
 Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const Source& source) {
   auto m = std::make_unique<Model>();

@@ -87,11 +87,8 @@ bool Monitored(const cib::NodeState& s, const std::string& rsc) {
 }
 
 bool HasRecord(const cib::NodeState& s, const std::string& rsc, const std::string& record) {
-  for (const auto& h : s.resources) {
-    if (h.id != rsc) continue;
-    return std::any_of(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) { return o.id == record; });
-  }
-  return false;
+  const cib::ResourceHistory* h = FindHistory(s, rsc);
+  return h != nullptr && std::any_of(h->ops.begin(), h->ops.end(), [&](const cib::OpRecord& o) { return o.id == record; });
 }
 
 bool Online(const cib::NodeState& s) { return s.in_ccm && s.crmd == "online" && s.join == "member"; }
@@ -214,10 +211,7 @@ void DcController::StartMonitors(const cib::Model& model, const std::vector<sche
       const cib::Primitive* p = model.FindPrimitive(h.id);
       if (p == nullptr) p = model.FindInstance(h.id).primitive;
       if (p == nullptr || !model.InMaintenance(*p)) continue;
-      const bool monitored = std::any_of(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) {
-        return o.interval_ms > 0 && o.id == h.id + "_monitor_" + std::to_string(o.interval_ms);
-      });
-      if (monitored) {
+      if (Monitored(s, h.id)) {
         peer::Execute cancel = MakeExecute(model, *p, h.id, -1, "cancel", 0);
         cancel.meta["reason"] = "maintenance";
         Dispatch(node_of_.at(s.id), std::move(cancel));

@@ -315,7 +315,7 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
   // too), or what the DC says (a monitor in the Promoted role expects 8).
   int expected = probe ? 7 : 0;
   if (const auto it = e.meta.find("op_target_rc"); it != e.meta.end()) expected = std::atoi(it->second.c_str());
-  const bool ok = op_status == 0 && (r.rc == expected || (probe && (r.rc == 0 || r.rc == 7 || r.rc == 8)));
+  const bool ok = op_status == 0 && (r.rc == expected || (probe && (r.rc == 0 || r.rc == 8)));
   cib::OpRecord record;
   record.id = recurring ? monitor_id : e.rsc + "_last_0";
   record.operation = e.action;

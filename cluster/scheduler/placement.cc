@@ -274,20 +274,13 @@ class Placer {
       return;
     }
     if (!Affects(dependent, primary, c)) return;
-    std::string value;
-    if (primary.assigned >= 0) {
-      value = ws_.nodes[primary.assigned].Attribute(c.node_attribute);
-    } else if (c.score < 0) {
-      return;  // staying away from a resource that runs nowhere
-    }
-    const bool by_node = c.node_attribute == "#uname" || c.node_attribute == "#id";
+    if (primary.assigned < 0 && c.score < 0) return;  // staying away from a resource that runs nowhere
     Scores work = dependent.allowed;
     for (size_t n = 0; n < work.score.size(); ++n) {
       if (!work.present[n]) continue;
       if (primary.assigned < 0) {
         work.score[n] = AddScores(-c.score, work.score[n]);
-      } else if (by_node ? static_cast<int>(n) == primary.assigned
-                         : SameValue(ws_.nodes[n].Attribute(c.node_attribute), value)) {
+      } else if (SamePlace(static_cast<int>(n), primary.assigned, c.node_attribute)) {
         if (c.score < kInfinity) work.score[n] = AddScores(c.score, work.score[n]);
       } else if (c.score >= kInfinity) {
         work.score[n] = -kInfinity;
@@ -296,6 +289,13 @@ class Placer {
     if (c.score <= -kInfinity || c.score >= kInfinity || CanRunAny(work)) {
       dependent.allowed = std::move(work);
     }
+  }
+
+  // Whether two nodes are one place to a colocation: the same node, or with a node-attribute the
+  // same value of it.
+  bool SamePlace(int a, int b, const std::string& attribute) const {
+    if (attribute == "#uname" || attribute == "#id") return a == b;
+    return SameValue(ws_.nodes[a].Attribute(attribute), ws_.nodes[b].Attribute(attribute));
   }
 
   void Allocate(int rsc) {
@@ -641,12 +641,7 @@ class Placer {
   void PriorityWith(Resource& dependent, const Resource& primary, const ColocationRule& c) {
     if (primary.provisional || c.dependent_role < Role::kUnpromoted) return;
     if (primary.assigned < 0 || dependent.assigned < 0) return;
-    const std::string& attribute = c.node_attribute;
-    const bool by_node = attribute == "#uname" || attribute == "#id";
-    const bool same = by_node ? primary.assigned == dependent.assigned
-                              : SameValue(ws_.nodes[dependent.assigned].Attribute(attribute),
-                                          ws_.nodes[primary.assigned].Attribute(attribute));
-    if (!same) {
+    if (!SamePlace(dependent.assigned, primary.assigned, c.node_attribute)) {
       if (c.score >= kInfinity && c.dependent_role == Role::kPromoted) dependent.priority = -kInfinity;
       return;
     }
@@ -887,9 +882,8 @@ class Placer {
       if (instance.assigned < 0 || instance.next_role != c.primary_role) continue;
       hosts.push_back(i);
       if (c.score >= kInfinity) continue;
-      const std::string& value = ws_.nodes[instance.assigned].Attribute(c.node_attribute);
       for (size_t n = 0; n < ws_.nodes.size(); ++n) {
-        if (dependent.allowed.present[n] && SameValue(ws_.nodes[n].Attribute(c.node_attribute), value)) {
+        if (dependent.allowed.present[n] && SamePlace(static_cast<int>(n), instance.assigned, c.node_attribute)) {
           dependent.allowed.score[n] = AddScores(dependent.allowed.score[n], c.score);
         }
       }

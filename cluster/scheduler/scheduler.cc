@@ -224,7 +224,7 @@ class Transitioner {
   void CreateRoleActions(int rsc) {
     Resource& r = ws_.resources[rsc];
     if (r.next_role == Role::kUnknown) r.next_role = r.assigned >= 0 ? Role::kUnpromoted : Role::kStopped;
-    const Role role = r.role == Role::kStarted ? Role::kUnpromoted : r.role;
+    const Role role = r.role;  // Unpromoted, not Started, once unpacked
     const bool moving = IsActive(role) && r.assigned >= 0 && r.assigned != r.current();
     const bool need_stop = moving || r.failed || r.running_on.size() > 1 || r.definition_changed;
     if (role == Role::kPromoted) Demote(rsc, !need_stop);
@@ -353,10 +353,17 @@ class Transitioner {
     }
   }
 
-  // The actions of `rsc` for `task` an ordering applies to; a start that placement did not
-  // create is created unrunnable, so that what depends on it is blocked.
+  // The actions of `rsc` for `task` an ordering applies to; a start or a promote that placement
+  // did not create is created unrunnable, so that what depends on it is blocked (a promote of
+  // what is never promoted, as in Pacemaker).
   std::vector<int> ActionsFor(int rsc, const std::string& task, bool create) {
     if (const Resource& r = ws_.resources[rsc]; r.is_clone()) {
+      if (task == "promote" && promoted_[r.clone] < 0 && create) {
+        // A clone that is not promotable is never promoted: what waits for that cannot run.
+        promoted_[r.clone] = AddPseudo(rsc, ActionKind::kPromote);
+        actions_[promoted_[r.clone]].runnable = false;
+        actions_[promoted_[r.clone]].name = r.id + " promote";
+      }
       if (task == "promote" || task == "demote") {
         const int pseudo = task == "promote" ? promoted_[r.clone] : demoted_[r.clone];
         if (pseudo < 0) return {};
@@ -365,8 +372,14 @@ class Transitioner {
       return {task == "start" ? running_[r.clone] : stopped_[r.clone]};
     }
     if (task == "promote") {
-      if (promote_[rsc] >= 0) return {promote_[rsc]};
-      return {};
+      // (An instance of a promotable clone that is not promoted has none: nothing to wait for.)
+      const bool promotable = ws_.resources[rsc].parent >= 0 && ws_.clones[ws_.resources[rsc].parent].promotable;
+      if (promote_[rsc] < 0 && (!create || promotable)) return {};
+      if (promote_[rsc] < 0) {
+        promote_[rsc] = AddAction(rsc, ActionKind::kPromote, -1, true);
+        actions_[promote_[rsc]].runnable = false;
+      }
+      return {promote_[rsc]};
     }
     if (task == "demote") return demotes_[rsc];
     if (task == "start") {
@@ -942,16 +955,15 @@ class Transitioner {
             p.nodes.push_back(ws_.nodes[a.node].uname);
           }
         }
+        auto add = [&](int node) {
+          const std::string& name = ws_.nodes[node].uname;
+          if (std::find(p.nodes.begin(), p.nodes.end(), name) == p.nodes.end()) p.nodes.push_back(name);
+        };
         // Where it runs and is not stopped (a demoted instance has no start).
         for (int stop : stops_[i]) {
-          const GraphAction& a = actions_[stop];
-          const std::string& name = ws_.nodes[a.node].uname;
-          if (a.optional && std::find(p.nodes.begin(), p.nodes.end(), name) == p.nodes.end()) p.nodes.push_back(name);
+          if (actions_[stop].optional) add(actions_[stop].node);
         }
-        if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) {
-          const std::string& name = ws_.nodes[actions_[start_[i]].node].uname;
-          if (std::find(p.nodes.begin(), p.nodes.end(), name) == p.nodes.end()) p.nodes.push_back(name);
-        }
+        if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) add(actions_[start_[i]].node);
       }
       // The scores as they were when its node was chosen: nothing changes them afterwards.
       // An instance shows its scores each time a node was chosen for it (none if never).

@@ -34,6 +34,36 @@ class CollectivesNetnsTest : public ResourceCluster {
     }
     return out;
   }
+  // Pacemaker's Stateful `id` on node i: its state file (HA_VARRUN is per node here).
+  std::filesystem::path StatefulState(int i, const std::string& id) {
+    return node(i).dir() / "varrun" / ("Stateful-" + id + ".state");
+  }
+  // The role it says it runs in there ("Promoted", "Unpromoted"); empty if it does not run.
+  std::string StatefulRole(int i, const std::string& id) {
+    const std::string state = ReadFile(StatefulState(i, id));
+    return state.substr(0, state.find('\n'));
+  }
+  // The nodes among `among` where every one of `ids` is promoted.
+  std::string PromotedOn(std::vector<int> among, std::vector<std::string> ids = {"st"}) {
+    std::string out;
+    for (int i : among) {
+      const bool all = std::all_of(ids.begin(), ids.end(), [&](const std::string& id) { return StatefulRole(i, id) == "Promoted"; });
+      if (all) out += (out.empty() ? "" : " ") + std::to_string(i);
+    }
+    return out;
+  }
+  // A promotable clone `ms` of Stateful `st` (monitored every second when Promoted, every two
+  // when Unpromoted) and a Dummy `vip`, with `constraints`.
+  static std::string StatefulCib(const std::string& constraints) {
+    std::string cib = CibOf(
+        "<clone id=\"ms\"><meta_attributes id=\"ms-m\"><nvpair id=\"ms-p\" name=\"promotable\" value=\"true\"/>"
+        "</meta_attributes><primitive id=\"st\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><operations>"
+        "<op id=\"st-mp\" name=\"monitor\" interval=\"1s\" role=\"Promoted\" timeout=\"20s\"/>"
+        "<op id=\"st-mu\" name=\"monitor\" interval=\"2s\" role=\"Unpromoted\" timeout=\"20s\"/>"
+        "</operations></primitive></clone>" + Dummy("vip"));
+    return cib.replace(cib.find("<constraints/>"), std::string("<constraints/>").size(),
+                       "<constraints>" + constraints + "</constraints>");
+  }
 };
 
 TEST_F(CollectivesNetnsTest, AGroupStartsInOrderAndMovesAsAUnitWhenItsNodeIsKilled) {
@@ -111,29 +141,11 @@ TEST_F(CollectivesNetnsTest, APingCloneSetsPingdOnEveryNodeThroughVigilsAttrdUpd
 // expecting "running promoted" (8), the others' "running" (0). Killing the promoted node's
 // vigild promotes an instance on another node, and the address follows it.
 TEST_F(CollectivesNetnsTest, AStatefulPromotableCloneFailsOverItsPromotedRoleAndTheAddressFollows) {
-  std::string cib = CibOf(
-      "<clone id=\"ms\"><meta_attributes id=\"ms-m\"><nvpair id=\"ms-p\" name=\"promotable\" value=\"true\"/>"
-      "</meta_attributes><primitive id=\"st\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><operations>"
-      "<op id=\"st-mp\" name=\"monitor\" interval=\"1s\" role=\"Promoted\" timeout=\"20s\"/>"
-      "<op id=\"st-mu\" name=\"monitor\" interval=\"2s\" role=\"Unpromoted\" timeout=\"20s\"/>"
-      "</operations></primitive></clone>" + Dummy("vip"));
-  cib.replace(cib.find("<constraints/>"), std::string("<constraints/>").size(),
-              "<constraints><rsc_colocation id=\"vip-with-promoted\" rsc=\"vip\" with-rsc=\"ms\" "
-              "with-rsc-role=\"Promoted\" score=\"INFINITY\"/><rsc_order id=\"promote-then-vip\" first=\"ms\" "
-              "first-action=\"promote\" then=\"vip\" then-action=\"start\"/></constraints>");
-  Form(ClusterOptions{}, cib);
-  // The agent's own state file (HA_VARRUN is per node here) says which role it runs in.
-  auto role = [&](int i) {
-    const std::string state = ReadFile(node(i).dir() / "varrun" / "Stateful-st.state");
-    return state.substr(0, state.find('\n'));
-  };
-  auto promoted = [&](std::vector<int> among) {
-    std::string out;
-    for (int i : among) {
-      if (role(i) == "Promoted") out += (out.empty() ? "" : " ") + std::to_string(i);
-    }
-    return out;
-  };
+  Form(ClusterOptions{}, StatefulCib("<rsc_colocation id=\"vip-with-promoted\" rsc=\"vip\" with-rsc=\"ms\" "
+                                     "with-rsc-role=\"Promoted\" score=\"INFINITY\"/><rsc_order id=\"promote-then-vip\" "
+                                     "first=\"ms\" first-action=\"promote\" then=\"vip\" then-action=\"start\"/>"));
+  auto role = [&](int i) { return StatefulRole(i, "st"); };
+  auto promoted = [&](std::vector<int> among) { return PromotedOn(among); };
   ASSERT_TRUE(WaitFor([&] {
     const std::string p = promoted({1, 2, 3});
     return p.size() == 1 && DummyOwners("vip") == p;
@@ -178,28 +190,13 @@ TEST_F(CollectivesNetnsTest, AStatefulPromotableCloneFailsOverItsPromotedRoleAnd
 // says: 9, failed promoted) is recovered: demoted, stopped, started and one instance promoted
 // again, and the address colocated with the Promoted role follows wherever that is.
 TEST_F(CollectivesNetnsTest, AFailedPromotedInstanceIsDemotedAndRecovered) {
-  std::string cib = CibOf(
-      "<clone id=\"ms\"><meta_attributes id=\"ms-m\"><nvpair id=\"ms-p\" name=\"promotable\" value=\"true\"/>"
-      "</meta_attributes><primitive id=\"st\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><operations>"
-      "<op id=\"st-mp\" name=\"monitor\" interval=\"1s\" role=\"Promoted\" timeout=\"20s\"/>"
-      "<op id=\"st-mu\" name=\"monitor\" interval=\"2s\" role=\"Unpromoted\" timeout=\"20s\"/>"
-      "</operations></primitive></clone>" + Dummy("vip"));
-  cib.replace(cib.find("<constraints/>"), std::string("<constraints/>").size(),
-              "<constraints><rsc_colocation id=\"vip-with-promoted\" rsc=\"vip\" with-rsc=\"ms\" "
-              "with-rsc-role=\"Promoted\" score=\"INFINITY\"/></constraints>");
-  Form(ClusterOptions{}, cib);
-  auto state = [&](int i) { return node(i).dir() / "varrun" / "Stateful-st.state"; };
-  auto promoted = [&] {
-    std::string out;
-    for (int i : {1, 2, 3}) {
-      if (ReadFile(state(i)) == "Promoted\n") out += (out.empty() ? "" : " ") + std::to_string(i);
-    }
-    return out;
-  };
+  Form(ClusterOptions{}, StatefulCib("<rsc_colocation id=\"vip-with-promoted\" rsc=\"vip\" with-rsc=\"ms\" "
+                                     "with-rsc-role=\"Promoted\" score=\"INFINITY\"/>"));
+  auto promoted = [&] { return PromotedOn({1, 2, 3}); };
   ASSERT_TRUE(WaitFor([&] { return promoted().size() == 1 && DummyOwners("vip") == promoted(); }, std::chrono::seconds(30)))
       << Logs();
   const int first = std::stoi(promoted());
-  const std::filesystem::path rc = state(first).string() + ".rc";
+  const std::filesystem::path rc = StatefulState(first, "st").string() + ".rc";
   WriteFile(rc, "9\n");
   ASSERT_TRUE(WaitFor([&] { return node(first).log().find("of st: OCF_FAILED_PROMOTED") != std::string::npos; }))
       << Logs();
@@ -228,17 +225,8 @@ TEST_F(CollectivesNetnsTest, APromotableGroupIsPromotedAsAWholeAndFailsOverAsOne
       "</operations></primitive><primitive id=\"b\" class=\"ocf\" provider=\"pacemaker\" type=\"Stateful\"><operations>"
       "<op id=\"b-mp\" name=\"monitor\" interval=\"3s\" role=\"Promoted\"/><op id=\"b-mu\" name=\"monitor\" interval=\"4s\" role=\"Unpromoted\"/>"
       "</operations></primitive></group></clone>"));
-  auto role = [&](int i, const std::string& member) {
-    const std::string state = ReadFile(node(i).dir() / "varrun" / ("Stateful-" + member + ".state"));
-    return state.substr(0, state.find('\n'));
-  };
-  auto promoted = [&](std::vector<int> among) {
-    std::string out;
-    for (int i : among) {
-      if (role(i, "a") == "Promoted" && role(i, "b") == "Promoted") out += (out.empty() ? "" : " ") + std::to_string(i);
-    }
-    return out;
-  };
+  auto role = [&](int i, const std::string& member) { return StatefulRole(i, member); };
+  auto promoted = [&](std::vector<int> among) { return PromotedOn(among, {"a", "b"}); };
   ASSERT_TRUE(WaitFor([&] { return promoted({1, 2, 3}).size() == 1; }, std::chrono::seconds(30))) << Logs();
   const int first = std::stoi(promoted({1, 2, 3}));
   for (int i : {1, 2, 3}) {
