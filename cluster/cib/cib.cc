@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <ctime>
 #include <fstream>
 #include <unordered_set>
 #include <sstream>
@@ -160,8 +161,12 @@ void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Mode
     if (value == "fence" && fencing) return "on-fail=fence is not supported (Vigil does not fence yet)";
     return "";
   };
-  if (const auto it = m.op_defaults.find("on-fail"); !r.failed() && it != m.op_defaults.end() && !why(it->second).empty()) {
-    r.Fail(config.child("op_defaults"), why(it->second), StatusCode::kUnsupported);
+  // Any set of op_defaults, whatever its rules say now.
+  for (const auto& set : m.op_default_sets) {
+    const auto it = set.values.find("on-fail");
+    if (!r.failed() && it != set.values.end() && !why(it->second).empty()) {
+      r.Fail(config.child("op_defaults"), why(it->second), StatusCode::kUnsupported);
+    }
   }
   for (const auto& p : m.primitives) {
     for (const auto& op : p.operations) {
@@ -175,7 +180,10 @@ void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Mode
   }
 }
 
-Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const Source& source) {
+// Rules are evaluated at `now` (0: the present moment), or at the CIB's execution-date when it has
+// one and `now` is not `forced`.
+Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const Source& source, int64_t now,
+                                         bool forced = false) {
   auto m = std::make_unique<Model>();
   Reader r(source);
   const auto root = doc.document_element();
@@ -187,10 +195,16 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   m->versions.num_updates = r.Integer(root, "num_updates", 0);
   m->have_quorum = PacemakerIsTrue(root.attribute("have-quorum").value());
   m->dc_uuid = root.attribute("dc-uuid").value();
+  if (root.attribute("execution-date")) m->execution_date = r.Integer(root, "execution-date", 0);
+  if (now == 0) now = static_cast<int64_t>(std::time(nullptr));
+  m->evaluated_at = m->execution_date && !forced ? *m->execution_date : now;
+  r.set_now(m->evaluated_at);
   const auto config = root.child("configuration");
   if (!config) return source.Error(root, "there is no <configuration>");
   CheckIdsAndDepth(r, root);
-  r.NvSets(config.child("crm_config"), "cluster_property_set", m->properties);
+  // The cluster's own set of options comes first, whatever the others' scores.
+  ResolveSets(r.ReadSets(config.child("crm_config"), "cluster_property_set", "cib-bootstrap-options"), r.Bare(),
+              m->properties);
   if (const auto it = m->properties.find("placement-strategy");
       it != m->properties.end() && it->second != "default") {
     r.Fail(config.child("crm_config"), "placement-strategy=" + it->second +
@@ -209,8 +223,10 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   ReadNodes(r, config.child("nodes"), *m);
   ReadResources(r, config.child("resources"), *m);
   ReadConstraints(r, config.child("constraints"), *m);
-  r.NvSets(config.child("rsc_defaults"), "meta_attributes", m->rsc_defaults);
-  r.NvSets(config.child("op_defaults"), "meta_attributes", m->op_defaults);
+  m->rsc_default_sets = r.ReadSets(config.child("rsc_defaults"), "meta_attributes");
+  m->op_default_sets = r.ReadSets(config.child("op_defaults"), "meta_attributes");
+  ResolveSets(m->rsc_default_sets, r.Bare(), m->rsc_defaults);
+  ResolveSets(m->op_default_sets, r.Bare(), m->op_defaults);
   // Each instance is placed and tracked on its own: a clone-max beyond any cluster's size is a
   // mistake that would take all memory, not a configuration.
   for (const auto& c : m->clones) {
@@ -223,6 +239,7 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   }
   RefuseUnsupportedOnFail(r, config, *m);
   ReadStatus(r, root.child("status"), *m);
+  m->time_dependent = r.time_dependent();
   if (r.failed()) return r.TakeStatus();
   return m;
 }
@@ -348,10 +365,72 @@ std::string StripInstance(std::string_view id) {
   return std::string(id.substr(0, colon));
 }
 
-Attributes Model::MetaWithDefaults(const Attributes& own) const {
+Attributes Model::MetaWithDefaults(const Attributes& own, const Primitive* primitive) const {
   Attributes meta = own;
-  meta.insert(rsc_defaults.begin(), rsc_defaults.end());
+  if (primitive == nullptr || !HasRules(rsc_default_sets)) {
+    meta.insert(rsc_defaults.begin(), rsc_defaults.end());
+    return meta;
+  }
+  RuleContext c;
+  c.now = evaluated_at;
+  c.resource = true;
+  c.standard = &primitive->standard;
+  c.provider = &primitive->provider;
+  c.agent_type = &primitive->type;
+  ResolveSets(rsc_default_sets, c, meta);
   return meta;
+}
+
+Attributes Model::OpDefaults(const Primitive& p, const std::string& name, int64_t interval_ms) const {
+  if (!HasRules(op_default_sets)) return op_defaults;
+  RuleContext c;
+  c.now = evaluated_at;
+  c.resource = true;
+  c.standard = &p.standard;
+  c.provider = &p.provider;
+  c.agent_type = &p.type;
+  c.op_name = &name;
+  c.op_interval_ms = interval_ms;
+  Attributes out;
+  ResolveSets(op_default_sets, c, out);
+  return out;
+}
+
+Attributes Model::ParamsOn(const Primitive& p, const Attributes& node_attributes) const {
+  if (p.param_sets.empty()) return p.params;
+  RuleContext c;
+  c.now = evaluated_at;
+  c.node = &node_attributes;
+  Attributes out;
+  ResolveSets(p.param_sets, c, out);
+  return out;
+}
+
+Attributes Model::NodeAttributes(const std::string& uname) const {
+  Attributes out;
+  const auto node = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.uname == uname; });
+  if (node == nodes.end()) return out;
+  const auto state = std::find_if(node_states.begin(), node_states.end(), [&](const NodeState& s) { return s.id == node->id; });
+  if (state != node_states.end()) out = state->transient;
+  out.insert(node->attributes.begin(), node->attributes.end());
+  for (auto& [name, value] : BuiltinAttributes(*node)) out[name] = std::move(value);
+  return out;
+}
+
+Attributes Model::BuiltinAttributes(const Node& node) const {
+  Attributes into;
+  into.emplace("#uname", node.uname);
+  into.emplace("#id", node.id);
+  into.emplace("#kind", "cluster");
+  into.emplace("#is_dc", !dc_uuid.empty() && strcasecmp(dc_uuid.c_str(), node.id.c_str()) == 0 ? "true" : "false");
+  const auto cluster_name = properties.find("cluster-name");
+  if (cluster_name != properties.end()) into.emplace("#cluster-name", cluster_name->second);
+  if (const auto site = node.attributes.find("site-name"); site != node.attributes.end()) {
+    into.emplace("#site-name", site->second);
+  } else if (cluster_name != properties.end()) {
+    into.emplace("#site-name", cluster_name->second);
+  }
+  return into;
 }
 
 Model::CloneSettings Model::SettingsOf(const Clone& c) const {
@@ -394,7 +473,7 @@ bool Model::InMaintenance(const Primitive& p) const {
   };
   if (is_true(properties, "maintenance-mode")) return true;
   if (const auto it = p.meta.find("maintenance"); it != p.meta.end()) return PacemakerIsTrue(it->second);
-  return is_true(rsc_defaults, "maintenance");
+  return is_true(MetaWithDefaults({}, &p), "maintenance");
 }
 
 Cib Cib::Empty() {
@@ -406,7 +485,7 @@ Cib Cib::Empty() {
   return std::move(cib).value();
 }
 
-Result<Cib> Cib::Parse(std::string_view xml, std::string_view source_name) {
+Result<Cib> Cib::Parse(std::string_view xml, std::string_view source_name, int64_t now) {
   Cib cib;
   const Source source{source_name, xml};
   const auto parsed = cib.doc_->load_buffer(xml.data(), xml.size(),
@@ -419,10 +498,17 @@ Result<Cib> Cib::Parse(std::string_view xml, std::string_view source_name) {
     return Status(StatusCode::kParseError,
                   where + ": not well-formed XML: " + parsed.description());
   }
-  auto model = ReadModel(*cib.doc_, source);
+  auto model = ReadModel(*cib.doc_, source, now);
   if (!model.ok()) return model.status();
   cib.model_ = std::move(model).value();
   return cib;
+}
+
+Result<Model> Cib::ReadAt(int64_t now) const {
+  const Source source{"the CIB", ""};
+  auto model = ReadModel(*doc_, source, now, true);
+  if (!model.ok()) return model.status();
+  return std::move(**model);
 }
 
 Result<Cib> Cib::Load(const std::filesystem::path& path) {

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cluster/cib/rule.h"
 #include "common/status.h"
 
 namespace pugi {
@@ -32,10 +33,6 @@ class xml_document;
 }
 
 namespace vigil::cib {
-
-// name → value (sorted by name). When sets or nvpairs repeat a name, the first one in document
-// order wins, as in Pacemaker.
-using Attributes = std::map<std::string, std::string>;
 
 struct Node {
   std::string id;
@@ -61,6 +58,10 @@ struct Primitive {
   // sets no value of its own (Pacemaker's inheritance); rsc_defaults not merged in.
   Attributes params;
   Attributes meta;
+  // When a rule in its instance_attributes (or its group's or clone's) makes its parameters
+  // depend on the node: all those sets, its own first (ParamsOn); else empty, and `params` is
+  // what applies everywhere.
+  std::vector<AttributeSet> param_sets;
   std::vector<Operation> operations;
   std::string group;       // the group it is a member of; empty: none
   std::string clone;       // the clone it is cloned by, directly or as a group member; empty: none
@@ -91,12 +92,15 @@ struct Clone {
   bool promotable = false;
 };
 
+// A location constraint: a score for one node, or rules that give their score to every node where
+// they hold (each rule on its own; Pacemaker's rsc_location with <rule> children).
 struct Location {
   std::string id;
   std::string rsc;
-  std::string node;
+  std::string node;  // empty with rules
   int score = 0;
   std::string role;  // empty: any
+  std::vector<Rule> rules;
 };
 
 struct Colocation {
@@ -185,8 +189,21 @@ struct Model {
   std::vector<Location> locations;
   std::vector<Colocation> colocations;
   std::vector<Order> orders;
-  Attributes rsc_defaults;  // meta_attributes
+  // rsc_defaults' and op_defaults' meta_attributes as they apply to no resource in particular (a
+  // set whose rules name an agent or an operation does not); MetaWithDefaults and OpDefaults give
+  // them as they apply to one.
+  Attributes rsc_defaults;
   Attributes op_defaults;
+  std::vector<AttributeSet> rsc_default_sets;
+  std::vector<AttributeSet> op_default_sets;
+  // The moment rules of attribute sets were evaluated at, in seconds since the epoch: the CIB's
+  // execution-date when it has one (a saved CIB is simulated at the moment it was saved, as
+  // crm_simulate does), else when it was read.
+  int64_t evaluated_at = 0;
+  std::optional<int64_t> execution_date;
+  // Whether a rule somewhere depends on the date, so that the same CIB may mean something else
+  // later (Cib::ReadAt).
+  bool time_dependent = false;
   std::vector<NodeState> node_states;
 
   // The primitive with this id, or null.
@@ -206,8 +223,22 @@ struct Model {
   };
   Instance FindInstance(const std::string& id) const;
   // A resource's meta attributes as they apply: `own` (a primitive's, a group's or a clone's,
-  // inheritance included), then rsc_defaults' for what it does not set.
-  Attributes MetaWithDefaults(const Attributes& own) const;
+  // inheritance included), then rsc_defaults' for what it does not set (with `primitive`, the
+  // sets whose rsc_expression names its agent too).
+  Attributes MetaWithDefaults(const Attributes& own, const Primitive* primitive = nullptr) const;
+  // op_defaults as they apply to operation `name` at `interval_ms` of `p` (op_expression,
+  // rsc_expression).
+  Attributes OpDefaults(const Primitive& p, const std::string& name, int64_t interval_ms) const;
+  // Pacemaker's built-in attributes of `node`: #uname, #id, #kind (cluster), #is_dc, and when set
+  // #cluster-name and #site-name (its site-name attribute, else the cluster's name). Rules read
+  // them like any node attribute.
+  Attributes BuiltinAttributes(const Node& node) const;
+  // The attributes of the node named `uname` as rules see them: its built-in ones, its transient
+  // ones (status), then its configured ones. Empty for a node not configured.
+  Attributes NodeAttributes(const std::string& uname) const;
+  // `p`'s parameters on a node with these attributes (NodeAttributes): `params` unless a rule
+  // makes them depend on the node.
+  Attributes ParamsOn(const Primitive& p, const Attributes& node_attributes) const;
   // What a clone's meta attributes say, as Pacemaker reads them: counts default to the number of
   // nodes (clone-max, at least 1), 1 (clone-node-max, forced to 1 for anonymous clones: their
   // instances are all alike) and 0 (clone-min); a count that is not a number, or negative, is 0.
@@ -247,10 +278,15 @@ class Cib {
   // constraint naming an unknown resource, a resource ordered after or colocated with itself),
   // kUnsupported (an element or setting Vigil cannot place faithfully). A location constraint
   // may name a node that is not (yet) defined: Pacemaker ignores it too.
-  static Result<Cib> Parse(std::string_view xml, std::string_view source);
+  // Rules of attribute sets are evaluated at the CIB's execution-date if it has one, else at
+  // `now` (seconds since the epoch; 0: the present moment).
+  static Result<Cib> Parse(std::string_view xml, std::string_view source, int64_t now = 0);
   static Result<Cib> Load(const std::filesystem::path& path);
 
   const Model& model() const { return *model_; }
+  // The model read again with its rules evaluated at `now` (seconds since the epoch), for a
+  // time-dependent configuration (Model::time_dependent) as time passes. Errors as Parse's.
+  Result<Model> ReadAt(int64_t now) const;
 
   // The document as XML text.
   std::string Serialize() const;

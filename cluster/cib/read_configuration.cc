@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -10,6 +11,8 @@ void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m) {
     Node node;
     node.id = r.Required(n, "id");
     node.uname = r.Required(n, "uname");
+    // Rules in a node's own sets see no node attributes (Pacemaker evaluates them without a
+    // node): only their date expressions can hold.
     r.NvSets(n, "instance_attributes", node.attributes);
     if (r.failed()) return;
     for (const auto& other : m.nodes) {
@@ -34,6 +37,24 @@ void CheckRole(Reader& r, const pugi::xml_node& x, const char* attribute) {
   }
 }
 
+// Rules in a resource's meta attributes see the resource (rsc_expression) and no node.
+RuleContext ResourceContext(const Reader& r, const Primitive& p) {
+  RuleContext c;
+  c.now = r.now();
+  c.resource = true;
+  c.standard = &p.standard;
+  c.provider = &p.provider;
+  c.agent_type = &p.type;
+  return c;
+}
+
+RuleContext ResourceContext(const Reader& r) {
+  RuleContext c;
+  c.now = r.now();
+  c.resource = true;
+  return c;
+}
+
 void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
   for (const auto o : ops.children("op")) {
     Operation op;
@@ -51,7 +72,15 @@ void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
         op.meta.emplace(a.name(), a.value());
       }
     }
-    r.NvSets(o, "meta_attributes", op.meta);
+    // An operation's sets overwrite one another in Pacemaker's order (highest score first, the
+    // last in the document first among equals), so the one taken last wins: first-wins over the
+    // reverse of that order.
+    std::vector<AttributeSet> sets = r.ReadSets(o, "meta_attributes");
+    std::reverse(sets.begin(), sets.end());
+    RuleContext context = ResourceContext(r, p);
+    context.op_name = &op.name;
+    context.op_interval_ms = op.interval_ms;
+    ResolveSets(sets, context, op.meta);
     if (r.failed()) return;
     p.operations.push_back(std::move(op));
   }
@@ -61,6 +90,9 @@ void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
 struct Parent {
   const Attributes& params;
   const Attributes& meta;
+  // Its instance_attributes sets and its parent's, in order, when one has a rule (a primitive's
+  // parameters are then resolved for each node); else empty.
+  const std::vector<AttributeSet>& param_sets;
   std::string group;  // the group it is a member of; empty: none
   std::string clone;  // the clone it is cloned by; empty: none
 };
@@ -71,6 +103,16 @@ void Inherit(const Parent* parent, Attributes& params, Attributes& meta) {
   if (parent == nullptr) return;
   params.insert(parent->params.begin(), parent->params.end());
   meta.insert(parent->meta.begin(), parent->meta.end());
+}
+
+// A resource's instance_attributes as they apply with no node, and when a rule (its own or a
+// parent's) makes them depend on the node, all the sets that may apply, its own first.
+void ReadParams(Reader& r, const pugi::xml_node& x, const Parent* parent, Attributes& params,
+                std::vector<AttributeSet>& sets) {
+  sets = r.ReadSets(x, "instance_attributes");
+  ResolveSets(sets, r.Bare(), params);
+  if (parent != nullptr) sets.insert(sets.end(), parent->param_sets.begin(), parent->param_sets.end());
+  if (!HasRules(sets)) sets.clear();
 }
 
 // One <primitive>, at the top level or in a group or clone (`parent`; null: none).
@@ -89,8 +131,9 @@ void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Parent* parent, Mod
     r.Fail(x, "an ocf resource needs a provider");
     return;
   }
-  r.NvSets(x, "instance_attributes", p.params);
-  r.NvSets(x, "meta_attributes", p.meta);
+  ReadParams(r, x, parent, p.params, p.param_sets);
+  const RuleContext context = ResourceContext(r, p);
+  r.NvSets(x, "meta_attributes", p.meta, &context);
   Inherit(parent, p.params, p.meta);
   if (parent != nullptr) {
     p.group = parent->group;
@@ -125,12 +168,14 @@ bool IsAttributeSet(std::string_view kind) {
 void ReadGroup(Reader& r, const pugi::xml_node& x, const Parent* parent, Model& m) {
   Group g;
   g.id = r.Required(x, "id");
-  r.NvSets(x, "instance_attributes", g.params);
-  r.NvSets(x, "meta_attributes", g.meta);
+  std::vector<AttributeSet> param_sets;
+  ReadParams(r, x, parent, g.params, param_sets);
+  const RuleContext context = ResourceContext(r);
+  r.NvSets(x, "meta_attributes", g.meta, &context);
   if (r.failed()) return;
   Inherit(parent, g.params, g.meta);
   if (parent != nullptr) g.clone = parent->clone;
-  const Parent members{g.params, g.meta, g.id, g.clone};
+  const Parent members{g.params, g.meta, param_sets, g.id, g.clone};
   for (const auto child : x.children()) {
     if (child.type() != pugi::node_element || IsAttributeSet(child.name())) continue;
     if (std::string_view(child.name()) != "primitive") {
@@ -152,13 +197,15 @@ void ReadGroup(Reader& r, const pugi::xml_node& x, const Parent* parent, Model& 
 void ReadClone(Reader& r, const pugi::xml_node& x, Model& m) {
   Clone c;
   c.id = r.Required(x, "id");
-  r.NvSets(x, "instance_attributes", c.params);
-  r.NvSets(x, "meta_attributes", c.meta);
+  std::vector<AttributeSet> param_sets;
+  ReadParams(r, x, nullptr, c.params, param_sets);
+  const RuleContext context = ResourceContext(r);
+  r.NvSets(x, "meta_attributes", c.meta, &context);
   if (r.failed()) return;
   const auto promotable = c.meta.find("promotable");
   c.promotable = std::string_view(x.name()) == "master" ||
                  (promotable != c.meta.end() && PacemakerIsTrue(promotable->second));
-  const Parent parent{c.params, c.meta, "", c.id};
+  const Parent parent{c.params, c.meta, param_sets, "", c.id};
   for (const auto child : x.children()) {
     if (child.type() != pugi::node_element || IsAttributeSet(child.name())) continue;
     const std::string_view kind = child.name();
@@ -258,15 +305,24 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
         r.Fail(c, "rsc-pattern is not supported", StatusCode::kUnsupported);
         return;
       }
-      if (c.child("rule")) {
-        r.Fail(c, "rules are not supported", StatusCode::kUnsupported);
-        return;
-      }
       l.rsc = r.Required(c, "rsc");
-      l.node = r.Required(c, "node");
-      l.score = r.Score(c, "score");
       l.role = c.attribute("role").value();
       CheckRole(r, c, "role");
+      if (c.child("rule")) {
+        // Pacemaker takes node and score over rules when both are there; refusing says so.
+        if (c.attribute("node")) {
+          r.Fail(c, "a location constraint gives a node and a score, or rules: not both");
+          return;
+        }
+        for (const auto x : c.children("rule")) {
+          auto rule = r.ReadRule(x, true);
+          if (!rule) return;
+          l.rules.push_back(std::move(*rule));
+        }
+      } else {
+        l.node = r.Required(c, "node");
+        l.score = r.Score(c, "score");
+      }
       CheckResource(r, c, ids, l.rsc, "rsc");
       if (r.failed()) return;
       m.locations.push_back(std::move(l));

@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <pugixml.hpp>
 
 #include "cluster/cib/cib.h"
+#include "cluster/cib/rule.h"
 #include "cluster/cib/score.h"
 #include "common/duration.h"
 
@@ -107,32 +109,43 @@ class Reader {
     return *ms;
   }
 
-  // The nvpairs of every child set named `set_name`, first occurrence winning.
-  void NvSets(const pugi::xml_node& parent, const char* set_name, Attributes& into) {
-    for (const auto set : parent.children(set_name)) NvSet(set, into);
-  }
+  // The nvpairs of `parent`'s child sets named `set_name` that apply: a set without a rule always
+  // does, one with a rule when it holds in `context` (read at the Reader's `now` when null, with
+  // no node and no resource). Sets are taken highest score first, then in document order; the
+  // first value of a name wins. A set or nvpair may be an id-ref to one defined elsewhere.
+  void NvSets(const pugi::xml_node& parent, const char* set_name, Attributes& into,
+              const RuleContext* context = nullptr);
+  // The same sets, read and sorted but not resolved: for rules that need a node, a resource or an
+  // operation the reader does not have (ResolveSets, rule.h).
+  // A set whose id is `first_id` comes before all others (the cluster options' own set).
+  std::vector<AttributeSet> ReadSets(const pugi::xml_node& parent, const char* set_name,
+                                     const char* first_id = nullptr);
+  // One <rule>, or the rule its id-ref names; `location` allows a score or score-attribute.
+  std::optional<Rule> ReadRule(const pugi::xml_node& x, bool location);
 
-  void NvSet(const pugi::xml_node& set, Attributes& into) {
-    if (set.attribute("id-ref")) {
-      Fail(set, "references to other sets (id-ref) are not supported", StatusCode::kUnsupported);
-      return;
-    }
-    for (const auto child : set.children()) {
-      const std::string_view name = child.name();
-      if (name == "rule") {
-        Fail(child, "rules are not supported", StatusCode::kUnsupported);
-        return;
-      }
-      if (name != "nvpair") continue;
-      const std::string key = Required(child, "name");
-      if (failed()) return;
-      if (const auto value = child.attribute("value")) into.emplace(key, value.value());
-    }
+  // The moment rules with date expressions are evaluated at (seconds since the epoch).
+  int64_t now() const { return now_; }
+  void set_now(int64_t now) { now_ = now; }
+  // A context of the moment alone: no node, no resource.
+  RuleContext Bare() const {
+    RuleContext c;
+    c.now = now_;
+    return c;
   }
+  // Whether a rule read so far depends on the date.
+  bool time_dependent() const { return time_dependent_; }
 
  private:
+  // The element an id-ref names, of the same kind as `x`; a Fail and a null node if none.
+  pugi::xml_node Referenced(const pugi::xml_node& x);
+  bool ReadExpression(const pugi::xml_node& x, RuleExpression& e, int depth);
+  bool ReadRuleInto(const pugi::xml_node& x, bool location, Rule& rule, int depth);
+  void NvSet(const pugi::xml_node& set, Attributes& into);
+
   const Source& source_;
   Status status_;
+  int64_t now_ = 0;
+  bool time_dependent_ = false;
 };
 
 // The configuration's sections, each into the model; the first error stays in the Reader.

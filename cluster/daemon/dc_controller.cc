@@ -17,7 +17,8 @@ int64_t TimeoutMs(const cib::Model& m, const cib::Primitive& p, const std::strin
   for (const auto& op : p.operations) {
     if (op.name == action && (probe || op.interval_ms == interval_ms) && op.timeout_ms) return *op.timeout_ms;
   }
-  if (const auto it = m.op_defaults.find("timeout"); it != m.op_defaults.end()) {
+  const cib::Attributes defaults = m.OpDefaults(p, action, interval_ms);
+  if (const auto it = defaults.find("timeout"); it != defaults.end()) {
     if (const auto ms = cib::ParseDurationMs(it->second)) return *ms;
   }
   return kDefaultTimeoutMs;
@@ -48,7 +49,7 @@ peer::Execute MakeExecute(const cib::Model& m, const cib::Primitive& p, const st
   e.interval_ms = interval_ms;
   e.timeout_ms = TimeoutMs(m, p, action, interval_ms);
   e.params = p.params;
-  e.meta = m.MetaWithDefaults(p.meta);
+  e.meta = m.MetaWithDefaults(p.meta, &p);
   AddCloneMeta(m, p, number, e.meta);
   return e;
 }

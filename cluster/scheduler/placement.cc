@@ -46,20 +46,18 @@ class Placer {
       r.allowed.score.assign(m, 0);
       r.allowed.present.assign(m, ws_.symmetric ? 1 : 0);
     }
-    for (const auto& l : ws_.cib->locations) {
-      const int node = ws_.FindNode(l.node);
-      if (node < 0) continue;  // a node not (yet) in the cluster
-      // A location for the Promoted role counts when roles are chosen (PromotionPriority); one
-      // for Started or Unpromoted applies to every role, as in Pacemaker (an instance is
-      // Unpromoted before it can be promoted). One for Stopped never applies.
-      if (const std::string_view role = cib::CurrentRoleName(l.role); role == "Promoted" || role == "Stopped") continue;
+    for (const LocationScore& location : ws_.locations) {
+      // One for the Promoted role counts when roles are chosen (PromotionPriority).
+      if (location.promoted) continue;
+      const cib::Location& l = *location.constraint;
+      const int node = location.node;
       // A colocated group's first member takes the score; the others only the node, since the
       // first one's scores already take theirs in.
       const int group = ws_.FindGroup(l.rsc);
       const bool colocated = group >= 0 && ws_.groups[group].colocated;
       bool first = true;
       for (int member : ws_.Members(l.rsc)) {
-        AddLocation(ws_.resources[member].allowed, node, first || !colocated ? l.score : 0);
+        AddLocation(ws_.resources[member].allowed, node, first || !colocated ? location.score : 0);
         first = false;
         // A clone's location is its instances' too (a group instance's as a group's).
         if (const Resource& r = ws_.resources[member]; r.is_clone()) {
@@ -68,7 +66,7 @@ class Placer {
             const int g = ws_.resources[i].group;
             for (size_t k = 0; k < members.size(); ++k) {
               const bool takes_score = k == 0 || g < 0 || !ws_.groups[g].colocated;
-              AddLocation(ws_.resources[members[k]].allowed, node, takes_score ? l.score : 0);
+              AddLocation(ws_.resources[members[k]].allowed, node, takes_score ? location.score : 0);
             }
           }
         }
@@ -602,9 +600,8 @@ class Placer {
     } else if (r.next_role == Role::kUnpromoted || r.next_role == Role::kStopped) {
       r.priority = -kInfinity;
     }
-    for (const auto& l : ws_.cib->locations) {
-      if (l.rsc != info.clone->id || cib::CurrentRoleName(l.role) != "Promoted") continue;
-      if (ws_.FindNode(l.node) == node) r.priority = AddScores(r.priority, l.score);
+    for (const LocationScore& l : ws_.locations) {
+      if (l.promoted && l.node == node && l.constraint->rsc == info.clone->id) r.priority = AddScores(r.priority, l.score);
     }
     for (int c : ThisWith(rsc)) ColocationToPriority(r, ws_.colocations[c]);
     r.sort_index = r.next_role == Role::kPromoted ? kInfinity : r.priority;

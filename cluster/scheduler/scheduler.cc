@@ -486,10 +486,11 @@ class Transitioner {
   // optional order still restarts this resource when its first restarts.
   bool RestartsWithFirst(const std::string& id) const {
     cib::Attributes own;
-    if (const auto* p = ws_.cib->FindPrimitive(id)) own = p->meta;
+    const cib::Primitive* p = ws_.cib->FindPrimitive(id);
+    if (p != nullptr) own = p->meta;
     if (const auto* g = ws_.cib->FindGroup(id)) own = g->meta;
     if (const auto* c = ws_.cib->FindClone(id)) own = c->meta;
-    const cib::Attributes meta = ws_.cib->MetaWithDefaults(own);
+    const cib::Attributes meta = ws_.cib->MetaWithDefaults(own, p);
     const auto it = meta.find("restart-type");
     return it != meta.end() && it->second == "restart";
   }
@@ -1110,7 +1111,8 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
   if (ids.size() != cib.primitives.size() + cib.groups.size() + cib.clones.size()) {
     return Status(StatusCode::kInvalidArgument, "two resources share an id");
   }
-  WorkingSet ws = Unpack(cib, options.now);
+  // A saved CIB is scheduled at the moment it was saved, as crm_simulate does.
+  WorkingSet ws = Unpack(cib, cib.execution_date ? *cib.execution_date : options.now);
   if (Status s = Place(ws); !s.ok()) return s;
   return Transitioner(ws, options.scores).Run();
 }

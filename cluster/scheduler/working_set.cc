@@ -62,6 +62,9 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
     it->unclean = !it->online && ws.stonith_enabled && s.expected == "member";
     for (const auto& [name, value] : s.transient) it->attributes[name] = value;
   }
+  for (size_t n = 0; n < ws.nodes.size(); ++n) {
+    for (auto& [name, value] : cib.BuiltinAttributes(cib.nodes[n])) ws.nodes[n].attributes[name] = std::move(value);
+  }
   for (auto& node : ws.nodes) {
     const std::string* standby = Find(node.attributes, "standby");
     node.standby = standby != nullptr && PacemakerIsTrue(*standby);
@@ -83,18 +86,21 @@ Role TargetRole(const Attributes& meta, bool promotable) {
   return Role::kUnknown;
 }
 
-OnFail OnFailFor(const Resource& r, const cib::OpRecord& op) {
+OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const cib::Model& cib) {
   if (r.primitive == nullptr) return op.operation == "stop" ? OnFail::kBlock : OnFail::kRestart;
+  const std::string* v = nullptr;
   for (const auto& configured : r.primitive->operations) {
-    if (configured.name == op.operation && configured.interval_ms == op.interval_ms) {
-      if (const std::string* v = Find(configured.meta, "on-fail")) {
-        if (*v == "ignore") return OnFail::kIgnore;
-        if (*v == "block") return OnFail::kBlock;
-        // fence, with fencing disabled (the CIB refuses it otherwise): stop, as Pacemaker resets it.
-        if (*v == "stop" || *v == "fence") return OnFail::kStop;
-        return OnFail::kRestart;
-      }
-    }
+    if (configured.name == op.operation && configured.interval_ms == op.interval_ms) v = Find(configured.meta, "on-fail");
+  }
+  // What the operation does not set, op_defaults may.
+  const Attributes defaults = v == nullptr ? cib.OpDefaults(*r.primitive, op.operation, op.interval_ms) : Attributes();
+  if (v == nullptr) v = Find(defaults, "on-fail");
+  if (v != nullptr) {
+    if (*v == "ignore") return OnFail::kIgnore;
+    if (*v == "block") return OnFail::kBlock;
+    // fence, with fencing disabled (the CIB refuses it otherwise): stop, as Pacemaker resets it.
+    if (*v == "stop" || *v == "fence") return OnFail::kStop;
+    return OnFail::kRestart;
   }
   // A failed stop leaves the resource in an unknown state: with fencing, the node is fenced
   // (not supported here); without, the resource is blocked.
@@ -131,9 +137,9 @@ constexpr int kOpPending = -1;
 
 // Whether the parameters differ from the recorded ones only in secrets the CIB hides (Pacemaker
 // then compares the digest without them and, for a fence device, without its pcmk_* options).
-bool SecretsHidden(const cib::OpRecord& op, const cib::Primitive& p) {
+bool SecretsHidden(const cib::OpRecord& op, const cib::Primitive& p, const Attributes& params) {
   if (op.secure_digest.empty()) return false;
-  Attributes visible = p.params;
+  Attributes visible = params;
   for (const auto& name : op.secure_params) visible.erase(name);
   if (p.standard == "stonith") std::erase_if(visible, [](const auto& a) { return a.first.starts_with("pcmk_"); });
   const auto digest = cib::ParametersDigest(visible);
@@ -142,8 +148,9 @@ bool SecretsHidden(const cib::OpRecord& op, const cib::Primitive& p) {
 
 // The effect of one node's operation history on a resource, replayed in call order. A failure
 // older than the failure-timeout (at `now`) is forgotten as if it never happened.
-void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t now,
-                   int64_t failure_timeout_s) {
+// `node_attributes` are the node's, for parameters that depend on the node.
+void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int node, const Attributes& node_attributes,
+                   Resource& r, int64_t now, int64_t failure_timeout_s) {
   std::vector<const cib::OpRecord*> ops;
   for (const auto& op : h.ops) {
     if (op.op_status == 1) continue;  // cancelled
@@ -226,7 +233,7 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
       }
       // A probe that failed otherwise (no permission, bad arguments) cannot tell: it may run.
     }
-    const OnFail handling = OnFailFor(r, *op);
+    const OnFail handling = OnFailFor(r, *op, cib);
     if (handling == OnFail::kIgnore) {
       r.failure_ignored = true;
       if (op->operation != "stop") running = true;
@@ -248,8 +255,12 @@ void UnpackHistory(const cib::ResourceHistory& h, int node, Resource& r, int64_t
   if (!pending.empty()) r.pending = pending;
   // A definition changed since the start (or unknown: no digest recorded) means a restart.
   if (defining != nullptr && r.primitive != nullptr) {
-    const auto digest = cib::ParametersDigest(r.primitive->params);
-    if (digest && (defining->op_digest.empty() || defining->op_digest != *digest) && !SecretsHidden(*defining, *r.primitive)) {
+    // Its parameters on this node (a rule may make them the node's own).
+    const Attributes on_node = r.primitive->param_sets.empty() ? Attributes() : cib.ParamsOn(*r.primitive, node_attributes);
+    const Attributes& params = r.primitive->param_sets.empty() ? r.primitive->params : on_node;
+    const auto digest = cib::ParametersDigest(params);
+    if (digest && (defining->op_digest.empty() || defining->op_digest != *digest) &&
+        !SecretsHidden(*defining, *r.primitive, params)) {
       r.definition_changed = true;
     }
   }
@@ -311,7 +322,7 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
 
 // What a primitive's meta attributes (its own, those it inherits, rsc_defaults) say.
 void UnpackMeta(const cib::Model& cib, const cib::Primitive& p, Resource& r) {
-  Attributes meta = cib.MetaWithDefaults(p.meta);
+  Attributes meta = cib.MetaWithDefaults(p.meta, &p);
   // A clone is ever so slightly sticky unless told otherwise (Pacemaker's default), so its
   // instances are not shuffled between nodes for nothing.
   if (!p.clone.empty()) meta.emplace("resource-stickiness", "1");
@@ -523,7 +534,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       Resource& rsc = ws.resources[r];
       rsc.known_on.push_back(node);
       rsc.recorded_as = h.id;  // the last history found for it names it (Pacemaker's clone_name)
-      UnpackHistory(h, node, rsc, now, FailureTimeoutSeconds(rsc, cib));
+      UnpackHistory(cib, h, node, ws.nodes[node].attributes, rsc, now, FailureTimeoutSeconds(rsc, cib));
       // What runs on a node in maintenance is left as it is.
       if (ws.nodes[node].maintenance && !rsc.running_on.empty() && rsc.running_on.back() == node) rsc.managed = false;
       if (!ws.nodes[node].online && !rsc.running_on.empty() && rsc.running_on.back() == node) {
@@ -536,7 +547,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   // stop_unexpected stops it only where it is not placed).
   for (auto& r : ws.resources) {
     if (r.running_on.size() < 2 || r.primitive == nullptr) continue;
-    const Attributes meta = cib.MetaWithDefaults(r.primitive->meta);
+    const Attributes meta = cib.MetaWithDefaults(r.primitive->meta, r.primitive);
     const std::string* policy = Find(meta, "multiple-active");
     if (policy == nullptr) continue;
     if (*policy == "block") {
@@ -741,11 +752,73 @@ std::vector<int> WorkingSet::InstanceMembers(int instance) const {
   return {instance};
 }
 
+// Location constraints as they apply on each node; rules evaluated against the node's attributes.
+void UnpackLocations(const cib::Model& cib, WorkingSet& ws) {
+  for (const auto& l : cib.locations) {
+    if (l.rules.empty()) {
+      const int node = ws.FindNode(l.node);
+      if (node < 0) continue;  // a node not (yet) in the cluster
+      // One for Started or Unpromoted applies to every role, as in Pacemaker (an instance is
+      // Unpromoted before it can be promoted); one for Stopped never applies.
+      const std::string_view role = cib::CurrentRoleName(l.role);
+      if (role == "Stopped") continue;
+      ws.locations.push_back({&l, node, l.score, role == "Promoted"});
+      continue;
+    }
+    // What value-source=param and =meta read: the resource's parameters (on that node) and meta
+    // attributes.
+    const cib::Primitive* primitive = cib.FindPrimitive(l.rsc);
+    cib::Attributes params, meta;
+    if (primitive != nullptr) {
+      meta = cib.MetaWithDefaults(primitive->meta, primitive);
+    } else if (const cib::Group* g = cib.FindGroup(l.rsc)) {
+      params = g->params;
+      meta = cib.MetaWithDefaults(g->meta);
+    } else if (const cib::Clone* c = cib.FindClone(l.rsc)) {
+      params = c->params;
+      meta = cib.MetaWithDefaults(c->meta);
+    }
+    for (const auto& rule : l.rules) {
+      // With rules the constraint's own role is not read, the rule's is: Unpromoted is any role,
+      // Promoted counts for promotion, and Started (or Stopped) makes the rule apply nowhere, as
+      // in Pacemaker 2.1.5 (the rule is held to a role a resource is never "next" in).
+      const std::string_view role = cib::CurrentRoleName(rule.role);
+      if (role == "Started" || role == "Stopped") continue;
+      for (size_t n = 0; n < ws.nodes.size(); ++n) {
+        const NodeInfo& node = ws.nodes[n];
+        cib::RuleContext context;
+        context.node = &node.attributes;
+        context.now = ws.now;
+        context.location = true;
+        if (primitive != nullptr) params = cib.ParamsOn(*primitive, node.attributes);
+        context.params = &params;
+        context.meta = &meta;
+        if (!cib::RuleMatches(rule, context)) continue;
+        int score = 0;
+        if (rule.score) {
+          score = *rule.score;
+        } else if (!rule.score_attribute.empty()) {
+          // The node's value of that attribute, read as Pacemaker reads a score; a node without
+          // it is banned.
+          const std::string* value = Find(node.attributes, rule.score_attribute);
+          score = value == nullptr ? -cib::kInfinity : cib::LenientScore(*value);
+        }
+        // An or-ed rule adds its score to the node's own weight, which for a node that is down
+        // or leaving is -INFINITY (Pacemaker 2.1.5).
+        if (rule.any && (!node.online || node.shutdown)) score = -cib::kInfinity;
+        ws.locations.push_back({&l, static_cast<int>(n), score, role == "Promoted"});
+      }
+    }
+  }
+}
+
 WorkingSet Unpack(const cib::Model& cib, int64_t now) {
   WorkingSet ws;
   ws.cib = &cib;
+  ws.now = now != 0 ? now : cib.evaluated_at;
   UnpackOptions(cib, ws);
   UnpackNodes(cib, ws);
+  UnpackLocations(cib, ws);
   UnpackResources(cib, ws, now);
   UnpackColocations(cib, ws);
   return ws;

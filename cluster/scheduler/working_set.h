@@ -30,7 +30,8 @@ struct NodeInfo {
   // Down without having said goodbye, while fencing is enabled: what ran there may still run.
   bool unclean = false;
   int assigned = 0;  // resources assigned in this run (ties go to the node with fewer)
-  cib::Attributes attributes;  // configured, overlaid with transient ones
+  // Configured, overlaid with transient ones, and Pacemaker's built-in ones (#uname, #id...).
+  cib::Attributes attributes;
 
   bool maintenance = false;  // node attribute maintenance: what runs there is left alone
   bool shutdown = false;     // transient attribute shutdown: the node is leaving
@@ -154,12 +155,24 @@ struct Resource {
   int current() const { return running_on.empty() ? -1 : running_on.front(); }
 };
 
+// A location constraint as it applies on one node: its score there (a rule's, on each node where
+// the rule holds).
+struct LocationScore {
+  const cib::Location* constraint = nullptr;
+  int node = -1;
+  int score = 0;
+  // For the Promoted role: counts when roles are chosen, not when nodes are.
+  bool promoted = false;
+};
+
 struct WorkingSet {
   const cib::Model* cib = nullptr;
+  int64_t now = 0;  // what rules are evaluated at (seconds since the epoch)
   std::vector<NodeInfo> nodes;
   std::vector<Resource> resources;        // in the CIB's order, then orphans
   std::vector<int> allocation_order;      // by priority, then CIB order
   std::vector<ColocationRule> colocations;
+  std::vector<LocationScore> locations;  // in the constraints' order
   std::vector<GroupInfo> groups;
   std::vector<CloneInfo> clones;
   std::unordered_map<std::string, int> resource_index;  // id → index
