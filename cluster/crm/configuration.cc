@@ -117,6 +117,15 @@ Status Configuration::Replace(const std::vector<std::string>& ids, std::string_v
   // What show printed for these ids (everything, without any) goes; the text puts it back.
   auto shown = ShownElements(conf, ids);
   if (!shown.ok()) return shown.status();
+  // A constraint given back as it was shown keeps its element: ids show does not print (a rule's
+  // given by $id) stay as they were, as crmsh leaves an object it finds unchanged.
+  pugi::xml_document kept;
+  std::map<std::string, std::pair<std::string, xml_node>> unchanged;  // id → (text, element in kept)
+  for (xml_node x : *shown) {
+    if (std::string_view(x.parent().name()) != "constraints") continue;
+    const std::string id = x.attribute("id").value();
+    if (auto shown_text = ShowText(conf, {id}); shown_text.ok()) unchanged[id] = {*shown_text, kept.append_copy(x)};
+  }
   for (xml_node x : *shown) x.parent().remove_child(x);
   // The commands, a line at a time (a trailing backslash goes on), each applied in turn.
   std::vector<std::string> said;
@@ -135,6 +144,13 @@ Status Configuration::Replace(const std::vector<std::string>& ids, std::string_v
     if (words->empty()) continue;
     if ((*words)[0] == "delete" || (*words)[0] == "erase") return Invalid(where + (*words)[0] + " has no place in an edit");
     if (Status s = RunEditCommand(copy, impl_->EditContext(), *words, &said); !s.ok()) return Status(s.code(), where + s.message());
+    if (const auto it = words->size() > 1 ? unchanged.find((*words)[1]) : unchanged.end(); it != unchanged.end()) {
+      xml_node made = conf.child("constraints").find_child_by_attribute("id", it->first.c_str());
+      if (auto now_shown = ShowText(conf, {it->first}); made && now_shown.ok() && *now_shown == it->second.first) {
+        conf.child("constraints").insert_copy_after(it->second.second, made);
+        conf.child("constraints").remove_child(made);
+      }
+    }
   }
   if (joiner.pending()) return Invalid("line " + std::to_string(first_line) + ": the last line ends in a backslash");
   // A resource the edit removed must not be running, as delete requires.

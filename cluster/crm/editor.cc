@@ -8,12 +8,26 @@
 
 #include "cluster/cib/cib.h"
 #include "cluster/crm/configuration.h"
+#include "cluster/crm/rule_syntax.h"
 #include "cluster/crm/show.h"
 #include "cluster/crm/values.h"
 #include "cluster/crm/words.h"
 #include "host/params.h"
 
 namespace vigil::crm {
+
+pugi::xml_node FindId(pugi::xml_node root, std::string_view id) {
+  return root.find_node([&](pugi::xml_node n) { return n.type() == pugi::node_element && id == n.attribute("id").value(); });
+}
+
+std::string FreeId(pugi::xml_node root, const std::string& base) {
+  if (!FindId(root, base)) return base;
+  for (int i = 0;; ++i) {
+    std::string id = base + "-" + std::to_string(i);
+    if (!FindId(root, id)) return id;
+  }
+}
+
 namespace {
 
 using pugi::xml_node;
@@ -61,20 +75,6 @@ std::optional<Pair> SplitPair(const std::string& word) {
   const size_t eq = word.find('=');
   if (eq == std::string::npos || eq == 0) return std::nullopt;
   return Pair{word.substr(0, eq), word.substr(eq + 1)};
-}
-
-// The element with this id under `root` (pugixml's search is iterative: no depth limit).
-xml_node FindId(xml_node root, std::string_view id) {
-  return root.find_node([&](xml_node n) { return n.type() == pugi::node_element && id == n.attribute("id").value(); });
-}
-
-// `base`, or base-0, base-1... when it is taken: crmsh's rule.
-std::string FreeId(xml_node root, const std::string& base) {
-  if (!FindId(root, base)) return base;
-  for (int i = 0;; ++i) {
-    std::string id = base + "-" + std::to_string(i);
-    if (!FindId(root, id)) return id;
-  }
 }
 
 xml_node Section(xml_node configuration, const char* name) {
@@ -537,7 +537,7 @@ class Editor {
     return Status::Ok();
   }
 
-  // location ID RSC [role=ROLE] SCORE: NODE
+  // location ID RSC [role=ROLE] SCORE: NODE, or location ID RSC [role=ROLE] rule ... (rule_syntax.h)
   Status Location(Cursor& c) {
     std::string id, rsc;
     if (Status s = NewId(c, "location", &id); !s.ok()) return s;
@@ -547,10 +547,17 @@ class Editor {
       role = c.Next().substr(5);
       if (!IsRole(role)) return c.Error("'" + role + "' is not a role (Started, Stopped, Promoted, Unpromoted)");
     }
-    if (!c.done() && c.Peek() == "rule") return Status(StatusCode::kUnsupported, c.context() + ": rules are not supported");
-    if (c.done()) return c.Expected(kScoreHelp);
+    if (!c.done() && c.Peek() == "rule") {
+      AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"role", role}});
+      std::vector<std::string> words;
+      while (!c.done()) words.push_back(c.Next());
+      const xml_node location = conf_.child("constraints").last_child();
+      if (Status s = AppendRules(words, location, root_); !s.ok()) return Status(s.code(), c.context() + ": " + s.message());
+      return Status::Ok();
+    }
+    if (c.done()) return c.Expected(std::string(kScoreHelp) + " or 'rule'");
     const auto score = ScoreWord(c.Peek());
-    if (!score) return c.Expected(kScoreHelp);
+    if (!score) return c.Expected(std::string(kScoreHelp) + " or 'rule'");
     c.Next();
     if (c.done()) return c.Expected("a node");
     const std::string node = c.Next();

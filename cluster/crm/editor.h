@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cluster/crm/agents.h"
@@ -34,6 +35,12 @@ struct EditContext {
 // syntax Vigil cannot place. On an error `doc` may be half changed: callers work on a copy.
 Status RunEditCommand(pugi::xml_document& doc, const EditContext& context, const std::vector<std::string>& words,
                       std::vector<std::string>* warnings);
+
+// The element with this id under `root`, or a null node (pugixml's search is iterative: no depth
+// limit).
+pugi::xml_node FindId(pugi::xml_node root, std::string_view id);
+// `base`, or base-0, base-1... when it is taken under `root`: crmsh's way of making ids.
+std::string FreeId(pugi::xml_node root, const std::string& base);
 
 // Sets meta attribute `name` of resource `rsc` (a primitive, group, clone or ms) to `value` in
 // its first meta_attributes set (a new one, <rsc>-meta_attributes, when it has none), as

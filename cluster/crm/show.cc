@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "cluster/crm/rule_syntax.h"
 #include "cluster/crm/words.h"
 
 namespace vigil::crm {
@@ -122,6 +123,10 @@ std::string Constraint(xml_node x) {
   if (kind == "rsc_location") {
     std::string out = "location " + id + " " + x.attribute("rsc").value();
     if (const char* role = x.attribute("role").value(); *role != '\0') out += " role=" + std::string(role);
+    if (x.child("rule")) {
+      for (xml_node rule : x.children("rule")) out += kBreak + std::string("rule ") + ShowRule(rule);
+      return out;
+    }
     return out + " " + Score(x.attribute("score").value()) + ": " + x.attribute("node").value();
   }
   if (kind == "rsc_colocation") {

@@ -165,6 +165,28 @@ TEST_F(CrmOracleTest, ConstraintsOfEveryKindAndScore) {
   });
 }
 
+// Location rules in crmsh's syntax: scores and score attributes, and/or, types, value sources,
+// every date form, roles and ids given by $id; written with crmsh's ids and shown as it shows them.
+TEST_F(CrmOracleTest, LocationRulesOfEveryForm) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive ip ocf:pacemaker:Dummy",
+      "primitive d ocf:pacemaker:Dummy params fake=x",
+      "location l ip rule -inf: not_defined pingd or pingd lte 0",
+      "location l2 ip rule 50: #uname eq node1",
+      "location l3 d rule $id=myrule $role=Master 100: #uname eq node1 and pingd gt 3",
+      "location l4 d rule pingd: defined pingd",
+      "location l5 d rule -inf: date in_range start=2025-01-01 end=2026-01-01",
+      "location l6 d rule 10: date spec hours=9-16 weekdays=1-5",
+      "location l7 d rule 10: pingd number:gt 3.5 and foo version:lt 1.2",
+      "location l8 d rule inf: date gt 2025-01-01 rule -inf: #uname ne node1",
+      "location l9 d rule 20: date in start=2025-01-01 months=2 weeks=1",
+      "location l10 d rule 20: defined pingd and date lt 2030-01-01",
+      "location l11 d rule advisory: pingd eq param{fake}",
+      "location l12 d rule #uname eq node2",
+  });
+}
+
 TEST_F(CrmOracleTest, OperationsMetaAndValuesThatNeedQuotes) {
   ExpectSame({
       "property stonith-enabled=false",
