@@ -240,6 +240,9 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   RefuseUnsupportedOnFail(r, config, *m);
   ReadStatus(r, root.child("status"), *m);
   m->time_dependent = r.time_dependent();
+  m->date_changes = r.TakeDateChanges();
+  std::sort(m->date_changes.begin(), m->date_changes.end());
+  m->date_changes.erase(std::unique(m->date_changes.begin(), m->date_changes.end()), m->date_changes.end());
   if (r.failed()) return r.TakeStatus();
   return m;
 }

@@ -204,6 +204,9 @@ struct Model {
   // Whether a rule somewhere depends on the date, so that the same CIB may mean something else
   // later (Cib::ReadAt).
   bool time_dependent = false;
+  // The moments a date expression may change its outcome at, sorted: a time-dependent
+  // configuration is read again (Cib::ReadAt) and scheduled again at the first one to come.
+  std::vector<int64_t> date_changes;
   std::vector<NodeState> node_states;
 
   // The primitive with this id, or null.

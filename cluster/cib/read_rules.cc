@@ -187,6 +187,19 @@ bool Reader::ReadExpression(const pugi::xml_node& x, RuleExpression& e, int dept
         e.spec.fields[i] = DateSpec::Range{low, high};
       }
     }
+    // When it may turn: at the start and just after the end of a range, just after a gt's start,
+    // at an lt's end. (A date_spec turns every hour or day it names: the cluster's periodic
+    // recheck covers it, as in Pacemaker.)
+    if (e.operation == "gt" && e.start) date_changes_.push_back(*e.start + 1);
+    if (e.operation == "lt" && e.end) date_changes_.push_back(*e.end);
+    if (e.operation == "in_range") {
+      if (e.start) date_changes_.push_back(*e.start);
+      if (e.end) {
+        date_changes_.push_back(*e.end + 1);
+      } else if (e.start && e.duration) {
+        date_changes_.push_back(AddDuration(*e.start, *e.duration) + 1);
+      }
+    }
     const bool bounded = e.operation == "gt"   ? e.start.has_value()
                          : e.operation == "lt" ? e.end.has_value()
                          : e.operation == "in_range"

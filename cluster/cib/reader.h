@@ -134,6 +134,8 @@ class Reader {
   }
   // Whether a rule read so far depends on the date.
   bool time_dependent() const { return time_dependent_; }
+  // The moments a date expression read so far may change its outcome at (unsorted).
+  std::vector<int64_t> TakeDateChanges() { return std::move(date_changes_); }
 
  private:
   // The element an id-ref names, of the same kind as `x`; a Fail and a null node if none.
@@ -146,6 +148,7 @@ class Reader {
   Status status_;
   int64_t now_ = 0;
   bool time_dependent_ = false;
+  std::vector<int64_t> date_changes_;
 };
 
 // The configuration's sections, each into the model; the first error stays in the Reader.

@@ -383,8 +383,44 @@ void Daemon::OnSignal(int signal) {
   child_->BeginStop();
 }
 
+SteadyTime Daemon::Recheck(SteadyTime now) {
+  const cib::Model& config = cib_->cib().model();
+  const int64_t wall =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  // The interval: cluster-recheck-interval, 15 minutes unless set; 0 disables it.
+  int64_t interval_s = 15 * 60;
+  if (const auto it = config.properties.find("cluster-recheck-interval"); it != config.properties.end()) {
+    if (const auto ms = cib::ParseDurationMs(it->second)) interval_s = *ms / 1000;
+  }
+  if (timed_config_ && !(timed_config_->versions == config.versions)) timed_config_.reset();
+  const int64_t read_at = timed_config_ ? evaluated_at_ : config.evaluated_at;
+  // The first moment after the last reading at which a date in a rule turns.
+  const auto change = std::upper_bound(config.date_changes.begin(), config.date_changes.end(), read_at);
+  const bool turned = change != config.date_changes.end() && *change <= wall;
+  const bool periodic = interval_s > 0 && next_recheck_ != 0 && wall >= next_recheck_;
+  if (next_recheck_ == 0 || periodic) next_recheck_ = interval_s > 0 ? wall + interval_s : 0;
+  if (turned || periodic) {
+    if (config.time_dependent) {
+      if (auto model = cib_->cib().ReadAt(wall); model.ok()) {
+        timed_config_ = std::move(*model);
+        evaluated_at_ = wall;
+      } else {
+        LogError("could not read the configuration again at the present moment: " + model.status().message());
+      }
+    }
+    controller_->Recheck();
+  }
+  // Back at the next turn of a date or the next recheck, whichever comes first.
+  const int64_t last_read = timed_config_ ? evaluated_at_ : config.evaluated_at;
+  const auto next_change = std::upper_bound(config.date_changes.begin(), config.date_changes.end(), last_read);
+  int64_t next = next_recheck_ != 0 ? next_recheck_ : wall + 24 * 3600;
+  if (next_change != config.date_changes.end()) next = std::min(next, std::max(*next_change, wall + 1));
+  return now + std::chrono::seconds(std::clamp<int64_t>(next - wall, 1, 24 * 3600));
+}
+
 int Daemon::Run() {
   SteadyTime now = std::chrono::steady_clock::now();
+  SteadyTime next_wake = now;  // Recheck's
   if (Status s = child_->Start(); !s.ok()) {
     LogError(s.message());
     return 1;
@@ -396,6 +432,7 @@ int Daemon::Run() {
   for (;;) {
     PollSet set(now);
     for (EventSource* source : sources) source->Arm(set);
+    set.WakeBy(next_wake);
     if (stopping_) set.WakeBy(now + std::chrono::milliseconds(20));
     if (Status s = set.Wait(); !s.ok()) {
       LogError(s.message());
@@ -421,6 +458,7 @@ int Daemon::Run() {
     if (local_->changed() || (replicator_->linked_to_dc() && membership_->dc_term() != reported_term_)) {
       ReportResources(0);
     }
+    next_wake = Recheck(now);
     controller_->Update(Inputs());
     // After each plan (the members settled, and something changed): the joined nodes go into the
     // configuration, and the states to the members.

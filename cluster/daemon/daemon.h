@@ -85,6 +85,10 @@ class Daemon {
   // whose quorum lease lapsed (membership.h), before the others may lose it. Under stop, demote
   // and freeze nothing new starts here meanwhile (LocalResources::Hold).
   void ApplyNoQuorumPolicy(SteadyTime now);
+  // Every cluster-recheck-interval (Pacemaker's, 15 minutes by default), and when a date in a
+  // rule is reached, the configuration is read again at the present moment if it depends on the
+  // date, and the DC plans again. Returns when to come back.
+  SteadyTime Recheck(SteadyTime now);
   // The control requests (requests.cc).
   control::Response Handle(const control::Request& request, const control::Peer& peer);
   control::Response ReplaceCib(const control::Request& request, const control::Peer& peer);
@@ -156,6 +160,11 @@ class Daemon {
   std::vector<cib::NodeState> status_copy_;  // a member's copy of the DC's
   uint32_t status_copy_from_ = 0;            // the DC that sent it
   uint64_t reported_term_ = 0;               // the DC term of this node's latest report
+  // A time-dependent configuration as read at `evaluated_at_` (seconds since the epoch); empty
+  // when the configuration does not depend on the date or changed since.
+  std::optional<cib::Model> timed_config_;
+  int64_t evaluated_at_ = 0;
+  int64_t next_recheck_ = 0;  // seconds since the epoch
 };
 
 }  // namespace vigil::daemon

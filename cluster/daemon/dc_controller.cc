@@ -37,9 +37,10 @@ void AddCloneMeta(const cib::Model& m, const cib::Primitive& p, int number, cib:
   meta["notify"] = s.notify ? "true" : "false";
 }
 
-// An operation of `p`, recorded as `record_id` (a clone instance's: see Model::FindInstance).
-peer::Execute MakeExecute(const cib::Model& m, const cib::Primitive& p, const std::string& record_id, int number,
-                          const std::string& action, int64_t interval_ms) {
+// An operation of `p` on node `on`, recorded as `record_id` (a clone instance's: see
+// Model::FindInstance), with its parameters on that node.
+peer::Execute MakeExecute(const cib::Model& m, const cib::NodeState& on, const cib::Primitive& p,
+                          const std::string& record_id, int number, const std::string& action, int64_t interval_ms) {
   peer::Execute e;
   e.rsc = record_id;
   e.standard = p.standard;
@@ -48,15 +49,15 @@ peer::Execute MakeExecute(const cib::Model& m, const cib::Primitive& p, const st
   e.action = action;
   e.interval_ms = interval_ms;
   e.timeout_ms = TimeoutMs(m, p, action, interval_ms);
-  e.params = p.params;
+  e.params = p.param_sets.empty() ? p.params : m.ParamsOn(p, m.NodeAttributes(on.uname));
   e.meta = m.MetaWithDefaults(p.meta, &p);
   AddCloneMeta(m, p, number, e.meta);
   return e;
 }
 
-peer::Execute MakeExecute(const cib::Model& m, const cib::Model::Instance& i, const std::string& action,
-                          int64_t interval_ms) {
-  return MakeExecute(m, *i.primitive, i.record_id, i.number, action, interval_ms);
+peer::Execute MakeExecute(const cib::Model& m, const cib::NodeState& on, const cib::Model::Instance& i,
+                          const std::string& action, int64_t interval_ms) {
+  return MakeExecute(m, on, *i.primitive, i.record_id, i.number, action, interval_ms);
 }
 
 // The ids `p`'s history goes by on a node, with the instance number each stands for: its own
@@ -197,7 +198,7 @@ bool DcController::Probe(const cib::Model& model) {
       if (p.standard == "stonith") continue;
       for (const auto& i : RecordIds(model, p)) {
         if (HasRecord(s, i.record_id, i.record_id + "_last_0")) continue;  // probed (a failure record alone is not)
-        Dispatch(node_of_.at(s.id), MakeExecute(model, i, "monitor", 0));
+        Dispatch(node_of_.at(s.id), MakeExecute(model, s, i, "monitor", 0));
         needed = true;
       }
     }
@@ -213,7 +214,7 @@ void DcController::StartMonitors(const cib::Model& model, const std::vector<sche
       if (p == nullptr) p = model.FindInstance(h.id).primitive;
       if (p == nullptr || !model.InMaintenance(*p)) continue;
       if (Monitored(s, h.id)) {
-        peer::Execute cancel = MakeExecute(model, *p, h.id, -1, "cancel", 0);
+        peer::Execute cancel = MakeExecute(model, s, *p, h.id, -1, "cancel", 0);
         cancel.meta["reason"] = "maintenance";
         Dispatch(node_of_.at(s.id), std::move(cancel));
       }
@@ -246,7 +247,7 @@ void DcController::StartMonitors(const cib::Model& model, const std::vector<sche
         return std::none_of(monitors.begin(), monitors.end(), [&](const cib::Operation* op) { return op->interval_ms == o.interval_ms; });
       });
       if (stale) {
-        peer::Execute cancel = MakeExecute(model, instance, "cancel", 0);
+        peer::Execute cancel = MakeExecute(model, *state, instance, "cancel", 0);
         cancel.meta["reason"] = "now " + placement.role;
         Dispatch(node_of_.at(state->id), cancel);
         continue;
@@ -254,7 +255,7 @@ void DcController::StartMonitors(const cib::Model& model, const std::vector<sche
     }
     for (const cib::Operation* op : monitors) {
       if (HasRecord(*state, id, id + "_monitor_" + std::to_string(op->interval_ms))) continue;
-      peer::Execute e = MakeExecute(model, instance, "monitor", op->interval_ms);
+      peer::Execute e = MakeExecute(model, *state, instance, "monitor", op->interval_ms);
       // What the monitor should find: running, or running promoted (Pacemaker's op_target_rc).
       e.meta["op_target_rc"] = placement.role == "Promoted" ? "8" : "0";
       Dispatch(node_of_.at(state->id), std::move(e));
@@ -285,7 +286,7 @@ bool DcController::SendNotification(const cib::Model& model, std::vector<Notific
                                     [&](const cib::NodeState& s) { return s.uname == n.node; });
     // An instance on a node that is gone since the round began has nothing to be told.
     if (instance.primitive == nullptr || state == model.node_states.end() || !Online(*state)) continue;
-    peer::Execute e = MakeExecute(model, instance, "notify", 0);
+    peer::Execute e = MakeExecute(model, *state, instance, "notify", 0);
     for (const auto& [name, value] : NotificationMeta(*round_, type)) e.meta[name] = value;
     Dispatch(node_of_.at(state->id), std::move(e));
     return true;
@@ -369,10 +370,10 @@ void DcController::Update(const DcInputs& in) {
     const bool role_change = action.kind == scheduler::ActionKind::kPromote || action.kind == scheduler::ActionKind::kDemote;
     if (instance.primitive != nullptr && role_change && Monitored(*node, instance.record_id)) {
       // Its monitors expect the role it has now: cancelled first, started again for the new one.
-      e = MakeExecute(model, instance, "cancel", 0);
+      e = MakeExecute(model, *node, instance, "cancel", 0);
       e.meta["reason"] = std::string("before the ") + scheduler::ActionName(action.kind);
     } else if (instance.primitive != nullptr) {
-      e = MakeExecute(model, instance, scheduler::ActionName(action.kind), 0);
+      e = MakeExecute(model, *node, instance, scheduler::ActionName(action.kind), 0);
       // The actions of a round carry what its notifications say, as in Pacemaker.
       if (round_ && NotifyingClone(model, action.rsc) == round_->clone) e.meta.insert(round_->keys.begin(), round_->keys.end());
     } else {

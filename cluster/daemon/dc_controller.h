@@ -63,6 +63,9 @@ class DcController {
   // This node's state changed (it is read from DcInputs::self_state); `completed`: the
   // step whose result that was, or 0.
   void OnOwnResult(uint64_t completed);
+  // Time passed enough to change the plan (a date in a rule, a failure-timeout, the cluster's
+  // recheck interval): plan again, as after any change.
+  void Recheck() { dirty_ = true; }
   // The link to `node` closed: its report and its steps in flight are forgotten (their results
   // may be lost with the link); it reports afresh when it links again.
   void OnUnlinked(uint32_t node);

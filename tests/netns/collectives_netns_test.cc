@@ -135,6 +135,46 @@ TEST_F(CollectivesNetnsTest, APingCloneSetsPingdOnEveryNodeThroughVigilsAttrdUpd
       << Cib(1) << Logs();
 }
 
+// The classic connectivity setup: a ping clone counts the "gateway" every node pings (an extra
+// address on node 3) into pingd, and the address (a Dummy) prefers n1 but may run nowhere that
+// cannot reach it: `location connected vip rule -inf: not_defined pingd or pingd lte 0`. When n1
+// alone loses its route to the gateway (a blackhole route in its namespace; the cluster's own
+// traffic goes on), pingd there drops to 0 and the address moves away; when the route is back,
+// it returns.
+TEST_F(CollectivesNetnsTest, AnAddressLeavesANodeThatLostItsPingTargetAndComesBack) {
+  std::string cib = CibOf(
+      "<clone id=\"ping-clone\"><primitive id=\"ping\" class=\"ocf\" provider=\"pacemaker\" type=\"ping\">"
+      "<instance_attributes id=\"ping-i\"><nvpair id=\"ping-hosts\" name=\"host_list\" value=\"10.77.0.99\"/>"
+      "<nvpair id=\"ping-m\" name=\"multiplier\" value=\"100\"/><nvpair id=\"ping-t\" name=\"timeout\" value=\"1\"/>"
+      "<nvpair id=\"ping-d\" name=\"dampen\" value=\"0\"/><nvpair id=\"ping-a\" name=\"attempts\" value=\"1\"/>"
+      "</instance_attributes><operations><op id=\"ping-monitor\" name=\"monitor\" interval=\"1s\" timeout=\"20s\"/>"
+      "</operations></primitive></clone>" + Dummy("vip"));
+  cib.replace(cib.find("<constraints/>"), std::string("<constraints/>").size(),
+              "<constraints><rsc_location id=\"prefer-n1\" rsc=\"vip\" node=\"n1\" score=\"100\"/>"
+              "<rsc_location id=\"connected\" rsc=\"vip\"><rule id=\"connected-rule\" score=\"-INFINITY\" "
+              "boolean-op=\"or\"><expression id=\"connected-undefined\" attribute=\"pingd\" operation=\"not_defined\"/>"
+              "<expression id=\"connected-zero\" attribute=\"pingd\" operation=\"lte\" value=\"0\"/></rule>"
+              "</rsc_location></constraints>");
+  Form(ClusterOptions{}, cib);
+  ASSERT_EQ(Sh("ip -n " + cluster_->lan().host(2).ns + " addr add 10.77.0.99/24 dev eth0").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Count(Cib(1), "name=\"pingd\" value=\"100\"") == 3 && DummyOwners("vip") == "1"; },
+                      std::chrono::seconds(30)))
+      << Cib(1) << Logs();
+  // n1 loses the gateway, and only the gateway.
+  const std::string n1 = cluster_->lan().host(0).ns;
+  ASSERT_EQ(Sh("ip -n " + n1 + " route add blackhole 10.77.0.99/32").code, 0);
+  ASSERT_TRUE(WaitFor([&] {
+    const std::string owners = DummyOwners("vip");
+    return Count(Cib(1), "name=\"pingd\" value=\"0\"") == 1 && (owners == "2" || owners == "3");
+  }, std::chrono::seconds(30))) << Cib(1) << Logs();
+  EXPECT_EQ(Count(node(1).log(), "stop of vip: OCF_SUCCESS"), 1) << Logs();
+  // The route is back: pingd is 100 again and the address returns to the node it prefers.
+  ASSERT_EQ(Sh("ip -n " + n1 + " route del blackhole 10.77.0.99/32").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Count(Cib(1), "name=\"pingd\" value=\"100\"") == 3 && DummyOwners("vip") == "1"; },
+                      std::chrono::seconds(30)))
+      << Cib(1) << Logs();
+}
+
 // Pacemaker's own Stateful agent as a promotable clone on three nodes, with an address (a Dummy)
 // colocated with the Promoted role and ordered after promotion. The agent sets its promotion
 // score with `crm_attribute --promotion`, which is Vigil's: one instance is promoted, its monitor
