@@ -43,7 +43,11 @@ Status ValidateParams(const AgentMetadata& md, const std::string& agent, const P
       continue;
     }
     const std::string& t = spec->type;
-    if (t == "integer" && !IsInteger(value)) {
+    // An "integer" whose own default is a time (ping's dampen, 5s) takes times too: what the
+    // agent itself uses cannot be wrong.
+    const bool timed_integer = t == "integer" && spec->default_value && !IsInteger(*spec->default_value) &&
+                               ParseDurationMs(*spec->default_value).has_value();
+    if (t == "integer" && !IsInteger(value) && !(timed_integer && ParseDurationMs(value))) {
       problems.push_back("parameter '" + name + "' must be an integer, not '" + value + "'");
     } else if (t == "boolean" && !ParseBoolean(value)) {
       problems.push_back("parameter '" + name + "' must be a boolean (true/false), not '" + value +

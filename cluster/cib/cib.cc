@@ -45,8 +45,12 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
     }
     ns.join = s.attribute("join").value();
     ns.expected = s.attribute("expected").value();
+    // Transient sets overwrite one another in Pacemaker's order (highest score first, the last in
+    // the document first among equals): the one taken last wins.
     for (const auto t : s.children("transient_attributes")) {
-      r.NvSets(t, "instance_attributes", ns.transient);
+      std::vector<AttributeSet> sets = r.ReadSets(t, "instance_attributes");
+      std::reverse(sets.begin(), sets.end());
+      ResolveSets(sets, r.Bare(), ns.transient);
     }
     for (const auto rsc : s.child("lrm").child("lrm_resources").children("lrm_resource")) {
       ResourceHistory h;
@@ -370,17 +374,27 @@ std::string StripInstance(std::string_view id) {
 
 Attributes Model::MetaWithDefaults(const Attributes& own, const Primitive* primitive) const {
   Attributes meta = own;
-  if (primitive == nullptr || !HasRules(rsc_default_sets)) {
+  if (!HasRules(rsc_default_sets)) {
     meta.insert(rsc_defaults.begin(), rsc_defaults.end());
     return meta;
   }
+  // A group or a clone is a resource without an agent; a member of one takes, after what applies
+  // to it, what applies to its parent (Pacemaker's meta table of the parent).
   RuleContext c;
   c.now = evaluated_at;
   c.resource = true;
-  c.standard = &primitive->standard;
-  c.provider = &primitive->provider;
-  c.agent_type = &primitive->type;
+  if (primitive != nullptr) {
+    c.standard = &primitive->standard;
+    c.provider = &primitive->provider;
+    c.agent_type = &primitive->type;
+  }
   ResolveSets(rsc_default_sets, c, meta);
+  if (primitive != nullptr && (!primitive->group.empty() || !primitive->clone.empty())) {
+    RuleContext parent;
+    parent.now = evaluated_at;
+    parent.resource = true;
+    ResolveSets(rsc_default_sets, parent, meta);
+  }
   return meta;
 }
 

@@ -7,10 +7,12 @@
 //
 // Supported: crm_config properties; nodes with their attributes; primitives with
 // instance_attributes, meta_attributes and operations; groups of primitives; clones of a
-// primitive or a group; rsc_location (a node and a score), rsc_colocation and rsc_order between
-// two resources (a primitive, a group or a clone); rsc_defaults and op_defaults; the status section (node_state, lrm_resource/lrm_rsc_op
-// history, transient attributes). Bundles, templates, rules and resource sets are refused
-// with kUnsupported and the element named, rather than silently placed wrong. See
+// primitive or a group; rsc_location (a node and a score, or rules), rsc_colocation and
+// rsc_order between two resources (a primitive, a group or a clone); rsc_defaults and
+// op_defaults; rules in attribute sets (rule.h); id-refs to rules, sets and nvpairs; the status
+// section (node_state, lrm_resource/lrm_rsc_op history, transient attributes). Bundles,
+// templates, resource sets and tickets are refused with kUnsupported and the element named,
+// rather than silently placed wrong. See
 // docs/scheduler.md ("The CIB").
 //
 // Not thread-safe; one owner.
@@ -38,6 +40,7 @@ struct Node {
   std::string id;
   std::string uname;
   Attributes attributes;  // <nodes><node><instance_attributes>
+  int score = 0;          // its weight: where every resource's scores start (score="...")
 };
 
 struct Operation {

@@ -11,6 +11,7 @@ void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m) {
     Node node;
     node.id = r.Required(n, "id");
     node.uname = r.Required(n, "uname");
+    if (n.attribute("score")) node.score = r.Score(n, "score");
     // Rules in a node's own sets see no node attributes (Pacemaker evaluates them without a
     // node): only their date expressions can hold.
     r.NvSets(n, "instance_attributes", node.attributes);
@@ -93,16 +94,31 @@ struct Parent {
   // Its instance_attributes sets and its parent's, in order, when one has a rule (a primitive's
   // parameters are then resolved for each node); else empty.
   const std::vector<AttributeSet>& param_sets;
+  // Its meta_attributes sets and its parent's, in order: a rule in them (rsc_expression) is
+  // evaluated for each member with the member's own agent, as Pacemaker does.
+  const std::vector<AttributeSet>& meta_sets;
   std::string group;  // the group it is a member of; empty: none
   std::string clone;  // the clone it is cloned by; empty: none
 };
 
 // A value of its own wins; what it does not set, it takes from its parent (Pacemaker's
 // inheritance, which reaches a cloned group's members through the group).
-void Inherit(const Parent* parent, Attributes& params, Attributes& meta) {
+// `context`: the inheriting resource's, for the parent's meta rules.
+void Inherit(const Parent* parent, const RuleContext& context, Attributes& params, Attributes& meta) {
   if (parent == nullptr) return;
   params.insert(parent->params.begin(), parent->params.end());
-  meta.insert(parent->meta.begin(), parent->meta.end());
+  if (HasRules(parent->meta_sets)) {
+    ResolveSets(parent->meta_sets, context, meta);
+  } else {
+    meta.insert(parent->meta.begin(), parent->meta.end());
+  }
+}
+
+// A group's or clone's meta_attributes sets, then its parent's.
+std::vector<AttributeSet> MetaSets(Reader& r, const pugi::xml_node& x, const Parent* parent) {
+  std::vector<AttributeSet> sets = r.ReadSets(x, "meta_attributes");
+  if (parent != nullptr) sets.insert(sets.end(), parent->meta_sets.begin(), parent->meta_sets.end());
+  return sets;
 }
 
 // A resource's instance_attributes as they apply with no node, and when a rule (its own or a
@@ -134,7 +150,7 @@ void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Parent* parent, Mod
   ReadParams(r, x, parent, p.params, p.param_sets);
   const RuleContext context = ResourceContext(r, p);
   r.NvSets(x, "meta_attributes", p.meta, &context);
-  Inherit(parent, p.params, p.meta);
+  Inherit(parent, context, p.params, p.meta);
   if (parent != nullptr) {
     p.group = parent->group;
     p.clone = parent->clone;
@@ -173,9 +189,10 @@ void ReadGroup(Reader& r, const pugi::xml_node& x, const Parent* parent, Model& 
   const RuleContext context = ResourceContext(r);
   r.NvSets(x, "meta_attributes", g.meta, &context);
   if (r.failed()) return;
-  Inherit(parent, g.params, g.meta);
+  Inherit(parent, context, g.params, g.meta);
   if (parent != nullptr) g.clone = parent->clone;
-  const Parent members{g.params, g.meta, param_sets, g.id, g.clone};
+  const std::vector<AttributeSet> meta_sets = MetaSets(r, x, parent);
+  const Parent members{g.params, g.meta, param_sets, meta_sets, g.id, g.clone};
   for (const auto child : x.children()) {
     if (child.type() != pugi::node_element || IsAttributeSet(child.name())) continue;
     if (std::string_view(child.name()) != "primitive") {
@@ -205,7 +222,8 @@ void ReadClone(Reader& r, const pugi::xml_node& x, Model& m) {
   const auto promotable = c.meta.find("promotable");
   c.promotable = std::string_view(x.name()) == "master" ||
                  (promotable != c.meta.end() && PacemakerIsTrue(promotable->second));
-  const Parent parent{c.params, c.meta, param_sets, "", c.id};
+  const std::vector<AttributeSet> meta_sets = MetaSets(r, x, nullptr);
+  const Parent parent{c.params, c.meta, param_sets, meta_sets, "", c.id};
   for (const auto child : x.children()) {
     if (child.type() != pugi::node_element || IsAttributeSet(child.name())) continue;
     const std::string_view kind = child.name();

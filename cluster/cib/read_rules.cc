@@ -108,12 +108,8 @@ bool Reader::ReadExpression(const pugi::xml_node& x, RuleExpression& e, int dept
       Fail(x, "operation=\"" + e.operation + "\" is not one of " + Listed(kOps));
       return false;
     }
-    if (const auto a = x.attribute("value")) {
-      e.value = a.value();
-    } else if (e.operation != "defined" && e.operation != "not_defined") {
-      Fail(x, "the attribute 'value' is missing (operation " + e.operation + " compares with it)");
-      return false;
-    }
+    // Without a value, eq holds where the attribute is missing too, ne where it is set.
+    if (const auto a = x.attribute("value")) e.value = a.value();
     e.type = x.attribute("type").value();
     static const std::initializer_list<std::string_view> kTypes = {"string", "integer", "number", "version"};
     if (!e.type.empty() && !OneOf(e.type, kTypes)) {

@@ -116,13 +116,15 @@ std::optional<int64_t> ParseDate(std::string_view text, size_t& pos) {
   return DaysFromCivil(year, month, day);
 }
 
-// Seconds since midnight: HH, HH:MM or HH:MM:SS (24:00:00 allowed as the end of a day).
+// Seconds since midnight: HH, HH:MM, HH:MM:SS or HHMMSS (24:00:00 allowed as the end of a day).
 std::optional<int64_t> ParseTime(std::string_view text, size_t& pos) {
   int64_t h = 0, m = 0, s = 0;
   if (!Digits(text, pos, 2, h)) return std::nullopt;
   if (Skip(text, pos, ':')) {
     if (!Digits(text, pos, 2, m)) return std::nullopt;
     if (Skip(text, pos, ':') && !Digits(text, pos, 2, s)) return std::nullopt;
+  } else if (pos + 4 <= text.size() && Digits(text, pos, 2, m) && !Digits(text, pos, 2, s)) {
+    return std::nullopt;
   }
   if (h > 24 || m > 59 || s > 60 || (h == 24 && (m != 0 || s != 0))) return std::nullopt;
   return h * 3600 + m * 60 + s;
@@ -278,6 +280,9 @@ bool AttributeMatches(const RuleExpression& e, const RuleContext& c) {
   // Without a node (a resource's meta attributes, cluster options), no expression on a node
   // attribute holds, not even not_defined.
   if (c.node == nullptr) return false;
+  // #role compares the resource's role, which Pacemaker 2.1.5 does not know where it evaluates
+  // rules (it is "unknown" in location rules): such an expression never holds.
+  if (e.attribute == "#role") return false;
   const std::string* left = Lookup(c.node, e.attribute);
   if (e.operation == "defined") return left != nullptr;
   if (e.operation == "not_defined") return left == nullptr;

@@ -45,6 +45,10 @@ class Placer {
     for (auto& r : ws_.resources) {
       r.allowed.score.assign(m, 0);
       r.allowed.present.assign(m, ws_.symmetric ? 1 : 0);
+      // In a symmetric cluster every node is there from the start, with its own weight.
+      if (ws_.symmetric) {
+        for (size_t n = 0; n < m; ++n) r.allowed.score[n] = ws_.nodes[n].weight;
+      }
     }
     for (const LocationScore& location : ws_.locations) {
       // One for the Promoted role counts when roles are chosen (PromotionPriority).

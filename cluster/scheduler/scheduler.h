@@ -3,7 +3,7 @@
 // there.
 //
 // It follows Pacemaker 2.1's placement rules for the supported subset (see docs/scheduler.md):
-// node scores with INFINITY arithmetic, location constraints, colocation (finite and infinite,
+// node scores with INFINITY arithmetic, location constraints (and their rules), colocation (finite and infinite,
 // with the dependent's preferences pulling on its primary), order constraints, standby and
 // offline nodes, resource-stickiness, target-role, migration-threshold with fail counts, failed
 // monitors, no-quorum-policy and symmetric-cluster, and Pacemaker's tie-breaking between equal

@@ -48,6 +48,7 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
     node.id = n.id;
     node.uname = n.uname;
     node.attributes = n.attributes;
+    node.weight = n.score;
     ws.nodes.push_back(std::move(node));
   }
   for (size_t n = 0; n < ws.nodes.size(); ++n) ws.node_index.emplace(ws.nodes[n].id, static_cast<int>(n));
@@ -110,8 +111,8 @@ OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const cib::Model& c
 
 // The resource's failure-timeout in seconds (its meta attribute, else rsc_defaults); 0: none.
 int64_t FailureTimeoutSeconds(const Resource& r, const cib::Model& cib) {
-  const std::string* v = r.primitive != nullptr ? Find(r.primitive->meta, "failure-timeout") : nullptr;
-  if (v == nullptr) v = Find(cib.rsc_defaults, "failure-timeout");
+  const Attributes meta = r.primitive != nullptr ? cib.MetaWithDefaults(r.primitive->meta, r.primitive) : cib.rsc_defaults;
+  const std::string* v = Find(meta, "failure-timeout");
   if (v == nullptr) return 0;
   return cib::ParseDurationMs(*v).value_or(0) / 1000;
 }
@@ -769,8 +770,12 @@ void UnpackLocations(const cib::Model& cib, WorkingSet& ws) {
     // attributes.
     const cib::Primitive* primitive = cib.FindPrimitive(l.rsc);
     cib::Attributes params, meta;
+    // Pacemaker's meta table holds the resource element's own attributes too.
     if (primitive != nullptr) {
       meta = cib.MetaWithDefaults(primitive->meta, primitive);
+      meta["class"] = primitive->standard;
+      if (!primitive->provider.empty()) meta["provider"] = primitive->provider;
+      meta["type"] = primitive->type;
     } else if (const cib::Group* g = cib.FindGroup(l.rsc)) {
       params = g->params;
       meta = cib.MetaWithDefaults(g->meta);
@@ -778,6 +783,7 @@ void UnpackLocations(const cib::Model& cib, WorkingSet& ws) {
       params = c->params;
       meta = cib.MetaWithDefaults(c->meta);
     }
+    meta["id"] = l.rsc;
     for (const auto& rule : l.rules) {
       // With rules the constraint's own role is not read, the rule's is: Unpromoted is any role,
       // Promoted counts for promotion, and Started (or Stopped) makes the rule apply nowhere, as
@@ -803,9 +809,10 @@ void UnpackLocations(const cib::Model& cib, WorkingSet& ws) {
           const std::string* value = Find(node.attributes, rule.score_attribute);
           score = value == nullptr ? -cib::kInfinity : cib::LenientScore(*value);
         }
-        // An or-ed rule adds its score to the node's own weight, which for a node that is down
-        // or leaving is -INFINITY (Pacemaker 2.1.5).
-        if (rule.any && (!node.online || node.shutdown)) score = -cib::kInfinity;
+        // An or-ed rule adds its score to the node's own weight (<node score>), which for a node
+        // that is down or leaving is -INFINITY: in a symmetric cluster the weight counts twice
+        // (Pacemaker 2.1.5).
+        if (rule.any) score = !node.online || node.shutdown ? -cib::kInfinity : cib::AddScores(score, node.weight);
         ws.locations.push_back({&l, static_cast<int>(n), score, role == "Promoted"});
       }
     }

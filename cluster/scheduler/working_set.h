@@ -30,6 +30,7 @@ struct NodeInfo {
   // Down without having said goodbye, while fencing is enabled: what ran there may still run.
   bool unclean = false;
   int assigned = 0;  // resources assigned in this run (ties go to the node with fewer)
+  int weight = 0;    // <node score>: where every resource's score on it starts
   // Configured, overlaid with transient ones, and Pacemaker's built-in ones (#uname, #id...).
   cib::Attributes attributes;
 

@@ -136,6 +136,22 @@ TEST_F(ParamsTest, RefusesMissingOrEmptyRequired) {
   EXPECT_FALSE(Check({{"ip", ""}}).ok());
 }
 
+// ping declares dampen an integer with the default 5s: such a parameter takes times too, and a
+// plain integer parameter still does not.
+TEST_F(ParamsTest, AnIntegerWhoseOwnDefaultIsATimeTakesTimes) {
+  AgentMetadata md = *md_;
+  ParameterSpec dampen;
+  dampen.name = "dampen";
+  dampen.type = "integer";
+  dampen.default_value = "5s";
+  md.parameters.push_back(dampen);
+  EXPECT_TRUE(ValidateParams(md, "ocf:t:T", {{"ip", "1"}, {"dampen", "10s"}}).ok());
+  EXPECT_TRUE(ValidateParams(md, "ocf:t:T", {{"ip", "1"}, {"dampen", "3"}}).ok());
+  EXPECT_NE(ValidateParams(md, "ocf:t:T", {{"ip", "1"}, {"dampen", "soon"}}).message().find("must be an integer"),
+            std::string::npos);
+  EXPECT_NE(Check({{"ip", "1"}, {"count", "5s"}}).message().find("must be an integer"), std::string::npos);
+}
+
 TEST_F(ParamsTest, RefusesValuesOfTheWrongType) {
   EXPECT_NE(Check({{"ip", "1"}, {"count", "five"}}).message().find("must be an integer"), std::string::npos);
   EXPECT_NE(Check({{"ip", "1"}, {"on", "maybe"}}).message().find("must be a boolean"), std::string::npos);
