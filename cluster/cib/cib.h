@@ -99,11 +99,15 @@ struct Clone {
 // they hold (each rule on its own; Pacemaker's rsc_location with <rule> children).
 struct Location {
   std::string id;
-  std::string rsc;
+  std::string rsc;          // empty with rsc_pattern
   std::string node;  // empty with rules
   int score = 0;
   std::string role;  // empty: any
   std::vector<Rule> rules;
+  // rsc-pattern: an extended regular expression (POSIX) that the ids of top-level resources are
+  // matched against (a leading '!' inverts it); in the rules, %0 to %9 in an attribute's name
+  // stand for what the match's groups found.
+  std::string rsc_pattern;
 };
 
 struct Colocation {

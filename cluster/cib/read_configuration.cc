@@ -91,8 +91,8 @@ void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
 struct Parent {
   const Attributes& params;
   const Attributes& meta;
-  // Its instance_attributes sets and its parent's, in order, when one has a rule (a primitive's
-  // parameters are then resolved for each node); else empty.
+  // Its instance_attributes sets and its parent's, in order (a primitive whose sets or inherited
+  // ones have a rule has its parameters resolved for each node from them).
   const std::vector<AttributeSet>& param_sets;
   // Its meta_attributes sets and its parent's, in order: a rule in them (rsc_expression) is
   // evaluated for each member with the member's own agent, as Pacemaker does.
@@ -121,14 +121,13 @@ std::vector<AttributeSet> MetaSets(Reader& r, const pugi::xml_node& x, const Par
   return sets;
 }
 
-// A resource's instance_attributes as they apply with no node, and when a rule (its own or a
-// parent's) makes them depend on the node, all the sets that may apply, its own first.
+// A resource's instance_attributes as they apply with no node, and all the sets that may apply,
+// its own first, then its parent's.
 void ReadParams(Reader& r, const pugi::xml_node& x, const Parent* parent, Attributes& params,
                 std::vector<AttributeSet>& sets) {
   sets = r.ReadSets(x, "instance_attributes");
   ResolveSets(sets, r.Bare(), params);
   if (parent != nullptr) sets.insert(sets.end(), parent->param_sets.begin(), parent->param_sets.end());
-  if (!HasRules(sets)) sets.clear();
 }
 
 // One <primitive>, at the top level or in a group or clone (`parent`; null: none).
@@ -148,6 +147,8 @@ void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Parent* parent, Mod
     return;
   }
   ReadParams(r, x, parent, p.params, p.param_sets);
+  // Kept only when a rule makes them depend on the node: else `params` is what applies.
+  if (!HasRules(p.param_sets)) p.param_sets.clear();
   const RuleContext context = ResourceContext(r, p);
   r.NvSets(x, "meta_attributes", p.meta, &context);
   Inherit(parent, context, p.params, p.meta);
@@ -320,10 +321,19 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       Location l;
       l.id = r.Required(c, "id");
       if (c.attribute("rsc-pattern")) {
-        r.Fail(c, "rsc-pattern is not supported", StatusCode::kUnsupported);
-        return;
+        l.rsc_pattern = c.attribute("rsc-pattern").value();
+        if (c.attribute("rsc")) {
+          r.Fail(c, "a location constraint names a resource (rsc) or a pattern (rsc-pattern): not both");
+          return;
+        }
+        const std::string pattern = l.rsc_pattern.starts_with("!") ? l.rsc_pattern.substr(1) : l.rsc_pattern;
+        if (const ResourcePattern compiled(pattern); !compiled.error().empty()) {
+          r.Fail(c, "rsc-pattern=\"" + l.rsc_pattern + "\" is not a regular expression: " + compiled.error());
+          return;
+        }
+      } else {
+        l.rsc = r.Required(c, "rsc");
       }
-      l.rsc = r.Required(c, "rsc");
       l.role = c.attribute("role").value();
       CheckRole(r, c, "role");
       if (c.child("rule")) {
@@ -341,7 +351,7 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
         l.node = r.Required(c, "node");
         l.score = r.Score(c, "score");
       }
-      CheckResource(r, c, ids, l.rsc, "rsc");
+      if (l.rsc_pattern.empty()) CheckResource(r, c, ids, l.rsc, "rsc");
       if (r.failed()) return;
       m.locations.push_back(std::move(l));
     } else if (kind == "rsc_colocation") {

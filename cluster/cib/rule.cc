@@ -1,5 +1,6 @@
 #include "cluster/cib/rule.h"
 
+#include <regex.h>
 #include <strings.h>
 
 #include <algorithm>
@@ -283,7 +284,7 @@ bool AttributeMatches(const RuleExpression& e, const RuleContext& c) {
   // #role compares the resource's role, which Pacemaker 2.1.5 does not know where it evaluates
   // rules (it is "unknown" in location rules): such an expression never holds.
   if (e.attribute == "#role") return false;
-  const std::string* left = Lookup(c.node, e.attribute);
+  const std::string* left = Lookup(c.node, c.groups != nullptr ? ExpandGroups(e.attribute, *c.groups) : e.attribute);
   if (e.operation == "defined") return left != nullptr;
   if (e.operation == "not_defined") return left == nullptr;
   const std::string* right = e.value ? &*e.value : nullptr;
@@ -348,6 +349,51 @@ bool ExpressionMatches(const RuleExpression& e, const RuleContext& c) {
 
 }  // namespace
 
+struct ResourcePattern::Compiled {
+  regex_t regex;
+};
+
+ResourcePattern::ResourcePattern(const std::string& pattern) : compiled_(std::make_unique<Compiled>()) {
+  const int rc = regcomp(&compiled_->regex, pattern.c_str(), REG_EXTENDED);
+  if (rc != 0) {
+    char message[256];
+    regerror(rc, &compiled_->regex, message, sizeof message);
+    error_ = message;
+    compiled_.reset();
+  }
+}
+
+ResourcePattern::~ResourcePattern() {
+  if (compiled_) regfree(&compiled_->regex);
+}
+
+bool ResourcePattern::Match(const std::string& id, std::vector<std::string>* groups) const {
+  if (!compiled_) return false;
+  regmatch_t found[10];
+  if (regexec(&compiled_->regex, id.c_str(), 10, found, 0) != 0) return false;
+  if (groups != nullptr) {
+    groups->clear();
+    for (const regmatch_t& m : found) {
+      groups->push_back(m.rm_so < 0 ? std::string() : id.substr(static_cast<size_t>(m.rm_so), static_cast<size_t>(m.rm_eo - m.rm_so)));
+    }
+  }
+  return true;
+}
+
+std::string ExpandGroups(const std::string& name, const std::vector<std::string>& groups) {
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name[i] == '%' && i + 1 < name.size() && name[i + 1] >= '0' && name[i + 1] <= '9') {
+      const size_t n = static_cast<size_t>(name[i + 1] - '0');
+      if (n < groups.size()) out += groups[n];
+      ++i;
+    } else {
+      out += name[i];
+    }
+  }
+  return out;
+}
+
 bool Rule::UsesDate() const {
   for (const auto& e : expressions) {
     if (e.kind == RuleExpression::Kind::kDate) return true;
@@ -391,6 +437,7 @@ bool RuleMatches(const Rule& rule, const RuleContext& context) {
 std::optional<int64_t> ParseIsoDateTime(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text == "epoch") return 0;  // Pacemaker's name for 1970-01-01 00:00:00 UTC
   size_t pos = 0;
   std::optional<int64_t> days;
   int64_t year = 0, month = 0, day = 0;

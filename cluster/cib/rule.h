@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,7 +114,32 @@ struct RuleContext {
   // The operation (op_expression).
   const std::string* op_name = nullptr;
   std::optional<int64_t> op_interval_ms;
+  // What a location's rsc-pattern found, for %N in attribute names; null: no pattern.
+  const std::vector<std::string>* groups = nullptr;
 };
+
+// A location's rsc-pattern: a POSIX extended regular expression, as Pacemaker compiles it.
+class ResourcePattern {
+ public:
+  // `pattern` without its leading '!' (the caller inverts the match).
+  explicit ResourcePattern(const std::string& pattern);
+  ~ResourcePattern();
+  ResourcePattern(const ResourcePattern&) = delete;
+  ResourcePattern& operator=(const ResourcePattern&) = delete;
+
+  // "" when the pattern compiled, else what is wrong with it.
+  const std::string& error() const { return error_; }
+  // Whether `id` matches, with what the match and its groups found (%0 the whole match, %1...).
+  bool Match(const std::string& id, std::vector<std::string>* groups) const;
+
+ private:
+  struct Compiled;
+  std::unique_ptr<Compiled> compiled_;
+  std::string error_;
+};
+
+// `name` with %0 to %9 replaced by what a pattern's groups found (pe_expand_re_matches).
+std::string ExpandGroups(const std::string& name, const std::vector<std::string>& groups);
 
 // Whether `rule` holds in `context`.
 bool RuleMatches(const Rule& rule, const RuleContext& context);

@@ -537,18 +537,28 @@ class Editor {
     return Status::Ok();
   }
 
-  // location ID RSC [role=ROLE] SCORE: NODE, or location ID RSC [role=ROLE] rule ... (rule_syntax.h)
+  // location ID RSC [role=ROLE] SCORE: NODE, or location ID RSC [role=ROLE] rule ... (rule_syntax.h);
+  // RSC may be /PATTERN/, a regular expression the ids of top-level resources are matched against.
   Status Location(Cursor& c) {
-    std::string id, rsc;
+    std::string id, rsc, pattern;
     if (Status s = NewId(c, "location", &id); !s.ok()) return s;
-    if (Status s = Resource(c, "", &rsc); !s.ok()) return s;
+    if (!c.done() && c.Peek().size() > 2 && c.Peek().front() == '/' && c.Peek().back() == '/') {
+      pattern = c.Next();
+      pattern = pattern.substr(1, pattern.size() - 2);
+      const std::string plain = pattern.starts_with("!") ? pattern.substr(1) : pattern;
+      if (const cib::ResourcePattern compiled(plain); !compiled.error().empty()) {
+        return c.Error("/" + pattern + "/ is not a regular expression: " + compiled.error());
+      }
+    } else if (Status s = Resource(c, "", &rsc); !s.ok()) {
+      return s;
+    }
     std::string role;
     if (!c.done() && c.Peek().rfind("role=", 0) == 0) {
       role = c.Next().substr(5);
       if (!IsRole(role)) return c.Error("'" + role + "' is not a role (Started, Stopped, Promoted, Unpromoted)");
     }
     if (!c.done() && c.Peek() == "rule") {
-      AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"role", role}});
+      AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"rsc-pattern", pattern}, {"role", role}});
       std::vector<std::string> words;
       while (!c.done()) words.push_back(c.Next());
       const xml_node location = conf_.child("constraints").last_child();
@@ -563,7 +573,7 @@ class Editor {
     const std::string node = c.Next();
     if (!c.done()) return c.Error("unexpected '" + c.Peek() + "' after the node");
     if (!KnownNode(node)) warnings_->push_back(id + ": no node '" + node + "' is configured (yet)");
-    AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"role", role}, {"score", *score}, {"node", node}});
+    AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"rsc-pattern", pattern}, {"role", role}, {"score", *score}, {"node", node}});
     return Status::Ok();
   }
 

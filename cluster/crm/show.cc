@@ -121,7 +121,8 @@ std::string Constraint(xml_node x) {
   const std::string_view kind = x.name();
   const std::string id = x.attribute("id").value();
   if (kind == "rsc_location") {
-    std::string out = "location " + id + " " + x.attribute("rsc").value();
+    const char* pattern = x.attribute("rsc-pattern").value();
+    std::string out = "location " + id + " " + (*pattern != '\0' ? "/" + std::string(pattern) + "/" : x.attribute("rsc").value());
     if (const char* role = x.attribute("role").value(); *role != '\0') out += " role=" + std::string(role);
     if (x.child("rule")) {
       for (xml_node rule : x.children("rule")) out += kBreak + std::string("rule ") + ShowRule(rule);

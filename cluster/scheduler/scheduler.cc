@@ -1075,6 +1075,7 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
                         "constraint " + constraint + " names no resource it may name: '" + id + "'");
   };
   for (const auto& l : cib.locations) {
+    if (!l.rsc_pattern.empty()) continue;
     if (Status s = check(l.rsc, l.id); !s.ok()) return s;
   }
   for (const auto& c : cib.colocations) {

@@ -753,68 +753,96 @@ std::vector<int> WorkingSet::InstanceMembers(int instance) const {
   return {instance};
 }
 
-// Location constraints as they apply on each node; rules evaluated against the node's attributes.
+// Location constraint `l` for resource `rsc` as it applies on each node; its rules evaluated against
+// the node's attributes (and `groups`, what an rsc-pattern found, for %N; null: none).
+void UnpackLocation(const cib::Model& cib, const cib::Location& l, const std::string& rsc,
+                    const std::vector<std::string>* groups, WorkingSet& ws) {
+  if (l.rules.empty()) {
+    const int node = ws.FindNode(l.node);
+    if (node < 0) return;  // a node not (yet) in the cluster
+    // One for Started or Unpromoted applies to every role, as in Pacemaker (an instance is
+    // Unpromoted before it can be promoted); one for Stopped never applies.
+    const std::string_view role = cib::CurrentRoleName(l.role);
+    if (role == "Stopped") return;
+    ws.locations.push_back({&l, rsc, node, l.score, role == "Promoted"});
+    return;
+  }
+  // What value-source=param and =meta read: the resource's parameters (on that node) and meta
+  // attributes.
+  const cib::Primitive* primitive = cib.FindPrimitive(rsc);
+  cib::Attributes params, meta;
+  // Pacemaker's meta table holds the resource element's own attributes too.
+  if (primitive != nullptr) {
+    meta = cib.MetaWithDefaults(primitive->meta, primitive);
+    meta["class"] = primitive->standard;
+    if (!primitive->provider.empty()) meta["provider"] = primitive->provider;
+    meta["type"] = primitive->type;
+  } else if (const cib::Group* g = cib.FindGroup(rsc)) {
+    params = g->params;
+    meta = cib.MetaWithDefaults(g->meta);
+  } else if (const cib::Clone* c = cib.FindClone(rsc)) {
+    params = c->params;
+    meta = cib.MetaWithDefaults(c->meta);
+  }
+  meta["id"] = rsc;
+  for (const auto& rule : l.rules) {
+    // With rules the constraint's own role is not read, the rule's is: Unpromoted is any role,
+    // Promoted counts for promotion, and Started (or Stopped) makes the rule apply nowhere, as
+    // in Pacemaker 2.1.5 (the rule is held to a role a resource is never "next" in).
+    const std::string_view role = cib::CurrentRoleName(rule.role);
+    if (role == "Started" || role == "Stopped") continue;
+    for (size_t n = 0; n < ws.nodes.size(); ++n) {
+      const NodeInfo& node = ws.nodes[n];
+      cib::RuleContext context;
+      context.node = &node.attributes;
+      context.now = ws.now;
+      context.location = true;
+      if (primitive != nullptr) params = cib.ParamsOn(*primitive, node.attributes);
+      context.params = &params;
+      context.meta = &meta;
+      context.groups = groups;
+      if (!cib::RuleMatches(rule, context)) continue;
+      int score = 0;
+      if (rule.score) {
+        score = *rule.score;
+      } else if (!rule.score_attribute.empty()) {
+        // The node's value of that attribute, read as Pacemaker reads a score; a node without
+        // it is banned.
+        const std::string* value =
+            Find(node.attributes, groups != nullptr ? cib::ExpandGroups(rule.score_attribute, *groups) : rule.score_attribute);
+        score = value == nullptr ? -cib::kInfinity : cib::LenientScore(*value);
+      }
+      // An or-ed rule adds its score to the node's own weight (<node score>), which for a node
+      // that is down or leaving is -INFINITY: in a symmetric cluster the weight counts twice
+      // (Pacemaker 2.1.5).
+      if (rule.any) score = !node.online || node.shutdown ? -cib::kInfinity : cib::AddScores(score, node.weight);
+      ws.locations.push_back({&l, rsc, static_cast<int>(n), score, role == "Promoted"});
+    }
+  }
+}
+
+// Location constraints as they apply on each node: one per resource it names, or per top-level
+// resource its rsc-pattern matches.
 void UnpackLocations(const cib::Model& cib, WorkingSet& ws) {
   for (const auto& l : cib.locations) {
-    if (l.rules.empty()) {
-      const int node = ws.FindNode(l.node);
-      if (node < 0) continue;  // a node not (yet) in the cluster
-      // One for Started or Unpromoted applies to every role, as in Pacemaker (an instance is
-      // Unpromoted before it can be promoted); one for Stopped never applies.
-      const std::string_view role = cib::CurrentRoleName(l.role);
-      if (role == "Stopped") continue;
-      ws.locations.push_back({&l, node, l.score, role == "Promoted"});
+    if (l.rsc_pattern.empty()) {
+      UnpackLocation(cib, l, l.rsc, nullptr, ws);
       continue;
     }
-    // What value-source=param and =meta read: the resource's parameters (on that node) and meta
-    // attributes.
-    const cib::Primitive* primitive = cib.FindPrimitive(l.rsc);
-    cib::Attributes params, meta;
-    // Pacemaker's meta table holds the resource element's own attributes too.
-    if (primitive != nullptr) {
-      meta = cib.MetaWithDefaults(primitive->meta, primitive);
-      meta["class"] = primitive->standard;
-      if (!primitive->provider.empty()) meta["provider"] = primitive->provider;
-      meta["type"] = primitive->type;
-    } else if (const cib::Group* g = cib.FindGroup(l.rsc)) {
-      params = g->params;
-      meta = cib.MetaWithDefaults(g->meta);
-    } else if (const cib::Clone* c = cib.FindClone(l.rsc)) {
-      params = c->params;
-      meta = cib.MetaWithDefaults(c->meta);
+    const bool inverted = l.rsc_pattern.starts_with("!");
+    const cib::ResourcePattern pattern(inverted ? l.rsc_pattern.substr(1) : l.rsc_pattern);
+    std::vector<std::string> top;
+    for (const auto& p : cib.primitives) {
+      if (p.group.empty() && p.clone.empty()) top.push_back(p.id);
     }
-    meta["id"] = l.rsc;
-    for (const auto& rule : l.rules) {
-      // With rules the constraint's own role is not read, the rule's is: Unpromoted is any role,
-      // Promoted counts for promotion, and Started (or Stopped) makes the rule apply nowhere, as
-      // in Pacemaker 2.1.5 (the rule is held to a role a resource is never "next" in).
-      const std::string_view role = cib::CurrentRoleName(rule.role);
-      if (role == "Started" || role == "Stopped") continue;
-      for (size_t n = 0; n < ws.nodes.size(); ++n) {
-        const NodeInfo& node = ws.nodes[n];
-        cib::RuleContext context;
-        context.node = &node.attributes;
-        context.now = ws.now;
-        context.location = true;
-        if (primitive != nullptr) params = cib.ParamsOn(*primitive, node.attributes);
-        context.params = &params;
-        context.meta = &meta;
-        if (!cib::RuleMatches(rule, context)) continue;
-        int score = 0;
-        if (rule.score) {
-          score = *rule.score;
-        } else if (!rule.score_attribute.empty()) {
-          // The node's value of that attribute, read as Pacemaker reads a score; a node without
-          // it is banned.
-          const std::string* value = Find(node.attributes, rule.score_attribute);
-          score = value == nullptr ? -cib::kInfinity : cib::LenientScore(*value);
-        }
-        // An or-ed rule adds its score to the node's own weight (<node score>), which for a node
-        // that is down or leaving is -INFINITY: in a symmetric cluster the weight counts twice
-        // (Pacemaker 2.1.5).
-        if (rule.any) score = !node.online || node.shutdown ? -cib::kInfinity : cib::AddScores(score, node.weight);
-        ws.locations.push_back({&l, static_cast<int>(n), score, role == "Promoted"});
-      }
+    for (const auto& g : cib.groups) {
+      if (g.clone.empty()) top.push_back(g.id);
+    }
+    for (const auto& c : cib.clones) top.push_back(c.id);
+    for (const auto& id : top) {
+      std::vector<std::string> groups;
+      if (pattern.Match(id, &groups) == inverted) continue;
+      UnpackLocation(cib, l, id, inverted ? nullptr : &groups, ws);
     }
   }
 }

@@ -184,6 +184,8 @@ TEST_F(CrmOracleTest, LocationRulesOfEveryForm) {
       "location l10 d rule 20: defined pingd and date lt 2030-01-01",
       "location l11 d rule advisory: pingd eq param{fake}",
       "location l12 d rule #uname eq node2",
+      "location l13 /^d.*/ rule 5: #uname eq node1",
+      "location l14 /!^ip$/ -inf: node2",
   });
 }
 
