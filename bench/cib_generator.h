@@ -3,7 +3,10 @@
 // (optionally) orders along them, and optionally a status section where every resource already
 // runs on a random node. With `collectives`, of every ten resources the chain's four form a group
 // instead, one is cloned (an instance on every node, up to 32) and two form a cloned group (up to
-// 8 instances), the group ordered after the clone. Deterministic for a given seed, so Vigil and crm_simulate read the
+// 8 instances), the group ordered after the clone. With `rules`, every node has a rack attribute
+// and a transient pingd (0 on one node in eight), each primitive a connectivity rule (-INFINITY
+// where pingd is not defined or is 0) and half of them a rule preferring a rack while a date
+// range holds instead of a plain preference. Deterministic for a given seed, so Vigil and crm_simulate read the
 // very same problem.
 #pragma once
 
@@ -23,6 +26,7 @@ struct CibShape {
   bool running = false;  // every resource already started somewhere (its history recorded)
   bool orders = false;   // mandatory orders along the colocation chains
   bool collectives = false;  // groups, clones and cloned groups (see above)
+  bool rules = false;        // location rules on node attributes and dates (see above)
 };
 
 // Where resource i stands when `collectives`: its block of ten, and its place there.
@@ -72,7 +76,21 @@ inline std::string GenerateCib(const CibShape& shape) {
       if (role == Role::kGroupFirst && chance(0.5)) prefer(i, group_of(i));
       continue;
     }
-    if (chance(0.5)) prefer(i, rsc(i));
+    if (shape.rules) {
+      constraints += "<rsc_location id=\"connected-" + rsc(i) + "\" rsc=\"" + rsc(i) + "\"><rule id=\"connected-" + rsc(i) +
+                     "-r\" score=\"-INFINITY\" boolean-op=\"or\"><expression id=\"connected-" + rsc(i) +
+                     "-u\" attribute=\"pingd\" operation=\"not_defined\"/><expression id=\"connected-" + rsc(i) +
+                     "-z\" attribute=\"pingd\" operation=\"lte\" value=\"0\"/></rule></rsc_location>\n";
+    }
+    if (shape.rules && chance(0.5)) {
+      constraints += "<rsc_location id=\"rack-" + rsc(i) + "\" rsc=\"" + rsc(i) + "\"><rule id=\"rack-" + rsc(i) +
+                     "-r\" score=\"" + std::to_string(uniform(1, 100)) + "\"><expression id=\"rack-" + rsc(i) +
+                     "-e\" attribute=\"rack\" operation=\"eq\" value=\"rack" + std::to_string(uniform(0, 3)) +
+                     "\"/><date_expression id=\"rack-" + rsc(i) + "-d\" operation=\"in_range\" "
+                     "start=\"2020-01-01\" end=\"2099-12-31 23:59:59Z\"/></rule></rsc_location>\n";
+    } else if (chance(0.5)) {
+      prefer(i, rsc(i));
+    }
     if (chance(0.05)) {
       constraints += "<rsc_location id=\"ban-" + rsc(i) + "\" rsc=\"" + rsc(i) + "\" node=\"" +
                      node(uniform(0, shape.nodes - 1)) + "\" score=\"-INFINITY\"/>\n";
@@ -97,7 +115,13 @@ inline std::string GenerateCib(const CibShape& shape) {
       "<nvpair id=\"opt-probes\" name=\"enable-startup-probes\" value=\"false\"/>"
       "</cluster_property_set></crm_config>\n<nodes>\n";
   for (int n = 0; n < shape.nodes; ++n) {
-    xml += "<node id=\"" + std::to_string(n + 1) + "\" uname=\"" + node(n) + "\"/>\n";
+    if (shape.rules) {
+      xml += "<node id=\"" + std::to_string(n + 1) + "\" uname=\"" + node(n) + "\"><instance_attributes id=\"" +
+             node(n) + "-a\"><nvpair id=\"" + node(n) + "-rack\" name=\"rack\" value=\"rack" + std::to_string(n % 4) +
+             "\"/></instance_attributes></node>\n";
+    } else {
+      xml += "<node id=\"" + std::to_string(n + 1) + "\" uname=\"" + node(n) + "\"/>\n";
+    }
   }
   xml += "</nodes>\n<resources>\n";
   auto primitive = [&](int i) {
@@ -171,6 +195,11 @@ inline std::string GenerateCib(const CibShape& shape) {
     const std::string id = std::to_string(n + 1);
     xml += "<node_state id=\"" + id + "\" uname=\"" + node(n) +
            "\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\">";
+    if (shape.rules) {
+      xml += "<transient_attributes id=\"" + id + "\"><instance_attributes id=\"status-" + id + "\"><nvpair id=\"status-" +
+             id + "-pingd\" name=\"pingd\" value=\"" + (n % 8 == 7 ? "0" : "100") +
+             "\"/></instance_attributes></transient_attributes>";
+    }
     if (!on_node[n].empty()) {
       xml += "<lrm id=\"" + id + "\"><lrm_resources>\n";
       for (int i : on_node[n]) {

@@ -4,7 +4,7 @@
 // schedule measured inside this process (no process start), and that per resource·node, where
 // growth in N·M can be read off.
 //
-//   sched_bench [REPS=5] [--state fresh|running] [--orders] [--keep DIR]
+//   sched_bench [REPS=5] [--state fresh|running] [--orders] [--collectives] [--rules] [--keep DIR]
 #include <fcntl.h>
 #include <sched.h>
 #include <spawn.h>
@@ -70,13 +70,15 @@ int main(int argc, char** argv) {
       base.orders = true;
     } else if (a == "--collectives") {
       base.collectives = true;
+    } else if (a == "--rules") {
+      base.rules = true;
     } else if (a == "--keep" && i + 1 < argc) {
       dir = argv[++i];
       keep = true;
     } else if (std::isdigit(static_cast<unsigned char>(a[0])) && a.size() < 6) {
       reps = std::max(1, std::atoi(a.c_str()));
     } else {
-      std::fprintf(stderr, "usage: sched_bench [REPS] [--state fresh|running] [--orders] [--collectives] [--keep DIR]\n");
+      std::fprintf(stderr, "usage: sched_bench [REPS] [--state fresh|running] [--orders] [--collectives] [--rules] [--keep DIR]\n");
       return 2;
     }
   }
@@ -88,10 +90,10 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const std::string vigil = VigilBinary();
 
-  std::printf("scheduler: vigil simulate vs crm_simulate -R -Q, state %s%s%s, median of %d, "
+  std::printf("scheduler: vigil simulate vs crm_simulate -R -Q, state %s%s%s%s, median of %d, "
               "pinned to one CPU\n",
               base.running ? "running" : "fresh", base.orders ? ", orders" : "",
-              base.collectives ? ", groups and clones" : "", reps);
+              base.collectives ? ", groups and clones" : "", base.rules ? ", rules" : "", reps);
   std::printf("%6s %4s  %10s %10s %8s  %14s %14s\n", "N", "M", "vigil s", "crm_sim s", "ratio",
               "in-process ms", "ns per N*M");
   for (int n : {10, 100, 1000, 5000}) {

@@ -80,9 +80,11 @@ TEST(SchedulerOracleScaleTest, GeneratedCibsAgree) {
     int resources, nodes;
     uint32_t seed;
     bool running, orders;
+    bool rules = false;
   };
   const Shape shapes[] = {{300, 5, 1, false, true}, {300, 8, 2, true, false},
-                          {200, 3, 3, true, true}, {500, 16, 4, true, true}};
+                          {200, 3, 3, true, true},  {500, 16, 4, true, true},
+                          {300, 9, 5, true, false, true}};
   for (const auto& s : shapes) {
     vigil::bench::CibShape shape;
     shape.resources = s.resources;
@@ -90,6 +92,7 @@ TEST(SchedulerOracleScaleTest, GeneratedCibsAgree) {
     shape.seed = s.seed;
     shape.running = s.running;
     shape.orders = s.orders;
+    shape.rules = s.rules;
     const auto file = std::filesystem::temp_directory_path() /
                       ("vigil-oracle-" + std::to_string(getpid()) + "-generated.xml");
     {
@@ -102,8 +105,8 @@ TEST(SchedulerOracleScaleTest, GeneratedCibsAgree) {
     ASSERT_EQ(vigil.code, 0) << vigil.out;
     const Outcome want = ParseCrmSimulate(pcmk.out);
     const Outcome got = ParseVigil(vigil.out);
-    const std::string what = std::to_string(s.resources) + " resources on " +
-                             std::to_string(s.nodes) + " nodes, seed " + std::to_string(s.seed);
+    const std::string what = std::to_string(s.resources) + " resources on " + std::to_string(s.nodes) +
+                             " nodes, seed " + std::to_string(s.seed) + (s.rules ? ", rules" : "");
     EXPECT_FALSE(want.summary.empty() && s.resources > 0 && !s.running) << what;
     EXPECT_EQ(got.summary, want.summary) << what;
     EXPECT_EQ(got.scores.size(), static_cast<size_t>(s.resources) * s.nodes) << what;
