@@ -423,6 +423,14 @@ void ResolveSets(const std::vector<AttributeSet>& sets, const RuleContext& conte
   }
 }
 
+bool Rule::UsesValueSource() const {
+  for (const auto& e : expressions) {
+    if (e.kind == RuleExpression::Kind::kAttribute && !e.value_source.empty()) return true;
+    if (e.kind == RuleExpression::Kind::kRule && !e.nested.empty() && e.nested.front().UsesValueSource()) return true;
+  }
+  return false;
+}
+
 bool RuleMatches(const Rule& rule, const RuleContext& context) {
   // An empty rule holds when its expressions are and-ed, not when or-ed (Pacemaker logs it as
   // invalid and evaluates it so).

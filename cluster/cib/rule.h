@@ -91,6 +91,8 @@ struct Rule {
 
   // Whether its outcome depends on the date (a date expression anywhere in it).
   bool UsesDate() const;
+  // Whether an expression in it compares with the resource's own values (value-source).
+  bool UsesValueSource() const;
 };
 
 // What a rule is evaluated against. A null pointer is something the context does not have: a

@@ -56,10 +56,10 @@ class Placer {
       const int node = location.node;
       // A colocated group's first member takes the score; the others only the node, since the
       // first one's scores already take theirs in.
-      const int group = ws_.FindGroup(location.rsc);
+      const int group = ws_.FindGroup(*location.rsc);
       const bool colocated = group >= 0 && ws_.groups[group].colocated;
       bool first = true;
-      for (int member : ws_.Members(location.rsc)) {
+      for (int member : ws_.Members(*location.rsc)) {
         AddLocation(ws_.resources[member].allowed, node, first || !colocated ? location.score : 0);
         first = false;
         // A clone's location is its instances' too (a group instance's as a group's).
@@ -604,7 +604,7 @@ class Placer {
       r.priority = -kInfinity;
     }
     for (const LocationScore& l : ws_.locations) {
-      if (l.promoted && l.node == node && l.rsc == info.clone->id) r.priority = AddScores(r.priority, l.score);
+      if (l.promoted && l.node == node && *l.rsc == info.clone->id) r.priority = AddScores(r.priority, l.score);
     }
     for (int c : ThisWith(rsc)) ColocationToPriority(r, ws_.colocations[c]);
     r.sort_index = r.next_role == Role::kPromoted ? kInfinity : r.priority;

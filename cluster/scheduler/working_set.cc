@@ -764,15 +764,18 @@ void UnpackLocation(const cib::Model& cib, const cib::Location& l, const std::st
     // Unpromoted before it can be promoted); one for Stopped never applies.
     const std::string_view role = cib::CurrentRoleName(l.role);
     if (role == "Stopped") return;
-    ws.locations.push_back({&l, rsc, node, l.score, role == "Promoted"});
+    ws.locations.push_back({&l, &rsc, node, l.score, role == "Promoted"});
     return;
   }
   // What value-source=param and =meta read: the resource's parameters (on that node) and meta
   // attributes.
   const cib::Primitive* primitive = cib.FindPrimitive(rsc);
   cib::Attributes params, meta;
+  const bool reads_resource = std::any_of(l.rules.begin(), l.rules.end(), [](const cib::Rule& r) { return r.UsesValueSource(); });
   // Pacemaker's meta table holds the resource element's own attributes too.
-  if (primitive != nullptr) {
+  if (!reads_resource) {
+    // Nothing to read there.
+  } else if (primitive != nullptr) {
     meta = cib.MetaWithDefaults(primitive->meta, primitive);
     meta["class"] = primitive->standard;
     if (!primitive->provider.empty()) meta["provider"] = primitive->provider;
@@ -784,7 +787,7 @@ void UnpackLocation(const cib::Model& cib, const cib::Location& l, const std::st
     params = c->params;
     meta = cib.MetaWithDefaults(c->meta);
   }
-  meta["id"] = rsc;
+  if (reads_resource) meta["id"] = rsc;
   for (const auto& rule : l.rules) {
     // With rules the constraint's own role is not read, the rule's is: Unpromoted is any role,
     // Promoted counts for promotion, and Started (or Stopped) makes the rule apply nowhere, as
@@ -797,8 +800,9 @@ void UnpackLocation(const cib::Model& cib, const cib::Location& l, const std::st
       context.node = &node.attributes;
       context.now = ws.now;
       context.location = true;
-      if (primitive != nullptr) params = cib.ParamsOn(*primitive, node.attributes);
-      context.params = &params;
+      // Its parameters on this node: its own, unless a rule makes them the node's.
+      if (primitive != nullptr && !primitive->param_sets.empty()) params = cib.ParamsOn(*primitive, node.attributes);
+      context.params = primitive != nullptr && primitive->param_sets.empty() ? &primitive->params : &params;
       context.meta = &meta;
       context.groups = groups;
       if (!cib::RuleMatches(rule, context)) continue;
@@ -816,7 +820,7 @@ void UnpackLocation(const cib::Model& cib, const cib::Location& l, const std::st
       // that is down or leaving is -INFINITY: in a symmetric cluster the weight counts twice
       // (Pacemaker 2.1.5).
       if (rule.any) score = !node.online || node.shutdown ? -cib::kInfinity : cib::AddScores(score, node.weight);
-      ws.locations.push_back({&l, rsc, static_cast<int>(n), score, role == "Promoted"});
+      ws.locations.push_back({&l, &rsc, static_cast<int>(n), score, role == "Promoted"});
     }
   }
 }
@@ -831,18 +835,18 @@ void UnpackLocations(const cib::Model& cib, WorkingSet& ws) {
     }
     const bool inverted = l.rsc_pattern.starts_with("!");
     const cib::ResourcePattern pattern(inverted ? l.rsc_pattern.substr(1) : l.rsc_pattern);
-    std::vector<std::string> top;
+    std::vector<const std::string*> top;
     for (const auto& p : cib.primitives) {
-      if (p.group.empty() && p.clone.empty()) top.push_back(p.id);
+      if (p.group.empty() && p.clone.empty()) top.push_back(&p.id);
     }
     for (const auto& g : cib.groups) {
-      if (g.clone.empty()) top.push_back(g.id);
+      if (g.clone.empty()) top.push_back(&g.id);
     }
-    for (const auto& c : cib.clones) top.push_back(c.id);
-    for (const auto& id : top) {
+    for (const auto& c : cib.clones) top.push_back(&c.id);
+    for (const std::string* id : top) {
       std::vector<std::string> groups;
-      if (pattern.Match(id, &groups) == inverted) continue;
-      UnpackLocation(cib, l, id, inverted ? nullptr : &groups, ws);
+      if (pattern.Match(*id, &groups) == inverted) continue;
+      UnpackLocation(cib, l, *id, inverted ? nullptr : &groups, ws);
     }
   }
 }

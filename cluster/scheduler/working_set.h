@@ -160,7 +160,7 @@ struct Resource {
 // the rule holds).
 struct LocationScore {
   const cib::Location* constraint = nullptr;
-  std::string rsc;  // the resource it applies to (its rsc, or one its rsc-pattern matches)
+  const std::string* rsc = nullptr;  // the resource it applies to (its rsc, or one its rsc-pattern matches)
   int node = -1;
   int score = 0;
   // For the Promoted role: counts when roles are chosen, not when nodes are.
