@@ -31,7 +31,7 @@ struct Feature {
 };
 const Feature kFeatures[] = {
     {"primitives", true},      {"groups", true},          {"clones", true},
-    {"promotable clones", true},  {"rules", true},       {"resource sets", false},
+    {"promotable clones", true},  {"rules", true},       {"resource sets", true},
     {"templates", false},      {"tags", false},           {"tickets", false},
     {"utilization", false},    {"bundles", false},        {"remote nodes", false},
     {"fencing", false},        {"live migration", false}, {"containers", false},

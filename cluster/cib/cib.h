@@ -9,9 +9,10 @@
 // instance_attributes, meta_attributes and operations; groups of primitives; clones of a
 // primitive or a group; rsc_location (a node and a score, or rules), rsc_colocation and
 // rsc_order between two resources (a primitive, a group or a clone); rsc_defaults and
-// op_defaults; rules in attribute sets (rule.h); id-refs to rules, sets and nvpairs; the status
-// section (node_state, lrm_resource/lrm_rsc_op history, transient attributes). Bundles,
-// templates, resource sets and tickets are refused with kUnsupported and the element named,
+// op_defaults; rules in attribute sets (rule.h); resource sets in colocations, orders and locations
+// (expanded into two-resource ones); id-refs to rules, sets and nvpairs; the status section
+// (node_state, lrm_resource/lrm_rsc_op history, transient attributes). Bundles, templates, tags
+// and tickets are refused with kUnsupported and the element named,
 // rather than silently placed wrong. See
 // docs/scheduler.md ("The CIB").
 //
@@ -134,6 +135,9 @@ struct Order {
   // require-all=false (deprecated for the first clone's clone-min=1): one instance of the first
   // clone is enough for the then side.
   bool require_all = true;
+  // Made from a resource set: the first clone's clone-min and restart-type do not apply
+  // (Pacemaker reads them for two-resource orders only).
+  bool from_set = false;
 };
 
 // One operation in a resource's history on a node (<lrm_rsc_op>).

@@ -30,6 +30,8 @@ namespace {
 
 // A role attribute, if present, names one of Pacemaker's roles (the legacy Master and Slave
 // included).
+}  // namespace
+
 void CheckRole(Reader& r, const pugi::xml_node& x, const char* attribute) {
   const auto a = x.attribute(attribute);
   if (a && !IsRoleName(a.value())) {
@@ -37,6 +39,8 @@ void CheckRole(Reader& r, const pugi::xml_node& x, const char* attribute) {
                   "\" is not a role (Stopped, Started, Unpromoted, Promoted, Slave, Master)");
   }
 }
+
+namespace {
 
 // Rules in a resource's meta attributes see the resource (rsc_expression) and no node.
 RuleContext ResourceContext(const Reader& r, const Primitive& p) {
@@ -275,17 +279,7 @@ void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m) {
 
 namespace {
 
-void RefuseSets(Reader& r, const pugi::xml_node& constraint) {
-  if (constraint.child("resource_set")) {
-    r.Fail(constraint, "resource sets are not supported", StatusCode::kUnsupported);
-  }
-}
-
-// Resource ids a constraint may name, and those it may not: what a clone clones, by its clone.
-struct ResourceIds {
-  std::unordered_set<std::string_view> named;
-  std::unordered_map<std::string_view, std::string_view> cloned;
-};
+}  // namespace
 
 void CheckResource(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids,
                    const std::string& id, const char* attribute) {
@@ -299,7 +293,34 @@ void CheckResource(Reader& r, const pugi::xml_node& constraint, const ResourceId
   r.Fail(constraint, std::string(attribute) + "=\"" + id + "\" names no defined resource");
 }
 
-}  // namespace
+bool ReadLocationRules(Reader& r, const pugi::xml_node& c, Location& l) {
+  if (!c.child("rule")) return false;
+  // Pacemaker takes node and score over rules when both are there; refusing says so.
+  if (c.attribute("node")) {
+    r.Fail(c, "a location constraint gives a node and a score, or rules: not both");
+    return true;
+  }
+  for (const auto x : c.children("rule")) {
+    auto rule = r.ReadRule(x, true);
+    if (!rule) return true;
+    l.rules.push_back(std::move(*rule));
+  }
+  return true;
+}
+
+std::optional<OrderKind> ReadOrderKind(Reader& r, const pugi::xml_node& x) {
+  if (const auto a = x.attribute("kind")) {
+    const std::string_view k = a.value();
+    if (k == "Mandatory") return OrderKind::kMandatory;
+    if (k == "Optional") return OrderKind::kOptional;
+    if (k == "Serialize") return OrderKind::kSerialize;
+    r.Fail(x, "kind=\"" + std::string(k) + "\" is not Mandatory, Optional or Serialize");
+    return std::nullopt;
+  }
+  // The deprecated form: a score of 0 is optional, any other mandatory.
+  if (x.attribute("score")) return r.Score(x, "score") == 0 ? OrderKind::kOptional : OrderKind::kMandatory;
+  return std::nullopt;
+}
 
 void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
   ResourceIds ids;
@@ -315,8 +336,11 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
   for (const auto c : constraints.children()) {
     if (c.type() != pugi::node_element) continue;
     const std::string_view kind = c.name();
-    RefuseSets(r, c);
-    if (r.failed()) return;
+    if (c.child("resource_set")) {
+      ReadSetConstraint(r, c, ids, m);
+      if (r.failed()) return;
+      continue;
+    }
     if (kind == "rsc_location") {
       Location l;
       l.id = r.Required(c, "id");
@@ -336,18 +360,7 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       }
       l.role = c.attribute("role").value();
       CheckRole(r, c, "role");
-      if (c.child("rule")) {
-        // Pacemaker takes node and score over rules when both are there; refusing says so.
-        if (c.attribute("node")) {
-          r.Fail(c, "a location constraint gives a node and a score, or rules: not both");
-          return;
-        }
-        for (const auto x : c.children("rule")) {
-          auto rule = r.ReadRule(x, true);
-          if (!rule) return;
-          l.rules.push_back(std::move(*rule));
-        }
-      } else {
+      if (!ReadLocationRules(r, c, l)) {
         l.node = r.Required(c, "node");
         l.score = r.Score(c, "score");
       }
@@ -382,22 +395,8 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       if (const auto a = c.attribute("first-action")) o.first_action = a.value();
       o.then_action = c.attribute("then-action") ? c.attribute("then-action").value()
                                                   : o.first_action;
-      if (const auto a = c.attribute("kind")) {
-        const std::string_view k = a.value();
-        if (k == "Mandatory") {
-          o.kind = OrderKind::kMandatory;
-        } else if (k == "Optional") {
-          o.kind = OrderKind::kOptional;
-        } else if (k == "Serialize") {
-          o.kind = OrderKind::kSerialize;
-        } else {
-          r.Fail(c, "kind=\"" + std::string(k) + "\" is not Mandatory, Optional or Serialize");
-          return;
-        }
-      } else if (c.attribute("score")) {
-        // The deprecated form: a score of 0 is optional, any other mandatory.
-        o.kind = r.Score(c, "score") == 0 ? OrderKind::kOptional : OrderKind::kMandatory;
-      }
+      o.kind = ReadOrderKind(r, c).value_or(OrderKind::kMandatory);
+      if (r.failed()) return;
       // Serialize orders are asymmetric by definition.
       o.symmetrical = o.kind != OrderKind::kSerialize;
       if (const auto a = c.attribute("symmetrical")) o.symmetrical = PacemakerIsTrue(a.value());

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <pugixml.hpp>
 
@@ -126,6 +128,9 @@ class Reader {
   // The moment rules with date expressions are evaluated at (seconds since the epoch).
   int64_t now() const { return now_; }
   void set_now(int64_t now) { now_ = now; }
+  // The element an id-ref names, of the same kind as `x`; a Fail and a null node if none.
+  pugi::xml_node Referenced(const pugi::xml_node& x);
+
   // A context of the moment alone: no node, no resource.
   RuleContext Bare() const {
     RuleContext c;
@@ -138,8 +143,6 @@ class Reader {
   std::vector<int64_t> TakeDateChanges() { return std::move(date_changes_); }
 
  private:
-  // The element an id-ref names, of the same kind as `x`; a Fail and a null node if none.
-  pugi::xml_node Referenced(const pugi::xml_node& x);
   bool ReadExpression(const pugi::xml_node& x, RuleExpression& e, int depth);
   bool ReadRuleInto(const pugi::xml_node& x, bool location, Rule& rule, int depth);
   void NvSet(const pugi::xml_node& set, Attributes& into);
@@ -156,5 +159,26 @@ void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m);
 void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m);
 // After the resources: a constraint must name one.
 void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m);
+
+// A role attribute, if present, names one of Pacemaker's roles (the legacy Master and Slave
+// included).
+void CheckRole(Reader& r, const pugi::xml_node& x, const char* attribute);
+
+// Resource ids a constraint may name, and those it may not: what a clone clones, by its clone.
+struct ResourceIds {
+  std::unordered_set<std::string_view> named;
+  std::unordered_map<std::string_view, std::string_view> cloned;
+};
+// Fails unless `id` (the value of `attribute` of `constraint`) is one a constraint may name.
+void CheckResource(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids, const std::string& id,
+                   const char* attribute);
+// A location constraint's rules into `l`; false when it has none (it gives a node and a score).
+// A node and rules both is an error.
+bool ReadLocationRules(Reader& r, const pugi::xml_node& c, Location& l);
+// An order's (or an order set's) kind, or its deprecated score; nullopt when it gives neither.
+std::optional<OrderKind> ReadOrderKind(Reader& r, const pugi::xml_node& x);
+// A constraint made of resource sets (rsc_location, rsc_colocation, rsc_order), expanded into the
+// two-resource constraints Pacemaker makes of it (read_sets.cc).
+void ReadSetConstraint(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids, Model& m);
 
 }  // namespace vigil::cib

@@ -410,7 +410,7 @@ class Transitioner {
         } else {
           forward = kAsymmetrical;
         }
-      } else if (o.kind == cib::OrderKind::kOptional && RestartsWithFirst(o.then)) {
+      } else if (o.kind == cib::OrderKind::kOptional && !o.from_set && RestartsWithFirst(o.then)) {
         forward = kImpliesThen;
         inverse = kImpliesFirst;
       }
@@ -499,7 +499,7 @@ class Transitioner {
   // clone-min, else 1 with require-all=false; 0 when it waits for the clone as a whole.
   int MinimumInstances(const cib::Order& o) const {
     const int first = ws_.FindResource(o.first);
-    if (first < 0 || !ws_.resources[first].is_clone()) return 0;
+    if (o.from_set || first < 0 || !ws_.resources[first].is_clone()) return 0;
     if (const int min = ws_.clones[ws_.resources[first].clone].min; min > 0) return min;
     return o.require_all ? 0 : 1;
   }
