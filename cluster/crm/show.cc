@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "cluster/cib/cib.h"
 #include "cluster/crm/rule_syntax.h"
 #include "cluster/crm/words.h"
 
@@ -117,12 +118,44 @@ std::string With(xml_node x, const char* rsc, const char* suffix) {
   return out;
 }
 
+// A constraint's resource sets as crmsh shows them: a plain set's members as they are, a set with
+// sequential="false" in ( ), one with require-all="false" in [ ] (" sequential=true" added unless
+// it is not sequential), each member with its set's action (orders) or role; "_rsc_set_ " first
+// when the last set is plain and there are two members or fewer (which would read back as a
+// constraint of two resources; not in a location's { }).
+std::string Sets(xml_node x, bool order, bool marked = true) {
+  std::string out;
+  size_t members = 0;
+  bool last_plain = true;
+  for (xml_node set : x.children("resource_set")) {
+    const char* suffix = set.attribute(order ? "action" : "role").value();
+    std::string names;
+    for (xml_node ref : set.children("resource_ref")) {
+      names += (names.empty() ? "" : " ") + std::string(ref.attribute("id").value()) + (*suffix != '\0' ? ":" + std::string(suffix) : "");
+      ++members;
+    }
+    const bool sequential = !set.attribute("sequential") || cib::PacemakerIsTrue(set.attribute("sequential").value());
+    const bool all = !set.attribute("require-all") || cib::PacemakerIsTrue(set.attribute("require-all").value());
+    last_plain = all && sequential;
+    if (!all) {
+      names = "[ " + names + (sequential ? " sequential=true" : "") + " ]";
+    } else if (!sequential) {
+      names = "( " + names + " )";
+    }
+    out += (out.empty() ? "" : " ") + names;
+  }
+  return (marked && last_plain && members <= 2 ? "_rsc_set_ " : "") + out;
+}
+
 std::string Constraint(xml_node x) {
   const std::string_view kind = x.name();
   const std::string id = x.attribute("id").value();
+  const bool sets = static_cast<bool>(x.child("resource_set"));
   if (kind == "rsc_location") {
     const char* pattern = x.attribute("rsc-pattern").value();
-    std::string out = "location " + id + " " + (*pattern != '\0' ? "/" + std::string(pattern) + "/" : x.attribute("rsc").value());
+    std::string out = "location " + id + " " +
+                      (sets ? "{ " + Sets(x, false, false) + " }"
+                            : *pattern != '\0' ? "/" + std::string(pattern) + "/" : std::string(x.attribute("rsc").value()));
     if (const char* role = x.attribute("role").value(); *role != '\0') out += " role=" + std::string(role);
     if (x.child("rule")) {
       for (xml_node rule : x.children("rule")) out += kBreak + std::string("rule ") + ShowRule(rule);
@@ -132,7 +165,7 @@ std::string Constraint(xml_node x) {
   }
   if (kind == "rsc_colocation") {
     std::string out = "colocation " + id + " " + Score(x.attribute("score").value()) + ": " +
-                      With(x, "rsc", "rsc-role") + " " + With(x, "with-rsc", "with-rsc-role");
+                      (sets ? Sets(x, false) : With(x, "rsc", "rsc-role") + " " + With(x, "with-rsc", "with-rsc-role"));
     if (const char* a = x.attribute("node-attribute").value(); *a != '\0') out += " node-attribute=" + Quoted(a);
     return out;
   }
@@ -142,7 +175,7 @@ std::string Constraint(xml_node x) {
   } else if (const char* s = x.attribute("score").value(); *s != '\0') {
     out += " " + Score(s) + ":";
   }
-  out += " " + With(x, "first", "first-action") + " " + With(x, "then", "then-action");
+  out += " " + (sets ? Sets(x, true) : With(x, "first", "first-action") + " " + With(x, "then", "then-action"));
   if (const char* s = x.attribute("symmetrical").value(); *s != '\0') out += " symmetrical=" + std::string(s);
   return out;
 }

@@ -280,6 +280,44 @@ TEST_F(CrmOracleTest, MsAndPromotableClonesAreWrittenAndShownAsCrmshDoes) {
 // `ra`: the same lists and the same descriptions as crmsh, for the agents both run from
 // resource-agents' scripts (a script that a native agent shadows is reached as
 // ocf:heartbeat-script:TYPE in Vigil, so its title names that provider).
+// Constraints of resource sets (written by pcs, cibadmin or crmsh) are shown as crmsh shows them:
+// plain, ( ) and [ ] sets, members with their set's role or action, _rsc_set_ where two members
+// would read back as a constraint of two resources, { } in a location.
+TEST_F(CrmOracleTest, ResourceSetsAreShownAsCrmshShowsThem) {
+  const std::string cib = tmp_ / "sets.xml";
+  std::string resources;
+  for (const char* id : {"a", "b", "c", "d"}) {
+    resources += std::string("<primitive id=\"") + id + "\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\"/>";
+  }
+  auto set = [](const std::string& attributes, std::vector<std::string> members) {
+    std::string out = "<resource_set " + attributes + ">";
+    for (const auto& m : members) out += "<resource_ref id=\"" + m + "\"/>";
+    return out + "</resource_set>";
+  };
+  WriteFile(cib, std::string(R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration><crm_config/><nodes><node id="1" uname="node1"/></nodes><resources>)") + resources +
+                     "</resources><constraints>"
+                     "<rsc_colocation id=\"c1\" score=\"INFINITY\">" + set("id=\"c1-0\"", {"a", "b", "c"}) + "</rsc_colocation>"
+                     "<rsc_colocation id=\"c2\" score=\"-INFINITY\">" + set("sequential=\"false\" id=\"c2-0\"", {"a", "b"}) +
+                     set("id=\"c2-1\"", {"c"}) + "</rsc_colocation>"
+                     "<rsc_colocation id=\"c3\" score=\"INFINITY\">" + set("id=\"c3-0\"", {"a", "b"}) + "</rsc_colocation>"
+                     "<rsc_colocation id=\"c4\" score=\"INFINITY\">" + set("role=\"Promoted\" id=\"c4-0\"", {"a", "b"}) +
+                     set("sequential=\"false\" id=\"c4-1\"", {"c", "d"}) + "</rsc_colocation>"
+                     "<rsc_order id=\"o1\" kind=\"Optional\" symmetrical=\"false\">" + set("id=\"o1-0\"", {"a"}) +
+                     set("sequential=\"false\" id=\"o1-1\"", {"b", "c"}) + set("id=\"o1-2\"", {"d"}) + "</rsc_order>"
+                     "<rsc_order id=\"o2\">" + set("action=\"promote\" id=\"o2-0\"", {"a"}) +
+                     set("require-all=\"false\" sequential=\"false\" id=\"o2-1\"", {"b", "c"}) +
+                     set("require-all=\"false\" id=\"o2-2\"", {"d"}) + "</rsc_order>"
+                     "<rsc_location id=\"l1\" node=\"node1\" score=\"100\">" + set("id=\"l1-0\"", {"a", "b"}) + "</rsc_location>"
+                     "</constraints></configuration><status/></cib>");
+  const auto theirs = Sh("TERM=dumb CIB_file=" + cib + " " + kCrmsh + " configure show 2>/dev/null");
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file(cib.c_str()));
+  auto ours = crm::ShowText(doc.child("cib").child("configuration"), {});
+  ASSERT_TRUE(ours.ok()) << ours.status().message();
+  EXPECT_EQ(*ours, theirs.out);
+}
+
 // A CIB with a group (members shown as primitives, then "group ID MEMBER...") is shown as crmsh
 // shows it.
 TEST_F(CrmOracleTest, AGroupIsShownAsCrmshShowsIt) {
