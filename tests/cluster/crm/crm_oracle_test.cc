@@ -130,6 +130,16 @@ class CrmOracleTest : public ::testing::Test {
     EXPECT_EQ(verified.code, 0) << verified.out;
   }
 
+  // `configure show` of the CIB file `cib`: what crm prints is what crmsh prints.
+  void ExpectShownAsCrmshShowsIt(const std::string& cib) {
+    const auto theirs = Sh("TERM=dumb CIB_file=" + cib + " " + kCrmsh + " configure show 2>/dev/null");
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_file(cib.c_str()));
+    auto ours = crm::ShowText(doc.child("cib").child("configuration"), {});
+    ASSERT_TRUE(ours.ok()) << ours.status().message();
+    EXPECT_EQ(*ours, theirs.out);
+  }
+
   TempDir tmp_;
 };
 
@@ -310,12 +320,7 @@ TEST_F(CrmOracleTest, ResourceSetsAreShownAsCrmshShowsThem) {
                      set("require-all=\"false\" id=\"o2-2\"", {"d"}) + "</rsc_order>"
                      "<rsc_location id=\"l1\" node=\"node1\" score=\"100\">" + set("id=\"l1-0\"", {"a", "b"}) + "</rsc_location>"
                      "</constraints></configuration><status/></cib>");
-  const auto theirs = Sh("TERM=dumb CIB_file=" + cib + " " + kCrmsh + " configure show 2>/dev/null");
-  pugi::xml_document doc;
-  ASSERT_TRUE(doc.load_file(cib.c_str()));
-  auto ours = crm::ShowText(doc.child("cib").child("configuration"), {});
-  ASSERT_TRUE(ours.ok()) << ours.status().message();
-  EXPECT_EQ(*ours, theirs.out);
+  ExpectShownAsCrmshShowsIt(cib);
 }
 
 // A CIB with a group (members shown as primitives, then "group ID MEMBER...") is shown as crmsh
@@ -340,12 +345,7 @@ TEST_F(CrmOracleTest, AGroupIsShownAsCrmshShowsIt) {
   <status/>
 </cib>
 )");
-  const auto theirs = Sh("TERM=dumb CIB_file=" + cib + " " + kCrmsh + " configure show 2>/dev/null");
-  pugi::xml_document doc;
-  ASSERT_TRUE(doc.load_file(cib.c_str()));
-  auto ours = crm::ShowText(doc.child("cib").child("configuration"), {});
-  ASSERT_TRUE(ours.ok()) << ours.status().message();
-  EXPECT_EQ(*ours, theirs.out);
+  ExpectShownAsCrmshShowsIt(cib);
 }
 
 TEST(CrmRaOracleTest, ListsAndDescriptionsAreCrmshs) {
