@@ -138,6 +138,11 @@ struct Order {
   // Made from a resource set: the first clone's clone-min and restart-type do not apply
   // (Pacemaker reads them for two-resource orders only).
   bool from_set = false;
+  // A set with require-all="false" before the then side: `first` is empty, and the then side
+  // waits for one of these (their first_action), counted by a pseudo-action named
+  // "one-or-more:<that set's id>" (`one_or_more`).
+  std::vector<std::string> any_of;
+  std::string one_or_more;
 };
 
 // One operation in a resource's history on a node (<lrm_rsc_op>).

@@ -6,7 +6,8 @@
 //   the later set's last; every member for a set with sequential="false");
 // - order: inside a set each member after the one before it (none with sequential="false"; every
 //   pair with kind=Serialize); between two sets the later after the earlier, member by member
-//   unless a set says sequential="true" explicitly (then its last, or first, member alone);
+//   unless a set says sequential="true" explicitly (then its last, or first, member alone); after
+//   a set with require-all="false", after one of its members (a counting pseudo-action);
 // - location: every member.
 #include <algorithm>
 #include <optional>
@@ -164,8 +165,22 @@ void ReadOrderSets(Reader& r, const pugi::xml_node& c, const std::vector<Set>& s
     if (i == 0) continue;
     const Set& earlier = sets[i - 1];
     if (!earlier.require_all.value_or(true) && earlier.action != "stop" && earlier.action != "demote") {
-      r.Fail(earlier.x, "require-all=false in an order's resource set is not supported yet", StatusCode::kUnsupported);
-      return;
+      // One member of the earlier set is enough for every member of this one (whatever either
+      // says of sequential): a counting pseudo-action, one-or-more:<earlier set>, between them.
+      for (const auto& t : s.members) {
+        Order o;
+        o.id = id;
+        o.then = t;
+        o.first_action = earlier.action;
+        o.then_action = s.action;
+        o.kind = kind;
+        o.symmetrical = symmetry(kind);
+        o.from_set = true;
+        o.any_of = earlier.members;
+        o.one_or_more = "one-or-more:" + earlier.id;
+        m.orders.push_back(std::move(o));
+      }
+      continue;
     }
     // Between sets a set counts as sequential only when it says so.
     std::vector<std::string> firsts = earlier.members, thens = s.members;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <set>
 #include <string_view>
 #include <unordered_set>
@@ -418,6 +419,10 @@ class Transitioner {
       // or "stopped"); a group then is each of its members.
       const int first_group = ws_.FindGroup(o.first);
       const int then_group = ws_.FindGroup(o.then);
+      if (!o.any_of.empty()) {
+        OrderAfterAny(o, forward | kOrdering, inverse);
+        continue;
+      }
       if (const int min = MinimumInstances(o); min > 0) {
         OrderAfterSome(o, min, forward | kOrdering);
         if (o.symmetrical && o.kind != cib::OrderKind::kSerialize) {
@@ -514,6 +519,11 @@ class Transitioner {
     for (int i : clone.instances) {
       for (int a : ActionsFor(i, o.first_action, false)) AddMember(met, a);
     }
+    OrderThenAfter(met, o, flags);
+  }
+
+  // `o`'s then side (each member, each instance of a clone) after pseudo-action `met`.
+  void OrderThenAfter(int met, const cib::Order& o, unsigned flags) {
     for (int then : ws_.Members(o.then)) {
       const Resource& r = ws_.resources[then];
       std::vector<int> thens = {then};
@@ -527,6 +537,31 @@ class Transitioner {
         for (int a : ActionsFor(t, o.then_action, false)) {
           if (ordered_.insert({met, a}).second) edges_.push_back({met, a, flags | kRunnableLeft});
         }
+      }
+    }
+  }
+
+  // The then side of `o` waits for one of o.any_of (a resource set with require-all="false"): the
+  // pseudo-action one-or-more:<set> counts them. The one pseudo-action of a set serves every
+  // member of the set after it. Stopping goes the other way, member by member.
+  void OrderAfterAny(const cib::Order& o, unsigned flags, unsigned inverse) {
+    auto [it, added] = one_or_more_.emplace(o.one_or_more, -1);
+    if (added) {
+      it->second = AddPseudo(ws_.FindResource(o.any_of.front()), ActionKind::kStart);
+      actions_[it->second].needed = 1;
+      actions_[it->second].name = o.one_or_more;
+      for (const auto& id : o.any_of) {
+        for (int member : ws_.Members(id)) {
+          for (int a : ActionsFor(member, o.first_action, false)) AddMember(it->second, a);
+        }
+      }
+    }
+    OrderThenAfter(it->second, o, flags);
+    if (!o.symmetrical || o.kind == cib::OrderKind::kSerialize) return;
+    const int then_group = ws_.FindGroup(o.then);
+    for (int then : ws_.Members(o.then)) {
+      for (const auto& id : o.any_of) {
+        for (int first : ws_.Members(id)) Connect(then, Invert(o.then_action), first, Invert(o.first_action), inverse, then_group);
       }
     }
   }
@@ -1039,6 +1074,7 @@ class Transitioner {
   std::vector<GraphAction> actions_;
   std::vector<Edge> edges_;
   std::set<std::pair<int, int>> ordered_;  // (first, then) pairs that order constraints made
+  std::map<std::string, int> one_or_more_;  // a require-all="false" set's pseudo-action, by name
   std::vector<int> start_;
   std::vector<std::vector<int>> stops_;
   std::vector<int> promote_;               // per resource: its promote, -1 if none
@@ -1083,7 +1119,10 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
     if (Status s = check(c.with_rsc, c.id); !s.ok()) return s;
   }
   for (const auto& o : cib.orders) {
-    if (Status s = check(o.first, o.id); !s.ok()) return s;
+    for (const auto& any : o.any_of) {
+      if (Status s = check(any, o.id); !s.ok()) return s;
+    }
+    if (Status s = o.any_of.empty() ? check(o.first, o.id) : Status::Ok(); !s.ok()) return s;
     if (Status s = check(o.then, o.id); !s.ok()) return s;
   }
   for (const auto& p : cib.primitives) {

@@ -243,8 +243,8 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"on-fail fence", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="10s" on-fail="fence"/></operations></primitive>)"),
        "on-fail=fence is not supported (Vigil does not fence yet)"},
       // A set's resource_ref carries the id of what it names: no clash with the resource itself.
-      {"set naming a resource", With(kDummy, R"(<rsc_order id="o"><resource_set id="s" require-all="false"><resource_ref id="a"/></resource_set><resource_set id="s2"><resource_ref id="a"/></resource_set></rsc_order>)"),
-       "<resource_set id=\"s\">: require-all=false in an order's resource set is not supported yet"},
+      {"set naming a resource", With(kDummy, R"(<rsc_order id="o"><resource_set id="s" action="restart"><resource_ref id="a"/></resource_set></rsc_order>)"),
+       "<resource_set id=\"s\">: action=\"restart\" is not start, stop, promote or demote"},
       {"set naming nothing", With(kDummy, R"(<rsc_colocation id="c" score="INFINITY"><resource_set id="s"><resource_ref id="nope"/></resource_set></rsc_colocation>)"),
        "a resource set's resource_ref=\"nope\" names no defined resource"},
       {"empty set", With(kDummy, R"(<rsc_colocation id="c" score="INFINITY"><resource_set id="s"/></rsc_colocation>)"),

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "plugins/mysql/proc.h"
@@ -274,6 +275,20 @@ pid_t Spawn(const std::vector<std::string>& argv) {
   return pid;
 }
 
+// The parent of `pid` (/proc/PID/stat's fourth field, after the name in parentheses); -1 if gone.
+pid_t ParentOf(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(stat.substr(close + 2));
+  char state = 0;
+  pid_t parent = -1;
+  rest >> state >> parent;
+  return parent;
+}
+
 std::string Comm(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
   std::string comm;
@@ -298,7 +313,11 @@ TEST(MysqlProcessTest, AnInstanceInAnotherMountNamespaceIsAnotherNodes) {
   }
   ASSERT_TRUE(Comm(here) == "sh" && Comm(there) == "sh");
   ASSERT_TRUE(mysql::HasArgument(here, arg) && mysql::HasArgument(there, arg));
-  for (const auto& p : mysql::FindByArgument(arg)) found.push_back(p.pid);
+  // (A child sh forks to run sleep carries its parent's arguments until it has exec'd: not one
+  // of the two.)
+  for (const auto& p : mysql::FindByArgument(arg)) {
+    if (ParentOf(p.pid) != here && ParentOf(p.pid) != there) found.push_back(p.pid);
+  }
   EXPECT_EQ(found, std::vector<pid_t>{here});
   for (pid_t p : {here, there}) {
     ::kill(-p, SIGKILL);  // sh and its sleep
