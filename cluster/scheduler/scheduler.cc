@@ -547,7 +547,8 @@ class Transitioner {
   void OrderAfterAny(const cib::Order& o, unsigned flags, unsigned inverse) {
     auto [it, added] = one_or_more_.emplace(o.one_or_more, -1);
     if (added) {
-      it->second = AddPseudo(ws_.FindResource(o.any_of.front()), ActionKind::kStart);
+      // Held by the set's first resource (a group's first member: a group is no resource here).
+      it->second = AddPseudo(ws_.Members(o.any_of.front()).front(), ActionKind::kStart);
       actions_[it->second].needed = 1;
       actions_[it->second].name = o.one_or_more;
       for (const auto& id : o.any_of) {
