@@ -148,7 +148,15 @@ bool Reader::ReadExpression(const pugi::xml_node& x, RuleExpression& e, int dept
       int64_t* fields[] = {&duration.years, &duration.months, &duration.weeks, &duration.days,
                            &duration.hours, &duration.minutes, &duration.seconds};
       const char* names[] = {"years", "months", "weeks", "days", "hours", "minutes", "seconds"};
-      for (size_t i = 0; i < std::size(fields); ++i) *fields[i] = Integer(d, names[i], 0);
+      // Bounded, so that adding one to a date cannot overflow.
+      constexpr int64_t kMaxField = 1000000;
+      for (size_t i = 0; i < std::size(fields); ++i) {
+        *fields[i] = Integer(d, names[i], 0);
+        if (!failed() && (*fields[i] > kMaxField || *fields[i] < -kMaxField)) {
+          Fail(d, std::string(names[i]) + "=\"" + d.attribute(names[i]).value() + "\" is beyond a million");
+          return false;
+        }
+      }
       e.duration = duration;
     }
     if (const auto spec = x.child("date_spec")) {

@@ -229,15 +229,14 @@ void ReadSetConstraint(Reader& r, const pugi::xml_node& c, const ResourceIds& id
   const std::string_view kind = c.name();
   r.Required(c, "id");
   if (r.failed()) return;
-  if (kind == "rsc_colocation" || kind == "rsc_order" || kind == "rsc_location") {
-    if (c.attribute("rsc") || c.attribute("with-rsc") || c.attribute("first") || c.attribute("then")) {
-      if (kind != "rsc_location") {
-        r.Fail(c, "a constraint names two resources or holds resource sets: not both");
-        return;
-      }
-    }
-  } else {
+  if (kind != "rsc_colocation" && kind != "rsc_order" && kind != "rsc_location") {
     r.Fail(c, "this kind of constraint is not supported", StatusCode::kUnsupported);
+    return;
+  }
+  // (A location's rsc is refused by ReadLocationSets, with its rsc-pattern.)
+  if (c.attribute("with-rsc") || c.attribute("first") || c.attribute("then") ||
+      (kind == "rsc_colocation" && c.attribute("rsc"))) {
+    r.Fail(c, "a constraint names two resources or holds resource sets: not both");
     return;
   }
   std::vector<Set> sets;

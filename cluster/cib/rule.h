@@ -154,7 +154,7 @@ struct AttributeSet {
   Attributes values;
 };
 
-// Whether any of `sets` has a rule, and whether one of those depends on the date.
+// Whether any of `sets` has a rule.
 bool HasRules(const std::vector<AttributeSet>& sets);
 
 // The values of the sets that apply in `context`, added to `into` where it has no value of that

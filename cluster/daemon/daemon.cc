@@ -393,10 +393,14 @@ SteadyTime Daemon::Recheck(SteadyTime now) {
     if (const auto ms = cib::ParseDurationMs(it->second)) interval_s = *ms / 1000;
   }
   if (timed_config_ && !(timed_config_->versions == config.versions)) timed_config_.reset();
-  const int64_t read_at = timed_config_ ? evaluated_at_ : config.evaluated_at;
   // The first moment after the last reading at which a date in a rule turns.
-  const auto change = std::upper_bound(config.date_changes.begin(), config.date_changes.end(), read_at);
-  const bool turned = change != config.date_changes.end() && *change <= wall;
+  auto next_change = [&] {
+    const int64_t read_at = timed_config_ ? evaluated_at_ : config.evaluated_at;
+    const auto it = std::upper_bound(config.date_changes.begin(), config.date_changes.end(), read_at);
+    return it == config.date_changes.end() ? std::optional<int64_t>() : std::optional<int64_t>(*it);
+  };
+  const auto change = next_change();
+  const bool turned = change && *change <= wall;
   const bool periodic = interval_s > 0 && next_recheck_ != 0 && wall >= next_recheck_;
   if (next_recheck_ == 0 || periodic) next_recheck_ = interval_s > 0 ? wall + interval_s : 0;
   if (turned || periodic) {
@@ -411,10 +415,8 @@ SteadyTime Daemon::Recheck(SteadyTime now) {
     controller_->Recheck();
   }
   // Back at the next turn of a date or the next recheck, whichever comes first.
-  const int64_t last_read = timed_config_ ? evaluated_at_ : config.evaluated_at;
-  const auto next_change = std::upper_bound(config.date_changes.begin(), config.date_changes.end(), last_read);
   int64_t next = next_recheck_ != 0 ? next_recheck_ : wall + 24 * 3600;
-  if (next_change != config.date_changes.end()) next = std::min(next, std::max(*next_change, wall + 1));
+  if (const auto upcoming = next_change()) next = std::min(next, std::max(*upcoming, wall + 1));
   return now + std::chrono::seconds(std::clamp<int64_t>(next - wall, 1, 24 * 3600));
 }
 

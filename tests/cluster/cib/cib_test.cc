@@ -228,6 +228,8 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "start=\"yesterday\" is not an ISO 8601 date"},
       {"rule date_spec", With(kDummy, R"(<rsc_location id="l" rsc="a"><rule id="r" score="5"><date_expression id="d" operation="date_spec"><date_spec id="s" hours="9,17"/></date_expression></rule></rsc_location>)"),
        "hours=\"9,17\" is not a number or a range"},
+      {"rule duration", With(kDummy, R"(<rsc_location id="l" rsc="a"><rule id="r" score="5"><date_expression id="d" operation="in_range" start="2020-01-01"><duration id="du" years="999999999999"/></date_expression></rule></rsc_location>)"),
+       "<duration id=\"du\">: years=\"999999999999\" is beyond a million"},
       {"rule child", With(kDummy, R"(<rsc_location id="l" rsc="a"><rule id="r" score="5"><regex id="x"/></rule></rsc_location>)"),
        "<regex id=\"x\">: <regex> is not a rule expression"},
       {"rule and node", With(kDummy, R"(<rsc_location id="l" rsc="a" node="n1" score="5"><rule id="r" score="5"/></rsc_location>)"),
