@@ -23,7 +23,32 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// <tickets><ticket_state id= granted= standby= last-granted=/>: one per ticket.
+void ReadTickets(Reader& r, const pugi::xml_node& tickets, Model& m) {
+  for (const auto x : tickets.children()) {
+    if (x.type() != pugi::node_element) continue;
+    if (std::string_view(x.name()) != "ticket_state") {
+      r.Fail(x, "the tickets section holds ticket_state elements only");
+      return;
+    }
+    TicketState t;
+    t.id = r.Required(x, "id");
+    for (const auto a : x.attributes()) t.attributes[a.name()] = a.value();
+    t.granted = PacemakerIsTrue(x.attribute("granted").value());
+    t.standby = PacemakerIsTrue(x.attribute("standby").value());
+    t.last_granted = r.Integer(x, "last-granted", 0);
+    if (r.failed()) return;
+    if (m.FindTicket(t.id) != nullptr) {
+      r.Fail(x, "a second ticket_state for ticket " + t.id);
+      return;
+    }
+    m.tickets.push_back(std::move(t));
+  }
+}
+
 void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
+  ReadTickets(r, status.child("tickets"), m);
+  if (r.failed()) return;
   std::unordered_set<std::string> seen;
   for (const auto s : status.children("node_state")) {
     NodeState ns;
@@ -312,6 +337,7 @@ void Cib::ClearStatus() {
   root.remove_child("status");
   root.append_child("status");
   model_->node_states.clear();
+  model_->tickets.clear();
 }
 
 const Primitive* Model::FindPrimitive(std::string_view id) const {
@@ -481,6 +507,11 @@ Model::CloneSettings Model::SettingsOf(const Clone& c) const {
 const Clone* Model::FindClone(std::string_view id) const {
   const auto it = std::find_if(clones.begin(), clones.end(), [&](const Clone& c) { return c.id == id; });
   return it == clones.end() ? nullptr : &*it;
+}
+
+const TicketState* Model::FindTicket(std::string_view id) const {
+  const auto it = std::find_if(tickets.begin(), tickets.end(), [&](const TicketState& t) { return t.id == id; });
+  return it == tickets.end() ? nullptr : &*it;
 }
 
 bool Model::InMaintenance(const Primitive& p) const {

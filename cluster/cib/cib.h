@@ -10,9 +10,9 @@
 // primitive or a group; rsc_location (a node and a score, or rules), rsc_colocation and
 // rsc_order between two resources (a primitive, a group or a clone); rsc_defaults and
 // op_defaults; rules in attribute sets (rule.h); resource sets in colocations, orders and locations
-// (expanded into two-resource ones); id-refs to rules, sets and nvpairs; the status section
-// (node_state, lrm_resource/lrm_rsc_op history, transient attributes). Bundles, templates, tags
-// and tickets are refused with kUnsupported and the element named,
+// (expanded into two-resource ones); rsc_ticket; id-refs to rules, sets and nvpairs; the status
+// section (node_state, lrm_resource/lrm_rsc_op history, transient attributes, ticket_state).
+// Bundles, templates and tags are refused with kUnsupported and the element named,
 // rather than silently placed wrong. See
 // docs/scheduler.md ("The CIB").
 //
@@ -124,6 +124,34 @@ struct Colocation {
 
 enum class OrderKind { kMandatory, kOptional, kSerialize };
 
+// A resource that may run only while a ticket is granted (rsc_ticket, or each resource_ref of its
+// resource sets): Pacemaker's multi-site tickets, granted and revoked by crm_ticket or a ticket
+// manager such as booth.
+struct TicketConstraint {
+  std::string id;
+  std::string ticket;
+  std::string rsc;
+  // rsc-role (a set's role): empty for any role; "Promoted" ties the ticket to that role alone.
+  std::string role;
+  // What losing the ticket does to the resource where it runs: "stop", "demote" (the Promoted
+  // role alone: the default for role Promoted, "stop" otherwise) or "freeze" (left as it is,
+  // unmanaged). "fence" is refused while fencing is enabled; without it, it is "stop", as in
+  // Pacemaker.
+  std::string loss_policy;
+};
+
+// A ticket's state, from the status section (<tickets><ticket_state>); a ticket named by a
+// constraint but not there is not granted.
+struct TicketState {
+  std::string id;
+  bool granted = false;
+  // Granted but in standby: what needs it stops as if it were lost, without loss-policy's
+  // fencing or freezing (a planned hand-over).
+  bool standby = false;
+  int64_t last_granted = 0;  // seconds since the epoch; 0: never
+  Attributes attributes;     // every attribute of its ticket_state, as written
+};
+
 struct Order {
   std::string id;
   std::string first;
@@ -205,6 +233,7 @@ struct Model {
   std::vector<Location> locations;
   std::vector<Colocation> colocations;
   std::vector<Order> orders;
+  std::vector<TicketConstraint> ticket_constraints;
   // rsc_defaults' and op_defaults' meta_attributes as they apply to no resource in particular (a
   // set whose rules name an agent or an operation does not); MetaWithDefaults and OpDefaults give
   // them as they apply to one.
@@ -224,6 +253,7 @@ struct Model {
   // configuration is read again (Cib::ReadAt) and scheduled again at the first one to come.
   std::vector<int64_t> date_changes;
   std::vector<NodeState> node_states;
+  std::vector<TicketState> tickets;  // by id
 
   // The primitive with this id, or null.
   const Primitive* FindPrimitive(std::string_view id) const;
@@ -231,6 +261,8 @@ struct Model {
   const Group* FindGroup(std::string_view id) const;
   // The clone with this id, or null.
   const Clone* FindClone(std::string_view id) const;
+  // The state of the ticket with this id, or null (not granted).
+  const TicketState* FindTicket(std::string_view id) const;
   // What the scheduler names `id` stands for: a primitive, or an instance of a cloned one
   // ("d:2"), with the id its history is recorded under (an anonymous instance's is the
   // primitive's own, "d"; a unique one's is "d:2") and its number (-1: not an instance).

@@ -322,6 +322,32 @@ std::optional<OrderKind> ReadOrderKind(Reader& r, const pugi::xml_node& x) {
   return std::nullopt;
 }
 
+std::optional<TicketConstraint> ReadTicket(Reader& r, const pugi::xml_node& c, const Model& m, const std::string& rsc,
+                                           const std::string& role) {
+  TicketConstraint t;
+  t.id = r.Required(c, "id");
+  t.ticket = r.Required(c, "ticket");
+  t.rsc = rsc;
+  // Started is any role, as for colocations.
+  if (const std::string_view name = CurrentRoleName(role); name != "Started") t.role = name;
+  t.loss_policy = c.attribute("loss-policy").value();
+  if (r.failed()) return std::nullopt;
+  if (t.loss_policy.empty()) {
+    t.loss_policy = t.role == "Promoted" ? "demote" : "stop";
+  } else if (t.loss_policy == "fence") {
+    const auto stonith = m.properties.find("stonith-enabled");
+    if (stonith == m.properties.end() || PacemakerIsTrue(stonith->second)) {
+      r.Fail(c, "loss-policy=fence is not supported (Vigil does not fence yet)", StatusCode::kUnsupported);
+      return std::nullopt;
+    }
+    t.loss_policy = "stop";
+  } else if (t.loss_policy != "stop" && t.loss_policy != "demote" && t.loss_policy != "freeze") {
+    r.Fail(c, "loss-policy=\"" + t.loss_policy + "\" is not stop, demote, freeze or fence");
+    return std::nullopt;
+  }
+  return t;
+}
+
 void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
   ResourceIds ids;
   for (const auto& p : m.primitives) {
@@ -415,6 +441,18 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
         }
       }
       m.orders.push_back(std::move(o));
+    } else if (kind == "rsc_ticket") {
+      if (c.attribute("rsc-instance")) {
+        r.Fail(c, "rsc-instance is not supported (Pacemaker deprecates it)", StatusCode::kUnsupported);
+        return;
+      }
+      const std::string rsc = r.Required(c, "rsc");
+      CheckRole(r, c, "rsc-role");
+      CheckResource(r, c, ids, rsc, "rsc");
+      if (r.failed()) return;
+      auto t = ReadTicket(r, c, m, rsc, c.attribute("rsc-role").value());
+      if (!t) return;
+      m.ticket_constraints.push_back(std::move(*t));
     } else {
       r.Fail(c, "this kind of constraint is not supported", StatusCode::kUnsupported);
       return;

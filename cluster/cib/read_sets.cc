@@ -8,7 +8,8 @@
 //   pair with kind=Serialize); between two sets the later after the earlier, member by member
 //   unless a set says sequential="true" explicitly (then its last, or first, member alone); after
 //   a set with require-all="false", after one of its members (a counting pseudo-action);
-// - location: every member.
+// - location: every member;
+// - ticket: every member, in its set's role.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -229,13 +230,13 @@ void ReadSetConstraint(Reader& r, const pugi::xml_node& c, const ResourceIds& id
   const std::string_view kind = c.name();
   r.Required(c, "id");
   if (r.failed()) return;
-  if (kind != "rsc_colocation" && kind != "rsc_order" && kind != "rsc_location") {
+  if (kind != "rsc_colocation" && kind != "rsc_order" && kind != "rsc_location" && kind != "rsc_ticket") {
     r.Fail(c, "this kind of constraint is not supported", StatusCode::kUnsupported);
     return;
   }
   // (A location's rsc is refused by ReadLocationSets, with its rsc-pattern.)
   if (c.attribute("with-rsc") || c.attribute("first") || c.attribute("then") ||
-      (kind == "rsc_colocation" && c.attribute("rsc"))) {
+      ((kind == "rsc_colocation" || kind == "rsc_ticket") && c.attribute("rsc"))) {
     r.Fail(c, "a constraint names two resources or holds resource sets: not both");
     return;
   }
@@ -249,6 +250,19 @@ void ReadSetConstraint(Reader& r, const pugi::xml_node& c, const ResourceIds& id
     ReadColocationSets(r, c, sets, m);
   } else if (kind == "rsc_order") {
     ReadOrderSets(r, c, sets, m);
+  } else if (kind == "rsc_ticket") {
+    // Every member of every set needs the ticket, in its set's role.
+    if (c.attribute("rsc-role")) {
+      r.Fail(c, "rsc-role is for a ticket constraint of one resource; a set has its own role");
+      return;
+    }
+    for (const Set& s : sets) {
+      for (const auto& member : s.members) {
+        auto t = ReadTicket(r, c, m, member, s.role);
+        if (!t) return;
+        m.ticket_constraints.push_back(std::move(*t));
+      }
+    }
   } else {
     ReadLocationSets(r, c, sets, m);
   }

@@ -177,7 +177,12 @@ void CheckResource(Reader& r, const pugi::xml_node& constraint, const ResourceId
 bool ReadLocationRules(Reader& r, const pugi::xml_node& c, Location& l);
 // An order's (or an order set's) kind, or its deprecated score; nullopt when it gives neither.
 std::optional<OrderKind> ReadOrderKind(Reader& r, const pugi::xml_node& x);
-// A constraint made of resource sets (rsc_location, rsc_colocation, rsc_order), expanded into the
+// A ticket constraint's ticket and loss-policy (rsc_ticket `c`) for resource `rsc` in `role`.
+// "fence" is refused while fencing is enabled (Vigil does not fence yet) and is "stop" without
+// it, as in Pacemaker.
+std::optional<TicketConstraint> ReadTicket(Reader& r, const pugi::xml_node& c, const Model& m, const std::string& rsc,
+                                           const std::string& role);
+// A constraint made of resource sets (rsc_location, rsc_colocation, rsc_order, rsc_ticket), expanded into the
 // two-resource constraints Pacemaker makes of it (read_sets.cc).
 void ReadSetConstraint(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids, Model& m);
 

@@ -77,7 +77,7 @@ class Placer {
     }
     for (auto& r : ws_.resources) {
       // An unmanaged resource stays where it runs, whatever else says.
-      if (!r.managed) {
+      if (!r.managed && !r.frozen) {
         for (int node : r.running_on) AddLocation(r.allowed, node, kInfinity);
       }
       // Stickiness: a preference for the one node the resource runs on now (a negative one is
@@ -87,10 +87,10 @@ class Placer {
         if (r.allowed.present[node] || ws_.symmetric) AddLocation(r.allowed, node, r.stickiness);
       }
       // A node where a stop failed, or an operation failed for good, is banned until a cleanup;
-      // a configuration error bans every node.
+      // a configuration error, or a ticket that is not granted, bans every node.
       for (int node : r.stop_failed_on) AddLocation(r.allowed, node, -kInfinity);
       for (int node : r.hard_failed_on) AddLocation(r.allowed, node, -kInfinity);
-      if (r.fatal) {
+      if (r.fatal || r.no_ticket) {
         for (size_t n = 0; n < m; ++n) AddLocation(r.allowed, static_cast<int>(n), -kInfinity);
       }
       // migration-threshold: as many failures as allowed bans the node until a cleanup (unless
@@ -552,6 +552,10 @@ class Placer {
       if (col.primary_role != Role::kPromoted || !HasInfluence(col)) continue;
       own.allowed = Merge(col.dependent, own.allowed, col.node_attribute, static_cast<float>(col.score) * kPerInfinity,
                           true, true);
+    }
+    // Without a ticket its Promoted role needs, no node may promote.
+    if (info.promotion_without_ticket) {
+      for (size_t n = 0; n < ws_.nodes.size(); ++n) AddLocation(own.allowed, static_cast<int>(n), -kInfinity);
     }
     for (int i : order) {
       Resource& r = ws_.resources[i];

@@ -851,6 +851,49 @@ void UnpackLocations(const cib::Model& cib, WorkingSet& ws) {
   }
 }
 
+// What a ticket that is not granted, or in standby, does to each primitive (or instance) of the
+// resources that need it, as Pacemaker 2.1.5 does it (its constraints_for_ticket): where one runs
+// and the ticket is lost, loss-policy says (stop: it runs nowhere; demote: only its Promoted role
+// goes; freeze: left as it is, in the constraint's role); otherwise it runs nowhere unless the
+// ticket is for the Promoted role alone and the policy is not stop. A ticket for the Promoted role
+// keeps a promotable clone's instances from being promoted.
+void UnpackTickets(const cib::Model& cib, WorkingSet& ws) {
+  for (const auto& t : cib.ticket_constraints) {
+    const cib::TicketState* state = cib.FindTicket(t.ticket);
+    const bool granted = state != nullptr && state->granted;
+    if (granted && !state->standby) continue;
+    const Role role = ParseRole(t.role);
+    std::vector<int> leaves;
+    for (int m : ws.Members(t.rsc)) {
+      if (!ws.resources[m].is_clone()) {
+        leaves.push_back(m);
+        continue;
+      }
+      const CloneInfo& c = ws.clones[ws.resources[m].clone];
+      for (int i : c.instances) {
+        for (int member : ws.InstanceMembers(i)) leaves.push_back(member);
+      }
+    }
+    if (const int m = ws.FindResource(t.rsc); m >= 0 && ws.resources[m].is_clone() && role == Role::kPromoted) {
+      ws.clones[ws.resources[m].clone].promotion_without_ticket = true;
+    }
+    for (int leaf : leaves) {
+      Resource& r = ws.resources[leaf];
+      if (!granted && !r.running_on.empty()) {
+        if (t.loss_policy == "stop" || (t.loss_policy == "demote" && role != Role::kPromoted)) {
+          r.no_ticket = true;
+        } else if (t.loss_policy == "freeze" && (role == Role::kUnknown || role == r.role)) {
+          r.managed = false;
+          r.blocked = true;
+          r.frozen = true;
+        }
+      } else if (role != Role::kPromoted || t.loss_policy == "stop") {
+        r.no_ticket = true;
+      }
+    }
+  }
+}
+
 WorkingSet Unpack(const cib::Model& cib, int64_t now) {
   WorkingSet ws;
   ws.cib = &cib;
@@ -859,6 +902,7 @@ WorkingSet Unpack(const cib::Model& cib, int64_t now) {
   UnpackNodes(cib, ws);
   UnpackLocations(cib, ws);
   UnpackResources(cib, ws, now);
+  UnpackTickets(cib, ws);
   UnpackColocations(cib, ws);
   return ws;
 }

@@ -96,6 +96,8 @@ struct CloneInfo {
   // colocation of the clone counts for each instance (else only negative and INFINITY ones).
   bool all_colocations = false;
   std::vector<int> count;      // per node: instances placed there
+  // A ticket for its Promoted role is not granted, or in standby: no instance is promoted.
+  bool promotion_without_ticket = false;
 };
 
 struct Resource {
@@ -116,6 +118,9 @@ struct Resource {
   int stickiness = 0;
   int migration_threshold = 1000000;
   bool managed = true;
+  // Unmanaged by a lost ticket's loss-policy=freeze, after its status was read: it stays where it
+  // runs without the INFINITY there that an unmanaged resource's status gives it (Pacemaker).
+  bool frozen = false;
   bool critical = true;
   bool needs_quorum = true;  // false: requires=nothing
 
@@ -132,6 +137,7 @@ struct Resource {
   std::vector<int> stop_failed_on;  // nodes where a stop failed: banned until a cleanup
   std::vector<int> hard_failed_on;  // nodes where an operation failed for good (rc 2, 4, 5)
   bool fatal = false;               // a configuration error (rc 6): it runs nowhere
+  bool no_ticket = false;           // a ticket it needs is not granted, or in standby: it runs nowhere
   Role role = Role::kStopped;
   Role next_role = Role::kUnknown;
   std::vector<int> known_on;  // nodes where its history is recorded (it was probed there)

@@ -259,6 +259,26 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "guest nodes (meta remote-node) are not supported"},
       {"interval", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="often"/></operations></primitive>)"),
        "interval=\"often\" is not a duration"},
+      {"ticket without ticket", With(kDummy, R"(<rsc_ticket id="t" rsc="a"/>)"),
+       "<rsc_ticket id=\"t\">: the attribute 'ticket' is missing"},
+      {"ticket loss-policy", With(kDummy, R"(<rsc_ticket id="t" rsc="a" ticket="T" loss-policy="panic"/>)"),
+       "loss-policy=\"panic\" is not stop, demote, freeze or fence"},
+      {"ticket fence", With(kDummy, R"(<rsc_ticket id="t" rsc="a" ticket="T" loss-policy="fence"/>)"),
+       "loss-policy=fence is not supported (Vigil does not fence yet)"},
+      {"ticket rsc", With(kDummy, R"(<rsc_ticket id="t" rsc="b" ticket="T"/>)"), "rsc=\"b\" names no defined resource"},
+      {"ticket role", With(kDummy, R"(<rsc_ticket id="t" rsc="a" rsc-role="Boss" ticket="T"/>)"), "rsc-role=\"Boss\" is not a role"},
+      {"ticket instance", With(kDummy, R"(<rsc_ticket id="t" rsc="a" rsc-instance="1" ticket="T"/>)"),
+       "rsc-instance is not supported (Pacemaker deprecates it)"},
+      {"ticket set and rsc", With(kDummy, R"(<rsc_ticket id="t" rsc="a" ticket="T"><resource_set id="s"><resource_ref id="a"/></resource_set></rsc_ticket>)"),
+       "a constraint names two resources or holds resource sets: not both"},
+      {"ticket set and role", With(kDummy, R"(<rsc_ticket id="t" rsc-role="Started" ticket="T"><resource_set id="s"><resource_ref id="a"/></resource_set></rsc_ticket>)"),
+       "rsc-role is for a ticket constraint of one resource"},
+      {"ticket_state twice",
+       "<cib><configuration/><status><tickets><ticket_state id=\"T\"/><ticket_state id=\"T\" granted=\"true\"/></tickets></status></cib>",
+       "a second ticket_state for ticket T"},
+      {"ticket_state last-granted",
+       "<cib><configuration/><status><tickets><ticket_state id=\"T\" last-granted=\"soon\"/></tickets></status></cib>",
+       "last-granted=\"soon\" is not an integer"},
       {"node_state twice",
        "<cib><configuration/><status><node_state id=\"1\" uname=\"node1\"/><node_state id=\"1\" uname=\"node1\"/></status></cib>",
        "a second node_state for node 1"},
@@ -316,6 +336,48 @@ TEST(CibTest, UnsupportedElementsSayUnsupported) {
     ASSERT_FALSE(cib.ok()) << resources;
     EXPECT_EQ(cib.status().code(), StatusCode::kUnsupported) << cib.status().message();
   }
+}
+
+TEST(CibTest, TicketConstraintsAndTicketStatesAreRead) {
+  const std::string xml =
+      "<cib epoch=\"1\"><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
+      "name=\"stonith-enabled\" value=\"false\"/></cluster_property_set></crm_config><nodes/><resources>" +
+      kDummy +
+      R"(<primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/><clone id="ms"><meta_attributes id="msm">)"
+      R"(<nvpair id="msp" name="promotable" value="true"/></meta_attributes><primitive id="s" class="ocf" provider="pacemaker" type="Stateful"/></clone>)"
+      "</resources><constraints>"
+      R"(<rsc_ticket id="t1" rsc="a" ticket="T" rsc-role="Started"/>)"
+      R"(<rsc_ticket id="t2" rsc="ms" ticket="T" rsc-role="Master"/>)"
+      R"(<rsc_ticket id="t3" rsc="b" ticket="U" loss-policy="fence"/>)"
+      R"(<rsc_ticket id="t4" ticket="U" loss-policy="freeze"><resource_set id="t4-0" role="Slave"><resource_ref id="ms"/>)"
+      R"(<resource_ref id="b"/></resource_set></rsc_ticket>)"
+      "</constraints></configuration><status><tickets>"
+      R"(<ticket_state id="T" granted="true" last-granted="1700000000" owner="site-a"/><ticket_state id="U" standby="yes"/>)"
+      "</tickets></status></cib>";
+  auto cib = Cib::Parse(xml, "t.xml");
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  const Model& m = cib->model();
+  ASSERT_EQ(m.ticket_constraints.size(), 5u);
+  // Started is any role; no loss-policy is stop, or demote for the Promoted role; fence without
+  // fencing is stop; a set's members each, in the set's role.
+  EXPECT_EQ(m.ticket_constraints[0].role, "");
+  EXPECT_EQ(m.ticket_constraints[0].loss_policy, "stop");
+  EXPECT_EQ(m.ticket_constraints[1].role, "Promoted");
+  EXPECT_EQ(m.ticket_constraints[1].loss_policy, "demote");
+  EXPECT_EQ(m.ticket_constraints[2].loss_policy, "stop");
+  EXPECT_EQ(m.ticket_constraints[3].rsc, "ms");
+  EXPECT_EQ(m.ticket_constraints[3].role, "Unpromoted");
+  EXPECT_EQ(m.ticket_constraints[3].loss_policy, "freeze");
+  EXPECT_EQ(m.ticket_constraints[4].rsc, "b");
+  EXPECT_EQ(m.ticket_constraints[4].id, "t4");
+  ASSERT_NE(m.FindTicket("T"), nullptr);
+  EXPECT_TRUE(m.FindTicket("T")->granted);
+  EXPECT_FALSE(m.FindTicket("T")->standby);
+  EXPECT_EQ(m.FindTicket("T")->last_granted, 1700000000);
+  EXPECT_EQ(m.FindTicket("T")->attributes.at("owner"), "site-a");
+  EXPECT_FALSE(m.FindTicket("U")->granted);
+  EXPECT_TRUE(m.FindTicket("U")->standby);
+  EXPECT_EQ(m.FindTicket("V"), nullptr);
 }
 
 TEST(CibTest, PromotableClonesReadTheirCountsUnderEitherName) {
