@@ -1,4 +1,4 @@
-// crm_node, attrd_updater, crm_attribute and crm_master (one binary, by the name it is run
+// crm_node, attrd_updater, crm_attribute, crm_master and crm_ticket (one binary, by the name it is run
 // under; see cluster/crm/pcmk_tools.h). They ask the vigild of $VIGIL_RUN_DIR (which vigild sets
 // for the agents it runs), else of /run/vigil.
 #include <cstdlib>

@@ -31,7 +31,7 @@ constexpr const char* kUsage =
     "  -f                stay in the foreground and log to stderr too\n";
 
 // The agents vigild runs (through its executor child) ask this vigild, and find Vigil's own
-// crm_node, attrd_updater, crm_attribute and crm_master before any installed Pacemaker's: in
+// crm_node, attrd_updater, crm_attribute, crm_master and crm_ticket before any installed Pacemaker's: in
 // HA_SBIN_DIR (where ocf-shellfuncs and Stateful look) and first on the PATH (ping's way).
 void SetAgentEnvironment(const std::string& run_dir) {
   setenv("VIGIL_RUN_DIR", vigil::RunDirectory(run_dir).c_str(), 1);

@@ -334,10 +334,14 @@ void Cib::SetVersions(const Versions& v) {
 
 void Cib::ClearStatus() {
   pugi::xml_node root = doc_->child("cib");
-  root.remove_child("status");
-  root.append_child("status");
+  pugi::xml_node status = root.child("status");
+  if (!status) status = root.append_child("status");
+  for (pugi::xml_node child = status.first_child(); child;) {
+    const pugi::xml_node next = child.next_sibling();
+    if (std::string_view(child.name()) != "tickets") status.remove_child(child);
+    child = next;
+  }
   model_->node_states.clear();
-  model_->tickets.clear();
 }
 
 const Primitive* Model::FindPrimitive(std::string_view id) const {

@@ -344,8 +344,10 @@ class Cib {
 
   // Sets the version attributes of <cib> (and the model's copy).
   void SetVersions(const Versions& versions);
-  // Empties <status> (and the model's node states): what a stored CIB holds, since the status is
-  // live state, kept in memory by the DC.
+  // Empties <status> of everything but the tickets (and the model of its node states): what a
+  // stored CIB holds, since node states are live state, kept in memory by the DC. Ticket states
+  // are the cluster's, granted by an administrator or a ticket manager: kept with the
+  // configuration, a restart of the whole cluster does not lose them.
   void ClearStatus();
   // Writes the document atomically: a temporary file beside `path`, fsync, rename over `path`,
   // fsync of the directory. A crash at any instant leaves either the old or the new file whole.

@@ -234,11 +234,53 @@ Result<std::string> RemoveConstraints(std::string_view xml, const std::vector<st
   return d.Text();
 }
 
+Result<std::string> SetTicketState(std::string_view xml, const std::string& ticket,
+                                   const std::vector<std::pair<std::string, std::string>>& set,
+                                   const std::vector<std::string>& erase, int64_t now) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  pugi::xml_node tickets = d.cib().child("status").child("tickets");
+  pugi::xml_node state = tickets.find_child_by_attribute("ticket_state", "id", ticket.c_str());
+  if (!state) {
+    if (set.empty()) return d.Text();
+    tickets = Document::Section(Document::Section(d.cib(), "status"), "tickets");
+    state = tickets.append_child("ticket_state");
+    state.append_attribute("id") = ticket.c_str();
+  }
+  const bool was_granted = PacemakerIsTrue(state.attribute("granted").value());
+  for (const auto& [name, value] : set) {
+    if (name == "id") continue;
+    Document::Attribute(state, name.c_str()).set_value(value.c_str());
+    if (name == "granted" && PacemakerIsTrue(value) && !was_granted) {
+      Document::Attribute(state, "last-granted").set_value(std::to_string(now).c_str());
+    }
+  }
+  for (const auto& name : erase) {
+    if (name != "id") state.remove_attribute(name.c_str());
+  }
+  return d.Text();
+}
+
+Result<std::string> DeleteTicketState(std::string_view xml, const std::string& ticket, bool* removed) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  pugi::xml_node tickets = d.cib().child("status").child("tickets");
+  const pugi::xml_node state = tickets.find_child_by_attribute("ticket_state", "id", ticket.c_str());
+  if (removed != nullptr) *removed = static_cast<bool>(state);
+  if (state) tickets.remove_child(state);
+  return d.Text();
+}
+
 Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState>& states) {
   Document d;
   if (Status s = d.Load(xml); !s.ok()) return s;
-  d.cib().remove_child("status");
-  pugi::xml_node status = d.cib().append_child("status");
+  // The tickets stay; the node states are made anew.
+  pugi::xml_node status = Document::Section(d.cib(), "status");
+  for (pugi::xml_node child = status.first_child(); child;) {
+    const pugi::xml_node next = child.next_sibling();
+    if (std::string_view(child.name()) != "tickets") status.remove_child(child);
+    child = next;
+  }
   for (const auto& s : states) {
     pugi::xml_node ns = status.append_child("node_state");
     ns.append_attribute("id") = s.id.c_str();

@@ -46,8 +46,18 @@ Result<std::string> ReplaceSection(std::string_view xml, std::string_view sectio
 // Removes the constraints with these ids (any kind; an id not there is skipped).
 Result<std::string> RemoveConstraints(std::string_view xml, const std::vector<std::string>& ids);
 
-// The document with its <status> section made of `states` (vigild keeps the status in memory,
-// not on disk). Cib::Parse reads it back to the same states.
+// Changes ticket `ticket`'s state (<status><tickets><ticket_state>): sets each of `set`, then
+// removes each of `erase` (crm_ticket --grant, --revoke, --standby, --activate, -S, -D). Granting
+// a ticket that was not granted records last-granted = `now` (seconds since the epoch), as
+// crm_ticket does. A ticket with no state and nothing to set is left without one.
+Result<std::string> SetTicketState(std::string_view xml, const std::string& ticket,
+                                   const std::vector<std::pair<std::string, std::string>>& set,
+                                   const std::vector<std::string>& erase, int64_t now);
+// Removes ticket `ticket`'s state altogether (crm_ticket --cleanup); *removed: whether it had one.
+Result<std::string> DeleteTicketState(std::string_view xml, const std::string& ticket, bool* removed = nullptr);
+
+// The document with its <status> section made of `states` (vigild keeps the node states in
+// memory, not on disk) and the tickets it holds. Cib::Parse reads it back to the same states.
 Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState>& states);
 
 }  // namespace vigil::cib

@@ -23,7 +23,7 @@ namespace vigil {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: crm [--run-dir DIR] [--plugin-dir DIR] [--ocf-root DIR] [LEVEL] [COMMAND [ARGS]...]\n"
+    "usage: crm [-F] [--run-dir DIR] [--plugin-dir DIR] [--ocf-root DIR] [LEVEL] [COMMAND [ARGS]...]\n"
     "\n"
     "crmsh's commands over the local vigild (found through --run-dir, else $VIGIL_RUN_DIR, else\n"
     "/run/vigil). The agents (for 'ra' and for checking a primitive as it is typed) are loaded as\n"
@@ -35,7 +35,8 @@ constexpr const char* kUsage =
     "  crm node standby\n"
     "Without one it reads commands from standard input, one per line (a trailing \\ continues a\n"
     "line): interactive at a terminal, as a script otherwise. Levels: configure, node, resource,\n"
-    "ra; 'help' in each lists its commands.\n";
+    "ra, site; 'help' in each lists its commands. -F (--force): what would ask for a force does it\n"
+    "(site ticket grant and revoke).\n";
 
 // The prompt's line editing (libedit): history, kept across sessions, and tab completion from
 // the shell.
@@ -104,12 +105,17 @@ int CrmCommand(const std::vector<std::string>& args) {
   std::string run_dir;
   std::string plugin_dir;
   std::string ocf_root = DefaultOcfRoot();
+  bool force = false;
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
       std::fputs(kUsage, stdout);
       return 0;
+    }
+    if (a == "-F" || a == "--force") {
+      force = true;
+      continue;
     }
     // --NAME VALUE or --NAME=VALUE into *value.
     auto option = [&](const std::string& name, std::string* value) {
@@ -144,6 +150,7 @@ int CrmCommand(const std::vector<std::string>& args) {
     options.width = size.ws_col;
   }
   options.host = HostName();
+  options.force = force;
   // $EDITOR (else vi), as crmsh runs it: a shell command line with the file's path after it.
   options.edit_file = [](const std::string& path) -> Status {
     const char* editor = std::getenv("EDITOR");

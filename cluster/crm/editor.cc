@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -18,6 +19,16 @@ namespace vigil::crm {
 
 pugi::xml_node FindId(pugi::xml_node root, std::string_view id) {
   return root.find_node([&](pugi::xml_node n) { return n.type() == pugi::node_element && id == n.attribute("id").value(); });
+}
+
+std::string RoleForSchema(pugi::xml_node cib, const std::string& role) {
+  if (role != "Promoted" && role != "Unpromoted") return role;
+  // "pacemaker-MAJOR.MINOR"; anything else (none, "pacemaker-next") counts as new enough.
+  const std::string_view schema = cib.attribute("validate-with").value();
+  int major = 0, minor = 0;
+  if (std::sscanf(std::string(schema).c_str(), "pacemaker-%d.%d", &major, &minor) != 2) return role;
+  if (major > 3 || (major == 3 && minor >= 7)) return role;
+  return role == "Promoted" ? "Master" : "Slave";
 }
 
 std::string FreeId(pugi::xml_node root, const std::string& base) {
@@ -140,12 +151,13 @@ class Editor {
     if (command == "location") return Location(c);
     if (command == "colocation" || command == "collocation") return Colocation(c);
     if (command == "order") return Order(c);
+    if (command == "rsc_ticket") return RscTicket(c);
     if (command == "delete") return Delete(c);
     if (command == "erase") return Erase(c);
     const auto& unsupported = Configuration::UnsupportedCommands();
     if (std::find(unsupported.begin(), unsupported.end(), command) != unsupported.end()) {
-      return Status(StatusCode::kUnsupported, command + ": not supported by Vigil (primitives and location, "
-                                                        "colocation and order constraints between two are)");
+      return Status(StatusCode::kUnsupported, command + ": not supported by Vigil (primitives, groups, clones and "
+                                                        "location, colocation, order and ticket constraints are)");
     }
     return Invalid("configure: unknown command '" + command + "'");
   }
@@ -556,6 +568,7 @@ class Editor {
     if (!c.done() && c.Peek().rfind("role=", 0) == 0) {
       role = c.Next().substr(5);
       if (!IsRole(role)) return c.Error("'" + role + "' is not a role (Started, Stopped, Promoted, Unpromoted)");
+      role = RoleForSchema(root_, role);
     }
     if (!c.done() && c.Peek() == "rule") {
       AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"rsc-pattern", pattern}, {"role", role}});
@@ -607,8 +620,9 @@ class Editor {
     c.Next();
     if (Status s = Member(c, "a resource", &rsc, &role); !s.ok()) return s;
     if (Status s = Member(c, "the resource it is placed with", &with, &with_role); !s.ok()) return s;
-    for (const std::string* r : {&role, &with_role}) {
+    for (std::string* r : {&role, &with_role}) {
       if (!r->empty() && !IsRole(*r)) return c.Error("'" + *r + "' is not a role (Started, Promoted, Unpromoted...)");
+      *r = RoleForSchema(root_, *r);
     }
     if (rsc == with) return c.Error("a resource cannot be placed with itself");
     std::string node_attribute;
@@ -651,6 +665,53 @@ class Editor {
     if (Status s = NoMore(c, "expected nothing, or symmetrical=true|false"); !s.ok()) return s;
     AddConstraint("rsc_order", {{"id", id}, {"kind", kind}, {"first", first}, {"first-action", first_action},
                                 {"then", then}, {"then-action", then_action}, {"symmetrical", symmetrical}});
+    return Status::Ok();
+  }
+
+  // rsc_ticket ID TICKET: RSC[:ROLE]... [loss-policy=POLICY]: one resource is rsc (and rsc-role);
+  // several are resource sets, as crmsh writes them: a new set where the role changes, ids
+  // <ID>-0, <ID>-1...
+  Status RscTicket(Cursor& c) {
+    std::string id;
+    if (Status s = NewId(c, "ticket constraint", &id); !s.ok()) return s;
+    if (c.done() || c.Peek().size() < 2 || c.Peek().back() != ':') return c.Expected("the ticket, as TICKET:");
+    const std::string word = c.Next();
+    const std::string ticket = word.substr(0, word.size() - 1);
+    if (!IsId(ticket)) return c.Error("'" + ticket + "' is not a valid ticket name");
+    std::vector<std::pair<std::string, std::string>> members;  // resource, role
+    while (!c.done() && c.Peek().find('=') == std::string::npos) {
+      std::string rsc, role;
+      if (Status s = Member(c, "a resource", &rsc, &role); !s.ok()) return s;
+      if (!role.empty() && !IsRole(role)) return c.Error("'" + role + "' is not a role (Started, Promoted, Unpromoted...)");
+      members.emplace_back(rsc, RoleForSchema(root_, role));
+    }
+    if (members.empty()) return c.Expected("a resource");
+    std::string loss_policy;
+    if (!c.done() && c.Peek().rfind("loss-policy=", 0) == 0) {
+      loss_policy = c.Next().substr(12);
+      static const std::set<std::string> kPolicies = {"stop", "demote", "freeze", "fence"};
+      if (!kPolicies.count(loss_policy)) return c.Error("loss-policy is stop, demote, freeze or fence, not '" + loss_policy + "'");
+    }
+    if (!c.done()) return c.Error("unexpected '" + c.Peek() + "' (expected nothing, or loss-policy=POLICY)");
+    if (members.size() == 1) {
+      AddConstraint("rsc_ticket", {{"id", id}, {"ticket", ticket}, {"loss-policy", loss_policy},
+                                   {"rsc", members[0].first}, {"rsc-role", members[0].second}});
+      return Status::Ok();
+    }
+    AddConstraint("rsc_ticket", {{"id", id}, {"ticket", ticket}, {"loss-policy", loss_policy}});
+    xml_node constraint = conf_.child("constraints").last_child();
+    xml_node set;
+    std::string set_role;
+    int sets = 0;
+    for (const auto& [rsc, role] : members) {
+      if (!set || role != set_role) {
+        set = constraint.append_child("resource_set");
+        if (!role.empty()) set.append_attribute("role") = role.c_str();
+        set.append_attribute("id") = (id + "-" + std::to_string(sets++)).c_str();
+        set_role = role;
+      }
+      set.append_child("resource_ref").append_attribute("id") = rsc.c_str();
+    }
     return Status::Ok();
   }
 

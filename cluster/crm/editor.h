@@ -42,6 +42,11 @@ pugi::xml_node FindId(pugi::xml_node root, std::string_view id);
 // `base`, or base-0, base-1... when it is taken under `root`: crmsh's way of making ids.
 std::string FreeId(pugi::xml_node root, const std::string& base);
 
+// A role as crmsh writes it into the CIB `cib` (its <cib> element): Promoted and Unpromoted become
+// Master and Slave when its schema (validate-with) is older than pacemaker-3.7, which knows only
+// those; any other role as it is.
+std::string RoleForSchema(pugi::xml_node cib, const std::string& role);
+
 // Sets meta attribute `name` of resource `rsc` (a primitive, group, clone or ms) to `value` in
 // its first meta_attributes set (a new one, <rsc>-meta_attributes, when it has none), as
 // crm_resource --meta --set-parameter does for crm resource promote and demote. *said: the line

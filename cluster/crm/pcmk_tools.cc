@@ -1,8 +1,13 @@
 #include "cluster/crm/pcmk_tools.h"
 
 #include <algorithm>
+#include <ctime>
+#include <map>
 #include <optional>
 #include <ostream>
+#include <sstream>
+
+#include <pugixml.hpp>
 
 #include "cluster/cib/cib.h"
 #include "cluster/control/cluster_status.h"
@@ -11,6 +16,7 @@ namespace vigil::crm {
 namespace {
 
 constexpr int kError = 1;
+constexpr int kNotAllowed = 4;  // crm_ticket: a grant or revoke without --force
 constexpr int kUsage = 64;
 constexpr int kUnavailable = 69;
 constexpr int kNoSuch = 105;
@@ -304,7 +310,239 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
   return 0;
 }
 
+// An element as crm_ticket prints it: indented by two, no space before "/>".
+std::string Formatted(const pugi::xml_node& x) {
+  std::ostringstream text;
+  x.print(text, "  ", pugi::format_indent);
+  std::string out = text.str();
+  for (size_t at = out.find(" />"); at != std::string::npos; at = out.find(" />", at)) out.erase(at, 1);
+  return out;
+}
+
+// A time as crm_ticket shows last-granted: quoted, in local time.
+std::string TicketDate(const std::string& seconds) { return "'" + LocalTimeText(seconds).value_or(seconds) + "'"; }
+
+// crm_ticket: a ticket's state, read from vigild's CIB (every ticket with a state, and every one a
+// constraint names), and changed through vigild (ticket-update, ticket-delete). Granting or
+// revoking (and cleaning up a granted ticket) takes --force, as in Pacemaker: the tool cannot
+// know whether another site holds the ticket, and a revoke sets off loss-policy.
+int CrmTicket(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err) {
+  Options o{args};
+  std::optional<std::string> ticket, get, set_name, erase_name, value, fallback;
+  char command = 0;
+  std::map<std::string, std::string> set;  // -g -r -s -a
+  bool force = false;
+  bool quiet = false;
+  auto choose = [&](char c) { command = c; };
+  while (!o.done()) {
+    if (o.Take("t", "ticket", &ticket) || o.Take("v", "attr-value", &value) || o.Take("d", "default", &fallback)) {
+    } else if (o.Take("G", "get-attr", &get)) {
+      choose('G');
+    } else if (o.Take("S", "set-attr", &set_name)) {
+      choose('S');
+    } else if (o.Take("D", "delete-attr", &erase_name)) {
+      choose('D');
+    } else if (o.Take("l", "info", nullptr)) {
+      choose('l');
+    } else if (o.Take("L", "details", nullptr)) {
+      choose('L');
+    } else if (o.Take("w", "raw", nullptr)) {
+      choose('w');
+    } else if (o.Take("q", "query-xml", nullptr)) {
+      choose('q');
+    } else if (o.Take("c", "constraints", nullptr)) {
+      choose('c');
+    } else if (o.Take("C", "cleanup", nullptr)) {
+      choose('C');
+    } else if (o.Take("g", "grant", nullptr)) {
+      set["granted"] = "true";
+    } else if (o.Take("r", "revoke", nullptr)) {
+      set["granted"] = "false";
+    } else if (o.Take("s", "standby", nullptr)) {
+      set["standby"] = "true";
+    } else if (o.Take("a", "activate", nullptr)) {
+      set["standby"] = "false";
+    } else if (o.Take("f", "force", nullptr)) {
+      force = true;
+    } else if (o.Take("Q", "quiet", nullptr)) {
+      quiet = true;
+    } else if (o.Take("V", "verbose", nullptr)) {
+    } else {
+      err << "crm_ticket: the option " << args[o.i] << " is not supported by Vigil\n";
+      return kUsage;
+    }
+    if (!o.error.empty()) {
+      err << "crm_ticket: " << o.error << "\n";
+      return kUsage;
+    }
+  }
+  (void)quiet;  // what crm_ticket prints is the same either way
+  const bool modify = !set.empty() || (command == 'S' && set_name && value) || command == 'D';
+  if (command == 0 && !modify) {
+    err << "crm_ticket: say what to do: -l, -L, -w, -q, -c, -g, -r, -s, -a, -G, -S, -D or -C\n";
+    return kUsage;
+  }
+  if (command == 'S' && (!value || value->empty())) {
+    err << "crm_ticket: -S " << set_name.value_or("") << " needs a value (-v VALUE)\n";
+    return kUsage;
+  }
+  auto text = vigild.Ask("cib-query", {});
+  if (!text.ok()) return Unreachable(err, "crm_ticket", text.status());
+  pugi::xml_document doc;
+  if (!doc.load_string(text->c_str())) {
+    err << "crm_ticket: vigild's CIB is not XML\n";
+    return kError;
+  }
+  const pugi::xml_node status_tickets = doc.child("cib").child("status").child("tickets");
+  const pugi::xml_node constraints = doc.child("cib").child("configuration").child("constraints");
+  // Every ticket known: those with a state, and those a constraint names (never granted yet).
+  std::map<std::string, pugi::xml_node> known;
+  for (const auto c : constraints.children("rsc_ticket")) {
+    if (c.attribute("ticket")) known.emplace(c.attribute("ticket").value(), pugi::xml_node());
+  }
+  for (const auto t : status_tickets.children("ticket_state")) known[t.attribute("id").value()] = t;
+  auto granted = [](const pugi::xml_node& state) { return cib::PacemakerIsTrue(state.attribute("granted").value()); };
+
+  if (command == 'l' || command == 'L' || command == 'w') {
+    auto print = [&](const std::string& id, const pugi::xml_node& state) {
+      if (command == 'w') {
+        out << id << "\n";
+        return;
+      }
+      out << id << "\t" << (granted(state) ? "granted" : "revoked") << " "
+          << (cib::PacemakerIsTrue(state.attribute("standby").value()) ? "[standby]" : "         ");
+      std::vector<std::pair<std::string, std::string>> attributes;
+      for (const auto a : state.attributes()) {
+        if (std::string_view(a.name()) != "id") attributes.emplace_back(a.name(), a.value());
+      }
+      if (command == 'L' && !attributes.empty()) {
+        out << " (";
+        for (size_t i = 0; i < attributes.size(); ++i) {
+          const auto& [name, v] = attributes[i];
+          out << (i > 0 ? ", " : "") << name << "="
+              << (name == "last-granted" || name == "expires" ? TicketDate(v) : v);
+        }
+        out << ")\n";
+        return;
+      }
+      if (state.attribute("last-granted")) out << " last-granted=" << TicketDate(state.attribute("last-granted").value());
+      out << "\n";
+    };
+    if (ticket) {
+      const auto it = known.find(*ticket);
+      if (it == known.end()) {
+        err << "crm_ticket: no ticket '" << *ticket << "'\n";
+        return kNoSuch;
+      }
+      print(it->first, it->second);
+    } else {
+      for (const auto& [id, state] : known) print(id, state);
+    }
+    return 0;
+  }
+  if (command == 'q') {
+    pugi::xml_node state = status_tickets;
+    if (ticket) state = known.count(*ticket) ? known[*ticket] : pugi::xml_node();
+    if (!state) {
+      err << "crm_ticket: " << (ticket ? "ticket '" + *ticket + "' has no state" : std::string("no ticket has a state")) << "\n";
+      return kNoSuch;
+    }
+    out << "State XML:\n\n" << Formatted(state);
+    return 0;
+  }
+  if (command == 'c') {
+    std::vector<pugi::xml_node> found;
+    for (const auto c : constraints.children("rsc_ticket")) {
+      if (!ticket || *ticket == c.attribute("ticket").value()) found.push_back(c);
+    }
+    if (found.empty()) {
+      err << "crm_ticket: no ticket constraint" << (ticket ? " names ticket '" + *ticket + "'" : std::string()) << "\n";
+      return kNoSuch;
+    }
+    out << "Constraints XML:\n\n";
+    if (found.size() == 1) {
+      out << Formatted(found.front());
+    } else {
+      pugi::xml_document wrapper;
+      pugi::xml_node all = wrapper.append_child("xpath-query");
+      for (const auto& c : found) all.append_copy(c);
+      out << Formatted(all);
+    }
+    return 0;
+  }
+  if (!ticket) {
+    err << "crm_ticket: name the ticket with -t TICKET\n";
+    return command == 'G' ? kNoSuch : kUsage;
+  }
+  const auto it = known.find(*ticket);
+  const pugi::xml_node state = it == known.end() ? pugi::xml_node() : it->second;
+  if (command == 'G') {
+    const pugi::xml_attribute a = state.attribute(get->c_str());
+    if (a) {
+      out << a.value() << "\n";
+    } else if (fallback) {
+      out << *fallback << "\n";
+    } else {
+      return kNoSuch;
+    }
+    return 0;
+  }
+  auto refuse = [&](bool grant) {
+    if (grant) {
+      out << "Granting '" << *ticket << "' here cannot tell whether another site holds it already.\n";
+    } else {
+      out << "Revoking '" << *ticket << "' sets off the loss-policy of the constraints that need it (see them with "
+          << "crm_ticket --ticket " << *ticket << " --constraints); putting it in standby first (crm_ticket --ticket "
+          << *ticket << " --standby) stops what needs it in order instead.\n";
+    }
+    out << "Add --force to " << (grant ? "grant" : "revoke") << " it all the same.\n";
+  };
+  if (command == 'C') {
+    if (!force) {
+      if (it == known.end()) {
+        err << "crm_ticket: no ticket '" << *ticket << "'\n";
+        return kNoSuch;
+      }
+      if (granted(state)) {
+        refuse(false);
+        return kNotAllowed;
+      }
+    }
+    auto answer = vigild.Ask("ticket-delete", {*ticket});
+    if (!answer.ok()) return Unreachable(err, "crm_ticket", answer.status());
+    if (state) out << "Cleaned up " << *ticket << "\n";
+    return 0;
+  }
+  std::vector<std::string> request = {*ticket};
+  if (command == 'S') set[*set_name] = *value;
+  for (const auto& [name, v] : set) request.push_back(name + "=" + v);
+  if (command == 'D') request.push_back("-" + *erase_name);
+  if (!force) {
+    const bool grant = set.count("granted") && cib::PacemakerIsTrue(set["granted"]);
+    if (set.count("granted") || (command == 'D' && *erase_name == "granted")) {
+      refuse(grant);
+      err << "crm_ticket: the ticket is unchanged\n";
+      return kNotAllowed;
+    }
+  }
+  auto answer = vigild.Ask("ticket-update", request);
+  if (!answer.ok()) return Unreachable(err, "crm_ticket", answer.status());
+  return 0;
+}
+
 }  // namespace
+
+std::optional<std::string> LocalTimeText(const std::string& seconds) {
+  char* end = nullptr;
+  const time_t t = static_cast<time_t>(std::strtoll(seconds.c_str(), &end, 10));
+  struct tm local;
+  char text[64];
+  if (seconds.empty() || *end != '\0' || localtime_r(&t, &local) == nullptr ||
+      std::strftime(text, sizeof text, "%a %b %e %H:%M:%S %Y", &local) == 0) {
+    return std::nullopt;
+  }
+  return std::string(text);
+}
 
 int RunPacemakerTool(const std::string& tool, const std::vector<std::string>& args, const std::string& resource,
                      Connection& vigild, std::ostream& out, std::ostream& err) {
@@ -312,8 +550,9 @@ int RunPacemakerTool(const std::string& tool, const std::vector<std::string>& ar
   if (tool == "attrd_updater") return AttrdUpdater(args, vigild, out, err);
   if (tool == "crm_attribute") return CrmAttribute(false, args, resource, vigild, out, err);
   if (tool == "crm_master") return CrmAttribute(true, args, resource, vigild, out, err);
+  if (tool == "crm_ticket") return CrmTicket(args, vigild, out, err);
   err << tool << ": not one of Pacemaker's tools that Vigil provides (crm_node, attrd_updater, crm_attribute, "
-                 "crm_master)\n";
+                 "crm_master, crm_ticket)\n";
   return kUsage;
 }
 

@@ -1,17 +1,20 @@
 // Pacemaker's command-line tools that resource agents call, answered by the local vigild:
 // crm_node (this node's name and id, the members, quorum), attrd_updater (transient node
 // attributes: ocf:pacemaker:ping's pingd), crm_attribute (node attributes, transient or
-// permanent, and --promotion: the master-<rsc> score a promotable agent sets) and crm_master
-// (crm_attribute --promotion). One binary answers to all four names (its argv[0]); vigild puts
+// permanent, and --promotion: the master-<rsc> score a promotable agent sets), crm_master
+// (crm_attribute --promotion) and crm_ticket (tickets: list, grant, revoke, standby, activate,
+// their attributes, cleanup). One binary answers to all five names (its argv[0]); vigild puts
 // their directory first on every agent's PATH and in HA_SBIN_DIR, so an installed Pacemaker's
 // are not used. The options are Pacemaker 2.1's that agents and its documentation use; any other
 // is refused by name (exit 64).
 //
 // Exit codes are Pacemaker's: 0, 1 (error), 64 (usage), 69 (vigild cannot be reached),
-// 105 (no such attribute; attrd_updater -Q says 78, as Pacemaker's does).
+// 105 (no such attribute or ticket; attrd_updater -Q says 78, as Pacemaker's does), 4 (crm_ticket:
+// a grant or revoke without --force).
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +22,11 @@
 
 namespace vigil::crm {
 
-// Runs `tool` ("crm_node", "attrd_updater", "crm_attribute" or "crm_master") with `args`;
+// A moment given in seconds since the epoch, as ctime shows it in local time ("Mon Dec  7
+// 02:29:12 2026"): crm_ticket's last-granted, crm site ticket time. nullopt: not a number.
+std::optional<std::string> LocalTimeText(const std::string& seconds);
+
+// Runs `tool` ("crm_node", "attrd_updater", "crm_attribute", "crm_master" or "crm_ticket") with `args`;
 // `resource` is $OCF_RESOURCE_INSTANCE (for --promotion without a resource).
 int RunPacemakerTool(const std::string& tool, const std::vector<std::string>& args, const std::string& resource,
                      Connection& vigild, std::ostream& out, std::ostream& err);

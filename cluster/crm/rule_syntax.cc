@@ -133,7 +133,7 @@ class RuleReader {
     const std::string role = word.substr(eq + 1);
     if (!IsRole(role)) return Invalid("'" + role + "' is not a role (Started, Stopped, Promoted, Unpromoted)");
     Next();
-    rule.append_attribute("role").set_value(role.c_str());
+    rule.append_attribute("role").set_value(RoleForSchema(root_, role).c_str());
     return Status::Ok();
   }
 

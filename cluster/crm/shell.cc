@@ -63,6 +63,8 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"node"}, "[COMMAND ...]", "nodes: standby, online, show, status", &Shell::TopLevel},
       {{"resource"}, "[COMMAND ...]", "resources: start, stop, promote, move, cleanup, locate, ...", &Shell::TopLevel},
       {{"ra"}, "[COMMAND ...]", "resource agents: classes, providers, list, info", &Shell::TopLevel},
+      {{"site"}, "[COMMAND ...]", "multi-site tickets: grant, revoke, standby, activate, show, time, delete",
+       &Shell::TopLevel},
   };
   static const std::vector<Command> kConfigure = {
       {{"node"}, "[ID:] NAME [attributes N=V...] [utilization N=V...]", "a node and its attributes",
@@ -83,6 +85,8 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"location"}, "ID RSC SCORE: NODE", "a location constraint", &Shell::ConfigureApply, C::kLocation},
       {{"colocation"}, "ID SCORE: RSC WITH-RSC", "a colocation constraint", &Shell::ConfigureApply, C::kIds},
       {{"order"}, "ID [KIND:|SCORE:] FIRST THEN", "an order constraint", &Shell::ConfigureApply, C::kIds},
+      {{"rsc_ticket"}, "ID TICKET: RSC[:ROLE]... [loss-policy=POLICY]", "resources that run only while a ticket is granted",
+       &Shell::ConfigureApply, C::kIds},
       {{"delete"}, "ID...", "removes elements (a running resource is refused)", &Shell::ConfigureApply, C::kIds},
       {{"erase"}, "", "removes every resource and constraint", &Shell::ConfigureApply, C::kNothing},
       {{"show"}, "[xml] [ID...]", "the configuration in crm syntax, or as XML", &Shell::ConfigureShow, C::kIds},
@@ -123,8 +127,13 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"info", "meta"}, "[ocf:PROVIDER:]TYPE", "an agent's parameters and operations", &Shell::RaInfo, C::kAgent,
        1, 1},
   };
+  static const std::vector<Command> kSite = {
+      {{"ticket"}, "grant|revoke|standby|activate|show|time|delete TICKET", "a ticket's state (crm_ticket)",
+       &Shell::SiteTicket, C::kNothing, 2, 2},
+  };
   switch (level) {
     case Level::kTop: return kTop;
+    case Level::kSite: return kSite;
     case Level::kConfigure: return kConfigure;
     case Level::kNode: return kNode;
     case Level::kResource: return kResource;

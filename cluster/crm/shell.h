@@ -1,7 +1,7 @@
 // crm's shell: crmsh's levels and commands over the local vigild's control requests.
 //
 // The levels are crmsh's: the top (status, and the level names), `configure` (changes staged
-// until `commit`), `node`, `resource` and `ra`. A command runs at the current level; one given with a
+// until `commit`), `node`, `resource`, `ra` and `site` (tickets). A command runs at the current level; one given with a
 // level's name in front (`configure property stonith-enabled=false`) runs in that level and
 // leaves it again. Leaving `configure` with changes not committed commits them when the session is
 // not interactive (a script, or a one-shot command), and asks first when it is, as crmsh does.
@@ -44,6 +44,8 @@ struct ShellOptions {
   // primitives are checked by vigild at commit only.
   Agents* agents = nullptr;
   size_t width = 80;  // the terminal's, for `ra list`
+  // crm -F: what asks for --force is done without it (site ticket grant and revoke).
+  bool force = false;
   // `configure edit`: lets the user edit the file at this path ($EDITOR); an error when the
   // editor could not run or failed. None: edit says so.
   std::function<vigil::Status(const std::string& path)> edit_file;
@@ -71,7 +73,7 @@ class Shell {
   // names ("ip=") from its agent's meta-data. The prompt's tab completion.
   std::vector<std::string> Complete(const std::vector<std::string>& words, const std::string& partial);
 
-  enum class Level { kTop, kConfigure, kNode, kResource, kRa };
+  enum class Level { kTop, kConfigure, kNode, kResource, kRa, kSite };
 
  private:
   // What completes a command's words.
@@ -124,6 +126,7 @@ class Shell {
   bool RaProviders(const std::vector<std::string>& words);
   bool RaList(const std::vector<std::string>& words);
   bool RaInfo(const std::vector<std::string>& words);
+  bool SiteTicket(const std::vector<std::string>& words);
   // Completion (shell_completion.cc).
   std::vector<std::string> Candidates(Level level, const std::vector<std::string>& words);
   std::vector<std::string> PrimitiveCandidates(const std::vector<std::string>& words);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <sstream>
 #include <ostream>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "cluster/cib/cib.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/crm_mon_output.h"
+#include "cluster/crm/pcmk_tools.h"
 #include "cluster/crm/ra.h"
 #include "cluster/crm/shell.h"
 #include "cluster/crm/shell_detail.h"
@@ -365,6 +367,51 @@ bool Shell::RaInfo(const std::vector<std::string>& words) {
   auto text = crm::RaInfo(described->agent, described->xml);
   if (!text.ok()) return Error("ra " + words[0] + ": " + text.status().message());
   out_ << *text;
+  return true;
+}
+
+}  // namespace vigil::crm
+
+namespace vigil::crm {
+
+// The site level: crm_ticket's options for each subcommand, as crmsh runs them (with --force only
+// under crm -F, so that a grant or revoke says what it risks and changes nothing).
+bool Shell::SiteTicket(const std::vector<std::string>& words) {
+  static const std::map<std::string, std::vector<std::string>> kOptions = {
+      {"grant", {"-g"}},           {"revoke", {"-r"}},          {"standby", {"-s"}},
+      {"activate", {"-a"}},        {"delete", {"-D", "granted"}}, {"show", {"-G", "granted"}},
+      {"time", {"-G", "last-granted"}},
+  };
+  const auto it = kOptions.find(words[1]);
+  if (it == kOptions.end()) {
+    return Error("site ticket: '" + words[1] + "' is not one of grant, revoke, standby, activate, show, time, delete");
+  }
+  const std::string& ticket = words[2];
+  std::vector<std::string> args = {"-t", ticket};
+  args.insert(args.end(), it->second.begin(), it->second.end());
+  if (options_.force) args.push_back("--force");
+  std::ostringstream out, err;
+  const int code = RunPacemakerTool("crm_ticket", args, "", vigild_, out, err);
+  if (words[1] != "show" && words[1] != "time") {
+    out_ << out.str();
+    if (code != 0) {
+      std::string why = err.str();
+      while (!why.empty() && why.back() == '\n') why.pop_back();
+      return Error("site ticket " + words[1] + " " + ticket + ": " + (why.empty() ? "refused (crm -F forces it)" : why));
+    }
+    return true;
+  }
+  std::string value = out.str();
+  while (!value.empty() && value.back() == '\n') value.pop_back();
+  if (code != 0 || value.empty()) return Error("site ticket " + words[1] + ": nothing to show for ticket " + ticket);
+  if (words[1] == "show") {
+    if (value != "true" && value != "false") return Error("site ticket show: ticket " + ticket + " has granted=" + value);
+    out_ << "ticket " << ticket << " is " << (value == "true" ? "granted" : "revoked") << "\n";
+    return true;
+  }
+  const auto when = LocalTimeText(value);
+  if (!when) return Error("site ticket time: ticket " + ticket + " has last-granted=" + value);
+  out_ << "ticket " << ticket << " last time granted on " << *when << "\n";
   return true;
 }
 

@@ -169,6 +169,12 @@ std::string Constraint(xml_node x) {
     if (const char* a = x.attribute("node-attribute").value(); *a != '\0') out += " node-attribute=" + Quoted(a);
     return out;
   }
+  if (kind == "rsc_ticket") {
+    std::string out = "rsc_ticket " + id + " " + x.attribute("ticket").value() + ": " +
+                      (sets ? Sets(x, false, false) : With(x, "rsc", "rsc-role"));
+    if (const char* p = x.attribute("loss-policy").value(); *p != '\0') out += " loss-policy=" + std::string(p);
+    return out;
+  }
   std::string out = "order " + id;
   if (const char* k = x.attribute("kind").value(); *k != '\0') {
     out += " " + std::string(k) + ":";

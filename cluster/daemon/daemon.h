@@ -97,6 +97,8 @@ class Daemon {
   control::Response CleanupRequest(const control::Request& request);
   // attr-update, attr-query (transient attributes), node-attribute (permanent ones).
   control::Response AttributeRequest(const control::Request& request, const control::Peer& peer);
+  // ticket-update, ticket-delete: a ticket's state in <status><tickets> (crm_ticket).
+  control::Response TicketRequest(const control::Request& request, const control::Peer& peer);
   // Checks `xml` (parsed, and the agents of the primitives it adds or changes: installed here,
   // parameters fitting their meta-data), then submits it as a change against `expected`. The
   // client hears the outcome when there is one.

@@ -2,6 +2,7 @@
 // how a change reaches the DC.
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 
 #include "cluster/cib/edit.h"
 #include "cluster/cib/score.h"
@@ -16,7 +17,7 @@ using control::Response;
 
 constexpr const char* kCommands =
     "status, cib-query, cib-replace, cib-replace-section, node-standby, node-online, resource-start, resource-stop, "
-    "resource-move, resource-unmove, resource-cleanup, attr-update, attr-query, node-attribute";
+    "resource-move, resource-unmove, resource-cleanup, attr-update, attr-query, node-attribute, ticket-update, ticket-delete";
 
 // A node attribute's name as Pacemaker takes one: not empty, no whitespace or '='.
 bool AttributeName(const std::string& name) {
@@ -250,6 +251,7 @@ Response Daemon::Handle(const control::Request& request, const control::Peer& pe
   }
   if (c == "resource-cleanup") return CleanupRequest(request);
   if (c == "attr-update" || c == "attr-query" || c == "node-attribute") return AttributeRequest(request, peer);
+  if (c == "ticket-update" || c == "ticket-delete") return TicketRequest(request, peer);
   return Response::Error("unknown command '" + c + "' (this vigild answers: " + kCommands + ")");
 }
 
@@ -330,6 +332,36 @@ Response Daemon::AttributeRequest(const control::Request& request, const control
   const std::optional<std::string> value = args.size() == 3 ? std::optional<std::string>(args[2]) : std::nullopt;
   return ChangeCib(request, peer, [id = node->first, uname = node->second, name = args[1], value](const std::string& text) {
     return cib::SetNodeAttribute(text, id, uname, name, value);
+  });
+}
+
+Response Daemon::TicketRequest(const control::Request& request, const control::Peer& peer) {
+  const std::string& c = request.command;
+  const auto& args = request.args;
+  if (args.empty() || !AttributeName(args[0])) return Response::Error(c + " takes a ticket's name first");
+  const std::string ticket = args[0];
+  if (c == "ticket-delete") {
+    // ticket-delete TICKET: its state removed (crm_ticket --cleanup).
+    if (args.size() != 1) return Response::Error("ticket-delete takes a ticket's name only");
+    return ChangeCib(request, peer, [ticket](const std::string& text) { return cib::DeleteTicketState(text, ticket); });
+  }
+  // ticket-update TICKET NAME=VALUE... -NAME...: attributes of its state set, then removed.
+  std::vector<std::pair<std::string, std::string>> set;
+  std::vector<std::string> erase;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const size_t eq = a.find('=');
+    const std::string name = a.starts_with("-") ? a.substr(1) : a.substr(0, eq);
+    if (!AttributeName(name) || name == "id" || (!a.starts_with("-") && eq == std::string::npos)) {
+      return Response::Error("ticket-update: '" + a + "' is neither NAME=VALUE nor -NAME (an attribute other than id)");
+    }
+    if (a.starts_with("-")) erase.push_back(name);
+    else set.emplace_back(name, a.substr(eq + 1));
+  }
+  if (set.empty() && erase.empty()) return Response::Error("ticket-update: nothing to change");
+  LogInfo(Who(peer) + ": ticket " + ticket + " changed");
+  return ChangeCib(request, peer, [ticket, set, erase](const std::string& text) {
+    return cib::SetTicketState(text, ticket, set, erase, static_cast<int64_t>(std::time(nullptr)));
   });
 }
 

@@ -239,5 +239,53 @@ TEST(CibEditTest, TheStatusSectionReadsBackAsWritten) {
   EXPECT_EQ(Read(twice).node_states.size(), 1U);
 }
 
+// crm_ticket's edits: a grant records last-granted once, attributes are set and removed, a cleanup
+// removes the state; the status written for cib-query and the status a stored CIB keeps both
+// hold the tickets, and nothing else of the status is stored.
+TEST(CibEditTest, TicketStatesAreSetRemovedAndKeptWithTheStoredCib) {
+  const auto granted = SetTicketState(kCib, "T", {{"granted", "true"}}, {}, 1700000000);
+  Model m = Read(granted);
+  ASSERT_NE(m.FindTicket("T"), nullptr);
+  EXPECT_TRUE(m.FindTicket("T")->granted);
+  EXPECT_EQ(m.FindTicket("T")->last_granted, 1700000000);
+  // Granted again later: last-granted stays (it was granted already); standby and an attribute.
+  const auto again = SetTicketState(*granted, "T", {{"granted", "yes"}, {"standby", "true"}, {"owner", "a"}}, {}, 1800000000);
+  m = Read(again);
+  EXPECT_EQ(m.FindTicket("T")->last_granted, 1700000000);
+  EXPECT_TRUE(m.FindTicket("T")->standby);
+  EXPECT_EQ(m.FindTicket("T")->attributes.at("owner"), "a");
+  const auto erased = SetTicketState(*again, "T", {}, {"owner", "granted", "id"}, 1800000000);
+  m = Read(erased);
+  EXPECT_FALSE(m.FindTicket("T")->granted);
+  EXPECT_EQ(m.FindTicket("T")->attributes.count("owner"), 0U);
+  EXPECT_EQ(m.FindTicket("T")->attributes.at("id"), "T");
+  // Nothing to set on a ticket without a state: none is made.
+  EXPECT_EQ(Read(SetTicketState(kCib, "U", {}, {"granted"}, 1)).FindTicket("U"), nullptr);
+
+  // cib-query's status keeps the tickets beside the node states.
+  NodeState s;
+  s.id = "1";
+  s.uname = "n1";
+  const Model live = Read(WithStatus(*again, {s}));
+  EXPECT_EQ(live.node_states.size(), 1U);
+  ASSERT_NE(live.FindTicket("T"), nullptr);
+  EXPECT_TRUE(live.FindTicket("T")->standby);
+  // A stored CIB keeps them and drops the node states.
+  auto stored = Cib::Parse(*WithStatus(*again, {s}), "stored");
+  ASSERT_TRUE(stored.ok());
+  stored->ClearStatus();
+  const Model kept = Read(stored->Serialize());
+  EXPECT_TRUE(kept.node_states.empty());
+  ASSERT_NE(kept.FindTicket("T"), nullptr);
+  EXPECT_TRUE(kept.FindTicket("T")->granted);
+
+  bool removed = false;
+  const auto cleaned = DeleteTicketState(*again, "T", &removed);
+  EXPECT_TRUE(removed);
+  EXPECT_EQ(Read(cleaned).FindTicket("T"), nullptr);
+  EXPECT_TRUE(DeleteTicketState(*cleaned, "T", &removed).ok());
+  EXPECT_FALSE(removed);
+}
+
 }  // namespace
 }  // namespace vigil::cib

@@ -175,6 +175,26 @@ TEST_F(CrmOracleTest, ConstraintsOfEveryKindAndScore) {
   });
 }
 
+// Ticket constraints: one resource (rsc, rsc-role) or several (a resource set per run of one
+// role), with and without a loss-policy; written, shown and edited back as crmsh does it.
+TEST_F(CrmOracleTest, TicketConstraintsOfOneResourceAndOfSets) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "primitive s ocf:pacemaker:Stateful",
+      "clone ms s meta promotable=true",
+      "rsc_ticket t1 T: a",
+      "rsc_ticket t2 T: a b:Started loss-policy=freeze",
+      "rsc_ticket t3 U: ms:Promoted loss-policy=demote",
+      "rsc_ticket t4 U: a ms:Master b loss-policy=stop",
+      "rsc_ticket t5 V: a b",
+      // The oracle's CIB is pacemaker-3.0: Promoted and Unpromoted are written Master and Slave.
+      "colocation c1 inf: a ms:Promoted",
+      "location l1 ms role=Unpromoted 10: node1",
+  });
+}
+
 // Location rules in crmsh's syntax: scores and score attributes, and/or, types, value sources,
 // every date form, roles and ids given by $id; written with crmsh's ids and shown as it shows them.
 TEST_F(CrmOracleTest, LocationRulesOfEveryForm) {

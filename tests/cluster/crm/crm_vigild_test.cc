@@ -168,6 +168,42 @@ TEST_F(CrmVigildTest, APromotableCloneWithNotificationsMadeWithCrmIsPromoted) {
       << Crm("resource locate ms").out;
 }
 
+// A ticket constraint made with crm: the resource stays stopped until the ticket is granted (crm
+// site ticket grant, forced with -F as crmsh wants), stops when it is revoked, and the ticket's
+// state outlives a restart of vigild (it is kept with the stored CIB).
+TEST_F(CrmVigildTest, AResourceRunsOnlyWhileItsTicketIsGranted) {
+  ASSERT_EQ(Crm("configure property stonith-enabled=false").code, 0);
+  const auto made = Crm("", "configure\nprimitive a ocf:heartbeat:Dummy\nrsc_ticket a-T T: a loss-policy=stop\ncommit\nquit\n");
+  ASSERT_EQ(made.code, 0) << made.out;
+  EXPECT_NE(Crm("configure show a-T").out.find("rsc_ticket a-T T: a loss-policy=stop"), std::string::npos);
+  ASSERT_TRUE(WaitFor([&] { return Where("a") == "Stopped"; })) << Crm("status").out << vigild_.log();
+  const auto never = Crm("site ticket show T");
+  EXPECT_NE(never.code, 0);
+  EXPECT_EQ(never.out, "ERROR: site ticket show: nothing to show for ticket T\n");
+  // Without -F the grant is refused and changes nothing.
+  const auto unforced = Crm("site ticket grant T");
+  EXPECT_NE(unforced.code, 0);
+  EXPECT_NE(unforced.out.find("--force"), std::string::npos) << unforced.out;
+  EXPECT_EQ(Where("a"), "Stopped");
+  ASSERT_EQ(Crm("-F site ticket grant T").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Where("a") == "Started node1"; })) << Crm("status").out << vigild_.log();
+  EXPECT_EQ(Crm("site ticket show T").out, "ticket T is granted\n");
+  EXPECT_NE(Crm("site ticket time T").out.find("ticket T last time granted on "), std::string::npos);
+  // Standby stops it though the ticket stays granted; activate brings it back.
+  ASSERT_EQ(Crm("site ticket standby T").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Where("a") == "Stopped"; })) << Crm("status").out << vigild_.log();
+  ASSERT_EQ(Crm("site ticket activate T").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Where("a") == "Started node1"; })) << Crm("status").out << vigild_.log();
+  // A restart of vigild keeps the grant.
+  vigild_.Kill(SIGTERM);
+  ASSERT_TRUE(vigild_.Start());
+  ASSERT_TRUE(WaitFor([&] { return vigild_.Dc() == "node1" && Where("a") == "Started node1"; }))
+      << Crm("status").out << vigild_.log();
+  ASSERT_EQ(Crm("-F site ticket revoke T").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Where("a") == "Stopped"; })) << Crm("status").out << vigild_.log();
+  EXPECT_EQ(Crm("site ticket show T").out, "ticket T is revoked\n");
+}
+
 // configure edit runs $EDITOR on the configuration in crm syntax; what it saves is checked and
 // committed like typed commands.
 TEST_F(CrmVigildTest, EditRunsTheEditorAndCommitsWhatItSaved) {

@@ -1,8 +1,15 @@
-// crm_node, attrd_updater, crm_attribute and crm_master against a fake vigild: the requests they
-// make for the options agents use, what they print, and Pacemaker's exit codes for what is
-// missing, refused or unreachable.
+// crm_node, attrd_updater, crm_attribute, crm_master and crm_ticket against a fake vigild: the
+// requests they make for the options agents and administrators use, what they print (crm_ticket's
+// held to Pacemaker's own), and Pacemaker's exit codes for what is missing, refused or unreachable.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -11,6 +18,14 @@
 
 namespace vigil::crm {
 namespace {
+
+// A CIB with two ticket constraints (tickets T and U) and T's state.
+const std::string kTicketCib =
+    "<cib epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\"><configuration><crm_config/><nodes/><resources>"
+    "<primitive id=\"a\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\"/></resources><constraints>"
+    "<rsc_ticket id=\"a-T\" rsc=\"a\" ticket=\"T\" loss-policy=\"stop\"/><rsc_ticket id=\"a-U\" rsc=\"a\" ticket=\"U\"/>"
+    "</constraints></configuration><status><tickets><ticket_state id=\"T\" granted=\"true\" last-granted=\"1700000000\" "
+    "standby=\"true\"/></tickets></status></cib>";
 
 class FakeVigild : public Connection {
  public:
@@ -31,15 +46,14 @@ class FakeVigild : public Connection {
       if (it == transient.end()) return Status(StatusCode::kInvalidArgument, "attr-query: not set");
       return it->second;
     }
-    if (command == "cib-query") {
-      return std::string(
-          "<cib epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\"><configuration><crm_config/><nodes>"
-          "<node id=\"2\" uname=\"node2\"><instance_attributes id=\"n2\"><nvpair id=\"n2-rack\" name=\"rack\" "
-          "value=\"r7\"/></instance_attributes></node></nodes><resources/><constraints/></configuration><status/></cib>");
-    }
+    if (command == "cib-query") return cib;
     return std::string();
   }
   std::vector<std::string> asked;
+  std::string cib =
+      "<cib epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\"><configuration><crm_config/><nodes>"
+      "<node id=\"2\" uname=\"node2\"><instance_attributes id=\"n2\"><nvpair id=\"n2-rack\" name=\"rack\" "
+      "value=\"r7\"/></instance_attributes></node></nodes><resources/><constraints/></configuration><status/></cib>";
   std::map<std::string, std::string> transient = {{"node1/pingd", "100"}, {"node3/master-db", "5"}};
   bool up = true;
   bool quorate = true;
@@ -136,6 +150,103 @@ TEST(PacemakerToolsTest, CrmAttributeAndCrmMasterSetThePromotionScoreAndNodeAttr
   EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-n", "rack", "-v", "r8", "-l", "forever", "-s", "set1"}).code, 64);
   EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-n", "rack", "-v", "r8", "-l", "forever", "-i", "id1"}).code, 64);
   EXPECT_EQ(Tool(v, "cibadmin", {"-Q"}).code, 64);
+}
+
+}  // namespace
+}  // namespace vigil::crm
+
+namespace vigil::crm {
+namespace {
+
+// crm_ticket against the fake vigild: what it lists (every ticket with a state and every one a
+// constraint names), how grant and revoke need --force, and the requests it makes.
+TEST(PacemakerToolsTest, CrmTicketListsGrantsAndRevokes) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  FakeVigild v;
+  v.cib = kTicketCib;
+  auto list = Tool(v, "crm_ticket", {"-l"});
+  EXPECT_EQ(list.code, 0);
+  EXPECT_EQ(list.out, "T\tgranted [standby] last-granted='Tue Nov 14 22:13:20 2023'\nU\trevoked          \n");
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-w"}).out, "T\nU\n");
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-L"}).out,
+            "T\tgranted [standby] (granted=true, last-granted='Tue Nov 14 22:13:20 2023', standby=true)\n");
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "X", "-l"}).code, 105);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-G", "granted"}).out, "true\n");
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "U", "-G", "granted"}).code, 105);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "U", "-G", "granted", "-d", "false"}).out, "false\n");
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-q"}).out,
+            "State XML:\n\n<ticket_state id=\"T\" granted=\"true\" last-granted=\"1700000000\" standby=\"true\"/>\n");
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "U", "-q"}).code, 105);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "U", "-c"}).out,
+            "Constraints XML:\n\n<rsc_ticket id=\"a-U\" rsc=\"a\" ticket=\"U\"/>\n");
+  EXPECT_NE(Tool(v, "crm_ticket", {"-c"}).out.find("<xpath-query>\n  <rsc_ticket id=\"a-T\""), std::string::npos);
+
+  // Without --force a grant or a revoke says what it risks and changes nothing.
+  v.asked.clear();
+  const auto refused = Tool(v, "crm_ticket", {"-t", "U", "-g"});
+  EXPECT_EQ(refused.code, 4);
+  EXPECT_NE(refused.out.find("--force"), std::string::npos);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-r"}).code, 4);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-D", "granted"}).code, 4);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-C"}).code, 4);  // granted: cleaning it up revokes it
+  for (const auto& a : v.asked) EXPECT_EQ(a, "cib-query");
+  v.asked.clear();
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "U", "-g", "--force"}).code, 0);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"--ticket=T", "-r", "-f"}).code, 0);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-a"}).code, 0);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-S", "owner", "-v", "site-b"}).code, 0);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-D", "owner"}).code, 0);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "U", "-C"}).code, 0);  // not granted: no force needed
+  const std::vector<std::string> want = {
+      "cib-query", "ticket-update U granted=true",   "cib-query", "ticket-update T granted=false",
+      "cib-query", "ticket-update T standby=false",  "cib-query", "ticket-update T owner=site-b",
+      "cib-query", "ticket-update T -owner",         "cib-query", "ticket-delete U"};
+  EXPECT_EQ(v.asked, want);
+
+  // Usage errors: no command, no ticket, -S without a value, an option Vigil does not take.
+  EXPECT_EQ(Tool(v, "crm_ticket", {}).code, 64);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-g", "--force"}).code, 64);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-S", "owner"}).code, 64);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-l", "-n", "set"}).code, 64);
+  v.up = false;
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-l"}).code, 69);
+}
+
+// What crm_ticket prints of a CIB is what Pacemaker's crm_ticket prints of the same file (run on
+// it with CIB_file): the list, the raw list, an attribute, the state and the constraints.
+TEST(PacemakerToolsTest, CrmTicketPrintsWhatPacemakersPrints) {
+  ASSERT_EQ(std::system("command -v crm_ticket > /dev/null"), 0)
+      << "this test needs Pacemaker's crm_ticket as its oracle (pacemaker-cli-utils; scripts/deps.sh installs it)";
+  setenv("TZ", "UTC", 1);
+  tzset();
+  const std::string file = ::testing::TempDir() + "/tickets-cib.xml";
+  {
+    std::ofstream out(file);
+    out << "<cib validate-with=\"pacemaker-3.9\" epoch=\"1\" num_updates=\"0\" admin_epoch=\"0\"><configuration>"
+           "<crm_config/><nodes/><resources><primitive id=\"a\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\"/>"
+           "</resources><constraints><rsc_ticket id=\"a-T\" rsc=\"a\" ticket=\"T\" loss-policy=\"stop\"/>"
+           "<rsc_ticket id=\"a-U\" rsc=\"a\" ticket=\"U\"/></constraints></configuration><status><tickets>"
+           "<ticket_state id=\"T\" granted=\"true\" last-granted=\"1700000000\" standby=\"true\"/></tickets></status></cib>";
+  }
+  FakeVigild v;
+  std::ifstream in(file);
+  v.cib.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"-l"}, {"-w"}, {"-t", "T", "-l"}, {"-t", "T", "-G", "last-granted"}, {"-t", "T", "-q"},
+        {"-t", "U", "-c"}, {"-c"}, {"-t", "U", "-G", "granted", "-d", "no"}}) {
+    std::string command = "TZ=UTC CIB_file=" + file + " crm_ticket";
+    for (const auto& a : args) command += " " + a;
+    FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string theirs;
+    char buffer[4096];
+    for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) theirs.append(buffer, n);
+    const int status = pclose(pipe);
+    const auto ours = Tool(v, "crm_ticket", args);
+    EXPECT_EQ(ours.out, theirs) << command;
+    EXPECT_EQ(ours.code, WEXITSTATUS(status)) << command;
+  }
 }
 
 }  // namespace
