@@ -10,9 +10,10 @@
 // primitive or a group; rsc_location (a node and a score, or rules), rsc_colocation and
 // rsc_order between two resources (a primitive, a group or a clone); rsc_defaults and
 // op_defaults; rules in attribute sets (rule.h); resource sets in colocations, orders and locations
-// (expanded into two-resource ones); rsc_ticket; id-refs to rules, sets and nvpairs; the status
-// section (node_state, lrm_resource/lrm_rsc_op history, transient attributes, ticket_state).
-// Bundles, templates and tags are refused with kUnsupported and the element named,
+// (expanded into two-resource ones); rsc_ticket; templates and tags (expanded as Pacemaker does);
+// id-refs to rules, sets and nvpairs; the status section (node_state, lrm_resource/lrm_rsc_op
+// history, transient attributes, ticket_state). Bundles are refused with kUnsupported and the
+// element named,
 // rather than silently placed wrong. See
 // docs/scheduler.md ("The CIB").
 //
@@ -69,6 +70,10 @@ struct Primitive {
   std::vector<Operation> operations;
   std::string group;       // the group it is a member of; empty: none
   std::string clone;       // the clone it is cloned by, directly or as a group member; empty: none
+  // The <template> it is made from (template="ID"): its agent, sets and operations are the
+  // template's with its own added (an operation of its own replaces the template's of the same
+  // name and role); empty: none.
+  std::string template_id;
 
   // "ocf:heartbeat:IPaddr2", or "class:type" without a provider.
   std::string AgentName() const;

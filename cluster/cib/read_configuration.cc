@@ -134,13 +134,62 @@ void ReadParams(Reader& r, const pugi::xml_node& x, const Parent* parent, Attrib
   if (parent != nullptr) sets.insert(sets.end(), parent->param_sets.begin(), parent->param_sets.end());
 }
 
+// An operation's name and role as a template's operations are matched with a primitive's:
+// no role, Started and Unpromoted are one.
+std::string OperationKey(const pugi::xml_node& op) {
+  std::string_view role = CurrentRoleName(op.attribute("role").value());
+  if (role == "Started" || role == "Unpromoted") role = "";
+  return std::string(op.attribute("name").value()) + "-" + std::string(role);
+}
+
+// Primitive `x` made from its template as Pacemaker 2.1.5 makes it: a copy of the <template>
+// (its agent and sets first) named after `x`, `x`'s own children added after the template's,
+// and the template's operations added to `x`'s own where `x` has none of that name and role
+// (whatever the interval). Into `scratch`; a null node after a Fail.
+pugi::xml_node ExpandTemplate(Reader& r, const pugi::xml_node& x, pugi::xml_document& scratch) {
+  const std::string id = x.attribute("id").value();
+  const std::string name = x.attribute("template").value();
+  if (name == id) {
+    r.Fail(x, "a resource cannot be its own template");
+    return {};
+  }
+  const pugi::xml_node resources = x.root().child("cib").child("configuration").child("resources");
+  const pugi::xml_node t = resources.find_child_by_attribute("template", "id", name.c_str());
+  if (!t) {
+    r.Fail(x, "template=\"" + name + "\" names no <template>");
+    return {};
+  }
+  pugi::xml_node out = scratch.append_copy(t);
+  out.set_name("primitive");
+  out.attribute("id").set_value(id.c_str());
+  pugi::xml_node template_ops = out.child("operations");
+  pugi::xml_node own_ops;
+  for (const auto child : x.children()) {
+    pugi::xml_node copy = out.append_copy(child);
+    if (std::string_view(copy.name()) == "operations") own_ops = copy;
+  }
+  if (template_ops && own_ops) {
+    std::unordered_set<std::string> own;
+    for (const auto op : own_ops.children("op")) own.insert(OperationKey(op));
+    for (const auto op : template_ops.children("op")) {
+      if (!own.count(OperationKey(op))) own_ops.append_copy(op);
+    }
+    out.remove_child(template_ops);
+  }
+  return out;
+}
+
 // One <primitive>, at the top level or in a group or clone (`parent`; null: none).
-void ReadPrimitive(Reader& r, const pugi::xml_node& x, const Parent* parent, Model& m) {
+void ReadPrimitive(Reader& r, const pugi::xml_node& element, const Parent* parent, Model& m) {
   Primitive p;
-  p.id = r.Required(x, "id");
-  if (x.attribute("template")) {
-    r.Fail(x, "resource templates are not supported", StatusCode::kUnsupported);
-    return;
+  p.id = r.Required(element, "id");
+  if (r.failed()) return;
+  pugi::xml_document scratch;
+  pugi::xml_node x = element;
+  if (element.attribute("template")) {
+    x = ExpandTemplate(r, element, scratch);
+    if (r.failed()) return;
+    p.template_id = element.attribute("template").value();
   }
   p.standard = r.Required(x, "class");
   p.type = r.Required(x, "type");
@@ -269,7 +318,13 @@ void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m) {
     } else if (kind == "bundle") {
       r.Fail(x, "bundles are not supported", StatusCode::kUnsupported);
     } else if (kind == "template") {
-      r.Fail(x, "resource templates are not supported", StatusCode::kUnsupported);
+      // Not a resource: what primitives made from it start from (ExpandTemplate).
+      r.Required(x, "id");
+      r.Required(x, "class");
+      r.Required(x, "type");
+      if (!r.failed() && std::string_view(x.attribute("class").value()) == "ocf" && !x.attribute("provider")) {
+        r.Fail(x, "an ocf template needs a provider");
+      }
     } else {
       r.Fail(x, "an unknown kind of resource", StatusCode::kUnsupported);
     }
@@ -359,8 +414,25 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
     else ids.cloned.emplace(g.id, g.clone);
   }
   for (const auto& c : m.clones) ids.named.insert(c.id);
-  for (const auto c : constraints.children()) {
-    if (c.type() != pugi::node_element) continue;
+  for (const auto& p : m.primitives) {
+    if (!p.template_id.empty()) ids.tags[p.template_id].push_back(p.id);
+  }
+  for (const auto tag : constraints.parent().child("tags").children()) {
+    if (tag.type() != pugi::node_element) continue;
+    if (std::string_view(tag.name()) != "tag") {
+      r.Fail(tag, "the tags section holds tag elements only");
+      return;
+    }
+    std::vector<std::string>& refs = ids.tags[r.Required(tag, "id")];
+    for (const auto ref : tag.children("obj_ref")) refs.push_back(r.Required(ref, "id"));
+    if (!r.failed() && refs.empty()) r.Fail(tag, "a tag needs at least one obj_ref");
+    if (r.failed()) return;
+  }
+  for (const auto element : constraints.children()) {
+    if (element.type() != pugi::node_element) continue;
+    pugi::xml_document scratch;
+    const pugi::xml_node c = ExpandTags(r, element, ids, scratch);
+    if (r.failed()) return;
     const std::string_view kind = c.name();
     if (c.child("resource_set")) {
       ReadSetConstraint(r, c, ids, m);

@@ -224,7 +224,80 @@ void ReadLocationSets(Reader& r, const pugi::xml_node& c, const std::vector<Set>
   }
 }
 
+// A resource set made of `attribute`'s resource (or tag) of `x`, with `suffix` (a role or an
+// action) moved into it as `set_attribute`.
+void MoveIntoSet(pugi::xml_node x, const char* attribute, const char* suffix, const char* set_attribute,
+                 const ResourceIds& ids) {
+  const std::string id = x.attribute(attribute).value();
+  pugi::xml_node set = x.append_child("resource_set");
+  set.append_attribute("id") = id.c_str();
+  const auto tag = ids.tags.find(id);
+  if (tag != ids.tags.end()) {
+    set.append_attribute("sequential") = "false";
+    for (const auto& member : tag->second) set.append_child("resource_ref").append_attribute("id") = member.c_str();
+  } else {
+    set.append_child("resource_ref").append_attribute("id") = id.c_str();
+  }
+  if (suffix != nullptr && x.attribute(suffix)) {
+    set.append_attribute(set_attribute) = x.attribute(suffix).value();
+    x.remove_attribute(suffix);
+  }
+  x.remove_attribute(attribute);
+}
+
 }  // namespace
+
+pugi::xml_node ExpandTags(Reader& r, const pugi::xml_node& c, const ResourceIds& ids, pugi::xml_document& scratch) {
+  if (ids.tags.empty()) return c;
+  auto is_tag = [&](const char* id) { return !ids.named.count(id) && ids.tags.count(id); };
+  if (c.child("resource_set")) {
+    bool any = false;
+    for (const auto set : c.children("resource_set")) {
+      for (const auto ref : set.children("resource_ref")) any = any || is_tag(ref.attribute("id").value());
+    }
+    if (!any) return c;
+    pugi::xml_node x = scratch.append_copy(c);
+    for (auto set : x.children("resource_set")) {
+      for (pugi::xml_node ref = set.child("resource_ref"); ref;) {
+        const pugi::xml_node next = ref.next_sibling("resource_ref");
+        if (const std::string id = ref.attribute("id").value(); is_tag(id.c_str())) {
+          pugi::xml_node after = ref;
+          for (const auto& member : ids.tags.at(id)) {
+            after = set.insert_child_after("resource_ref", after);
+            after.append_attribute("id") = member.c_str();
+          }
+          set.remove_child(ref);
+        }
+        ref = next;
+      }
+    }
+    return x;
+  }
+  const std::string_view kind = c.name();
+  if (kind == "rsc_colocation" || kind == "rsc_order") {
+    const bool colocation = kind == "rsc_colocation";
+    const char* one = colocation ? "rsc" : "first";
+    const char* other = colocation ? "with-rsc" : "then";
+    const bool one_tag = is_tag(c.attribute(one).value());
+    const bool other_tag = is_tag(c.attribute(other).value());
+    if (!one_tag && !other_tag) return c;
+    if (colocation && one_tag && other_tag) {
+      r.Fail(c, "a colocation of two tags or templates (" + std::string(c.attribute(one).value()) + " and " +
+                    c.attribute(other).value() + ") is not one Pacemaker places");
+      return {};
+    }
+    pugi::xml_node x = scratch.append_copy(c);
+    MoveIntoSet(x, one, colocation ? "rsc-role" : "first-action", colocation ? "role" : "action", ids);
+    MoveIntoSet(x, other, colocation ? "with-rsc-role" : "then-action", colocation ? "role" : "action", ids);
+    return x;
+  }
+  if ((kind == "rsc_location" || kind == "rsc_ticket") && is_tag(c.attribute("rsc").value())) {
+    pugi::xml_node x = scratch.append_copy(c);
+    MoveIntoSet(x, "rsc", kind == "rsc_location" ? "role" : "rsc-role", "role", ids);
+    return x;
+  }
+  return c;
+}
 
 void ReadSetConstraint(Reader& r, const pugi::xml_node& c, const ResourceIds& ids, Model& m) {
   const std::string_view kind = c.name();

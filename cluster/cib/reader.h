@@ -168,6 +168,9 @@ void CheckRole(Reader& r, const pugi::xml_node& x, const char* attribute);
 struct ResourceIds {
   std::unordered_set<std::string_view> named;
   std::unordered_map<std::string_view, std::string_view> cloned;
+  // What a template's or a tag's id stands for in a constraint: the primitives made from the
+  // template, the objects the tag refers to (obj_ref), in document order.
+  std::unordered_map<std::string, std::vector<std::string>> tags;
 };
 // Fails unless `id` (the value of `attribute` of `constraint`) is one a constraint may name.
 void CheckResource(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids, const std::string& id,
@@ -182,6 +185,13 @@ std::optional<OrderKind> ReadOrderKind(Reader& r, const pugi::xml_node& x);
 // it, as in Pacemaker.
 std::optional<TicketConstraint> ReadTicket(Reader& r, const pugi::xml_node& c, const Model& m, const std::string& rsc,
                                            const std::string& role);
+// Constraint `c` with the templates and tags it names replaced by the resources they stand for,
+// as Pacemaker 2.1.5 expands them: in a resource set, a tag's resource_ref gives way to one per
+// resource, in place; a tag named by rsc, with-rsc, first or then becomes a resource set of its
+// own (sequential="false", the role or action moved into it), and so, in a colocation or order,
+// does the plain resource on the other side. Two tags colocated is an error. `c` itself when it
+// names none, else a copy in `scratch`; a null node after a Fail.
+pugi::xml_node ExpandTags(Reader& r, const pugi::xml_node& c, const ResourceIds& ids, pugi::xml_document& scratch);
 // A constraint made of resource sets (rsc_location, rsc_colocation, rsc_order, rsc_ticket), expanded into the
 // two-resource constraints Pacemaker makes of it (read_sets.cc).
 void ReadSetConstraint(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids, Model& m);

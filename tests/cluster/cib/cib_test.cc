@@ -273,6 +273,16 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "a constraint names two resources or holds resource sets: not both"},
       {"ticket set and role", With(kDummy, R"(<rsc_ticket id="t" rsc-role="Started" ticket="T"><resource_set id="s"><resource_ref id="a"/></resource_set></rsc_ticket>)"),
        "rsc-role is for a ticket constraint of one resource"},
+      {"no template", With(R"(<primitive id="p" template="nope"/>)"), "<primitive id=\"p\">: template=\"nope\" names no <template>"},
+      {"own template", With(R"(<primitive id="p" template="p"/>)"), "a resource cannot be its own template"},
+      {"template class", With(R"(<template id="t" type="Dummy"/>)"), "<template id=\"t\">: the attribute 'class' is missing"},
+      {"two tags", With(kDummy + R"(<primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/>)",
+                        R"(<rsc_colocation id="c" rsc="t1" with-rsc="t2" score="5"/></constraints><tags><tag id="t1"><obj_ref id="a"/></tag><tag id="t2"><obj_ref id="b"/></tag></tags><constraints>)"),
+       "a colocation of two tags or templates (t1 and t2)"},
+      {"empty tag", With(kDummy, R"(<rsc_location id="l" rsc="t1" node="node1" score="5"/></constraints><tags><tag id="t1"/></tags><constraints>)"),
+       "<tag id=\"t1\">: a tag needs at least one obj_ref"},
+      {"tag of nothing", With(kDummy, R"(<rsc_location id="l" rsc="t1" node="node1" score="5"/></constraints><tags><tag id="t1"><obj_ref id="zz"/></tag></tags><constraints>)"),
+       "names no defined resource"},
       {"ticket_state twice",
        "<cib><configuration/><status><tickets><ticket_state id=\"T\"/><ticket_state id=\"T\" granted=\"true\"/></tickets></status></cib>",
        "a second ticket_state for ticket T"},
@@ -336,6 +346,39 @@ TEST(CibTest, UnsupportedElementsSayUnsupported) {
     ASSERT_FALSE(cib.ok()) << resources;
     EXPECT_EQ(cib.status().code(), StatusCode::kUnsupported) << cib.status().message();
   }
+}
+
+// A primitive made from a template: the template's agent, its sets before the primitive's (whose
+// values win where both set one), its operations where the primitive has none of that name and
+// role, whatever the interval.
+TEST(CibTest, APrimitiveMadeFromATemplateTakesWhatItDoesNotSetItself) {
+  auto cib = Cib::Parse(With(R"(<template id="t" class="ocf" provider="heartbeat" type="IPaddr2">)"
+                             R"(<instance_attributes id="t-i"><nvpair id="t-ip" name="ip" value="10.0.0.1"/>)"
+                             R"(<nvpair id="t-nic" name="nic" value="eth0"/></instance_attributes>)"
+                             R"(<operations><op id="t-mon" name="monitor" interval="10s"/><op id="t-start" name="start" interval="0" timeout="20s"/>)"
+                             R"(<op id="t-mon-p" name="monitor" interval="5s" role="Promoted"/></operations></template>)"
+                             R"(<primitive id="p" template="t"><instance_attributes id="p-i"><nvpair id="p-ip" name="ip" value="10.0.0.2"/>)"
+                             R"(</instance_attributes><operations><op id="p-mon" name="monitor" interval="30s" role="Started"/></operations></primitive>)"
+                             R"(<group id="g"><primitive id="q" template="t"/></group>)"),
+                        "t.xml");
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  const Model& m = cib->model();
+  const Primitive* p = m.FindPrimitive("p");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->AgentName(), "ocf:heartbeat:IPaddr2");
+  EXPECT_EQ(p->template_id, "t");
+  EXPECT_EQ(p->params.at("ip"), "10.0.0.2");
+  EXPECT_EQ(p->params.at("nic"), "eth0");
+  std::vector<std::string> ops;
+  for (const auto& op : p->operations) ops.push_back(op.id + "/" + std::to_string(op.interval_ms));
+  // Its own monitor (Started is no role) replaces the template's 10s one; start and the
+  // Promoted monitor come from the template, after its own.
+  EXPECT_EQ(ops, (std::vector<std::string>{"p-mon/30000", "t-start/0", "t-mon-p/5000"}));
+  const Primitive* q = m.FindPrimitive("q");
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->group, "g");
+  EXPECT_EQ(q->params.at("ip"), "10.0.0.1");
+  EXPECT_EQ(q->operations.size(), 3U);
 }
 
 TEST(CibTest, TicketConstraintsAndTicketStatesAreRead) {
