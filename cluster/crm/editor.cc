@@ -140,7 +140,9 @@ class Editor {
     const std::string& command = words[0];
     Cursor c(words, command);
     if (command == "node") return Node(c);
-    if (command == "primitive") return Primitive(c);
+    if (command == "primitive") return Primitive(c, "primitive");
+    if (command == "rsc_template") return Primitive(c, "template");
+    if (command == "tag") return Tag(c);
     if (command == "group") return Group(c);
     if (command == "clone") return Clone(c, "clone");
     if (command == "ms") return Clone(c, "master");
@@ -314,11 +316,18 @@ class Editor {
     return Status::Ok();
   }
 
+  // What a constraint may name: a resource (IsResource), a template or a tag, which stand for the
+  // resources made from it or tagged.
+  bool Constrainable(const std::string& id) const {
+    return IsResource(FindId(conf_.child("resources"), id)) ||
+           conf_.child("resources").find_child_by_attribute("template", "id", id.c_str()) ||
+           conf_.child("tags").find_child_by_attribute("tag", "id", id.c_str());
+  }
+
   Status Resource(Cursor& c, const std::string& role_of, std::string* rsc) {
     if (c.done()) return c.Expected("a resource" + role_of);
     *rsc = c.Next();
-    const xml_node found = FindId(conf_.child("resources"), *rsc);
-    if (!IsResource(found)) return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
+    if (!Constrainable(*rsc)) return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
     return Status::Ok();
   }
 
@@ -386,9 +395,11 @@ class Editor {
     return Status::Ok();
   }
 
-  Status Primitive(Cursor& c) {
+  // primitive ID AGENT|@TEMPLATE ..., rsc_template ID AGENT ... (`element`: primitive or template).
+  Status Primitive(Cursor& c, const char* element) {
     std::string id;
-    if (Status s = NewId(c, "primitive", &id); !s.ok()) return s;
+    const bool is_template = std::string_view(element) == "template";
+    if (Status s = NewId(c, is_template ? "template" : "primitive", &id); !s.ok()) return s;
     if (c.done() || kPrimitiveKeywords.count(c.Peek())) {
       return c.Expected("an agent (class:provider:type as ocf:heartbeat:IPaddr, class:type as lsb:mysql, or a "
                         "heartbeat agent's type)");
@@ -400,45 +411,77 @@ class Editor {
     for (std::string part; std::getline(split, part, ':');) parts.push_back(part);
     if (!agent.empty() && agent.back() == ':') parts.push_back("");
     const bool empty_part = std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); });
-    if (agent[0] == '@') return Status(StatusCode::kUnsupported, c.context() + ": resource templates are not supported");
-    if (empty_part || parts.size() > 3 || (parts.size() == 3 && parts[0] != "ocf") ||
-        (parts.size() == 2 && parts[0] == "ocf")) {
+    xml_node p;
+    if (agent[0] == '@') {
+      // Made from a template: its agent is the template's.
+      const std::string name = agent.substr(1);
+      if (is_template) return c.Error("a template is not made from another ('" + agent + "')");
+      if (!conf_.child("resources").find_child_by_attribute("template", "id", name.c_str())) {
+        return Status(StatusCode::kNotFound, c.context() + ": no template '" + name + "'");
+      }
+      p = Section(conf_, "resources").append_child(element);
+      p.append_attribute("id").set_value(id.c_str());
+      p.append_attribute("template").set_value(name.c_str());
+    } else if (empty_part || parts.size() > 3 || (parts.size() == 3 && parts[0] != "ocf") ||
+               (parts.size() == 2 && parts[0] == "ocf")) {
       return c.Error("'" + agent + "' is not an agent (ocf:PROVIDER:TYPE, lsb:TYPE, systemd:TYPE, service:TYPE, "
                      "stonith:TYPE, or TYPE for ocf:heartbeat:TYPE)");
+    } else {
+      p = Section(conf_, "resources").append_child(element);
+      p.append_attribute("id").set_value(id.c_str());
+      p.append_attribute("class").set_value(parts.size() == 1 ? "ocf" : parts[0].c_str());
+      if (parts.size() != 2) p.append_attribute("provider").set_value(parts.size() == 1 ? "heartbeat" : parts[1].c_str());
+      p.append_attribute("type").set_value(parts.back().c_str());
     }
-    xml_node p = Section(conf_, "resources").append_child("primitive");
-    p.append_attribute("id").set_value(id.c_str());
-    p.append_attribute("class").set_value(parts.size() == 1 ? "ocf" : parts[0].c_str());
-    if (parts.size() != 2) p.append_attribute("provider").set_value(parts.size() == 1 ? "heartbeat" : parts[1].c_str());
-    p.append_attribute("type").set_value(parts.back().c_str());
     xml_node operations;
     xml_node last_op;
     while (!c.done()) {
       const std::string keyword = c.Next();
       if (keyword == "params" || keyword == "meta" || keyword == "utilization") {
-        const char* element = keyword == "params" ? "instance_attributes"
-                              : keyword == "meta" ? "meta_attributes"
-                                                  : "utilization";
-        if (Status s = Pairs(c, keyword, SetOf(p, element, id + "-" + element)); !s.ok()) return s;
+        const char* set = keyword == "params" ? "instance_attributes"
+                          : keyword == "meta" ? "meta_attributes"
+                                              : "utilization";
+        if (Status s = Pairs(c, keyword, SetOf(p, set, id + "-" + set)); !s.ok()) return s;
       } else if (keyword == "op") {
         if (!operations) operations = p.append_child("operations");
         if (Status s = Op(c, id, operations, &last_op); !s.ok()) return s;
       } else if (keyword == "op_params" || keyword == "op_meta") {
         if (!last_op) return c.Error("'" + keyword + "' belongs after an op");
-        const char* element = keyword == "op_params" ? "instance_attributes" : "meta_attributes";
-        const std::string base = std::string(last_op.attribute("id").value()) + "-" + element;
-        if (Status s = Pairs(c, keyword, SetOf(last_op, element, base)); !s.ok()) return s;
+        const char* set = keyword == "op_params" ? "instance_attributes" : "meta_attributes";
+        const std::string base = std::string(last_op.attribute("id").value()) + "-" + set;
+        if (Status s = Pairs(c, keyword, SetOf(last_op, set, base)); !s.ok()) return s;
       } else {
         return Invalid(c.context() + ": expected params, meta, utilization or op, not '" + keyword + "'");
       }
     }
+    // (One made from a template is checked by vigild at commit, with the template's agent.)
     if (Status s = CheckAgent(c, p); !s.ok()) return s;
     if (const auto w = FencingWarning(conf_)) warnings_->push_back(*w);
     return Status::Ok();
   }
 
+  // tag ID[:] RSC...: <tags><tag><obj_ref/>...</tag></tags>.
+  Status Tag(Cursor& c) {
+    if (c.done()) return c.Expected("an id for the tag");
+    std::string id = c.Peek();
+    if (id.size() > 1 && id.back() == ':') id.pop_back();
+    c.Next();
+    if (!IsId(id)) return c.Error("'" + id + "' is not a valid id (a letter or _ first, then letters, digits, _ . -)");
+    c.Name(id);
+    if (xml_node taken = FindId(root_, id)) return c.Error("the id '" + id + "' is taken (by a " + std::string(taken.name()) + ")");
+    if (c.done()) return c.Expected("a resource");
+    xml_node tag = Section(conf_, "tags").append_child("tag");
+    tag.append_attribute("id").set_value(id.c_str());
+    while (!c.done()) {
+      const std::string rsc = c.Next();
+      if (!IsResource(FindId(conf_.child("resources"), rsc))) return Status(StatusCode::kNotFound, c.context() + ": no resource '" + rsc + "'");
+      tag.append_child("obj_ref").append_attribute("id").set_value(rsc.c_str());
+    }
+    return Status::Ok();
+  }
+
   bool Unchanged(xml_node p) const {
-    const xml_node old = before_.child("resources").find_child_by_attribute("primitive", "id", p.attribute("id").value());
+    const xml_node old = before_.child("resources").find_child_by_attribute(p.name(), "id", p.attribute("id").value());
     if (!old) return false;
     for (const char* a : {"class", "provider", "type"}) {
       if (std::string_view(old.attribute(a).value()) != p.attribute(a).value()) return false;
@@ -597,8 +640,7 @@ class Editor {
     const size_t colon = word.find(':');
     *rsc = word.substr(0, colon);
     *suffix = colon == std::string::npos ? "" : word.substr(colon + 1);
-    const xml_node found = FindId(conf_.child("resources"), *rsc);
-    if (!IsResource(found)) return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
+    if (!Constrainable(*rsc)) return Status(StatusCode::kNotFound, c.context() + ": no resource '" + *rsc + "'");
     return Status::Ok();
   }
 
@@ -729,10 +771,15 @@ class Editor {
       const xml_node x = FindId(conf_, id);
       const std::string_view kind = x ? x.name() : "";
       const std::string_view parent = x ? x.parent().name() : "";
-      const bool deletable = kind == "primitive" || parent == "constraints" || parent == "crm_config" ||
-                             parent == "rsc_defaults" || parent == "op_defaults";
+      const bool deletable = kind == "primitive" || kind == "template" || parent == "constraints" || parent == "tags" ||
+                             parent == "crm_config" || parent == "rsc_defaults" || parent == "op_defaults";
       if (!x) return Status(StatusCode::kNotFound, "delete: no element with id '" + id + "'");
       if (!deletable) return c.Error("'" + id + "' is a " + std::string(kind) + ", which delete does not remove");
+      if (kind == "template") {
+        const xml_node user = conf_.child("resources").find_node(
+            [&](xml_node n) { return std::string_view(n.name()) == "primitive" && id == n.attribute("template").value(); });
+        if (user) return c.Error("template " + id + " is used by " + user.attribute("id").value() + ": delete that first");
+      }
       if (kind == "primitive" && !running_) {
         return c.Error("cannot tell whether " + id + " runs (vigild knows no DC): try again once it has one");
       }

@@ -69,8 +69,11 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
   static const std::vector<Command> kConfigure = {
       {{"node"}, "[ID:] NAME [attributes N=V...] [utilization N=V...]", "a node and its attributes",
        &Shell::ConfigureApply, C::kIds},
-      {{"primitive"}, "ID AGENT [params N=V...] [meta N=V...] [op NAME N=V...]...", "a resource",
+      {{"primitive"}, "ID AGENT|@TEMPLATE [params N=V...] [meta N=V...] [op NAME N=V...]...", "a resource",
        &Shell::ConfigureApply, C::kPrimitive},
+      {{"rsc_template"}, "ID AGENT [params N=V...] [meta N=V...] [op NAME N=V...]...",
+       "what primitives made from it (primitive ID @TEMPLATE) start from", &Shell::ConfigureApply, C::kPrimitive},
+      {{"tag"}, "ID[:] RSC...", "a name for several resources, for constraints", &Shell::ConfigureApply, C::kIds},
       {{"group"}, "ID RSC... [params N=V...] [meta N=V...]", "primitives that run together, in order",
        &Shell::ConfigureApply, C::kIds},
       {{"clone"}, "ID RSC [params N=V...] [meta N=V...]", "a primitive or group on many nodes",

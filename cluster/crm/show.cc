@@ -59,8 +59,13 @@ std::string Node(xml_node n) {
   return out;
 }
 
+// "primitive ID AGENT ...", "primitive ID @TEMPLATE ..." (one made from a template) or
+// "rsc_template ID AGENT ...".
 std::string Primitive(xml_node p) {
-  std::string out = "primitive " + std::string(p.attribute("id").value()) + " " + Agent(p);
+  const bool is_template = std::string_view(p.name()) == "template";
+  const char* from = p.attribute("template").value();
+  std::string out = (is_template ? "rsc_template " : "primitive ") + std::string(p.attribute("id").value()) + " " +
+                    (*from != '\0' ? "@" + std::string(from) : Agent(p));
   for (xml_node child : p.children()) {
     const std::string_view name = child.name();
     if (name == "instance_attributes") out += Clause("params", child);
@@ -169,6 +174,11 @@ std::string Constraint(xml_node x) {
     if (const char* a = x.attribute("node-attribute").value(); *a != '\0') out += " node-attribute=" + Quoted(a);
     return out;
   }
+  if (kind == "tag") {
+    std::string out = "tag " + id;
+    for (xml_node ref : x.children("obj_ref")) out += " " + std::string(ref.attribute("id").value());
+    return out;
+  }
   if (kind == "rsc_ticket") {
     std::string out = "rsc_ticket " + id + " " + x.attribute("ticket").value() + ": " +
                       (sets ? Sets(x, false, false) : With(x, "rsc", "rsc-role"));
@@ -219,7 +229,7 @@ Status AllFound(const char* command, const std::vector<std::string>& ids, const 
 }
 
 // The sections show prints, in its order.
-constexpr const char* kShownSections[] = {"nodes", "resources", "constraints", "crm_config", "rsc_defaults",
+constexpr const char* kShownSections[] = {"nodes", "resources", "tags", "constraints", "crm_config", "rsc_defaults",
                                           "op_defaults"};
 
 }  // namespace
@@ -260,8 +270,10 @@ Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids)
     return v;
   };
   for (xml_node n : sorted(conf.child("nodes"))) out.push_back(Node(n));
-  // As crmsh: every primitive (a group's or clone's too) by id, then the groups, then the legacy
-  // <master> clones (ms), then the clones (promotable ones too).
+  // As crmsh: the templates, every primitive (a group's or clone's too) by id, then the groups,
+  // then the legacy <master> clones (ms), then the clones (promotable ones too); the tags before
+  // the constraints.
+  std::vector<xml_node> templates;
   std::vector<xml_node> primitives;
   std::vector<xml_node> groups;
   std::vector<xml_node> masters;
@@ -275,6 +287,8 @@ Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids)
         }
       }
       if (Wanted(wanted, x, &found)) (kind == "group" ? groups : kind == "master" ? masters : clones).push_back(x);
+    } else if (kind == "template") {
+      if (Wanted(wanted, x, &found)) templates.push_back(x);
     } else if (Wanted(wanted, x, &found)) {
       primitives.push_back(x);
     }
@@ -282,14 +296,17 @@ Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids)
   for (xml_node x : conf.child("resources").children()) {
     if (x.type() == pugi::node_element) collect(x);
   }
+  std::sort(templates.begin(), templates.end(), by_id);
   std::sort(primitives.begin(), primitives.end(), by_id);
   std::sort(groups.begin(), groups.end(), by_id);
   std::sort(masters.begin(), masters.end(), by_id);
   std::sort(clones.begin(), clones.end(), by_id);
+  for (xml_node t : templates) out.push_back(Primitive(t));
   for (xml_node p : primitives) out.push_back(Primitive(p));
   for (xml_node g : groups) out.push_back(Group(g));
   for (xml_node m : masters) out.push_back(Clone(m));
   for (xml_node c : clones) out.push_back(Clone(c));
+  for (xml_node t : sorted(conf.child("tags"))) out.push_back(Constraint(t));
   for (xml_node c : sorted(conf.child("constraints"))) out.push_back(Constraint(c));
   for (xml_node s : sorted(conf.child("crm_config"))) out.push_back(Set("property", s));
   for (xml_node s : sorted(conf.child("rsc_defaults"))) out.push_back(Set("rsc_defaults", s));

@@ -195,6 +195,23 @@ TEST_F(CrmOracleTest, TicketConstraintsOfOneResourceAndOfSets) {
   });
 }
 
+// Templates (rsc_template, primitive @TEMPLATE) and tags, named in constraints.
+TEST_F(CrmOracleTest, TemplatesAndTagsAreWrittenAndShownAsCrmshDoes) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "rsc_template web ocf:heartbeat:Dummy params fake=2 meta priority=5 op monitor interval=10s",
+      "primitive w1 @web params fake=1 op monitor interval=20s",
+      "primitive w2 @web meta target-role=Stopped",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "tag front: a b",
+      "tag back w2",
+      "location l1 front 100: node1",
+      "colocation c1 inf: a web",
+      "order o1 Mandatory: front back",
+  });
+}
+
 // Location rules in crmsh's syntax: scores and score attributes, and/or, types, value sources,
 // every date form, roles and ids given by $id; written with crmsh's ids and shown as it shows them.
 TEST_F(CrmOracleTest, LocationRulesOfEveryForm) {

@@ -82,7 +82,7 @@ TEST(ConfigurationTest, EveryBadCommandIsRefusedWithOneLineAndChangesNothing) {
       {"primitive x lsb:a:b", "'lsb:a:b' is not an agent"},
       {"primitive x ocf:heartbeat:", "'ocf:heartbeat:' is not an agent"},
       {"primitive x a:b:c:d", "'a:b:c:d' is not an agent"},
-      {"primitive x @tmpl", "resource templates are not supported"},
+      {"primitive x @tmpl", "no template 'tmpl'"},
       {"primitive x Dummy parms a=1", "expected params, meta, utilization or op, not 'parms'"},
       {"primitive x Dummy params", "expected NAME=VALUE after 'params'"},
       {"primitive x Dummy params fake", "expected NAME=VALUE after 'params', not 'fake'"},
@@ -148,7 +148,12 @@ TEST(ConfigurationTest, EveryBadCommandIsRefusedWithOneLineAndChangesNothing) {
       {"rsc_ticket t T: ip loss-policy=panic", "loss-policy is stop, demote, freeze or fence, not 'panic'"},
       {"rsc_ticket t T: ip loss-policy=stop extra", "unexpected 'extra'"},
       {"rsc_ticket t T!: ip", "'T!' is not a valid ticket name"},
-      {"tag t ip", "tag: not supported by Vigil"},
+      {"tag t", "expected a resource after 't'"},
+      {"tag t: ip nosuch", "no resource 'nosuch'"},
+      {"tag ip: db", "the id 'ip' is taken"},
+      {"primitive p @nosuch", "no template 'nosuch'"},
+      {"rsc_template t @x", "a template is not made from another ('@x')"},
+      {"bundle b", "bundle: not supported by Vigil"},
       {"order o Mandatory: ip db extra", "resource sets"},
       {"delete", "expected an id after 'delete'"},
       {"delete nosuch", "delete: no element with id 'nosuch'"},
@@ -250,6 +255,24 @@ TEST(ConfigurationTest, DeletingTwoResourcesThatShareAConstraintRemovesItOnce) {
   ASSERT_TRUE(conf->Apply({"delete", "ip", "db", "ip"}, &warnings).ok());
   EXPECT_EQ(warnings, Words{"hanging colocation:ip-db deleted"});
   EXPECT_EQ(*conf->Show({}), "node 1: node1\nnode 2: node2\nproperty cib-bootstrap-options: \\\n\tstonith-enabled=false\n");
+}
+
+// A template in use is not deleted (its primitives would have no agent); once they are gone it
+// is. A tag is deleted like a constraint.
+TEST(ConfigurationTest, ATemplateInUseStaysAndATagGoes) {
+  auto conf = Configuration::Parse(kCib);
+  ASSERT_TRUE(conf.ok());
+  conf->set_running(std::set<std::string>{});
+  std::vector<std::string> warnings;
+  for (const char* command : {"rsc_template web ocf:heartbeat:Dummy", "primitive w1 @web", "tag both: ip w1"}) {
+    ASSERT_TRUE(conf->Apply(*SplitWords(command), &warnings).ok()) << command;
+  }
+  EXPECT_EQ(conf->Apply({"delete", "web"}, &warnings).message(), "delete: template web is used by w1: delete that first");
+  ASSERT_TRUE(conf->Apply({"delete", "both"}, &warnings).ok());
+  ASSERT_TRUE(conf->Apply({"delete", "w1"}, &warnings).ok());
+  ASSERT_TRUE(conf->Apply({"delete", "web"}, &warnings).ok());
+  EXPECT_EQ(conf->Document().find("web"), std::string::npos);
+  EXPECT_EQ(conf->Document().find("both"), std::string::npos);
 }
 
 TEST(ConfigurationTest, BooleansAreReadAsPacemakerReadsThem) {

@@ -204,6 +204,25 @@ TEST_F(CrmVigildTest, AResourceRunsOnlyWhileItsTicketIsGranted) {
   EXPECT_EQ(Crm("site ticket show T").out, "ticket T is revoked\n");
 }
 
+// A primitive made from a template runs the template's agent with its parameters; a tag named in
+// a constraint stands for its resources (here a -INFINITY location keeps them stopped on the one
+// node there is).
+TEST_F(CrmVigildTest, APrimitiveMadeFromATemplateRunsAndATagConstrainsItsResources) {
+  ASSERT_EQ(Crm("configure property stonith-enabled=false").code, 0);
+  const auto made = Crm("", "configure\nrsc_template dummy ocf:heartbeat:Dummy op monitor interval=5s\n"
+                            "primitive d1 @dummy\nprimitive d2 @dummy\nprimitive d3 @dummy\ntag off: d2 d3\n"
+                            "location off-node1 off -inf: node1\ncommit\nquit\n");
+  ASSERT_EQ(made.code, 0) << made.out;
+  ASSERT_TRUE(WaitFor([&] { return Where("d1") == "Started node1"; })) << Crm("status").out << vigild_.log();
+  EXPECT_EQ(Where("d2"), "Stopped");
+  EXPECT_EQ(Where("d3"), "Stopped");
+  EXPECT_NE(Crm("configure show").out.find("rsc_template dummy Dummy \\\n\top monitor interval=5s\nprimitive d1 @dummy\n"),
+            std::string::npos) << Crm("configure show").out;
+  // The template's monitor runs for d1.
+  EXPECT_TRUE(WaitFor([&] { return vigild_.log().find("monitor (every 5000 ms) of d1: OCF_SUCCESS") != std::string::npos; }))
+      << vigild_.log();
+}
+
 // configure edit runs $EDITOR on the configuration in crm syntax; what it saves is checked and
 // committed like typed commands.
 TEST_F(CrmVigildTest, EditRunsTheEditorAndCommitsWhatItSaved) {
