@@ -183,7 +183,8 @@ const std::string& Shell::Self() {
 bool Shell::Error(const std::string& message) {
   err_ << "ERROR: " << message << "\n";
   failed_ = true;
-  return true;  // the session goes on
+  if (!options_.interactive) halted_ = true;
+  return true;  // the session goes on, when a person is at it
 }
 
 void Shell::Info(const std::string& message) { err_ << "INFO: " << message << "\n"; }
@@ -219,6 +220,10 @@ bool Shell::RunLine(const std::string& line) {
 }
 
 bool Shell::Run(const std::vector<std::string>& words) {
+  if (halted_ && !done_) {
+    err_ << "ERROR: not run, after the error above: " << Join(words, " ") << "\n";
+    done_ = true;
+  }
   if (words.empty() || done_) return !done_;
   const Level before = level_;
   // "configure primitive ...": runs in that level, then leaves it (committing, as crmsh does in transit).
@@ -311,7 +316,12 @@ bool Shell::Leave(bool ask) {
       }
     }
     // A commit that fails keeps a person in the level with the changes, to mend them; a script
-    // or a one-shot command has said its error and leaves with nothing applied.
+    // or a one-shot command has said its error and leaves with nothing applied. After an error a
+    // script commits nothing.
+    if (halted_) {
+      err_ << "ERROR: the changes staged before the error are dropped, not committed\n";
+      commit = false;
+    }
     if (commit && !Commit() && ask) return false;
   }
   staged_.reset();

@@ -7,7 +7,9 @@
 // not interactive (a script, or a one-shot command), and asks first when it is, as crmsh does.
 //
 // Every error is one line on `err` starting with "ERROR: "; a failed command changes nothing and
-// makes exit_code() 1. Not thread-safe.
+// makes exit_code() 1. A session that is not interactive (a script, standard input, a one-shot
+// command) ends at its first error: the commands after it are not run and changes staged before
+// it are dropped, not committed (crmsh would go on). Not thread-safe.
 #pragma once
 
 #include <functional>
@@ -158,6 +160,9 @@ class Shell {
   std::optional<Configuration> staged_;
   bool failed_ = false;
   bool done_ = false;
+  // A script's (or a one-shot command's) first error ends it: nothing after it runs and nothing
+  // staged before it is committed, so that a half-done script never reaches the cluster.
+  bool halted_ = false;
   std::string self_;  // this node's name, from vigild
 };
 

@@ -743,7 +743,7 @@ TEST_F(PromotableShellTest, PromoteAndDemoteSetTheClonesTargetRole) {
 
 // What is not a promotable clone is refused by name, saying what would be, and nothing is sent.
 TEST_F(PromotableShellTest, PromotingWhatIsNotPromotableIsRefusedByName) {
-  Shell shell = Make(false);
+  Shell shell = Make(true);
   shell.Run({"resource", "promote", "d"});
   shell.Run({"resource", "demote", "c-clone"});
   shell.Run({"resource", "promote", "ip"});
@@ -766,7 +766,7 @@ TEST_F(PromotableShellTest, PromotingWhatIsNotPromotableIsRefusedByName) {
 // locate (and status RSC, which is the same in crmsh): a line per node, the last instance first
 // and " Promoted" after a promoted one's, as crm_resource --locate prints them.
 TEST_F(PromotableShellTest, LocateSaysWhereEachInstanceRunsAndWhichIsPromoted) {
-  Shell shell = Make(false);
+  Shell shell = Make(true);
   for (const char* line : {"resource locate d-ms d c-clone db", "resource status ip"}) shell.RunLine(line);
   EXPECT_EQ(out_.str(),
             "resource d-ms is running on: node2 Promoted\n"
@@ -784,7 +784,7 @@ TEST_F(PromotableShellTest, LocateSaysWhereEachInstanceRunsAndWhichIsPromoted) {
 }
 
 TEST_F(ShellTest, MistakesGetOneLineEach) {
-  Shell shell = Make(false);
+  Shell shell = Make(true);
   shell.Run({"confgure"});
   shell.Run({"node", "standby", "node7"});
   shell.Run({"resource", "move"});
@@ -832,7 +832,7 @@ TEST_F(ShellTest, EditShowsTheConfigurationAndStagesTheEditedOne) {
 }
 
 TEST_F(ShellTest, RaListsAndDescribesTheAgentsAsCrmshDoes) {
-  Shell shell = Make(false);
+  Shell shell = Make(true);
   for (const char* line : {"ra classes", "ra providers Fake", "ra list ocf", "ra list ocf pacemaker", "ra info Fake"}) {
     shell.RunLine(line);
   }
@@ -864,6 +864,28 @@ TEST_F(ShellTest, RaListsAndDescribesTheAgentsAsCrmshDoes) {
     EXPECT_EQ(err_.str(), error) << line;
   }
   EXPECT_EQ(shell.exit_code(), 1);
+}
+
+// A script ends at its first error: nothing after it runs, and what it staged before is dropped,
+// not committed; it says so and exits 1.
+TEST_F(ShellTest, AScriptStopsAtItsFirstErrorAndCommitsNothing) {
+  Shell shell = Make(false);
+  EXPECT_TRUE(shell.RunLine("configure"));
+  EXPECT_TRUE(shell.RunLine("primitive extra ocf:heartbeat:Dummy"));
+  EXPECT_TRUE(shell.RunLine("location l extra 100 node1"));  // no colon after the score
+  EXPECT_FALSE(shell.RunLine("commit"));  // not run: the session is over
+  shell.End();
+  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(shell.exit_code(), 1);
+  const std::string err = err_.str();
+  EXPECT_NE(err.find("ERROR: not run, after the error above: commit\n"), std::string::npos) << err;
+  EXPECT_NE(err.find("ERROR: the changes staged before the error are dropped, not committed\n"), std::string::npos) << err;
+  // A one-shot command that fails commits nothing either.
+  err_.str("");
+  Shell once = Make(false);
+  once.Run({"node", "standby", "node7"});
+  once.End();
+  EXPECT_EQ(err_.str(), "ERROR: node-standby: no node 'node7'\n");
 }
 
 TEST_F(ShellTest, CompletionOffersCommandsAndIds) {

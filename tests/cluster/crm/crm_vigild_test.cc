@@ -130,10 +130,13 @@ TEST_F(CrmVigildTest, ABadCommandChangesNothingAndExitsNonZero) {
     EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << bad << ": one line\n" << r.out;
     EXPECT_EQ(Version(), before) << bad;
   }
-  // The script goes on after a mistake, commits what was right, and says it failed.
+  // A script stops at its first mistake: nothing after it runs and what it staged is not
+  // committed, so the cluster never sees half of it.
   const auto r = Crm("", "configure\nprimitive a ocf:heartbeat:Dummy\nlocation l a 100 node1\ncommit\nquit\n");
   EXPECT_EQ(r.code, 1) << r.out;
-  EXPECT_NE(Crm("configure show a").out.find("primitive a Dummy"), std::string::npos);
+  EXPECT_NE(r.out.find("ERROR: not run, after the error above: commit"), std::string::npos) << r.out;
+  EXPECT_EQ(Version(), before);
+  EXPECT_NE(Crm("configure show a").out.find("no element with id 'a'"), std::string::npos) << Crm("configure show a").out;
 }
 
 // A group and a clone made with crm run, and crm status lays them out as crm_mon does.
