@@ -35,7 +35,7 @@ const Feature kFeatures[] = {
     {"primitives", true},      {"groups", true},          {"clones", true},
     {"promotable clones", true},  {"rules", true},       {"resource sets", true},
     {"templates", true},       {"tags", true},            {"tickets", true},
-    {"utilization", false},    {"bundles", false},        {"remote nodes", false},
+    {"utilization", true},    {"bundles", false},        {"remote nodes", false},
     {"fencing", false},        {"live migration", false}, {"containers", false},
     {"shutdown locks", false}, {"node health", false},
 };

@@ -235,10 +235,10 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   ResolveSets(r.ReadSets(config.child("crm_config"), "cluster_property_set", "cib-bootstrap-options"), r.Bare(),
               m->properties);
   if (const auto it = m->properties.find("placement-strategy");
-      it != m->properties.end() && it->second != "default") {
-    r.Fail(config.child("crm_config"), "placement-strategy=" + it->second +
-                                           " is not supported (utilization is not)",
-           StatusCode::kUnsupported);
+      it != m->properties.end() && it->second != "default" && it->second != "utilization" && it->second != "minimal" &&
+      it->second != "balanced") {
+    r.Fail(config.child("crm_config"),
+           "placement-strategy=" + it->second + " is not one of default, utilization, minimal, balanced");
   }
   if (const auto it = m->properties.find("node-health-strategy");
       !r.failed() && it != m->properties.end() && it->second != "none") {

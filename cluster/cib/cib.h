@@ -43,6 +43,7 @@ struct Node {
   std::string uname;
   Attributes attributes;  // <nodes><node><instance_attributes>
   int score = 0;          // its weight: where every resource's scores start (score="...")
+  Attributes utilization;  // its capacities (<utilization>), for placement-strategy
 };
 
 struct Operation {
@@ -68,6 +69,7 @@ struct Primitive {
   // what applies everywhere.
   std::vector<AttributeSet> param_sets;
   std::vector<Operation> operations;
+  Attributes utilization;  // what it takes of a node's capacities (<utilization>)
   std::string group;       // the group it is a member of; empty: none
   std::string clone;       // the clone it is cloned by, directly or as a group member; empty: none
   // The <template> it is made from (template="ID"): its agent, sets and operations are the

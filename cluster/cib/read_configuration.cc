@@ -15,6 +15,7 @@ void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m) {
     // Rules in a node's own sets see no node attributes (Pacemaker evaluates them without a
     // node): only their date expressions can hold.
     r.NvSets(n, "instance_attributes", node.attributes);
+    r.NvSets(n, "utilization", node.utilization);
     if (r.failed()) return;
     for (const auto& other : m.nodes) {
       if (other.id == node.id || other.uname == node.uname) {
@@ -204,6 +205,7 @@ void ReadPrimitive(Reader& r, const pugi::xml_node& element, const Parent* paren
   if (!HasRules(p.param_sets)) p.param_sets.clear();
   const RuleContext context = ResourceContext(r, p);
   r.NvSets(x, "meta_attributes", p.meta, &context);
+  r.NvSets(x, "utilization", p.utilization, &context);
   Inherit(parent, context, p.params, p.meta);
   if (parent != nullptr) {
     p.group = parent->group;

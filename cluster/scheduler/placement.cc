@@ -1,7 +1,10 @@
 #include "cluster/scheduler/placement.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <strings.h>
 
 #include "cluster/cib/score.h"
@@ -32,6 +35,7 @@ class Placer {
 
   Status Run() {
     InitialScores();
+    if (ws_.strategy != PlacementStrategy::kDefault) SortByCapacityNeeds();
     for (int r : ws_.allocation_order) {
       Allocate(r);
       if (!error_.ok()) return error_;
@@ -99,6 +103,10 @@ class Placer {
         for (size_t n = 0; n < m; ++n) {
           if (r.fail_count[n] > 0 && r.migration_threshold - r.fail_count[n] <= 0) {
             AddLocation(r.allowed, static_cast<int>(n), -kInfinity);
+            // An anonymous clone's failures are the clone's: the clone itself is banned there.
+            if (r.parent >= 0 && !ws_.clones[r.parent].unique) {
+              AddLocation(ws_.resources[ws_.clones[r.parent].rsc].allowed, static_cast<int>(n), -kInfinity);
+            }
           }
         }
       }
@@ -106,6 +114,289 @@ class Placer {
   }
 
   bool Usable(int node, int score) const { return ws_.nodes[node].Available() && score >= 0; }
+
+  // --- Capacities (placement-strategy utilization, minimal, balanced), as Pacemaker 2.1.5 ---
+
+  // Whether `node` has what `need` asks for left (an amount it has no capacity for is 0).
+  bool EnoughCapacity(int node, const Utilization& need) const {
+    const Utilization& left = ws_.nodes[node].capacity;
+    for (const auto& [name, amount] : need) {
+      const auto it = left.find(name);
+      if (amount > (it == left.end() ? 0 : it->second)) return false;
+    }
+    return true;
+  }
+
+  // Negative when node `a` has more capacity left than `b`: the count of capacities `a` has more
+  // of, less the count it has less of.
+  int CompareCapacities(int a, int b) const {
+    const Utilization& ua = ws_.nodes[a].capacity;
+    const Utilization& ub = ws_.nodes[b].capacity;
+    int result = 0;
+    auto compare = [&](int x, int y) { result += x > y ? -1 : (x < y ? 1 : 0); };
+    for (const auto& [name, amount] : ua) {
+      const auto it = ub.find(name);
+      compare(amount, it == ub.end() ? 0 : it->second);
+    }
+    for (const auto& [name, amount] : ub) {
+      if (!ua.count(name)) compare(0, amount);
+    }
+    return result;
+  }
+
+  // An assignment takes what `r` needs from the node's capacities (one the node lacks is left at
+  // 0); an unassignment gives it back.
+  void TakeCapacity(int node, const Resource& r) {
+    Utilization& left = ws_.nodes[node].capacity;
+    for (const auto& [name, amount] : r.utilization) {
+      const auto it = left.find(name);
+      left[name] = it == left.end() ? 0 : it->second - amount;
+    }
+  }
+  void GiveCapacity(int node, const Resource& r) {
+    for (const auto& [name, amount] : r.utilization) ws_.nodes[node].capacity[name] += amount;
+  }
+
+  // A colocation that places a resource, not only its role.
+  static bool PlacesWholly(const ColocationRule& c) {
+    return c.score >= kInfinity && c.dependent_role < Role::kUnpromoted && c.primary_role < Role::kUnpromoted;
+  }
+
+  // What `rsc` and the resources that must go where it goes (INFINITY colocations either way,
+  // followed as Pacemaker follows them: a group's own colocations from the group only, a clone's
+  // dependents only when they are clones) take of a node, counting those not placed yet (for a
+  // clone, one instance).
+  Utilization ColocatedNeeds(int rsc) {
+    std::set<int> leaves;
+    std::set<int> groups;
+    std::function<void(int)> visit_group;
+    std::function<void(int)> visit = [&](int i) {
+      if (!leaves.insert(i).second) return;
+      const Resource& r = ws_.resources[i];
+      std::vector<int> this_with = r.this_with;
+      std::vector<int> with_this = r.with_this;
+      // The instance being placed has its clone's colocations too, as Pacemaker hands them down
+      // (every one when the clone has fewer instances than nodes; else those that ban, and
+      // INFINITY ones where the clone is the dependent).
+      if (i == rsc && IsInstance(rsc)) {
+        const CloneInfo& clone = ws_.clones[r.parent];
+        for (int c : ws_.resources[clone.rsc].this_with) {
+          const int score = ws_.colocations[c].score;
+          if (clone.all_colocations || score < 0 || score >= kInfinity) this_with.push_back(c);
+        }
+        for (int c : ws_.resources[clone.rsc].with_this) {
+          if (clone.all_colocations || ws_.colocations[c].score < 0) with_this.push_back(c);
+        }
+      }
+      for (int c : this_with) {
+        const ColocationRule& col = ws_.colocations[c];
+        if (col.dependent_group >= 0 || !PlacesWholly(col) || col.primary == rsc) continue;
+        if (col.primary_group >= 0) visit_group(col.primary_group);
+        else visit(col.primary);
+      }
+      for (int c : with_this) {
+        const ColocationRule& col = ws_.colocations[c];
+        if (col.primary_group >= 0 || !PlacesWholly(col) || col.dependent == rsc) continue;
+        if (r.is_clone() && !ws_.resources[col.dependent].is_clone()) continue;
+        if (col.dependent_group >= 0) visit_group(col.dependent_group);
+        else visit(col.dependent);
+      }
+    };
+    visit_group = [&](int g) {
+      if (!groups.insert(g).second) return;
+      const GroupInfo& info = ws_.groups[g];
+      if (info.colocated) {
+        for (int m : info.members) visit(m);
+      } else if (!info.members.empty()) {
+        visit(info.members.front());
+      }
+      for (const ColocationRule& col : ws_.colocations) {
+        if (!PlacesWholly(col)) continue;
+        if (col.dependent_group == g) {
+          if (col.primary_group >= 0) visit_group(col.primary_group);
+          else visit(col.primary);
+        } else if (col.primary_group == g) {
+          if (col.dependent_group >= 0) visit_group(col.dependent_group);
+          else visit(col.dependent);
+        }
+      }
+    };
+    visit(rsc);
+    Utilization need;
+    auto add = [&](const Resource& r) {
+      if (!r.provisional) return;
+      for (const auto& [name, amount] : r.utilization) need[name] += amount;
+    };
+    for (int i : leaves) {
+      const Resource& r = ws_.resources[i];
+      if (!r.is_clone()) {
+        add(r);
+        continue;
+      }
+      // A clone counts one instance: those found already, else its first.
+      const CloneInfo& clone = ws_.clones[r.clone];
+      if (!r.provisional || clone.instances.empty()) continue;
+      bool found = false;
+      for (int instance : clone.instances) {
+        for (int m : ws_.InstanceMembers(instance)) found = found || leaves.count(m) > 0;
+      }
+      if (!found) {
+        for (int m : ws_.InstanceMembers(clone.instances.front())) add(ws_.resources[m]);
+      }
+    }
+    return need;
+  }
+
+  // Pacemaker's pcmk__ban_insufficient_capacity: bans from `r` the nodes without the capacity
+  // for it and what goes with it (or, when no node has that, for it alone) and returns the node
+  // with the most capacity left in the second case (-1 otherwise), which `r` then prefers.
+  int BanInsufficientCapacity(Resource& r, int rsc) {
+    const Utilization all = ColocatedNeeds(rsc);
+    auto available = [&](int n) { return r.allowed.present[n] && Usable(n, r.allowed.score[n]); };
+    bool any_capable = false;
+    int most = -1;
+    for (size_t i = 0; i < ws_.nodes.size(); ++i) {
+      const int n = static_cast<int>(i);
+      if (!available(n)) continue;
+      if (EnoughCapacity(n, all)) any_capable = true;
+      if (most < 0 || CompareCapacities(n, most) < 0) most = n;
+    }
+    const Utilization& need = any_capable ? all : r.utilization;
+    for (size_t i = 0; i < ws_.nodes.size(); ++i) {
+      const int n = static_cast<int>(i);
+      if (available(n) && !EnoughCapacity(n, need)) AddLocation(r.allowed, n, -kInfinity);
+    }
+    return any_capable ? -1 : most;
+  }
+
+  // The allocation order under a placement strategy (Pacemaker's pcmk__sort_resources): each
+  // top-level resource by priority, then by its score (with what it is colocated with) on the
+  // node it runs on, then by its scores on the nodes in their order; a resource's members and
+  // instances stay together, orphans last.
+  void SortByCapacityNeeds() {
+    struct Unit {
+      int rep = -1;            // the resource standing for it: itself, a group's first member, a clone's entry
+      int priority = 0;
+      int current = -1;
+      std::vector<int> order;  // its entries in the allocation order
+      Scores table;
+    };
+    std::vector<Unit> units;
+    std::map<std::pair<int, int>, size_t> index;  // (kind, id) → unit
+    std::vector<int> orphans;
+    for (int i : ws_.allocation_order) {
+      const Resource& r = ws_.resources[i];
+      if (r.orphan()) {
+        orphans.push_back(i);
+        continue;
+      }
+      std::pair<int, int> key{0, i};
+      if (r.parent >= 0) key = {1, r.parent};
+      else if (r.is_clone()) key = {1, r.clone};
+      else if (r.group >= 0) key = {2, r.group};
+      auto [it, fresh] = index.emplace(key, units.size());
+      if (fresh) units.emplace_back();
+      Unit& u = units[it->second];
+      u.order.push_back(i);
+      if (key.first == 1) u.rep = ws_.clones[key.second].rsc;
+      else if (u.rep < 0) u.rep = i;
+    }
+    for (Unit& u : units) {
+      const Resource& rep = ws_.resources[u.rep];
+      u.priority = rep.priority;
+      if (rep.group >= 0 && rep.parent < 0) u.priority = ws_.groups[rep.group].priority;
+      for (int i : u.order) {
+        if (u.current < 0 && ws_.resources[i].current() >= 0) u.current = ws_.resources[i].current();
+      }
+      std::set<std::pair<int, int>> merging;
+      const int group = rep.group >= 0 && rep.parent < 0 ? rep.group : -1;
+      u.table = ColocatedTable(u.rep, group, nullptr, "#uname", 1.0f, false, merging);
+    }
+    // The nodes in Pacemaker's order for no resource in particular: by their own weight (an
+    // unavailable one last), then as the strategy tells alike nodes apart, then by name.
+    std::vector<int> nodes(ws_.nodes.size());
+    for (size_t n = 0; n < nodes.size(); ++n) nodes[n] = static_cast<int>(n);
+    std::stable_sort(nodes.begin(), nodes.end(), [&](int a, int b) {
+      const int wa = ws_.nodes[a].Available() ? ws_.nodes[a].weight : -kInfinity;
+      const int wb = ws_.nodes[b].Available() ? ws_.nodes[b].weight : -kInfinity;
+      if (wa != wb) return wa > wb;
+      if (ws_.strategy == PlacementStrategy::kBalanced) {
+        if (const int c = CompareCapacities(a, b); c != 0) return c < 0;
+      }
+      return ws_.nodes[a].uname < ws_.nodes[b].uname;
+    });
+    auto weight = [](const Unit& u, int node) {
+      return node >= 0 && u.table.present[node] ? u.table.score[node] : -kInfinity;
+    };
+    std::vector<int> order(units.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
+    MergeSort(order, 0, order.size(), [&](int x, int y) {
+      const Unit& a = units[x];
+      const Unit& b = units[y];
+      if (a.priority != b.priority) return a.priority > b.priority ? -1 : 1;
+      const int ca = weight(a, a.current), cb = weight(b, b.current);
+      if (ca != cb) return ca > cb ? -1 : 1;
+      for (int n : nodes) {
+        const int sa = weight(a, n), sb = weight(b, n);
+        if (sa != sb) return sa > sb ? -1 : 1;
+      }
+      return 0;
+    });
+    ws_.allocation_order.clear();
+    for (int k : order) {
+      ws_.allocation_order.insert(ws_.allocation_order.end(), units[k].order.begin(), units[k].order.end());
+    }
+    ws_.allocation_order.insert(ws_.allocation_order.end(), orphans.begin(), orphans.end());
+  }
+
+  // What cmp_resources weighs a resource by (Pacemaker 2.1.5's pcmk__add_colocated_node_scores
+  // for "this with" colocations): `group` >= 0 stands for that group, else resource `rsc`. Without
+  // `nodes`, its own scores (a group's: its last member's) to start from; with them, those plus
+  // its scores times `factor` (a group's: its first member's). Then, while some node can run it,
+  // what each colocation it is the dependent of adds, at that colocation's weight; one that would
+  // leave no node is rolled back (`active`).
+  Scores ColocatedTable(int rsc, int group, const Scores* nodes, const std::string& attribute, float factor,
+                        bool active, std::set<std::pair<int, int>>& merging) {
+    const std::pair<int, int> key{group, group >= 0 ? -1 : rsc};
+    if (!merging.insert(key).second) return nodes != nullptr ? *nodes : ws_.resources[rsc].allowed;
+    Scores work;
+    std::vector<int> rules;
+    if (group >= 0) {
+      const GroupInfo& g = ws_.groups[group];
+      if (nodes == nullptr) {
+        work = ColocatedTable(g.members.back(), -1, nullptr, attribute, factor, false, merging);
+      } else {
+        work = ColocatedTable(g.members.front(), -1, nodes, attribute, factor, false, merging);
+      }
+      for (int c : ws_.resources[g.members.front()].this_with) {
+        if (ws_.colocations[c].dependent_group == group) rules.push_back(c);
+      }
+    } else {
+      if (nodes == nullptr) {
+        work = ws_.resources[rsc].allowed;
+      } else {
+        work = *nodes;
+        AddScoresMatching(work, ws_.resources[rsc], attribute, factor, false);
+      }
+      for (int c : ws_.resources[rsc].this_with) {
+        if (ws_.colocations[c].dependent_group < 0) rules.push_back(c);
+      }
+    }
+    if (CanRunAny(work)) {
+      const float sign = factor < 0 ? -1.0f : 1.0f;
+      for (int c : rules) {
+        const ColocationRule& col = ws_.colocations[c];
+        const float weight = sign * static_cast<float>(col.score) / static_cast<float>(kInfinity);
+        const int primary = col.primary_group >= 0 ? ws_.groups[col.primary_group].members.front() : col.primary;
+        work = ColocatedTable(primary, col.primary_group, &work, col.node_attribute, weight, true, merging);
+      }
+    } else if (active) {
+      merging.erase(key);
+      return *nodes;
+    }
+    merging.erase(key);
+    return work;
+  }
 
   bool CanRunAny(const Scores& t) const {
     for (size_t n = 0; n < t.score.size(); ++n) {
@@ -812,7 +1103,10 @@ class Placer {
       for (size_t k = 0; k < members.size(); ++k) {
         Resource& member = ws_.resources[members[k]];
         member.allowed = backup[k];
-        if (member.assigned >= 0) ws_.nodes[member.assigned].assigned--;
+        if (member.assigned >= 0) {
+          ws_.nodes[member.assigned].assigned--;
+          GiveCapacity(member.assigned, member);
+        }
         member.assigned = -1;
         member.provisional = true;
       }
@@ -925,11 +1219,17 @@ class Placer {
   }
 
   // Pacemaker's node order: higher score (an unavailable node counts as -INFINITY), fewer
-  // resources assigned so far, the resource's current node, then the name in byte order.
+  // resources assigned so far, the resource's current node, then the name in byte order. Under
+  // placement-strategy minimal the name follows the score; under balanced the node with the
+  // most capacity left comes before the rest.
   bool Before(const Resource& r, int a, int b, int current) const {
     const int sa = ws_.nodes[a].Available() ? r.allowed.score[a] : -kInfinity;
     const int sb = ws_.nodes[b].Available() ? r.allowed.score[b] : -kInfinity;
     if (sa != sb) return sa > sb;
+    if (ws_.strategy == PlacementStrategy::kMinimal) return ws_.nodes[a].uname < ws_.nodes[b].uname;
+    if (ws_.strategy == PlacementStrategy::kBalanced) {
+      if (const int c = CompareCapacities(a, b); c != 0) return c < 0;
+    }
     if (ws_.nodes[a].assigned != ws_.nodes[b].assigned) {
       return ws_.nodes[a].assigned < ws_.nodes[b].assigned;
     }
@@ -940,6 +1240,12 @@ class Placer {
   // The node for `r`: `prefer` when it scores as well as the best node (an instance tried where
   // it runs), else the best.
   void Choose(Resource& r, int prefer) {
+    if (ws_.strategy != PlacementStrategy::kDefault) {
+      // The scores shown are those before capacities count, as crm_simulate shows them.
+      if (r.shown.empty()) r.shown.push_back(r.allowed);
+      const int most_free = BanInsufficientCapacity(r, static_cast<int>(&r - ws_.resources.data()));
+      if (prefer < 0) prefer = most_free;
+    }
     const int current = r.current();
     int best = -1;
     for (size_t n = 0; n < ws_.nodes.size(); ++n) {
@@ -978,6 +1284,7 @@ class Placer {
       return;
     }
     ws_.nodes[node].assigned++;
+    TakeCapacity(node, r);
   }
 
   void Fail(const std::string& what) {

@@ -1005,7 +1005,7 @@ class Transitioner {
       // The scores as they were when its node was chosen: nothing changes them afterwards.
       // An instance shows its scores each time a node was chosen for it (none if never).
       if (scores_) {
-        const std::vector<Scores> tables = r.parent >= 0 ? r.shown : std::vector<Scores>{r.allowed};
+        const std::vector<Scores> tables = r.parent >= 0 || !r.shown.empty() ? r.shown : std::vector<Scores>{r.allowed};
         for (const Scores& table : tables) {
           for (int n : by_name) {
             if (table.present[n]) p.scores.push_back({ws_.nodes[n].uname, table.score[n]});

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <map>
 #include <set>
 
@@ -27,12 +28,29 @@ int ScoreOr(const Attributes& attributes, const std::string& name, int fallback)
   return text == nullptr ? fallback : cib::LenientScore(*text);
 }
 
+// Capacities as Pacemaker reads them: an integer each, anything else 0.
+Utilization ReadUtilization(const Attributes& attributes) {
+  Utilization out;
+  for (const auto& [name, text] : attributes) {
+    long long value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) value = 0;
+    out[name] = static_cast<int>(std::clamp<long long>(value, INT_MIN, INT_MAX));
+  }
+  return out;
+}
+
 void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   const Attributes& p = cib.properties;
   ws.have_quorum = cib.have_quorum;
   if (const auto* v = Find(p, "symmetric-cluster")) ws.symmetric = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stonith-enabled")) ws.stonith_enabled = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
+  if (const auto* v = Find(p, "placement-strategy")) {
+    if (*v == "utilization") ws.strategy = PlacementStrategy::kUtilization;
+    if (*v == "minimal") ws.strategy = PlacementStrategy::kMinimal;
+    if (*v == "balanced") ws.strategy = PlacementStrategy::kBalanced;
+  }
   if (const auto* v = Find(p, "no-quorum-policy")) {
     if (*v == "ignore") {
       ws.no_quorum_policy = NoQuorumPolicy::kIgnore;
@@ -49,6 +67,7 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
     node.uname = n.uname;
     node.attributes = n.attributes;
     node.weight = n.score;
+    node.capacity = ReadUtilization(n.utilization);
     ws.nodes.push_back(std::move(node));
   }
   for (size_t n = 0; n < ws.nodes.size(); ++n) ws.node_index.emplace(ws.nodes[n].id, static_cast<int>(n));
@@ -327,6 +346,7 @@ void UnpackMeta(const cib::Model& cib, const cib::Primitive& p, Resource& r) {
   // A clone is ever so slightly sticky unless told otherwise (Pacemaker's default), so its
   // instances are not shuffled between nodes for nothing.
   if (!p.clone.empty()) meta.emplace("resource-stickiness", "1");
+  r.utilization = ReadUtilization(p.utilization);
   r.priority = ScoreOr(meta, "priority", 0);
   r.stickiness = ScoreOr(meta, "resource-stickiness", 0);
   r.migration_threshold = ScoreOr(meta, "migration-threshold", kInfinity);
@@ -646,6 +666,8 @@ void AddColocation(const cib::Colocation& c, WorkingSet& ws) {
       col.dependent = dependent;
       col.primary = primary;
       col.follows = follows;
+      col.dependent_group = dependent_group;
+      col.primary_group = primary_group;
       col.score = c.score;
       col.node_attribute = c.node_attribute.empty() ? "#uname" : c.node_attribute;
       col.dependent_role = ParseRole(c.rsc_role);

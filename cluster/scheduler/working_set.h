@@ -3,6 +3,7 @@
 // Internal to the scheduler; scheduler.h is the interface.
 #pragma once
 
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -12,6 +13,12 @@
 namespace vigil::scheduler {
 
 enum class NoQuorumPolicy { kStop, kIgnore, kFreeze };
+// placement-strategy: whether nodes' capacities count (utilization, minimal, balanced) and how
+// nodes that score alike are told apart (minimal: by name alone; balanced: the most capacity
+// left first).
+enum class PlacementStrategy { kDefault, kUtilization, kMinimal, kBalanced };
+// Capacities, or what a resource takes of them: name → amount.
+using Utilization = std::map<std::string, int>;
 // Pacemaker's roles, in its order. Unknown: not decided yet (no target-role). An instance of a
 // promotable clone runs Unpromoted or Promoted, never merely Started.
 enum class Role { kUnknown, kStopped, kStarted, kUnpromoted, kPromoted };
@@ -34,6 +41,7 @@ struct NodeInfo {
   // Configured, overlaid with transient ones, and Pacemaker's built-in ones (#uname, #id...).
   cib::Attributes attributes;
 
+  Utilization capacity;  // what is left of its capacities as resources are assigned to it
   bool maintenance = false;  // node attribute maintenance: what runs there is left alone
   bool shutdown = false;     // transient attribute shutdown: the node is leaving
 
@@ -60,6 +68,10 @@ struct ColocationRule {
   int follows = -1;  // the resource whose node the dependent follows, when not the primary
   int score;
   std::string node_attribute;  // "#uname" unless set
+  // The groups the constraint named, when it named groups (-1: a resource of its own): which
+  // resources count as colocated with which when capacities are checked.
+  int dependent_group = -1;
+  int primary_group = -1;
   Role dependent_role = Role::kUnknown;
   Role primary_role = Role::kUnknown;
   bool influence = true;
@@ -116,6 +128,7 @@ struct Resource {
   bool is_clone() const { return clone >= 0; }
   int priority = 0;
   int stickiness = 0;
+  Utilization utilization;  // what it takes of its node's capacities
   int migration_threshold = 1000000;
   bool managed = true;
   // Unmanaged by a lost ticket's loss-policy=freeze, after its status was read: it stays where it
@@ -193,6 +206,7 @@ struct WorkingSet {
   bool have_stonith_resource = false;
   bool stop_all = false;
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;
+  PlacementStrategy strategy = PlacementStrategy::kDefault;
 
   int FindNode(const std::string& name) const;  // by uname; -1 if unknown
   int FindNodeById(const std::string& id) const;

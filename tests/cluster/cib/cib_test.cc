@@ -283,6 +283,9 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "<tag id=\"t1\">: a tag needs at least one obj_ref"},
       {"tag of nothing", With(kDummy, R"(<rsc_location id="l" rsc="t1" node="node1" score="5"/></constraints><tags><tag id="t1"><obj_ref id="zz"/></tag></tags><constraints>)"),
        "names no defined resource"},
+      {"placement-strategy", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
+                             "name=\"placement-strategy\" value=\"greedy\"/></cluster_property_set></crm_config></configuration></cib>",
+       "placement-strategy=greedy is not one of default, utilization, minimal, balanced"},
       {"ticket_state twice",
        "<cib><configuration/><status><tickets><ticket_state id=\"T\"/><ticket_state id=\"T\" granted=\"true\"/></tickets></status></cib>",
        "a second ticket_state for ticket T"},
