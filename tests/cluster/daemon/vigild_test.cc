@@ -113,7 +113,7 @@ TEST_F(VigildTest, BadRequestsGetAnErrorAndChangeNothing) {
   EXPECT_EQ(unknown->body,
             "unknown command 'reboot' (this vigild answers: status, cib-query, cib-replace, cib-replace-section, "
             "node-standby, node-online, resource-start, resource-stop, resource-move, resource-unmove, "
-            "resource-cleanup, attr-update, attr-query, node-attribute)");
+            "resource-cleanup, attr-update, attr-query, node-attribute, ticket-update, ticket-delete)");
   auto extra = control::Call(socket, {"status", {"--all"}});
   ASSERT_TRUE(extra.ok());
   EXPECT_FALSE(extra->ok);
