@@ -100,11 +100,26 @@ Status Configuration::Apply(const std::vector<std::string>& words, std::vector<s
   return Status::Ok();
 }
 
-Status Configuration::SetResourceMeta(const std::string& rsc, const std::string& name, const std::string& value,
-                                      std::string* said) {
+Status Configuration::SetResourceAttribute(const std::string& rsc, const char* set_kind, const std::string& name,
+                                           const std::optional<std::string>& value, std::string* said) {
   pugi::xml_document copy;
   copy.reset(impl_->doc);
-  if (Status s = crm::SetResourceMeta(copy, rsc, name, value, said); !s.ok()) return s;
+  if (Status s = crm::SetResourceAttribute(copy, rsc, set_kind, name, value, said); !s.ok()) return s;
+  return impl_->Keep(copy);
+}
+
+Status Configuration::SetDeepMeta(const std::string& rsc, const std::string& name, const std::string& value) {
+  pugi::xml_document copy;
+  copy.reset(impl_->doc);
+  if (Status s = crm::SetDeepMeta(copy, rsc, name, value); !s.ok()) return s;
+  return impl_->Keep(copy);
+}
+
+Status Configuration::SetNodeUtilization(const std::string& node, const std::string& name,
+                                         const std::optional<std::string>& value, std::string* said) {
+  pugi::xml_document copy;
+  copy.reset(impl_->doc);
+  if (Status s = crm::SetNodeUtilization(copy, node, name, value, said); !s.ok()) return s;
   return impl_->Keep(copy);
 }
 

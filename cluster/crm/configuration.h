@@ -43,10 +43,17 @@ class Configuration {
   // crmsh syntax Vigil cannot place (rules, resource sets, groups). Nothing changes on an error.
   Status Apply(const std::vector<std::string>& words, std::vector<std::string>* warnings);
 
-  // crm resource promote/demote: meta attribute `name` of resource `rsc` set to `value`, as
-  // crm_resource --meta --set-parameter sets it; *said: crm_resource's line for it. Errors:
-  // kNotFound; the CIB reader's, and then nothing changes.
-  Status SetResourceMeta(const std::string& rsc, const std::string& name, const std::string& value, std::string* said);
+  // crm resource promote, demote, meta, param, utilization, manage...: attribute `name` of
+  // resource `rsc` in its `set_kind` sets (meta_attributes, instance_attributes, utilization) set
+  // to `value`, or removed without one, as crm_resource does it; *said: crm_resource's lines.
+  // Errors: kNotFound; the CIB reader's, and then nothing changes.
+  Status SetResourceAttribute(const std::string& rsc, const char* set_kind, const std::string& name,
+                              const std::optional<std::string>& value, std::string* said);
+  // crm resource manage, unmanage, maintenance (SetDeepMeta, editor.h). Errors as above.
+  Status SetDeepMeta(const std::string& rsc, const std::string& name, const std::string& value);
+  // crm node utilization NODE set|delete: as crm_attribute -z. Errors as above.
+  Status SetNodeUtilization(const std::string& node, const std::string& name, const std::optional<std::string>& value,
+                            std::string* said);
 
   // `edit`: the configuration (with `ids`: those elements only) replaced by the commands in
   // `text`, crmsh's syntax as Show prints it (node, primitive, property, constraints...; a line

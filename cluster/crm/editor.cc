@@ -850,24 +850,107 @@ Status RunEditCommand(pugi::xml_document& doc, const EditContext& context, const
   return Editor(doc, context, warnings).Run(words);
 }
 
-Status SetResourceMeta(pugi::xml_document& doc, const std::string& rsc, const std::string& name,
-                       const std::string& value, std::string* said) {
+Status SetResourceAttribute(pugi::xml_document& doc, const std::string& rsc, const char* set_kind,
+                            const std::string& name, const std::optional<std::string>& value, std::string* said) {
   const xml_node root = doc.child("cib");
   xml_node found = FindId(root.child("configuration").child("resources"), rsc);
   const std::string_view kind = found.name();
   if (!found || (kind != "primitive" && kind != "group" && kind != "clone" && kind != "master")) {
     return Status(StatusCode::kNotFound, "no resource '" + rsc + "'");
   }
-  xml_node set = found.child("meta_attributes");
+  said->clear();
+  xml_node set = found.child(set_kind);
+  if (!value) {
+    // Every nvpair of that name in the resource's sets of that kind goes; the sets stay.
+    for (xml_node s = set; s; s = s.next_sibling(set_kind)) {
+      for (xml_node nv = s.child("nvpair"); nv;) {
+        const xml_node next = nv.next_sibling("nvpair");
+        if (name == nv.attribute("name").value()) {
+          *said += std::string(said->empty() ? "" : "\n") + "Deleted '" + rsc + "' option: id=" + nv.attribute("id").value() +
+                   " name=" + name;
+          s.remove_child(nv);
+        }
+        nv = next;
+      }
+    }
+    return Status::Ok();
+  }
   const bool new_set = !set;
   if (new_set) {
-    set = found.append_child("meta_attributes");
-    set.append_attribute("id").set_value(FreeId(root, rsc + "-meta_attributes").c_str());
+    set = found.append_child(set_kind);  // last, in a group or clone too, as crm_resource adds it
+    set.append_attribute("id").set_value(FreeId(root, rsc + "-" + set_kind).c_str());
   }
-  SetPair(root, set, {name, value});
+  SetPair(root, set, {name, *value});
   const xml_node nv = set.find_child_by_attribute("nvpair", "name", name.c_str());
   *said = "Set '" + rsc + "' option: id=" + nv.attribute("id").value() +
-          (new_set ? " set=" + std::string(set.attribute("id").value()) : "") + " name=" + name + " value=" + value;
+          (new_set ? " set=" + std::string(set.attribute("id").value()) : "") + " name=" + name + " value=" + *value;
+  return Status::Ok();
+}
+
+Status SetDeepMeta(pugi::xml_document& doc, const std::string& rsc, const std::string& name, const std::string& value) {
+  const xml_node root = doc.child("cib");
+  xml_node found = FindId(root.child("configuration").child("resources"), rsc);
+  const std::string_view kind = found.name();
+  if (!found || (kind != "primitive" && kind != "group" && kind != "clone" && kind != "master")) {
+    return Status(StatusCode::kNotFound, "no resource '" + rsc + "'");
+  }
+  // What a clone clones is set on the clone, and the clone's child gives up its own value.
+  for (xml_node up = found.parent(); up; up = up.parent()) {
+    const std::string_view k = up.name();
+    if (k == "clone" || k == "master") found = up;
+  }
+  std::string ignored;
+  for (xml_node child : found.children()) {
+    const std::string_view k = child.name();
+    if (k != "primitive" && k != "group") continue;
+    if (Status s = SetResourceAttribute(doc, child.attribute("id").value(), "meta_attributes", name, std::nullopt, &ignored);
+        !s.ok()) {
+      return s;
+    }
+  }
+  // Sets left empty go (crmsh tidies them away here).
+  std::function<void(xml_node)> tidy = [&](xml_node x) {
+    for (xml_node child = x.first_child(); child;) {
+      const xml_node next = child.next_sibling();
+      const std::string_view k = child.name();
+      if ((k == "meta_attributes" || k == "instance_attributes" || k == "utilization") && !child.first_child()) {
+        x.remove_child(child);
+      } else if (k == "primitive" || k == "group") {
+        tidy(child);
+      }
+      child = next;
+    }
+  };
+  tidy(found);
+  return SetResourceAttribute(doc, found.attribute("id").value(), "meta_attributes", name, value, &ignored);
+}
+
+Status SetNodeUtilization(pugi::xml_document& doc, const std::string& node, const std::string& name,
+                          const std::optional<std::string>& value, std::string* said) {
+  const xml_node root = doc.child("cib");
+  xml_node n = root.child("configuration").child("nodes").find_child_by_attribute("node", "uname", node.c_str());
+  if (!n) return Status(StatusCode::kNotFound, "no node '" + node + "' in the configuration");
+  said->clear();
+  const std::string base = "nodes-" + std::string(n.attribute("id").value()) + "-utilization";
+  xml_node set = n.child("utilization");
+  if (!value) {
+    for (xml_node s = set; s; s = s.next_sibling("utilization")) {
+      for (xml_node nv = s.child("nvpair"); nv;) {
+        const xml_node next = nv.next_sibling("nvpair");
+        if (name == nv.attribute("name").value()) {
+          *said = "Deleted nodes utilization: id=" + std::string(nv.attribute("id").value()) + " name=" + name;
+          s.remove_child(nv);
+        }
+        nv = next;
+      }
+    }
+    return Status::Ok();
+  }
+  if (!set) {
+    set = n.append_child("utilization");
+    set.append_attribute("id").set_value(FreeId(root, base).c_str());
+  }
+  SetPair(root, set, {name, *value});
   return Status::Ok();
 }
 

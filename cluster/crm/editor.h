@@ -47,11 +47,23 @@ std::string FreeId(pugi::xml_node root, const std::string& base);
 // those; any other role as it is.
 std::string RoleForSchema(pugi::xml_node cib, const std::string& role);
 
-// Sets meta attribute `name` of resource `rsc` (a primitive, group, clone or ms) to `value` in
-// its first meta_attributes set (a new one, <rsc>-meta_attributes, when it has none), as
-// crm_resource --meta --set-parameter does for crm resource promote and demote. *said: the line
-// crm_resource prints for it. Errors: kNotFound naming `rsc`.
-Status SetResourceMeta(pugi::xml_document& doc, const std::string& rsc, const std::string& name,
-                       const std::string& value, std::string* said);
+// Sets (or, without a value, removes) attribute `name` of resource `rsc` (a primitive, group,
+// clone or ms) in its first `set_kind` set (meta_attributes, instance_attributes or utilization;
+// a new one, <rsc>-<set_kind>, when it has none), as crm_resource --set-parameter (with --meta or
+// --utilization) and --delete-parameter do for crm resource meta, param, utilization, promote,
+// manage... *said: crm_resource's lines for it (none when there was nothing to remove). Errors:
+// kNotFound naming `rsc`.
+Status SetResourceAttribute(pugi::xml_document& doc, const std::string& rsc, const char* set_kind,
+                            const std::string& name, const std::optional<std::string>& value, std::string* said);
+// crm resource manage, unmanage, maintenance: meta attribute `name` set to `value` on `rsc`, or on
+// the clone that clones it (whose child then loses its own value), with the sets that are left
+// empty in it removed, as crmsh's set_deep_meta_attr does (without its questions about group
+// members that say otherwise). Errors: kNotFound naming `rsc`.
+Status SetDeepMeta(pugi::xml_document& doc, const std::string& rsc, const std::string& name, const std::string& value);
+// Sets (or removes) capacity `name` of node `node` (by name) in its <utilization>
+// (nodes-<id>-utilization), as crm_attribute -z does for crm node utilization; *said:
+// crm_attribute's line for a removal. Errors: kNotFound for a node <nodes> lacks.
+Status SetNodeUtilization(pugi::xml_document& doc, const std::string& node, const std::string& name,
+                          const std::optional<std::string>& value, std::string* said);
 
 }  // namespace vigil::crm

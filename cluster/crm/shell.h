@@ -129,6 +129,14 @@ class Shell {
   bool RaList(const std::vector<std::string>& words);
   bool RaInfo(const std::vector<std::string>& words);
   bool SiteTicket(const std::vector<std::string>& words);
+  bool ResourceAttribute(const std::vector<std::string>& words);
+  bool ResourceManage(const std::vector<std::string>& words);
+  bool ResourceBan(const std::vector<std::string>& words);
+  bool NodeAttribute(const std::vector<std::string>& words);
+  bool NodeMaintenance(const std::vector<std::string>& words);
+  // Reads the CIB, applies `change` to it (which says what crm_resource would print into
+  // *said), commits it and prints *said; an error names `what`.
+  bool StagedChange(const std::string& what, const std::function<vigil::Status(std::string* said)>& change);
   // Completion (shell_completion.cc).
   std::vector<std::string> Candidates(Level level, const std::vector<std::string>& words);
   std::vector<std::string> PrimitiveCandidates(const std::vector<std::string>& words);

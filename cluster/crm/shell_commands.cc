@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <sstream>
@@ -301,10 +302,173 @@ bool Shell::ResourcePromote(const std::vector<std::string>& words) {
   // it on), which Pacemaker reads as Promoted and Unpromoted.
   const std::string role = words[0] == "promote" ? "Master" : "Slave";
   std::string said;
-  if (vigil::Status s = staged_->SetResourceMeta(rsc, "target-role", role, &said); !s.ok()) {
+  if (vigil::Status s = staged_->SetResourceAttribute(rsc, "meta_attributes", "target-role", role, &said); !s.ok()) {
     return Error("resource " + words[0] + ": " + s.message());
   }
   if (Commit()) out_ << said << "\n";
+  return true;
+}
+
+bool Shell::StagedChange(const std::string& what, const std::function<vigil::Status(std::string* said)>& change) {
+  if (!LoadConfiguration()) return true;
+  struct Unstage {
+    std::optional<Configuration>& staged;
+    ~Unstage() { staged.reset(); }  // the configure level reads the CIB afresh
+  } unstage{staged_};
+  std::string said;
+  if (vigil::Status s = change(&said); !s.ok()) return Error(what + ": " + s.message());
+  if (!staged_->changed()) return true;  // nothing to do (a removal of what is not there)
+  if (Commit() && !said.empty()) out_ << said << "\n";
+  return true;
+}
+
+// The value of attribute `name` in `element`'s sets of kind `set_kind` (the first one found), as
+// crm_resource --get-parameter and crm_attribute -G read it.
+std::optional<std::string> SetValue(const pugi::xml_node& element, const char* set_kind, const std::string& name) {
+  for (pugi::xml_node set = element.child(set_kind); set; set = set.next_sibling(set_kind)) {
+    for (pugi::xml_node nv : set.children("nvpair")) {
+      if (name == nv.attribute("name").value()) return std::string(nv.attribute("value").value());
+    }
+  }
+  return std::nullopt;
+}
+
+// param, meta, utilization RSC set|delete|show|get NAME [VALUE], as crmsh runs crm_resource for
+// them.
+bool Shell::ResourceAttribute(const std::vector<std::string>& words) {
+  const std::string& kind = words[0];
+  const char* set_kind = kind == "param" ? "instance_attributes" : kind == "meta" ? "meta_attributes" : "utilization";
+  const std::string& rsc = words[1];
+  const std::string& verb = words[2];
+  const std::string& name = words[3];
+  const std::string usage = " (usage: " + kind + " RSC set|delete|show NAME [VALUE])";
+  if (verb == "set") {
+    if (words.size() != 5) return Error("resource " + kind + " set: a name and a value" + usage);
+    return StagedChange("resource " + kind, [&](std::string* said) {
+      return staged_->SetResourceAttribute(rsc, set_kind, name, words[4], said);
+    });
+  }
+  if (words.size() != 4) return Error("resource " + kind + " " + verb + ": unexpected '" + words[4] + "'" + usage);
+  if (verb == "delete") {
+    return StagedChange("resource " + kind, [&](std::string* said) {
+      return staged_->SetResourceAttribute(rsc, set_kind, name, std::nullopt, said);
+    });
+  }
+  if (verb != "show" && verb != "get") return Error("resource " + kind + ": '" + verb + "' is not set, delete or show" + usage);
+  std::string xml;
+  if (!Request("cib-query", {}, &xml)) return true;
+  pugi::xml_document doc;
+  doc.load_string(xml.c_str());
+  const pugi::xml_node found = doc.child("cib").child("configuration").child("resources").find_node([&](const pugi::xml_node& n) {
+    const std::string_view k = n.name();
+    return (k == "primitive" || k == "group" || k == "clone" || k == "master") && rsc == n.attribute("id").value();
+  });
+  if (!found) return Error("resource " + kind + ": no resource '" + rsc + "'");
+  const auto value = SetValue(found, set_kind, name);
+  if (!value) return Error("resource " + kind + ": " + rsc + " has no " + kind + " attribute '" + name + "'");
+  out_ << *value << "\n";
+  return true;
+}
+
+// manage, unmanage, maintenance RSC [on|off|true|false]: meta is-managed or maintenance of the
+// resource, or of the clone that clones it (crmsh sets it there and takes it off the clone's child).
+bool Shell::ResourceManage(const std::vector<std::string>& words) {
+  const std::string& command = words[0];
+  std::string name = command == "maintenance" ? "maintenance" : "is-managed";
+  std::string value = command == "unmanage" ? "false" : "true";
+  if (command == "maintenance" && words.size() == 3) {
+    const std::string& v = words[2];
+    if (v == "on" || v == "true") {
+      value = "true";
+    } else if (v == "off" || v == "false") {
+      value = "false";
+    } else {
+      return Error("resource maintenance: '" + v + "' is not on, off, true or false");
+    }
+  }
+  return StagedChange("resource " + command, [&](std::string* said) {
+    said->clear();  // crmsh says nothing
+    return staged_->SetDeepMeta(words[1], name, value);
+  });
+}
+
+// ban RSC [NODE]: RSC may not run on NODE (by default the one it runs on), as crm_resource --ban
+// writes it: cli-ban-RSC-on-NODE at -INFINITY.
+bool Shell::ResourceBan(const std::vector<std::string>& words) {
+  const std::string& rsc = words[1];
+  if (words.size() == 2) {
+    // Where it runs: vigild's resource-move without a node bans exactly that.
+    if (Request("resource-move", {rsc})) {
+      Info("Ban constraint created for " + rsc);
+      Info("Use `crm resource clear " + rsc + "` to remove this constraint");
+    }
+    return true;
+  }
+  const std::string& node = words[2];
+  const bool done = StagedChange("resource ban", [&](std::string* said) {
+    said->clear();
+    std::vector<std::string> warnings;
+    return staged_->Apply({"location", "cli-ban-" + rsc + "-on-" + node, rsc, "role=Started", "-inf:", node}, &warnings);
+  });
+  if (!failed_) {
+    Info("Ban constraint created for " + rsc + " to " + node);
+    Info("Use `crm resource clear " + rsc + "` to remove this constraint");
+  }
+  return done;
+}
+
+// node attribute|utilization NODE set|delete|show NAME [VALUE], as crmsh runs crm_attribute.
+bool Shell::NodeAttribute(const std::vector<std::string>& words) {
+  const std::string& kind = words[0];
+  const std::string& node = words[1];
+  const std::string& verb = words[2];
+  const std::string& name = words[3];
+  const std::string usage = " (usage: " + kind + " NODE set|delete|show NAME [VALUE])";
+  if (verb == "set" && words.size() != 5) return Error("node " + kind + " set: a name and a value" + usage);
+  if (verb != "set" && words.size() != 4) return Error("node " + kind + " " + verb + ": unexpected '" + words[4] + "'" + usage);
+  if (verb == "show" || verb == "get") {
+    std::string xml;
+    if (!Request("cib-query", {}, &xml)) return true;
+    pugi::xml_document doc;
+    doc.load_string(xml.c_str());
+    const pugi::xml_node n = doc.child("cib").child("configuration").child("nodes").find_child_by_attribute("node", "uname", node.c_str());
+    const auto value = n ? SetValue(n, kind == "attribute" ? "instance_attributes" : "utilization", name) : std::nullopt;
+    if (!value) return Error("node " + kind + ": " + node + " has no " + kind + " '" + name + "'");
+    out_ << "scope=nodes  name=" << name << " value=" << *value << "\n";
+    return true;
+  }
+  if (verb != "set" && verb != "delete") return Error("node " + kind + ": '" + verb + "' is not set, delete or show" + usage);
+  const std::optional<std::string> value = verb == "set" ? std::optional<std::string>(words[4]) : std::nullopt;
+  if (kind == "attribute") {
+    // A removal says what it removed, as crm_attribute -D does.
+    std::string removed;
+    if (!value) {
+      std::string xml;
+      if (!Request("cib-query", {}, &xml)) return true;
+      pugi::xml_document doc;
+      doc.load_string(xml.c_str());
+      const pugi::xml_node n = doc.child("cib").child("configuration").child("nodes").find_child_by_attribute("node", "uname", node.c_str());
+      for (pugi::xml_node set = n.child("instance_attributes"); set && removed.empty(); set = set.next_sibling("instance_attributes")) {
+        if (const pugi::xml_node nv = set.find_child_by_attribute("nvpair", "name", name.c_str())) removed = nv.attribute("id").value();
+      }
+    }
+    std::vector<std::string> args = {node, name};
+    if (value) args.push_back(*value);
+    if (Request("node-attribute", args) && !removed.empty()) {
+      out_ << "Deleted nodes attribute: id=" << removed << " name=" << name << "\n";
+    }
+    return true;
+  }
+  return StagedChange("node utilization", [&](std::string* said) {
+    return staged_->SetNodeUtilization(node, name, value, said);
+  });
+}
+
+// maintenance [NODE], ready [NODE]: the node attribute maintenance, true or off (as crmsh
+// writes them); without NODE, this node.
+bool Shell::NodeMaintenance(const std::vector<std::string>& words) {
+  const std::string node = words.size() > 1 ? words[1] : Self();
+  Request("node-attribute", {node, "maintenance", words[0] == "maintenance" ? "true" : "off"});
   return true;
 }
 

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cluster/cib/cib.h"
+#include "cluster/cib/edit.h"
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/configuration.h"
 #include "cluster/crm/shell.h"
@@ -383,6 +384,91 @@ TEST_F(CrmOracleTest, AGroupIsShownAsCrmshShowsIt) {
 </cib>
 )");
   ExpectShownAsCrmshShowsIt(cib);
+}
+
+// A vigild for crm's shell over one CIB: cib-query answers it; cib-replace and node-attribute
+// change it as vigild does (node-attribute with cib::SetNodeAttribute), so that what crm's
+// resource and node commands commit can be held to what crmsh writes.
+class OneCibVigild : public crm::Connection {
+ public:
+  explicit OneCibVigild(std::string cib) : cib_(std::move(cib)) {}
+  Result<std::string> Ask(const std::string& command, const std::vector<std::string>& args) override {
+    if (command == "cib-query") return cib_;
+    if (command == "cib-replace") {
+      cib_ = args[1];
+      return std::string("0:1:0");
+    }
+    if (command == "node-attribute") {
+      pugi::xml_document doc;
+      doc.load_string(cib_.c_str());
+      const pugi::xml_node node = doc.child("cib").child("configuration").child("nodes").find_child_by_attribute(
+          "node", "uname", args[0].c_str());
+      auto changed = cib::SetNodeAttribute(cib_, node.attribute("id").value(), args[0], args[1],
+                                           args.size() == 3 ? std::optional<std::string>(args[2]) : std::nullopt);
+      if (!changed.ok()) return changed.status();
+      cib_ = *changed;
+      return std::string();
+    }
+    if (command == "status") return Status(StatusCode::kUnavailable, "no status here");
+    return Status(StatusCode::kInvalidArgument, "not asked in this test: " + command);
+  }
+  const std::string& cib() const { return cib_; }
+
+ private:
+  std::string cib_;
+};
+
+// crm resource param|meta|utilization, manage, unmanage, maintenance and ban, and crm node
+// attribute|utilization, maintenance and ready: the same one-shot commands through crmsh (on a
+// CIB file) and through crm leave the same configuration, and print crm_resource's and
+// crm_attribute's lines as crmsh does.
+TEST(CrmResourceNodeOracleTest, AttributesManagementAndBansAreWrittenAsCrmshWritesThem) {
+  ASSERT_TRUE(std::filesystem::exists(kCrmsh))
+      << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";
+  const std::string base = R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.0" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/></nodes>
+    <resources>
+      <primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>
+      <group id="g"><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/></group>
+      <clone id="cl"><primitive id="c" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="c-meta_attributes"><nvpair id="c-meta_attributes-is-managed" name="is-managed" value="true"/></meta_attributes></primitive></clone>
+    </resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+)";
+  const std::vector<std::string> commands = {
+      "resource param a set fake 3",   "resource param a set fake 4",       "resource meta a set target-role Stopped",
+      "resource utilization a set cpu 2", "resource unmanage c",            "resource manage a",
+      "resource maintenance a on",     "resource meta a delete target-role", "resource param a show fake",
+      "resource ban a node2",          "node attribute node1 set rack r1",  "node utilization node1 set cpu 8",
+      "node utilization node1 show cpu", "node maintenance node2",          "node ready node2",
+      "node attribute node1 delete rack", "node attribute node2 show maintenance"};
+  TempDir tmp;
+  const std::string file = tmp / "cib.xml";
+  WriteFile(file, base);
+  OneCibVigild vigild(base);
+  for (const auto& command : commands) {
+    const auto theirs = Sh("TERM=dumb CIB_file=" + file + " " + kCrmsh + " " + command + " 2>/dev/null");
+    std::ostringstream out, err;
+    crm::ShellOptions options;
+    options.host = "node1";
+    crm::Shell shell(vigild, out, err, options);
+    auto words = crm::SplitWords(command);
+    ASSERT_TRUE(words.ok());
+    shell.Run(*words);
+    shell.End();
+    EXPECT_EQ(shell.exit_code(), 0) << command << ": " << err.str();
+    // (ban: crm_resource's warning and crmsh's notes are prose, said in crm's own words.)
+    if (command.rfind("resource ban", 0) != 0) {
+      EXPECT_EQ(out.str(), theirs.out) << command;
+    }
+    // In any order: crmsh's own commits put a clone's sets before what it clones, crm_resource
+    // after it, and crm adds them as crm_resource does.
+    EXPECT_EQ(CanonicalConfiguration(vigild.cib(), true), CanonicalConfiguration(ReadFile(file), true)) << command;
+  }
 }
 
 TEST(CrmRaOracleTest, ListsAndDescriptionsAreCrmshs) {

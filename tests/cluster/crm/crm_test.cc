@@ -665,8 +665,8 @@ TEST_F(ShellTest, HelpListsALevelsCommandsAndPrintsOnesUsage) {
   shell.Run({"configure", "help", "colocation"});
   shell.Run({"node", "help", "nosuch"});
   EXPECT_EQ(out_.str(),
-            "commands: start, stop, restart, status, locate, promote, demote, move, migrate, clear, unmove, unmigrate, cleanup, "
-            "up, help, quit\n"
+            "commands: start, stop, restart, status, locate, promote, demote, move, migrate, clear, unmove, unmigrate, ban, "
+            "param, meta, utilization, manage, unmanage, maintenance, cleanup, refresh, up, help, quit\n"
             "usage: migrate RSC [NODE]\n  prefers NODE, or bans it from where it runs\n"
             "usage: meta [ocf:PROVIDER:]TYPE\n  an agent's parameters and operations\n"
             "usage: colocation ID SCORE: RSC WITH-RSC\n  a colocation constraint\n");
