@@ -148,6 +148,7 @@ bool Expired(int64_t at, int64_t timeout_s, int64_t now) {
 bool HardError(int rc) { return rc == 2 || rc == 4 || rc == 5; }
 constexpr int kNotConfigured = 6;
 constexpr int kExecError = 4;
+constexpr int kExecNotInstalled = 7;  // the executor found no agent (or a tool it needs) there
 constexpr int kNotInstalled = 5;
 constexpr int kDegraded = 190;
 constexpr int kDegradedPromoted = 191;
@@ -242,10 +243,20 @@ void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int nod
       }
       continue;
     }
-    if (Expired(op->last_rc_change, failure_timeout_s, now)) continue;
-    if (done && rc == kNotConfigured) {
+    // Not installed on that node (the executor's status 7): a hard failure there that no
+    // failure-timeout forgets and no on-fail=ignore ignores, as in Pacemaker.
+    const bool not_installed = op->op_status == kExecNotInstalled;
+    if (!not_installed && Expired(op->last_rc_change, failure_timeout_s, now)) continue;
+    if (not_installed) {
+      r.hard_failed_on.push_back(node);
+      if (probe) {
+        running = false;  // nothing can run where its agent is not
+        continue;
+      }
+    } else if (done && rc == kNotConfigured) {
       r.fatal = true;  // no node can run it until the configuration changes
-    } else if (done && HardError(rc)) {
+    } else if (done && HardError(rc) && (probe || OnFailFor(r, *op, cib) != OnFail::kIgnore)) {
+      // (An ignored hard error is ignored whole: no ban, as in Pacemaker.)
       r.hard_failed_on.push_back(node);
       if (probe && rc == kNotInstalled) {
         running = false;  // not even installed there: nothing runs there
@@ -253,7 +264,8 @@ void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int nod
       }
       // A probe that failed otherwise (no permission, bad arguments) cannot tell: it may run.
     }
-    const OnFail handling = OnFailFor(r, *op, cib);
+    OnFail handling = OnFailFor(r, *op, cib);
+    if (not_installed && handling == OnFail::kIgnore) handling = OnFail::kRestart;  // recovered elsewhere
     if (handling == OnFail::kIgnore) {
       r.failure_ignored = true;
       if (op->operation != "stop") running = true;
