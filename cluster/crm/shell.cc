@@ -96,6 +96,10 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"edit"}, "[ID...]", "the configuration (or those elements) in $EDITOR", &Shell::ConfigureEdit, C::kIds},
       {{"commit"}, "", "sends the staged changes to the cluster", &Shell::ConfigureCommit, C::kIds},
       {{"verify"}, "", "what would keep resources from starting", &Shell::ConfigureVerify, C::kIds},
+      {{"save"}, "[xml] FILE", "the configuration as show prints it (or as XML) into FILE", &Shell::ConfigureSave,
+       C::kNothing, 1, 2},
+      {{"load"}, "replace|update FILE", "the configuration from FILE (crm syntax): all of it, or its objects",
+       &Shell::ConfigureLoad, C::kNothing, 2, 3},
       {{"refresh"}, "", "drops the staged changes and reads the CIB again", &Shell::ConfigureRefresh, C::kIds},
   };
   static const std::vector<Command> kNode = {

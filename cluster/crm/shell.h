@@ -112,6 +112,8 @@ class Shell {
   bool ConfigureRefresh(const std::vector<std::string>& words);
   bool ConfigureEdit(const std::vector<std::string>& words);
   bool ConfigureVerify(const std::vector<std::string>& words);
+  bool ConfigureSave(const std::vector<std::string>& words);
+  bool ConfigureLoad(const std::vector<std::string>& words);
   bool ConfigureApply(const std::vector<std::string>& words);
   bool NodeStandby(const std::vector<std::string>& words);
   bool NodeShow(const std::vector<std::string>& words);

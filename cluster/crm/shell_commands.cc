@@ -8,6 +8,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <set>
 #include <sstream>
 #include <ostream>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "cluster/crm/ra.h"
 #include "cluster/crm/shell.h"
 #include "cluster/crm/shell_detail.h"
+#include "cluster/crm/words.h"
 
 namespace vigil::crm {
 
@@ -129,6 +131,71 @@ bool Shell::Edit(const std::vector<std::string>& ids) {
     if (!again || (*again != "y" && *again != "yes")) return true;
     text = edited;
   }
+}
+
+// save [xml] FILE: what show prints (or show xml), written whole or not at all (a temporary file
+// beside FILE, renamed over it).
+bool Shell::ConfigureSave(const std::vector<std::string>& words) {
+  const bool xml = words.size() == 3;
+  if (xml && words[1] != "xml") return Error("save: unexpected '" + words[1] + "' (usage: save [xml] FILE)");
+  const std::string& path = words.back();
+  auto text = xml ? staged_->ShowXml({}) : staged_->Show({});
+  if (!text.ok()) return Error("save: " + text.status().message());
+  const std::string temporary = path + ".crm-save";
+  {
+    std::ofstream file(temporary, std::ios::trunc);
+    file << *text;
+    if (!file.flush()) {
+      ::unlink(temporary.c_str());
+      return Error("save: cannot write " + path + ": " + std::strerror(errno));
+    }
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(temporary.c_str());
+    return Error("save: cannot write " + path + ": " + std::strerror(e));
+  }
+  return true;
+}
+
+// load replace|update FILE: a file in crm syntax (as save writes it). replace: it becomes the
+// whole configuration; update: its objects replace those with their ids and are added where
+// there are none, the rest staying. All or nothing, staged for commit like typed commands.
+bool Shell::ConfigureLoad(const std::vector<std::string>& words) {
+  if (words[1] == "xml") return Error("load xml: not supported by Vigil (load replace|update FILE takes crm syntax)");
+  if (words.size() != 3 || (words[1] != "replace" && words[1] != "update")) {
+    return Error("load: " + (words[1] == "push" ? std::string("push is not supported by Vigil; ") : std::string()) +
+                 "usage: load replace|update FILE");
+  }
+  std::ifstream file(words[2]);
+  if (!file) return Error("load: cannot read " + words[2] + ": " + std::strerror(errno));
+  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::vector<std::string> ids;
+  if (words[1] == "update") {
+    // The objects the file names (each command's id, a property set's name or its default
+    // set), those of them the configuration has already.
+    LineJoiner joiner;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (!joiner.Add(line)) continue;
+      auto command = SplitWords(joiner.Take());
+      if (!command.ok()) return Error("load: " + command.status().message());
+      if (command->size() < 2) continue;
+      const std::string& kind = (*command)[0];
+      std::string id = (*command)[1];
+      if (!id.empty() && id.back() == ':') id.pop_back();
+      if ((kind == "property" || kind == "rsc_defaults" || kind == "op_defaults") && (*command)[1].back() != ':') {
+        id = kind == "property" ? "cib-bootstrap-options" : kind == "rsc_defaults" ? "rsc-options" : "op-options";
+      }
+      if (std::find(ids.begin(), ids.end(), id) == ids.end() && staged_->Show({id}).ok()) ids.push_back(id);
+    }
+    if (ids.empty()) ids.push_back("");  // nothing to take out: none matches the empty id
+  }
+  std::vector<std::string> warnings;
+  const vigil::Status loaded = staged_->Replace(ids, text, &warnings);
+  for (const auto& w : warnings) err_ << "WARNING: " << w << "\n";
+  if (!loaded.ok()) return Error("load " + words[1] + ": " + loaded.message());
+  return true;
 }
 
 // node

@@ -14,6 +14,7 @@
 
 #include "cluster/cib/cib.h"
 #include "cluster/cib/edit.h"
+#include "cluster/control/cluster_status.h"
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/configuration.h"
 #include "cluster/crm/shell.h"
@@ -409,7 +410,15 @@ class OneCibVigild : public crm::Connection {
       cib_ = *changed;
       return std::string();
     }
-    if (command == "status") return Status(StatusCode::kUnavailable, "no status here");
+    if (command == "status") {
+      // A DC that runs nothing: whatever is deleted is stopped.
+      control::ClusterStatus status;
+      status.self = "node1";
+      status.dc = "node1";
+      status.resources_known = true;
+      status.nodes = {{1, "node1", true, false}, {2, "node2", true, false}};
+      return control::ToXml(status);
+    }
     return Status(StatusCode::kInvalidArgument, "not asked in this test: " + command);
   }
   const std::string& cib() const { return cib_; }
@@ -469,6 +478,57 @@ TEST(CrmResourceNodeOracleTest, AttributesManagementAndBansAreWrittenAsCrmshWrit
     // after it, and crm adds them as crm_resource does.
     EXPECT_EQ(CanonicalConfiguration(vigild.cib(), true), CanonicalConfiguration(ReadFile(file), true)) << command;
   }
+}
+
+// configure save FILE writes what crmsh's save writes; load update FILE (its objects replace those
+// with their ids, the rest stays) and load replace FILE (it becomes the whole configuration)
+// leave the configuration crmsh's loads leave.
+TEST(CrmSaveLoadOracleTest, SaveAndLoadAsCrmshDoes) {
+  ASSERT_TRUE(std::filesystem::exists(kCrmsh))
+      << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";
+  TempDir tmp;
+  const std::string start = R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.0" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/></nodes>
+    <resources>
+      <primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>
+      <primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/>
+    </resources>
+    <constraints><rsc_location id="l-b" rsc="b" score="10" node="node1"/></constraints>
+  </configuration>
+  <status/>
+</cib>
+)";
+  WriteFile(tmp / "update.crm", "primitive a Dummy \\\n\tparams fake=9\nprimitive z Dummy\nlocation l-z z 50: node2\n");
+  WriteFile(tmp / "replace.crm", "node 1: node1\nnode 2: node2\nprimitive y Dummy\nproperty cib-bootstrap-options: \\\n"
+                                 "\tstonith-enabled=false\n");
+  for (const std::string& script : {std::string("load update ") + (tmp / "update.crm"),
+                                    std::string("load replace ") + (tmp / "replace.crm")}) {
+    const std::string file = tmp / "cib.xml";
+    WriteFile(file, start);
+    const auto theirs = Sh("TERM=dumb CIB_file=" + file + " " + kCrmsh + " configure " + script + " 2>&1");
+    OneCibVigild vigild(start);
+    std::ostringstream out, err;
+    crm::ShellOptions options;
+    options.host = "node1";
+    crm::Shell shell(vigild, out, err, options);
+    shell.Run(*crm::SplitWords("configure " + script));
+    shell.End();
+    EXPECT_EQ(shell.exit_code(), 0) << script << ": " << err.str();
+    EXPECT_EQ(CanonicalConfiguration(vigild.cib(), true), CanonicalConfiguration(ReadFile(file), true))
+        << script << "\ncrmsh said: " << theirs.out;
+  }
+  // save: the same text crmsh saves.
+  const std::string file = tmp / "cib.xml";
+  WriteFile(file, start);
+  ASSERT_EQ(Sh("TERM=dumb CIB_file=" + file + " " + kCrmsh + " configure save " + (tmp / "theirs.crm")).code, 0);
+  OneCibVigild vigild(start);
+  std::ostringstream out, err;
+  crm::Shell shell(vigild, out, err, crm::ShellOptions{});
+  shell.Run({"configure", "save", tmp / "ours.crm"});
+  EXPECT_EQ(shell.exit_code(), 0) << err.str();
+  EXPECT_EQ(ReadFile(tmp / "ours.crm"), ReadFile(tmp / "theirs.crm"));
 }
 
 TEST(CrmRaOracleTest, ListsAndDescriptionsAreCrmshs) {
