@@ -387,6 +387,16 @@ TEST_F(CrmOracleTest, AGroupIsShownAsCrmshShowsIt) {
   ExpectShownAsCrmshShowsIt(cib);
 }
 
+// A CIB of the oracle's schema (pacemaker-3.0) with node1 and node2, stonith disabled, and these
+// resources and constraints.
+std::string TwoNodeCib(const std::string& resources, const std::string& constraints = "") {
+  return R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.0" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/></nodes>
+    <resources>)" + resources + "    </resources>\n    <constraints>" + constraints + "</constraints>\n  </configuration>\n  <status/>\n</cib>\n";
+}
+
 // A vigild for crm's shell over one CIB: cib-query answers it; cib-replace and node-attribute
 // change it as vigild does (node-attribute with cib::SetNodeAttribute), so that what crm's
 // resource and node commands commit can be held to what crmsh writes.
@@ -434,20 +444,11 @@ class OneCibVigild : public crm::Connection {
 TEST(CrmResourceNodeOracleTest, AttributesManagementAndBansAreWrittenAsCrmshWritesThem) {
   ASSERT_TRUE(std::filesystem::exists(kCrmsh))
       << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";
-  const std::string base = R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.0" epoch="1" num_updates="0" admin_epoch="0">
-  <configuration>
-    <crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
-    <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/></nodes>
-    <resources>
+  const std::string base = TwoNodeCib(R"(
       <primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>
       <group id="g"><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/></group>
       <clone id="cl"><primitive id="c" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="c-meta_attributes"><nvpair id="c-meta_attributes-is-managed" name="is-managed" value="true"/></meta_attributes></primitive></clone>
-    </resources>
-    <constraints/>
-  </configuration>
-  <status/>
-</cib>
-)";
+)");
   const std::vector<std::string> commands = {
       "resource param a set fake 3",   "resource param a set fake 4",       "resource meta a set target-role Stopped",
       "resource utilization a set cpu 2", "resource unmanage c",            "resource manage a",
@@ -487,19 +488,10 @@ TEST(CrmSaveLoadOracleTest, SaveAndLoadAsCrmshDoes) {
   ASSERT_TRUE(std::filesystem::exists(kCrmsh))
       << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";
   TempDir tmp;
-  const std::string start = R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.0" epoch="1" num_updates="0" admin_epoch="0">
-  <configuration>
-    <crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
-    <nodes><node id="1" uname="node1"/><node id="2" uname="node2"/></nodes>
-    <resources>
+  const std::string start = TwoNodeCib(R"(
       <primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>
       <primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/>
-    </resources>
-    <constraints><rsc_location id="l-b" rsc="b" score="10" node="node1"/></constraints>
-  </configuration>
-  <status/>
-</cib>
-)";
+)", R"(<rsc_location id="l-b" rsc="b" score="10" node="node1"/>)");
   WriteFile(tmp / "update.crm", "primitive a Dummy \\\n\tparams fake=9\nprimitive z Dummy\nlocation l-z z 50: node2\n");
   WriteFile(tmp / "replace.crm", "node 1: node1\nnode 2: node2\nprimitive y Dummy\nproperty cib-bootstrap-options: \\\n"
                                  "\tstonith-enabled=false\n");
