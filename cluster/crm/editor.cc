@@ -155,6 +155,7 @@ class Editor {
     if (command == "order") return Order(c);
     if (command == "rsc_ticket") return RscTicket(c);
     if (command == "delete") return Delete(c);
+    if (command == "rename") return Rename(c);
     if (command == "erase") return Erase(c);
     const auto& unsupported = Configuration::UnsupportedCommands();
     if (std::find(unsupported.begin(), unsupported.end(), command) != unsupported.end()) {
@@ -799,6 +800,50 @@ class Editor {
       }
     }
     for (xml_node x : doomed) x.parent().remove_child(x);
+    return Status::Ok();
+  }
+
+  // rename OLD NEW: the object's id, and every constraint's reference to it (rsc, with-rsc, first,
+  // then, a set's resource_ref), as crmsh renames; a tag's obj_ref and the primitives made from
+  // a renamed template follow too. A running resource is refused, as crmsh refuses it.
+  Status Rename(Cursor& c) {
+    if (c.done()) return c.Expected("the id to rename");
+    const std::string old_id = c.Next();
+    xml_node x = FindId(conf_, old_id);
+    if (!x || std::string_view(x.name()) == "nvpair" || std::string_view(x.name()) == "op") {
+      return Status(StatusCode::kNotFound, "rename: no object with id '" + old_id + "'");
+    }
+    std::string new_id;
+    if (Status s = NewId(c, "renamed object", &new_id); !s.ok()) return s;
+    if (!c.done()) return c.Error("unexpected '" + c.Peek() + "' (rename takes the old id and the new one)");
+    const std::string_view kind = x.name();
+    if (kind == "primitive" || kind == "group" || kind == "clone" || kind == "master") {
+      if (!running_) return c.Error("cannot tell whether " + old_id + " runs (vigild knows no DC): try again once it has one");
+      bool runs = running_->count(old_id) > 0;
+      for (const pugi::xpath_node& p : x.select_nodes(".//primitive")) runs = runs || running_->count(p.node().attribute("id").value()) > 0;
+      if (runs) return c.Error("resource " + old_id + " is running: stop it first ('crm resource stop " + old_id + "')");
+    }
+    x.attribute("id").set_value(new_id.c_str());
+    for (xml_node constraint : conf_.child("constraints").children()) {
+      for (const char* a : {"rsc", "with-rsc", "first", "then"}) {
+        if (old_id == constraint.attribute(a).value()) constraint.attribute(a).set_value(new_id.c_str());
+      }
+      for (xml_node set : constraint.children("resource_set")) {
+        for (xml_node ref : set.children("resource_ref")) {
+          if (old_id == ref.attribute("id").value()) ref.attribute("id").set_value(new_id.c_str());
+        }
+      }
+    }
+    for (xml_node tag : conf_.child("tags").children("tag")) {
+      for (xml_node ref : tag.children("obj_ref")) {
+        if (old_id == ref.attribute("id").value()) ref.attribute("id").set_value(new_id.c_str());
+      }
+    }
+    if (kind == "template") {
+      for (const pugi::xpath_node& p : conf_.child("resources").select_nodes(".//primitive[@template]")) {
+        if (old_id == p.node().attribute("template").value()) p.node().attribute("template").set_value(new_id.c_str());
+      }
+    }
     return Status::Ok();
   }
 

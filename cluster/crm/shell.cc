@@ -91,6 +91,8 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"rsc_ticket"}, "ID TICKET: RSC[:ROLE]... [loss-policy=POLICY]", "resources that run only while a ticket is granted",
        &Shell::ConfigureApply, C::kIds},
       {{"delete"}, "ID...", "removes elements (a running resource is refused)", &Shell::ConfigureApply, C::kIds},
+      {{"rename"}, "OLD NEW", "an object's id, and the constraints' references to it", &Shell::ConfigureApply,
+       C::kIds},
       {{"erase"}, "", "removes every resource and constraint", &Shell::ConfigureApply, C::kNothing},
       {{"show"}, "[xml] [ID...]", "the configuration in crm syntax, or as XML", &Shell::ConfigureShow, C::kIds},
       {{"edit"}, "[ID...]", "the configuration (or those elements) in $EDITOR", &Shell::ConfigureEdit, C::kIds},

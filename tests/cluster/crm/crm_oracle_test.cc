@@ -273,6 +273,21 @@ TEST_F(CrmOracleTest, DeletingAResourceTakesItsConstraintsAlong) {
   });
 }
 
+// rename: the object's id and every constraint's reference to it.
+TEST_F(CrmOracleTest, RenameFollowsTheReferences) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "primitive c ocf:pacemaker:Dummy",
+      "location l1 a 100: node1",
+      "colocation c1 inf: b a",
+      "order o1 Mandatory: a c",
+      "rename a alpha",
+      "rename l1 prefer-node1",
+  });
+}
+
 TEST_F(CrmOracleTest, EraseLeavesOnlyTheNodes) {
   ExpectSame({
       "property stonith-enabled=false",
