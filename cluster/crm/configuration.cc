@@ -115,6 +115,23 @@ Status Configuration::SetDeepMeta(const std::string& rsc, const std::string& nam
   return impl_->Keep(copy);
 }
 
+Status Configuration::PutConstraint(std::string_view element) {
+  pugi::xml_document given;
+  if (!given.load_buffer(element.data(), element.size()) || !given.first_child() ||
+      given.first_child().next_sibling()) {
+    return Status(StatusCode::kParseError, "not one constraint element");
+  }
+  pugi::xml_document copy;
+  copy.reset(impl_->doc);
+  xml_node configuration = copy.child("cib").child("configuration");
+  xml_node constraints = configuration.child("constraints");
+  if (!constraints) constraints = configuration.append_child("constraints");
+  const xml_node x = given.first_child();
+  if (xml_node old = constraints.find_child_by_attribute("id", x.attribute("id").value())) constraints.remove_child(old);
+  constraints.append_copy(x);
+  return impl_->Keep(copy);
+}
+
 Status Configuration::SetNodeUtilization(const std::string& node, const std::string& name,
                                          const std::optional<std::string>& value, std::string* said) {
   pugi::xml_document copy;

@@ -51,6 +51,10 @@ class Configuration {
                               const std::optional<std::string>& value, std::string* said);
   // crm resource manage, unmanage, maintenance (SetDeepMeta, editor.h). Errors as above.
   Status SetDeepMeta(const std::string& rsc, const std::string& name, const std::string& value);
+  // A constraint given as XML (`element`: one rsc_location, rsc_colocation...), replacing the one
+  // with its id, as crm_resource --move/--ban with a lifetime writes one. Errors: kParseError
+  // (not one element), and as above.
+  Status PutConstraint(std::string_view element);
   // crm node utilization NODE set|delete: as crm_attribute -z. Errors as above.
   Status SetNodeUtilization(const std::string& node, const std::string& name, const std::optional<std::string>& value,
                             std::string* said);

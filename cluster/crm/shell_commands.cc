@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -23,6 +24,7 @@
 #include "cluster/crm/shell.h"
 #include "cluster/crm/shell_detail.h"
 #include "cluster/crm/words.h"
+#include "common/duration.h"
 
 namespace vigil::crm {
 
@@ -400,6 +402,19 @@ std::optional<std::string> SetValue(const pugi::xml_node& element, const char* s
   return std::nullopt;
 }
 
+// A lifetime as crm resource move and ban take one (an ISO 8601 duration: PT1H, P1D, P1W):
+// its end as crm_resource writes it ("2026-12-07 04:32:50Z"), or nullopt when `word` is none.
+std::optional<std::string> LifetimeEnd(const std::string& word) {
+  if (word.empty() || (word[0] != 'P' && word[0] != 'p')) return std::nullopt;
+  const auto length = ParseDurationMs(word);
+  if (!length) return std::nullopt;
+  const time_t end = std::time(nullptr) + static_cast<time_t>(length->count() / 1000);
+  struct tm utc;
+  char text[32];
+  if (gmtime_r(&end, &utc) == nullptr || std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%SZ", &utc) == 0) return std::nullopt;
+  return std::string(text);
+}
+
 // param, meta, utilization RSC set|delete|show|get NAME [VALUE], as crmsh runs crm_resource for
 // them.
 bool Shell::ResourceAttribute(const std::vector<std::string>& words) {
@@ -463,6 +478,11 @@ bool Shell::ResourceManage(const std::vector<std::string>& words) {
 // writes it: cli-ban-RSC-on-NODE at -INFINITY.
 bool Shell::ResourceBan(const std::vector<std::string>& words) {
   const std::string& rsc = words[1];
+  if (words.size() == 4) {
+    const auto end = LifetimeEnd(words[3]);
+    if (!end) return Error("resource ban: '" + words[3] + "' is not a lifetime (an ISO 8601 duration such as PT1H or P1D)");
+    return LapsingLocation("ban", rsc, words[2], *end);
+  }
   if (words.size() == 2) {
     // Where it runs: vigild's resource-move without a node bans exactly that.
     if (Request("resource-move", {rsc})) {
@@ -539,8 +559,54 @@ bool Shell::NodeMaintenance(const std::vector<std::string>& words) {
   return true;
 }
 
+// move|ban RSC NODE LIFETIME: crm_resource's constraint that lapses, a rule on the node's name
+// and the end of the lifetime.
+bool Shell::LapsingLocation(const std::string& command, const std::string& rsc, const std::string& node,
+                            const std::string& end) {
+  const bool ban = command == "ban";
+  const std::string id = ban ? "cli-ban-" + rsc + "-on-" + node : "cli-prefer-" + rsc;
+  const std::string rule = ban ? id + "-rule" : "cli-prefer-rule-" + rsc;
+  const std::string expression = ban ? id + "-expr" : "cli-prefer-expr-" + rsc;
+  const std::string lifetime = ban ? id + "-lifetime" : "cli-prefer-lifetime-end-" + rsc;
+  pugi::xml_document doc;
+  pugi::xml_node l = doc.append_child("rsc_location");
+  l.append_attribute("id") = id.c_str();
+  l.append_attribute("rsc") = rsc.c_str();
+  l.append_attribute("role") = "Started";
+  pugi::xml_node r = l.append_child("rule");
+  r.append_attribute("id") = rule.c_str();
+  r.append_attribute("score") = ban ? "-INFINITY" : "INFINITY";
+  r.append_attribute("boolean-op") = "and";
+  pugi::xml_node e = r.append_child("expression");
+  e.append_attribute("id") = expression.c_str();
+  e.append_attribute("attribute") = "#uname";
+  e.append_attribute("operation") = "eq";
+  e.append_attribute("value") = node.c_str();
+  e.append_attribute("type") = "string";
+  pugi::xml_node d = r.append_child("date_expression");
+  d.append_attribute("id") = lifetime.c_str();
+  d.append_attribute("operation") = "lt";
+  d.append_attribute("end") = end.c_str();
+  std::ostringstream text;
+  doc.save(text, "", pugi::format_raw | pugi::format_no_declaration);
+  StagedChange("resource " + command, [&](std::string* said) {
+    said->clear();
+    return staged_->PutConstraint(text.str());
+  });
+  if (!failed_) {
+    Info(std::string(ban ? "Ban" : "Move") + " constraint created for " + rsc + " to " + node);
+    Info("Use `crm resource clear " + rsc + "` to remove this constraint");
+  }
+  return true;
+}
+
 bool Shell::ResourceMove(const std::vector<std::string>& words) {
   const std::vector<std::string> args = Rest(words);
+  if (args.size() == 3) {
+    const auto end = LifetimeEnd(args[2]);
+    if (!end) return Error("resource move: '" + args[2] + "' is not a lifetime (an ISO 8601 duration such as PT1H or P1D)");
+    return LapsingLocation("move", args[0], args[1], *end);
+  }
   if (!Request("resource-move", args)) return true;
   if (args.size() == 2) Info("Move constraint created for " + args[0] + " to " + args[1]);
   Info("Use `crm resource clear " + args[0] + "` to remove this constraint");

@@ -671,7 +671,7 @@ TEST_F(ShellTest, HelpListsALevelsCommandsAndPrintsOnesUsage) {
   EXPECT_EQ(out_.str(),
             "commands: start, stop, restart, status, locate, promote, demote, move, migrate, clear, unmove, unmigrate, ban, "
             "param, meta, utilization, manage, unmanage, maintenance, cleanup, refresh, up, help, quit\n"
-            "usage: migrate RSC [NODE]\n  prefers NODE, or bans it from where it runs\n"
+            "usage: migrate RSC [NODE [LIFETIME]]\n  prefers NODE (until LIFETIME, as PT1H, has passed), or bans it from where it runs\n"
             "usage: meta [ocf:PROVIDER:]TYPE\n  an agent's parameters and operations\n"
             "usage: colocation ID SCORE: RSC WITH-RSC\n  a colocation constraint\n");
   EXPECT_EQ(err_.str(), "ERROR: node: unknown command 'nosuch'; 'help' lists the commands\n");
@@ -797,7 +797,7 @@ TEST_F(ShellTest, MistakesGetOneLineEach) {
   EXPECT_EQ(err_.str(),
             "ERROR: the top level: unknown command 'confgure' (did you mean 'configure'?); 'help' lists the commands\n"
             "ERROR: node-standby: no node 'node7'\n"
-            "ERROR: resource move: missing arguments (usage: move RSC [NODE])\n"
+            "ERROR: resource move: missing arguments (usage: move RSC [NODE [LIFETIME]])\n"
             "ERROR: resource start: unexpected 'b' (usage: start RSC)\n"
             "ERROR: unbalanced quotes: the \" at column 41 is never closed\n");
   EXPECT_EQ(vigild_.Count("resource-move") + vigild_.Count("resource-start") + vigild_.Count("cib-replace"), 0);
