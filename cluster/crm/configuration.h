@@ -40,7 +40,7 @@ class Configuration {
   // location, colocation, order, delete, erase). Warnings (an unknown property name, a location
   // on a node never seen) go to `warnings`. Errors: kInvalidArgument with one line naming the
   // command, the word and what was expected; kNotFound for an unknown id; kUnsupported for
-  // crmsh syntax Vigil cannot place (rules, resource sets, groups). Nothing changes on an error.
+  // crmsh syntax Vigil cannot place (bundles, fencing topology). Nothing changes on an error.
   Status Apply(const std::vector<std::string>& words, std::vector<std::string>* warnings);
 
   // crm resource promote, demote, meta, param, utilization, manage...: attribute `name` of

@@ -61,6 +61,8 @@ class Cursor {
   bool done() const { return at_ >= words_.size(); }
   const std::string& Peek() const { return words_[at_]; }
   const std::string& Next() { return words_[at_++]; }
+  // The words not read yet.
+  std::vector<std::string> Rest() const { return std::vector<std::string>(words_.begin() + static_cast<long>(at_), words_.end()); }
   // The word before the current one, to say where something was expected.
   std::string After() const { return at_ == 0 ? words_[0] : words_[at_ - 1]; }
   void Name(const std::string& id) { context_ += " " + id; }
@@ -647,20 +649,120 @@ class Editor {
 
   Status NoMore(Cursor& c, const char* what) {
     if (c.done()) return Status::Ok();
-    if (c.Peek().find('=') == std::string::npos) {
-      return Status(StatusCode::kUnsupported,
-                    c.context() + ": resource sets (more than two resources) are not supported, at '" + c.Peek() + "'");
-    }
     return c.Error("unexpected '" + c.Peek() + "' (" + what + ")");
   }
 
-  // colocation ID SCORE: RSC[:ROLE] WITH-RSC[:ROLE]
+  // Whether what follows is written as resource sets, as crmsh reads it: _rsc_set_ first, a
+  // bracket, or more than two resources before the options (words with '=').
+  static bool SetSyntax(const Cursor& c) {
+    size_t members = 0;
+    for (const std::string& w : c.Rest()) {
+      if (w == "_rsc_set_" || w == "(" || w == ")" || w == "[" || w == "]") return true;
+      if (w.find('=') != std::string::npos) break;
+      ++members;
+    }
+    return members > 2;
+  }
+
+  // A constraint's resource sets in crmsh's syntax: RSC[:SUFFIX]... one set while the suffix (a
+  // role for a colocation, an action for an order) stays the same; "( ... )" a set with
+  // sequential="false", "[ ... ]" one with require-all="false" too (sequential=true inside keeps
+  // it sequential). Written into `constraint` as crmsh writes them (ids <constraint>-0, -1...).
+  Status ResourceSets(Cursor& c, bool order, xml_node constraint) {
+    struct SetSpec {
+      std::vector<std::string> members;
+      std::string suffix;
+      bool sequential = true;
+      bool require_all = true;
+      bool bracket = false;
+    };
+    std::vector<SetSpec> sets;
+    if (!c.done() && c.Peek() == "_rsc_set_") c.Next();
+    const char* open = nullptr;  // the bracket being read: ")" or "]"
+    while (!c.done()) {
+      const std::string word = c.Peek();
+      if (open == nullptr && word.find('=') != std::string::npos) break;
+      c.Next();
+      if (word == "(" || word == "[") {
+        if (open != nullptr) return c.Error("a resource set cannot hold another ('" + word + "')");
+        open = word == "(" ? ")" : "]";
+        SetSpec set;
+        set.bracket = true;
+        set.sequential = false;
+        set.require_all = word != "[";
+        sets.push_back(set);
+        continue;
+      }
+      if (word == ")" || word == "]") {
+        if (open == nullptr || word != open) return c.Error("'" + word + "' closes no set");
+        if (sets.back().members.empty()) return c.Error("an empty resource set");
+        open = nullptr;
+        continue;
+      }
+      if (open != nullptr && (word.rfind("sequential=", 0) == 0 || word.rfind("require-all=", 0) == 0)) {
+        const bool sequential = word.rfind("sequential=", 0) == 0;
+        const auto value = ParseBoolean(word.substr(word.find('=') + 1));
+        if (!value) return c.Error("'" + word + "' takes true or false");
+        (sequential ? sets.back().sequential : sets.back().require_all) = *value;
+        continue;
+      }
+      const size_t colon = word.find(':');
+      const std::string rsc = word.substr(0, colon);
+      std::string suffix = colon == std::string::npos ? "" : word.substr(colon + 1);
+      if (!Constrainable(rsc)) return Status(StatusCode::kNotFound, c.context() + ": no resource '" + rsc + "'");
+      for (const SetSpec& other : sets) {
+        if (std::find(other.members.begin(), other.members.end(), rsc) != other.members.end()) {
+          return c.Error(rsc + " is named twice in the sets");
+        }
+      }
+      static const std::set<std::string> kActions = {"start", "stop", "promote", "demote"};
+      if (!suffix.empty() && order && !kActions.count(suffix)) {
+        return c.Error("'" + suffix + "' is not an action (start, stop, promote, demote)");
+      }
+      if (!suffix.empty() && !order) {
+        if (!IsRole(suffix)) return c.Error("'" + suffix + "' is not a role (Started, Promoted, Unpromoted...)");
+        suffix = RoleForSchema(root_, suffix);
+      }
+      if (open != nullptr) {
+        SetSpec& set = sets.back();
+        if (!set.members.empty() && set.suffix != suffix) return c.Error("the members of one set take one " + std::string(order ? "action" : "role"));
+        set.suffix = suffix;
+        set.members.push_back(rsc);
+      } else if (!sets.empty() && !sets.back().bracket && sets.back().suffix == suffix) {
+        sets.back().members.push_back(rsc);
+      } else {
+        SetSpec set;
+        set.suffix = suffix;
+        set.members.push_back(rsc);
+        sets.push_back(set);
+      }
+    }
+    if (open != nullptr) return c.Error(std::string("a set is never closed with '") + open + "'");
+    if (sets.empty()) return c.Expected("a resource");
+    const std::string id = constraint.attribute("id").value();
+    for (size_t i = 0; i < sets.size(); ++i) {
+      xml_node set = constraint.append_child("resource_set");
+      if (!sets[i].require_all) set.append_attribute("require-all").set_value("false");
+      if (!sets[i].sequential) set.append_attribute("sequential").set_value("false");
+      if (!sets[i].suffix.empty()) set.append_attribute(order ? "action" : "role").set_value(sets[i].suffix.c_str());
+      set.append_attribute("id").set_value((id + "-" + std::to_string(i)).c_str());
+      for (const auto& m : sets[i].members) set.append_child("resource_ref").append_attribute("id").set_value(m.c_str());
+    }
+    return Status::Ok();
+  }
+
+  // colocation ID SCORE: RSC[:ROLE] WITH-RSC[:ROLE], or resource sets (ResourceSets)
   Status Colocation(Cursor& c) {
     std::string id, rsc, role, with, with_role;
     if (Status s = NewId(c, "colocation", &id); !s.ok()) return s;
     const auto score = c.done() ? std::nullopt : ScoreWord(c.Peek());
     if (!score) return c.Expected(kScoreHelp);
     c.Next();
+    if (SetSyntax(c)) {
+      AddConstraint("rsc_colocation", {{"id", id}, {"score", *score}});
+      if (Status s = ResourceSets(c, false, conf_.child("constraints").last_child()); !s.ok()) return s;
+      return NoMore(c, "expected nothing after the sets");
+    }
     if (Status s = Member(c, "a resource", &rsc, &role); !s.ok()) return s;
     if (Status s = Member(c, "the resource it is placed with", &with, &with_role); !s.ok()) return s;
     for (std::string* r : {&role, &with_role}) {
@@ -692,6 +794,17 @@ class Editor {
         return c.Expected("Mandatory:, Optional:, Serialize: or " + std::string(kScoreHelp));
       }
       c.Next();
+    }
+    if (SetSyntax(c)) {
+      AddConstraint("rsc_order", {{"id", id}, {"kind", kind}});
+      xml_node constraint = conf_.child("constraints").last_child();
+      if (Status s = ResourceSets(c, true, constraint); !s.ok()) return s;
+      if (!c.done() && c.Peek().rfind("symmetrical=", 0) == 0) {
+        const std::string symmetrical = c.Next().substr(12);
+        if (!ParseBoolean(symmetrical)) return c.Error("symmetrical is true or false, not '" + symmetrical + "'");
+        constraint.append_attribute("symmetrical").set_value(symmetrical.c_str());
+      }
+      return NoMore(c, "expected nothing, or symmetrical=true|false");
     }
     if (Status s = Member(c, "the resource that goes first", &first, &first_action); !s.ok()) return s;
     if (Status s = Member(c, "the resource that follows", &then, &then_action); !s.ok()) return s;

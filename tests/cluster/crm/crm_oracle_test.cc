@@ -273,6 +273,32 @@ TEST_F(CrmOracleTest, DeletingAResourceTakesItsConstraintsAlong) {
   });
 }
 
+// Resource sets as typed in crmsh's syntax: three or more resources, a suffix that changes, ( )
+// and [ ] with sequential=, _rsc_set_; written, shown and edited back as crmsh does.
+TEST_F(CrmOracleTest, ResourceSetsAreWrittenAsCrmshWritesThem) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "primitive c ocf:pacemaker:Dummy",
+      "primitive d ocf:pacemaker:Dummy",
+      "primitive s ocf:pacemaker:Stateful",
+      "clone ms s meta promotable=true",
+      "colocation c1 inf: a b c",
+      "colocation c2 inf: a ( b c ) d",
+      "colocation c3 inf: a:Started b ms:Promoted",
+      "colocation c4 -inf: [ a b ] c",
+      "colocation c5 inf: _rsc_set_ a b",
+      "colocation c6 inf: ( a b ) ( c d )",
+      "order o1 Mandatory: a b c",
+      "order o2 Optional: a ( b c ) d symmetrical=false",
+      "order o3 Mandatory: a [ b c ] d",
+      "order o4 Mandatory: ms:promote a:start b",
+      "order o5 Mandatory: _rsc_set_ a b",
+      "order o6 Mandatory: [ a b sequential=true ] c",
+  });
+}
+
 // rename: the object's id and every constraint's reference to it.
 TEST_F(CrmOracleTest, RenameFollowsTheReferences) {
   ExpectSame({
