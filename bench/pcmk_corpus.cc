@@ -37,7 +37,7 @@ const Feature kFeatures[] = {
     {"templates", true},       {"tags", true},            {"tickets", true},
     {"utilization", true},    {"bundles", false},        {"remote nodes", false},
     {"fencing", false},        {"live migration", false}, {"containers", false},
-    {"shutdown locks", false}, {"node health", false},
+    {"shutdown locks", false}, {"node health", true},
 };
 
 bool IsTrue(std::string_view v) {

@@ -240,10 +240,13 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
     r.Fail(config.child("crm_config"),
            "placement-strategy=" + it->second + " is not one of default, utilization, minimal, balanced");
   }
-  if (const auto it = m->properties.find("node-health-strategy");
-      !r.failed() && it != m->properties.end() && it->second != "none") {
-    r.Fail(config.child("crm_config"), "node-health-strategy=" + it->second + " is not supported (node health is not)",
-           StatusCode::kUnsupported);
+  if (const auto it = m->properties.find("node-health-strategy"); !r.failed() && it != m->properties.end()) {
+    static const char* const kStrategies[] = {"none", "migrate-on-red", "only-green", "progressive", "custom"};
+    if (std::none_of(std::begin(kStrategies), std::end(kStrategies),
+                     [&](const char* k) { return strcasecmp(k, it->second.c_str()) == 0; })) {
+      r.Fail(config.child("crm_config"), "node-health-strategy=" + it->second +
+                                             " is not one of none, migrate-on-red, only-green, progressive, custom");
+    }
   }
   if (const auto it = m->properties.find("shutdown-lock");
       !r.failed() && it != m->properties.end() && PacemakerIsTrue(it->second)) {

@@ -928,6 +928,61 @@ void UnpackTickets(const cib::Model& cib, WorkingSet& ws) {
   }
 }
 
+// node-health-strategy (Pacemaker 2.1.5's pcmk__apply_node_health): each node's health, the sum of
+// its #health* attributes (red, yellow and green standing for the strategy's scores: -INFINITY
+// for red under migrate-on-red, and for yellow too under only-green; node-health-red, -yellow
+// and -green under progressive and custom, progressive starting from node-health-base), is a
+// location score on that node for every top-level resource; a negative one spares a resource
+// with allow-unhealthy-nodes=true.
+void UnpackNodeHealth(const cib::Model& cib, WorkingSet& ws) {
+  const std::string* strategy = Find(cib.properties, "node-health-strategy");
+  if (strategy == nullptr || strcasecmp(strategy->c_str(), "none") == 0) return;
+  auto is = [&](const char* name) { return strcasecmp(strategy->c_str(), name) == 0; };
+  auto option = [&](const char* name, int fallback) { return ScoreOr(cib.properties, name, fallback); };
+  int red = -kInfinity, yellow = 0, green = 0, base = 0;
+  if (is("only-green")) {
+    yellow = -kInfinity;
+  } else if (is("progressive") || is("custom")) {
+    red = option("node-health-red", -kInfinity);
+    yellow = option("node-health-yellow", 0);
+    green = option("node-health-green", 0);
+    if (is("progressive")) base = option("node-health-base", 0);
+  }
+  static const std::string kNone;
+  // The top-level resources, each once.
+  std::vector<const std::string*> top;
+  for (const auto& p : cib.primitives) {
+    if (p.group.empty() && p.clone.empty()) top.push_back(&p.id);
+  }
+  for (const auto& g : cib.groups) {
+    if (g.clone.empty()) top.push_back(&g.id);
+  }
+  for (const auto& c : cib.clones) top.push_back(&c.id);
+  for (size_t n = 0; n < ws.nodes.size(); ++n) {
+    int health = base;
+    for (const auto& [name, value] : ws.nodes[n].attributes) {
+      if (!name.starts_with("#health")) continue;
+      const int score = strcasecmp(value.c_str(), "red") == 0      ? red
+                        : strcasecmp(value.c_str(), "yellow") == 0 ? yellow
+                        : strcasecmp(value.c_str(), "green") == 0  ? green
+                                                                   : cib::LenientScore(value);
+      health = cib::AddScores(score, health);
+    }
+    if (health == 0) continue;
+    for (const std::string* id : top) {
+      if (health < 0) {
+        Attributes meta;
+        if (const auto* p = cib.FindPrimitive(*id)) meta = cib.MetaWithDefaults(p->meta, p);
+        else if (const auto* g = cib.FindGroup(*id)) meta = cib.MetaWithDefaults(g->meta);
+        else if (const auto* c = cib.FindClone(*id)) meta = cib.MetaWithDefaults(c->meta);
+        const std::string* allow = Find(meta, "allow-unhealthy-nodes");
+        if (allow != nullptr && PacemakerIsTrue(*allow)) continue;
+      }
+      ws.locations.push_back({nullptr, id, static_cast<int>(n), health, false});
+    }
+  }
+}
+
 WorkingSet Unpack(const cib::Model& cib, int64_t now) {
   WorkingSet ws;
   ws.cib = &cib;
@@ -935,6 +990,7 @@ WorkingSet Unpack(const cib::Model& cib, int64_t now) {
   UnpackOptions(cib, ws);
   UnpackNodes(cib, ws);
   UnpackLocations(cib, ws);
+  UnpackNodeHealth(cib, ws);
   UnpackResources(cib, ws, now);
   UnpackTickets(cib, ws);
   UnpackColocations(cib, ws);
