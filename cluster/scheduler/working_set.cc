@@ -787,6 +787,19 @@ std::vector<int> WorkingSet::InstanceMembers(int instance) const {
   return {instance};
 }
 
+// The ids of the top-level resources (primitives in no group or clone, groups in no clone, clones).
+std::vector<const std::string*> TopLevelIds(const cib::Model& cib) {
+  std::vector<const std::string*> top;
+  for (const auto& p : cib.primitives) {
+    if (p.group.empty() && p.clone.empty()) top.push_back(&p.id);
+  }
+  for (const auto& g : cib.groups) {
+    if (g.clone.empty()) top.push_back(&g.id);
+  }
+  for (const auto& c : cib.clones) top.push_back(&c.id);
+  return top;
+}
+
 // Location constraint `l` for resource `rsc` as it applies on each node; its rules evaluated against
 // the node's attributes (and `groups`, what an rsc-pattern found, for %N; null: none).
 void UnpackLocation(const cib::Model& cib, const cib::Location& l, const std::string& rsc,
@@ -869,15 +882,7 @@ void UnpackLocations(const cib::Model& cib, WorkingSet& ws) {
     }
     const bool inverted = l.rsc_pattern.starts_with("!");
     const cib::ResourcePattern pattern(inverted ? l.rsc_pattern.substr(1) : l.rsc_pattern);
-    std::vector<const std::string*> top;
-    for (const auto& p : cib.primitives) {
-      if (p.group.empty() && p.clone.empty()) top.push_back(&p.id);
-    }
-    for (const auto& g : cib.groups) {
-      if (g.clone.empty()) top.push_back(&g.id);
-    }
-    for (const auto& c : cib.clones) top.push_back(&c.id);
-    for (const std::string* id : top) {
+    for (const std::string* id : TopLevelIds(cib)) {
       std::vector<std::string> groups;
       if (pattern.Match(*id, &groups) == inverted) continue;
       UnpackLocation(cib, l, *id, inverted ? nullptr : &groups, ws);
@@ -948,16 +953,7 @@ void UnpackNodeHealth(const cib::Model& cib, WorkingSet& ws) {
     green = option("node-health-green", 0);
     if (is("progressive")) base = option("node-health-base", 0);
   }
-  static const std::string kNone;
-  // The top-level resources, each once.
-  std::vector<const std::string*> top;
-  for (const auto& p : cib.primitives) {
-    if (p.group.empty() && p.clone.empty()) top.push_back(&p.id);
-  }
-  for (const auto& g : cib.groups) {
-    if (g.clone.empty()) top.push_back(&g.id);
-  }
-  for (const auto& c : cib.clones) top.push_back(&c.id);
+  const std::vector<const std::string*> top = TopLevelIds(cib);
   for (size_t n = 0; n < ws.nodes.size(); ++n) {
     int health = base;
     for (const auto& [name, value] : ws.nodes[n].attributes) {
