@@ -151,6 +151,8 @@ int CrmCommand(const std::vector<std::string>& args) {
   }
   options.host = HostName();
   options.force = force;
+  // Pacemaker's variable for where crm_shadow keeps shadow CIBs.
+  if (const char* dir = std::getenv("CIB_shadow_dir"); dir != nullptr && *dir != '\0') options.shadow_dir = dir;
   // $EDITOR (else vi), as crmsh runs it: a shell command line with the file's path after it.
   options.edit_file = [](const std::string& path) -> Status {
     const char* editor = std::getenv("EDITOR");

@@ -1,6 +1,10 @@
 #include "cluster/crm/shell.h"
 
 #include <algorithm>
+#include <unistd.h>
+#include <iterator>
+#include <cstring>
+#include <fstream>
 #include <ostream>
 #include <set>
 
@@ -65,6 +69,7 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"ra"}, "[COMMAND ...]", "resource agents: classes, providers, list, info", &Shell::TopLevel},
       {{"site"}, "[COMMAND ...]", "multi-site tickets: grant, revoke, standby, activate, show, time, delete",
        &Shell::TopLevel},
+      {{"cib"}, "[COMMAND ...]", "shadow CIBs: new, use, commit, reset, delete, list", &Shell::TopLevel},
   };
   static const std::vector<Command> kConfigure = {
       {{"node"}, "[ID:] NAME [attributes N=V...] [utilization N=V...]", "a node and its attributes",
@@ -155,6 +160,16 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"info", "meta"}, "[ocf:PROVIDER:]TYPE", "an agent's parameters and operations", &Shell::RaInfo, C::kAgent,
        1, 1},
   };
+  static const std::vector<Command> kCib = {
+      {{"new"}, "NAME [empty] [force]", "a shadow copy of the CIB (or an empty one), then in use", &Shell::CibCommand,
+       C::kNothing, 1, 3},
+      {{"use"}, "[NAME|live]", "configure works on shadow NAME, or on the live CIB again", &Shell::CibCommand,
+       C::kNothing, 0, 1},
+      {{"commit"}, "[NAME]", "replaces the live CIB with the shadow (the one in use)", &Shell::CibCommand, C::kNothing, 0, 1},
+      {{"reset"}, "NAME", "the shadow becomes a copy of the live CIB again", &Shell::CibCommand, C::kNothing, 1, 1},
+      {{"delete"}, "NAME", "removes a shadow not in use", &Shell::CibCommand, C::kNothing, 1, 1},
+      {{"list"}, "", "the shadow CIBs", &Shell::CibCommand, C::kNothing, 0, 0},
+  };
   static const std::vector<Command> kSite = {
       {{"ticket"}, "grant|revoke|standby|activate|show|time|delete TICKET", "a ticket's state (crm_ticket)",
        &Shell::SiteTicket, C::kNothing, 2, 2},
@@ -162,6 +177,7 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
   switch (level) {
     case Level::kTop: return kTop;
     case Level::kSite: return kSite;
+    case Level::kCib: return kCib;
     case Level::kConfigure: return kConfigure;
     case Level::kNode: return kNode;
     case Level::kResource: return kResource;
@@ -195,7 +211,7 @@ Shell::Shell(Connection& vigild, std::ostream& out, std::ostream& err, ShellOpti
 Shell::~Shell() = default;
 
 std::string Shell::Prompt() {
-  return "crm(live/" + Self() + ")" + LevelName(level_) + "# ";
+  return "crm(" + (shadow_.empty() ? std::string("live") : shadow_) + "/" + Self() + ")" + LevelName(level_) + "# ";
 }
 
 const std::string& Shell::Self() {
@@ -304,7 +320,7 @@ std::string Shell::Usage(const Command& command, const std::string& name) {
 bool Shell::Help(const std::vector<std::string>& args) {
   if (args.size() > 1) return Error("help: unexpected '" + args[1] + "' (usage: help [COMMAND])");
   if (args.empty() && level_ == Level::kTop) {
-    out_ << "commands: status, configure, node, resource, ra, quit\n"
+    out_ << "commands: status, configure, node, resource, ra, site, cib, quit\n"
             "  'configure' and the others open a level; 'configure COMMAND' runs one command there\n";
     return true;
   }
@@ -359,6 +375,18 @@ void Shell::End() {
 }
 
 bool Shell::Request(const std::string& command, const std::vector<std::string>& args, std::string* body) {
+  if (!shadow_.empty() && command == "cib-query") {
+    std::ifstream file(ShadowPath(shadow_));
+    if (!file) return Error("shadow CIB " + shadow_ + " cannot be read: " + std::strerror(errno)), false;
+    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (body != nullptr) *body = text;
+    return true;
+  }
+  if (!shadow_.empty() && command != "status") {
+    return Error(command + ": this acts on the live cluster, and shadow CIB " + shadow_ +
+                 " is in use ('cib use live' goes back to the live CIB)"),
+           false;
+  }
   auto answer = vigild_.Ask(command, args);
   if (!answer.ok()) {
     Error(answer.status().message());
@@ -403,6 +431,23 @@ bool Shell::Commit() {
   // A commit refused because the CIB moved on since it was read (another change; the DC
   // recording the nodes that joined, right after the cluster formed) is made again on the new
   // CIB, unless that changed what this one changes too: the user caused no conflict.
+  if (!shadow_.empty()) {
+    // Into the shadow's file, whole or not at all; it keeps the version it was copied at, which
+    // cib commit makes the change against.
+    const std::string path = ShadowPath(shadow_);
+    const std::string temporary = path + ".new";
+    {
+      std::ofstream file(temporary, std::ios::trunc);
+      file << staged_->Document();
+      if (!file.flush()) return Error("commit: cannot write shadow CIB " + shadow_), false;
+    }
+    if (::rename(temporary.c_str(), path.c_str()) != 0) {
+      ::unlink(temporary.c_str());
+      return Error("commit: cannot write shadow CIB " + shadow_ + ": " + std::strerror(errno)), false;
+    }
+    staged_.reset();
+    return true;
+  }
   constexpr int kTries = 3;
   for (int attempt = 1;; ++attempt) {
     auto answer = vigild_.Ask("cib-replace", {staged_->version(), staged_->Document()});

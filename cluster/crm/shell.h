@@ -1,7 +1,8 @@
 // crm's shell: crmsh's levels and commands over the local vigild's control requests.
 //
 // The levels are crmsh's: the top (status, and the level names), `configure` (changes staged
-// until `commit`), `node`, `resource`, `ra` and `site` (tickets). A command runs at the current level; one given with a
+// until `commit`), `node`, `resource`, `ra`, `site` (tickets) and `cib` (shadow CIBs: a copy of
+// the CIB that configure changes instead, committed to the cluster as a whole). A command runs at the current level; one given with a
 // level's name in front (`configure property stonith-enabled=false`) runs in that level and
 // leaves it again. Leaving `configure` with changes not committed commits them when the session is
 // not interactive (a script, or a one-shot command), and asks first when it is, as crmsh does.
@@ -48,6 +49,8 @@ struct ShellOptions {
   size_t width = 80;  // the terminal's, for `ra list`
   // crm -F: what asks for --force is done without it (site ticket grant and revoke).
   bool force = false;
+  // Where shadow CIBs are kept (cib new|use|commit|delete|list|reset): shadow.NAME files.
+  std::string shadow_dir = "/var/lib/vigil/shadow";
   // `configure edit`: lets the user edit the file at this path ($EDITOR); an error when the
   // editor could not run or failed. None: edit says so.
   std::function<vigil::Status(const std::string& path)> edit_file;
@@ -75,7 +78,7 @@ class Shell {
   // names ("ip=") from its agent's meta-data. The prompt's tab completion.
   std::vector<std::string> Complete(const std::vector<std::string>& words, const std::string& partial);
 
-  enum class Level { kTop, kConfigure, kNode, kResource, kRa, kSite };
+  enum class Level { kTop, kConfigure, kNode, kResource, kRa, kSite, kCib };
 
  private:
   // What completes a command's words.
@@ -131,6 +134,8 @@ class Shell {
   bool RaList(const std::vector<std::string>& words);
   bool RaInfo(const std::vector<std::string>& words);
   bool SiteTicket(const std::vector<std::string>& words);
+  bool CibCommand(const std::vector<std::string>& words);
+  std::string ShadowPath(const std::string& name) const;
   bool ResourceAttribute(const std::vector<std::string>& words);
   bool ResourceManage(const std::vector<std::string>& words);
   bool ResourceBan(const std::vector<std::string>& words);
@@ -174,6 +179,9 @@ class Shell {
   // A script's (or a one-shot command's) first error ends it: nothing after it runs and nothing
   // staged before it is committed, so that a half-done script never reaches the cluster.
   bool halted_ = false;
+  // The shadow CIB in use (cib use): configure reads and commits it instead of the live CIB, and
+  // what acts on the live cluster is refused; empty: the live CIB.
+  std::string shadow_;
   std::string self_;  // this node's name, from vigild
 };
 

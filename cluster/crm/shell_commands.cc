@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
+#include <cctype>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -674,6 +676,9 @@ namespace vigil::crm {
 // The site level: crm_ticket's options for each subcommand, as crmsh runs them (with --force only
 // under crm -F, so that a grant or revoke says what it risks and changes nothing).
 bool Shell::SiteTicket(const std::vector<std::string>& words) {
+  if (!shadow_.empty()) {
+    return Error("site ticket: tickets are the live cluster's, and shadow CIB " + shadow_ + " is in use ('cib use live')");
+  }
   static const std::map<std::string, std::vector<std::string>> kOptions = {
       {"grant", {"-g"}},           {"revoke", {"-r"}},          {"standby", {"-s"}},
       {"activate", {"-a"}},        {"delete", {"-D", "granted"}}, {"show", {"-G", "granted"}},
@@ -709,6 +714,113 @@ bool Shell::SiteTicket(const std::vector<std::string>& words) {
   const auto when = LocalTimeText(value);
   if (!when) return Error("site ticket time: ticket " + ticket + " has last-granted=" + value);
   out_ << "ticket " << ticket << " last time granted on " << *when << "\n";
+  return true;
+}
+
+}  // namespace vigil::crm
+
+namespace vigil::crm {
+
+std::string Shell::ShadowPath(const std::string& name) const { return options_.shadow_dir + "/shadow." + name; }
+
+// The cib level: shadow CIBs, files in options_.shadow_dir. new copies the live CIB (its version
+// kept: commit is made against it, and refused if the cluster's CIB moved on meanwhile) and uses
+// it; use switches configure to a shadow or back to the live CIB.
+bool Shell::CibCommand(const std::vector<std::string>& words) {
+  const std::string& command = words[0];
+  auto valid = [](const std::string& name) {
+    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    }) && name[0] != '.';
+  };
+  auto exists = [&](const std::string& name) { return ::access(ShadowPath(name).c_str(), F_OK) == 0; };
+  if (command == "list") {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(options_.shadow_dir, ec)) {
+      const std::string file = e.path().filename().string();
+      if (file.rfind("shadow.", 0) == 0 && file.find(".new") == std::string::npos) names.push_back(file.substr(7));
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) out_ << n << (n == shadow_ ? " (in use)" : "") << "\n";
+    return true;
+  }
+  if (command == "use") {
+    const std::string name = words.size() > 1 ? words[1] : "live";
+    if (name == "live") {
+      shadow_.clear();
+      staged_.reset();
+      return true;
+    }
+    if (!valid(name) || !exists(name)) return Error("cib use: there is no shadow CIB " + name + " ('cib list' lists them)");
+    shadow_ = name;
+    staged_.reset();
+    return true;
+  }
+  const std::string name = words.size() > 1 ? words[1] : shadow_;
+  if (name.empty()) return Error("cib " + command + ": name the shadow CIB");
+  if (!valid(name)) return Error("cib " + command + ": '" + name + "' is not a shadow name (letters, digits, _ - .)");
+  if (command == "new" || command == "reset") {
+    bool empty = false, force = command == "reset";
+    for (size_t i = 2; i < words.size(); ++i) {
+      if (words[i] == "empty" && command == "new") {
+        empty = true;
+      } else if (words[i] == "force") {
+        force = true;
+      } else {
+        return Error("cib " + command + ": unexpected '" + words[i] + "'");
+      }
+    }
+    if (command == "reset" && !exists(name)) return Error("cib reset: there is no shadow CIB " + name);
+    if (command == "new" && exists(name) && !force) {
+      return Error("cib new: shadow CIB " + name + " exists already ('cib new " + name + " force' replaces it)");
+    }
+    std::string xml;
+    if (empty) {
+      xml = cib::Cib::Empty().Serialize();
+    } else {
+      auto live = vigild_.Ask("cib-query", {});
+      if (!live.ok()) return Error("cib " + command + ": " + live.status().message());
+      auto parsed = Configuration::Parse(*live);  // its status dropped
+      if (!parsed.ok()) return Error("cib " + command + ": " + parsed.status().message());
+      xml = parsed->Document();
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(options_.shadow_dir, ec);
+    const std::string path = ShadowPath(name);
+    {
+      std::ofstream file(path + ".new", std::ios::trunc);
+      file << xml;
+      if (!file.flush() || ::rename((path + ".new").c_str(), path.c_str()) != 0) {
+        return Error("cib " + command + ": cannot write " + path + ": " + std::strerror(errno));
+      }
+    }
+    if (command == "new") {
+      Info("cib.new: " + name + " shadow CIB created");
+      shadow_ = name;
+      staged_.reset();
+    }
+    return true;
+  }
+  if (!exists(name)) return Error("cib " + command + ": there is no shadow CIB " + name);
+  if (command == "delete") {
+    if (name == shadow_) return Error("cib delete: shadow CIB " + name + " is in use ('cib use live' first)");
+    if (::unlink(ShadowPath(name).c_str()) != 0) return Error("cib delete: " + std::string(std::strerror(errno)));
+    return true;
+  }
+  // commit: the shadow replaces the live CIB, made against the version it was copied at.
+  std::ifstream file(ShadowPath(name));
+  const std::string xml((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  auto parsed = Configuration::Parse(xml);
+  if (!parsed.ok()) return Error("cib commit: shadow CIB " + name + " does not read: " + parsed.status().message());
+  auto answer = vigild_.Ask("cib-replace", {parsed->version(), parsed->Document()});
+  if (!answer.ok()) {
+    std::string why = answer.status().message();
+    if (why.find("conflict") != std::string::npos) {
+      why += " (the live CIB changed since shadow " + name + " was made: 'cib reset " + name + "' copies it again)";
+    }
+    return Error("cib commit: " + why);
+  }
   return true;
 }
 

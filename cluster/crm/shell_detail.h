@@ -23,7 +23,7 @@ inline std::string Join(const Words& words, const std::string& sep = ", ") {
 }
 
 // Each level's name as typed at the top ("configure", ...), indexed by Shell::Level.
-inline constexpr const char* kLevelNames[] = {"", "configure", "node", "resource", "ra", "site"};
+inline constexpr const char* kLevelNames[] = {"", "configure", "node", "resource", "ra", "site", "cib"};
 inline const char* LevelName(Shell::Level level) { return kLevelNames[static_cast<int>(level)]; }
 // Whether `word` names a level; LevelNamed says which.
 inline bool IsLevel(const std::string& word) {

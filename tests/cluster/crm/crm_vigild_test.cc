@@ -226,6 +226,46 @@ TEST_F(CrmVigildTest, APrimitiveMadeFromATemplateRunsAndATagConstrainsItsResourc
       << vigild_.log();
 }
 
+// A shadow CIB: configure changes it, not the cluster, until cib commit replaces the live CIB
+// with it; meanwhile what would act on the live cluster is refused. A script whose cib new fails
+// stops there, so nothing after it reaches the live cluster.
+TEST_F(CrmVigildTest, AShadowCibStagesAWholeChangeUntilItIsCommitted) {
+  ASSERT_EQ(Crm("configure property stonith-enabled=false").code, 0);
+  const std::string shadows = dir_ / "shadows";
+  auto crm = [&](const std::string& input) {
+    WriteFile(dir_ / "input", input);
+    return Sh("CIB_shadow_dir=" + shadows + " " + std::string(CRM_BINARY) + " --run-dir " + vigild_.run_dir().string() +
+              " < " + (dir_ / "input"));
+  };
+  const auto staged = crm("cib new stage\nconfigure\nprimitive s1 ocf:heartbeat:Dummy\nprimitive s2 ocf:heartbeat:Dummy\n"
+                          "commit\nshow s1\nup\ncib list\n");
+  ASSERT_EQ(staged.code, 0) << staged.out;
+  EXPECT_NE(staged.out.find("primitive s1 Dummy"), std::string::npos) << staged.out;
+  EXPECT_NE(staged.out.find("stage (in use)"), std::string::npos) << staged.out;
+  // The cluster has seen nothing of it.
+  EXPECT_NE(Crm("configure show s1").out.find("no element with id 's1'"), std::string::npos);
+  // With the shadow in use, what acts on the live cluster is refused, and the script stops.
+  const auto refused = crm("cib use stage\nnode standby node1\nconfigure primitive s3 ocf:heartbeat:Dummy\n");
+  EXPECT_NE(refused.code, 0);
+  EXPECT_NE(refused.out.find("shadow CIB stage is in use"), std::string::npos) << refused.out;
+  EXPECT_EQ(Crm("status").out.find(": standby"), std::string::npos) << Crm("status").out;
+  // A script whose cib new is refused goes no further: s4 never reaches the cluster.
+  const auto bad = crm("cib new bad/name\nconfigure primitive s4 ocf:heartbeat:Dummy\n");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(Crm("configure show s4").out.find("no element with id 's4'"), std::string::npos);
+  // Committed, the shadow becomes the cluster's configuration, and its resources start.
+  const auto committed = crm("cib commit stage\n");
+  ASSERT_EQ(committed.code, 0) << committed.out;
+  ASSERT_TRUE(WaitFor([&] { return Where("s1") == "Started node1" && Where("s2") == "Started node1"; }))
+      << Crm("status").out << vigild_.log();
+  // Made against the CIB it copied: once the cluster's has moved on, a second commit is refused.
+  ASSERT_EQ(Crm("configure property maintenance-mode=false").code, 0);
+  const auto stale = crm("cib commit stage\n");
+  EXPECT_NE(stale.code, 0);
+  EXPECT_NE(stale.out.find("cib reset stage"), std::string::npos) << stale.out;
+  EXPECT_EQ(crm("cib use live\ncib delete stage\ncib list\n").out, "");
+}
+
 // configure edit runs $EDITOR on the configuration in crm syntax; what it saves is checked and
 // committed like typed commands.
 TEST_F(CrmVigildTest, EditRunsTheEditorAndCommitsWhatItSaved) {
