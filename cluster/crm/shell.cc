@@ -146,6 +146,8 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
        C::kResourceThenNodes, 3, 4},
       {{"utilization"}, "RSC set|delete|show NAME [VALUE]", "what it takes of a node's capacities",
        &Shell::ResourceAttribute, C::kResourceThenNodes, 3, 4},
+      {{"failcount"}, "RSC show|delete NODE", "its failures on NODE: their count, or forgotten", &Shell::ResourceFailcount,
+       C::kResourceThenNodes, 3, 4},
       {{"manage"}, "RSC", "is-managed true (on its clone, if cloned)", &Shell::ResourceManage, C::kResourceThenNodes, 1, 1},
       {{"unmanage"}, "RSC", "is-managed false: left as it is", &Shell::ResourceManage, C::kResourceThenNodes, 1, 1},
       {{"maintenance"}, "RSC [on|off|true|false]", "meta maintenance: neither started, stopped nor monitored",

@@ -139,6 +139,7 @@ class Shell {
   bool ResourceAttribute(const std::vector<std::string>& words);
   bool ResourceManage(const std::vector<std::string>& words);
   bool ResourceBan(const std::vector<std::string>& words);
+  bool ResourceFailcount(const std::vector<std::string>& words);
   bool LapsingLocation(const std::string& command, const std::string& rsc, const std::string& node, const std::string& end);
   bool NodeAttribute(const std::vector<std::string>& words);
   bool NodeMaintenance(const std::vector<std::string>& words);

@@ -19,6 +19,7 @@
 #include <pugixml.hpp>
 
 #include "cluster/cib/cib.h"
+#include "cluster/cib/score.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/pcmk_tools.h"
@@ -504,6 +505,37 @@ bool Shell::ResourceBan(const std::vector<std::string>& words) {
     Info("Use `crm resource clear " + rsc + "` to remove this constraint");
   }
   return done;
+}
+
+// failcount RSC show|delete NODE: the sum of RSC's fail counts on NODE (crm_failcount -G's line),
+// or all of them forgotten (its history too: Vigil's cleanup). Setting one is refused: vigild
+// counts failures itself.
+bool Shell::ResourceFailcount(const std::vector<std::string>& words) {
+  const std::string& rsc = words[1];
+  const std::string& verb = words[2];
+  const std::string& node = words[3];
+  if (verb == "set") return Error("resource failcount: set is not supported by Vigil (vigild counts failures; show and delete are)");
+  if (words.size() != 4) return Error("resource failcount " + verb + ": unexpected '" + words[4] + "'");
+  if (verb == "delete") {
+    std::string body;
+    if (Request("resource-cleanup", {rsc, node}, &body)) out_ << body;
+    return true;
+  }
+  if (verb != "show" && verb != "get") return Error("resource failcount: '" + verb + "' is not show or delete");
+  std::string xml;
+  if (!Request("cib-query", {}, &xml)) return true;
+  auto cib = cib::Cib::Parse(xml, "vigild's CIB");
+  if (!cib.ok()) return Error("resource failcount: " + cib.status().message());
+  int sum = 0;
+  const std::string name = "fail-count-" + rsc;
+  for (const auto& state : cib->model().node_states) {
+    if (state.uname != node) continue;
+    for (const auto& [attribute, value] : state.transient) {
+      if (attribute == name || attribute.rfind(name + "#", 0) == 0) sum = cib::AddScores(sum, cib::LenientScore(value));
+    }
+  }
+  out_ << "scope=status  name=" << name << " value=" << cib::ScoreText(sum) << "\n";
+  return true;
 }
 
 // node attribute|utilization NODE set|delete|show NAME [VALUE], as crmsh runs crm_attribute.

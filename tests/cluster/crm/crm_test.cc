@@ -676,7 +676,7 @@ TEST_F(ShellTest, HelpListsALevelsCommandsAndPrintsOnesUsage) {
   shell.Run({"node", "help", "nosuch"});
   EXPECT_EQ(out_.str(),
             "commands: start, stop, restart, status, locate, promote, demote, move, migrate, clear, unmove, unmigrate, ban, "
-            "param, meta, utilization, manage, unmanage, maintenance, cleanup, refresh, up, help, quit\n"
+            "param, meta, utilization, failcount, manage, unmanage, maintenance, cleanup, refresh, up, help, quit\n"
             "usage: migrate RSC [NODE [LIFETIME]]\n  prefers NODE (until LIFETIME, as PT1H, has passed), or bans it from where it runs\n"
             "usage: meta [ocf:PROVIDER:]TYPE\n  an agent's parameters and operations\n"
             "usage: colocation ID SCORE: RSC WITH-RSC\n  a colocation constraint\n");
@@ -896,6 +896,44 @@ TEST_F(ShellTest, AScriptStopsAtItsFirstErrorAndCommitsNothing) {
   once.Run({"node", "standby", "node7"});
   once.End();
   EXPECT_EQ(err_.str(), "ERROR: node-standby: no node 'node7'\n");
+}
+
+// resource failcount: show sums a resource's fail counts on a node (every operation's, as
+// crm_failcount -G does), delete is a cleanup there, set is refused by name.
+TEST(ResourceFailcountTest, ShowSumsDeleteCleansUpSetIsRefused) {
+  class WithFailures : public Connection {
+   public:
+    Result<std::string> Ask(const std::string& command, const std::vector<std::string>& args) override {
+      std::string line = command;
+      for (const auto& a : args) line += " " + a;
+      asked.push_back(line);
+      if (command == "cib-query") {
+        return std::string(
+            "<cib epoch=\"3\" num_updates=\"0\" admin_epoch=\"0\"><configuration><crm_config/><nodes><node id=\"1\" "
+            "uname=\"node1\"/></nodes><resources><primitive id=\"db\" class=\"ocf\" provider=\"heartbeat\" "
+            "type=\"Dummy\"/></resources><constraints/></configuration><status><node_state id=\"1\" uname=\"node1\" "
+            "in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\"><transient_attributes id=\"1\">"
+            "<instance_attributes id=\"s1\"><nvpair id=\"f1\" name=\"fail-count-db#monitor_10000\" value=\"2\"/>"
+            "<nvpair id=\"f2\" name=\"fail-count-db#start_0\" value=\"1\"/><nvpair id=\"f3\" name=\"fail-count-dbx#start_0\" "
+            "value=\"7\"/></instance_attributes></transient_attributes></node_state></status></cib>");
+      }
+      if (command == "resource-cleanup") return std::string("Cleaned up db on node1\n");
+      return Status(StatusCode::kUnavailable, "not in this test");
+    }
+    std::vector<std::string> asked;
+  } vigild;
+  std::ostringstream out, err;
+  ShellOptions options;
+  options.interactive = true;
+  Shell shell(vigild, out, err, options);
+  shell.Run({"resource", "failcount", "db", "show", "node1"});
+  shell.Run({"resource", "failcount", "db", "show", "node2"});
+  shell.Run({"resource", "failcount", "db", "delete", "node1"});
+  EXPECT_EQ(out.str(), "scope=status  name=fail-count-db value=3\nscope=status  name=fail-count-db value=0\n"
+                       "Cleaned up db on node1\n");
+  EXPECT_EQ(std::count(vigild.asked.begin(), vigild.asked.end(), "resource-cleanup db node1"), 1);
+  shell.Run({"resource", "failcount", "db", "set", "node1", "5"});
+  EXPECT_NE(err.str().find("set is not supported by Vigil"), std::string::npos) << err.str();
 }
 
 TEST_F(ShellTest, CompletionOffersCommandsAndIds) {
