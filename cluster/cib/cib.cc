@@ -179,13 +179,12 @@ void CheckIdsAndDepth(Reader& r, const pugi::xml_node& cib) {
 }
 
 // What a failed operation calls for that Vigil cannot do yet is refused by name rather than
-// treated as a restart: putting the node in standby, demoting only, and fencing the node (with
-// fencing disabled Pacemaker stops the resource instead, and so does Vigil).
+// treated as a restart: demoting only, and fencing the node (with fencing disabled Pacemaker
+// stops the resource instead, and so does Vigil).
 void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Model& m) {
   const auto stonith = m.properties.find("stonith-enabled");
   const bool fencing = stonith == m.properties.end() || PacemakerIsTrue(stonith->second);
   auto why = [&](const std::string& value) -> std::string {
-    if (value == "standby") return "on-fail=standby is not supported yet";
     if (value == "demote") return "on-fail=demote is not supported yet";
     if (value == "fence" && fencing) return "on-fail=fence is not supported (Vigil does not fence yet)";
     return "";

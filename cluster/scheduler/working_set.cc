@@ -118,6 +118,7 @@ OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const cib::Model& c
   if (v != nullptr) {
     if (*v == "ignore") return OnFail::kIgnore;
     if (*v == "block") return OnFail::kBlock;
+    if (*v == "standby") return OnFail::kStandby;
     // fence, with fencing disabled (the CIB refuses it otherwise): stop, as Pacemaker resets it.
     if (*v == "stop" || *v == "fence") return OnFail::kStop;
     return OnFail::kRestart;
@@ -226,11 +227,11 @@ void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int nod
       if (op->operation == "stop" || rc == 7) {
         running = false;
         promoted = false;
-        if (on_fail != OnFail::kStop) on_fail = OnFail::kIgnore;
+        if (on_fail < OnFail::kStop) on_fail = OnFail::kIgnore;  // stop and standby stay
       } else if (op->operation == "start") {
         running = true;
         promoted = false;
-        if (on_fail != OnFail::kStop) on_fail = OnFail::kIgnore;
+        if (on_fail < OnFail::kStop) on_fail = OnFail::kIgnore;  // stop and standby stay
       } else if (op->operation == "monitor") {
         running = true;
         if (rc == kRunningPromoted) promoted = true;
@@ -283,6 +284,9 @@ void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int nod
     }
     on_fail = std::max(on_fail, handling);
   }
+  // on-fail=standby puts the node in standby while the failure is on record, whatever became of
+  // the resource (Pacemaker's standby_onfail).
+  if (on_fail == OnFail::kStandby) r.standby_on_fail.push_back(node);
   if (!running) return;
   if (!pending.empty()) r.pending = pending;
   // A definition changed since the start (or unknown: no digest recorded) means a restart.
@@ -311,6 +315,7 @@ void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int nod
       r.next_role = Role::kStopped;
       break;
     case OnFail::kRestart:
+    case OnFail::kStandby:  // (it leaves with everything else on the node, now in standby)
       r.failed = true;
       break;
   }
@@ -617,6 +622,9 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
   // A promotable clone's instance that runs and is not promoted is Unpromoted.
   for (auto& r : ws.resources) {
     if (r.parent >= 0 && ws.clones[r.parent].promotable && r.role == Role::kStarted) r.role = Role::kUnpromoted;
+  }
+  for (const auto& r : ws.resources) {
+    for (int node : r.standby_on_fail) ws.nodes[node].standby = true;
   }
   UnpackFailCounts(cib, ws, now);
   ws.allocation_order.resize(ws.resources.size());

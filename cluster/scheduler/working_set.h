@@ -27,7 +27,7 @@ inline bool IsActive(Role r) { return r >= Role::kStarted; }
 const char* RoleText(Role r);
 // What a failure calls for, in Pacemaker's order of severity: when several failures are on
 // record, the most severe one decides.
-enum class OnFail { kIgnore, kRestart, kBlock, kStop };
+enum class OnFail { kIgnore, kRestart, kBlock, kStop, kStandby };
 
 struct NodeInfo {
   std::string id;
@@ -149,6 +149,7 @@ struct Resource {
   bool failure_ignored = false;  // a failure was ignored (on-fail=ignore): no threshold applies
   std::vector<int> stop_failed_on;  // nodes where a stop failed: banned until a cleanup
   std::vector<int> hard_failed_on;  // nodes where an operation failed for good (rc 2, 4, 5)
+  std::vector<int> standby_on_fail; // nodes its failure put in standby (on-fail=standby)
   bool fatal = false;               // a configuration error (rc 6): it runs nowhere
   bool no_ticket = false;           // a ticket it needs is not granted, or in standby: it runs nowhere
   Role role = Role::kStopped;

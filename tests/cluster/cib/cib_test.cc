@@ -240,8 +240,6 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "id-ref=\"nowhere\" names no <rule>"},
       {"set and first", With(kDummy, R"(<rsc_order id="o" first="a" then="a"><resource_set id="s"><resource_ref id="a"/></resource_set></rsc_order>)"),
        "a constraint names two resources or holds resource sets: not both"},
-      {"on-fail standby", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="10s" on-fail="standby"/></operations></primitive>)"),
-       "<op id=\"m\">: on-fail=standby is not supported yet"},
       {"on-fail fence", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="10s" on-fail="fence"/></operations></primitive>)"),
        "on-fail=fence is not supported (Vigil does not fence yet)"},
       // A set's resource_ref carries the id of what it names: no clash with the resource itself.
