@@ -875,6 +875,7 @@ class Editor {
   Status Delete(Cursor& c) {
     if (c.done()) return c.Expected("an id");
     std::vector<xml_node> doomed;
+    std::vector<std::string> deleted;  // the primitives
     auto doom = [&](xml_node x) {
       if (std::find(doomed.begin(), doomed.end(), x) != doomed.end()) return false;
       doomed.push_back(x);
@@ -901,6 +902,7 @@ class Editor {
         return c.Error("resource " + id + " is running: stop it first ('crm resource stop " + id + "')");
       }
       if (!doom(x) || kind != "primitive") continue;
+      deleted.push_back(id);
       for (xml_node constraint : conf_.child("constraints").children()) {
         for (const char* a : {"rsc", "with-rsc", "first", "then"}) {
           if (id != constraint.attribute(a).value()) continue;
@@ -913,7 +915,70 @@ class Editor {
       }
     }
     for (xml_node x : doomed) x.parent().remove_child(x);
+    // Resource sets lose the deleted primitives, as crmsh takes them out.
+    std::vector<xml_node> emptied;
+    for (xml_node constraint : conf_.child("constraints").children()) {
+      if (!constraint.child("resource_set")) continue;
+      bool changed = false;
+      for (xml_node set = constraint.child("resource_set"); set;) {
+        const xml_node next_set = set.next_sibling("resource_set");
+        for (xml_node ref = set.child("resource_ref"); ref;) {
+          const xml_node next = ref.next_sibling("resource_ref");
+          if (std::find(deleted.begin(), deleted.end(), std::string(ref.attribute("id").value())) != deleted.end()) {
+            set.remove_child(ref);
+            changed = true;
+          }
+          ref = next;
+        }
+        if (!set.child("resource_ref")) constraint.remove_child(set);
+        set = next_set;
+      }
+      if (!changed) continue;
+      const std::string what = std::string(ShowKind(constraint.name())) + ":" + constraint.attribute("id").value();
+      if (!constraint.child("resource_set")) {
+        emptied.push_back(constraint);
+        warnings_->push_back("hanging " + what + " deleted");
+        continue;
+      }
+      warnings_->push_back("constraint " + what + " updated");
+      ToTwoResources(constraint);
+    }
+    for (xml_node x : emptied) x.parent().remove_child(x);
     return Status::Ok();
+  }
+
+  // A colocation or order whose plain sets are down to two resources becomes a constraint of
+  // two, as crmsh makes it: the two in their order (a colocation's in one set the other way
+  // round, the later placed with the earlier), with their sets' roles or actions.
+  void ToTwoResources(xml_node constraint) {
+    const std::string_view kind = constraint.name();
+    if (kind != "rsc_colocation" && kind != "rsc_order") return;
+    const bool order = kind == "rsc_order";
+    std::vector<std::pair<std::string, std::string>> refs;  // id, role or action
+    int sets = 0;
+    for (xml_node set : constraint.children("resource_set")) {
+      ++sets;
+      // ( ) and [ ] stay sets, as crmsh leaves them.
+      if (set.attribute("require-all") || set.attribute("sequential")) return;
+      for (xml_node ref : set.children("resource_ref")) {
+        refs.emplace_back(ref.attribute("id").value(), set.attribute(order ? "action" : "role").value());
+      }
+    }
+    if (refs.size() != 2) return;
+    while (constraint.child("resource_set")) constraint.remove_child(constraint.child("resource_set"));
+    if (order) {
+      const std::pair<const char*, const char*> ends[] = {{"first", "first-action"}, {"then", "then-action"}};
+      for (size_t i = 0; i < 2; ++i) {
+        constraint.append_attribute(ends[i].first).set_value(refs[i].first.c_str());
+        if (!refs[i].second.empty()) constraint.append_attribute(ends[i].second).set_value(refs[i].second.c_str());
+      }
+      return;
+    }
+    if (sets == 1) std::swap(refs[0].first, refs[1].first);
+    constraint.append_attribute("rsc").set_value(refs[0].first.c_str());
+    if (!refs[0].second.empty()) constraint.append_attribute("rsc-role").set_value(refs[0].second.c_str());
+    constraint.append_attribute("with-rsc").set_value(refs[1].first.c_str());
+    if (!refs[1].second.empty()) constraint.append_attribute("with-rsc-role").set_value(refs[1].second.c_str());
   }
 
   // rename OLD NEW: the object's id, and every constraint's reference to it (rsc, with-rsc, first,

@@ -299,6 +299,24 @@ TEST_F(CrmOracleTest, ResourceSetsAreWrittenAsCrmshWritesThem) {
   });
 }
 
+// Deleting a resource that sets name takes it out of them: a constraint left with two resources
+// becomes one of two (a colocation in one set the other way round), one left with none goes.
+TEST_F(CrmOracleTest, DeletingAResourceTakesItOutOfTheSets) {
+  ExpectSame({
+      "property stonith-enabled=false",
+      "primitive a ocf:pacemaker:Dummy",
+      "primitive b ocf:pacemaker:Dummy",
+      "primitive c ocf:pacemaker:Dummy",
+      "primitive d ocf:pacemaker:Dummy",
+      "colocation c1 inf: a b c",
+      "colocation c2 inf: a b c d",
+      "colocation c3 inf: ( a b ) c",
+      "order o1 Mandatory: a ( b c ) d",
+      "order o2 Optional: a:start b:stop c",
+      "delete c",
+  });
+}
+
 // rename: the object's id and every constraint's reference to it.
 TEST_F(CrmOracleTest, RenameFollowsTheReferences) {
   ExpectSame({
