@@ -346,6 +346,17 @@ void Cib::ClearStatus() {
   model_->node_states.clear();
 }
 
+void Cib::KeepTicketsOf(const Cib& current) {
+  pugi::xml_node root = doc_->child("cib");
+  pugi::xml_node status = root.child("status");
+  if (status.child("tickets")) return;
+  const pugi::xml_node theirs = current.doc_->child("cib").child("status").child("tickets");
+  if (!theirs) return;
+  if (!status) status = root.append_child("status");
+  status.prepend_copy(theirs);
+  model_->tickets = current.model().tickets;
+}
+
 const Primitive* Model::FindPrimitive(std::string_view id) const {
   const auto it = std::find_if(primitives.begin(), primitives.end(), [&](const Primitive& p) { return p.id == id; });
   return it == primitives.end() ? nullptr : &*it;

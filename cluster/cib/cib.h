@@ -356,6 +356,10 @@ class Cib {
   // are the cluster's, granted by an administrator or a ticket manager: kept with the
   // configuration, a restart of the whole cluster does not lose them.
   void ClearStatus();
+  // The ticket states of `current` when this document has no <tickets> section of its own: a
+  // configuration sent without its status (crm's commit, cibadmin --replace) leaves the tickets
+  // as they were; one with a <tickets> section (empty included) sets them.
+  void KeepTicketsOf(const Cib& current);
   // Writes the document atomically: a temporary file beside `path`, fsync, rename over `path`,
   // fsync of the directory. A crash at any instant leaves either the old or the new file whole.
   // The version it replaces is kept as path.1 (older ones as path.2 ... path.<kBackups>).

@@ -44,6 +44,7 @@ Result<cib::Versions> CibStore::Replace(std::string_view xml, const cib::Version
   }
   auto next = ToStore(xml, "the new CIB");
   if (!next.ok()) return next.status();
+  next->KeepTicketsOf(cib_);
   cib::Versions v;
   v.admin_epoch = std::max(current.admin_epoch, next->model().versions.admin_epoch);
   v.epoch = current.epoch + 1;

@@ -32,7 +32,8 @@ class CibStore {
 
 
   // Replaces the whole CIB with `xml` (validated in full first) if `expected` is the current
-  // version. Errors: kParseError/kUnsupported (the document; nothing changed), kConflict (another
+  // version; without a <tickets> section of its own it keeps the current ticket states
+  // (Cib::KeepTicketsOf). Errors: kParseError/kUnsupported (the document; nothing changed), kConflict (another
   // change came first; nothing changed), kIoError (not saved; nothing changed).
   Result<cib::Versions> Replace(std::string_view xml, const cib::Versions& expected);
 

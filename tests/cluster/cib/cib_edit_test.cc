@@ -279,6 +279,18 @@ TEST(CibEditTest, TicketStatesAreSetRemovedAndKeptWithTheStoredCib) {
   ASSERT_NE(kept.FindTicket("T"), nullptr);
   EXPECT_TRUE(kept.FindTicket("T")->granted);
 
+  // A document without a tickets section (a configuration sent back without its status) keeps
+  // the tickets it replaces; one with a tickets section, even empty, sets them.
+  auto configuration_only = Cib::Parse(kCib, "sent");
+  ASSERT_TRUE(configuration_only.ok());
+  configuration_only->KeepTicketsOf(*stored);
+  ASSERT_NE(configuration_only->model().FindTicket("T"), nullptr);
+  EXPECT_NE(Read(configuration_only->Serialize()).FindTicket("T"), nullptr);
+  auto emptied = Cib::Parse(*DeleteTicketState(*again, "T"), "sent");
+  ASSERT_TRUE(emptied.ok());
+  emptied->KeepTicketsOf(*stored);
+  EXPECT_EQ(emptied->model().FindTicket("T"), nullptr);
+
   bool removed = false;
   const auto cleaned = DeleteTicketState(*again, "T", &removed);
   EXPECT_TRUE(removed);

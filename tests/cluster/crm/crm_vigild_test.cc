@@ -192,6 +192,11 @@ TEST_F(CrmVigildTest, AResourceRunsOnlyWhileItsTicketIsGranted) {
   ASSERT_TRUE(WaitFor([&] { return Where("a") == "Started node1"; })) << Crm("status").out << vigild_.log();
   EXPECT_EQ(Crm("site ticket show T").out, "ticket T is granted\n");
   EXPECT_NE(Crm("site ticket time T").out.find("ticket T last time granted on "), std::string::npos);
+  // A configuration change (crm sends the CIB without its status) leaves the ticket granted.
+  ASSERT_EQ(Crm("configure primitive other ocf:heartbeat:Dummy").code, 0);
+  EXPECT_EQ(Crm("site ticket show T").out, "ticket T is granted\n");
+  EXPECT_TRUE(WaitFor([&] { return Where("other") == "Started node1"; })) << Crm("status").out;
+  EXPECT_EQ(Where("a"), "Started node1");
   // Standby stops it though the ticket stays granted; activate brings it back.
   ASSERT_EQ(Crm("site ticket standby T").code, 0);
   ASSERT_TRUE(WaitFor([&] { return Where("a") == "Stopped"; })) << Crm("status").out << vigild_.log();
