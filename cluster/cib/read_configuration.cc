@@ -27,12 +27,6 @@ void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m) {
   }
 }
 
-namespace {
-
-// A role attribute, if present, names one of Pacemaker's roles (the legacy Master and Slave
-// included).
-}  // namespace
-
 void CheckRole(Reader& r, const pugi::xml_node& x, const char* attribute) {
   const auto a = x.attribute(attribute);
   if (a && !IsRoleName(a.value())) {
@@ -333,10 +327,6 @@ void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m) {
     if (r.failed()) return;
   }
 }
-
-namespace {
-
-}  // namespace
 
 void CheckResource(Reader& r, const pugi::xml_node& constraint, const ResourceIds& ids,
                    const std::string& id, const char* attribute) {

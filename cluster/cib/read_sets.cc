@@ -124,9 +124,10 @@ void ReadColocationSets(Reader& r, const pugi::xml_node& c, const std::vector<Se
   }
 }
 
-void AddOrder(Model& m, const std::string& id, const std::string& first, const std::string& then,
-              const std::string& first_action, const std::string& then_action, OrderKind kind, bool symmetrical) {
-  if (first == then) return;
+// Adds the order (unless a resource would be ordered after itself); the order added, or null.
+Order* AddOrder(Model& m, const std::string& id, const std::string& first, const std::string& then,
+                const std::string& first_action, const std::string& then_action, OrderKind kind, bool symmetrical) {
+  if (first == then) return nullptr;
   Order o;
   o.id = id;
   o.first = first;
@@ -137,6 +138,7 @@ void AddOrder(Model& m, const std::string& id, const std::string& first, const s
   o.symmetrical = symmetrical;
   o.from_set = true;
   m.orders.push_back(std::move(o));
+  return &m.orders.back();
 }
 
 void ReadOrderSets(Reader& r, const pugi::xml_node& c, const std::vector<Set>& sets, Model& m) {
@@ -169,17 +171,9 @@ void ReadOrderSets(Reader& r, const pugi::xml_node& c, const std::vector<Set>& s
       // One member of the earlier set is enough for every member of this one (whatever either
       // says of sequential): a counting pseudo-action, one-or-more:<earlier set>, between them.
       for (const auto& t : s.members) {
-        Order o;
-        o.id = id;
-        o.then = t;
-        o.first_action = earlier.action;
-        o.then_action = s.action;
-        o.kind = kind;
-        o.symmetrical = symmetry(kind);
-        o.from_set = true;
-        o.any_of = earlier.members;
-        o.one_or_more = "one-or-more:" + earlier.id;
-        m.orders.push_back(std::move(o));
+        Order* o = AddOrder(m, id, "", t, earlier.action, s.action, kind, symmetry(kind));
+        o->any_of = earlier.members;
+        o->one_or_more = "one-or-more:" + earlier.id;
       }
       continue;
     }

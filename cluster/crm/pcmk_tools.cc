@@ -329,11 +329,14 @@ std::string TicketDate(const std::string& seconds) { return "'" + LocalTimeText(
 int CrmTicket(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err) {
   Options o{args};
   std::optional<std::string> ticket, get, set_name, erase_name, value, fallback;
-  char command = 0;
+  char command = 0;  // one of l L w q c G S D C; 0: none (only -g -r -s -a)
+  bool two_commands = false;
+  auto choose = [&](char c) {
+    two_commands = two_commands || (command != 0 && command != c);
+    command = c;
+  };
   std::map<std::string, std::string> set;  // -g -r -s -a
   bool force = false;
-  bool quiet = false;
-  auto choose = [&](char c) { command = c; };
   while (!o.done()) {
     if (o.Take("t", "ticket", &ticket) || o.Take("v", "attr-value", &value) || o.Take("d", "default", &fallback)) {
     } else if (o.Take("G", "get-attr", &get)) {
@@ -364,9 +367,8 @@ int CrmTicket(const std::vector<std::string>& args, Connection& vigild, std::ost
       set["standby"] = "false";
     } else if (o.Take("f", "force", nullptr)) {
       force = true;
-    } else if (o.Take("Q", "quiet", nullptr)) {
-      quiet = true;
-    } else if (o.Take("V", "verbose", nullptr)) {
+    } else if (o.Take("Q", "quiet", nullptr) || o.Take("V", "verbose", nullptr)) {
+      // (What crm_ticket prints is the same either way.)
     } else {
       err << "crm_ticket: the option " << args[o.i] << " is not supported by Vigil\n";
       return kUsage;
@@ -376,10 +378,13 @@ int CrmTicket(const std::vector<std::string>& args, Connection& vigild, std::ost
       return kUsage;
     }
   }
-  (void)quiet;  // what crm_ticket prints is the same either way
-  const bool modify = !set.empty() || (command == 'S' && set_name && value) || command == 'D';
-  if (command == 0 && !modify) {
+  if (command == 0 && set.empty()) {
     err << "crm_ticket: say what to do: -l, -L, -w, -q, -c, -g, -r, -s, -a, -G, -S, -D or -C\n";
+    return kUsage;
+  }
+  // One thing at a time: a query or a cleanup with a change would leave the change undone.
+  if (two_commands || (!set.empty() && command != 0 && command != 'S' && command != 'D')) {
+    err << "crm_ticket: give one command (a query, -C, or changes: -g -r -s -a -S -D)\n";
     return kUsage;
   }
   if (command == 'S' && (!value || value->empty())) {

@@ -25,6 +25,10 @@
 #include "cluster/crm/configuration.h"
 #include "common/status.h"
 
+namespace pugi {
+class xml_document;
+}
+
 namespace vigil::crm {
 
 // One control request to vigild: the answer's body, or its error line (kInvalidArgument), or why
@@ -141,11 +145,17 @@ class Shell {
   bool ResourceBan(const std::vector<std::string>& words);
   bool ResourceFailcount(const std::vector<std::string>& words);
   bool LapsingLocation(const std::string& command, const std::string& rsc, const std::string& node, const std::string& end);
+  // The CIB as vigild (or the shadow in use) has it, into *doc; false after saying why.
+  bool QueryCib(pugi::xml_document* doc);
   bool NodeAttribute(const std::vector<std::string>& words);
   bool NodeMaintenance(const std::vector<std::string>& words);
   // Reads the CIB, applies `change` to it (which says what crm_resource would print into
-  // *said), commits it and prints *said; an error names `what`.
-  bool StagedChange(const std::string& what, const std::function<vigil::Status(std::string* said)>& change);
+  // *said), commits it and prints *said; an error names `what`. *committed (if given): whether
+  // the change reached the CIB (or there was nothing to change).
+  bool StagedChange(const std::string& what, const std::function<vigil::Status(std::string* said)>& change,
+                    bool* committed = nullptr);
+  // crm_resource's location constraint (element XML), replacing one with its id, then its notes.
+  bool CliLocation(const std::string& command, const std::string& rsc, const std::string& node, const std::string& xml);
   // Completion (shell_completion.cc).
   std::vector<std::string> Candidates(Level level, const std::vector<std::string>& words);
   std::vector<std::string> PrimitiveCandidates(const std::vector<std::string>& words);

@@ -381,7 +381,9 @@ bool Shell::ResourcePromote(const std::vector<std::string>& words) {
   return true;
 }
 
-bool Shell::StagedChange(const std::string& what, const std::function<vigil::Status(std::string* said)>& change) {
+bool Shell::StagedChange(const std::string& what, const std::function<vigil::Status(std::string* said)>& change,
+                         bool* committed) {
+  if (committed != nullptr) *committed = false;
   if (!LoadConfiguration()) return true;
   struct Unstage {
     std::optional<Configuration>& staged;
@@ -389,8 +391,33 @@ bool Shell::StagedChange(const std::string& what, const std::function<vigil::Sta
   } unstage{staged_};
   std::string said;
   if (vigil::Status s = change(&said); !s.ok()) return Error(what + ": " + s.message());
-  if (!staged_->changed()) return true;  // nothing to do (a removal of what is not there)
-  if (Commit() && !said.empty()) out_ << said << "\n";
+  bool done = true;  // unchanged: nothing to do (a removal of what is not there)
+  if (staged_->changed()) {
+    done = Commit();
+    if (done && !said.empty()) out_ << said << "\n";
+  }
+  if (committed != nullptr) *committed = done;
+  return true;
+}
+
+bool Shell::QueryCib(pugi::xml_document* doc) {
+  std::string xml;
+  if (!Request("cib-query", {}, &xml)) return false;
+  if (!doc->load_string(xml.c_str())) return Error("the CIB vigild sent is not XML"), false;
+  return true;
+}
+
+bool Shell::CliLocation(const std::string& command, const std::string& rsc, const std::string& node,
+                        const std::string& xml) {
+  bool committed = false;
+  StagedChange("resource " + command, [&](std::string* said) {
+    said->clear();
+    return staged_->PutConstraint(xml);
+  }, &committed);
+  if (committed) {
+    Info(std::string(command == "ban" ? "Ban" : "Move") + " constraint created for " + rsc + " to " + node);
+    Info("Use `crm resource clear " + rsc + "` to remove this constraint");
+  }
   return true;
 }
 
@@ -440,10 +467,8 @@ bool Shell::ResourceAttribute(const std::vector<std::string>& words) {
     });
   }
   if (verb != "show" && verb != "get") return Error("resource " + kind + ": '" + verb + "' is not set, delete or show" + usage);
-  std::string xml;
-  if (!Request("cib-query", {}, &xml)) return true;
   pugi::xml_document doc;
-  doc.load_string(xml.c_str());
+  if (!QueryCib(&doc)) return true;
   const pugi::xml_node found = doc.child("cib").child("configuration").child("resources").find_node([&](const pugi::xml_node& n) {
     const std::string_view k = n.name();
     return (k == "primitive" || k == "group" || k == "clone" || k == "master") && rsc == n.attribute("id").value();
@@ -495,16 +520,16 @@ bool Shell::ResourceBan(const std::vector<std::string>& words) {
     return true;
   }
   const std::string& node = words[2];
-  const bool done = StagedChange("resource ban", [&](std::string* said) {
-    said->clear();
-    std::vector<std::string> warnings;
-    return staged_->Apply({"location", "cli-ban-" + rsc + "-on-" + node, rsc, "role=Started", "-inf:", node}, &warnings);
-  });
-  if (!failed_) {
-    Info("Ban constraint created for " + rsc + " to " + node);
-    Info("Use `crm resource clear " + rsc + "` to remove this constraint");
-  }
-  return done;
+  pugi::xml_document doc;
+  pugi::xml_node l = doc.append_child("rsc_location");
+  l.append_attribute("id") = ("cli-ban-" + rsc + "-on-" + node).c_str();
+  l.append_attribute("rsc") = rsc.c_str();
+  l.append_attribute("role") = "Started";
+  l.append_attribute("node") = node.c_str();
+  l.append_attribute("score") = "-INFINITY";
+  std::ostringstream text;
+  doc.save(text, "", pugi::format_raw | pugi::format_no_declaration);
+  return CliLocation("ban", rsc, node, text.str());
 }
 
 // failcount RSC show|delete NODE: the sum of RSC's fail counts on NODE (crm_failcount -G's line),
@@ -548,10 +573,8 @@ bool Shell::NodeAttribute(const std::vector<std::string>& words) {
   if (verb == "set" && words.size() != 5) return Error("node " + kind + " set: a name and a value" + usage);
   if (verb != "set" && words.size() != 4) return Error("node " + kind + " " + verb + ": unexpected '" + words[4] + "'" + usage);
   if (verb == "show" || verb == "get") {
-    std::string xml;
-    if (!Request("cib-query", {}, &xml)) return true;
     pugi::xml_document doc;
-    doc.load_string(xml.c_str());
+    if (!QueryCib(&doc)) return true;
     const pugi::xml_node n = doc.child("cib").child("configuration").child("nodes").find_child_by_attribute("node", "uname", node.c_str());
     const auto value = n ? SetValue(n, kind == "attribute" ? "instance_attributes" : "utilization", name) : std::nullopt;
     if (!value) return Error("node " + kind + ": " + node + " has no " + kind + " '" + name + "'");
@@ -564,10 +587,8 @@ bool Shell::NodeAttribute(const std::vector<std::string>& words) {
     // A removal says what it removed, as crm_attribute -D does.
     std::string removed;
     if (!value) {
-      std::string xml;
-      if (!Request("cib-query", {}, &xml)) return true;
       pugi::xml_document doc;
-      doc.load_string(xml.c_str());
+      if (!QueryCib(&doc)) return true;
       const pugi::xml_node n = doc.child("cib").child("configuration").child("nodes").find_child_by_attribute("node", "uname", node.c_str());
       for (pugi::xml_node set = n.child("instance_attributes"); set && removed.empty(); set = set.next_sibling("instance_attributes")) {
         if (const pugi::xml_node nv = set.find_child_by_attribute("nvpair", "name", name.c_str())) removed = nv.attribute("id").value();
@@ -623,15 +644,7 @@ bool Shell::LapsingLocation(const std::string& command, const std::string& rsc, 
   d.append_attribute("end") = end.c_str();
   std::ostringstream text;
   doc.save(text, "", pugi::format_raw | pugi::format_no_declaration);
-  StagedChange("resource " + command, [&](std::string* said) {
-    said->clear();
-    return staged_->PutConstraint(text.str());
-  });
-  if (!failed_) {
-    Info(std::string(ban ? "Ban" : "Move") + " constraint created for " + rsc + " to " + node);
-    Info("Use `crm resource clear " + rsc + "` to remove this constraint");
-  }
-  return true;
+  return CliLocation(command, rsc, node, text.str());
 }
 
 bool Shell::ResourceMove(const std::vector<std::string>& words) {

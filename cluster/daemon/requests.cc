@@ -352,14 +352,19 @@ Response Daemon::TicketRequest(const control::Request& request, const control::P
     const std::string& a = args[i];
     const size_t eq = a.find('=');
     const std::string name = a.starts_with("-") ? a.substr(1) : a.substr(0, eq);
-    if (!AttributeName(name) || name == "id" || (!a.starts_with("-") && eq == std::string::npos)) {
-      return Response::Error("ticket-update: '" + a + "' is neither NAME=VALUE nor -NAME (an attribute other than id)");
+    // The name becomes an XML attribute's: a letter or _ first, then letters, digits, _ . -
+    const bool xml_name = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
+                          std::all_of(name.begin(), name.end(), [](char ch) {
+                            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-';
+                          });
+    if (!xml_name || name == "id" || (!a.starts_with("-") && eq == std::string::npos)) {
+      return Response::Error("ticket-update: '" + a + "' is neither NAME=VALUE nor -NAME (NAME an attribute name other than id)");
     }
     if (a.starts_with("-")) erase.push_back(name);
     else set.emplace_back(name, a.substr(eq + 1));
   }
   if (set.empty() && erase.empty()) return Response::Error("ticket-update: nothing to change");
-  LogInfo(Who(peer) + ": ticket " + ticket + " changed");
+  LogInfo(Who(peer) + ": asks to change ticket " + ticket);
   return ChangeCib(request, peer, [ticket, set, erase](const std::string& text) {
     return cib::SetTicketState(text, ticket, set, erase, static_cast<int64_t>(std::time(nullptr)));
   });

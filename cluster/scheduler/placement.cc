@@ -247,10 +247,11 @@ class Placer {
     return need;
   }
 
-  // Pacemaker's pcmk__ban_insufficient_capacity: bans from `r` the nodes without the capacity
+  // Pacemaker's pcmk__ban_insufficient_capacity: bans from resource `rsc` the nodes without the capacity
   // for it and what goes with it (or, when no node has that, for it alone) and returns the node
   // with the most capacity left in the second case (-1 otherwise), which `r` then prefers.
-  int BanInsufficientCapacity(Resource& r, int rsc) {
+  int BanInsufficientCapacity(int rsc) {
+    Resource& r = ws_.resources[rsc];
     const Utilization all = ColocatedNeeds(rsc);
     auto available = [&](int n) { return r.allowed.present[n] && Usable(n, r.allowed.score[n]); };
     bool any_capable = false;
@@ -681,7 +682,7 @@ class Placer {
     } else if (ws_.stop_all) {
       Assign(r, -1, true);
     } else {
-      Choose(r, prefer);
+      Choose(rsc, prefer);
     }
     r.allocating = false;
   }
@@ -1239,11 +1240,12 @@ class Placer {
 
   // The node for `r`: `prefer` when it scores as well as the best node (an instance tried where
   // it runs), else the best.
-  void Choose(Resource& r, int prefer) {
+  void Choose(int rsc, int prefer) {
+    Resource& r = ws_.resources[rsc];
     if (ws_.strategy != PlacementStrategy::kDefault) {
       // The scores shown are those before capacities count, as crm_simulate shows them.
       if (r.shown.empty()) r.shown.push_back(r.allowed);
-      const int most_free = BanInsufficientCapacity(r, static_cast<int>(&r - ws_.resources.data()));
+      const int most_free = BanInsufficientCapacity(rsc);
       if (prefer < 0) prefer = most_free;
     }
     const int current = r.current();

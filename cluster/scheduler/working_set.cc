@@ -962,6 +962,16 @@ void UnpackNodeHealth(const cib::Model& cib, WorkingSet& ws) {
     if (is("progressive")) base = option("node-health-base", 0);
   }
   const std::vector<const std::string*> top = TopLevelIds(cib);
+  // Whether each one is spared a negative health (allow-unhealthy-nodes=true).
+  std::vector<char> spared;
+  for (const std::string* id : top) {
+    Attributes meta;
+    if (const auto* p = cib.FindPrimitive(*id)) meta = cib.MetaWithDefaults(p->meta, p);
+    else if (const auto* g = cib.FindGroup(*id)) meta = cib.MetaWithDefaults(g->meta);
+    else if (const auto* c = cib.FindClone(*id)) meta = cib.MetaWithDefaults(c->meta);
+    const std::string* allow = Find(meta, "allow-unhealthy-nodes");
+    spared.push_back(allow != nullptr && PacemakerIsTrue(*allow));
+  }
   for (size_t n = 0; n < ws.nodes.size(); ++n) {
     int health = base;
     for (const auto& [name, value] : ws.nodes[n].attributes) {
@@ -973,16 +983,9 @@ void UnpackNodeHealth(const cib::Model& cib, WorkingSet& ws) {
       health = cib::AddScores(score, health);
     }
     if (health == 0) continue;
-    for (const std::string* id : top) {
-      if (health < 0) {
-        Attributes meta;
-        if (const auto* p = cib.FindPrimitive(*id)) meta = cib.MetaWithDefaults(p->meta, p);
-        else if (const auto* g = cib.FindGroup(*id)) meta = cib.MetaWithDefaults(g->meta);
-        else if (const auto* c = cib.FindClone(*id)) meta = cib.MetaWithDefaults(c->meta);
-        const std::string* allow = Find(meta, "allow-unhealthy-nodes");
-        if (allow != nullptr && PacemakerIsTrue(*allow)) continue;
-      }
-      ws.locations.push_back({nullptr, id, static_cast<int>(n), health, false});
+    for (size_t k = 0; k < top.size(); ++k) {
+      if (health < 0 && spared[k]) continue;
+      ws.locations.push_back({nullptr, top[k], static_cast<int>(n), health, false});
     }
   }
 }

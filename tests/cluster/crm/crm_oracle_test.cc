@@ -512,7 +512,7 @@ TEST(CrmResourceNodeOracleTest, AttributesManagementAndBansAreWrittenAsCrmshWrit
       "resource param a set fake 3",   "resource param a set fake 4",       "resource meta a set target-role Stopped",
       "resource utilization a set cpu 2", "resource unmanage c",            "resource manage a",
       "resource maintenance a on",     "resource meta a delete target-role", "resource param a show fake",
-      "resource ban a node2",          "resource ban b node1 P1D",          "resource move a node1 PT1H",
+      "resource ban a node2",          "resource ban a node2",              "resource ban b node1 P1D",          "resource move a node1 PT1H",
       "node attribute node1 set rack r1",  "node utilization node1 set cpu 8",
       "node utilization node1 show cpu", "node maintenance node2",          "node ready node2",
       "node attribute node1 delete rack", "node attribute node2 show maintenance"};

@@ -209,6 +209,8 @@ TEST(PacemakerToolsTest, CrmTicketListsGrantsAndRevokes) {
   EXPECT_EQ(Tool(v, "crm_ticket", {"-g", "--force"}).code, 64);
   EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-S", "owner"}).code, 64);
   EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-l", "-n", "set"}).code, 64);
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-l", "-g", "--force"}).code, 64);  // a query and a change
+  EXPECT_EQ(Tool(v, "crm_ticket", {"-t", "T", "-G", "granted", "-C"}).code, 64);  // two commands
   v.up = false;
   EXPECT_EQ(Tool(v, "crm_ticket", {"-l"}).code, 69);
 }
