@@ -106,6 +106,10 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
             rec.exit_reason = a.value();
           } else if (name == "op-digest") {
             rec.op_digest = a.value();
+          } else if (name == "migrate_source") {
+            rec.migrate_source = a.value();
+          } else if (name == "migrate_target") {
+            rec.migrate_target = a.value();
           } else if (name == "op-secure-digest") {
             rec.secure_digest = a.value();
           } else if (name == "op-secure-params") {

@@ -196,6 +196,9 @@ struct OpRecord {
   std::string secure_digest;
   std::vector<std::string> secure_params;
   int target_rc = -1;  // the exit code expected (transition-key's third field); -1: not recorded
+  // A migrate_to or migrate_from: the node the resource left and the one it went to, by name.
+  std::string migrate_source;
+  std::string migrate_target;
 };
 
 struct ResourceHistory {

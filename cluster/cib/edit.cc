@@ -322,6 +322,8 @@ Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState
         o.append_attribute("last-rc-change") = static_cast<long long>(op.last_rc_change);
         if (!op.exit_reason.empty()) o.append_attribute("exit-reason") = op.exit_reason.c_str();
         if (!op.op_digest.empty()) o.append_attribute("op-digest") = op.op_digest.c_str();
+        if (!op.migrate_source.empty()) o.append_attribute("migrate_source") = op.migrate_source.c_str();
+        if (!op.migrate_target.empty()) o.append_attribute("migrate_target") = op.migrate_target.c_str();
         // Pacemaker's transition key carries the code the operation was expected to return.
         if (op.target_rc >= 0) o.append_attribute("transition-key") = ("0:0:" + std::to_string(op.target_rc) + ":vigil").c_str();
         o.append_attribute("on_node") = s.uname.c_str();

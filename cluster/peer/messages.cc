@@ -35,6 +35,8 @@ void PutNodeState(std::string& out, const cib::NodeState& s) {
       Put(out, static_cast<uint64_t>(op.last_rc_change), 8);
       PutString(out, op.op_digest);
       Put(out, static_cast<uint32_t>(op.target_rc), 4);
+      PutString(out, op.migrate_source);
+      PutString(out, op.migrate_target);
     }
   }
 }
@@ -68,6 +70,8 @@ cib::NodeState GetNodeState(wire::Reader& r) {
       op.last_rc_change = static_cast<int64_t>(r.Int(8));
       op.op_digest = r.String();
       op.target_rc = Int32(r);
+      op.migrate_source = r.String();
+      op.migrate_target = r.String();
       h.ops.push_back(std::move(op));
     }
     s.resources.push_back(std::move(h));

@@ -31,9 +31,13 @@ struct GraphAction {
   // clone with clone-min), named `name` in reasons; 0: the clone's own pseudo-action.
   int needed = 0;
   std::string name;
-  // A start where the resource already runs (multiple-active=stop_unexpected): ordered like
-  // any start, never executed.
+  // A start that is never executed, only ordered like any start: the resource already runs
+  // there (multiple-active=stop_unexpected), or gets there by migration.
   bool in_place = false;
+  // Pacemaker's migrate_runnable: the migration this action is part of may happen. A stop, start
+  // or migration action of a migrating resource, and a clone's stop while no instance of it
+  // restarts; lost when an ordering calls for a real stop and start.
+  bool migrate_runnable = false;
 };
 
 // What an ordering edge implies, as Pacemaker's order flags do.
@@ -47,6 +51,13 @@ enum EdgeFlag : unsigned {
   // Then is an instance of a clone the order named: a clone first counts as required for it
   // whatever node the required instance is on (see FirstRequired).
   kThenInstance = 64,
+  // A migration's own orderings (Pacemaker's implies_first_migratable, pseudo_left): then not
+  // migrating makes first unrunnable, then required makes first required; first unrunnable
+  // makes then (the start) a real start, not migrating.
+  kImpliesFirstMigratable = 128,
+  kPseudoLeft = 256,
+  // For the sequence only, and only while first is not migrating.
+  kFirstNonMigratable = 512,
 };
 
 // An order between two interleaved clones, kept to pair their instances again.
@@ -74,6 +85,8 @@ std::string TaskWord(ActionKind kind, bool collective) {
     case ActionKind::kStop: return "stopped";
     case ActionKind::kPromote: return "promoted";
     case ActionKind::kDemote: return "demoted";
+    case ActionKind::kMigrateTo:
+    case ActionKind::kMigrateFrom: return ActionName(kind);
   }
   return "";
 }
@@ -102,7 +115,16 @@ class Transitioner {
     a.optional = optional;
     // A stop on an unclean node cannot be done (only fencing could stand for it, which Vigil
     // does not do), so what waits for it waits.
-    a.runnable = node >= 0 && (Down(kind) ? !ws_.nodes[node].unclean : ws_.nodes[node].Available());
+    // A migrate_to is done where the resource runs, on a node it may be leaving (standby).
+    if (node < 0) {
+      a.runnable = false;
+    } else if (Down(kind)) {
+      a.runnable = !ws_.nodes[node].unclean;
+    } else if (kind == ActionKind::kMigrateTo) {
+      a.runnable = ws_.nodes[node].online && !ws_.nodes[node].unclean;
+    } else {
+      a.runnable = ws_.nodes[node].Available();
+    }
     actions_.push_back(a);
     summarized_by_.emplace_back();
     return static_cast<int>(actions_.size() - 1);
@@ -114,6 +136,8 @@ class Transitioner {
     stops_.assign(n, {});
     promote_.assign(n, -1);
     demotes_.assign(n, {});
+    migrate_to_.assign(n, -1);
+    migrate_from_.assign(n, -1);
     for (size_t i = 0; i < n; ++i) {
       Resource& r = ws_.resources[i];
       const int rsc = static_cast<int>(i);
@@ -144,14 +168,28 @@ class Transitioner {
         r.next_role = r.assigned >= 0 ? Role::kStarted : Role::kStopped;
       }
       const bool running = r.role == Role::kStarted;
-      const bool moving = running && r.assigned >= 0 && r.assigned != r.current();
-      const bool need_stop = r.failed || moving || r.running_on.size() > 1 || r.definition_changed ||
-                             (running && r.next_role == Role::kStopped);
+      const bool moving = running && r.assigned >= 0 && r.assigned != r.current() && r.next_role == Role::kStarted;
+      bool migrate = moving && CanMigrate(r);
+      // A migration begun (partial) goes on where it was going; anywhere else it is stopped on
+      // both nodes and started again.
+      bool partial = false;
+      bool abandoned = false;
+      if (r.partial_source >= 0) {
+        partial = migrate && r.running_on.size() == 2 && r.current() == r.partial_source && r.assigned == r.partial_target;
+        if (!partial) {
+          abandoned = true;
+          migrate = false;
+          r.partial_source = r.partial_target = -1;
+        }
+      }
+      const bool need_stop = r.failed || moving || abandoned || (r.running_on.size() > 1 && !partial) ||
+                             r.definition_changed || (running && r.next_role == Role::kStopped);
       // multiple-active=stop_unexpected: where it is placed it keeps running (its start there
       // only stands in the orderings), everywhere else it stops for being active there.
       const bool keep = r.stop_unexpected && r.next_role == Role::kStarted && r.assigned >= 0;
       for (int node : r.running_on) {
         if (keep && node == r.assigned) continue;
+        if (partial && node == r.partial_target) continue;  // where the migration goes on
         stops_[i].push_back(AddAction(rsc, ActionKind::kStop, node, !need_stop));
         if (keep) actions_[stops_[i].back()].reason = "being multiply active";
       }
@@ -164,6 +202,13 @@ class Transitioner {
       for (int stop : stops_[i]) {
         if (start_[i] >= 0) edges_.push_back({stop, start_[i], kImpliesThen | kRestart});
       }
+      // A migration that finished without its stop on the source: that stop, which requires
+      // nothing of the resource where it runs now.
+      for (int node : r.dangling_on) {
+        stops_[i].push_back(AddAction(rsc, ActionKind::kStop, node, false));
+        if (start_[i] >= 0) edges_.push_back({stops_[i].back(), start_[i], kRestart});
+      }
+      if (migrate) CreateMigration(rsc, partial);
     }
     // A resource placed nowhere stops for want of a node, and says so before any ordering can
     // give its stops another reason (Pacemaker names it when it creates the stop).
@@ -189,12 +234,54 @@ class Transitioner {
       }
       // Pacemaker decides once, before any ordering, whether the clone will be running at all.
       actions_[running].runnable = active || starting;
+      // What is ordered after the clone may migrate unless an instance restarts.
+      actions_[stopped].migrate_runnable = !std::any_of(c.instances.begin(), c.instances.end(), [&](int instance) {
+        bool stopping = false;
+        bool starting_here = false;
+        for (int i : ws_.InstanceMembers(instance)) {
+          for (int stop : stops_[i]) stopping = stopping || !actions_[stop].optional;
+          if (start_[i] >= 0) starting_here = starting_here || (!actions_[start_[i]].optional && actions_[start_[i]].runnable);
+        }
+        return stopping && starting_here;
+      });
       running_.push_back(running);
       stopped_.push_back(stopped);
       promoted_.push_back(-1);
       demoted_.push_back(-1);
       if (c.promotable) AddRolePseudoActions(c);
     }
+  }
+
+  // Pacemaker's pcmk__rsc_can_migrate: allowed, managed, not failed, not starting, and both
+  // nodes clean.
+  bool CanMigrate(const Resource& r) const {
+    if (!r.allow_migrate || !r.managed || r.failed || r.pending == "start") return false;
+    if (r.current() < 0 || ws_.nodes[r.current()].unclean) return false;
+    return r.assigned >= 0 && !ws_.nodes[r.assigned].unclean;
+  }
+
+  // The migration of `rsc` from where it runs to where it is placed: migrate_to there (unless a
+  // partial migration already did it), then migrate_from here, then the stop there; the start
+  // here stands for them and is not executed. Anything that keeps one of them from happening
+  // turns the migration back into a stop and a start (Propagate).
+  void CreateMigration(int rsc, bool partial) {
+    const Resource& r = ws_.resources[rsc];
+    const int start = start_[rsc];
+    int stop = -1;
+    for (int s : stops_[rsc]) {
+      if (actions_[s].node == r.current()) stop = s;
+    }
+    if (start < 0 || stop < 0) return;
+    if (!partial) migrate_to_[rsc] = AddAction(rsc, ActionKind::kMigrateTo, r.current(), true);
+    const int from = migrate_from_[rsc] = AddAction(rsc, ActionKind::kMigrateFrom, r.assigned, true);
+    for (int a : {start, stop, from, migrate_to_[rsc]}) {
+      if (a >= 0) actions_[a].migrate_runnable = true;
+    }
+    actions_[start].in_place = true;
+    ApplyQuorum(ws_.resources[rsc], actions_[from]);
+    if (migrate_to_[rsc] >= 0) edges_.push_back({migrate_to_[rsc], from, kImpliesFirstMigratable});
+    edges_.push_back({from, stop, kImpliesFirstMigratable});
+    edges_.push_back({from, start, kImpliesFirstMigratable | kPseudoLeft});
   }
 
   // A promotable clone's "promoted" and "demoted": they stand for its instances' promotes and
@@ -602,6 +689,39 @@ class Transitioner {
         edges_.push_back({f, t, flags, first_group});
       }
     }
+    MigrationEquivalents(first, first_task, then, then_task);
+  }
+
+  // An ordering holds for a migration as for the stop and start it replaces (Pacemaker's
+  // pcmk__order_migration_equivalents): what must start (or be promoted) first comes before the
+  // migrate_to of what then starts, what must stop first before it, and a migration before the
+  // migration that starts after it. For the sequence only: these orderings imply nothing.
+  void MigrationEquivalents(int first, const std::string& first_task, int then, const std::string& then_task) {
+    if (first == then) return;
+    const bool first_migrates = ws_.resources[first].allow_migrate;
+    const Resource& t = ws_.resources[then];
+    if (!first_migrates && !t.allow_migrate) return;
+    // (An ordering with a migrating first applies to its start only if that start is real.)
+    const unsigned unless_migrating = first_migrates ? unsigned{kFirstNonMigratable} : 0u;
+    auto order = [&](const std::vector<int>& firsts, int then_action, unsigned flags) {
+      if (then_action < 0) return;
+      for (int a : firsts) {
+        if (a >= 0) edges_.push_back({a, then_action, flags});
+      }
+    };
+    const bool partial = t.partial_source >= 0;
+    if (first_task == "start" && then_task == "start") {
+      if (first_migrates && t.allow_migrate) order({migrate_from_[first]}, migrate_to_[then], 0);
+      if (t.allow_migrate) order(ActionsFor(first, "start", false), migrate_to_[then], unless_migrating);
+    } else if (t.allow_migrate && first_task == "stop" && then_task == "stop") {
+      order(ActionsFor(first, "stop", false), migrate_to_[then], unless_migrating);
+      if (partial) order(ActionsFor(first, "stop", false), migrate_from_[then], unless_migrating);
+    } else if (t.allow_migrate && first_task == "promote" && then_task == "start") {
+      order(ActionsFor(first, "promote", false), migrate_to_[then], 0);
+    } else if (t.allow_migrate && first_task == "demote" && then_task == "stop") {
+      order(ActionsFor(first, "demote", false), migrate_to_[then], 0);
+      if (partial) order(ActionsFor(first, "demote", false), migrate_from_[then], 0);
+    }
   }
 
   // Whether an order between two clones pairs their instances node by node: when the clone that
@@ -712,6 +832,13 @@ class Transitioner {
       if (actions_[a].reason.empty()) actions_[a].reason = reason;
       changed(a);
     };
+    // Not migrating after all: Pacemaker gives this reason over any other ("unrunnable B stop").
+    auto unmigrate = [&](int a, const std::string& because) {
+      if (!actions_[a].migrate_runnable) return;
+      actions_[a].migrate_runnable = false;
+      if (!because.empty()) actions_[a].reason = "unrunnable " + because;
+      changed(a);
+    };
     // A start that becomes unrunnable takes the starts of what is colocated with it at
     // INFINITY along ("due to colocation with db"), depth first. An explicit stack, not
     // recursion: a chain of colocations can be as long as the CIB.
@@ -722,6 +849,7 @@ class Transitioner {
         pending.pop_back();
         if (!actions_[a].runnable) continue;
         actions_[a].runnable = false;
+        actions_[a].migrate_runnable = false;
         if (actions_[a].reason.empty()) actions_[a].reason = std::move(reason);
         if (actions_[a].kind == ActionKind::kStart && !actions_[a].pseudo) {
           // Pacemaker settles the resource's own stop and start before it looks at what is
@@ -773,7 +901,10 @@ class Transitioner {
       // two apply: implies-then, restart, implies-first, then runnable-left. Pacemaker names no
       // reason when a resource's own action is made required by another of its own.
       const bool left_alone = !first.pseudo && !ws_.resources[first.rsc].managed;
-      if ((e.flags & kImpliesThen) && FirstRequired(first, then, e.flags)) {
+      // A migrating start does not restart what is ordered after it (but a group's "running"
+      // is never migrating).
+      const bool first_migrating = first.migrate_runnable && e.first_group < 0;
+      if ((e.flags & kImpliesThen) && FirstRequired(first, then, e.flags) && !first_migrating) {
         require(e.then, first.rsc == then.rsc && !first.pseudo ? std::string() : "required " + first_action);
       }
       if (e.flags & kRestart) {
@@ -789,6 +920,8 @@ class Transitioner {
         if (reason && !actions_[e.first].optional && !actions_[e.first].runnable) {
           block(e.then, own ? std::string() : "unrunnable " + first_id + " " + ActionName(first.kind));
         }
+        // A then that will not migrate keeps first from migrating.
+        if (reason && !then.migrate_runnable) unmigrate(e.first, own ? std::string() : ActionText(then));
       }
       // A required then makes first required only between a resource's own actions (its
       // demote before its stop). Between two resources (a symmetrical order's reverse: then
@@ -796,6 +929,17 @@ class Transitioner {
       // sees them, which for anything but a clone are its own: it never changes them, and
       // then's stop is reached through then's own start instead.
       if ((e.flags & kImpliesFirst) && first.rsc == then.rsc && !then.optional) require(e.first, std::string());
+      // ... but a required then that will not migrate keeps first from migrating, whatever the
+      // resources (a clone's instance stands for the clone's stop, which migrates unless an
+      // instance restarts).
+      if (e.flags & kImpliesFirst) {
+        const int parent = ws_.resources[then.rsc].parent;
+        const bool clone_stop = (e.flags & kThenInstance) && parent >= 0 && then.kind == ActionKind::kStop;
+        const GraphAction& t = clone_stop ? actions_[stopped_[parent]] : then;
+        if (!t.optional && !t.migrate_runnable) {
+          unmigrate(e.first, first.rsc == then.rsc ? std::string() : clone_stop ? ws_.resources[ws_.clones[parent].rsc].id + " stop" : ActionText(then));
+        }
+      }
       // A start that an order waits for and that cannot happen also blocks the starts of what
       // must run with it (INFINITY colocations), as Pacemaker does.
       if ((e.flags & kOrdering) && first.kind == ActionKind::kStart && !first.pseudo && !first.runnable) {
@@ -808,6 +952,21 @@ class Transitioner {
           block(e.then, "unrunnable " + first_action);
         }
       }
+      // A migration's own orderings: a step that cannot migrate makes the steps before it
+      // unrunnable (a required one makes them required); a migrate_from that cannot run makes
+      // the start a real one.
+      if (e.flags & kImpliesFirstMigratable) {
+        if (!(then.migrate_runnable && then.runnable) && first.runnable) {
+          actions_[e.first].runnable = false;
+          changed(e.first);
+        }
+        if (!then.optional) require(e.first, std::string());
+      }
+      if ((e.flags & kPseudoLeft) && !first.runnable && (then.migrate_runnable || then.in_place)) {
+        actions_[e.then].migrate_runnable = false;
+        actions_[e.then].in_place = false;
+        changed(e.then);
+      }
       // Ordered against a stop that cannot happen (a failed stop, left alone): blocked too.
       if ((e.flags & (kImpliesThen | kImpliesFirst | kRestart)) && first.kind == ActionKind::kStop && left_alone &&
           !first.runnable && ws_.resources[first.rsc].blocked) {
@@ -815,6 +974,9 @@ class Transitioner {
       }
     }
   }
+
+  // "B stop": an action of a primitive as Pacemaker names it in reasons.
+  std::string ActionText(const GraphAction& a) const { return ws_.resources[a.rsc].id + " " + ActionName(a.kind); }
 
   // Whether `first` is required as far as `then` goes: a clone's pseudo-action, for a then that
   // is not itself a clone's instance, only when one of its instances' actions on then's node is
@@ -909,6 +1071,11 @@ class Transitioner {
       const GraphAction* demote = demotes_[i].empty() ? nullptr : &actions_[demotes_[i].front()];
       if (r.role == r.next_role) {
         if (next < 0 && current < 0) continue;
+        // A migration that can happen is shown as one, whatever else is required of it.
+        if (const int from = migrate_from_[i]; from >= 0 && actions_[from].runnable && current >= 0 && start != nullptr) {
+          line("Migrate", current, next, start);
+          continue;
+        }
         if (start == nullptr || start->optional) {
           // Demoted and promoted again where it is (what it is colocated with restarts).
           if (demote != nullptr && promote != nullptr && !demote->optional && !promote->optional) {
@@ -1032,6 +1199,7 @@ class Transitioner {
     std::vector<int> waiting(actions_.size(), 0);
     for (const Edge& e : edges_) {
       if (!live[e.first] || !live[e.then]) continue;
+      if ((e.flags & kFirstNonMigratable) && actions_[e.first].migrate_runnable) continue;
       after[e.first].push_back(e.then);
       waiting[e.then]++;
     }
@@ -1062,7 +1230,15 @@ class Transitioner {
       const int a = queue.front();
       queue.pop_front();
       const GraphAction& g = actions_[a];
-      if (!g.pseudo && !g.in_place) t.actions.push_back({g.kind, ws_.resources[g.rsc].id, ws_.nodes[g.node].uname});
+      if (!g.pseudo && !g.in_place) {
+        Action action{g.kind, ws_.resources[g.rsc].id, ws_.nodes[g.node].uname};
+        if (g.kind == ActionKind::kMigrateTo || g.kind == ActionKind::kMigrateFrom) {
+          const Resource& r = ws_.resources[g.rsc];
+          action.source = ws_.nodes[r.current()].uname;
+          action.target = ws_.nodes[r.assigned].uname;
+        }
+        t.actions.push_back(std::move(action));
+      }
       live[a] = 0;
       for (int next : after[a]) {
         if (waiting[next] > 0 && --waiting[next] == 0) push(next);
@@ -1078,6 +1254,8 @@ class Transitioner {
   std::map<std::string, int> one_or_more_;  // a require-all="false" set's pseudo-action, by name
   std::vector<int> start_;
   std::vector<std::vector<int>> stops_;
+  std::vector<int> migrate_to_;    // per resource: its migrate_to, -1 if none
+  std::vector<int> migrate_from_;  // per resource: its migrate_from, -1 if none
   std::vector<int> promote_;               // per resource: its promote, -1 if none
   std::vector<std::vector<int>> demotes_;  // per resource: its demotes, one per node it runs on
   std::vector<int> promoted_;  // per clone: its "promoted" pseudo-action (-1: not promotable)
@@ -1227,6 +1405,8 @@ const char* ActionName(ActionKind kind) {
     case ActionKind::kStop: return "stop";
     case ActionKind::kPromote: return "promote";
     case ActionKind::kDemote: return "demote";
+    case ActionKind::kMigrateTo: return "migrate_to";
+    case ActionKind::kMigrateFrom: return "migrate_from";
   }
   return "";
 }

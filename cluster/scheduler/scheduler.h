@@ -23,22 +23,28 @@
 
 namespace vigil::scheduler {
 
-enum class ActionKind { kStart, kStop, kPromote, kDemote };
-// The operation's name as agents know it: "start", "stop", "promote", "demote".
+enum class ActionKind { kStart, kStop, kPromote, kDemote, kMigrateTo, kMigrateFrom };
+// The operation's name as agents know it: "start", "stop", "promote", "demote", "migrate_to",
+// "migrate_from".
 const char* ActionName(ActionKind kind);
 
 // An action to execute. Transition::actions lists them in an order that keeps every ordering (a
 // resource's stop before its start, order constraints; a loop of orders is broken at its first
 // waiting action). Probes, recurring monitors and fencing are not actions here: the controller
 // owns probes and monitors, and Vigil does not fence.
+// A live migration (allow-migrate) is a migrate_to where the resource runs, a migrate_from where
+// it goes, then a stop where it ran; its start there is not executed.
 struct Action {
   ActionKind kind;
   std::string rsc;
   std::string node;
+  // A migrate_to or migrate_from: the node the resource leaves and the one it goes to.
+  std::string source;
+  std::string target;
 };
 
-// One line of the transition summary, in crm_simulate's words: Start, Stop, Move, Recover,
-// Restart, Promote, Demote, Re-promote.
+// One line of the transition summary, in crm_simulate's words: Start, Stop, Move, Migrate,
+// Recover, Restart, Promote, Demote, Re-promote.
 struct SummaryLine {
   std::string verb;
   std::string rsc;

@@ -168,11 +168,151 @@ bool SecretsHidden(const cib::OpRecord& op, const cib::Primitive& p, const Attri
   return digest && *digest == op.secure_digest;
 }
 
+// Live migration in the history, read as Pacemaker 2.1.5 reads it: a migrate_to on the node the
+// resource left, a migrate_from on the one it went to, each naming both (migrate_source,
+// migrate_target). Each step is judged against what the other node's history says.
+
+// Resource `id`'s history on the node named `uname`; null if none.
+const cib::ResourceHistory* HistoryOn(const cib::Model& cib, const std::string& uname, const std::string& id) {
+  for (const auto& s : cib.node_states) {
+    if (s.uname != uname) continue;
+    for (const auto& h : s.resources) {
+      if (h.id == id) return &h;
+    }
+  }
+  return nullptr;
+}
+
+// The first `operation` in `h` (a migrate_to towards `peer`, a migrate_from from `peer`, when
+// `peer` is given), and when `rc` >= 0 only if it completed with that code; null if none.
+const cib::OpRecord* FindOp(const cib::ResourceHistory* h, const std::string& operation, const std::string& peer, int rc) {
+  if (h == nullptr) return nullptr;
+  for (const auto& op : h->ops) {
+    if (op.operation != operation) continue;
+    if (!peer.empty() && (operation == "migrate_to" ? op.migrate_target : op.migrate_source) != peer) continue;
+    if (rc >= 0 && (op.rc != rc || op.op_status != 0)) return nullptr;
+    return &op;
+  }
+  return nullptr;
+}
+
+// Whether `a` happened after `b`: by call id on one node, by the time of the result across
+// nodes; an operation still in flight is the newer one.
+bool Newer(const cib::OpRecord& a, const cib::OpRecord& b, bool same_node) {
+  if (a.call_id < 0 && b.call_id < 0) return false;
+  if (a.call_id < 0 || b.call_id < 0) return a.call_id < 0;
+  if (same_node && a.call_id != b.call_id) return a.call_id > b.call_id;
+  return a.last_rc_change > b.last_rc_change;
+}
+
+// Whether `h` holds a start, stop or migration newer than `op`.
+bool ChangedAfter(const cib::ResourceHistory* h, const cib::OpRecord& op, bool same_node) {
+  if (h == nullptr) return false;
+  static const std::set<std::string> kChanges = {"start", "stop", "migrate_to", "migrate_from"};
+  for (const auto& o : h->ops) {
+    if (&o != &op && kChanges.count(o.operation) && Newer(o, op, same_node)) return true;
+  }
+  return false;
+}
+
+// Whether the node named `uname` knows more of the resource than migration `to` → `from` told
+// (either may be null): a later start, stop or migration, or a later monitor that found it
+// stopped. Compared with the migration's own step on that node where there is one.
+bool NewerThanMigration(const cib::Model& cib, const std::string& id, const std::string& uname,
+                        const cib::OpRecord* to, const cib::OpRecord* from) {
+  const cib::OpRecord* op = from != nullptr ? from : to;
+  if (op == nullptr) return false;
+  bool same_node = false;
+  if (uname == op->migrate_target) {
+    same_node = from != nullptr;
+    op = from != nullptr ? from : to;
+  } else if (uname == op->migrate_source) {
+    same_node = to != nullptr;
+    op = to != nullptr ? to : from;
+  }
+  const cib::ResourceHistory* h = HistoryOn(cib, uname, id);
+  if (ChangedAfter(h, *op, same_node)) return true;
+  const cib::OpRecord* stopped = FindOp(h, "monitor", "", 7);
+  return stopped != nullptr && Newer(*stopped, *op, same_node);
+}
+
+// Whether the history of `id` on `uname` has no operation: its state there is unknown.
+bool UnknownOn(const cib::Model& cib, const std::string& uname, const std::string& id) {
+  const cib::ResourceHistory* h = HistoryOn(cib, uname, id);
+  return h == nullptr || h->ops.empty();
+}
+
+// Marks `r` active on `node` too (once).
+void AddRunning(Resource& r, int node) {
+  if (std::find(r.running_on.begin(), r.running_on.end(), node) == r.running_on.end()) r.running_on.push_back(node);
+}
+
+// A migrate_to that succeeded on `node` (the source) in history `h`. Returns whether the resource
+// is active on the source after it: a migrate_from that completed makes it a dangling migration
+// (stopped on the source, which still needs its stop); one that failed or none yet leave it
+// active on the target too (none yet: a partial migration, to be continued if it can be).
+bool MigrateToSucceeded(const cib::Model& cib, const WorkingSet& ws, const cib::ResourceHistory& h,
+                        const cib::OpRecord& op, int node, Resource& r, bool running) {
+  const std::string& source = op.migrate_source;
+  const std::string& target = op.migrate_target;
+  if (source.empty() || target.empty() || source != ws.nodes[node].uname) return running;
+  const bool source_newer = ChangedAfter(&h, op, true);
+  const cib::OpRecord* from = FindOp(HistoryOn(cib, target, h.id), "migrate_from", source, -1);
+  if (source_newer && from != nullptr) return running;
+  const bool target_newer = NewerThanMigration(cib, h.id, target, &op, from);
+  if (source_newer && target_newer) return running;
+  const int target_node = ws.FindNode(target);
+  const int source_node = ws.FindNode(source);
+  const bool target_up = target_node >= 0 && ws.nodes[target_node].online;
+  if (from != nullptr && from->rc == 0 && from->op_status == 0) {
+    r.dangling_on.push_back(node);
+    return false;
+  }
+  const bool from_pending = from != nullptr && (from->call_id < 0 || from->op_status == kOpPending);
+  if (!target_newer && target_up) {
+    AddRunning(r, target_node);
+    if (from == nullptr || from_pending) {
+      if (source_node >= 0 && ws.nodes[source_node].online) {
+        r.partial_source = source_node;
+        r.partial_target = target_node;
+      }
+    }
+  } else if (from != nullptr && !from_pending) {
+    r.failed = true;  // stopped and started again, not migrated
+    r.allow_migrate = false;
+  } else if (!source_newer) {
+    r.failed = true;
+    r.allow_migrate = false;
+  }
+  return true;
+}
+
+// A migrate_to that failed on the source, or a migrate_from that failed on the target: the
+// resource may be active on the other node too, unless that node knows better since.
+void MigrationFailed(const cib::Model& cib, const WorkingSet& ws, const cib::ResourceHistory& h,
+                     const cib::OpRecord& op, int node, Resource& r) {
+  const std::string& source = op.migrate_source;
+  const std::string& target = op.migrate_target;
+  if (source.empty() || target.empty()) return;
+  const bool to = op.operation == "migrate_to";
+  if (ws.nodes[node].uname != (to ? source : target)) return;
+  const std::string& other = to ? target : source;
+  const cib::OpRecord* counterpart =
+      to ? FindOp(HistoryOn(cib, target, h.id), "migrate_from", source, 0) : FindOp(HistoryOn(cib, source, h.id), "migrate_to", target, 0);
+  const bool newer = to ? NewerThanMigration(cib, h.id, other, &op, counterpart) : NewerThanMigration(cib, h.id, other, counterpart, &op);
+  if (!UnknownOn(cib, other, h.id) && !newer) {
+    if (const int n = ws.FindNode(other); n >= 0 && ws.nodes[n].online) AddRunning(r, n);
+  } else if (to && !ChangedAfter(&h, op, true)) {
+    r.dangling_on.push_back(node);
+  }
+}
+
 // The effect of one node's operation history on a resource, replayed in call order. A failure
 // older than the failure-timeout (at `now`) is forgotten as if it never happened.
 // `node_attributes` are the node's, for parameters that depend on the node.
-void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int node, const Attributes& node_attributes,
-                   Resource& r, int64_t now, int64_t failure_timeout_s) {
+void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::ResourceHistory& h, int node, Resource& r,
+                   int64_t now, int64_t failure_timeout_s) {
+  const Attributes& node_attributes = ws.nodes[node].attributes;
   std::vector<const cib::OpRecord*> ops;
   for (const auto& op : h.ops) {
     if (op.op_status == 1) continue;  // cancelled
@@ -220,15 +360,21 @@ void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int nod
                                                  (op->operation == "monitor" && rc == kRunningPromoted));
     // The parameters it runs with are the ones of its last start or promote (a probe's or a
     // notification's digest says nothing of them).
-    if (success && rc == 0 && op->interval_ms == 0 && (op->operation == "start" || op->operation == "promote" || op->operation == "monitor")) {
+    if (success && rc == 0 && op->interval_ms == 0 &&
+        (op->operation == "start" || op->operation == "migrate_from" || op->operation == "promote" || op->operation == "monitor")) {
       defining = op;
     }
     if (success) {
       if (op->operation == "stop" || rc == 7) {
-        running = false;
+        // A stop where a migration began leaves it active on the target: it is still active
+        // here too, as Pacemaker reads it (a partial migration is only ever resolved by a stop
+        // on both nodes or its continuation).
+        running = op->operation == "stop" && r.partial_source == node && r.partial_target >= 0 && !r.running_on.empty();
         promoted = false;
         if (on_fail < OnFail::kStop) on_fail = OnFail::kIgnore;  // stop and standby stay
-      } else if (op->operation == "start") {
+      } else if (op->operation == "migrate_to") {
+        running = MigrateToSucceeded(cib, ws, h, *op, node, r, running);
+      } else if (op->operation == "start" || op->operation == "migrate_from") {
         running = true;
         promoted = false;
         if (on_fail < OnFail::kStop) on_fail = OnFail::kIgnore;  // stop and standby stay
@@ -272,6 +418,7 @@ void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int nod
       if (op->operation != "stop") running = true;
       continue;
     }
+    if (op->operation == "migrate_to" || op->operation == "migrate_from") MigrationFailed(cib, ws, h, *op, node, r);
     running = true;  // a failed operation may have left it running
     // A failed promote may have half promoted it; a failed demote is recovered by a stop, so
     // it counts as demoted (as in Pacemaker), unless on-fail=block leaves it as it is; a
@@ -300,7 +447,7 @@ void UnpackHistory(const cib::Model& cib, const cib::ResourceHistory& h, int nod
       r.definition_changed = true;
     }
   }
-  r.running_on.push_back(node);
+  AddRunning(r, node);
   // Active on several nodes, it is in the highest role any of them found it in.
   r.role = std::max(r.role, promoted ? Role::kPromoted : Role::kStarted);
   switch (on_fail) {
@@ -372,6 +519,7 @@ void UnpackMeta(const cib::Model& cib, const cib::Primitive& p, Resource& r) {
   // requires=nothing: it may start without quorum. Every other value needs quorum here.
   if (const auto* v = Find(meta, "requires")) r.needs_quorum = *v != "nothing";
   if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
+  if (const auto* v = Find(meta, "allow-migrate")) r.allow_migrate = PacemakerIsTrue(*v);
   const cib::Clone* clone = p.clone.empty() ? nullptr : cib.FindClone(p.clone);
   r.next_role = TargetRole(meta, clone != nullptr && clone->promotable);
 }
@@ -572,13 +720,21 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       Resource& rsc = ws.resources[r];
       rsc.known_on.push_back(node);
       rsc.recorded_as = h.id;  // the last history found for it names it (Pacemaker's clone_name)
-      UnpackHistory(cib, h, node, ws.nodes[node].attributes, rsc, now, FailureTimeoutSeconds(rsc, cib));
+      UnpackHistory(cib, ws, h, node, rsc, now, FailureTimeoutSeconds(rsc, cib));
       // What runs on a node in maintenance is left as it is.
-      if (ws.nodes[node].maintenance && !rsc.running_on.empty() && rsc.running_on.back() == node) rsc.managed = false;
-      if (!ws.nodes[node].online && !rsc.running_on.empty() && rsc.running_on.back() == node) {
+      const bool runs_here = std::find(rsc.running_on.begin(), rsc.running_on.end(), node) != rsc.running_on.end();
+      if (ws.nodes[node].maintenance && runs_here) rsc.managed = false;
+      if (!ws.nodes[node].online && runs_here) {
         ws.nodes[node].unclean = true;  // down with resources on it: only fencing could tell
       }
     }
+  }
+  // A partially migrated resource is where the migration began, as far as what it does next goes
+  // (Pacemaker's current node for it is the migration's source).
+  for (auto& r : ws.resources) {
+    if (r.partial_source < 0) continue;
+    const auto it = std::find(r.running_on.begin(), r.running_on.end(), r.partial_source);
+    if (it != r.running_on.end()) std::rotate(r.running_on.begin(), it, it + 1);
   }
   // Active on more than one node: multiple-active says what then (stop_start, the default, stops
   // it everywhere and starts it once; block leaves it alone where it is; stop_only stops it;

@@ -136,6 +136,9 @@ struct Resource {
   bool frozen = false;
   bool critical = true;
   bool needs_quorum = true;  // false: requires=nothing
+  // allow-migrate: it moves by migrate_to where it runs and migrate_from where it goes, instead
+  // of a stop and a start (cleared when its history makes that unsafe, as in Pacemaker).
+  bool allow_migrate = false;
 
   // From the status section.
   std::vector<int> running_on;  // node indices
@@ -154,6 +157,12 @@ struct Resource {
   bool no_ticket = false;           // a ticket it needs is not granted, or in standby: it runs nowhere
   Role role = Role::kStopped;
   Role next_role = Role::kUnknown;
+  // A migration begun and not finished (migrate_to done, no migrate_from yet): the node it left
+  // and the one it was going to; it counts as active on both. -1: none.
+  int partial_source = -1;
+  int partial_target = -1;
+  // Nodes a finished migration left without the stop that ends it: stopped there, whatever else.
+  std::vector<int> dangling_on;
   std::vector<int> known_on;  // nodes where its history is recorded (it was probed there)
   std::string recorded_as;    // the id its history was last found under ("d", "d:1"); empty: none
   // A promotable instance's standing when roles are chosen (Pacemaker's sort_index): the higher,
