@@ -74,6 +74,7 @@ struct Edge {
   int then;
   unsigned flags;
   int first_group = -1;  // the order named this group as its first: reasons name the group
+  int then_group = -1;   // ... as its then
 };
 
 // How Pacemaker names an action in reasons: a primitive's by its task, a collective's (a group's,
@@ -520,9 +521,9 @@ class Transitioner {
       }
       for (int first : ws_.Members(o.first)) {
         for (int then : ws_.Members(o.then)) {
-          Connect(first, o.first_action, then, o.then_action, forward | kOrdering, first_group);
+          Connect(first, o.first_action, then, o.then_action, forward | kOrdering, first_group, then_group);
           if (o.symmetrical && o.kind != cib::OrderKind::kSerialize) {
-            Connect(then, Invert(o.then_action), first, Invert(o.first_action), inverse, then_group);
+            Connect(then, Invert(o.then_action), first, Invert(o.first_action), inverse, then_group, first_group);
           }
         }
       }
@@ -662,8 +663,10 @@ class Transitioner {
     return task;
   }
 
+  // `first_group`, `then_group`: the order named this group rather than the member (Pacemaker
+  // orders the group's own pseudo-action, which is named in reasons and never migrates).
   void Connect(int first, const std::string& first_task, int then, const std::string& then_task,
-               unsigned flags, int first_group = -1) {
+               unsigned flags, int first_group = -1, int then_group = -1) {
     if (Interleaved(first, then, then_task)) {
       interleaved_.push_back({first, first_task, then, then_task, flags});
       ConnectInterleaved(interleaved_.back());
@@ -686,7 +689,7 @@ class Transitioner {
         // stands alone, as in Pacemaker (an Optional one first keeps a Mandatory one from
         // having any effect).
         if (!ordered_.insert({f, t}).second) continue;
-        edges_.push_back({f, t, flags, first_group});
+        edges_.push_back({f, t, flags, first_group, then_group});
       }
     }
     MigrationEquivalents(first, first_task, then, then_task);
@@ -812,6 +815,7 @@ class Transitioner {
     // reason given to an action is the one it keeps ("required r8 start", r8's order being the
     // later one).
     for (size_t e = edges_.size(); e-- > 0;) work.push_back(static_cast<int>(e));
+    std::stable_sort(work.begin(), work.end(), [&](int a, int b) { return edges_[a].then > edges_[b].then; });
     auto touched = [&](int action) {
       for (int e : touching[action]) {
         if (!queued[e]) {
@@ -932,11 +936,15 @@ class Transitioner {
       // ... but a required then that will not migrate keeps first from migrating, whatever the
       // resources (a clone's instance stands for the clone's stop, which migrates unless an
       // instance restarts).
-      if (e.flags & kImpliesFirst) {
+      // (A group's pseudo-action is never migrating: a group then stops what is ordered before
+      // it migrating once any member's action is required; a group first loses nothing.)
+      if ((e.flags & kImpliesFirst) && e.first_group < 0) {
         const int parent = ws_.resources[then.rsc].parent;
         const bool clone_stop = (e.flags & kThenInstance) && parent >= 0 && then.kind == ActionKind::kStop;
         const GraphAction& t = clone_stop ? actions_[stopped_[parent]] : then;
-        if (!t.optional && !t.migrate_runnable) {
+        if (e.then_group >= 0 && GroupRequired(e.then_group, then.kind)) {
+          unmigrate(e.first, ws_.groups[e.then_group].id + " " + ActionName(then.kind));
+        } else if (e.then_group < 0 && !t.optional && !t.migrate_runnable) {
           unmigrate(e.first, first.rsc == then.rsc ? std::string() : clone_stop ? ws_.resources[ws_.clones[parent].rsc].id + " stop" : ActionText(then));
         }
       }
@@ -973,6 +981,20 @@ class Transitioner {
         block(e.then, "");
       }
     }
+  }
+
+  // Whether any member of group `g` has a required action of `kind` (the group's own
+  // pseudo-action is then required).
+  bool GroupRequired(int g, ActionKind kind) const {
+    for (int m : ws_.groups[g].members) {
+      const std::vector<int>& list = kind == ActionKind::kStop ? stops_[m] : kind == ActionKind::kDemote ? demotes_[m] : std::vector<int>{};
+      for (int a : list) {
+        if (!actions_[a].optional) return true;
+      }
+      const int up = kind == ActionKind::kStart ? start_[m] : kind == ActionKind::kPromote ? promote_[m] : -1;
+      if (up >= 0 && !actions_[up].optional) return true;
+    }
+    return false;
   }
 
   // "B stop": an action of a primitive as Pacemaker names it in reasons.

@@ -46,6 +46,8 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   if (const auto* v = Find(p, "symmetric-cluster")) ws.symmetric = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stonith-enabled")) ws.stonith_enabled = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
+  // A watchdog (SBD) fences as a device would: resources are not left unmanaged for want of one.
+  if (const auto* v = Find(p, "have-watchdog"); v != nullptr && PacemakerIsTrue(*v)) ws.have_stonith_resource = true;
   if (const auto* v = Find(p, "placement-strategy")) {
     if (*v == "utilization") ws.strategy = PlacementStrategy::kUtilization;
     if (*v == "minimal") ws.strategy = PlacementStrategy::kMinimal;
@@ -197,12 +199,12 @@ const cib::OpRecord* FindOp(const cib::ResourceHistory* h, const std::string& op
 }
 
 // Whether `a` happened after `b`: by call id on one node, by the time of the result across
-// nodes; an operation still in flight is the newer one.
+// nodes (not at all when either has none recorded); an operation still in flight is the newer.
 bool Newer(const cib::OpRecord& a, const cib::OpRecord& b, bool same_node) {
   if (a.call_id < 0 && b.call_id < 0) return false;
   if (a.call_id < 0 || b.call_id < 0) return a.call_id < 0;
   if (same_node && a.call_id != b.call_id) return a.call_id > b.call_id;
-  return a.last_rc_change > b.last_rc_change;
+  return a.last_rc_change > 0 && b.last_rc_change > 0 && a.last_rc_change > b.last_rc_change;
 }
 
 // Whether `h` holds a start, stop or migration newer than `op`.
@@ -242,7 +244,8 @@ bool UnknownOn(const cib::Model& cib, const std::string& uname, const std::strin
   return h == nullptr || h->ops.empty();
 }
 
-// Marks `r` active on `node` too (once).
+// Marks `r` active on `node` too (once). Its role is left to the histories: Pacemaker may call
+// a resource Stopped that it counts as active on the other node of a migration.
 void AddRunning(Resource& r, int node) {
   if (std::find(r.running_on.begin(), r.running_on.end(), node) == r.running_on.end()) r.running_on.push_back(node);
 }
@@ -366,10 +369,7 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
     }
     if (success) {
       if (op->operation == "stop" || rc == 7) {
-        // A stop where a migration began leaves it active on the target: it is still active
-        // here too, as Pacemaker reads it (a partial migration is only ever resolved by a stop
-        // on both nodes or its continuation).
-        running = op->operation == "stop" && r.partial_source == node && r.partial_target >= 0 && !r.running_on.empty();
+        running = false;  // (where a migration began, it stays active on the target)
         promoted = false;
         if (on_fail < OnFail::kStop) on_fail = OnFail::kIgnore;  // stop and standby stay
       } else if (op->operation == "migrate_to") {
@@ -434,6 +434,10 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
   // on-fail=standby puts the node in standby while the failure is on record, whatever became of
   // the resource (Pacemaker's standby_onfail).
   if (on_fail == OnFail::kStandby) r.standby_on_fail.push_back(node);
+  // Stopped where a partial migration began, it is still started (on the target).
+  if (!running && r.partial_source == node && r.partial_target >= 0 && !r.running_on.empty()) {
+    r.role = std::max(r.role, Role::kStarted);
+  }
   if (!running) return;
   if (!pending.empty()) r.pending = pending;
   // A definition changed since the start (or unknown: no digest recorded) means a restart.

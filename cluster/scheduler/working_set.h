@@ -213,7 +213,7 @@ struct WorkingSet {
   bool have_quorum = false;
   bool symmetric = true;
   bool stonith_enabled = true;
-  bool have_stonith_resource = false;
+  bool have_stonith_resource = false;  // a fence device, or have-watchdog=true (SBD)
   bool stop_all = false;
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;
   PlacementStrategy strategy = PlacementStrategy::kDefault;
