@@ -36,7 +36,7 @@ const Feature kFeatures[] = {
     {"promotable clones", true},  {"rules", true},       {"resource sets", true},
     {"templates", true},       {"tags", true},            {"tickets", true},
     {"utilization", true},    {"bundles", false},        {"remote nodes", false},
-    {"fencing", false},        {"live migration", false}, {"containers", false},
+    {"fencing", false},        {"live migration", true},  {"containers", false},
     {"shutdown locks", false}, {"node health", true},
 };
 

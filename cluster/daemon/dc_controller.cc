@@ -374,6 +374,11 @@ void DcController::Update(const DcInputs& in) {
       e.meta["reason"] = std::string("before the ") + scheduler::ActionName(action.kind);
     } else if (instance.primitive != nullptr) {
       e = MakeExecute(model, *node, instance, scheduler::ActionName(action.kind), 0);
+      // A migration step tells the agent where from and where to (OCF_RESKEY_CRM_meta_migrate_*).
+      if (!action.source.empty()) {
+        e.meta["migrate_source"] = action.source;
+        e.meta["migrate_target"] = action.target;
+      }
       // The actions of a round carry what its notifications say, as in Pacemaker.
       if (round_ && NotifyingClone(model, action.rsc) == round_->clone) e.meta.insert(round_->keys.begin(), round_->keys.end());
     } else {

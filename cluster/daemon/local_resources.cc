@@ -36,6 +36,20 @@ std::string Describe(const peer::Execute& e) {
   return e.action + " of " + e.rsc;
 }
 
+// A one-shot operation's record: <rsc>_last_0, but a migration step keeps a record of its own
+// (<rsc>_migrate_to_0, <rsc>_migrate_from_0), as Pacemaker keeps them: the scheduler reads a
+// migration from both nodes' steps, whatever was done after.
+std::string RecordId(const peer::Execute& e) {
+  if (e.action == "migrate_to" || e.action == "migrate_from") return e.rsc + "_" + e.action + "_0";
+  return e.rsc + "_last_0";
+}
+
+// A migration step records the nodes it is between.
+void SetMigration(const peer::Execute& e, cib::OpRecord& record) {
+  if (const auto it = e.meta.find("migrate_source"); it != e.meta.end()) record.migrate_source = it->second;
+  if (const auto it = e.meta.find("migrate_target"); it != e.meta.end()) record.migrate_target = it->second;
+}
+
 void Put(std::vector<cib::OpRecord>& ops, cib::OpRecord record) {
   const auto it = std::find_if(ops.begin(), ops.end(), [&](const cib::OpRecord& o) { return o.id == record.id; });
   if (it != ops.end()) {
@@ -120,8 +134,14 @@ bool LocalResources::StopInFlight(const std::string& rsc) const {
 const cib::OpRecord* LocalResources::LastRecord(const std::string& rsc) const {
   for (const auto& h : state_.resources) {
     if (h.id != rsc) continue;
-    const auto record = std::find_if(h.ops.begin(), h.ops.end(), [&](const cib::OpRecord& o) { return o.id == rsc + "_last_0"; });
-    return record == h.ops.end() ? nullptr : &*record;
+    // The newest of <rsc>_last_0 and the migration steps' records (one in flight is newest).
+    const cib::OpRecord* latest = nullptr;
+    for (const auto& o : h.ops) {
+      if (o.id != rsc + "_last_0" && o.id != rsc + "_migrate_to_0" && o.id != rsc + "_migrate_from_0") continue;
+      const bool newer = latest == nullptr || (latest->call_id >= 0 && (o.call_id < 0 || o.call_id > latest->call_id));
+      if (newer) latest = &o;
+    }
+    return latest;
   }
   return nullptr;
 }
@@ -138,8 +158,10 @@ bool LocalResources::StoppedHere(const std::string& rsc) const {
   const cib::OpRecord* record = LastRecord(rsc);
   // Never probed or started here (or forgotten since): nothing runs that this node knows of.
   if (record == nullptr) return true;
-  return record->op_status == 0 &&
-         ((record->operation == "stop" && record->rc == 0) || (record->operation == "monitor" && record->rc == 7));
+  // (Migrated away, it no longer runs here.)
+  return record->op_status == 0 && ((record->operation == "stop" && record->rc == 0) ||
+                                    (record->operation == "migrate_to" && record->rc == 0) ||
+                                    (record->operation == "monitor" && record->rc == 7));
 }
 
 size_t LocalResources::StopAll() {
@@ -223,8 +245,9 @@ void LocalResources::Submit(const peer::Execute& e, std::function<void()> done) 
     // meanwhile sees the resource starting or stopping here, and plans around it instead of
     // starting it elsewhere.
     cib::OpRecord pending;
-    pending.id = e.rsc + "_last_0";
+    pending.id = RecordId(e);
     pending.operation = e.action;
+    SetMigration(e, pending);
     pending.call_id = -1;
     pending.rc = kPendingRc;
     pending.op_status = kPendingStatus;
@@ -294,7 +317,7 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
       if (h.id == e.rsc) {
         // Its own pending record only: the stop that followed it has recorded its own.
         std::erase_if(h.ops, [&](const cib::OpRecord& o) {
-          return o.id == e.rsc + "_last_0" && o.op_status == kPendingStatus && o.operation == e.action;
+          return o.id == RecordId(e) && o.op_status == kPendingStatus && o.operation == e.action;
         });
       }
     }
@@ -317,8 +340,9 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
   if (const auto it = e.meta.find("op_target_rc"); it != e.meta.end()) expected = std::atoi(it->second.c_str());
   const bool ok = op_status == 0 && (r.rc == expected || (probe && (r.rc == 0 || r.rc == 8)));
   cib::OpRecord record;
-  record.id = recurring ? monitor_id : e.rsc + "_last_0";
+  record.id = recurring ? monitor_id : RecordId(e);
   record.operation = e.action;
+  SetMigration(e, record);
   record.interval_ms = e.interval_ms;
   record.call_id = ++call_id_;
   record.rc = r.rc;

@@ -84,7 +84,7 @@ class LocalResources {
   // Stopped or stopping here: the latest one-shot call in flight (a probe aside) is a stop, or
   // with none, the last record says not running (or there is none).
   bool StoppedHere(const std::string& rsc) const;
-  const cib::OpRecord* LastRecord(const std::string& rsc) const;  // <rsc>_last_0, if any
+  const cib::OpRecord* LastRecord(const std::string& rsc) const;  // the newest one-shot record, if any
   bool StopInFlight(const std::string& rsc) const;
   // Ends the recurring monitors of `rsc`; what one was saying meanwhile is not news. true: there
   // were some.

@@ -180,6 +180,10 @@ class Transitioner {
         if (!partial) {
           abandoned = true;
           migrate = false;
+          // Where it is now, as the summary tells it, is where the migration was going (the
+          // node Pacemaker found it active on first).
+          const auto it = std::find(r.running_on.begin(), r.running_on.end(), r.partial_target);
+          if (it != r.running_on.end()) std::rotate(r.running_on.begin(), it, it + 1);
           r.partial_source = r.partial_target = -1;
         }
       }

@@ -184,6 +184,39 @@ TEST_F(ResourcesNetnsTest, StopStartMoveAndUnmoveChangeTheConfigurationAsCrmDoes
   ASSERT_TRUE(WaitFor([&] { return Cib(1).find("cli-") == std::string::npos; })) << Logs();
 }
 
+// allow-migrate: moved, the Dummy goes by the agent's migrate_to where it runs and migrate_from
+// where it goes (each told both nodes), then a stop where it ran; it is never started there, and
+// the CIB keeps both steps as Pacemaker records them.
+TEST_F(ResourcesNetnsTest, AMoveOfAMigratableDummyIsALiveMigration) {
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const std::string version = "0:" + Versions(Cib(1)) + ":0";
+  Ask(2, "cib-replace-section",
+      {version,
+       "<resources><primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+       "<meta_attributes id=\"d1-meta\"><nvpair id=\"d1-am\" name=\"allow-migrate\" value=\"true\"/>"
+       "</meta_attributes><operations><op id=\"d1-monitor-1s\" name=\"monitor\" interval=\"1s\" timeout=\"20s\"/>"
+       "</operations></primitive></resources>"});
+  ASSERT_TRUE(WaitFor([&] { return Cib(3).find("allow-migrate") != std::string::npos; })) << Logs();
+  const int source = std::stoi(Owners());
+  const int target = source == 1 ? 2 : 1;
+  const std::string from = "n" + std::to_string(source);
+  const std::string to = "n" + std::to_string(target);
+  Ask(3, "resource-move", {"d1", to});
+  ASSERT_TRUE(WaitFor([&] { return Owners() == std::to_string(target); })) << Logs();
+  ASSERT_TRUE(WaitFor([&] { return Count(node(source).log(), "stop of d1: OCF_SUCCESS") == 1; })) << Logs();
+  EXPECT_EQ(Count(node(source).log(), "migrate_to of d1: OCF_SUCCESS"), 1) << Logs();
+  EXPECT_EQ(Count(node(target).log(), "migrate_from of d1: OCF_SUCCESS"), 1) << Logs();
+  EXPECT_EQ(Count(node(target).log(), "start of d1"), 0) << Logs();
+  ASSERT_TRUE(WaitFor([&] { return Count(node(target).log(), "monitor (every 1000 ms) of d1: OCF_SUCCESS") == 1; }))
+      << Logs();
+  const std::string cib = Cib(1);
+  EXPECT_NE(cib.find("id=\"d1_migrate_to_0\" operation=\"migrate_to\""), std::string::npos) << cib;
+  EXPECT_NE(cib.find("migrate_source=\"" + from + "\" migrate_target=\"" + to + "\""), std::string::npos) << cib;
+  // Settled: it runs once, where it was moved, and stays.
+  EXPECT_TRUE(Runs(target));
+  EXPECT_FALSE(Runs(source));
+}
+
 TEST_F(ResourcesNetnsTest, MigrationThresholdMovesItAndCleanupForgetsTheFailure) {
   ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
   // Only the resources section, as `cibadmin --replace --scope resources` sends it.

@@ -243,5 +243,62 @@ TEST_F(DcControllerTest, APromotionCancelsTheUnpromotedMonitorFirstAndStartsTheP
   EXPECT_EQ(steps_.back().meta.at("op_target_rc"), "8");
 }
 
+// allow-migrate and a preference for n3: the DC migrates d1 from n1 one step at a time, each
+// planned from what the nodes report: migrate_to on n1 (told where to), migrate_from on n3 (told
+// where from), then the stop on n1. No start is ever sent.
+TEST_F(DcControllerTest, AMigratingResourceGoesByMigrateToMigrateFromAndTheSourcesStop) {
+  auto parsed = cib::Cib::Parse(
+      "<cib admin_epoch=\"0\" epoch=\"2\" num_updates=\"0\"><configuration><crm_config>"
+      "<cluster_property_set id=\"o\"><nvpair id=\"o-s\" name=\"stonith-enabled\" value=\"false\"/>"
+      "</cluster_property_set></crm_config><nodes/><resources>"
+      "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+      "<meta_attributes id=\"d1-m\"><nvpair id=\"d1-m-a\" name=\"allow-migrate\" value=\"true\"/></meta_attributes>"
+      "</primitive></resources><constraints>"
+      "<rsc_location id=\"prefer\" rsc=\"d1\" node=\"n3\" score=\"INFINITY\"/></constraints></configuration><status/></cib>",
+      "test");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  cib_ = std::move(*parsed);
+  in_.config = &cib_.model();
+  auto migration = [](const std::string& operation, int call) {
+    cib::OpRecord o = Op("d1_" + operation + "_0", operation, 0, call, 0);
+    o.migrate_source = "n1";
+    o.migrate_target = "n3";
+    return o;
+  };
+  self_.resources = {{"d1", "ocf", "heartbeat", "Dummy", {Op("d1_last_0", "start", 0, 2, 0)}}};
+  peer::NodeUpdate n3 = ReportOfN3(3);
+  n3.state.resources = {{"d1", "ocf", "heartbeat", "Dummy", {Op("d1_last_0", "monitor", 0, 2, 7)}}};
+  controller_.OnNodeUpdate(3, n3);
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 1U);
+  EXPECT_EQ(sent_[0], std::make_pair(1U, std::string("migrate_to")));
+  EXPECT_EQ(steps_[0].meta.at("migrate_source"), "n1");
+  EXPECT_EQ(steps_[0].meta.at("migrate_target"), "n3");
+
+  // Migrated away from n1 (a partial migration): it goes on where it was going.
+  self_.resources[0].ops.push_back(migration("migrate_to", 3));
+  controller_.OnOwnResult(steps_.back().token);
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);
+  EXPECT_EQ(sent_[1], std::make_pair(3U, std::string("migrate_from")));
+  EXPECT_EQ(steps_[1].meta.at("migrate_source"), "n1");
+  EXPECT_EQ(steps_[1].meta.at("migrate_target"), "n3");
+
+  // Arrived on n3: what is left is the stop on n1.
+  n3.state.resources[0].ops.push_back(migration("migrate_from", 3));
+  n3.completed = steps_.back().token;
+  controller_.OnNodeUpdate(3, n3);
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 3U);
+  EXPECT_EQ(sent_[2], std::make_pair(1U, std::string("stop")));
+
+  // Stopped there: done, nothing else is asked of either node.
+  self_.resources[0].ops[0] = Op("d1_last_0", "stop", 0, 4, 0);
+  controller_.OnOwnResult(steps_.back().token);
+  controller_.Update(in_);
+  EXPECT_EQ(sent_.size(), 3U);
+  for (const auto& [node, action] : sent_) EXPECT_NE(action, "start");
+}
+
 }  // namespace
 }  // namespace vigil::daemon

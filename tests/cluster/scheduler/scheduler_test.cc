@@ -519,5 +519,38 @@ TEST(CurrentStateTest, TellsWhereResourcesRunWhatFailedAndWhatIsDisabled) {
   EXPECT_TRUE(FailedActions(cib.model()).empty()) << "no _last_failure_0 record in this CIB";
 }
 
+// A live migration in the order Pacemaker's graph gives it: the migrate_to where it runs, the
+// migrate_from where it goes (each naming both nodes), then the stop; the start is not executed.
+// What is ordered after it and stays where it is does not restart.
+TEST(SchedulerTest, AMigrationIsMigrateToThenMigrateFromThenTheStop) {
+  const auto t = Simulate(CibBuilder()
+                              .Nodes(3)
+                              .Primitive("vm", "<nvpair id=\"vm-am\" name=\"allow-migrate\" value=\"true\"/>")
+                              .Primitive("web")
+                              .Constraint("<rsc_location id=\"l\" rsc=\"vm\" node=\"node2\" score=\"INFINITY\"/>")
+                              .Constraint("<rsc_order id=\"o\" first=\"vm\" then=\"web\"/>")
+                              .History("node1", "vm")
+                              .History("node3", "web"));
+  std::vector<std::string> steps;
+  for (const auto& a : t.actions) steps.push_back(std::string(ActionName(a.kind)) + " " + a.rsc + "@" + a.node + " " + a.source + ">" + a.target);
+  EXPECT_EQ(steps, (std::vector<std::string>{"migrate_to vm@node1 node1>node2", "migrate_from vm@node2 node1>node2",
+                                             "stop vm@node1 >"}));
+  ASSERT_EQ(t.summary.size(), 1u);
+  EXPECT_EQ(SummaryText(t.summary[0]), "Migrate vm (node1 -> node2)");
+}
+
+// Without allow-migrate the same move is a stop and a start, and restarts what is ordered after.
+TEST(SchedulerTest, WithoutAllowMigrateTheMoveIsAStopAndAStart) {
+  const auto t = Simulate(CibBuilder()
+                              .Nodes(3)
+                              .Primitive("vm")
+                              .Primitive("web")
+                              .Constraint("<rsc_location id=\"l\" rsc=\"vm\" node=\"node2\" score=\"INFINITY\"/>")
+                              .Constraint("<rsc_order id=\"o\" first=\"vm\" then=\"web\"/>")
+                              .History("node1", "vm")
+                              .History("node3", "web"));
+  EXPECT_EQ(Sequence(t), (std::vector<std::string>{"stop web", "stop vm", "start vm", "start web"}));
+}
+
 }  // namespace
 }  // namespace vigil::scheduler
