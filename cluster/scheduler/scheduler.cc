@@ -285,7 +285,9 @@ class Transitioner {
     actions_[start].in_place = true;
     ApplyQuorum(ws_.resources[rsc], actions_[from]);
     if (migrate_to_[rsc] >= 0) edges_.push_back({migrate_to_[rsc], from, kImpliesFirstMigratable});
-    edges_.push_back({from, stop, kImpliesFirstMigratable});
+    // Before every stop of it: a dangling migration's stop elsewhere, which never migrates,
+    // makes this one a stop and a start too (Pacemaker orders by the stop's key, on any node).
+    for (int s : stops_[rsc]) edges_.push_back({from, s, kImpliesFirstMigratable});
     edges_.push_back({from, start, kImpliesFirstMigratable | kPseudoLeft});
   }
 
@@ -1132,6 +1134,8 @@ class Transitioner {
       }
       if (stop != nullptr && (r.next_role == Role::kStopped || (start != nullptr && !start->runnable))) {
         for (int s : stops_[i]) {
+          // (A dangling migration's stop, where it no longer runs, has no line.)
+          if (std::find(r.running_on.begin(), r.running_on.end(), actions_[s].node) == r.running_on.end()) continue;
           // Pacemaker's words for a resource that has nowhere to run (not for an instance an
           // interleaved order stopped: Pacemaker gives that stop no reason).
           if (actions_[s].reason.empty() && r.next_role == Role::kStopped && !inhibited_.count(i)) {
