@@ -445,6 +445,16 @@ Attributes Model::MetaWithDefaults(const Attributes& own, const Primitive* primi
   return meta;
 }
 
+Attributes OperationParams(const Primitive& p, const Attributes& params, const std::string& name, int64_t interval_ms) {
+  for (const auto& op : p.operations) {
+    if (op.name != name || op.interval_ms != interval_ms || op.params.empty()) continue;
+    Attributes merged = op.params;
+    merged.insert(params.begin(), params.end());  // (the operation's own win)
+    return merged;
+  }
+  return params;
+}
+
 Attributes Model::OpDefaults(const Primitive& p, const std::string& name, int64_t interval_ms) const {
   if (!HasRules(op_default_sets)) return op_defaults;
   RuleContext c;

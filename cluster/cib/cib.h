@@ -53,7 +53,11 @@ struct Operation {
   std::optional<int64_t> timeout_ms;
   std::string role;        // empty: any
   Attributes meta;         // on-fail, enabled... (attributes of <op> and its meta_attributes)
+  // Its instance_attributes: parameters for this operation only, over the resource's (crm's
+  // trace_ra and trace_dir); part of the parameters its record's digest is taken of.
+  Attributes params;
 };
+
 
 struct Primitive {
   std::string id;
@@ -80,6 +84,9 @@ struct Primitive {
   // "ocf:heartbeat:IPaddr2", or "class:type" without a provider.
   std::string AgentName() const;
 };
+// The parameters operation `name` at `interval_ms` runs with: `params` (the resource's), with
+// those of the configured operation over them (a probe takes an interval-0 monitor's).
+Attributes OperationParams(const Primitive& p, const Attributes& params, const std::string& name, int64_t interval_ms);
 
 // A group: its members placed together (colocated, by default) and started in order (ordered, by
 // default), each member a Primitive of Model::primitives.

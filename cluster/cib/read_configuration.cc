@@ -81,6 +81,9 @@ void ReadOperations(Reader& r, const pugi::xml_node& ops, Primitive& p) {
     context.op_name = &op.name;
     context.op_interval_ms = op.interval_ms;
     ResolveSets(sets, context, op.meta);
+    std::vector<AttributeSet> param_sets = r.ReadSets(o, "instance_attributes");
+    std::reverse(param_sets.begin(), param_sets.end());
+    ResolveSets(param_sets, context, op.params);
     if (r.failed()) return;
     p.operations.push_back(std::move(op));
   }

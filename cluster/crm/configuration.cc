@@ -115,6 +115,21 @@ Status Configuration::SetDeepMeta(const std::string& rsc, const std::string& nam
   return impl_->Keep(copy);
 }
 
+Status Configuration::Trace(const std::string& rsc, const std::string& op, const std::string& interval,
+                            const std::string& dir) {
+  pugi::xml_document copy;
+  copy.reset(impl_->doc);
+  if (Status s = TraceOperations(copy, rsc, op, interval, dir); !s.ok()) return s;
+  return impl_->Keep(copy);
+}
+
+Status Configuration::Untrace(const std::string& rsc, const std::string& op, const std::string& interval) {
+  pugi::xml_document copy;
+  copy.reset(impl_->doc);
+  if (Status s = UntraceOperations(copy, rsc, op, interval); !s.ok()) return s;
+  return impl_->Keep(copy);
+}
+
 Status Configuration::PutConstraint(std::string_view element) {
   pugi::xml_document given;
   if (!given.load_buffer(element.data(), element.size()) || !given.first_child() ||

@@ -51,6 +51,10 @@ class Configuration {
                               const std::optional<std::string>& value, std::string* said);
   // crm resource manage, unmanage, maintenance (SetDeepMeta, editor.h). Errors as above.
   Status SetDeepMeta(const std::string& rsc, const std::string& name, const std::string& value);
+  // crm resource trace and untrace (TraceOperations, UntraceOperations, editor.h): `op` and
+  // `interval` empty for none. Errors as there.
+  Status Trace(const std::string& rsc, const std::string& op, const std::string& interval, const std::string& dir);
+  Status Untrace(const std::string& rsc, const std::string& op, const std::string& interval);
   // A constraint given as XML (`element`: one rsc_location, rsc_colocation...), replacing the one
   // with its id, as crm_resource --move/--ban with a lifetime writes one. Errors: kParseError
   // (not one element), and as above.

@@ -1177,4 +1177,147 @@ Status SetNodeUtilization(pugi::xml_document& doc, const std::string& node, cons
   return Status::Ok();
 }
 
+namespace {
+
+// The primitive `rsc` that trace and untrace change, or an error naming it as crmsh does.
+Result<xml_node> TracedPrimitive(pugi::xml_document& doc, const std::string& rsc) {
+  const xml_node found = FindId(doc.child("cib").child("configuration").child("resources"), rsc);
+  const std::string_view kind = found.name();
+  if (!found || (kind != "primitive" && kind != "group" && kind != "clone" && kind != "master")) {
+    return Status(StatusCode::kNotFound, "resource " + rsc + " does not exist");
+  }
+  if (kind != "primitive") return Status(StatusCode::kInvalidArgument, "element " + rsc + " is not a primitive resource");
+  return found;
+}
+
+// Whether two intervals are the same length ("10", "10s" and "10000ms" are).
+bool SameInterval(const std::string& a, const std::string& b) {
+  const auto ma = cib::ParseDurationMs(a.empty() ? "0" : a);
+  const auto mb = cib::ParseDurationMs(b.empty() ? "0" : b);
+  return ma && mb ? *ma == *mb : a == b;
+}
+
+// Sets (or, without a value, removes) `name` in the op's instance_attributes
+// (<op id>-instance_attributes), and moves the op to the end of its <operations>.
+void SetOpParam(xml_node root, xml_node op, const std::string& name, const std::optional<std::string>& value) {
+  xml_node set = op.child("instance_attributes");
+  if (value) {
+    if (!set) {
+      set = op.append_child("instance_attributes");
+      set.append_attribute("id").set_value(FreeId(root, std::string(op.attribute("id").value()) + "-instance_attributes").c_str());
+    }
+    SetPair(root, set, {name, *value});
+  } else if (set) {
+    if (const xml_node nv = set.find_child_by_attribute("nvpair", "name", name.c_str())) set.remove_child(nv);
+    if (!set.first_child()) op.remove_child(set);
+  }
+  xml_node ops = op.parent();
+  ops.append_move(op);
+}
+
+// A new <op name interval id> with trace_ra=1 (and trace_dir), last in <operations>.
+void AddTracedOp(xml_node root, xml_node primitive, const std::string& rsc, const std::string& name,
+                 const std::string& interval, const std::string& dir) {
+  xml_node ops = primitive.child("operations");
+  if (!ops) ops = primitive.append_child("operations");
+  xml_node op = ops.append_child("op");
+  op.append_attribute("name").set_value(name.c_str());
+  op.append_attribute("interval").set_value(interval.c_str());
+  op.append_attribute("id").set_value(FreeId(root, rsc + "-" + name + "-" + interval).c_str());
+  SetOpParam(root, op, "trace_ra", "1");
+  if (!dir.empty()) SetOpParam(root, op, "trace_dir", dir);
+}
+
+std::vector<xml_node> OpsNamed(xml_node primitive, const std::string& name) {
+  std::vector<xml_node> out;
+  for (xml_node op : primitive.child("operations").children("op")) {
+    if (name.empty() || name == op.attribute("name").value()) out.push_back(op);
+  }
+  return out;
+}
+
+xml_node OpAt(xml_node primitive, const std::string& name, const std::string& interval) {
+  for (xml_node op : OpsNamed(primitive, name)) {
+    if (SameInterval(op.attribute("interval").value(), interval)) return op;
+  }
+  return xml_node();
+}
+
+}  // namespace
+
+Status TraceOperations(pugi::xml_document& doc, const std::string& rsc, std::string op, std::string interval,
+                       const std::string& dir) {
+  const auto primitive = TracedPrimitive(doc, rsc);
+  if (!primitive.ok()) return primitive.status();
+  const xml_node root = doc.child("cib");
+  const xml_node p = *primitive;
+  if (op == "probe") {
+    op = "monitor";
+    if (interval.empty()) interval = "0";
+  }
+  auto trace = [&](xml_node o) {
+    SetOpParam(root, o, "trace_ra", "1");
+    if (!dir.empty()) SetOpParam(root, o, "trace_dir", dir);
+  };
+  if (op.empty()) {
+    const std::vector<xml_node> configured = OpsNamed(p, "");
+    for (const char* name : {"start", "stop"}) {
+      if (OpsNamed(p, name).empty()) AddTracedOp(root, p, rsc, name, "0", dir);
+    }
+    for (xml_node o : configured) trace(o);
+  } else if (interval.empty()) {
+    const std::vector<xml_node> named = OpsNamed(p, op);
+    if (named.empty() && op == "monitor") return Status(StatusCode::kNotFound, "No monitor operation configured for " + rsc);
+    if (named.empty()) AddTracedOp(root, p, rsc, op, "0", dir);
+    for (xml_node o : named) trace(o);
+  } else if (const xml_node o = OpAt(p, op, interval)) {
+    trace(o);
+  } else if (SameInterval(interval, "0")) {
+    AddTracedOp(root, p, rsc, op, interval, dir);
+  } else {
+    return Status(StatusCode::kNotFound, "Operation " + op + " with interval " + interval + " not found in " + rsc);
+  }
+  return Status::Ok();
+}
+
+Status UntraceOperations(pugi::xml_document& doc, const std::string& rsc, std::string op, std::string interval) {
+  const auto primitive = TracedPrimitive(doc, rsc);
+  if (!primitive.ok()) return primitive.status();
+  const xml_node root = doc.child("cib");
+  const xml_node p = *primitive;
+  if (op == "probe") {
+    op = "monitor";
+    if (interval.empty()) interval = "0";
+  }
+  std::vector<xml_node> ops;
+  if (op.empty()) {
+    for (xml_node o : OpsNamed(p, "")) {
+      if (o.child("instance_attributes").find_child_by_attribute("nvpair", "name", "trace_ra")) ops.push_back(o);
+    }
+  } else if (interval.empty()) {
+    ops = OpsNamed(p, op);
+    if (ops.empty()) return Status(StatusCode::kNotFound, "Operation " + op + " not found in " + rsc);
+  } else {
+    const xml_node o = OpAt(p, op, interval);
+    if (!o) return Status(StatusCode::kNotFound, "Operation " + op + " with interval " + interval + " not found in " + rsc);
+    ops.push_back(o);
+  }
+  for (xml_node o : ops) {
+    SetOpParam(root, o, "trace_ra", std::nullopt);
+    SetOpParam(root, o, "trace_dir", std::nullopt);
+    // Nothing left of it but its name and interval 0: it goes.
+    size_t attributes = 0;
+    for (const auto a : o.attributes()) {
+      const std::string_view n = a.name();
+      attributes += n == "id" || n == "name" || n == "interval" ? 1 : 100;
+    }
+    if (!o.first_child() && attributes == 3 && SameInterval(o.attribute("interval").value(), "0")) {
+      xml_node parent = o.parent();
+      parent.remove_child(o);
+      if (!parent.first_child()) parent.parent().remove_child(parent);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace vigil::crm

@@ -66,4 +66,18 @@ Status SetDeepMeta(pugi::xml_document& doc, const std::string& rsc, const std::s
 Status SetNodeUtilization(pugi::xml_document& doc, const std::string& node, const std::string& name,
                           const std::optional<std::string>& value, std::string* said);
 
+// crm resource trace: primitive `rsc`'s operations get trace_ra=1 (and trace_dir=`dir`) in their
+// instance_attributes, which the agent's shell functions read to trace themselves, as crmsh 4.4
+// writes them: every operation (a start and a stop added where none is configured) without `op`;
+// every `op` with it (added at interval 0 where none is, except a monitor); the one at
+// `interval` with both (added only at interval 0). "probe" is the interval-0 monitor. Each op
+// touched goes last, as crmsh re-adds it. Errors: kNotFound (no such resource, or no such
+// operation where one cannot be added), kInvalidArgument (not a primitive).
+Status TraceOperations(pugi::xml_document& doc, const std::string& rsc, std::string op, std::string interval,
+                       const std::string& dir);
+// crm resource untrace: trace_ra and trace_dir off the operations that have them (without `op`),
+// off every `op` (one at least must exist), or off the one at `interval`; an op left with only
+// its name and interval 0 goes, as does an emptied <operations>. Errors as above.
+Status UntraceOperations(pugi::xml_document& doc, const std::string& rsc, std::string op, std::string interval);
+
 }  // namespace vigil::crm

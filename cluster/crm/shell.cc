@@ -152,6 +152,10 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"unmanage"}, "RSC", "is-managed false: left as it is", &Shell::ResourceManage, C::kResourceThenNodes, 1, 1},
       {{"maintenance"}, "RSC [on|off|true|false]", "meta maintenance: neither started, stopped nor monitored",
        &Shell::ResourceManage, C::kResourceThenNodes, 1, 2},
+      {{"trace"}, "RSC [OP] [INTERVAL] [/DIR]", "its agent traces OP (every operation without), in DIR or /var/lib/heartbeat/trace_ra",
+       &Shell::ResourceTrace, C::kResourceThenNodes, 1, 4},
+      {{"untrace"}, "RSC [OP] [INTERVAL]", "no more tracing of OP (of any operation without)", &Shell::ResourceTrace,
+       C::kResourceThenNodes, 1, 3},
       {{"cleanup", "refresh"}, "[RSC] [NODE]", "forgets its history and failures, so that it is probed again", &Shell::ResourceCleanup,
        C::kResourceThenNodes, 0, 2},
   };

@@ -142,6 +142,7 @@ class Shell {
   std::string ShadowPath(const std::string& name) const;
   bool ResourceAttribute(const std::vector<std::string>& words);
   bool ResourceManage(const std::vector<std::string>& words);
+  bool ResourceTrace(const std::vector<std::string>& words);
   bool ResourceBan(const std::vector<std::string>& words);
   bool ResourceFailcount(const std::vector<std::string>& words);
   bool LapsingLocation(const std::string& command, const std::string& rsc, const std::string& node, const std::string& end);

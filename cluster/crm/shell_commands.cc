@@ -502,6 +502,56 @@ bool Shell::ResourceManage(const std::vector<std::string>& words) {
   });
 }
 
+// trace RSC [OP] [INTERVAL] [/DIR] and untrace RSC [OP] [INTERVAL], as crmsh 4.4 takes them: to
+// trace, a word starting with / is the directory, a number the interval, anything else the
+// operation; to untrace, the operation then the interval.
+bool Shell::ResourceTrace(const std::vector<std::string>& words) {
+  const bool trace = words[0] == "trace";
+  const std::string& rsc = words[1];
+  std::string op;
+  std::string interval;
+  std::string dir;
+  const std::string usage = trace ? " (usage: trace RSC [OP] [INTERVAL] [/DIR])" : " (usage: untrace RSC [OP] [INTERVAL])";
+  if (trace) {
+    for (size_t i = 2; i < words.size(); ++i) {
+      const std::string& w = words[i];
+      const bool number = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      std::string& slot = w[0] == '/' ? dir : number ? interval : op;
+      if (!slot.empty()) return Error("resource trace: '" + w + "' is a second " + (w[0] == '/' ? "directory" : number ? "interval" : "operation") + usage);
+      slot = w;
+    }
+  } else {
+    if (words.size() > 2) op = words[2];
+    if (words.size() > 3) interval = words[3];
+  }
+  bool committed = false;
+  StagedChange("resource " + words[0], [&](std::string* said) {
+    said->clear();
+    return trace ? staged_->Trace(rsc, op, interval, dir) : staged_->Untrace(rsc, op, interval);
+  }, &committed);
+  if (!committed) return true;
+  if (!trace) {
+    Info("Stop tracing " + rsc + (op.empty() ? "" : " for operation " + op));
+    return true;
+  }
+  // (crmsh names the default directory even when given another.)
+  pugi::xml_document doc;
+  std::string type;
+  if (QueryCib(&doc)) {
+    type = doc.child("cib").child("configuration").child("resources").find_node([&](const pugi::xml_node& n) {
+      return std::string_view(n.name()) == "primitive" && rsc == n.attribute("id").value();
+    }).attribute("type").value();
+  }
+  if (op == "probe") op = "monitor";
+  Info("Trace for " + rsc + (op.empty() ? "" : ":" + op) + " is written to /var/lib/heartbeat/trace_ra/" + type);
+  if (!op.empty() && op != "monitor") {
+    Info("Trace set, restart " + rsc + " to trace the " + op + " operation");
+  } else {
+    Info("Trace set, restart " + rsc + " to trace non-monitor operations");
+  }
+  return true;
+}
+
 // ban RSC [NODE]: RSC may not run on NODE (by default the one it runs on), as crm_resource --ban
 // writes it: cli-ban-RSC-on-NODE at -INFINITY.
 bool Shell::ResourceBan(const std::vector<std::string>& words) {

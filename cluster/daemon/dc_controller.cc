@@ -49,7 +49,7 @@ peer::Execute MakeExecute(const cib::Model& m, const cib::NodeState& on, const c
   e.action = action;
   e.interval_ms = interval_ms;
   e.timeout_ms = TimeoutMs(m, p, action, interval_ms);
-  e.params = p.param_sets.empty() ? p.params : m.ParamsOn(p, m.NodeAttributes(on.uname));
+  e.params = cib::OperationParams(p, p.param_sets.empty() ? p.params : m.ParamsOn(p, m.NodeAttributes(on.uname)), action, interval_ms);
   e.meta = m.MetaWithDefaults(p.meta, &p);
   AddCloneMeta(m, p, number, e.meta);
   return e;

@@ -443,8 +443,10 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
   // A definition changed since the start (or unknown: no digest recorded) means a restart.
   if (defining != nullptr && r.primitive != nullptr) {
     // Its parameters on this node (a rule may make them the node's own).
-    const Attributes on_node = r.primitive->param_sets.empty() ? Attributes() : cib.ParamsOn(*r.primitive, node_attributes);
-    const Attributes& params = r.primitive->param_sets.empty() ? r.primitive->params : on_node;
+    // And those of the operation recorded (its own instance_attributes), as Pacemaker digests them.
+    const Attributes params = cib::OperationParams(
+        *r.primitive, r.primitive->param_sets.empty() ? r.primitive->params : cib.ParamsOn(*r.primitive, node_attributes),
+        defining->operation, defining->interval_ms);
     const auto digest = cib::ParametersDigest(params);
     if (digest && (defining->op_digest.empty() || defining->op_digest != *digest) &&
         !SecretsHidden(*defining, *r.primitive, params)) {

@@ -555,6 +555,55 @@ TEST(CrmResourceNodeOracleTest, AttributesManagementAndBansAreWrittenAsCrmshWrit
   }
 }
 
+// crm resource trace and untrace, every form, on a primitive with a monitor and on a promotable
+// clone's: the configuration crmsh leaves (trace_ra and trace_dir in each op's
+// instance_attributes, start and stop ops added, ops left with nothing of their own removed), and
+// the forms crmsh refuses refused too.
+TEST(CrmResourceNodeOracleTest, TraceAndUntraceAreWrittenAsCrmshWritesThem) {
+  ASSERT_TRUE(std::filesystem::exists(kCrmsh))
+      << "this test needs the real crmsh as its oracle (Debian's crmsh; scripts/deps.sh installs it)";
+  const std::string base = TwoNodeCib(R"(
+      <primitive id="d1" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="d1-monitor-10s" name="monitor" interval="10s" timeout="20s"/></operations></primitive>
+      <primitive id="d2" class="ocf" provider="heartbeat" type="Dummy"/>
+      <clone id="ms"><meta_attributes id="ms-m"><nvpair id="ms-p" name="promotable" value="true"/></meta_attributes><primitive id="st" class="ocf" provider="pacemaker" type="Stateful"/></clone>
+      <group id="g"><primitive id="b" class="ocf" provider="heartbeat" type="Dummy"/></group>
+)");
+  struct Step {
+    std::string command;
+    bool fails;
+  };
+  const std::vector<Step> steps = {
+      {"resource trace d1", false},           {"resource untrace d1", false},
+      {"resource trace d1 start /tmp/tr", false}, {"resource trace d1 monitor", false},
+      {"resource trace d1 probe", false},     {"resource untrace d1 start", false},
+      {"resource untrace d1 monitor 10", false}, {"resource trace d1 monitor 20", true},
+      {"resource untrace d1 monitor 10000", true}, {"resource trace d2 monitor", true},
+      {"resource trace d2 notify", false},    {"resource untrace d2 promote", true},
+      {"resource trace st", false},           {"resource untrace st", false},
+      {"resource trace d1 stop 0", false},    {"resource untrace d1", false},
+      {"resource trace g", true},             {"resource trace nothing", true},
+      {"resource untrace d2", false},
+  };
+  TempDir tmp;
+  const std::string file = tmp / "cib.xml";
+  WriteFile(file, base);
+  OneCibVigild vigild(base);
+  for (const auto& [command, fails] : steps) {
+    const auto theirs = Sh("TERM=dumb CIB_file=" + file + " " + kCrmsh + " " + command + " 2>/dev/null");
+    EXPECT_EQ(theirs.code != 0, fails) << "crmsh: " << command;
+    std::ostringstream out, err;
+    crm::ShellOptions options;
+    options.host = "node1";
+    crm::Shell shell(vigild, out, err, options);
+    auto words = crm::SplitWords(command);
+    ASSERT_TRUE(words.ok());
+    shell.Run(*words);
+    shell.End();
+    EXPECT_EQ(shell.exit_code() != 0, fails) << command << ": " << err.str();
+    EXPECT_EQ(CanonicalConfiguration(vigild.cib(), true), CanonicalConfiguration(ReadFile(file), true)) << command;
+  }
+}
+
 // configure save FILE writes what crmsh's save writes; load update FILE (its objects replace those
 // with their ids, the rest stays) and load replace FILE (it becomes the whole configuration)
 // leave the configuration crmsh's loads leave.
