@@ -123,6 +123,9 @@ struct Location {
   // matched against (a leading '!' inverts it); in the rules, %0 to %9 in an attribute's name
   // stand for what the match's groups found.
   std::string rsc_pattern;
+  // resource-discovery: "always" (probed there), "never" (not probed on the nodes it applies to)
+  // or "exclusive" (probed, and may run, only on the nodes an exclusive one applies to).
+  std::string discovery = "always";
 };
 
 struct Colocation {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -453,6 +454,15 @@ void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {
       }
       l.role = c.attribute("role").value();
       CheckRole(r, c, "role");
+      if (const auto d = c.attribute("resource-discovery")) {
+        l.discovery = d.value();
+        std::transform(l.discovery.begin(), l.discovery.end(), l.discovery.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        if (l.discovery != "always" && l.discovery != "never" && l.discovery != "exclusive") {
+          r.Fail(c, "resource-discovery=\"" + std::string(d.value()) + "\" is not always, never or exclusive");
+          return;
+        }
+      }
       if (!ReadLocationRules(r, c, l)) {
         l.node = r.Required(c, "node");
         l.score = r.Score(c, "score");

@@ -595,7 +595,8 @@ class Editor {
     return Status::Ok();
   }
 
-  // location ID RSC [role=ROLE] SCORE: NODE, or location ID RSC [role=ROLE] rule ... (rule_syntax.h);
+  // location ID RSC [role=ROLE] [resource-discovery=always|never|exclusive] SCORE: NODE, or the
+  // same with rule ... (rule_syntax.h) instead of SCORE: NODE;
   // RSC may be /PATTERN/, a regular expression the ids of top-level resources are matched against.
   Status Location(Cursor& c) {
     std::string id, rsc, pattern;
@@ -610,14 +611,24 @@ class Editor {
     } else if (Status s = Resource(c, "", &rsc); !s.ok()) {
       return s;
     }
-    std::string role;
-    if (!c.done() && c.Peek().rfind("role=", 0) == 0) {
-      role = c.Next().substr(5);
-      if (!IsRole(role)) return c.Error("'" + role + "' is not a role (Started, Stopped, Promoted, Unpromoted)");
-      role = RoleForSchema(root_, role);
+    // role= and resource-discovery=, in either order.
+    std::string role, discovery;
+    while (!c.done()) {
+      if (role.empty() && c.Peek().rfind("role=", 0) == 0) {
+        role = c.Next().substr(5);
+        if (!IsRole(role)) return c.Error("'" + role + "' is not a role (Started, Stopped, Promoted, Unpromoted)");
+        role = RoleForSchema(root_, role);
+      } else if (discovery.empty() && c.Peek().rfind("resource-discovery=", 0) == 0) {
+        discovery = c.Next().substr(19);
+        if (discovery != "always" && discovery != "never" && discovery != "exclusive") {
+          return c.Error("resource-discovery=" + discovery + " is not always, never or exclusive");
+        }
+      } else {
+        break;
+      }
     }
     if (!c.done() && c.Peek() == "rule") {
-      AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"rsc-pattern", pattern}, {"role", role}});
+      AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"rsc-pattern", pattern}, {"role", role}, {"resource-discovery", discovery}});
       std::vector<std::string> words;
       while (!c.done()) words.push_back(c.Next());
       const xml_node location = conf_.child("constraints").last_child();
@@ -632,7 +643,8 @@ class Editor {
     const std::string node = c.Next();
     if (!c.done()) return c.Error("unexpected '" + c.Peek() + "' after the node");
     if (!KnownNode(node)) warnings_->push_back(id + ": no node '" + node + "' is configured (yet)");
-    AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"rsc-pattern", pattern}, {"role", role}, {"score", *score}, {"node", node}});
+    AddConstraint("rsc_location", {{"id", id}, {"rsc", rsc}, {"rsc-pattern", pattern}, {"role", role}, {"resource-discovery", discovery},
+                                   {"score", *score}, {"node", node}});
     return Status::Ok();
   }
 

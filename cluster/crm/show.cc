@@ -162,6 +162,7 @@ std::string Constraint(xml_node x) {
                       (sets ? "{ " + Sets(x, false, false) + " }"
                             : *pattern != '\0' ? "/" + std::string(pattern) + "/" : std::string(x.attribute("rsc").value()));
     if (const char* role = x.attribute("role").value(); *role != '\0') out += " role=" + std::string(role);
+    if (const char* d = x.attribute("resource-discovery").value(); *d != '\0') out += " resource-discovery=" + std::string(d);
     if (x.child("rule")) {
       for (xml_node rule : x.children("rule")) out += kBreak + std::string("rule ") + ShowRule(rule);
       return out;

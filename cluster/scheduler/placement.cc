@@ -97,6 +97,12 @@ class Placer {
       if (r.fatal || r.no_ticket) {
         for (size_t n = 0; n < m; ++n) AddLocation(r.allowed, static_cast<int>(n), -kInfinity);
       }
+      // resource-discovery=exclusive: the nodes no exclusive location applies to are banned.
+      if (r.exclusive_discovery) {
+        for (size_t n = 0; n < m; ++n) {
+          if (r.allowed.present[n] && r.discovery[n] != 2) AddLocation(r.allowed, static_cast<int>(n), -kInfinity);
+        }
+      }
       // migration-threshold: as many failures as allowed bans the node until a cleanup (unless
       // failures are ignored).
       if (r.migration_threshold != 0 && !r.failure_ignored) {

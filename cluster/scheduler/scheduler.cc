@@ -1409,6 +1409,18 @@ std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now) {
   return out;
 }
 
+std::set<std::pair<std::string, std::string>> NotProbed(const cib::Model& cib) {
+  const WorkingSet ws = Unpack(cib, 0);
+  std::set<std::pair<std::string, std::string>> out;
+  for (const Resource& r : ws.resources) {
+    if (r.primitive == nullptr || r.discovery.empty()) continue;
+    for (size_t n = 0; n < ws.nodes.size(); ++n) {
+      if (r.discovery[n] == 1 || (r.exclusive_discovery && r.discovery[n] != 2)) out.emplace(r.primitive->id, ws.nodes[n].uname);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> StandbyNodes(const cib::Model& cib) {
   std::vector<std::string> out;
   for (const auto& n : Unpack(cib, 0).nodes) {

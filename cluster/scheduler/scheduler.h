@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,11 @@ struct ResourceState {
 };
 // In the CIB's order, then orphans.
 std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now = 0);
+
+// Where resource-discovery says a primitive is not probed, as (primitive id, node name): the
+// nodes a `never` location applies to, and for one an `exclusive` location applies to, every
+// node no exclusive one does. An instance of a clone goes by its primitive's id.
+std::set<std::pair<std::string, std::string>> NotProbed(const cib::Model& cib);
 
 // The nodes in standby, by name: the `standby` node attribute, a transient one overriding the
 // configured one, as placement reads it.

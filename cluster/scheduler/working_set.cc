@@ -1152,6 +1152,30 @@ void UnpackNodeHealth(const cib::Model& cib, WorkingSet& ws) {
   }
 }
 
+// resource-discovery: each location's mode on the nodes it applies to, for the resources it names
+// (a group's members, a clone with its instances), the highest one winning.
+void UnpackDiscovery(WorkingSet& ws) {
+  for (const LocationScore& l : ws.locations) {
+    if (l.constraint == nullptr || l.constraint->discovery == "always") continue;
+    const char mode = l.constraint->discovery == "exclusive" ? 2 : 1;
+    std::vector<int> targets;
+    for (int member : ws.Members(*l.rsc)) {
+      targets.push_back(member);
+      if (const Resource& r = ws.resources[member]; r.is_clone()) {
+        for (int i : ws.clones[r.clone].instances) {
+          for (int m : ws.InstanceMembers(i)) targets.push_back(m);
+        }
+      }
+    }
+    for (int t : targets) {
+      Resource& r = ws.resources[t];
+      if (r.discovery.empty()) r.discovery.assign(ws.nodes.size(), 0);
+      r.discovery[l.node] = std::max(r.discovery[l.node], mode);
+      r.exclusive_discovery = r.exclusive_discovery || mode == 2;
+    }
+  }
+}
+
 WorkingSet Unpack(const cib::Model& cib, int64_t now) {
   WorkingSet ws;
   ws.cib = &cib;
@@ -1161,6 +1185,7 @@ WorkingSet Unpack(const cib::Model& cib, int64_t now) {
   UnpackLocations(cib, ws);
   UnpackNodeHealth(cib, ws);
   UnpackResources(cib, ws, now);
+  UnpackDiscovery(ws);
   UnpackTickets(cib, ws);
   UnpackColocations(cib, ws);
   return ws;

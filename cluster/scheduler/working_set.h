@@ -163,6 +163,12 @@ struct Resource {
   int partial_target = -1;
   // Nodes a finished migration left without the stop that ends it: stopped there, whatever else.
   std::vector<int> dangling_on;
+  // resource-discovery, per node (Pacemaker's rsc_discover_mode, the highest of the locations
+  // that apply there): 0 always, 1 never (not probed there), 2 exclusive. Empty: always
+  // everywhere. exclusive_discovery: an exclusive one applies to it (or to what it is part of),
+  // so it is probed, and may run, only where one does.
+  std::vector<char> discovery;
+  bool exclusive_discovery = false;
   std::vector<int> known_on;  // nodes where its history is recorded (it was probed there)
   std::string recorded_as;    // the id its history was last found under ("d", "d:1"); empty: none
   // A promotable instance's standing when roles are chosen (Pacemaker's sort_index): the higher,

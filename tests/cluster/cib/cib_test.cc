@@ -257,6 +257,8 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "guest nodes (meta remote-node) are not supported"},
       {"interval", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="often"/></operations></primitive>)"),
        "interval=\"often\" is not a duration"},
+      {"resource-discovery", With(kDummy, R"(<rsc_location id="l" rsc="a" node="n1" score="0" resource-discovery="sometimes"/>)"),
+       "resource-discovery=\"sometimes\" is not always, never or exclusive"},
       {"ticket without ticket", With(kDummy, R"(<rsc_ticket id="t" rsc="a"/>)"),
        "<rsc_ticket id=\"t\">: the attribute 'ticket' is missing"},
       {"ticket loss-policy", With(kDummy, R"(<rsc_ticket id="t" rsc="a" ticket="T" loss-policy="panic"/>)"),

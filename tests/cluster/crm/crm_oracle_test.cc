@@ -235,6 +235,9 @@ TEST_F(CrmOracleTest, LocationRulesOfEveryForm) {
       "location l12 d rule #uname eq node2",
       "location l13 /^d.*/ rule 5: #uname eq node1",
       "location l14 /!^ip$/ -inf: node2",
+      "location l15 ip resource-discovery=never 100: node1",
+      "location l16 d role=Started resource-discovery=exclusive rule 50: #uname eq node2",
+      "location l17 d resource-discovery=always role=Started -inf: node3",
   });
 }
 

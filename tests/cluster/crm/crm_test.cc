@@ -676,7 +676,7 @@ TEST_F(ShellTest, HelpListsALevelsCommandsAndPrintsOnesUsage) {
   shell.Run({"node", "help", "nosuch"});
   EXPECT_EQ(out_.str(),
             "commands: start, stop, restart, status, locate, promote, demote, move, migrate, clear, unmove, unmigrate, ban, "
-            "param, meta, utilization, failcount, manage, unmanage, maintenance, cleanup, refresh, up, help, quit\n"
+            "param, meta, utilization, failcount, manage, unmanage, maintenance, trace, untrace, cleanup, refresh, up, help, quit\n"
             "usage: migrate RSC [NODE [LIFETIME]]\n  prefers NODE (until LIFETIME, as PT1H, has passed), or bans it from where it runs\n"
             "usage: meta [ocf:PROVIDER:]TYPE\n  an agent's parameters and operations\n"
             "usage: colocation ID SCORE: RSC WITH-RSC\n  a colocation constraint\n");

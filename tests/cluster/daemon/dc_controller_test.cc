@@ -302,3 +302,80 @@ TEST_F(DcControllerTest, AMigratingResourceGoesByMigrateToMigrateFromAndTheSourc
 
 }  // namespace
 }  // namespace vigil::daemon
+
+namespace vigil::daemon {
+namespace {
+
+// An operation's own instance_attributes (crm resource trace's trace_ra) go to the agent with
+// that operation only: the start gets them, the probe does not.
+TEST_F(DcControllerTest, AnOperationsOwnParametersGoWithThatOperationOnly) {
+  auto parsed = cib::Cib::Parse(
+      "<cib admin_epoch=\"0\" epoch=\"2\" num_updates=\"0\"><configuration><crm_config>"
+      "<cluster_property_set id=\"o\"><nvpair id=\"o-s\" name=\"stonith-enabled\" value=\"false\"/>"
+      "</cluster_property_set></crm_config><nodes/><resources>"
+      "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+      "<instance_attributes id=\"d1-i\"><nvpair id=\"d1-i-f\" name=\"fake\" value=\"x\"/></instance_attributes>"
+      "<operations><op id=\"d1-start-0\" name=\"start\" interval=\"0\"><instance_attributes id=\"d1-start-0-ia\">"
+      "<nvpair id=\"d1-start-0-tr\" name=\"trace_ra\" value=\"1\"/></instance_attributes></op></operations>"
+      "</primitive></resources><constraints>"
+      "<rsc_location id=\"prefer\" rsc=\"d1\" node=\"n1\" score=\"INFINITY\"/></constraints></configuration><status/></cib>",
+      "test");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  cib_ = std::move(*parsed);
+  in_.config = &cib_.model();
+  controller_.OnNodeUpdate(3, ReportOfN3(3));
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);  // the probes
+  EXPECT_EQ(steps_[0].action, "monitor");
+  EXPECT_EQ(steps_[0].params.count("trace_ra"), 0U);
+  EXPECT_EQ(steps_[0].params.at("fake"), "x");
+  self_.resources = {{"d1", "ocf", "heartbeat", "Dummy", {Op("d1_last_0", "monitor", 0, 1, 7)}}};
+  peer::NodeUpdate n3 = ReportOfN3(3);
+  n3.state.resources = self_.resources;
+  n3.completed = steps_[1].token;
+  controller_.OnOwnResult(steps_[0].token);
+  controller_.OnNodeUpdate(3, n3);
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 3U);
+  EXPECT_EQ(sent_[2], std::make_pair(1U, std::string("start")));
+  EXPECT_EQ(steps_[2].params.at("trace_ra"), "1");
+  EXPECT_EQ(steps_[2].params.at("fake"), "x");
+}
+
+// resource-discovery: a never location keeps the DC from probing the resource on that node, an
+// exclusive one from probing it anywhere else.
+TEST_F(DcControllerTest, ResourceDiscoveryDecidesWhereTheDcProbes) {
+  const std::vector<std::pair<std::string, std::vector<uint32_t>>> cases = {
+      {"<rsc_location id=\"l\" rsc=\"d1\" node=\"n3\" score=\"0\" resource-discovery=\"never\"/>", {1}},
+      {"<rsc_location id=\"l\" rsc=\"d1\" node=\"n3\" score=\"0\" resource-discovery=\"exclusive\"/>", {3}},
+      {"<rsc_location id=\"l\" rsc=\"d1\" node=\"n3\" score=\"0\" resource-discovery=\"always\"/>", {1, 3}},
+  };
+  for (const auto& [location, probed] : cases) {
+    auto parsed = cib::Cib::Parse(
+        "<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\"><configuration><crm_config>"
+        "<cluster_property_set id=\"o\"><nvpair id=\"o-s\" name=\"stonith-enabled\" value=\"false\"/>"
+        "</cluster_property_set></crm_config><nodes/><resources>"
+        "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/></resources><constraints>" +
+            location + "</constraints></configuration><status/></cib>",
+        "test");
+    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    cib_ = std::move(*parsed);
+    in_.config = &cib_.model();
+    sent_.clear();
+    DcController controller(1, [this](uint32_t node, const peer::Execute& e) {
+      sent_.emplace_back(node, e.action);
+      return true;
+    });
+    controller.OnNodeUpdate(3, ReportOfN3(3));
+    controller.Update(in_);
+    std::vector<uint32_t> nodes;
+    for (const auto& [node, action] : sent_) {
+      EXPECT_EQ(action, "monitor");
+      nodes.push_back(node);
+    }
+    EXPECT_EQ(nodes, probed) << location;
+  }
+}
+
+}  // namespace
+}  // namespace vigil::daemon
