@@ -183,31 +183,39 @@ void CheckIdsAndDepth(Reader& r, const pugi::xml_node& cib) {
 }
 
 // What a failed operation calls for that Vigil cannot do yet is refused by name rather than
-// treated as a restart: demoting only, and fencing the node (with fencing disabled Pacemaker
-// stops the resource instead, and so does Vigil).
+// treated as a restart: fencing the node (with fencing disabled Pacemaker stops the resource
+// instead, and so does Vigil). on-fail=demote is for a promote or a recurring monitor of the
+// Promoted role only (Pacemaker resets it elsewhere, with a configuration error); not in
+// op_defaults, where it would reach every other operation too.
 void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Model& m) {
   const auto stonith = m.properties.find("stonith-enabled");
   const bool fencing = stonith == m.properties.end() || PacemakerIsTrue(stonith->second);
-  auto why = [&](const std::string& value) -> std::string {
-    if (value == "demote") return "on-fail=demote is not supported yet";
+  auto why = [&](const std::string& value, const Operation* op) -> std::string {
+    if (value == "demote") {
+      const std::string_view role = op != nullptr ? CurrentRoleName(op->role) : "";
+      const bool promoted_monitor = op != nullptr && op->name == "monitor" && op->interval_ms > 0 && role == "Promoted";
+      if (op == nullptr || !(op->name == "promote" || promoted_monitor)) {
+        return "on-fail=demote is only for a promote or a recurring monitor with role=Promoted";
+      }
+    }
     if (value == "fence" && fencing) return "on-fail=fence is not supported (Vigil does not fence yet)";
     return "";
   };
   // Any set of op_defaults, whatever its rules say now.
   for (const auto& set : m.op_default_sets) {
     const auto it = set.values.find("on-fail");
-    if (!r.failed() && it != set.values.end() && !why(it->second).empty()) {
-      r.Fail(config.child("op_defaults"), why(it->second), StatusCode::kUnsupported);
+    if (!r.failed() && it != set.values.end() && !why(it->second, nullptr).empty()) {
+      r.Fail(config.child("op_defaults"), why(it->second, nullptr), StatusCode::kUnsupported);
     }
   }
   for (const auto& p : m.primitives) {
     for (const auto& op : p.operations) {
       const auto it = op.meta.find("on-fail");
-      if (r.failed() || it == op.meta.end() || why(it->second).empty()) continue;
+      if (r.failed() || it == op.meta.end() || why(it->second, &op).empty()) continue;
       const pugi::xml_node x = config.child("resources").find_node([&](const pugi::xml_node& n) {
         return std::string_view(n.name()) == "op" && op.id == n.attribute("id").value();
       });
-      r.Fail(x, why(it->second), StatusCode::kUnsupported);
+      r.Fail(x, why(it->second, &op), StatusCode::kUnsupported);
     }
   }
 }
@@ -242,6 +250,21 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
       it->second != "balanced") {
     r.Fail(config.child("crm_config"),
            "placement-strategy=" + it->second + " is not one of default, utilization, minimal, balanced");
+  }
+  if (const auto it = m->properties.find("no-quorum-policy"); !r.failed() && it != m->properties.end()) {
+    static const char* const kPolicies[] = {"stop", "freeze", "ignore", "demote", "suicide"};
+    if (std::none_of(std::begin(kPolicies), std::end(kPolicies),
+                     [&](const char* k) { return strcasecmp(k, it->second.c_str()) == 0; })) {
+      r.Fail(config.child("crm_config"), "no-quorum-policy=" + it->second + " is not one of stop, freeze, ignore, demote, suicide");
+    } else if (strcasecmp(it->second.c_str(), "suicide") == 0) {
+      // Without fencing Pacemaker makes it stop, as the scheduler does; with fencing it would
+      // fence the partition's own nodes.
+      const auto fencing = m->properties.find("stonith-enabled");
+      if (fencing == m->properties.end() || PacemakerIsTrue(fencing->second)) {
+        r.Fail(config.child("crm_config"), "no-quorum-policy=suicide is not supported (Vigil does not fence yet)",
+               StatusCode::kUnsupported);
+      }
+    }
   }
   if (const auto it = m->properties.find("node-health-strategy"); !r.failed() && it != m->properties.end()) {
     static const char* const kStrategies[] = {"none", "migrate-on-red", "only-green", "progressive", "custom"};

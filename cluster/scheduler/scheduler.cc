@@ -162,6 +162,11 @@ class Transitioner {
         continue;
       }
       if (r.parent >= 0 && ws_.clones[r.parent].promotable) {
+        // no-quorum-policy=demote: an active instance is not promoted (Pacemaker caps its next
+        // role), and may go on running Unpromoted.
+        if (DemotedWithoutQuorum(r) && r.needs_quorum && !ws_.have_quorum && r.next_role == Role::kPromoted) {
+          r.next_role = Role::kUnpromoted;
+        }
         CreateRoleActions(rsc);
         continue;
       }
@@ -257,6 +262,12 @@ class Transitioner {
     }
   }
 
+  // Under no-quorum-policy=demote without quorum: an active instance of a promotable clone, which
+  // runs on (demoted) where everything else stops.
+  bool DemotedWithoutQuorum(const Resource& r) const {
+    return ws_.no_quorum_policy == NoQuorumPolicy::kDemote && (r.role == Role::kPromoted || r.role == Role::kUnpromoted);
+  }
+
   // Pacemaker's pcmk__rsc_can_migrate: allowed, managed, not failed, not starting, and both
   // nodes clean.
   bool CanMigrate(const Resource& r) const {
@@ -321,12 +332,16 @@ class Transitioner {
     if (r.next_role == Role::kUnknown) r.next_role = r.assigned >= 0 ? Role::kUnpromoted : Role::kStopped;
     const Role role = r.role;  // Unpromoted, not Started, once unpacked
     const bool moving = IsActive(role) && r.assigned >= 0 && r.assigned != r.current();
-    const bool need_stop = moving || r.failed || r.running_on.size() > 1 || r.definition_changed;
-    if (role == Role::kPromoted) Demote(rsc, !need_stop);
+    // on-fail=demote: recovered by a demotion where it runs (and a promotion again if it is to
+    // stay promoted: Re-promote), not by a stop.
+    const bool demote_only = r.failed && r.demote_only;
+    const bool need_stop = moving || (r.failed && !demote_only) || r.running_on.size() > 1 || r.definition_changed;
+    const bool need_demote = need_stop || (demote_only && role == Role::kPromoted);
+    if (role == Role::kPromoted) Demote(rsc, !need_demote);
     if (IsActive(role)) Stop(rsc, !need_stop);
     if (IsActive(role) && role <= r.next_role && r.assigned >= 0) {
       Start(rsc, !need_stop);
-      if (role == Role::kPromoted) Promote(rsc, !need_stop);
+      if (role == Role::kPromoted) Promote(rsc, !need_demote);
     }
     for (Role at = role; at != r.next_role;) {
       const Role target = r.next_role;
@@ -437,7 +452,7 @@ class Transitioner {
   // Starting needs quorum unless no-quorum-policy says otherwise.
   void ApplyQuorum(Resource& r, GraphAction& start) {
     if (ws_.have_quorum || !r.needs_quorum) return;
-    if (ws_.no_quorum_policy == NoQuorumPolicy::kStop) {
+    if (ws_.no_quorum_policy == NoQuorumPolicy::kStop || (ws_.no_quorum_policy == NoQuorumPolicy::kDemote && !DemotedWithoutQuorum(r))) {
       start.runnable = false;
       start.reason = "no quorum";
     } else if (ws_.no_quorum_policy == NoQuorumPolicy::kFreeze) {

@@ -54,10 +54,12 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
     if (*v == "balanced") ws.strategy = PlacementStrategy::kBalanced;
   }
   if (const auto* v = Find(p, "no-quorum-policy")) {
-    if (*v == "ignore") {
+    if (strcasecmp(v->c_str(), "ignore") == 0) {
       ws.no_quorum_policy = NoQuorumPolicy::kIgnore;
-    } else if (*v == "freeze") {
+    } else if (strcasecmp(v->c_str(), "freeze") == 0) {
       ws.no_quorum_policy = NoQuorumPolicy::kFreeze;
+    } else if (strcasecmp(v->c_str(), "demote") == 0) {
+      ws.no_quorum_policy = NoQuorumPolicy::kDemote;
     }
   }
 }
@@ -119,6 +121,7 @@ OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const cib::Model& c
   if (v == nullptr) v = Find(defaults, "on-fail");
   if (v != nullptr) {
     if (*v == "ignore") return OnFail::kIgnore;
+    if (*v == "demote") return OnFail::kDemote;
     if (*v == "block") return OnFail::kBlock;
     if (*v == "standby") return OnFail::kStandby;
     // fence, with fencing disabled (the CIB refuses it otherwise): stop, as Pacemaker resets it.
@@ -387,6 +390,7 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
       } else if (op->operation == "demote") {
         running = true;
         promoted = false;
+        if (on_fail == OnFail::kDemote) on_fail = OnFail::kIgnore;  // the demotion it called for
       }
       continue;
     }
@@ -459,6 +463,10 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
   switch (on_fail) {
     case OnFail::kIgnore:
       break;
+    case OnFail::kDemote:
+      if (!r.failed) r.demote_only = true;  // (a failure elsewhere that needs a stop wins)
+      r.failed = true;
+      break;
     case OnFail::kBlock:
       r.managed = false;
       r.failed = true;
@@ -472,6 +480,7 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
       r.failed = true;
       break;
   }
+  if (on_fail > OnFail::kDemote) r.demote_only = false;
 }
 
 // fail-count-<rsc>#<op>_<interval> (and the older fail-count-<rsc>), summed, on each node.

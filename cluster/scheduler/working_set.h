@@ -12,7 +12,8 @@
 
 namespace vigil::scheduler {
 
-enum class NoQuorumPolicy { kStop, kIgnore, kFreeze };
+// kDemote: a promotable clone's active instances stay, demoted; everything else stops.
+enum class NoQuorumPolicy { kStop, kIgnore, kFreeze, kDemote };
 // placement-strategy: whether nodes' capacities count (utilization, minimal, balanced) and how
 // nodes that score alike are told apart (minimal: by name alone; balanced: the most capacity
 // left first).
@@ -27,7 +28,9 @@ inline bool IsActive(Role r) { return r >= Role::kStarted; }
 const char* RoleText(Role r);
 // What a failure calls for, in Pacemaker's order of severity: when several failures are on
 // record, the most severe one decides.
-enum class OnFail { kIgnore, kRestart, kBlock, kStop, kStandby };
+// kDemote (a Promoted monitor's or a promote's on-fail=demote): recovered by a demotion where it
+// failed, not a stop, and promoted again if chosen.
+enum class OnFail { kIgnore, kDemote, kRestart, kBlock, kStop, kStandby };
 
 struct NodeInfo {
   std::string id;
@@ -144,6 +147,7 @@ struct Resource {
   std::vector<int> running_on;  // node indices
   std::string pending;          // "start" or "stop": in flight on a node (Starting, Stopping)
   bool failed = false;          // a failure calls for recovery
+  bool demote_only = false;     // ... by a demotion, not a stop (on-fail=demote)
   bool definition_changed = false;  // parameters differ from the ones it was started with
   bool blocked = false;          // a stop failed without fencing: nothing can be done to it
   // Active on several nodes with multiple-active=stop_unexpected: stopped only where it is not

@@ -35,7 +35,7 @@ inline std::string SummaryKey(const std::string& verb, const std::string& rsc, c
 
 // vigil's "Start ip (node1) due to x (blocked)", or "... blocked" without a reason.
 inline std::string NormalizeSummary(const std::string& line) {
-  static const std::regex kLine(R"(^(\w+) (\S+) \((.*?)\)(?: due to (.*?))?( \(blocked\)| blocked)?$)");
+  static const std::regex kLine(R"(^([\w-]+) (\S+) \((.*?)\)(?: due to (.*?))?( \(blocked\)| blocked)?$)");
   std::smatch m;
   if (!std::regex_match(line, m, kLine)) return "unparsed: " + line;
   return SummaryKey(m[1].str(), m[2].str(), m[3].str(), m[4].str(), m[5].matched);
@@ -60,7 +60,7 @@ inline void NormalizeInstances(Outcome& o, const std::map<std::string, std::vect
     for (const auto& n : sorted) where += (where.empty() ? "" : ",") + n;
     o.placement[base] = where.empty() ? "Stopped" : where;
   }
-  static const std::regex kLine(R"(^(\w+) (\S+) (.*)$)");
+  static const std::regex kLine(R"(^([\w-]+) (\S+) (.*)$)");
   std::vector<std::string> summary;
   std::string run_base;
   size_t run_start = 0;
