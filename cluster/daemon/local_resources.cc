@@ -123,6 +123,18 @@ cib::ResourceHistory& LocalResources::History(const peer::Execute& e) {
     state_.resources.push_back({e.rsc, e.standard, e.provider, e.type, {}});
     return state_.resources.back();
   }
+  // Run by another agent than the one its history was made by (the configuration changed it;
+  // the old one was stopped with the old agent): that history, and the fail counts that went
+  // with it, are forgotten, as Pacemaker deletes them.
+  if (e.action != "stop" && (it->standard != e.standard || it->provider != e.provider || it->type != e.type)) {
+    events_.push_back(e.rsc + ": now " + cib::AgentName(e.standard, e.provider, e.type) + ", was " +
+                      cib::AgentName(it->standard, it->provider, it->type) + ": its history and fail counts are forgotten");
+    *it = {e.rsc, e.standard, e.provider, e.type, {}};
+    std::erase_if(state_.transient, [&](const auto& a) {
+      return a.first.starts_with("fail-count-" + e.rsc + "#") || a.first.starts_with("last-failure-" + e.rsc + "#");
+    });
+    changed_ = true;
+  }
   return *it;
 }
 

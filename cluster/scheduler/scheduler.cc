@@ -193,7 +193,7 @@ class Transitioner {
         }
       }
       const bool need_stop = r.failed || moving || abandoned || (r.running_on.size() > 1 && !partial) ||
-                             r.definition_changed || (running && r.next_role == Role::kStopped);
+                             r.definition_changed || r.agent_changed || (running && r.next_role == Role::kStopped);
       // multiple-active=stop_unexpected: where it is placed it keeps running (its start there
       // only stands in the orderings), everywhere else it stops for being active there.
       const bool keep = r.stop_unexpected && r.next_role == Role::kStarted && r.assigned >= 0;
@@ -271,7 +271,8 @@ class Transitioner {
   // Pacemaker's pcmk__rsc_can_migrate: allowed, managed, not failed, not starting, and both
   // nodes clean.
   bool CanMigrate(const Resource& r) const {
-    if (!r.allow_migrate || !r.managed || r.failed || r.pending == "start") return false;
+    // (A changed agent counts as a start in flight, as in Pacemaker.)
+    if (!r.allow_migrate || !r.managed || r.failed || r.pending == "start" || r.agent_changed) return false;
     if (r.current() < 0 || ws_.nodes[r.current()].unclean) return false;
     return r.assigned >= 0 && !ws_.nodes[r.assigned].unclean;
   }
@@ -335,7 +336,7 @@ class Transitioner {
     // on-fail=demote: recovered by a demotion where it runs (and a promotion again if it is to
     // stay promoted: Re-promote), not by a stop.
     const bool demote_only = r.failed && r.demote_only;
-    const bool need_stop = moving || (r.failed && !demote_only) || r.running_on.size() > 1 || r.definition_changed;
+    const bool need_stop = moving || (r.failed && !demote_only) || r.running_on.size() > 1 || r.definition_changed || r.agent_changed;
     const bool need_demote = need_stop || (demote_only && role == Role::kPromoted);
     if (role == Role::kPromoted) Demote(rsc, !need_demote);
     if (IsActive(role)) Stop(rsc, !need_stop);

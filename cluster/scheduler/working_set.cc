@@ -736,6 +736,11 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       rsc.known_on.push_back(node);
       rsc.recorded_as = h.id;  // the last history found for it names it (Pacemaker's clone_name)
       UnpackHistory(cib, ws, h, node, rsc, now, FailureTimeoutSeconds(rsc, cib));
+      if (const cib::Primitive* p = rsc.primitive;
+          p != nullptr && (h.standard != p->standard || h.provider != p->provider || h.type != p->type) &&
+          std::find(rsc.running_on.begin(), rsc.running_on.end(), node) != rsc.running_on.end()) {
+        rsc.agent_changed = true;
+      }
       // What runs on a node in maintenance is left as it is.
       const bool runs_here = std::find(rsc.running_on.begin(), rsc.running_on.end(), node) != rsc.running_on.end();
       if (ws.nodes[node].maintenance && runs_here) rsc.managed = false;

@@ -148,6 +148,9 @@ struct Resource {
   std::string pending;          // "start" or "stop": in flight on a node (Starting, Stopping)
   bool failed = false;          // a failure calls for recovery
   bool demote_only = false;     // ... by a demotion, not a stop (on-fail=demote)
+  // Active where its history was made by another agent (class, provider or type changed since):
+  // restarted there with the configured one, as Pacemaker forces it.
+  bool agent_changed = false;
   bool definition_changed = false;  // parameters differ from the ones it was started with
   bool blocked = false;          // a stop failed without fencing: nothing can be done to it
   // Active on several nodes with multiple-active=stop_unexpected: stopped only where it is not

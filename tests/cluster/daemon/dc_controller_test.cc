@@ -377,5 +377,34 @@ TEST_F(DcControllerTest, ResourceDiscoveryDecidesWhereTheDcProbes) {
   }
 }
 
+// The configuration changed d1's agent while it runs on n1: the DC restarts it there, the stop by
+// the agent that started it, the start by the configured one.
+TEST_F(DcControllerTest, AChangedAgentIsStoppedByTheOldOneAndStartedByTheNew) {
+  auto parsed = cib::Cib::Parse(
+      "<cib admin_epoch=\"0\" epoch=\"2\" num_updates=\"0\"><configuration><crm_config>"
+      "<cluster_property_set id=\"o\"><nvpair id=\"o-s\" name=\"stonith-enabled\" value=\"false\"/>"
+      "</cluster_property_set></crm_config><nodes/><resources>"
+      "<primitive id=\"d1\" class=\"ocf\" provider=\"pacemaker\" type=\"Dummy\"/></resources>"
+      "<constraints><rsc_location id=\"l\" rsc=\"d1\" node=\"n1\" score=\"100\"/></constraints></configuration><status/></cib>",
+      "test");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  cib_ = std::move(*parsed);
+  in_.config = &cib_.model();
+  self_.resources = {{"d1", "ocf", "heartbeat", "Dummy", {Op("d1_last_0", "start", 0, 2, 0)}}};
+  peer::NodeUpdate n3 = ReportOfN3(3);
+  n3.state.resources = {{"d1", "ocf", "pacemaker", "Dummy", {Op("d1_last_0", "monitor", 0, 2, 7)}}};
+  controller_.OnNodeUpdate(3, n3);
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 1U);
+  EXPECT_EQ(sent_[0], std::make_pair(1U, std::string("stop")));
+  EXPECT_EQ(cib::AgentName(steps_[0].standard, steps_[0].provider, steps_[0].type), "ocf:heartbeat:Dummy");
+  self_.resources[0].ops[0] = Op("d1_last_0", "stop", 0, 3, 0);
+  controller_.OnOwnResult(steps_.back().token);
+  controller_.Update(in_);
+  ASSERT_EQ(sent_.size(), 2U);
+  EXPECT_EQ(sent_[1], std::make_pair(1U, std::string("start")));
+  EXPECT_EQ(cib::AgentName(steps_[1].standard, steps_[1].provider, steps_[1].type), "ocf:pacemaker:Dummy");
+}
+
 }  // namespace
 }  // namespace vigil::daemon

@@ -293,5 +293,29 @@ TEST_F(LocalResourcesTest, AWithdrawnStartLeavesNoPendingRecord) {
   EXPECT_FALSE(Failed("a"));
 }
 
+// Started by one agent, stopped by it, then started by the one the configuration names now: the
+// old history and its fail counts are forgotten, and the new agent's is recorded under it.
+TEST_F(LocalResourcesTest, AnotherAgentStartsAFreshHistoryWithoutTheOldFailCounts) {
+  queue_.Finish(StartInFlight("a"), 1);  // failed: a fail count
+  ASSERT_TRUE(Failed("a"));
+  Run(Step("a", "stop"));
+  queue_.Finish(queue_.next - 1, 0);
+  peer::Execute start = Step("a", "start");
+  start.provider = "pacemaker";
+  start.type = "Dummy";
+  Run(start);
+  queue_.Finish(queue_.next - 1, 0);
+  EXPECT_FALSE(Failed("a"));
+  ASSERT_EQ(local_.state().resources.size(), 1U);
+  const cib::ResourceHistory& h = local_.state().resources[0];
+  EXPECT_EQ(cib::AgentName(h.standard, h.provider, h.type), "ocf:pacemaker:Dummy");
+  ASSERT_EQ(h.ops.size(), 1U);
+  EXPECT_EQ(h.ops[0].operation, "start");
+  // A stop by the old agent (as the DC sends it) leaves the history as it is.
+  Run(Step("a", "stop"));
+  queue_.Finish(queue_.next - 1, 0);
+  EXPECT_EQ(local_.state().resources[0].type, "Dummy");
+}
+
 }  // namespace
 }  // namespace vigil::daemon
