@@ -105,7 +105,7 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"verify"}, "", "what would keep resources from starting", &Shell::ConfigureVerify, C::kIds},
       {{"save"}, "[xml] FILE", "the configuration as show prints it (or as XML) into FILE", &Shell::ConfigureSave,
        C::kNothing, 1, 2},
-      {{"load"}, "replace|update FILE", "the configuration from FILE (crm syntax): all of it, or its objects",
+      {{"load"}, "[xml] replace|update FILE", "the configuration from FILE (crm syntax, or a CIB with xml): all of it, or its objects",
        &Shell::ConfigureLoad, C::kNothing, 2, 3},
       {{"refresh"}, "", "drops the staged changes and reads the CIB again", &Shell::ConfigureRefresh, C::kIds},
   };

@@ -143,6 +143,8 @@ class Shell {
   bool ResourceAttribute(const std::vector<std::string>& words);
   bool ResourceManage(const std::vector<std::string>& words);
   bool ResourceTrace(const std::vector<std::string>& words);
+  // load's second half: `text` (crm syntax) loaded by `method`, replace or update.
+  bool LoadText(const std::string& method, const std::string& text);
   bool ResourceBan(const std::vector<std::string>& words);
   bool ResourceFailcount(const std::vector<std::string>& words);
   bool LapsingLocation(const std::string& command, const std::string& rsc, const std::string& node, const std::string& end);

@@ -163,18 +163,32 @@ bool Shell::ConfigureSave(const std::vector<std::string>& words) {
   return true;
 }
 
-// load replace|update FILE: a file in crm syntax (as save writes it). replace: it becomes the
-// whole configuration; update: its objects replace those with their ids and are added where
-// there are none, the rest staying. All or nothing, staged for commit like typed commands.
+// load [xml] replace|update FILE: a file in crm syntax, or with xml a CIB (as save writes them).
+// replace: it becomes the whole configuration; update: its objects replace those with their ids
+// and are added where there are none, the rest staying. All or nothing, staged for commit like
+// typed commands. A CIB is read as the crm syntax show prints for it.
 bool Shell::ConfigureLoad(const std::vector<std::string>& words) {
-  if (words[1] == "xml") return Error("load xml: not supported by Vigil (load replace|update FILE takes crm syntax)");
-  if (words.size() != 3 || (words[1] != "replace" && words[1] != "update")) {
-    return Error("load: " + (words[1] == "push" ? std::string("push is not supported by Vigil; ") : std::string()) +
-                 "usage: load replace|update FILE");
+  const bool xml = words.size() == 4 && words[1] == "xml";
+  const std::vector<std::string> args = xml ? std::vector<std::string>(words.begin() + 1, words.end()) : words;
+  if (args.size() != 3 || (args[1] != "replace" && args[1] != "update")) {
+    return Error("load: " + (args.size() > 1 && args[1] == "push" ? std::string("push is not supported by Vigil; ") : std::string()) +
+                 "usage: load [xml] replace|update FILE");
   }
-  std::ifstream file(words[2]);
-  if (!file) return Error("load: cannot read " + words[2] + ": " + std::strerror(errno));
-  const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::ifstream file(args[2]);
+  if (!file) return Error("load: cannot read " + args[2] + ": " + std::strerror(errno));
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (xml) {
+    auto cib = Configuration::Parse(text);
+    if (!cib.ok()) return Error("load xml: " + args[2] + ": " + cib.status().message());
+    auto shown = cib->Show({});
+    if (!shown.ok()) return Error("load xml: " + args[2] + ": " + shown.status().message());
+    text = std::move(*shown);
+  }
+  return LoadText(args[1], text);
+}
+
+bool Shell::LoadText(const std::string& method, const std::string& text) {
+  const std::vector<std::string> words = {"load", method};
   std::vector<std::string> ids;
   if (words[1] == "update") {
     // The objects the file names (each command's id, a property set's name or its default

@@ -71,9 +71,9 @@ TEST_F(CollectivesNetnsTest, AGroupStartsInOrderAndMovesAsAUnitWhenItsNodeIsKill
   ASSERT_TRUE(WaitFor([&] { return DummyOwners("fs").size() == 1 && DummyOwners("app") == DummyOwners("fs"); }))
       << Logs();
   const int owner = std::stoi(DummyOwners("fs"));
-  // app started after fs.
+  // app started after fs. (Its state file can be there before vigild has logged the result.)
+  ASSERT_TRUE(WaitFor([&] { return node(owner).log().find("start of app: OCF_SUCCESS") != std::string::npos; })) << Logs();
   const std::string log = node(owner).log();
-  ASSERT_NE(log.find("start of app: OCF_SUCCESS"), std::string::npos) << Logs();
   EXPECT_LT(log.find("start of fs: OCF_SUCCESS"), log.find("start of app: OCF_SUCCESS")) << Logs();
   node(owner).Kill(SIGKILL);
   std::vector<int> survivors;
@@ -86,6 +86,7 @@ TEST_F(CollectivesNetnsTest, AGroupStartsInOrderAndMovesAsAUnitWhenItsNodeIsKill
            DummyOwners("app", survivors) == DummyOwners("fs", survivors);
   })) << Logs();
   const int next = std::stoi(DummyOwners("fs", survivors));
+  ASSERT_TRUE(WaitFor([&] { return node(next).log().find("start of app: OCF_SUCCESS") != std::string::npos; })) << Logs();
   const std::string next_log = node(next).log();
   EXPECT_LT(next_log.find("start of fs: OCF_SUCCESS"), next_log.find("start of app: OCF_SUCCESS")) << Logs();
 }

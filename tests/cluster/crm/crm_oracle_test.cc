@@ -621,8 +621,16 @@ TEST(CrmSaveLoadOracleTest, SaveAndLoadAsCrmshDoes) {
   WriteFile(tmp / "update.crm", "primitive a Dummy \\\n\tparams fake=9\nprimitive z Dummy\nlocation l-z z 50: node2\n");
   WriteFile(tmp / "replace.crm", "node 1: node1\nnode 2: node2\nprimitive y Dummy\nproperty cib-bootstrap-options: \\\n"
                                  "\tstonith-enabled=false\n");
+  // And the same as CIBs, for load xml: what crmsh's own save xml writes.
+  WriteFile(tmp / "update.xml", TwoNodeCib(R"(
+      <primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><instance_attributes id="a-instance_attributes"><nvpair id="a-instance_attributes-fake" name="fake" value="9"/></instance_attributes></primitive>
+      <primitive id="z" class="ocf" provider="heartbeat" type="Dummy"/>
+)", R"(<rsc_location id="l-z" rsc="z" score="50" node="node2"/>)"));
+  WriteFile(tmp / "replace.xml", TwoNodeCib(R"(<group id="g"><primitive id="y" class="ocf" provider="heartbeat" type="Dummy"/></group>)"));
   for (const std::string& script : {std::string("load update ") + (tmp / "update.crm"),
-                                    std::string("load replace ") + (tmp / "replace.crm")}) {
+                                    std::string("load replace ") + (tmp / "replace.crm"),
+                                    std::string("load xml update ") + (tmp / "update.xml"),
+                                    std::string("load xml replace ") + (tmp / "replace.xml")}) {
     const std::string file = tmp / "cib.xml";
     WriteFile(file, start);
     const auto theirs = Sh("TERM=dumb CIB_file=" + file + " " + kCrmsh + " configure " + script + " 2>&1");
