@@ -6,6 +6,7 @@
 #include "cluster/cib/cib.h"
 #include "cluster/cib/score.h"
 #include "cluster/scheduler/scheduler.h"
+#include "common/huge_heap.h"
 
 namespace vigil {
 namespace {
@@ -48,6 +49,9 @@ int SimulateCommand(const std::vector<std::string>& args) {
     std::fputs(kUsage, stderr);
     return 2;
   }
+  // A big CIB is read and scheduled once, all at once: its heap in huge pages (page faults were
+  // a third of the time on 1,000 resources × 32 nodes).
+  PreferHugePagesForHeap(size_t{256} << 20);
   auto cib = cib::Cib::Load(file);
   if (!cib.ok()) {
     std::fprintf(stderr, "vigil simulate: %s\n", cib.status().message().c_str());
