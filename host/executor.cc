@@ -67,7 +67,8 @@ uint64_t Executor::Submit(Operation op, Callback on_result) {
     call->recurring = op.interval.count() > 0;
     call->op = std::move(op);
     call->on_result = std::move(on_result);
-    if (call->op.action == "stop") CancelRecurringLocked(call->op.resource);
+    // (A migrate_to takes the resource away from this node as a stop does.)
+    if (call->op.action == "stop" || call->op.action == "migrate_to") CancelRecurringLocked(call->op.resource);
     calls_.emplace(id, call);
     Resource& res = resources_[call->op.resource];
     res.queue.push_back(call);
@@ -111,7 +112,7 @@ void Executor::CancelRecurringLocked(const std::string& resource) {
     OperationResult result;
     result.call_id = call->id;
     result.status = ExecStatus::kCancelled;
-    result.reason = "cancelled before " + resource + " stops";
+    result.reason = "cancelled before " + resource + " stops or migrates away";
     FinishLocked(call, std::move(result));
   }
 }

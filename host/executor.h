@@ -1,8 +1,8 @@
 // Executor runs agent operations. At most one operation per resource runs at a time; the rest
 // wait in arrival order. Operations of different resources run in parallel (as far as the
 // runner allows). A recurring operation (interval > 0) runs at once, then again `interval` after
-// each run finishes, until it is cancelled; submitting a stop cancels the resource's recurring
-// operations first, so no monitor runs after the stop has been asked for. Every run has a
+// each run finishes, until it is cancelled; submitting a stop (or a migrate_to) cancels the
+// resource's recurring operations first, so no monitor runs after the stop has been asked for. Every run has a
 // deadline: when it passes, the run's CancelToken is raised and the result is reported as timed
 // out at once; the resource's next operation still waits until the runner has returned, so two
 // operations never overlap on one resource.

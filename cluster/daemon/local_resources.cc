@@ -243,7 +243,7 @@ void LocalResources::Execute(const peer::Execute& e, std::function<void()> done)
 
 void LocalResources::Submit(const peer::Execute& e, std::function<void()> done) {
   if (e.interval_ms == 0) last_given_[e.rsc] = e;
-  if (e.action == "stop") ++epoch_[e.rsc];
+  if (e.action == "stop" || e.action == "migrate_to") ++epoch_[e.rsc];  // (its monitors go with it)
   Operation op;
   op.resource = e.rsc;
   op.agent = cib::AgentName(e.standard, e.provider, e.type);
@@ -374,8 +374,8 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
   events_.push_back(Describe(e) + ": " + outcome + (r.reason.empty() ? "" : " (" + r.reason + ")") + " in " +
                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(r.elapsed).count()) + " ms" +
                     (ok ? "" : ": failed"));
-  if (e.action == "stop" && ok) {
-    // The executor cancelled the recurring monitors before the stop ran.
+  if ((e.action == "stop" || e.action == "migrate_to") && ok) {
+    // The executor cancelled the recurring monitors before the stop (or migrate_to) ran.
     // (The failure record keeps the failed monitor's interval: it stays until a cleanup.)
     std::erase_if(h.ops, [&](const cib::OpRecord& o) { return o.interval_ms > 0 && o.id != e.rsc + "_last_failure_0"; });
   }

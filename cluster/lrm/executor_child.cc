@@ -152,13 +152,14 @@ class Child {
       // What runs here, as far as this child can tell: what it must stop if vigild dies (with
       // the parameters it was started with; a monitor records only what a probe found running).
       const bool ok = r.status == ExecStatus::kDone;
-      if (ok && r.rc == 0 && op.action == "start") {
+      // (A migration arrives as a start does, and leaves as a stop does.)
+      if (ok && r.rc == 0 && (op.action == "start" || op.action == "migrate_from")) {
         running_.insert_or_assign(op.resource, op);
         promoted_.erase(op.resource);
       } else if (ok && (r.rc == 0 || r.rc == 8) && op.action == "monitor") {  // running (8: promoted)
         running_.try_emplace(op.resource, op);
         if (r.rc == 8) promoted_.insert(op.resource);
-      } else if (ok && ((op.action == "stop" && r.rc == 0) || (op.action == "monitor" && r.rc == 7))) {
+      } else if (ok && (((op.action == "stop" || op.action == "migrate_to") && r.rc == 0) || (op.action == "monitor" && r.rc == 7))) {
         running_.erase(op.resource);
         promoted_.erase(op.resource);
       } else if (ok && r.rc == 0 && op.action == "promote") {

@@ -194,6 +194,26 @@ TEST_F(ExecutorTest, StopCancelsRecurringMonitorsBeforeItRuns) {
   EXPECT_EQ(seen[2].action, "stop");
 }
 
+// A migrate_to takes the resource away as a stop does: its monitor is cancelled first, so none
+// finds it gone and calls that a failure; a migrate_from cancels nothing.
+TEST_F(ExecutorTest, MigrateToCancelsRecurringMonitorsBeforeItRuns) {
+  Submit(Op("a", "monitor", seconds(10)));
+  runner.Finish(0, VIGIL_OCF_SUCCESS);
+  executor.Dispatch();
+  Submit(Op("a", "migrate_from"));
+  executor.Dispatch();
+  EXPECT_EQ(seen.size(), 1u);  // the monitor goes on
+  runner.Finish(1, VIGIL_OCF_SUCCESS);
+  executor.Dispatch();
+  Submit(Op("a", "migrate_to"));
+  executor.Dispatch();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].action, "monitor");
+  EXPECT_EQ(seen[2].status, ExecStatus::kCancelled);
+  ASSERT_EQ(runner.started.size(), 3u);
+  EXPECT_EQ(runner.started[2].op.action, "migrate_to");
+}
+
 TEST_F(ExecutorTest, StopWaitsForMonitorInFlightAndDropsItsResult) {
   Submit(Op("a", "monitor", seconds(10)));
   Submit(Op("a", "stop"));

@@ -217,6 +217,32 @@ TEST_F(ResourcesNetnsTest, AMoveOfAMigratableDummyIsALiveMigration) {
   EXPECT_FALSE(Runs(source));
 }
 
+// Migrated in and not monitored (nothing but the migrate_from says it runs there): when the
+// target's vigild is killed, its executor child still stops the Dummy, and a survivor starts it;
+// it never runs on two nodes.
+TEST_F(ResourcesNetnsTest, WhatMigratedInIsStoppedWhenItsNodesVigildIsKilled) {
+  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+  const std::string version = "0:" + Versions(Cib(1)) + ":0";
+  Ask(2, "cib-replace-section",
+      {version,
+       "<resources><primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+       "<meta_attributes id=\"d1-meta\"><nvpair id=\"d1-am\" name=\"allow-migrate\" value=\"true\"/>"
+       "</meta_attributes></primitive></resources>"});
+  ASSERT_TRUE(WaitFor([&] { return Cib(3).find("allow-migrate") != std::string::npos; })) << Logs();
+  const int source = std::stoi(Owners());
+  const int target = source == 1 ? 2 : 1;
+  Ask(3, "resource-move", {"d1", "n" + std::to_string(target)});
+  ASSERT_TRUE(WaitFor([&] { return Owners() == std::to_string(target) && Count(node(source).log(), "stop of d1: OCF_SUCCESS") == 1; }))
+      << Logs();
+  ASSERT_EQ(Count(node(target).log(), "migrate_from of d1: OCF_SUCCESS"), 1) << Logs();
+  node(target).Kill(SIGKILL);
+  std::vector<int> survivors;
+  for (int i : {1, 2, 3}) {
+    if (i != target) survivors.push_back(i);
+  }
+  ASSERT_TRUE(WaitFor([&] { return !Runs(target) && Owners(survivors).size() == 1; })) << Logs();
+}
+
 TEST_F(ResourcesNetnsTest, MigrationThresholdMovesItAndCleanupForgetsTheFailure) {
   ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
   // Only the resources section, as `cibadmin --replace --scope resources` sends it.
