@@ -206,7 +206,7 @@ class Transitioner {
       if (r.next_role == Role::kStarted && r.assigned >= 0) {
         start_[i] = AddAction(rsc, ActionKind::kStart, r.assigned, running && !need_stop);
         actions_[start_[i]].in_place = keep;
-        if (r.definition_changed && !moving) actions_[start_[i]].reason = "resource definition change";
+        if (r.definition_changed && !moving) actions_[start_[i]].reason = DefinitionChange(r);
         ApplyQuorum(r, actions_[start_[i]]);
       }
       for (int stop : stops_[i]) {
@@ -266,6 +266,12 @@ class Transitioner {
   // runs on (demoted) where everything else stops.
   bool DemotedWithoutQuorum(const Resource& r) const {
     return ws_.no_quorum_policy == NoQuorumPolicy::kDemote && (r.role == Role::kPromoted || r.role == Role::kUnpromoted);
+  }
+
+  // The reason a changed definition gives its restart: none for a resource that requires nothing
+  // (Pacemaker clears the reasons of such a resource's actions when it decides they may run).
+  static std::string DefinitionChange(const Resource& r) {
+    return r.needs_quorum ? "resource definition change" : "";
   }
 
   // Pacemaker's pcmk__rsc_can_migrate: allowed, managed, not failed, not starting, and both
@@ -383,7 +389,7 @@ class Transitioner {
     Resource& r = ws_.resources[rsc];
     if (start_[rsc] < 0) {
       start_[rsc] = AddAction(rsc, ActionKind::kStart, r.assigned, true);
-      if (r.definition_changed && r.assigned == r.current()) actions_[start_[rsc]].reason = "resource definition change";
+      if (r.definition_changed && r.assigned == r.current()) actions_[start_[rsc]].reason = DefinitionChange(r);
       ApplyQuorum(r, actions_[start_[rsc]]);
     }
     // A start that cannot happen stays optional (Pacemaker's start_resource).

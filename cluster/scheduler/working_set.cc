@@ -520,7 +520,7 @@ void UnpackFailCounts(const cib::Model& cib, WorkingSet& ws, int64_t now) {
 }
 
 // What a primitive's meta attributes (its own, those it inherits, rsc_defaults) say.
-void UnpackMeta(const cib::Model& cib, const cib::Primitive& p, Resource& r) {
+void UnpackMeta(const cib::Model& cib, const WorkingSet& ws, const cib::Primitive& p, Resource& r) {
   Attributes meta = cib.MetaWithDefaults(p.meta, &p);
   // A clone is ever so slightly sticky unless told otherwise (Pacemaker's default), so its
   // instances are not shuffled between nodes for nothing.
@@ -531,8 +531,14 @@ void UnpackMeta(const cib::Model& cib, const cib::Primitive& p, Resource& r) {
   r.migration_threshold = ScoreOr(meta, "migration-threshold", kInfinity);
   if (const auto* v = Find(meta, "is-managed")) r.managed = PacemakerIsTrue(*v);
   if (cib.InMaintenance(p)) r.managed = false;  // left alone as it is
-  // requires=nothing: it may start without quorum. Every other value needs quorum here.
-  if (const auto* v = Find(meta, "requires")) r.needs_quorum = *v != "nothing";
+  // requires=nothing: it may start without quorum. Every other value needs quorum here. Unset,
+  // it is nothing for a resource that is no fence device in a cluster without fencing that
+  // ignores quorum loss (Pacemaker's default).
+  if (const auto* v = Find(meta, "requires")) {
+    r.needs_quorum = *v != "nothing";
+  } else if (p.standard != "stonith" && !ws.stonith_enabled && ws.no_quorum_policy == NoQuorumPolicy::kIgnore) {
+    r.needs_quorum = false;
+  }
   if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
   if (const auto* v = Find(meta, "allow-migrate")) r.allow_migrate = PacemakerIsTrue(*v);
   const cib::Clone* clone = p.clone.empty() ? nullptr : cib.FindClone(p.clone);
@@ -548,7 +554,7 @@ int AddInstanceResource(const cib::Model& cib, const cib::Primitive& p, int clon
   r.parent = clone;
   r.instance = number;
   r.history_id = info.unique ? r.id : p.id;
-  UnpackMeta(cib, p, r);
+  UnpackMeta(cib, ws, p, r);
   if (number >= info.max) {
     r.surplus = true;
     r.next_role = Role::kStopped;
@@ -699,7 +705,7 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       ws.groups[g].members.push_back(static_cast<int>(ws.resources.size()));
       r.group = g;
     }
-    UnpackMeta(cib, p, r);
+    UnpackMeta(cib, ws, p, r);
     if (p.standard == "stonith") ws.have_stonith_resource = true;
     ws.resource_index.emplace(p.id, static_cast<int>(ws.resources.size()));
     ws.resources.push_back(std::move(r));
