@@ -1191,14 +1191,20 @@ Status SetNodeUtilization(pugi::xml_document& doc, const std::string& node, cons
 
 namespace {
 
-// The primitive `rsc` that trace and untrace change, or an error naming it as crmsh does.
-Result<xml_node> TracedPrimitive(pugi::xml_document& doc, const std::string& rsc) {
+// The primitive `rsc` that trace and untrace change, or an error naming it as crmsh does; "probe"
+// becomes the interval-0 monitor. An operation name that cannot go into an id is refused.
+Result<xml_node> TracedPrimitive(pugi::xml_document& doc, const std::string& rsc, std::string& op, std::string& interval) {
   const xml_node found = FindId(doc.child("cib").child("configuration").child("resources"), rsc);
   const std::string_view kind = found.name();
   if (!found || (kind != "primitive" && kind != "group" && kind != "clone" && kind != "master")) {
     return Status(StatusCode::kNotFound, "resource " + rsc + " does not exist");
   }
   if (kind != "primitive") return Status(StatusCode::kInvalidArgument, "element " + rsc + " is not a primitive resource");
+  if (!op.empty() && !Fits(op)) return Status(StatusCode::kInvalidArgument, "'" + op + "' is not an operation name");
+  if (op == "probe") {
+    op = "monitor";
+    if (interval.empty()) interval = "0";
+  }
   return found;
 }
 
@@ -1227,7 +1233,13 @@ void SetOpParam(xml_node root, xml_node op, const std::string& name, const std::
   ops.append_move(op);
 }
 
-// A new <op name interval id> with trace_ra=1 (and trace_dir), last in <operations>.
+// trace_ra=1 (and trace_dir) on an op, which goes last.
+void Trace(xml_node root, xml_node op, const std::string& dir) {
+  SetOpParam(root, op, "trace_ra", "1");
+  if (!dir.empty()) SetOpParam(root, op, "trace_dir", dir);
+}
+
+// A new traced <op name interval id>, last in <operations>.
 void AddTracedOp(xml_node root, xml_node primitive, const std::string& rsc, const std::string& name,
                  const std::string& interval, const std::string& dir) {
   xml_node ops = primitive.child("operations");
@@ -1236,8 +1248,7 @@ void AddTracedOp(xml_node root, xml_node primitive, const std::string& rsc, cons
   op.append_attribute("name").set_value(name.c_str());
   op.append_attribute("interval").set_value(interval.c_str());
   op.append_attribute("id").set_value(FreeId(root, rsc + "-" + name + "-" + interval).c_str());
-  SetOpParam(root, op, "trace_ra", "1");
-  if (!dir.empty()) SetOpParam(root, op, "trace_dir", dir);
+  Trace(root, op, dir);
 }
 
 std::vector<xml_node> OpsNamed(xml_node primitive, const std::string& name) {
@@ -1259,18 +1270,11 @@ xml_node OpAt(xml_node primitive, const std::string& name, const std::string& in
 
 Status TraceOperations(pugi::xml_document& doc, const std::string& rsc, std::string op, std::string interval,
                        const std::string& dir) {
-  const auto primitive = TracedPrimitive(doc, rsc);
+  const auto primitive = TracedPrimitive(doc, rsc, op, interval);
   if (!primitive.ok()) return primitive.status();
   const xml_node root = doc.child("cib");
   const xml_node p = *primitive;
-  if (op == "probe") {
-    op = "monitor";
-    if (interval.empty()) interval = "0";
-  }
-  auto trace = [&](xml_node o) {
-    SetOpParam(root, o, "trace_ra", "1");
-    if (!dir.empty()) SetOpParam(root, o, "trace_dir", dir);
-  };
+  auto trace = [&](xml_node o) { Trace(root, o, dir); };
   if (op.empty()) {
     const std::vector<xml_node> configured = OpsNamed(p, "");
     for (const char* name : {"start", "stop"}) {
@@ -1293,14 +1297,10 @@ Status TraceOperations(pugi::xml_document& doc, const std::string& rsc, std::str
 }
 
 Status UntraceOperations(pugi::xml_document& doc, const std::string& rsc, std::string op, std::string interval) {
-  const auto primitive = TracedPrimitive(doc, rsc);
+  const auto primitive = TracedPrimitive(doc, rsc, op, interval);
   if (!primitive.ok()) return primitive.status();
   const xml_node root = doc.child("cib");
   const xml_node p = *primitive;
-  if (op == "probe") {
-    op = "monitor";
-    if (interval.empty()) interval = "0";
-  }
   std::vector<xml_node> ops;
   if (op.empty()) {
     for (xml_node o : OpsNamed(p, "")) {

@@ -529,6 +529,7 @@ bool Shell::ResourceTrace(const std::vector<std::string>& words) {
   if (trace) {
     for (size_t i = 2; i < words.size(); ++i) {
       const std::string& w = words[i];
+      if (w == "force") continue;  // crmsh takes it, and it changes nothing
       const bool number = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
       std::string& slot = w[0] == '/' ? dir : number ? interval : op;
       if (!slot.empty()) return Error("resource trace: '" + w + "' is a second " + (w[0] == '/' ? "directory" : number ? "interval" : "operation") + usage);

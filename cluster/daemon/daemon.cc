@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -254,7 +255,11 @@ Status Daemon::StartResourceManagement() {
 std::string Daemon::NoQuorumPolicy() const {
   const auto& properties = cib_->cib().model().properties;
   const auto policy = properties.find("no-quorum-policy");
-  return policy == properties.end() ? "stop" : policy->second;
+  if (policy == properties.end()) return "stop";
+  // Any case, as the scheduler (and Pacemaker) read it.
+  std::string value = policy->second;
+  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return value;
 }
 
 void Daemon::ApplyNoQuorumPolicy(SteadyTime now) {

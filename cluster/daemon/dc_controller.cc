@@ -381,9 +381,10 @@ void DcController::Update(const DcInputs& in) {
         e.meta["migrate_target"] = action.target;
       }
       // A stop is done by the agent that started it, should the configuration name another now.
-      if (const cib::ResourceHistory* h = FindHistory(*node, instance.record_id);
-          h != nullptr && action.kind == scheduler::ActionKind::kStop) {
-        std::tie(e.standard, e.provider, e.type) = std::tie(h->standard, h->provider, h->type);
+      if (action.kind == scheduler::ActionKind::kStop) {
+        if (const cib::ResourceHistory* h = FindHistory(*node, instance.record_id)) {
+          std::tie(e.standard, e.provider, e.type) = std::tie(h->standard, h->provider, h->type);
+        }
       }
       // The actions of a round carry what its notifications say, as in Pacemaker.
       if (round_ && NotifyingClone(model, action.rsc) == round_->clone) e.meta.insert(round_->keys.begin(), round_->keys.end());

@@ -1015,10 +1015,8 @@ class Transitioner {
   // pseudo-action is then required).
   bool GroupRequired(int g, ActionKind kind) const {
     for (int m : ws_.groups[g].members) {
-      const std::vector<int>& list = kind == ActionKind::kStop ? stops_[m] : kind == ActionKind::kDemote ? demotes_[m] : std::vector<int>{};
-      for (int a : list) {
-        if (!actions_[a].optional) return true;
-      }
+      const std::vector<int>* down = kind == ActionKind::kStop ? &stops_[m] : kind == ActionKind::kDemote ? &demotes_[m] : nullptr;
+      if (down != nullptr && std::any_of(down->begin(), down->end(), [&](int a) { return !actions_[a].optional; })) return true;
       const int up = kind == ActionKind::kStart ? start_[m] : kind == ActionKind::kPromote ? promote_[m] : -1;
       if (up >= 0 && !actions_[up].optional) return true;
     }
@@ -1432,8 +1430,12 @@ std::vector<ResourceState> CurrentState(const cib::Model& cib, int64_t now) {
 }
 
 std::set<std::pair<std::string, std::string>> NotProbed(const cib::Model& cib) {
-  const WorkingSet ws = Unpack(cib, 0);
   std::set<std::pair<std::string, std::string>> out;
+  // (The DC asks before every plan: unpacking is for CIBs that use resource-discovery.)
+  if (std::all_of(cib.locations.begin(), cib.locations.end(), [](const cib::Location& l) { return l.discovery == "always"; })) {
+    return out;
+  }
+  const WorkingSet ws = Unpack(cib, 0);
   for (const Resource& r : ws.resources) {
     if (r.primitive == nullptr || r.discovery.empty()) continue;
     for (size_t n = 0; n < ws.nodes.size(); ++n) {

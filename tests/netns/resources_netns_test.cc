@@ -14,6 +14,23 @@ namespace {
 class ResourcesNetnsTest : public ResourceCluster {
  protected:
   void SetUp() override { Form(ClusterOptions{}, kDummyCib); }
+
+  // Once d1 runs: d1 made allow-migrate (with its 1 s monitor, or none), as cibadmin --replace
+  // --scope resources sends it, on every node. Returns the node it runs on.
+  int MakeD1Migratable(bool monitored) {
+    EXPECT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
+    const std::string version = "0:" + Versions(Cib(1)) + ":0";
+    Ask(2, "cib-replace-section",
+        {version, std::string("<resources><primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+                              "<meta_attributes id=\"d1-meta\"><nvpair id=\"d1-am\" name=\"allow-migrate\" value=\"true\"/>"
+                              "</meta_attributes>") +
+                      (monitored ? "<operations><op id=\"d1-monitor-1s\" name=\"monitor\" interval=\"1s\" timeout=\"20s\"/>"
+                                   "</operations>"
+                                 : "") +
+                      "</primitive></resources>"});
+    EXPECT_TRUE(WaitFor([&] { return Cib(3).find("allow-migrate") != std::string::npos; })) << Logs();
+    return std::stoi(Owners());
+  }
 };
 
 TEST_F(ResourcesNetnsTest, DummyIsProbedStartedMonitoredAndMovesWhenItsOwnersVigildIsKilled) {
@@ -188,16 +205,8 @@ TEST_F(ResourcesNetnsTest, StopStartMoveAndUnmoveChangeTheConfigurationAsCrmDoes
 // where it goes (each told both nodes), then a stop where it ran; it is never started there, and
 // the CIB keeps both steps as Pacemaker records them.
 TEST_F(ResourcesNetnsTest, AMoveOfAMigratableDummyIsALiveMigration) {
-  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
-  const std::string version = "0:" + Versions(Cib(1)) + ":0";
-  Ask(2, "cib-replace-section",
-      {version,
-       "<resources><primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
-       "<meta_attributes id=\"d1-meta\"><nvpair id=\"d1-am\" name=\"allow-migrate\" value=\"true\"/>"
-       "</meta_attributes><operations><op id=\"d1-monitor-1s\" name=\"monitor\" interval=\"1s\" timeout=\"20s\"/>"
-       "</operations></primitive></resources>"});
-  ASSERT_TRUE(WaitFor([&] { return Cib(3).find("allow-migrate") != std::string::npos; })) << Logs();
-  const int source = std::stoi(Owners());
+  const int source = MakeD1Migratable(true);
+  ASSERT_FALSE(HasFailure());
   const int target = source == 1 ? 2 : 1;
   const std::string from = "n" + std::to_string(source);
   const std::string to = "n" + std::to_string(target);
@@ -221,15 +230,8 @@ TEST_F(ResourcesNetnsTest, AMoveOfAMigratableDummyIsALiveMigration) {
 // target's vigild is killed, its executor child still stops the Dummy, and a survivor starts it;
 // it never runs on two nodes.
 TEST_F(ResourcesNetnsTest, WhatMigratedInIsStoppedWhenItsNodesVigildIsKilled) {
-  ASSERT_TRUE(WaitFor([&] { return Owners().size() == 1; })) << Logs();
-  const std::string version = "0:" + Versions(Cib(1)) + ":0";
-  Ask(2, "cib-replace-section",
-      {version,
-       "<resources><primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
-       "<meta_attributes id=\"d1-meta\"><nvpair id=\"d1-am\" name=\"allow-migrate\" value=\"true\"/>"
-       "</meta_attributes></primitive></resources>"});
-  ASSERT_TRUE(WaitFor([&] { return Cib(3).find("allow-migrate") != std::string::npos; })) << Logs();
-  const int source = std::stoi(Owners());
+  const int source = MakeD1Migratable(false);
+  ASSERT_FALSE(HasFailure());
   const int target = source == 1 ? 2 : 1;
   Ask(3, "resource-move", {"d1", "n" + std::to_string(target)});
   ASSERT_TRUE(WaitFor([&] { return Owners() == std::to_string(target) && Count(node(source).log(), "stop of d1: OCF_SUCCESS") == 1; }))

@@ -499,6 +499,30 @@ class OneCibVigild : public crm::Connection {
   std::string cib_;
 };
 
+// `command` through the real crmsh on CIB file `file` (its standard output and exit code), and
+// through crm's shell on `vigild`.
+struct BothRan {
+  CommandResult theirs;
+  std::string out, err;
+  int exit_code = 0;
+};
+BothRan RunBoth(const std::string& command, const std::string& file, OneCibVigild& vigild) {
+  BothRan r;
+  r.theirs = Sh("TERM=dumb CIB_file=" + file + " " + kCrmsh + " " + command + " 2>/dev/null");
+  std::ostringstream out, err;
+  crm::ShellOptions options;
+  options.host = "node1";
+  crm::Shell shell(vigild, out, err, options);
+  auto words = crm::SplitWords(command);
+  EXPECT_TRUE(words.ok()) << command;
+  if (words.ok()) shell.Run(*words);
+  shell.End();
+  r.out = out.str();
+  r.err = err.str();
+  r.exit_code = shell.exit_code();
+  return r;
+}
+
 // crm resource param|meta|utilization, manage, unmanage, maintenance and ban, and crm node
 // attribute|utilization, maintenance and ready: the same one-shot commands through crmsh (on a
 // CIB file) and through crm leave the same configuration, and print crm_resource's and
@@ -524,20 +548,12 @@ TEST(CrmResourceNodeOracleTest, AttributesManagementAndBansAreWrittenAsCrmshWrit
   WriteFile(file, base);
   OneCibVigild vigild(base);
   for (const auto& command : commands) {
-    const auto theirs = Sh("TERM=dumb CIB_file=" + file + " " + kCrmsh + " " + command + " 2>/dev/null");
-    std::ostringstream out, err;
-    crm::ShellOptions options;
-    options.host = "node1";
-    crm::Shell shell(vigild, out, err, options);
-    auto words = crm::SplitWords(command);
-    ASSERT_TRUE(words.ok());
-    shell.Run(*words);
-    shell.End();
-    EXPECT_EQ(shell.exit_code(), 0) << command << ": " << err.str();
+    const BothRan ran = RunBoth(command, file, vigild);
+    EXPECT_EQ(ran.exit_code, 0) << command << ": " << ran.err;
     // (ban and move: crm_resource's warning and crmsh's notes are prose, said in crm's own words,
     // on standard error.)
     if (command.rfind("resource ban", 0) != 0 && command.rfind("resource move", 0) != 0) {
-      EXPECT_EQ(out.str(), theirs.out) << command;
+      EXPECT_EQ(ran.out, ran.theirs.out) << command;
     }
     // In any order: crmsh's own commits put a clone's sets before what it clones, crm_resource
     // after it, and crm adds them as crm_resource does.
@@ -585,6 +601,7 @@ TEST(CrmResourceNodeOracleTest, TraceAndUntraceAreWrittenAsCrmshWritesThem) {
       {"resource trace st", false},           {"resource untrace st", false},
       {"resource trace d1 stop 0", false},    {"resource untrace d1", false},
       {"resource trace g", true},             {"resource trace nothing", true},
+      {"resource untrace d2", false},        {"resource trace d2 force", false},
       {"resource untrace d2", false},
   };
   TempDir tmp;
@@ -592,17 +609,9 @@ TEST(CrmResourceNodeOracleTest, TraceAndUntraceAreWrittenAsCrmshWritesThem) {
   WriteFile(file, base);
   OneCibVigild vigild(base);
   for (const auto& [command, fails] : steps) {
-    const auto theirs = Sh("TERM=dumb CIB_file=" + file + " " + kCrmsh + " " + command + " 2>/dev/null");
-    EXPECT_EQ(theirs.code != 0, fails) << "crmsh: " << command;
-    std::ostringstream out, err;
-    crm::ShellOptions options;
-    options.host = "node1";
-    crm::Shell shell(vigild, out, err, options);
-    auto words = crm::SplitWords(command);
-    ASSERT_TRUE(words.ok());
-    shell.Run(*words);
-    shell.End();
-    EXPECT_EQ(shell.exit_code() != 0, fails) << command << ": " << err.str();
+    const BothRan ran = RunBoth(command, file, vigild);
+    EXPECT_EQ(ran.theirs.code != 0, fails) << "crmsh: " << command;
+    EXPECT_EQ(ran.exit_code != 0, fails) << command << ": " << ran.err;
     EXPECT_EQ(CanonicalConfiguration(vigild.cib(), true), CanonicalConfiguration(ReadFile(file), true)) << command;
   }
 }

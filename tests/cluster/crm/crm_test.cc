@@ -598,6 +598,16 @@ TEST_F(ShellTest, AFailedCommandSendsNothingAndTheExitCodeSaysSo) {
   EXPECT_EQ(err_.str(), "ERROR: colocation c: no resource 'nosuch'\n");
 }
 
+// An operation name that could not go into the op's id is refused, and nothing is committed.
+TEST_F(ShellTest, TraceRefusesAnOperationNameThatCannotMakeAnId) {
+  Shell shell = Make(false);
+  shell.Run({"resource", "trace", "ip", "mon&itor"});
+  shell.End();
+  EXPECT_EQ(shell.exit_code(), 1);
+  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(err_.str(), "ERROR: resource trace: 'mon&itor' is not an operation name\n");
+}
+
 TEST_F(ShellTest, AScriptStagesUntilCommitAndCommitsWhatIsLeftAtTheEnd) {
   Shell shell = Make(false);
   for (const char* line : {"configure", "primitive a Dummy", "primitive b Dummy", "show a", "commit",
