@@ -125,6 +125,8 @@ int Main(int argc, char** argv) {
   // measure the configuration-language work is held to (refused ones count as not placed).
   Tally measured;
   std::vector<std::string> differ, differ_implemented, scores_differ;
+  std::vector<std::string> refused_measured;  // "NAME (reason)"
+  std::vector<std::string> differ_measured;
   // Scores that differ in CIBs that agree otherwise, each "NAME: - ours | + theirs".
   std::vector<std::string> score_lines;
   for (const auto& f : files) {
@@ -149,6 +151,7 @@ int Main(int argc, char** argv) {
       if (const size_t at = reason.rfind(": "); at != std::string::npos) reason = reason.substr(at + 2);
       ++reasons[reason.substr(0, 80)];
       tally([](Tally& t) { ++t.refused; });
+      if (in_measure) refused_measured.push_back(f.stem().string() + " (" + reason.substr(0, 80) + ")");
       continue;
     }
     if (theirs.code != 0) {
@@ -180,6 +183,7 @@ int Main(int argc, char** argv) {
     } else {
       differ.push_back(f.stem().string());
       if (all_implemented) differ_implemented.push_back(f.stem().string());
+      if (in_measure) differ_measured.push_back(f.stem().string());
     }
   }
   std::printf("%zu CIBs: %d refused by name, %zu run: %d agree on placement and summary (%d on every score "
@@ -209,7 +213,11 @@ int Main(int argc, char** argv) {
   for (const auto& [reason, n] : reasons) by_count.emplace_back(n, reason);
   std::sort(by_count.rbegin(), by_count.rend());
   for (const auto& [n, reason] : by_count) std::printf("%5d  %s\n", n, reason.c_str());
-  std::printf("\ndiffer, every feature implemented:");
+  std::printf("\nrefused, of the CIBs measured:");
+  for (const auto& name : refused_measured) std::printf("\n  %s", name.c_str());
+  std::printf("\n\ndiffer, of the CIBs measured:");
+  for (const auto& name : differ_measured) std::printf(" %s", name.c_str());
+  std::printf("\n\ndiffer, every feature implemented:");
   for (const auto& name : differ_implemented) std::printf(" %s", name.c_str());
   std::printf("\n\ndiffer:");
   for (const auto& name : differ) std::printf(" %s", name.c_str());

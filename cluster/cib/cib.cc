@@ -62,6 +62,7 @@ void ReadStatus(Reader& r, const pugi::xml_node& status, Model& m) {
     ns.uname = s.attribute("uname").value();
     // in_ccm and crmd are "true"/"online" in Pacemaker 2.1, timestamps in later versions.
     const std::string_view in_ccm = s.attribute("in_ccm").value();
+    ns.in_ccm_known = static_cast<bool>(s.attribute("in_ccm"));
     ns.in_ccm = PacemakerIsTrue(in_ccm) || (!in_ccm.empty() && in_ccm != "0" && in_ccm != "false" &&
                                    std::all_of(in_ccm.begin(), in_ccm.end(), IsDigit));
     ns.crmd = s.attribute("crmd").value();
@@ -198,7 +199,7 @@ void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Mode
         return "on-fail=demote is only for a promote or a recurring monitor with role=Promoted";
       }
     }
-    if (value == "fence" && fencing) return "on-fail=fence is not supported (Vigil does not fence yet)";
+    if (value == "fence" && fencing && !r.fencing()) return "on-fail=fence is not supported (Vigil does not fence yet)";
     return "";
   };
   // Any set of op_defaults, whatever its rules say now.
@@ -223,9 +224,9 @@ void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Mode
 // Rules are evaluated at `now` (0: the present moment), or at the CIB's execution-date when it has
 // one and `now` is not `forced`.
 Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const Source& source, int64_t now,
-                                         bool forced = false) {
+                                         const ReadOptions& options, bool forced = false) {
   auto m = std::make_unique<Model>();
-  Reader r(source);
+  Reader r(source, options.fencing);
   const auto root = doc.document_element();
   if (std::string_view(root.name()) != "cib") {
     return source.Error(root, "the document's root element is not <cib>");
@@ -234,6 +235,7 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   m->versions.epoch = r.Integer(root, "epoch", 0);
   m->versions.num_updates = r.Integer(root, "num_updates", 0);
   m->have_quorum = PacemakerIsTrue(root.attribute("have-quorum").value());
+  m->no_quorum_panic = r.Integer(root, "no-quorum-panic", 0) != 0;
   m->dc_uuid = root.attribute("dc-uuid").value();
   if (root.attribute("execution-date")) m->execution_date = r.Integer(root, "execution-date", 0);
   if (now == 0) now = static_cast<int64_t>(std::time(nullptr));
@@ -260,7 +262,7 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
       // Without fencing Pacemaker makes it stop, as the scheduler does; with fencing it would
       // fence the partition's own nodes.
       const auto fencing = m->properties.find("stonith-enabled");
-      if (fencing == m->properties.end() || PacemakerIsTrue(fencing->second)) {
+      if ((fencing == m->properties.end() || PacemakerIsTrue(fencing->second)) && !r.fencing()) {
         r.Fail(config.child("crm_config"), "no-quorum-policy=suicide is not supported (Vigil does not fence yet)",
                StatusCode::kUnsupported);
       }
@@ -587,8 +589,9 @@ Cib Cib::Empty() {
   return std::move(cib).value();
 }
 
-Result<Cib> Cib::Parse(std::string_view xml, std::string_view source_name, int64_t now) {
+Result<Cib> Cib::Parse(std::string_view xml, std::string_view source_name, int64_t now, const ReadOptions& options) {
   Cib cib;
+  cib.options_ = options;
   const Source source{source_name, xml};
   const auto parsed = cib.doc_->load_buffer(xml.data(), xml.size(),
                                             pugi::parse_default | pugi::parse_comments |
@@ -600,7 +603,7 @@ Result<Cib> Cib::Parse(std::string_view xml, std::string_view source_name, int64
     return Status(StatusCode::kParseError,
                   where + ": not well-formed XML: " + parsed.description());
   }
-  auto model = ReadModel(*cib.doc_, source, now);
+  auto model = ReadModel(*cib.doc_, source, now, options);
   if (!model.ok()) return model.status();
   cib.model_ = std::move(model).value();
   return cib;
@@ -608,12 +611,12 @@ Result<Cib> Cib::Parse(std::string_view xml, std::string_view source_name, int64
 
 Result<Model> Cib::ReadAt(int64_t now) const {
   const Source source{"the CIB", ""};
-  auto model = ReadModel(*doc_, source, now, true);
+  auto model = ReadModel(*doc_, source, now, options_, true);
   if (!model.ok()) return model.status();
   return std::move(**model);
 }
 
-Result<Cib> Cib::Load(const std::filesystem::path& path) {
+Result<Cib> Cib::Load(const std::filesystem::path& path, const ReadOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::FromErrno("cannot open " + path.string(), errno);
   // Read whole into one buffer of the file's size (a stream copy grows and copies it many times:
@@ -625,7 +628,7 @@ Result<Cib> Cib::Load(const std::filesystem::path& path) {
   char chunk[65536];
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<size_t>(in.gcount()));
   if (in.bad()) return Status::FromErrno("cannot read " + path.string(), errno);
-  return Parse(text, path.string());
+  return Parse(text, path.string(), 0, options);
 }
 
 std::string Cib::Serialize() const {

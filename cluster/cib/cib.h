@@ -152,8 +152,8 @@ struct TicketConstraint {
   std::string role;
   // What losing the ticket does to the resource where it runs: "stop", "demote" (the Promoted
   // role alone: the default for role Promoted, "stop" otherwise) or "freeze" (left as it is,
-  // unmanaged). "fence" is refused while fencing is enabled; without it, it is "stop", as in
-  // Pacemaker.
+  // unmanaged) or "fence" (the nodes it runs on are fenced: read only by a reader that plans
+  // fencing, ReadOptions); without fencing enabled "fence" is "stop", as in Pacemaker.
   std::string loss_policy;
 };
 
@@ -221,6 +221,7 @@ struct NodeState {
   std::string id;
   std::string uname;
   bool in_ccm = false;
+  bool in_ccm_known = true;  // the attribute is there (a node without it was never seen)
   std::string crmd;      // "online", "offline"
   std::string join;      // "member", "down", ...
   std::string expected;  // "member", "down"
@@ -244,6 +245,9 @@ std::optional<Versions> ParseVersionText(std::string_view text);
 struct Model {
   Versions versions;
   bool have_quorum = false;
+  // <cib no-quorum-panic>: a nonzero number lets no-quorum-policy=suicide fence a partition that
+  // never had quorum (Pacemaker otherwise takes it as stop).
+  bool no_quorum_panic = false;
   std::string dc_uuid;
   Attributes properties;  // crm_config
   std::vector<Node> nodes;
@@ -335,6 +339,13 @@ struct Model {
   bool InMaintenance(const Primitive& p) const;
 };
 
+// What a reader of the CIB can carry out. fencing: what only fencing does (on-fail=fence,
+// loss-policy=fence, no-quorum-policy=suicide while stonith-enabled) is read, as `vigil simulate`
+// plans fences; otherwise it is refused with kUnsupported, as vigild cannot fence yet.
+struct ReadOptions {
+  bool fencing = false;
+};
+
 class Cib {
  public:
   Cib();
@@ -351,8 +362,9 @@ class Cib {
   // may name a node that is not (yet) defined: Pacemaker ignores it too.
   // Rules of attribute sets are evaluated at the CIB's execution-date if it has one, else at
   // `now` (seconds since the epoch; 0: the present moment).
-  static Result<Cib> Parse(std::string_view xml, std::string_view source, int64_t now = 0);
-  static Result<Cib> Load(const std::filesystem::path& path);
+  static Result<Cib> Parse(std::string_view xml, std::string_view source, int64_t now = 0,
+                           const ReadOptions& options = {});
+  static Result<Cib> Load(const std::filesystem::path& path, const ReadOptions& options = {});
 
   const Model& model() const { return *model_; }
   // The model read again with its rules evaluated at `now` (seconds since the epoch), for a
@@ -382,6 +394,7 @@ class Cib {
  private:
   std::unique_ptr<pugi::xml_document> doc_;
   std::unique_ptr<Model> model_;
+  ReadOptions options_;
 };
 
 // Whether `text` names one of Pacemaker's roles, in any case: Stopped, Started, Unpromoted,

@@ -3,9 +3,10 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <ctime>
+
+#include "common/node_order.h"
 
 namespace vigil::control {
 namespace {
@@ -61,35 +62,8 @@ bool Plain(const ResourceStatus& r) {
   return r.nodes.size() == 1 && !r.failed && r.pending.empty() && !r.blocked && !r.orphan && r.managed;
 }
 
-// Sorts node names as crm_mon does: digits compared as numbers ("node2" before "node10").
-bool NumericLess(const std::string& a, const std::string& b) {
-  size_t i = 0;
-  size_t j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
-      size_t ei = i;
-      size_t ej = j;
-      while (ei < a.size() && std::isdigit(static_cast<unsigned char>(a[ei]))) ++ei;
-      while (ej < b.size() && std::isdigit(static_cast<unsigned char>(b[ej]))) ++ej;
-      const std::string na = a.substr(i, ei - i);
-      const std::string nb = b.substr(j, ej - j);
-      if (na.size() != nb.size()) return na.size() < nb.size();
-      if (na != nb) return na < nb;
-      i = ei;
-      j = ej;
-      continue;
-    }
-    const int ca = std::tolower(static_cast<unsigned char>(a[i]));
-    const int cb = std::tolower(static_cast<unsigned char>(b[j]));
-    if (ca != cb) return ca < cb;
-    ++i;
-    ++j;
-  }
-  return a.size() - i < b.size() - j;
-}
-
 std::string NodeList(std::vector<std::string> nodes) {
-  std::sort(nodes.begin(), nodes.end(), NumericLess);
+  std::sort(nodes.begin(), nodes.end(), [](const std::string& a, const std::string& b) { return NodeNameLess(a, b); });
   std::string out = "[";
   for (const auto& n : nodes) out += " " + n;
   return out + " ]";

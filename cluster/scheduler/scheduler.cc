@@ -104,6 +104,7 @@ class Transitioner {
     CreateOrderings();
     Propagate();
     Transition t;
+    Fences(t);
     Summarize(t);
     Placements(t);
     Sequence(t);
@@ -111,16 +112,26 @@ class Transitioner {
   }
 
  private:
+  // The nodes fenced in this transition, the last decided first (crm_simulate's order).
+  void Fences(Transition& t) {
+    std::vector<int> fenced;
+    for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+      if (ws_.nodes[n].fenced) fenced.push_back(static_cast<int>(n));
+    }
+    std::sort(fenced.begin(), fenced.end(), [&](int a, int b) { return ws_.nodes[a].fence_order > ws_.nodes[b].fence_order; });
+    for (int n : fenced) t.fences.push_back({ws_.nodes[n].uname, ws_.stonith_action, ws_.nodes[n].fence_reason});
+  }
+
   int AddAction(int rsc, ActionKind kind, int node, bool optional) {
     GraphAction a{rsc, kind, node};
     a.optional = optional;
-    // A stop on an unclean node cannot be done (only fencing could stand for it, which Vigil
-    // does not do), so what waits for it waits.
+    // A stop on an unclean node cannot be done: fencing the node stands for it (it is implied,
+    // never executed), or, where the node is not fenced, what waits for it waits.
     // A migrate_to is done where the resource runs, on a node it may be leaving (standby).
     if (node < 0) {
       a.runnable = false;
     } else if (Down(kind)) {
-      a.runnable = !ws_.nodes[node].unclean;
+      a.runnable = !ws_.nodes[node].unclean || ws_.nodes[node].fenced;
     } else if (kind == ActionKind::kMigrateTo) {
       a.runnable = ws_.nodes[node].online && !ws_.nodes[node].unclean;
     } else {
@@ -192,7 +203,13 @@ class Transitioner {
           r.partial_source = r.partial_target = -1;
         }
       }
-      const bool need_stop = r.failed || moving || abandoned || (r.running_on.size() > 1 && !partial) ||
+      // Active on several nodes: on several clean ones, for what does not need fencing (its
+      // copy on an unclean node is not waited for).
+      const size_t active = r.needs_fencing ? r.running_on.size()
+                                            : static_cast<size_t>(std::count_if(r.running_on.begin(), r.running_on.end(), [&](int where) {
+                                                return ws_.nodes[where].online && !ws_.nodes[where].unclean;
+                                              }));
+      const bool need_stop = r.failed || moving || abandoned || (active > 1 && !partial) ||
                              r.definition_changed || r.agent_changed || (running && r.next_role == Role::kStopped);
       // multiple-active=stop_unexpected: where it is placed it keeps running (its start there
       // only stands in the orderings), everywhere else it stops for being active there.
@@ -459,7 +476,8 @@ class Transitioner {
   // Starting needs quorum unless no-quorum-policy says otherwise.
   void ApplyQuorum(Resource& r, GraphAction& start) {
     if (ws_.have_quorum || !r.needs_quorum) return;
-    if (ws_.no_quorum_policy == NoQuorumPolicy::kStop || (ws_.no_quorum_policy == NoQuorumPolicy::kDemote && !DemotedWithoutQuorum(r))) {
+    if (ws_.no_quorum_policy == NoQuorumPolicy::kStop || ws_.no_quorum_policy == NoQuorumPolicy::kSuicide ||
+        (ws_.no_quorum_policy == NoQuorumPolicy::kDemote && !DemotedWithoutQuorum(r))) {
       start.runnable = false;
       start.reason = "no quorum";
     } else if (ws_.no_quorum_policy == NoQuorumPolicy::kFreeze) {
@@ -1131,9 +1149,10 @@ class Transitioner {
           }
           continue;
         }
-        if (!start->runnable && current >= 0 && ws_.nodes[current].unclean) {
-          // Pacemaker would fence the node and move the resource; Vigil does not fence, so the
-          // move waits for the node to come back.
+        if (!start->runnable && current >= 0 && ws_.nodes[current].unclean && !ws_.plan_fencing) {
+          // Pacemaker would fence the node and move the resource; vigild does not fence, so the
+          // move waits for the node to come back. (Where fences are planned, an unclean node that
+          // cannot be fenced blocks the stop, which the lines below tell as Pacemaker does.)
           line(moving ? "Move" : "Recover", current, moving ? next : -1, nullptr);
           t.summary.back().reason = "unclean " + ws_.nodes[current].uname + ", which Vigil cannot fence";
           t.summary.back().blocked = true;
@@ -1199,13 +1218,17 @@ class Transitioner {
       Placement p;
       p.rsc = r.id;
       if (!r.managed) {
-        for (int n : r.running_on) p.nodes.push_back(ws_.nodes[n].uname);
+        // (Fencing a node stops whatever it ran, managed or not.)
+        for (int n : r.running_on) {
+          if (!ws_.nodes[n].fenced) p.nodes.push_back(ws_.nodes[n].uname);
+        }
       } else {
-        // A stop that cannot happen, on a node that is up (an order holds it back), leaves the
-        // resource where it is.
+        // A stop that cannot happen, on a node that is up (an order holds it back) or unclean
+        // and not fenced, leaves the resource where it is.
         for (int stop : stops_[i]) {
           const GraphAction& a = actions_[stop];
-          if (!a.optional && !a.runnable && ws_.nodes[a.node].online && !ws_.nodes[a.node].unclean) {
+          const NodeInfo& node = ws_.nodes[a.node];
+          if (!a.optional && !a.runnable && (node.online || node.unclean) && !node.fenced) {
             p.nodes.push_back(ws_.nodes[a.node].uname);
           }
         }
@@ -1215,7 +1238,7 @@ class Transitioner {
         };
         // Where it runs and is not stopped (a demoted instance has no start).
         for (int stop : stops_[i]) {
-          if (actions_[stop].optional) add(actions_[stop].node);
+          if (actions_[stop].optional && !ws_.nodes[actions_[stop].node].fenced) add(actions_[stop].node);
         }
         if (start_[i] >= 0 && actions_[start_[i]].runnable && actions_[start_[i]].node >= 0) add(actions_[start_[i]].node);
       }
@@ -1230,7 +1253,14 @@ class Transitioner {
         }
       }
       if (r.parent >= 0 && ws_.clones[r.parent].promotable && !p.nodes.empty()) {
-        const bool promoted = r.next_role == Role::kPromoted && (promote_[i] < 0 || actions_[promote_[i]].runnable);
+        // Promoted it becomes, or stays when its demotion cannot happen (its node unclean and
+        // not fenced, an order holding it back).
+        const bool demotion_blocked = r.role == Role::kPromoted &&
+                                      std::any_of(demotes_[i].begin(), demotes_[i].end(), [&](int d) {
+                                        return !actions_[d].optional && !actions_[d].runnable;
+                                      });
+        const bool promoted = (r.next_role == Role::kPromoted && (promote_[i] < 0 || actions_[promote_[i]].runnable)) ||
+                              demotion_blocked;
         p.role = promoted ? "Promoted" : "Unpromoted";
       }
       t.placements.push_back(std::move(p));
@@ -1280,7 +1310,8 @@ class Transitioner {
       const int a = queue.front();
       queue.pop_front();
       const GraphAction& g = actions_[a];
-      if (!g.pseudo && !g.in_place) {
+      // (A stop or demote on a node being fenced is done by the fence.)
+      if (!g.pseudo && !g.in_place && !ws_.nodes[g.node].fenced) {
         Action action{g.kind, ws_.resources[g.rsc].id, ws_.nodes[g.node].uname};
         if (g.kind == ActionKind::kMigrateTo || g.kind == ActionKind::kMigrateFrom) {
           const Resource& r = ws_.resources[g.rsc];
@@ -1381,7 +1412,7 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
     return Status(StatusCode::kInvalidArgument, "two resources share an id");
   }
   // A saved CIB is scheduled at the moment it was saved, as crm_simulate does.
-  WorkingSet ws = Unpack(cib, cib.execution_date ? *cib.execution_date : options.now);
+  WorkingSet ws = Unpack(cib, cib.execution_date ? *cib.execution_date : options.now, options.fencing);
   if (Status s = Place(ws); !s.ok()) return s;
   return Transitioner(ws, options.scores).Run();
 }
@@ -1499,6 +1530,10 @@ std::string SummaryText(const SummaryLine& line) {
   if (!line.reason.empty()) text += " due to " + line.reason;
   if (line.blocked) text += line.reason.empty() ? " blocked" : " (blocked)";
   return text;
+}
+
+std::string SummaryText(const Fence& fence) {
+  return "Fence (" + fence.action + ") " + fence.node + " '" + fence.reason + "'";
 }
 
 }  // namespace vigil::scheduler

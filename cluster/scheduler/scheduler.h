@@ -31,8 +31,10 @@ const char* ActionName(ActionKind kind);
 
 // An action to execute. Transition::actions lists them in an order that keeps every ordering (a
 // resource's stop before its start, order constraints; a loop of orders is broken at its first
-// waiting action). Probes, recurring monitors and fencing are not actions here: the controller
-// owns probes and monitors, and Vigil does not fence.
+// waiting action). Probes, recurring monitors and fences are not actions here: the controller
+// owns probes and monitors; fences (Transition::fences, planned with Options::fencing) come
+// before every action, and a stop or demote on a fenced node is done by its fence, so it is not
+// listed.
 // A live migration (allow-migrate) is a migrate_to where the resource runs, a migrate_from where
 // it goes, then a stop where it ran; its start there is not executed.
 struct Action {
@@ -59,6 +61,14 @@ struct SummaryLine {
   bool blocked = false;  // a start that cannot happen: printed, not executed
 };
 
+// A node to be fenced, as crm_simulate's summary says it: "Fence (reboot) node1 'peer is no longer
+// part of the cluster'".
+struct Fence {
+  std::string node;
+  std::string action;  // "reboot" or "off" (stonith-action)
+  std::string reason;
+};
+
 struct NodeScore {
   std::string node;
   int score;
@@ -76,6 +86,9 @@ struct Placement {
 
 struct Transition {
   std::vector<Placement> placements;  // sorted by resource id
+  // The nodes to fence, in the order they are fenced; each before anything that waits for it
+  // (the resources it ran, which count as stopped once it is fenced).
+  std::vector<Fence> fences;
   std::vector<SummaryLine> summary;   // in allocation order: priority, then the CIB's order
   std::vector<Action> actions;
 };
@@ -83,6 +96,10 @@ struct Transition {
 struct Options {
   int64_t now = 0;      // seconds since the epoch, for failure-timeout; 0: failures never expire
   bool scores = false;  // fill Placement::scores
+  // Plan fences as Pacemaker does (Transition::fences): an unclean node that can be fenced is,
+  // and its resources count as stopped once it is. Otherwise (vigild, which cannot fence yet) an
+  // unclean node's resources stay blocked there until it comes back.
+  bool fencing = false;
 };
 
 // Errors (kInvalidArgument, nothing scheduled): a constraint naming no resource or two resources
@@ -134,5 +151,7 @@ std::vector<FailedAction> FailedActions(const cib::Model& cib);
 
 // "Start ip (node1)", "Move ip (node1 -> node2) due to ...", "Start web (node1) blocked".
 std::string SummaryText(const SummaryLine& line);
+// "Fence (reboot) node1 'peer is no longer part of the cluster'".
+std::string SummaryText(const Fence& fence);
 
 }  // namespace vigil::scheduler

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include "cluster/cib/digest.h"
 #include "cluster/cib/score.h"
+#include "common/node_order.h"
 
 namespace vigil::scheduler {
 namespace {
@@ -46,6 +48,8 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   if (const auto* v = Find(p, "symmetric-cluster")) ws.symmetric = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stonith-enabled")) ws.stonith_enabled = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
+  if (const auto* v = Find(p, "stonith-action")) ws.stonith_action = *v == "off" || *v == "poweroff" ? "off" : "reboot";
+  if (const auto* v = Find(p, "startup-fencing")) ws.startup_fencing = PacemakerIsTrue(*v);
   // A watchdog (SBD) fences as a device would: resources are not left unmanaged for want of one.
   if (const auto* v = Find(p, "have-watchdog"); v != nullptr && PacemakerIsTrue(*v)) ws.have_stonith_resource = true;
   if (const auto* v = Find(p, "placement-strategy")) {
@@ -60,7 +64,49 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
       ws.no_quorum_policy = NoQuorumPolicy::kFreeze;
     } else if (strcasecmp(v->c_str(), "demote") == 0) {
       ws.no_quorum_policy = NoQuorumPolicy::kDemote;
+    } else if (strcasecmp(v->c_str(), "suicide") == 0 && ws.stonith_enabled && (cib.have_quorum || cib.no_quorum_panic)) {
+      // Pacemaker keeps suicide only with fencing enabled, for a partition that had quorum (or
+      // with no-quorum-panic); otherwise it is stop.
+      ws.no_quorum_policy = NoQuorumPolicy::kSuicide;
     }
+  }
+}
+
+// A node's state with fencing enabled, as Pacemaker 2.1.5 reads its node_state
+// (determine_online_status_fencing): each way of being in doubt makes it unclean, with its reason.
+// A node asked to terminate is one to fence; one that has not joined yet (pending) runs nothing.
+void FencingStatus(WorkingSet& ws, int n, const cib::NodeState& s) {
+  NodeInfo& node = ws.nodes[n];
+  const std::string* terminate = Find(node.attributes, "terminate");
+  const bool terminating = terminate != nullptr && (PacemakerIsTrue(*terminate) ||
+                                                    (!terminate->empty() && std::isdigit(static_cast<unsigned char>((*terminate)[0])) &&
+                                                     (*terminate)[0] != '0'));
+  const std::string* shutdown = Find(node.attributes, "shutdown");
+  const bool crmd_online = strcasecmp(s.crmd.c_str(), "online") == 0;
+  auto join_is = [&](const char* state) { return strcasecmp(s.join.c_str(), state) == 0; };
+  const bool expected_down = s.expected.empty() || strcasecmp(s.expected.c_str(), "down") == 0;
+  if (shutdown != nullptr && !shutdown->empty() && *shutdown != "0") {
+    node.member = crmd_online;  // leaving: a node whose controller is gone cannot be shut down
+  } else if (!s.in_ccm_known) {
+    ws.MarkUnclean(n, "peer has not been seen by the cluster");
+  } else if (join_is("banned")) {
+    ws.MarkUnclean(n, "peer failed Pacemaker membership criteria");
+  } else if (!terminating && expected_down) {
+    node.online = false;  // not ready to run resources (pending), or down
+  } else if (terminating && join_is("down") && !s.in_ccm && !crmd_online) {
+    // just fenced: cleanly down
+  } else if (!s.in_ccm) {
+    ws.MarkUnclean(n, "peer is no longer part of the cluster");
+  } else if (!crmd_online) {
+    ws.MarkUnclean(n, "peer process is no longer available");
+  } else if (terminating) {
+    ws.MarkUnclean(n, "termination was requested");
+  } else if (join_is("member")) {
+    // active
+  } else if (join_is("pending") || join_is("down")) {
+    node.online = false;  // not ready to run resources
+  } else {
+    ws.MarkUnclean(n, "peer was in an unknown state");
   }
 }
 
@@ -75,16 +121,25 @@ void UnpackNodes(const cib::Model& cib, WorkingSet& ws) {
     ws.nodes.push_back(std::move(node));
   }
   for (size_t n = 0; n < ws.nodes.size(); ++n) ws.node_index.emplace(ws.nodes[n].id, static_cast<int>(n));
+  std::vector<char> seen(ws.nodes.size(), 0);
   for (const auto& s : cib.node_states) {
     const int n = ws.FindNodeById(s.id);
     if (n < 0) continue;  // a node_state for a node not configured
+    seen[n] = 1;
     NodeInfo* it = &ws.nodes[n];
-    // Without fencing, a node runs resources when its cluster layer and its controller are up
-    // and it has joined; any other node is taken as cleanly down.
-    it->online = s.in_ccm && s.crmd == "online" && s.join == "member";
-    // With fencing enabled, a node that went away while expected up is unclean until fenced.
-    it->unclean = !it->online && ws.stonith_enabled && s.expected == "member";
     for (const auto& [name, value] : s.transient) it->attributes[name] = value;
+    // A node runs resources when its cluster layer and its controller are up and it has joined;
+    // without fencing, any other node is taken as cleanly down.
+    it->online = s.in_ccm && s.crmd == "online" && s.join == "member";
+    it->member = s.in_ccm;
+    if (ws.stonith_enabled) FencingStatus(ws, n, s);
+    if (!ws.have_quorum && ws.no_quorum_policy == NoQuorumPolicy::kSuicide && it->member) {
+      ws.MarkUnclean(n, "cluster does not have quorum");
+    }
+  }
+  // Never seen: unclean while startup-fencing holds (it may run anything), with fencing enabled.
+  for (size_t n = 0; n < ws.nodes.size(); ++n) {
+    if (!seen[n] && ws.stonith_enabled && ws.startup_fencing) ws.nodes[n].unclean = true;
   }
   for (size_t n = 0; n < ws.nodes.size(); ++n) {
     for (auto& [name, value] : cib.BuiltinAttributes(cib.nodes[n])) ws.nodes[n].attributes[name] = std::move(value);
@@ -110,8 +165,12 @@ Role TargetRole(const Attributes& meta, bool promotable) {
   return Role::kUnknown;
 }
 
-OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const cib::Model& cib) {
-  if (r.primitive == nullptr) return op.operation == "stop" ? OnFail::kBlock : OnFail::kRestart;
+OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const cib::Model& cib, const WorkingSet& ws) {
+  // Fencing the node is planned only for a caller that plans fences (vigil simulate); vigild
+  // blocks the resource whose stop failed instead, as it cannot fence yet (and refuses
+  // on-fail=fence with fencing enabled).
+  const OnFail fence_or_block = ws.stonith_enabled && ws.plan_fencing ? OnFail::kFence : OnFail::kBlock;
+  if (r.primitive == nullptr) return op.operation == "stop" ? fence_or_block : OnFail::kRestart;
   const std::string* v = nullptr;
   for (const auto& configured : r.primitive->operations) {
     if (configured.name == op.operation && configured.interval_ms == op.interval_ms) v = Find(configured.meta, "on-fail");
@@ -124,13 +183,14 @@ OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const cib::Model& c
     if (*v == "demote") return OnFail::kDemote;
     if (*v == "block") return OnFail::kBlock;
     if (*v == "standby") return OnFail::kStandby;
-    // fence, with fencing disabled (the CIB refuses it otherwise): stop, as Pacemaker resets it.
-    if (*v == "stop" || *v == "fence") return OnFail::kStop;
+    // fence, with fencing disabled: stop, as Pacemaker resets it.
+    if (*v == "fence") return ws.stonith_enabled && ws.plan_fencing ? OnFail::kFence : OnFail::kStop;
+    if (*v == "stop") return OnFail::kStop;
     return OnFail::kRestart;
   }
-  // A failed stop leaves the resource in an unknown state: with fencing, the node is fenced
-  // (not supported here); without, the resource is blocked.
-  if (op.operation == "stop") return OnFail::kBlock;
+  // A failed stop leaves the resource in an unknown state: with fencing enabled, the node is
+  // fenced; without, the resource is blocked.
+  if (op.operation == "stop") return fence_or_block;
   return OnFail::kRestart;
 }
 
@@ -316,7 +376,7 @@ void MigrationFailed(const cib::Model& cib, const WorkingSet& ws, const cib::Res
 // The effect of one node's operation history on a resource, replayed in call order. A failure
 // older than the failure-timeout (at `now`) is forgotten as if it never happened.
 // `node_attributes` are the node's, for parameters that depend on the node.
-void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::ResourceHistory& h, int node, Resource& r,
+void UnpackHistory(const cib::Model& cib, WorkingSet& ws, const cib::ResourceHistory& h, int node, Resource& r,
                    int64_t now, int64_t failure_timeout_s) {
   const Attributes& node_attributes = ws.nodes[node].attributes;
   std::vector<const cib::OpRecord*> ops;
@@ -406,7 +466,7 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
       }
     } else if (done && rc == kNotConfigured) {
       r.fatal = true;  // no node can run it until the configuration changes
-    } else if (done && HardError(rc) && (probe || OnFailFor(r, *op, cib) != OnFail::kIgnore)) {
+    } else if (done && HardError(rc) && (probe || OnFailFor(r, *op, cib, ws) != OnFail::kIgnore)) {
       // (An ignored hard error is ignored whole: no ban, as in Pacemaker.)
       r.hard_failed_on.push_back(node);
       if (probe && rc == kNotInstalled) {
@@ -415,12 +475,18 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
       }
       // A probe that failed otherwise (no permission, bad arguments) cannot tell: it may run.
     }
-    OnFail handling = OnFailFor(r, *op, cib);
+    OnFail handling = OnFailFor(r, *op, cib, ws);
     if (not_installed && handling == OnFail::kIgnore) handling = OnFail::kRestart;  // recovered elsewhere
     if (handling == OnFail::kIgnore) {
       r.failure_ignored = true;
       if (op->operation != "stop") running = true;
       continue;
+    }
+    // A stop that failed for good (rc 2, 4, 5...) where no fence can settle it: nothing more can
+    // be tried, the resource is left alone (Pacemaker's check_recoverable).
+    if (op->operation == "stop" && done && HardError(rc) && !(ws.plan_fencing && ws.CanFence(node))) {
+      r.managed = false;
+      r.blocked = true;
     }
     if (op->operation == "migrate_to" || op->operation == "migrate_from") MigrationFailed(cib, ws, h, *op, node, r);
     running = true;  // a failed operation may have left it running
@@ -429,9 +495,11 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
     // monitor failing with 9 found it promoted.
     if (op->operation == "promote" || (op->operation == "monitor" && rc == kFailedPromoted)) promoted = true;
     if (op->operation == "demote" && handling != OnFail::kBlock) promoted = false;
-    if (op->operation == "stop" && handling == OnFail::kBlock) {
-      r.blocked = true;
+    // A failed stop bans the node (until a cleanup), whatever is done about it; on-fail=block
+    // also leaves the resource alone.
+    if (op->operation == "stop") {
       r.stop_failed_on.push_back(node);
+      if (handling == OnFail::kBlock) r.blocked = true;
     }
     on_fail = std::max(on_fail, handling);
   }
@@ -460,6 +528,9 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
   AddRunning(r, node);
   // Active on several nodes, it is in the highest role any of them found it in.
   r.role = std::max(r.role, promoted ? Role::kPromoted : Role::kStarted);
+  // On a node to be fenced already, failures call for nothing more: fencing stops it there (and
+  // it may start again elsewhere afterwards), as Pacemaker has it.
+  if (ws.nodes[node].unclean) on_fail = OnFail::kIgnore;
   switch (on_fail) {
     case OnFail::kIgnore:
       break;
@@ -478,6 +549,10 @@ void UnpackHistory(const cib::Model& cib, const WorkingSet& ws, const cib::Resou
     case OnFail::kRestart:
     case OnFail::kStandby:  // (it leaves with everything else on the node, now in standby)
       r.failed = true;
+      break;
+    case OnFail::kFence:  // still active there until the node is fenced
+      r.failed = true;
+      ws.MarkUnclean(node, r.id + " failed there");
       break;
   }
   if (on_fail > OnFail::kDemote) r.demote_only = false;
@@ -534,10 +609,15 @@ void UnpackMeta(const cib::Model& cib, const WorkingSet& ws, const cib::Primitiv
   // requires=nothing: it may start without quorum. Every other value needs quorum here. Unset,
   // it is nothing for a resource that is no fence device in a cluster without fencing that
   // ignores quorum loss (Pacemaker's default).
+  // requires=fencing (unset, the default with fencing enabled for all but fence devices): it
+  // counts as active on an unclean node until that node is fenced.
   if (const auto* v = Find(meta, "requires")) {
     r.needs_quorum = *v != "nothing";
+    r.needs_fencing = ws.stonith_enabled && (*v == "fencing" || (*v == "unfencing" && p.standard != "stonith"));
   } else if (p.standard != "stonith" && !ws.stonith_enabled && ws.no_quorum_policy == NoQuorumPolicy::kIgnore) {
     r.needs_quorum = false;
+  } else {
+    r.needs_fencing = p.standard != "stonith" && ws.stonith_enabled;
   }
   if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
   if (const auto* v = Find(meta, "allow-migrate")) r.allow_migrate = PacemakerIsTrue(*v);
@@ -658,6 +738,13 @@ int InstanceResource(const WorkingSet& ws, int instance, const std::string& base
 // instance not yet found active anywhere, else in a surplus one (Pacemaker's
 // find_anonymous_clone).
 int AnonymousInstance(const cib::Model& cib, int clone, const std::string& base, int node, WorkingSet& ws) {
+  // An instance that does not need fencing, found on a node that is down or unclean, takes no
+  // instance number (it may start elsewhere before the node is fenced): an instance of its own,
+  // to be stopped; unless the clone has an instance for every node (Pacemaker's
+  // find_anonymous_clone).
+  const bool number_kept = ws.nodes[node].member && !ws.nodes[node].unclean;
+  const bool universal = ws.clones[clone].max == static_cast<int>(ws.nodes.size());
+  auto usable = [&](int r) { return number_kept || universal || ws.resources[r].needs_fencing; };
   int inactive = -1;
   bool second = false;  // a second history of it here: it goes to an instance of its own
   // (Instances are in number order, surplus ones after.)
@@ -672,13 +759,13 @@ int AnonymousInstance(const cib::Model& cib, int clone, const std::string& base,
     }
     if (here) {
       const int r = InstanceResource(ws, i, base);
-      if (ws.resources[r].running_on.empty()) return r;
-      second = true;
+      if (ws.resources[r].running_on.empty() && usable(r)) return r;
+      second = true;  // (or unusable: an instance of its own all the same)
     } else if (!active && inactive < 0 && !ws.resources[i].blocked) {
       inactive = i;
     }
   }
-  if (inactive >= 0 && !second) return InstanceResource(ws, inactive, base);
+  if (inactive >= 0 && !second && usable(InstanceResource(ws, inactive, base))) return InstanceResource(ws, inactive, base);
   const int added = AddInstance(cib, clone, static_cast<int>(ws.clones[clone].instances.size()), ws);
   return InstanceResource(ws, added, base);
 }
@@ -750,10 +837,20 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
       // What runs on a node in maintenance is left as it is.
       const bool runs_here = std::find(rsc.running_on.begin(), rsc.running_on.end(), node) != rsc.running_on.end();
       if (ws.nodes[node].maintenance && runs_here) rsc.managed = false;
-      if (!ws.nodes[node].online && runs_here) {
-        ws.nodes[node].unclean = true;  // down with resources on it: only fencing could tell
+      // Active, by its history, on a node that is down (cleanly, it says): only fencing can
+      // make sure it is not.
+      if (!ws.nodes[node].member && runs_here && rsc.managed && !ws.nodes[node].maintenance) {
+        ws.MarkUnclean(node, rsc.id + " is thought to be active there");
       }
     }
+  }
+  // Where a resource that does not need fencing counts as active first: on a clean node (it may
+  // start elsewhere before an unclean node is fenced, Pacemaker's pe__find_active_on).
+  for (auto& r : ws.resources) {
+    if (r.needs_fencing || r.partial_source >= 0 || r.running_on.size() < 2) continue;
+    const auto clean = std::find_if(r.running_on.begin(), r.running_on.end(),
+                                    [&](int n) { return ws.nodes[n].online && !ws.nodes[n].unclean; });
+    if (clean != r.running_on.end()) std::rotate(r.running_on.begin(), clean, clean + 1);
   }
   // A partially migrated resource is where the migration began, as far as what it does next goes
   // (Pacemaker's current node for it is the migration's source).
@@ -944,6 +1041,19 @@ const char* RoleText(Role r) {
   return "Unknown";
 }
 
+void WorkingSet::MarkUnclean(int node, const std::string& reason) {
+  NodeInfo& n = nodes[node];
+  if (n.unclean) return;
+  n.unclean = true;
+  n.fence_reason = reason;
+  n.fence_order = fence_sequence++;
+}
+
+bool WorkingSet::CanFence(int node) const {
+  if (!stonith_enabled || !have_stonith_resource) return false;
+  return have_quorum || no_quorum_policy == NoQuorumPolicy::kIgnore || nodes[node].member;
+}
+
 int WorkingSet::FindNode(const std::string& name) const {
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (nodes[i].uname == name) return static_cast<int>(i);
@@ -1111,6 +1221,10 @@ void UnpackTickets(const cib::Model& cib, WorkingSet& ws) {
       if (!granted && !r.running_on.empty()) {
         if (t.loss_policy == "stop" || (t.loss_policy == "demote" && role != Role::kPromoted)) {
           r.no_ticket = true;
+        } else if (t.loss_policy == "fence" && (role == Role::kUnknown || role == r.role)) {
+          // The nodes it runs on are fenced (a deadman ticket), and it runs nowhere.
+          r.no_ticket = true;
+          for (int node : r.running_on) ws.MarkUnclean(node, "deadman ticket was lost");
         } else if (t.loss_policy == "freeze" && (role == Role::kUnknown || role == r.role)) {
           r.managed = false;
           r.blocked = true;
@@ -1172,6 +1286,29 @@ void UnpackNodeHealth(const cib::Model& cib, WorkingSet& ws) {
   }
 }
 
+// Which unclean nodes are fenced in this transition (Pacemaker's schedule_fencing_and_shutdowns):
+// each that the cluster can fence, when fences are planned and anything at all is managed. One
+// unclean for no reason given yet (never seen) is fenced as "node is unclean", decided last and
+// in Pacemaker's node name order (pe__cmp_node_name).
+void DecideFencing(WorkingSet& ws) {
+  if (!ws.plan_fencing) return;
+  const bool any_managed = std::any_of(ws.resources.begin(), ws.resources.end(), [](const Resource& r) { return r.managed; });
+  if (!any_managed) return;
+  std::vector<int> by_name;
+  for (size_t n = 0; n < ws.nodes.size(); ++n) by_name.push_back(static_cast<int>(n));
+  std::sort(by_name.begin(), by_name.end(),
+            [&](int a, int b) { return NodeNameLess(ws.nodes[a].uname, ws.nodes[b].uname); });
+  for (int n : by_name) {
+    NodeInfo& node = ws.nodes[n];
+    if (!node.unclean || !ws.CanFence(n)) continue;
+    if (node.fence_reason.empty()) {
+      node.fence_reason = "node is unclean";
+      node.fence_order = ws.fence_sequence++;
+    }
+    node.fenced = true;
+  }
+}
+
 // resource-discovery: each location's mode on the nodes it applies to, for the resources it names
 // (a group's members, a clone with its instances), the highest one winning.
 void UnpackDiscovery(WorkingSet& ws) {
@@ -1196,8 +1333,9 @@ void UnpackDiscovery(WorkingSet& ws) {
   }
 }
 
-WorkingSet Unpack(const cib::Model& cib, int64_t now) {
+WorkingSet Unpack(const cib::Model& cib, int64_t now, bool fencing) {
   WorkingSet ws;
+  ws.plan_fencing = fencing;
   ws.cib = &cib;
   ws.now = now != 0 ? now : cib.evaluated_at;
   UnpackOptions(cib, ws);
@@ -1208,6 +1346,7 @@ WorkingSet Unpack(const cib::Model& cib, int64_t now) {
   UnpackDiscovery(ws);
   UnpackTickets(cib, ws);
   UnpackColocations(cib, ws);
+  DecideFencing(ws);
   return ws;
 }
 

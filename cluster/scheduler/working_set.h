@@ -13,7 +13,8 @@
 namespace vigil::scheduler {
 
 // kDemote: a promotable clone's active instances stay, demoted; everything else stops.
-enum class NoQuorumPolicy { kStop, kIgnore, kFreeze, kDemote };
+// kSuicide: every node of the partition is fenced (what runs there stops with it).
+enum class NoQuorumPolicy { kStop, kIgnore, kFreeze, kDemote, kSuicide };
 // placement-strategy: whether nodes' capacities count (utilization, minimal, balanced) and how
 // nodes that score alike are told apart (minimal: by name alone; balanced: the most capacity
 // left first).
@@ -30,15 +31,28 @@ const char* RoleText(Role r);
 // record, the most severe one decides.
 // kDemote (a Promoted monitor's or a promote's on-fail=demote): recovered by a demotion where it
 // failed, not a stop, and promoted again if chosen.
-enum class OnFail { kIgnore, kDemote, kRestart, kBlock, kStop, kStandby };
+// kFence: the node where it failed is fenced (with fencing enabled; a failed stop's default).
+enum class OnFail { kIgnore, kDemote, kRestart, kBlock, kStop, kStandby, kFence };
 
 struct NodeInfo {
   std::string id;
   std::string uname;
   bool online = false;
   bool standby = false;
-  // Down without having said goodbye, while fencing is enabled: what ran there may still run.
+  // In the cluster's membership (Pacemaker's "online" with fencing enabled: in_ccm), whether or
+  // not it may run resources.
+  bool member = false;
+  // Its state unknown while fencing is enabled (gone without saying goodbye, its controller lost,
+  // ...): what ran there may still run, until it is fenced.
   bool unclean = false;
+  // Why it is to be fenced, in crm_simulate's words (the first reason given wins), and when that
+  // was decided (WorkingSet::fence_sequence): fences are listed newest first, as crm_simulate
+  // lists them. Empty: no reason yet (an unclean node never seen gets "node is unclean").
+  std::string fence_reason;
+  int fence_order = -1;
+  // To be fenced in this transition (unclean, and the cluster can fence it): its resources count
+  // as stopped once it is.
+  bool fenced = false;
   int assigned = 0;  // resources assigned in this run (ties go to the node with fewer)
   int weight = 0;    // <node score>: where every resource's score on it starts
   // Configured, overlaid with transient ones, and Pacemaker's built-in ones (#uname, #id...).
@@ -49,7 +63,7 @@ struct NodeInfo {
   bool shutdown = false;     // transient attribute shutdown: the node is leaving
 
   // Pacemaker's pcmk__node_available(node, false, false): may run resources at all.
-  bool Available() const { return online && !standby && !maintenance && !shutdown; }
+  bool Available() const { return online && !unclean && !standby && !maintenance && !shutdown; }
   // The value of a node attribute, "#uname" and "#id" included.
   const std::string& Attribute(const std::string& name) const;
 };
@@ -139,6 +153,7 @@ struct Resource {
   bool frozen = false;
   bool critical = true;
   bool needs_quorum = true;  // false: requires=nothing
+  bool needs_fencing = false;  // requires=fencing: active on an unclean node until it is fenced
   // allow-migrate: it moves by migrate_to where it runs and migrate_from where it goes, instead
   // of a stop and a start (cleared when its history makes that unsafe, as in Pacemaker).
   bool allow_migrate = false;
@@ -227,9 +242,21 @@ struct WorkingSet {
   bool symmetric = true;
   bool stonith_enabled = true;
   bool have_stonith_resource = false;  // a fence device, or have-watchdog=true (SBD)
+  // The caller plans fences (Options::fencing): unclean nodes that can be fenced are.
+  bool plan_fencing = false;
+  std::string stonith_action = "reboot";  // "reboot" or "off"
+  bool startup_fencing = true;            // a node never seen is unclean
+  int fence_sequence = 0;                 // the next NodeInfo::fence_order
   bool stop_all = false;
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;
   PlacementStrategy strategy = PlacementStrategy::kDefault;
+
+  // Pacemaker's pe_fence_node for a cluster node: makes it unclean with `reason`, unless it is
+  // already (the first reason stands).
+  void MarkUnclean(int node, const std::string& reason);
+  // Pacemaker's pe_can_fence: fencing is enabled, there is a device (or a watchdog), and the
+  // partition has quorum, ignores its loss, or the node is in its membership.
+  bool CanFence(int node) const;
 
   int FindNode(const std::string& name) const;  // by uname; -1 if unknown
   int FindNodeById(const std::string& id) const;
@@ -245,6 +272,7 @@ struct WorkingSet {
 
 // Reads nodes, cluster options, resources, history and fail counts. `now` (seconds since the
 // epoch) expires failures older than a resource's failure-timeout; 0 never expires them.
-WorkingSet Unpack(const cib::Model& cib, int64_t now);
+// `fencing`: the caller plans fences (Options::fencing).
+WorkingSet Unpack(const cib::Model& cib, int64_t now, bool fencing = false);
 
 }  // namespace vigil::scheduler

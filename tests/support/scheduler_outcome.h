@@ -33,8 +33,10 @@ inline std::string SummaryKey(const std::string& verb, const std::string& rsc, c
          (blocked ? " blocked" : "");
 }
 
-// vigil's "Start ip (node1) due to x (blocked)", or "... blocked" without a reason.
+// vigil's "Start ip (node1) due to x (blocked)", or "... blocked" without a reason; a fence line
+// ("Fence (reboot) node1 'reason'") as it is.
 inline std::string NormalizeSummary(const std::string& line) {
+  if (line.rfind("Fence (", 0) == 0) return line;
   static const std::regex kLine(R"(^([\w-]+) (\S+) \((.*?)\)(?: due to (.*?))?( \(blocked\)| blocked)?$)");
   std::smatch m;
   if (!std::regex_match(line, m, kLine)) return "unparsed: " + line;
@@ -137,6 +139,11 @@ inline Outcome ParseCrmSimulate(const std::string& out) {
     if (std::string_view(w.attribute("function").value()) != "pcmk__primitive_assign") continue;
     o.scores.insert(std::string(w.attribute("id").value()) + " " + w.attribute("node").value() +
                     " " + w.attribute("score").value());
+  }
+  // The nodes to fence first (node_action), in crm_simulate's text form.
+  for (const auto a : result.child("actions").children("node_action")) {
+    o.summary.push_back(std::string(a.attribute("task").value()) + " " + a.attribute("node").value() + " '" +
+                        a.attribute("reason").value() + "'");
   }
   for (const auto a : result.child("actions").children("rsc_action")) {
     std::string verb = a.attribute("action").value();

@@ -313,6 +313,34 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
   }
 }
 
+// What only fencing carries out is refused by a reader that cannot fence (vigild) and read by one
+// that plans fences (vigil simulate); with fencing disabled it is what Pacemaker makes of it.
+TEST(CibTest, WhatOnlyFencingDoesIsReadOnlyWhereFencesArePlanned) {
+  const std::string suicide = R"(<cib epoch="1" no-quorum-panic="1"><configuration><crm_config><cluster_property_set id="o"><nvpair id="o-n" name="no-quorum-policy" value="suicide"/></cluster_property_set></crm_config><nodes/><resources/><constraints/></configuration></cib>)";
+  const std::string on_fail = With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="10s" on-fail="fence"/></operations></primitive>)");
+  const std::string ticket = With(kDummy, R"(<rsc_ticket id="t" rsc="a" ticket="T" loss-policy="fence"/>)");
+  for (const std::string& doc : {suicide, on_fail, ticket}) {
+    const auto refused = cib::Cib::Parse(doc, "t.xml");
+    ASSERT_FALSE(refused.ok()) << doc;
+    EXPECT_EQ(refused.status().code(), StatusCode::kUnsupported);
+    EXPECT_NE(refused.status().message().find("(Vigil does not fence yet)"), std::string::npos);
+    const auto read = cib::Cib::Parse(doc, "t.xml", 0, {.fencing = true});
+    ASSERT_TRUE(read.ok()) << read.status().message();
+  }
+  const auto read = cib::Cib::Parse(ticket, "t.xml", 0, {.fencing = true});
+  ASSERT_EQ(read->model().ticket_constraints.size(), 1u);
+  EXPECT_EQ(read->model().ticket_constraints[0].loss_policy, "fence");
+  // Fencing disabled: a lost ticket stops the resource instead, for either reader.
+  std::string off = ticket;
+  const std::string empty_options = "<crm_config/>";
+  ASSERT_NE(off.find(empty_options), std::string::npos);
+  off.replace(off.find(empty_options), empty_options.size(),
+              R"(<crm_config><cluster_property_set id="o"><nvpair id="o-s" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>)");
+  const auto stopped = cib::Cib::Parse(off, "t.xml");
+  ASSERT_TRUE(stopped.ok()) << stopped.status().message() << "\n" << off;
+  EXPECT_EQ(stopped->model().ticket_constraints[0].loss_policy, "stop");
+}
+
 TEST(CibTest, ADocumentNestedFarTooDeepIsRefusedQuickly) {
   // 200,000 levels of an element Vigil does not read: written back indented, it would need tens
   // of gigabytes; in the configuration or in the status alike.

@@ -61,7 +61,8 @@ TEST_P(SchedulerOracleTest, AgreesWithCrmSimulate) {
 // stonith-enabled cases without a fencing device, orders in the deprecated score form) refused.
 TEST_P(SchedulerOracleTest, WhatVigilWritesPassesCrmVerify) {
   const std::string file = (kSchedulerCases / (GetParam() + ".xml")).string();
-  auto cib = vigil::cib::Cib::Load(file);
+  // Read as `vigil simulate` reads it (what only fencing does included).
+  auto cib = vigil::cib::Cib::Load(file, {.fencing = true});
   ASSERT_TRUE(cib.ok()) << cib.status().message();
   const auto written = std::filesystem::temp_directory_path() /
                        ("vigil-oracle-" + std::to_string(getpid()) + "-" + GetParam() + ".xml");

@@ -338,6 +338,44 @@ TEST(SchedulerTest, StonithWithoutADeviceStartsNothing) {
   EXPECT_EQ(Where(*t), (Map{{"a", "Stopped"}}));
 }
 
+// node1 vanished (expected up) while it ran a, with fencing on and a fence device: vigild, which
+// cannot fence, keeps a blocked there; a caller that plans fences fences node1 first, moves a,
+// and executes only the start (the fence stands for the stop).
+TEST(SchedulerTest, AnUncleanNodeIsFencedOnlyWhereFencesArePlanned) {
+  auto b = CibBuilder().Nodes(2).Offline("node1").Primitive("a").History("node1", "a").Resource(
+      R"(<primitive id="fence" class="stonith" type="fence_ipmilan"/>)");
+  const cib::Cib cib = b.Build();
+  cib::Model model = cib.model();
+  model.properties["stonith-enabled"] = "true";
+  model.node_states[0].expected = "member";
+
+  const auto kept = Schedule(model);
+  ASSERT_TRUE(kept.ok()) << kept.status().message();
+  EXPECT_TRUE(kept->fences.empty());
+  EXPECT_EQ(Where(*kept)["a"], "node1");
+  ASSERT_FALSE(kept->summary.empty());
+  EXPECT_EQ(SummaryText(kept->summary.front()), "Move a (node1 -> node2) due to unclean node1, which Vigil cannot fence (blocked)");
+
+  Options options;
+  options.fencing = true;
+  const auto fenced = Schedule(model, options);
+  ASSERT_TRUE(fenced.ok()) << fenced.status().message();
+  ASSERT_EQ(fenced->fences.size(), 1u);
+  EXPECT_EQ(SummaryText(fenced->fences[0]), "Fence (reboot) node1 'peer is no longer part of the cluster'");
+  EXPECT_EQ(Where(*fenced)["a"], "node2");
+  EXPECT_EQ(Summary(*fenced), (Lines{"Move a node1->node2", "Start fence node2"}));
+  EXPECT_EQ(Sequence(*fenced), (Lines{"start fence", "start a"}));
+
+  // Without quorum an offline node cannot be fenced: a stays, its stop blocked.
+  model.have_quorum = false;
+  model.properties["no-quorum-policy"] = "freeze";
+  const auto inquorate = Schedule(model, options);
+  ASSERT_TRUE(inquorate.ok());
+  EXPECT_TRUE(inquorate->fences.empty());
+  EXPECT_EQ(Where(*inquorate)["a"], "node1");
+  EXPECT_TRUE(inquorate->actions.empty());
+}
+
 TEST(SchedulerTest, ALoopOfOrdersStillStartsEverything) {
   const auto t = Simulate(CibBuilder().Nodes(1).Primitive("a").Primitive("b").Constraint(
       R"(<rsc_order id="o1" first="a" then="b" kind="Mandatory"/>
