@@ -24,11 +24,13 @@
 namespace vigil {
 
 const char kAgentUsage[] =
-    "usage: vigil agent list [ocf[:PROVIDER]]\n"
+    "usage: vigil agent list [ocf[:PROVIDER]|stonith]\n"
     "       vigil agent meta AGENT [--brief]\n"
     "       vigil agent run AGENT ACTION [-p NAME=VALUE]... [-m NAME=VALUE]... [--timeout SEC]\n"
     "                       [--interval SEC] [--check-level N] [--resource ID]\n"
     "       vigil agent test AGENT [-p NAME=VALUE]... [--resource ID] [--timeout SEC]\n"
+    "a fence agent (stonith:fence_*) takes on, off, reboot, status, list and the node to act on\n"
+    "as -m fence-target=NODE; it answers with its own exit code (status: 0 on, 2 off)\n"
     "common options: --plugin-dir DIR (or VIGIL_PLUGIN_DIR), --ocf-root DIR (or OCF_ROOT),\n"
     "                --run-dir DIR (or VIGIL_RUN_DIR; agents keep state in DIR/rsctmp),\n"
     "                -v (log plugin loading)\n";
@@ -143,15 +145,16 @@ int List(const Args& a) {
   std::string filter;
   if (!a.positional.empty()) {
     filter = a.positional[0];
-    if (filter != "ocf" && filter.rfind("ocf:", 0) != 0) {
-      throw UsageError{"list takes 'ocf' or 'ocf:PROVIDER', not '" + filter + "'"};
+    if (filter != "ocf" && filter != "stonith" && filter.rfind("ocf:", 0) != 0) {
+      throw UsageError{"list takes 'ocf', 'ocf:PROVIDER' or 'stonith', not '" + filter + "'"};
     }
   }
   AgentRegistry registry(Options(a, false));
   size_t width = 0;
   for (const auto& e : registry.agents()) width = std::max(width, e.name.size());
   for (const auto& e : registry.agents()) {
-    if (filter.size() > 4 && e.provider != filter.substr(4)) continue;
+    if (!filter.empty() && e.standard != filter.substr(0, filter.find(':'))) continue;
+    if (filter.size() > 4 && filter.starts_with("ocf:") && e.provider != filter.substr(4)) continue;
     std::printf("%-*s  %s  %s", static_cast<int>(width), e.name.c_str(), KindName(e),
                 e.implementation.c_str());
     if (!e.shadowed_by.empty()) {

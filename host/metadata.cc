@@ -152,4 +152,38 @@ Result<AgentMetadata> ParseMetadata(std::string_view xml, std::vector<std::strin
   return md;
 }
 
+void AddFencerParameters(AgentMetadata& md) {
+  for (auto& p : md.parameters) {
+    if (p.name == "action" || p.name == "port" || p.name == "plug" || p.name == "nodename" || p.name == "nodeid") {
+      p.required = false;
+    }
+  }
+  auto add = [&](const std::string& name, const char* type, const char* fallback, const std::string& text) {
+    if (md.FindParameter(name) != nullptr) return;
+    ParameterSpec p;
+    p.name = name;
+    p.type = type;
+    if (fallback != nullptr) p.default_value = fallback;
+    p.shortdesc = text;
+    md.parameters.push_back(std::move(p));
+  };
+  add("pcmk_host_list", "string", nullptr, "The nodes this device can fence, separated by spaces or commas");
+  add("pcmk_host_map", "string", nullptr,
+      "Node to plug names for a device that does not know node names: node1:1;node2:2,3");
+  add("pcmk_host_check", "string", "dynamic-list",
+      "How to learn which nodes the device can fence: static-list (pcmk_host_list), dynamic-list "
+      "(the agent's list action), status (the agent's status action) or none (every node)");
+  add("pcmk_host_argument", "string", "port",
+      "The agent option that names the node to fence (none: no such option is passed)");
+  add("pcmk_delay_base", "time", "0s", "A fixed wait before each fence by this device (or node:delay pairs)");
+  add("pcmk_delay_max", "time", "0s", "A random wait up to this much (with pcmk_delay_base) before each fence");
+  add("pcmk_action_limit", "integer", "1", "How many actions the device may run at once (-1: no limit)");
+  for (const char* action : {"reboot", "off", "on", "list", "monitor", "status"}) {
+    const std::string a = action;
+    add("pcmk_" + a + "_action", "string", action, "The agent's action to run for " + a);
+    add("pcmk_" + a + "_timeout", "time", "60s", "How long " + a + " may take on this device");
+    add("pcmk_" + a + "_retries", "integer", "2", "How many times " + a + " is tried again within its timeout");
+  }
+}
+
 }  // namespace vigil

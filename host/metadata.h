@@ -56,5 +56,12 @@ struct AgentMetadata {
 Result<AgentMetadata> ParseMetadata(std::string_view xml,
                                     std::vector<std::string>* schema_problems = nullptr);
 
+// A fence agent's meta-data as a device of the stonith class takes it: the options the fencer
+// supplies itself (action, port, plug, nodename, nodeid) are no longer required of the
+// configuration, and the device parameters the fencer reads (pcmk_host_list, pcmk_host_map,
+// pcmk_host_check, pcmk_host_argument, pcmk_delay_base, pcmk_delay_max, pcmk_action_limit and
+// pcmk_<action>_action, _timeout, _retries) are added, as Pacemaker accepts them on every device.
+void AddFencerParameters(AgentMetadata& md);
+
 
 }  // namespace vigil

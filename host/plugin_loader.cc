@@ -18,6 +18,10 @@ Status Refuse(const std::filesystem::path& file, const std::string& why) {
 }  // namespace
 
 bool IsValidAgentName(const std::string& name) {
+  // stonith:<type>: one name, no provider.
+  if (name.rfind("stonith:", 0) == 0) {
+    return name.size() > 8 && name.find(':', 8) == std::string::npos && name.find('/') == std::string::npos;
+  }
   if (name.rfind("ocf:", 0) != 0) return false;
   auto colon = name.find(':', 4);
   if (colon == std::string::npos || colon == 4 || colon + 1 >= name.size()) return false;
@@ -85,7 +89,7 @@ std::vector<LoadedPlugin::Agent> LoadedPlugin::Agents() const {
     std::string name = info.name;
     if (!IsValidAgentName(name)) {
       LogWarning("plugin " + file_ + ": agent name '" + name +
-                 "' is not of the form ocf:<provider>:<type>; skipped");
+                 "' is not of the form ocf:<provider>:<type> or stonith:<type>; skipped");
       continue;
     }
     agents.push_back({name, info.kind, info.implementation ? info.implementation : "", i});

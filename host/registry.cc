@@ -89,8 +89,14 @@ std::string DefaultOcfRoot() {
   return env && *env ? env : "/usr/lib/ocf";
 }
 
+std::string DefaultFenceAgentsDir() {
+  const char* env = std::getenv("VIGIL_FENCE_AGENTS_DIR");
+  return env && *env ? env : "/usr/sbin";
+}
+
 AgentRegistry::AgentRegistry(RegistryOptions options) : options_(std::move(options)) {
   settings_["ocf_root"] = options_.ocf_root;
+  settings_["fence_agents_dir"] = options_.fence_agents_dir;
   if (!options_.rsc_tmp.empty()) settings_["rsc_tmp"] = options_.rsc_tmp;
   host_.abi_major = VIGIL_ABI_MAJOR;
   host_.abi_minor = VIGIL_ABI_MINOR;
@@ -150,16 +156,22 @@ void AgentRegistry::AddAgent(const LoadedPlugin& plugin, const LoadedPlugin::Age
                              std::map<std::string, AgentEntry>* by_name) {
   AgentEntry e;
   e.name = a.name;
-  auto c1 = a.name.find(':'), c2 = a.name.find(':', c1 + 1);
-  e.provider = a.name.substr(c1 + 1, c2 - c1 - 1);
-  e.type = a.name.substr(c2 + 1);
+  const auto c1 = a.name.find(':');
+  e.standard = a.name.substr(0, c1);
+  if (e.standard == "stonith") {
+    e.type = a.name.substr(c1 + 1);
+  } else {
+    const auto c2 = a.name.find(':', c1 + 1);
+    e.provider = a.name.substr(c1 + 1, c2 - c1 - 1);
+    e.type = a.name.substr(c2 + 1);
+  }
   e.kind = a.kind;
   e.implementation = a.kind == VIGIL_AGENT_SCRIPT ? a.implementation : plugin.file();
   e.plugin = &plugin;
   e.index = a.index;
   auto existing = by_name->find(e.name);
   if (existing != by_name->end()) {
-    if (a.kind != VIGIL_AGENT_SCRIPT || existing->second.kind != VIGIL_AGENT_NATIVE) {
+    if (a.kind != VIGIL_AGENT_SCRIPT || existing->second.kind != VIGIL_AGENT_NATIVE || e.standard != "ocf") {
       LogWarning("agent " + e.name + " of " + plugin.file() + " ignored: already served by " +
                  existing->second.implementation);
       return;
@@ -276,6 +288,7 @@ Result<std::shared_ptr<const AgentMetadata>> AgentRegistry::SharedMetadata(
   if (!md.ok()) {
     return Status(md.status().code(), agent.name + ": " + md.status().message());
   }
+  if (agent.standard == "stonith") AddFencerParameters(*md);
   auto shared = std::make_shared<const AgentMetadata>(std::move(*md));
   std::lock_guard<std::mutex> lock(cache_mu_);
   parsed_cache_.emplace(agent.name, shared);

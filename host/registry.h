@@ -1,7 +1,8 @@
 // AgentRegistry: every agent this host can run, and which implementation serves each name.
 //
 // Agents come from plugins (every *.so in the plugin directories, loaded in name order); the
-// shell-ocf plugin among them serves each script under $OCF_ROOT/resource.d. When a native
+// shell-ocf plugin among them serves each script under $OCF_ROOT/resource.d, and the fence-agents
+// plugin each fence agent (stonith:fence_*). When a native
 // plugin and a script claim the same name, the native agent takes the name and the script stays
 // reachable as ocf:<provider>-script:<type> (so ocf:heartbeat:IPaddr2 is native while
 // ocf:heartbeat-script:IPaddr2 is resource-agents' script). A plugin that cannot be loaded is
@@ -29,8 +30,9 @@
 namespace vigil {
 
 struct AgentEntry {
-  std::string name;  // ocf:<provider>:<type>, as it is reached
-  std::string provider;
+  std::string name;  // ocf:<provider>:<type> or stonith:<type>, as it is reached
+  std::string standard;  // "ocf" or "stonith"
+  std::string provider;  // empty for stonith
   std::string type;
   int kind = VIGIL_AGENT_NATIVE;
   std::string implementation;  // the script's path, or the plugin file for a native agent
@@ -41,10 +43,13 @@ struct AgentEntry {
 
 // $OCF_ROOT when set, else /usr/lib/ocf (where Debian's resource-agents installs).
 std::string DefaultOcfRoot();
+// $VIGIL_FENCE_AGENTS_DIR when set, else /usr/sbin (where Debian's fence-agents installs).
+std::string DefaultFenceAgentsDir();
 
 struct RegistryOptions {
   std::vector<std::filesystem::path> plugin_dirs;
   std::string ocf_root = DefaultOcfRoot();
+  std::string fence_agents_dir = DefaultFenceAgentsDir();  // the fence_* agents (stonith class)
   std::string rsc_tmp;  // HA_RSCTMP for the agents; empty: the agents' own default
 };
 

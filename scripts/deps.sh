@@ -7,7 +7,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libpugixml-dev libxml2-dev
   libnl-3-dev libnl-route-3-dev libssl-dev
   libgtest-dev libgmock-dev
-  resource-agents iproute2 procps
+  resource-agents fence-agents openipmi ipmitool iproute2 procps
   mariadb-server mariadb-client libmariadb-dev
   pacemaker-cli-utils crmsh libedit-dev nlohmann-json3-dev
   corosync

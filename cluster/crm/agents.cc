@@ -13,7 +13,7 @@ class HostRegistry : public Agents {
 
   std::vector<AgentInfo> List() override {
     std::vector<AgentInfo> out;
-    for (const AgentEntry& a : Registry().agents()) out.push_back({a.name, a.provider, a.type});
+    for (const AgentEntry& a : Registry().agents()) out.push_back({a.name, a.provider, a.type, a.standard});
     return out;
   }
 
@@ -26,7 +26,7 @@ class HostRegistry : public Agents {
     // Both cached by the registry: completion asks on every tab.
     auto metadata = Registry().SharedMetadata(a);
     if (!metadata.ok()) return vigil::Status(metadata.status().code(), a.name + ": " + metadata.status().message());
-    return Described{{a.name, a.provider, a.type}, std::move(*xml), std::move(*metadata)};
+    return Described{{a.name, a.provider, a.type, a.standard}, std::move(*xml), std::move(*metadata)};
   }
 
  private:

@@ -15,9 +15,10 @@
 namespace vigil::crm {
 
 struct AgentInfo {
-  std::string name;  // ocf:PROVIDER:TYPE
-  std::string provider;
+  std::string name;  // ocf:PROVIDER:TYPE or stonith:TYPE
+  std::string provider;  // empty for stonith
   std::string type;
+  std::string standard = "ocf";  // the class: ocf or stonith
 };
 
 class Agents {

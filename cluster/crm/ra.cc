@@ -46,10 +46,17 @@ std::string Indented(const std::string& text) {
   return out;
 }
 
+// The providers of the ocf agents.
 std::set<std::string> Providers(const std::vector<AgentInfo>& agents) {
   std::set<std::string> out;
-  for (const auto& a : agents) out.insert(a.provider);
+  for (const auto& a : agents) {
+    if (a.standard == "ocf") out.insert(a.provider);
+  }
   return out;
+}
+
+bool HasClass(const std::vector<AgentInfo>& agents, const std::string& cls) {
+  return std::any_of(agents.begin(), agents.end(), [&](const AgentInfo& a) { return a.standard == cls; });
 }
 
 std::string Join(const std::set<std::string>& words) {
@@ -61,11 +68,12 @@ std::string Join(const std::set<std::string>& words) {
 }  // namespace
 
 std::string RaClasses(const std::vector<AgentInfo>& agents) {
-  return agents.empty() ? "ocf\n" : "ocf / " + Join(Providers(agents)) + "\n";
+  const std::set<std::string> providers = Providers(agents);
+  return (providers.empty() ? "ocf\n" : "ocf / " + Join(providers) + "\n") + (HasClass(agents, "stonith") ? "stonith\n" : "");
 }
 
 Result<std::string> RaProviders(const std::vector<AgentInfo>& agents, const std::string& type, const std::string& cls) {
-  if (cls != "ocf") return Status(StatusCode::kNotFound, "class " + cls + " does not exist (Vigil runs ocf agents)");
+  if (cls != "ocf") return Status(StatusCode::kNotFound, "class " + cls + " has no providers (Vigil's are ocf's)");
   std::set<std::string> providers;
   for (const auto& a : agents) {
     if (a.type == type) providers.insert(a.provider);
@@ -75,13 +83,15 @@ Result<std::string> RaProviders(const std::vector<AgentInfo>& agents, const std:
 
 Result<std::string> RaList(const std::vector<AgentInfo>& agents, const std::string& cls, const std::string& provider,
                            size_t width) {
-  if (cls != "ocf") return Status(StatusCode::kNotFound, "class " + cls + " does not exist (Vigil runs ocf agents)");
-  if (!provider.empty() && !Providers(agents).count(provider)) {
+  if (cls != "ocf" && cls != "stonith") {
+    return Status(StatusCode::kNotFound, "class " + cls + " does not exist (Vigil runs ocf and stonith agents)");
+  }
+  if (!provider.empty() && (cls != "ocf" || !Providers(agents).count(provider))) {
     return Status(StatusCode::kNotFound, "there is no provider " + provider + " for class " + cls);
   }
   std::set<std::string> types;
   for (const auto& a : agents) {
-    if (provider.empty() || a.provider == provider) types.insert(a.type);
+    if (a.standard == cls && (provider.empty() || a.provider == provider)) types.insert(a.type);
   }
   return Columns(std::vector<std::string>(types.begin(), types.end()), width);
 }
@@ -105,7 +115,7 @@ std::string Columns(const std::vector<std::string>& items, size_t width) {
   return out;
 }
 
-Result<std::string> RaInfo(const AgentInfo& agent, std::string_view xml) {
+Result<std::string> RaInfo(const AgentInfo& agent, std::string_view xml, const AgentMetadata* metadata) {
   pugi::xml_document doc;
   if (!doc.load_buffer(xml.data(), xml.size())) return Status(StatusCode::kParseError, agent.name + ": the meta-data is not XML");
   const pugi::xml_node root = doc.child("resource-agent");
@@ -120,7 +130,10 @@ Result<std::string> RaInfo(const AgentInfo& agent, std::string_view xml) {
     const pugi::xml_node p = x.node();
     const std::string name = p.attribute("name").value();
     if (name.empty()) continue;
-    std::string head = name + (std::string_view(p.attribute("required").value()) == "1" ? "*" : "");
+    // Required as the parsed meta-data says: a fence agent's action and plug come from the fencer.
+    const ParameterSpec* spec = metadata != nullptr ? metadata->FindParameter(name) : nullptr;
+    const bool required = spec != nullptr ? spec->required : std::string_view(p.attribute("required").value()) == "1";
+    std::string head = name + (required ? "*" : "");
     const pugi::xml_node content = p.child("content");
     const std::string type = content.attribute("type").value();
     const pugi::xml_attribute value = content.attribute("default");
@@ -133,6 +146,16 @@ Result<std::string> RaInfo(const AgentInfo& agent, std::string_view xml) {
     const std::string longdesc = Text(p, "longdesc");
     parameters += (parameters.empty() ? "" : "\n") + head;
     if (!longdesc.empty()) parameters += "\n" + Indented(longdesc) + "\n";
+  }
+  // What the parsed meta-data adds to the agent's own (a fence device's pcmk_* parameters).
+  if (metadata != nullptr) {
+    for (const ParameterSpec& p : metadata->parameters) {
+      if (root.select_node(("//parameters/parameter[@name='" + p.name + "']").c_str())) continue;
+      std::string head = p.name + (p.required ? "*" : "") + " (" + p.type;
+      if (p.default_value) head += ", [" + *p.default_value + "]";
+      head += "): " + p.shortdesc;
+      parameters += (parameters.empty() ? "" : "\n") + head;
+    }
   }
   if (!parameters.empty()) {
     while (!parameters.empty() && std::isspace(static_cast<unsigned char>(parameters.back()))) parameters.pop_back();

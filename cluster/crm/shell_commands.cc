@@ -773,7 +773,7 @@ bool Shell::RaList(const std::vector<std::string>& words) {
 bool Shell::RaInfo(const std::vector<std::string>& words) {
   auto described = options_.agents->Describe(words[1]);
   if (!described.ok()) return Error("ra " + words[0] + ": " + described.status().message());
-  auto text = crm::RaInfo(described->agent, described->xml);
+  auto text = crm::RaInfo(described->agent, described->xml, described->metadata.get());
   if (!text.ok()) return Error("ra " + words[0] + ": " + text.status().message());
   out_ << *text;
   return true;

@@ -84,8 +84,9 @@ typedef struct vigil_host {
   /* One line per call, no trailing newline needed. Thread-safe. */
   void (*log)(void *ctx, int level, const char *message);
   /* A host setting, or NULL when unset. Known names: "ocf_root" (default /usr/lib/ocf),
-   * "rsc_tmp" (the HA_RSCTMP directory agents keep state in). The string lives as long as the
-   * host struct. Thread-safe. */
+   * "rsc_tmp" (the HA_RSCTMP directory agents keep state in), "fence_agents_dir" (where the
+   * fence_* agents are; default /usr/sbin). The string lives as long as the host struct.
+   * Thread-safe. */
   const char *(*setting)(void *ctx, const char *name);
 } vigil_host;
 
@@ -96,7 +97,9 @@ typedef struct vigil_op {
   const char *action;   /* "start", "stop", "monitor", "meta-data", "validate-all", ... */
   const vigil_param *params; /* instance parameters (the OCF_RESKEY_* set), without prefix */
   size_t param_count;
-  const vigil_param *meta; /* meta attributes (OCF_RESKEY_CRM_meta_*), without prefix */
+  /* Meta attributes (OCF_RESKEY_CRM_meta_*), without prefix. For a fence action of a stonith
+   * agent, "fence-target" (and "fence-target-nodeid") name the node to act on. */
+  const vigil_param *meta;
   size_t meta_count;
   uint32_t timeout_ms;  /* the operation's deadline, measured from the call */
   uint32_t interval_ms; /* 0 for a one-shot operation */
@@ -111,7 +114,7 @@ typedef struct vigil_op {
 
 /* One agent type a plugin serves. */
 typedef struct vigil_agent_info {
-  const char *name;           /* "ocf:<provider>:<type>" */
+  const char *name;           /* "ocf:<provider>:<type>", or "stonith:<type>" for a fence agent */
   int kind;                   /* VIGIL_AGENT_NATIVE or VIGIL_AGENT_SCRIPT */
   const char *implementation; /* for listings: the script's path, or empty for native */
 } vigil_agent_info;

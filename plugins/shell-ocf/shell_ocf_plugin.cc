@@ -17,7 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "plugins/shell-ocf/script_runner.h"
+#include "plugins/common/plugin_op.h"
+#include "plugins/common/script_runner.h"
 #include "vigil/agent.h"
 
 extern char** environ;
@@ -27,19 +28,17 @@ namespace {
 
 constexpr const char* kExitReasonPrefix = "ocf-exit-reason:";
 
+// A script's provider and type, beside its entry in ScriptPlugin::agents (same index).
 struct Script {
-  std::string name;  // ocf:<provider>:<type>
   std::string provider;
   std::string type;
-  std::string path;
 };
 
-struct Plugin {
+struct Plugin : plugin::ScriptPlugin {
   const vigil_host* host = nullptr;
   std::string ocf_root;
   std::string rsc_tmp;
   std::vector<Script> scripts;
-  vigil_plugin table{};
 };
 
 void HostLog(const vigil_host* host, int level, const std::string& message) {
@@ -70,7 +69,8 @@ void Scan(Plugin* p) {
     for (const auto& type : SortedEntries(pdir)) {
       const std::string path = pdir + "/" + type;
       if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-      p->scripts.push_back({"ocf:" + provider + ":" + type, provider, type, path});
+      p->agents.push_back({"ocf:" + provider + ":" + type, path});
+      p->scripts.push_back({provider, type});
     }
   }
 }
@@ -117,61 +117,47 @@ std::string ExitReason(const std::string& err) {
   return err.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
-void Write(const vigil_text_sink& sink, const std::string& text) {
-  if (sink.write && !text.empty()) sink.write(sink.ctx, text.data(), text.size());
-}
-
-size_t AgentCount(void* ctx) { return static_cast<Plugin*>(ctx)->scripts.size(); }
-
-int AgentInfo(void* ctx, size_t index, vigil_agent_info* out) {
-  auto* p = static_cast<Plugin*>(ctx);
-  if (index >= p->scripts.size()) return -1;
-  out->name = p->scripts[index].name.c_str();
-  out->kind = VIGIL_AGENT_SCRIPT;
-  out->implementation = p->scripts[index].path.c_str();
-  return 0;
-}
-
 int Execute(void* ctx, size_t index, const vigil_op* op) {
   auto* p = static_cast<Plugin*>(ctx);
-  if (index >= p->scripts.size()) {
-    Write(op->reason, "no such agent");
+  if (index >= p->agents.size()) {
+    plugin::WriteText(op->reason, "no such agent");
     return VIGIL_OCF_ERR_INSTALLED;
   }
   const Script& s = p->scripts[index];
-  ScriptRun run;
-  run.path = s.path;
+  const std::string& path = p->agents[index].path;
+  plugin::ScriptRun run;
+  run.path = path;
   run.action = op->action;
   run.environment = BuildEnvironment(*p, s, *op);
   run.timeout = std::chrono::milliseconds(op->timeout_ms);
   if (op->is_cancelled) {
     run.is_cancelled = [op] { return op->is_cancelled(op->host_ctx) != 0; };
   }
-  ScriptOutcome r = RunScript(run);
-  Write(op->output, r.out);
-  if (r.out_truncated) Write(op->output, "\n[output truncated]\n");
-  using How = ScriptOutcome::How;
+  plugin::ScriptOutcome r = plugin::RunScript(run);
+  plugin::WriteText(op->output, r.out);
+  if (r.out_truncated) plugin::WriteText(op->output, "\n[output truncated]\n");
+  using How = plugin::ScriptOutcome::How;
   switch (r.how) {
     case How::kExited:
-      Write(op->reason, ExitReason(r.err));
+      plugin::WriteText(op->reason, ExitReason(r.err));
       return r.exit_code;
     case How::kSignalled:
-      Write(op->reason, s.path + " was killed by signal " + std::to_string(r.exit_code) + " (" +
+      plugin::WriteText(op->reason, path + " was killed by signal " + std::to_string(r.exit_code) + " (" +
                             strsignal(r.exit_code) + ")");
       return VIGIL_OCF_ERR_GENERIC;
     case How::kTimedOut:
-      Write(op->reason, s.path + " " + op->action + " did not finish within " +
+      plugin::WriteText(op->reason, path + " " + op->action + " did not finish within " +
                             std::to_string(op->timeout_ms) + " ms; its process group was killed");
       return VIGIL_EXEC_TIMED_OUT;
     case How::kCancelled:
-      Write(op->reason, s.path + " " + op->action + " was cancelled; its process group was killed");
+      plugin::WriteText(op->reason, path + " " + op->action + " was cancelled; its process group was killed");
       return VIGIL_EXEC_CANCELLED;
     case How::kNotRun:
       break;
   }
   std::string why = r.error;
   if (r.error_errno) why += std::string(": ") + std::strerror(r.error_errno);
-  Write(op->reason, why);
+  plugin::WriteText(op->reason, why);
   // Pacemaker reports an agent it cannot execute as not installed.
   return VIGIL_OCF_ERR_INSTALLED;
 }
@@ -191,17 +177,8 @@ extern "C" __attribute__((visibility("default"))) const vigil_plugin* vigil_plug
   const char* tmp = host && host->setting ? host->setting(host->ctx, "rsc_tmp") : nullptr;
   if (tmp) p->rsc_tmp = tmp;
   Scan(p);
-  if (p->scripts.empty()) {
+  if (p->agents.empty()) {
     HostLog(host, VIGIL_LOG_DEBUG, "shell-ocf: no OCF scripts under " + p->ocf_root + "/resource.d");
   }
-  p->table.abi_major = VIGIL_ABI_MAJOR;
-  p->table.abi_minor = VIGIL_ABI_MINOR;
-  p->table.size = sizeof(vigil_plugin);
-  p->table.name = "shell-ocf";
-  p->table.ctx = p;
-  p->table.agent_count = AgentCount;
-  p->table.agent_info = AgentInfo;
-  p->table.execute = Execute;
-  p->table.unload = Unload;
-  return &p->table;
+  return p->Fill("shell-ocf", Execute, Unload);
 }

@@ -127,7 +127,7 @@ TEST_F(CliTest, EveryBadArgumentGetsOneClearLineAndExitCodeTwo) {
       {"frobnicate", "unknown command 'frobnicate'"},
       {"agent", "usage: vigil agent list"},
       {"agent frob", "unknown command 'frob'"},
-      {"agent list xyz", "list takes 'ocf' or 'ocf:PROVIDER'"},
+      {"agent list xyz", "list takes 'ocf', 'ocf:PROVIDER' or 'stonith'"},
       {"agent list ocf extra", "unexpected argument 'extra'"},
       {"agent meta", "missing AGENT"},
       {"agent meta ocf:heartbeat:NoSuchAgent", "'ocf:heartbeat:NoSuchAgent' not found"},

@@ -873,7 +873,7 @@ TEST_F(ShellTest, RaListsAndDescribesTheAgentsAsCrmshDoes) {
             "    monitor       depth=0 timeout=20s interval=10s\n");
   EXPECT_EQ(shell.exit_code(), 0);
   for (const auto& [line, error] : std::vector<std::pair<std::string, std::string>>{
-           {"ra list lsb", "ERROR: ra list: class lsb does not exist (Vigil runs ocf agents)\n"},
+           {"ra list lsb", "ERROR: ra list: class lsb does not exist (Vigil runs ocf and stonith agents)\n"},
            {"ra list ocf nope", "ERROR: ra list: there is no provider nope for class ocf\n"},
            {"ra info Nope", "ERROR: ra info: agent 'Nope' not found\n"},
            {"ra info", "ERROR: ra info: missing arguments (usage: info [ocf:PROVIDER:]TYPE)\n"},

@@ -1,4 +1,4 @@
-#include "plugins/shell-ocf/script_runner.h"
+#include "plugins/common/script_runner.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -20,7 +20,7 @@
 
 namespace bp = boost::process;
 
-namespace vigil::shell_ocf {
+namespace vigil::plugin {
 
 namespace {
 
@@ -87,6 +87,34 @@ ScriptOutcome RunScript(const ScriptRun& run) {
   }
   Fd err_r(err_fds[0]), err_w(err_fds[1]);
   Fd null_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  // The input, whole in a pipe before the script starts (it fits: bounded by the pipe's buffer),
+  // so the script reads it and then end of file.
+  Fd in_r;
+  if (!run.input.empty()) {
+    int in_fds[2];
+    if (run.input.size() > ScriptRun::kMaxInput) {
+      outcome.error = "the input for " + run.path + " is over " + std::to_string(ScriptRun::kMaxInput) + " bytes";
+      return outcome;
+    }
+    if (::pipe2(in_fds, O_CLOEXEC) != 0) {
+      outcome.error = "pipe failed";
+      outcome.error_errno = errno;
+      return outcome;
+    }
+    in_r.Reset(in_fds[0]);
+    Fd in_w(in_fds[1]);
+    size_t written = 0;
+    while (written < run.input.size()) {
+      const ssize_t n = ::write(in_w.get(), run.input.data() + written, run.input.size() - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        outcome.error = "cannot write the input for " + run.path;
+        outcome.error_errno = errno;
+        return outcome;
+      }
+      written += static_cast<size_t>(n);
+    }
+  }
   ::fcntl(out_r.get(), F_SETFL, O_NONBLOCK);
   ::fcntl(err_r.get(), F_SETFL, O_NONBLOCK);
 
@@ -98,7 +126,9 @@ ScriptOutcome RunScript(const ScriptRun& run) {
   envp.push_back(nullptr);
   char** const envp_data = envp.data();
 
-  const int in_fd = null_fd.get(), o_fd = out_w.get(), e_fd = err_w.get();
+  const int in_fd = in_r.get() >= 0 ? in_r.get() : null_fd.get(), o_fd = out_w.get(), e_fd = err_w.get();
+  std::vector<std::string> args;
+  if (!run.action.empty()) args.push_back(run.action);
   std::error_code ec;
   pid_t failed_pid = -1;
   bp::child child;
@@ -108,7 +138,7 @@ ScriptOutcome RunScript(const ScriptRun& run) {
       // against a bare spawn), and no exec-error pipe, whose write end Boost's fork path leaves
       // inheritable for a moment, during which a spawn on another thread could take it along.
       child = bp::child(
-          bp::exe = run.path, bp::args = {run.action}, bp::posix::use_vfork,
+          bp::exe = run.path, bp::args = args, bp::posix::use_vfork,
           bp::extend::on_setup = [envp_data](auto& exec) { exec.env = envp_data; },
           // Runs in the forked child before exec: only async-signal-safe calls here.
           bp::extend::on_exec_setup =
@@ -140,6 +170,7 @@ ScriptOutcome RunScript(const ScriptRun& run) {
   }
   out_w.Reset();
   err_w.Reset();
+  in_r.Reset();
   const pid_t pid = child.id();
   // Also set from this side, so the group exists before any kill(-pid) below.
   ::setpgid(pid, pid);
@@ -195,4 +226,33 @@ ScriptOutcome RunScript(const ScriptRun& run) {
   return outcome;
 }
 
-}  // namespace vigil::shell_ocf
+namespace {
+
+size_t CountAgents(void* ctx) { return static_cast<ScriptPlugin*>(ctx)->agents.size(); }
+
+int DescribeAgent(void* ctx, size_t index, vigil_agent_info* out) {
+  const auto* p = static_cast<ScriptPlugin*>(ctx);
+  if (index >= p->agents.size()) return -1;
+  out->name = p->agents[index].name.c_str();
+  out->kind = VIGIL_AGENT_SCRIPT;
+  out->implementation = p->agents[index].path.c_str();
+  return 0;
+}
+
+}  // namespace
+
+const vigil_plugin* ScriptPlugin::Fill(const char* name, int (*execute)(void*, size_t, const vigil_op*),
+                                       void (*unload)(void*)) {
+  table.abi_major = VIGIL_ABI_MAJOR;
+  table.abi_minor = VIGIL_ABI_MINOR;
+  table.size = sizeof(vigil_plugin);
+  table.name = name;
+  table.ctx = this;
+  table.agent_count = CountAgents;
+  table.agent_info = DescribeAgent;
+  table.execute = execute;
+  table.unload = unload;
+  return &table;
+}
+
+}  // namespace vigil::plugin
