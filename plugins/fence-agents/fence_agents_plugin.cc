@@ -131,8 +131,6 @@ std::string Input(const vigil_op& op, const std::string& action) {
     const std::string_view name = op.params[i].name;
     if (name == "action" || PacemakerParam(name)) continue;
     if (target != nullptr && *target && (name == "nodename" || name == "nodeid")) continue;
-    // A value cannot span lines in this interface: a newline would start another option.
-    if (std::strchr(op.params[i].value, '\n') != nullptr) continue;
     in += std::string(name) + "=" + op.params[i].value + "\n";
   }
   return in;
@@ -229,6 +227,14 @@ int Execute(void* ctx, size_t index, const vigil_op* op) {
   }
   const Agent& a = p->agents[index];
   const std::string action = op->action;
+  // A value cannot span lines in this interface: a line break would start another option.
+  for (size_t i = 0; i < op->param_count; ++i) {
+    if (std::strchr(op->params[i].value, '\n') != nullptr) {
+      plugin::WriteText(op->reason, std::string("the value of ") + op->params[i].name +
+                                        " holds a line break, which a fence agent cannot be given");
+      return VIGIL_OCF_ERR_CONFIGURED;
+    }
+  }
   const std::string resource = op->resource ? op->resource : "";
   auto is_started = [&] {
     std::lock_guard<std::mutex> lock(p->mu);
