@@ -196,7 +196,7 @@ bool DcController::Probe(const cib::Model& model) {
   for (const auto& s : model.node_states) {
     if (!Online(s)) continue;
     for (const auto& p : model.primitives) {
-      if (p.standard == "stonith" || not_probed.count({p.id, s.uname})) continue;
+      if (not_probed.count({p.id, s.uname})) continue;
       for (const auto& i : RecordIds(model, p)) {
         if (HasRecord(s, i.record_id, i.record_id + "_last_0")) continue;  // probed (a failure record alone is not)
         Dispatch(node_of_.at(s.id), MakeExecute(model, s, i, "monitor", 0));

@@ -149,7 +149,6 @@ Response Daemon::Deferred(uint64_t ticket, const std::function<void(Answer)>& wo
 void Daemon::CheckAgents(const cib::Model& before, const cib::Model& after, std::function<void(Status)> done) {
   std::vector<Operation> checks;
   for (const auto& p : after.primitives) {
-    if (p.standard == "stonith") continue;  // Vigil does not fence: never run
     const cib::Primitive* old = before.FindPrimitive(p.id);
     if (old != nullptr && old->AgentName() == p.AgentName() && old->params == p.params) continue;
     Operation op;

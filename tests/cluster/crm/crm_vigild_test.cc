@@ -171,6 +171,32 @@ TEST_F(CrmVigildTest, APromotableCloneWithNotificationsMadeWithCrmIsPromoted) {
       << Crm("resource locate ms").out;
 }
 
+// A fence device configured with crm runs where it is placed: the real fence_dummy (its power in
+// a status file of the test's), checked at start and by its monitor, with fencing left enabled as
+// Pacemaker defaults it, so the resources start once a device exists. A parameter the agent does
+// not know is refused and changes nothing. (vigild does not fence yet: the device only runs.)
+TEST_F(CrmVigildTest, AFenceDeviceRunsWhereItIsPlacedAndLetsResourcesStart) {
+  ASSERT_TRUE(std::filesystem::exists("/usr/sbin/fence_dummy")) << "fence-agents is not installed (scripts/deps.sh)";
+  // Fencing enabled, no device: nothing starts, and crm says why.
+  const auto first = Crm("configure primitive a ocf:heartbeat:Dummy");
+  ASSERT_EQ(first.code, 0) << first.out;
+  EXPECT_NE(first.out.find("no fencing device"), std::string::npos) << first.out;
+  EXPECT_EQ(Where("a"), "Stopped");
+  const std::string before = Version();
+  const auto unknown = Crm("configure primitive f0 stonith:fence_dummy params bogus=1");
+  EXPECT_NE(unknown.code, 0);
+  EXPECT_NE(unknown.out.find("bogus"), std::string::npos) << unknown.out;
+  EXPECT_EQ(Version(), before);
+  const auto made = Crm("configure primitive fence1 stonith:fence_dummy params status_file=\"" + (dir_ / "power") +
+                        "\" pcmk_host_list=node1 op monitor interval=2s");
+  ASSERT_EQ(made.code, 0) << made.out;
+  ASSERT_TRUE(WaitFor([&] { return Where("fence1") == "Started node1"; })) << Crm("status").out << vigild_.log();
+  ASSERT_TRUE(WaitFor([&] { return Where("a") == "Started node1"; })) << Crm("status").out << vigild_.log();
+  ASSERT_EQ(Crm("resource stop fence1").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Where("fence1") == "Stopped (disabled)" || Where("fence1") == "Stopped"; }))
+      << Crm("status").out;
+}
+
 // A ticket constraint made with crm: the resource stays stopped until the ticket is granted (crm
 // site ticket grant, forced with -F as crmsh wants), stops when it is revoked, and the ticket's
 // state outlives a restart of vigild (it is kept with the stored CIB).
