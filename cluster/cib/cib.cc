@@ -283,6 +283,7 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   ReadNodes(r, config.child("nodes"), *m);
   ReadResources(r, config.child("resources"), *m);
   ReadConstraints(r, config.child("constraints"), *m);
+  if (!r.failed()) ReadFencingTopology(r, config.child("fencing-topology"), *m);
   m->rsc_default_sets = r.ReadSets(config.child("rsc_defaults"), "meta_attributes");
   m->op_default_sets = r.ReadSets(config.child("op_defaults"), "meta_attributes");
   ResolveSets(m->rsc_default_sets, r.Bare(), m->rsc_defaults);

@@ -229,6 +229,19 @@ struct NodeState {
   std::vector<ResourceHistory> resources;
 };
 
+// A level of <fencing-topology>: for the nodes it targets, the devices (fence primitives) tried
+// together, levels in index order until one fences the node.
+struct FencingLevel {
+  std::string id;
+  int index = 1;
+  // Exactly one of: a node name, a regular expression of node names, a node attribute's value.
+  std::string target;
+  std::string target_pattern;
+  std::string target_attribute;
+  std::string target_value;
+  std::vector<std::string> devices;
+};
+
 struct Versions {
   int64_t admin_epoch = 0;
   int64_t epoch = 0;
@@ -258,6 +271,7 @@ struct Model {
   std::vector<Colocation> colocations;
   std::vector<Order> orders;
   std::vector<TicketConstraint> ticket_constraints;
+  std::vector<FencingLevel> fencing_levels;  // <fencing-topology>, in document order
   // rsc_defaults' and op_defaults' meta_attributes as they apply to no resource in particular (a
   // set whose rules name an agent or an operation does not); MetaWithDefaults and OpDefaults give
   // them as they apply to one.

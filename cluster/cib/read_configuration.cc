@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cctype>
+#include <regex>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -398,6 +400,65 @@ std::optional<TicketConstraint> ReadTicket(Reader& r, const pugi::xml_node& c, c
     return std::nullopt;
   }
   return t;
+}
+
+void ReadFencingTopology(Reader& r, const pugi::xml_node& topology, Model& m) {
+  std::set<std::string> used;  // "kind target index"
+  for (const auto x : topology.children()) {
+    if (x.type() != pugi::node_element) continue;
+    if (std::string_view(x.name()) != "fencing-level") {
+      r.Fail(x, "<fencing-topology> holds fencing-level elements only");
+      return;
+    }
+    FencingLevel l;
+    l.id = r.Required(x, "id");
+    const int64_t index = r.Integer(x, "index", 0);
+    l.target = x.attribute("target").value();
+    l.target_pattern = x.attribute("target-pattern").value();
+    l.target_attribute = x.attribute("target-attribute").value();
+    l.target_value = x.attribute("target-value").value();
+    const std::string devices = r.Required(x, "devices");
+    if (r.failed()) return;
+    if (index < 1 || index > 9) {
+      r.Fail(x, "index=\"" + std::string(x.attribute("index").value()) + "\" is not a level from 1 to 9");
+      return;
+    }
+    l.index = static_cast<int>(index);
+    const int kinds = !l.target.empty() + !l.target_pattern.empty() + !l.target_attribute.empty();
+    if (kinds != 1 || (!l.target_attribute.empty() && !x.attribute("target-value"))) {
+      r.Fail(x, "a fencing level targets a node (target), a pattern (target-pattern) or an attribute "
+                "(target-attribute with target-value): one of them");
+      return;
+    }
+    if (!l.target_pattern.empty()) {
+      try {
+        std::regex check(l.target_pattern, std::regex::extended);
+      } catch (const std::regex_error&) {
+        r.Fail(x, "target-pattern=\"" + l.target_pattern + "\" is not a regular expression");
+        return;
+      }
+    }
+    for (size_t at = 0; at <= devices.size();) {
+      const size_t comma = std::min(devices.find(',', at), devices.size());
+      const std::string device = devices.substr(at, comma - at);
+      const Primitive* p = m.FindPrimitive(device);
+      if (device.empty() || p == nullptr || p->standard != "stonith") {
+        r.Fail(x, "devices=\"" + devices + "\": '" + device + "' is not a fence device (a stonith primitive)");
+        return;
+      }
+      l.devices.push_back(device);
+      at = comma + 1;
+    }
+    const std::string key = (!l.target.empty() ? "node " + l.target
+                             : !l.target_pattern.empty() ? "pattern " + l.target_pattern
+                                                         : "attribute " + l.target_attribute + "=" + l.target_value) +
+                            " level " + std::to_string(l.index);
+    if (!used.insert(key).second) {
+      r.Fail(x, "a second fencing level for " + key);
+      return;
+    }
+    m.fencing_levels.push_back(std::move(l));
+  }
 }
 
 void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m) {

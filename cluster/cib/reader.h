@@ -163,6 +163,10 @@ void ReadNodes(Reader& r, const pugi::xml_node& nodes, Model& m);
 void ReadResources(Reader& r, const pugi::xml_node& resources, Model& m);
 // After the resources: a constraint must name one.
 void ReadConstraints(Reader& r, const pugi::xml_node& constraints, Model& m);
+// After the resources: each level's devices must be fence primitives, its target one of target,
+// target-pattern (a valid regular expression) or target-attribute with target-value, its index a
+// positive number not used twice for one target.
+void ReadFencingTopology(Reader& r, const pugi::xml_node& topology, Model& m);
 
 // A role attribute, if present, names one of Pacemaker's roles (the legacy Master and Slave
 // included).

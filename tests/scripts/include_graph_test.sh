@@ -9,8 +9,8 @@ allowed() {
   case $1 in
     common) echo "vigil" ;;
     host) echo "vigil" ;;
-    plugins/shell-ocf | plugins/common) echo "vigil" ;;
-    plugins/ipaddr | plugins/mysql) echo "vigil plugins/common" ;;
+    plugins/common) echo "vigil" ;;
+    plugins/shell-ocf | plugins/fence-agents | plugins/ipaddr | plugins/mysql) echo "vigil plugins/common" ;;
     cluster/cib | cluster/config | cluster/membership | cluster/control) echo "" ;;
     cluster/scheduler) echo "cluster/cib" ;;
     cluster/peer) echo "cluster/cib cluster/membership" ;;
@@ -23,7 +23,7 @@ allowed() {
 }
 bad=0
 checked=0
-for part in common host plugins/shell-ocf plugins/common plugins/ipaddr plugins/mysql cluster/cib cluster/config \
+for part in common host plugins/shell-ocf plugins/fence-agents plugins/common plugins/ipaddr plugins/mysql cluster/cib cluster/config \
             cluster/membership cluster/control cluster/scheduler cluster/peer cluster/lrm cluster/crm cluster/daemon lab; do
   ok=" $part common $(allowed "$part") "
   for file in "$root/$part"/*.cc "$root/$part"/*.h; do

@@ -185,6 +185,7 @@ std::string With(const std::string& resources, const std::string& constraints = 
 }
 
 const std::string kDummy = R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"/>)";
+const std::string kFence = R"(<primitive id="f1" class="stonith" type="fence_ipmilan"/><primitive id="f2" class="stonith" type="fence_dummy"/>)";
 
 TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
   const BadCase cases[] = {
@@ -295,6 +296,16 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"node-health-strategy", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
                                "name=\"node-health-strategy\" value=\"psychic\"/></cluster_property_set></crm_config></configuration></cib>",
        "node-health-strategy=psychic is not one of none, migrate-on-red, only-green, progressive, custom"},
+      {"fencing level device", With(kDummy, R"(</constraints><fencing-topology><fencing-level id="f" target="node1" index="1" devices="a"/></fencing-topology><constraints>)"),
+       "devices=\"a\": 'a' is not a fence device (a stonith primitive)"},
+      {"fencing level target", With(kFence, R"(</constraints><fencing-topology><fencing-level id="f" index="1" devices="f1"/></fencing-topology><constraints>)"),
+       "a fencing level targets a node (target), a pattern (target-pattern) or an attribute"},
+      {"fencing level index", With(kFence, R"(</constraints><fencing-topology><fencing-level id="f" target="node1" index="0" devices="f1"/></fencing-topology><constraints>)"),
+       "index=\"0\" is not a level from 1 to 9"},
+      {"fencing level twice", With(kFence, R"(</constraints><fencing-topology><fencing-level id="f" target="node1" index="1" devices="f1"/><fencing-level id="g" target="node1" index="1" devices="f1"/></fencing-topology><constraints>)"),
+       "a second fencing level for node node1 level 1"},
+      {"fencing level pattern", With(kFence, R"(</constraints><fencing-topology><fencing-level id="f" target-pattern="node[" index="1" devices="f1"/></fencing-topology><constraints>)"),
+       "target-pattern=\"node[\" is not a regular expression"},
       {"ticket_state twice",
        "<cib><configuration/><status><tickets><ticket_state id=\"T\"/><ticket_state id=\"T\" granted=\"true\"/></tickets></status></cib>",
        "a second ticket_state for ticket T"},
@@ -339,6 +350,27 @@ TEST(CibTest, WhatOnlyFencingDoesIsReadOnlyWhereFencesArePlanned) {
   const auto stopped = cib::Cib::Parse(off, "t.xml");
   ASSERT_TRUE(stopped.ok()) << stopped.status().message() << "\n" << off;
   EXPECT_EQ(stopped->model().ticket_constraints[0].loss_policy, "stop");
+}
+
+// <fencing-topology>, as crmsh writes it: each level's target and devices, in order.
+TEST(CibTest, FencingLevelsAreRead) {
+  const auto cib = cib::Cib::Parse(
+      With(kFence, R"(</constraints><fencing-topology>
+        <fencing-level target="node1" index="1" devices="f1" id="fencing"/>
+        <fencing-level target="node1" index="2" devices="f2,f1" id="fencing-0"/>
+        <fencing-level target-pattern="node[0-9]+" index="1" devices="f2" id="fencing-1"/>
+        <fencing-level target-attribute="rack" target-value="r1" index="1" devices="f1" id="fencing-2"/>
+      </fencing-topology><constraints>)"),
+      "t.xml");
+  ASSERT_TRUE(cib.ok()) << cib.status().message();
+  const auto& levels = cib->model().fencing_levels;
+  ASSERT_EQ(levels.size(), 4u);
+  EXPECT_EQ(levels[1].target, "node1");
+  EXPECT_EQ(levels[1].index, 2);
+  EXPECT_EQ(levels[1].devices, (std::vector<std::string>{"f2", "f1"}));
+  EXPECT_EQ(levels[2].target_pattern, "node[0-9]+");
+  EXPECT_EQ(levels[3].target_attribute, "rack");
+  EXPECT_EQ(levels[3].target_value, "r1");
 }
 
 TEST(CibTest, ADocumentNestedFarTooDeepIsRefusedQuickly) {
