@@ -85,7 +85,7 @@ Result<Configuration> Configuration::Rebased(std::string_view current) const {
 }
 
 const std::vector<std::string>& Configuration::UnsupportedCommands() {
-  static const std::vector<std::string> kCommands = {"bundle", "fencing_topology"};
+  static const std::vector<std::string> kCommands = {"bundle"};
   return kCommands;
 }
 

@@ -156,6 +156,7 @@ class Editor {
     if (command == "colocation" || command == "collocation") return Colocation(c);
     if (command == "order") return Order(c);
     if (command == "rsc_ticket") return RscTicket(c);
+    if (command == "fencing_topology") return FencingTopology(c);
     if (command == "delete") return Delete(c);
     if (command == "rename") return Rename(c);
     if (command == "erase") return Erase(c);
@@ -884,6 +885,79 @@ class Editor {
   }
 
   // delete ID...: a resource takes the constraints that name it along (crmsh's "hanging" ones).
+  // fencing_topology [TARGET] DEVICES... [TARGET DEVICES...]: a target is NODE: (its colon),
+  // attr:NAME=VALUE or pattern:REGEX; DEVICES is one level, fence devices joined by commas; levels
+  // are numbered from 1 per target in their order. Devices before any target make the levels of
+  // every node. One topology: a second is refused until the first is deleted.
+  Status FencingTopology(Cursor& c) {
+    if (c.done()) return c.Expected("the fence devices of a level");
+    if (xml_node existing = conf_.child("fencing-topology"); existing && existing.child("fencing-level")) {
+      return c.Error("there is a fencing_topology already: 'delete fencing_topology' first");
+    }
+    struct Target {
+      std::string kind;  // "target", "target-attribute", "target-pattern"; empty: every node
+      std::string name;
+      std::string value;
+      std::vector<std::string> levels;
+    };
+    std::vector<Target> targets;
+    while (!c.done()) {
+      const std::string w = c.Next();
+      if (w.size() > 1 && w.back() == ':') {
+        targets.push_back({"target", w.substr(0, w.size() - 1), "", {}});
+      } else if (w.rfind("attr:", 0) == 0) {
+        const size_t eq = w.find('=');
+        if (eq == std::string::npos || eq == 5) return c.Error("'" + w + "' is not attr:NAME=VALUE");
+        targets.push_back({"target-attribute", w.substr(5, eq - 5), w.substr(eq + 1), {}});
+      } else if (w.rfind("pattern:", 0) == 0) {
+        if (w.size() == 8) return c.Error("'" + w + "' names no pattern");
+        targets.push_back({"target-pattern", w.substr(8), "", {}});
+      } else {
+        for (size_t at = 0; at <= w.size();) {
+          const size_t comma = std::min(w.find(',', at), w.size());
+          if (!IsId(w.substr(at, comma - at))) return c.Error("'" + w + "' is not a list of fence devices (DEVICE[,DEVICE...])");
+          at = comma + 1;
+        }
+        if (targets.empty()) targets.push_back({"", "", "", {}});
+        targets.back().levels.push_back(w);
+      }
+      if (targets.size() > 1 && targets.front().kind.empty()) {
+        return c.Error("devices given for every node: no target may follow ('" + w + "')");
+      }
+      if (!targets.back().kind.empty() && targets.size() > 1 && targets[targets.size() - 2].levels.empty()) {
+        return c.Error("target " + targets[targets.size() - 2].name + " has no devices");
+      }
+    }
+    if (targets.back().levels.empty()) return c.Error("target " + targets.back().name + " has no devices");
+    if (targets.front().kind.empty()) {
+      // Every node, as crmsh writes it: the same levels for each node of the configuration.
+      const std::vector<std::string> levels = targets.front().levels;
+      targets.clear();
+      for (xml_node n : conf_.child("nodes").children("node")) {
+        const std::string uname = n.attribute("uname").value();
+        targets.push_back({"target", uname.empty() ? n.attribute("id").value() : uname, "", levels});
+      }
+      if (targets.empty()) return c.Error("there are no nodes to give these levels to");
+    }
+    xml_node topology = Section(conf_, "fencing-topology");
+    for (const Target& t : targets) {
+      for (size_t i = 0; i < t.levels.size(); ++i) {
+        xml_node level = topology.append_child("fencing-level");
+        // crmsh's attribute order.
+        if (t.kind == "target") level.append_attribute("target").set_value(t.name.c_str());
+        level.append_attribute("index").set_value(std::to_string(i + 1).c_str());
+        level.append_attribute("devices").set_value(t.levels[i].c_str());
+        if (t.kind == "target-attribute") {
+          level.append_attribute("target-attribute").set_value(t.name.c_str());
+          level.append_attribute("target-value").set_value(t.value.c_str());
+        }
+        if (t.kind == "target-pattern") level.append_attribute("target-pattern").set_value(t.name.c_str());
+        level.append_attribute("id").set_value(FreeId(root_, "fencing").c_str());
+      }
+    }
+    return Status::Ok();
+  }
+
   Status Delete(Cursor& c) {
     if (c.done()) return c.Expected("an id");
     std::vector<xml_node> doomed;
@@ -895,6 +969,11 @@ class Editor {
     };
     while (!c.done()) {
       const std::string id = c.Next();
+      // The topology goes whole, by crmsh's name for it.
+      if (id == "fencing_topology" && conf_.child("fencing-topology")) {
+        doom(conf_.child("fencing-topology"));
+        continue;
+      }
       const xml_node x = FindId(conf_, id);
       const std::string_view kind = x ? x.name() : "";
       const std::string_view parent = x ? x.parent().name() : "";

@@ -95,6 +95,8 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"order"}, "ID [KIND:|SCORE:] FIRST THEN", "an order constraint", &Shell::ConfigureApply, C::kIds},
       {{"rsc_ticket"}, "ID TICKET: RSC[:ROLE]... [loss-policy=POLICY]", "resources that run only while a ticket is granted",
        &Shell::ConfigureApply, C::kIds},
+      {{"fencing_topology"}, "[TARGET] DEVICES... [TARGET DEVICES...]", "the fence devices tried for each node, by level",
+       &Shell::ConfigureApply, C::kIds},
       {{"delete"}, "ID...", "removes elements (a running resource is refused)", &Shell::ConfigureApply, C::kIds},
       {{"rename"}, "OLD NEW", "an object's id, and the constraints' references to it", &Shell::ConfigureApply,
        C::kIds},

@@ -230,8 +230,50 @@ Status AllFound(const char* command, const std::vector<std::string>& ids, const 
 }
 
 // The sections show prints, in its order.
-constexpr const char* kShownSections[] = {"nodes", "resources", "tags", "constraints", "crm_config", "rsc_defaults",
-                                          "op_defaults"};
+constexpr const char* kShownSections[] = {"nodes", "resources", "tags", "constraints", "fencing-topology", "crm_config",
+                                          "rsc_defaults", "op_defaults"};
+
+// fencing_topology as crmsh prints it: on one line when every node of the configuration has the
+// same levels and nothing else is targeted, else one target and its levels per line.
+std::string Topology(xml_node conf) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> targets;  // in order of appearance
+  bool nodes_only = true;
+  for (xml_node l : conf.child("fencing-topology").children("fencing-level")) {
+    std::string target;
+    if (*l.attribute("target").value()) {
+      target = std::string(l.attribute("target").value()) + ":";
+    } else if (*l.attribute("target-attribute").value()) {
+      target = "attr:" + std::string(l.attribute("target-attribute").value()) + "=" + l.attribute("target-value").value();
+      nodes_only = false;
+    } else {
+      target = "pattern:" + std::string(l.attribute("target-pattern").value());
+      nodes_only = false;
+    }
+    auto it = std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == target; });
+    if (it == targets.end()) it = targets.insert(targets.end(), {target, {}});
+    it->second.push_back(l.attribute("devices").value());
+  }
+  if (targets.empty()) return "";
+  std::vector<std::string> nodes;
+  for (xml_node n : conf.child("nodes").children("node")) {
+    nodes.push_back(std::string(*n.attribute("uname").value() ? n.attribute("uname").value() : n.attribute("id").value()) + ":");
+  }
+  const bool every_node = nodes_only && targets.size() == nodes.size() &&
+                          std::all_of(targets.begin(), targets.end(), [&](const auto& t) {
+                            return t.second == targets.front().second &&
+                                   std::find(nodes.begin(), nodes.end(), t.first) != nodes.end();
+                          });
+  std::string out = "fencing_topology";
+  if (every_node) {
+    for (const auto& devices : targets.front().second) out += " " + devices;
+    return out;
+  }
+  for (const auto& [target, levels] : targets) {
+    out += kBreak + target;
+    for (const auto& devices : levels) out += " " + devices;
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -309,6 +351,10 @@ Result<std::string> ShowText(xml_node conf, const std::vector<std::string>& ids)
   for (xml_node c : clones) out.push_back(Clone(c));
   for (xml_node t : sorted(conf.child("tags"))) out.push_back(Constraint(t));
   for (xml_node c : sorted(conf.child("constraints"))) out.push_back(Constraint(c));
+  if (wanted.empty() || wanted.count("fencing_topology")) {
+    out.push_back(Topology(conf));
+    if (conf.child("fencing-topology").child("fencing-level")) found.insert("fencing_topology");
+  }
   for (xml_node s : sorted(conf.child("crm_config"))) out.push_back(Set("property", s));
   for (xml_node s : sorted(conf.child("rsc_defaults"))) out.push_back(Set("rsc_defaults", s));
   for (xml_node s : sorted(conf.child("op_defaults"))) out.push_back(Set("op_defaults", s));

@@ -214,6 +214,24 @@ TEST_F(CrmOracleTest, TemplatesAndTagsAreWrittenAndShownAsCrmshDoes) {
   });
 }
 
+// fencing_topology in each of crmsh's forms (levels per node, the same levels for every node,
+// attribute and pattern targets), written with crmsh's ids and shown as it shows them; deleted
+// whole by its name.
+TEST_F(CrmOracleTest, FencingTopologyIsWrittenAndShownAsCrmshDoes) {
+  const std::vector<std::string> devices = {"primitive f1 stonith:fence_dummy", "primitive f2 stonith:fence_dummy",
+                                            "primitive f3 stonith:fence_dummy"};
+  for (const char* topology : {"fencing_topology node1: f1 f3 node2: f2,f3", "fencing_topology f1 f3",
+                               "fencing_topology attr:rack=r1 f1 pattern:node.* f3,f2"}) {
+    std::vector<std::string> commands = devices;
+    commands.push_back(topology);
+    ExpectSame(commands);
+  }
+  std::vector<std::string> deleted = devices;
+  deleted.push_back("fencing_topology node1: f1");
+  deleted.push_back("delete fencing_topology");
+  ExpectSame(deleted);
+}
+
 // Location rules in crmsh's syntax: scores and score attributes, and/or, types, value sources,
 // every date form, roles and ids given by $id; written with crmsh's ids and shown as it shows them.
 TEST_F(CrmOracleTest, LocationRulesOfEveryForm) {
