@@ -12,7 +12,7 @@ allowed() {
     plugins/common) echo "vigil" ;;
     plugins/shell-ocf | plugins/fence-agents | plugins/ipaddr | plugins/mysql) echo "vigil plugins/common" ;;
     cluster/cib | cluster/config | cluster/membership | cluster/control) echo "" ;;
-    cluster/scheduler) echo "cluster/cib" ;;
+    cluster/scheduler | cluster/fencing) echo "cluster/cib" ;;
     cluster/peer) echo "cluster/cib cluster/membership" ;;
     cluster/lrm) echo "host vigil" ;;
     cluster/crm) echo "cluster/cib cluster/control host vigil" ;;
@@ -24,7 +24,7 @@ allowed() {
 bad=0
 checked=0
 for part in common host plugins/shell-ocf plugins/fence-agents plugins/common plugins/ipaddr plugins/mysql cluster/cib cluster/config \
-            cluster/membership cluster/control cluster/scheduler cluster/peer cluster/lrm cluster/crm cluster/daemon lab; do
+            cluster/membership cluster/control cluster/scheduler cluster/fencing cluster/peer cluster/lrm cluster/crm cluster/daemon lab; do
   ok=" $part common $(allowed "$part") "
   for file in "$root/$part"/*.cc "$root/$part"/*.h; do
     [ -e "$file" ] || continue
