@@ -123,6 +123,7 @@ class Shell {
   bool ConfigureLoad(const std::vector<std::string>& words);
   bool ConfigureApply(const std::vector<std::string>& words);
   bool NodeStandby(const std::vector<std::string>& words);
+  bool NodeFence(const std::vector<std::string>& words);
   bool NodeShow(const std::vector<std::string>& words);
   bool NodeStatus(const std::vector<std::string>& words);
   bool ResourceStartStop(const std::vector<std::string>& words);

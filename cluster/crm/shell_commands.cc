@@ -219,6 +219,11 @@ bool Shell::LoadText(const std::string& method, const std::string& text) {
 
 // node
 
+bool Shell::NodeFence(const std::vector<std::string>& words) {
+  return Error("node fence: not supported by Vigil yet (vigild does not fence " + words[1] +
+               " or any node until its fencer exists; nothing was done)");
+}
+
 bool Shell::NodeStandby(const std::vector<std::string>& words) {
   const std::string& command = words[0];
   if (words.size() > 2) return Error("node " + command + ": unexpected '" + words[2] + "' (at most one node)");

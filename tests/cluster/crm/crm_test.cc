@@ -851,6 +851,17 @@ TEST_F(ShellTest, EditShowsTheConfigurationAndStagesTheEditedOne) {
   EXPECT_NE(edited_.find("location l1 db 100: node2"), std::string::npos) << edited_;
 }
 
+// Fencing a node by hand is refused by name while vigild cannot fence, and nothing is sent.
+TEST_F(ShellTest, NodeFenceIsRefusedByNameUntilVigildFences) {
+  Shell shell = Make(true);
+  shell.RunLine("node fence node1");
+  EXPECT_EQ(err_.str(), "ERROR: node fence: not supported by Vigil yet (vigild does not fence node1 or any node until "
+                        "its fencer exists; nothing was done)\n");
+  EXPECT_EQ(shell.exit_code(), 1);
+  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
+  EXPECT_EQ(vigild_.Count("cib-modify"), 0);
+}
+
 TEST_F(ShellTest, RaListsAndDescribesTheAgentsAsCrmshDoes) {
   Shell shell = Make(true);
   for (const char* line : {"ra classes", "ra providers Fake", "ra list ocf", "ra list ocf pacemaker", "ra info Fake"}) {
