@@ -10,6 +10,7 @@
 #include "cluster/cib/score.h"
 #include "cluster/scheduler/placement.h"
 #include "cluster/scheduler/working_set.h"
+#include "common/node_order.h"
 
 namespace vigil::scheduler {
 namespace {
@@ -112,14 +113,74 @@ class Transitioner {
   }
 
  private:
-  // The nodes fenced in this transition, the last decided first (crm_simulate's order).
+  // The nodes fenced in this transition and those unfenced, the last decided first (crm_simulate's
+  // order).
   void Fences(Transition& t) {
-    std::vector<int> fenced;
-    for (size_t n = 0; n < ws_.nodes.size(); ++n) {
-      if (ws_.nodes[n].fenced) fenced.push_back(static_cast<int>(n));
+    struct Decided {
+      int order;
+      Fence fence;
+    };
+    std::vector<Decided> all;
+    for (const NodeInfo& n : ws_.nodes) {
+      if (n.fenced) all.push_back({n.fence_order, {n.uname, ws_.stonith_action, n.fence_reason}});
     }
-    std::sort(fenced.begin(), fenced.end(), [&](int a, int b) { return ws_.nodes[a].fence_order > ws_.nodes[b].fence_order; });
-    for (int n : fenced) t.fences.push_back({ws_.nodes[n].uname, ws_.stonith_action, ws_.nodes[n].fence_reason});
+    for (const auto& [node, order, reason] : Unfencing()) all.push_back({order, {ws_.nodes[node].uname, "on", reason}});
+    std::sort(all.begin(), all.end(), [](const Decided& a, const Decided& b) { return a.order > b.order; });
+    for (auto& d : all) t.fences.push_back(std::move(d.fence));
+  }
+
+  // Unfencing (Pacemaker's "Fence (on)"), once a fence device provides it: a node that has not
+  // been unfenced (no #node-unfenced) is, before a fence device or a resource that requires
+  // unfencing is probed there (it has no history there) or started there. The reason names the
+  // first such probe or start (probes first, node by node in name order, then starts); a node is
+  // counted in the order its first probe or start is met, unfenced or not, as Pacemaker creates
+  // the action.
+  struct Unfence {
+    int node;
+    int order;
+    std::string reason;
+  };
+  std::vector<Unfence> Unfencing() {
+    std::vector<Unfence> out;
+    if (!ws_.plan_fencing || !ws_.enable_unfencing) return out;
+    std::vector<int> created;
+    std::vector<std::string> reason(ws_.nodes.size());
+    auto concerned = [&](const Resource& r) {
+      return r.primitive != nullptr && (r.needs_unfencing || r.primitive->standard == "stonith");
+    };
+    auto eligible = [&](int n) {
+      const NodeInfo& node = ws_.nodes[n];
+      return node.member && !node.unclean && !node.shutdown;
+    };
+    auto unfenced = [&](int n) {
+      const auto it = ws_.nodes[n].attributes.find("#node-unfenced");
+      return it != ws_.nodes[n].attributes.end() && !it->second.empty() && it->second != "0";
+    };
+    auto meet = [&](int n, const Resource& r, const char* task) {
+      if (!eligible(n)) return;
+      if (std::find(created.begin(), created.end(), n) == created.end()) created.push_back(n);
+      if (!unfenced(n) && reason[n].empty()) reason[n] = "required by " + r.id + " " + task;
+    };
+    std::vector<int> by_name(ws_.nodes.size());
+    for (size_t n = 0; n < by_name.size(); ++n) by_name[n] = static_cast<int>(n);
+    std::sort(by_name.begin(), by_name.end(), [&](int a, int b) { return NodeNameLess(ws_.nodes[a].uname, ws_.nodes[b].uname); });
+    for (int n : by_name) {
+      if (!ws_.nodes[n].member || ws_.nodes[n].unclean) continue;
+      for (const Resource& r : ws_.resources) {
+        if (!concerned(r) || std::find(r.known_on.begin(), r.known_on.end(), n) != r.known_on.end()) continue;
+        if (!r.discovery.empty() && r.discovery[n] == 1) continue;  // resource-discovery=never
+        if (r.exclusive_discovery && (r.discovery.empty() || r.discovery[n] != 2)) continue;
+        meet(n, r, "monitor");
+      }
+    }
+    for (size_t i = 0; i < ws_.resources.size(); ++i) {
+      if (start_[i] < 0 || actions_[start_[i]].node < 0 || !concerned(ws_.resources[i])) continue;
+      meet(actions_[start_[i]].node, ws_.resources[i], "start");
+    }
+    for (size_t k = 0; k < created.size(); ++k) {
+      if (!reason[created[k]].empty()) out.push_back({created[k], WorkingSet::kTransitionFences + static_cast<int>(k), reason[created[k]]});
+    }
+    return out;
   }
 
   int AddAction(int rsc, ActionKind kind, int node, bool optional) {

@@ -50,6 +50,16 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stonith-action")) ws.stonith_action = *v == "off" || *v == "poweroff" ? "off" : "reboot";
   if (const auto* v = Find(p, "startup-fencing")) ws.startup_fencing = PacemakerIsTrue(*v);
+  if (ws.stonith_enabled) {
+    for (const auto& prim : cib.primitives) {
+      const Attributes meta = cib.MetaWithDefaults(prim.meta, &prim);
+      const std::string* provides = Find(meta, "provides");
+      const std::string* needs = Find(meta, "requires");
+      if ((provides != nullptr && *provides == "unfencing") || (needs != nullptr && *needs == "unfencing")) {
+        ws.enable_unfencing = true;
+      }
+    }
+  }
   // A watchdog (SBD) fences as a device would: resources are not left unmanaged for want of one.
   if (const auto* v = Find(p, "have-watchdog"); v != nullptr && PacemakerIsTrue(*v)) ws.have_stonith_resource = true;
   if (const auto* v = Find(p, "placement-strategy")) {
@@ -613,11 +623,13 @@ void UnpackMeta(const cib::Model& cib, const WorkingSet& ws, const cib::Primitiv
   // counts as active on an unclean node until that node is fenced.
   if (const auto* v = Find(meta, "requires")) {
     r.needs_quorum = *v != "nothing";
-    r.needs_fencing = ws.stonith_enabled && (*v == "fencing" || (*v == "unfencing" && p.standard != "stonith"));
+    r.needs_unfencing = ws.stonith_enabled && *v == "unfencing" && p.standard != "stonith";
+    r.needs_fencing = ws.stonith_enabled && (*v == "fencing" || r.needs_unfencing);
   } else if (p.standard != "stonith" && !ws.stonith_enabled && ws.no_quorum_policy == NoQuorumPolicy::kIgnore) {
     r.needs_quorum = false;
   } else {
     r.needs_fencing = p.standard != "stonith" && ws.stonith_enabled;
+    r.needs_unfencing = r.needs_fencing && ws.enable_unfencing;
   }
   if (const auto* v = Find(meta, "critical")) r.critical = PacemakerIsTrue(*v);
   if (const auto* v = Find(meta, "allow-migrate")) r.allow_migrate = PacemakerIsTrue(*v);
@@ -1302,8 +1314,9 @@ void DecideFencing(WorkingSet& ws) {
     NodeInfo& node = ws.nodes[n];
     if (!node.unclean || !ws.CanFence(n)) continue;
     if (node.fence_reason.empty()) {
+      // Decided after everything else (the transition's unfencing too): listed first.
       node.fence_reason = "node is unclean";
-      node.fence_order = ws.fence_sequence++;
+      node.fence_order = WorkingSet::kLateFences + ws.fence_sequence++;
     }
     node.fenced = true;
   }

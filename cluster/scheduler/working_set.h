@@ -154,6 +154,9 @@ struct Resource {
   bool critical = true;
   bool needs_quorum = true;  // false: requires=nothing
   bool needs_fencing = false;  // requires=fencing: active on an unclean node until it is fenced
+  // requires=unfencing (the default for all but fence devices once anything provides unfencing):
+  // it is probed or started on a node only once the node is unfenced.
+  bool needs_unfencing = false;
   // allow-migrate: it moves by migrate_to where it runs and migrate_from where it goes, instead
   // of a stop and a start (cleared when its history makes that unsafe, as in Pacemaker).
   bool allow_migrate = false;
@@ -246,7 +249,15 @@ struct WorkingSet {
   bool plan_fencing = false;
   std::string stonith_action = "reboot";  // "reboot" or "off"
   bool startup_fencing = true;            // a node never seen is unclean
+  // A fence device provides unfencing (meta provides=unfencing) or a resource requires it: fence
+  // devices, and what requires unfencing, are probed and started on a node only once it has been
+  // unfenced (its #node-unfenced attribute).
+  bool enable_unfencing = false;
   int fence_sequence = 0;                 // the next NodeInfo::fence_order
+  // Fence orders of what is decided once the transition's actions are known (unfencing), and
+  // after them (nodes unclean for no reason given): after every order decided while unpacking.
+  static constexpr int kTransitionFences = 1 << 20;
+  static constexpr int kLateFences = 1 << 21;
   bool stop_all = false;
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;
   PlacementStrategy strategy = PlacementStrategy::kDefault;
