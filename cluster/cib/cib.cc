@@ -253,6 +253,10 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
     r.Fail(config.child("crm_config"),
            "placement-strategy=" + it->second + " is not one of default, utilization, minimal, balanced");
   }
+  if (const auto it = m->properties.find("stonith-action");
+      !r.failed() && it != m->properties.end() && it->second != "reboot" && it->second != "off" && it->second != "poweroff") {
+    r.Fail(config.child("crm_config"), "stonith-action=" + it->second + " is not one of reboot, off, poweroff");
+  }
   if (const auto it = m->properties.find("no-quorum-policy"); !r.failed() && it != m->properties.end()) {
     static const char* const kPolicies[] = {"stop", "freeze", "ignore", "demote", "suicide"};
     if (std::none_of(std::begin(kPolicies), std::end(kPolicies),

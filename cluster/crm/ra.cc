@@ -126,10 +126,12 @@ Result<std::string> RaInfo(const AgentInfo& agent, std::string_view xml, const A
   if (const std::string longdesc = Text(root, "longdesc"); !longdesc.empty()) blocks.push_back(longdesc);
 
   std::string parameters;
+  std::set<std::string> described;  // the parameters the XML describes
   for (const pugi::xpath_node& x : root.select_nodes("//parameters/parameter")) {
     const pugi::xml_node p = x.node();
     const std::string name = p.attribute("name").value();
     if (name.empty()) continue;
+    described.insert(name);
     // Required as the parsed meta-data says: a fence agent's action and plug come from the fencer.
     const ParameterSpec* spec = metadata != nullptr ? metadata->FindParameter(name) : nullptr;
     const bool required = spec != nullptr ? spec->required : std::string_view(p.attribute("required").value()) == "1";
@@ -150,7 +152,7 @@ Result<std::string> RaInfo(const AgentInfo& agent, std::string_view xml, const A
   // What the parsed meta-data adds to the agent's own (a fence device's pcmk_* parameters).
   if (metadata != nullptr) {
     for (const ParameterSpec& p : metadata->parameters) {
-      if (root.select_node(("//parameters/parameter[@name='" + p.name + "']").c_str())) continue;
+      if (described.count(p.name)) continue;
       std::string head = p.name + (p.required ? "*" : "") + " (" + p.type;
       if (p.default_value) head += ", [" + *p.default_value + "]";
       head += "): " + p.shortdesc;

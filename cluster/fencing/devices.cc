@@ -3,10 +3,10 @@
 #include <strings.h>
 
 #include <algorithm>
-#include <cctype>
 #include <regex>
 
 #include "cluster/cib/score.h"
+#include "common/fence_hosts.h"
 
 namespace vigil::fencing {
 namespace {
@@ -16,53 +16,8 @@ const std::string* Find(const cib::Attributes& a, const std::string& name) {
   return it == a.end() ? nullptr : &it->second;
 }
 
-bool SameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 }  // namespace
-
-std::vector<std::string> ParseTargets(std::string_view text) {
-  std::vector<std::string> out;
-  size_t at = 0;
-  auto separator = [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == ';'; };
-  while (at < text.size()) {
-    while (at < text.size() && separator(text[at])) ++at;
-    size_t end = at;
-    while (end < text.size() && !separator(text[end])) ++end;
-    const std::string_view word = text.substr(at, end - at);
-    if (!word.empty() && !SameName(word, "on") && !SameName(word, "off")) out.emplace_back(word);
-    at = end;
-  }
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> ParseHostMap(std::string_view map) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::string name, word;
-  bool have_name = false;
-  auto finish = [&] {
-    if (have_name && !word.empty()) out.emplace_back(name, word);
-    have_name = false;
-    word.clear();
-  };
-  for (size_t i = 0; i < map.size(); ++i) {
-    const char c = map[i];
-    if (c == '\\' && i + 1 < map.size()) {
-      word += map[++i];
-    } else if ((c == ':' || c == '=') && !have_name) {
-      name = word;
-      have_name = !name.empty();
-      word.clear();
-    } else if (c == ';' || c == ' ' || c == '\t' || c == '\n') {
-      finish();
-    } else {
-      word += c;
-    }
-  }
-  finish();
-  return out;
-}
 
 Result<Device> Describe(const cib::Model& m, const cib::Primitive& p, bool has_list, bool has_status) {
   Device d;
@@ -75,10 +30,10 @@ Result<Device> Describe(const cib::Model& m, const cib::Primitive& p, bool has_l
   if (list != nullptr) d.targets = ParseTargets(*list);
   if (map != nullptr) d.aliases = ParseHostMap(*map);
   if (const std::string* check = Find(p.params, "pcmk_host_check")) {
-    if (SameName(*check, "static-list")) d.check = HostCheck::kStaticList;
-    else if (SameName(*check, "dynamic-list")) d.check = HostCheck::kDynamicList;
-    else if (SameName(*check, "status")) d.check = HostCheck::kStatus;
-    else if (SameName(*check, "none")) d.check = HostCheck::kNone;
+    if (SameNodeName(*check, "static-list")) d.check = HostCheck::kStaticList;
+    else if (SameNodeName(*check, "dynamic-list")) d.check = HostCheck::kDynamicList;
+    else if (SameNodeName(*check, "status")) d.check = HostCheck::kStatus;
+    else if (SameNodeName(*check, "none")) d.check = HostCheck::kNone;
     else {
       return Status(StatusCode::kInvalidArgument, "fence device " + p.id + ": pcmk_host_check=" + *check +
                                                       " is not static-list, dynamic-list, status or none");
@@ -95,7 +50,7 @@ Result<Device> Describe(const cib::Model& m, const cib::Primitive& p, bool has_l
 
 std::string Plug(const Device& d, const std::string& node) {
   for (const auto& [name, plug] : d.aliases) {
-    if (SameName(name, node)) return plug;
+    if (SameNodeName(name, node)) return plug;
   }
   return node;
 }
@@ -105,8 +60,8 @@ Eligible CanFence(const Device& d, const std::string& node) {
     case HostCheck::kNone:
       return Eligible::kYes;
     case HostCheck::kStaticList: {
-      const bool listed = std::any_of(d.targets.begin(), d.targets.end(), [&](const std::string& t) { return SameName(t, node); });
-      const bool mapped = std::any_of(d.aliases.begin(), d.aliases.end(), [&](const auto& a) { return SameName(a.first, node); });
+      const bool listed = std::any_of(d.targets.begin(), d.targets.end(), [&](const std::string& t) { return SameNodeName(t, node); });
+      const bool mapped = std::any_of(d.aliases.begin(), d.aliases.end(), [&](const auto& a) { return SameNodeName(a.first, node); });
       return listed || mapped ? Eligible::kYes : Eligible::kNo;
     }
     case HostCheck::kDynamicList:
@@ -120,7 +75,7 @@ Eligible CanFence(const Device& d, const std::string& node) {
 bool Listed(const Device& d, const std::string& node, std::string_view list_output) {
   const std::string plug = Plug(d, node);
   const auto names = ParseTargets(list_output);
-  return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return SameName(n, plug); });
+  return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return SameNodeName(n, plug); });
 }
 
 std::vector<const cib::Primitive*> DevicesInOrder(const cib::Model& m) {
@@ -148,7 +103,7 @@ std::vector<std::vector<std::string>> TopologyLevels(const cib::Model& m, const 
     for (const auto* l : found) out.push_back(l->devices);
     return out;
   };
-  auto named = levels_where([&](const cib::FencingLevel& l) { return !l.target.empty() && SameName(l.target, node); });
+  auto named = levels_where([&](const cib::FencingLevel& l) { return !l.target.empty() && SameNodeName(l.target, node); });
   if (!named.empty()) return named;
   for (const auto& l : m.fencing_levels) {
     if (l.target_pattern.empty()) continue;

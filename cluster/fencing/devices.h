@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cluster/cib/cib.h"
+#include "common/fence_hosts.h"
 
 namespace vigil::fencing {
 
@@ -36,11 +37,7 @@ struct Device {
 // pcmk_host_check is refused (kInvalidArgument), naming the value.
 Result<Device> Describe(const cib::Model& m, const cib::Primitive& p, bool has_list, bool has_status);
 
-// Node names as Pacemaker reads pcmk_host_list and a list action's output: separated by blanks,
-// commas, semicolons and lines; "on" and "off" (a status some agents print) are not names.
-std::vector<std::string> ParseTargets(std::string_view text);
-// pcmk_host_map: "node1:plug1;node2=plug2 node3:3,4" → (node, plug) pairs; a backslash escapes.
-std::vector<std::pair<std::string, std::string>> ParseHostMap(std::string_view map);
+// (pcmk_host_list and pcmk_host_map are read by common/fence_hosts.h.)
 
 // What the agent is told to act on for `node`: its plug from pcmk_host_map, else its name.
 std::string Plug(const Device& d, const std::string& node);

@@ -165,12 +165,9 @@ class Transitioner {
     for (size_t n = 0; n < by_name.size(); ++n) by_name[n] = static_cast<int>(n);
     std::sort(by_name.begin(), by_name.end(), [&](int a, int b) { return NodeNameLess(ws_.nodes[a].uname, ws_.nodes[b].uname); });
     for (int n : by_name) {
-      if (!ws_.nodes[n].member || ws_.nodes[n].unclean) continue;
       for (const Resource& r : ws_.resources) {
-        if (!concerned(r) || std::find(r.known_on.begin(), r.known_on.end(), n) != r.known_on.end()) continue;
-        if (!r.discovery.empty() && r.discovery[n] == 1) continue;  // resource-discovery=never
-        if (r.exclusive_discovery && (r.discovery.empty() || r.discovery[n] != 2)) continue;
-        meet(n, r, "monitor");
+        const bool probed = std::find(r.known_on.begin(), r.known_on.end(), n) != r.known_on.end();
+        if (concerned(r) && !probed && r.Discoverable(n)) meet(n, r, "monitor");
       }
     }
     for (size_t i = 0; i < ws_.resources.size(); ++i) {
@@ -1531,7 +1528,7 @@ std::set<std::pair<std::string, std::string>> NotProbed(const cib::Model& cib) {
   for (const Resource& r : ws.resources) {
     if (r.primitive == nullptr || r.discovery.empty()) continue;
     for (size_t n = 0; n < ws.nodes.size(); ++n) {
-      if (r.discovery[n] == 1 || (r.exclusive_discovery && r.discovery[n] != 2)) out.emplace(r.primitive->id, ws.nodes[n].uname);
+      if (!r.Discoverable(static_cast<int>(n))) out.emplace(r.primitive->id, ws.nodes[n].uname);
     }
   }
   return out;

@@ -194,6 +194,10 @@ struct Resource {
   // so it is probed, and may run, only where one does.
   std::vector<char> discovery;
   bool exclusive_discovery = false;
+  // Whether resource-discovery lets it be probed on node `n`.
+  bool Discoverable(int n) const {
+    return discovery.empty() || (discovery[n] != 1 && (!exclusive_discovery || discovery[n] == 2));
+  }
   std::vector<int> known_on;  // nodes where its history is recorded (it was probed there)
   std::string recorded_as;    // the id its history was last found under ("d", "d:1"); empty: none
   // A promotable instance's standing when roles are chosen (Pacemaker's sort_index): the higher,

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/fence_hosts.h"
 #include "plugins/common/plugin_op.h"
 #include "plugins/common/script_runner.h"
 #include "vigil/agent.h"
@@ -94,20 +95,6 @@ bool PacemakerParam(std::string_view name) {
   return rest == "_action" || rest == "_timeout" || rest == "_retries";
 }
 
-// pcmk_host_map "node1:plug1;node2=plug2 node3:plug3": the plug that names `target`, if any.
-std::string MappedPlug(const char* map, const std::string& target) {
-  if (map == nullptr) return {};
-  std::string_view rest = map;
-  while (!rest.empty()) {
-    const size_t end = rest.find_first_of("; \t,");
-    const std::string_view entry = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    const size_t sep = entry.find_first_of(":=");
-    if (sep != std::string_view::npos && entry.substr(0, sep) == target) return std::string(entry.substr(sep + 1));
-  }
-  return {};
-}
-
 // The lines the agent reads: the action, the target, then the device's parameters.
 std::string Input(const vigil_op& op, const std::string& action) {
   std::string agent_action = action;
@@ -123,7 +110,8 @@ std::string Input(const vigil_op& op, const std::string& action) {
     const std::string argument = host_argument && *host_argument ? host_argument : "port";
     const char* given = Find(op.params, op.param_count, argument);
     if (strcasecmp(argument.c_str(), "none") != 0 && (given == nullptr || strcasecmp(given, "dynamic") == 0)) {
-      const std::string plug = MappedPlug(Find(op.params, op.param_count, "pcmk_host_map"), target);
+      const char* map = Find(op.params, op.param_count, "pcmk_host_map");
+      const std::string plug = map != nullptr ? MappedPlug(map, target) : std::string();
       in += argument + "=" + (plug.empty() ? std::string(target) : plug) + "\n";
     }
   }
@@ -165,9 +153,20 @@ std::string Reason(const std::string& err) {
 struct Run {
   int code = VIGIL_OCF_ERR_GENERIC;  // the agent's exit code, or a VIGIL_EXEC_* value
   std::string out;
+  // False when the agent did not run at all: `code` is then an OCF code of the plugin's own
+  // (not configured, not installed), not the agent's.
+  bool ran = true;
 };
 
 Run RunAgent(const Agent& a, const vigil_op& op, const std::string& action) {
+  // A value cannot span lines in this interface: a line break would start another option.
+  for (size_t i = 0; i < op.param_count; ++i) {
+    if (std::strchr(op.params[i].value, '\n') != nullptr) {
+      plugin::WriteText(op.reason, std::string("the value of ") + op.params[i].name +
+                                       " holds a line break, which a fence agent cannot be given");
+      return {VIGIL_OCF_ERR_CONFIGURED, {}, false};
+    }
+  }
   plugin::ScriptRun run;
   run.path = a.path;
   run.input = Input(op, action);
@@ -196,7 +195,7 @@ Run RunAgent(const Agent& a, const vigil_op& op, const std::string& action) {
   std::string why = r.error;
   if (r.error_errno) why += std::string(": ") + std::strerror(r.error_errno);
   plugin::WriteText(op.reason, why);
-  return {VIGIL_OCF_ERR_INSTALLED, {}};
+  return {VIGIL_OCF_ERR_INSTALLED, {}, false};
 }
 
 // How the device is checked: the agent's monitor, else its status, else its list (as Pacemaker's
@@ -227,14 +226,6 @@ int Execute(void* ctx, size_t index, const vigil_op* op) {
   }
   const Agent& a = p->agents[index];
   const std::string action = op->action;
-  // A value cannot span lines in this interface: a line break would start another option.
-  for (size_t i = 0; i < op->param_count; ++i) {
-    if (std::strchr(op->params[i].value, '\n') != nullptr) {
-      plugin::WriteText(op->reason, std::string("the value of ") + op->params[i].name +
-                                        " holds a line break, which a fence agent cannot be given");
-      return VIGIL_OCF_ERR_CONFIGURED;
-    }
-  }
   const std::string resource = op->resource ? op->resource : "";
   auto is_started = [&] {
     std::lock_guard<std::mutex> lock(p->mu);
@@ -259,7 +250,7 @@ int Execute(void* ctx, size_t index, const vigil_op* op) {
     plugin::WriteText(op->output, r.out);
     // A status that finds the target off still reached the device.
     const bool reached = r.code == 0 || (check == "status" && r.code == 2);
-    if (r.code < 0) return r.code;
+    if (r.code < 0 || !r.ran) return r.code;
     if (!reached) return VIGIL_OCF_ERR_GENERIC;
     if (action == "start") {
       std::lock_guard<std::mutex> lock(p->mu);

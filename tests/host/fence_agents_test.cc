@@ -164,11 +164,18 @@ TEST_F(RecordingAgentTest, TheAgentReadsTheFencerInterfaceOnStandardInput) {
   // A port configured on the device is the device's own: passed as it is.
   EXPECT_EQ(Run(host, "stonith:fence_record", "off", {{"port", "7"}}, {{"fence-target", "node3"}}).rc, 0);
   EXPECT_EQ(Input(), "action=off\nnodename=node3\nport=7\n");
-  // A value over two lines cannot be given: refused, the agent not run.
+  // A plug of several ports (a comma) stays whole; map names compare without case.
+  EXPECT_EQ(Run(host, "stonith:fence_record", "off", {{"pcmk_host_map", "node1:1;Node3:3,4"}}, {{"fence-target", "node3"}}).rc, 0);
+  EXPECT_EQ(Input(), "action=off\nnodename=node3\nport=3,4\n");
+  // A value over two lines cannot be given: refused, the agent not run; a stop, which runs no
+  // agent, still stops it.
   std::filesystem::remove(tmp / "input");
-  const auto refused = Run(host, "stonith:fence_record", "off", {{"ip", "10.0.0.9\naction=on"}}, {{"fence-target", "node3"}});
+  const Params broken = {{"ip", "10.0.0.9\naction=on"}};
+  const auto refused = Run(host, "stonith:fence_record", "off", broken, {{"fence-target", "node3"}});
   EXPECT_EQ(refused.rc, VIGIL_OCF_ERR_CONFIGURED);
   EXPECT_NE(refused.reason.find("line break"), std::string::npos) << refused.reason;
+  EXPECT_EQ(Run(host, "stonith:fence_record", "start", broken).rc, VIGIL_OCF_ERR_CONFIGURED);
+  EXPECT_EQ(Run(host, "stonith:fence_record", "stop", broken).rc, VIGIL_OCF_SUCCESS);
   EXPECT_FALSE(std::filesystem::exists(tmp / "input"));
 }
 

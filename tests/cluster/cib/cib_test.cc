@@ -293,6 +293,9 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"placement-strategy", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
                              "name=\"placement-strategy\" value=\"greedy\"/></cluster_property_set></crm_config></configuration></cib>",
        "placement-strategy=greedy is not one of default, utilization, minimal, balanced"},
+      {"stonith-action", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
+                         "name=\"stonith-action\" value=\"shoot\"/></cluster_property_set></crm_config></configuration></cib>",
+       "stonith-action=shoot is not one of reboot, off, poweroff"},
       {"node-health-strategy", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
                                "name=\"node-health-strategy\" value=\"psychic\"/></cluster_property_set></crm_config></configuration></cib>",
        "node-health-strategy=psychic is not one of none, migrate-on-red, only-green, progressive, custom"},
