@@ -244,11 +244,18 @@ Status Daemon::StartResourceManagement() {
   // A new child, or a lapsed lease: what ran here is unknown until probed again.
   child_->set_on_unknown([this] { local_->Forget(); });
   const uint32_t self_id = identity_.nodeid;
-  controller_ = std::make_unique<DcController>(self_id, [this, self_id](uint32_t node, const peer::Execute& e) {
-    if (node != self_id) return replicator_->SendToMember(node, e);
-    local_->Execute(e, [this, token = e.token] { ReportResources(token); });
-    return true;
-  });
+  controller_ = std::make_unique<DcController>(
+      self_id,
+      [this, self_id](uint32_t node, const peer::Execute& e) {
+        if (node != self_id) return replicator_->SendToMember(node, e);
+        local_->Execute(e, [this, token = e.token] { ReportResources(token); });
+        return true;
+      },
+      [this, self_id](uint32_t node, const peer::FenceRequest& request) {
+        if (node != self_id) return replicator_->SendToMember(node, request);
+        RunFence(self_id, request);
+        return true;
+      });
   return Status::Ok();
 }
 
@@ -319,19 +326,47 @@ void Daemon::ReportResources(uint64_t completed) {
   // To the DC: this node's controller when it is the DC, else over the link (if any).
   controller_->OnOwnResult(completed);
   reported_term_ = membership_->dc_term();
-  if (replicator_->linked_to_dc()) replicator_->SendToDc(peer::NodeUpdate{completed, reported_term_, local_->state()});
+  if (replicator_->linked_to_dc()) {
+    replicator_->SendToDc(peer::NodeUpdate{completed, reported_term_, local_->state(), leaving_});
+  }
+}
+
+void Daemon::RunFence(uint32_t dc, const peer::FenceRequest& request) {
+  Operation op;
+  op.resource = request.device;
+  op.agent = cib::AgentName("stonith", "", request.type);
+  op.action = request.action;
+  for (const auto& [name, value] : request.params) op.params.emplace_back(name, value);
+  if (!request.target.empty()) op.meta = {{"fence-target", request.target}, {"fence-target-nodeid", request.target_nodeid}};
+  op.timeout = std::chrono::milliseconds(request.timeout_ms);
+  if (request.action != "meta-data" && request.action != "list" && request.action != "status") {
+    LogInfo("fencing " + request.target + " (" + request.action + ") with " + request.device + " for the DC");
+  }
+  child_->Submit(std::move(op), [this, dc, token = request.token](const OperationResult& r) {
+    const peer::FenceResult result{token, static_cast<uint8_t>(r.status), r.rc, r.reason, r.output};
+    if (dc == identity_.nodeid) {
+      controller_->OnFenceResult(result);
+    } else if (membership_->dc() == dc) {
+      // (A DC that has stepped down since would take the answer for one of its successor's.)
+      replicator_->SendToDc(result);
+    }
+  });
 }
 
 void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
   if (const auto* e = std::get_if<peer::Execute>(&message)) {
     local_->Execute(*e, [this, token = e->token] { ReportResources(token); });
+  } else if (const auto* fence = std::get_if<peer::FenceRequest>(&message)) {
+    if (from == membership_->dc()) RunFence(from, *fence);
+  } else if (const auto* result = std::get_if<peer::FenceResult>(&message)) {
+    if (membership_->is_dc()) controller_->OnFenceResult(*result);
   } else if (const auto* update = std::get_if<peer::NodeUpdate>(&message)) {
     // A report that is not a step's result may come from a member that has just linked: it gets
     // the status at the next plan even if nothing else changed.
     if (update->completed == 0) shared_status_.clear();
     controller_->OnNodeUpdate(from, *update);
   } else if (const auto* copy = std::get_if<peer::StatusCopy>(&message)) {
-    status_copy_ = copy->states;
+    status_copy_ = *copy;
     status_copy_from_ = from;
   } else if (const auto* cleanup = std::get_if<peer::Cleanup>(&message)) {
     // From a member: for the DC to pass on. From the DC: for this node, when it names it (or none).
@@ -386,6 +421,9 @@ void Daemon::OnSignal(int signal) {
   stopping_ = true;
   stop_deadline_ = std::chrono::steady_clock::now() + kStopLimit;
   child_->BeginStop();
+  // The DC hears that this node leaves cleanly, so that it does not fence it once gone.
+  leaving_ = true;
+  ReportResources(0);
 }
 
 SteadyTime Daemon::Recheck(SteadyTime now) {
@@ -467,6 +505,7 @@ int Daemon::Run() {
     }
     next_wake = Recheck(now);
     controller_->Update(Inputs());
+    if (const auto fencer_wake = controller_->NextWake()) next_wake = std::min(next_wake, *fencer_wake);
     // After each plan (the members settled, and something changed): the joined nodes go into the
     // configuration, and the states to the members.
     if (auto states = controller_->TakePlannedStates()) {
@@ -482,6 +521,9 @@ int Daemon::Run() {
         if (!exited) {
           LogError("the executor child did not stop its resources in time; leaving anyway");
           child_->Kill();
+          // What it ran may still run: not a clean leave, for the DC (which fences it if it can).
+          leaving_ = false;
+          ReportResources(0);
         }
         LogInfo("leaving the cluster");
         heartbeats_->Leave();

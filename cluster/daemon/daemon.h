@@ -130,6 +130,8 @@ class Daemon {
   Result<std::pair<std::string, std::string>> FindNode(const std::string& name) const;
   // The DC sends each plan's node states to the members (once per change).
   void ShareStatus(std::vector<cib::NodeState> states);
+  // Runs a DC's fence request on the executor child; the result goes back to that DC.
+  void RunFence(uint32_t dc, const peer::FenceRequest& request);
   // After a plan (the members are settled: every one has reported on its link, which carried its
   // CIB first), the DC adds each member its <nodes> lacks, as Pacemaker's DC does when a node
   // joins, so that the configuration names every node. A refusal is logged and tried again at
@@ -159,7 +161,8 @@ class Daemon {
   std::unique_ptr<LocalResources> local_;
   std::unique_ptr<DcController> controller_;
   std::string shared_status_;                 // the DC's latest StatusCopy, encoded
-  std::vector<cib::NodeState> status_copy_;  // a member's copy of the DC's
+  peer::StatusCopy status_copy_;             // a member's copy of the DC's
+  bool leaving_ = false;                     // stopping with its resources: told to the DC
   uint32_t status_copy_from_ = 0;            // the DC that sent it
   uint64_t reported_term_ = 0;               // the DC term of this node's latest report
   // A time-dependent configuration as read at `evaluated_at_` (seconds since the epoch); empty

@@ -115,7 +115,60 @@ std::vector<std::string> DcController::TakeEvents() {
 
 void DcController::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
   reports_[node] = update;
+  if (update.leaving) {
+    leaving_.insert(node);
+  } else {
+    leaving_.erase(node);
+  }
   OnOwnResult(update.completed);
+}
+
+bool DcController::FencingEnabled(const cib::Model& config) const {
+  const auto it = config.properties.find("stonith-enabled");
+  return it == config.properties.end() || cib::PacemakerIsTrue(it->second);
+}
+
+void DcController::TakeOver(const DcInputs& in) {
+  up_.clear();
+  if (in.shared == nullptr) return;
+  for (const auto& s : in.shared->states) {
+    if (s.expected != "member") continue;
+    for (const auto& [id, name] : *in.names) {
+      if (name == s.uname && id != self_) up_[id] = s;
+    }
+  }
+  fencer_.SeedHistory(in.shared->fencing);
+}
+
+void DcController::TrackUp(const DcInputs& in) {
+  const std::vector<uint32_t>& members = *in.members;
+  const bool fencing = FencingEnabled(*in.config);
+  // Fenced: down, whatever the membership says yet (Pacemaker records it so); should it still
+  // be a member, its plan waits for a fresh report from it.
+  for (const std::string& fenced : fencer_.TakeFenced()) {
+    for (const auto& [id, name] : *in.names) {
+      if (name != fenced) continue;
+      up_.erase(id);
+      leaving_.erase(id);
+      reports_.erase(id);
+    }
+  }
+  for (const auto& [id, name] : *in.names) {
+    if (!std::binary_search(members.begin(), members.end(), id)) fencer_.ForgetUnfenced(name);
+  }
+  for (const uint32_t m : members) {
+    if (m == self_) {
+      up_[m] = *in.self_state;
+    } else if (const auto r = reports_.find(m); r != reports_.end()) {
+      up_[m] = r->second.state;
+    }
+  }
+  std::erase_if(up_, [&](const auto& u) {
+    const bool gone = !std::binary_search(members.begin(), members.end(), u.first);
+    // Gone cleanly: it announced its shutdown, or without fencing any loss counts as clean.
+    return gone && (!fencing || leaving_.count(u.first) > 0);
+  });
+  std::erase_if(leaving_, [&](uint32_t id) { return !up_.count(id); });
 }
 
 void DcController::OnOwnResult(uint64_t completed) {
@@ -148,6 +201,7 @@ cib::Model DcController::BuildModel(const DcInputs& in, std::map<std::string, ui
     } else if (const auto r = reports_.find(id); member && r != reports_.end()) {
       report = &r->second.state;
     }
+    const auto up = up_.find(id);
     if (member && report != nullptr) {
       s.in_ccm = true;
       s.crmd = "online";
@@ -155,6 +209,19 @@ cib::Model DcController::BuildModel(const DcInputs& in, std::map<std::string, ui
       s.expected = "member";
       s.transient = report->transient;
       s.resources = report->resources;
+      if (const auto u = fencer_.unfenced().find(name); u != fencer_.unfenced().end()) {
+        s.transient["#node-unfenced"] = std::to_string(u->second);
+      }
+    } else if (!member && up != up_.end()) {
+      // Lost without a word while up (TrackUp keeps only such nodes, with fencing enabled): as
+      // Pacemaker records it, expected up but out of the membership, so unclean; what it ran
+      // may still run there.
+      s.in_ccm = false;
+      s.crmd = "offline";
+      s.join = "down";
+      s.expected = "member";
+      s.transient = up->second.transient;
+      s.resources = up->second.resources;
     } else {
       // Gone, or not joined yet: down, and (its executor child stopped everything) cleanly.
       s.in_ccm = member;
@@ -187,7 +254,9 @@ void DcController::Forget(uint32_t node) {
 }
 
 void DcController::OnUnlinked(uint32_t node) {
-  if (node != self_) Forget(node);
+  if (node == self_) return;
+  Forget(node);
+  fencer_.OnLost(node);
 }
 
 bool DcController::Probe(const cib::Model& model) {
@@ -307,6 +376,9 @@ void DcController::Update(const DcInputs& in) {
       in_flight_.clear();
       members_seen_.clear();
       round_.reset();
+      up_.clear();
+      leaving_.clear();
+      fencer_.Reset();
     }
     acting_ = false;
     return;
@@ -314,6 +386,7 @@ void DcController::Update(const DcInputs& in) {
   if (!acting_) {
     acting_ = true;
     dirty_ = true;
+    TakeOver(in);
   }
   // A report made for another term (sent before this node became DC again, or to the DC of a
   // partition that has since merged) may miss what another DC started meanwhile: planning on it
@@ -325,11 +398,18 @@ void DcController::Update(const DcInputs& in) {
     members_seen_ = members;
     quorate_seen_ = in.quorate;
     dirty_ = true;
-    // A node that left takes its report and its step in flight with it.
+    // A node that left takes its report and its step in flight with it (and its fence
+    // requests: they failed).
     auto gone = [&](uint32_t node) { return !std::binary_search(members.begin(), members.end(), node); };
     std::erase_if(reports_, [&](const auto& r) { return gone(r.first); });
     std::erase_if(in_flight_, [&](const auto& f) { return gone(f.second); });
+    for (const auto& [id, name] : *in.names) {
+      if (gone(id)) fencer_.OnLost(id);
+    }
+    // A device fixed, or a node back: what was given up on is tried again.
+    fencer_.Forgive();
   }
+  if (const auto wake = fencer_.NextWake(); wake && in.now >= *wake) dirty_ = true;
   if (!in_flight_.empty() || !dirty_) return;
   if (!in.views_agree) {
     // A member still hears a node this one has lost: that node may be alive and running its
@@ -347,14 +427,46 @@ void DcController::Update(const DcInputs& in) {
     Waiting("waiting for the resource state of " + missing);
     return;
   }
-  waiting_logged_.clear();
+  const std::string last_waiting = std::exchange(waiting_logged_, "");
   dirty_ = false;
+  TrackUp(in);
   const cib::Model model = BuildModel(in, &node_of_);
   planned_states_ = model.node_states;
   if (Probe(model)) return;
-  auto transition = scheduler::Schedule(model, {WallSeconds(), false});
+  scheduler::Options options;
+  options.now = WallSeconds();
+  options.fencing = true;
+  options.cannot_fence = fencer_.given_up();
+  auto transition = scheduler::Schedule(model, options);
   if (!transition.ok()) {
     events_.push_back("cannot schedule: " + transition.status().message());
+    return;
+  }
+  // The fences first: nothing else of the plan goes before they are done.
+  Fencer::Inputs fencing;
+  fencing.model = &model;
+  fencing.self = self_;
+  fencing.self_name = in.names->count(self_) ? in.names->at(self_) : std::to_string(self_);
+  fencing.now = in.now;
+  fencing.wall = WallSeconds();
+  for (const auto& s : model.node_states) {
+    if (Online(s)) fencing.members.push_back({node_of_.at(s.id), s.uname});
+  }
+  const bool fencing_busy = fencer_.Carry(fencing, transition->fences);
+  for (auto& e : fencer_.TakeEvents()) events_.push_back(std::move(e));
+  if (fencer_.HasFenced()) {
+    // Fenced: its resources are stopped now. Planned again at once.
+    dirty_ = true;
+    Update(in);
+    return;
+  }
+  if (fencing_busy) {
+    std::string targets;
+    for (const auto& f : transition->fences) {
+      if (!fencer_.given_up().count(f.node)) targets += (targets.empty() ? "" : ", ") + f.node;
+    }
+    waiting_logged_ = last_waiting;
+    Waiting("waiting for the fencing of " + targets);
     return;
   }
   std::string summary;

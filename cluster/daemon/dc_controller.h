@@ -12,8 +12,13 @@
 // When the step's result comes back the plan is made again from the new state: a failure, a
 // membership change or a configuration change is taken into account at once.
 //
-// A node that has left the membership is taken as cleanly down (its executor child stopped its
-// resources when its vigild died); Vigil does not fence.
+// A node that has left the membership: with stonith-enabled=false, cleanly down (its executor
+// child stops its resources when its vigild dies or its lease lapses). With fencing enabled
+// (Pacemaker's default), a node this DC knew as up (a member, or up in the status its
+// predecessor shared) that left without announcing its shutdown is UNCLEAN, as in Pacemaker: a
+// frozen node's child cannot stop anything. Its last reported resources count as running there
+// until the fencer (fencer.h) has fenced it; the scheduler then counts them as stopped, and
+// nothing of the plan goes before the fences it asks for.
 //
 // Single-threaded: vigild's loop calls Update after every tick.
 #pragma once
@@ -28,9 +33,11 @@
 #include <vector>
 
 #include "cluster/cib/cib.h"
+#include "cluster/daemon/fencer.h"
 #include "cluster/daemon/notifications.h"
 #include "cluster/peer/messages.h"
 #include "cluster/scheduler/scheduler.h"
+#include "common/clock.h"
 
 namespace vigil::daemon {
 
@@ -44,6 +51,10 @@ struct DcInputs {
   bool views_agree = false;                // every member hears the same nodes: plans wait for it
   uint64_t term = 0;                       // the DC term: reports from another are stale
   const cib::NodeState* self_state = nullptr;
+  // The status the previous DC shared (StatusCopy), if any: which nodes were up and what they ran,
+  // and the fencing history, for a DC that has just taken office.
+  const peer::StatusCopy* shared = nullptr;
+  SteadyTime now{};
 };
 
 // The configuration with `states` as its status section, and a <node> for each state whose node
@@ -54,12 +65,21 @@ class DcController {
  public:
   // `send` runs an Execute on a node (this one included); false: no link to it now.
   using Send = std::function<bool(uint32_t node, const peer::Execute&)>;
-  DcController(uint32_t self, Send send) : self_(self), send_(std::move(send)) {}
+  DcController(uint32_t self, Send send, Fencer::Send fence = nullptr)
+      : self_(self), send_(std::move(send)), fencer_(std::move(fence)) {}
 
   // After every loop turn. Plans when something changed and no step is in flight.
   void Update(const DcInputs& in);
   // A member's report.
   void OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update);
+  // A node's answer to a fence request.
+  void OnFenceResult(const peer::FenceResult& result) {
+    if (fencer_.OnResult(result)) dirty_ = true;
+  }
+  // When the fencer has something to do without news (a delay or a retry pause ends).
+  std::optional<SteadyTime> NextWake() const { return fencer_.NextWake(); }
+  // The fencing history, oldest first (what the members get with the status).
+  std::vector<peer::FenceEvent> FenceHistory() const { return fencer_.History(); }
   // This node's state changed (it is read from DcInputs::self_state); `completed`: the
   // step whose result that was, or 0.
   void OnOwnResult(uint64_t completed);
@@ -98,11 +118,21 @@ class DcController {
   void Dispatch(uint32_t node, peer::Execute e);
   void Forget(uint32_t node);
   void Waiting(std::string why);  // logged once while it lasts
+  // Takes office: the nodes the previous DC had up (and what they ran), and its fencing history.
+  void TakeOver(const DcInputs& in);
+  // Keeps up_ current: members' latest states; nodes fenced, or known down, leave it.
+  void TrackUp(const DcInputs& in);
+  bool FencingEnabled(const cib::Model& config) const;
 
   uint32_t self_;
   Send send_;
   bool acting_ = false;
   std::map<uint32_t, peer::NodeUpdate> reports_;  // members' states, this DC term's only
+  // Nodes known to be up and not cleanly gone, with their latest state: a member, or a node lost
+  // without announcing its shutdown and not fenced yet (unclean, with fencing enabled).
+  std::map<uint32_t, cib::NodeState> up_;
+  std::set<uint32_t> leaving_;  // members that announced their shutdown (NodeUpdate::leaving)
+  Fencer fencer_;
   std::map<uint64_t, uint32_t> in_flight_;      // token → node
   std::map<std::string, uint32_t> node_of_;     // node_state id → node id, from BuildModel
   uint64_t next_token_ = 1;

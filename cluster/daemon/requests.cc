@@ -99,19 +99,21 @@ DcInputs Daemon::Inputs() const {
   inputs.views_agree = membership_->views_agree() && lease_held_;
   inputs.term = membership_->dc_term();
   inputs.self_state = &local_->state();
+  inputs.shared = status_copy_from_ != 0 ? &status_copy_ : nullptr;
+  inputs.now = std::chrono::steady_clock::now();
   return inputs;
 }
 
 std::optional<cib::Model> Daemon::LiveModel() const {
   if (membership_->is_dc()) return controller_->Snapshot(Inputs());
   if (membership_->dc() != 0 && status_copy_from_ == membership_->dc() && replicator_->linked_to_dc()) {
-    return WithNodeStates(cib_->cib().model(), status_copy_);
+    return WithNodeStates(cib_->cib().model(), status_copy_.states);
   }
   return std::nullopt;
 }
 
 void Daemon::ShareStatus(std::vector<cib::NodeState> states) {
-  std::string encoded = peer::Encode(peer::StatusCopy{std::move(states)});
+  std::string encoded = peer::Encode(peer::StatusCopy{std::move(states), controller_->FenceHistory()});
   if (encoded == shared_status_) return;
   shared_status_ = std::move(encoded);
   replicator_->SendToMembers(shared_status_);

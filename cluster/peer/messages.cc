@@ -9,7 +9,7 @@ using wire::Put;
 using wire::PutString;
 
 enum class Type : uint8_t { kJoin = 1, kCibCopy = 2, kChange = 3, kChangeResult = 4, kExecute = 5, kNodeUpdate = 6,
-                              kStatusCopy = 7, kCleanup = 8 };
+                              kStatusCopy = 7, kCleanup = 8, kFenceRequest = 9, kFenceResult = 10 };
 
 void PutNodeState(std::string& out, const cib::NodeState& s) {
   PutString(out, s.id);
@@ -129,11 +129,35 @@ struct Encoder {
     Put(out, m.completed, 8);
     Put(out, m.term, 8);
     PutNodeState(out, m.state);
+    Put(out, m.leaving ? 1 : 0, 1);
   }
   void operator()(const StatusCopy& m) {
     Put(out, static_cast<uint8_t>(Type::kStatusCopy), 1);
     Put(out, m.states.size(), 4);
     for (const auto& s : m.states) PutNodeState(out, s);
+    Put(out, m.fencing.size(), 4);
+    for (const auto& e : m.fencing) {
+      PutString(out, e.target);
+      PutString(out, e.action);
+      Put(out, static_cast<uint8_t>(e.state), 1);
+      for (const auto* field : {&e.delegate, &e.origin, &e.client, &e.devices, &e.reason}) PutString(out, *field);
+      Put(out, static_cast<uint64_t>(e.when), 8);
+    }
+  }
+  void operator()(const FenceRequest& m) {
+    Put(out, static_cast<uint8_t>(Type::kFenceRequest), 1);
+    Put(out, m.token, 8);
+    for (const auto* field : {&m.device, &m.type, &m.action, &m.target, &m.target_nodeid}) PutString(out, *field);
+    Put(out, static_cast<uint64_t>(m.timeout_ms), 8);
+    wire::PutPairs(out, m.params);
+  }
+  void operator()(const FenceResult& m) {
+    Put(out, static_cast<uint8_t>(Type::kFenceResult), 1);
+    Put(out, m.token, 8);
+    Put(out, m.status, 1);
+    Put(out, static_cast<uint32_t>(m.rc), 4);
+    PutString(out, m.reason);
+    PutString(out, m.output);
   }
   void operator()(const Cleanup& m) {
     Put(out, static_cast<uint8_t>(Type::kCleanup), 1);
@@ -197,6 +221,7 @@ Result<Message> Decode(std::string_view bytes) {
       u.completed = r.Int(8);
       u.term = r.Int(8);
       u.state = GetNodeState(r);
+      u.leaving = r.Int(1) != 0;
       m = std::move(u);
       break;
     }
@@ -204,7 +229,40 @@ Result<Message> Decode(std::string_view bytes) {
       StatusCopy c;
       const uint64_t n = r.Int(4);
       for (uint64_t i = 0; i < n && r.ok(); ++i) c.states.push_back(GetNodeState(r));
+      const uint64_t events = r.Int(4);
+      for (uint64_t i = 0; i < events && r.ok(); ++i) {
+        FenceEvent e;
+        e.target = r.String();
+        e.action = r.String();
+        const uint64_t state = r.Int(1);
+        if (state > static_cast<uint64_t>(FenceEvent::State::kFailed)) {
+          return Status(StatusCode::kParseError, "peer message: unknown fencing state " + std::to_string(state));
+        }
+        e.state = static_cast<FenceEvent::State>(state);
+        for (auto* field : {&e.delegate, &e.origin, &e.client, &e.devices, &e.reason}) *field = r.String();
+        e.when = static_cast<int64_t>(r.Int(8));
+        c.fencing.push_back(std::move(e));
+      }
       m = std::move(c);
+      break;
+    }
+    case Type::kFenceRequest: {
+      FenceRequest f;
+      f.token = r.Int(8);
+      for (auto* field : {&f.device, &f.type, &f.action, &f.target, &f.target_nodeid}) *field = r.String();
+      f.timeout_ms = r.Milliseconds();
+      f.params = wire::GetPairs<cib::Attributes>(r);
+      m = std::move(f);
+      break;
+    }
+    case Type::kFenceResult: {
+      FenceResult f;
+      f.token = r.Int(8);
+      f.status = static_cast<uint8_t>(r.Int(1));
+      f.rc = Int32(r);
+      f.reason = r.String();
+      f.output = r.String();
+      m = std::move(f);
       break;
     }
     case Type::kCleanup: {

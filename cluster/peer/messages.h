@@ -56,12 +56,34 @@ struct NodeUpdate {
   uint64_t completed = 0;
   uint64_t term = 0;  // the DC term the sender reports in (membership's dc_term)
   cib::NodeState state;
+  // The node is shutting down cleanly (its resources stopped before it leaves): once gone it is
+  // down, not unclean.
+  bool leaving = false;
+};
+
+// One fencing operation as the DC's fencer records it (what `crm status` lists as its fencing
+// history, and stonith_admin --history).
+struct FenceEvent {
+  enum class State : uint8_t { kPending = 0, kDone = 1, kFailed = 2 };
+  std::string target;
+  std::string action;     // reboot, off or on
+  State state = State::kPending;
+  std::string delegate;   // the node that ran the device that settled it ("" while none has)
+  std::string origin;     // the DC that asked for it
+  std::string client;     // who wanted it: "vigild" (the scheduler), "stonith_admin", ...
+  std::string devices;    // the devices that fenced the node, comma-separated
+  std::string reason;     // why it failed
+  int64_t when = 0;       // seconds since the epoch: completed, failed, or (pending) asked
+  bool operator==(const FenceEvent&) const = default;
 };
 
 // DC → member: every node's state as the DC last planned from (membership fields included), so
-// that `vigil status` and `cib-query` on any node show where resources run and what failed.
+// that `vigil status` and `cib-query` on any node show where resources run and what failed, and
+// the fencing history; a member that becomes DC plans from it (which nodes were up, what they
+// ran).
 struct StatusCopy {
   std::vector<cib::NodeState> states;
+  std::vector<FenceEvent> fencing;  // oldest first
 };
 // Member → DC, then DC → every member: forget resource `rsc`'s history and fail counts on `node`
 // (empty: on every node), so that it is probed again (crm resource cleanup).
@@ -70,7 +92,31 @@ struct Cleanup {
   std::string node;
 };
 
-using Message = std::variant<Join, CibCopy, Change, ChangeResult, Execute, NodeUpdate, StatusCopy, Cleanup>;
+// DC → node: run fence device `device` (the agent stonith:`type` with the device's `params`)
+// with `action`: a fence action (reboot, off, on) or status for `target`, or list, or
+// meta-data. Not an operation of the resource: nothing is recorded in its history.
+struct FenceRequest {
+  uint64_t token = 0;
+  std::string device;
+  std::string type;
+  std::string action;
+  std::string target;         // a node name; empty for list and meta-data
+  std::string target_nodeid;  // its node id
+  int64_t timeout_ms = 60000;
+  cib::Attributes params;
+};
+// Node → DC: how FenceRequest `token` ended: the execution status (host/operation.h's
+// ExecStatus), the agent's exit code, its reason and output.
+struct FenceResult {
+  uint64_t token = 0;
+  uint8_t status = 0;
+  int32_t rc = 1;
+  std::string reason;
+  std::string output;
+};
+
+using Message = std::variant<Join, CibCopy, Change, ChangeResult, Execute, NodeUpdate, StatusCopy, Cleanup,
+                             FenceRequest, FenceResult>;
 
 std::string Encode(const Message& message);
 // Errors (kParseError): an unknown type, a field cut short, bytes after the last field.

@@ -1470,7 +1470,7 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
     return Status(StatusCode::kInvalidArgument, "two resources share an id");
   }
   // A saved CIB is scheduled at the moment it was saved, as crm_simulate does.
-  WorkingSet ws = Unpack(cib, cib.execution_date ? *cib.execution_date : options.now, options.fencing);
+  WorkingSet ws = Unpack(cib, cib.execution_date ? *cib.execution_date : options.now, options.fencing, &options.cannot_fence);
   if (Status s = Place(ws); !s.ok()) return s;
   return Transitioner(ws, options.scores).Run();
 }

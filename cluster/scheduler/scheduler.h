@@ -97,9 +97,12 @@ struct Options {
   int64_t now = 0;      // seconds since the epoch, for failure-timeout; 0: failures never expire
   bool scores = false;  // fill Placement::scores
   // Plan fences as Pacemaker does (Transition::fences): an unclean node that can be fenced is,
-  // and its resources count as stopped once it is. Otherwise (vigild, which cannot fence yet) an
-  // unclean node's resources stay blocked there until it comes back.
+  // and its resources count as stopped once it is. Otherwise an unclean node's resources stay
+  // blocked there until it comes back.
   bool fencing = false;
+  // Nodes whose fencing failed for good (the live fencer gave up, stonith-max-attempts): they
+  // count as nodes that cannot be fenced, so their resources stay blocked and the rest is planned.
+  std::set<std::string> cannot_fence;
 };
 
 // Errors (kInvalidArgument, nothing scheduled): a constraint naming no resource or two resources

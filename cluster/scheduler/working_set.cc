@@ -1062,7 +1062,7 @@ void WorkingSet::MarkUnclean(int node, const std::string& reason) {
 }
 
 bool WorkingSet::CanFence(int node) const {
-  if (!stonith_enabled || !have_stonith_resource) return false;
+  if (!stonith_enabled || !have_stonith_resource || cannot_fence.count(nodes[node].uname)) return false;
   return have_quorum || no_quorum_policy == NoQuorumPolicy::kIgnore || nodes[node].member;
 }
 
@@ -1346,9 +1346,10 @@ void UnpackDiscovery(WorkingSet& ws) {
   }
 }
 
-WorkingSet Unpack(const cib::Model& cib, int64_t now, bool fencing) {
+WorkingSet Unpack(const cib::Model& cib, int64_t now, bool fencing, const std::set<std::string>* cannot_fence) {
   WorkingSet ws;
   ws.plan_fencing = fencing;
+  if (cannot_fence != nullptr) ws.cannot_fence = *cannot_fence;
   ws.cib = &cib;
   ws.now = now != 0 ? now : cib.evaluated_at;
   UnpackOptions(cib, ws);

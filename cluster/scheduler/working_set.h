@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -251,6 +252,7 @@ struct WorkingSet {
   bool have_stonith_resource = false;  // a fence device, or have-watchdog=true (SBD)
   // The caller plans fences (Options::fencing): unclean nodes that can be fenced are.
   bool plan_fencing = false;
+  std::set<std::string> cannot_fence;  // Options::cannot_fence
   std::string stonith_action = "reboot";  // "reboot" or "off"
   bool startup_fencing = true;            // a node never seen is unclean
   // A fence device provides unfencing (meta provides=unfencing) or a resource requires it: fence
@@ -288,6 +290,7 @@ struct WorkingSet {
 // Reads nodes, cluster options, resources, history and fail counts. `now` (seconds since the
 // epoch) expires failures older than a resource's failure-timeout; 0 never expires them.
 // `fencing`: the caller plans fences (Options::fencing).
-WorkingSet Unpack(const cib::Model& cib, int64_t now, bool fencing = false);
+// `cannot_fence`: Options::cannot_fence.
+WorkingSet Unpack(const cib::Model& cib, int64_t now, bool fencing = false, const std::set<std::string>* cannot_fence = nullptr);
 
 }  // namespace vigil::scheduler

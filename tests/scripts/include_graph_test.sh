@@ -16,7 +16,7 @@ allowed() {
     cluster/peer) echo "cluster/cib cluster/membership" ;;
     cluster/lrm) echo "host vigil" ;;
     cluster/crm) echo "cluster/cib cluster/control host vigil" ;;
-    cluster/daemon) echo "cluster/cib cluster/config cluster/control cluster/lrm cluster/membership cluster/peer cluster/scheduler host vigil" ;;
+    cluster/daemon) echo "cluster/cib cluster/config cluster/control cluster/fencing cluster/lrm cluster/membership cluster/peer cluster/scheduler host vigil" ;;
     lab) echo "" ;;
     *) echo "?" ;;
   esac

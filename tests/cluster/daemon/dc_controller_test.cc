@@ -406,5 +406,161 @@ TEST_F(DcControllerTest, AChangedAgentIsStoppedByTheOldOneAndStartedByTheNew) {
   EXPECT_EQ(cib::AgentName(steps_[1].standard, steps_[1].provider, steps_[1].type), "ocf:pacemaker:Dummy");
 }
 
+// Fencing enabled (Pacemaker's default), one fence device for every node, and d1.
+constexpr const char* kFencingCib =
+    "<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\"><configuration><crm_config>"
+    "<cluster_property_set id=\"o\">%s</cluster_property_set></crm_config><nodes/><resources>"
+    "<primitive id=\"f1\" class=\"stonith\" type=\"fence_dummy\"><instance_attributes id=\"f1-i\">"
+    "<nvpair id=\"f1-c\" name=\"pcmk_host_check\" value=\"none\"/></instance_attributes></primitive>"
+    "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>"
+    "</resources><constraints/></configuration><status/></cib>";
+
+// The DC n1 with member n3; n2, which the previous DC had up running d1, is gone.
+class DcFencingTest : public ::testing::Test {
+ protected:
+  void Load(const std::string& properties) {
+    std::string xml = kFencingCib;
+    xml.replace(xml.find("%s"), 2, properties);
+    auto parsed = cib::Cib::Parse(xml, "test");
+    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    cib_ = std::move(*parsed);
+    in_.config = &cib_.model();
+  }
+  void SetUp() override {
+    Load("");
+    self_ = Probed("1", "n1");
+    in_.members = &members_;
+    in_.names = &names_;
+    in_.quorate = true;
+    in_.acting = true;
+    in_.views_agree = true;
+    in_.term = 3;
+    in_.self_state = &self_;
+    cib::NodeState n2;
+    n2.id = "2";
+    n2.uname = "n2";
+    n2.in_ccm = true;
+    n2.crmd = "online";
+    n2.join = "member";
+    n2.expected = "member";
+    n2.resources.push_back({"d1", "ocf", "heartbeat", "Dummy", {Op("d1_last_0", "start", 0, 3, 0)}});
+    shared_.states = {self_, n2};
+    in_.shared = &shared_;
+  }
+  static cib::NodeState Probed(const std::string& id, const std::string& name) {
+    cib::NodeState s;
+    s.id = id;
+    s.uname = name;
+    s.resources.push_back({"f1", "stonith", "", "fence_dummy", {Op("f1_last_0", "monitor", 0, 1, 7)}});
+    s.resources.push_back({"d1", "ocf", "heartbeat", "Dummy", {Op("d1_last_0", "monitor", 0, 2, 7)}});
+    return s;
+  }
+  void ReportN3(bool leaving = false) { controller_.OnNodeUpdate(3, peer::NodeUpdate{0, 3, n3_, leaving}); }
+  bool Started(const std::string& rsc) const {
+    return std::any_of(steps_.begin(), steps_.end(), [&](const peer::Execute& e) { return e.rsc == rsc && e.action == "start"; });
+  }
+
+  cib::Cib cib_;
+  std::vector<uint32_t> members_ = {1, 3};
+  const std::map<uint32_t, std::string> names_ = {{1, "n1"}, {2, "n2"}, {3, "n3"}};
+  cib::NodeState self_;
+  cib::NodeState n3_ = Probed("3", "n3");
+  peer::StatusCopy shared_;
+  DcInputs in_;
+  std::vector<peer::Execute> steps_;
+  std::vector<std::pair<uint32_t, peer::FenceRequest>> fences_;
+  DcController controller_{1,
+                           [this](uint32_t, const peer::Execute& e) {
+                             steps_.push_back(e);
+                             return true;
+                           },
+                           [this](uint32_t node, const peer::FenceRequest& r) {
+                             fences_.emplace_back(node, r);
+                             return true;
+                           }};
+};
+
+TEST_F(DcFencingTest, ANodeLostWhileUpIsFencedBeforeItsResourceStartsElsewhere) {
+  ReportN3();
+  controller_.Update(in_);
+  ASSERT_EQ(fences_.size(), 1U);
+  EXPECT_EQ(fences_[0].first, 1U);  // f1 runs nowhere yet: the DC runs it
+  EXPECT_EQ(fences_[0].second.target, "n2");
+  EXPECT_EQ(fences_[0].second.action, "reboot");
+  EXPECT_TRUE(steps_.empty());
+  // n2 shows as unclean, with d1 still counted there.
+  const cib::Model snapshot = controller_.Snapshot(in_);
+  const auto n2 = std::find_if(snapshot.node_states.begin(), snapshot.node_states.end(), [](const auto& s) { return s.uname == "n2"; });
+  ASSERT_NE(n2, snapshot.node_states.end());
+  EXPECT_EQ(n2->expected, "member");
+  EXPECT_FALSE(n2->in_ccm);
+  EXPECT_EQ(n2->resources.size(), 1U);
+  // Nothing moves while the fence runs, whatever else changes.
+  ReportN3();
+  controller_.Update(in_);
+  EXPECT_TRUE(steps_.empty());
+  EXPECT_EQ(fences_.size(), 1U);
+  EXPECT_EQ(controller_.TakeEvents().back(), "waiting for the fencing of n2");
+  // Fenced: d1 counts as stopped, and the plan goes on.
+  controller_.OnFenceResult({fences_[0].second.token, 0, 0, "", ""});
+  controller_.Update(in_);
+  ASSERT_FALSE(steps_.empty());
+  EXPECT_EQ(steps_[0].action, "start");
+  const auto history = controller_.FenceHistory();
+  ASSERT_EQ(history.size(), 1U);
+  EXPECT_EQ(history[0].state, peer::FenceEvent::State::kDone);
+  const cib::Model after = controller_.Snapshot(in_);
+  for (const auto& s : after.node_states) {
+    if (s.uname == "n2") {
+      EXPECT_EQ(s.expected, "down");
+    }
+  }
+}
+
+TEST_F(DcFencingTest, AFailingFenceKeepsTheResourceBlockedAndIsGivenUpAfterStonithMaxAttempts) {
+  Load("<nvpair id=\"o-m\" name=\"stonith-max-attempts\" value=\"1\"/>");
+  ReportN3();
+  controller_.Update(in_);
+  for (size_t i = 0; i < 3; ++i) {  // pcmk_reboot_retries: run three times in all
+    ASSERT_EQ(fences_.size(), i + 1);
+    controller_.OnFenceResult({fences_[i].second.token, 0, 1, "BMC unreachable", ""});
+    controller_.Update(in_);
+  }
+  // Given up: the rest is planned (f1 starts), d1 stays blocked on the unclean n2.
+  EXPECT_FALSE(Started("d1"));
+  EXPECT_TRUE(Started("f1"));
+  const auto history = controller_.FenceHistory();
+  ASSERT_EQ(history.size(), 1U);
+  EXPECT_EQ(history[0].state, peer::FenceEvent::State::kFailed);
+  EXPECT_EQ(history[0].reason, "f1: BMC unreachable");
+}
+
+TEST_F(DcFencingTest, ANodeThatAnnouncedItsShutdownIsNotFencedOnceGone) {
+  n3_.resources[1].ops[0] = Op("d1_last_0", "stop", 0, 4, 0);
+  shared_.states.pop_back();  // n2 was never up
+  ReportN3(/*leaving=*/true);
+  controller_.Update(in_);
+  for (const auto& e : steps_) controller_.OnOwnResult(e.token);
+  const size_t before = steps_.size();
+  members_ = {1};
+  controller_.Update(in_);
+  EXPECT_TRUE(fences_.empty());
+  ASSERT_GT(steps_.size(), before);  // the plan goes on at once
+  EXPECT_EQ(steps_.back().action, "start");
+  for (const auto& s : controller_.Snapshot(in_).node_states) {
+    if (s.uname == "n3") {
+      EXPECT_EQ(s.expected, "down");
+    }
+  }
+}
+
+TEST_F(DcFencingTest, WithoutFencingALostNodeIsTakenAsCleanlyDown) {
+  Load("<nvpair id=\"o-s\" name=\"stonith-enabled\" value=\"false\"/>");
+  ReportN3();
+  controller_.Update(in_);
+  EXPECT_TRUE(fences_.empty());
+  EXPECT_TRUE(Started("d1") || Started("f1"));
+}
+
 }  // namespace
 }  // namespace vigil::daemon

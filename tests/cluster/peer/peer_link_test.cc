@@ -224,10 +224,24 @@ TEST(PeerMessagesTest, EveryMessageRoundTrips) {
   execute.action = "monitor";
   execute.interval_ms = 1000;
   execute.params["state"] = "/tmp/x";
+  FenceRequest fence;
+  fence.token = uint64_t{7} << 40;
+  fence.device = "fence1";
+  fence.type = "fence_ipmilan";
+  fence.action = "reboot";
+  fence.target = "n2";
+  fence.target_nodeid = "2";
+  fence.timeout_ms = 60000;
+  fence.params["ip"] = "10.0.0.2";
+  FenceEvent event{"n2", "reboot", FenceEvent::State::kFailed, "n1", "n1", "vigild", "", "fence1: timed out", 1765000000};
   const std::vector<Message> all = {
       execute,
       NodeUpdate{9, 4, state},
+      NodeUpdate{0, 4, state, true},
       StatusCopy{{state, cib::NodeState{}}},
+      StatusCopy{{state}, {event, FenceEvent{"n3", "off", FenceEvent::State::kDone, "n1", "n1", "vigild", "fence1", "", 1}}},
+      fence,
+      FenceResult{fence.token, 2, -2, "did not finish", "out"},
       Cleanup{"d1", "n2"},
       Join{"<cib/>"},
       CibCopy{std::string(100000, 'c')},
@@ -247,6 +261,15 @@ TEST(PeerMessagesTest, EveryMessageRoundTrips) {
   EXPECT_TRUE(back.in_ccm);
   EXPECT_EQ(back.join, "member");
   EXPECT_EQ(back.resources.at(0).ops.at(0).op_digest, "dd");
+  const auto with_history = Decode(Encode(StatusCopy{{}, {event}}));
+  ASSERT_TRUE(with_history.ok());
+  EXPECT_EQ(std::get<StatusCopy>(*with_history).fencing, std::vector<FenceEvent>{event});
+  const auto result = Decode(Encode(FenceResult{3, 0, -7, "", ""}));
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(std::get<FenceResult>(*result).rc, -7);
+  const auto leaving = Decode(Encode(NodeUpdate{0, 4, state, true}));
+  ASSERT_TRUE(leaving.ok());
+  EXPECT_TRUE(std::get<NodeUpdate>(*leaving).leaving);
 }
 
 TEST(PeerMessagesTest, MalformedMessagesAreRefusedWithTheReason) {
@@ -258,18 +281,22 @@ TEST(PeerMessagesTest, MalformedMessagesAreRefusedWithTheReason) {
   Execute forever = negative;
   forever.interval_ms = 1000;
   forever.timeout_ms = int64_t{1} << 62;
+  // A fencing event whose state byte (after the type, two counts and two strings) is no state.
+  std::string bad_state = Encode(StatusCopy{{}, {FenceEvent{"n2", "reboot"}}});
+  bad_state[1 + 4 + 4 + (4 + 2) + (4 + 6)] = 3;
   struct Case {
     std::string bytes;
     std::string error;
   } cases[] = {
       {"", "peer message: empty"},
-      {std::string(1, '\x09'), "peer message: unknown type 9"},
+      {std::string(1, '\x0b'), "peer message: unknown type 11"},
       {change.substr(0, change.size() - 1), "peer message: a field is cut short"},
       {change + "x", "peer message: bytes after the last field"},
       {std::string("\x01\xff\xff\xff\xff", 5), "peer message: a field is cut short"},
       {std::string("\x04", 1) + std::string(8, '\0') + "\x63" + std::string(4, '\0'), "peer message: unknown status code 99"},
       {Encode(negative), "peer message: a duration out of range"},
       {Encode(forever), "peer message: a duration out of range"},
+      {bad_state, "peer message: unknown fencing state 3"},
   };
   for (const auto& c : cases) {
     auto r = Decode(c.bytes);

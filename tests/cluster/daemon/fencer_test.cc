@@ -1,0 +1,297 @@
+// The DC's fencer without a cluster: which requests it sends for a fence, and what it makes of
+// the answers.
+#include "cluster/daemon/fencer.h"
+
+#include <gtest/gtest.h>
+
+#include "host/operation.h"
+
+namespace vigil::daemon {
+namespace {
+
+// n2 is lost; n1 (the DC) and n3 are the members.
+class FencerTest : public ::testing::Test {
+ protected:
+  void Load(const std::string& resources, const std::string& properties = "", const std::string& topology = "") {
+    const std::string xml =
+        "<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\"><configuration><crm_config>"
+        "<cluster_property_set id=\"o\">" + properties + "</cluster_property_set></crm_config>"
+        "<nodes><node id=\"1\" uname=\"n1\"/><node id=\"2\" uname=\"n2\"/><node id=\"3\" uname=\"n3\"/></nodes>"
+        "<resources>" + resources + "</resources><constraints/>" + topology + "</configuration><status/></cib>";
+    auto parsed = cib::Cib::Parse(xml, "test");
+    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    cib_ = std::move(*parsed);
+    model_ = cib_.model();
+    in_.model = &model_;
+  }
+  static std::string Device(const std::string& id, const std::string& params, const std::string& meta = "") {
+    return "<primitive id=\"" + id + "\" class=\"stonith\" type=\"fence_dummy\"><instance_attributes id=\"" + id +
+           "-i\">" + params + "</instance_attributes>" +
+           (meta.empty() ? "" : "<meta_attributes id=\"" + id + "-m\">" + meta + "</meta_attributes>") + "</primitive>";
+  }
+  static std::string Nv(const std::string& name, const std::string& value) {
+    static int next = 0;
+    return "<nvpair id=\"nv" + std::to_string(++next) + "\" name=\"" + name + "\" value=\"" + value + "\"/>";
+  }
+  bool Carry(std::vector<scheduler::Fence> fences = {{"n2", "reboot", "peer is no longer part of the cluster"}}) {
+    return fencer_.Carry(in_, fences);
+  }
+  // Answers the latest request.
+  void Answer(int rc, const std::string& output = "", ExecStatus status = ExecStatus::kDone, const std::string& reason = "") {
+    ASSERT_FALSE(sent_.empty());
+    EXPECT_TRUE(fencer_.OnResult({sent_.back().second.token, static_cast<uint8_t>(status), rc, reason, output}));
+  }
+  std::string Last() const {
+    if (sent_.empty()) return "";
+    const auto& [node, r] = sent_.back();
+    return std::to_string(node) + " " + r.device + " " + r.action + (r.target.empty() ? "" : " " + r.target);
+  }
+
+  cib::Cib cib_;
+  cib::Model model_;
+  Fencer::Inputs in_{nullptr, {{1, "n1"}, {3, "n3"}}, 1, "n1", SteadyTime{} + std::chrono::hours(1), 1765000000};
+  std::vector<std::pair<uint32_t, peer::FenceRequest>> sent_;
+  std::set<uint32_t> unreachable_;
+  Fencer fencer_{[this](uint32_t node, const peer::FenceRequest& r) {
+    if (unreachable_.count(node)) return false;
+    sent_.emplace_back(node, r);
+    return true;
+  }};
+};
+
+TEST_F(FencerTest, AStaticListDeviceFencesTheNodeFromTheDcAndTheHistorySaysSo) {
+  Load(Device("f1", Nv("pcmk_host_list", "n2 n3") + Nv("ip", "10.0.0.2")), Nv("stonith-timeout", "90s"));
+  EXPECT_TRUE(Carry());
+  ASSERT_EQ(sent_.size(), 1U);
+  EXPECT_EQ(Last(), "1 f1 reboot n2");
+  const peer::FenceRequest& r = sent_.back().second;
+  EXPECT_EQ(r.type, "fence_dummy");
+  EXPECT_EQ(r.target_nodeid, "2");
+  EXPECT_EQ(r.timeout_ms, 90000);
+  EXPECT_EQ(r.params.at("ip"), "10.0.0.2");
+  ASSERT_EQ(fencer_.History().size(), 1U);
+  EXPECT_EQ(fencer_.History()[0].state, peer::FenceEvent::State::kPending);
+  // Nothing more is sent while it runs.
+  EXPECT_TRUE(Carry());
+  EXPECT_EQ(sent_.size(), 1U);
+  EXPECT_TRUE(fencer_.TakeFenced().empty());
+  Answer(0);
+  EXPECT_FALSE(Carry());
+  EXPECT_EQ(fencer_.TakeFenced(), std::vector<std::string>{"n2"});
+  const auto history = fencer_.History();
+  ASSERT_EQ(history.size(), 1U);
+  EXPECT_EQ(history[0].state, peer::FenceEvent::State::kDone);
+  EXPECT_EQ(history[0].delegate, "n1");
+  EXPECT_EQ(history[0].origin, "n1");
+  EXPECT_EQ(history[0].devices, "f1");
+  EXPECT_EQ(history[0].when, 1765000000);
+  // Done: the next plan no longer asks for it.
+  EXPECT_FALSE(fencer_.Carry(in_, {}));
+  EXPECT_EQ(sent_.size(), 1U);
+}
+
+TEST_F(FencerTest, ADeviceRunsWhereItIsStartedAndNeverOnItsTarget) {
+  Load(Device("f1", Nv("pcmk_host_check", "none")));
+  cib::NodeState n3;
+  n3.id = "3";
+  n3.uname = "n3";
+  n3.resources.push_back({"f1", "stonith", "", "fence_dummy", {{"f1_last_0", "start", 0, 4, 0, 0, "", 1, ""}}});
+  model_.node_states.push_back(n3);
+  Carry();
+  EXPECT_EQ(Last(), "3 f1 reboot n2");
+  // Fencing the DC's own partner n3 cannot run on n3: the DC runs it.
+  Answer(0);
+  Carry({{"n3", "off", "stop failed"}});
+  EXPECT_EQ(Last(), "1 f1 off n3");
+  Answer(0);
+  Carry({{"n3", "off", "stop failed"}});
+  EXPECT_EQ(fencer_.TakeFenced(), (std::vector<std::string>{"n2", "n3"}));
+  // With the target the only member, no device can run.
+  in_.members = {{3, "n3"}};
+  Carry({{"n3", "off", "stop failed"}});
+  ASSERT_FALSE(fencer_.History().empty());
+  EXPECT_EQ(fencer_.History().back().reason, "no member but n3 itself can run f1");
+  EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
+}
+
+TEST_F(FencerTest, AFailingDeviceIsRetriedThenTheNextOneByPriorityIsUsed) {
+  Load(Device("low", Nv("pcmk_host_list", "n2")) +
+       Device("high", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "1"), Nv("priority", "10")));
+  Carry();
+  EXPECT_EQ(Last(), "1 high reboot n2");
+  Answer(1, "", ExecStatus::kDone, "connection refused");
+  Carry();
+  EXPECT_EQ(Last(), "1 high reboot n2");  // its one retry
+  EXPECT_EQ(sent_.size(), 2U);
+  Answer(1, "", ExecStatus::kTimedOut, "did not finish");
+  Carry();
+  EXPECT_EQ(Last(), "1 low reboot n2");
+  Answer(0);
+  Carry();
+  const auto history = fencer_.History();
+  ASSERT_EQ(history.size(), 1U);
+  EXPECT_EQ(history[0].state, peer::FenceEvent::State::kDone);
+  EXPECT_EQ(history[0].devices, "low");
+}
+
+TEST_F(FencerTest, ATopologyFallsThroughToItsSecondLevelWhenAnyDeviceOfTheFirstFails) {
+  Load(Device("ipmi", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "0")) + Device("psu1", Nv("pcmk_host_list", "n2")) +
+           Device("psu2", Nv("pcmk_host_list", "n2")),
+       "",
+       "<fencing-topology><fencing-level id=\"l1\" target=\"n2\" index=\"1\" devices=\"ipmi\"/>"
+       "<fencing-level id=\"l2\" target=\"n2\" index=\"2\" devices=\"psu1,psu2\"/></fencing-topology>");
+  Carry();
+  EXPECT_EQ(Last(), "1 ipmi reboot n2");
+  Answer(1, "", ExecStatus::kDone, "BMC unreachable");
+  Carry();
+  EXPECT_EQ(Last(), "1 psu1 reboot n2");
+  Answer(0);
+  Carry();
+  EXPECT_EQ(Last(), "1 psu2 reboot n2");  // every device of the level
+  Answer(0);
+  EXPECT_FALSE(Carry());
+  EXPECT_EQ(fencer_.History().back().devices, "psu1,psu2");
+  EXPECT_EQ(fencer_.TakeFenced(), std::vector<std::string>{"n2"});
+}
+
+TEST_F(FencerTest, WithoutHostParametersTheAgentIsAskedWhomItCanFence) {
+  Load(Device("f1", Nv("ip", "10.0.0.9")));
+  Carry();
+  EXPECT_EQ(Last(), "1 f1 meta-data");
+  Answer(0, "<resource-agent><actions><action name=\"reboot\"/><action name=\"list\"/><action name=\"status\"/></actions></resource-agent>");
+  Carry();
+  EXPECT_EQ(Last(), "1 f1 list");  // dynamic-list: it has a list action
+  Answer(0, "n3,port3\nn4,port4\n");
+  Carry();
+  // The list does not name n2: no device can fence it.
+  const auto history = fencer_.History();
+  ASSERT_EQ(history.size(), 1U);
+  EXPECT_EQ(history[0].state, peer::FenceEvent::State::kFailed);
+  EXPECT_EQ(history[0].reason, "f1 cannot fence n2");
+  EXPECT_EQ(sent_.size(), 2U);
+}
+
+TEST_F(FencerTest, AStatusCheckThatFindsTheNodeOffStillMeansTheDeviceCanFenceIt) {
+  Load(Device("f1", Nv("pcmk_host_check", "status")));
+  Carry();
+  EXPECT_EQ(Last(), "1 f1 status n2");
+  Answer(2);  // off
+  Carry();
+  EXPECT_EQ(Last(), "1 f1 reboot n2");
+}
+
+TEST_F(FencerTest, AFailedFenceIsTriedAgainAfterAPauseThenGivenUpAfterStonithMaxAttempts) {
+  Load(Device("f1", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "0")), Nv("stonith-max-attempts", "2"));
+  Carry();
+  Answer(1, "", ExecStatus::kDone, "no route to host");
+  EXPECT_TRUE(Carry());  // failed, and waiting to try again
+  EXPECT_EQ(sent_.size(), 1U);
+  EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
+  EXPECT_EQ(fencer_.History().back().reason, "f1: no route to host");
+  ASSERT_TRUE(fencer_.NextWake().has_value());
+  EXPECT_EQ(*fencer_.NextWake(), in_.now + Fencer::kRetryPause);
+  in_.now += Fencer::kRetryPause;
+  EXPECT_TRUE(Carry());
+  EXPECT_EQ(sent_.size(), 2U);
+  Answer(1, "", ExecStatus::kDone, "no route to host");
+  // The second failure in a row: given up; the plan no longer waits for it.
+  EXPECT_FALSE(Carry());
+  EXPECT_EQ(fencer_.given_up(), std::set<std::string>{"n2"});
+  in_.now += std::chrono::minutes(1);
+  EXPECT_FALSE(Carry());
+  EXPECT_EQ(sent_.size(), 2U);
+  // Until something changes.
+  fencer_.Forgive();
+  EXPECT_TRUE(Carry());
+  EXPECT_EQ(sent_.size(), 3U);
+}
+
+TEST_F(FencerTest, ARebootWaitsForTheDevicesDelay) {
+  Load(Device("f1", Nv("pcmk_host_list", "n2") + Nv("pcmk_delay_base", "n1:1s;n2:5s")));
+  EXPECT_TRUE(Carry());
+  EXPECT_TRUE(sent_.empty());
+  ASSERT_TRUE(fencer_.NextWake().has_value());
+  EXPECT_EQ(*fencer_.NextWake(), in_.now + std::chrono::seconds(5));
+  in_.now += std::chrono::seconds(4);
+  Carry();
+  EXPECT_TRUE(sent_.empty());
+  in_.now += std::chrono::seconds(1);
+  Carry();
+  EXPECT_EQ(Last(), "1 f1 reboot n2");
+}
+
+TEST_F(FencerTest, ARandomDelayStaysWithinItsBounds) {
+  Load(Device("f1", Nv("pcmk_host_list", "n2") + Nv("pcmk_delay_base", "2") + Nv("pcmk_delay_max", "4s")));
+  Carry();
+  ASSERT_TRUE(fencer_.NextWake().has_value());
+  const auto delay = *fencer_.NextWake() - in_.now;
+  EXPECT_GE(delay, std::chrono::seconds(2));
+  EXPECT_LT(delay, std::chrono::seconds(4));
+}
+
+TEST_F(FencerTest, ARequestWhoseNodeLeftFailedAndIsTriedElsewhere) {
+  Load(Device("f1", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "1")));
+  Carry();
+  EXPECT_EQ(Last(), "1 f1 reboot n2");
+  // The DC's own link is never lost; take n3 as the runner instead.
+  in_.self = 9;
+  fencer_.OnLost(1);
+  in_.members = {{3, "n3"}};
+  Carry();
+  EXPECT_EQ(Last(), "3 f1 reboot n2");
+  // A late answer to the lost request is not taken for the new one.
+  EXPECT_FALSE(fencer_.OnResult({sent_.front().second.token, 0, 0, "", ""}));
+}
+
+TEST_F(FencerTest, NoLinkToTheRunnerCountsAsAFailedRun) {
+  Load(Device("f1", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "0")));
+  unreachable_ = {1};
+  Carry();
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
+  EXPECT_EQ(fencer_.History().back().reason, "f1: no link to n1");
+}
+
+TEST_F(FencerTest, OneFenceAtATimeUnlessConcurrentFencingIsOn) {
+  Load(Device("f1", Nv("pcmk_host_check", "none")));
+  in_.members = {{1, "n1"}};
+  const std::vector<scheduler::Fence> two = {{"n2", "reboot", "lost"}, {"n3", "reboot", "lost"}};
+  fencer_.Carry(in_, two);
+  EXPECT_EQ(sent_.size(), 1U);
+  EXPECT_EQ(Last(), "1 f1 reboot n2");
+  Answer(0);
+  fencer_.Carry(in_, two);
+  EXPECT_EQ(Last(), "1 f1 reboot n3");
+
+  FencerTest::Load(Device("f1", Nv("pcmk_host_check", "none")), Nv("concurrent-fencing", "true"));
+  sent_.clear();
+  Fencer concurrent([this](uint32_t node, const peer::FenceRequest& r) {
+    sent_.emplace_back(node, r);
+    return true;
+  });
+  concurrent.Carry(in_, two);
+  EXPECT_EQ(sent_.size(), 2U);
+}
+
+TEST_F(FencerTest, UnfencingIsRecordedAsTheNodesUnfencedTimeNotAsAFencedNode) {
+  Load(Device("f1", Nv("pcmk_host_check", "none"), Nv("provides", "unfencing")));
+  Carry({{"n3", "on", "required by f1 monitor"}});
+  EXPECT_EQ(Last(), "1 f1 on n3");
+  Answer(0);
+  EXPECT_FALSE(fencer_.Carry(in_, {}));
+  EXPECT_TRUE(fencer_.TakeFenced().empty());
+  EXPECT_EQ(fencer_.unfenced().at("n3"), 1765000000);
+}
+
+TEST_F(FencerTest, ANewDcTakesTheHistoryAndWhatWasPendingThereFailed) {
+  fencer_.SeedHistory({{"n2", "reboot", peer::FenceEvent::State::kPending, "n3", "n3", "vigild", "", "", 5},
+                       {"n3", "off", peer::FenceEvent::State::kDone, "n1", "n1", "vigild", "f1", "", 4}});
+  const auto history = fencer_.History();
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[0].state, peer::FenceEvent::State::kFailed);
+  EXPECT_EQ(history[0].reason, "the DC that asked for it (n3) is no longer DC");
+  EXPECT_EQ(history[1].state, peer::FenceEvent::State::kDone);
+}
+
+}  // namespace
+}  // namespace vigil::daemon
