@@ -9,6 +9,7 @@
 #include "cluster/control/status_cli.h"
 #include "cluster/scheduler/simulate_cli.h"
 #include "host/agent_cli.h"
+#include "lab/bmc.h"
 #include "lab/demo.h"
 
 namespace {
@@ -25,6 +26,7 @@ constexpr Subcommand kSubcommands[] = {
     {"keygen", "write the cluster's authkey (like corosync-keygen)", vigil::KeygenCommand},
     {"status", "membership, quorum and DC of the running vigild (like crm_mon)", vigil::StatusCommand},
     {"demo", "the tutorial end to end on this machine, in network namespaces (root)", vigil::DemoCommand},
+    {"lab-power", "the power control of a lab node's simulated BMC (what its ipmi_sim runs)", vigil::lab::LabPowerCommand},
 };
 
 void Usage(FILE* out) {

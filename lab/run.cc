@@ -61,6 +61,14 @@ std::string ReadText(const std::filesystem::path& file) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+Status WriteText(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream out(file, std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status(StatusCode::kIoError, "cannot write " + file.string());
+  return Status::Ok();
+}
+
 std::filesystem::path FindProgram(const std::string& name) {
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);

@@ -25,6 +25,8 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& input = "
 
 // The whole text of a file (a daemon's log, a /proc entry); empty when it cannot be read.
 std::string ReadText(const std::filesystem::path& file);
+// Writes `text` as the whole of a file (made or truncated).
+Status WriteText(const std::filesystem::path& file, const std::string& text);
 
 // The path of one of Vigil's programs (vigild, crm, vigil): beside the running executable, or in
 // the installed tree's sbin/ or bin/ beside that, else found on PATH; empty when nowhere.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 namespace vigil::lab {
 namespace {
@@ -17,14 +18,6 @@ std::string MacOf(int link, int host) {
   char mac[32];
   std::snprintf(mac, sizeof mac, "02:00:00:00:%02x:%02x", link, host);
   return mac;
-}
-
-Status Write(const std::filesystem::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return Status(StatusCode::kIoError, "cannot write " + file.string());
-  return Status::Ok();
 }
 
 std::string Trimmed(std::string s) {
@@ -50,7 +43,11 @@ Result<std::unique_ptr<TutorialLab>> TutorialLab::Create(TutorialOptions options
 }
 
 TutorialLab::~TutorialLab() {
-  // Each vigild stops its resources as it exits; what is left then goes with the network.
+  // No power switched any more, then each vigild stops its resources as it exits; what is left
+  // then goes with the network.
+  panel_.reset();
+  ipmi_sims_.clear();
+  std::lock_guard<std::mutex> lock(vigild_mu_);
   for (size_t i = 0; i < vigild_.size(); ++i) {
     if (vigild_[i]) vigild_[i]->Stop(std::chrono::seconds(30));
   }
@@ -89,7 +86,7 @@ Status TutorialLab::Build() {
     mounts.push_back("/dev/shm");
     std::string hosts = "127.0.0.1\tlocalhost\n192.168.1.10\tclient\n";
     for (int k = 1; k <= o.nodes; ++k) hosts += Address(k) + "\t" + Name(k) + "\n";
-    if (Status s = Write(o.work / "hosts", hosts); !s.ok()) return s;
+    if (Status s = WriteText(o.work / "hosts", hosts); !s.ok()) return s;
   }
   std::vector<HostSpec> hosts;
   hosts.push_back(HostSpec{kClient, {Nic{"lan", "192.168.1.10/24", MacOf(1, 0x0a)}}});
@@ -111,10 +108,18 @@ Status TutorialLab::Build() {
     }
     hosts.push_back(std::move(h));
   }
+  if (o.bmcs) {
+    HostSpec bmc{"bmc", {}, false, {}};
+    for (int k = 1; k <= o.nodes; ++k) bmc.nics.push_back(Nic{"lan", BmcAddress(k) + "/24", MacOf(1, 0x40 + k)});
+    hosts.push_back(std::move(bmc));
+  }
   auto lan = Lan::Create(o.prefix, o.work, std::move(hosts));
   if (!lan.ok()) return lan.status();
   lan_ = std::move(*lan);
   vigild_.resize(static_cast<size_t>(o.nodes));
+  if (o.bmcs) {
+    if (Status s = StartBmcs(); !s.ok()) return s;
+  }
   if (o.mysql) {
     for (int k = 1; k <= o.nodes; ++k) {
       if (Status s = PrepareMysql(k); !s.ok()) return s;
@@ -134,7 +139,7 @@ Status TutorialLab::PrepareMysql(int node) {
     std::filesystem::create_directories(d, ec);
     if (::chown(d.c_str(), mysql->pw_uid, mysql->pw_gid) != 0) return Status::FromErrno("chown " + d.string(), errno);
   }
-  if (Status s = Write(dir / "etc-mysql" / "my.cnf", kMyCnf); !s.ok()) return s;
+  if (Status s = WriteText(dir / "etc-mysql" / "my.cnf", kMyCnf); !s.ok()) return s;
   RunResult r = Run({"mariadb-install-db", "--no-defaults", "--user=mysql", "--skip-test-db",
                      "--auth-root-authentication-method=socket", "--datadir=" + data.string(),
                      "--tmpdir=" + tmp.string()});
@@ -189,12 +194,12 @@ Status TutorialLab::Install() {
       if (ec) return Status(StatusCode::kIoError, "copying the authkey to " + Name(k) + ": " + ec.message());
       std::filesystem::permissions(etc / "authkey", std::filesystem::perms::owner_read, ec);
     }
-    if (Status s = Write(etc / "corosync.conf", CorosyncConf()); !s.ok()) return s;
+    if (Status s = WriteText(etc / "corosync.conf", CorosyncConf()); !s.ok()) return s;
     if (!options_.nodelist) {
       // The tutorial's service.d/pacemaker: corosync 1.x loads Pacemaker through it.
       std::error_code ec;
       std::filesystem::create_directories(etc / "service.d", ec);
-      if (Status s = Write(etc / "service.d" / "pacemaker", "service {\n\tname: pacemaker\n\tver: 0\n}\n"); !s.ok()) {
+      if (Status s = WriteText(etc / "service.d" / "pacemaker", "service {\n\tname: pacemaker\n\tver: 0\n}\n"); !s.ok()) {
         return s;
       }
     }
@@ -202,7 +207,63 @@ Status TutorialLab::Install() {
   return Status::Ok();
 }
 
+Status TutorialLab::StartBmcs() {
+  std::vector<PowerPanel::Switch> switches;
+  for (int k = 1; k <= options_.nodes; ++k) switches.push_back({[this, k] { PowerOff(k); }, [this, k] { PowerOn(k); }});
+  const auto socket = options_.work / "bmc-power.sock";
+  auto panel = PowerPanel::Start(socket, std::move(switches));
+  if (!panel.ok()) return panel.status();
+  panel_ = std::move(*panel);
+  for (int k = 1; k <= options_.nodes; ++k) {
+    const auto dir = options_.work / ("bmc" + std::to_string(k));
+    auto argv = PrepareBmc(dir, k, BmcAddress(k), vigil_path_, socket);
+    if (!argv.ok()) return argv.status();
+    auto d = Daemon::Start(lan_->On("bmc", *argv), dir / "ipmi_sim.log");
+    if (!d.ok()) return d.status();
+    ipmi_sims_.push_back(std::move(*d));
+  }
+  // Up once each answers on its port.
+  for (int k = 1; k <= options_.nodes; ++k) {
+    RunResult r;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      r = Run(lan_->On(kClient, {"ipmitool", "-I", "lan", "-H", BmcAddress(k), "-U", kBmcUser, "-P", kBmcPassword,
+                                 "chassis", "power", "status"}));
+      if (r.code == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (r.code != 0) {
+      return Status(StatusCode::kIoError, "the BMC of " + Name(k) + " does not answer: " + r.out + "\n" +
+                                              ReadText(options_.work / ("bmc" + std::to_string(k)) / "ipmi_sim.log"));
+    }
+  }
+  return Status::Ok();
+}
+
+void TutorialLab::PowerOff(int node) {
+  lan_->KillAll(Name(node));
+  for (size_t nic = 0; nic < lan_->host(Name(node)).nics.size(); ++nic) (void)lan_->SetLink(Name(node), nic, false);
+  std::lock_guard<std::mutex> lock(vigild_mu_);
+  if (auto& d = vigild_.at(static_cast<size_t>(node - 1))) d->Kill(SIGKILL);  // reaped
+}
+
+void TutorialLab::PowerOn(int node) {
+  // As after a reboot: the node's own addresses only.
+  const auto& nics = lan_->host(Name(node)).nics;
+  for (size_t nic = 0; nic < nics.size(); ++nic) {
+    const std::string dev = "eth" + std::to_string(nic);
+    (void)Run({"ip", "-n", lan_->netns(Name(node)), "addr", "flush", "dev", dev});
+    (void)Run({"ip", "-n", lan_->netns(Name(node)), "addr", "add", nics[nic].address, "dev", dev});
+    (void)lan_->SetLink(Name(node), nic, true);
+  }
+  if (Status s = Start(node); !s.ok()) std::fprintf(stderr, "lab: powering %s on: %s\n", Name(node).c_str(), s.message().c_str());
+}
+
+void TutorialLab::Freeze(int node, bool frozen) {
+  for (const pid_t pid : lan_->Pids(Name(node))) ::kill(pid, frozen ? SIGSTOP : SIGCONT);
+}
+
 Status TutorialLab::Start(int node) {
+  std::lock_guard<std::mutex> lock(vigild_mu_);
   auto& slot = vigild_.at(static_cast<size_t>(node - 1));
   if (slot && slot->Running()) return Status::Ok();
   auto d = Daemon::Start(On(Name(node), {vigild_path_.string(), "-f"}), NodeDir(node) / "vigild.log");
@@ -212,14 +273,17 @@ Status TutorialLab::Start(int node) {
 }
 
 void TutorialLab::Kill(int node) {
+  std::lock_guard<std::mutex> lock(vigild_mu_);
   if (auto& d = vigild_.at(static_cast<size_t>(node - 1))) d->Kill(SIGKILL);
 }
 
 void TutorialLab::Stop(int node) {
+  std::lock_guard<std::mutex> lock(vigild_mu_);
   if (auto& d = vigild_.at(static_cast<size_t>(node - 1))) d->Stop(std::chrono::seconds(30));
 }
 
 bool TutorialLab::Running(int node) {
+  std::lock_guard<std::mutex> lock(vigild_mu_);
   auto& d = vigild_.at(static_cast<size_t>(node - 1));
   return d && d->Running();
 }

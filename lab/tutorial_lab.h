@@ -14,12 +14,14 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "lab/arp_probe.h"
+#include "lab/bmc.h"
 #include "lab/lan.h"
 #include "lab/run.h"
 
@@ -42,6 +44,12 @@ struct TutorialOptions {
   bool shm_and_hosts = false;
   // The directory holding vigild, vigil and crm; empty: FindProgram (run.h).
   std::filesystem::path programs;
+  // Each node gets a simulated BMC (bmc.h): ipmi_sim at BmcAddress(K) on the clients' LAN (in a
+  // namespace of its own), user kBmcUser, password kBmcPassword. Its power off kills every
+  // process of the node and takes its links down; its power on brings them back with the node's
+  // own addresses only (what a floating IP left there is gone, as after a reboot) and starts the
+  // node's vigild.
+  bool bmcs = false;
 };
 
 class TutorialLab {
@@ -61,6 +69,7 @@ class TutorialLab {
   Lan& lan() { return *lan_; }
   static std::string Name(int node) { return "node" + std::to_string(node); }
   static std::string Address(int node) { return "192.168.1." + std::to_string(100 + node); }
+  static std::string BmcAddress(int node) { return "192.168.1." + std::to_string(200 + node); }
   std::string Mac(int node) const;  // of its eth0, on the clients' LAN
 
   // The argv of a command as typed on a node (or on the client, kClient).
@@ -80,6 +89,11 @@ class TutorialLab {
   Status Start(int node);
   // kill -9 of a node's vigild.
   void Kill(int node);
+  // SIGSTOP (or SIGCONT) to every process of a node, its links kept up: a node frozen whole, as
+  // a hung kernel or a paused VM.
+  void Freeze(int node, bool frozen);
+  // The BMCs' power control (with TutorialOptions::bmcs), else nullptr.
+  const PowerPanel* bmcs() const { return panel_.get(); }
   // SIGTERM to a node's vigild; waits until it has exited (it stops its resources first).
   void Stop(int node);
   bool Running(int node);
@@ -113,6 +127,9 @@ class TutorialLab {
   explicit TutorialLab(TutorialOptions options) : options_(std::move(options)) {}
   Status Build();
   Status PrepareMysql(int node);
+  Status StartBmcs();
+  void PowerOff(int node);
+  void PowerOn(int node);
 
  public:
   // A node's private directories, as seen from here: work/nodeK/etc-corosync is its
@@ -123,7 +140,11 @@ class TutorialLab {
 
   TutorialOptions options_;
   std::unique_ptr<Lan> lan_;
+  // The BMCs' thread switches nodes on and off: it starts vigild too.
+  std::mutex vigild_mu_;
   std::vector<std::unique_ptr<Daemon>> vigild_;  // index node - 1
+  std::unique_ptr<PowerPanel> panel_;
+  std::vector<std::unique_ptr<Daemon>> ipmi_sims_;
   std::unique_ptr<ArpProbe> probe_;
   std::filesystem::path vigild_path_, vigil_path_, crm_path_;
 };

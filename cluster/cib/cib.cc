@@ -183,14 +183,11 @@ void CheckIdsAndDepth(Reader& r, const pugi::xml_node& cib) {
   root.traverse(walker);
 }
 
-// What a failed operation calls for that Vigil cannot do yet is refused by name rather than
-// treated as a restart: fencing the node (with fencing disabled Pacemaker stops the resource
-// instead, and so does Vigil). on-fail=demote is for a promote or a recurring monitor of the
-// Promoted role only (Pacemaker resets it elsewhere, with a configuration error); not in
-// op_defaults, where it would reach every other operation too.
+// on-fail=demote is for a promote or a recurring monitor of the Promoted role only (Pacemaker
+// resets it elsewhere, with a configuration error); not in op_defaults, where it would reach every
+// other operation too. (on-fail=fence is read: with fencing disabled the scheduler stops the
+// resource instead, as Pacemaker does.)
 void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Model& m) {
-  const auto stonith = m.properties.find("stonith-enabled");
-  const bool fencing = stonith == m.properties.end() || PacemakerIsTrue(stonith->second);
   auto why = [&](const std::string& value, const Operation* op) -> std::string {
     if (value == "demote") {
       const std::string_view role = op != nullptr ? CurrentRoleName(op->role) : "";
@@ -199,7 +196,6 @@ void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Mode
         return "on-fail=demote is only for a promote or a recurring monitor with role=Promoted";
       }
     }
-    if (value == "fence" && fencing && !r.fencing()) return "on-fail=fence is not supported (Vigil does not fence yet)";
     return "";
   };
   // Any set of op_defaults, whatever its rules say now.
@@ -226,7 +222,7 @@ void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Mode
 Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const Source& source, int64_t now,
                                          const ReadOptions& options, bool forced = false) {
   auto m = std::make_unique<Model>();
-  Reader r(source, options.fencing);
+  Reader r(source, options.self_fencing);
   const auto root = doc.document_element();
   if (std::string_view(root.name()) != "cib") {
     return source.Error(root, "the document's root element is not <cib>");
@@ -263,11 +259,14 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
                      [&](const char* k) { return strcasecmp(k, it->second.c_str()) == 0; })) {
       r.Fail(config.child("crm_config"), "no-quorum-policy=" + it->second + " is not one of stop, freeze, ignore, demote, suicide");
     } else if (strcasecmp(it->second.c_str(), "suicide") == 0) {
-      // Without fencing Pacemaker makes it stop, as the scheduler does; with fencing it would
-      // fence the partition's own nodes.
+      // Without fencing Pacemaker makes it stop, as the scheduler does; with fencing the DC of a
+      // partition without quorum fences the partition's own nodes, and in Vigil such a partition
+      // has no DC.
       const auto fencing = m->properties.find("stonith-enabled");
-      if ((fencing == m->properties.end() || PacemakerIsTrue(fencing->second)) && !r.fencing()) {
-        r.Fail(config.child("crm_config"), "no-quorum-policy=suicide is not supported (Vigil does not fence yet)",
+      if ((fencing == m->properties.end() || PacemakerIsTrue(fencing->second)) && !r.self_fencing()) {
+        r.Fail(config.child("crm_config"),
+               "no-quorum-policy=suicide is not supported (a partition without quorum has no DC in Vigil to fence "
+               "its own nodes)",
                StatusCode::kUnsupported);
       }
     }

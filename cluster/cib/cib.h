@@ -353,11 +353,12 @@ struct Model {
   bool InMaintenance(const Primitive& p) const;
 };
 
-// What a reader of the CIB can carry out. fencing: what only fencing does (on-fail=fence,
-// loss-policy=fence, no-quorum-policy=suicide while stonith-enabled) is read, as `vigil simulate`
-// plans fences; otherwise it is refused with kUnsupported, as vigild cannot fence yet.
+// What a reader of the CIB can carry out. self_fencing: no-quorum-policy=suicide while
+// stonith-enabled (a partition without quorum fences its own nodes) is read, as `vigil simulate`
+// plans those fences; otherwise it is refused with kUnsupported: in vigild a partition without
+// quorum has no DC, so nothing there could fence.
 struct ReadOptions {
-  bool fencing = false;
+  bool self_fencing = false;
 };
 
 class Cib {

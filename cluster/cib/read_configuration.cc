@@ -391,9 +391,6 @@ std::optional<TicketConstraint> ReadTicket(Reader& r, const pugi::xml_node& c, c
     const auto stonith = m.properties.find("stonith-enabled");
     if (stonith != m.properties.end() && !PacemakerIsTrue(stonith->second)) {
       t.loss_policy = "stop";  // without fencing, Pacemaker stops it
-    } else if (!r.fencing()) {
-      r.Fail(c, "loss-policy=fence is not supported (Vigil does not fence yet)", StatusCode::kUnsupported);
-      return std::nullopt;
     }
   } else if (t.loss_policy != "stop" && t.loss_policy != "demote" && t.loss_policy != "freeze") {
     r.Fail(c, "loss-policy=\"" + t.loss_policy + "\" is not stop, demote, freeze or fence");

@@ -52,10 +52,10 @@ struct Source {
 // Errors collected while walking the document: the first one is reported.
 class Reader {
  public:
-  explicit Reader(const Source& source, bool fencing = false) : source_(source), fencing_(fencing) {}
+  explicit Reader(const Source& source, bool self_fencing = false) : source_(source), self_fencing_(self_fencing) {}
 
-  // Whether what only fencing can carry out is read (ReadOptions::fencing) or refused.
-  bool fencing() const { return fencing_; }
+  // Whether no-quorum-policy=suicide is read (ReadOptions::self_fencing) or refused.
+  bool self_fencing() const { return self_fencing_; }
 
   bool failed() const { return !status_.ok(); }
   Status TakeStatus() { return std::move(status_); }
@@ -151,7 +151,7 @@ class Reader {
   void NvSet(const pugi::xml_node& set, Attributes& into);
 
   const Source& source_;
-  bool fencing_ = false;
+  bool self_fencing_ = false;
   Status status_;
   int64_t now_ = 0;
   bool time_dependent_ = false;
@@ -189,8 +189,7 @@ bool ReadLocationRules(Reader& r, const pugi::xml_node& c, Location& l);
 // An order's (or an order set's) kind, or its deprecated score; nullopt when it gives neither.
 std::optional<OrderKind> ReadOrderKind(Reader& r, const pugi::xml_node& x);
 // A ticket constraint's ticket and loss-policy (rsc_ticket `c`) for resource `rsc` in `role`.
-// "fence" is refused while fencing is enabled, unless the reader plans fencing (Vigil does not
-// fence yet), and is "stop" without it, as in Pacemaker.
+// "fence" is "stop" without fencing enabled, as in Pacemaker.
 std::optional<TicketConstraint> ReadTicket(Reader& r, const pugi::xml_node& c, const Model& m, const std::string& rsc,
                                            const std::string& role);
 // Constraint `c` with the templates and tags it names replaced by the resources they stand for,

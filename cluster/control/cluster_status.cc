@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "common/node_order.h"
@@ -235,6 +237,7 @@ std::string ToXml(const ClusterStatus& s) {
     node.append_attribute("name") = n.name.c_str();
     node.append_attribute("online") = n.online ? "true" : "false";
     node.append_attribute("standby") = n.standby ? "true" : "false";
+    if (n.unclean) node.append_attribute("unclean") = "true";
   }
   pugi::xml_node resources = root.append_child("resources");
   resources.append_attribute("known") = s.resources_known ? "true" : "false";
@@ -271,6 +274,17 @@ std::string ToXml(const ClusterStatus& s) {
     a.append_attribute("reason") = f.reason.c_str();
     a.append_attribute("last-rc-change") = std::to_string(f.last_rc_change).c_str();
     a.append_attribute("call-id") = f.call_id;
+  }
+  pugi::xml_node fencing = root.append_child("fence_history");
+  for (const auto& f : s.fencing) {
+    pugi::xml_node e = fencing.append_child("fence_event");
+    for (const auto& [name, value] : {std::pair{"target", &f.target}, std::pair{"action", &f.action},
+                                      std::pair{"status", &f.state}, std::pair{"delegate", &f.delegate},
+                                      std::pair{"client", &f.client}, std::pair{"origin", &f.origin},
+                                      std::pair{"devices", &f.devices}, std::pair{"exit-reason", &f.reason}}) {
+      if (!value->empty()) e.append_attribute(name) = value->c_str();
+    }
+    e.append_attribute("when") = std::to_string(f.when).c_str();
   }
   pugi::xml_node counters = root.append_child("counters");
   for (const auto& [name, value] : s.counters) {
@@ -320,6 +334,9 @@ Result<ClusterStatus> FromXml(std::string_view xml) {
     if (!Number(n, "id", node.id) || !Flag(n, "online", node.online) || !Flag(n, "standby", node.standby)) {
       return bad("a <node> without a numeric id, online or standby flag");
     }
+    if (!n.attribute("unclean").empty() && !Flag(n, "unclean", node.unclean)) {
+      return bad("a <node> whose unclean flag is not true or false");
+    }
     node.name = n.attribute("name").value();
     s.nodes.push_back(std::move(node));
   }
@@ -364,12 +381,69 @@ Result<ClusterStatus> FromXml(std::string_view xml) {
     }
     s.failed_actions.push_back(std::move(f));
   }
+  for (const pugi::xml_node e : root.child("fence_history").children("fence_event")) {
+    FenceStatus f;
+    f.target = e.attribute("target").value();
+    f.action = e.attribute("action").value();
+    f.state = e.attribute("status").value();
+    f.delegate = e.attribute("delegate").value();
+    f.client = e.attribute("client").value();
+    f.origin = e.attribute("origin").value();
+    f.devices = e.attribute("devices").value();
+    f.reason = e.attribute("exit-reason").value();
+    if (f.target.empty() || f.action.empty() || !Number(e, "when", f.when) ||
+        (f.state != "pending" && f.state != "successful" && f.state != "failed")) {
+      return bad("a <fence_event> without a target, an action, a state or a numeric time");
+    }
+    s.fencing.push_back(std::move(f));
+  }
   for (const pugi::xml_node c : root.child("counters").children("counter")) {
     uint64_t value = 0;
     if (!Number(c, "value", value) || c.attribute("name").empty()) return bad("a <counter> without a name or numeric value");
     s.counters[c.attribute("name").value()] = value;
   }
   return s;
+}
+
+std::string FenceTime(int64_t seconds) {
+  const time_t t = static_cast<time_t>(seconds);
+  struct tm local{};
+  localtime_r(&t, &local);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
+  std::string out = buf;
+  const long offset = local.tm_gmtoff;
+  if (offset == 0) return out + "Z";
+  const int minutes = static_cast<int>(std::labs(offset) / 60 % (24 * 60));
+  char zone[16];
+  std::snprintf(zone, sizeof zone, " %c%02d:%02d", offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
+  return out + zone;
+}
+
+std::string FenceText(const FenceStatus& f, bool full) {
+  std::string out = f.action + " of " + f.target;
+  const bool ended = f.state != "pending";
+  if (ended && !f.delegate.empty()) out += " by " + f.delegate;
+  out += " for " + f.client + "@" + f.origin;
+  if (!full) out += " last";
+  out += " " + f.state;
+  if (f.state == "failed" && !f.reason.empty()) out += " (" + f.reason + ")";
+  if (ended) out += " at " + FenceTime(f.when);
+  return out;
+}
+
+std::string FenceDetail(const FenceStatus& f, bool full) {
+  std::string out = f.action + " of " + f.target + " " + f.state;
+  const bool ended = f.state != "pending";
+  if (f.state == "failed" && !f.reason.empty()) out += " (" + f.reason + ")";
+  out += ": ";
+  if (ended && !f.delegate.empty()) out += "delegate=" + f.delegate + ", ";
+  out += "client=" + f.client + ", origin=" + f.origin;
+  if (ended) {
+    out += std::string(full ? ", completed" : f.state == "failed" ? ", last-failed" : ", last-successful") + "='" +
+           FenceTime(f.when) + "'";
+  }
+  return out;
 }
 
 std::string FormatStatus(const ClusterStatus& s, bool verbose) {
@@ -389,7 +463,9 @@ std::string FormatStatus(const ClusterStatus& s, bool verbose) {
   std::string online;
   std::string offline;
   for (const auto& n : s.nodes) {
-    if (n.online && n.standby) {
+    if (n.unclean) {
+      out += "  * Node " + NodeName(n) + ": UNCLEAN (offline)\n";
+    } else if (n.online && n.standby) {
       out += "  * Node " + NodeName(n) + ": standby\n";
     } else {
       (n.online ? online : offline) += " " + NodeName(n);
@@ -415,6 +491,31 @@ std::string FormatStatus(const ClusterStatus& s, bool verbose) {
              "last-rc-change='" + Ctime(std::chrono::system_clock::time_point(std::chrono::seconds(f.last_rc_change))) +
              "'\n";
     }
+  }
+  // Fencing, as crm_mon shows it by default: what failed (unless a later attempt succeeded, which
+  // it then says) and what is under way; the whole history when verbose.
+  auto fence_list = [&](const char* title, auto&& shown, bool full) {
+    std::string items;
+    for (const auto& f : s.fencing) {
+      if (!shown(f)) continue;
+      std::string line = FenceText(f, full);
+      if (f.state == "failed") {
+        for (const auto& later : s.fencing) {
+          if (later.target == f.target && later.action == f.action && later.state == "successful" && later.when >= f.when) {
+            line += " (a later attempt from " + later.origin + " succeeded)";
+            break;
+          }
+        }
+      }
+      items += "  * " + line + "\n";
+    }
+    if (!items.empty()) out += std::string("\n") + title + ":\n" + items;
+  };
+  fence_list("Failed Fencing Actions", [](const FenceStatus& f) { return f.state == "failed"; }, false);
+  if (verbose) {
+    fence_list("Fencing History", [](const FenceStatus& f) { return f.state != "failed"; }, true);
+  } else {
+    fence_list("Pending Fencing Actions", [](const FenceStatus& f) { return f.state == "pending"; }, false);
   }
   if (verbose) {
     out += "\nMembership:\n";

@@ -18,6 +18,7 @@ struct NodeStatus {
   std::string name;  // empty while unknown (a node never heard, without a configured name)
   bool online = false;
   bool standby = false;
+  bool unclean = false;  // lost while up and not fenced yet (crm_mon's "UNCLEAN (offline)")
   bool operator==(const NodeStatus&) const = default;
 };
 
@@ -55,6 +56,20 @@ struct FailedActionStatus {
   bool operator==(const FailedActionStatus&) const = default;
 };
 
+// A fencing operation of the DC's history (what crm_mon shows of stonith_admin --history).
+struct FenceStatus {
+  std::string target;
+  std::string action;    // reboot, off, on
+  std::string state;     // "pending", "successful" or "failed"
+  std::string delegate;  // the node that ran the device ("" while pending)
+  std::string client;
+  std::string origin;
+  std::string devices;
+  std::string reason;    // why it failed
+  int64_t when = 0;      // seconds since the epoch: completed, failed, or asked (pending)
+  bool operator==(const FenceStatus&) const = default;
+};
+
 struct ClusterStatus {
   std::string cluster_name;
   std::string version;
@@ -74,6 +89,7 @@ struct ClusterStatus {
   bool resources_known = false;
   std::vector<ResourceStatus> resources;     // in the CIB's order (all of them, even unknown)
   std::vector<FailedActionStatus> failed_actions;
+  std::vector<FenceStatus> fencing;          // oldest first
   std::map<std::string, uint64_t> counters;  // packets sent, received, dropped by reason
   std::chrono::system_clock::time_point now;
   bool operator==(const ClusterStatus&) const = default;
@@ -103,14 +119,26 @@ std::string NodeName(const NodeStatus& n);
 
 // A time as crm_mon prints it, in local time ("Wed Nov 25 01:10:00 2026").
 std::string Ctime(std::chrono::system_clock::time_point t);
+// A fencing event's time as crm_mon prints it, in local time with its offset
+// ("2026-12-07 11:11:25Z" in UTC, "2026-12-07 12:11:25 +01:00" elsewhere).
+std::string FenceTime(int64_t seconds);
+// One line of crm_mon's fencing lists, as it words it by default: "reboot of node1 by node2 for
+// vigild@node2 last successful at 2026-12-07 11:11:25Z"; `full` (the whole history) without
+// "last".
+std::string FenceText(const FenceStatus& f, bool full);
+// The same in its technical wording (stonith_admin --history): "reboot of node1 successful:
+// delegate=node2, client=vigild, origin=node2, completed='2026-12-07 11:11:25Z'" (`full`), else
+// last-successful= or last-failed=.
+std::string FenceDetail(const FenceStatus& f, bool full);
 
 std::string ToXml(const ClusterStatus& status);
 // Errors: not XML, or a required element or attribute missing or malformed (named).
 Result<ClusterStatus> FromXml(std::string_view xml);
 
 // crm_mon 2.x's layout: "Cluster Summary:", "Node List:", "Full List of Resources:", "Failed
-// Resource Actions:"; with
-// `verbose`, Vigil's membership details and packet counters after them.
+// Resource Actions:", "Failed Fencing Actions:" and "Pending Fencing Actions:" (crm_mon's default
+// fence-history=1); with `verbose`, the whole "Fencing History:", then Vigil's membership details
+// and packet counters.
 std::string FormatStatus(const ClusterStatus& status, bool verbose);
 
 }  // namespace vigil::control

@@ -1,6 +1,9 @@
 #include "cluster/crm/pcmk_tools.h"
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <thread>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -549,15 +552,156 @@ std::optional<std::string> LocalTimeText(const std::string& seconds) {
   return std::string(text);
 }
 
+// stonith_admin: fence a node (-B reboot, -F off, -U on) through the DC and wait for the outcome
+// (-t seconds, 120 unless given), confirm one is down (-C), show the history of fencing a node
+// (-H NODE, or '*' for every node; the latest success, or every event with -V), list the fence
+// devices (-L).
+int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err,
+                 const std::function<void()>& pause) {
+  Options o{args};
+  std::optional<std::string> target, timeout;
+  std::string action;  // reboot off on confirm history list-registered
+  bool two = false;
+  bool verbose = false;
+  bool quiet = false;
+  auto choose = [&](const std::string& a) {
+    two = two || (!action.empty() && action != a);
+    action = a;
+  };
+  while (!o.done()) {
+    if (o.Take("B", "reboot", &target)) {
+      choose("reboot");
+    } else if (o.Take("F", "fence", &target)) {
+      choose("off");
+    } else if (o.Take("U", "unfence", &target)) {
+      choose("on");
+    } else if (o.Take("C", "confirm", &target)) {
+      choose("confirm");
+    } else if (o.Take("H", "history", &target)) {
+      choose("history");
+    } else if (o.Take("L", "list-registered", nullptr)) {
+      choose("list-registered");
+    } else if (o.Take("t", "timeout", &timeout)) {
+    } else if (o.Take("V", "verbose", nullptr)) {
+      verbose = true;
+    } else if (o.Take("q", "quiet", nullptr)) {
+      quiet = true;
+    } else {
+      err << "stonith_admin: the option " << args[o.i] << " is not supported by Vigil (it takes -B, -F, -U, -C, -H, -L, -t, -V, -q)\n";
+      return kUsage;
+    }
+    if (!o.error.empty()) {
+      err << "stonith_admin: " << o.error << "\n";
+      return kUsage;
+    }
+  }
+  if (action.empty() || two) {
+    err << "stonith_admin: one of -B, -F, -U, -C NODE, -H NODE or -L is needed\n";
+    return kUsage;
+  }
+  int wait_s = 120;
+  if (timeout) {
+    try {
+      wait_s = std::stoi(*timeout);
+    } catch (const std::exception&) {
+      wait_s = -1;
+    }
+    if (wait_s <= 0) {
+      err << "stonith_admin: --timeout " << *timeout << " is not a positive number of seconds\n";
+      return kUsage;
+    }
+  }
+  auto status = [&]() -> Result<control::ClusterStatus> {
+    auto body = vigild.Ask("status", {});
+    if (!body.ok()) return body.status();
+    return control::FromXml(*body);
+  };
+  if (action == "list-registered") {
+    auto cib = vigild.Ask("cib-query", {});
+    if (!cib.ok()) {
+      err << "stonith_admin: " << cib.status().message() << "\n";
+      return kUnavailable;
+    }
+    auto parsed = cib::Cib::Parse(*cib, "the CIB");
+    if (!parsed.ok()) {
+      err << "stonith_admin: " << parsed.status().message() << "\n";
+      return kError;
+    }
+    int n = 0;
+    for (const auto& p : parsed->model().primitives) {
+      if (p.standard != "stonith") continue;
+      out << p.id << "\n";
+      ++n;
+    }
+    if (!quiet) out << n << (n == 1 ? " fence device found\n" : " fence devices found\n");
+    return 0;
+  }
+  if (action == "history") {
+    auto s = status();
+    if (!s.ok()) {
+      err << "stonith_admin: " << s.status().message() << "\n";
+      return kUnavailable;
+    }
+    int n = 0;
+    const control::FenceStatus* latest = nullptr;
+    for (const auto& f : s->fencing) {
+      if (*target != "*" && f.target != *target) continue;
+      if (f.state == "successful") latest = &f;
+      if (verbose && !quiet) {
+        out << control::FenceDetail(f, true) << "\n";
+        ++n;
+      }
+    }
+    if (latest != nullptr && !verbose) {
+      out << control::FenceDetail(*latest, false) << "\n";
+      ++n;
+    }
+    if (!quiet) out << n << (n == 1 ? " event found\n" : " events found\n");
+    return 0;
+  }
+  const auto before = status();
+  if (!before.ok()) {
+    err << "stonith_admin: " << before.status().message() << "\n";
+    return kUnavailable;
+  }
+  auto asked = vigild.Ask("node-fence", {*target, action, "stonith_admin"});
+  if (!asked.ok()) {
+    err << "stonith_admin: Couldn't " << (action == "confirm" ? "confirm " : "fence ") << *target << ": "
+        << asked.status().message() << "\n";
+    return kError;
+  }
+  // The outcome: the first event of the target's history ended since the request was made.
+  const size_t known = before->fencing.size();
+  for (int waited = 0; waited < wait_s * 5; ++waited) {
+    auto s = status();
+    if (s.ok()) {
+      for (size_t i = std::min(known, s->fencing.size()); i < s->fencing.size(); ++i) {
+        const control::FenceStatus& f = s->fencing[i];
+        if (f.target != *target || f.state == "pending") continue;
+        if (f.state == "successful") return 0;
+        err << "stonith_admin: Couldn't fence " << *target << ": " << (f.reason.empty() ? "failed" : f.reason) << "\n";
+        return kError;
+      }
+    }
+    pause();
+  }
+  err << "stonith_admin: Couldn't fence " << *target << ": no outcome within " << wait_s << " s (it may still be under way: "
+      << "stonith_admin -H " << *target << ")\n";
+  return kError;
+}
+
 int RunPacemakerTool(const std::string& tool, const std::vector<std::string>& args, const std::string& resource,
                      Connection& vigild, std::ostream& out, std::ostream& err) {
+  if (tool == "stonith_admin") {
+    return StonithAdmin(args, vigild, out, err, [] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); });
+  }
   if (tool == "crm_node") return CrmNode(args, vigild, out, err);
   if (tool == "attrd_updater") return AttrdUpdater(args, vigild, out, err);
   if (tool == "crm_attribute") return CrmAttribute(false, args, resource, vigild, out, err);
   if (tool == "crm_master") return CrmAttribute(true, args, resource, vigild, out, err);
   if (tool == "crm_ticket") return CrmTicket(args, vigild, out, err);
   err << tool << ": not one of Pacemaker's tools that Vigil provides (crm_node, attrd_updater, crm_attribute, "
-                 "crm_master, crm_ticket)\n";
+                 "crm_master, crm_ticket, stonith_admin)\n";
   return kUsage;
 }
 

@@ -2,8 +2,9 @@
 // crm_node (this node's name and id, the members, quorum), attrd_updater (transient node
 // attributes: ocf:pacemaker:ping's pingd), crm_attribute (node attributes, transient or
 // permanent, and --promotion: the master-<rsc> score a promotable agent sets), crm_master
-// (crm_attribute --promotion) and crm_ticket (tickets: list, grant, revoke, standby, activate,
-// their attributes, cleanup). One binary answers to all five names (its argv[0]); vigild puts
+// (crm_attribute --promotion), crm_ticket (tickets: list, grant, revoke, standby, activate,
+// their attributes, cleanup) and stonith_admin (fence, confirm, history, devices). One binary
+// answers to all six names (its argv[0]); vigild puts
 // their directory first on every agent's PATH and in HA_SBIN_DIR, so an installed Pacemaker's
 // are not used. The options are Pacemaker 2.1's that agents and its documentation use; any other
 // is refused by name (exit 64).
@@ -13,6 +14,7 @@
 // a grant or revoke without --force).
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -26,7 +28,12 @@ namespace vigil::crm {
 // 02:29:12 2026"): crm_ticket's last-granted, crm site ticket time. nullopt: not a number.
 std::optional<std::string> LocalTimeText(const std::string& seconds);
 
-// Runs `tool` ("crm_node", "attrd_updater", "crm_attribute", "crm_master" or "crm_ticket") with `args`;
+// stonith_admin with `pause` between its looks at the outcome of a fence (200 ms in the tool).
+int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err,
+                 const std::function<void()>& pause);
+
+// Runs `tool` ("crm_node", "attrd_updater", "crm_attribute", "crm_master", "crm_ticket" or
+// "stonith_admin") with `args`;
 // `resource` is $OCF_RESOURCE_INSTANCE (for --promotion without a resource).
 int RunPacemakerTool(const std::string& tool, const std::vector<std::string>& args, const std::string& resource,
                      Connection& vigild, std::ostream& out, std::ostream& err);

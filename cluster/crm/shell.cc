@@ -123,7 +123,7 @@ const std::vector<Shell::Command>& Shell::Commands(Level level) {
       {{"maintenance"}, "[NODE]", "maintenance=true: what runs there is left alone", &Shell::NodeMaintenance,
        C::kNodes, 0, 1},
       {{"ready"}, "[NODE]", "maintenance=off", &Shell::NodeMaintenance, C::kNodes, 0, 1},
-      {{"fence"}, "NODE", "fences a node (refused: vigild does not fence yet)", &Shell::NodeFence, C::kNodes, 1, 1},
+      {{"fence"}, "NODE", "fences a node (asks first; crm -F does not)", &Shell::NodeFence, C::kNodes, 1, 1},
   };
   static const std::vector<Command> kResource = {
       {{"start"}, "RSC", "target-role Started", &Shell::ResourceStartStop, C::kResourceThenNodes, 1, 1},

@@ -219,9 +219,23 @@ bool Shell::LoadText(const std::string& method, const std::string& text) {
 
 // node
 
+// node fence NODE: the DC fences the node (stonith-action) with the configured devices, as
+// crmsh's terminate request makes Pacemaker do. Asked first, as crmsh asks; a session that cannot
+// ask does it only with crm -F.
 bool Shell::NodeFence(const std::vector<std::string>& words) {
-  return Error("node fence: not supported by Vigil yet (vigild does not fence " + words[1] +
-               " or any node until its fencer exists; nothing was done)");
+  const std::string& node = words[1];
+  if (!options_.force) {
+    if (!options_.interactive || !options_.ask) {
+      return Error("node fence " + node + ": not confirmed (not interactive: 'crm -F node fence " + node +
+                   "' fences without asking); nothing was done");
+    }
+    const auto answer = options_.ask("Fencing " + node + " will shut down the node and migrate any resources that are running on it! Do you want to fence " +
+                                     node + " (y/n)? ");
+    if (!answer || answer->empty() || ((*answer)[0] != 'y' && (*answer)[0] != 'Y')) return false;
+  }
+  std::string body;
+  if (Request("node-fence", {node, "default", "crm"}, &body)) Info("fence node " + node + ": " + body.substr(0, body.find('\n')));
+  return true;
 }
 
 bool Shell::NodeStandby(const std::vector<std::string>& words) {

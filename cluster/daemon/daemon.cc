@@ -360,6 +360,11 @@ void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
     if (from == membership_->dc()) RunFence(from, *fence);
   } else if (const auto* result = std::get_if<peer::FenceResult>(&message)) {
     if (membership_->is_dc()) controller_->OnFenceResult(*result);
+  } else if (const auto* ask = std::get_if<peer::FenceAsk>(&message)) {
+    if (membership_->is_dc()) {
+      LogInfo("fencing of " + ask->target + " asked by " + ask->client + " on " + NameOf(from));
+      controller_->RequestFence(ask->target, ask->action, ask->client + " on " + NameOf(from));
+    }
   } else if (const auto* update = std::get_if<peer::NodeUpdate>(&message)) {
     // A report that is not a step's result may come from a member that has just linked: it gets
     // the status at the next plan even if nothing else changed.

@@ -95,6 +95,8 @@ class Daemon {
   control::Response NodeRequest(const control::Request& request, const control::Peer& peer);
   control::Response ResourceRequest(const control::Request& request, const control::Peer& peer);
   control::Response CleanupRequest(const control::Request& request);
+  // node-fence NODE ACTION CLIENT: a fence by hand, carried out by the DC (DcController::RequestFence).
+  control::Response FenceNodeRequest(const control::Request& request, const control::Peer& peer);
   // attr-update, attr-query (transient attributes), node-attribute (permanent ones).
   control::Response AttributeRequest(const control::Request& request, const control::Peer& peer);
   // ticket-update, ticket-delete: a ticket's state in <status><tickets> (crm_ticket).

@@ -123,6 +123,16 @@ void DcController::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
   OnOwnResult(update.completed);
 }
 
+void DcController::RequestFence(const std::string& target, const std::string& action, const std::string& client) {
+  if (!acting_) return;
+  if (action == "confirm") {
+    fencer_.Confirm(target, client, self_name_, WallSeconds());
+  } else {
+    asked_.push_back({{target, action, "requested by " + client}, client});
+  }
+  dirty_ = true;
+}
+
 bool DcController::FencingEnabled(const cib::Model& config) const {
   const auto it = config.properties.find("stonith-enabled");
   return it == config.properties.end() || cib::PacemakerIsTrue(it->second);
@@ -378,6 +388,7 @@ void DcController::Update(const DcInputs& in) {
       round_.reset();
       up_.clear();
       leaving_.clear();
+      asked_.clear();
       fencer_.Reset();
     }
     acting_ = false;
@@ -388,6 +399,7 @@ void DcController::Update(const DcInputs& in) {
     dirty_ = true;
     TakeOver(in);
   }
+  self_name_ = in.names->count(self_) ? in.names->at(self_) : std::to_string(self_);
   // A report made for another term (sent before this node became DC again, or to the DC of a
   // partition that has since merged) may miss what another DC started meanwhile: planning on it
   // could start a resource twice. Members report again when their term changes.
@@ -446,13 +458,31 @@ void DcController::Update(const DcInputs& in) {
   Fencer::Inputs fencing;
   fencing.model = &model;
   fencing.self = self_;
-  fencing.self_name = in.names->count(self_) ? in.names->at(self_) : std::to_string(self_);
+  fencing.self_name = self_name_;
   fencing.now = in.now;
   fencing.wall = WallSeconds();
   for (const auto& s : model.node_states) {
     if (Online(s)) fencing.members.push_back({node_of_.at(s.id), s.uname});
   }
-  const bool fencing_busy = fencer_.Carry(fencing, transition->fences);
+  // With what was asked by hand (a node the plan fences anyway is fenced once).
+  std::vector<scheduler::Fence> fences = transition->fences;
+  for (auto& a : asked_) {
+    if (a.fence.action.empty()) {
+      const auto it = model.properties.find("stonith-action");
+      a.fence.action = it == model.properties.end() || it->second == "reboot" ? "reboot" : "off";  // poweroff: off
+    }
+    if (std::none_of(fences.begin(), fences.end(), [&](const scheduler::Fence& f) { return f.node == a.fence.node; })) {
+      if (!fencer_.Busy(a.fence.node)) fencer_.SetClient(a.fence.node, a.client);
+      fences.push_back(a.fence);
+    }
+  }
+  const bool fencing_busy = fencer_.Carry(fencing, fences);
+  // Done with: fenced, given up, or failed without another try to come.
+  const std::set<std::string> ended = fencer_.TakeEnded();
+  std::erase_if(asked_, [&](const Asked& a) {
+    const std::string& node = a.fence.node;
+    return (ended.count(node) && !fencer_.Busy(node)) || fencer_.given_up().count(node) > 0;
+  });
   for (auto& e : fencer_.TakeEvents()) events_.push_back(std::move(e));
   if (fencer_.HasFenced()) {
     // Fenced: its resources are stopped now. Planned again at once.

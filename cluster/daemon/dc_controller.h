@@ -76,6 +76,11 @@ class DcController {
   void OnFenceResult(const peer::FenceResult& result) {
     if (fencer_.OnResult(result)) dirty_ = true;
   }
+  // A fence asked for by hand (crm node fence, stonith_admin) of `target`: `action` reboot, off
+  // or on ("" for stonith-action), carried out as the scheduler's are (before anything else of
+  // the plan); "confirm" records the node as fenced without running a device (the user vouches
+  // that it is down). Ignored unless this node acts as DC.
+  void RequestFence(const std::string& target, const std::string& action, const std::string& client);
   // When the fencer has something to do without news (a delay or a retry pause ends).
   std::optional<SteadyTime> NextWake() const { return fencer_.NextWake(); }
   // The fencing history, oldest first (what the members get with the status).
@@ -133,6 +138,12 @@ class DcController {
   std::map<uint32_t, cib::NodeState> up_;
   std::set<uint32_t> leaving_;  // members that announced their shutdown (NodeUpdate::leaving)
   Fencer fencer_;
+  struct Asked {
+    scheduler::Fence fence;
+    std::string client;
+  };
+  std::vector<Asked> asked_;  // RequestFence's, until the fencer is done with them
+  std::string self_name_;
   std::map<uint64_t, uint32_t> in_flight_;      // token → node
   std::map<std::string, uint32_t> node_of_;     // node_state id → node id, from BuildModel
   uint64_t next_token_ = 1;

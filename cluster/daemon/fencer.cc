@@ -145,7 +145,9 @@ bool Fencer::Carry(const Inputs& in, const std::vector<scheduler::Fence>& fences
       run.event.target = fence.node;
       run.event.action = fence.action;
       run.event.origin = in.self_name;
-      run.event.client = "vigild";
+      const auto client = clients_.find(fence.node);
+      run.event.client = client != clients_.end() ? client->second : "vigild";
+      if (client != clients_.end()) clients_.erase(client);
       run.event.when = in.wall;
       history_changed_ = true;
       events_.push_back("fencing " + fence.node + " (" + fence.action + "): " + fence.reason);
@@ -341,6 +343,7 @@ void Fencer::Finish(const Inputs& in, Run& run, bool done) {
   event.devices = Join(run.fenced_by);
   if (!done) event.reason = run.failure;
   Record(std::move(event));
+  ended_.insert(target);
   if (done) {
     failures_.erase(target);
     retry_at_.erase(target);
@@ -398,6 +401,18 @@ void Fencer::OnLost(uint32_t node) {
   }
 }
 
+void Fencer::Confirm(const std::string& target, const std::string& client, const std::string& origin, int64_t wall) {
+  Record({target, "off", peer::FenceEvent::State::kDone, "", origin, client, "", "", wall});
+  runs_.erase(target);
+  failures_.erase(target);
+  retry_at_.erase(target);
+  given_up_.erase(target);
+  fenced_.push_back(target);
+  unfenced_.erase(target);
+  ended_.insert(target);
+  events_.push_back("fencing " + target + " confirmed by hand (" + client + "): it counts as down");
+}
+
 void Fencer::Forgive() {
   given_up_.clear();
   failures_.clear();
@@ -406,6 +421,8 @@ void Fencer::Forgive() {
 
 void Fencer::Reset() {
   runs_.clear();
+  ended_.clear();
+  clients_.clear();
   Forgive();
   fenced_.clear();
   unfenced_.clear();

@@ -76,12 +76,21 @@ class Fencer {
   void OnLost(uint32_t node);
   // The configuration changed, or a node is back: the nodes given up on are tried again.
   void Forgive();
+  // Who wants the next fence of `target` (the history's client): "vigild" unless set.
+  void SetClient(const std::string& target, const std::string& client) { clients_[target] = client; }
+  // Whether a fence of `target` is under way or waits to be tried again.
+  bool Busy(const std::string& target) const { return runs_.count(target) > 0 || retry_at_.count(target) > 0; }
+  // The user vouches that `target` is down (stonith_admin --confirm): recorded as fenced, no
+  // device run.
+  void Confirm(const std::string& target, const std::string& client, const std::string& origin, int64_t wall);
   // No longer DC: what is under way is dropped (the next DC plans again), the history kept.
   void Reset();
 
   // The nodes fenced (reboot or off) since the last call.
   std::vector<std::string> TakeFenced();
   bool HasFenced() const { return !fenced_.empty(); }
+  // The targets whose fence ended (done, failed or given up) since the last call.
+  std::set<std::string> TakeEnded() { return std::exchange(ended_, {}); }
   // The nodes unfenced ("on") since they were last fenced or left, with when (seconds since the
   // epoch): what Pacemaker records as their #node-unfenced attribute.
   const std::map<std::string, int64_t>& unfenced() const { return unfenced_; }
@@ -142,6 +151,8 @@ class Fencer {
   bool history_changed_ = false;
   std::vector<std::string> fenced_;
   std::map<std::string, int64_t> unfenced_;
+  std::map<std::string, std::string> clients_;  // SetClient
+  std::set<std::string> ended_;                 // TakeEnded
   std::vector<std::string> events_;
 };
 

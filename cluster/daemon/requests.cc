@@ -17,7 +17,8 @@ using control::Response;
 
 constexpr const char* kCommands =
     "status, cib-query, cib-replace, cib-replace-section, node-standby, node-online, resource-start, resource-stop, "
-    "resource-move, resource-unmove, resource-cleanup, attr-update, attr-query, node-attribute, ticket-update, ticket-delete";
+    "resource-move, resource-unmove, resource-cleanup, attr-update, attr-query, node-attribute, ticket-update, ticket-delete, "
+    "node-fence";
 
 // A node attribute's name as Pacemaker takes one: not empty, no whitespace or '='.
 bool AttributeName(const std::string& name) {
@@ -62,7 +63,19 @@ control::ClusterStatus Daemon::CurrentStatus() const {
   const std::vector<std::string> standby = scheduler::StandbyNodes(model);
   for (const auto& [id, name] : m.known_nodes()) {
     const bool online = std::binary_search(m.members().begin(), m.members().end(), id);
-    s.nodes.push_back({id, name, online, std::find(standby.begin(), standby.end(), name) != standby.end()});
+    // Unclean: the DC counts it as up (expected a member) but it is out of the membership.
+    const bool unclean = live && std::any_of(live->node_states.begin(), live->node_states.end(), [&](const cib::NodeState& n) {
+                           return n.uname == name && !n.in_ccm && n.expected == "member";
+                         });
+    s.nodes.push_back({id, name, online, std::find(standby.begin(), standby.end(), name) != standby.end(), unclean});
+  }
+  const bool from_dc = m.is_dc() || (m.dc() != 0 && status_copy_from_ == m.dc());
+  const std::vector<peer::FenceEvent> history =
+      m.is_dc() ? controller_->FenceHistory() : from_dc ? status_copy_.fencing : std::vector<peer::FenceEvent>{};
+  for (const auto& e : history) {
+    static const char* const kStates[] = {"pending", "successful", "failed"};
+    s.fencing.push_back({e.target, e.action, kStates[static_cast<int>(e.state)], e.delegate, e.client, e.origin, e.devices,
+                         e.reason, e.when});
   }
   for (const auto& r : scheduler::CurrentState(model, 0)) {
     s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending,
@@ -251,6 +264,7 @@ Response Daemon::Handle(const control::Request& request, const control::Peer& pe
     return ResourceRequest(request, peer);
   }
   if (c == "resource-cleanup") return CleanupRequest(request);
+  if (c == "node-fence") return FenceNodeRequest(request, peer);
   if (c == "attr-update" || c == "attr-query" || c == "node-attribute") return AttributeRequest(request, peer);
   if (c == "ticket-update" || c == "ticket-delete") return TicketRequest(request, peer);
   return Response::Error("unknown command '" + c + "' (this vigild answers: " + kCommands + ")");
@@ -467,6 +481,25 @@ Response Daemon::CleanupRequest(const control::Request& request) {
   }
   if (unreached.size() == on.size()) return Response::Error("resource-cleanup: no link to " + unreached.front() + " now: nothing cleaned up");
   return {true, text};
+}
+
+Response Daemon::FenceNodeRequest(const control::Request& request, const control::Peer& peer) {
+  static const char* const kActions[] = {"reboot", "off", "on", "confirm", "default"};
+  if (request.args.size() != 3 || std::none_of(std::begin(kActions), std::end(kActions), [&](const char* a) { return request.args[1] == a; })) {
+    return Response::Error("node-fence takes a node name, reboot, off, on, confirm or default, and who asks");
+  }
+  const std::string& target = request.args[0];
+  auto node = FindNode(target);
+  if (!node.ok()) return Response::Error("node-fence: " + node.status().message());
+  const std::string action = request.args[1] == "default" ? "" : request.args[1];
+  const std::string client = request.args[2] + " (" + Who(peer) + ")";
+  if (membership_->is_dc()) {
+    controller_->RequestFence(node->second, action, client);
+  } else if (!replicator_->SendToDc(peer::FenceAsk{node->second, action, client})) {
+    return Response::Error("node-fence: no link to a DC (no quorum, or still forming): nothing fenced");
+  }
+  LogInfo("fencing of " + node->second + (action.empty() ? "" : " (" + action + ")") + " asked by " + client);
+  return {true, "asked the DC to fence " + node->second + "\n"};
 }
 
 std::vector<std::string> Daemon::FanOutCleanup(const peer::Cleanup& cleanup) {

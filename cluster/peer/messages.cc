@@ -9,7 +9,7 @@ using wire::Put;
 using wire::PutString;
 
 enum class Type : uint8_t { kJoin = 1, kCibCopy = 2, kChange = 3, kChangeResult = 4, kExecute = 5, kNodeUpdate = 6,
-                              kStatusCopy = 7, kCleanup = 8, kFenceRequest = 9, kFenceResult = 10 };
+                              kStatusCopy = 7, kCleanup = 8, kFenceRequest = 9, kFenceResult = 10, kFenceAsk = 11 };
 
 void PutNodeState(std::string& out, const cib::NodeState& s) {
   PutString(out, s.id);
@@ -151,6 +151,10 @@ struct Encoder {
     Put(out, static_cast<uint64_t>(m.timeout_ms), 8);
     wire::PutPairs(out, m.params);
   }
+  void operator()(const FenceAsk& m) {
+    Put(out, static_cast<uint8_t>(Type::kFenceAsk), 1);
+    for (const auto* field : {&m.target, &m.action, &m.client}) PutString(out, *field);
+  }
   void operator()(const FenceResult& m) {
     Put(out, static_cast<uint8_t>(Type::kFenceResult), 1);
     Put(out, m.token, 8);
@@ -252,6 +256,12 @@ Result<Message> Decode(std::string_view bytes) {
       for (auto* field : {&f.device, &f.type, &f.action, &f.target, &f.target_nodeid}) *field = r.String();
       f.timeout_ms = r.Milliseconds();
       f.params = wire::GetPairs<cib::Attributes>(r);
+      m = std::move(f);
+      break;
+    }
+    case Type::kFenceAsk: {
+      FenceAsk f;
+      for (auto* field : {&f.target, &f.action, &f.client}) *field = r.String();
       m = std::move(f);
       break;
     }

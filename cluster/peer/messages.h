@@ -115,8 +115,16 @@ struct FenceResult {
   std::string output;
 };
 
+// Member → DC: fence `target` by hand (crm node fence, stonith_admin): `action` reboot, off or
+// on, "" for stonith-action, or "confirm" (the user vouches that it is down: nothing runs).
+struct FenceAsk {
+  std::string target;
+  std::string action;
+  std::string client;
+};
+
 using Message = std::variant<Join, CibCopy, Change, ChangeResult, Execute, NodeUpdate, StatusCopy, Cleanup,
-                             FenceRequest, FenceResult>;
+                             FenceRequest, FenceResult, FenceAsk>;
 
 std::string Encode(const Message& message);
 // Errors (kParseError): an unknown type, a field cut short, bytes after the last field.

@@ -241,8 +241,6 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "id-ref=\"nowhere\" names no <rule>"},
       {"set and first", With(kDummy, R"(<rsc_order id="o" first="a" then="a"><resource_set id="s"><resource_ref id="a"/></resource_set></rsc_order>)"),
        "a constraint names two resources or holds resource sets: not both"},
-      {"on-fail fence", With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="10s" on-fail="fence"/></operations></primitive>)"),
-       "on-fail=fence is not supported (Vigil does not fence yet)"},
       // A set's resource_ref carries the id of what it names: no clash with the resource itself.
       {"set naming a resource", With(kDummy, R"(<rsc_order id="o"><resource_set id="s" action="restart"><resource_ref id="a"/></resource_set></rsc_order>)"),
        "<resource_set id=\"s\">: action=\"restart\" is not start, stop, promote or demote"},
@@ -263,15 +261,13 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"no-quorum-policy", R"(<cib epoch="1"><configuration><crm_config><cluster_property_set id="o"><nvpair id="o-n" name="no-quorum-policy" value="sometimes"/></cluster_property_set></crm_config><nodes/><resources/><constraints/></configuration></cib>)",
        "no-quorum-policy=sometimes is not one of stop, freeze, ignore, demote, suicide"},
       {"no-quorum-policy suicide", R"(<cib epoch="1"><configuration><crm_config><cluster_property_set id="o"><nvpair id="o-n" name="no-quorum-policy" value="suicide"/></cluster_property_set></crm_config><nodes/><resources/><constraints/></configuration></cib>)",
-       "no-quorum-policy=suicide is not supported (Vigil does not fence yet)"},
+       "no-quorum-policy=suicide is not supported (a partition without quorum has no DC in Vigil to fence its own nodes)"},
       {"resource-discovery", With(kDummy, R"(<rsc_location id="l" rsc="a" node="n1" score="0" resource-discovery="sometimes"/>)"),
        "resource-discovery=\"sometimes\" is not always, never or exclusive"},
       {"ticket without ticket", With(kDummy, R"(<rsc_ticket id="t" rsc="a"/>)"),
        "<rsc_ticket id=\"t\">: the attribute 'ticket' is missing"},
       {"ticket loss-policy", With(kDummy, R"(<rsc_ticket id="t" rsc="a" ticket="T" loss-policy="panic"/>)"),
        "loss-policy=\"panic\" is not stop, demote, freeze or fence"},
-      {"ticket fence", With(kDummy, R"(<rsc_ticket id="t" rsc="a" ticket="T" loss-policy="fence"/>)"),
-       "loss-policy=fence is not supported (Vigil does not fence yet)"},
       {"ticket rsc", With(kDummy, R"(<rsc_ticket id="t" rsc="b" ticket="T"/>)"), "rsc=\"b\" names no defined resource"},
       {"ticket role", With(kDummy, R"(<rsc_ticket id="t" rsc="a" rsc-role="Boss" ticket="T"/>)"), "rsc-role=\"Boss\" is not a role"},
       {"ticket instance", With(kDummy, R"(<rsc_ticket id="t" rsc="a" rsc-instance="1" ticket="T"/>)"),
@@ -327,21 +323,22 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
   }
 }
 
-// What only fencing carries out is refused by a reader that cannot fence (vigild) and read by one
-// that plans fences (vigil simulate); with fencing disabled it is what Pacemaker makes of it.
-TEST(CibTest, WhatOnlyFencingDoesIsReadOnlyWhereFencesArePlanned) {
+// on-fail=fence and loss-policy=fence are read (vigild fences); no-quorum-policy=suicide only by a
+// reader that plans a partition's own fences without a DC (vigil simulate); with fencing disabled
+// each is what Pacemaker makes of it.
+TEST(CibTest, WhatOnlyFencingDoesIsReadAndSuicideOnlyWhereItIsPlanned) {
   const std::string suicide = R"(<cib epoch="1" no-quorum-panic="1"><configuration><crm_config><cluster_property_set id="o"><nvpair id="o-n" name="no-quorum-policy" value="suicide"/></cluster_property_set></crm_config><nodes/><resources/><constraints/></configuration></cib>)";
   const std::string on_fail = With(R"(<primitive id="a" class="ocf" provider="heartbeat" type="Dummy"><operations><op id="m" name="monitor" interval="10s" on-fail="fence"/></operations></primitive>)");
   const std::string ticket = With(kDummy, R"(<rsc_ticket id="t" rsc="a" ticket="T" loss-policy="fence"/>)");
-  for (const std::string& doc : {suicide, on_fail, ticket}) {
-    const auto refused = cib::Cib::Parse(doc, "t.xml");
-    ASSERT_FALSE(refused.ok()) << doc;
-    EXPECT_EQ(refused.status().code(), StatusCode::kUnsupported);
-    EXPECT_NE(refused.status().message().find("(Vigil does not fence yet)"), std::string::npos);
-    const auto read = cib::Cib::Parse(doc, "t.xml", 0, {.fencing = true});
+  for (const std::string& doc : {on_fail, ticket}) {
+    const auto read = cib::Cib::Parse(doc, "t.xml");
     ASSERT_TRUE(read.ok()) << read.status().message();
   }
-  const auto read = cib::Cib::Parse(ticket, "t.xml", 0, {.fencing = true});
+  const auto refused = cib::Cib::Parse(suicide, "t.xml");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnsupported);
+  ASSERT_TRUE(cib::Cib::Parse(suicide, "t.xml", 0, {.self_fencing = true}).ok());
+  const auto read = cib::Cib::Parse(ticket, "t.xml");
   ASSERT_EQ(read->model().ticket_constraints.size(), 1u);
   EXPECT_EQ(read->model().ticket_constraints[0].loss_policy, "fence");
   // Fencing disabled: a lost ticket stops the resource instead, for either reader.

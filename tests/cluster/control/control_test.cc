@@ -292,8 +292,50 @@ ClusterStatus WithResources() {
   return s;
 }
 
+// node3 lost while up and not fenced yet; a fence of it failed, another is under way, and node4
+// was fenced before.
+ClusterStatus WithFencing() {
+  ClusterStatus s = Sample();
+  s.nodes[2].unclean = true;
+  s.fencing = {{"node4", "reboot", "successful", "node2", "vigild", "node1", "f4", "", 1700000000},
+               {"node3", "reboot", "failed", "node2", "vigild", "node1", "", "f3: BMC unreachable", 1700000060},
+               {"node3", "off", "pending", "", "crm (uid 0 (pid 7))", "node1", "", "", 1700000070}};
+  return s;
+}
+
+TEST(ClusterStatusTest, UncleanNodesAndFencingInCrmMonsWords) {
+  ::setenv("TZ", "UTC", 1);
+  ::tzset();
+  const std::string text = FormatStatus(WithFencing(), false);
+  EXPECT_NE(text.find("  * Node node3: UNCLEAN (offline)\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("OFFLINE"), std::string::npos) << text;
+  const std::string expected_tail =
+      "\nFailed Fencing Actions:\n"
+      "  * reboot of node3 by node2 for vigild@node1 last failed (f3: BMC unreachable) at 2023-11-14 22:14:20Z\n"
+      "\nPending Fencing Actions:\n"
+      "  * off of node3 for crm (uid 0 (pid 7))@node1 last pending\n";
+  ASSERT_GE(text.size(), expected_tail.size());
+  EXPECT_EQ(text.substr(text.size() - expected_tail.size()), expected_tail) << text;
+  // The whole history when verbose; a failure that a later success made good says so.
+  ClusterStatus mended = WithFencing();
+  mended.fencing.push_back({"node3", "reboot", "successful", "node1", "vigild", "node1", "f3b", "", 1700000080});
+  const std::string verbose = FormatStatus(mended, true);
+  EXPECT_NE(verbose.find("  * reboot of node3 by node2 for vigild@node1 last failed (f3: BMC unreachable) at 2023-11-14 "
+                         "22:14:20Z (a later attempt from node1 succeeded)\n"),
+            std::string::npos)
+      << verbose;
+  EXPECT_NE(verbose.find("Fencing History:\n  * reboot of node4 by node2 for vigild@node1 successful at 2023-11-14 22:13:20Z\n"),
+            std::string::npos)
+      << verbose;
+  ::setenv("TZ", "ABC-1", 1);  // POSIX: one hour east of UTC, no tzdata needed
+  ::tzset();
+  EXPECT_EQ(FenceTime(1700000000), "2023-11-14 23:13:20 +01:00");
+  ::setenv("TZ", "UTC", 1);
+  ::tzset();
+}
+
 TEST(ClusterStatusTest, XmlRoundTrip) {
-  for (const ClusterStatus& s : {Sample(), WithResources()}) {
+  for (const ClusterStatus& s : {Sample(), WithResources(), WithFencing()}) {
     auto back = FromXml(ToXml(s));
     ASSERT_TRUE(back.ok()) << back.status().message();
     EXPECT_EQ(*back, s);

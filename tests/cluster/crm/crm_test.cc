@@ -501,6 +501,7 @@ class FakeVigild : public Connection {
   FakeVigild() : cib_(kCib) {}
   Result<std::string> Ask(const std::string& command, const std::vector<std::string>& args) override {
     asked.push_back(command);
+    last_args = args;
     if (command == "cib-query") return cib_;
     if (command == "status") {
       control::ClusterStatus s;
@@ -540,6 +541,7 @@ class FakeVigild : public Connection {
   }
 
   std::vector<std::string> asked;
+  std::vector<std::string> last_args;  // of the latest request
   std::vector<control::ResourceStatus> more_resources;  // in status, after ip and db
   const std::string& cib() const { return cib_; }
 
@@ -851,15 +853,34 @@ TEST_F(ShellTest, EditShowsTheConfigurationAndStagesTheEditedOne) {
   EXPECT_NE(edited_.find("location l1 db 100: node2"), std::string::npos) << edited_;
 }
 
-// Fencing a node by hand is refused by name while vigild cannot fence, and nothing is sent.
-TEST_F(ShellTest, NodeFenceIsRefusedByNameUntilVigildFences) {
-  Shell shell = Make(true);
-  shell.RunLine("node fence node1");
-  EXPECT_EQ(err_.str(), "ERROR: node fence: not supported by Vigil yet (vigild does not fence node1 or any node until "
-                        "its fencer exists; nothing was done)\n");
-  EXPECT_EQ(shell.exit_code(), 1);
-  EXPECT_EQ(vigild_.Count("cib-replace"), 0);
-  EXPECT_EQ(vigild_.Count("cib-modify"), 0);
+// node fence asks first, as crmsh does; a script fences only with crm -F, and is told so.
+TEST_F(ShellTest, NodeFenceAsksFirstAndAScriptNeedsForce) {
+  {
+    Shell shell = Make(false);
+    shell.RunLine("node fence node2");
+    EXPECT_EQ(err_.str(), "ERROR: node fence node2: not confirmed (not interactive: 'crm -F node fence node2' fences without "
+                          "asking); nothing was done\n");
+    EXPECT_EQ(shell.exit_code(), 1);
+    EXPECT_EQ(vigild_.Count("node-fence"), 0);
+  }
+  {
+    answers_ = {"n"};
+    Shell shell = Make(true);
+    shell.RunLine("node fence node2");
+    ASSERT_EQ(questions_.size(), 1u);
+    EXPECT_EQ(questions_[0], "Fencing node2 will shut down the node and migrate any resources that are running on it! Do you "
+                             "want to fence node2 (y/n)? ");
+    EXPECT_EQ(vigild_.Count("node-fence"), 0);
+    answers_ = {"y"};
+    shell.RunLine("node fence node2");
+    EXPECT_EQ(vigild_.Count("node-fence"), 1);
+  }
+  ShellOptions forced;
+  forced.force = true;
+  Shell shell(vigild_, out_, err_, forced);
+  shell.RunLine("node fence node2");
+  EXPECT_EQ(vigild_.Count("node-fence"), 2);
+  EXPECT_EQ(vigild_.last_args, (std::vector<std::string>{"node2", "default", "crm"}));
 }
 
 TEST_F(ShellTest, RaListsAndDescribesTheAgentsAsCrmshDoes) {

@@ -5,7 +5,9 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
@@ -39,8 +41,15 @@ class FakeVigild : public Connection {
       s.self = "node1";
       s.quorate = quorate;
       s.nodes = {{1, "node1", true, false}, {2, "node2", false, false}, {3, "node3", true, false}};
+      s.fencing = fencing;
+      // A fence asked for ends at the second look after the request.
+      if (looks_since_fence >= 0 && ++looks_since_fence == 2 && outcome) {
+        fencing.push_back(*std::exchange(outcome, std::nullopt));
+        s.fencing = fencing;
+      }
       return control::ToXml(s);
     }
+    if (command == "node-fence") looks_since_fence = 0;
     if (command == "attr-query") {
       const auto it = transient.find(args[1] + "/" + args[0]);
       if (it == transient.end()) return Status(StatusCode::kInvalidArgument, "attr-query: not set");
@@ -57,6 +66,9 @@ class FakeVigild : public Connection {
   std::map<std::string, std::string> transient = {{"node1/pingd", "100"}, {"node3/master-db", "5"}};
   bool up = true;
   bool quorate = true;
+  std::vector<control::FenceStatus> fencing;       // the history status shows
+  std::optional<control::FenceStatus> outcome;     // what a fence asked for ends in
+  int looks_since_fence = -1;  // -1: no fence asked for
 };
 
 struct Ran {
@@ -249,6 +261,49 @@ TEST(PacemakerToolsTest, CrmTicketPrintsWhatPacemakersPrints) {
     EXPECT_EQ(ours.out, theirs) << command;
     EXPECT_EQ(ours.code, WEXITSTATUS(status)) << command;
   }
+}
+
+
+// stonith_admin asks the DC to fence and waits for the outcome in the history; -H shows it as
+// Pacemaker's stonith_admin does, -L the devices.
+TEST(StonithAdminTest, FencesWaitsForTheOutcomeAndShowsTheHistory) {
+  ::setenv("TZ", "UTC", 1);
+  ::tzset();
+  FakeVigild vigild;
+  std::ostringstream out, err;
+  int pauses = 0;
+  auto pause = [&] { ++pauses; };
+  vigild.outcome = control::FenceStatus{"node2", "reboot", "successful", "node3", "stonith_admin", "node1", "f2", "", 1700000000};
+  EXPECT_EQ(StonithAdmin({"-B", "node2"}, vigild, out, err, pause), 0) << err.str();
+  EXPECT_NE(std::find(vigild.asked.begin(), vigild.asked.end(), "node-fence node2 reboot stonith_admin"), vigild.asked.end());
+  EXPECT_GE(pauses, 1);
+  // A failed one: its reason, exit 1.
+  vigild.outcome = control::FenceStatus{"node2", "off", "failed", "node3", "stonith_admin", "node1", "", "f2: BMC unreachable", 1700000100};
+  EXPECT_EQ(StonithAdmin({"--fence=node2"}, vigild, out, err, pause), 1);
+  EXPECT_EQ(err.str(), "stonith_admin: Couldn't fence node2: f2: BMC unreachable\n");
+  // None within the timeout.
+  err.str("");
+  EXPECT_EQ(StonithAdmin({"-F", "node2", "-t", "1"}, vigild, out, err, pause), 1);
+  EXPECT_NE(err.str().find("no outcome within 1 s"), std::string::npos) << err.str();
+  out.str("");
+  EXPECT_EQ(StonithAdmin({"-H", "node2"}, vigild, out, err, pause), 0);
+  EXPECT_EQ(out.str(), "reboot of node2 successful: delegate=node3, client=stonith_admin, origin=node1, "
+                       "last-successful='2023-11-14 22:13:20Z'\n1 event found\n");
+  out.str("");
+  EXPECT_EQ(StonithAdmin({"-H", "*", "-V"}, vigild, out, err, pause), 0);
+  EXPECT_EQ(out.str(), "reboot of node2 successful: delegate=node3, client=stonith_admin, origin=node1, "
+                       "completed='2023-11-14 22:13:20Z'\n"
+                       "off of node2 failed (f2: BMC unreachable): delegate=node3, client=stonith_admin, origin=node1, "
+                       "completed='2023-11-14 22:15:00Z'\n2 events found\n");
+  vigild.cib = kTicketCib;
+  vigild.cib.insert(vigild.cib.find("</resources>"), "<primitive id=\"f1\" class=\"stonith\" type=\"fence_ipmilan\"/>");
+  out.str("");
+  EXPECT_EQ(StonithAdmin({"-L"}, vigild, out, err, pause), 0);
+  EXPECT_EQ(out.str(), "f1\n1 fence device found\n");
+  err.str("");
+  EXPECT_EQ(StonithAdmin({"--list-targets"}, vigild, out, err, pause), 64);
+  EXPECT_NE(err.str().find("the option --list-targets is not supported by Vigil"), std::string::npos);
+  EXPECT_EQ(StonithAdmin({"-B", "node2", "-C", "node2"}, vigild, out, err, pause), 64);
 }
 
 }  // namespace

@@ -242,6 +242,7 @@ TEST(PeerMessagesTest, EveryMessageRoundTrips) {
       StatusCopy{{state}, {event, FenceEvent{"n3", "off", FenceEvent::State::kDone, "n1", "n1", "vigild", "fence1", "", 1}}},
       fence,
       FenceResult{fence.token, 2, -2, "did not finish", "out"},
+      FenceAsk{"n2", "off", "stonith_admin"},
       Cleanup{"d1", "n2"},
       Join{"<cib/>"},
       CibCopy{std::string(100000, 'c')},
@@ -289,7 +290,7 @@ TEST(PeerMessagesTest, MalformedMessagesAreRefusedWithTheReason) {
     std::string error;
   } cases[] = {
       {"", "peer message: empty"},
-      {std::string(1, '\x0b'), "peer message: unknown type 11"},
+      {std::string(1, '\x0c'), "peer message: unknown type 12"},
       {change.substr(0, change.size() - 1), "peer message: a field is cut short"},
       {change + "x", "peer message: bytes after the last field"},
       {std::string("\x01\xff\xff\xff\xff", 5), "peer message: a field is cut short"},

@@ -1,0 +1,202 @@
+// Fencing live, with the real parts (lab/tutorial_lab.h): the tutorial's two nodes, each with a
+// simulated BMC (ipmi_sim from Debian's openipmi), fenced by fence_ipmilan (fence-agents, with
+// ipmitool) through it, unmodified. A node frozen whole (every process stopped, its links up) is
+// fenced before its floating IP starts on the other node: sampled every 20 ms from outside the
+// nodes, the IP is never up on both (the frozen node counts), and the frozen node's BMC was
+// switched off. A fence device that cannot reach its BMC leaves the IP where it was, and crm
+// status says the fencing failed.
+// Needs root (namespaces); run by CI.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "lab/tutorial_lab.h"
+#include "tests/support/vigild_process.h"
+
+namespace vigil::lab {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using testing::WaitFor;
+
+class FencingNetnsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::geteuid(), 0u) << "needs root: network and mount namespaces (CI runs as root)";
+    char dir[] = "/tmp/vigil-fence.XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    work_ = dir;
+    TutorialOptions o;
+    o.prefix = "vgfn" + std::to_string(::getpid()) + "-";
+    o.work = work_;
+    o.programs = std::filesystem::path(VIGILD_BINARY).parent_path();
+    o.mysql = false;
+    o.bmcs = true;
+    auto lab = TutorialLab::Create(o);
+    ASSERT_TRUE(lab.ok()) << lab.status().message();
+    lab_ = std::move(*lab);
+    ASSERT_TRUE(lab_->Install().ok());
+    for (int k = 1; k <= 2; ++k) ASSERT_TRUE(lab_->Start(k).ok());
+    ASSERT_TRUE(WaitFor([&] { return lab_->Formed(1); }, seconds(20))) << Logs();
+  }
+  void TearDown() override {
+    lab_.reset();
+    std::filesystem::remove_all(work_);
+  }
+
+  void Typed(int node, const std::string& input) {
+    const RunResult r = lab_->Crm(node, {}, input);
+    ASSERT_EQ(r.code, 0) << input << r.out;
+  }
+  std::string Logs() {
+    std::string all;
+    for (int k = 1; k <= 2; ++k) all += "--- node" + std::to_string(k) + "\n" + lab_->Log(k);
+    return all;
+  }
+  // The tutorial's cluster with fencing on: a fence_ipmilan device per node, kept off the node it
+  // fences, and the floating IP. `password` is what the devices give their BMC.
+  void Configure(const std::string& password, const std::string& more = "") {
+    std::string input = "configure\nproperty no-quorum-policy=ignore\n" + more;
+    for (int k = 1; k <= 2; ++k) {
+      const std::string n = std::to_string(k);
+      input += "primitive fence" + n + " stonith:fence_ipmilan params ip=" + TutorialLab::BmcAddress(k) +
+               " username=" + kBmcUser + " password=" + password + " pcmk_host_list=" + TutorialLab::Name(k) +
+               " op monitor interval=60s\n";
+      input += "location fence" + n + "-away fence" + n + " -inf: " + TutorialLab::Name(k) + "\n";
+    }
+    input += "primitive ip ocf:heartbeat:IPaddr2 params ip=" + std::string(TutorialLab::kVip) +
+             " cidr_netmask=24 op monitor interval=2s\ncommit\nquit\n";
+    Typed(1, input);
+  }
+  // The floating IP answers from the node: configured on its eth0, whose link is up.
+  bool VipUp(int node) {
+    const RunResult r = lab::Run({"ip", "-n", lab_->lan().netns(TutorialLab::Name(node)), "-o", "-4", "addr", "show",
+                                  "dev", "eth0", "up"});
+    const RunResult link = lab::Run({"ip", "-n", lab_->lan().netns(TutorialLab::Name(node)), "-o", "link", "show", "dev", "eth0"});
+    const bool carrier = link.out.find("NO-CARRIER") == std::string::npos && link.out.find("state UP") != std::string::npos;
+    return carrier && r.out.find(std::string("inet ") + TutorialLab::kVip + "/") != std::string::npos;
+  }
+  std::string StonithAdmin() const {
+    return (std::filesystem::path(VIGILD_BINARY).parent_path().parent_path() / "lib" / "vigil" / "sbin" / "stonith_admin").string();
+  }
+  int Owner() {
+    for (int k = 1; k <= 2; ++k) {
+      if (lab_->Where(k % 2 + 1, "ip") == TutorialLab::Name(k)) return k;
+    }
+    return 0;
+  }
+
+  // Samples, every 20 ms from outside the nodes, whether the floating IP is up on both.
+  struct Sampler {
+    explicit Sampler(FencingNetnsTest& t)
+        : thread([this, &t] {
+            while (!stop) {
+              if (t.VipUp(1) && t.VipUp(2)) ++both;
+              ++samples;
+              std::this_thread::sleep_for(milliseconds(20));
+            }
+          }) {}
+    ~Sampler() { Stop(); }
+    void Stop() {
+      stop = true;
+      if (thread.joinable()) thread.join();
+    }
+    std::atomic<bool> stop{false};
+    std::atomic<int> both{0};
+    std::atomic<int> samples{0};
+    std::thread thread;
+  };
+
+  std::filesystem::path work_;
+  std::unique_ptr<TutorialLab> lab_;
+};
+
+TEST_F(FencingNetnsTest, AFrozenOwnerIsSwitchedOffThroughItsBmcBeforeItsIpStartsOnTheOther) {
+  Configure(kBmcPassword, "property stonith-action=off\n");
+  int owner = 0;
+  ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
+  const int other = owner % 2 + 1;
+  Sampler sampler(*this);
+  lab_->Freeze(owner, true);
+  const bool moved = WaitFor([&] { return VipUp(other) && lab_->Where(other, "ip") == TutorialLab::Name(other); }, seconds(60));
+  sampler.Stop();
+  ASSERT_TRUE(moved) << Logs();
+  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
+                             << " samples";
+  EXPECT_GT(sampler.samples, 10);
+  // Fenced through its BMC, which switched it off; it stays off.
+  EXPECT_EQ(lab_->bmcs()->power_offs(owner), 1);
+  EXPECT_FALSE(lab_->bmcs()->powered(owner));
+  EXPECT_NE(lab_->Log(other).find("fenced " + TutorialLab::Name(owner) + " (off) with fence" + std::to_string(owner)),
+            std::string::npos)
+      << lab_->Log(other);
+  // stonith_admin tells the last fencing of it as Pacemaker's does.
+  const RunResult history = lab_->RunOn(TutorialLab::Name(other), {StonithAdmin(), "-H", TutorialLab::Name(owner)});
+  EXPECT_EQ(history.code, 0) << history.out;
+  const std::string expected = "off of " + TutorialLab::Name(owner) + " successful: delegate=" + TutorialLab::Name(other) +
+                               ", client=vigild, origin=" + TutorialLab::Name(other) + ", last-successful=";
+  EXPECT_EQ(history.out.rfind(expected, 0), 0U) << history.out;
+}
+
+TEST_F(FencingNetnsTest, StonithAdminRebootsANodeThroughItsBmcAndWaitsForIt) {
+  Configure(kBmcPassword);
+  ASSERT_TRUE(WaitFor([&] { return Owner() != 0; }, seconds(30))) << Logs();
+  const RunResult r = lab_->RunOn(TutorialLab::Name(1), {StonithAdmin(), "--reboot", TutorialLab::Name(2), "-t", "60"});
+  EXPECT_EQ(r.code, 0) << r.out << Logs();
+  EXPECT_EQ(lab_->bmcs()->power_offs(2), 1);
+  EXPECT_TRUE(lab_->bmcs()->powered(2));
+  const RunResult status = lab_->Crm(1, {"status"});
+  EXPECT_EQ(status.out.find("Failed Fencing Actions"), std::string::npos) << status.out;
+  // crm's node fence asks first; -F does not.
+  const RunResult asked = lab_->Crm(1, {"node", "fence", TutorialLab::Name(2)});
+  EXPECT_NE(asked.code, 0);
+  EXPECT_NE(asked.out.find("not confirmed"), std::string::npos) << asked.out;
+  EXPECT_EQ(lab_->bmcs()->power_offs(2), 1);
+}
+
+TEST_F(FencingNetnsTest, AFrozenOwnerRebootedThroughItsBmcComesBackAndTheIpRunsOnce) {
+  Configure(kBmcPassword);
+  int owner = 0;
+  ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
+  Sampler sampler(*this);
+  lab_->Freeze(owner, true);
+  // Rebooted: switched off, then on, and its vigild starts again and rejoins.
+  ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->power_offs(owner) == 1 && lab_->bmcs()->powered(owner); }, seconds(60)))
+      << Logs();
+  ASSERT_TRUE(WaitFor([&] { return lab_->Formed(1) && (VipUp(1) || VipUp(2)); }, seconds(30))) << Logs();
+  sampler.Stop();
+  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
+                             << " samples";
+  EXPECT_EQ(lab_->bmcs()->power_offs(owner), 1);
+}
+
+TEST_F(FencingNetnsTest, ADeviceThatCannotFenceLeavesTheIpBlockedAndCrmSaysSo) {
+  Configure("wrong-password");
+  int owner = 0;
+  ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
+  const int other = owner % 2 + 1;
+  lab_->Freeze(owner, true);
+  // The fence fails (the BMC refuses the password) and is tried again; the IP stays put.
+  ASSERT_TRUE(WaitFor([&] { return lab_->Log(other).find("fencing " + TutorialLab::Name(owner) + " failed") != std::string::npos; },
+                      seconds(60)))
+      << Logs();
+  std::this_thread::sleep_for(seconds(3));
+  EXPECT_FALSE(VipUp(other));
+  EXPECT_EQ(lab_->bmcs()->power_offs(owner), 0);
+  // crm status says why: the node is unclean, and its fencing failed.
+  const RunResult status = lab_->Crm(other, {"status"});
+  const std::string name = TutorialLab::Name(owner);
+  EXPECT_NE(status.out.find("  * Node " + name + ": UNCLEAN (offline)"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("Failed Fencing Actions:\n  * reboot of " + name + " by " + TutorialLab::Name(other) + " for vigild@" +
+                            TutorialLab::Name(other) + " last failed ("),
+            std::string::npos)
+      << status.out;
+  lab_->Freeze(owner, false);
+}
+
+}  // namespace
+}  // namespace vigil::lab
