@@ -113,7 +113,7 @@ TEST_F(VigildTest, BadRequestsGetAnErrorAndChangeNothing) {
   EXPECT_EQ(unknown->body,
             "unknown command 'reboot' (this vigild answers: status, cib-query, cib-replace, cib-replace-section, "
             "node-standby, node-online, resource-start, resource-stop, resource-move, resource-unmove, "
-            "resource-cleanup, attr-update, attr-query, node-attribute, ticket-update, ticket-delete)");
+            "resource-cleanup, attr-update, attr-query, node-attribute, ticket-update, ticket-delete, node-fence)");
   auto extra = control::Call(socket, {"status", {"--all"}});
   ASSERT_TRUE(extra.ok());
   EXPECT_FALSE(extra->ok);
@@ -125,6 +125,8 @@ TEST_F(VigildTest, BadRequestsGetAnErrorAndChangeNothing) {
            {{"attr-query", {"pingd"}}, "attr-query: pingd is not set on solo1"},
            {{"node-attribute", {"solo9", "rack", "1"}}, "node-attribute: "},
            {{"node-attribute", {"solo1"}}, "node-attribute takes a node, a name and, to set it, a value"},
+           {{"node-fence", {"solo1", "shoot", "me"}}, "node-fence takes a node name, reboot, off, on, confirm or default, and who asks"},
+           {{"node-fence", {"solo9", "reboot", "me"}}, "node-fence: no node 'solo9' in this cluster"},
        }) {
     auto r = control::Call(socket, request);
     ASSERT_TRUE(r.ok());
