@@ -26,8 +26,9 @@ constexpr const char* kUsage =
     "namespaces of their own, on the tutorial's LAN 192.168.1.0/24; each node a vigild with the\n"
     "tutorial's corosync.conf and a private disk (its own /etc/corosync, /etc/mysql, /var/lib).\n"
     "Then, with crm as typed on the nodes: the properties, the floating IP 192.168.1.100, MySQL\n"
-    "under mysqld_safe, standby and online, colocation, and the node running them switched off\n"
-    "(kill -9 of its vigild, its link down). After each step: crm status, what the client sees\n"
+    "under mysqld_safe, standby and online, colocation, fencing through each node's simulated BMC\n"
+    "(fence_ipmilan), and the node running them frozen whole until the other fences it. After each\n"
+    "step: crm status, what the client sees\n"
     "through the floating IP, and the time taken. Everything is removed at the end, also after\n"
     "Ctrl-C. Nothing outside the namespaces it creates is changed.\n"
     "  --token MS   the corosync.conf's token (default: none, so Vigil's 1000 ms)\n";
@@ -69,6 +70,8 @@ class Demo {
     o.prefix = "vigil-demo" + std::to_string(::getpid()) + "-";
     o.work = work_;
     o.token_ms = token_ms_;
+    o.bmcs = true;
+    o.vigild_at_boot = false;
     auto lab = TutorialLab::Create(o);
     if (!lab.ok()) return Fail(lab.status().message());
     lab_ = std::move(*lab);
@@ -162,14 +165,37 @@ class Demo {
     CrmStatus(1);
     Client();
 
+    Section("The tutorial's advice for production: fencing, through each node's BMC (fence_ipmilan)");
+    Say("(each node has a simulated BMC, ipmi_sim, at 192.168.1.201 and .202: its power control");
+    Say(" switches the node off and on; each device runs on the other node)");
+    Mark();
+    std::string fencing = "configure\n";
+    for (int k = 1; k <= 2; ++k) {
+      const std::string name = TutorialLab::Name(k);
+      fencing += "primitive fence-" + name + " stonith:fence_ipmilan params ip=" + TutorialLab::BmcAddress(k) +
+                 " username=" + lab::kBmcUser + " password=" + lab::kBmcPassword + " pcmk_host_list=" + name +
+                 " op monitor interval=60s\n";
+      fencing += "location fence-" + name + "-away fence-" + name + " -inf: " + name + "\n";
+    }
+    fencing += "property stonith-enabled=true\ncommit\nquit\n";
+    if (!Typed(1, fencing)) return false;
+    if (!WaitFor("both fence devices started", [&] {
+          return Where("fence-node1") == "node2" && Where("fence-node2") == "node1";
+        })) {
+      return false;
+    }
+    Took("both fence devices started");
+    CrmStatus(1);
+
     const int down = owner == "node1" ? 1 : 2;
     const int survivor = 3 - down;
-    Section("Step 20: " + owner + " switched off: kill -9 of its vigild, and its link down");
-    Say("(its vigild's executor child stops what ran there as it goes, as a node losing power would;");
-    Say(" the survivor has no quorum, and no-quorum-policy=ignore lets it go on, as in the tutorial)");
+    Section("Step 20: " + owner + " freezes: every process of it stopped (SIGSTOP), its links up");
+    Say("(a hung kernel or a paused VM: nothing on it can stop what it runs, and its floating IP still");
+    Say(" answers; the survivor fences it through its BMC, which switches it off and on again, before");
+    Say(" it starts anything that ran there; no-quorum-policy=ignore lets it go on, as in the tutorial;");
+    Say(" the rebooted node does not start vigild at boot: it stays out until someone starts it)");
     Mark();
-    lab_->Kill(down);
-    if (Status s = lab_->SetClusterLink(down, false); !s.ok()) return Fail(s.message());
+    lab_->Freeze(down, true);
     if (!WaitFor("the floating IP on " + TutorialLab::Name(survivor), [&] {
           const auto owners = lab_->VipOwners(std::chrono::milliseconds(10));
           return owners.size() == 1 && owners[0] == survivor;
@@ -184,8 +210,17 @@ class Demo {
       return false;
     }
     Took("the client reaches " + TutorialLab::Name(survivor) + "'s database through the floating IP, and mysql's start has finished");
+    // (The BMC switched it off at once; fence_ipmilan answers once it is on again.)
+    if (!WaitFor("the fencing of " + owner + " to be recorded", [&] {
+          return lab_->RunOn(TutorialLab::Name(survivor), {lab_->StonithAdmin().string(), "--history", owner}).out.find(" successful: ") !=
+                 std::string::npos;
+        })) {
+      return false;
+    }
+    Took(owner + "'s fencing recorded (it was switched off and on again)");
     CrmStatus(survivor);
     Client();
+    if (!OneShotProgram(survivor, lab_->StonithAdmin(), {"--history", owner})) return false;
     return true;
   }
 
@@ -262,6 +297,18 @@ class Demo {
     return true;
   }
   void CrmStatus(int node) { (void)OneShot(node, {"status"}); }
+  // Another of the node's commands (stonith_admin), shown as typed by its name.
+  bool OneShotProgram(int node, const std::filesystem::path& program, const std::vector<std::string>& args) {
+    std::string line = TutorialLab::Name(node) + "# " + program.filename().string();
+    for (const auto& a : args) line += " " + a;
+    Say(line);
+    std::vector<std::string> argv{program.string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = lab_->RunOn(TutorialLab::Name(node), argv);
+    Indented(r.out);
+    if (r.code != 0) return Fail(program.filename().string() + " on " + TutorialLab::Name(node) + " exited with " + std::to_string(r.code));
+    return true;
+  }
 
   // What the client sees: who answers ARP for the floating IP, and which database answers there.
   void Client() {

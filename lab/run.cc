@@ -1,6 +1,7 @@
 #include "lab/run.h"
 
 #include <signal.h>
+#include <linux/close_range.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +29,11 @@ std::filesystem::path Executable(const std::string& name) {
 
 int ExitCode(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
+// In the child, before exec: every descriptor but the standard ones closes at exec. Another
+// thread of the lab (the BMCs' power control starts vigild) may have a pipe open at the moment of
+// the fork; a child that kept its end would keep that pipe's reader from ever seeing its end.
+void CloseOthersAtExec() { ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC); }
+
 }  // namespace
 
 RunResult Run(const std::vector<std::string>& argv, const std::string& input) {
@@ -42,7 +48,8 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& input) {
     bp::ipstream out;
     bp::opstream in;
     bp::child child(bp::exe = exe.string(), bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
-                    (bp::std_out & bp::std_err) > out, bp::std_in < in);
+                    (bp::std_out & bp::std_err) > out, bp::std_in < in,
+                    bp::extend::on_exec_setup = [](auto&) { CloseOthersAtExec(); });
     in << input;
     in.flush();
     in.pipe().close();
@@ -92,7 +99,10 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const std::vector<std::string>& ar
     bp::child child(bp::exe = exe.string(), bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
                     bp::std_out > out, bp::std_err > out, bp::std_in < bp::null,
                     // A session of its own: no terminal signals, and not in our process group.
-                    bp::extend::on_exec_setup = [](auto&) { ::setsid(); });
+                    bp::extend::on_exec_setup = [](auto&) {
+                      ::setsid();
+                      CloseOthersAtExec();
+                    });
     pid = child.id();
     child.detach();  // reaped by this object, with waitpid
   } catch (const std::exception& e) {

@@ -255,6 +255,7 @@ void TutorialLab::PowerOn(int node) {
     (void)Run({"ip", "-n", lan_->netns(Name(node)), "addr", "add", nics[nic].address, "dev", dev});
     (void)lan_->SetLink(Name(node), nic, true);
   }
+  if (!options_.vigild_at_boot) return;
   if (Status s = Start(node); !s.ok()) std::fprintf(stderr, "lab: powering %s on: %s\n", Name(node).c_str(), s.message().c_str());
 }
 

@@ -48,8 +48,10 @@ struct TutorialOptions {
   // namespace of its own), user kBmcUser, password kBmcPassword. Its power off kills every
   // process of the node and takes its links down; its power on brings them back with the node's
   // own addresses only (what a floating IP left there is gone, as after a reboot) and starts the
-  // node's vigild.
+  // node's vigild, unless `vigild_at_boot` is false (a node whose cluster service does not start
+  // at boot, so that a fenced node stays out until someone starts it).
   bool bmcs = false;
+  bool vigild_at_boot = true;
 };
 
 class TutorialLab {
@@ -103,6 +105,8 @@ class TutorialLab {
 
   // The crm the lab runs (a command to type on a node with On()).
   const std::filesystem::path& crm() const { return crm_path_; }
+  // Vigil's stonith_admin, beside vigild's tree (<prefix>/lib/vigil/sbin).
+  std::filesystem::path StonithAdmin() const { return vigild_path_.parent_path().parent_path() / "lib" / "vigil" / "sbin" / "stonith_admin"; }
   // `crm ARGS...` on a node, with `input` on its stdin.
   RunResult Crm(int node, const std::vector<std::string>& args, const std::string& input = "") const;
 

@@ -74,10 +74,10 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
                                             {"standby_onfail", "false"},
                                             {"maintenance", "false"},
                                             {"pending", "false"},
-                                            {"unclean", "false"},
+                                            {"unclean", Bool(n.unclean)},
                                             {"health", "green"},
                                             {"shutdown", "false"},
-                                            {"expected_up", Bool(n.online)},
+                                            {"expected_up", Bool(n.online || n.unclean)},
                                             {"is_dc", Bool(s.dc_id != 0 && n.id == s.dc_id)},
                                             {"resources_running", running},
                                             {"type", "member"}});
@@ -164,6 +164,19 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
                   {"task", f.operation}});
     }
   }
+  if (!s.fencing.empty()) {
+    // As crm_mon's fence_event: status success, failed (with its exit-reason) or pending; the
+    // time as crm_mon writes it.
+    pugi::xml_node history = root.append_child("fence_history");
+    for (const auto& f : s.fencing) {
+      pugi::xml_node e = history.append_child("fence_event");
+      Attributes(e, {{"action", f.action}, {"target", f.target}, {"client", f.client}, {"origin", f.origin},
+                     {"status", f.state == "successful" ? "success" : f.state}});
+      if (f.state == "failed") Attributes(e, {{"exit-reason", f.reason}});
+      if (!f.delegate.empty()) Attributes(e, {{"delegate", f.delegate}});
+      if (f.state != "pending") Attributes(e, {{"completed", FenceTime(f.when)}});
+    }
+  }
   Attributes(root.append_child("status"), {{"code", "0"}, {"message", "OK"}});
 }
 
@@ -175,7 +188,7 @@ nlohmann::ordered_json Json(pugi::xml_node n) {
   const bool resource = std::string_view(n.name()) == "resource";
   for (const pugi::xml_node child : n.children()) {
     const std::string_view name = child.name();
-    if (name == "nodes" || name == "resources" || name == "failures") {
+    if (name == "nodes" || name == "resources" || name == "failures" || name == "fence_history") {
       auto& list = out[child.name()] = nlohmann::ordered_json::array();
       for (const pugi::xml_node item : child.children()) list.push_back(Json(item));
     } else if (resource && name == "node") {

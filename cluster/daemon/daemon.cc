@@ -327,7 +327,7 @@ void Daemon::ReportResources(uint64_t completed) {
   controller_->OnOwnResult(completed);
   reported_term_ = membership_->dc_term();
   if (replicator_->linked_to_dc()) {
-    replicator_->SendToDc(peer::NodeUpdate{completed, reported_term_, local_->state(), leaving_});
+    replicator_->SendToDc(peer::NodeUpdate{completed, reported_term_, local_->state(), leaving_, incarnation_});
   }
 }
 

@@ -115,6 +115,7 @@ std::vector<std::string> DcController::TakeEvents() {
 
 void DcController::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
   reports_[node] = update;
+  incarnation_of_[node] = update.incarnation;
   if (update.leaving) {
     leaving_.insert(node);
   } else {
@@ -133,6 +134,11 @@ void DcController::RequestFence(const std::string& target, const std::string& ac
   dirty_ = true;
 }
 
+bool DcController::StartupFencing(const cib::Model& config) const {
+  const auto it = config.properties.find("startup-fencing");
+  return FencingEnabled(config) && (it == config.properties.end() || cib::PacemakerIsTrue(it->second));
+}
+
 bool DcController::FencingEnabled(const cib::Model& config) const {
   const auto it = config.properties.find("stonith-enabled");
   return it == config.properties.end() || cib::PacemakerIsTrue(it->second);
@@ -140,11 +146,15 @@ bool DcController::FencingEnabled(const cib::Model& config) const {
 
 void DcController::TakeOver(const DcInputs& in) {
   up_.clear();
+  seen_.clear();
+  office_since_ = in.now;
+  deadtime_wake_.reset();
   if (in.shared == nullptr) return;
   for (const auto& s : in.shared->states) {
-    if (s.expected != "member") continue;
     for (const auto& [id, name] : *in.names) {
-      if (name == s.uname && id != self_) up_[id] = s;
+      if (name != s.uname) continue;
+      seen_.insert(id);
+      if (s.expected == "member" && id != self_) up_[id] = s;
     }
   }
   fencer_.SeedHistory(in.shared->fencing);
@@ -156,12 +166,20 @@ void DcController::TrackUp(const DcInputs& in) {
   // Fenced: down, whatever the membership says yet (Pacemaker records it so); should it still
   // be a member, its plan waits for a fresh report from it.
   for (const std::string& fenced : fencer_.TakeFenced()) {
+    const auto planned = fence_incarnation_.find(fenced);
     for (const auto& [id, name] : *in.names) {
       if (name != fenced) continue;
+      // Back already, rebooted by this very fence before its answer came: what it reports now
+      // is its new life's.
+      const auto report = reports_.find(id);
+      if (report != reports_.end() && planned != fence_incarnation_.end() && report->second.incarnation != planned->second) {
+        continue;
+      }
       up_.erase(id);
       leaving_.erase(id);
       reports_.erase(id);
     }
+    if (planned != fence_incarnation_.end()) fence_incarnation_.erase(planned);
   }
   for (const auto& [id, name] : *in.names) {
     if (!std::binary_search(members.begin(), members.end(), id)) fencer_.ForgetUnfenced(name);
@@ -171,7 +189,10 @@ void DcController::TrackUp(const DcInputs& in) {
       up_[m] = *in.self_state;
     } else if (const auto r = reports_.find(m); r != reports_.end()) {
       up_[m] = r->second.state;
+    } else {
+      continue;
     }
+    seen_.insert(m);
   }
   std::erase_if(up_, [&](const auto& u) {
     const bool gone = !std::binary_search(members.begin(), members.end(), u.first);
@@ -212,6 +233,9 @@ cib::Model DcController::BuildModel(const DcInputs& in, std::map<std::string, ui
       report = &r->second.state;
     }
     const auto up = up_.find(id);
+    // Never seen, with fencing and startup-fencing: no node_state, as in a CIB whose node never
+    // joined, so that the scheduler takes it as unclean.
+    if (!member && up == up_.end() && !seen_.count(id) && StartupFencing(m)) continue;
     if (member && report != nullptr) {
       s.in_ccm = true;
       s.crmd = "online";
@@ -389,6 +413,8 @@ void DcController::Update(const DcInputs& in) {
       up_.clear();
       leaving_.clear();
       asked_.clear();
+      fence_incarnation_.clear();
+      incarnation_of_.clear();
       fencer_.Reset();
     }
     acting_ = false;
@@ -421,7 +447,7 @@ void DcController::Update(const DcInputs& in) {
     // A device fixed, or a node back: what was given up on is tried again.
     fencer_.Forgive();
   }
-  if (const auto wake = fencer_.NextWake(); wake && in.now >= *wake) dirty_ = true;
+  if (const auto wake = NextWake(); wake && in.now >= *wake) dirty_ = true;
   if (!in_flight_.empty() || !dirty_) return;
   if (!in.views_agree) {
     // A member still hears a node this one has lost: that node may be alive and running its
@@ -476,7 +502,38 @@ void DcController::Update(const DcInputs& in) {
       fences.push_back(a.fence);
     }
   }
-  const bool fencing_busy = fencer_.Carry(fencing, fences);
+  // A node never seen is fenced only once dc-deadtime has passed since this DC took office: it
+  // may be starting now. Meanwhile the plan waits, as for any fence.
+  int64_t deadtime_ms = 20000;
+  if (const auto it = model.properties.find("dc-deadtime"); it != model.properties.end()) {
+    deadtime_ms = cib::ParseDurationMs(it->second).value_or(deadtime_ms);
+  }
+  const SteadyTime deadline = office_since_ + std::chrono::milliseconds(deadtime_ms);
+  std::string unseen;
+  deadtime_wake_.reset();
+  std::erase_if(fences, [&](const scheduler::Fence& f) {
+    if (in.now >= deadline) return false;
+    for (const auto& [id, name] : *in.names) {
+      if (name == f.node && !seen_.count(id) && !up_.count(id)) {
+        unseen += (unseen.empty() ? "" : ", ") + f.node;
+        return true;
+      }
+    }
+    return false;
+  });
+  if (!unseen.empty()) deadtime_wake_ = deadline;
+  for (const auto& f : fences) {
+    if (f.action == "on" || fence_incarnation_.count(f.node)) continue;
+    for (const auto& [id, name] : *in.names) {
+      const auto known = incarnation_of_.find(id);
+      if (name == f.node) fence_incarnation_[f.node] = known != incarnation_of_.end() ? known->second : 0;
+    }
+  }
+  const bool fencing_busy = fencer_.Carry(fencing, fences) || !unseen.empty();
+  std::erase_if(fence_incarnation_, [&](const auto& r) {
+    return !fencer_.Busy(r.first) && std::none_of(fences.begin(), fences.end(), [&](const auto& f) { return f.node == r.first; }) &&
+           !fencer_.HasFenced();
+  });
   // Done with: fenced, given up, or failed without another try to come.
   const std::set<std::string> ended = fencer_.TakeEnded();
   std::erase_if(asked_, [&](const Asked& a) {
@@ -496,7 +553,11 @@ void DcController::Update(const DcInputs& in) {
       if (!fencer_.given_up().count(f.node)) targets += (targets.empty() ? "" : ", ") + f.node;
     }
     waiting_logged_ = last_waiting;
-    Waiting("waiting for the fencing of " + targets);
+    if (!unseen.empty()) {
+      Waiting("waiting for " + unseen + " to join (never seen: fenced once dc-deadtime has passed, startup-fencing)");
+    } else {
+      Waiting("waiting for the fencing of " + targets);
+    }
     return;
   }
   std::string summary;

@@ -18,7 +18,10 @@
 // predecessor shared) that left without announcing its shutdown is UNCLEAN, as in Pacemaker: a
 // frozen node's child cannot stop anything. Its last reported resources count as running there
 // until the fencer (fencer.h) has fenced it; the scheduler then counts them as stopped, and
-// nothing of the plan goes before the fences it asks for.
+// nothing of the plan goes before the fences it asks for. A node never seen (no member report,
+// no state in the shared status) gets no node_state, so that with startup-fencing (Pacemaker's
+// default) it is unclean too: its fence waits dc-deadtime (20 s) from this DC's taking office,
+// for it to join, and nothing of the plan goes meanwhile.
 //
 // Single-threaded: vigild's loop calls Update after every tick.
 #pragma once
@@ -82,7 +85,11 @@ class DcController {
   // that it is down). Ignored unless this node acts as DC.
   void RequestFence(const std::string& target, const std::string& action, const std::string& client);
   // When the fencer has something to do without news (a delay or a retry pause ends).
-  std::optional<SteadyTime> NextWake() const { return fencer_.NextWake(); }
+  std::optional<SteadyTime> NextWake() const {
+    auto wake = fencer_.NextWake();
+    if (deadtime_wake_ && (!wake || *deadtime_wake_ < *wake)) wake = deadtime_wake_;
+    return wake;
+  }
   // The fencing history, oldest first (what the members get with the status).
   std::vector<peer::FenceEvent> FenceHistory() const { return fencer_.History(); }
   // This node's state changed (it is read from DcInputs::self_state); `completed`: the
@@ -128,6 +135,7 @@ class DcController {
   // Keeps up_ current: members' latest states; nodes fenced, or known down, leave it.
   void TrackUp(const DcInputs& in);
   bool FencingEnabled(const cib::Model& config) const;
+  bool StartupFencing(const cib::Model& config) const;  // fencing enabled and startup-fencing
 
   uint32_t self_;
   Send send_;
@@ -137,6 +145,13 @@ class DcController {
   // without announcing its shutdown and not fenced yet (unclean, with fencing enabled).
   std::map<uint32_t, cib::NodeState> up_;
   std::set<uint32_t> leaving_;  // members that announced their shutdown (NodeUpdate::leaving)
+  std::set<uint32_t> seen_;     // nodes seen up (reported), or with a state in the shared status
+  // The incarnation each node fenced now was reported in when its fence was planned: a report
+  // from another one came after a reboot, and stays when the fence's answer arrives late.
+  std::map<std::string, uint64_t> fence_incarnation_;
+  std::map<uint32_t, uint64_t> incarnation_of_;  // the latest each node reported in (kept once it leaves)
+  SteadyTime office_since_{};   // when this node took office as DC (dc-deadtime counts from it)
+  std::optional<SteadyTime> deadtime_wake_;  // when a fence held for dc-deadtime is due
   Fencer fencer_;
   struct Asked {
     scheduler::Fence fence;

@@ -130,6 +130,7 @@ struct Encoder {
     Put(out, m.term, 8);
     PutNodeState(out, m.state);
     Put(out, m.leaving ? 1 : 0, 1);
+    Put(out, m.incarnation, 8);
   }
   void operator()(const StatusCopy& m) {
     Put(out, static_cast<uint8_t>(Type::kStatusCopy), 1);
@@ -226,6 +227,7 @@ Result<Message> Decode(std::string_view bytes) {
       u.term = r.Int(8);
       u.state = GetNodeState(r);
       u.leaving = r.Int(1) != 0;
+      u.incarnation = r.Int(8);
       m = std::move(u);
       break;
     }

@@ -59,6 +59,9 @@ struct NodeUpdate {
   // The node is shutting down cleanly (its resources stopped before it leaves): once gone it is
   // down, not unclean.
   bool leaving = false;
+  // The sender's incarnation (a new one each time its vigild starts): a report made after the
+  // node was fenced and came back is told from one made before.
+  uint64_t incarnation = 0;
 };
 
 // One fencing operation as the DC's fencer records it (what `crm status` lists as its fencing

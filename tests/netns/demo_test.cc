@@ -86,7 +86,10 @@ TEST_F(DemoTest, RunsTheTutorialToTheEndAndLeavesNothing) {
   }
   EXPECT_GE(answers, 3u) << out;
   EXPECT_NE(out.find("the floating IP answers ARP from node"), std::string::npos) << out;
+  // The frozen owner was fenced through its BMC before the survivor took over, and stays out.
   EXPECT_NE(out.find("OFFLINE: [ node"), std::string::npos) << out;
+  EXPECT_NE(out.find("# stonith_admin --history node"), std::string::npos) << out;
+  EXPECT_NE(out.find(" successful: delegate=node"), std::string::npos) << out;
   ExpectNothingLeft(pid, out);
 }
 

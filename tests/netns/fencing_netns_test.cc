@@ -30,12 +30,17 @@ class FencingNetnsTest : public ::testing::Test {
     char dir[] = "/tmp/vigil-fence.XXXXXX";
     ASSERT_NE(::mkdtemp(dir), nullptr);
     work_ = dir;
+  }
+  // The lab: the membership on the clients' LAN, or on a link of its own (`ring_apart`: a
+  // partition cuts that link only, and every node still reaches every BMC).
+  void Make(bool ring_apart = false) {
     TutorialOptions o;
     o.prefix = "vgfn" + std::to_string(::getpid()) + "-";
     o.work = work_;
     o.programs = std::filesystem::path(VIGILD_BINARY).parent_path();
     o.mysql = false;
     o.bmcs = true;
+    o.ring_apart = ring_apart;
     auto lab = TutorialLab::Create(o);
     ASSERT_TRUE(lab.ok()) << lab.status().message();
     lab_ = std::move(*lab);
@@ -59,13 +64,14 @@ class FencingNetnsTest : public ::testing::Test {
   }
   // The tutorial's cluster with fencing on: a fence_ipmilan device per node, kept off the node it
   // fences, and the floating IP. `password` is what the devices give their BMC.
-  void Configure(const std::string& password, const std::string& more = "") {
+  // `fence1_params`: more parameters of the device that fences node1.
+  void Configure(const std::string& password, const std::string& more = "", const std::string& fence1_params = "") {
     std::string input = "configure\nproperty no-quorum-policy=ignore\n" + more;
     for (int k = 1; k <= 2; ++k) {
       const std::string n = std::to_string(k);
       input += "primitive fence" + n + " stonith:fence_ipmilan params ip=" + TutorialLab::BmcAddress(k) +
                " username=" + kBmcUser + " password=" + password + " pcmk_host_list=" + TutorialLab::Name(k) +
-               " op monitor interval=60s\n";
+               (k == 1 ? fence1_params : "") + " op monitor interval=60s\n";
       input += "location fence" + n + "-away fence" + n + " -inf: " + TutorialLab::Name(k) + "\n";
     }
     input += "primitive ip ocf:heartbeat:IPaddr2 params ip=" + std::string(TutorialLab::kVip) +
@@ -80,9 +86,7 @@ class FencingNetnsTest : public ::testing::Test {
     const bool carrier = link.out.find("NO-CARRIER") == std::string::npos && link.out.find("state UP") != std::string::npos;
     return carrier && r.out.find(std::string("inet ") + TutorialLab::kVip + "/") != std::string::npos;
   }
-  std::string StonithAdmin() const {
-    return (std::filesystem::path(VIGILD_BINARY).parent_path().parent_path() / "lib" / "vigil" / "sbin" / "stonith_admin").string();
-  }
+  std::string StonithAdmin() const { return lab_->StonithAdmin().string(); }
   int Owner() {
     for (int k = 1; k <= 2; ++k) {
       if (lab_->Where(k % 2 + 1, "ip") == TutorialLab::Name(k)) return k;
@@ -116,6 +120,7 @@ class FencingNetnsTest : public ::testing::Test {
 };
 
 TEST_F(FencingNetnsTest, AFrozenOwnerIsSwitchedOffThroughItsBmcBeforeItsIpStartsOnTheOther) {
+  Make();
   Configure(kBmcPassword, "property stonith-action=off\n");
   int owner = 0;
   ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
@@ -131,9 +136,11 @@ TEST_F(FencingNetnsTest, AFrozenOwnerIsSwitchedOffThroughItsBmcBeforeItsIpStarts
   // Fenced through its BMC, which switched it off; it stays off.
   EXPECT_EQ(lab_->bmcs()->power_offs(owner), 1);
   EXPECT_FALSE(lab_->bmcs()->powered(owner));
-  EXPECT_NE(lab_->Log(other).find("fenced " + TutorialLab::Name(owner) + " (off) with fence" + std::to_string(owner)),
-            std::string::npos)
-      << lab_->Log(other);
+  // In the survivor's log, the fence is done before the IP starts there.
+  const std::string log = lab_->Log(other);
+  const size_t fenced = log.find("fenced " + TutorialLab::Name(owner) + " (off) with fence" + std::to_string(owner));
+  ASSERT_NE(fenced, std::string::npos) << log;
+  EXPECT_LT(fenced, log.rfind("start of ip: OCF_SUCCESS")) << log;
   // stonith_admin tells the last fencing of it as Pacemaker's does.
   const RunResult history = lab_->RunOn(TutorialLab::Name(other), {StonithAdmin(), "-H", TutorialLab::Name(owner)});
   EXPECT_EQ(history.code, 0) << history.out;
@@ -143,6 +150,7 @@ TEST_F(FencingNetnsTest, AFrozenOwnerIsSwitchedOffThroughItsBmcBeforeItsIpStarts
 }
 
 TEST_F(FencingNetnsTest, StonithAdminRebootsANodeThroughItsBmcAndWaitsForIt) {
+  Make();
   Configure(kBmcPassword);
   ASSERT_TRUE(WaitFor([&] { return Owner() != 0; }, seconds(30))) << Logs();
   const RunResult r = lab_->RunOn(TutorialLab::Name(1), {StonithAdmin(), "--reboot", TutorialLab::Name(2), "-t", "60"});
@@ -159,6 +167,7 @@ TEST_F(FencingNetnsTest, StonithAdminRebootsANodeThroughItsBmcAndWaitsForIt) {
 }
 
 TEST_F(FencingNetnsTest, AFrozenOwnerRebootedThroughItsBmcComesBackAndTheIpRunsOnce) {
+  Make();
   Configure(kBmcPassword);
   int owner = 0;
   ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
@@ -175,6 +184,7 @@ TEST_F(FencingNetnsTest, AFrozenOwnerRebootedThroughItsBmcComesBackAndTheIpRunsO
 }
 
 TEST_F(FencingNetnsTest, ADeviceThatCannotFenceLeavesTheIpBlockedAndCrmSaysSo) {
+  Make();
   Configure("wrong-password");
   int owner = 0;
   ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
@@ -196,6 +206,68 @@ TEST_F(FencingNetnsTest, ADeviceThatCannotFenceLeavesTheIpBlockedAndCrmSaysSo) {
             std::string::npos)
       << status.out;
   lab_->Freeze(owner, false);
+}
+
+// The two nodes lose each other (their membership link cut) while both reach both BMCs: each
+// side, DC of its own half (no-quorum-policy=ignore, as the tutorial sets), would fence the other.
+// The device that fences node1 waits 5 s first (pcmk_delay_base), so node1 fences node2 and
+// exactly one node is switched off; the IP is never up on both.
+TEST_F(FencingNetnsTest, ASplitOfTwoNodesEndsWithExactlyOneOfThemFenced) {
+  Make(/*ring_apart=*/true);
+  Configure(kBmcPassword, "property stonith-action=off\n", " pcmk_delay_base=5s");
+  int owner = 0;
+  ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
+  Sampler sampler(*this);
+  ASSERT_TRUE(lab_->SetClusterLink(2, false).ok());
+  ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->power_offs(2) == 1 && VipUp(1); }, seconds(60))) << Logs();
+  // Past node2's 5 s delay: it was switched off before it could fence node1.
+  std::this_thread::sleep_for(seconds(8));
+  sampler.Stop();
+  EXPECT_EQ(lab_->bmcs()->power_offs(1), 0) << Logs();
+  EXPECT_TRUE(lab_->bmcs()->powered(1));
+  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
+                             << " samples";
+  EXPECT_TRUE(VipUp(1));
+  EXPECT_NE(lab_->Log(2).find("fencing node1 with fence1 after a delay of 5 s"), std::string::npos) << lab_->Log(2);
+}
+
+// Thirty cycles of a fault on the IP's owner, in turn: frozen whole, its vigild killed with -9, its
+// membership link cut (both BMCs stay reachable; the device fencing node1 waits 5 s, so node1 wins
+// a split). Each time the owner is fenced (rebooted through its BMC) before the IP starts on the
+// other, and comes back; sampled every 20 ms from outside, the IP is never up on both.
+TEST_F(FencingNetnsTest, ThirtyCyclesOfFreezeKillAndPartitionNeverPutTheIpOnBothNodes) {
+  Make(/*ring_apart=*/true);
+  Configure(kBmcPassword, "", " pcmk_delay_base=5s");
+  ASSERT_TRUE(WaitFor([&] { return Owner() != 0; }, seconds(30))) << Logs();
+  Sampler sampler(*this);
+  int fences = 0;
+  for (int cycle = 0; cycle < 30; ++cycle) {
+    int owner = 0;
+    ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner) && lab_->Formed(owner); }, seconds(60)))
+        << "cycle " << cycle << "\n" << Logs();
+    const char* kinds[] = {"freeze", "kill -9", "partition"};
+    const int kind = cycle % 3;
+    if (kind == 0) lab_->Freeze(owner, true);
+    if (kind == 1) lab_->Kill(owner);
+    if (kind == 2) {
+      ASSERT_TRUE(lab_->SetClusterLink(owner, false).ok());
+    }
+    // Someone is fenced (the owner; in a split where node2 owned the IP, node2 too), and the
+    // cluster is whole again: both nodes rebooted as needed and rejoined, the IP up once.
+    ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->power_offs(1) + lab_->bmcs()->power_offs(2) > fences; }, seconds(60)))
+        << "cycle " << cycle << " (" << kinds[kind] << " of node" << owner << ")\n" << Logs();
+    fences = lab_->bmcs()->power_offs(1) + lab_->bmcs()->power_offs(2);
+    ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->powered(1) && lab_->bmcs()->powered(2); }, seconds(60)));
+    // The cut link mended (the fenced node's own links came back with its power).
+    if (kind == 2) {
+      ASSERT_TRUE(lab_->SetClusterLink(owner, true).ok());
+    }
+  }
+  ASSERT_TRUE(WaitFor([&] { return Owner() != 0; }, seconds(60))) << Logs();
+  sampler.Stop();
+  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
+                             << " samples";
+  EXPECT_GE(fences, 30);
 }
 
 }  // namespace

@@ -327,6 +327,18 @@ TEST(ClusterStatusTest, UncleanNodesAndFencingInCrmMonsWords) {
   EXPECT_NE(verbose.find("Fencing History:\n  * reboot of node4 by node2 for vigild@node1 successful at 2023-11-14 22:13:20Z\n"),
             std::string::npos)
       << verbose;
+  // crm_mon's XML: the node unclean, and its fence_history.
+  const std::string xml = CrmMonXml(WithFencing(), "crm status xml");
+  EXPECT_NE(xml.find("unclean=\"true\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<fence_event action=\"reboot\" target=\"node3\" client=\"vigild\" origin=\"node1\" status=\"failed\" "
+                     "exit-reason=\"f3: BMC unreachable\" delegate=\"node2\" completed=\"2023-11-14 22:14:20Z\" />"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<fence_event action=\"off\" target=\"node3\" client=\"crm (uid 0 (pid 7))\" origin=\"node1\" "
+                     "status=\"pending\" />"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("status=\"success\" delegate=\"node2\""), std::string::npos) << xml;
   ::setenv("TZ", "ABC-1", 1);  // POSIX: one hour east of UTC, no tzdata needed
   ::tzset();
   EXPECT_EQ(FenceTime(1700000000), "2023-11-14 23:13:20 +01:00");

@@ -537,7 +537,13 @@ TEST_F(DcFencingTest, AFailingFenceKeepsTheResourceBlockedAndIsGivenUpAfterStoni
 
 TEST_F(DcFencingTest, ANodeThatAnnouncedItsShutdownIsNotFencedOnceGone) {
   n3_.resources[1].ops[0] = Op("d1_last_0", "stop", 0, 4, 0);
-  shared_.states.pop_back();  // n2 was never up
+  // n2 was down (cleanly) under the previous DC.
+  cib::NodeState& n2 = shared_.states.back();
+  n2.in_ccm = false;
+  n2.crmd = "offline";
+  n2.join = "down";
+  n2.expected = "down";
+  n2.resources.clear();
   ReportN3(/*leaving=*/true);
   controller_.Update(in_);
   for (const auto& e : steps_) controller_.OnOwnResult(e.token);
@@ -560,6 +566,66 @@ TEST_F(DcFencingTest, WithoutFencingALostNodeIsTakenAsCleanlyDown) {
   controller_.Update(in_);
   EXPECT_TRUE(fences_.empty());
   EXPECT_TRUE(Started("d1") || Started("f1"));
+}
+
+// startup-fencing: n2 was never seen (no report, no state in the shared status); it may be
+// starting, so it gets dc-deadtime to join; then it is fenced before anything starts.
+TEST_F(DcFencingTest, ANodeNeverSeenIsFencedOnlyOnceDcDeadtimeHasPassed) {
+  shared_.states.pop_back();
+  ReportN3();
+  controller_.Update(in_);
+  EXPECT_TRUE(fences_.empty());
+  EXPECT_TRUE(steps_.empty());
+  const auto events = controller_.TakeEvents();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back(), "waiting for n2 to join (never seen: fenced once dc-deadtime has passed, startup-fencing)");
+  ASSERT_TRUE(controller_.NextWake().has_value());
+  EXPECT_EQ(*controller_.NextWake(), in_.now + std::chrono::seconds(20));
+  in_.now += std::chrono::seconds(19);
+  controller_.Update(in_);
+  EXPECT_TRUE(fences_.empty());
+  in_.now += std::chrono::seconds(1);
+  controller_.Update(in_);
+  ASSERT_EQ(fences_.size(), 1U);
+  EXPECT_EQ(fences_[0].second.target, "n2");
+  EXPECT_TRUE(steps_.empty());
+}
+
+// It joins in time: nothing is fenced, and the plan goes on.
+TEST_F(DcFencingTest, ANodeNeverSeenThatJoinsInTimeIsNotFenced) {
+  shared_.states.pop_back();
+  ReportN3();
+  controller_.Update(in_);
+  EXPECT_TRUE(fences_.empty());
+  members_ = {1, 2, 3};
+  cib::NodeState n2 = Probed("2", "n2");
+  controller_.OnNodeUpdate(2, peer::NodeUpdate{0, 3, n2, false});
+  in_.now += std::chrono::seconds(5);
+  controller_.Update(in_);
+  EXPECT_TRUE(fences_.empty());
+  ASSERT_FALSE(steps_.empty());
+  EXPECT_EQ(steps_[0].action, "start");
+}
+
+// The fence rebooted n2, which came back and reported before the fence's answer arrived: that
+// report is its new life's (another incarnation) and stays; the plan goes on with it.
+TEST_F(DcFencingTest, AReportFromANodeRebootedByItsFenceOutlivesTheLateAnswer) {
+  ReportN3();
+  controller_.Update(in_);
+  ASSERT_EQ(fences_.size(), 1U);
+  members_ = {1, 2, 3};
+  controller_.OnNodeUpdate(2, peer::NodeUpdate{0, 3, Probed("2", "n2"), false, 77});
+  controller_.Update(in_);
+  for (const auto& e : steps_) controller_.OnOwnResult(e.token);
+  controller_.OnFenceResult({fences_[0].second.token, 0, 0, "", ""});
+  controller_.Update(in_);
+  for (const auto& e : controller_.TakeEvents()) EXPECT_NE(e, "waiting for the resource state of n2");
+  for (const auto& s : controller_.Snapshot(in_).node_states) {
+    if (s.uname == "n2") {
+      EXPECT_TRUE(s.in_ccm);
+      EXPECT_EQ(s.join, "member");
+    }
+  }
 }
 
 }  // namespace
