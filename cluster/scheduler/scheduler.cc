@@ -1208,11 +1208,12 @@ class Transitioner {
           continue;
         }
         if (!start->runnable && current >= 0 && ws_.nodes[current].unclean && !ws_.plan_fencing) {
-          // Pacemaker would fence the node and move the resource; vigild does not fence, so the
-          // move waits for the node to come back. (Where fences are planned, an unclean node that
-          // cannot be fenced blocks the stop, which the lines below tell as Pacemaker does.)
+          // A caller that plans no fences (Options::fencing false): Pacemaker would fence the node
+          // and move the resource; here the move waits for the node to come back. (Where fences
+          // are planned, an unclean node that cannot be fenced blocks the stop, which the lines
+          // below tell as Pacemaker does.)
           line(moving ? "Move" : "Recover", current, moving ? next : -1, nullptr);
-          t.summary.back().reason = "unclean " + ws_.nodes[current].uname + ", which Vigil cannot fence";
+          t.summary.back().reason = "unclean " + ws_.nodes[current].uname + ", not fenced by this plan";
           t.summary.back().blocked = true;
         } else if (!start->runnable) {
           // Blocked or not is the stop's to say; the reason is the stop's, else the start's.

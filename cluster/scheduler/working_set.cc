@@ -176,9 +176,8 @@ Role TargetRole(const Attributes& meta, bool promotable) {
 }
 
 OnFail OnFailFor(const Resource& r, const cib::OpRecord& op, const cib::Model& cib, const WorkingSet& ws) {
-  // Fencing the node is planned only for a caller that plans fences (vigil simulate); vigild
-  // blocks the resource whose stop failed instead, as it cannot fence yet (and refuses
-  // on-fail=fence with fencing enabled).
+  // Fencing the node is planned only for a caller that plans fences (vigild, vigil simulate);
+  // for one that does not, the resource whose stop failed is blocked instead.
   const OnFail fence_or_block = ws.stonith_enabled && ws.plan_fencing ? OnFail::kFence : OnFail::kBlock;
   if (r.primitive == nullptr) return op.operation == "stop" ? fence_or_block : OnFail::kRestart;
   const std::string* v = nullptr;

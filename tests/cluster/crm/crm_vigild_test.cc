@@ -174,7 +174,7 @@ TEST_F(CrmVigildTest, APromotableCloneWithNotificationsMadeWithCrmIsPromoted) {
 // A fence device configured with crm runs where it is placed: the real fence_dummy (its power in
 // a status file of the test's), checked at start and by its monitor, with fencing left enabled as
 // Pacemaker defaults it, so the resources start once a device exists. A parameter the agent does
-// not know is refused and changes nothing. (vigild does not fence yet: the device only runs.)
+// not know is refused and changes nothing. (No node is lost here: the device only runs.)
 TEST_F(CrmVigildTest, AFenceDeviceRunsWhereItIsPlacedAndLetsResourcesStart) {
   ASSERT_TRUE(std::filesystem::exists("/usr/sbin/fence_dummy")) << "fence-agents is not installed (scripts/deps.sh)";
   // Fencing enabled, no device: nothing starts, and crm says why.

@@ -354,7 +354,7 @@ TEST(SchedulerTest, AnUncleanNodeIsFencedOnlyWhereFencesArePlanned) {
   EXPECT_TRUE(kept->fences.empty());
   EXPECT_EQ(Where(*kept)["a"], "node1");
   ASSERT_FALSE(kept->summary.empty());
-  EXPECT_EQ(SummaryText(kept->summary.front()), "Move a (node1 -> node2) due to unclean node1, which Vigil cannot fence (blocked)");
+  EXPECT_EQ(SummaryText(kept->summary.front()), "Move a (node1 -> node2) due to unclean node1, not fenced by this plan (blocked)");
 
   Options options;
   options.fencing = true;
