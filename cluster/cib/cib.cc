@@ -222,7 +222,7 @@ void RefuseUnsupportedOnFail(Reader& r, const pugi::xml_node& config, const Mode
 Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const Source& source, int64_t now,
                                          const ReadOptions& options, bool forced = false) {
   auto m = std::make_unique<Model>();
-  Reader r(source, options.self_fencing);
+  Reader r(source, options.planning_only);
   const auto root = doc.document_element();
   if (std::string_view(root.name()) != "cib") {
     return source.Error(root, "the document's root element is not <cib>");
@@ -263,13 +263,22 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
       // partition without quorum fences the partition's own nodes, and in Vigil such a partition
       // has no DC.
       const auto fencing = m->properties.find("stonith-enabled");
-      if ((fencing == m->properties.end() || PacemakerIsTrue(fencing->second)) && !r.self_fencing()) {
+      if ((fencing == m->properties.end() || PacemakerIsTrue(fencing->second)) && !r.planning_only()) {
         r.Fail(config.child("crm_config"),
                "no-quorum-policy=suicide is not supported (a partition without quorum has no DC in Vigil to fence "
                "its own nodes)",
                StatusCode::kUnsupported);
       }
     }
+  }
+  // Fencing options vigild does not carry out yet: refused by name rather than ignored (a zero
+  // delay or timeout is what leaving them out means).
+  for (const auto& [name, why] : {std::pair<std::string, std::string>{"priority-fencing-delay", "use pcmk_delay_base on a device"},
+                                  {"stonith-watchdog-timeout", "Vigil does not fence by watchdog"}}) {
+    const auto it = m->properties.find(name);
+    if (r.failed() || r.planning_only() || it == m->properties.end()) continue;
+    if (const auto ms = ParseDurationMs(it->second); ms && *ms == 0) continue;
+    r.Fail(config.child("crm_config"), name + "=" + it->second + " is not supported yet (" + why + ")", StatusCode::kUnsupported);
   }
   if (const auto it = m->properties.find("node-health-strategy"); !r.failed() && it != m->properties.end()) {
     static const char* const kStrategies[] = {"none", "migrate-on-red", "only-green", "progressive", "custom"};

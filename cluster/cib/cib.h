@@ -353,12 +353,13 @@ struct Model {
   bool InMaintenance(const Primitive& p) const;
 };
 
-// What a reader of the CIB can carry out. self_fencing: no-quorum-policy=suicide while
-// stonith-enabled (a partition without quorum fences its own nodes) is read, as `vigil simulate`
-// plans those fences; otherwise it is refused with kUnsupported: in vigild a partition without
-// quorum has no DC, so nothing there could fence.
+// What a reader of the CIB can carry out. planning_only: a reader that plans and runs nothing
+// (`vigil simulate`, as crm_simulate) reads what vigild cannot carry out, which vigild refuses
+// with kUnsupported: no-quorum-policy=suicide while stonith-enabled (in vigild a partition without
+// quorum has no DC to fence its own nodes), priority-fencing-delay and stonith-watchdog-timeout
+// (not done yet).
 struct ReadOptions {
-  bool self_fencing = false;
+  bool planning_only = false;
 };
 
 class Cib {

@@ -52,10 +52,10 @@ struct Source {
 // Errors collected while walking the document: the first one is reported.
 class Reader {
  public:
-  explicit Reader(const Source& source, bool self_fencing = false) : source_(source), self_fencing_(self_fencing) {}
+  explicit Reader(const Source& source, bool planning_only = false) : source_(source), planning_only_(planning_only) {}
 
-  // Whether no-quorum-policy=suicide is read (ReadOptions::self_fencing) or refused.
-  bool self_fencing() const { return self_fencing_; }
+  // Whether what vigild cannot carry out is read (ReadOptions::planning_only) or refused.
+  bool planning_only() const { return planning_only_; }
 
   bool failed() const { return !status_.ok(); }
   Status TakeStatus() { return std::move(status_); }
@@ -151,7 +151,7 @@ class Reader {
   void NvSet(const pugi::xml_node& set, Attributes& into);
 
   const Source& source_;
-  bool self_fencing_ = false;
+  bool planning_only_ = false;
   Status status_;
   int64_t now_ = 0;
   bool time_dependent_ = false;

@@ -530,12 +530,13 @@ void DcController::Update(const DcInputs& in) {
     }
   }
   const bool fencing_busy = fencer_.Carry(fencing, fences) || !unseen.empty();
-  std::erase_if(fence_incarnation_, [&](const auto& r) {
-    return !fencer_.Busy(r.first) && std::none_of(fences.begin(), fences.end(), [&](const auto& f) { return f.node == r.first; }) &&
-           !fencer_.HasFenced();
-  });
-  // Done with: fenced, given up, or failed without another try to come.
+  // Done with: fenced, given up, or failed without another try to come. (A record of a fence
+  // that ended now goes when TrackUp takes the fenced node.)
   const std::set<std::string> ended = fencer_.TakeEnded();
+  std::erase_if(fence_incarnation_, [&](const auto& r) {
+    return !ended.count(r.first) && !fencer_.Busy(r.first) &&
+           std::none_of(fences.begin(), fences.end(), [&](const auto& f) { return f.node == r.first; });
+  });
   std::erase_if(asked_, [&](const Asked& a) {
     const std::string& node = a.fence.node;
     return (ended.count(node) && !fencer_.Busy(node)) || fencer_.given_up().count(node) > 0;
@@ -549,7 +550,7 @@ void DcController::Update(const DcInputs& in) {
   }
   if (fencing_busy) {
     std::string targets;
-    for (const auto& f : transition->fences) {
+    for (const auto& f : fences) {
       if (!fencer_.given_up().count(f.node)) targets += (targets.empty() ? "" : ", ") + f.node;
     }
     waiting_logged_ = last_waiting;

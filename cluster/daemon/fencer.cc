@@ -149,8 +149,7 @@ bool Fencer::Carry(const Inputs& in, const std::vector<scheduler::Fence>& fences
       run.event.client = client != clients_.end() ? client->second : "vigild";
       if (client != clients_.end()) clients_.erase(client);
       run.event.when = in.wall;
-      history_changed_ = true;
-      events_.push_back("fencing " + fence.node + " (" + fence.action + "): " + fence.reason);
+          events_.push_back("fencing " + fence.node + " (" + fence.action + "): " + fence.reason);
       it = runs_.emplace(fence.node, std::move(run)).first;
     }
     if (!Advance(in, it->second)) {
@@ -197,9 +196,15 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
       const bool ran = r.status == static_cast<uint8_t>(ExecStatus::kDone);
       const std::string why = id + (r.reason.empty() ? " failed (exit code " + std::to_string(r.rc) + ")" : ": " + r.reason);
       if (step == Step::kMetadata) {
-        agent_actions_[p->type] = ran && r.rc == 0 ? ActionsOf(r.output) : std::set<std::string>();
+        // Learned once per agent; a failure is not (the device fails now, and asks again next time).
+        if (ran && r.rc == 0) {
+          agent_actions_[p->type] = ActionsOf(r.output);
+        } else {
+          DeviceFailed(run, id + ": its meta-data could not be read (" + (r.reason.empty() ? "exit code " + std::to_string(r.rc) : r.reason) + ")");
+        }
       } else if (step == Step::kQuery) {
-        auto d = fencing::Describe(m, *p, agent_actions_[p->type].count("list") > 0, agent_actions_[p->type].count("status") > 0);
+        const std::set<std::string> actions = KnownActions(p->type);
+        auto d = fencing::Describe(m, *p, actions.count("list") > 0, actions.count("status") > 0);
         const bool by_list = d.ok() && d->check == fencing::HostCheck::kDynamicList;
         run.eligible = ran && d.ok() && (by_list ? r.rc == 0 && fencing::Listed(*d, target, r.output) : r.rc == 0 || r.rc == 2);
         if (!ran || (by_list ? r.rc != 0 : r.rc != 0 && r.rc != 2)) run.failure = why;
@@ -225,7 +230,7 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
       continue;
     }
     if (!run.eligible) {
-      const std::set<std::string>& actions = agent_actions_[p->type];
+      const std::set<std::string> actions = KnownActions(p->type);
       auto d = fencing::Describe(m, *p, actions.count("list") > 0, actions.count("status") > 0);
       if (!d.ok()) {
         DeviceFailed(run, d.status().message());
@@ -268,6 +273,11 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
     ++run.tries;
     Request(in, run, Step::kAction, *p, run.fence.action);
   }
+}
+
+std::set<std::string> Fencer::KnownActions(const std::string& type) const {
+  const auto it = agent_actions_.find(type);
+  return it != agent_actions_.end() ? it->second : std::set<std::string>();
 }
 
 void Fencer::DeviceFailed(Run& run, const std::string& why) {
@@ -379,7 +389,6 @@ void Fencer::Finish(const Inputs& in, Run& run, bool done) {
 void Fencer::Record(peer::FenceEvent event) {
   history_.push_back(std::move(event));
   if (history_.size() > kHistoryLimit) history_.erase(history_.begin(), history_.end() - kHistoryLimit);
-  history_changed_ = true;
 }
 
 bool Fencer::OnResult(const peer::FenceResult& result) {
@@ -456,7 +465,6 @@ void Fencer::SeedHistory(const std::vector<peer::FenceEvent>& events) {
     e.state = peer::FenceEvent::State::kFailed;
     e.reason = "the DC that asked for it (" + e.origin + ") is no longer DC";
   }
-  history_changed_ = true;
 }
 
 std::vector<std::string> Fencer::TakeEvents() { return std::exchange(events_, {}); }

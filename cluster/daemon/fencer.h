@@ -103,8 +103,6 @@ class Fencer {
   std::vector<peer::FenceEvent> History() const;
   // A new DC takes the history its predecessor shared (a pending event there is no more).
   void SeedHistory(const std::vector<peer::FenceEvent>& events);
-  // Whether the history changed since the last call.
-  bool TakeHistoryChanged() { return std::exchange(history_changed_, false); }
   std::vector<std::string> TakeEvents();
 
  private:
@@ -132,6 +130,9 @@ class Fencer {
   bool Advance(const Inputs& in, Run& run);
   // The current device failed (or cannot fence the target): the next device, or level.
   void DeviceFailed(Run& run, const std::string& why);
+  // The actions the agent's meta-data names, as learned (none while it is not known: looking
+  // must not record it as learned).
+  std::set<std::string> KnownActions(const std::string& type) const;
   void Finish(const Inputs& in, Run& run, bool done);
   // Sends a request for the current device (or fails the device when no member can run it); an
   // answer that cannot come (no link) is recorded as a failed one at once.
@@ -148,7 +149,6 @@ class Fencer {
   std::set<std::string> given_up_;
   std::map<std::string, std::set<std::string>> agent_actions_;  // agent type → the actions its meta-data names
   std::vector<peer::FenceEvent> history_;  // the operations ended, oldest first
-  bool history_changed_ = false;
   std::vector<std::string> fenced_;
   std::map<std::string, int64_t> unfenced_;
   std::map<std::string, std::string> clients_;  // SetClient

@@ -53,9 +53,9 @@ int SimulateCommand(const std::vector<std::string>& args) {
   // A big CIB is read and scheduled once, all at once: its heap in huge pages (page faults were
   // a third of the time on 1,000 resources × 32 nodes).
   PreferHugePagesForHeap(size_t{256} << 20);
-  // The scheduler plans fences here, as crm_simulate does, no-quorum-policy=suicide's too (which
-  // vigild refuses: a partition without quorum has no DC there).
-  auto cib = cib::Cib::Load(file, {.self_fencing = true});
+  // The scheduler plans fences here, as crm_simulate does, no-quorum-policy=suicide's too, and
+  // reads the fencing options vigild refuses (ReadOptions::planning_only).
+  auto cib = cib::Cib::Load(file, {.planning_only = true});
   if (!cib.ok()) {
     std::fprintf(stderr, "vigil simulate: %s\n", cib.status().message().c_str());
     return 1;

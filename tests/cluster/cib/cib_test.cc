@@ -289,6 +289,12 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"placement-strategy", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
                              "name=\"placement-strategy\" value=\"greedy\"/></cluster_property_set></crm_config></configuration></cib>",
        "placement-strategy=greedy is not one of default, utilization, minimal, balanced"},
+      {"priority-fencing-delay", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
+                                 "name=\"priority-fencing-delay\" value=\"15s\"/></cluster_property_set></crm_config></configuration></cib>",
+       "priority-fencing-delay=15s is not supported yet (use pcmk_delay_base on a device)"},
+      {"stonith-watchdog-timeout", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
+                                   "name=\"stonith-watchdog-timeout\" value=\"10\"/></cluster_property_set></crm_config></configuration></cib>",
+       "stonith-watchdog-timeout=10 is not supported yet (Vigil does not fence by watchdog)"},
       {"stonith-action", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
                          "name=\"stonith-action\" value=\"shoot\"/></cluster_property_set></crm_config></configuration></cib>",
        "stonith-action=shoot is not one of reboot, off, poweroff"},
@@ -337,7 +343,7 @@ TEST(CibTest, WhatOnlyFencingDoesIsReadAndSuicideOnlyWhereItIsPlanned) {
   const auto refused = cib::Cib::Parse(suicide, "t.xml");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kUnsupported);
-  ASSERT_TRUE(cib::Cib::Parse(suicide, "t.xml", 0, {.self_fencing = true}).ok());
+  ASSERT_TRUE(cib::Cib::Parse(suicide, "t.xml", 0, {.planning_only = true}).ok());
   const auto read = cib::Cib::Parse(ticket, "t.xml");
   ASSERT_EQ(read->model().ticket_constraints.size(), 1u);
   EXPECT_EQ(read->model().ticket_constraints[0].loss_policy, "fence");

@@ -171,6 +171,26 @@ TEST_F(FencerTest, WithoutHostParametersTheAgentIsAskedWhomItCanFence) {
   EXPECT_EQ(sent_.size(), 2U);
 }
 
+// A meta-data that cannot be read fails the device (the next one is tried), and is asked for
+// again the next time rather than taken as an agent without list or status.
+TEST_F(FencerTest, MetaDataThatCannotBeReadFailsTheDeviceAndIsAskedAgain) {
+  Load(Device("f1", Nv("ip", "10.0.0.9")) + Device("f2", Nv("pcmk_host_list", "n2")));
+  Carry();
+  EXPECT_EQ(Last(), "1 f1 meta-data");
+  Answer(1, "", ExecStatus::kError, "no such agent");
+  Carry();
+  EXPECT_EQ(Last(), "1 f2 reboot n2");
+  for (int run = 0; run < 3; ++run) {  // pcmk_reboot_retries: 2
+    Answer(1, "", ExecStatus::kDone, "refused");
+    Carry();
+  }
+  ASSERT_FALSE(fencer_.History().empty());
+  EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
+  in_.now += Fencer::kRetryPause;
+  Carry();
+  EXPECT_EQ(Last(), "1 f1 meta-data");
+}
+
 TEST_F(FencerTest, AStatusCheckThatFindsTheNodeOffStillMeansTheDeviceCanFenceIt) {
   Load(Device("f1", Nv("pcmk_host_check", "status")));
   Carry();

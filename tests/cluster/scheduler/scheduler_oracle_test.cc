@@ -62,7 +62,7 @@ TEST_P(SchedulerOracleTest, AgreesWithCrmSimulate) {
 TEST_P(SchedulerOracleTest, WhatVigilWritesPassesCrmVerify) {
   const std::string file = (kSchedulerCases / (GetParam() + ".xml")).string();
   // Read as `vigil simulate` reads it (what only fencing does included).
-  auto cib = vigil::cib::Cib::Load(file, {.self_fencing = true});
+  auto cib = vigil::cib::Cib::Load(file, {.planning_only = true});
   ASSERT_TRUE(cib.ok()) << cib.status().message();
   const auto written = std::filesystem::temp_directory_path() /
                        ("vigil-oracle-" + std::to_string(getpid()) + "-" + GetParam() + ".xml");
