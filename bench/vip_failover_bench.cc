@@ -3,6 +3,7 @@
 // the tutorial's addresses, and a client), built anew for each system (root):
 //
 //   vip_failover_bench [RUNS] [--only vigil|keepalived|pacemaker] [--results FILE]
+//   vip_failover_bench --fencing [RUNS] [--only vigil|pacemaker] [--results FILE]
 //
 // The client asks ARP who has 192.168.1.100 every 10 ms; a run's figure is the time from the
 // fault to the first reply from a node other than the old owner. Rows (RUNS each, default 20):
@@ -14,7 +15,13 @@
 //   - Pacemaker 2.1 + Corosync 3 from Debian's packages, defaults (two_node, knet): the owner
 //     crashes (kill -9 of every process of the node, its link down); `crm node standby` (crmsh).
 // The resource is the tutorial's: `ocf:heartbeat:IPaddr params ip=192.168.1.100 op monitor
-// interval=10s` (Vigil's native IPaddr; Pacemaker runs resource-agents' script). After each run
+// interval=10s` (Vigil's native IPaddr; Pacemaker runs resource-agents' script).
+// With --fencing (results in bench/results/fence_failover.md), Vigil at the default token and
+// Pacemaker + Corosync with defaults, both with stonith-enabled=true and a stonith:fence_ipmilan
+// device per node (fence-agents' own script, through the node's simulated BMC, ipmi_sim; kept off
+// the node it fences): the owner freezes whole (SIGSTOP of every process of the node, its links
+// up), the other node fences it (stonith-action reboot: the BMC kills the node and brings its
+// links back, its cluster stack not started at boot) and only then starts the floating IP. After each run
 // the node is brought back and the cluster settles before the next. At the end, the memory of a
 // node (VmRSS of every process in it) and the table, with ratios to Vigil's row for the same
 // fault, printed and written to the results file (default bench/results/vip_failover.md) with
@@ -45,9 +52,9 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr const char* kIpPrimitive =
-    "configure primitive ip ocf:heartbeat:IPaddr params ip=192.168.1.100 op monitor interval=10s";
+    "primitive ip ocf:heartbeat:IPaddr params ip=192.168.1.100 op monitor interval=10s";
 
-enum class Fault { kKill, kLinkDown, kCrash, kStandby };
+enum class Fault { kKill, kLinkDown, kCrash, kStandby, kFreeze };
 
 const char* FaultName(Fault f) {
   switch (f) {
@@ -55,6 +62,7 @@ const char* FaultName(Fault f) {
     case Fault::kLinkDown: return "the owner's link down";
     case Fault::kCrash: return "the owner crashes (kill -9 of all, link down)";
     case Fault::kStandby: return "crm node standby";
+    case Fault::kFreeze: return "the owner freezes (SIGSTOP of all), fenced through its BMC";
   }
   return "?";
 }
@@ -68,17 +76,13 @@ bool WaitFor(const std::function<bool()>& done, milliseconds limit) {
   return done();
 }
 
-std::vector<std::string> Words(const std::string& line) {
-  std::istringstream in(line);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
 // One system on the lab: it starts, settles with the floating IP on one node, takes a fault and
 // recovers from it.
 class System {
  public:
+  // `fencing`: the lab's nodes get BMCs, the cluster fence_ipmilan devices, and the fault is a
+  // freeze of the owner.
+  explicit System(bool fencing) : fencing_(fencing) {}
   virtual ~System() = default;
   virtual std::string Name() const = 0;
   virtual std::vector<Fault> Faults() const = 0;
@@ -128,6 +132,8 @@ class System {
     o.prefix = "vgb" + tag + std::to_string(::getpid()) + "-";
     o.work = work_;
     o.mysql = false;
+    o.bmcs = fencing_;
+    o.vigild_at_boot = false;  // a fenced node stays out until Recover starts its cluster stack
     auto lab = TutorialLab::Create(o);
     if (!lab.ok()) return lab.status();
     lab_ = std::move(*lab);
@@ -151,24 +157,57 @@ class System {
       background_.reset();
     }
   }
+  // What crm is typed (on its standard input) to configure the cluster: the tutorial's floating
+  // IP, and with fencing a fence_ipmilan device per node kept off the node it fences.
+  std::string ConfigureInput() const {
+    std::string input = "configure\n";
+    if (fencing_) {
+      for (int k : {1, 2}) {
+        const std::string name = TutorialLab::Name(k);
+        input += "primitive fence-" + name + " stonith:fence_ipmilan params ip=" + TutorialLab::BmcAddress(k) +
+                 " username=" + lab::kBmcUser + " password=" + lab::kBmcPassword + " pcmk_host_list=" + name +
+                 " op monitor interval=60s\nlocation fence-" + name + "-away fence-" + name + " -inf: " + name + "\n";
+      }
+    }
+    return input + "property stonith-enabled=" + (fencing_ ? "true" : "false") + "\n" + kIpPrimitive +
+           "\ncommit\nquit\n";
+  }
+  // The whole owner stops (SIGSTOP of every process of it, its links up).
+  void Freeze(int owner) {
+    power_offs_ = lab_->bmcs()->power_offs(owner);
+    lab_->Freeze(owner, true);
+  }
+  // Until the frozen owner has been switched off by its BMC and on again (stonith-action reboot).
+  Status WaitFenced(int owner) {
+    if (!WaitFor([&] { return lab_->bmcs()->power_offs(owner) > power_offs_ && lab_->bmcs()->powered(owner); },
+                 seconds(120))) {
+      return Status(StatusCode::kTimeout, TutorialLab::Name(owner) + " was not fenced (rebooted) within 120 s");
+    }
+    return Status::Ok();
+  }
   Status Expect(const RunResult& r, const std::string& what) {
     if (r.code == 0) return Status::Ok();
     return Status(StatusCode::kInternal, what + ": " + r.out);
   }
 
+  const bool fencing_;
   std::filesystem::path work_;
   std::unique_ptr<TutorialLab> lab_;
   std::unique_ptr<lab::Daemon> background_;
+  int power_offs_ = 0;  // of the frozen owner, before the freeze
 };
 
 class VigilSystem final : public System {
  public:
-  explicit VigilSystem(int token_ms) : token_ms_(token_ms) {}
+  VigilSystem(int token_ms, bool fencing) : System(fencing), token_ms_(token_ms) {}
   ~VigilSystem() override { RemoveLab(); }
   std::string Name() const override {
     return token_ms_ == 0 ? "Vigil, default token (1000 ms)" : "Vigil, token " + std::to_string(token_ms_) + " ms";
   }
-  std::vector<Fault> Faults() const override { return {Fault::kKill, Fault::kLinkDown, Fault::kStandby}; }
+  std::vector<Fault> Faults() const override {
+    if (fencing_) return {Fault::kFreeze};
+    return {Fault::kKill, Fault::kLinkDown, Fault::kStandby};
+  }
 
   Status Up() override {
     lab::TutorialOptions o;
@@ -180,12 +219,12 @@ class VigilSystem final : public System {
       if (Status s = lab_->Start(k); !s.ok()) return s;
     }
     if (!WaitFor([&] { return lab_->Formed(1); }, seconds(60))) return Status(StatusCode::kTimeout, "vigild: no cluster");
-    if (Status s = Expect(lab_->Crm(1, {"configure", "property", "stonith-enabled=false"}), "crm property"); !s.ok()) return s;
-    return Expect(lab_->Crm(1, Words(kIpPrimitive)), "crm primitive");
+    return Expect(lab_->Crm(1, {}, ConfigureInput()), "crm configure");
   }
   Status Inject(Fault f, int owner) override {
     switch (f) {
       case Fault::kKill: lab_->Kill(owner); return Status::Ok();
+      case Fault::kFreeze: Freeze(owner); return Status::Ok();
       case Fault::kLinkDown: return lab_->SetClusterLink(owner, false);
       case Fault::kStandby:
         return Background(owner, {lab_->crm().string(), "node", "standby", TutorialLab::Name(owner)});
@@ -194,7 +233,10 @@ class VigilSystem final : public System {
   }
   Status Recover(Fault f, int owner) override {
     ReapBackground();
-    if (f == Fault::kKill) {
+    if (f == Fault::kFreeze) {
+      if (Status s = WaitFenced(owner); !s.ok()) return s;
+    }
+    if (f == Fault::kKill || f == Fault::kFreeze) {
       if (Status s = lab_->Start(owner); !s.ok()) return s;
     } else if (f == Fault::kLinkDown) {
       if (Status s = lab_->SetClusterLink(owner, true); !s.ok()) return s;
@@ -214,7 +256,7 @@ class VigilSystem final : public System {
 
 class KeepalivedSystem final : public System {
  public:
-  KeepalivedSystem(std::string advert, int version) : advert_(std::move(advert)), version_(version) {}
+  KeepalivedSystem(std::string advert, int version) : System(false), advert_(std::move(advert)), version_(version) {}
   ~KeepalivedSystem() override {
     daemons_.clear();
     RemoveLab();
@@ -281,12 +323,16 @@ class KeepalivedSystem final : public System {
 
 class PacemakerSystem final : public System {
  public:
+  explicit PacemakerSystem(bool fencing) : System(fencing) {}
   ~PacemakerSystem() override {
     for (int k : {1, 2}) StopNode(k);
     RemoveLab();
   }
   std::string Name() const override { return "Pacemaker 2.1 + Corosync 3, defaults"; }
-  std::vector<Fault> Faults() const override { return {Fault::kCrash, Fault::kStandby}; }
+  std::vector<Fault> Faults() const override {
+    if (fencing_) return {Fault::kFreeze};
+    return {Fault::kCrash, Fault::kStandby};
+  }
 
   Status Up() override {
     lab::TutorialOptions o;
@@ -321,11 +367,14 @@ class PacemakerSystem final : public System {
       if (Status s = StartNode(k); !s.ok()) return s;
     }
     if (!WaitFor([&] { return Online(1); }, seconds(180))) return Status(StatusCode::kTimeout, "Pacemaker: no cluster");
-    if (Status s = Expect(Crm(1, {"configure", "property", "stonith-enabled=false"}), "crm property"); !s.ok()) return s;
-    return Expect(Crm(1, Words(kIpPrimitive)), "crm primitive");
+    return Expect(lab_->RunOn(TutorialLab::Name(1), {"/usr/sbin/crm"}, ConfigureInput()), "crm configure");
   }
   Status Inject(Fault f, int owner) override {
     if (f == Fault::kStandby) return Background(owner, {"/usr/sbin/crm", "node", "standby", TutorialLab::Name(owner)});
+    if (f == Fault::kFreeze) {
+      Freeze(owner);
+      return Status::Ok();
+    }
     // Every process of the node at once (the lab's holder aside), then its link.
     lab_->lan().KillAll(TutorialLab::Name(owner), false);
     return lab_->SetClusterLink(owner, false);
@@ -337,6 +386,9 @@ class PacemakerSystem final : public System {
         return s;
       }
     } else {
+      if (f == Fault::kFreeze) {
+        if (Status s = WaitFenced(owner); !s.ok()) return s;
+      }
       for (auto& d : daemons_[owner]) d->Kill(SIGKILL);  // reaped
       daemons_[owner].clear();
       lab_->lan().KillAll(TutorialLab::Name(owner));  // and what they had started
@@ -499,19 +551,26 @@ int main(int argc, char** argv) {
   using namespace vigil::bench;
   int runs = 20;
   std::string only;
-  std::filesystem::path results = std::filesystem::path(VIGIL_SOURCE_DIR) / "bench" / "results" / "vip_failover.md";
+  bool fencing = false;
+  std::filesystem::path results;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--only" && i + 1 < argc) {
+    if (a == "--fencing") {
+      fencing = true;
+    } else if (a == "--only" && i + 1 < argc) {
       only = argv[++i];
     } else if (a == "--results" && i + 1 < argc) {
       results = argv[++i];
     } else if (std::atoi(a.c_str()) > 0) {
       runs = std::atoi(a.c_str());
     } else {
-      std::fprintf(stderr, "usage: vip_failover_bench [RUNS] [--only vigil|keepalived|pacemaker] [--results FILE]\n");
+      std::fprintf(stderr, "usage: vip_failover_bench [--fencing] [RUNS] [--only vigil|keepalived|pacemaker] [--results FILE]\n");
       return 2;
     }
+  }
+  if (results.empty()) {
+    results = std::filesystem::path(VIGIL_SOURCE_DIR) / "bench" / "results" /
+              (fencing ? "fence_failover.md" : "vip_failover.md");
   }
   if (::geteuid() != 0) {
     std::fprintf(stderr, "vip_failover_bench: needs root (network and mount namespaces)\n");
@@ -522,24 +581,31 @@ int main(int argc, char** argv) {
   std::vector<std::string> memory;
   auto run = [&](System&& system) { RunSystem(system, runs, rows, memory); };
   if (only.empty() || only == "vigil") {
-    run(VigilSystem(0));
-    run(VigilSystem(200));
+    run(VigilSystem(0, fencing));
+    if (!fencing) run(VigilSystem(200, false));
   }
-  if (only.empty() || only == "keepalived") {
+  if ((only.empty() || only == "keepalived") && !fencing) {
     run(KeepalivedSystem("1", 2));
     run(KeepalivedSystem("0.1", 3));
   }
-  if (only.empty() || only == "pacemaker") run(PacemakerSystem());
+  if (only.empty() || only == "pacemaker") run(PacemakerSystem(fencing));
 
   char date[32];
   const std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
   std::ostringstream report;
-  report << "# The floating IP's failover, side by side\n\n"
-         << date << ", " << Machine() << ". `build/bin/vip_failover_bench " << runs
+  report << (fencing ? "# The floating IP's failover with fencing, side by side\n\n"
+                     : "# The floating IP's failover, side by side\n\n")
+         << date << ", " << Machine() << ". `build/bin/vip_failover_bench " << (fencing ? "--fencing " : "") << runs
          << (only.empty() ? "" : " --only " + only) << "` (root).\n\n"
          << "From the fault to the first ARP reply for 192.168.1.100 from the new owner, seen from the client's "
-            "namespace (probed every 10 ms), two nodes.\n\n"
+            "namespace (probed every 10 ms), two nodes.";
+  if (fencing) {
+    report << " stonith-enabled=true, a stonith:fence_ipmilan device per node (fence-agents' script through the "
+              "node's simulated BMC, ipmi_sim), stonith-action reboot: the figure includes the fence, which the "
+              "survivor completes before it starts the IP.";
+  }
+  report << "\n\n"
          << Table(rows) << "\nMemory of one node (VmRSS of every process in its namespaces), idle after the runs:\n\n";
   for (const auto& m : memory) report << "- " << m << "\n";
   std::printf("\n%s", report.str().c_str());

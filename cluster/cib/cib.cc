@@ -271,14 +271,19 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
       }
     }
   }
-  // Fencing options vigild does not carry out yet: refused by name rather than ignored (a zero
-  // delay or timeout is what leaving them out means).
-  for (const auto& [name, why] : {std::pair<std::string, std::string>{"priority-fencing-delay", "use pcmk_delay_base on a device"},
-                                  {"stonith-watchdog-timeout", "Vigil does not fence by watchdog"}}) {
-    const auto it = m->properties.find(name);
-    if (r.failed() || r.planning_only() || it == m->properties.end()) continue;
-    if (const auto ms = ParseDurationMs(it->second); ms && *ms == 0) continue;
-    r.Fail(config.child("crm_config"), name + "=" + it->second + " is not supported yet (" + why + ")", StatusCode::kUnsupported);
+  if (const auto it = m->properties.find("priority-fencing-delay");
+      !r.failed() && it != m->properties.end() && !ParseDurationMs(it->second)) {
+    r.Fail(config.child("crm_config"), "priority-fencing-delay=" + it->second + " is not a duration (such as 15s)");
+  }
+  // Watchdog self-fencing, which vigild does not carry out yet: refused by name rather than
+  // ignored (a zero timeout is what leaving it out means).
+  if (const auto it = m->properties.find("stonith-watchdog-timeout");
+      !r.failed() && !r.planning_only() && it != m->properties.end()) {
+    if (const auto ms = ParseDurationMs(it->second); !ms || *ms != 0) {
+      r.Fail(config.child("crm_config"),
+             "stonith-watchdog-timeout=" + it->second + " is not supported yet (Vigil does not fence by watchdog)",
+             StatusCode::kUnsupported);
+    }
   }
   if (const auto it = m->properties.find("node-health-strategy"); !r.failed() && it != m->properties.end()) {
     static const char* const kStrategies[] = {"none", "migrate-on-red", "only-green", "progressive", "custom"};

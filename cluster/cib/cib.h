@@ -356,8 +356,7 @@ struct Model {
 // What a reader of the CIB can carry out. planning_only: a reader that plans and runs nothing
 // (`vigil simulate`, as crm_simulate) reads what vigild cannot carry out, which vigild refuses
 // with kUnsupported: no-quorum-policy=suicide while stonith-enabled (in vigild a partition without
-// quorum has no DC to fence its own nodes), priority-fencing-delay and stonith-watchdog-timeout
-// (not done yet).
+// quorum has no DC to fence its own nodes) and stonith-watchdog-timeout (not done yet).
 struct ReadOptions {
   bool planning_only = false;
 };

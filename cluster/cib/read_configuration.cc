@@ -226,6 +226,20 @@ void ReadPrimitive(Reader& r, const pugi::xml_node& element, const Parent* paren
     r.Fail(x, "resources in containers (meta container) are not supported", StatusCode::kUnsupported);
     return;
   }
+  // A device's actions on a node run one at a time, as the executor runs a resource's operations:
+  // Pacemaker's default limit (0 means 1 there too); another is refused rather than ignored.
+  if (p.standard == "stonith" && !r.planning_only()) {
+    std::vector<const Attributes*> all{&p.params};
+    for (const auto& set : p.param_sets) all.push_back(&set.values);
+    for (const Attributes* params : all) {
+      const auto it = params->find("pcmk_action_limit");
+      if (it != params->end() && it->second != "1" && it->second != "0") {
+        r.Fail(x, "pcmk_action_limit=" + it->second + " is not supported (Vigil runs a device's actions on a node one at a time)",
+               StatusCode::kUnsupported);
+        return;
+      }
+    }
+  }
   ReadOperations(r, x.child("operations"), p);
   if (r.failed()) return;
   m.primitives.push_back(std::move(p));

@@ -14,6 +14,13 @@ constexpr int64_t kDefaultTimeoutMs = 20000;  // Pacemaker's default operation t
 // else op_defaults', else 20 s.
 int64_t TimeoutMs(const cib::Model& m, const cib::Primitive& p, const std::string& action, int64_t interval_ms) {
   const bool probe = action == "monitor" && interval_ms == 0;
+  // A fence device's start and recurring monitor check the device, within its
+  // pcmk_monitor_timeout when that is set (as Pacemaker's fencer times the check).
+  if (p.standard == "stonith" && (action == "start" || (action == "monitor" && !probe))) {
+    if (const auto it = p.params.find("pcmk_monitor_timeout"); it != p.params.end()) {
+      if (const auto ms = cib::ParseDurationMs(it->second); ms && *ms > 0) return *ms;
+    }
+  }
   for (const auto& op : p.operations) {
     if (op.name == action && (probe || op.interval_ms == interval_ms) && op.timeout_ms) return *op.timeout_ms;
   }

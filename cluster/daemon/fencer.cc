@@ -13,7 +13,7 @@ namespace vigil::daemon {
 namespace {
 
 constexpr int64_t kDefaultTimeoutMs = 60000;  // stonith-timeout's default
-constexpr int kDefaultRetries = 2;            // pcmk_<action>_retries' default
+constexpr int kDefaultRetries = 2;            // pcmk_<action>_retries' default: runs in all
 constexpr int kDefaultMaxAttempts = 10;       // stonith-max-attempts' default
 
 const std::string* Find(const cib::Attributes& a, const std::string& name) {
@@ -218,7 +218,15 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
           continue;
         }
         run.failure = why;
-        if (run.tries > Retries(ParamsOn(m, *p, in.self_name), run.fence.action)) DeviceFailed(run, why);
+        // Pacemaker's rule: run again while fewer than pcmk_<action>_retries runs were made, the
+        // last did not time out, and less than 70% of the action's timeout has passed since the
+        // first.
+        const cib::Attributes params = ParamsOn(m, *p, in.self_name);
+        const auto budget = std::chrono::milliseconds(TimeoutMs(m, params, run.fence.action) * 7 / 10);
+        const bool timed_out = r.status == static_cast<uint8_t>(ExecStatus::kTimedOut);
+        if (run.tries >= Retries(params, run.fence.action) || timed_out || in.now - run.first_try >= budget) {
+          DeviceFailed(run, why);
+        }
       }
       continue;
     }
@@ -265,12 +273,18 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
         base = std::min(base, max);
         std::uniform_int_distribution<int> spread(0, std::max(0, max - base - 1));
         delay = base + (max > base ? spread(random_) : 0);
-        if (delay > 0) events_.push_back("fencing " + target + " with " + id + " after a delay of " + std::to_string(delay) + " s");
       }
-      run.due = in.now + std::chrono::seconds(delay);
+      // priority-fencing-delay comes on top, before the first device only (as Pacemaker's fencer).
+      const int priority = run.priority_delay_spent ? 0 : std::max(0, run.fence.priority_delay);
+      run.priority_delay_spent = true;
+      if (delay + priority > 0) {
+        events_.push_back("fencing " + target + " with " + id + " after a delay of " + std::to_string(delay + priority) +
+                          " s" + (priority > 0 ? " (priority-fencing-delay " + std::to_string(priority) + " s)" : ""));
+      }
+      run.due = in.now + std::chrono::seconds(delay + priority);
     }
     if (in.now < *run.due) return false;
-    ++run.tries;
+    if (run.tries++ == 0) run.first_try = in.now;
     Request(in, run, Step::kAction, *p, run.fence.action);
   }
 }

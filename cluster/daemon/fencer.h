@@ -11,9 +11,12 @@
 //   - Where a device runs: on a member other than the target, where the device is started, else
 //     on the DC, else on the member with the lowest id.
 //   - A reboot or off waits pcmk_delay_base plus a random part up to pcmk_delay_max first (whole
-//     seconds, as Pacemaker; pcmk_delay_base may map nodes to delays: "node1:5s;node2:0"). Its
-//     timeout is pcmk_<action>_timeout, else stonith-timeout, else 60 s; a failed run is run
-//     again up to pcmk_<action>_retries times (2 unless set) before the next device or level.
+//     seconds, as Pacemaker; pcmk_delay_base may map nodes to delays: "node1:5s;node2:0"), and
+//     the first device of an attempt the fence's priority-fencing-delay on top of that. Its
+//     timeout is pcmk_<action>_timeout, else stonith-timeout, else 60 s. A failed run is run
+//     again, as Pacemaker's fencer does, while fewer than pcmk_<action>_retries runs (2 unless
+//     set) were made, the last did not time out, and less than 70% of the timeout has passed
+//     since the first; then the next device or level.
 //   - A fence no level carried out failed: it is recorded, and tried again kRetryPause later, up
 //     to stonith-max-attempts (10) times in a row; then no more (given_up() names the node, and
 //     the scheduler keeps its resources blocked) until the configuration changes, the node is
@@ -119,7 +122,9 @@ class Fencer {
     std::optional<peer::FenceResult> result;  // its answer, to act on at the next Carry
     std::optional<bool> eligible;             // the agent's answer for the current device
     int tries = 0;                            // runs of the current device's action so far
+    SteadyTime first_try{};                   // when the first of them began
     std::optional<SteadyTime> due;            // the current device's action waits until then
+    bool priority_delay_spent = false;        // fence.priority_delay waited (or not to be)
     std::vector<std::string> fenced_by;       // the devices that succeeded on this level
     std::string failure;                      // the latest failure
     peer::FenceEvent event;                   // pending, as the history shows it

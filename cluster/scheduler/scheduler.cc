@@ -122,11 +122,36 @@ class Transitioner {
     };
     std::vector<Decided> all;
     for (const NodeInfo& n : ws_.nodes) {
-      if (n.fenced) all.push_back({n.fence_order, {n.uname, ws_.stonith_action, n.fence_reason}});
+      if (!n.fenced) continue;
+      Fence fence{n.uname, ws_.stonith_action, n.fence_reason};
+      if (ws_.priority_fencing_delay > 0 && n.fence_reason == kLostReason) fence.priority_delay = PriorityDelay(n);
+      all.push_back({n.fence_order, std::move(fence)});
     }
     for (const auto& [node, order, reason] : Unfencing()) all.push_back({order, {ws_.nodes[node].uname, "on", reason}});
     std::sort(all.begin(), all.end(), [](const Decided& a, const Decided& b) { return a.order > b.order; });
     for (auto& d : all) t.fences.push_back(std::move(d.fence));
+  }
+
+  // priority-fencing-delay for a node lost from the membership (Pacemaker's
+  // node_priority_fencing_delay): the option's value when this partition holds no more than half
+  // of the nodes and no node's resources weigh more than the lost node's, unless all weigh the
+  // same; else 0. A node's weight is the sum of the priority of every primitive active there
+  // without a failure calling for recovery, a Promoted instance's plus one.
+  int PriorityDelay(const NodeInfo& target) const {
+    std::vector<int> weight(ws_.nodes.size(), 0);
+    for (const Resource& r : ws_.resources) {
+      if (r.is_clone() || r.priority == 0) continue;
+      for (int node : r.running_on) {
+        if (std::find(r.failed_on.begin(), r.failed_on.end(), node) != r.failed_on.end()) continue;
+        weight[node] += r.priority + (r.role == Role::kPromoted ? 1 : 0);
+      }
+    }
+    size_t online = 0;
+    for (const NodeInfo& n : ws_.nodes) online += n.online ? 1 : 0;
+    if (online > ws_.nodes.size() / 2 || weight.empty()) return 0;
+    const auto [lowest, highest] = std::minmax_element(weight.begin(), weight.end());
+    const int own = weight[static_cast<size_t>(&target - ws_.nodes.data())];
+    return *lowest == *highest || own < *highest ? 0 : ws_.priority_fencing_delay;
   }
 
   // Unfencing (Pacemaker's "Fence (on)"), once a fence device provides it: a node that has not
@@ -1593,6 +1618,11 @@ std::string SummaryText(const SummaryLine& line) {
 
 std::string SummaryText(const Fence& fence) {
   return "Fence (" + fence.action + ") " + fence.node + " '" + fence.reason + "'";
+}
+
+std::string SummaryTextWithDelay(const Fence& fence) {
+  if (fence.priority_delay < 0) return SummaryText(fence);
+  return SummaryText(fence) + " priority-fencing-delay=" + std::to_string(fence.priority_delay) + "s";
 }
 
 }  // namespace vigil::scheduler

@@ -67,6 +67,12 @@ struct Fence {
   std::string node;
   std::string action;  // "reboot" or "off" (stonith-action)
   std::string reason;
+  // priority-fencing-delay, in seconds, when it applies to this fence (Pacemaker's
+  // CRM_meta_priority_fencing_delay): a node lost from the membership, while priority-fencing-delay
+  // is set. It is the option's value when the node's resources weigh the most of all nodes' and
+  // this partition is no majority, else 0; the fencer waits it before the first device, on top
+  // of that device's pcmk_delay_base/max. -1: it does not apply.
+  int priority_delay = -1;
 };
 
 struct NodeScore {
@@ -156,5 +162,7 @@ std::vector<FailedAction> FailedActions(const cib::Model& cib);
 std::string SummaryText(const SummaryLine& line);
 // "Fence (reboot) node1 'peer is no longer part of the cluster'".
 std::string SummaryText(const Fence& fence);
+// The same, followed by " priority-fencing-delay=Ns" when that applies (`vigil simulate`).
+std::string SummaryTextWithDelay(const Fence& fence);
 
 }  // namespace vigil::scheduler

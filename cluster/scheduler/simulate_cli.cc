@@ -20,7 +20,8 @@ constexpr const char* kUsage =
     "  commas when it stays active on several), and a third field Promoted or Unpromoted for an\n"
     "  instance of a promotable clone,\n"
     "  then the transition's actions in crm_simulate's words (the nodes to fence first, as\n"
-    "  \"Fence (reboot) NODE 'REASON'\", then Start, Stop, Move, Migrate, Recover, Restart,\n"
+    "  \"Fence (reboot) NODE 'REASON'\", followed by \" priority-fencing-delay=Ns\" where that\n"
+    "  option applies to the fence, then Start, Stop, Move, Migrate, Recover, Restart,\n"
     "  Promote, Demote, Re-promote), and with --scores every resource's allocation score on\n"
     "  every node.\n";
 
@@ -77,7 +78,7 @@ int SimulateCommand(const std::vector<std::string>& args) {
     out += p.rsc + "\t" + (where.empty() ? "Stopped" : where) + (p.role.empty() ? "" : "\t" + p.role) + "\n";
   }
   if (!t.summary.empty() || !t.fences.empty()) out += "\n";
-  for (const auto& f : t.fences) out += scheduler::SummaryText(f) + "\n";
+  for (const auto& f : t.fences) out += scheduler::SummaryTextWithDelay(f) + "\n";
   for (const auto& l : t.summary) out += scheduler::SummaryText(l) + "\n";
   if (scores) {
     out += "\n";

@@ -50,6 +50,10 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stonith-action")) ws.stonith_action = *v == "off" || *v == "poweroff" ? "off" : "reboot";
   if (const auto* v = Find(p, "startup-fencing")) ws.startup_fencing = PacemakerIsTrue(*v);
+  if (const auto* v = Find(p, "priority-fencing-delay")) {
+    const auto ms = cib::ParseDurationMs(*v);
+    ws.priority_fencing_delay = ms && *ms > 0 ? static_cast<int>(*ms / 1000) : 0;
+  }
   if (ws.stonith_enabled) {
     for (const auto& prim : cib.primitives) {
       const Attributes meta = cib.MetaWithDefaults(prim.meta, &prim);
@@ -106,7 +110,7 @@ void FencingStatus(WorkingSet& ws, int n, const cib::NodeState& s) {
   } else if (terminating && join_is("down") && !s.in_ccm && !crmd_online) {
     // just fenced: cleanly down
   } else if (!s.in_ccm) {
-    ws.MarkUnclean(n, "peer is no longer part of the cluster");
+    ws.MarkUnclean(n, kLostReason);
   } else if (!crmd_online) {
     ws.MarkUnclean(n, "peer process is no longer available");
   } else if (terminating) {
@@ -537,6 +541,7 @@ void UnpackHistory(const cib::Model& cib, WorkingSet& ws, const cib::ResourceHis
   AddRunning(r, node);
   // Active on several nodes, it is in the highest role any of them found it in.
   r.role = std::max(r.role, promoted ? Role::kPromoted : Role::kStarted);
+  if (on_fail != OnFail::kIgnore) r.failed_on.push_back(node);
   // On a node to be fenced already, failures call for nothing more: fencing stops it there (and
   // it may start again elsewhere afterwards), as Pacemaker has it.
   if (ws.nodes[node].unclean) on_fail = OnFail::kIgnore;

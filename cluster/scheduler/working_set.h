@@ -35,6 +35,9 @@ const char* RoleText(Role r);
 // kFence: the node where it failed is fenced (with fencing enabled; a failed stop's default).
 enum class OnFail { kIgnore, kDemote, kRestart, kBlock, kStop, kStandby, kFence };
 
+// The reason a node lost from the membership is fenced with (the one priority-fencing-delay is for).
+inline constexpr const char* kLostReason = "peer is no longer part of the cluster";
+
 struct NodeInfo {
   std::string id;
   std::string uname;
@@ -166,6 +169,9 @@ struct Resource {
   std::vector<int> running_on;  // node indices
   std::string pending;          // "start" or "stop": in flight on a node (Starting, Stopping)
   bool failed = false;          // a failure calls for recovery
+  // Nodes where it is active with a failure on record that calls for something (even where the
+  // node's fence makes that moot): priority-fencing-delay does not count it there.
+  std::vector<int> failed_on;
   bool demote_only = false;     // ... by a demotion, not a stop (on-fail=demote)
   // Active where its history was made by another agent (class, provider or type changed since):
   // restarted there with the configured one, as Pacemaker forces it.
@@ -254,6 +260,7 @@ struct WorkingSet {
   bool plan_fencing = false;
   std::set<std::string> cannot_fence;  // Options::cannot_fence
   std::string stonith_action = "reboot";  // "reboot" or "off"
+  int priority_fencing_delay = 0;         // seconds (priority-fencing-delay)
   bool startup_fencing = true;            // a node never seen is unclean
   // A fence device provides unfencing (meta provides=unfencing) or a resource requires it: fence
   // devices, and what requires unfencing, are probed and started on a node only once it has been

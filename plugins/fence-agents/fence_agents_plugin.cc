@@ -13,6 +13,12 @@
 //   on, off, reboot, status, list, list-status, monitor-like actions of the device itself: run
 //               with the target node, and the agent's exit code is returned as it is (0 done;
 //               for status, 2 means off).
+// A check, status or list that fails is run again as Pacemaker's fencer runs it, within the
+// operation's timeout (pcmk_monitor_retries, pcmk_status_retries, pcmk_list_retries: runs in all,
+// 2 unless set; not after a timeout, nor once 70% of the timeout has passed). A fence action is
+// retried by the DC's fencer instead (cluster/daemon/fencer.h). A device's actions on a node, its
+// fence actions included, run one at a time as the executor runs a resource's operations
+// (Pacemaker's pcmk_action_limit=1, its default; the CIB reader refuses another limit).
 // The target of a fence action comes as the meta attribute "fence-target" (and "fence-target-nodeid"):
 // the agent gets nodename=<target>, nodeid=<id>, and the target (through pcmk_host_map, when
 // it names it) as the host argument (pcmk_host_argument, "port" by default; "none" for none).
@@ -24,6 +30,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -198,6 +206,31 @@ Run RunAgent(const Agent& a, const vigil_op& op, const std::string& action) {
   return {VIGIL_OCF_ERR_INSTALLED, {}, false};
 }
 
+// pcmk_<action>_retries of the device: how many runs in all (the first counts), 2 unless set.
+int RunsAllowed(const vigil_op& op, const std::string& action) {
+  const char* v = Find(op.params, op.param_count, "pcmk_" + action + "_retries");
+  if (v == nullptr || *v == '\0') return 2;
+  return std::clamp(std::atoi(v), 1, 100);
+}
+
+// Runs `agent_action` as Pacemaker's fencer runs a device's `action` (monitor, status, list):
+// after a run that did not succeed (`ok` says which did), again while fewer than
+// pcmk_<action>_retries runs were made, the last did not time out, and less than 70% of the
+// operation's timeout has passed; each run within what is left of it.
+template <typename Ok>
+Run RunRetried(const Agent& a, const vigil_op& op, const std::string& action, const std::string& agent_action, Ok ok) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto timeout = std::chrono::milliseconds(op.timeout_ms);
+  const int allowed = RunsAllowed(op, action);
+  vigil_op each = op;
+  for (int runs = 1;; ++runs) {
+    const Run r = RunAgent(a, each, agent_action);
+    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    if (ok(r) || !r.ran || r.code < 0 || runs >= allowed || spent >= timeout * 7 / 10) return r;
+    each.timeout_ms = static_cast<uint32_t>((timeout - spent).count());
+  }
+}
+
 // How the device is checked: the agent's monitor, else its status, else its list (as Pacemaker's
 // fencer chooses), from the actions its meta-data names; learned once per agent.
 std::string CheckAction(Plugin* p, size_t index, const vigil_op& op) {
@@ -243,15 +276,15 @@ int Execute(void* ctx, size_t index, const vigil_op* op) {
   }
   // A probe says what this node did with the device, without running the agent.
   if (action == "monitor" && op->interval_ms == 0) return is_started() ? VIGIL_OCF_SUCCESS : VIGIL_OCF_NOT_RUNNING;
+  if (action == "monitor" && !is_started()) return VIGIL_OCF_NOT_RUNNING;
   if (action == "start" || action == "monitor") {
-    if (action == "monitor" && !is_started()) return VIGIL_OCF_NOT_RUNNING;
     const std::string check = CheckAction(p, index, *op);
-    const Run r = RunAgent(a, *op, check);
-    plugin::WriteText(op->output, r.out);
     // A status that finds the target off still reached the device.
-    const bool reached = r.code == 0 || (check == "status" && r.code == 2);
+    auto reached = [&](const Run& r) { return r.code == 0 || (check == "status" && r.code == 2); };
+    const Run r = RunRetried(a, *op, "monitor", check, reached);
+    plugin::WriteText(op->output, r.out);
     if (r.code < 0 || !r.ran) return r.code;
-    if (!reached) return VIGIL_OCF_ERR_GENERIC;
+    if (!reached(r)) return VIGIL_OCF_ERR_GENERIC;
     if (action == "start") {
       std::lock_guard<std::mutex> lock(p->mu);
       p->started.insert(resource);
@@ -263,7 +296,16 @@ int Execute(void* ctx, size_t index, const vigil_op* op) {
     plugin::WriteText(op->reason, "a fence device has no " + action + " action");
     return VIGIL_OCF_ERR_UNIMPLEMENTED;
   }
-  const Run r = RunAgent(a, *op, action);
+  // A status or list that fails is run again as Pacemaker's fencer runs it (pcmk_status_retries,
+  // pcmk_list_retries); a fence action is retried by the DC's fencer, which chooses the devices.
+  Run r;
+  if (action == "status") {
+    r = RunRetried(a, *op, action, action, [](const Run& run) { return run.code == 0 || run.code == 2; });
+  } else if (action == "list" || action == "list-status") {
+    r = RunRetried(a, *op, action, action, [](const Run& run) { return run.code == 0; });
+  } else {
+    r = RunAgent(a, *op, action);
+  }
   plugin::WriteText(op->output, r.out);
   return r.code;
 }

@@ -40,6 +40,20 @@ class FenceAgentsTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().message();
     return r.ok() ? *r : OperationResult{};
   }
+  // A fence agent of the test's own in its directory: `script`, with @DIR@ standing for that
+  // directory.
+  void WriteAgent(const std::string& name, std::string script) {
+    for (size_t at; (at = script.find("@DIR@")) != std::string::npos;) script.replace(at, 5, tmp.path());
+    std::ofstream(tmp / name) << script;
+    std::filesystem::permissions(tmp / name, std::filesystem::perms::owner_all);
+  }
+  // A file the agent wrote in the test's directory ("" if none).
+  std::string Written(const std::string& file) const {
+    std::ifstream in(tmp / file);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
   testing::TempDir tmp;
 };
 
@@ -103,7 +117,7 @@ class RecordingAgentTest : public FenceAgentsTest {
  protected:
   void SetUp() override {
     FenceAgentsTest::SetUp();
-    std::string script = R"(#!/bin/sh
+    WriteAgent("fence_record", R"(#!/bin/sh
 input=$(cat)
 case "$input" in action=metadata*)
   echo '<resource-agent name="fence_record"><parameters>'
@@ -113,17 +127,9 @@ case "$input" in action=metadata*)
 esac
 printf '%s\n' "$input" > @DIR@/input
 exit $(cat @DIR@/rc 2>/dev/null || echo 0)
-)";
-    for (size_t at; (at = script.find("@DIR@")) != std::string::npos;) script.replace(at, 5, tmp.path());
-    std::ofstream(tmp / "fence_record") << script;
-    std::filesystem::permissions(tmp / "fence_record", std::filesystem::perms::owner_all);
+)");
   }
-  std::string Input() const {
-    std::ifstream in(tmp / "input");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  std::string Input() const { return Written("input"); }
   void FailWith(int rc) { std::ofstream(tmp / "rc") << rc; }
 };
 
@@ -177,6 +183,55 @@ TEST_F(RecordingAgentTest, TheAgentReadsTheFencerInterfaceOnStandardInput) {
   EXPECT_EQ(Run(host, "stonith:fence_record", "start", broken).rc, VIGIL_OCF_ERR_CONFIGURED);
   EXPECT_EQ(Run(host, "stonith:fence_record", "stop", broken).rc, VIGIL_OCF_SUCCESS);
   EXPECT_FALSE(std::filesystem::exists(tmp / "input"));
+}
+
+// An agent that logs each run, and answers each run with the next exit code
+// of a list (0 once the list is spent): for retries.
+class CountingAgentTest : public FenceAgentsTest {
+ protected:
+  void SetUp() override {
+    FenceAgentsTest::SetUp();
+    WriteAgent("fence_count", R"(#!/bin/sh
+input=$(cat)
+case "$input" in action=metadata*)
+  echo '<resource-agent name="fence_count"><parameters><parameter name="ip"><content type="string"/></parameter>'
+  echo '</parameters><actions><action name="status"/><action name="monitor"/><action name="off"/></actions></resource-agent>'
+  exit 0;;
+esac
+echo run >> @DIR@/log
+runs=$(grep -c run @DIR@/log)
+rc=$(sed -n "${runs}p" @DIR@/rcs 2>/dev/null)
+exit ${rc:-0}
+)");
+  }
+  // The exit codes of the next runs, from now on.
+  void Answers(const std::string& codes) {
+    std::filesystem::remove(tmp / "log");
+    std::ofstream(tmp / "rcs") << codes;
+  }
+  std::string Log() const { return Written("log"); }
+};
+
+// A check (start, monitor) or a status that fails is run again, up to pcmk_<action>_retries runs
+// in all (2 unless set), as Pacemaker's fencer runs it; a fence action is not (the DC retries it).
+TEST_F(CountingAgentTest, AFailedCheckOrStatusIsRunAgainUpToItsRetries) {
+  AgentHost host{Options(tmp.path())};
+  Answers("1\n0\n");
+  EXPECT_EQ(Run(host, "stonith:fence_count", "start", {{"ip", "10.0.0.9"}}).rc, VIGIL_OCF_SUCCESS);
+  EXPECT_EQ(Log(), "run\nrun\n");
+  Answers("1\n1\n1\n0\n");
+  EXPECT_EQ(Run(host, "stonith:fence_count", "monitor", {{"ip", "10.0.0.9"}, {"pcmk_monitor_retries", "3"}}, {},
+                milliseconds(60000)).rc,
+            VIGIL_OCF_ERR_GENERIC);
+  EXPECT_EQ(Log(), "run\nrun\nrun\n");
+  Answers("1\n0\n");
+  EXPECT_EQ(Run(host, "stonith:fence_count", "status", {{"ip", "10.0.0.9"}, {"pcmk_status_retries", "1"}},
+                {{"fence-target", "node2"}}).rc,
+            1);
+  EXPECT_EQ(Log(), "run\n");
+  Answers("1\n0\n");
+  EXPECT_EQ(Run(host, "stonith:fence_count", "off", {{"ip", "10.0.0.9"}}, {{"fence-target", "node2"}}).rc, 1);
+  EXPECT_EQ(Log(), "run\n");
 }
 
 }  // namespace

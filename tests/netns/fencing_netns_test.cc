@@ -64,8 +64,10 @@ class FencingNetnsTest : public ::testing::Test {
   }
   // The tutorial's cluster with fencing on: a fence_ipmilan device per node, kept off the node it
   // fences, and the floating IP. `password` is what the devices give their BMC.
-  // `fence1_params`: more parameters of the device that fences node1.
-  void Configure(const std::string& password, const std::string& more = "", const std::string& fence1_params = "") {
+  // `fence1_params`: more parameters of the device that fences node1; `ip_meta`: meta attributes
+  // of the floating IP ("priority=10").
+  void Configure(const std::string& password, const std::string& more = "", const std::string& fence1_params = "",
+                 const std::string& ip_meta = "") {
     std::string input = "configure\nproperty no-quorum-policy=ignore\n" + more;
     for (int k = 1; k <= 2; ++k) {
       const std::string n = std::to_string(k);
@@ -74,8 +76,8 @@ class FencingNetnsTest : public ::testing::Test {
                (k == 1 ? fence1_params : "") + " op monitor interval=60s\n";
       input += "location fence" + n + "-away fence" + n + " -inf: " + TutorialLab::Name(k) + "\n";
     }
-    input += "primitive ip ocf:heartbeat:IPaddr2 params ip=" + std::string(TutorialLab::kVip) +
-             " cidr_netmask=24 op monitor interval=2s\ncommit\nquit\n";
+    input += "primitive ip ocf:heartbeat:IPaddr2 params ip=" + std::string(TutorialLab::kVip) + " cidr_netmask=24" +
+             (ip_meta.empty() ? "" : " meta " + ip_meta) + " op monitor interval=2s\ncommit\nquit\n";
     Typed(1, input);
   }
   // The floating IP answers from the node: configured on its eth0, whose link is up.
@@ -229,6 +231,29 @@ TEST_F(FencingNetnsTest, ASplitOfTwoNodesEndsWithExactlyOneOfThemFenced) {
                              << " samples";
   EXPECT_TRUE(VipUp(1));
   EXPECT_NE(lab_->Log(2).find("fencing node1 with fence1 after a delay of 5 s"), std::string::npos) << lab_->Log(2);
+}
+
+// The same split with priority-fencing-delay instead of a device's delay: the floating IP has
+// priority 10, so each side waits 5 s before fencing the node that runs it, and none before
+// fencing the other. The IP's owner survives, whichever node it is.
+TEST_F(FencingNetnsTest, WithPriorityFencingDelayTheSplitSparesTheNodeRunningTheWeightierResource) {
+  Make(/*ring_apart=*/true);
+  Configure(kBmcPassword, "property stonith-action=off\nproperty priority-fencing-delay=5s\n", "", "priority=10");
+  int owner = 0;
+  ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
+  const int other = 3 - owner;
+  Sampler sampler(*this);
+  ASSERT_TRUE(lab_->SetClusterLink(2, false).ok());
+  ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->power_offs(other) == 1; }, seconds(60))) << Logs();
+  // Past the other side's 5 s: it was switched off before it could fence the owner.
+  std::this_thread::sleep_for(seconds(8));
+  sampler.Stop();
+  EXPECT_EQ(lab_->bmcs()->power_offs(owner), 0) << Logs();
+  EXPECT_TRUE(VipUp(owner));
+  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
+                             << " samples";
+  EXPECT_NE(lab_->Log(other).find("(priority-fencing-delay 5 s)"), std::string::npos) << lab_->Log(other);
+  EXPECT_EQ(lab_->Log(owner).find("priority-fencing-delay"), std::string::npos) << lab_->Log(owner);
 }
 
 // Thirty cycles of a fault on the IP's owner, in turn: frozen whole, its vigild killed with -9, its

@@ -24,6 +24,8 @@ struct Outcome {
   std::map<std::string, std::string> placement;  // rsc → node or "Stopped"
   std::vector<std::string> summary;              // "Verb rsc (details)[ blocked]"
   std::set<std::string> scores;                  // "rsc node score"
+  // priority-fencing-delay where it applies to a fence: node → seconds.
+  std::map<std::string, int> fence_delays;
 };
 
 // The verb, the resource, the nodes, the reason ("due to ...") and whether a start is blocked.
@@ -108,6 +110,17 @@ inline void NormalizeInstances(Outcome& o, const std::map<std::string, std::vect
     scores.insert(text);
   }
   o.scores = scores;
+}
+
+// The priority-fencing-delay of each fence in crm_simulate's transition graph (-G FILE): where
+// the scheduler gave the fence CRM_meta_priority_fencing_delay.
+inline void AddGraphFenceDelays(Outcome& o, const std::string& graph) {
+  pugi::xml_document doc;
+  if (!doc.load_string(graph.c_str())) return;
+  for (const auto e : doc.select_nodes("//crm_event[@operation='stonith']")) {
+    const auto delay = e.node().child("attributes").attribute("CRM_meta_priority_fencing_delay");
+    if (delay) o.fence_delays[e.node().attribute("on_node").value()] = delay.as_int();
+  }
 }
 
 // The details of a summary line as crm_simulate's text shows them, from its XML form: the nodes,
@@ -216,6 +229,12 @@ inline Outcome ParseVigil(const std::string& out) {
         o.placement[id] = where;
       }
     } else {
+      // A fence's priority-fencing-delay follows its summary line: "... 'reason' priority-fencing-delay=15s".
+      static const std::regex kDelay(R"(^(Fence \(\w+\) (\S+) '.*') priority-fencing-delay=(\d+)s$)");
+      if (std::regex_match(line, m, kDelay)) {
+        o.fence_delays[m[2].str()] = std::stoi(m[3].str());
+        line = m[1].str();
+      }
       o.summary.push_back(NormalizeSummary(line));
     }
   }
@@ -240,6 +259,7 @@ inline std::string ExpectedText(const Outcome& o) {
   for (const auto& [rsc, where] : o.placement) out += "placement " + rsc + " " + where + "\n";
   for (const auto& line : o.summary) out += "summary " + line + "\n";
   for (const auto& score : o.scores) out += "score " + score + "\n";
+  for (const auto& [node, delay] : o.fence_delays) out += "fence-delay " + node + " " + std::to_string(delay) + "\n";
   return out;
 }
 
@@ -255,6 +275,10 @@ inline Outcome FromExpectedText(const std::string& text) {
       o.summary.push_back(line.substr(8));
     } else if (line.rfind("score ", 0) == 0) {
       o.scores.insert(line.substr(6));
+    } else if (line.rfind("fence-delay ", 0) == 0) {
+      const std::string rest = line.substr(12);
+      const size_t space = rest.find(' ');
+      o.fence_delays[rest.substr(0, space)] = std::atoi(rest.c_str() + space + 1);
     }
   }
   return o;

@@ -290,8 +290,10 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
                              "name=\"placement-strategy\" value=\"greedy\"/></cluster_property_set></crm_config></configuration></cib>",
        "placement-strategy=greedy is not one of default, utilization, minimal, balanced"},
       {"priority-fencing-delay", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
-                                 "name=\"priority-fencing-delay\" value=\"15s\"/></cluster_property_set></crm_config></configuration></cib>",
-       "priority-fencing-delay=15s is not supported yet (use pcmk_delay_base on a device)"},
+                                 "name=\"priority-fencing-delay\" value=\"soon\"/></cluster_property_set></crm_config></configuration></cib>",
+       "priority-fencing-delay=soon is not a duration (such as 15s)"},
+      {"pcmk_action_limit", With(R"(<primitive id="f" class="stonith" type="fence_ipmilan"><instance_attributes id="f-i"><nvpair id="f-l" name="pcmk_action_limit" value="2"/></instance_attributes></primitive>)"),
+       "pcmk_action_limit=2 is not supported (Vigil runs a device's actions on a node one at a time)"},
       {"stonith-watchdog-timeout", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
                                    "name=\"stonith-watchdog-timeout\" value=\"10\"/></cluster_property_set></crm_config></configuration></cib>",
        "stonith-watchdog-timeout=10 is not supported yet (Vigil does not fence by watchdog)"},

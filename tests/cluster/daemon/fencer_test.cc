@@ -114,24 +114,39 @@ TEST_F(FencerTest, ADeviceRunsWhereItIsStartedAndNeverOnItsTarget) {
   EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
 }
 
+// A failed run is run again while fewer than pcmk_<action>_retries runs were made (the first
+// counts) and the last did not time out; then the next device.
 TEST_F(FencerTest, AFailingDeviceIsRetriedThenTheNextOneByPriorityIsUsed) {
-  Load(Device("low", Nv("pcmk_host_list", "n2")) +
-       Device("high", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "1"), Nv("priority", "10")));
+  Load(Device("low", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "1")) +
+       Device("high", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "3"), Nv("priority", "10")));
   Carry();
   EXPECT_EQ(Last(), "1 high reboot n2");
   Answer(1, "", ExecStatus::kDone, "connection refused");
   Carry();
-  EXPECT_EQ(Last(), "1 high reboot n2");  // its one retry
+  EXPECT_EQ(Last(), "1 high reboot n2");  // run again
   EXPECT_EQ(sent_.size(), 2U);
   Answer(1, "", ExecStatus::kTimedOut, "did not finish");
+  Carry();
+  EXPECT_EQ(Last(), "1 low reboot n2");  // a run that timed out is not run again
+  Answer(1, "", ExecStatus::kDone, "connection refused");
+  Carry();
+  EXPECT_EQ(sent_.size(), 3U);  // retries=1: one run in all; the attempt failed
+  const auto failed = fencer_.History();
+  ASSERT_EQ(failed.size(), 1U);
+  EXPECT_EQ(failed[0].state, peer::FenceEvent::State::kFailed);
+  in_.now += Fencer::kRetryPause;
+  Carry();
+  EXPECT_EQ(Last(), "1 high reboot n2");  // the next attempt
+  Answer(1, "", ExecStatus::kDone, "connection refused");
+  in_.now += std::chrono::seconds(42);  // 70% of the 60 s timeout has passed since its first run
   Carry();
   EXPECT_EQ(Last(), "1 low reboot n2");
   Answer(0);
   Carry();
   const auto history = fencer_.History();
-  ASSERT_EQ(history.size(), 1U);
-  EXPECT_EQ(history[0].state, peer::FenceEvent::State::kDone);
-  EXPECT_EQ(history[0].devices, "low");
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[1].state, peer::FenceEvent::State::kDone);
+  EXPECT_EQ(history[1].devices, "low");
 }
 
 TEST_F(FencerTest, ATopologyFallsThroughToItsSecondLevelWhenAnyDeviceOfTheFirstFails) {
@@ -180,7 +195,7 @@ TEST_F(FencerTest, MetaDataThatCannotBeReadFailsTheDeviceAndIsAskedAgain) {
   Answer(1, "", ExecStatus::kError, "no such agent");
   Carry();
   EXPECT_EQ(Last(), "1 f2 reboot n2");
-  for (int run = 0; run < 3; ++run) {  // pcmk_reboot_retries: 2
+  for (int run = 0; run < 2; ++run) {  // pcmk_reboot_retries: 2 runs in all
     Answer(1, "", ExecStatus::kDone, "refused");
     Carry();
   }
@@ -240,6 +255,28 @@ TEST_F(FencerTest, ARebootWaitsForTheDevicesDelay) {
   EXPECT_EQ(Last(), "1 f1 reboot n2");
 }
 
+// priority-fencing-delay (the scheduler's Fence::priority_delay) adds to the first device's own
+// delay, and is not waited again before the next device.
+TEST_F(FencerTest, ThePriorityDelayAddsToTheFirstDevicesDelayOnly) {
+  Load(Device("f1", Nv("pcmk_host_list", "n2") + Nv("pcmk_delay_base", "2s"), Nv("priority", "10")) +
+       Device("f2", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "0")));
+  scheduler::Fence fence{"n2", "reboot", "peer is no longer part of the cluster", 15};
+  EXPECT_TRUE(Carry({fence}));
+  ASSERT_TRUE(fencer_.NextWake().has_value());
+  EXPECT_EQ(*fencer_.NextWake(), in_.now + std::chrono::seconds(17));
+  in_.now += std::chrono::seconds(16);
+  Carry({fence});
+  EXPECT_TRUE(sent_.empty());
+  in_.now += std::chrono::seconds(1);
+  Carry({fence});
+  EXPECT_EQ(Last(), "1 f1 reboot n2");
+  Answer(1, "", ExecStatus::kDone, "BMC unreachable");
+  Carry({fence});
+  Answer(1, "", ExecStatus::kDone, "BMC unreachable");  // f1's second and last run
+  Carry({fence});
+  EXPECT_EQ(Last(), "1 f2 reboot n2");  // at once: f2 has no delay of its own
+}
+
 TEST_F(FencerTest, ARandomDelayStaysWithinItsBounds) {
   Load(Device("f1", Nv("pcmk_host_list", "n2") + Nv("pcmk_delay_base", "2") + Nv("pcmk_delay_max", "4s")));
   Carry();
@@ -250,7 +287,7 @@ TEST_F(FencerTest, ARandomDelayStaysWithinItsBounds) {
 }
 
 TEST_F(FencerTest, ARequestWhoseNodeLeftFailedAndIsTriedElsewhere) {
-  Load(Device("f1", Nv("pcmk_host_list", "n2") + Nv("pcmk_reboot_retries", "1")));
+  Load(Device("f1", Nv("pcmk_host_list", "n2")));
   Carry();
   EXPECT_EQ(Last(), "1 f1 reboot n2");
   // The DC's own link is never lost; take n3 as the runner instead.

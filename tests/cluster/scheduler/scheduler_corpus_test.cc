@@ -27,6 +27,7 @@ TEST_P(SchedulerCorpusTest, AgreesWithWhatCrmSimulateSaid) {
   EXPECT_EQ(got.placement, want.placement) << "vigil:\n" << vigil.out;
   EXPECT_EQ(got.summary, want.summary) << "vigil:\n" << Join(got.summary) << "expected:\n" << Join(want.summary);
   EXPECT_EQ(got.scores, want.scores) << "vigil:\n" << Join(got.scores) << "expected:\n" << Join(want.scores);
+  EXPECT_EQ(got.fence_delays, want.fence_delays) << "vigil:\n" << vigil.out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, SchedulerCorpusTest, ::testing::ValuesIn(SchedulerCases()),

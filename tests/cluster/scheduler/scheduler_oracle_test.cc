@@ -35,12 +35,15 @@ class SchedulerOracleTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SchedulerOracleTest, AgreesWithCrmSimulate) {
   const std::string file = (kSchedulerCases / (GetParam() + ".xml")).string();
-  const auto pcmk = Sh("crm_simulate -x '" + file + "' -S -s --output-as=xml");
+  const std::string graph = ::testing::TempDir() + "/" + GetParam() + ".graph.xml";
+  const auto pcmk = Sh("crm_simulate -x '" + file + "' -S -s --output-as=xml -G '" + graph + "'");
   ASSERT_EQ(pcmk.code, 0) << "crm_simulate (package pacemaker-cli-utils) is needed as the oracle: "
                           << pcmk.out;
   const auto vigil = Sh(std::string(VIGIL_BINARY) + " simulate '" + file + "' --scores");
   ASSERT_EQ(vigil.code, 0) << vigil.out;
-  const Outcome want = ParseCrmSimulate(pcmk.out);
+  Outcome want = ParseCrmSimulate(pcmk.out);
+  AddGraphFenceDelays(want, ReadFile(graph));
+  std::filesystem::remove(graph);
   const Outcome got = ParseVigil(vigil.out);
   ASSERT_FALSE(want.placement.empty()) << "no revised status in crm_simulate's output:\n" << pcmk.out;
   EXPECT_EQ(got.placement, want.placement) << "vigil:\n" << vigil.out << "\ncrm_simulate:\n" << pcmk.out;
@@ -48,6 +51,7 @@ TEST_P(SchedulerOracleTest, AgreesWithCrmSimulate) {
                                        << Join(want.summary);
   EXPECT_EQ(got.scores, want.scores) << "vigil:\n" << Join(got.scores) << "crm_simulate:\n"
                                      << Join(want.scores);
+  EXPECT_EQ(got.fence_delays, want.fence_delays) << "vigil:\n" << vigil.out;
   // The expectation kept beside the CIB (for machines without crm_simulate) is what it says now.
   const auto expected = kSchedulerCases / (GetParam() + ".expected");
   if (const char* refresh = std::getenv("VIGIL_REFRESH_EXPECTED"); refresh != nullptr && *refresh == '1') {
