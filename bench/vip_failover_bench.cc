@@ -12,7 +12,7 @@
 //     typed on the owner (the crm process included, as a user waits for it);
 //   - keepalived 2.2 (VRRPv2, advert_int 1; VRRPv3, advert_int 0.1): the master crashes
 //     (kill -9 of its keepalived, its link down; the address stays on the dead node);
-//   - Pacemaker 2.1 + Corosync 3 from Debian's packages, defaults (two_node, knet): the owner
+//   - Pacemaker 2.1 + Corosync 3 from Debian's packages, defaults (two_node, knet, token 3000 ms): the owner
 //     crashes (kill -9 of every process of the node, its link down); `crm node standby` (crmsh).
 // The resource is the tutorial's: `ocf:heartbeat:IPaddr params ip=192.168.1.100 op monitor
 // interval=10s` (Vigil's native IPaddr; Pacemaker runs resource-agents' script).
@@ -21,7 +21,8 @@
 // device per node (fence-agents' own script, through the node's simulated BMC, ipmi_sim; kept off
 // the node it fences): the owner freezes whole (SIGSTOP of every process of the node, its links
 // up), the other node fences it (stonith-action reboot: the BMC kills the node and brings its
-// links back, its cluster stack not started at boot) and only then starts the floating IP. After each run
+// links back, its cluster stack not started at boot) and only then starts the floating IP;
+// Pacemaker also at token 1000 ms, Vigil's default. After each run
 // the node is brought back and the cluster settles before the next. At the end, the memory of a
 // node (VmRSS of every process in it) and the table, with ratios to Vigil's row for the same
 // fault, printed and written to the results file (default bench/results/vip_failover.md) with
@@ -323,12 +324,16 @@ class KeepalivedSystem final : public System {
 
 class PacemakerSystem final : public System {
  public:
-  explicit PacemakerSystem(bool fencing) : System(fencing) {}
+  // `token_ms`: Corosync's token (0: its default, 3000 ms for two nodes).
+  PacemakerSystem(bool fencing, int token_ms) : System(fencing), token_ms_(token_ms) {}
   ~PacemakerSystem() override {
     for (int k : {1, 2}) StopNode(k);
     RemoveLab();
   }
-  std::string Name() const override { return "Pacemaker 2.1 + Corosync 3, defaults"; }
+  std::string Name() const override {
+    return token_ms_ == 0 ? "Pacemaker 2.1 + Corosync 3, defaults"
+                          : "Pacemaker 2.1 + Corosync 3, token " + std::to_string(token_ms_) + " ms";
+  }
   std::vector<Fault> Faults() const override {
     if (fencing_) return {Fault::kFreeze};
     return {Fault::kCrash, Fault::kStandby};
@@ -341,7 +346,8 @@ class PacemakerSystem final : public System {
     if (Status s = lab_->Install(); !s.ok()) return s;  // the authkey (and a conf replaced below)
     std::string conf =
         "totem {\n\tversion: 2\n\tcluster_name: tutorial\n\ttransport: knet\n\tcrypto_cipher: aes256\n"
-        "\tcrypto_hash: sha256\n}\nlogging {\n\tto_stderr: no\n\tto_syslog: no\n\tto_logfile: yes\n"
+        "\tcrypto_hash: sha256\n" + (token_ms_ == 0 ? std::string() : "\ttoken: " + std::to_string(token_ms_) + "\n") +
+        "}\nlogging {\n\tto_stderr: no\n\tto_syslog: no\n\tto_logfile: yes\n"
         "\tlogfile: /var/log/corosync/corosync.log\n\ttimestamp: hires\n}\nquorum {\n"
         "\tprovider: corosync_votequorum\n\ttwo_node: 1\n}\nnodelist {\n";
     for (int k : {1, 2}) {
@@ -438,6 +444,7 @@ class PacemakerSystem final : public System {
     list.clear();
   }
 
+  int token_ms_;
   std::map<int, std::vector<std::unique_ptr<lab::Daemon>>> daemons_;
 };
 
@@ -588,7 +595,11 @@ int main(int argc, char** argv) {
     run(KeepalivedSystem("1", 2));
     run(KeepalivedSystem("0.1", 3));
   }
-  if (only.empty() || only == "pacemaker") run(PacemakerSystem(fencing));
+  if (only.empty() || only == "pacemaker") {
+    run(PacemakerSystem(fencing, 0));
+    // With fencing, also at Vigil's default token: how much of the difference the token is.
+    if (fencing) run(PacemakerSystem(true, 1000));
+  }
 
   char date[32];
   const std::time_t now = std::time(nullptr);

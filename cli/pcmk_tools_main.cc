@@ -7,13 +7,21 @@
 #include <string>
 #include <vector>
 
+#include "cluster/crm/agents.h"
 #include "cluster/crm/pcmk_tools.h"
 #include "cluster/crm/shell.h"
+#include "host/registry.h"
 
 int main(int argc, char** argv) {
   const std::string tool = std::filesystem::path(argv[0]).filename().string();
   const std::vector<std::string> args(argv + 1, argv + argc);
   const char* resource = std::getenv("OCF_RESOURCE_INSTANCE");
   const auto vigild = vigil::crm::SocketConnection("");
-  return vigil::crm::RunPacemakerTool(tool, args, resource ? resource : "", *vigild, std::cout, std::cerr);
+  // This host's agents, as vigild loads them: the plugins beside this directory (lib/vigil).
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::filesystem::path plugins =
+      ec ? vigil::DefaultPluginDir() : (exe.parent_path() / ".." / "plugins").lexically_normal();
+  const auto agents = vigil::crm::HostAgents(plugins, vigil::DefaultOcfRoot());
+  return vigil::crm::RunPacemakerTool(tool, args, resource ? resource : "", *vigild, agents.get(), std::cout, std::cerr);
 }

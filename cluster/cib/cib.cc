@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <charconv>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <unordered_set>
 #include <sstream>
@@ -275,14 +276,18 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
       !r.failed() && it != m->properties.end() && !ParseDurationMs(it->second)) {
     r.Fail(config.child("crm_config"), "priority-fencing-delay=" + it->second + " is not a duration (such as 15s)");
   }
-  // Watchdog self-fencing, which vigild does not carry out yet: refused by name rather than
-  // ignored (a zero timeout is what leaving it out means).
+  // Watchdog self-fencing: refused by name rather than ignored (a zero timeout is what leaving it
+  // out means), for want of a device where the node has none, else as not done yet.
   if (const auto it = m->properties.find("stonith-watchdog-timeout");
       !r.failed() && !r.planning_only() && it != m->properties.end()) {
     if (const auto ms = ParseDurationMs(it->second); !ms || *ms != 0) {
-      r.Fail(config.child("crm_config"),
-             "stonith-watchdog-timeout=" + it->second + " is not supported yet (Vigil does not fence by watchdog)",
-             StatusCode::kUnsupported);
+      std::error_code ec;
+      const std::string why =
+          std::filesystem::exists(options.watchdog_device, ec)
+              ? "is not supported yet (Vigil does not fence by watchdog)"
+              : "needs a watchdog device, and this node has none (" + options.watchdog_device +
+                    " is missing; the kernel's softdog module provides one)";
+      r.Fail(config.child("crm_config"), "stonith-watchdog-timeout=" + it->second + " " + why, StatusCode::kUnsupported);
     }
   }
   if (const auto it = m->properties.find("node-health-strategy"); !r.failed() && it != m->properties.end()) {

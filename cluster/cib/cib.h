@@ -359,6 +359,9 @@ struct Model {
 // quorum has no DC to fence its own nodes) and stonith-watchdog-timeout (not done yet).
 struct ReadOptions {
   bool planning_only = false;
+  // Where this node's watchdog device would be: stonith-watchdog-timeout is refused with the
+  // reason that the node has none when nothing is there (and as not done yet when it is).
+  std::string watchdog_device = "/dev/watchdog";
 };
 
 class Cib {

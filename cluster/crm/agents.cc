@@ -29,6 +29,12 @@ class HostRegistry : public Agents {
     return Described{{a.name, a.provider, a.type, a.standard}, std::move(*xml), std::move(*metadata)};
   }
 
+  Result<RunOutcome> Run(const Operation& op) override {
+    auto found = Registry().Find(op.agent);
+    if (!found.ok()) return found.status();
+    return Registry().Run(**found, op, nullptr);
+  }
+
  private:
   AgentRegistry& Registry() {
     if (!registry_) registry_.emplace(options_);

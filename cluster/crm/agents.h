@@ -11,6 +11,8 @@
 
 #include "common/status.h"
 #include "host/metadata.h"
+#include "host/operation.h"
+#include "host/runner.h"
 
 namespace vigil::crm {
 
@@ -36,6 +38,11 @@ class Agents {
     std::shared_ptr<const AgentMetadata> metadata;
   };
   virtual Result<Described> Describe(std::string_view name) = 0;
+  // Runs `op` with this host's agent and waits (stonith_admin --list asks a fence device's agent
+  // which nodes it can fence). kUnsupported where agents are only described.
+  virtual Result<RunOutcome> Run(const Operation& op) {
+    return Status(StatusCode::kUnsupported, "cannot run " + op.agent + " here");
+  }
 };
 
 // This host's agents: the plugins in `plugin_dir` (the shell-ocf plugin among them serves the

@@ -14,6 +14,8 @@
 
 #include "cluster/cib/cib.h"
 #include "cluster/control/cluster_status.h"
+#include "cluster/crm/agents.h"
+#include "cluster/fencing/devices.h"
 
 namespace vigil::crm {
 namespace {
@@ -552,15 +554,64 @@ std::optional<std::string> LocalTimeText(const std::string& seconds) {
   return std::string(text);
 }
 
+namespace {
+
+// A list as Pacemaker's tools print one in text: an item a line, then "N <nouns> found".
+void PrintList(std::ostream& out, const std::vector<std::string>& items, bool quiet) {
+  for (const auto& item : items) out << item << "\n";
+  if (!quiet) out << items.size() << (items.size() == 1 ? " fence device found\n" : " fence devices found\n");
+}
+
+// The fence devices that can fence `target` (stonith_admin --list), as the fencer decides it:
+// from the device's parameters, or by asking its agent here (its list or status action) where
+// only the agent can tell. A disabled device is not registered, so never listed.
+Result<std::vector<std::string>> DevicesFor(const cib::Model& m, const std::string& target, Agents& agents) {
+  std::vector<std::string> out;
+  for (const cib::Primitive* p : fencing::DevicesInOrder(m)) {
+    const cib::Attributes meta = m.MetaWithDefaults(p->meta, p);
+    if (const auto role = meta.find("target-role"); role != meta.end() && cib::CurrentRoleName(role->second) == "Stopped") {
+      continue;
+    }
+    const std::string agent = "stonith:" + p->type;
+    auto described = agents.Describe(agent);
+    if (!described.ok()) return described.status();
+    const AgentMetadata& md = *described->metadata;
+    auto d = fencing::Describe(m, *p, md.FindAction("list") != nullptr, md.FindAction("status") != nullptr);
+    if (!d.ok()) return d.status();
+    const fencing::Eligible eligible = fencing::CanFence(*d, target);
+    bool can = eligible == fencing::Eligible::kYes;
+    if (eligible == fencing::Eligible::kAskList || eligible == fencing::Eligible::kAskStatus) {
+      const bool by_list = eligible == fencing::Eligible::kAskList;
+      Operation op;
+      op.resource = p->id;
+      op.agent = agent;
+      op.action = by_list ? "list" : "status";
+      op.params = Params(p->params.begin(), p->params.end());
+      op.meta = {{"fence-target", target}};
+      if (const auto t = p->params.find("pcmk_" + op.action + "_timeout"); t != p->params.end()) {
+        if (const auto ms = cib::ParseDurationMs(t->second); ms && *ms > 0) op.timeout = std::chrono::milliseconds(*ms);
+      }
+      auto ran = agents.Run(op);
+      if (!ran.ok()) return ran.status();
+      can = by_list ? ran->rc == 0 && fencing::Listed(*d, target, ran->output) : ran->rc == 0 || ran->rc == 2;
+    }
+    if (can) out.push_back(p->id);
+  }
+  return out;
+}
+
+}  // namespace
+
 // stonith_admin: fence a node (-B reboot, -F off, -U on) through the DC and wait for the outcome
 // (-t seconds, 120 unless given), confirm one is down (-C), show the history of fencing a node
 // (-H NODE, or '*' for every node; the latest success, or every event with -V), list the fence
-// devices (-L).
-int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err,
-                 const std::function<void()>& pause) {
+// devices (-L), those that can fence a node (-l NODE), the fence agents installed (-I), an
+// agent's meta-data (-M -a AGENT).
+int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, Agents* agents, std::ostream& out,
+                 std::ostream& err, const std::function<void()>& pause) {
   Options o{args};
-  std::optional<std::string> target, timeout;
-  std::string action;  // reboot off on confirm history list-registered
+  std::optional<std::string> target, timeout, agent;
+  std::string action;  // reboot off on confirm history list-registered list list-installed metadata
   bool two = false;
   bool verbose = false;
   bool quiet = false;
@@ -581,13 +632,21 @@ int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, std::
       choose("history");
     } else if (o.Take("L", "list-registered", nullptr)) {
       choose("list-registered");
+    } else if (o.Take("l", "list", &target)) {
+      choose("list");
+    } else if (o.Take("I", "list-installed", nullptr)) {
+      choose("list-installed");
+    } else if (o.Take("M", "metadata", nullptr)) {
+      choose("metadata");
+    } else if (o.Take("a", "agent", &agent)) {
     } else if (o.Take("t", "timeout", &timeout)) {
     } else if (o.Take("V", "verbose", nullptr)) {
       verbose = true;
     } else if (o.Take("q", "quiet", nullptr)) {
       quiet = true;
     } else {
-      err << "stonith_admin: the option " << args[o.i] << " is not supported by Vigil (it takes -B, -F, -U, -C, -H, -L, -t, -V, -q)\n";
+      err << "stonith_admin: the option " << args[o.i]
+          << " is not supported by Vigil (it takes -B, -F, -U, -C, -H, -L, -l, -I, -M, -a, -t, -V, -q)\n";
       return kUsage;
     }
     if (!o.error.empty()) {
@@ -596,8 +655,34 @@ int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, std::
     }
   }
   if (action.empty() || two) {
-    err << "stonith_admin: one of -B, -F, -U, -C NODE, -H NODE or -L is needed\n";
+    err << "stonith_admin: one of -B, -F, -U, -C NODE, -H NODE, -l NODE, -L, -I or -M is needed\n";
     return kUsage;
+  }
+  if (action == "metadata" && !agent) {
+    err << "stonith_admin: --metadata needs the agent: -a AGENT (such as fence_ipmilan)\n";
+    return kUsage;
+  }
+  if ((action == "metadata" || action == "list-installed" || action == "list") && agents == nullptr) {
+    err << "stonith_admin: the fence agents cannot be read here\n";
+    return kError;
+  }
+  if (action == "list-installed") {
+    std::vector<std::string> installed;
+    for (const AgentInfo& a : agents->List()) {
+      if (a.standard == "stonith") installed.push_back(a.type);
+    }
+    PrintList(out, installed, quiet);
+    return 0;
+  }
+  if (action == "metadata") {
+    const std::string name = agent->rfind("stonith:", 0) == 0 ? *agent : "stonith:" + *agent;
+    auto described = agents->Describe(name);
+    if (!described.ok()) {
+      err << "stonith_admin: " << described.status().message() << "\n";
+      return kError;
+    }
+    out << described->xml << (described->xml.empty() || described->xml.back() != '\n' ? "\n" : "");
+    return 0;
   }
   int wait_s = 120;
   if (timeout) {
@@ -616,7 +701,7 @@ int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, std::
     if (!body.ok()) return body.status();
     return control::FromXml(*body);
   };
-  if (action == "list-registered") {
+  if (action == "list-registered" || action == "list") {
     auto cib = vigild.Ask("cib-query", {});
     if (!cib.ok()) {
       err << "stonith_admin: " << cib.status().message() << "\n";
@@ -627,13 +712,20 @@ int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, std::
       err << "stonith_admin: " << parsed.status().message() << "\n";
       return kError;
     }
-    int n = 0;
-    for (const auto& p : parsed->model().primitives) {
-      if (p.standard != "stonith") continue;
-      out << p.id << "\n";
-      ++n;
+    std::vector<std::string> devices;
+    if (action == "list") {
+      auto can = DevicesFor(parsed->model(), *target, *agents);
+      if (!can.ok()) {
+        err << "stonith_admin: " << can.status().message() << "\n";
+        return kError;
+      }
+      devices = std::move(*can);
+    } else {
+      for (const auto& p : parsed->model().primitives) {
+        if (p.standard == "stonith") devices.push_back(p.id);
+      }
     }
-    if (!quiet) out << n << (n == 1 ? " fence device found\n" : " fence devices found\n");
+    PrintList(out, devices, quiet);
     return 0;
   }
   if (action == "history") {
@@ -691,9 +783,9 @@ int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, std::
 }
 
 int RunPacemakerTool(const std::string& tool, const std::vector<std::string>& args, const std::string& resource,
-                     Connection& vigild, std::ostream& out, std::ostream& err) {
+                     Connection& vigild, Agents* agents, std::ostream& out, std::ostream& err) {
   if (tool == "stonith_admin") {
-    return StonithAdmin(args, vigild, out, err, [] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); });
+    return StonithAdmin(args, vigild, agents, out, err, [] { std::this_thread::sleep_for(std::chrono::milliseconds(200)); });
   }
   if (tool == "crm_node") return CrmNode(args, vigild, out, err);
   if (tool == "attrd_updater") return AttrdUpdater(args, vigild, out, err);

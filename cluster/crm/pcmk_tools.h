@@ -3,7 +3,7 @@
 // attributes: ocf:pacemaker:ping's pingd), crm_attribute (node attributes, transient or
 // permanent, and --promotion: the master-<rsc> score a promotable agent sets), crm_master
 // (crm_attribute --promotion), crm_ticket (tickets: list, grant, revoke, standby, activate,
-// their attributes, cleanup) and stonith_admin (fence, confirm, history, devices). One binary
+// their attributes, cleanup) and stonith_admin (fence, confirm, history, devices, agents). One binary
 // answers to all six names (its argv[0]); vigild puts
 // their directory first on every agent's PATH and in HA_SBIN_DIR, so an installed Pacemaker's
 // are not used. The options are Pacemaker 2.1's that agents and its documentation use; any other
@@ -28,14 +28,18 @@ namespace vigil::crm {
 // 02:29:12 2026"): crm_ticket's last-granted, crm site ticket time. nullopt: not a number.
 std::optional<std::string> LocalTimeText(const std::string& seconds);
 
-// stonith_admin with `pause` between its looks at the outcome of a fence (200 ms in the tool).
-int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err,
-                 const std::function<void()>& pause);
+class Agents;
+
+// stonith_admin with `pause` between its looks at the outcome of a fence (200 ms in the tool);
+// `agents` (this host's, for --list, --list-installed and --metadata) may be null.
+int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, Agents* agents, std::ostream& out,
+                 std::ostream& err, const std::function<void()>& pause);
 
 // Runs `tool` ("crm_node", "attrd_updater", "crm_attribute", "crm_master", "crm_ticket" or
 // "stonith_admin") with `args`;
-// `resource` is $OCF_RESOURCE_INSTANCE (for --promotion without a resource).
+// `resource` is $OCF_RESOURCE_INSTANCE (for --promotion without a resource); `agents` as for
+// StonithAdmin.
 int RunPacemakerTool(const std::string& tool, const std::vector<std::string>& args, const std::string& resource,
-                     Connection& vigild, std::ostream& out, std::ostream& err);
+                     Connection& vigild, Agents* agents, std::ostream& out, std::ostream& err);
 
 }  // namespace vigil::crm

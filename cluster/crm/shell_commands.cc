@@ -822,7 +822,7 @@ bool Shell::SiteTicket(const std::vector<std::string>& words) {
   args.insert(args.end(), it->second.begin(), it->second.end());
   if (options_.force) args.push_back("--force");
   std::ostringstream out, err;
-  const int code = RunPacemakerTool("crm_ticket", args, "", vigild_, out, err);
+  const int code = RunPacemakerTool("crm_ticket", args, "", vigild_, nullptr, out, err);
   if (words[1] != "show" && words[1] != "time") {
     out_ << out.str();
     if (code != 0) {

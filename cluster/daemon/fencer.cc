@@ -225,6 +225,7 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
         const auto budget = std::chrono::milliseconds(TimeoutMs(m, params, run.fence.action) * 7 / 10);
         const bool timed_out = r.status == static_cast<uint8_t>(ExecStatus::kTimedOut);
         if (run.tries >= Retries(params, run.fence.action) || timed_out || in.now - run.first_try >= budget) {
+          events_.push_back("fencing " + target + " with " + id + " failed (" + why + "); the next device or level, if any");
           DeviceFailed(run, why);
         }
       }

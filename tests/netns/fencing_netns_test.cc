@@ -210,6 +210,47 @@ TEST_F(FencingNetnsTest, ADeviceThatCannotFenceLeavesTheIpBlockedAndCrmSaysSo) {
   lab_->Freeze(owner, false);
 }
 
+// A fencing topology for each node: first a level whose device the BMC refuses (a wrong
+// password), then the right device. The frozen owner is fenced by the second level, after the
+// first failed, before its IP starts elsewhere.
+TEST_F(FencingNetnsTest, ATopologyFallsThroughToItsSecondLevelWhenTheFirstFails) {
+  Make();
+  Configure(kBmcPassword, "property stonith-action=off\n");
+  std::string input = "configure\n";
+  for (int k = 1; k <= 2; ++k) {
+    const std::string n = std::to_string(k);
+    input += "primitive wrong" + n + " stonith:fence_ipmilan params ip=" + TutorialLab::BmcAddress(k) + " username=" +
+             kBmcUser + " password=not-" + kBmcPassword + " pcmk_host_list=" + TutorialLab::Name(k) +
+             " pcmk_off_retries=1 op monitor interval=60s\nlocation wrong" + n + "-away wrong" + n + " -inf: " +
+             TutorialLab::Name(k) + "\n";
+  }
+  input += "fencing_topology node1: wrong1 fence1 node2: wrong2 fence2\ncommit\nquit\n";
+  Typed(1, input);
+  // stonith_admin, as typed on a node, tells which devices can fence node1 and which agents exist.
+  const RunResult listed = lab_->RunOn(TutorialLab::Name(2), {StonithAdmin(), "--list", "node1"});
+  EXPECT_EQ(listed.out, "fence1\nwrong1\n2 fence devices found\n") << listed.out;
+  const RunResult installed = lab_->RunOn(TutorialLab::Name(2), {StonithAdmin(), "--list-installed"});
+  EXPECT_NE(installed.out.find("\nfence_ipmilan\n"), std::string::npos) << installed.out;
+  int owner = 0;
+  ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
+  const int other = 3 - owner;
+  const std::string name = TutorialLab::Name(owner);
+  Sampler sampler(*this);
+  lab_->Freeze(owner, true);
+  ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->power_offs(owner) == 1 && VipUp(other); }, seconds(60))) << Logs();
+  sampler.Stop();
+  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
+                             << " samples";
+  const std::string log = lab_->Log(other);
+  const size_t failed = log.find("fencing " + name + " with wrong" + std::to_string(owner) + " failed");
+  const size_t fenced = log.find("fenced " + name + " (off) with fence" + std::to_string(owner));
+  ASSERT_NE(failed, std::string::npos) << log;
+  ASSERT_NE(fenced, std::string::npos) << log;
+  EXPECT_LT(failed, fenced);
+  const RunResult history = lab_->RunOn(TutorialLab::Name(other), {StonithAdmin(), "--history", name});
+  EXPECT_NE(history.out.find("off of " + name + " successful"), std::string::npos) << history.out;
+}
+
 // The two nodes lose each other (their membership link cut) while both reach both BMCs: each
 // side, DC of its own half (no-quorum-policy=ignore, as the tutorial sets), would fence the other.
 // The device that fences node1 waits 5 s first (pcmk_delay_base), so node1 fences node2 and

@@ -15,7 +15,7 @@ allowed() {
     cluster/scheduler | cluster/fencing) echo "cluster/cib" ;;
     cluster/peer) echo "cluster/cib cluster/membership" ;;
     cluster/lrm) echo "host vigil" ;;
-    cluster/crm) echo "cluster/cib cluster/control host vigil" ;;
+    cluster/crm) echo "cluster/cib cluster/control cluster/fencing host vigil" ;;
     cluster/daemon) echo "cluster/cib cluster/config cluster/control cluster/fencing cluster/lrm cluster/membership cluster/peer cluster/scheduler host vigil" ;;
     lab) echo "" ;;
     *) echo "?" ;;

@@ -9,6 +9,7 @@
 
 #include "cluster/cib/digest.h"
 #include "cluster/cib/score.h"
+#include "tests/support/files.h"
 
 namespace vigil::cib {
 namespace {
@@ -296,7 +297,7 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
        "pcmk_action_limit=2 is not supported (Vigil runs a device's actions on a node one at a time)"},
       {"stonith-watchdog-timeout", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
                                    "name=\"stonith-watchdog-timeout\" value=\"10\"/></cluster_property_set></crm_config></configuration></cib>",
-       "stonith-watchdog-timeout=10 is not supported yet (Vigil does not fence by watchdog)"},
+       "stonith-watchdog-timeout=10 "},  // (why: WatchdogFencingIsRefusedWithTheReason)
       {"stonith-action", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
                          "name=\"stonith-action\" value=\"shoot\"/></cluster_property_set></crm_config></configuration></cib>",
        "stonith-action=shoot is not one of reboot, off, poweroff"},
@@ -329,6 +330,33 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
     EXPECT_NE(cib.status().message().find(c.expected), std::string::npos)
         << c.name << ": " << cib.status().message();
   }
+}
+
+// stonith-watchdog-timeout: refused for want of a device where the node has none, else as not
+// done yet; 0 is leaving it out; `vigil simulate` reads it.
+TEST(CibTest, WatchdogFencingIsRefusedWithTheReason) {
+  const std::string doc =
+      "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" name=\"stonith-watchdog-timeout\" "
+      "value=\"10\"/></cluster_property_set></crm_config></configuration></cib>";
+  vigil::testing::TempDir dir;
+  const std::string missing = dir / "watchdog";
+  const auto none = Cib::Parse(doc, "t.xml", 0, {.watchdog_device = missing});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), StatusCode::kUnsupported);
+  EXPECT_NE(none.status().message().find("stonith-watchdog-timeout=10 needs a watchdog device, and this node has none (" +
+                                         missing + " is missing; the kernel's softdog module provides one)"),
+            std::string::npos)
+      << none.status().message();
+  std::ofstream(dir / "watchdog") << "";
+  const auto present = Cib::Parse(doc, "t.xml", 0, {.watchdog_device = missing});
+  ASSERT_FALSE(present.ok());
+  EXPECT_NE(present.status().message().find("stonith-watchdog-timeout=10 is not supported yet (Vigil does not fence by watchdog)"),
+            std::string::npos)
+      << present.status().message();
+  std::string zero = doc;
+  zero.replace(zero.find("value=\"10\""), 10, "value=\"0\"");
+  EXPECT_TRUE(Cib::Parse(zero, "t.xml", 0, {.watchdog_device = missing}).ok());
+  EXPECT_TRUE(Cib::Parse(doc, "t.xml", 0, {.planning_only = true}).ok());
 }
 
 // on-fail=fence and loss-policy=fence are read (vigild fences); no-quorum-policy=suicide only by a

@@ -10,13 +10,16 @@
 #include <optional>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <sstream>
 
 #include "cluster/control/cluster_status.h"
+#include "cluster/crm/agents.h"
 #include "cluster/crm/pcmk_tools.h"
+#include "tests/support/test_util.h"
 
 namespace vigil::crm {
 namespace {
@@ -78,7 +81,7 @@ struct Ran {
 
 Ran Tool(FakeVigild& v, const std::string& tool, const std::vector<std::string>& args, const std::string& rsc = "") {
   std::ostringstream out, err;
-  const int code = RunPacemakerTool(tool, args, rsc, v, out, err);
+  const int code = RunPacemakerTool(tool, args, rsc, v, nullptr, out, err);
   return {code, out.str(), err.str()};
 }
 
@@ -274,23 +277,23 @@ TEST(StonithAdminTest, FencesWaitsForTheOutcomeAndShowsTheHistory) {
   int pauses = 0;
   auto pause = [&] { ++pauses; };
   vigild.outcome = control::FenceStatus{"node2", "reboot", "successful", "node3", "stonith_admin", "node1", "f2", "", 1700000000};
-  EXPECT_EQ(StonithAdmin({"-B", "node2"}, vigild, out, err, pause), 0) << err.str();
+  EXPECT_EQ(StonithAdmin({"-B", "node2"}, vigild, nullptr, out, err, pause), 0) << err.str();
   EXPECT_NE(std::find(vigild.asked.begin(), vigild.asked.end(), "node-fence node2 reboot stonith_admin"), vigild.asked.end());
   EXPECT_GE(pauses, 1);
   // A failed one: its reason, exit 1.
   vigild.outcome = control::FenceStatus{"node2", "off", "failed", "node3", "stonith_admin", "node1", "", "f2: BMC unreachable", 1700000100};
-  EXPECT_EQ(StonithAdmin({"--fence=node2"}, vigild, out, err, pause), 1);
+  EXPECT_EQ(StonithAdmin({"--fence=node2"}, vigild, nullptr, out, err, pause), 1);
   EXPECT_EQ(err.str(), "stonith_admin: Couldn't fence node2: f2: BMC unreachable\n");
   // None within the timeout.
   err.str("");
-  EXPECT_EQ(StonithAdmin({"-F", "node2", "-t", "1"}, vigild, out, err, pause), 1);
+  EXPECT_EQ(StonithAdmin({"-F", "node2", "-t", "1"}, vigild, nullptr, out, err, pause), 1);
   EXPECT_NE(err.str().find("no outcome within 1 s"), std::string::npos) << err.str();
   out.str("");
-  EXPECT_EQ(StonithAdmin({"-H", "node2"}, vigild, out, err, pause), 0);
+  EXPECT_EQ(StonithAdmin({"-H", "node2"}, vigild, nullptr, out, err, pause), 0);
   EXPECT_EQ(out.str(), "reboot of node2 successful: delegate=node3, client=stonith_admin, origin=node1, "
                        "last-successful='2023-11-14 22:13:20Z'\n1 event found\n");
   out.str("");
-  EXPECT_EQ(StonithAdmin({"-H", "*", "-V"}, vigild, out, err, pause), 0);
+  EXPECT_EQ(StonithAdmin({"-H", "*", "-V"}, vigild, nullptr, out, err, pause), 0);
   EXPECT_EQ(out.str(), "reboot of node2 successful: delegate=node3, client=stonith_admin, origin=node1, "
                        "completed='2023-11-14 22:13:20Z'\n"
                        "off of node2 failed (f2: BMC unreachable): delegate=node3, client=stonith_admin, origin=node1, "
@@ -298,12 +301,48 @@ TEST(StonithAdminTest, FencesWaitsForTheOutcomeAndShowsTheHistory) {
   vigild.cib = kTicketCib;
   vigild.cib.insert(vigild.cib.find("</resources>"), "<primitive id=\"f1\" class=\"stonith\" type=\"fence_ipmilan\"/>");
   out.str("");
-  EXPECT_EQ(StonithAdmin({"-L"}, vigild, out, err, pause), 0);
+  EXPECT_EQ(StonithAdmin({"-L"}, vigild, nullptr, out, err, pause), 0);
   EXPECT_EQ(out.str(), "f1\n1 fence device found\n");
   err.str("");
-  EXPECT_EQ(StonithAdmin({"--list-targets"}, vigild, out, err, pause), 64);
+  EXPECT_EQ(StonithAdmin({"--list-targets"}, vigild, nullptr, out, err, pause), 64);
   EXPECT_NE(err.str().find("the option --list-targets is not supported by Vigil"), std::string::npos);
-  EXPECT_EQ(StonithAdmin({"-B", "node2", "-C", "node2"}, vigild, out, err, pause), 64);
+  EXPECT_EQ(StonithAdmin({"-B", "node2", "-C", "node2"}, vigild, nullptr, out, err, pause), 64);
+}
+
+// --list NODE, --list-installed and --metadata with this host's agents: the real fence_dummy
+// (fence-agents), which has no list action, so a device of it without host parameters is asked
+// its status (off still means it reaches the node).
+TEST(StonithAdminTest, ListsTheDevicesThatCanFenceANodeTheInstalledAgentsAndAnAgentsMetaData) {
+  ASSERT_TRUE(std::filesystem::exists("/usr/sbin/fence_dummy")) << "fence-agents is not installed (scripts/deps.sh installs it)";
+  const auto agents = HostAgents(vigil::testing::RealPluginDir(), vigil::testing::FixtureOcfRoot());
+  FakeVigild vigild;
+  vigild.cib = kTicketCib;
+  vigild.cib.insert(vigild.cib.find("</resources>"),
+                    "<primitive id=\"f1\" class=\"stonith\" type=\"fence_dummy\"><instance_attributes id=\"f1-i\">"
+                    "<nvpair id=\"f1-t\" name=\"type\" value=\"file\"/><nvpair id=\"f1-l\" name=\"pcmk_host_list\" value=\"node2\"/>"
+                    "</instance_attributes></primitive>"
+                    "<primitive id=\"f2\" class=\"stonith\" type=\"fence_dummy\"><instance_attributes id=\"f2-i\">"
+                    "<nvpair id=\"f2-t\" name=\"type\" value=\"file\"/></instance_attributes></primitive>"
+                    "<primitive id=\"f3\" class=\"stonith\" type=\"fence_dummy\"><instance_attributes id=\"f3-i\">"
+                    "<nvpair id=\"f3-t\" name=\"type\" value=\"file\"/></instance_attributes><meta_attributes id=\"f3-m\">"
+                    "<nvpair id=\"f3-r\" name=\"target-role\" value=\"Stopped\"/></meta_attributes></primitive>");
+  std::ostringstream out, err;
+  auto pause = [] {};
+  EXPECT_EQ(StonithAdmin({"-l", "node1"}, vigild, agents.get(), out, err, pause), 0) << err.str();
+  EXPECT_EQ(out.str(), "f2\n1 fence device found\n");
+  out.str("");
+  EXPECT_EQ(StonithAdmin({"--list=node2"}, vigild, agents.get(), out, err, pause), 0) << err.str();
+  EXPECT_EQ(out.str(), "f1\nf2\n2 fence devices found\n");
+  out.str("");
+  EXPECT_EQ(StonithAdmin({"-I"}, vigild, agents.get(), out, err, pause), 0) << err.str();
+  EXPECT_NE(out.str().find("\nfence_dummy\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find(" fence devices found\n"), std::string::npos) << out.str();
+  out.str("");
+  EXPECT_EQ(StonithAdmin({"-M", "-a", "fence_dummy"}, vigild, agents.get(), out, err, pause), 0) << err.str();
+  EXPECT_NE(out.str().find("<resource-agent name=\"fence_dummy\""), std::string::npos) << out.str();
+  err.str("");
+  EXPECT_EQ(StonithAdmin({"--metadata"}, vigild, agents.get(), out, err, pause), 64);
+  EXPECT_EQ(err.str(), "stonith_admin: --metadata needs the agent: -a AGENT (such as fence_ipmilan)\n");
 }
 
 }  // namespace
