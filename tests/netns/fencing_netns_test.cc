@@ -189,7 +189,9 @@ TEST_F(FencingNetnsTest, ADeviceThatCannotFenceLeavesTheIpBlockedAndCrmSaysSo) {
   Make();
   Configure("wrong-password");
   int owner = 0;
-  ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
+  // The devices' starts fail first (each checks its BMC twice, pcmk_monitor_retries, some 8 s a
+  // check with a refused password), and the DC runs its steps one at a time: the IP comes after.
+  ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(90))) << Logs();
   const int other = owner % 2 + 1;
   lab_->Freeze(owner, true);
   // The fence fails (the BMC refuses the password) and is tried again; the IP stays put.
