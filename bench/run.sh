@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the agent-host benchmarks, each pinned to one core (taskset), and prints their figures.
-#   bench/run.sh [RUNS] [OPS]   (IPADDR_RUNS, GARP_RUNS, MYSQL_RUNS, MYSQL_START_RUNS, LATENCY_OPS,
+#   bench/run.sh [RUNS] [OPS]   (IPADDR_RUNS, GARP_RUNS, MYSQL_RUNS, MYSQL_START_RUNS, LATENCY_OPS, FENCE_FAILOVER_RUNS,
 #                               SCHED_RUNS, CHAOS_CYCLES: runs of the other benchmarks; the IPaddr and mysql
 #                               ones need root, the scheduler's needs pacemaker-cli-utils)
 # Run it on an otherwise idle machine; figures vary with the machine, ratios less so.
@@ -51,6 +51,10 @@ echo
 # Vigil beside keepalived and Pacemaker + Corosync on the same lab; the table goes to
 # bench/results/vip_failover.md.
 build/bin/vip_failover_bench "${VIP_FAILOVER_RUNS:-20}"
+echo
+# The same with fencing: the owner frozen, fenced with fence_ipmilan through its simulated BMC
+# before the other starts the IP, Vigil beside Pacemaker + Corosync; bench/results/fence_failover.md.
+build/bin/vip_failover_bench --fencing "${FENCE_FAILOVER_RUNS:-10}"
 echo
 # Root: the seeded random mix of faults on three vigild, counted by fault kind (tests/support/chaos.h);
 # the table goes to bench/results/chaos.md by hand.

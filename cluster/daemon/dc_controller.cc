@@ -410,6 +410,84 @@ void DcController::Waiting(std::string why) {
   waiting_logged_ = std::move(why);
 }
 
+DcController::FenceStep DcController::CarryFences(const DcInputs& in, const cib::Model& model,
+                                                  const scheduler::Transition& transition,
+                                                  const std::string& last_waiting) {
+  Fencer::Inputs fencing;
+  fencing.model = &model;
+  fencing.self = self_;
+  fencing.self_name = self_name_;
+  fencing.now = in.now;
+  fencing.wall = WallSeconds();
+  for (const auto& s : model.node_states) {
+    if (Online(s)) fencing.members.push_back({node_of_.at(s.id), s.uname});
+  }
+  // With what was asked by hand (a node the plan fences anyway is fenced once).
+  std::vector<scheduler::Fence> fences = transition.fences;
+  for (auto& a : asked_) {
+    if (a.fence.action.empty()) a.fence.action = scheduler::StonithAction(model);
+    if (std::none_of(fences.begin(), fences.end(), [&](const scheduler::Fence& f) { return f.node == a.fence.node; })) {
+      if (!fencer_.Busy(a.fence.node)) fencer_.SetClient(a.fence.node, a.client);
+      fences.push_back(a.fence);
+    }
+  }
+  // A node never seen is fenced only once dc-deadtime has passed since this DC took office: it
+  // may be starting now. Meanwhile the plan waits, as for any fence.
+  int64_t deadtime_ms = 20000;
+  if (const auto it = model.properties.find("dc-deadtime"); it != model.properties.end()) {
+    deadtime_ms = cib::ParseDurationMs(it->second).value_or(deadtime_ms);
+  }
+  const SteadyTime deadline = office_since_ + std::chrono::milliseconds(deadtime_ms);
+  std::string unseen;
+  deadtime_wake_.reset();
+  std::erase_if(fences, [&](const scheduler::Fence& f) {
+    if (in.now >= deadline) return false;
+    for (const auto& [id, name] : *in.names) {
+      if (name == f.node && !seen_.count(id) && !up_.count(id)) {
+        unseen += (unseen.empty() ? "" : ", ") + f.node;
+        return true;
+      }
+    }
+    return false;
+  });
+  if (!unseen.empty()) deadtime_wake_ = deadline;
+  for (const auto& f : fences) {
+    if (f.action == "on" || fence_incarnation_.count(f.node)) continue;
+    for (const auto& [id, name] : *in.names) {
+      const auto known = incarnation_of_.find(id);
+      if (name == f.node) fence_incarnation_[f.node] = known != incarnation_of_.end() ? known->second : 0;
+    }
+  }
+  const bool fencing_busy = fencer_.Carry(fencing, fences) || !unseen.empty();
+  // Done with: fenced, given up, or failed without another try to come. (A record of a fence
+  // that ended now goes when TrackUp takes the fenced node.)
+  const std::set<std::string> ended = fencer_.TakeEnded();
+  std::erase_if(fence_incarnation_, [&](const auto& r) {
+    return !ended.count(r.first) && !fencer_.Busy(r.first) &&
+           std::none_of(fences.begin(), fences.end(), [&](const auto& f) { return f.node == r.first; });
+  });
+  std::erase_if(asked_, [&](const Asked& a) {
+    const std::string& node = a.fence.node;
+    return (ended.count(node) && !fencer_.Busy(node)) || fencer_.given_up().count(node) > 0;
+  });
+  for (auto& e : fencer_.TakeEvents()) events_.push_back(std::move(e));
+  if (fencer_.HasFenced()) return FenceStep::kPlanAgain;  // its resources are stopped now
+  if (fencing_busy) {
+    std::string targets;
+    for (const auto& f : fences) {
+      if (!fencer_.given_up().count(f.node)) targets += (targets.empty() ? "" : ", ") + f.node;
+    }
+    waiting_logged_ = last_waiting;
+    if (!unseen.empty()) {
+      Waiting("waiting for " + unseen + " to join (never seen: fenced once dc-deadtime has passed, startup-fencing)");
+    } else {
+      Waiting("waiting for the fencing of " + targets);
+    }
+    return FenceStep::kWait;
+  }
+  return FenceStep::kGoOn;
+}
+
 void DcController::Update(const DcInputs& in) {
   if (!in.acting) {
     if (acting_) {
@@ -488,85 +566,15 @@ void DcController::Update(const DcInputs& in) {
     return;
   }
   // The fences first: nothing else of the plan goes before they are done.
-  Fencer::Inputs fencing;
-  fencing.model = &model;
-  fencing.self = self_;
-  fencing.self_name = self_name_;
-  fencing.now = in.now;
-  fencing.wall = WallSeconds();
-  for (const auto& s : model.node_states) {
-    if (Online(s)) fencing.members.push_back({node_of_.at(s.id), s.uname});
-  }
-  // With what was asked by hand (a node the plan fences anyway is fenced once).
-  std::vector<scheduler::Fence> fences = transition->fences;
-  for (auto& a : asked_) {
-    if (a.fence.action.empty()) {
-      const auto it = model.properties.find("stonith-action");
-      a.fence.action = it == model.properties.end() || it->second == "reboot" ? "reboot" : "off";  // poweroff: off
-    }
-    if (std::none_of(fences.begin(), fences.end(), [&](const scheduler::Fence& f) { return f.node == a.fence.node; })) {
-      if (!fencer_.Busy(a.fence.node)) fencer_.SetClient(a.fence.node, a.client);
-      fences.push_back(a.fence);
-    }
-  }
-  // A node never seen is fenced only once dc-deadtime has passed since this DC took office: it
-  // may be starting now. Meanwhile the plan waits, as for any fence.
-  int64_t deadtime_ms = 20000;
-  if (const auto it = model.properties.find("dc-deadtime"); it != model.properties.end()) {
-    deadtime_ms = cib::ParseDurationMs(it->second).value_or(deadtime_ms);
-  }
-  const SteadyTime deadline = office_since_ + std::chrono::milliseconds(deadtime_ms);
-  std::string unseen;
-  deadtime_wake_.reset();
-  std::erase_if(fences, [&](const scheduler::Fence& f) {
-    if (in.now >= deadline) return false;
-    for (const auto& [id, name] : *in.names) {
-      if (name == f.node && !seen_.count(id) && !up_.count(id)) {
-        unseen += (unseen.empty() ? "" : ", ") + f.node;
-        return true;
-      }
-    }
-    return false;
-  });
-  if (!unseen.empty()) deadtime_wake_ = deadline;
-  for (const auto& f : fences) {
-    if (f.action == "on" || fence_incarnation_.count(f.node)) continue;
-    for (const auto& [id, name] : *in.names) {
-      const auto known = incarnation_of_.find(id);
-      if (name == f.node) fence_incarnation_[f.node] = known != incarnation_of_.end() ? known->second : 0;
-    }
-  }
-  const bool fencing_busy = fencer_.Carry(fencing, fences) || !unseen.empty();
-  // Done with: fenced, given up, or failed without another try to come. (A record of a fence
-  // that ended now goes when TrackUp takes the fenced node.)
-  const std::set<std::string> ended = fencer_.TakeEnded();
-  std::erase_if(fence_incarnation_, [&](const auto& r) {
-    return !ended.count(r.first) && !fencer_.Busy(r.first) &&
-           std::none_of(fences.begin(), fences.end(), [&](const auto& f) { return f.node == r.first; });
-  });
-  std::erase_if(asked_, [&](const Asked& a) {
-    const std::string& node = a.fence.node;
-    return (ended.count(node) && !fencer_.Busy(node)) || fencer_.given_up().count(node) > 0;
-  });
-  for (auto& e : fencer_.TakeEvents()) events_.push_back(std::move(e));
-  if (fencer_.HasFenced()) {
-    // Fenced: its resources are stopped now. Planned again at once.
-    dirty_ = true;
-    Update(in);
-    return;
-  }
-  if (fencing_busy) {
-    std::string targets;
-    for (const auto& f : fences) {
-      if (!fencer_.given_up().count(f.node)) targets += (targets.empty() ? "" : ", ") + f.node;
-    }
-    waiting_logged_ = last_waiting;
-    if (!unseen.empty()) {
-      Waiting("waiting for " + unseen + " to join (never seen: fenced once dc-deadtime has passed, startup-fencing)");
-    } else {
-      Waiting("waiting for the fencing of " + targets);
-    }
-    return;
+  switch (CarryFences(in, model, *transition, last_waiting)) {
+    case FenceStep::kPlanAgain:
+      dirty_ = true;
+      Update(in);
+      return;
+    case FenceStep::kWait:
+      return;
+    case FenceStep::kGoOn:
+      break;
   }
   std::string summary;
   for (const auto& line : transition->summary) summary += (summary.empty() ? "" : "; ") + scheduler::SummaryText(line);

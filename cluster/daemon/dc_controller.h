@@ -136,6 +136,13 @@ class DcController {
   void TrackUp(const DcInputs& in);
   bool FencingEnabled(const cib::Model& config) const;
   bool StartupFencing(const cib::Model& config) const;  // fencing enabled and startup-fencing
+  // The plan's fences, with those asked by hand, carried on (Fencer::Carry): the plan goes on
+  // once none is under way (kGoOn); kWait while one is, or a node never seen may still join
+  // (dc-deadtime); kPlanAgain once a node was fenced (its resources are stopped now).
+  // `last_waiting`: what the plan was last logged as waiting for.
+  enum class FenceStep { kGoOn, kWait, kPlanAgain };
+  FenceStep CarryFences(const DcInputs& in, const cib::Model& model, const scheduler::Transition& transition,
+                        const std::string& last_waiting);
 
   uint32_t self_;
   Send send_;

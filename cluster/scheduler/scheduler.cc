@@ -1620,6 +1620,11 @@ std::string SummaryText(const Fence& fence) {
   return "Fence (" + fence.action + ") " + fence.node + " '" + fence.reason + "'";
 }
 
+std::string StonithAction(const cib::Model& cib) {
+  const auto it = cib.properties.find("stonith-action");
+  return it != cib.properties.end() && (it->second == "off" || it->second == "poweroff") ? "off" : "reboot";
+}
+
 std::string SummaryTextWithDelay(const Fence& fence) {
   if (fence.priority_delay < 0) return SummaryText(fence);
   return SummaryText(fence) + " priority-fencing-delay=" + std::to_string(fence.priority_delay) + "s";

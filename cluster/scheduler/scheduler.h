@@ -162,6 +162,8 @@ std::vector<FailedAction> FailedActions(const cib::Model& cib);
 std::string SummaryText(const SummaryLine& line);
 // "Fence (reboot) node1 'peer is no longer part of the cluster'".
 std::string SummaryText(const Fence& fence);
+// What fencing a node means in `cib` (stonith-action): "reboot", or "off" (for off and poweroff).
+std::string StonithAction(const cib::Model& cib);
 // The same, followed by " priority-fencing-delay=Ns" when that applies (`vigil simulate`).
 std::string SummaryTextWithDelay(const Fence& fence);
 

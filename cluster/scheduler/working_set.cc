@@ -11,6 +11,7 @@
 
 #include "cluster/cib/digest.h"
 #include "cluster/cib/score.h"
+#include "cluster/scheduler/scheduler.h"
 #include "common/node_order.h"
 
 namespace vigil::scheduler {
@@ -48,7 +49,7 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   if (const auto* v = Find(p, "symmetric-cluster")) ws.symmetric = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stonith-enabled")) ws.stonith_enabled = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
-  if (const auto* v = Find(p, "stonith-action")) ws.stonith_action = *v == "off" || *v == "poweroff" ? "off" : "reboot";
+  ws.stonith_action = StonithAction(cib);
   if (const auto* v = Find(p, "startup-fencing")) ws.startup_fencing = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "priority-fencing-delay")) {
     const auto ms = cib::ParseDurationMs(*v);
