@@ -200,9 +200,25 @@ class Transitioner {
       meet(actions_[start_[i]].node, ws_.resources[i], "start");
     }
     for (size_t k = 0; k < created.size(); ++k) {
+      if (UnfencedAgain(created[k])) continue;  // decided before, with its own reason
       if (!reason[created[k]].empty()) out.push_back({created[k], WorkingSet::kTransitionFences + static_cast<int>(k), reason[created[k]]});
     }
+    for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+      if (UnfencedAgain(static_cast<int>(n))) {
+        out.push_back({static_cast<int>(n), ws_.nodes[n].unfence_again_order, ws_.nodes[n].unfence_again});
+      }
+    }
     return out;
+  }
+
+  // A node unfenced again in this transition (NodeInfo::unfence_again), where it can be.
+  bool UnfencedAgain(int node) const {
+    return ws_.plan_fencing && !ws_.nodes[node].unfence_again.empty() && ws_.CanFence(node);
+  }
+  // Active on a node unfenced again while it requires unfencing: it restarts there, after the
+  // unfencing ("required stonith", as Pacemaker says).
+  bool RestartsForUnfencing(const Resource& r) const {
+    return r.needs_unfencing && std::any_of(r.running_on.begin(), r.running_on.end(), [&](int n) { return UnfencedAgain(n); });
   }
 
   int AddAction(int rsc, ActionKind kind, int node, bool optional) {
@@ -292,8 +308,8 @@ class Transitioner {
                                             : static_cast<size_t>(std::count_if(r.running_on.begin(), r.running_on.end(), [&](int where) {
                                                 return ws_.nodes[where].online && !ws_.nodes[where].unclean;
                                               }));
-      const bool need_stop = r.failed || moving || abandoned || (active > 1 && !partial) ||
-                             r.definition_changed || r.agent_changed || (running && r.next_role == Role::kStopped);
+      const bool need_stop = r.failed || moving || abandoned || (active > 1 && !partial) || r.definition_changed ||
+                             r.agent_changed || RestartsForUnfencing(r) || (running && r.next_role == Role::kStopped);
       // multiple-active=stop_unexpected: where it is placed it keeps running (its start there
       // only stands in the orderings), everywhere else it stops for being active there.
       const bool keep = r.stop_unexpected && r.next_role == Role::kStarted && r.assigned >= 0;
@@ -307,6 +323,7 @@ class Transitioner {
         start_[i] = AddAction(rsc, ActionKind::kStart, r.assigned, running && !need_stop);
         actions_[start_[i]].in_place = keep;
         if (r.definition_changed && !moving) actions_[start_[i]].reason = DefinitionChange(r);
+        if (!r.definition_changed && !moving && RestartsForUnfencing(r)) actions_[start_[i]].reason = "required stonith";
         ApplyQuorum(r, actions_[start_[i]]);
       }
       for (int stop : stops_[i]) {
@@ -442,7 +459,8 @@ class Transitioner {
     // on-fail=demote: recovered by a demotion where it runs (and a promotion again if it is to
     // stay promoted: Re-promote), not by a stop.
     const bool demote_only = r.failed && r.demote_only;
-    const bool need_stop = moving || (r.failed && !demote_only) || r.running_on.size() > 1 || r.definition_changed || r.agent_changed;
+    const bool need_stop = moving || (r.failed && !demote_only) || r.running_on.size() > 1 || r.definition_changed ||
+                           r.agent_changed || RestartsForUnfencing(r);
     const bool need_demote = need_stop || (demote_only && role == Role::kPromoted);
     if (role == Role::kPromoted) Demote(rsc, !need_demote);
     if (IsActive(role)) Stop(rsc, !need_stop);
@@ -490,6 +508,9 @@ class Transitioner {
     if (start_[rsc] < 0) {
       start_[rsc] = AddAction(rsc, ActionKind::kStart, r.assigned, true);
       if (r.definition_changed && r.assigned == r.current()) actions_[start_[rsc]].reason = DefinitionChange(r);
+      if (!r.definition_changed && r.assigned == r.current() && RestartsForUnfencing(r)) {
+        actions_[start_[rsc]].reason = "required stonith";
+      }
       ApplyQuorum(r, actions_[start_[rsc]]);
     }
     // A start that cannot happen stays optional (Pacemaker's start_resource).

@@ -537,6 +537,7 @@ void UnpackHistory(const cib::Model& cib, WorkingSet& ws, const cib::ResourceHis
     if (digest && (defining->op_digest.empty() || defining->op_digest != *digest) &&
         !SecretsHidden(*defining, *r.primitive, params)) {
       r.definition_changed = true;
+      ws.UnfenceAgain(r, node, "Device parameters changed");
     }
   }
   AddRunning(r, node);
@@ -850,6 +851,10 @@ void UnpackResources(const cib::Model& cib, WorkingSet& ws, int64_t now) {
           p != nullptr && (h.standard != p->standard || h.provider != p->provider || h.type != p->type) &&
           std::find(rsc.running_on.begin(), rsc.running_on.end(), node) != rsc.running_on.end()) {
         rsc.agent_changed = true;
+        // Where it is active only: Pacemaker also unfences again a node where only an old probe
+        // by the former agent is recorded, and has that history cleaned up; Vigil keeps such a
+        // history, which would have the node unfenced again at every plan.
+        ws.UnfenceAgain(rsc, node, "Device definition changed");
       }
       // What runs on a node in maintenance is left as it is.
       const bool runs_here = std::find(rsc.running_on.begin(), rsc.running_on.end(), node) != rsc.running_on.end();
@@ -1064,6 +1069,14 @@ void WorkingSet::MarkUnclean(int node, const std::string& reason) {
   n.unclean = true;
   n.fence_reason = reason;
   n.fence_order = fence_sequence++;
+}
+
+void WorkingSet::UnfenceAgain(const Resource& r, int node, const std::string& reason) {
+  NodeInfo& n = nodes[node];
+  if (!enable_unfencing || r.primitive == nullptr || r.primitive->standard != "stonith") return;
+  if (!n.online || n.unclean || n.shutdown || !n.unfence_again.empty()) return;
+  n.unfence_again = reason;
+  n.unfence_again_order = kUnfenceAgainFences + unfence_again_sequence++;
 }
 
 bool WorkingSet::CanFence(int node) const {

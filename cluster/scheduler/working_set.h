@@ -54,6 +54,7 @@ struct NodeInfo {
   // lists them. Empty: no reason yet (an unclean node never seen gets "node is unclean").
   std::string fence_reason;
   int fence_order = -1;
+  int unfence_again_order = -1;  // WorkingSet::kUnfenceAgainFences + its place
   // To be fenced in this transition (unclean, and the cluster can fence it): its resources count
   // as stopped once it is.
   bool fenced = false;
@@ -63,6 +64,10 @@ struct NodeInfo {
   cib::Attributes attributes;
 
   Utilization capacity;  // what is left of its capacities as resources are assigned to it
+  // A fence device's agent or parameters changed since it was used here, while unfencing is on:
+  // the node is unfenced again, for this reason ("Device definition changed", "Device
+  // parameters changed"; the first stands), and what requires unfencing there restarts.
+  std::string unfence_again;
   bool maintenance = false;  // node attribute maintenance: what runs there is left alone
   bool shutdown = false;     // transient attribute shutdown: the node is leaving
 
@@ -270,6 +275,10 @@ struct WorkingSet {
   // Fence orders of what is decided once the transition's actions are known (unfencing), and
   // after them (nodes unclean for no reason given): after every order decided while unpacking.
   static constexpr int kTransitionFences = 1 << 20;
+  // Those of nodes to unfence again (NodeInfo::unfence_again), decided while the resources'
+  // histories are read: after what unpacking decided, before the transition's.
+  static constexpr int kUnfenceAgainFences = 1 << 19;
+  int unfence_again_sequence = 0;
   static constexpr int kLateFences = 1 << 21;
   bool stop_all = false;
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;
@@ -278,6 +287,9 @@ struct WorkingSet {
   // Pacemaker's pe_fence_node for a cluster node: makes it unclean with `reason`, unless it is
   // already (the first reason stands).
   void MarkUnclean(int node, const std::string& reason);
+  // Pacemaker's trigger_unfencing for fence device `r` on `node`: with unfencing on, a node in
+  // the membership, clean and not leaving, is unfenced again for `reason` (the first stands).
+  void UnfenceAgain(const Resource& r, int node, const std::string& reason);
   // Pacemaker's pe_can_fence: fencing is enabled, there is a device (or a watchdog), and the
   // partition has quorum, ignores its loss, or the node is in its membership.
   bool CanFence(int node) const;
