@@ -579,6 +579,19 @@ class Transitioner {
 
   // Starting needs quorum unless no-quorum-policy says otherwise.
   void ApplyQuorum(Resource& r, GraphAction& start) {
+    // A resource active nowhere, which a node still joining (in the membership, pending) has not
+    // probed yet, waits for that probe, which cannot run before the node has joined: Pacemaker
+    // blocks its start (for a primitive of its own; a clone's instances wait on the clone).
+    if (r.running_on.empty() && r.parent < 0 && r.primitive != nullptr && ws_.stonith_enabled) {
+      for (size_t n = 0; n < ws_.nodes.size(); ++n) {
+        const NodeInfo& node = ws_.nodes[n];
+        const bool pending = node.member && !node.online && !node.unclean && !node.shutdown;
+        const int at = static_cast<int>(n);
+        if (pending && r.Discoverable(at) && std::find(r.known_on.begin(), r.known_on.end(), at) == r.known_on.end()) {
+          start.runnable = false;
+        }
+      }
+    }
     if (ws_.have_quorum || !r.needs_quorum) return;
     if (ws_.no_quorum_policy == NoQuorumPolicy::kStop || ws_.no_quorum_policy == NoQuorumPolicy::kSuicide ||
         (ws_.no_quorum_policy == NoQuorumPolicy::kDemote && !DemotedWithoutQuorum(r))) {
