@@ -13,6 +13,8 @@ namespace vigil::daemon {
 namespace {
 
 constexpr int64_t kDefaultTimeoutMs = 60000;  // stonith-timeout's default
+// How a pending event of a former DC's is recorded by the next ("... (node1) is no longer DC").
+constexpr const char* kNoLongerDc = "the DC that asked for it";
 constexpr int kDefaultRetries = 2;            // pcmk_<action>_retries' default: runs in all
 constexpr int kDefaultMaxAttempts = 10;       // stonith-max-attempts' default
 
@@ -103,6 +105,31 @@ std::string Join(const std::vector<std::string>& items) {
 
 bool Fencer::Carry(const Inputs& in, const std::vector<scheduler::Fence>& fences) {
   const cib::Model& m = *in.model;
+  // Answers to requests a former term of this DC left in flight: the history tells how they
+  // ended (done only when that device completed its level); the plan does not count on them.
+  for (auto& [run, result] : std::exchange(late_, {})) {
+    peer::FenceEvent event = run.event;
+    event.when = in.wall;
+    const bool ran = result.status == static_cast<uint8_t>(ExecStatus::kDone) && result.rc == 0;
+    const bool last = run.level < run.levels.size() && run.device + 1 == run.levels[run.level].size();
+    if (run.step == Step::kAction && ran && last) {
+      run.fenced_by.push_back(run.levels[run.level][run.device]);
+      event.state = peer::FenceEvent::State::kDone;
+      event.devices = Join(run.fenced_by);
+    } else {
+      event.state = peer::FenceEvent::State::kFailed;
+      event.reason = "interrupted: the DC took office anew before it ended";
+    }
+    events_.push_back("fencing " + event.target + " (" + event.action + ") from a former term ended: " +
+                      (event.state == peer::FenceEvent::State::kDone ? "fenced with " + event.devices : event.reason));
+    // The shared history this DC took back may hold it as failed for want of a DC: it ended so.
+    const auto seeded = std::find_if(history_.begin(), history_.end(), [&](const peer::FenceEvent& e) {
+      return e.target == event.target && e.action == event.action && e.origin == event.origin &&
+             e.state == peer::FenceEvent::State::kFailed && e.reason.rfind(kNoLongerDc, 0) == 0;
+    });
+    if (seeded != history_.end()) history_.erase(seeded);
+    Record(std::move(event));
+  }
   auto asked = [&](const std::string& target) {
     return std::any_of(fences.begin(), fences.end(), [&](const scheduler::Fence& f) { return f.node == target; });
   };
@@ -332,6 +359,11 @@ void Fencer::Request(const Inputs& in, Run& run, Step step, const cib::Primitive
   }
   request.params = ParamsOn(m, device, executor_name);
   request.timeout_ms = TimeoutMs(m, request.params, action == "meta-data" ? "metadata" : action);
+  // A run again of a fence action gets what is left of its timeout (Pacemaker's fencer).
+  if (step == Step::kAction && run.tries > 1) {
+    const int64_t spent = std::chrono::duration_cast<std::chrono::milliseconds>(in.now - run.first_try).count();
+    request.timeout_ms = std::max<int64_t>(request.timeout_ms - spent, 1000);
+  }
   run.step = step;
   run.node = *node;
   run.token = request.token;
@@ -413,6 +445,11 @@ bool Fencer::OnResult(const peer::FenceResult& result) {
     run.token = 0;
     return true;
   }
+  if (const auto it = abandoned_.find(result.token); it != abandoned_.end()) {
+    late_.emplace_back(std::move(it->second), result);
+    abandoned_.erase(it);
+    return true;
+  }
   return false;
 }
 
@@ -444,6 +481,12 @@ void Fencer::Forgive() {
 }
 
 void Fencer::Reset() {
+  // What was in flight may still answer, should this node take office again: kept to tell the
+  // history how it ended (the newest few).
+  for (auto& [target, run] : runs_) {
+    if (run.token != 0) abandoned_.emplace(run.token, std::move(run));
+  }
+  while (abandoned_.size() > kAbandonedLimit) abandoned_.erase(abandoned_.begin());
   runs_.clear();
   ended_.clear();
   clients_.clear();
@@ -478,7 +521,7 @@ void Fencer::SeedHistory(const std::vector<peer::FenceEvent>& events) {
   for (auto& e : history_) {
     if (e.state != peer::FenceEvent::State::kPending) continue;
     e.state = peer::FenceEvent::State::kFailed;
-    e.reason = "the DC that asked for it (" + e.origin + ") is no longer DC";
+    e.reason = kNoLongerDc + (" (" + e.origin + ") is no longer DC");
   }
 }
 

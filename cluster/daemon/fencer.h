@@ -51,6 +51,7 @@ class Fencer {
   using Send = std::function<bool(uint32_t node, const peer::FenceRequest&)>;
   static constexpr auto kRetryPause = std::chrono::seconds(2);
   static constexpr size_t kHistoryLimit = 500;  // events kept, as Pacemaker's fencer keeps
+  static constexpr size_t kAbandonedLimit = 16;  // requests left in flight by Reset, remembered
 
   struct Member {
     uint32_t id = 0;
@@ -86,7 +87,9 @@ class Fencer {
   // The user vouches that `target` is down (stonith_admin --confirm): recorded as fenced, no
   // device run.
   void Confirm(const std::string& target, const std::string& client, const std::string& origin, int64_t wall);
-  // No longer DC: what is under way is dropped (the next DC plans again), the history kept.
+  // No longer DC: what is under way is dropped (the next DC plans again), the history kept. A
+  // request left in flight that still answers (this node took office again meanwhile) is
+  // recorded in the history as it ended, without counting for the plan.
   void Reset();
 
   // The nodes fenced (reboot or off) since the last call.
@@ -149,6 +152,8 @@ class Fencer {
   std::mt19937 random_{std::random_device{}()};  // pcmk_delay_max's random part
   uint64_t next_token_ = 1;
   std::map<std::string, Run> runs_;            // by target
+  std::map<uint64_t, Run> abandoned_;          // by token: in flight when Reset dropped them
+  std::vector<std::pair<Run, peer::FenceResult>> late_;  // their answers, for the next Carry
   std::map<std::string, int> failures_;        // failed attempts in a row, by target
   std::map<std::string, SteadyTime> retry_at_;  // by target
   std::set<std::string> given_up_;

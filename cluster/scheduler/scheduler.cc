@@ -146,8 +146,9 @@ class Transitioner {
         weight[node] += r.priority + (r.role == Role::kPromoted ? 1 : 0);
       }
     }
+    // (Pacemaker's online, with fencing on: in the membership, joined or not.)
     size_t online = 0;
-    for (const NodeInfo& n : ws_.nodes) online += n.online ? 1 : 0;
+    for (const NodeInfo& n : ws_.nodes) online += n.member ? 1 : 0;
     if (online > ws_.nodes.size() / 2 || weight.empty()) return 0;
     const auto [lowest, highest] = std::minmax_element(weight.begin(), weight.end());
     const int own = weight[static_cast<size_t>(&target - ws_.nodes.data())];
@@ -213,7 +214,7 @@ class Transitioner {
 
   // A node unfenced again in this transition (NodeInfo::unfence_again), where it can be.
   bool UnfencedAgain(int node) const {
-    return ws_.plan_fencing && !ws_.nodes[node].unfence_again.empty() && ws_.CanFence(node);
+    return ws_.plan_fencing && ws_.unfence_again && !ws_.nodes[node].unfence_again.empty() && ws_.CanFence(node);
   }
   // Active on a node unfenced again while it requires unfencing: it restarts there, after the
   // unfencing ("required stonith", as Pacemaker says).
@@ -581,8 +582,9 @@ class Transitioner {
   void ApplyQuorum(Resource& r, GraphAction& start) {
     // A resource active nowhere, which a node still joining (in the membership, pending) has not
     // probed yet, waits for that probe, which cannot run before the node has joined: Pacemaker
-    // blocks its start (for a primitive of its own; a clone's instances wait on the clone).
-    if (r.running_on.empty() && r.parent < 0 && r.primitive != nullptr && ws_.stonith_enabled) {
+    // blocks its start. Done for a primitive of its own only (Pacemaker blocks a clone's start
+    // on its instances' probes, which Vigil does not yet), and not without startup probes.
+    if (r.running_on.empty() && r.parent < 0 && r.primitive != nullptr && ws_.stonith_enabled && ws_.startup_probes) {
       for (size_t n = 0; n < ws_.nodes.size(); ++n) {
         const NodeInfo& node = ws_.nodes[n];
         const bool pending = node.member && !node.online && !node.unclean && !node.shutdown;
@@ -1531,6 +1533,7 @@ Result<Transition> Schedule(const cib::Model& cib, const Options& options) {
   }
   // A saved CIB is scheduled at the moment it was saved, as crm_simulate does.
   WorkingSet ws = Unpack(cib, cib.execution_date ? *cib.execution_date : options.now, options.fencing, &options.cannot_fence);
+  ws.unfence_again = options.unfence_again;
   if (Status s = Place(ws); !s.ok()) return s;
   return Transitioner(ws, options.scores).Run();
 }

@@ -109,6 +109,11 @@ struct Options {
   // Nodes whose fencing failed for good (the live fencer gave up, stonith-max-attempts): they
   // count as nodes that cannot be fenced, so their resources stay blocked and the rest is planned.
   std::set<std::string> cannot_fence;
+  // Unfence a node again where a fence device's agent or parameters changed since it started
+  // there, and restart what requires unfencing there (`vigil simulate`, as crm_simulate). vigild
+  // does not yet: its DC plans again after every step, which would lose that restart once the
+  // device's own restart has begun.
+  bool unfence_again = false;
 };
 
 // Errors (kInvalidArgument, nothing scheduled): a constraint naming no resource or two resources

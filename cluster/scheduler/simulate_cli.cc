@@ -65,6 +65,7 @@ int SimulateCommand(const std::vector<std::string>& args) {
   options.now = static_cast<int64_t>(std::time(nullptr));
   options.scores = scores;
   options.fencing = true;
+  options.unfence_again = true;
   const auto scheduled = scheduler::Schedule(cib->model(), options);
   if (!scheduled.ok()) {
     std::fprintf(stderr, "vigil simulate: %s: %s\n", file.c_str(), scheduled.status().message().c_str());

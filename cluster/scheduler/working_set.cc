@@ -51,6 +51,7 @@ void UnpackOptions(const cib::Model& cib, WorkingSet& ws) {
   if (const auto* v = Find(p, "stop-all-resources")) ws.stop_all = PacemakerIsTrue(*v);
   ws.stonith_action = StonithAction(cib);
   if (const auto* v = Find(p, "startup-fencing")) ws.startup_fencing = PacemakerIsTrue(*v);
+  if (const auto* v = Find(p, "enable-startup-probes")) ws.startup_probes = PacemakerIsTrue(*v);
   if (const auto* v = Find(p, "priority-fencing-delay")) {
     const auto ms = cib::ParseDurationMs(*v);
     ws.priority_fencing_delay = ms && *ms > 0 ? static_cast<int>(*ms / 1000) : 0;
@@ -1074,9 +1075,14 @@ void WorkingSet::MarkUnclean(int node, const std::string& reason) {
 void WorkingSet::UnfenceAgain(const Resource& r, int node, const std::string& reason) {
   NodeInfo& n = nodes[node];
   if (!enable_unfencing || r.primitive == nullptr || r.primitive->standard != "stonith") return;
-  if (!n.online || n.unclean || n.shutdown || !n.unfence_again.empty()) return;
+  // (Pacemaker's online, with fencing on: in the membership.) The agent's change is checked
+  // before the parameters' in Pacemaker, so its reason stands over theirs.
+  if (!n.member || n.unclean || n.shutdown) return;
+  if (!n.unfence_again.empty() && !(reason == "Device definition changed" && n.unfence_again == "Device parameters changed")) {
+    return;
+  }
+  if (n.unfence_again.empty()) n.unfence_again_order = kUnfenceAgainFences + unfence_again_sequence++;
   n.unfence_again = reason;
-  n.unfence_again_order = kUnfenceAgainFences + unfence_again_sequence++;
 }
 
 bool WorkingSet::CanFence(int node) const {

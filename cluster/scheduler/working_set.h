@@ -279,6 +279,8 @@ struct WorkingSet {
   // histories are read: after what unpacking decided, before the transition's.
   static constexpr int kUnfenceAgainFences = 1 << 19;
   int unfence_again_sequence = 0;
+  bool unfence_again = false;  // Options::unfence_again
+  bool startup_probes = true;  // enable-startup-probes
   static constexpr int kLateFences = 1 << 21;
   bool stop_all = false;
   NoQuorumPolicy no_quorum_policy = NoQuorumPolicy::kStop;

@@ -122,9 +122,11 @@ TEST_F(FencerTest, AFailingDeviceIsRetriedThenTheNextOneByPriorityIsUsed) {
   Carry();
   EXPECT_EQ(Last(), "1 high reboot n2");
   Answer(1, "", ExecStatus::kDone, "connection refused");
+  in_.now += std::chrono::seconds(10);
   Carry();
-  EXPECT_EQ(Last(), "1 high reboot n2");  // run again
+  EXPECT_EQ(Last(), "1 high reboot n2");  // run again, within what is left of its 60 s
   EXPECT_EQ(sent_.size(), 2U);
+  EXPECT_EQ(sent_.back().second.timeout_ms, 50000);
   Answer(1, "", ExecStatus::kTimedOut, "did not finish");
   Carry();
   EXPECT_EQ(Last(), "1 low reboot n2");  // a run that timed out is not run again
@@ -348,6 +350,31 @@ TEST_F(FencerTest, ANewDcTakesTheHistoryAndWhatWasPendingThereFailed) {
   EXPECT_EQ(history[0].state, peer::FenceEvent::State::kFailed);
   EXPECT_EQ(history[0].reason, "the DC that asked for it (n3) is no longer DC");
   EXPECT_EQ(history[1].state, peer::FenceEvent::State::kDone);
+}
+
+// This DC steps down with a fence in flight and takes office again (a rebooted node rejoined
+// and the membership changed) before the answer comes: the answer still tells the history how
+// the fence ended, in place of the failure the shared history recorded for want of a DC, and
+// the plan does not count on it.
+TEST_F(FencerTest, AnAnswerToARequestOfAFormerTermIsRecordedInTheHistory) {
+  Load(Device("f1", Nv("pcmk_host_list", "n2")));
+  fencer_.SetClient("n2", "stonith_admin");
+  Carry();
+  ASSERT_EQ(Last(), "1 f1 reboot n2");
+  const auto shared = fencer_.History();  // what the members were told: pending
+  fencer_.Reset();
+  fencer_.SeedHistory(shared);  // taking office again
+  ASSERT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
+  Answer(0);
+  EXPECT_FALSE(fencer_.Carry(in_, {}));
+  const auto history = fencer_.History();
+  ASSERT_EQ(history.size(), 1U);
+  EXPECT_EQ(history[0].state, peer::FenceEvent::State::kDone);
+  EXPECT_EQ(history[0].client, "stonith_admin");
+  EXPECT_EQ(history[0].devices, "f1");
+  EXPECT_TRUE(fencer_.TakeFenced().empty());
+  // An unknown token is still not taken.
+  EXPECT_FALSE(fencer_.OnResult({12345, 0, 0, "", ""}));
 }
 
 }  // namespace
