@@ -564,8 +564,11 @@ void PrintList(std::ostream& out, const std::vector<std::string>& items, bool qu
 
 // The fence devices that can fence `target` (stonith_admin --list), as the fencer decides it:
 // from the device's parameters, or by asking its agent here (its list or status action) where
-// only the agent can tell. A disabled device is not registered, so never listed.
-Result<std::vector<std::string>> DevicesFor(const cib::Model& m, const std::string& target, Agents& agents) {
+// only the agent can tell (within pcmk_<action>_timeout, else stonith-timeout, else 60 s). A
+// disabled device is not registered, so never listed; nor is one whose agent cannot be read
+// (said on `err`, as the fencer would fail to register it).
+Result<std::vector<std::string>> DevicesFor(const cib::Model& m, const std::string& target, Agents& agents,
+                                            std::ostream& err) {
   std::vector<std::string> out;
   for (const cib::Primitive* p : fencing::DevicesInOrder(m)) {
     const cib::Attributes meta = m.MetaWithDefaults(p->meta, p);
@@ -574,10 +577,16 @@ Result<std::vector<std::string>> DevicesFor(const cib::Model& m, const std::stri
     }
     const std::string agent = "stonith:" + p->type;
     auto described = agents.Describe(agent);
-    if (!described.ok()) return described.status();
+    if (!described.ok()) {
+      err << "stonith_admin: " << p->id << " is left out: " << described.status().message() << "\n";
+      continue;
+    }
     const AgentMetadata& md = *described->metadata;
     auto d = fencing::Describe(m, *p, md.FindAction("list") != nullptr, md.FindAction("status") != nullptr);
-    if (!d.ok()) return d.status();
+    if (!d.ok()) {
+      err << "stonith_admin: " << p->id << " is left out: " << d.status().message() << "\n";
+      continue;
+    }
     const fencing::Eligible eligible = fencing::CanFence(*d, target);
     bool can = eligible == fencing::Eligible::kYes;
     if (eligible == fencing::Eligible::kAskList || eligible == fencing::Eligible::kAskStatus) {
@@ -588,8 +597,15 @@ Result<std::vector<std::string>> DevicesFor(const cib::Model& m, const std::stri
       op.action = by_list ? "list" : "status";
       op.params = Params(p->params.begin(), p->params.end());
       op.meta = {{"fence-target", target}};
-      if (const auto t = p->params.find("pcmk_" + op.action + "_timeout"); t != p->params.end()) {
-        if (const auto ms = cib::ParseDurationMs(t->second); ms && *ms > 0) op.timeout = std::chrono::milliseconds(*ms);
+      op.timeout = std::chrono::seconds(60);
+      for (const auto& [from, name] : {std::pair{&p->params, "pcmk_" + op.action + "_timeout"},
+                                       std::pair{&m.properties, std::string("stonith-timeout")}}) {
+        const auto t = from->find(name);
+        const auto ms = t != from->end() ? cib::ParseDurationMs(t->second) : std::nullopt;
+        if (ms && *ms > 0) {
+          op.timeout = std::chrono::milliseconds(*ms);
+          break;
+        }
       }
       auto ran = agents.Run(op);
       if (!ran.ok()) return ran.status();
@@ -714,7 +730,7 @@ int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, Agent
     }
     std::vector<std::string> devices;
     if (action == "list") {
-      auto can = DevicesFor(parsed->model(), *target, *agents);
+      auto can = DevicesFor(parsed->model(), *target, *agents, err);
       if (!can.ok()) {
         err << "stonith_admin: " << can.status().message() << "\n";
         return kError;

@@ -326,10 +326,13 @@ TEST(StonithAdminTest, ListsTheDevicesThatCanFenceANodeTheInstalledAgentsAndAnAg
                     "<primitive id=\"f3\" class=\"stonith\" type=\"fence_dummy\"><instance_attributes id=\"f3-i\">"
                     "<nvpair id=\"f3-t\" name=\"type\" value=\"file\"/></instance_attributes><meta_attributes id=\"f3-m\">"
                     "<nvpair id=\"f3-r\" name=\"target-role\" value=\"Stopped\"/></meta_attributes></primitive>");
+  // A device whose agent is not installed is left out, and said so.
+  vigild.cib.insert(vigild.cib.find("</resources>"), "<primitive id=\"f4\" class=\"stonith\" type=\"fence_nowhere\"/>");
   std::ostringstream out, err;
   auto pause = [] {};
   EXPECT_EQ(StonithAdmin({"-l", "node1"}, vigild, agents.get(), out, err, pause), 0) << err.str();
   EXPECT_EQ(out.str(), "f2\n1 fence device found\n");
+  EXPECT_NE(err.str().find("stonith_admin: f4 is left out: "), std::string::npos) << err.str();
   out.str("");
   EXPECT_EQ(StonithAdmin({"--list=node2"}, vigild, agents.get(), out, err, pause), 0) << err.str();
   EXPECT_EQ(out.str(), "f1\nf2\n2 fence devices found\n");
