@@ -17,11 +17,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const char* resource = std::getenv("OCF_RESOURCE_INSTANCE");
   const auto vigild = vigil::crm::SocketConnection("");
-  // This host's agents, as vigild loads them: the plugins beside this directory (lib/vigil).
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const std::filesystem::path plugins =
-      ec ? vigil::DefaultPluginDir() : (exe.parent_path() / ".." / "plugins").lexically_normal();
-  const auto agents = vigil::crm::HostAgents(plugins, vigil::DefaultOcfRoot());
+  // This host's agents, as vigild loads them.
+  const auto agents = vigil::crm::HostAgents(vigil::DefaultPluginDir(), vigil::DefaultOcfRoot());
   return vigil::crm::RunPacemakerTool(tool, args, resource ? resource : "", *vigild, agents.get(), std::cout, std::cerr);
 }

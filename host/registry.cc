@@ -67,22 +67,25 @@ std::vector<vigil_param> CParams(const Params& params) {
   return out;
 }
 
+// <root>/lib/vigil of the tree the running program is installed in: the program is in <root>/bin
+// (vigild, vigil, crm) or in <root>/lib/vigil/sbin (the Pacemaker tools).
+std::filesystem::path InstalledLibDir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "/usr/lib/vigil";
+  const auto dir = exe.parent_path();
+  if (dir.filename() == "sbin" && dir.parent_path().filename() == "vigil") return dir.parent_path();
+  return (dir / ".." / "lib" / "vigil").lexically_normal();
+}
+
 }  // namespace
 
 std::filesystem::path DefaultPluginDir() {
   if (const char* env = std::getenv("VIGIL_PLUGIN_DIR"); env && *env) return env;
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "/usr/lib/vigil/plugins";
-  return (exe.parent_path() / ".." / "lib" / "vigil" / "plugins").lexically_normal();
+  return InstalledLibDir() / "plugins";
 }
 
-std::filesystem::path PacemakerToolsDir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "/usr/lib/vigil/sbin";
-  return (exe.parent_path() / ".." / "lib" / "vigil" / "sbin").lexically_normal();
-}
+std::filesystem::path PacemakerToolsDir() { return InstalledLibDir() / "sbin"; }
 
 std::string DefaultOcfRoot() {
   const char* env = std::getenv("OCF_ROOT");

@@ -97,10 +97,12 @@ class AgentRegistry {
   mutable std::map<std::string, std::shared_ptr<const AgentMetadata>> parsed_cache_;
 };
 
-// The default plugin directory: <dir of the running executable>/../lib/vigil/plugins, which is
-// right both in the build tree and after `cmake --install`; VIGIL_PLUGIN_DIR overrides it.
+// The default plugin directory: lib/vigil/plugins of the tree the running program is in (the
+// program in its bin/, or in lib/vigil/sbin/ for the Pacemaker tools), which is right both in the
+// build tree and after `cmake --install`; VIGIL_PLUGIN_DIR overrides it.
 std::filesystem::path DefaultPluginDir();
-// Where Vigil's crm_node, attrd_updater, crm_attribute and crm_master are: <exe>/../lib/vigil/sbin.
+// Where Vigil's crm_node, attrd_updater, crm_attribute, crm_master, crm_ticket and stonith_admin
+// are: lib/vigil/sbin of the same tree.
 std::filesystem::path PacemakerToolsDir();
 
 }  // namespace vigil

@@ -14,13 +14,6 @@ constexpr int64_t kDefaultTimeoutMs = 20000;  // Pacemaker's default operation t
 // else op_defaults', else 20 s.
 int64_t TimeoutMs(const cib::Model& m, const cib::Primitive& p, const std::string& action, int64_t interval_ms) {
   const bool probe = action == "monitor" && interval_ms == 0;
-  // A fence device's start and recurring monitor check the device, within its
-  // pcmk_monitor_timeout when that is set (as Pacemaker's fencer times the check).
-  if (p.standard == "stonith" && (action == "start" || (action == "monitor" && !probe))) {
-    if (const auto it = p.params.find("pcmk_monitor_timeout"); it != p.params.end()) {
-      if (const auto ms = cib::ParseDurationMs(it->second); ms && *ms > 0) return *ms;
-    }
-  }
   for (const auto& op : p.operations) {
     if (op.name == action && (probe || op.interval_ms == interval_ms) && op.timeout_ms) return *op.timeout_ms;
   }
@@ -57,6 +50,13 @@ peer::Execute MakeExecute(const cib::Model& m, const cib::NodeState& on, const c
   e.interval_ms = interval_ms;
   e.timeout_ms = TimeoutMs(m, p, action, interval_ms);
   e.params = cib::OperationParams(p, p.param_sets.empty() ? p.params : m.ParamsOn(p, m.NodeAttributes(on.uname)), action, interval_ms);
+  // A fence device's start and recurring monitor check the device, within its
+  // pcmk_monitor_timeout on that node when that is set (as Pacemaker's fencer times the check).
+  if (p.standard == "stonith" && (action == "start" || (action == "monitor" && interval_ms > 0))) {
+    if (const auto it = e.params.find("pcmk_monitor_timeout"); it != e.params.end()) {
+      if (const auto ms = cib::ParseDurationMs(it->second); ms && *ms > 0) e.timeout_ms = *ms;
+    }
+  }
   e.meta = m.MetaWithDefaults(p.meta, &p);
   AddCloneMeta(m, p, number, e.meta);
   return e;

@@ -176,7 +176,7 @@ bool Fencer::Carry(const Inputs& in, const std::vector<scheduler::Fence>& fences
       run.event.client = client != clients_.end() ? client->second : "vigild";
       if (client != clients_.end()) clients_.erase(client);
       run.event.when = in.wall;
-          events_.push_back("fencing " + fence.node + " (" + fence.action + "): " + fence.reason);
+      events_.push_back("fencing " + fence.node + " (" + fence.action + "): " + fence.reason);
       it = runs_.emplace(fence.node, std::move(run)).first;
     }
     if (!Advance(in, it->second)) {

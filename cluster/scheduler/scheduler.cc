@@ -149,7 +149,7 @@ class Transitioner {
     // (Pacemaker's online, with fencing on: in the membership, joined or not.)
     size_t online = 0;
     for (const NodeInfo& n : ws_.nodes) online += n.member ? 1 : 0;
-    if (online > ws_.nodes.size() / 2 || weight.empty()) return 0;
+    if (online > ws_.nodes.size() / 2) return 0;
     const auto [lowest, highest] = std::minmax_element(weight.begin(), weight.end());
     const int own = weight[static_cast<size_t>(&target - ws_.nodes.data())];
     return *lowest == *highest || own < *highest ? 0 : ws_.priority_fencing_delay;

@@ -296,7 +296,7 @@ TEST_F(FencingNetnsTest, WithPriorityFencingDelayTheSplitSparesTheNodeRunningThe
   EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
                              << " samples";
   EXPECT_NE(lab_->Log(other).find("(priority-fencing-delay 5 s)"), std::string::npos) << lab_->Log(other);
-  EXPECT_EQ(lab_->Log(owner).find("priority-fencing-delay"), std::string::npos) << lab_->Log(owner);
+  EXPECT_EQ(lab_->Log(owner).find("(priority-fencing-delay "), std::string::npos) << lab_->Log(owner);
 }
 
 // Thirty cycles of a fault on the IP's owner, in turn: frozen whole, its vigild killed with -9, its

@@ -411,7 +411,8 @@ constexpr const char* kFencingCib =
     "<cib admin_epoch=\"0\" epoch=\"1\" num_updates=\"0\"><configuration><crm_config>"
     "<cluster_property_set id=\"o\">%s</cluster_property_set></crm_config><nodes/><resources>"
     "<primitive id=\"f1\" class=\"stonith\" type=\"fence_dummy\"><instance_attributes id=\"f1-i\">"
-    "<nvpair id=\"f1-c\" name=\"pcmk_host_check\" value=\"none\"/></instance_attributes></primitive>"
+    "<nvpair id=\"f1-c\" name=\"pcmk_host_check\" value=\"none\"/>"
+    "<nvpair id=\"f1-t\" name=\"pcmk_monitor_timeout\" value=\"33s\"/></instance_attributes></primitive>"
     "<primitive id=\"d1\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>"
     "</resources><constraints/></configuration><status/></cib>";
 
@@ -529,6 +530,12 @@ TEST_F(DcFencingTest, AFailingFenceKeepsTheResourceBlockedAndIsGivenUpAfterStoni
   // Given up: the rest is planned (f1 starts), d1 stays blocked on the unclean n2.
   EXPECT_FALSE(Started("d1"));
   EXPECT_TRUE(Started("f1"));
+  // Its start checks the device within pcmk_monitor_timeout.
+  for (const auto& e : steps_) {
+    if (e.rsc == "f1" && e.action == "start") {
+      EXPECT_EQ(e.timeout_ms, 33000);
+    }
+  }
   const auto history = controller_.FenceHistory();
   ASSERT_EQ(history.size(), 1U);
   EXPECT_EQ(history[0].state, peer::FenceEvent::State::kFailed);
