@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -19,7 +20,7 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: vigild [-c CONF] [--state-dir DIR] [--run-dir DIR] [--plugin-dir DIR] [-f]\n"
+    "usage: vigild [-c CONF] [--state-dir DIR] [--run-dir DIR] [--plugin-dir DIR] [--watchdog-device DEV] [-f]\n"
     "\n"
     "The Vigil daemon of one node.\n"
     "  -c CONF           the configuration (default /etc/vigil/vigil.conf, else\n"
@@ -28,6 +29,9 @@ constexpr const char* kUsage =
     "  --run-dir DIR     the control socket and pid file (default $VIGIL_RUN_DIR, else /run/vigil)\n"
     "  --plugin-dir DIR  resource agent plugins (default: beside the executable)\n"
     "  --name NAME       this node's name when the nodelist gives none (default: the host name)\n"
+    "  --watchdog-device DEV\n"
+    "                    the watchdog for self-fencing, with stonith-watchdog-timeout\n"
+    "                    (default /dev/watchdog)\n"
     "  -f                stay in the foreground and log to stderr too\n";
 
 // The agents vigild runs (through its executor child) ask this vigild, and find Vigil's own
@@ -135,12 +139,17 @@ int main(int argc, char** argv) {
       options.plugin_dir = argv[++i];
     } else if (a == "--name" && has_value) {
       options.hostname = argv[++i];
+    } else if (a == "--watchdog-device" && has_value) {
+      options.watchdog_device = argv[++i];
     } else {
       std::fprintf(stderr, "vigild: unexpected '%s'\n%s", a.c_str(), kUsage);
       return 2;
     }
   }
   SetAgentEnvironment(options.run_dir);
+  // A write to a reader that is gone (a client that hung up, the lab's watchdog FIFO) is an
+  // error to handle where it happens, not the end of vigild. (Agents get the default back.)
+  std::signal(SIGPIPE, SIG_IGN);
   auto daemon = vigil::daemon::Daemon::Start(options);
   if (!daemon.ok()) {
     std::fprintf(stderr, "vigild: %s\n", daemon.status().message().c_str());

@@ -276,18 +276,16 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
       !r.failed() && it != m->properties.end() && !ParseDurationMs(it->second)) {
     r.Fail(config.child("crm_config"), "priority-fencing-delay=" + it->second + " is not a duration (such as 15s)");
   }
-  // Watchdog self-fencing: refused by name rather than ignored (a zero timeout is what leaving it
-  // out means), for want of a device where the node has none, else as not done yet.
-  if (const auto it = m->properties.find("stonith-watchdog-timeout");
-      !r.failed() && !r.planning_only() && it != m->properties.end()) {
-    if (const auto ms = ParseDurationMs(it->second); !ms || *ms != 0) {
-      std::error_code ec;
-      const std::string why =
-          std::filesystem::exists(options.watchdog_device, ec)
-              ? "is not supported yet (Vigil does not fence by watchdog)"
-              : "needs a watchdog device, and this node has none (" + options.watchdog_device +
-                    " is missing; the kernel's softdog module provides one)";
-      r.Fail(config.child("crm_config"), "stonith-watchdog-timeout=" + it->second + " " + why, StatusCode::kUnsupported);
+  // Watchdog self-fencing: whether this node can do it is vigild's to say (it knows its device);
+  // the value is checked here.
+  if (const auto it = m->properties.find("stonith-watchdog-timeout"); !r.failed() && it != m->properties.end()) {
+    const std::string& v = it->second;
+    const auto ms = ParseDurationMs(v);
+    const bool automatic = !v.empty() && v.front() == '-' && ParseDurationMs(std::string_view(v).substr(1));
+    if (!automatic && (!ms || (*ms != 0 && *ms < kMinWatchdogTimeoutMs))) {
+      r.Fail(config.child("crm_config"), "stonith-watchdog-timeout=" + v +
+                                             " is not 0, a negative number (twice the watchdog device's default "
+                                             "timeout) or a duration of at least 2s");
     }
   }
   if (const auto it = m->properties.find("node-health-strategy"); !r.failed() && it != m->properties.end()) {
@@ -690,6 +688,17 @@ Status Cib::Save(const std::filesystem::path& path) const {
 std::optional<int64_t> ParseDurationMs(std::string_view text) {
   const auto d = vigil::ParseDurationMs(text);
   return d ? std::optional<int64_t>(d->count()) : std::nullopt;
+}
+
+int64_t WatchdogTimeoutMs(const Model& m) {
+  const auto it = m.properties.find("stonith-watchdog-timeout");
+  if (it == m.properties.end() || it->second.empty()) return 0;
+  if (it->second.front() == '-') return int64_t{2} * kDefaultWatchdogDeviceSeconds * 1000;
+  return ParseDurationMs(it->second).value_or(0);
+}
+
+int WatchdogDeviceSeconds(int64_t watchdog_timeout_ms) {
+  return static_cast<int>(std::max<int64_t>(1, watchdog_timeout_ms / 2000));
 }
 
 bool PacemakerIsTrue(std::string_view text) {

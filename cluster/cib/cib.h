@@ -356,13 +356,22 @@ struct Model {
 // What a reader of the CIB can carry out. planning_only: a reader that plans and runs nothing
 // (`vigil simulate`, as crm_simulate) reads what vigild cannot carry out, which vigild refuses
 // with kUnsupported: no-quorum-policy=suicide while stonith-enabled (in vigild a partition without
-// quorum has no DC to fence its own nodes) and stonith-watchdog-timeout (not done yet).
+// quorum has no DC to fence its own nodes).
 struct ReadOptions {
   bool planning_only = false;
-  // Where this node's watchdog device would be: stonith-watchdog-timeout is refused with the
-  // reason that the node has none when nothing is there (and as not done yet when it is).
-  std::string watchdog_device = "/dev/watchdog";
 };
+
+// Watchdog self-fencing (cluster/daemon/watchdog.h). stonith-watchdog-timeout as the model's
+// milliseconds: 0 when off (unset or 0); a negative value stands for twice
+// kDefaultWatchdogDeviceSeconds, as Pacemaker's stands for twice sbd's SBD_WATCHDOG_TIMEOUT. The
+// CIB reader refuses any other value (not a duration, or under kMinWatchdogTimeoutMs).
+inline constexpr int kDefaultWatchdogDeviceSeconds = 5;  // sbd's default SBD_WATCHDOG_TIMEOUT
+inline constexpr int64_t kMinWatchdogTimeoutMs = 2000;
+int64_t WatchdogTimeoutMs(const Model& m);
+// The timeout a node arms its watchdog device with: half of stonith-watchdog-timeout, in whole
+// seconds (at least 1), so that a node the others lost has reset itself well before they count
+// it as fenced.
+int WatchdogDeviceSeconds(int64_t watchdog_timeout_ms);
 
 class Cib {
  public:

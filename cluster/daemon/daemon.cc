@@ -78,7 +78,8 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options) {
   d->options_ = options;
   // vigild changes to / when it detaches: every path it keeps must not depend on where it started.
   std::error_code ec;
-  for (auto* path : {&d->options_.config, &d->options_.state_dir, &d->options_.run_dir, &d->options_.plugin_dir}) {
+  for (auto* path : {&d->options_.config, &d->options_.state_dir, &d->options_.run_dir, &d->options_.plugin_dir,
+                     &d->options_.watchdog_device}) {
     if (!path->empty()) *path = std::filesystem::absolute(*path, ec);
   }
   const std::filesystem::path config_path = d->options_.config.empty() ? DefaultConfigPath() : d->options_.config;
@@ -166,6 +167,7 @@ Status Daemon::Init(const std::string& hostname) {
   if (!replicator.ok()) return replicator.status();
   replicator_ = std::move(*replicator);
   if (Status s = StartResourceManagement(); !s.ok()) return s;
+  watchdog_ = std::make_unique<Watchdog>(options.watchdog_device);
 
   auto server = control::Server::Listen(control::SocketPath(run_dir_),
                                         [this](const control::Request& request, const control::Peer& p) { return Handle(request, p); });
@@ -294,6 +296,51 @@ void Daemon::ApplyNoQuorumPolicy(SteadyTime now) {
   }
 }
 
+void Daemon::TendWatchdog(SteadyTime now) {
+  const int64_t timeout_ms = cib::WatchdogTimeoutMs(cib_->cib().model());
+  const uint32_t was = static_cast<uint32_t>(watchdog_->timeout_s());
+  auto say = [&](const std::string& word, bool error) {
+    if (word == watchdog_logged_) return;
+    watchdog_logged_ = word;
+    error ? LogError(word) : LogInfo(word);
+  };
+  if (timeout_ms == 0 || config_.two_node) {
+    if (timeout_ms > 0) say("stonith-watchdog-timeout is not acted on in a two-node cluster (two_node: 1): each half of a split keeps quorum", true);
+    if (watchdog_->armed()) {
+      watchdog_->Disarm();
+      say("watchdog " + watchdog_->device().string() + " disarmed", false);
+    }
+    self_fencing_.clear();
+  } else if (self_fencing_.empty()) {
+    // Fed only while this partition has quorum and holds its lease: a node that loses them is
+    // one the others may count as reset.
+    const bool healthy = membership_->quorate() && membership_->HoldsQuorumLease(now);
+    const int seconds = cib::WatchdogDeviceSeconds(timeout_ms);
+    if (watchdog_->armed() && !healthy) {
+      SelfFence(membership_->quorate() ? "the quorum lease lapsed" : "this partition lost quorum");
+    } else if (healthy && watchdog_->timeout_s() != seconds) {
+      if (Status s = watchdog_->Arm(seconds, now); !s.ok()) {
+        say("cannot fence this node by watchdog: " + s.message(), true);
+      } else {
+        say("watchdog " + watchdog_->device().string() + " armed with a timeout of " + std::to_string(seconds) +
+                " s (stonith-watchdog-timeout " + std::to_string(timeout_ms / 1000) +
+                " s): fed while this partition has quorum",
+            false);
+      }
+    } else if (Status s = watchdog_->Feed(now); !s.ok()) {
+      say(s.message(), true);
+    }
+  }
+  if (static_cast<uint32_t>(watchdog_->timeout_s()) != was) ReportResources(0);
+}
+
+void Daemon::SelfFence(const std::string& why) {
+  if (!self_fencing_.empty()) return;
+  self_fencing_ = why;
+  LogError(why + ": the watchdog " + watchdog_->device().string() + " is fed no more; this node resets within " +
+           std::to_string(watchdog_->timeout_s()) + " s");
+}
+
 void Daemon::RecordNodes() {
   if (stopping_) return;
   const cib::Model& config = cib_->cib().model();
@@ -327,11 +374,27 @@ void Daemon::ReportResources(uint64_t completed) {
   controller_->OnOwnResult(completed);
   reported_term_ = membership_->dc_term();
   if (replicator_->linked_to_dc()) {
-    replicator_->SendToDc(peer::NodeUpdate{completed, reported_term_, local_->state(), leaving_, incarnation_});
+    replicator_->SendToDc(peer::NodeUpdate{completed, reported_term_, local_->state(), leaving_, incarnation_,
+                                           static_cast<uint32_t>(watchdog_->timeout_s())});
   }
 }
 
 void Daemon::RunFence(uint32_t dc, const peer::FenceRequest& request) {
+  if (request.device == kWatchdogDevice) {
+    // The DC fences this node by its watchdog: it answers, then resets.
+    peer::FenceResult result{request.token, static_cast<uint8_t>(ExecStatus::kDone), 0, "", ""};
+    if (request.target != identity_.name || !watchdog_->armed()) {
+      result.rc = 1;
+      result.reason = request.target != identity_.name ? "this node is " + identity_.name : "no watchdog is armed here";
+    }
+    if (dc == identity_.nodeid) {
+      controller_->OnFenceResult(result);
+    } else {
+      replicator_->SendToDc(result);
+    }
+    if (result.rc == 0) SelfFence("the DC fences this node by its watchdog (" + request.action + ")");
+    return;
+  }
   Operation op;
   op.resource = request.device;
   op.agent = cib::AgentName("stonith", "", request.type);
@@ -497,6 +560,7 @@ int Daemon::Run() {
     // Before any Execute of this turn is taken: a node that has just lost quorum (or its lease)
     // holds back what a DC sends it.
     ApplyNoQuorumPolicy(now);
+    TendWatchdog(now);
     // A DC whose quorum lease lapsed takes no CIB change either: resumed from a freeze, it may
     // still think itself DC for a moment after the others chose another.
     replicator_->Follow(membership_->dc(), membership_->is_dc() && lease_held_, membership_->members(), now);
@@ -511,6 +575,7 @@ int Daemon::Run() {
     next_wake = Recheck(now);
     controller_->Update(Inputs());
     if (const auto fencer_wake = controller_->NextWake()) next_wake = std::min(next_wake, *fencer_wake);
+    if (watchdog_->armed() && self_fencing_.empty()) next_wake = std::min(next_wake, watchdog_->next_feed());
     // After each plan (the members settled, and something changed): the joined nodes go into the
     // configuration, and the states to the members.
     if (auto states = controller_->TakePlannedStates()) {
@@ -532,6 +597,8 @@ int Daemon::Run() {
         }
         LogInfo("leaving the cluster");
         heartbeats_->Leave();
+        // A clean stop: nothing of this node runs any more. (Left uncleanly, it stays armed.)
+        if (leaving_) watchdog_->Disarm();
         return 0;
       }
     }

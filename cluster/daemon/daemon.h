@@ -25,6 +25,7 @@
 #include "cluster/daemon/dc_controller.h"
 #include "cluster/daemon/local_resources.h"
 #include "cluster/daemon/replicator.h"
+#include "cluster/daemon/watchdog.h"
 #include "cluster/lrm/executor_client.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/control.h"
@@ -43,6 +44,8 @@ struct DaemonOptions {
   std::filesystem::path run_dir;     // empty: RunDirectory("")
   std::filesystem::path plugin_dir;  // the executor child's; empty: the default beside the binary
   std::string hostname;              // empty: gethostname()
+  // The watchdog for self-fencing (watchdog.h), armed only with stonith-watchdog-timeout.
+  std::filesystem::path watchdog_device = "/dev/watchdog";
   bool foreground = false;           // -f: log to stderr too
 };
 
@@ -85,6 +88,13 @@ class Daemon {
   // whose quorum lease lapsed (membership.h), before the others may lose it. Under stop, demote
   // and freeze nothing new starts here meanwhile (LocalResources::Hold).
   void ApplyNoQuorumPolicy(SteadyTime now);
+  // stonith-watchdog-timeout: arms this node's watchdog once its partition has quorum, feeds it
+  // while the partition keeps quorum and its lease, and stops for good when it loses them or the
+  // DC asks (SelfFence): the node resets within the device's timeout. Disarms it when the option
+  // is turned off. Not in a two-node cluster, where each half of a split keeps quorum.
+  void TendWatchdog(SteadyTime now);
+  // The watchdog is fed no more, for `why`: this node resets within its timeout.
+  void SelfFence(const std::string& why);
   // Every cluster-recheck-interval (Pacemaker's, 15 minutes by default), and when a date in a
   // rule is reached, the configuration is read again at the present moment if it depends on the
   // date, and the DC plans again. Returns when to come back.
@@ -162,6 +172,9 @@ class Daemon {
   std::unique_ptr<lrm::ExecutorClient> child_;
   std::unique_ptr<LocalResources> local_;
   std::unique_ptr<DcController> controller_;
+  std::unique_ptr<Watchdog> watchdog_;
+  std::string self_fencing_;                 // why the watchdog is fed no more; empty: fed
+  std::string watchdog_logged_;              // the last word on it that was logged
   std::string shared_status_;                 // the DC's latest StatusCopy, encoded
   peer::StatusCopy status_copy_;             // a member's copy of the DC's
   bool leaving_ = false;                     // stopping with its resources: told to the DC

@@ -123,6 +123,7 @@ std::vector<std::string> DcController::TakeEvents() {
 void DcController::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
   reports_[node] = update;
   incarnation_of_[node] = update.incarnation;
+  watchdog_s_[node] = update.watchdog_s;
   if (update.leaving) {
     leaving_.insert(node);
   } else {
@@ -156,7 +157,14 @@ void DcController::TakeOver(const DcInputs& in) {
   seen_.clear();
   office_since_ = in.now;
   deadtime_wake_.reset();
+  // What members reported to this term stands; the rest is the previous DC's word.
+  std::erase_if(watchdog_s_, [&](const auto& w) { return !reports_.count(w.first); });
   if (in.shared == nullptr) return;
+  for (const auto& [name, seconds] : in.shared->watchdogs) {
+    for (const auto& [id, known] : *in.names) {
+      if (known == name && !reports_.count(id)) watchdog_s_[id] = seconds;
+    }
+  }
   for (const auto& s : in.shared->states) {
     for (const auto& [id, name] : *in.names) {
       if (name != s.uname) continue;
@@ -165,6 +173,15 @@ void DcController::TakeOver(const DcInputs& in) {
     }
   }
   fencer_.SeedHistory(in.shared->fencing);
+}
+
+std::map<std::string, uint32_t> DcController::Watchdogs(const DcInputs& in) const {
+  std::map<std::string, uint32_t> out;
+  for (const auto& [id, seconds] : watchdog_s_) {
+    const auto name = in.names->find(id);
+    if (seconds > 0 && name != in.names->end()) out[name->second] = seconds;
+  }
+  return out;
 }
 
 void DcController::TrackUp(const DcInputs& in) {
@@ -219,6 +236,9 @@ cib::Model DcController::BuildModel(const DcInputs& in, std::map<std::string, ui
   m.node_states.clear();
   m.have_quorum = in.quorate;
   m.dc_uuid = std::to_string(self_);
+  // As Pacemaker's controller records have-watchdog where sbd runs on the DC: the scheduler may
+  // plan fences with no fence device configured (the fencer carries them out by watchdog).
+  if (cib::WatchdogTimeoutMs(m) > 0 && in.self_watchdog_s > 0) m.properties["have-watchdog"] = "true";
   if (node_of != nullptr) node_of->clear();
   const std::vector<uint32_t>& members = *in.members;
   for (const auto& [id, name] : *in.names) {
@@ -419,6 +439,8 @@ DcController::FenceStep DcController::CarryFences(const DcInputs& in, const cib:
   fencing.self_name = self_name_;
   fencing.now = in.now;
   fencing.wall = WallSeconds();
+  fencing.watchdog_ms = cib::WatchdogTimeoutMs(model);
+  for (const auto& [name, seconds] : Watchdogs(in)) fencing.watchdogs.insert(name);
   for (const auto& s : model.node_states) {
     if (Online(s)) fencing.members.push_back({node_of_.at(s.id), s.uname});
   }
@@ -511,6 +533,7 @@ void DcController::Update(const DcInputs& in) {
     TakeOver(in);
   }
   self_name_ = in.names->count(self_) ? in.names->at(self_) : std::to_string(self_);
+  watchdog_s_[self_] = in.self_watchdog_s;
   // A report made for another term (sent before this node became DC again, or to the DC of a
   // partition that has since merged) may miss what another DC started meanwhile: planning on it
   // could start a resource twice. Members report again when their term changes.

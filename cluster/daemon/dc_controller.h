@@ -54,6 +54,7 @@ struct DcInputs {
   bool views_agree = false;                // every member hears the same nodes: plans wait for it
   uint64_t term = 0;                       // the DC term: reports from another are stale
   const cib::NodeState* self_state = nullptr;
+  uint32_t self_watchdog_s = 0;            // this node's armed watchdog's timeout (watchdog.h); 0: none
   // The status the previous DC shared (StatusCopy), if any: which nodes were up and what they ran,
   // and the fencing history, for a DC that has just taken office.
   const peer::StatusCopy* shared = nullptr;
@@ -92,6 +93,9 @@ class DcController {
   }
   // The fencing history, oldest first (what the members get with the status).
   std::vector<peer::FenceEvent> FenceHistory() const { return fencer_.History(); }
+  // The nodes known to have armed their watchdog, by name, with its timeout (seconds): what
+  // the members get with the status, for a next DC.
+  std::map<std::string, uint32_t> Watchdogs(const DcInputs& in) const;
   // This node's state changed (it is read from DcInputs::self_state); `completed`: the
   // step whose result that was, or 0.
   void OnOwnResult(uint64_t completed);
@@ -157,6 +161,7 @@ class DcController {
   // from another one came after a reboot, and stays when the fence's answer arrives late.
   std::map<std::string, uint64_t> fence_incarnation_;
   std::map<uint32_t, uint64_t> incarnation_of_;  // the latest each node reported in (kept once it leaves)
+  std::map<uint32_t, uint32_t> watchdog_s_;      // each node's armed watchdog as last reported (kept once it leaves)
   SteadyTime office_since_{};   // when this node took office as DC (dc-deadtime counts from it)
   std::optional<SteadyTime> deadtime_wake_;  // when a fence held for dc-deadtime is due
   Fencer fencer_;

@@ -141,7 +141,9 @@ bool Fencer::Carry(const Inputs& in, const std::vector<scheduler::Fence>& fences
       ++it;
       continue;
     }
-    const bool fenced = run.step == Step::kAction && run.result && run.result->status == 0 && run.result->rc == 0;
+    // (A member's answer that it stopped feeding its watchdog is no fence yet.)
+    const bool fenced =
+        !run.watchdog && run.step == Step::kAction && run.result && run.result->status == 0 && run.result->rc == 0;
     if (fenced) {
       run.fenced_by.push_back(run.levels[run.level][run.device]);
       Finish(in, run, true);
@@ -197,6 +199,7 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
     if (run.token != 0) return false;  // its answer is awaited
     if (run.level >= run.levels.size()) {
       if (run.failure.empty()) run.failure = run.levels.empty() ? "no fence device is configured" : "no fence device can fence " + target;
+      if (bool ended = false; ByWatchdog(in, run, ended)) return ended;
       Finish(in, run, false);
       return true;
     }
@@ -315,6 +318,55 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
     if (run.tries++ == 0) run.first_try = in.now;
     Request(in, run, Step::kAction, *p, run.fence.action);
   }
+}
+
+bool Fencer::ByWatchdog(const Inputs& in, Run& run, bool& ended) {
+  const std::string& target = run.fence.node;
+  if (!FenceAction(run.fence.action) || in.watchdog_ms <= 0 || !in.watchdogs.count(target)) return false;
+  if (!run.watchdog) {
+    run.watchdog = true;
+    run.due = in.now + std::chrono::milliseconds(in.watchdog_ms);
+    run.event.delegate.clear();
+    events_.push_back("fencing " + target + " by its watchdog (" + run.failure + "): it counts as fenced in " +
+                      std::to_string(in.watchdog_ms / 1000) + " s (stonith-watchdog-timeout)");
+    // A member is told to stop feeding it; a node gone does by itself (frozen, without its
+    // vigild, or without quorum).
+    const auto member = std::find_if(in.members.begin(), in.members.end(),
+                                     [&](const Member& m) { return SameNodeName(m.name, target); });
+    if (member != in.members.end()) {
+      peer::FenceRequest request;
+      request.token = next_token_++;
+      request.device = kWatchdogDevice;
+      request.action = run.fence.action;
+      request.target = target;
+      run.step = Step::kAction;
+      run.node = member->id;
+      run.token = request.token;
+      if (!send_ || !send_(member->id, request)) run.token = 0;
+    }
+    ended = false;
+    return true;
+  }
+  if (run.result) {
+    const peer::FenceResult r = *std::exchange(run.result, std::nullopt);
+    // Refused by the node itself (no watchdog armed there after all). Its going away before it
+    // answered is what the request asks.
+    if (r.status == static_cast<uint8_t>(ExecStatus::kDone) && r.rc != 0) {
+      run.failure = target + " cannot fence itself by watchdog: " + r.reason;
+      run.watchdog = false;
+      Finish(in, run, false);
+      ended = true;
+      return true;
+    }
+  }
+  if (in.now < *run.due) {
+    ended = false;
+    return true;
+  }
+  run.fenced_by = {kWatchdogDevice};
+  Finish(in, run, true);
+  ended = true;
+  return true;
 }
 
 std::set<std::string> Fencer::KnownActions(const std::string& type) const {

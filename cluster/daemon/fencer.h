@@ -21,6 +21,11 @@
 //     to stonith-max-attempts (10) times in a row; then no more (given_up() names the node, and
 //     the scheduler keeps its resources blocked) until the configuration changes, the node is
 //     back, or another DC takes over.
+//   - Watchdog self-fencing (stonith-watchdog-timeout, watchdog.h): when no device or level has
+//     fenced a node that has armed its watchdog, a reboot or off of it is carried out by the
+//     watchdog, as Pacemaker's fencer falls back on sbd's: a target still a member is asked to
+//     stop feeding it (kWatchdogDevice), and the node counts as fenced stonith-watchdog-timeout
+//     after that (twice its device's timeout), by which time it has reset itself.
 //   - One fence at a time, in the plan's order; with concurrent-fencing=true all at once.
 // A request whose node left (or whose link closed) failed; its result, if it still comes, is
 // ignored.
@@ -45,6 +50,10 @@
 
 namespace vigil::daemon {
 
+// The device a fence by watchdog is recorded with (as Pacemaker names it), and the device of
+// the request that asks a member to fence itself so.
+inline constexpr const char* kWatchdogDevice = "watchdog";
+
 class Fencer {
  public:
   // Sends a request to `node` (this one included); false: no link to it now.
@@ -64,6 +73,8 @@ class Fencer {
     std::string self_name;
     SteadyTime now{};
     int64_t wall = 0;                   // seconds since the epoch, for the history
+    int64_t watchdog_ms = 0;            // stonith-watchdog-timeout (cib::WatchdogTimeoutMs); 0: off
+    std::set<std::string> watchdogs;    // the nodes known to have armed their watchdog
   };
 
   // Tokens start at random, so that a late answer to a former DC's request is not taken for one
@@ -128,6 +139,7 @@ class Fencer {
     SteadyTime first_try{};                   // when the first of them began
     std::optional<SteadyTime> due;            // the current device's action waits until then
     bool priority_delay_spent = false;        // fence.priority_delay waited (or not to be)
+    bool watchdog = false;                    // the devices failed: by watchdog, due then
     std::vector<std::string> fenced_by;       // the devices that succeeded on this level
     std::string failure;                      // the latest failure
     peer::FenceEvent event;                   // pending, as the history shows it
@@ -136,6 +148,9 @@ class Fencer {
   // Goes on with `run` as far as it can without an answer. True when it has ended (done or
   // failed), and the caller drops it.
   bool Advance(const Inputs& in, Run& run);
+  // The devices failed or there are none: fences `run`'s target by its watchdog when it has one
+  // armed (false: it has none, and the fence failed). Returns whether the run has ended.
+  bool ByWatchdog(const Inputs& in, Run& run, bool& ended);
   // The current device failed (or cannot fence the target): the next device, or level.
   void DeviceFailed(Run& run, const std::string& why);
   // The actions the agent's meta-data names, as learned (none while it is not known: looking

@@ -112,6 +112,7 @@ DcInputs Daemon::Inputs() const {
   inputs.views_agree = membership_->views_agree() && lease_held_;
   inputs.term = membership_->dc_term();
   inputs.self_state = &local_->state();
+  inputs.self_watchdog_s = static_cast<uint32_t>(watchdog_->timeout_s());
   inputs.shared = status_copy_from_ != 0 ? &status_copy_ : nullptr;
   inputs.now = std::chrono::steady_clock::now();
   return inputs;
@@ -126,7 +127,8 @@ std::optional<cib::Model> Daemon::LiveModel() const {
 }
 
 void Daemon::ShareStatus(std::vector<cib::NodeState> states) {
-  std::string encoded = peer::Encode(peer::StatusCopy{std::move(states), controller_->FenceHistory()});
+  std::string encoded =
+      peer::Encode(peer::StatusCopy{std::move(states), controller_->FenceHistory(), controller_->Watchdogs(Inputs())});
   if (encoded == shared_status_) return;
   shared_status_ = std::move(encoded);
   replicator_->SendToMembers(shared_status_);
@@ -225,6 +227,11 @@ void Daemon::SubmitChange(const std::string& command, const std::string& who, st
   auto next = cib::Cib::Parse(*xml, "the new CIB");
   if (!next.ok()) {
     answer(Response::Error(command + ": " + next.status().message() + "; nothing changed"));
+    return;
+  }
+  if (Status s = CheckWatchdogFencing(cib_->cib().model(), next->model(), options_.watchdog_device, config_.two_node);
+      !s.ok()) {
+    answer(Response::Error(command + ": " + s.message() + "; nothing changed"));
     return;
   }
   const cib::Versions against = expected.value_or(cib_->versions());

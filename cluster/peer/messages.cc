@@ -131,6 +131,7 @@ struct Encoder {
     PutNodeState(out, m.state);
     Put(out, m.leaving ? 1 : 0, 1);
     Put(out, m.incarnation, 8);
+    Put(out, m.watchdog_s, 4);
   }
   void operator()(const StatusCopy& m) {
     Put(out, static_cast<uint8_t>(Type::kStatusCopy), 1);
@@ -143,6 +144,11 @@ struct Encoder {
       Put(out, static_cast<uint8_t>(e.state), 1);
       for (const auto* field : {&e.delegate, &e.origin, &e.client, &e.devices, &e.reason}) PutString(out, *field);
       Put(out, static_cast<uint64_t>(e.when), 8);
+    }
+    Put(out, m.watchdogs.size(), 4);
+    for (const auto& [node, seconds] : m.watchdogs) {
+      PutString(out, node);
+      Put(out, seconds, 4);
     }
   }
   void operator()(const FenceRequest& m) {
@@ -228,6 +234,7 @@ Result<Message> Decode(std::string_view bytes) {
       u.state = GetNodeState(r);
       u.leaving = r.Int(1) != 0;
       u.incarnation = r.Int(8);
+      u.watchdog_s = static_cast<uint32_t>(r.Int(4));
       m = std::move(u);
       break;
     }
@@ -248,6 +255,11 @@ Result<Message> Decode(std::string_view bytes) {
         for (auto* field : {&e.delegate, &e.origin, &e.client, &e.devices, &e.reason}) *field = r.String();
         e.when = static_cast<int64_t>(r.Int(8));
         c.fencing.push_back(std::move(e));
+      }
+      const uint64_t watchdogs = r.Int(4);
+      for (uint64_t i = 0; i < watchdogs && r.ok(); ++i) {
+        std::string node = r.String();
+        c.watchdogs[std::move(node)] = static_cast<uint32_t>(r.Int(4));
       }
       m = std::move(c);
       break;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -62,6 +63,9 @@ struct NodeUpdate {
   // The sender's incarnation (a new one each time its vigild starts): a report made after the
   // node was fenced and came back is told from one made before.
   uint64_t incarnation = 0;
+  // The timeout (seconds) of the watchdog the sender has armed for self-fencing
+  // (daemon/watchdog.h); 0: none armed.
+  uint32_t watchdog_s = 0;
 };
 
 // One fencing operation as the DC's fencer records it (what `crm status` lists as its fencing
@@ -87,6 +91,9 @@ struct FenceEvent {
 struct StatusCopy {
   std::vector<cib::NodeState> states;
   std::vector<FenceEvent> fencing;  // oldest first
+  // The nodes the DC knows to have armed a watchdog, by name, with its timeout in seconds: a
+  // next DC may have to fence one of them (the DC itself among them) by its watchdog.
+  std::map<std::string, uint32_t> watchdogs;
 };
 // Member → DC, then DC → every member: forget resource `rsc`'s history and fail counts on `node`
 // (empty: on every node), so that it is probed again (crm resource cleanup).

@@ -296,8 +296,9 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
       {"pcmk_action_limit", With(R"(<primitive id="f" class="stonith" type="fence_ipmilan"><instance_attributes id="f-i"><nvpair id="f-l" name="pcmk_action_limit" value="2"/></instance_attributes></primitive>)"),
        "pcmk_action_limit=2 is not supported (Vigil runs a device's actions on a node one at a time)"},
       {"stonith-watchdog-timeout", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
-                                   "name=\"stonith-watchdog-timeout\" value=\"10\"/></cluster_property_set></crm_config></configuration></cib>",
-       "stonith-watchdog-timeout=10 "},  // (why: WatchdogFencingIsRefusedWithTheReason)
+                                   "name=\"stonith-watchdog-timeout\" value=\"1s\"/></cluster_property_set></crm_config></configuration></cib>",
+       "stonith-watchdog-timeout=1s is not 0, a negative number (twice the watchdog device's default timeout) or a "
+       "duration of at least 2s"},
       {"stonith-action", "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" "
                          "name=\"stonith-action\" value=\"shoot\"/></cluster_property_set></crm_config></configuration></cib>",
        "stonith-action=shoot is not one of reboot, off, poweroff"},
@@ -332,31 +333,27 @@ TEST(CibTest, BadDocumentsGetAClearErrorNamingTheElement) {
   }
 }
 
-// stonith-watchdog-timeout: refused for want of a device where the node has none, else as not
-// done yet; 0 is leaving it out; `vigil simulate` reads it.
-TEST(CibTest, WatchdogFencingIsRefusedWithTheReason) {
-  const std::string doc =
-      "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" name=\"stonith-watchdog-timeout\" "
-      "value=\"10\"/></cluster_property_set></crm_config></configuration></cib>";
-  vigil::testing::TempDir dir;
-  const std::string missing = dir / "watchdog";
-  const auto none = Cib::Parse(doc, "t.xml", 0, {.watchdog_device = missing});
-  ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.status().code(), StatusCode::kUnsupported);
-  EXPECT_NE(none.status().message().find("stonith-watchdog-timeout=10 needs a watchdog device, and this node has none (" +
-                                         missing + " is missing; the kernel's softdog module provides one)"),
-            std::string::npos)
-      << none.status().message();
-  std::ofstream(dir / "watchdog") << "";
-  const auto present = Cib::Parse(doc, "t.xml", 0, {.watchdog_device = missing});
-  ASSERT_FALSE(present.ok());
-  EXPECT_NE(present.status().message().find("stonith-watchdog-timeout=10 is not supported yet (Vigil does not fence by watchdog)"),
-            std::string::npos)
-      << present.status().message();
-  std::string zero = doc;
-  zero.replace(zero.find("value=\"10\""), 10, "value=\"0\"");
-  EXPECT_TRUE(Cib::Parse(zero, "t.xml", 0, {.watchdog_device = missing}).ok());
-  EXPECT_TRUE(Cib::Parse(doc, "t.xml", 0, {.planning_only = true}).ok());
+// stonith-watchdog-timeout: 0 is off, a negative number twice the device default (as Pacemaker's
+// is twice sbd's), a duration itself; the device a node arms gets half of it in whole seconds.
+// Whether a node can fence by watchdog at all is vigild's to say (WatchdogCheck).
+TEST(CibTest, WatchdogTimeoutIsReadAsPacemakerReadsIt) {
+  auto timeout = [](const std::string& value) {
+    const auto cib = Cib::Parse(
+        "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" name=\"stonith-watchdog-timeout\" "
+        "value=\"" + value + "\"/></cluster_property_set></crm_config></configuration></cib>", "t.xml");
+    EXPECT_TRUE(cib.ok()) << value << ": " << cib.status().message();
+    return cib.ok() ? vigil::cib::WatchdogTimeoutMs(cib->model()) : -1;
+  };
+  EXPECT_EQ(timeout("0"), 0);
+  EXPECT_EQ(timeout("10"), 10000);
+  EXPECT_EQ(timeout("15s"), 15000);
+  EXPECT_EQ(timeout("-1"), 10000);
+  EXPECT_EQ(vigil::cib::WatchdogDeviceSeconds(10000), 5);
+  EXPECT_EQ(vigil::cib::WatchdogDeviceSeconds(3000), 1);
+  EXPECT_EQ(vigil::cib::WatchdogDeviceSeconds(2000), 1);
+  const auto unset = Cib::Parse("<cib><configuration/></cib>", "t.xml");
+  ASSERT_TRUE(unset.ok());
+  EXPECT_EQ(vigil::cib::WatchdogTimeoutMs(unset->model()), 0);
 }
 
 // on-fail=fence and loss-policy=fence are read (vigild fences); no-quorum-policy=suicide only by a

@@ -90,6 +90,63 @@ TEST_F(FencerTest, AStaticListDeviceFencesTheNodeFromTheDcAndTheHistorySaysSo) {
   EXPECT_EQ(sent_.size(), 1U);
 }
 
+// stonith-watchdog-timeout: a node lost with its watchdog armed, and no device for it, counts as
+// fenced by its watchdog once the timeout has passed, as Pacemaker's fencer counts on sbd; a node
+// without one is not, and stays unfenced.
+TEST_F(FencerTest, ALostNodeWithItsWatchdogArmedCountsAsFencedAfterTheTimeout) {
+  Load("", Nv("stonith-watchdog-timeout", "10"));
+  in_.watchdog_ms = 10000;
+  in_.watchdogs = {"n2"};
+  EXPECT_TRUE(Carry());
+  EXPECT_TRUE(sent_.empty());  // gone: nobody to ask
+  ASSERT_EQ(fencer_.History().size(), 1U);
+  EXPECT_EQ(fencer_.History()[0].state, peer::FenceEvent::State::kPending);
+  ASSERT_TRUE(fencer_.NextWake().has_value());
+  EXPECT_EQ(*fencer_.NextWake(), in_.now + std::chrono::seconds(10));
+  in_.now += std::chrono::milliseconds(9999);
+  EXPECT_TRUE(Carry());
+  EXPECT_TRUE(fencer_.TakeFenced().empty());
+  in_.now += std::chrono::milliseconds(1);
+  EXPECT_FALSE(Carry());
+  EXPECT_EQ(fencer_.TakeFenced(), std::vector<std::string>{"n2"});
+  EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kDone);
+  EXPECT_EQ(fencer_.History().back().devices, "watchdog");
+  // n3 has no watchdog armed: its fence fails for want of a device, as without the option.
+  EXPECT_TRUE(Carry({{"n3", "reboot", "stop failed"}}));
+  EXPECT_TRUE(fencer_.TakeFenced().empty());
+  EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
+  EXPECT_EQ(fencer_.History().back().reason, "no fence device is configured");
+}
+
+// A member to be fenced by watchdog is asked to stop feeding it; it counts as fenced only after
+// the timeout, whatever it answers, unless it refuses (no watchdog armed there after all).
+TEST_F(FencerTest, AMemberFencedByWatchdogIsToldToStopFeedingIt) {
+  Load(Device("f1", Nv("pcmk_host_list", "n2")), Nv("stonith-watchdog-timeout", "4s"));
+  in_.watchdog_ms = 4000;
+  in_.watchdogs = {"n3"};
+  // The device cannot fence n3: the watchdog does.
+  EXPECT_TRUE(Carry({{"n3", "off", "stop failed"}}));
+  ASSERT_EQ(sent_.size(), 1U);
+  EXPECT_EQ(Last(), "3 watchdog off n3");
+  Answer(0);
+  EXPECT_TRUE(Carry({{"n3", "off", "stop failed"}}));
+  in_.now += std::chrono::seconds(4);
+  EXPECT_FALSE(Carry({{"n3", "off", "stop failed"}}));
+  EXPECT_EQ(fencer_.TakeFenced(), std::vector<std::string>{"n3"});
+  // A node that turns out to have none armed answers so: the fence failed.
+  EXPECT_TRUE(Carry({{"n3", "off", "stop failed again"}}));
+  Answer(1, "", ExecStatus::kDone, "no watchdog is armed here");
+  EXPECT_TRUE(Carry({{"n3", "off", "stop failed again"}}));
+  EXPECT_TRUE(fencer_.TakeFenced().empty());
+  EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
+  EXPECT_EQ(fencer_.History().back().reason, "n3 cannot fence itself by watchdog: no watchdog is armed here");
+  // Unfencing is never done by watchdog.
+  in_.now += std::chrono::hours(1);
+  sent_.clear();
+  Carry({{"n3", "on", "unfencing"}});
+  for (const auto& [node, r] : sent_) EXPECT_NE(r.device, "watchdog");
+}
+
 TEST_F(FencerTest, ADeviceRunsWhereItIsStartedAndNeverOnItsTarget) {
   Load(Device("f1", Nv("pcmk_host_check", "none")));
   cib::NodeState n3;

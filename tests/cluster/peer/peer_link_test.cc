@@ -271,6 +271,15 @@ TEST(PeerMessagesTest, EveryMessageRoundTrips) {
   const auto leaving = Decode(Encode(NodeUpdate{0, 4, state, true}));
   ASSERT_TRUE(leaving.ok());
   EXPECT_TRUE(std::get<NodeUpdate>(*leaving).leaving);
+  // Who has armed a watchdog, and for how long: a next DC may fence a lost node by it.
+  const auto armed = Decode(Encode(NodeUpdate{0, 4, state, false, 7, 5}));
+  ASSERT_TRUE(armed.ok());
+  EXPECT_EQ(std::get<NodeUpdate>(*armed).watchdog_s, 5u);
+  StatusCopy watchdogs{{state}, {event}};
+  watchdogs.watchdogs = {{"n1", 5}, {"n3", 2}};
+  const auto shared = Decode(Encode(watchdogs));
+  ASSERT_TRUE(shared.ok());
+  EXPECT_EQ((std::get<StatusCopy>(*shared).watchdogs), (std::map<std::string, uint32_t>{{"n1", 5}, {"n3", 2}}));
 }
 
 TEST(PeerMessagesTest, MalformedMessagesAreRefusedWithTheReason) {
