@@ -46,6 +46,7 @@ TutorialLab::~TutorialLab() {
   // No power switched any more, then each vigild stops its resources as it exits; what is left
   // then goes with the network.
   panel_.reset();
+  watchdogs_.reset();
   ipmi_sims_.clear();
   std::lock_guard<std::mutex> lock(vigild_mu_);
   for (size_t i = 0; i < vigild_.size(); ++i) {
@@ -119,6 +120,23 @@ Status TutorialLab::Build() {
   vigild_.resize(static_cast<size_t>(o.nodes));
   if (o.bmcs) {
     if (Status s = StartBmcs(); !s.ok()) return s;
+  }
+  if (o.watchdogs) {
+    std::vector<std::filesystem::path> devices;
+    for (int k = 1; k <= o.nodes; ++k) devices.push_back(WatchdogDevice(k));
+    auto bank = WatchdogBank::Start(
+        std::move(devices),
+        [this](int k) {
+          std::lock_guard<std::mutex> lock(power_mu_);
+          PowerOff(k);
+        },
+        [this](int k) {
+          std::lock_guard<std::mutex> lock(power_mu_);
+          PowerOn(k);
+        },
+        o.watchdog_boot);
+    if (!bank.ok()) return bank.status();
+    watchdogs_ = std::move(*bank);
   }
   if (o.mysql) {
     for (int k = 1; k <= o.nodes; ++k) {
@@ -209,7 +227,16 @@ Status TutorialLab::Install() {
 
 Status TutorialLab::StartBmcs() {
   std::vector<PowerPanel::Switch> switches;
-  for (int k = 1; k <= options_.nodes; ++k) switches.push_back({[this, k] { PowerOff(k); }, [this, k] { PowerOn(k); }});
+  for (int k = 1; k <= options_.nodes; ++k) {
+    switches.push_back({[this, k] {
+                          std::lock_guard<std::mutex> lock(power_mu_);
+                          PowerOff(k);
+                        },
+                        [this, k] {
+                          std::lock_guard<std::mutex> lock(power_mu_);
+                          PowerOn(k);
+                        }});
+  }
   const auto socket = options_.work / "bmc-power.sock";
   auto panel = PowerPanel::Start(socket, std::move(switches));
   if (!panel.ok()) return panel.status();
@@ -267,7 +294,9 @@ Status TutorialLab::Start(int node) {
   std::lock_guard<std::mutex> lock(vigild_mu_);
   auto& slot = vigild_.at(static_cast<size_t>(node - 1));
   if (slot && slot->Running()) return Status::Ok();
-  auto d = Daemon::Start(On(Name(node), {vigild_path_.string(), "-f"}), NodeDir(node) / "vigild.log");
+  std::vector<std::string> argv = {vigild_path_.string(), "-f"};
+  if (options_.watchdogs) argv.insert(argv.end(), {"--watchdog-device", WatchdogDevice(node).string()});
+  auto d = Daemon::Start(On(Name(node), argv), NodeDir(node) / "vigild.log");
   if (!d.ok()) return d.status();
   slot = std::move(*d);
   return Status::Ok();

@@ -24,6 +24,7 @@
 #include "lab/bmc.h"
 #include "lab/lan.h"
 #include "lab/run.h"
+#include "lab/watchdog.h"
 
 namespace vigil::lab {
 
@@ -52,6 +53,11 @@ struct TutorialOptions {
   // at boot, so that a fenced node stays out until someone starts it).
   bool bmcs = false;
   bool vigild_at_boot = true;
+  // Each node gets a simulated watchdog device (watchdog.h) at WatchdogDevice(K), which its
+  // vigild is started with (--watchdog-device): armed and not fed in time, it resets the node
+  // (switched off, then on `watchdog_boot` later, as by its BMC).
+  bool watchdogs = false;
+  std::chrono::milliseconds watchdog_boot{10000};
 };
 
 class TutorialLab {
@@ -96,6 +102,9 @@ class TutorialLab {
   void Freeze(int node, bool frozen);
   // The BMCs' power control (with TutorialOptions::bmcs), else nullptr.
   const PowerPanel* bmcs() const { return panel_.get(); }
+  // The simulated watchdogs (with TutorialOptions::watchdogs), else nullptr.
+  const WatchdogBank* watchdogs() const { return watchdogs_.get(); }
+  std::filesystem::path WatchdogDevice(int node) const { return NodeDir(node) / "watchdog"; }
   // SIGTERM to a node's vigild; waits until it has exited (it stops its resources first).
   void Stop(int node);
   bool Running(int node);
@@ -148,6 +157,8 @@ class TutorialLab {
   std::mutex vigild_mu_;
   std::vector<std::unique_ptr<Daemon>> vigild_;  // index node - 1
   std::unique_ptr<PowerPanel> panel_;
+  std::unique_ptr<WatchdogBank> watchdogs_;
+  std::mutex power_mu_;  // a node is switched by its BMC or its watchdog, one at a time
   std::vector<std::unique_ptr<Daemon>> ipmi_sims_;
   std::unique_ptr<ArpProbe> probe_;
   std::filesystem::path vigild_path_, vigil_path_, crm_path_;

@@ -161,7 +161,17 @@ Status Daemon::Init(const std::string& hostname) {
   r.address_of = [this](uint32_t node) { return heartbeats_->transport().AddressOf(node); };
   r.name_of = [this](uint32_t node) { return NameOf(node); };
   r.on_message = [this](uint32_t from, const peer::Message& message) { OnPeerMessage(from, message); };
-  r.on_linked = [this] { ReportResources(0); };
+  r.on_linked = [this] {
+    ReportResources(0);
+    // The DC may have been elsewhere while another held office (a node that has just started,
+    // say): it gets the fencing history and the watchdogs this node knows of, from the status a
+    // former DC shared and from its own terms as DC.
+    peer::StatusCopy known{{}, status_copy_.fencing, status_copy_.watchdogs};
+    const auto own = controller_->FenceHistory();
+    known.fencing.insert(known.fencing.end(), own.begin(), own.end());
+    known.watchdogs.merge(controller_->Watchdogs(Inputs()));
+    if (!known.fencing.empty() || !known.watchdogs.empty()) replicator_->SendToDc(known);
+  };
   r.on_unlinked = [this](uint32_t node) { controller_->OnUnlinked(node); };
   auto replicator = Replicator::Open(std::move(r), *cib_);
   if (!replicator.ok()) return replicator.status();
@@ -434,8 +444,14 @@ void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
     if (update->completed == 0) shared_status_.clear();
     controller_->OnNodeUpdate(from, *update);
   } else if (const auto* copy = std::get_if<peer::StatusCopy>(&message)) {
-    status_copy_ = *copy;
-    status_copy_from_ = from;
+    // From the DC: the status it planned from. From a member, to this DC: what a former DC had
+    // shared with it (its fencing history, the watchdogs armed), for a DC that never got it.
+    if (membership_->is_dc()) {
+      controller_->MergeShared(*copy);
+    } else {
+      status_copy_ = *copy;
+      status_copy_from_ = from;
+    }
   } else if (const auto* cleanup = std::get_if<peer::Cleanup>(&message)) {
     // From a member: for the DC to pass on. From the DC: for this node, when it names it (or none).
     if (membership_->is_dc()) {

@@ -159,12 +159,9 @@ void DcController::TakeOver(const DcInputs& in) {
   deadtime_wake_.reset();
   // What members reported to this term stands; the rest is the previous DC's word.
   std::erase_if(watchdog_s_, [&](const auto& w) { return !reports_.count(w.first); });
+  shared_watchdogs_.clear();
   if (in.shared == nullptr) return;
-  for (const auto& [name, seconds] : in.shared->watchdogs) {
-    for (const auto& [id, known] : *in.names) {
-      if (known == name && !reports_.count(id)) watchdog_s_[id] = seconds;
-    }
-  }
+  shared_watchdogs_ = in.shared->watchdogs;
   for (const auto& s : in.shared->states) {
     for (const auto& [id, name] : *in.names) {
       if (name != s.uname) continue;
@@ -176,12 +173,24 @@ void DcController::TakeOver(const DcInputs& in) {
 }
 
 std::map<std::string, uint32_t> DcController::Watchdogs(const DcInputs& in) const {
-  std::map<std::string, uint32_t> out;
+  std::map<std::string, uint32_t> out = shared_watchdogs_;
   for (const auto& [id, seconds] : watchdog_s_) {
     const auto name = in.names->find(id);
-    if (seconds > 0 && name != in.names->end()) out[name->second] = seconds;
+    if (name == in.names->end()) continue;
+    if (seconds > 0) {
+      out[name->second] = seconds;
+    } else {
+      out.erase(name->second);
+    }
   }
   return out;
+}
+
+void DcController::MergeShared(const peer::StatusCopy& copy) {
+  if (!acting_) return;
+  fencer_.MergeHistory(copy.fencing);
+  for (const auto& [name, seconds] : copy.watchdogs) shared_watchdogs_.emplace(name, seconds);
+  dirty_ = true;
 }
 
 void DcController::TrackUp(const DcInputs& in) {

@@ -567,14 +567,36 @@ std::vector<peer::FenceEvent> Fencer::History() const {
   return out;
 }
 
-void Fencer::SeedHistory(const std::vector<peer::FenceEvent>& events) {
-  if (events.empty()) return;
-  history_ = events;
-  for (auto& e : history_) {
-    if (e.state != peer::FenceEvent::State::kPending) continue;
+namespace {
+
+// A former DC's event as the next DC keeps it: one pending there ended without an answer.
+peer::FenceEvent Inherited(peer::FenceEvent e) {
+  if (e.state == peer::FenceEvent::State::kPending) {
     e.state = peer::FenceEvent::State::kFailed;
     e.reason = kNoLongerDc + (" (" + e.origin + ") is no longer DC");
   }
+  return e;
+}
+
+}  // namespace
+
+void Fencer::SeedHistory(const std::vector<peer::FenceEvent>& events) {
+  if (events.empty()) return;
+  history_.clear();
+  for (const auto& e : events) history_.push_back(Inherited(e));
+}
+
+void Fencer::MergeHistory(const std::vector<peer::FenceEvent>& events) {
+  bool added = false;
+  for (const auto& event : events) {
+    peer::FenceEvent e = Inherited(event);
+    if (std::find(history_.begin(), history_.end(), e) != history_.end()) continue;
+    history_.push_back(std::move(e));
+    added = true;
+  }
+  if (!added) return;
+  std::stable_sort(history_.begin(), history_.end(), [](const auto& a, const auto& b) { return a.when < b.when; });
+  if (history_.size() > kHistoryLimit) history_.erase(history_.begin(), history_.end() - kHistoryLimit);
 }
 
 std::vector<std::string> Fencer::TakeEvents() { return std::exchange(events_, {}); }

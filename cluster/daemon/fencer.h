@@ -120,6 +120,9 @@ class Fencer {
   std::vector<peer::FenceEvent> History() const;
   // A new DC takes the history its predecessor shared (a pending event there is no more).
   void SeedHistory(const std::vector<peer::FenceEvent>& events);
+  // Adds the events of a history a member kept from a former DC that this one lacks, in the
+  // order of their times (a pending one there failed, as in SeedHistory).
+  void MergeHistory(const std::vector<peer::FenceEvent>& events);
   std::vector<std::string> TakeEvents();
 
  private:

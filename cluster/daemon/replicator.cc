@@ -261,10 +261,12 @@ void Replicator::Handle(peer::Link& link, bool downstream) {
       OnChange(link, *change);
     } else if (const auto* result = std::get_if<peer::ChangeResult>(&*message); result && !downstream) {
       OnChangeResult(*result);
-    } else if (((std::holds_alternative<peer::Execute>(*message) || std::holds_alternative<peer::StatusCopy>(*message)) &&
+    } else if (((std::holds_alternative<peer::Execute>(*message) || std::holds_alternative<peer::FenceRequest>(*message)) &&
                 !downstream) ||
-               (std::holds_alternative<peer::NodeUpdate>(*message) && downstream) ||
-               std::holds_alternative<peer::Cleanup>(*message)) {
+               ((std::holds_alternative<peer::NodeUpdate>(*message) || std::holds_alternative<peer::FenceResult>(*message) ||
+                 std::holds_alternative<peer::FenceAsk>(*message)) &&
+                downstream) ||
+               std::holds_alternative<peer::StatusCopy>(*message) || std::holds_alternative<peer::Cleanup>(*message)) {
       if (options_.on_message) options_.on_message(link.peer_node(), *message);
     } else {
       events_.push_back("ignored a message from " + Name(link.peer_node()) + " that has no business on this link");

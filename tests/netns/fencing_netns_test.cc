@@ -10,11 +10,11 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <thread>
 
 #include "lab/tutorial_lab.h"
 #include "tests/support/vigild_process.h"
+#include "tests/support/vip_sampler.h"
 
 namespace vigil::lab {
 namespace {
@@ -80,14 +80,7 @@ class FencingNetnsTest : public ::testing::Test {
              (ip_meta.empty() ? "" : " meta " + ip_meta) + " op monitor interval=2s\ncommit\nquit\n";
     Typed(1, input);
   }
-  // The floating IP answers from the node: configured on its eth0, whose link is up.
-  bool VipUp(int node) {
-    const RunResult r = lab::Run({"ip", "-n", lab_->lan().netns(TutorialLab::Name(node)), "-o", "-4", "addr", "show",
-                                  "dev", "eth0", "up"});
-    const RunResult link = lab::Run({"ip", "-n", lab_->lan().netns(TutorialLab::Name(node)), "-o", "link", "show", "dev", "eth0"});
-    const bool carrier = link.out.find("NO-CARRIER") == std::string::npos && link.out.find("state UP") != std::string::npos;
-    return carrier && r.out.find(std::string("inet ") + TutorialLab::kVip + "/") != std::string::npos;
-  }
+  bool VipUp(int node) { return testing::VipUp(*lab_, node); }
   std::string StonithAdmin() const { return lab_->StonithAdmin().string(); }
   int Owner() {
     for (int k = 1; k <= 2; ++k) {
@@ -96,26 +89,6 @@ class FencingNetnsTest : public ::testing::Test {
     return 0;
   }
 
-  // Samples, every 20 ms from outside the nodes, whether the floating IP is up on both.
-  struct Sampler {
-    explicit Sampler(FencingNetnsTest& t)
-        : thread([this, &t] {
-            while (!stop) {
-              if (t.VipUp(1) && t.VipUp(2)) ++both;
-              ++samples;
-              std::this_thread::sleep_for(milliseconds(20));
-            }
-          }) {}
-    ~Sampler() { Stop(); }
-    void Stop() {
-      stop = true;
-      if (thread.joinable()) thread.join();
-    }
-    std::atomic<bool> stop{false};
-    std::atomic<int> both{0};
-    std::atomic<int> samples{0};
-    std::thread thread;
-  };
 
   std::filesystem::path work_;
   std::unique_ptr<TutorialLab> lab_;
@@ -127,14 +100,13 @@ TEST_F(FencingNetnsTest, AFrozenOwnerIsSwitchedOffThroughItsBmcBeforeItsIpStarts
   int owner = 0;
   ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
   const int other = owner % 2 + 1;
-  Sampler sampler(*this);
+  testing::VipSampler sampler(*lab_);
   lab_->Freeze(owner, true);
   const bool moved = WaitFor([&] { return VipUp(other) && lab_->Where(other, "ip") == TutorialLab::Name(other); }, seconds(60));
   sampler.Stop();
   ASSERT_TRUE(moved) << Logs();
-  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
-                             << " samples";
-  EXPECT_GT(sampler.samples, 10);
+  EXPECT_EQ(sampler.twice(), 0) << sampler.Report();
+  EXPECT_GT(sampler.samples(), 10);
   // Fenced through its BMC, which switched it off; it stays off.
   EXPECT_EQ(lab_->bmcs()->power_offs(owner), 1);
   EXPECT_FALSE(lab_->bmcs()->powered(owner));
@@ -173,15 +145,14 @@ TEST_F(FencingNetnsTest, AFrozenOwnerRebootedThroughItsBmcComesBackAndTheIpRunsO
   Configure(kBmcPassword);
   int owner = 0;
   ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
-  Sampler sampler(*this);
+  testing::VipSampler sampler(*lab_);
   lab_->Freeze(owner, true);
   // Rebooted: switched off, then on, and its vigild starts again and rejoins.
   ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->power_offs(owner) == 1 && lab_->bmcs()->powered(owner); }, seconds(60)))
       << Logs();
   ASSERT_TRUE(WaitFor([&] { return lab_->Formed(1) && (VipUp(1) || VipUp(2)); }, seconds(30))) << Logs();
   sampler.Stop();
-  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
-                             << " samples";
+  EXPECT_EQ(sampler.twice(), 0) << sampler.Report();
   EXPECT_EQ(lab_->bmcs()->power_offs(owner), 1);
 }
 
@@ -237,12 +208,11 @@ TEST_F(FencingNetnsTest, ATopologyFallsThroughToItsSecondLevelWhenTheFirstFails)
   ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
   const int other = 3 - owner;
   const std::string name = TutorialLab::Name(owner);
-  Sampler sampler(*this);
+  testing::VipSampler sampler(*lab_);
   lab_->Freeze(owner, true);
   ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->power_offs(owner) == 1 && VipUp(other); }, seconds(60))) << Logs();
   sampler.Stop();
-  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
-                             << " samples";
+  EXPECT_EQ(sampler.twice(), 0) << sampler.Report();
   const std::string log = lab_->Log(other);
   const size_t failed = log.find("fencing " + name + " with wrong" + std::to_string(owner) + " failed");
   const size_t fenced = log.find("fenced " + name + " (off) with fence" + std::to_string(owner));
@@ -262,7 +232,7 @@ TEST_F(FencingNetnsTest, ASplitOfTwoNodesEndsWithExactlyOneOfThemFenced) {
   Configure(kBmcPassword, "property stonith-action=off\n", " pcmk_delay_base=5s");
   int owner = 0;
   ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
-  Sampler sampler(*this);
+  testing::VipSampler sampler(*lab_);
   ASSERT_TRUE(lab_->SetClusterLink(2, false).ok());
   ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->power_offs(2) == 1 && VipUp(1); }, seconds(60))) << Logs();
   // Past node2's 5 s delay: it was switched off before it could fence node1.
@@ -270,8 +240,7 @@ TEST_F(FencingNetnsTest, ASplitOfTwoNodesEndsWithExactlyOneOfThemFenced) {
   sampler.Stop();
   EXPECT_EQ(lab_->bmcs()->power_offs(1), 0) << Logs();
   EXPECT_TRUE(lab_->bmcs()->powered(1));
-  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
-                             << " samples";
+  EXPECT_EQ(sampler.twice(), 0) << sampler.Report();
   EXPECT_TRUE(VipUp(1));
   EXPECT_NE(lab_->Log(2).find("fencing node1 with fence1 after a delay of 5 s"), std::string::npos) << lab_->Log(2);
 }
@@ -285,7 +254,7 @@ TEST_F(FencingNetnsTest, WithPriorityFencingDelayTheSplitSparesTheNodeRunningThe
   int owner = 0;
   ASSERT_TRUE(WaitFor([&] { return (owner = Owner()) != 0 && VipUp(owner); }, seconds(30))) << Logs();
   const int other = 3 - owner;
-  Sampler sampler(*this);
+  testing::VipSampler sampler(*lab_);
   ASSERT_TRUE(lab_->SetClusterLink(2, false).ok());
   ASSERT_TRUE(WaitFor([&] { return lab_->bmcs()->power_offs(other) == 1; }, seconds(60))) << Logs();
   // Past the other side's 5 s: it was switched off before it could fence the owner.
@@ -293,8 +262,7 @@ TEST_F(FencingNetnsTest, WithPriorityFencingDelayTheSplitSparesTheNodeRunningThe
   sampler.Stop();
   EXPECT_EQ(lab_->bmcs()->power_offs(owner), 0) << Logs();
   EXPECT_TRUE(VipUp(owner));
-  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
-                             << " samples";
+  EXPECT_EQ(sampler.twice(), 0) << sampler.Report();
   EXPECT_NE(lab_->Log(other).find("(priority-fencing-delay 5 s)"), std::string::npos) << lab_->Log(other);
   EXPECT_EQ(lab_->Log(owner).find("(priority-fencing-delay "), std::string::npos) << lab_->Log(owner);
 }
@@ -307,7 +275,7 @@ TEST_F(FencingNetnsTest, ThirtyCyclesOfFreezeKillAndPartitionNeverPutTheIpOnBoth
   Make(/*ring_apart=*/true);
   Configure(kBmcPassword, "", " pcmk_delay_base=5s");
   ASSERT_TRUE(WaitFor([&] { return Owner() != 0; }, seconds(30))) << Logs();
-  Sampler sampler(*this);
+  testing::VipSampler sampler(*lab_);
   int fences = 0;
   for (int cycle = 0; cycle < 30; ++cycle) {
     int owner = 0;
@@ -333,8 +301,7 @@ TEST_F(FencingNetnsTest, ThirtyCyclesOfFreezeKillAndPartitionNeverPutTheIpOnBoth
   }
   ASSERT_TRUE(WaitFor([&] { return Owner() != 0; }, seconds(60))) << Logs();
   sampler.Stop();
-  EXPECT_EQ(sampler.both, 0) << "the floating IP was up on both nodes in " << sampler.both << " of " << sampler.samples
-                             << " samples";
+  EXPECT_EQ(sampler.twice(), 0) << sampler.Report();
   EXPECT_GE(fences, 30);
 }
 

@@ -413,6 +413,24 @@ TEST_F(FencerTest, ANewDcTakesTheHistoryAndWhatWasPendingThereFailed) {
 // and the membership changed) before the answer comes: the answer still tells the history how
 // the fence ended, in place of the failure the shared history recorded for want of a DC, and
 // the plan does not count on it.
+// A DC that took office without its predecessor's status (a node that has just started) gets
+// the history from the members: what it lacks is added, in the order of the events' times.
+TEST_F(FencerTest, ADcMergesTheHistoryAMemberKeptFromAFormerDc) {
+  const peer::FenceEvent mine{"n3", "off", peer::FenceEvent::State::kDone, "n1", "n1", "vigild", "f1", "", 7};
+  fencer_.SeedHistory({mine});
+  const peer::FenceEvent old{"n1", "reboot", peer::FenceEvent::State::kDone, "n2", "n2", "vigild", "watchdog", "", 5};
+  fencer_.MergeHistory({old, mine, {"n2", "off", peer::FenceEvent::State::kPending, "n3", "n3", "vigild", "", "", 9}});
+  const auto history = fencer_.History();
+  ASSERT_EQ(history.size(), 3U);
+  EXPECT_EQ(history[0], old);
+  EXPECT_EQ(history[1], mine);
+  EXPECT_EQ(history[2].state, peer::FenceEvent::State::kFailed);
+  EXPECT_EQ(history[2].reason, "the DC that asked for it (n3) is no longer DC");
+  // Told twice, kept once.
+  fencer_.MergeHistory({old});
+  EXPECT_EQ(fencer_.History().size(), 3U);
+}
+
 TEST_F(FencerTest, AnAnswerToARequestOfAFormerTermIsRecordedInTheHistory) {
   Load(Device("f1", Nv("pcmk_host_list", "n2")));
   fencer_.SetClient("n2", "stonith_admin");

@@ -49,6 +49,7 @@ struct Node {
       return node >= 1 && node <= 2 ? std::optional<uint32_t>(kAddress[node]) : std::nullopt;
     };
     o.on_linked = [this] { ++linked; };
+    o.on_message = [this](uint32_t from, const peer::Message& m) { got.emplace_back(from, m.index()); };
     auto r = Replicator::Open(std::move(o), *store);
     EXPECT_TRUE(r.ok()) << r.status().message();
     if (r.ok()) replicator = std::move(*r);
@@ -57,6 +58,7 @@ struct Node {
   std::optional<CibStore> store;
   std::unique_ptr<Replicator> replicator;
   int linked = 0;
+  std::vector<std::pair<uint32_t, size_t>> got;  // (from, message type) handed to the daemon
 };
 
 class ReplicatorTest : public ::testing::Test {
@@ -110,6 +112,28 @@ TEST_F(ReplicatorTest, OnLinkingTheHigherCibWinsOnBothSides) {
   EXPECT_EQ(member_->store->versions().epoch, 7);
   EXPECT_EQ(dc_->store->text(), member_->store->text());
   EXPECT_EQ(member_->linked, 1);
+}
+
+// What vigild's parts say over the link reaches the other side, each kind in its direction: the
+// DC's steps, fence requests and status to the member; the member's reports, fence answers,
+// fences asked by hand and a former DC's status to the DC; cleanups either way.
+TEST_F(ReplicatorTest, EveryMessageOfTheDaemonsReachesTheOtherSideInItsDirection) {
+  Make(CibAt(1), CibAt(1));
+  ASSERT_TRUE(Pump([&] { return member_->replicator->linked_to_dc(); }));
+  const std::vector<peer::Message> down = {peer::Execute{}, peer::FenceRequest{}, peer::StatusCopy{}, peer::Cleanup{}};
+  const std::vector<peer::Message> up = {peer::NodeUpdate{}, peer::FenceResult{}, peer::FenceAsk{}, peer::StatusCopy{},
+                                         peer::Cleanup{}};
+  // The first once the DC has taken the member's join.
+  ASSERT_TRUE(Pump([&] { return dc_->replicator->SendToMember(2, down[0]); }));
+  for (size_t i = 1; i < down.size(); ++i) ASSERT_TRUE(dc_->replicator->SendToMember(2, down[i]));
+  for (const auto& m : up) ASSERT_TRUE(member_->replicator->SendToDc(m));
+  ASSERT_TRUE(Pump([&] { return member_->got.size() == down.size() && dc_->got.size() == up.size(); })) << member_->got.size() << " " << dc_->got.size();
+  for (size_t i = 0; i < down.size(); ++i) EXPECT_EQ(member_->got[i], std::make_pair(uint32_t{1}, down[i].index()));
+  for (size_t i = 0; i < up.size(); ++i) EXPECT_EQ(dc_->got[i], std::make_pair(uint32_t{2}, up[i].index()));
+  // Nothing went the wrong way: a member's report sent down is not for the member.
+  ASSERT_TRUE(dc_->replicator->SendToMember(2, peer::NodeUpdate{}));
+  ASSERT_TRUE(Pump([&] { return Told("has no business on this link"); }));
+  EXPECT_EQ(member_->got.size(), down.size());
 }
 
 TEST_F(ReplicatorTest, AMembersChangeGoesThroughTheDcAndComesBackAppliedOnBoth) {
