@@ -12,6 +12,7 @@
 #include "cluster/config/config.h"
 #include "cluster/daemon/daemon.h"
 #include "cluster/daemon/daemon_log.h"
+#include "cluster/daemon/service_manager.h"
 #include "cluster/lrm/executor_child.h"
 #include "common/log.h"
 #include "common/run_directory.h"
@@ -78,6 +79,8 @@ bool Detach(vigil::daemon::Daemon& daemon) {
 // `vigild --executor-child FD -c CONF --name NODE --plugin-dir DIR --rsc-tmp DIR [-f]`: the
 // executor child (cluster/lrm/executor_child.h), started by vigild itself; not for users.
 int ExecutorChild(int argc, char** argv) {
+  // The agents it runs must not speak to systemd for vigild.
+  vigil::daemon::ForgetServiceManager();
   int fd = -1;
   std::string config_path, node, plugin_dir, rsc_tmp;
   bool foreground = false;

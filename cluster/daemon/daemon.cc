@@ -487,6 +487,15 @@ void Daemon::LogEvents() {
   for (const auto& e : controller_->TakeEvents()) LogInfo(e);
 }
 
+std::string Daemon::ServiceStatus() const {
+  std::string names;
+  for (const uint32_t m : membership_->members()) names += (names.empty() ? "" : " ") + NameOf(m);
+  const uint32_t dc = membership_->dc();
+  return std::string(stopping_ ? "stopping; " : "") + std::to_string(membership_->members().size()) + " member(s) [" +
+         names + "], " + (membership_->quorate() ? "quorate" : "WITHOUT quorum") + ", " +
+         (dc == 0 ? std::string("no DC") : "DC " + NameOf(dc));
+}
+
 std::string Daemon::NameOf(uint32_t node) const {
   const auto& known = membership_->known_nodes();
   const auto it = known.find(node);
@@ -495,7 +504,12 @@ std::string Daemon::NameOf(uint32_t node) const {
 
 void Daemon::OnSignal(int signal) {
   if (signal == SIGHUP) {
-    LogInfo("SIGHUP: nothing to reload yet (the configuration is read at start)");
+    // logrotate's signal: the logfile was moved away.
+    if (Status s = ReopenLogfile(); !s.ok()) {
+      LogError("SIGHUP: " + s.message() + "; still writing to the old one");
+    } else {
+      LogInfo("SIGHUP: logfile reopened (the configuration is read at start only)");
+    }
     return;
   }
   if (stopping_) return;
@@ -503,6 +517,7 @@ void Daemon::OnSignal(int signal) {
   // once it has left, so nothing runs twice.
   LogInfo(std::string("stopping this node's resources, then leaving the cluster (") + strsignal(signal) + ")");
   stopping_ = true;
+  service_.Stopping();
   stop_deadline_ = std::chrono::steady_clock::now() + kStopLimit;
   child_->BeginStop();
   // The DC hears that this node leaves cleanly, so that it does not fence it once gone.
@@ -556,6 +571,7 @@ int Daemon::Run() {
   }
   heartbeats_->Start(now);
   LogEvents();
+  service_.Ready();
   const std::vector<EventSource*> sources = {heartbeats_.get(), replicator_.get(), child_.get(), control_.get(),
                                              signals_.get()};
   for (;;) {
@@ -592,6 +608,10 @@ int Daemon::Run() {
     controller_->Update(Inputs());
     if (const auto fencer_wake = controller_->NextWake()) next_wake = std::min(next_wake, *fencer_wake);
     if (watchdog_->armed() && self_fencing_.empty()) next_wake = std::min(next_wake, watchdog_->next_feed());
+    // From this loop only: a loop that no longer turns stops the pings.
+    service_.Ping(now);
+    service_.Status(ServiceStatus());
+    if (const auto ping = service_.next_ping()) next_wake = std::min(next_wake, *ping);
     // After each plan (the members settled, and something changed): the joined nodes go into the
     // configuration, and the states to the members.
     if (auto states = controller_->TakePlannedStates()) {

@@ -25,6 +25,7 @@
 #include "cluster/daemon/dc_controller.h"
 #include "cluster/daemon/local_resources.h"
 #include "cluster/daemon/replicator.h"
+#include "cluster/daemon/service_manager.h"
 #include "cluster/daemon/watchdog.h"
 #include "cluster/lrm/executor_client.h"
 #include "cluster/control/cluster_status.h"
@@ -76,7 +77,7 @@ class Daemon {
   Status Init(const std::string& hostname);
   // The run directory is this daemon's alone: a lock on its pid file, kept until exit.
   Status LockRunDirectory();
-  // SIGTERM and SIGINT: the resources stop, then this node leaves. SIGHUP: logged.
+  // SIGTERM and SIGINT: the resources stop, then this node leaves. SIGHUP: the logfile is reopened.
   void OnSignal(int signal);
   void LogEvents();
   std::string NameOf(uint32_t node) const;
@@ -149,6 +150,8 @@ class Daemon {
   // joins, so that the configuration names every node. A refusal is logged and tried again at
   // the next plan.
   void RecordNodes();
+  // One line for the service manager's STATUS=: the members, quorum and DC.
+  std::string ServiceStatus() const;
   // The CIB's no-quorum-policy (default stop).
   std::string NoQuorumPolicy() const;
 
@@ -173,6 +176,7 @@ class Daemon {
   std::unique_ptr<LocalResources> local_;
   std::unique_ptr<DcController> controller_;
   std::unique_ptr<Watchdog> watchdog_;
+  ServiceManager service_;                   // systemd's notify protocol, when it started vigild
   std::string self_fencing_;                 // why the watchdog is fed no more; empty: fed
   std::string watchdog_logged_;              // the last word on it that was logged
   std::string shared_status_;                 // the DC's latest StatusCopy, encoded

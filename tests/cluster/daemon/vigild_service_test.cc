@@ -1,0 +1,174 @@
+// vigild as systemd runs it, without systemd: the test stands in for the service manager with a
+// datagram socket at NOTIFY_SOCKET (and WATCHDOG_USEC), as a Type=notify unit with WatchdogSec
+// gives them. vigild says READY=1 once it serves, STATUS= lines with its membership, quorum and
+// DC, WATCHDOG=1 at half the interval from its loop (none while the loop is stopped), and
+// STOPPING=1 on SIGTERM. SIGHUP after the logfile was moved away (logrotate) continues in a new
+// file with no line lost. The unit file passes systemd-analyze verify.
+#include <gtest/gtest.h>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "cluster/config/authkey.h"
+#include "tests/support/free_port.h"
+#include "tests/support/shell.h"
+#include "tests/support/vigild_process.h"
+
+namespace vigil::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+class VigildServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    key_ = (dir_ / "authkey").string();
+    ASSERT_TRUE(config::WriteAuthkey(key_, 256, false).ok());
+    WriteFile(dir_ / "conf", "totem {\n  cluster_name: solo\n  keyfile: " + key_ +
+                                 "\n  interface {\n    ringnumber: 0\n    bindnetaddr: 127.0.0.0\n    mcastport: " +
+                                 std::to_string(FreeUdpPort()) +
+                                 "\n  }\n}\nnodelist {\n  node {\n    ring0_addr: 127.0.0.1\n    nodeid: 1\n    name: solo1\n"
+                                 "  }\n}\nlogging {\n  to_syslog: no\n  to_logfile: yes\n  logfile: " +
+                                 (dir_ / "vigild.log").string() + "\n}\n");
+  }
+  void TearDown() override {
+    if (notify_fd_ >= 0) close(notify_fd_);
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+  }
+  // The service manager's end: NOTIFY_SOCKET for the vigild started next.
+  void ListenForNotifications(const std::string& watchdog_usec = "") {
+    notify_fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(notify_fd_, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    const std::string path = (dir_ / "notify").string();
+    std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
+    ASSERT_EQ(bind(notify_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0) << std::strerror(errno);
+    setenv("NOTIFY_SOCKET", path.c_str(), 1);
+    if (!watchdog_usec.empty()) setenv("WATCHDOG_USEC", watchdog_usec.c_str(), 1);
+  }
+  // One notification, or "" when none came within `limit`.
+  std::string Next(milliseconds limit = milliseconds(10000)) {
+    pollfd p{notify_fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(limit.count())) != 1) return "";
+    char buf[4096];
+    const ssize_t n = recv(notify_fd_, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+  }
+  // Reads notifications until one starts with `prefix` (returned), or "" after `limit`.
+  std::string Await(const std::string& prefix, milliseconds limit = milliseconds(10000)) {
+    const auto end = steady_clock::now() + limit;
+    while (steady_clock::now() < end) {
+      const std::string n = Next(std::chrono::duration_cast<milliseconds>(end - steady_clock::now()));
+      seen_ += n + "\n";
+      if (n.rfind(prefix, 0) == 0) return n;
+    }
+    return "";
+  }
+
+  TempDir tmp_;
+  std::filesystem::path dir_ = tmp_.path();
+  std::string key_;
+  int notify_fd_ = -1;
+  std::string seen_;  // every notification read so far
+};
+
+TEST_F(VigildServiceTest, SaysReadyWithItsStatusAndStoppingAsATypeNotifyServiceExpects) {
+  ListenForNotifications();
+  VigildProcess p(dir_);
+  ASSERT_TRUE(p.Start());
+  EXPECT_EQ(Await("READY=1"), "READY=1") << seen_ << p.log();
+  EXPECT_EQ(Await("STATUS=1 member(s) [solo1], quorate, DC solo1"), "STATUS=1 member(s) [solo1], quorate, DC solo1")
+      << seen_;
+  // No watchdog asked for: no pings.
+  EXPECT_EQ(seen_.find("WATCHDOG=1"), std::string::npos) << seen_;
+  EXPECT_EQ(kill(p.pid(), SIGTERM), 0);
+  EXPECT_EQ(Await("STOPPING=1"), "STOPPING=1") << seen_;
+  EXPECT_EQ(p.Exited(), std::optional<int>(0));
+  // The executor child and its agents were not told where to notify.
+  EXPECT_EQ(seen_.find("MAINPID"), std::string::npos) << seen_;
+}
+
+TEST_F(VigildServiceTest, PingsTheWatchdogAtHalfItsIntervalOnlyWhileItsLoopTurns) {
+  ListenForNotifications("400000");  // WatchdogSec=400ms
+  VigildProcess p(dir_);
+  ASSERT_TRUE(p.Start());
+  ASSERT_EQ(Await("READY=1"), "READY=1") << seen_ << p.log();
+  // Over two seconds, a ping every 200 ms: about ten (a loop turn may be late by a little).
+  ASSERT_EQ(Await("WATCHDOG=1"), "WATCHDOG=1");
+  int pings = 0;
+  const auto end = steady_clock::now() + milliseconds(2000);
+  while (steady_clock::now() < end) {
+    if (Next(milliseconds(50)) == "WATCHDOG=1") ++pings;
+  }
+  EXPECT_GE(pings, 8);
+  EXPECT_LE(pings, 12);
+  // A stopped loop pings no more (systemd would restart vigild); going on, it pings again.
+  ASSERT_EQ(kill(p.pid(), SIGSTOP), 0);
+  while (!Next(milliseconds(100)).empty()) {
+  }
+  EXPECT_EQ(Next(milliseconds(1000)), "");
+  ASSERT_EQ(kill(p.pid(), SIGCONT), 0);
+  EXPECT_EQ(Await("WATCHDOG=1", milliseconds(2000)), "WATCHDOG=1");
+  EXPECT_EQ(p.Kill(SIGTERM), 0);
+}
+
+TEST_F(VigildServiceTest, SighupAfterTheLogWasMovedAwayGoesOnInANewFileWithNoLineLost) {
+  VigildProcess p(dir_);
+  ASSERT_TRUE(p.Start());
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
+  const std::filesystem::path log = dir_ / "vigild.log";
+  const std::filesystem::path rotated = dir_ / "vigild.log.1";
+  std::filesystem::rename(log, rotated);
+  // Lines before the signal still reach the moved file.
+  const std::string crm = std::string(CRM_BINARY) + " --run-dir " + p.run_dir().string();
+  ASSERT_EQ(Sh(crm + " configure property cluster-name=before").code, 0);
+  ASSERT_EQ(kill(p.pid(), SIGHUP), 0);
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(log); })) << ReadFile(rotated);
+  ASSERT_EQ(Sh(crm + " configure property cluster-name=after").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return ReadFile(log).find("(cib-replace)") != std::string::npos; })) << ReadFile(log);
+  const std::string old_file = ReadFile(rotated);
+  const std::string new_file = ReadFile(log);
+  EXPECT_NE(old_file.find("this node is the DC, term 1"), std::string::npos) << old_file;
+  EXPECT_NE(new_file.find("info: SIGHUP: logfile reopened"), std::string::npos) << new_file;
+  // Each change in one file, the second taking the version the first left.
+  auto change = [](const std::string& text) {
+    const size_t at = text.find("(cib-replace): version ");
+    return at == std::string::npos || text.find("(cib-replace)", at + 1) != std::string::npos
+               ? std::string()
+               : text.substr(at + 23, text.find('\n', at) - at - 23);
+  };
+  const std::string first = change(old_file);
+  const std::string second = change(new_file);
+  ASSERT_FALSE(first.empty()) << old_file;
+  ASSERT_FALSE(second.empty()) << new_file;
+  EXPECT_EQ(first.substr(first.rfind(' ') + 1), second.substr(0, second.find(' '))) << first << " / " << second;
+  EXPECT_EQ(p.Kill(SIGTERM), 0);
+}
+
+// The unit vigild ships with, checked by systemd's own verifier (with ExecStart pointing at the
+// vigild built here: the verifier wants the program to exist).
+TEST(VigildUnitTest, TheUnitFilePassesSystemdAnalyzeVerify) {
+  TempDir dir;
+  std::string unit = ReadFile(std::filesystem::path(VIGIL_TEST_SOURCE_DIR) / ".." / "packaging" / "vigild.service");
+  ASSERT_NE(unit.find("Type=notify\n"), std::string::npos) << unit;
+  ASSERT_NE(unit.find("WatchdogSec="), std::string::npos) << unit;
+  const std::string installed = "ExecStart=/usr/sbin/vigild";
+  const size_t at = unit.find(installed);
+  ASSERT_NE(at, std::string::npos) << unit;
+  unit.replace(at, installed.size(), std::string("ExecStart=") + VIGILD_BINARY);
+  WriteFile(std::filesystem::path(dir.path()) / "vigild.service", unit);
+  const CommandResult r = Sh("cd " + dir.path() + " && systemd-analyze verify ./vigild.service 2>&1");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "") << r.out;
+}
+
+}  // namespace
+}  // namespace vigil::testing
