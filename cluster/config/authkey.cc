@@ -83,7 +83,7 @@ Result<std::string> ReadAuthkey(const std::filesystem::path& path) {
   // O_NONBLOCK: a FIFO named by mistake must not block the start (it is refused below).
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
-    return Status::FromErrno("authkey " + path.string() + (errno == ENOENT ? " is missing ('vigil keygen' makes one)" : ""),
+    return Status::FromErrno("authkey " + path.string() + (errno == ENOENT ? " is missing ('vigil keygen -k " + path.string() + "' makes one)" : ""),
                              errno);
   }
   struct stat st{};

@@ -522,4 +522,33 @@ Result<Identity> ResolveIdentity(const Config& config, const std::vector<LocalAd
   return id;
 }
 
+std::filesystem::path DefaultConfigPath() {
+  std::error_code ec;
+  if (!std::filesystem::exists("/etc/vigil/vigil.conf", ec) && std::filesystem::exists("/etc/corosync/corosync.conf", ec)) {
+    return "/etc/corosync/corosync.conf";
+  }
+  return "/etc/vigil/vigil.conf";
+}
+
+Result<std::filesystem::path> KeyfileFor(const std::filesystem::path& config) {
+  std::error_code ec;
+  const std::filesystem::path file = std::filesystem::absolute(config, ec);
+  if (!std::filesystem::exists(file, ec)) return file.parent_path() / "authkey";
+  // Only the key's place is needed: a file still being written (no nodelist yet) will do.
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return Status(StatusCode::kIoError, "cannot read " + file.string());
+  auto tree = ParseConfTree(text.str(), file.string());
+  if (!tree.ok()) return tree.status();
+  std::filesystem::path keyfile = file.parent_path() / "authkey";
+  for (const auto& section : tree->sections) {
+    if (section.name != "totem") continue;
+    for (const auto& item : section.values) {
+      if (item.key == "keyfile") keyfile = item.value;
+    }
+  }
+  return keyfile;
+}
+
 }  // namespace vigil::config

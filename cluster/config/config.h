@@ -84,6 +84,14 @@ struct Config {
 Result<Config> ParseConfig(std::string_view text, std::string_view source);
 Result<Config> LoadConfig(const std::filesystem::path& path);
 
+// The configuration file vigild reads when -c is not given: /etc/vigil/vigil.conf, else
+// /etc/corosync/corosync.conf when only that exists.
+std::filesystem::path DefaultConfigPath();
+// Where vigild reading `config` looks for the authkey: the file's keyfile, else authkey beside
+// it (for a file not written yet too; one without a nodelist yet will do). Errors: the file
+// exists and cannot be read, or is not in corosync.conf syntax.
+Result<std::filesystem::path> KeyfileFor(const std::filesystem::path& config);
+
 // A local IPv4 address and its interface, as getifaddrs reports them.
 struct LocalAddress {
   std::string interface;

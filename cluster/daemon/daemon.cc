@@ -65,14 +65,6 @@ membership::TransportOptions TransportOptionsFrom(const config::Config& c, const
 
 }  // namespace
 
-std::filesystem::path DefaultConfigPath() {
-  std::error_code ec;
-  if (!std::filesystem::exists("/etc/vigil/vigil.conf", ec) && std::filesystem::exists("/etc/corosync/corosync.conf", ec)) {
-    return "/etc/corosync/corosync.conf";
-  }
-  return "/etc/vigil/vigil.conf";
-}
-
 Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options) {
   std::unique_ptr<Daemon> d(new Daemon());
   d->options_ = options;
@@ -82,7 +74,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options) {
                      &d->options_.watchdog_device}) {
     if (!path->empty()) *path = std::filesystem::absolute(*path, ec);
   }
-  const std::filesystem::path config_path = d->options_.config.empty() ? DefaultConfigPath() : d->options_.config;
+  const std::filesystem::path config_path = d->options_.config.empty() ? config::DefaultConfigPath() : d->options_.config;
   d->config_path_ = config_path;
   auto config = config::LoadConfig(config_path);
   if (!config.ok()) return config.status();

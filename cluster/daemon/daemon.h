@@ -50,8 +50,6 @@ struct DaemonOptions {
   bool foreground = false;           // -f: log to stderr too
 };
 
-// The configuration file vigild reads when -c is not given.
-std::filesystem::path DefaultConfigPath();
 
 class Daemon {
  public:

@@ -210,5 +210,25 @@ TEST_F(CliTest, KeygenWritesAKeyOnceAndReplacesItOnlyWhenForced) {
   EXPECT_EQ(Vigil("keygen --bogus").exit_code, 2);
 }
 
+// Without -k the key goes where vigild reading the configuration looks for it: the file's
+// keyfile, else beside it (the file need not exist yet); a configuration that does not load is
+// said so, and nothing is written.
+TEST_F(CliTest, KeygenWritesTheKeyWhereVigildReadingTheConfigurationLooks) {
+  const std::string corosync = tmp / "corosync/corosync.conf";
+  Ran r = Vigil("keygen -c " + corosync);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("to " + tmp / "corosync/authkey"), std::string::npos) << r.out;
+  testing::WriteFile(tmp / "vigil.conf", "totem {\n  keyfile: " + tmp / "keys/cluster.key" + "\n}\n");
+  r = Vigil("keygen -c " + tmp / "vigil.conf");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(testing::ReadFile(tmp / "keys/cluster.key").size(), 256u);
+  testing::WriteFile(tmp / "bad.conf", "totem {\n");
+  r = Vigil("keygen -c " + tmp / "bad.conf");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot tell where vigild looks for the key: "), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "authkey"));
+  EXPECT_EQ(Vigil("keygen -k " + tmp / "a" + " -c " + tmp / "vigil.conf").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace vigil

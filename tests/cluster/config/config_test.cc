@@ -262,7 +262,9 @@ TEST_F(AuthkeyTest, RefusesKeysOfTheWrongSizeOrThatOthersCanRead) {
   EXPECT_NE(r.status().message().find("has 3 bytes"), std::string::npos) << r.status().message();
   r = ReadAuthkey(dir_ / "missing");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("is missing ('vigil keygen' makes one)"), std::string::npos);
+  EXPECT_NE(r.status().message().find("is missing ('vigil keygen -k " + (dir_ / "missing").string() + "' makes one)"),
+            std::string::npos)
+      << r.status().message();
   std::filesystem::create_symlink(key, dir_ / "link");
   EXPECT_FALSE(ReadAuthkey(dir_ / "link").ok());  // a key is never read through a link
 }
