@@ -30,7 +30,7 @@ constexpr Subcommand kSubcommands[] = {
 };
 
 void Usage(FILE* out) {
-  std::fprintf(out, "usage: vigil COMMAND [ARGS]...\n\ncommands:\n");
+  std::fprintf(out, "usage: vigil COMMAND [ARGS]...\n       vigil --version\n\ncommands:\n");
   for (const auto& s : kSubcommands) std::fprintf(out, "  %-10s %s\n", s.name, s.help);
   std::fprintf(out, "\n'vigil COMMAND --help' tells more.\n");
 }
@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   if (command == "-h" || command == "--help" || command == "help") {
     Usage(stdout);
+    return 0;
+  }
+  if (command == "--version" || command == "-V") {
+    std::printf("vigil %s\n", VIGIL_VERSION);
     return 0;
   }
   for (const auto& s : kSubcommands) {

@@ -22,6 +22,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: vigild [-c CONF] [--state-dir DIR] [--run-dir DIR] [--plugin-dir DIR] [--watchdog-device DEV] [-f]\n"
+    "       vigild --version\n"
     "\n"
     "The Vigil daemon of one node.\n"
     "  -c CONF           the configuration (default /etc/vigil/vigil.conf, else\n"
@@ -129,6 +130,9 @@ int main(int argc, char** argv) {
     const bool has_value = i + 1 < argc;
     if (a == "-h" || a == "--help") {
       std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--version" || a == "-V") {
+      std::printf("vigild %s\n", VIGIL_VERSION);
       return 0;
     } else if (a == "-f") {
       options.foreground = true;

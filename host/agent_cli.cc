@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -23,19 +24,17 @@
 
 namespace vigil {
 
-const char kAgentUsage[] =
+namespace {
+
+constexpr const char* kAgentUsage =
     "usage: vigil agent list [ocf[:PROVIDER]|stonith]\n"
     "       vigil agent meta AGENT [--brief]\n"
     "       vigil agent run AGENT ACTION [-p NAME=VALUE]... [-m NAME=VALUE]... [--timeout SEC]\n"
     "                       [--interval SEC] [--check-level N] [--resource ID]\n"
     "       vigil agent test AGENT [-p NAME=VALUE]... [--resource ID] [--timeout SEC]\n"
     "a fence agent (stonith:fence_*) takes on, off, reboot, status, list and the node to act on\n"
-    "as -m fence-target=NODE; it answers with its own exit code (status: 0 on, 2 off)\n"
-    "common options: --plugin-dir DIR (or VIGIL_PLUGIN_DIR), --ocf-root DIR (or OCF_ROOT),\n"
-    "                --run-dir DIR (or VIGIL_RUN_DIR; agents keep state in DIR/rsctmp),\n"
-    "                -v (log plugin loading)\n";
+    "as -m fence-target=NODE; it answers with its own exit code (status: 0 on, 2 off)\n";
 
-namespace {
 
 constexpr int kExitUsage = 2;
 
@@ -324,21 +323,54 @@ int Test(const Args& a) {
   return failed ? 1 : 0;
 }
 
+constexpr const char* kCommonOptions =
+    "common options: --plugin-dir DIR (or VIGIL_PLUGIN_DIR), --ocf-root DIR (or OCF_ROOT),\n"
+    "                --run-dir DIR (or VIGIL_RUN_DIR; agents keep state in DIR/rsctmp),\n"
+    "                -v (log plugin loading)\n";
+
 struct Subcommand {
   const char* name;
+  const char* usage;  // what `vigil agent NAME --help` prints before the common options
   int (*handler)(const Args&);
 };
-constexpr Subcommand kSubcommands[] = {{"list", List}, {"meta", Meta}, {"run", Run}, {"test", Test}};
+constexpr Subcommand kSubcommands[] = {
+    {"list",
+     "usage: vigil agent list [ocf[:PROVIDER]|stonith]\n"
+     "The agents installed: every one, or those of a class or OCF provider.\n",
+     List},
+    {"meta",
+     "usage: vigil agent meta AGENT [--brief]\n"
+     "An agent's meta-data (AGENT as ocf:heartbeat:IPaddr2 or stonith:fence_ipmilan); --brief:\n"
+     "its parameters and actions in a few lines.\n",
+     Meta},
+    {"run",
+     "usage: vigil agent run AGENT ACTION [-p NAME=VALUE]... [-m NAME=VALUE]... [--timeout SEC]\n"
+     "                       [--interval SEC] [--check-level N] [--resource ID]\n"
+     "Runs one action of an agent as vigild would, and exits with its code. -p: a parameter;\n"
+     "-m: a meta attribute (fence-target=NODE for a fence agent's on, off, reboot, status).\n",
+     Run},
+    {"test",
+     "usage: vigil agent test AGENT [-p NAME=VALUE]... [--resource ID] [--timeout SEC]\n"
+     "Runs an agent through start, monitor, stop and the checks OCF asks of it (like\n"
+     "ocf-tester), and says what it did wrong.\n",
+     Test},
+};
 
 }  // namespace
 
 int AgentCommand(const std::vector<std::string>& args) {
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
     std::fputs(kAgentUsage, args.empty() ? stderr : stdout);
+    std::fputs(kCommonOptions, args.empty() ? stderr : stdout);
     return args.empty() ? kExitUsage : 0;
   }
   for (const auto& sub : kSubcommands) {
     if (args[0] != sub.name) continue;
+    if (std::any_of(args.begin() + 1, args.end(), [](const std::string& a) { return a == "-h" || a == "--help"; })) {
+      std::fputs(sub.usage, stdout);
+      std::fputs(kCommonOptions, stdout);
+      return 0;
+    }
     try {
       Args parsed = Parse({args.begin() + 1, args.end()});
       SetLogThreshold(parsed.verbose ? LogLevel::kInfo : LogLevel::kError);

@@ -11,6 +11,4 @@ namespace vigil {
 // args: everything after "agent". Prints to stdout/stderr.
 int AgentCommand(const std::vector<std::string>& args);
 
-extern const char kAgentUsage[];
-
 }  // namespace vigil

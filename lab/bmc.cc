@@ -169,11 +169,12 @@ int LabPowerCommand(const std::vector<std::string>& args) {
   // ipmi_sim appends `get power` or `set power "VALUE"` (the shell removes the quotes).
   const bool get = args.size() == 4 && args[2] == "get" && args[3] == "power";
   const bool set = args.size() == 5 && args[2] == "set" && args[3] == "power";
+  const bool help = args.size() == 1 && (args[0] == "-h" || args[0] == "--help");
   if (!get && !set) {
-    std::fprintf(stderr,
+    std::fprintf(help ? stdout : stderr,
                  "usage: vigil lab-power SOCKET NODE get power | set power 0|1\n"
                  "  the chassis control of a lab node's simulated BMC (ipmi_sim runs it)\n");
-    return 2;
+    return help ? 0 : 2;
   }
   auto address = Address(args[0]);
   if (!address.ok()) {

@@ -24,6 +24,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: crm [-F] [--run-dir DIR] [--plugin-dir DIR] [--ocf-root DIR] [LEVEL] [COMMAND [ARGS]...]\n"
+    "       crm --version\n"
     "\n"
     "crmsh's commands over the local vigild (found through --run-dir, else $VIGIL_RUN_DIR, else\n"
     "/run/vigil). The agents (for 'ra' and for checking a primitive as it is typed) are loaded as\n"
@@ -111,6 +112,10 @@ int CrmCommand(const std::vector<std::string>& args) {
     const std::string& a = args[i];
     if (a == "-h" || a == "--help") {
       std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (a == "--version") {
+      std::printf("crm (Vigil %s): crmsh's commands over vigild\n", VIGIL_VERSION);
       return 0;
     }
     if (a == "-F" || a == "--force") {

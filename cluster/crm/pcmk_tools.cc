@@ -28,14 +28,19 @@ constexpr int kNoSuch = 105;
 constexpr int kConfig = 78;  // attrd_updater -Q of an attribute that does not exist
 
 // One option of a command line: -x VALUE, -xVALUE, --long VALUE or --long=VALUE, or a flag.
+// Every option a tool asks about is remembered, so that --help lists exactly what it takes.
 struct Options {
   std::vector<std::string> args;
   size_t i = 0;
   std::string error;
+  std::vector<std::string> known;  // "-n, --name VALUE", in the order the tool asks
 
   bool done() const { return i >= args.size(); }
   // Whether args[i] is this option (short "-x" or long "--name"); takes its value when `value`.
   bool Take(const char* short_name, const char* long_name, std::optional<std::string>* value, bool optional_value = false) {
+    const std::string line = std::string("-") + short_name + ", --" + long_name +
+                             (value == nullptr ? "" : optional_value ? "[=VALUE]" : " VALUE");
+    if (std::find(known.begin(), known.end(), line) == known.end()) known.push_back(line);
     const std::string& a = args[i];
     const std::string s = std::string("-") + short_name;
     const std::string l = std::string("--") + long_name;
@@ -63,6 +68,24 @@ struct Options {
     return true;
   }
 };
+
+// args[o.i] is none of the options `tool` takes (every one was asked about): --help lists them
+// (exit 0), --version says whose tool this is (exit 0), anything else is refused by name (64).
+int Unknown(const std::string& tool, const Options& o, std::ostream& out, std::ostream& err) {
+  const std::string& a = o.args[o.i];
+  if (a == "--help" || a == "-?") {
+    out << "usage: " << tool << " [OPTION]...\n" << tool
+        << ": Pacemaker 2.1's tool, answered by the local vigild. The options Vigil takes:\n";
+    for (const auto& line : o.known) out << "  " << line << "\n";
+    return 0;
+  }
+  if (a == "--version" || a == "-$") {
+    out << tool << " (Vigil " << VIGIL_VERSION << ", after Pacemaker 2.1)\n";
+    return 0;
+  }
+  err << tool << ": the option " << a << " is not supported by Vigil (--help lists those it takes)\n";
+  return kUsage;
+}
 
 Result<control::ClusterStatus> Status(Connection& vigild) {
   auto body = vigild.Ask("status", {});
@@ -94,8 +117,7 @@ int CrmNode(const std::vector<std::string>& args, Connection& vigild, std::ostre
       what = 'N';
     } else if (o.Take("Q", "quiet", nullptr) || o.Take("V", "verbose", nullptr)) {
     } else {
-      err << "crm_node: the option " << args[o.i] << " is not supported by Vigil\n";
-      return kUsage;
+      return Unknown("crm_node", o, out, err);
     }
     if (!o.error.empty()) {
       err << "crm_node: " << o.error << "\n";
@@ -163,8 +185,7 @@ int AttrdUpdater(const std::vector<std::string>& args, Connection& vigild, std::
       erase = true;
     } else if (o.Take("V", "verbose", nullptr) || o.Take("q", "quiet", nullptr)) {
     } else {
-      err << "attrd_updater: the option " << args[o.i] << " is not supported by Vigil\n";
-      return kUsage;
+      return Unknown("attrd_updater", o, out, err);
     }
     if (!o.error.empty()) {
       err << "attrd_updater: " << o.error << "\n";
@@ -224,8 +245,7 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
       quiet = true;
     } else if (o.Take("V", "verbose", nullptr)) {
     } else {
-      err << tool << ": the option " << args[o.i] << " is not supported by Vigil\n";
-      return kUsage;
+      return Unknown(tool, o, out, err);
     }
     if (!o.error.empty()) {
       err << tool << ": " << o.error << "\n";
@@ -375,8 +395,7 @@ int CrmTicket(const std::vector<std::string>& args, Connection& vigild, std::ost
     } else if (o.Take("Q", "quiet", nullptr) || o.Take("V", "verbose", nullptr)) {
       // (What crm_ticket prints is the same either way.)
     } else {
-      err << "crm_ticket: the option " << args[o.i] << " is not supported by Vigil\n";
-      return kUsage;
+      return Unknown("crm_ticket", o, out, err);
     }
     if (!o.error.empty()) {
       err << "crm_ticket: " << o.error << "\n";
@@ -661,9 +680,7 @@ int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, Agent
     } else if (o.Take("q", "quiet", nullptr)) {
       quiet = true;
     } else {
-      err << "stonith_admin: the option " << args[o.i]
-          << " is not supported by Vigil (it takes -B, -F, -U, -C, -H, -L, -l, -I, -M, -a, -t, -V, -q)\n";
-      return kUsage;
+      return Unknown("stonith_admin", o, out, err);
     }
     if (!o.error.empty()) {
       err << "stonith_admin: " << o.error << "\n";

@@ -37,7 +37,7 @@
 
 namespace vigil::daemon {
 
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kVersion = VIGIL_VERSION;
 
 struct DaemonOptions {
   std::filesystem::path config;      // empty: /etc/vigil/vigil.conf, else /etc/corosync/corosync.conf

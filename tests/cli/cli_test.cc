@@ -230,5 +230,23 @@ TEST_F(CliTest, KeygenWritesTheKeyWhereVigildReadingTheConfigurationLooks) {
   EXPECT_EQ(Vigil("keygen -k " + tmp / "a" + " -c " + tmp / "vigil.conf").exit_code, 2);
 }
 
+// Every command says its version, and every subcommand its usage, on stdout with exit 0.
+TEST_F(CliTest, EveryCommandAnswersVersionAndEverySubcommandHelp) {
+  const Ran version = Vigil("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, "vigil " VIGIL_VERSION "\n");
+  for (const std::string program : {VIGILD_BINARY, CRM_BINARY}) {
+    const std::string out = (tmp / "v");
+    ASSERT_EQ(std::system((program + " --version >" + out).c_str()), 0) << program;
+    EXPECT_NE(testing::ReadFile(out).find(VIGIL_VERSION), std::string::npos) << program;
+  }
+  for (const std::string sub : {"agent list", "agent meta", "agent run", "agent test", "simulate", "keygen", "status",
+                                "demo", "lab-power"}) {
+    const Ran r = Vigil(sub + " --help");
+    EXPECT_EQ(r.exit_code, 0) << sub << r.err;
+    EXPECT_EQ(r.out.rfind("usage: vigil " + sub, 0), 0U) << sub << ": " << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace vigil

@@ -131,6 +131,30 @@ TEST(PacemakerToolsTest, AttrdUpdaterSetsQueriesAndDeletesThisNodesTransientAttr
   EXPECT_EQ(Tool(v, "attrd_updater", {"-n", "x", "-U", "1"}).code, 69);
 }
 
+// --help lists exactly the options each tool takes (those its parser asks about), --version says
+// whose tool it is; both leave vigild alone (it is down here).
+TEST(PacemakerToolsTest, EveryToolAnswersHelpAndVersion) {
+  FakeVigild v;
+  v.up = false;
+  for (const char* tool : {"crm_node", "attrd_updater", "crm_attribute", "crm_master", "crm_ticket", "stonith_admin"}) {
+    const auto help = Tool(v, tool, {"--help"});
+    EXPECT_EQ(help.code, 0) << tool << help.err;
+    EXPECT_EQ(help.out.rfind(std::string("usage: ") + tool + " [OPTION]...\n", 0), 0U) << help.out;
+    const auto version = Tool(v, tool, {"--version"});
+    EXPECT_EQ(version.code, 0) << tool;
+    EXPECT_EQ(version.out, std::string(tool) + " (Vigil " VIGIL_VERSION ", after Pacemaker 2.1)\n");
+  }
+  const std::string node = Tool(v, "crm_node", {"-?"}).out;
+  EXPECT_NE(node.find("\n  -n, --name\n"), std::string::npos) << node;
+  EXPECT_NE(node.find("\n  -N, --name-for-id VALUE\n"), std::string::npos) << node;
+  const std::string stonith = Tool(v, "stonith_admin", {"--help"}).out;
+  EXPECT_NE(stonith.find("\n  -B, --reboot VALUE\n"), std::string::npos) << stonith;
+  // Past other options too, and an unknown one still names the way to the list.
+  EXPECT_EQ(Tool(v, "crm_node", {"-n", "--help"}).code, 0);
+  EXPECT_NE(Tool(v, "crm_node", {"--bogus"}).err.find("--bogus is not supported by Vigil (--help lists those it takes)"),
+            std::string::npos);
+}
+
 TEST(PacemakerToolsTest, CrmAttributeAndCrmMasterSetThePromotionScoreAndNodeAttributes) {
   FakeVigild v;
   // Stateful's and ocf-shellfuncs' calls, from instance db:1.
