@@ -472,11 +472,10 @@ Status Daemon::WritePidFile(pid_t process) {
 }
 
 void Daemon::LogEvents() {
-  for (const auto& e : membership_->TakeEvents()) LogInfo(e);
-  for (const auto& e : replicator_->TakeEvents()) LogInfo(e);
-  for (const auto& e : child_->TakeEvents()) LogInfo(e);
-  for (const auto& e : local_->TakeEvents()) LogInfo(e);
-  for (const auto& e : controller_->TakeEvents()) LogInfo(e);
+  for (const auto& batch : {membership_->TakeEvents(), replicator_->TakeEvents(), child_->TakeEvents(),
+                            local_->TakeEvents(), controller_->TakeEvents()}) {
+    for (const auto& e : batch) Log(e.level, e.text);
+  }
 }
 
 std::string Daemon::ServiceStatus() const {

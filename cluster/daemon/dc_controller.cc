@@ -114,11 +114,7 @@ cib::Model WithNodeStates(const cib::Model& config, std::vector<cib::NodeState> 
   return m;
 }
 
-std::vector<std::string> DcController::TakeEvents() {
-  std::vector<std::string> out;
-  out.swap(events_);
-  return out;
-}
+std::vector<LogEvent> DcController::TakeEvents() { return events_.Take(); }
 
 void DcController::OnNodeUpdate(uint32_t node, const peer::NodeUpdate& update) {
   reports_[node] = update;
@@ -435,7 +431,7 @@ bool DcController::SendNotification(const cib::Model& model, std::vector<Notific
 }
 
 void DcController::Waiting(std::string why) {
-  if (why != waiting_logged_) events_.push_back(why);
+  if (why != waiting_logged_) events_.Info(why);
   waiting_logged_ = std::move(why);
 }
 
@@ -501,7 +497,7 @@ DcController::FenceStep DcController::CarryFences(const DcInputs& in, const cib:
     const std::string& node = a.fence.node;
     return (ended.count(node) && !fencer_.Busy(node)) || fencer_.given_up().count(node) > 0;
   });
-  for (auto& e : fencer_.TakeEvents()) events_.push_back(std::move(e));
+  for (auto& e : fencer_.TakeEvents()) events_.Add(std::move(e));
   if (fencer_.HasFenced()) return FenceStep::kPlanAgain;  // its resources are stopped now
   if (fencing_busy) {
     std::string targets;
@@ -594,7 +590,7 @@ void DcController::Update(const DcInputs& in) {
   options.cannot_fence = fencer_.given_up();
   auto transition = scheduler::Schedule(model, options);
   if (!transition.ok()) {
-    events_.push_back("cannot schedule: " + transition.status().message());
+    events_.Error("cannot schedule: " + transition.status().message());
     return;
   }
   // The fences first: nothing else of the plan goes before they are done.
@@ -610,7 +606,7 @@ void DcController::Update(const DcInputs& in) {
   }
   std::string summary;
   for (const auto& line : transition->summary) summary += (summary.empty() ? "" : "; ") + scheduler::SummaryText(line);
-  if (!summary.empty() && summary != summary_logged_) events_.push_back("transition: " + summary);
+  if (!summary.empty() && summary != summary_logged_) events_.Info("transition: " + summary);
   summary_logged_ = summary;
   if (Notify(model, *transition)) return;
   for (const auto& action : transition->actions) {

@@ -41,6 +41,7 @@
 #include "cluster/peer/messages.h"
 #include "cluster/scheduler/scheduler.h"
 #include "common/clock.h"
+#include "common/log.h"
 
 namespace vigil::daemon {
 
@@ -115,7 +116,7 @@ class DcController {
   // The node states the latest plan was made from, once per plan (the DC sends them to the
   // members: StatusCopy); nullopt when no plan was made since the last call.
   std::optional<std::vector<cib::NodeState>> TakePlannedStates() { return std::exchange(planned_states_, std::nullopt); }
-  std::vector<std::string> TakeEvents();
+  std::vector<LogEvent> TakeEvents();
 
  private:
   // The CIB the scheduler reads: the configuration, every known node (added to <nodes> when the
@@ -186,7 +187,7 @@ class DcController {
   std::string waiting_logged_;  // the last "waiting for ..." logged
   std::string summary_logged_;
   std::optional<std::vector<cib::NodeState>> planned_states_;
-  std::vector<std::string> events_;
+  EventLog events_;
   std::optional<NotifyRound> round_;  // the clone notifications under way, if any
 };
 

@@ -120,7 +120,7 @@ bool Fencer::Carry(const Inputs& in, const std::vector<scheduler::Fence>& fences
       event.state = peer::FenceEvent::State::kFailed;
       event.reason = "interrupted: the DC took office anew before it ended";
     }
-    events_.push_back("fencing " + event.target + " (" + event.action + ") from a former term ended: " +
+    events_.Info("fencing " + event.target + " (" + event.action + ") from a former term ended: " +
                       (event.state == peer::FenceEvent::State::kDone ? "fenced with " + event.devices : event.reason));
     // The shared history this DC took back may hold it as failed for want of a DC: it ended so.
     const auto seeded = std::find_if(history_.begin(), history_.end(), [&](const peer::FenceEvent& e) {
@@ -148,7 +148,7 @@ bool Fencer::Carry(const Inputs& in, const std::vector<scheduler::Fence>& fences
       run.fenced_by.push_back(run.levels[run.level][run.device]);
       Finish(in, run, true);
     } else {
-      events_.push_back("fencing " + it->first + " is no longer needed");
+      events_.Info("fencing " + it->first + " is no longer needed");
     }
     it = runs_.erase(it);
   }
@@ -178,7 +178,8 @@ bool Fencer::Carry(const Inputs& in, const std::vector<scheduler::Fence>& fences
       run.event.client = client != clients_.end() ? client->second : "vigild";
       if (client != clients_.end()) clients_.erase(client);
       run.event.when = in.wall;
-      events_.push_back("fencing " + fence.node + " (" + fence.action + "): " + fence.reason);
+      events_.Add({fence.action == "on" ? LogLevel::kInfo : LogLevel::kWarning,
+                   "fencing " + fence.node + " (" + fence.action + "): " + fence.reason});
       it = runs_.emplace(fence.node, std::move(run)).first;
     }
     if (!Advance(in, it->second)) {
@@ -255,7 +256,7 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
         const auto budget = std::chrono::milliseconds(TimeoutMs(m, params, run.fence.action) * 7 / 10);
         const bool timed_out = r.status == static_cast<uint8_t>(ExecStatus::kTimedOut);
         if (run.tries >= Retries(params, run.fence.action) || timed_out || in.now - run.first_try >= budget) {
-          events_.push_back("fencing " + target + " with " + id + " failed (" + why + "); the next device or level, if any");
+          events_.Error("fencing " + target + " with " + id + " failed (" + why + "); the next device or level, if any");
           DeviceFailed(run, why);
         }
       }
@@ -309,7 +310,7 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
       const int priority = run.priority_delay_spent ? 0 : std::max(0, run.fence.priority_delay);
       run.priority_delay_spent = true;
       if (delay + priority > 0) {
-        events_.push_back("fencing " + target + " with " + id + " after a delay of " + std::to_string(delay + priority) +
+        events_.Info("fencing " + target + " with " + id + " after a delay of " + std::to_string(delay + priority) +
                           " s" + (priority > 0 ? " (priority-fencing-delay " + std::to_string(priority) + " s)" : ""));
       }
       run.due = in.now + std::chrono::seconds(delay + priority);
@@ -327,7 +328,7 @@ bool Fencer::ByWatchdog(const Inputs& in, Run& run, bool& ended) {
     run.watchdog = true;
     run.due = in.now + std::chrono::milliseconds(in.watchdog_ms);
     run.event.delegate.clear();
-    events_.push_back("fencing " + target + " by its watchdog (" + run.failure + "): it counts as fenced in " +
+    events_.Warning("fencing " + target + " by its watchdog (" + run.failure + "): it counts as fenced in " +
                       std::to_string(in.watchdog_ms / 1000) + " s (stonith-watchdog-timeout)");
     // A member is told to stop feeding it; a node gone does by itself (frozen, without its
     // vigild, or without quorum).
@@ -462,7 +463,7 @@ void Fencer::Finish(const Inputs& in, Run& run, bool done) {
       fenced_.push_back(target);
       unfenced_.erase(target);
     }
-    events_.push_back("fenced " + target + " (" + run.fence.action + ") with " + Join(run.fenced_by) +
+    events_.Info("fenced " + target + " (" + run.fence.action + ") with " + Join(run.fenced_by) +
                       (run.event.delegate.empty() ? "" : " from " + run.event.delegate));
     return;
   }
@@ -475,13 +476,13 @@ void Fencer::Finish(const Inputs& in, Run& run, bool done) {
   if (failures >= max) {
     given_up_.insert(target);
     retry_at_.erase(target);
-    events_.push_back("fencing " + target + " failed " + std::to_string(failures) + " times in a row (stonith-max-attempts=" +
+    events_.Error("fencing " + target + " failed " + std::to_string(failures) + " times in a row (stonith-max-attempts=" +
                       std::to_string(max) + "), giving up: its resources stay blocked until it is back or fenced otherwise; " +
                       run.failure);
     return;
   }
   retry_at_[target] = in.now + kRetryPause;
-  events_.push_back("fencing " + target + " failed (attempt " + std::to_string(failures) + " of " + std::to_string(max) +
+  events_.Error("fencing " + target + " failed (attempt " + std::to_string(failures) + " of " + std::to_string(max) +
                     "): " + run.failure);
 }
 
@@ -523,7 +524,7 @@ void Fencer::Confirm(const std::string& target, const std::string& client, const
   fenced_.push_back(target);
   unfenced_.erase(target);
   ended_.insert(target);
-  events_.push_back("fencing " + target + " confirmed by hand (" + client + "): it counts as down");
+  events_.Warning("fencing " + target + " confirmed by hand (" + client + "): it counts as down");
 }
 
 void Fencer::Forgive() {
@@ -599,6 +600,6 @@ void Fencer::MergeHistory(const std::vector<peer::FenceEvent>& events) {
   if (history_.size() > kHistoryLimit) history_.erase(history_.begin(), history_.end() - kHistoryLimit);
 }
 
-std::vector<std::string> Fencer::TakeEvents() { return std::exchange(events_, {}); }
+std::vector<LogEvent> Fencer::TakeEvents() { return events_.Take(); }
 
 }  // namespace vigil::daemon

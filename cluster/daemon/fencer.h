@@ -47,6 +47,7 @@
 #include "cluster/peer/messages.h"
 #include "cluster/scheduler/scheduler.h"
 #include "common/clock.h"
+#include "common/log.h"
 
 namespace vigil::daemon {
 
@@ -123,7 +124,7 @@ class Fencer {
   // Adds the events of a history a member kept from a former DC that this one lacks, in the
   // order of their times (a pending one there failed, as in SeedHistory).
   void MergeHistory(const std::vector<peer::FenceEvent>& events);
-  std::vector<std::string> TakeEvents();
+  std::vector<LogEvent> TakeEvents();
 
  private:
   enum class Step { kIdle, kMetadata, kQuery, kAction };
@@ -181,7 +182,7 @@ class Fencer {
   std::map<std::string, int64_t> unfenced_;
   std::map<std::string, std::string> clients_;  // SetClient
   std::set<std::string> ended_;                 // TakeEnded
-  std::vector<std::string> events_;
+  EventLog events_;
 };
 
 }  // namespace vigil::daemon

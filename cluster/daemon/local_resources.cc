@@ -79,11 +79,7 @@ bool LocalResources::SetTransient(const std::string& name, const std::optional<s
   return true;
 }
 
-std::vector<std::string> LocalResources::TakeEvents() {
-  std::vector<std::string> out;
-  out.swap(events_);
-  return out;
-}
+std::vector<LogEvent> LocalResources::TakeEvents() { return events_.Take(); }
 
 void LocalResources::Forget() {
   // What ran is unknown until probed; what failed stays on record (until a cleanup).
@@ -102,7 +98,7 @@ void LocalResources::Cleanup(const std::string& rsc) {
             }) > 0;
   forgot |= CancelRecurring(rsc);
   if (forgot) {
-    events_.push_back("cleanup of " + rsc + ": history and fail counts forgotten; it is probed again");
+    events_.Info("cleanup of " + rsc + ": history and fail counts forgotten; it is probed again");
     changed_ = true;
   }
 }
@@ -127,7 +123,7 @@ cib::ResourceHistory& LocalResources::History(const peer::Execute& e) {
   // the old one was stopped with the old agent): that history, and the fail counts that went
   // with it, are forgotten, as Pacemaker deletes them.
   if (e.action != "stop" && (it->standard != e.standard || it->provider != e.provider || it->type != e.type)) {
-    events_.push_back(e.rsc + ": now " + cib::AgentName(e.standard, e.provider, e.type) + ", was " +
+    events_.Info(e.rsc + ": now " + cib::AgentName(e.standard, e.provider, e.type) + ", was " +
                       cib::AgentName(it->standard, it->provider, it->type) + ": its history and fail counts are forgotten");
     *it = {e.rsc, e.standard, e.provider, e.type, {}};
     std::erase_if(state_.transient, [&](const auto& a) {
@@ -214,7 +210,7 @@ void LocalResources::Execute(const peer::Execute& e, std::function<void()> done)
                 }) > 0;
     }
     if (forgot) {
-      events_.push_back("recurring monitors of " + e.rsc + " cancelled" + (e.meta.count("reason") ? " (" + e.meta.at("reason") + ")" : ""));
+      events_.Info("recurring monitors of " + e.rsc + " cancelled" + (e.meta.count("reason") ? " (" + e.meta.at("reason") + ")" : ""));
       changed_ = true;
     }
     done();
@@ -222,7 +218,7 @@ void LocalResources::Execute(const peer::Execute& e, std::function<void()> done)
   }
   const bool probe = e.action == "monitor" && e.interval_ms == 0;
   if (hold_ && e.action != "stop" && !probe) {
-    events_.push_back(Describe(e) + " not run: " + *hold_);
+    events_.Info(Describe(e) + " not run: " + *hold_);
     held_.push_back(std::move(done));
     return;
   }
@@ -230,7 +226,7 @@ void LocalResources::Execute(const peer::Execute& e, std::function<void()> done)
     // Planned on a report from before this node stopped it: the report the answer carries shows
     // it stopped, and the DC plans from that.
     const bool stopping = StopInFlight(e.rsc);
-    events_.push_back(Describe(e) + " not started: " + e.rsc + (stopping ? " is stopping here" : " is not running here"));
+    events_.Info(Describe(e) + " not started: " + e.rsc + (stopping ? " is stopping here" : " is not running here"));
     if (stopping) {
       after_stop_.emplace(e.rsc, std::move(done));
     } else {
@@ -310,7 +306,7 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
     // restart tells).
     std::erase_if(recurring_, [&](const auto& c) { return c.second == r.call_id; });
     if (r.reason.starts_with(lrm::kChildDied)) {
-      events_.push_back(Describe(e) + ": ended with the executor child (" + r.reason + "); probed again");
+      events_.Warning(Describe(e) + ": ended with the executor child (" + r.reason + "); probed again");
     }
     // No longer monitored here. Looked up, not made: after a cleanup the history is gone, and an
     // empty one would read as "probed, not running".
@@ -323,7 +319,7 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
   if (!recurring && r.status == ExecStatus::kCancelled) {
     // Withdrawn (before a stop of everything, or by the executor child when its lease lapsed):
     // not the agent's failure, and whatever it did is undone by the stop that follows.
-    events_.push_back(Describe(e) + ": withdrawn" + (r.reason.empty() ? "" : " (" + r.reason + ")"));
+    events_.Info(Describe(e) + ": withdrawn" + (r.reason.empty() ? "" : " (" + r.reason + ")"));
     // What it did is unknown now: no record says otherwise (a stop follows, or a probe).
     for (auto& h : state_.resources) {
       if (h.id == e.rsc) {
@@ -340,8 +336,9 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
     // A clone notification tells the instance what its peers do; it changes nothing of its own
     // state, so it is not history (Pacemaker does not record it either). A failed one is noted.
     const bool notified = r.status == ExecStatus::kDone && r.rc == 0;
-    events_.push_back(Describe(e) + ": " + (r.status == ExecStatus::kDone ? OcfCodeName(r.rc) : std::string(ExecStatusName(r.status))) +
-                      (notified ? "" : " (a failed notification is not a failure of the resource)"));
+    events_.Add({notified ? LogLevel::kInfo : LogLevel::kWarning,
+                 Describe(e) + ": " + (r.status == ExecStatus::kDone ? OcfCodeName(r.rc) : std::string(ExecStatusName(r.status))) +
+                      (notified ? "" : " (a failed notification is not a failure of the resource)")});
     return;
   }
   cib::ResourceHistory& h = History(e);
@@ -371,9 +368,11 @@ void LocalResources::Record(const peer::Execute& e, const OperationResult& r, bo
     if (it != h.ops.end() && it->rc == record.rc && it->op_status == record.op_status) return;
   }
   const std::string outcome = op_status == 0 ? OcfCodeName(r.rc) : std::string(ExecStatusName(r.status));
-  events_.push_back(Describe(e) + ": " + outcome + (r.reason.empty() ? "" : " (" + r.reason + ")") + " in " +
+  // A failed operation is an error; a monitor that finds its resource failed too.
+  events_.Add({ok ? LogLevel::kInfo : LogLevel::kError,
+               Describe(e) + ": " + outcome + (r.reason.empty() ? "" : " (" + r.reason + ")") + " in " +
                     std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(r.elapsed).count()) + " ms" +
-                    (ok ? "" : ": failed"));
+                    (ok ? "" : ": failed")});
   if ((e.action == "stop" || e.action == "migrate_to") && ok) {
     // The executor cancelled the recurring monitors before the stop (or migrate_to) ran.
     // (The failure record keeps the failed monitor's interval: it stays until a cleanup.)

@@ -35,6 +35,7 @@
 #include "cluster/cib/cib.h"
 #include "cluster/lrm/executor_client.h"
 #include "cluster/peer/messages.h"
+#include "common/log.h"
 
 namespace vigil::daemon {
 
@@ -71,7 +72,7 @@ class LocalResources {
   // Whether the state changed since it was last reported (ClearChanged).
   bool changed() const { return changed_; }
   void ClearChanged() { changed_ = false; }
-  std::vector<std::string> TakeEvents();
+  std::vector<LogEvent> TakeEvents();
 
  private:
   struct InFlight {
@@ -103,7 +104,7 @@ class LocalResources {
   cib::NodeState state_;
   int call_id_ = 0;
   bool changed_ = false;
-  std::vector<std::string> events_;
+  EventLog events_;
 };
 
 }  // namespace vigil::daemon

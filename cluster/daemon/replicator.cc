@@ -47,11 +47,7 @@ std::string Replicator::Name(uint32_t node) const {
   return options_.name_of ? options_.name_of(node) : std::to_string(node);
 }
 
-std::vector<std::string> Replicator::TakeEvents() {
-  std::vector<std::string> out;
-  out.swap(events_);
-  return out;
-}
+std::vector<LogEvent> Replicator::TakeEvents() { return events_.Take(); }
 
 void Replicator::Arm(PollSet& set) {
   if (downstream_.size() < kMaxDownstream) set.Watch(listen_fd_, POLLIN);
@@ -100,7 +96,7 @@ void Replicator::Follow(uint32_t dc, bool acting, const std::vector<uint32_t>& m
     const bool stale = !link.established() ? now - link.since() > kHandshakeTimeout
                                            : !member && now - link.since() > options_.token;
     if (stale) {
-      if (it->second.joined) events_.push_back("link from " + Name(link.peer_node()) + " closed: not a member");
+      if (it->second.joined) events_.Info("link from " + Name(link.peer_node()) + " closed: not a member");
       it = EraseDownstream(it);
     } else {
       ++it;
@@ -125,18 +121,18 @@ void Replicator::LinkFailed(const std::string& why) {
   // Once per DC: it retries every 100 ms until the DC answers or is lost.
   if (link_failure_logged_) return;
   link_failure_logged_ = true;
-  events_.push_back("cannot link to the DC " + Name(upstream_dc_) + " (retrying): " + why);
+  events_.Warning("cannot link to the DC " + Name(upstream_dc_) + " (retrying): " + why);
 }
 
 void Replicator::DropUpstream(const std::string& why, SteadyTime now) {
-  if (upstream_ && upstream_announced_) events_.push_back("link to the DC " + Name(upstream_dc_) + " closed: " + why);
+  if (upstream_ && upstream_announced_) events_.Info("link to the DC " + Name(upstream_dc_) + " closed: " + why);
   upstream_.reset();
   upstream_announced_ = false;
   if (waiting_.empty()) return;
   if (unsure_.empty()) unsure_since_ = now;
   for (auto& [id, sent] : waiting_) unsure_.push_back(std::move(sent));
   waiting_.clear();
-  events_.push_back("the link to the DC broke before it answered " + std::to_string(unsure_.size()) +
+  events_.Warning("the link to the DC broke before it answered " + std::to_string(unsure_.size()) +
                     " change(s) (" + why + "): they are answered once a DC's CIB tells whether they were made");
 }
 
@@ -152,7 +148,7 @@ void Replicator::ResolveUnsure(bool final) {
       sent.done(Status(StatusCode::kIoError, "the link to the DC broke before it answered, and the change was made against "
                                              "a version this node no longer holds: it may or may not have been made; query the CIB"));
     } else if (*made) {
-      events_.push_back("a change whose answer was lost is in the CIB (version " + cib::VersionText(store_.versions()) + ")");
+      events_.Info("a change whose answer was lost is in the CIB (version " + cib::VersionText(store_.versions()) + ")");
       sent.done(store_.versions());
     } else {
       sent.done(Status(StatusCode::kConflict, "conflict: the link to the DC broke before it took the change, and the CIB (version " +
@@ -185,12 +181,12 @@ void Replicator::Dispatch(const PollSet& set, SteadyTime now) {
       if (upstream_->established() && !upstream_announced_) {
         if (upstream_->peer_node() != upstream_dc_) {
           DropUpstream("", now);
-          events_.push_back("the DC's address answered as node " + std::to_string(upstream_->peer_node()));
+          events_.Warning("the DC's address answered as node " + std::to_string(upstream_->peer_node()));
           retry_at_ = now + kRetry;
         } else {
           upstream_announced_ = true;
           link_failure_logged_ = false;
-          events_.push_back("linked to the DC " + Name(upstream_dc_));
+          events_.Info("linked to the DC " + Name(upstream_dc_));
           upstream_->Send(peer::Encode(peer::Join{store_.text()}));
           if (options_.on_linked) options_.on_linked();
           // Changes asked for while linking, after the Join: the DC takes them in order.
@@ -216,7 +212,7 @@ void Replicator::Dispatch(const PollSet& set, SteadyTime now) {
       if (keep && link.established() && !it->second.joined && options_.address_of &&
           options_.address_of(link.peer_node()) != std::optional<uint32_t>(link.peer_address())) {
         keep = false;
-        events_.push_back("refused a link claiming to be node " + std::to_string(link.peer_node()) +
+        events_.Warning("refused a link claiming to be node " + std::to_string(link.peer_node()) +
                           " from another address");
       }
       if (keep) {
@@ -224,7 +220,7 @@ void Replicator::Dispatch(const PollSet& set, SteadyTime now) {
         Handle(link, true);
         keep = link.error().empty();
       }
-      if (!keep && it->second.joined) events_.push_back("link from " + Name(link.peer_node()) + " closed: " + link.error());
+      if (!keep && it->second.joined) events_.Info("link from " + Name(link.peer_node()) + " closed: " + link.error());
     }
     it = keep ? std::next(it) : EraseDownstream(it);
   }
@@ -269,7 +265,7 @@ void Replicator::Handle(peer::Link& link, bool downstream) {
                std::holds_alternative<peer::StatusCopy>(*message) || std::holds_alternative<peer::Cleanup>(*message)) {
       if (options_.on_message) options_.on_message(link.peer_node(), *message);
     } else {
-      events_.push_back("ignored a message from " + Name(link.peer_node()) + " that has no business on this link");
+      events_.Warning("ignored a message from " + Name(link.peer_node()) + " that has no business on this link");
     }
     if (!link.error().empty()) return;
   }
@@ -279,7 +275,7 @@ void Replicator::OnCib(peer::Link& from, const std::string& xml, const char* wha
   const cib::Versions before = store_.versions();
   auto outcome = store_.Adopt(xml, "the CIB " + Name(from.peer_node()) + " sent");
   if (!outcome.ok()) {
-    events_.push_back("refused the CIB " + Name(from.peer_node()) + " " + what + ": " + outcome.status().message());
+    events_.Error("refused the CIB " + Name(from.peer_node()) + " " + what + ": " + outcome.status().message());
     return;
   }
   // A member that joins hears back in every case: the CIB it then holds is the DC's.
@@ -293,7 +289,7 @@ void Replicator::OnCib(peer::Link& from, const std::string& xml, const char* wha
       from.Send(peer::Encode(peer::CibCopy{store_.text()}));
       return;
     case CibStore::Adoption::kAdopted:
-      events_.push_back("adopted the CIB " + Name(from.peer_node()) + " " + what + ": version " +
+      events_.Info("adopted the CIB " + Name(from.peer_node()) + " " + what + ": version " +
                         cib::VersionText(before) + " -> " + cib::VersionText(store_.versions()));
       if (acting_) Broadcast(joined ? nullptr : &from);
       return;
@@ -310,7 +306,7 @@ Result<cib::Versions> Replicator::Apply(const cib::Versions& expected, const std
   const cib::Versions before = store_.versions();
   auto after = store_.Replace(xml, expected);
   if (!after.ok()) return after.status();
-  events_.push_back("CIB changed by " + who + ": version " + cib::VersionText(before) + " -> " +
+  events_.Info("CIB changed by " + who + ": version " + cib::VersionText(before) + " -> " +
                     cib::VersionText(*after));
   // Before the answer: the node that asked holds the new CIB when its client hears "ok".
   Broadcast(nullptr);
@@ -400,7 +396,7 @@ void Replicator::Send(const cib::Versions& expected, std::string xml, const std:
   std::string base = store_.versions() == expected ? store_.text() : std::string();
   upstream_->Send(peer::Encode(change));
   Done logged = [this, who, done = std::move(done)](Result<cib::Versions> after) {
-    if (after.ok()) events_.push_back("CIB changed by " + who + " through the DC " + Name(dc_) + ": version " + cib::VersionText(*after));
+    if (after.ok()) events_.Info("CIB changed by " + who + " through the DC " + Name(dc_) + ": version " + cib::VersionText(*after));
     done(std::move(after));
   };
   waiting_[request] = Sent{std::move(logged), std::move(base), std::move(change.cib)};

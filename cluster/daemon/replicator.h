@@ -36,6 +36,7 @@
 #include "common/clock.h"
 #include "common/event_source.h"
 #include "common/status.h"
+#include "common/log.h"
 
 namespace vigil::daemon {
 
@@ -90,7 +91,7 @@ class Replicator : public EventSource {
   bool linked_to_dc() const { return upstream_ && upstream_announced_; }
 
   // One readable line per event worth logging (adoptions, links made and lost).
-  std::vector<std::string> TakeEvents();
+  std::vector<LogEvent> TakeEvents();
 
  private:
   struct Downstream {
@@ -154,7 +155,7 @@ class Replicator : public EventSource {
   SteadyTime held_since_{};
   SteadyTime unsure_since_{};
   uint64_t next_request_ = 1;
-  std::vector<std::string> events_;
+  EventLog events_;
 };
 
 }  // namespace vigil::daemon

@@ -68,7 +68,7 @@ Status ExecutorClient::Start() {
   pid_ = pid;
   restart_at_.reset();
   lapses_seen_ = 0;
-  events_.push_back("executor child started (pid " + std::to_string(pid) + ")");
+  events_.Info("executor child started (pid " + std::to_string(pid) + ")");
   Renew(std::chrono::steady_clock::now());
   return Status::Ok();
 }
@@ -140,11 +140,7 @@ void ExecutorClient::Renew(SteadyTime now) {
   next_renew_ = now + renew_every_;
 }
 
-std::vector<std::string> ExecutorClient::TakeEvents() {
-  std::vector<std::string> out;
-  out.swap(events_);
-  return out;
-}
+std::vector<LogEvent> ExecutorClient::TakeEvents() { return events_.Take(); }
 
 void ExecutorClient::OnDeath(const std::string& why, SteadyTime now, bool ours) {
   close(fd_);
@@ -160,7 +156,7 @@ void ExecutorClient::OnDeath(const std::string& why, SteadyTime now, bool ours) 
   // Killed from outside (kill -9 by a person or a script): no agent failed. A crash (a plugin's
   // abort or segfault) or an exit is the agent's doing and fails what was in flight.
   const bool killed = !ours && reaped && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-  events_.push_back("executor child (pid " + std::to_string(pid_) + ") died: " + how + "; " +
+  events_.Error("executor child (pid " + std::to_string(pid_) + ") died: " + how + "; " +
                     std::to_string(calls_.size()) + " operation(s) in flight ended" + (killed ? " (withdrawn)" : ""));
   pid_ = -1;
   in_.clear();
@@ -195,7 +191,7 @@ bool ExecutorClient::Process(short revents, SteadyTime now) {
   if (fd_ < 0) {
     if (restart_at_ && now >= *restart_at_) {
       if (Status s = Start(); !s.ok()) {
-        events_.push_back("cannot restart the executor child: " + s.message());
+        events_.Error("cannot restart the executor child: " + s.message());
         restart_at_ = now + kRestartDelay;
         return false;
       }
@@ -228,7 +224,7 @@ bool ExecutorClient::Process(short revents, SteadyTime now) {
       // Heard: the renewal that says so lets the child take work again. Everything sent before
       // it is refused there (withdrawn), since it was planned on what the lapse undid.
       lapses_seen_ = lapse->lapse;
-      events_.push_back("executor child (pid " + std::to_string(pid_) + ") stopped every resource: vigild did not "
+      events_.Error("executor child (pid " + std::to_string(pid_) + ") stopped every resource: vigild did not "
                         "renew its lease in time; its resources are probed again");
       Renew(now);
       lapsed = true;

@@ -28,6 +28,7 @@
 #include "common/event_source.h"
 #include "common/status.h"
 #include "host/operation.h"
+#include "common/log.h"
 
 namespace vigil::lrm {
 
@@ -98,7 +99,7 @@ class ExecutorClient : public OperationQueue, public EventSource {
   void Kill();
 
   // One line per event worth logging (the child's deaths and restarts).
-  std::vector<std::string> TakeEvents();
+  std::vector<LogEvent> TakeEvents();
 
  private:
   struct Call {
@@ -127,7 +128,7 @@ class ExecutorClient : public OperationQueue, public EventSource {
   std::vector<std::pair<uint64_t, OperationResult>> refused_;  // to deliver on the next Dispatch
   std::optional<SteadyTime> restart_at_;
   std::vector<SteadyTime> deaths_;
-  std::vector<std::string> events_;
+  EventLog events_;
   std::vector<pid_t> unreaped_;  // killed children not yet reaped (stuck in the kernel)
   Duration lease_{0};           // 0: no lease
   Duration renew_every_{0};

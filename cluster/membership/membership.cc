@@ -80,7 +80,7 @@ void Membership::OnHeartbeat(uint32_t from, uint64_t incarnation, const View& vi
   if (!configured_name && IsNodeName(view.name)) name = view.name;
   Peer& peer = peers_[from];
   if (peer.incarnation != incarnation && it != peers_.end()) {
-    events_.push_back(Label(from) + " restarted");
+    events_.Info(Label(from) + " restarted");
   }
   peer.incarnation = incarnation;
   peer.last_heard = now;
@@ -95,7 +95,7 @@ void Membership::OnLeave(uint32_t from, uint64_t incarnation, SteadyTime now) {
   if (it == peers_.end() || it->second.incarnation != incarnation) return;
   peers_.erase(it);
   left_[from] = incarnation;  // a heartbeat of that life still in flight must not bring it back
-  events_.push_back(Label(from) + " left");
+  events_.Info(Label(from) + " left");
   Tick(now);
 }
 
@@ -105,7 +105,7 @@ void Membership::Tick(SteadyTime now) {
     if (now - it->second.last_heard > options_.token) {
       const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.last_heard);
       const auto token = std::chrono::duration_cast<std::chrono::milliseconds>(options_.token);
-      events_.push_back(Label(it->first) + " lost (silent for " + std::to_string(silent.count()) + " ms, token " +
+      events_.Warning(Label(it->first) + " lost (silent for " + std::to_string(silent.count()) + " ms, token " +
                         std::to_string(token.count()) + " ms)");
       it = peers_.erase(it);
     } else {
@@ -171,21 +171,22 @@ void Membership::Recompute() {
       for (uint32_t id : ids) s += " " + Label(id);
       return s + " ";
     };
-    events_.push_back("membership: [" + join(members) + "] (was [" + join(members_) + "])");
+    events_.Info("membership: [" + join(members) + "] (was [" + join(members_) + "])");
     members_ = members;
   }
   const bool was_quorate = quorum_.quorate();
   quorum_.Update(static_cast<int>(members_.size()));
   if (quorum_.quorate() != was_quorate) {
-    events_.push_back(std::string(quorum_.quorate() ? "partition with quorum" : "partition WITHOUT quorum") +
+    events_.Add({quorum_.quorate() ? LogLevel::kInfo : LogLevel::kWarning,
+                 std::string(quorum_.quorate() ? "partition with quorum" : "partition WITHOUT quorum") +
                       " (" + std::to_string(quorum_.total_votes()) + " of " +
                       std::to_string(quorum_.expected_votes()) + " votes, " + std::to_string(quorum_.quorum()) +
-                      " needed)");
+                      " needed)"});
   }
   const bool may_act = quorum_.quorate() || options_.ignore_quorum;
   const uint32_t dc = may_act ? members_.front() : 0;
   if (dc != dc_) {
-    events_.push_back(dc == 0 ? std::string("no DC") : "DC: " + Label(dc));
+    events_.Info(dc == 0 ? std::string("no DC") : "DC: " + Label(dc));
     dc_ = dc;
   }
   settled_ = settled_ || now_ - options_.started >= options_.token ||
@@ -214,9 +215,9 @@ void Membership::Recompute() {
   if (agreed && !acting_) {
     term_ = std::max(term_, highest_term_seen_) + 1;
     highest_term_seen_ = term_;
-    events_.push_back("this node is the DC, term " + std::to_string(term_));
+    events_.Info("this node is the DC, term " + std::to_string(term_));
   } else if (!agreed && acting_) {
-    events_.push_back("this node is no longer the DC");
+    events_.Info("this node is no longer the DC");
   }
   acting_ = agreed;
 }
@@ -238,10 +239,6 @@ std::string Membership::Label(uint32_t node) const {
   return it->second + " (" + std::to_string(node) + ")";
 }
 
-std::vector<std::string> Membership::TakeEvents() {
-  std::vector<std::string> out;
-  out.swap(events_);
-  return out;
-}
+std::vector<LogEvent> Membership::TakeEvents() { return events_.Take(); }
 
 }  // namespace vigil::membership

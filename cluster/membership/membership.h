@@ -26,6 +26,7 @@
 
 #include "cluster/membership/quorum.h"
 #include "common/clock.h"
+#include "common/log.h"
 
 namespace vigil::membership {
 
@@ -119,7 +120,7 @@ class Membership {
 
   // One readable line for every change since the last call (membership, quorum, DC), for the
   // log; empty when nothing changed.
-  std::vector<std::string> TakeEvents();
+  std::vector<LogEvent> TakeEvents();
 
  private:
   struct Peer {
@@ -143,7 +144,7 @@ class Membership {
   bool settled_ = false;  // past the start-up wait (see MembershipOptions::started)
   uint64_t term_ = 0;
   uint64_t highest_term_seen_ = 0;
-  std::vector<std::string> events_;
+  EventLog events_;
 };
 
 }  // namespace vigil::membership

@@ -66,7 +66,7 @@ TEST_F(DcControllerTest, AReportFromAnotherDcTermIsNotPlannedOn) {
   controller_.OnNodeUpdate(3, ReportOfN3(1));
   controller_.Update(in_);
   EXPECT_TRUE(sent_.empty());
-  const auto events = controller_.TakeEvents();
+  const auto events = TextsOf(controller_.TakeEvents());
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back(), "waiting for the resource state of n3");
   // Its report for this term: now the DC plans (probes d1 on both members first).
@@ -83,7 +83,7 @@ TEST_F(DcControllerTest, NothingIsPlannedWhileAMemberStillHearsALostNode) {
   controller_.Update(in_);
   controller_.Update(in_);
   EXPECT_TRUE(sent_.empty());
-  EXPECT_EQ(controller_.TakeEvents(), std::vector<std::string>{"waiting for the members to agree on who is up"});
+  EXPECT_EQ(TextsOf(controller_.TakeEvents()), std::vector<std::string>{"waiting for the members to agree on who is up"});
   // n3 has lost n2 too: the plan goes ahead.
   in_.views_agree = true;
   controller_.Update(in_);
@@ -99,7 +99,7 @@ TEST_F(DcControllerTest, AStepThatCannotBeSentHoldsThePlanUntilTheNodeReportsAga
   EXPECT_EQ(sent_[0].first, 1U);
   controller_.OnOwnResult(1);  // n1's probe (the first token) answered
   controller_.Update(in_);
-  const auto events = controller_.TakeEvents();
+  const auto events = TextsOf(controller_.TakeEvents());
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back(), "waiting for the resource state of n3");
   EXPECT_EQ(sent_.size(), 1U);
@@ -115,13 +115,13 @@ TEST_F(DcControllerTest, AStepLostWithItsLinkDoesNotStallTheDc) {
   controller_.OnNodeUpdate(3, ReportOfN3(3));
   controller_.Update(in_);
   ASSERT_EQ(sent_.size(), 2U);  // probes on n1 and n3, in flight
-  controller_.TakeEvents();
+  TextsOf(controller_.TakeEvents());
   // The link to n3 closes before its answer: without forgetting the step the DC would wait for it
   // for ever; now it waits for n3's fresh report instead.
   controller_.OnUnlinked(3);
   controller_.OnOwnResult(1);  // n1's probe answered
   controller_.Update(in_);
-  EXPECT_EQ(controller_.TakeEvents(), std::vector<std::string>{"waiting for the resource state of n3"});
+  EXPECT_EQ(TextsOf(controller_.TakeEvents()), std::vector<std::string>{"waiting for the resource state of n3"});
 }
 
 // Put in maintenance, a running resource is left alone: its recurring monitor is cancelled (and
@@ -501,7 +501,7 @@ TEST_F(DcFencingTest, ANodeLostWhileUpIsFencedBeforeItsResourceStartsElsewhere) 
   controller_.Update(in_);
   EXPECT_TRUE(steps_.empty());
   EXPECT_EQ(fences_.size(), 1U);
-  EXPECT_EQ(controller_.TakeEvents().back(), "waiting for the fencing of n2");
+  EXPECT_EQ(TextsOf(controller_.TakeEvents()).back(), "waiting for the fencing of n2");
   // Fenced: d1 counts as stopped, and the plan goes on.
   controller_.OnFenceResult({fences_[0].second.token, 0, 0, "", ""});
   controller_.Update(in_);
@@ -583,7 +583,7 @@ TEST_F(DcFencingTest, ANodeNeverSeenIsFencedOnlyOnceDcDeadtimeHasPassed) {
   controller_.Update(in_);
   EXPECT_TRUE(fences_.empty());
   EXPECT_TRUE(steps_.empty());
-  const auto events = controller_.TakeEvents();
+  const auto events = TextsOf(controller_.TakeEvents());
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back(), "waiting for n2 to join (never seen: fenced once dc-deadtime has passed, startup-fencing)");
   ASSERT_TRUE(controller_.NextWake().has_value());
@@ -626,7 +626,7 @@ TEST_F(DcFencingTest, AReportFromANodeRebootedByItsFenceOutlivesTheLateAnswer) {
   for (const auto& e : steps_) controller_.OnOwnResult(e.token);
   controller_.OnFenceResult({fences_[0].second.token, 0, 0, "", ""});
   controller_.Update(in_);
-  for (const auto& e : controller_.TakeEvents()) EXPECT_NE(e, "waiting for the resource state of n2");
+  for (const auto& e : TextsOf(controller_.TakeEvents())) EXPECT_NE(e, "waiting for the resource state of n2");
   for (const auto& s : controller_.Snapshot(in_).node_states) {
     if (s.uname == "n2") {
       EXPECT_TRUE(s.in_ccm);

@@ -111,8 +111,17 @@ TEST_F(FencerTest, ALostNodeWithItsWatchdogArmedCountsAsFencedAfterTheTimeout) {
   EXPECT_EQ(fencer_.TakeFenced(), std::vector<std::string>{"n2"});
   EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kDone);
   EXPECT_EQ(fencer_.History().back().devices, "watchdog");
-  // n3 has no watchdog armed: its fence fails for want of a device, as without the option.
+  // A fence is a warning in the log, its success information.
+  const auto events = fencer_.TakeEvents();
+  ASSERT_GE(events.size(), 3U);
+  EXPECT_EQ(events.front().level, LogLevel::kWarning);
+  EXPECT_EQ(events.front().text, "fencing n2 (reboot): peer is no longer part of the cluster");
+  EXPECT_EQ(events.back().level, LogLevel::kInfo);
+  EXPECT_EQ(events.back().text, "fenced n2 (reboot) with watchdog");
+  // n3 has no watchdog armed: its fence fails for want of a device, as without the option; the
+  // failure is an error.
   EXPECT_TRUE(Carry({{"n3", "reboot", "stop failed"}}));
+  EXPECT_EQ(fencer_.TakeEvents().back().level, LogLevel::kError);
   EXPECT_TRUE(fencer_.TakeFenced().empty());
   EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
   EXPECT_EQ(fencer_.History().back().reason, "no fence device is configured");

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <algorithm>
 
 namespace vigil::daemon {
@@ -153,7 +155,7 @@ TEST_F(LocalResourcesTest, WhileHeldNothingStartsAndTheDcHearsBackWhenTheHoldEnd
   Run(Step("a", "stop"));
   Run(Step("b", "monitor"));
   EXPECT_EQ(queue_.Open(), (std::vector<std::string>{"stop a", "monitor b"}));
-  const auto events = local_.TakeEvents();
+  const auto events = TextsOf(local_.TakeEvents());
   EXPECT_NE(std::find(events.begin(), events.end(), "start of a not run: no quorum"), events.end());
   local_.Hold(std::nullopt);
   EXPECT_EQ(answered_, 3);  // the held start and monitor, answered without running
@@ -167,7 +169,7 @@ TEST_F(LocalResourcesTest, AMonitorForAResourceStoppedHereIsNotStarted) {
   Run(Step("a", "monitor", 10000));
   EXPECT_TRUE(queue_.Open().empty());
   EXPECT_EQ(answered_, 2);
-  EXPECT_EQ(local_.TakeEvents().back(), "monitor (every 10000 ms) of a not started: a is not running here");
+  EXPECT_EQ(TextsOf(local_.TakeEvents()).back(), "monitor (every 10000 ms) of a not started: a is not running here");
   // Nor for one never seen here.
   Run(Step("z", "monitor", 10000));
   EXPECT_TRUE(queue_.Open().empty());
@@ -212,6 +214,21 @@ TEST_F(LocalResourcesTest, AStartThatFailsStillCountsAsAFailure) {
   queue_.Finish(StartInFlight("a"), 1);
   EXPECT_TRUE(Failed("a"));
   EXPECT_EQ(local_.state().transient.at("fail-count-a#start_0"), "INFINITY");
+}
+
+// A failed operation is logged as an error, a successful one as information.
+TEST_F(LocalResourcesTest, AFailedOperationIsLoggedAsAnError) {
+  queue_.Finish(StartInFlight("a"), 1);
+  queue_.Finish(StartInFlight("b"), 0);
+  std::map<std::string, LogEvent> starts;  // by resource
+  for (const auto& e : local_.TakeEvents()) {
+    if (e.text.rfind("start of ", 0) == 0) starts[e.text.substr(9, 1)] = e;
+  }
+  ASSERT_EQ(starts.size(), 2U);
+  EXPECT_EQ(starts["a"].level, LogLevel::kError);
+  EXPECT_NE(starts["a"].text.find("start of a: OCF_ERR_GENERIC"), std::string::npos) << starts["a"].text;
+  EXPECT_NE(starts["a"].text.find(": failed"), std::string::npos) << starts["a"].text;
+  EXPECT_EQ(starts["b"].level, LogLevel::kInfo);
 }
 
 TEST_F(LocalResourcesTest, AStartInFlightIsRecordedAsPendingUntilItEnds) {

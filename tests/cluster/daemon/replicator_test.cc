@@ -98,7 +98,7 @@ class ReplicatorTest : public ::testing::Test {
   // Whether the member logged a line holding `what`.
   bool Told(const std::string& what) {
     for (const auto& e : member_->replicator->TakeEvents()) {
-      if (e.find(what) != std::string::npos) return true;
+      if (e.text.find(what) != std::string::npos) return true;
     }
     return false;
   }

@@ -162,7 +162,7 @@ TEST(MembershipTest, ACleanLeaveIsSeenAtOnce) {
   net[1].OnLeave(3, incarnation, net.now());
   EXPECT_EQ(net[1].members(), (Ids{1, 2}));
   bool left = false;
-  for (const auto& e : net[1].TakeEvents()) left |= e == "node 3 left";
+  for (const auto& e : net[1].TakeEvents()) left |= e.text == "node 3 left";
   EXPECT_TRUE(left);
 }
 
@@ -335,7 +335,7 @@ TEST(MembershipTest, WithoutANodelistHeardNodesJoinAndStayKnownWhenLost) {
   ASSERT_EQ(p.one.known_nodes().size(), 2u);
   EXPECT_EQ(p.one.known_nodes().at(2), "node2");
   bool lost = false;
-  for (const auto& e : p.one.TakeEvents()) lost |= e == "node2 (2) lost (silent for 1001 ms, token 1000 ms)";
+  for (const auto& e : p.one.TakeEvents()) lost |= e.text == "node2 (2) lost (silent for 1001 ms, token 1000 ms)";
   EXPECT_TRUE(lost);
 }
 
