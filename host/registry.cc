@@ -74,7 +74,10 @@ std::filesystem::path InstalledLibDir() {
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return "/usr/lib/vigil";
   const auto dir = exe.parent_path();
-  if (dir.filename() == "sbin" && dir.parent_path().filename() == "vigil") return dir.parent_path();
+  // A program of lib/vigil itself (sbin: Pacemaker's tools; bin: Vigil's crm), else one of bin/ or
+  // sbin/ beside lib/.
+  const auto lib = dir.parent_path();
+  if (lib.filename() == "vigil" && lib.parent_path().filename() == "lib") return lib;
   return (dir / ".." / "lib" / "vigil").lexically_normal();
 }
 

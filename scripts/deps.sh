@@ -10,7 +10,7 @@ packages=(
   resource-agents fence-agents openipmi ipmitool iproute2 procps
   mariadb-server mariadb-client libmariadb-dev
   pacemaker-cli-utils crmsh libedit-dev nlohmann-json3-dev
-  libsystemd-dev systemd
+  libsystemd-dev systemd ronn lintian debootstrap fakeroot
   corosync
   clang libclang-rt-14-dev
 )

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "cluster/config/authkey.h"
 #include "cluster/config/conf_tree.h"
 #include "tests/support/files.h"
@@ -52,6 +54,33 @@ TEST(ConfTreeTest, SyntaxErrorsNameTheLine) {
   std::string deep;
   for (int i = 0; i < 40; ++i) deep += "s {\n";
   EXPECT_FALSE(ParseConfTree(deep, "t.conf").ok());
+}
+
+// The example of vigil.conf(5) is a configuration vigild reads: what the manual shows is true.
+TEST(ConfigTest, TheManualsExampleIsRead) {
+  const std::string page = testing::ReadFile(std::filesystem::path(VIGIL_TEST_SOURCE_DIR) / ".." / "man" / "vigil.conf.5.ronn");
+  const size_t start = page.find("## EXAMPLE\n\n");
+  ASSERT_NE(start, std::string::npos) << page;
+  std::string example;
+  std::istringstream lines(page.substr(start + 12));
+  for (std::string line; std::getline(lines, line) && (line.empty() || line.rfind("    ", 0) == 0);) {
+    example += (line.empty() ? "" : line.substr(4)) + "\n";
+  }
+  const auto c = ParseConfig(example, "vigil.conf.5");
+  ASSERT_TRUE(c.ok()) << c.status().message() << "\n" << example;
+  EXPECT_EQ(c->cluster_name, "tutorial");
+  EXPECT_EQ(c->nodes.size(), 2U);
+  EXPECT_TRUE(c->two_node);
+  EXPECT_EQ(c->logfile, "/var/log/vigil/vigild.log");
+}
+
+// The example the package installs as /etc/vigil/vigil.conf.example is read as it is.
+TEST(ConfigTest, ThePackagesExampleIsRead) {
+  const std::filesystem::path example = std::filesystem::path(VIGIL_TEST_SOURCE_DIR) / ".." / "packaging" / "vigil.conf.example";
+  const auto c = ParseConfig(testing::ReadFile(example), example.string());
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->nodes.size(), 2U);
+  EXPECT_EQ(c->crypto_cipher, "none");
 }
 
 TEST(ConfigTest, ReadsTheTutorialsCorosync1File) {
