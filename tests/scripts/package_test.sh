@@ -3,7 +3,8 @@
 # errors, then installed with apt into a fresh root made by debootstrap (minbase, from Debian's
 # mirror; the base is kept in /var/cache/vigil/bookworm-minbase for the next run), where the
 # installed files run: vigild --version, vigil agent list, the man page, and a one-node vigild on
-# loopback that elects itself and takes a change from the installed crm. Needs root.
+# loopback, started and stopped by the init script, that elects itself and takes a change from
+# the installed crm. Needs root.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "package test: needs root (chroot, mounts)"; exit 1; }
@@ -63,7 +64,8 @@ nodelist {
 }
 CONF
 in_root vigil keygen | grep -q "to /etc/vigil/authkey" || fail "vigil keygen did not write /etc/vigil/authkey"
-in_root vigild || fail "vigild did not start"
+# Started as a host without systemd starts it: the init script.
+in_root /etc/init.d/vigild start || fail "/etc/init.d/vigild start did not start vigild"
 for _ in $(seq 1 100); do
   in_root vigil status 2>/dev/null | grep -q "Current DC: solo1" && break
   sleep 0.1
@@ -71,6 +73,7 @@ done
 in_root vigil status | grep -q "Current DC: solo1" || fail "the installed vigild did not elect itself"
 in_root /usr/lib/vigil/bin/crm configure property stonith-enabled=false > /dev/null || fail "the installed crm could not change the configuration"
 in_root sh -c '. /etc/profile.d/vigil.sh; command -v crm' | grep -q "^/usr/lib/vigil/bin/crm$" || fail "profile.d does not put Vigil's crm first"
-kill -TERM "$(cat "$root/run/vigil/vigild.pid")"
-for _ in $(seq 1 100); do kill -0 "$(cat "$root/run/vigil/vigild.pid")" 2>/dev/null || break; sleep 0.1; done
+in_root /etc/init.d/vigild status | grep -q "^vigild is running (pid " || fail "/etc/init.d/vigild status"
+in_root /etc/init.d/vigild stop || fail "/etc/init.d/vigild stop"
+if in_root /etc/init.d/vigild status > /dev/null; then fail "vigild still runs after /etc/init.d/vigild stop"; fi
 echo "package test: $(basename "$deb") installed on a clean Debian 12 root and ran a one-node cluster"

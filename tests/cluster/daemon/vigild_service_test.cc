@@ -154,7 +154,8 @@ TEST_F(VigildServiceTest, SighupAfterTheLogWasMovedAwayGoesOnInANewFileWithNoLin
 }
 
 // The unit vigild ships with, checked by systemd's own verifier (with ExecStart pointing at the
-// vigild built here: the verifier wants the program to exist).
+// vigild built here and the man pages built here: the verifier wants the program and the
+// documentation to exist).
 TEST(VigildUnitTest, TheUnitFilePassesSystemdAnalyzeVerify) {
   TempDir dir;
   std::string unit = ReadFile(std::filesystem::path(VIGIL_TEST_SOURCE_DIR) / ".." / "packaging" / "vigild.service");
@@ -165,7 +166,11 @@ TEST(VigildUnitTest, TheUnitFilePassesSystemdAnalyzeVerify) {
   ASSERT_NE(at, std::string::npos) << unit;
   unit.replace(at, installed.size(), std::string("ExecStart=") + VIGILD_BINARY);
   WriteFile(std::filesystem::path(dir.path()) / "vigild.service", unit);
-  const CommandResult r = Sh("cd " + dir.path() + " && systemd-analyze verify ./vigild.service 2>&1");
+  const std::filesystem::path man = std::filesystem::path(dir.path()) / "man" / "man8";
+  std::filesystem::create_directories(man);
+  std::filesystem::copy_file(std::filesystem::path(VIGILD_BINARY).parent_path() / ".." / "man" / "vigild.8.gz", man / "vigild.8.gz");
+  const CommandResult r =
+      Sh("cd " + dir.path() + " && MANPATH=" + dir.path() + "/man systemd-analyze verify ./vigild.service 2>&1");
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out, "") << r.out;
 }
