@@ -117,7 +117,8 @@ int ExecutorChild(int argc, char** argv) {
   vigil::RegistryOptions options;
   options.plugin_dirs = {plugin_dir.empty() ? vigil::DefaultPluginDir() : std::filesystem::path(plugin_dir)};
   options.rsc_tmp = rsc_tmp;
-  return vigil::lrm::RunExecutorChild(fd, std::move(options));
+  // Its lines go to the same logfile as vigild's, reopened with it (vigild passes SIGHUP on).
+  return vigil::lrm::RunExecutorChild(fd, std::move(options), [] { (void)vigil::daemon::ReopenLogfile(); });
 }
 
 }  // namespace

@@ -156,12 +156,12 @@ Status Daemon::Init(const std::string& hostname) {
   r.on_linked = [this] {
     ReportResources(0);
     // The DC may have been elsewhere while another held office (a node that has just started,
-    // say): it gets the fencing history and the watchdogs this node knows of, from the status a
-    // former DC shared and from its own terms as DC.
+    // say): it gets the fencing history this node knows of, from the status the latest DC shared
+    // and from its own terms as DC, and the watchdogs as that status gave them (its own terms'
+    // word on them may be old).
     peer::StatusCopy known{{}, status_copy_.fencing, status_copy_.watchdogs};
     const auto own = controller_->FenceHistory();
     known.fencing.insert(known.fencing.end(), own.begin(), own.end());
-    known.watchdogs.merge(controller_->Watchdogs(Inputs()));
     if (!known.fencing.empty() || !known.watchdogs.empty()) replicator_->SendToDc(known);
   };
   r.on_unlinked = [this](uint32_t node) { controller_->OnUnlinked(node); };
@@ -320,8 +320,10 @@ void Daemon::TendWatchdog(SteadyTime now) {
     const int seconds = cib::WatchdogDeviceSeconds(timeout_ms);
     if (watchdog_->armed() && !healthy) {
       SelfFence(membership_->quorate() ? "the quorum lease lapsed" : "this partition lost quorum");
-    } else if (healthy && watchdog_->timeout_s() != seconds) {
+    } else if (healthy && watchdog_->requested_s() != seconds && now >= watchdog_retry_at_) {
       if (Status s = watchdog_->Arm(seconds, now); !s.ok()) {
+        // Tried again a little later (a device another program holds may be let go).
+        watchdog_retry_at_ = now + std::chrono::seconds(10);
         say("cannot fence this node by watchdog: " + s.message(), true);
       } else {
         say("watchdog " + watchdog_->device().string() + " armed with a timeout of " + std::to_string(seconds) +
@@ -440,7 +442,7 @@ void Daemon::OnPeerMessage(uint32_t from, const peer::Message& message) {
     // shared with it (its fencing history, the watchdogs armed), for a DC that never got it.
     if (membership_->is_dc()) {
       controller_->MergeShared(*copy);
-    } else {
+    } else if (from == membership_->dc()) {
       status_copy_ = *copy;
       status_copy_from_ = from;
     }
@@ -495,7 +497,8 @@ std::string Daemon::NameOf(uint32_t node) const {
 
 void Daemon::OnSignal(int signal) {
   if (signal == SIGHUP) {
-    // logrotate's signal: the logfile was moved away.
+    // logrotate's signal: the logfile was moved away. The executor child writes to it too.
+    child_->Signal(SIGHUP);
     if (Status s = ReopenLogfile(); !s.ok()) {
       LogError("SIGHUP: " + s.message() + "; still writing to the old one");
     } else {
@@ -619,6 +622,10 @@ int Daemon::Run() {
           LogError("the executor child did not stop its resources in time; leaving anyway");
           child_->Kill();
           // What it ran may still run: not a clean leave, for the DC (which fences it if it can).
+          leaving_ = false;
+          ReportResources(0);
+        } else if (child_->exit_code() != 0) {
+          LogError("a stop of this node's resources failed; leaving anyway, uncleanly (the DC fences this node if it can)");
           leaving_ = false;
           ReportResources(0);
         }

@@ -177,6 +177,7 @@ class Daemon {
   ServiceManager service_;                   // systemd's notify protocol, when it started vigild
   std::string self_fencing_;                 // why the watchdog is fed no more; empty: fed
   std::string watchdog_logged_;              // the last word on it that was logged
+  SteadyTime watchdog_retry_at_{};           // arming failed: not tried again before then
   std::string shared_status_;                 // the DC's latest StatusCopy, encoded
   peer::StatusCopy status_copy_;             // a member's copy of the DC's
   bool leaving_ = false;                     // stopping with its resources: told to the DC

@@ -156,6 +156,7 @@ void DcController::TakeOver(const DcInputs& in) {
   // What members reported to this term stands; the rest is the previous DC's word.
   std::erase_if(watchdog_s_, [&](const auto& w) { return !reports_.count(w.first); });
   shared_watchdogs_.clear();
+  took_shared_ = in.shared != nullptr;
   if (in.shared == nullptr) return;
   shared_watchdogs_ = in.shared->watchdogs;
   for (const auto& s : in.shared->states) {
@@ -185,7 +186,10 @@ std::map<std::string, uint32_t> DcController::Watchdogs(const DcInputs& in) cons
 void DcController::MergeShared(const peer::StatusCopy& copy) {
   if (!acting_) return;
   fencer_.MergeHistory(copy.fencing);
-  for (const auto& [name, seconds] : copy.watchdogs) shared_watchdogs_.emplace(name, seconds);
+  // A member's word on the watchdogs only stands in for a predecessor's status this DC never got.
+  if (!took_shared_) {
+    for (const auto& [name, seconds] : copy.watchdogs) shared_watchdogs_.emplace(name, seconds);
+  }
   dirty_ = true;
 }
 
@@ -445,7 +449,7 @@ DcController::FenceStep DcController::CarryFences(const DcInputs& in, const cib:
   fencing.now = in.now;
   fencing.wall = WallSeconds();
   fencing.watchdog_ms = cib::WatchdogTimeoutMs(model);
-  for (const auto& [name, seconds] : Watchdogs(in)) fencing.watchdogs.insert(name);
+  fencing.watchdogs = Watchdogs(in);
   for (const auto& s : model.node_states) {
     if (Online(s)) fencing.members.push_back({node_of_.at(s.id), s.uname});
   }
@@ -527,6 +531,9 @@ void DcController::Update(const DcInputs& in) {
       asked_.clear();
       fence_incarnation_.clear();
       incarnation_of_.clear();
+      // Who has a watchdog is known again from the reports and status of the next DC term.
+      watchdog_s_.clear();
+      shared_watchdogs_.clear();
       fencer_.Reset();
     }
     acting_ = false;

@@ -98,7 +98,8 @@ class DcController {
   // the members get with the status, for a next DC.
   std::map<std::string, uint32_t> Watchdogs(const DcInputs& in) const;
   // What a member held of a former DC's status (its fencing history and watchdogs), sent to this
-  // DC when it linked: merged with this DC's own (what members report stands).
+  // DC when it linked: the history merged with this DC's own; the watchdogs only when this DC
+  // took office without its predecessor's status (what members report stands over either).
   void MergeShared(const peer::StatusCopy& copy);
   // This node's state changed (it is read from DcInputs::self_state); `completed`: the
   // step whose result that was, or 0.
@@ -167,6 +168,7 @@ class DcController {
   std::map<uint32_t, uint64_t> incarnation_of_;  // the latest each node reported in (kept once it leaves)
   std::map<uint32_t, uint32_t> watchdog_s_;      // each node's armed watchdog as last reported (kept once it leaves)
   std::map<std::string, uint32_t> shared_watchdogs_;  // a former DC's word on them, by name
+  bool took_shared_ = false;  // this term began with its predecessor's status
   SteadyTime office_since_{};   // when this node took office as DC (dc-deadtime counts from it)
   std::optional<SteadyTime> deadtime_wake_;  // when a fence held for dc-deadtime is due
   Fencer fencer_;

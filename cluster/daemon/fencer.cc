@@ -323,47 +323,55 @@ bool Fencer::Advance(const Inputs& in, Run& run) {
 
 bool Fencer::ByWatchdog(const Inputs& in, Run& run, bool& ended) {
   const std::string& target = run.fence.node;
-  if (!FenceAction(run.fence.action) || in.watchdog_ms <= 0 || !in.watchdogs.count(target)) return false;
+  const auto armed = in.watchdogs.find(target);
+  if (!FenceAction(run.fence.action) || in.watchdog_ms <= 0 || armed == in.watchdogs.end()) return false;
+  // Counted from the moment the node surely feeds it no more: twice the timeout it armed with,
+  // and never less than stonith-watchdog-timeout (the node may have armed with an older value).
+  const auto wait = std::chrono::milliseconds(std::max<int64_t>(in.watchdog_ms, int64_t{2000} * armed->second));
   if (!run.watchdog) {
     run.watchdog = true;
-    run.due = in.now + std::chrono::milliseconds(in.watchdog_ms);
+    run.due.reset();
     run.event.delegate.clear();
-    events_.Warning("fencing " + target + " by its watchdog (" + run.failure + "): it counts as fenced in " +
-                      std::to_string(in.watchdog_ms / 1000) + " s (stonith-watchdog-timeout)");
-    // A member is told to stop feeding it; a node gone does by itself (frozen, without its
-    // vigild, or without quorum).
-    const auto member = std::find_if(in.members.begin(), in.members.end(),
-                                     [&](const Member& m) { return SameNodeName(m.name, target); });
-    if (member != in.members.end()) {
-      peer::FenceRequest request;
-      request.token = next_token_++;
-      request.device = kWatchdogDevice;
-      request.action = run.fence.action;
-      request.target = target;
-      run.step = Step::kAction;
-      run.node = member->id;
-      run.token = request.token;
-      if (!send_ || !send_(member->id, request)) run.token = 0;
-    }
-    ended = false;
-    return true;
+    events_.Warning("fencing " + target + " by its watchdog (" + run.failure + "): it counts as fenced " +
+                    std::to_string(wait.count() / 1000) + " s after it stops feeding it (stonith-watchdog-timeout)");
   }
+  ended = false;
   if (run.result) {
     const peer::FenceResult r = *std::exchange(run.result, std::nullopt);
-    // Refused by the node itself (no watchdog armed there after all). Its going away before it
-    // answered is what the request asks.
     if (r.status == static_cast<uint8_t>(ExecStatus::kDone) && r.rc != 0) {
+      // Refused by the node itself (no watchdog armed there after all).
       run.failure = target + " cannot fence itself by watchdog: " + r.reason;
       run.watchdog = false;
       Finish(in, run, false);
       ended = true;
       return true;
     }
+    // It said it feeds it no more: the count starts. (No answer, a lost link: asked again below
+    // while it is a member.)
+    if (r.status == static_cast<uint8_t>(ExecStatus::kDone) && !run.due) run.due = in.now + wait;
   }
-  if (in.now < *run.due) {
-    ended = false;
+  const bool member = std::any_of(in.members.begin(), in.members.end(),
+                                  [&](const Member& m) { return SameNodeName(m.name, target); });
+  if (!run.due && !member) {
+    // Gone (frozen, without its vigild, or without quorum): it feeds it no more by itself.
+    run.due = in.now + wait;
+  }
+  if (!run.due) {
+    // A member runs on until it has heard that it must stop feeding it.
+    const auto to = std::find_if(in.members.begin(), in.members.end(),
+                                 [&](const Member& m) { return SameNodeName(m.name, target); });
+    peer::FenceRequest request;
+    request.token = next_token_++;
+    request.device = kWatchdogDevice;
+    request.action = run.fence.action;
+    request.target = target;
+    run.step = Step::kAction;
+    run.node = to->id;
+    run.token = request.token;
+    if (!send_ || !send_(to->id, request)) run.token = 0;  // asked again at the next plan
     return true;
   }
+  if (in.now < *run.due) return true;
   run.fenced_by = {kWatchdogDevice};
   Finish(in, run, true);
   ended = true;
@@ -590,6 +598,8 @@ void Fencer::SeedHistory(const std::vector<peer::FenceEvent>& events) {
 void Fencer::MergeHistory(const std::vector<peer::FenceEvent>& events) {
   bool added = false;
   for (const auto& event : events) {
+    // A fence this DC carries out now is its own (a member held it as pending), not a failure.
+    if (event.state == peer::FenceEvent::State::kPending && runs_.count(event.target)) continue;
     peer::FenceEvent e = Inherited(event);
     if (std::find(history_.begin(), history_.end(), e) != history_.end()) continue;
     history_.push_back(std::move(e));

@@ -24,8 +24,9 @@
 //   - Watchdog self-fencing (stonith-watchdog-timeout, watchdog.h): when no device or level has
 //     fenced a node that has armed its watchdog, a reboot or off of it is carried out by the
 //     watchdog, as Pacemaker's fencer falls back on sbd's: a target still a member is asked to
-//     stop feeding it (kWatchdogDevice), and the node counts as fenced stonith-watchdog-timeout
-//     after that (twice its device's timeout), by which time it has reset itself.
+//     stop feeding it (kWatchdogDevice) until it answers that it has; a node gone feeds it no
+//     more by itself. From then the node counts as fenced after stonith-watchdog-timeout, or
+//     twice the timeout it armed with if that is longer, by which time it has reset itself.
 //   - One fence at a time, in the plan's order; with concurrent-fencing=true all at once.
 // A request whose node left (or whose link closed) failed; its result, if it still comes, is
 // ignored.
@@ -75,7 +76,7 @@ class Fencer {
     SteadyTime now{};
     int64_t wall = 0;                   // seconds since the epoch, for the history
     int64_t watchdog_ms = 0;            // stonith-watchdog-timeout (cib::WatchdogTimeoutMs); 0: off
-    std::set<std::string> watchdogs;    // the nodes known to have armed their watchdog
+    std::map<std::string, uint32_t> watchdogs;  // the nodes known to have armed their watchdog, with its timeout (s)
   };
 
   // Tokens start at random, so that a late answer to a former DC's request is not taken for one

@@ -4,11 +4,14 @@
 #include <linux/watchdog.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <fstream>
 #include <string>
+#include <vector>
 
 namespace vigil::daemon {
 namespace {
@@ -21,6 +24,21 @@ bool WriteAll(int fd, const std::string& bytes) {
   return write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
 }
 
+// Whether the kernel's watchdog device `st` cannot be stopped once opened (nowayout, as
+// CONFIG_WATCHDOG_NOWAYOUT or softdog's nowayout=1 make it): its sysfs attribute, found from the
+// device's numbers (the legacy /dev/watchdog, misc 10:130, is watchdog0's).
+bool NoWayOut(const struct stat& st) {
+  std::vector<std::string> places = {"/sys/dev/char/" + std::to_string(major(st.st_rdev)) + ":" +
+                                     std::to_string(minor(st.st_rdev)) + "/nowayout"};
+  if (major(st.st_rdev) == 10 && minor(st.st_rdev) == 130) places.push_back("/sys/class/watchdog/watchdog0/nowayout");
+  for (const auto& place : places) {
+    std::ifstream in(place);
+    int value = 0;
+    if (in >> value) return value != 0;
+  }
+  return false;
+}
+
 }  // namespace
 
 Watchdog::~Watchdog() {
@@ -30,9 +48,16 @@ Watchdog::~Watchdog() {
 
 Status Watchdog::Arm(int timeout_s, SteadyTime now) {
   if (armed()) Disarm();
+  const int requested = timeout_s;
   struct stat st{};
   if (stat(device_.c_str(), &st) != 0) return Status::FromErrno("watchdog device " + device_.string(), errno);
   const bool fifo = S_ISFIFO(st.st_mode);
+  // Opening one starts it; a device that cannot be stopped again would reset this node after a
+  // clean stop, or after an arming that went wrong half-way.
+  if (S_ISCHR(st.st_mode) && NoWayOut(st)) {
+    return Status(StatusCode::kUnsupported, "the watchdog device " + device_.string() +
+                                                " cannot be stopped once opened (nowayout): vigild does not arm it");
+  }
   // A FIFO without its reader (the lab's device not running) is refused at once (ENXIO) rather
   // than blocking the loop.
   const int fd = open(device_.c_str(), O_WRONLY | O_CLOEXEC | (fifo ? O_NONBLOCK : 0));
@@ -62,8 +87,11 @@ Status Watchdog::Arm(int timeout_s, SteadyTime now) {
                                                   " s for a timeout of " + std::to_string(timeout_s) +
                                                   " s (lower stonith-watchdog-timeout's margin is needed)");
     }
+    // A driver may round it down: fed for what it counts.
+    if (set > 0) timeout_s = set;
   }
   timeout_s_ = timeout_s;
+  requested_s_ = requested;
   next_feed_ = now;
   return Feed(now);
 }
@@ -82,6 +110,7 @@ void Watchdog::Disarm() {
   close(fd_);
   fd_ = -1;
   timeout_s_ = 0;
+  requested_s_ = 0;
 }
 
 Status CheckWatchdogFencing(const cib::Model& before, const cib::Model& after, const std::filesystem::path& device,

@@ -43,7 +43,8 @@ class Watchdog {
   void Disarm();
 
   bool armed() const { return fd_ >= 0; }
-  int timeout_s() const { return armed() ? timeout_s_ : 0; }
+  int timeout_s() const { return armed() ? timeout_s_ : 0; }  // as the device counts it
+  int requested_s() const { return armed() ? requested_s_ : 0; }  // as Arm was asked
   SteadyTime next_feed() const { return next_feed_; }
   const std::filesystem::path& device() const { return device_; }
 
@@ -51,6 +52,7 @@ class Watchdog {
   std::filesystem::path device_;
   int fd_ = -1;
   int timeout_s_ = 0;
+  int requested_s_ = 0;
   SteadyTime next_feed_{};
 };
 

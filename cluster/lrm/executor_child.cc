@@ -1,6 +1,7 @@
 #include "cluster/lrm/executor_child.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,14 +39,28 @@ int OcfCodeForRefusal(const Status& s) {
 // What a Run refused after a lapse, and every call the lapse or vigild's end withdrew, ends with.
 constexpr std::string_view kWithdrawn = "withdrawn by the executor child";
 
+volatile sig_atomic_t hangup = 0;
+void OnHangup(int) { hangup = 1; }
+
 class Child {
  public:
-  Child(int fd, RegistryOptions options) : fd_(fd), host_(std::move(options)) {}
+  Child(int fd, RegistryOptions options, std::function<void()> on_hangup)
+      : fd_(fd), host_(std::move(options)), on_hangup_(std::move(on_hangup)) {}
 
   int Run() {
     std::string in;
     char buffer[65536];
+    // Not SA_RESTART: the poll below ends at once (the handler goes back to the default in the
+    // agents, at exec).
+    struct sigaction hup{};
+    hup.sa_handler = OnHangup;
+    sigemptyset(&hup.sa_mask);
+    sigaction(SIGHUP, &hup, nullptr);
     for (;;) {
+      if (hangup != 0) {
+        hangup = 0;
+        if (on_hangup_) on_hangup_();
+      }
       pollfd p{fd_, POLLIN, 0};
       int wait_ms = -1;
       if (lease_end_) {
@@ -69,8 +84,8 @@ class Child {
       // wake for it.
       if (lease_end_ && std::chrono::steady_clock::now() >= *lease_end_) Lapse();
     }
-    StopEverything("vigild is gone");
-    return 0;
+    // A stop that failed leaves something running here: the exit code says so (kStopFailed).
+    return StopEverything("vigild is gone") ? 0 : kStopFailed;
   }
 
  private:
@@ -141,7 +156,7 @@ class Child {
     lease_end_.reset();
     lapsed_ = true;
     ++lapses_;
-    StopEverything("vigild did not renew its lease in time (frozen or stuck)");
+    (void)StopEverything("vigild did not renew its lease in time (frozen or stuck)");
     Send(LapsedNotice{lapses_});
   }
 
@@ -194,7 +209,8 @@ class Child {
   // Withdraws every call in flight (a running one has its process group killed), then stops,
   // all at once, every resource that runs here or had an operation in flight (a start cut short
   // may have left half of it running; a stop of what is not running succeeds).
-  void StopEverything(const std::string& why) {
+  // Whether every resource stopped.
+  bool StopEverything(const std::string& why) {
     std::map<std::string, Operation> targets;
     std::set<std::string> promoted;
     std::vector<uint64_t> withdrawn;
@@ -217,6 +233,7 @@ class Child {
     std::mutex done_mu;
     std::condition_variable done_cv;
     size_t left = 0;
+    bool failed = false;  // under done_mu
     for (auto& [rsc, op] : targets) {
       op.interval = std::chrono::milliseconds(0);
       if (promoted.count(rsc)) {
@@ -239,6 +256,8 @@ class Child {
           LogError("executor child: stop of " + rsc + " failed: " +
                    (r.status == ExecStatus::kDone ? OcfCodeName(r.rc) : std::string(ExecStatusName(r.status))) + " " +
                    r.reason);
+          std::lock_guard<std::mutex> lock(done_mu);
+          failed = true;
         } else {
           LogInfo("executor child: stopped " + rsc);
           std::lock_guard<std::mutex> lock(mu_);
@@ -252,17 +271,21 @@ class Child {
         LogError("executor child: cannot stop " + rsc + ": " + id.status().message());
         std::lock_guard<std::mutex> lock(done_mu);
         --left;
+        failed = true;
       }
     }
     std::unique_lock<std::mutex> lock(done_mu);
     done_cv.wait(lock, [&] { return left == 0; });
+    const bool stopped = !failed;
     lock.unlock();
     std::lock_guard<std::mutex> state(mu_);
     withdrawing_ = false;
+    return stopped;
   }
 
   int fd_;
   AgentHost host_;
+  std::function<void()> on_hangup_;
   std::mutex mu_;
   std::map<uint64_t, Call> calls_;  // vigild's call id → the executor's, and what it runs
   std::map<std::string, Operation> running_;
@@ -279,8 +302,8 @@ class Child {
 
 }  // namespace
 
-int RunExecutorChild(int fd, RegistryOptions options) {
-  Child child(fd, std::move(options));
+int RunExecutorChild(int fd, RegistryOptions options, std::function<void()> on_hangup) {
+  Child child(fd, std::move(options), std::move(on_hangup));
   return child.Run();
 }
 

@@ -21,11 +21,16 @@
 // no lease (and nothing runs).
 #pragma once
 
+#include <functional>
+
 #include "host/registry.h"
 
 namespace vigil::lrm {
 
-// Runs until FD ends, then stops what runs and returns the process exit code (0).
-int RunExecutorChild(int fd, RegistryOptions options);
+// Runs until FD ends, then stops what runs and returns the process exit code: 0, or kStopFailed.
+// SIGHUP (vigild passes logrotate's on) calls `on_hangup` from its loop.
+int RunExecutorChild(int fd, RegistryOptions options, std::function<void()> on_hangup = nullptr);
+// The child's exit code when a stop of its last resources failed (something may still run).
+inline constexpr int kStopFailed = 3;
 
 }  // namespace vigil::lrm

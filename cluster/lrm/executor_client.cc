@@ -248,9 +248,16 @@ void ExecutorClient::BeginStop() {
   restart_at_.reset();
 }
 
+void ExecutorClient::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
 bool ExecutorClient::Exited() {
   int status = 0;
-  if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) pid_ = -1;
+  if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    exit_code_ = WIFEXITED(status) ? std::optional<int>(WEXITSTATUS(status)) : std::nullopt;
+  }
   return pid_ <= 0;
 }
 

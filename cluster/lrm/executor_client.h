@@ -96,6 +96,10 @@ class ExecutorClient : public OperationQueue, public EventSource {
   // Exited() tells when it is gone, and reaps it; Kill() ends one that takes too long.
   void BeginStop();
   bool Exited();
+  // Sends `signal` to the child, when one runs (SIGHUP: it reopens its logfile).
+  void Signal(int signal);
+  // The exit code of the child Exited() reaped (nullopt: killed by a signal, or none reaped yet).
+  std::optional<int> exit_code() const { return exit_code_; }
   void Kill();
 
   // One line per event worth logging (the child's deaths and restarts).
@@ -122,6 +126,7 @@ class ExecutorClient : public OperationQueue, public EventSource {
   std::function<void()> on_unknown_;
   int fd_ = -1;
   pid_t pid_ = -1;
+  std::optional<int> exit_code_;
   std::string in_, out_;
   uint64_t next_call_ = 1;
   std::map<uint64_t, Call> calls_;

@@ -8,6 +8,7 @@
 set -euo pipefail
 build=$(cd "$1" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "package test: needs root (chroot, mounts)"; exit 1; }
+command -v lintian > /dev/null || { echo "package test: lintian is not installed (bash scripts/deps.sh installs it)"; exit 1; }
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(ls -t "$build"/packages/vigil_*.deb | head -1)
 lintian --tag-display-limit 0 "$deb" > "$build/packages/lintian.txt" 2>&1 || true
@@ -76,4 +77,6 @@ in_root sh -c '. /etc/profile.d/vigil.sh; command -v crm' | grep -q "^/usr/lib/v
 in_root /etc/init.d/vigild status | grep -q "^vigild is running (pid " || fail "/etc/init.d/vigild status"
 in_root /etc/init.d/vigild stop || fail "/etc/init.d/vigild stop"
 if in_root /etc/init.d/vigild status > /dev/null; then fail "vigild still runs after /etc/init.d/vigild stop"; fi
+in_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq vigil >> "$build/packages/apt.log" 2>&1 || fail "apt could not remove the package"
+[ ! -e "$root/usr/sbin/vigild" ] || fail "vigild is still there after the removal"
 echo "package test: $(basename "$deb") installed on a clean Debian 12 root and ran a one-node cluster"

@@ -96,7 +96,7 @@ TEST_F(FencerTest, AStaticListDeviceFencesTheNodeFromTheDcAndTheHistorySaysSo) {
 TEST_F(FencerTest, ALostNodeWithItsWatchdogArmedCountsAsFencedAfterTheTimeout) {
   Load("", Nv("stonith-watchdog-timeout", "10"));
   in_.watchdog_ms = 10000;
-  in_.watchdogs = {"n2"};
+  in_.watchdogs = {{"n2", 5}};
   EXPECT_TRUE(Carry());
   EXPECT_TRUE(sent_.empty());  // gone: nobody to ask
   ASSERT_EQ(fencer_.History().size(), 1U);
@@ -111,6 +111,16 @@ TEST_F(FencerTest, ALostNodeWithItsWatchdogArmedCountsAsFencedAfterTheTimeout) {
   EXPECT_EQ(fencer_.TakeFenced(), std::vector<std::string>{"n2"});
   EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kDone);
   EXPECT_EQ(fencer_.History().back().devices, "watchdog");
+  // A node that armed a longer timeout than the configuration's now (it had an older one) is
+  // waited for twice its own.
+  in_.watchdogs = {{"n2", 30}};
+  EXPECT_TRUE(Carry());
+  in_.now += std::chrono::seconds(59);
+  EXPECT_TRUE(Carry());
+  in_.now += std::chrono::seconds(1);
+  EXPECT_FALSE(Carry());
+  EXPECT_EQ(fencer_.TakeFenced(), std::vector<std::string>{"n2"});
+  in_.watchdogs = {{"n2", 5}};
   // A fence is a warning in the log, its success information.
   const auto events = fencer_.TakeEvents();
   ASSERT_GE(events.size(), 3U);
@@ -127,12 +137,12 @@ TEST_F(FencerTest, ALostNodeWithItsWatchdogArmedCountsAsFencedAfterTheTimeout) {
   EXPECT_EQ(fencer_.History().back().reason, "no fence device is configured");
 }
 
-// A member to be fenced by watchdog is asked to stop feeding it; it counts as fenced only after
-// the timeout, whatever it answers, unless it refuses (no watchdog armed there after all).
+// A member to be fenced by watchdog is asked to stop feeding it; it counts as fenced the timeout
+// after it answered that it stopped, or after it left; it refuses when it has none armed.
 TEST_F(FencerTest, AMemberFencedByWatchdogIsToldToStopFeedingIt) {
   Load(Device("f1", Nv("pcmk_host_list", "n2")), Nv("stonith-watchdog-timeout", "4s"));
   in_.watchdog_ms = 4000;
-  in_.watchdogs = {"n3"};
+  in_.watchdogs = {{"n3", 2}};
   // The device cannot fence n3: the watchdog does.
   EXPECT_TRUE(Carry({{"n3", "off", "stop failed"}}));
   ASSERT_EQ(sent_.size(), 1U);
@@ -149,6 +159,28 @@ TEST_F(FencerTest, AMemberFencedByWatchdogIsToldToStopFeedingIt) {
   EXPECT_TRUE(fencer_.TakeFenced().empty());
   EXPECT_EQ(fencer_.History().back().state, peer::FenceEvent::State::kFailed);
   EXPECT_EQ(fencer_.History().back().reason, "n3 cannot fence itself by watchdog: no watchdog is armed here");
+  // A member that does not answer (its link lost) is asked again, and is never counted as
+  // fenced while it is a member: it may still feed its watchdog.
+  in_.now += Fencer::kRetryPause;  // after the refusal's pause
+  EXPECT_TRUE(Carry({{"n3", "off", "stop failed a third time"}}));
+  const size_t asked = sent_.size();
+  fencer_.OnLost(3);
+  EXPECT_TRUE(Carry({{"n3", "off", "stop failed a third time"}}));
+  EXPECT_EQ(sent_.size(), asked + 1);
+  EXPECT_EQ(Last(), "3 watchdog off n3");
+  unreachable_ = {3};
+  fencer_.OnLost(3);
+  in_.now += std::chrono::hours(1);
+  EXPECT_TRUE(Carry({{"n3", "off", "stop failed a third time"}}));
+  EXPECT_TRUE(fencer_.TakeFenced().empty());
+  // Gone from the membership, it feeds it no more: the count starts then.
+  in_.members = {{1, "n1"}};
+  EXPECT_TRUE(Carry({{"n3", "off", "stop failed a third time"}}));
+  in_.now += std::chrono::seconds(4);
+  EXPECT_FALSE(Carry({{"n3", "off", "stop failed a third time"}}));
+  EXPECT_EQ(fencer_.TakeFenced(), std::vector<std::string>{"n3"});
+  in_.members = {{1, "n1"}, {3, "n3"}};
+  unreachable_.clear();
   // Unfencing is never done by watchdog.
   in_.now += std::chrono::hours(1);
   sent_.clear();
@@ -438,6 +470,13 @@ TEST_F(FencerTest, ADcMergesTheHistoryAMemberKeptFromAFormerDc) {
   // Told twice, kept once.
   fencer_.MergeHistory({old});
   EXPECT_EQ(fencer_.History().size(), 3U);
+  // A fence this DC carries out now, which a member held as pending, is not a failure.
+  Load(Device("f1", Nv("pcmk_host_list", "n2")));
+  EXPECT_TRUE(Carry());
+  fencer_.MergeHistory({{"n2", "reboot", peer::FenceEvent::State::kPending, "n1", "n1", "vigild", "", "", 11}});
+  const auto now = fencer_.History();
+  EXPECT_EQ(now.size(), 4U);  // the three, and the one under way
+  EXPECT_EQ(now.back().state, peer::FenceEvent::State::kPending);
 }
 
 TEST_F(FencerTest, AnAnswerToARequestOfAFormerTermIsRecordedInTheHistory) {

@@ -17,6 +17,7 @@
 #include "cluster/config/authkey.h"
 #include "tests/support/free_port.h"
 #include "tests/support/shell.h"
+#include "tests/support/test_util.h"
 #include "tests/support/vigild_process.h"
 
 namespace vigil::testing {
@@ -82,18 +83,26 @@ class VigildServiceTest : public ::testing::Test {
 
 TEST_F(VigildServiceTest, SaysReadyWithItsStatusAndStoppingAsATypeNotifyServiceExpects) {
   ListenForNotifications();
+  setenv("OCF_ROOT", FixtureOcfRoot().c_str(), 1);
   VigildProcess p(dir_);
-  ASSERT_TRUE(p.Start());
+  const bool started = p.Start();
+  unsetenv("OCF_ROOT");
+  ASSERT_TRUE(started);
   EXPECT_EQ(Await("READY=1"), "READY=1") << seen_ << p.log();
   EXPECT_EQ(Await("STATUS=1 member(s) [solo1], quorate, DC solo1"), "STATUS=1 member(s) [solo1], quorate, DC solo1")
       << seen_;
+  // The agents vigild runs do not get the notify socket (they must not speak for vigild).
+  const std::string crm = std::string(CRM_BINARY) + " --run-dir " + p.run_dir().string() + " --ocf-root " + FixtureOcfRoot();
+  ASSERT_EQ(Sh(crm + " configure property stonith-enabled=false && " + crm + " configure primitive env ocf:vigiltest:StopFails").code, 0);
+  const std::filesystem::path started_with = p.run_dir() / "rsctmp" / "StopFails-env.state";
+  ASSERT_TRUE(WaitFor([&] { return ReadFile(started_with).find("OCF_RESOURCE_INSTANCE=env") != std::string::npos; }))
+      << p.log();
+  EXPECT_EQ(ReadFile(started_with).find("NOTIFY_SOCKET="), std::string::npos) << ReadFile(started_with);
   // No watchdog asked for: no pings.
   EXPECT_EQ(seen_.find("WATCHDOG=1"), std::string::npos) << seen_;
   EXPECT_EQ(kill(p.pid(), SIGTERM), 0);
   EXPECT_EQ(Await("STOPPING=1"), "STOPPING=1") << seen_;
   EXPECT_EQ(p.Exited(), std::optional<int>(0));
-  // The executor child and its agents were not told where to notify.
-  EXPECT_EQ(seen_.find("MAINPID"), std::string::npos) << seen_;
 }
 
 TEST_F(VigildServiceTest, PingsTheWatchdogAtHalfItsIntervalOnlyWhileItsLoopTurns) {
@@ -121,14 +130,17 @@ TEST_F(VigildServiceTest, PingsTheWatchdogAtHalfItsIntervalOnlyWhileItsLoopTurns
 }
 
 TEST_F(VigildServiceTest, SighupAfterTheLogWasMovedAwayGoesOnInANewFileWithNoLineLost) {
+  setenv("OCF_ROOT", FixtureOcfRoot().c_str(), 1);
   VigildProcess p(dir_);
-  ASSERT_TRUE(p.Start());
+  const bool started = p.Start();
+  unsetenv("OCF_ROOT");
+  ASSERT_TRUE(started);
   ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
   const std::filesystem::path log = dir_ / "vigild.log";
   const std::filesystem::path rotated = dir_ / "vigild.log.1";
   std::filesystem::rename(log, rotated);
   // Lines before the signal still reach the moved file.
-  const std::string crm = std::string(CRM_BINARY) + " --run-dir " + p.run_dir().string();
+  const std::string crm = std::string(CRM_BINARY) + " --run-dir " + p.run_dir().string() + " --ocf-root " + FixtureOcfRoot();
   ASSERT_EQ(Sh(crm + " configure property cluster-name=before").code, 0);
   ASSERT_EQ(kill(p.pid(), SIGHUP), 0);
   ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(log); })) << ReadFile(rotated);
@@ -150,7 +162,34 @@ TEST_F(VigildServiceTest, SighupAfterTheLogWasMovedAwayGoesOnInANewFileWithNoLin
   ASSERT_FALSE(first.empty()) << old_file;
   ASSERT_FALSE(second.empty()) << new_file;
   EXPECT_EQ(first.substr(first.rfind(' ') + 1), second.substr(0, second.find(' '))) << first << " / " << second;
+  // The executor child writes to the new file too: its word on a resource it stops at the end.
+  ASSERT_EQ(Sh(crm + " configure property stonith-enabled=false && " + crm + " configure primitive stuck ocf:vigiltest:StopFails").code, 0);
+  ASSERT_TRUE(WaitFor([&] { return ReadFile(log).find("start of stuck: OCF_SUCCESS") != std::string::npos; })) << ReadFile(log);
   EXPECT_EQ(p.Kill(SIGTERM), 0);
+  EXPECT_NE(ReadFile(log).find("executor child: stop of stuck failed"), std::string::npos) << ReadFile(log);
+  EXPECT_EQ(ReadFile(rotated).find("executor child:"), std::string::npos) << ReadFile(rotated);
+}
+
+// SIGTERM stops this node's resources before it leaves; when a stop fails something may still
+// run here, so the leave is not clean: the DC is told so (and fences the node if it can), and a
+// watchdog stays armed.
+TEST_F(VigildServiceTest, AStopThatFailsAtShutdownMakesTheLeaveUnclean) {
+  setenv("OCF_ROOT", FixtureOcfRoot().c_str(), 1);
+  VigildProcess p(dir_);
+  const bool started = p.Start();
+  unsetenv("OCF_ROOT");
+  ASSERT_TRUE(started);
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
+  const std::string crm = std::string(CRM_BINARY) + " --run-dir " + p.run_dir().string() + " --ocf-root " + FixtureOcfRoot();
+  const CommandResult r = Sh(crm + " configure property stonith-enabled=false && " + crm +
+                             " configure primitive stuck ocf:vigiltest:StopFails");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::filesystem::path log = dir_ / "vigild.log";
+  ASSERT_TRUE(WaitFor([&] { return ReadFile(log).find("start of stuck: OCF_SUCCESS") != std::string::npos; })) << ReadFile(log);
+  EXPECT_EQ(p.Kill(SIGTERM), 0);
+  const std::string text = ReadFile(log);
+  EXPECT_NE(text.find("stop of stuck failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("error: a stop of this node's resources failed; leaving anyway, uncleanly"), std::string::npos) << text;
 }
 
 // The unit vigild ships with, checked by systemd's own verifier (with ExecStart pointing at the
