@@ -55,6 +55,17 @@ class VigildServiceTest : public ::testing::Test {
     setenv("NOTIFY_SOCKET", path.c_str(), 1);
     if (!watchdog_usec.empty()) setenv("WATCHDOG_USEC", watchdog_usec.c_str(), 1);
   }
+  // Starts `p` with the test agents (ocf:vigiltest:*) as its OCF root.
+  static bool StartWithFixtures(VigildProcess& p) {
+    setenv("OCF_ROOT", FixtureOcfRoot().c_str(), 1);
+    const bool started = p.Start();
+    unsetenv("OCF_ROOT");
+    return started;
+  }
+  // The crm command line for `p`, with the test agents.
+  static std::string Crm(const VigildProcess& p) {
+    return std::string(CRM_BINARY) + " --run-dir " + p.run_dir().string() + " --ocf-root " + FixtureOcfRoot();
+  }
   // One notification, or "" when none came within `limit`.
   std::string Next(milliseconds limit = milliseconds(10000)) {
     pollfd p{notify_fd_, POLLIN, 0};
@@ -83,16 +94,13 @@ class VigildServiceTest : public ::testing::Test {
 
 TEST_F(VigildServiceTest, SaysReadyWithItsStatusAndStoppingAsATypeNotifyServiceExpects) {
   ListenForNotifications();
-  setenv("OCF_ROOT", FixtureOcfRoot().c_str(), 1);
   VigildProcess p(dir_);
-  const bool started = p.Start();
-  unsetenv("OCF_ROOT");
-  ASSERT_TRUE(started);
+  ASSERT_TRUE(StartWithFixtures(p));
   EXPECT_EQ(Await("READY=1"), "READY=1") << seen_ << p.log();
   EXPECT_EQ(Await("STATUS=1 member(s) [solo1], quorate, DC solo1"), "STATUS=1 member(s) [solo1], quorate, DC solo1")
       << seen_;
   // The agents vigild runs do not get the notify socket (they must not speak for vigild).
-  const std::string crm = std::string(CRM_BINARY) + " --run-dir " + p.run_dir().string() + " --ocf-root " + FixtureOcfRoot();
+  const std::string crm = Crm(p);
   ASSERT_EQ(Sh(crm + " configure property stonith-enabled=false && " + crm + " configure primitive env ocf:vigiltest:StopFails").code, 0);
   const std::filesystem::path started_with = p.run_dir() / "rsctmp" / "StopFails-env.state";
   ASSERT_TRUE(WaitFor([&] { return ReadFile(started_with).find("OCF_RESOURCE_INSTANCE=env") != std::string::npos; }))
@@ -130,17 +138,14 @@ TEST_F(VigildServiceTest, PingsTheWatchdogAtHalfItsIntervalOnlyWhileItsLoopTurns
 }
 
 TEST_F(VigildServiceTest, SighupAfterTheLogWasMovedAwayGoesOnInANewFileWithNoLineLost) {
-  setenv("OCF_ROOT", FixtureOcfRoot().c_str(), 1);
   VigildProcess p(dir_);
-  const bool started = p.Start();
-  unsetenv("OCF_ROOT");
-  ASSERT_TRUE(started);
+  ASSERT_TRUE(StartWithFixtures(p));
   ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
   const std::filesystem::path log = dir_ / "vigild.log";
   const std::filesystem::path rotated = dir_ / "vigild.log.1";
   std::filesystem::rename(log, rotated);
   // Lines before the signal still reach the moved file.
-  const std::string crm = std::string(CRM_BINARY) + " --run-dir " + p.run_dir().string() + " --ocf-root " + FixtureOcfRoot();
+  const std::string crm = Crm(p);
   ASSERT_EQ(Sh(crm + " configure property cluster-name=before").code, 0);
   ASSERT_EQ(kill(p.pid(), SIGHUP), 0);
   ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(log); })) << ReadFile(rotated);
@@ -174,13 +179,10 @@ TEST_F(VigildServiceTest, SighupAfterTheLogWasMovedAwayGoesOnInANewFileWithNoLin
 // run here, so the leave is not clean: the DC is told so (and fences the node if it can), and a
 // watchdog stays armed.
 TEST_F(VigildServiceTest, AStopThatFailsAtShutdownMakesTheLeaveUnclean) {
-  setenv("OCF_ROOT", FixtureOcfRoot().c_str(), 1);
   VigildProcess p(dir_);
-  const bool started = p.Start();
-  unsetenv("OCF_ROOT");
-  ASSERT_TRUE(started);
+  ASSERT_TRUE(StartWithFixtures(p));
   ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
-  const std::string crm = std::string(CRM_BINARY) + " --run-dir " + p.run_dir().string() + " --ocf-root " + FixtureOcfRoot();
+  const std::string crm = Crm(p);
   const CommandResult r = Sh(crm + " configure property stonith-enabled=false && " + crm +
                              " configure primitive stuck ocf:vigiltest:StopFails");
   ASSERT_EQ(r.code, 0) << r.out;
