@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "cluster/config/config.h"
 #include "cluster/daemon/daemon.h"
 #include "cluster/daemon/daemon_log.h"
@@ -19,22 +21,6 @@
 #include "host/registry.h"
 
 namespace {
-
-constexpr const char* kUsage =
-    "usage: vigild [-c CONF] [--state-dir DIR] [--run-dir DIR] [--plugin-dir DIR] [--watchdog-device DEV] [-f]\n"
-    "       vigild --version\n"
-    "\n"
-    "The Vigil daemon of one node.\n"
-    "  -c CONF           the configuration (default /etc/vigil/vigil.conf, else\n"
-    "                    /etc/corosync/corosync.conf), corosync.conf syntax\n"
-    "  --state-dir DIR   persistent state (default /var/lib/vigil)\n"
-    "  --run-dir DIR     the control socket and pid file (default $VIGIL_RUN_DIR, else /run/vigil)\n"
-    "  --plugin-dir DIR  resource agent plugins (default: beside the executable)\n"
-    "  --name NAME       this node's name when the nodelist gives none (default: the host name)\n"
-    "  --watchdog-device DEV\n"
-    "                    the watchdog for self-fencing, with stonith-watchdog-timeout\n"
-    "                    (default /dev/watchdog)\n"
-    "  -f                stay in the foreground and log to stderr too\n";
 
 // The agents vigild runs (through its executor child) ask this vigild, and find Vigil's own
 // crm_node, attrd_updater, crm_attribute, crm_master and crm_ticket before any installed Pacemaker's: in
@@ -51,6 +37,41 @@ void SetAgentEnvironment(const std::string& run_dir) {
   const char* path = std::getenv("PATH");
   const std::string rest = path != nullptr && *path != '\0' ? path : "/usr/sbin:/usr/bin:/sbin:/bin";
   setenv("PATH", (tools.string() + ":" + rest).c_str(), 1);
+}
+
+// The command line (CLI11): fills `options`; -1 to go on, else the exit code (--help and
+// --version: 0; a usage error: 2, said on stderr).
+int ParseOptions(int argc, char** argv, vigil::daemon::DaemonOptions& options) {
+  CLI::App app{"The Vigil daemon of one node.", "vigild"};
+  app.set_version_flag("-V,--version", std::string("vigild ") + VIGIL_VERSION);
+  std::string config, state_dir = options.state_dir.string(), run_dir, plugin_dir, watchdog = options.watchdog_device.string();
+  app.add_option("-c", config, "the configuration (default /etc/vigil/vigil.conf, else /etc/corosync/corosync.conf), corosync.conf syntax")
+      ->option_text("CONF");
+  app.add_option("--state-dir", state_dir, "persistent state (default /var/lib/vigil)")->option_text("DIR");
+  app.add_option("--run-dir", run_dir, "the control socket and pid file (default $VIGIL_RUN_DIR, else /run/vigil)")->option_text("DIR");
+  app.add_option("--plugin-dir", plugin_dir, "resource agent plugins (default: beside the executable)")->option_text("DIR");
+  app.add_option("--name", options.hostname, "this node's name when the nodelist gives none (default: the host name)")
+      ->option_text("NAME");
+  app.add_option("--watchdog-device", watchdog,
+                 "the watchdog for self-fencing, with stonith-watchdog-timeout (default /dev/watchdog)")
+      ->option_text("DEV");
+  app.add_flag("-f", options.foreground, "stay in the foreground and log to stderr too (to the journal under systemd)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "vigild: %s (vigild --help lists the options)\n", e.what());
+    return 2;
+  }
+  options.config = config;
+  options.state_dir = state_dir;
+  options.run_dir = run_dir;
+  options.plugin_dir = plugin_dir;
+  options.watchdog_device = watchdog;
+  return -1;
 }
 
 // Detaches once everything that can fail has been checked, so errors reach the terminal.
@@ -126,34 +147,7 @@ int ExecutorChild(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc > 2 && std::string(argv[1]) == "--executor-child") return ExecutorChild(argc, argv);
   vigil::daemon::DaemonOptions options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    const bool has_value = i + 1 < argc;
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (a == "--version" || a == "-V") {
-      std::printf("vigild %s\n", VIGIL_VERSION);
-      return 0;
-    } else if (a == "-f") {
-      options.foreground = true;
-    } else if (a == "-c" && has_value) {
-      options.config = argv[++i];
-    } else if (a == "--state-dir" && has_value) {
-      options.state_dir = argv[++i];
-    } else if (a == "--run-dir" && has_value) {
-      options.run_dir = argv[++i];
-    } else if (a == "--plugin-dir" && has_value) {
-      options.plugin_dir = argv[++i];
-    } else if (a == "--name" && has_value) {
-      options.hostname = argv[++i];
-    } else if (a == "--watchdog-device" && has_value) {
-      options.watchdog_device = argv[++i];
-    } else {
-      std::fprintf(stderr, "vigild: unexpected '%s'\n%s", a.c_str(), kUsage);
-      return 2;
-    }
-  }
+  if (const int code = ParseOptions(argc, argv, options); code >= 0) return code;
   SetAgentEnvironment(options.run_dir);
   // A write to a reader that is gone (a client that hung up, the lab's watchdog FIFO) is an
   // error to handle where it happens, not the end of vigild. (Agents get the default back.)

@@ -10,7 +10,7 @@ packages=(
   resource-agents fence-agents openipmi ipmitool iproute2 procps
   mariadb-server mariadb-client libmariadb-dev
   pacemaker-cli-utils crmsh libedit-dev nlohmann-json3-dev
-  libsystemd-dev systemd ronn lintian debootstrap fakeroot
+  libsystemd-dev systemd ronn lintian debootstrap fakeroot libcli11-dev
   corosync
   clang libclang-rt-14-dev
 )
