@@ -240,6 +240,16 @@ TEST_F(CliTest, EveryCommandAnswersVersionAndEverySubcommandHelp) {
     ASSERT_EQ(std::system((program + " --version >" + out).c_str()), 0) << program;
     EXPECT_NE(testing::ReadFile(out).find(VIGIL_VERSION), std::string::npos) << program;
   }
+  // vigild's options come from one table: --help lists them, an unknown one is refused in a line.
+  const std::string help = tmp / "help";
+  ASSERT_EQ(std::system((std::string(VIGILD_BINARY) + " --help >" + help).c_str()), 0);
+  for (const char* option : {"-c CONF", "--state-dir DIR", "--run-dir DIR", "--plugin-dir DIR", "--name NAME",
+                             "--watchdog-device DEV", "-f ", "-V,--version"}) {
+    EXPECT_NE(testing::ReadFile(help).find(option), std::string::npos) << option << "\n" << testing::ReadFile(help);
+  }
+  const int bogus = std::system((std::string(VIGILD_BINARY) + " --bogus 2>" + help).c_str());
+  EXPECT_EQ(WEXITSTATUS(bogus), 2);
+  EXPECT_EQ(testing::ReadFile(help), "vigild: The following argument was not expected: --bogus (vigild --help lists the options)\n");
   for (const std::string sub : {"agent list", "agent meta", "agent run", "agent test", "simulate", "keygen", "status",
                                 "demo", "lab-power"}) {
     const Ran r = Vigil(sub + " --help");
