@@ -286,6 +286,10 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
       r.Fail(config.child("crm_config"), "stonith-watchdog-timeout=" + v +
                                              " is not 0, a negative number (twice the watchdog device's default "
                                              "timeout) or a duration of at least 2s");
+    } else if (!automatic && *ms > kMaxWatchdogTimeoutMs) {
+      r.Fail(config.child("crm_config"), "stonith-watchdog-timeout=" + v +
+                                             " is more than 131070s (twice the longest timeout a watchdog device takes, "
+                                             "65535 s)");
     }
   }
   if (const auto it = m->properties.find("node-health-strategy"); !r.failed() && it != m->properties.end()) {

@@ -367,6 +367,8 @@ struct ReadOptions {
 // CIB reader refuses any other value (not a duration, or under kMinWatchdogTimeoutMs).
 inline constexpr int kDefaultWatchdogDeviceSeconds = 5;  // sbd's default SBD_WATCHDOG_TIMEOUT
 inline constexpr int64_t kMinWatchdogTimeoutMs = 2000;
+// Twice the longest timeout the kernel's watchdog API takes (WDIOC_SETTIMEOUT's 16-bit seconds).
+inline constexpr int64_t kMaxWatchdogTimeoutMs = int64_t{2} * 65535 * 1000;
 int64_t WatchdogTimeoutMs(const Model& m);
 // The timeout a node arms its watchdog device with: half of stonith-watchdog-timeout, in whole
 // seconds (at least 1), so that a node the others lost has reset itself well before they count

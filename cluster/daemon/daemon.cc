@@ -159,6 +159,8 @@ Status Daemon::Init(const std::string& hostname) {
     // say): it gets the fencing history this node knows of, from the status the latest DC shared
     // and from its own terms as DC, and the watchdogs as that status gave them (its own terms'
     // word on them may be old).
+    // (The DC that shared that status took it over from this node if this node held office.)
+    if (status_copy_from_ == membership_->dc()) return;
     peer::StatusCopy known{{}, status_copy_.fencing, status_copy_.watchdogs};
     const auto own = controller_->FenceHistory();
     known.fencing.insert(known.fencing.end(), own.begin(), own.end());
@@ -604,7 +606,7 @@ int Daemon::Run() {
     if (watchdog_->armed() && self_fencing_.empty()) next_wake = std::min(next_wake, watchdog_->next_feed());
     // From this loop only: a loop that no longer turns stops the pings.
     service_.Ping(now);
-    service_.Status(ServiceStatus());
+    if (service_.notifying()) service_.Status(ServiceStatus());
     if (const auto ping = service_.next_ping()) next_wake = std::min(next_wake, *ping);
     // After each plan (the members settled, and something changed): the joined nodes go into the
     // configuration, and the states to the members.
@@ -621,11 +623,11 @@ int Daemon::Run() {
         if (!exited) {
           LogError("the executor child did not stop its resources in time; leaving anyway");
           child_->Kill();
-          // What it ran may still run: not a clean leave, for the DC (which fences it if it can).
-          leaving_ = false;
-          ReportResources(0);
         } else if (child_->exit_code() != 0) {
           LogError("a stop of this node's resources failed; leaving anyway, uncleanly (the DC fences this node if it can)");
+        }
+        if (!exited || child_->exit_code() != 0) {
+          // What it ran may still run: not a clean leave, for the DC (which fences it if it can).
           leaving_ = false;
           ReportResources(0);
         }

@@ -350,16 +350,14 @@ bool Fencer::ByWatchdog(const Inputs& in, Run& run, bool& ended) {
     // while it is a member.)
     if (r.status == static_cast<uint8_t>(ExecStatus::kDone) && !run.due) run.due = in.now + wait;
   }
-  const bool member = std::any_of(in.members.begin(), in.members.end(),
-                                  [&](const Member& m) { return SameNodeName(m.name, target); });
-  if (!run.due && !member) {
+  const auto to = std::find_if(in.members.begin(), in.members.end(),
+                               [&](const Member& m) { return SameNodeName(m.name, target); });
+  if (!run.due && to == in.members.end()) {
     // Gone (frozen, without its vigild, or without quorum): it feeds it no more by itself.
     run.due = in.now + wait;
   }
   if (!run.due) {
     // A member runs on until it has heard that it must stop feeding it.
-    const auto to = std::find_if(in.members.begin(), in.members.end(),
-                                 [&](const Member& m) { return SameNodeName(m.name, target); });
     peer::FenceRequest request;
     request.token = next_token_++;
     request.device = kWatchdogDevice;

@@ -351,6 +351,14 @@ TEST(CibTest, WatchdogTimeoutIsReadAsPacemakerReadsIt) {
   EXPECT_EQ(vigil::cib::WatchdogDeviceSeconds(10000), 5);
   EXPECT_EQ(vigil::cib::WatchdogDeviceSeconds(3000), 1);
   EXPECT_EQ(vigil::cib::WatchdogDeviceSeconds(2000), 1);
+  // Longer than any watchdog device counts: refused with the reason, not cut short.
+  const auto huge = Cib::Parse(
+      "<cib><configuration><crm_config><cluster_property_set id=\"o\"><nvpair id=\"o1\" name=\"stonith-watchdog-timeout\" "
+      "value=\"200000s\"/></cluster_property_set></crm_config></configuration></cib>", "t.xml");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("stonith-watchdog-timeout=200000s is more than 131070s"), std::string::npos)
+      << huge.status().message();
+  EXPECT_EQ(timeout("131070s"), 131070000);
   const auto unset = Cib::Parse("<cib><configuration/></cib>", "t.xml");
   ASSERT_TRUE(unset.ok());
   EXPECT_EQ(vigil::cib::WatchdogTimeoutMs(unset->model()), 0);
