@@ -159,8 +159,7 @@ Status Daemon::Init(const std::string& hostname) {
     // say): it gets the fencing history this node knows of, from the status the latest DC shared
     // and from its own terms as DC, and the watchdogs as that status gave them (its own terms'
     // word on them may be old).
-    // (The DC that shared that status took it over from this node if this node held office.)
-    if (status_copy_from_ == membership_->dc()) return;
+    // (Also to the DC that shared that status: a node of that id may have restarted since.)
     peer::StatusCopy known{{}, status_copy_.fencing, status_copy_.watchdogs};
     const auto own = controller_->FenceHistory();
     known.fencing.insert(known.fencing.end(), own.begin(), own.end());
