@@ -9,13 +9,12 @@
 #include <filesystem>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
 #include "cluster/config/config.h"
 #include "cluster/daemon/daemon.h"
 #include "cluster/daemon/daemon_log.h"
 #include "cluster/daemon/service_manager.h"
 #include "cluster/lrm/executor_child.h"
+#include "common/command_line.h"
 #include "common/log.h"
 #include "common/run_directory.h"
 #include "host/registry.h"
@@ -43,7 +42,8 @@ void SetAgentEnvironment(const std::string& run_dir) {
 // --version: 0; a usage error: 2, said on stderr).
 int ParseOptions(int argc, char** argv, vigil::daemon::DaemonOptions& options) {
   CLI::App app{"The Vigil daemon of one node.", "vigild"};
-  app.set_version_flag("-V,--version", std::string("vigild ") + VIGIL_VERSION);
+  vigil::ShapeCommandLine(app);
+  app.set_version_flag("-V,--version", std::string("vigild ") + VIGIL_VERSION, "its version");
   std::string config, state_dir = options.state_dir.string(), run_dir, plugin_dir, watchdog = options.watchdog_device.string();
   app.add_option("-c", config, "the configuration (default /etc/vigil/vigil.conf, else /etc/corosync/corosync.conf), corosync.conf syntax")
       ->option_text("CONF");
@@ -56,16 +56,7 @@ int ParseOptions(int argc, char** argv, vigil::daemon::DaemonOptions& options) {
                  "the watchdog for self-fencing, with stonith-watchdog-timeout (default /dev/watchdog)")
       ->option_text("DEV");
   app.add_flag("-f", options.foreground, "stay in the foreground and log to stderr too (to the journal under systemd)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "vigild: %s (vigild --help lists the options)\n", e.what());
-    return 2;
-  }
+  if (const int code = vigil::ParseCommandLine(app, argc, argv); code >= 0) return code;
   options.config = config;
   options.state_dir = state_dir;
   options.run_dir = run_dir;

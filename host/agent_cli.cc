@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/command_line.h"
 #include "common/durable_file.h"
 #include "common/log.h"
 #include "common/ocf.h"
@@ -26,16 +27,6 @@ namespace vigil {
 
 namespace {
 
-constexpr const char* kAgentUsage =
-    "usage: vigil agent list [ocf[:PROVIDER]|stonith]\n"
-    "       vigil agent meta AGENT [--brief]\n"
-    "       vigil agent run AGENT ACTION [-p NAME=VALUE]... [-m NAME=VALUE]... [--timeout SEC]\n"
-    "                       [--interval SEC] [--check-level N] [--resource ID]\n"
-    "       vigil agent test AGENT [-p NAME=VALUE]... [--resource ID] [--timeout SEC]\n"
-    "a fence agent (stonith:fence_*) takes on, off, reboot, status, list and the node to act on\n"
-    "as -m fence-target=NODE; it answers with its own exit code (status: 0 on, 2 off)\n";
-
-
 constexpr int kExitUsage = 2;
 
 struct UsageError {
@@ -44,7 +35,9 @@ struct UsageError {
 
 // The parsed command line of one `vigil agent` subcommand.
 struct Args {
-  std::vector<std::string> positional;
+  std::string filter;  // list's
+  std::string agent;
+  std::string action;
   Params params;
   Params meta;
   std::optional<std::chrono::milliseconds> timeout;
@@ -72,52 +65,23 @@ std::pair<std::string, std::string> ParsePair(const std::string& opt, const std:
   return {value.substr(0, eq), value.substr(eq + 1)};
 }
 
-Args Parse(const std::vector<std::string>& argv) {
-  Args a;
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& t = argv[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= argv.size()) throw UsageError{t + " needs a value"};
-      return argv[++i];
-    };
-    if (t == "-p" || t == "--param") {
-      a.params.push_back(ParsePair(t, value()));
-    } else if (t == "-m" || t == "--meta") {
-      a.meta.push_back(ParsePair(t, value()));
-    } else if (t == "--timeout") {
-      a.timeout = ParseSeconds(t, value());
-      if (a.timeout->count() <= 0) throw UsageError{"--timeout must be more than 0"};
-    } else if (t == "--interval") {
-      a.interval = ParseSeconds(t, value());
-    } else if (t == "--check-level") {
-      const std::string& v = value();
-      char* end = nullptr;
-      errno = 0;
-      long n = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end || errno || n < 0 || n > 1000000) {
-        throw UsageError{"--check-level takes a whole number, not '" + v + "'"};
-      }
-      a.check_level = static_cast<int>(n);
-    } else if (t == "--resource") {
-      a.resource = value();
-      if (a.resource.empty()) throw UsageError{"--resource needs a non-empty id"};
-    } else if (t == "--brief") {
-      a.brief = true;
-    } else if (t == "-v" || t == "--verbose") {
-      a.verbose = true;
-    } else if (t == "--plugin-dir") {
-      a.plugin_dir = value();
-    } else if (t == "--ocf-root") {
-      a.ocf_root = value();
-    } else if (t == "--run-dir") {
-      a.run_dir = value();
-    } else if (t.size() > 1 && t[0] == '-') {
-      throw UsageError{"unknown option '" + t + "'"};
-    } else {
-      a.positional.push_back(t);
-    }
+// What CLI11 read as text, turned into Args; a value that does not say what its option wants is
+// a UsageError.
+struct RawOptions {
+  std::vector<std::string> params;
+  std::vector<std::string> meta;
+  std::string timeout;
+  std::string interval;
+};
+
+void Convert(const RawOptions& raw, Args& a) {
+  for (const auto& p : raw.params) a.params.push_back(ParsePair("-p", p));
+  for (const auto& m : raw.meta) a.meta.push_back(ParsePair("-m", m));
+  if (!raw.timeout.empty()) {
+    a.timeout = ParseSeconds("--timeout", raw.timeout);
+    if (a.timeout->count() <= 0) throw UsageError{"--timeout must be more than 0"};
   }
-  return a;
+  if (!raw.interval.empty()) a.interval = ParseSeconds("--interval", raw.interval);
 }
 
 RegistryOptions Options(const Args& a, bool with_rsc_tmp) {
@@ -130,20 +94,11 @@ RegistryOptions Options(const Args& a, bool with_rsc_tmp) {
   return o;
 }
 
-void Expect(const Args& a, size_t min, size_t max, const char* what) {
-  if (a.positional.size() < min) throw UsageError{std::string("missing ") + what};
-  if (a.positional.size() > max) {
-    throw UsageError{"unexpected argument '" + a.positional[max] + "'"};
-  }
-}
-
 const char* KindName(const AgentEntry& e) { return e.kind == VIGIL_AGENT_SCRIPT ? "script" : "native"; }
 
 int List(const Args& a) {
-  Expect(a, 0, 1, "");
-  std::string filter;
-  if (!a.positional.empty()) {
-    filter = a.positional[0];
+  const std::string& filter = a.filter;
+  if (!filter.empty()) {
     if (filter != "ocf" && filter != "stonith" && filter.rfind("ocf:", 0) != 0) {
       throw UsageError{"list takes 'ocf', 'ocf:PROVIDER' or 'stonith', not '" + filter + "'"};
     }
@@ -197,9 +152,8 @@ void PrintBrief(const AgentEntry& e, const AgentMetadata& md) {
 }
 
 int Meta(const Args& a) {
-  Expect(a, 1, 1, "AGENT");
   AgentRegistry registry(Options(a, false));
-  auto agent = registry.Find(a.positional[0]);
+  auto agent = registry.Find(a.agent);
   if (!agent.ok()) throw UsageError{agent.status().message()};
   auto xml = registry.MetadataXml(**agent);
   if (!xml.ok()) {
@@ -256,16 +210,15 @@ std::unique_ptr<AgentHost> OpenHost(const Args& a, const char* command) {
 }
 
 int Run(const Args& a) {
-  Expect(a, 2, 2, a.positional.empty() ? "AGENT and ACTION" : "ACTION");
   auto owned = OpenHost(a, "run");
   if (!owned) return 1;
   AgentHost& host = *owned;
   AbandonIfBusy abandon{owned};
-  auto agent = host.registry().Find(a.positional[0]);
+  auto agent = host.registry().Find(a.agent);
   if (!agent.ok()) throw UsageError{agent.status().message()};
   Operation op;
   op.agent = (*agent)->name;
-  op.action = a.positional[1];
+  op.action = a.action;
   op.resource = a.resource.empty() ? (*agent)->type : a.resource;
   op.params = a.params;
   op.meta = a.meta;
@@ -293,12 +246,11 @@ int Run(const Args& a) {
 }
 
 int Test(const Args& a) {
-  Expect(a, 1, 1, "AGENT");
   auto owned = OpenHost(a, "test");
   if (!owned) return 1;
   AgentHost& host = *owned;
   AbandonIfBusy abandon{owned};
-  auto agent = host.registry().Find(a.positional[0]);
+  auto agent = host.registry().Find(a.agent);
   if (!agent.ok()) throw UsageError{agent.status().message()};
   const std::string resource = a.resource.empty() ? (*agent)->type : a.resource;
   // Refuse bad parameters once, up front, rather than failing every step with the same words.
@@ -323,65 +275,73 @@ int Test(const Args& a) {
   return failed ? 1 : 0;
 }
 
-constexpr const char* kCommonOptions =
-    "common options: --plugin-dir DIR (or VIGIL_PLUGIN_DIR), --ocf-root DIR (or OCF_ROOT),\n"
-    "                --run-dir DIR (or VIGIL_RUN_DIR; agents keep state in DIR/rsctmp),\n"
-    "                -v (log plugin loading)\n";
-
-struct Subcommand {
-  const char* name;
-  const char* usage;  // what `vigil agent NAME --help` prints before the common options
-  int (*handler)(const Args&);
-};
-constexpr Subcommand kSubcommands[] = {
-    {"list",
-     "usage: vigil agent list [ocf[:PROVIDER]|stonith]\n"
-     "The agents installed: every one, or those of a class or OCF provider.\n",
-     List},
-    {"meta",
-     "usage: vigil agent meta AGENT [--brief]\n"
-     "An agent's meta-data (AGENT as ocf:heartbeat:IPaddr2 or stonith:fence_ipmilan); --brief:\n"
-     "its parameters and actions in a few lines.\n",
-     Meta},
-    {"run",
-     "usage: vigil agent run AGENT ACTION [-p NAME=VALUE]... [-m NAME=VALUE]... [--timeout SEC]\n"
-     "                       [--interval SEC] [--check-level N] [--resource ID]\n"
-     "Runs one action of an agent as vigild would, and exits with its code. -p: a parameter;\n"
-     "-m: a meta attribute (fence-target=NODE for a fence agent's on, off, reboot, status).\n",
-     Run},
-    {"test",
-     "usage: vigil agent test AGENT [-p NAME=VALUE]... [--resource ID] [--timeout SEC]\n"
-     "Runs an agent through start, monitor, stop and the checks OCF asks of it (like\n"
-     "ocf-tester), and says what it did wrong.\n",
-     Test},
-};
-
 }  // namespace
 
 int AgentCommand(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-    std::fputs(kAgentUsage, args.empty() ? stderr : stdout);
-    std::fputs(kCommonOptions, args.empty() ? stderr : stdout);
-    return args.empty() ? kExitUsage : 0;
+  CLI::App app{"Lists, inspects, runs and tests resource and fence agents without a cluster.", "vigil agent"};
+  ShapeCommandLine(app);
+  app.require_subcommand(1);
+  Args a;
+  RawOptions raw;
+  auto* list = app.add_subcommand("list", "The agents installed: every one, or those of a class or OCF provider.");
+  list->add_option("FILTER", a.filter, "ocf, ocf:PROVIDER or stonith");
+  auto* meta = app.add_subcommand(
+      "meta", "An agent's meta-data (AGENT as ocf:heartbeat:IPaddr2 or stonith:fence_ipmilan).");
+  meta->add_option("AGENT", a.agent, "the agent")->required();
+  meta->add_flag("--brief", a.brief, "its parameters and actions in a few lines (crmsh's ra info)");
+  auto* run = app.add_subcommand(
+      "run",
+      "Runs one action of an agent as vigild would, and exits with its code. A fence agent\n"
+      "(stonith:fence_*) takes on, off, reboot, status, list and the node to act on as\n"
+      "-m fence-target=NODE; it answers with its own exit code (status: 0 on, 2 off).");
+  run->add_option("AGENT", a.agent, "the agent")->required();
+  run->add_option("ACTION", a.action, "start, stop, monitor, ...")->required();
+  auto* test = app.add_subcommand(
+      "test",
+      "Runs an agent through start, monitor, stop and the checks OCF asks of it (like ocf-tester),\n"
+      "and says what it did wrong.");
+  test->add_option("AGENT", a.agent, "the agent")->required();
+  for (CLI::App* sub : {run, test}) {
+    sub->add_option("-p,--param", raw.params, "a parameter (repeatable)")->option_text("NAME=VALUE")->allow_extra_args(false);
+    sub->add_option("--resource", a.resource, "the resource's id (default: the agent's type)")
+        ->option_text("ID")
+        ->check([](const std::string& id) { return id.empty() ? std::string("needs a non-empty id") : std::string(); });
+    sub->add_option("--timeout", raw.timeout, "the deadline (20, 20s, 500ms; default: the agent's advice)")
+        ->option_text("TIME");
+    sub->add_option("--run-dir", a.run_dir, "agents keep state in DIR/rsctmp (default $VIGIL_RUN_DIR, else /run/vigil)")
+        ->option_text("DIR");
   }
-  for (const auto& sub : kSubcommands) {
-    if (args[0] != sub.name) continue;
-    if (std::any_of(args.begin() + 1, args.end(), [](const std::string& a) { return a == "-h" || a == "--help"; })) {
-      std::fputs(sub.usage, stdout);
-      std::fputs(kCommonOptions, stdout);
-      return 0;
-    }
+  run->add_option("-m,--meta", raw.meta, "a meta attribute (repeatable)")->option_text("NAME=VALUE")->allow_extra_args(false);
+  run->add_option("--interval", raw.interval, "the operation's interval, as OCF_RESKEY_CRM_meta_interval (it runs once)")
+      ->option_text("TIME");
+  run->add_option("--check-level", a.check_level, "OCF_CHECK_LEVEL")->option_text("N")->check(CLI::Range(0, 1000000));
+  for (CLI::App* sub : {list, meta, run, test}) {
+    sub->add_option("--plugin-dir", a.plugin_dir, "native plugins (default $VIGIL_PLUGIN_DIR, else beside vigil)")
+        ->option_text("DIR");
+    sub->add_option("--ocf-root", a.ocf_root, "OCF scripts (default $OCF_ROOT, else /usr/lib/ocf)")->option_text("DIR");
+    sub->add_flag("-v,--verbose", a.verbose, "log the plugins' loading");
+  }
+  // A word that is no subcommand is said so (CLI11 would ask for a subcommand).
+  const auto is_subcommand = [&](const CLI::App* sub) { return sub->check_name(args[0]); };
+  const CLI::App* subs[] = {list, meta, run, test};
+  if (!args.empty() && !args[0].starts_with("-") && std::none_of(std::begin(subs), std::end(subs), is_subcommand)) {
+    std::fprintf(stderr, "vigil agent: unknown command '%s' (list, meta, run, test)\n", args[0].c_str());
+    return kExitUsage;
+  }
+  if (const int code = ParseCommandLine(app, args); code >= 0) return code;
+  const std::pair<CLI::App*, int (*)(const Args&)> handlers[] = {{list, List}, {meta, Meta}, {run, Run}, {test, Test}};
+  for (const auto& [sub, handler] : handlers) {
+    if (!sub->parsed()) continue;
     try {
-      Args parsed = Parse({args.begin() + 1, args.end()});
-      SetLogThreshold(parsed.verbose ? LogLevel::kInfo : LogLevel::kError);
-      return sub.handler(parsed);
+      Convert(raw, a);
+      SetLogThreshold(a.verbose ? LogLevel::kInfo : LogLevel::kError);
+      return handler(a);
     } catch (const UsageError& e) {
-      std::fprintf(stderr, "vigil agent %s: %s\n", sub.name, e.message.c_str());
+      std::fprintf(stderr, "vigil agent %s: %s\n", sub->get_name().c_str(), e.message.c_str());
       return kExitUsage;
     }
   }
-  std::fprintf(stderr, "vigil agent: unknown command '%s' (list, meta, run, test)\n", args[0].c_str());
-  return kExitUsage;
+  return kExitUsage;  // CLI11 requires one subcommand
 }
 
 }  // namespace vigil

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/command_line.h"
 #include "lab/tutorial_lab.h"
 
 namespace vigil {
@@ -20,18 +21,16 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using lab::TutorialLab;
 
-constexpr const char* kUsage =
-    "usage: vigil demo [--token MS]\n\n"
+constexpr const char* kAbout =
     "The tutorial on this machine, as root: two nodes (node1, node2) and a client in network\n"
     "namespaces of their own, on the tutorial's LAN 192.168.1.0/24; each node a vigild with the\n"
     "tutorial's corosync.conf and a private disk (its own /etc/corosync, /etc/mysql, /var/lib).\n"
     "Then, with crm as typed on the nodes: the properties, the floating IP 192.168.1.100, MySQL\n"
     "under mysqld_safe, standby and online, colocation, fencing through each node's simulated BMC\n"
     "(fence_ipmilan), and the node running them frozen whole until the other fences it. After each\n"
-    "step: crm status, what the client sees\n"
-    "through the floating IP, and the time taken. Everything is removed at the end, also after\n"
-    "Ctrl-C. Nothing outside the namespaces it creates is changed.\n"
-    "  --token MS   the corosync.conf's token (default: none, so Vigil's 1000 ms)\n";
+    "step: crm status, what the client sees through the floating IP, and the time taken.\n"
+    "Everything is removed at the end, also after Ctrl-C. Nothing outside the namespaces it\n"
+    "creates is changed.";
 
 volatile sig_atomic_t g_interrupted = 0;
 
@@ -336,30 +335,13 @@ class Demo {
 }  // namespace
 
 int DemoCommand(const std::vector<std::string>& args) {
+  CLI::App app{kAbout, "vigil demo"};
+  ShapeCommandLine(app);
   int token_ms = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "-h" || args[i] == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (args[i] == "--token") {
-      if (i + 1 == args.size()) {
-        std::fprintf(stderr, "vigil demo: --token needs a value in milliseconds\n");
-        return 2;
-      }
-      char* end = nullptr;
-      const long v = std::strtol(args[++i].c_str(), &end, 10);
-      if (*end != '\0' || v < 10 || v > 600000) {
-        std::fprintf(stderr, "vigil demo: --token: expected milliseconds from 10 to 600000, found '%s'\n",
-                     args[i].c_str());
-        return 2;
-      }
-      token_ms = static_cast<int>(v);
-      continue;
-    }
-    std::fprintf(stderr, "vigil demo: unknown argument '%s'\n%s", args[i].c_str(), kUsage);
-    return 2;
-  }
+  app.add_option("--token", token_ms, "the corosync.conf's token in milliseconds (default: none, so Vigil's 1000 ms)")
+      ->option_text("MS")
+      ->check(CLI::Range(10, 600000));
+  if (const int code = ParseCommandLine(app, args); code >= 0) return code;
   if (::geteuid() != 0) {
     std::fprintf(stderr, "vigil demo: needs root (it creates network and mount namespaces)\n");
     return 1;

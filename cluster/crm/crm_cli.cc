@@ -16,28 +16,24 @@
 
 #include "cluster/crm/shell.h"
 #include "cluster/crm/words.h"
+#include "common/command_line.h"
 #include "common/log.h"
 #include "host/registry.h"
 
 namespace vigil {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: crm [-F] [--run-dir DIR] [--plugin-dir DIR] [--ocf-root DIR] [LEVEL] [COMMAND [ARGS]...]\n"
-    "       crm --version\n"
-    "\n"
-    "crmsh's commands over the local vigild (found through --run-dir, else $VIGIL_RUN_DIR, else\n"
-    "/run/vigil). The agents (for 'ra' and for checking a primitive as it is typed) are loaded as\n"
-    "vigild loads them: --plugin-dir, else $VIGIL_PLUGIN_DIR, else vigild's default; --ocf-root,\n"
-    "else $OCF_ROOT, else /usr/lib/ocf. With a command it runs it and leaves:\n"
+constexpr const char* kAbout =
+    "crmsh's commands over the local vigild. With a level and a command after the options\n"
+    "([LEVEL] COMMAND [ARGS]...) it runs that and leaves:\n"
     "  crm status\n"
     "  crm configure property stonith-enabled=false\n"
     "  crm configure primitive ip ocf:heartbeat:IPaddr params ip=192.168.1.100 op monitor interval=10s\n"
     "  crm node standby\n"
     "Without one it reads commands from standard input, one per line (a trailing \\ continues a\n"
     "line): interactive at a terminal, as a script otherwise. Levels: configure, node, resource,\n"
-    "ra, site; 'help' in each lists its commands. -F (--force): what would ask for a force does it\n"
-    "(site ticket grant and revoke).\n";
+    "ra, site; 'help' in each lists its commands. The agents (for 'ra' and for checking a\n"
+    "primitive as it is typed) are loaded as vigild loads them.";
 
 // The prompt's line editing (libedit): history, kept across sessions, and tab completion from
 // the shell.
@@ -103,48 +99,28 @@ std::string HostName() {
 }  // namespace
 
 int CrmCommand(const std::vector<std::string>& args) {
+  CLI::App app{kAbout, "crm"};
+  ShapeCommandLine(app);
+  // Options come before the level and command; everything from the first word on is crmsh's.
+  app.prefix_command();
   std::string run_dir;
   std::string plugin_dir;
   std::string ocf_root = DefaultOcfRoot();
   bool force = false;
-  size_t i = 0;
-  for (; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (a == "--version") {
-      std::printf("crm (Vigil %s): crmsh's commands over vigild\n", VIGIL_VERSION);
-      return 0;
-    }
-    if (a == "-F" || a == "--force") {
-      force = true;
-      continue;
-    }
-    // --NAME VALUE or --NAME=VALUE into *value.
-    auto option = [&](const std::string& name, std::string* value) {
-      if (a == name && i + 1 < args.size()) {
-        *value = args[++i];
-        return true;
-      }
-      if (a.rfind(name + "=", 0) == 0) {
-        *value = a.substr(name.size() + 1);
-        return true;
-      }
-      return false;
-    };
-    if (option("--run-dir", &run_dir) || option("--plugin-dir", &plugin_dir) || option("--ocf-root", &ocf_root)) {
-      continue;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "crm: unknown option '%s'\n%s", a.c_str(), kUsage);
-      return 2;
-    } else {
-      break;
-    }
+  app.add_option("--run-dir", run_dir, "where vigild's socket is (default $VIGIL_RUN_DIR, else /run/vigil)")
+      ->option_text("DIR");
+  app.add_option("--plugin-dir", plugin_dir, "native plugins (default $VIGIL_PLUGIN_DIR, else vigild's)")
+      ->option_text("DIR");
+  app.add_option("--ocf-root", ocf_root, "OCF scripts (default $OCF_ROOT, else /usr/lib/ocf)")->option_text("DIR");
+  app.add_flag("-F,--force", force, "what would ask for a force does it (site ticket grant and revoke)");
+  app.set_version_flag("--version", std::string("crm (Vigil ") + VIGIL_VERSION + "): crmsh's commands over vigild", "its version");
+  if (const int code = ParseCommandLine(app, args); code >= 0) return code;
+  const std::vector<std::string> command = app.remaining();
+  if (!command.empty() && command.front().size() > 1 && command.front()[0] == '-') {
+    std::fprintf(stderr, "crm: unknown option '%s' (crm --help lists the options)\n", command.front().c_str());
+    return 2;
   }
   const auto vigild = crm::SocketConnection(run_dir);
-  const std::vector<std::string> command(args.begin() + static_cast<long>(i), args.end());
   // Plugins that do not load are said once, as errors; the rest of their log is vigild's business.
   SetLogThreshold(LogLevel::kError);
   const auto agents = crm::HostAgents(plugin_dir.empty() ? DefaultPluginDir() : std::filesystem::path(plugin_dir), ocf_root);

@@ -6,51 +6,30 @@
 #include "cluster/cib/cib.h"
 #include "cluster/cib/score.h"
 #include "cluster/scheduler/scheduler.h"
+#include "common/command_line.h"
 #include "common/huge_heap.h"
 
 namespace vigil {
-namespace {
-
-constexpr const char* kUsage =
-    "usage: vigil simulate CIB.xml [--scores]\n"
-    "\n"
-    "Runs the scheduler on a CIB (Pacemaker's XML; the status section gives membership, quorum\n"
-    "and what runs where) and prints, for the state after the transition:\n"
-    "  one line per primitive, sorted by id: <id><TAB><node or Stopped> (nodes joined by\n"
-    "  commas when it stays active on several), and a third field Promoted or Unpromoted for an\n"
-    "  instance of a promotable clone,\n"
-    "  then the transition's actions in crm_simulate's words (the nodes to fence first, as\n"
-    "  \"Fence (reboot) NODE 'REASON'\", followed by \" priority-fencing-delay=Ns\" where that\n"
-    "  option applies to the fence, then Start, Stop, Move, Migrate, Recover, Restart,\n"
-    "  Promote, Demote, Re-promote), and with --scores every resource's allocation score on\n"
-    "  every node.\n";
-
-}  // namespace
 
 int SimulateCommand(const std::vector<std::string>& args) {
+  CLI::App app{
+      "Runs the scheduler on a CIB (Pacemaker's XML; the status section gives membership, quorum\n"
+      "and what runs where) and prints, for the state after the transition:\n"
+      "  one line per primitive, sorted by id: <id><TAB><node or Stopped> (nodes joined by\n"
+      "  commas when it stays active on several), and a third field Promoted or Unpromoted for an\n"
+      "  instance of a promotable clone,\n"
+      "  then the transition's actions in crm_simulate's words (the nodes to fence first, as\n"
+      "  \"Fence (reboot) NODE 'REASON'\", followed by \" priority-fencing-delay=Ns\" where that\n"
+      "  option applies to the fence, then Start, Stop, Move, Migrate, Recover, Restart,\n"
+      "  Promote, Demote, Re-promote), and with --scores every resource's allocation score on\n"
+      "  every node.",
+      "vigil simulate"};
+  ShapeCommandLine(app);
   std::string file;
   bool scores = false;
-  for (const auto& a : args) {
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    }
-    if (a == "--scores" || a == "-s") {
-      scores = true;
-    } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr, "vigil simulate: unknown option '%s'\n%s", a.c_str(), kUsage);
-      return 2;
-    } else if (file.empty()) {
-      file = a;
-    } else {
-      std::fprintf(stderr, "vigil simulate: one CIB file only\n%s", kUsage);
-      return 2;
-    }
-  }
-  if (file.empty()) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
+  app.add_option("CIB", file, "the CIB file")->required()->option_text("CIB.xml");
+  app.add_flag("-s,--scores", scores, "also every allocation score");
+  if (const int code = ParseCommandLine(app, args); code >= 0) return code;
   // A big CIB is read and scheduled once, all at once: its heap in huge pages (page faults were
   // a third of the time on 1,000 resources × 32 nodes).
   PreferHugePagesForHeap(size_t{256} << 20);

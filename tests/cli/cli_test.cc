@@ -1,6 +1,9 @@
 // `vigil agent` as a user runs it: outputs, exit codes, and one clear line for every bad argument.
 #include <sys/wait.h>
 
+#include <filesystem>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "tests/support/test_util.h"
@@ -125,34 +128,44 @@ TEST_F(CliTest, EveryBadArgumentGetsOneClearLineAndExitCodeTwo) {
   const std::vector<Case> cases = {
       {"", "usage: vigil COMMAND"},
       {"frobnicate", "unknown command 'frobnicate'"},
-      {"agent", "usage: vigil agent list"},
+      {"agent", "vigil agent: A subcommand is required"},
       {"agent frob", "unknown command 'frob'"},
       {"agent list xyz", "list takes 'ocf', 'ocf:PROVIDER' or 'stonith'"},
-      {"agent list ocf extra", "unexpected argument 'extra'"},
-      {"agent meta", "missing AGENT"},
+      {"agent list ocf extra", "unexpected 'extra'"},
+      {"agent meta", "AGENT is required"},
       {"agent meta ocf:heartbeat:NoSuchAgent", "'ocf:heartbeat:NoSuchAgent' not found"},
-      {"agent run", "missing AGENT and ACTION"},
-      {"agent run Dummy", "missing ACTION"},
-      {"agent run Dummy start extra", "unexpected argument 'extra'"},
-      {"agent run Dummy start -p", "-p needs a value"},
+      {"agent run", "AGENT is required"},
+      {"agent run Dummy", "ACTION is required"},
+      {"agent run Dummy start extra", "unexpected 'extra'"},
+      {"agent run Dummy start -p", "--param: 1 required TEXT missing"},
       {"agent run Dummy start -p novalue", "-p takes NAME=VALUE"},
       {"agent run Dummy start -p =x", "-p takes NAME=VALUE"},
       {"agent run Dummy start -p bogus=1", "unknown parameter 'bogus'"},
       {"agent run Dummy start --timeout soon", "--timeout takes a time"},
       {"agent run Dummy start --timeout 0", "--timeout must be more than 0"},
       {"agent run Dummy start --interval -5", "--interval takes a time"},
-      {"agent run Dummy start --check-level x", "--check-level takes a whole number"},
-      {"agent run Dummy start --resource ''", "--resource needs a non-empty id"},
-      {"agent run Dummy start --bogus", "unknown option '--bogus'"},
+      {"agent run Dummy start --check-level x", "--check-level: Value x not in range"},
+      {"agent run Dummy start --resource ''", "--resource: needs a non-empty id"},
+      {"agent run Dummy start --bogus", "unexpected '--bogus'"},
       {"agent run ocf:x:Nope start", "'ocf:x:Nope' not found"},
-      {"agent test", "missing AGENT"},
+      {"agent test", "AGENT is required"},
       {"agent test Dummy -p nope=1", "unknown parameter 'nope'"},
+      {"agent meta Dummy --timeout 5", "unexpected '--timeout 5'"},
+      {"agent list --brief", "unexpected '--brief'"},
+      {"simulate", "vigil simulate: CIB is required"},
+      {"simulate a.xml b.xml", "unexpected 'b.xml'"},
+      {"status --output-as=yaml", "--output-as: yaml not in {text,xml,json}"},
+      {"status --xml --output-as=xml", "go one at a time"},
+      {"keygen -l lots", "-l: Value lots not in range 128 to 4096"},
+      {"keygen -l -3", "-l: Value -3 not in range 128 to 4096"},
+      {"keygen -k a -c b", "-k excludes -c"},
+      {"demo --token 5", "--token: Value 5 not in range 10 to 600000"},
   };
   for (const auto& c : cases) {
     Ran r = Vigil(c.args);
     EXPECT_EQ(r.exit_code, 2) << "vigil " << c.args;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << "vigil " << c.args << " said: " << r.err;
-    if (c.args.find("agent") == 0 && c.args != "agent") {
+    if (!c.args.empty()) {
       EXPECT_EQ(Lines(r.err), 1) << "vigil " << c.args << " said: " << r.err;
     }
     EXPECT_TRUE(r.out.empty()) << "vigil " << c.args;
@@ -249,12 +262,57 @@ TEST_F(CliTest, EveryCommandAnswersVersionAndEverySubcommandHelp) {
   }
   const int bogus = std::system((std::string(VIGILD_BINARY) + " --bogus 2>" + help).c_str());
   EXPECT_EQ(WEXITSTATUS(bogus), 2);
-  EXPECT_EQ(testing::ReadFile(help), "vigild: The following argument was not expected: --bogus (vigild --help lists the options)\n");
-  for (const std::string sub : {"agent list", "agent meta", "agent run", "agent test", "simulate", "keygen", "status",
-                                "demo", "lab-power"}) {
+  EXPECT_EQ(testing::ReadFile(help), "vigild: unexpected '--bogus' (vigild --help lists the options)\n");
+  for (const std::string sub : {"agent", "agent list", "agent meta", "agent run", "agent test", "simulate", "keygen",
+                                "status", "demo", "lab-power"}) {
     const Ran r = Vigil(sub + " --help");
     EXPECT_EQ(r.exit_code, 0) << sub << r.err;
     EXPECT_EQ(r.out.rfind("usage: vigil " + sub, 0), 0U) << sub << ": " << r.out;
+  }
+  // Every option a subcommand takes is in its usage, with its argument (here `agent run`'s).
+  const Ran run = Vigil("agent run --help");
+  for (const char* option : {"AGENT", "ACTION", "-p,--param NAME=VALUE", "-m,--meta NAME=VALUE", "--resource ID",
+                             "--timeout TIME", "--interval TIME", "--check-level N", "--run-dir DIR",
+                             "--plugin-dir DIR", "--ocf-root DIR", "-v,--verbose"}) {
+    EXPECT_NE(run.out.find(option), std::string::npos) << option << "\n" << run.out;
+  }
+  // --help anywhere on the line is the subcommand's help, not a value or an agent.
+  EXPECT_EQ(Vigil("agent run Dummy start --help").out.rfind("usage: vigil agent run", 0), 0U);
+}
+
+// The manual pages keep up with the commands: every option a command's --help lists is named in
+// its page (the ronn source the build turns into vigil(8), vigild(8), vigil-crm(8)).
+TEST_F(CliTest, EveryOptionInAHelpIsInTheManualPage) {
+  const std::filesystem::path man = std::filesystem::path(VIGIL_TEST_SOURCE_DIR) / "../man";
+  struct Command {
+    std::string help_command;
+    std::string page;
+  };
+  const std::vector<Command> commands = {
+      {std::string(VIGILD_BINARY) + " --help", "vigild.8.ronn"}, {std::string(CRM_BINARY) + " --help", "vigil-crm.8.ronn"}};
+  std::vector<Command> all = commands;
+  for (const char* sub : {"agent list", "agent meta", "agent run", "agent test", "simulate", "keygen", "status", "demo"}) {
+    all.push_back({testing::VigilBinary() + " " + sub + " --help", "vigil.8.ronn"});
+  }
+  for (const auto& c : all) {
+    ASSERT_EQ(std::system((c.help_command + " >" + (tmp / "help")).c_str()), 0) << c.help_command;
+    const std::string help = testing::ReadFile(tmp / "help");
+    const std::string page = testing::ReadFile(man / c.page);
+    ASSERT_FALSE(page.empty()) << c.page;
+    std::istringstream lines(help.substr(help.find("\nOptions:\n")));
+    int options = 0;
+    for (std::string line; std::getline(lines, line);) {
+      // "  -p,--param NAME=VALUE  text": each name before the first space.
+      if (!line.starts_with("  -")) continue;
+      std::istringstream names(line.substr(2, line.find(' ', 2) - 2));
+      for (std::string name; std::getline(names, name, ',');) {
+        ++options;
+        if (name == "-h" || name == "--help") continue;
+        EXPECT_NE(page.find("`" + name + "`"), std::string::npos) << c.page << " does not name " << name << " ("
+                                                                     << c.help_command << ")";
+      }
+    }
+    EXPECT_GT(options, 1) << c.help_command << ":\n" << help;
   }
 }
 
