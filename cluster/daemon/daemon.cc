@@ -102,6 +102,10 @@ Status Daemon::Init(const std::string& hostname) {
   auto identity = config::ResolveIdentity(c, *local, hostname);
   if (!identity.ok()) return identity.status();
   identity_ = std::move(*identity);
+  // From here on the lines carry the node's cluster name (the nodelist's), not the host's.
+  if (identity_.name != hostname) {
+    if (Status s = SetUpLogging(c, identity_.name, options.foreground); !s.ok()) return s;
+  }
 
   if (Status s = LockRunDirectory(); !s.ok()) return s;
 

@@ -47,6 +47,9 @@ class VigildProcess {
   const std::filesystem::path& dir() const { return dir_; }
   // Before Start(): the plugin directory (default: vigild's own).
   void set_plugin_dir(std::filesystem::path dir) { plugin_dir_ = std::move(dir); }
+  // Before Start(): a command that ends by exec'ing the argv it is given, put before vigild's
+  // (unshare with a script that mounts, then `exec "$@"`).
+  void set_wrapper(std::vector<std::string> argv) { wrapper_ = std::move(argv); }
   std::filesystem::path conf() const { return dir_ / "conf"; }
   std::filesystem::path run_dir() const { return dir_ / "run"; }
   std::string log() const { return ReadFile(dir_ / "log"); }
@@ -57,6 +60,7 @@ class VigildProcess {
     std::vector<std::string> vigild{VIGILD_BINARY, "-f", "-c", conf().string(), "--state-dir",
                                     (dir_ / "state").string(), "--run-dir", run_dir().string()};
     if (!plugin_dir_.empty()) vigild.insert(vigild.end(), {"--plugin-dir", plugin_dir_.string()});
+    vigild.insert(vigild.begin(), wrapper_.begin(), wrapper_.end());
     std::vector<std::string> argv;
     if (!ns_.empty()) argv = {"ip", "netns", "exec", ns_};
     if (!hostname_.empty()) {
@@ -175,6 +179,7 @@ class VigildProcess {
  private:
   std::filesystem::path dir_;
   std::filesystem::path plugin_dir_;
+  std::vector<std::string> wrapper_;
   std::string ns_;
   std::string hostname_;
   pid_t pid_ = -1;

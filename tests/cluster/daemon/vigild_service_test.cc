@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -192,6 +193,85 @@ TEST_F(VigildServiceTest, AStopThatFailsAtShutdownMakesTheLeaveUnclean) {
   const std::string text = ReadFile(log);
   EXPECT_NE(text.find("stop of stuck failed"), std::string::npos) << text;
   EXPECT_NE(text.find("error: a stop of this node's resources failed; leaving anyway, uncleanly"), std::string::npos) << text;
+}
+
+// A datagram socket bound at `path`, as journald and a syslog daemon listen.
+int ListeningSocket(const std::filesystem::path& path) {
+  const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
+  if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Every datagram waiting on `fd`, appended to `into` one per entry.
+void Drain(int fd, std::vector<std::string>& into) {
+  char buf[65536];
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0;) into.emplace_back(buf, static_cast<size_t>(n));
+}
+
+bool AnyHas(const std::vector<std::string>& entries, const std::string& a, const std::string& b) {
+  return std::any_of(entries.begin(), entries.end(),
+                     [&](const std::string& e) { return e.find(a) != std::string::npos && e.find(b) != std::string::npos; });
+}
+
+// Under systemd (JOURNAL_STREAM naming its stderr) vigild's lines go to the journal with their
+// priorities, not as plain text on stderr; with to_syslog they reach syslog too, with the same
+// severities under the daemon facility. A private mount namespace puts the test's sockets where
+// libsystemd and the C library send: /run/systemd/journal/socket and /dev/log.
+TEST_F(VigildServiceTest, LinesReachTheJournalAndSyslogWithTheirPriorities) {
+  std::string conf = ReadFile(dir_ / "conf");
+  const size_t logging = conf.find("logging {");
+  ASSERT_NE(logging, std::string::npos);
+  conf.replace(logging, std::string::npos, "logging {\n  to_syslog: yes\n  to_logfile: no\n}\n");
+  WriteFile(dir_ / "conf", conf);
+  const std::string d = dir_.string();
+  std::filesystem::create_directories(dir_ / "dev");
+  const int journal = ListeningSocket(dir_ / "journal.sock");
+  const int syslog = ListeningSocket(dir_ / "dev" / "log");
+  ASSERT_GE(journal, 0) << std::strerror(errno);
+  ASSERT_GE(syslog, 0) << std::strerror(errno);
+  const std::string script =
+      "set -e\n"
+      "mount -t tmpfs vigil-test /run\n"
+      "mkdir -p /run/systemd/journal\n"
+      "touch /run/systemd/journal/socket\n"
+      "mount --bind '" + d + "/journal.sock' /run/systemd/journal/socket\n"
+      "for n in null zero full random urandom; do touch '" + d + "/dev/'$n; mount --bind /dev/$n '" + d + "/dev/'$n; done\n"
+      "mount --rbind '" + d + "/dev' /dev\n"
+      "export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2)\n"
+      "exec \"$@\"\n";
+  VigildProcess p(dir_);
+  p.set_wrapper({"unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh"});
+  ASSERT_TRUE(StartWithFixtures(p));
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1"; })) << p.log();
+  const std::string crm = Crm(p);
+  const CommandResult r = Sh(crm + " configure property stonith-enabled=false && " + crm +
+                             " configure primitive bad ocf:vigiltest:ExitCode params code=1");
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::vector<std::string> in_journal, in_syslog;
+  const bool both = WaitFor([&] {
+    Drain(journal, in_journal);
+    Drain(syslog, in_syslog);
+    return AnyHas(in_journal, "probe of bad", "\nPRIORITY=3\n") && AnyHas(in_syslog, "probe of bad", "<27>");
+  });
+  p.Kill(SIGKILL);
+  close(journal);
+  close(syslog);
+  std::string seen;
+  for (const auto& e : in_journal) seen += "journal: " + e + "\n";
+  for (const auto& e : in_syslog) seen += "syslog: " + e + "\n";
+  EXPECT_TRUE(both) << seen << p.log();
+  // err is 3, info 6; the daemon facility (3) adds 24 in syslog's <PRI>.
+  EXPECT_TRUE(AnyHas(in_journal, "MESSAGE=this node is the DC", "\nPRIORITY=6\n")) << seen;
+  EXPECT_TRUE(AnyHas(in_journal, "SYSLOG_IDENTIFIER=vigild\n", "VIGIL_NODE=solo1")) << seen;
+  EXPECT_TRUE(AnyHas(in_syslog, "<30>", "vigild[")) << seen;
+  // The journal has the lines: stderr (the journal's stream) does not repeat them.
+  EXPECT_EQ(p.log().find("probe of bad"), std::string::npos) << p.log();
 }
 
 // The unit vigild ships with, checked by systemd's own verifier (with ExecStart pointing at the
