@@ -231,18 +231,22 @@ Status Daemon::LockRunDirectory() {
 }
 
 Status Daemon::StartResourceManagement() {
+  // The child runs this very build, also after a package upgrade replaced the file vigild was
+  // started from: /proc/self/exe opens the running binary, and its link's target (" (deleted)"
+  // once replaced) only names the child in ps.
   std::error_code ec;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) return Status(StatusCode::kIoError, "cannot find vigild's own binary: " + ec.message());
+  if (constexpr std::string_view kDeleted = " (deleted)"; self.ends_with(kDeleted)) self.resize(self.size() - kDeleted.size());
   // HA_RSCTMP under the run directory: nodes that share a filesystem must not share it.
   const std::filesystem::path rsc_tmp = run_dir_ / "rsctmp";
   if (Status s = EnsureDirectory(rsc_tmp, 0755); !s.ok()) return s;
-  std::vector<std::string> argv = {self.string(), "--executor-child", "{fd}", "-c", config_path_.string(),
+  std::vector<std::string> argv = {self, "--executor-child", "{fd}", "-c", config_path_.string(),
                                    "--name", identity_.name, "--rsc-tmp", rsc_tmp.string()};
   if (!options_.plugin_dir.empty()) argv.insert(argv.end(), {"--plugin-dir", options_.plugin_dir.string()});
   if (options_.foreground) argv.push_back("-f");
   // Started by Run(): after vigild has detached, so that the child is the running vigild's own.
-  child_ = std::make_unique<lrm::ExecutorClient>(std::move(argv));
+  child_ = std::make_unique<lrm::ExecutorClient>(std::move(argv), "/proc/self/exe");
   // The child keeps resources only while this loop renews its lease: a frozen vigild's child
   // has stopped them half a token after the last renewal, a quarter token before the others
   // can have lost this node (they wait a token from its last heartbeat, sent at most a quarter

@@ -59,7 +59,7 @@ Status ExecutorClient::Start() {
     sigprocmask(SIG_SETMASK, &none, nullptr);  // vigild blocks signals for its signalfd
     const int flags = fcntl(sv[1], F_GETFD);
     fcntl(sv[1], F_SETFD, flags & ~FD_CLOEXEC);
-    execv(args[0], args.data());
+    execv(program_.c_str(), args.data());
     _exit(127);
   }
   close(sv[1]);

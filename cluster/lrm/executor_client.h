@@ -54,10 +54,11 @@ class OperationQueue {
 
 class ExecutorClient : public OperationQueue, public EventSource {
  public:
-
   // `argv`: how to start the child; the argument "{fd}" is replaced by the descriptor number of
-  // its end of the socket pair.
-  explicit ExecutorClient(std::vector<std::string> argv) : argv_(std::move(argv)) {}
+  // its end of the socket pair. `program` is what is executed (default argv[0]); argv[0] stays
+  // the child's name.
+  explicit ExecutorClient(std::vector<std::string> argv, std::string program = "")
+      : argv_(std::move(argv)), program_(program.empty() ? argv_.at(0) : std::move(program)) {}
   // Closes the socket: the child stops what runs and exits on its own (vigild does not wait).
   ~ExecutorClient() { BeginStop(); }
   ExecutorClient(const ExecutorClient&) = delete;
@@ -123,6 +124,7 @@ class ExecutorClient : public OperationQueue, public EventSource {
   void Renew(SteadyTime now);
 
   std::vector<std::string> argv_;
+  std::string program_;
   std::function<void()> on_unknown_;
   int fd_ = -1;
   pid_t pid_ = -1;

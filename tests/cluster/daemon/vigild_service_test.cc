@@ -195,6 +195,46 @@ TEST_F(VigildServiceTest, AStopThatFailsAtShutdownMakesTheLeaveUnclean) {
   EXPECT_NE(text.find("error: a stop of this node's resources failed; leaving anyway, uncleanly"), std::string::npos) << text;
 }
 
+// The pid in the last "executor child started (pid N)" of `log`, 0 when none.
+pid_t LastExecutorChild(const std::string& log) {
+  const std::string mark = "executor child started (pid ";
+  const size_t at = log.rfind(mark);
+  return at == std::string::npos ? 0 : std::atoi(log.c_str() + at + mark.size());
+}
+
+// A package upgrade replaces the vigild file under the running daemon (which goes on until the
+// administrator restarts it): an executor child that dies afterwards is started again from the
+// running build, not from the path that is gone (nor from a newer file put there).
+TEST_F(VigildServiceTest, TheExecutorChildRestartsFromTheRunningBuildAfterItsFileWasReplaced) {
+  std::filesystem::create_directories(dir_ / "bin");
+  const std::filesystem::path copy = dir_ / "bin" / "vigild";
+  std::filesystem::copy_file(VIGILD_BINARY, copy);
+  VigildProcess p(dir_);
+  p.set_plugin_dir(std::filesystem::path(VIGILD_BINARY).parent_path() / ".." / "lib" / "vigil" / "plugins");
+  // vigild's argv with the copy in place of the build's program (the wrapper drops that).
+  p.set_wrapper({"sh", "-c", "program=$1; shift 2; exec \"$program\" \"$@\"", "sh", copy.string()});
+  const std::filesystem::path log = dir_ / "vigild.log";
+  ASSERT_TRUE(StartWithFixtures(p));
+  ASSERT_TRUE(WaitFor([&] { return p.Dc() == "solo1" && LastExecutorChild(ReadFile(log)) > 0; })) << ReadFile(log) << p.log();
+  const pid_t first = LastExecutorChild(ReadFile(log));
+  // What dpkg does: the new file is renamed over the old one.
+  WriteFile(dir_ / "bin" / "vigild.new", "#!/bin/sh\nexit 3\n");
+  std::filesystem::permissions(dir_ / "bin" / "vigild.new", std::filesystem::perms::owner_all);
+  std::filesystem::rename(dir_ / "bin" / "vigild.new", copy);
+  ASSERT_EQ(kill(first, SIGKILL), 0);
+  ASSERT_TRUE(WaitFor([&] {
+    const pid_t now = LastExecutorChild(ReadFile(log));
+    return now != 0 && now != first;
+  })) << ReadFile(log);
+  const std::string crm = Crm(p);
+  const CommandResult r = Sh(crm + " configure property stonith-enabled=false && " + crm +
+                             " configure primitive after ocf:vigiltest:ExitCode params code=0");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_TRUE(WaitFor([&] { return ReadFile(log).find("probe of after: OCF_SUCCESS") != std::string::npos; })) << ReadFile(log);
+  EXPECT_EQ(ReadFile(log).find("died: exit code 3"), std::string::npos) << ReadFile(log);
+  p.Kill(SIGKILL);
+}
+
 // A datagram socket bound at `path`, as journald and a syslog daemon listen.
 int ListeningSocket(const std::filesystem::path& path) {
   const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
