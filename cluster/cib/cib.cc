@@ -234,6 +234,10 @@ Result<std::unique_ptr<Model>> ReadModel(const pugi::xml_document& doc, const So
   m->have_quorum = PacemakerIsTrue(root.attribute("have-quorum").value());
   m->no_quorum_panic = r.Integer(root, "no-quorum-panic", 0) != 0;
   m->dc_uuid = root.attribute("dc-uuid").value();
+  m->last_written = root.attribute("cib-last-written").value();
+  m->update_user = root.attribute("update-user").value();
+  m->update_client = root.attribute("update-client").value();
+  m->update_origin = root.attribute("update-origin").value();
   if (root.attribute("execution-date")) m->execution_date = r.Integer(root, "execution-date", 0);
   if (now == 0) now = static_cast<int64_t>(std::time(nullptr));
   m->evaluated_at = m->execution_date && !forced ? *m->execution_date : now;

@@ -262,6 +262,9 @@ struct Model {
   // never had quorum (Pacemaker otherwise takes it as stop).
   bool no_quorum_panic = false;
   std::string dc_uuid;
+  // The last change's stamp on <cib> (edit.h's ChangeStamp), as written: cib-last-written,
+  // update-user, update-client, update-origin; empty where absent.
+  std::string last_written, update_user, update_client, update_origin;
   Attributes properties;  // crm_config
   std::vector<Node> nodes;
   std::vector<Primitive> primitives;  // in document order, group members included

@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <ctime>
 #include <optional>
 #include <sstream>
 #include <unordered_set>
@@ -268,6 +269,30 @@ Result<std::string> DeleteTicketState(std::string_view xml, const std::string& t
   const pugi::xml_node state = tickets.find_child_by_attribute("ticket_state", "id", ticket.c_str());
   if (removed != nullptr) *removed = static_cast<bool>(state);
   if (state) tickets.remove_child(state);
+  return d.Text();
+}
+
+Result<std::string> Stamped(std::string_view xml, const ChangeStamp& stamp) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  const std::time_t when = static_cast<std::time_t>(stamp.when);
+  std::tm local{};
+  localtime_r(&when, &local);
+  char written[64];
+  std::strftime(written, sizeof written, "%a %b %e %H:%M:%S %Y", &local);
+  pugi::xml_node cib = d.cib();
+  for (const auto& [name, value] : {std::pair<const char*, std::string>{"cib-last-written", written},
+                                    {"update-origin", stamp.origin},
+                                    {"update-client", stamp.client},
+                                    {"update-user", stamp.user}}) {
+    if (value.empty()) {
+      cib.remove_attribute(name);
+      continue;
+    }
+    pugi::xml_attribute a = cib.attribute(name);
+    if (!a) a = cib.append_attribute(name);
+    a.set_value(value.c_str());
+  }
   return d.Text();
 }
 

@@ -56,6 +56,19 @@ Result<std::string> SetTicketState(std::string_view xml, const std::string& tick
 // Removes ticket `ticket`'s state altogether (crm_ticket --cleanup); *removed: whether it had one.
 Result<std::string> DeleteTicketState(std::string_view xml, const std::string& ticket, bool* removed = nullptr);
 
+// Who changed the CIB, as Pacemaker records it on <cib> with every change: cib-last-written (the
+// moment, as ctime writes it in local time), update-user, update-client (the program) and
+// update-origin (the node the change was made on). crm_mon shows them as "Last change".
+struct ChangeStamp {
+  int64_t when = 0;  // seconds since the epoch
+  std::string user;
+  std::string client;
+  std::string origin;
+};
+// The document with `stamp` on its <cib>; an empty field removes its attribute. Errors:
+// kParseError (not XML).
+Result<std::string> Stamped(std::string_view xml, const ChangeStamp& stamp);
+
 // The document with its <status> section made of `states` (vigild keeps the node states in
 // memory, not on disk) and the tickets it holds. Cib::Parse reads it back to the same states.
 Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState>& states);

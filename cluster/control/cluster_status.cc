@@ -208,6 +208,14 @@ std::string Ctime(std::chrono::system_clock::time_point t) {
   return text;
 }
 
+std::string LastChangeText(const LastChange& c) {
+  std::string text = c.time;
+  if (!c.user.empty()) text += " by " + c.user;
+  if (!c.client.empty()) text += " via " + c.client;
+  if (!c.origin.empty()) text += " on " + c.origin;
+  return text;
+}
+
 std::string NodeName(const NodeStatus& n) { return n.name.empty() ? std::to_string(n.id) : n.name; }
 
 std::string ToXml(const ClusterStatus& s) {
@@ -219,6 +227,13 @@ std::string ToXml(const ClusterStatus& s) {
   cluster.append_attribute("self") = s.self.c_str();
   cluster.append_attribute("now") =
       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(s.now.time_since_epoch()).count()).c_str();
+  if (!s.last_change.time.empty()) {
+    pugi::xml_node change = root.append_child("last-change");
+    change.append_attribute("time") = s.last_change.time.c_str();
+    change.append_attribute("user") = s.last_change.user.c_str();
+    change.append_attribute("client") = s.last_change.client.c_str();
+    change.append_attribute("origin") = s.last_change.origin.c_str();
+  }
   pugi::xml_node dc = root.append_child("dc");
   dc.append_attribute("name") = s.dc.c_str();
   dc.append_attribute("id") = std::to_string(s.dc_id).c_str();
@@ -319,6 +334,10 @@ Result<ClusterStatus> FromXml(std::string_view xml) {
   s.version = cluster.attribute("version").value();
   s.self = cluster.attribute("self").value();
   s.now = std::chrono::system_clock::time_point(std::chrono::milliseconds(now_ms));
+  if (const pugi::xml_node change = root.child("last-change")) {
+    s.last_change = {change.attribute("time").value(), change.attribute("user").value(),
+                     change.attribute("client").value(), change.attribute("origin").value()};
+  }
   const pugi::xml_node dc = root.child("dc");
   if (!dc || !Number(dc, "id", s.dc_id) || !Number(dc, "term", s.term) || !Flag(dc, "this-node-acting", s.acting)) {
     return bad("<dc> missing or malformed");
@@ -455,6 +474,7 @@ std::string FormatStatus(const ClusterStatus& s, bool verbose) {
            (s.quorate ? "with" : "WITHOUT") + " quorum\n";
   }
   out += "  * Last updated: " + Ctime(s.now) + " on " + s.self + "\n";
+  out += "  * Last change:  " + LastChangeText(s.last_change) + "\n";
   out += "  * " + std::to_string(s.nodes.size()) + " node" + (s.nodes.size() == 1 ? "" : "s") + " configured\n";
   size_t configured = 0;
   for (const auto& r : s.resources) configured += r.orphan ? 0 : 1;

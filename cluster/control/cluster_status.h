@@ -70,6 +70,15 @@ struct FenceStatus {
   bool operator==(const FenceStatus&) const = default;
 };
 
+// Who changed the CIB last (its <cib> stamp, as written): crm_mon's "Last change".
+struct LastChange {
+  std::string time;  // as ctime writes it; empty: the CIB has no stamp
+  std::string user;
+  std::string client;
+  std::string origin;
+  bool operator==(const LastChange&) const = default;
+};
+
 struct ClusterStatus {
   std::string cluster_name;
   std::string version;
@@ -92,6 +101,7 @@ struct ClusterStatus {
   std::vector<FenceStatus> fencing;          // oldest first
   std::map<std::string, uint64_t> counters;  // packets sent, received, dropped by reason
   std::chrono::system_clock::time_point now;
+  LastChange last_change;
   bool operator==(const ClusterStatus&) const = default;
 };
 
@@ -113,6 +123,10 @@ std::string InstanceName(const ResourceStatus& r);
 // crm_mon's words for an OCF exit code ("not running") and an execution status ("Timed Out").
 std::string RcText(int rc);
 std::string OpStatusText(int status);
+
+// crm_mon's words for the last change: "Mon Dec  7 20:55:23 2026 by root via crm on node1" (the
+// parts the stamp has).
+std::string LastChangeText(const LastChange& c);
 
 // The node's name, or its id while the name is unknown.
 std::string NodeName(const NodeStatus& n);

@@ -52,6 +52,11 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
                     {"mixed_version", "false"}});
   }
   Attributes(summary.append_child("last_update"), {{"time", Ctime(s.now)}});
+  // Required with last_update by crm_mon's schema; empty fields where the CIB has no stamp.
+  Attributes(summary.append_child("last_change"), {{"time", s.last_change.time},
+                                                   {"user", s.last_change.user},
+                                                   {"client", s.last_change.client},
+                                                   {"origin", s.last_change.origin}});
   Attributes(summary.append_child("nodes_configured"), {{"number", std::to_string(s.nodes.size())}});
   const auto count = [&](auto predicate) {
     return std::to_string(std::count_if(s.resources.begin(), s.resources.end(), predicate));

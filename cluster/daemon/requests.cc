@@ -1,8 +1,12 @@
 // vigild's control requests (docs/control.md): what each one checks before anything changes, and
 // how a change reaches the DC.
+#include <pwd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <fstream>
+#include <functional>
 
 #include "cluster/cib/edit.h"
 #include "cluster/cib/score.h"
@@ -28,6 +32,34 @@ bool AttributeName(const std::string& name) {
 
 std::string Who(const control::Peer& peer) {
   return "uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")";
+}
+
+// The change's stamp on <cib> (crm_mon's "Last change: ... by root via cibadmin on node1"): the
+// peer's user name and program (its comm: the name it was started as, crm_attribute for the
+// tool's link), this node, now.
+cib::ChangeStamp StampFor(const control::Peer& peer, const std::string& node) {
+  cib::ChangeStamp stamp;
+  stamp.when = static_cast<int64_t>(std::time(nullptr));
+  stamp.origin = node;
+  passwd entry{};
+  passwd* found = nullptr;
+  char buf[1024];
+  stamp.user = getpwuid_r(peer.uid, &entry, buf, sizeof buf, &found) == 0 && found != nullptr
+                   ? std::string(found->pw_name)
+                   : std::to_string(peer.uid);
+  std::ifstream comm("/proc/" + std::to_string(peer.pid) + "/comm");
+  std::getline(comm, stamp.client);
+  return stamp;
+}
+
+// `edit`, then the stamp.
+using CibEdit = std::function<Result<std::string>(const std::string& cib)>;
+CibEdit StampedEdit(CibEdit edit, cib::ChangeStamp stamp) {
+  return [edit = std::move(edit), stamp = std::move(stamp)](const std::string& text) -> Result<std::string> {
+    auto edited = edit(text);
+    if (!edited.ok()) return edited;
+    return cib::Stamped(*edited, stamp);
+  };
 }
 
 Response UnknownResource(const cib::Model& m, const std::string& id) {
@@ -60,6 +92,7 @@ control::ClusterStatus Daemon::CurrentStatus() const {
   const auto live = LiveModel();
   s.resources_known = live.has_value();
   const cib::Model& model = live ? *live : cib_->cib().model();
+  s.last_change = {model.last_written, model.update_user, model.update_client, model.update_origin};
   const std::vector<std::string> standby = scheduler::StandbyNodes(model);
   for (const auto& [id, name] : m.known_nodes()) {
     const bool online = std::binary_search(m.members().begin(), m.members().end(), id);
@@ -203,7 +236,9 @@ Response Daemon::ChangeCib(const control::Request& request, const control::Peer&
   if (!xml.ok()) return Response::Error(request.command + ": " + xml.status().message() + "; nothing changed");
   return Deferred(request.ticket, [&](Answer answer) {
     SubmitChange(request.command, Who(peer) + " (" + request.command + ")", expected,
-                 [xml = std::move(*xml)](const std::string&) -> Result<std::string> { return xml; }, 1, std::move(answer));
+                 StampedEdit([xml = std::move(*xml)](const std::string&) -> Result<std::string> { return xml; },
+                             StampFor(peer, identity_.name)),
+                 1, std::move(answer));
   });
 }
 
@@ -212,8 +247,8 @@ Response Daemon::ChangeCib(const control::Request& request, const control::Peer&
   // nodes that joined, another change): made again on the new one, the user caused none.
   constexpr int kTries = 3;
   return Deferred(request.ticket, [&](Answer answer) {
-    SubmitChange(request.command, Who(peer) + " (" + request.command + ")", std::nullopt, std::move(edit), kTries,
-                 std::move(answer));
+    SubmitChange(request.command, Who(peer) + " (" + request.command + ")", std::nullopt,
+                 StampedEdit(std::move(edit), StampFor(peer, identity_.name)), kTries, std::move(answer));
   });
 }
 

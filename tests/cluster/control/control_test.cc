@@ -347,7 +347,9 @@ TEST(ClusterStatusTest, UncleanNodesAndFencingInCrmMonsWords) {
 }
 
 TEST(ClusterStatusTest, XmlRoundTrip) {
-  for (const ClusterStatus& s : {Sample(), WithResources(), WithFencing()}) {
+  ClusterStatus stamped = Sample();
+  stamped.last_change = {"Tue Nov 14 22:13:19 2023", "root", "crm_attribute", "node2"};
+  for (const ClusterStatus& s : {Sample(), WithResources(), WithFencing(), stamped}) {
     auto back = FromXml(ToXml(s));
     ASSERT_TRUE(back.ok()) << back.status().message();
     EXPECT_EQ(*back, s);
@@ -483,12 +485,15 @@ TEST(ClusterStatusTest, ADisabledClonesStoppedNodesSaySo) {
 
 TEST(ClusterStatusTest, CrmMonLayout) {
   ::setenv("TZ", "UTC", 1);
-  const std::string text = FormatStatus(Sample(), false);
+  ClusterStatus sample = Sample();
+  sample.last_change = {"Tue Nov 14 22:13:19 2023", "root", "cibadmin", "node1"};
+  const std::string text = FormatStatus(sample, false);
   EXPECT_EQ(text,
             "Cluster Summary:\n"
             "  * Stack: vigil\n"
             "  * Current DC: node1 (version 0.1.0) - partition with quorum\n"
             "  * Last updated: Tue Nov 14 22:13:20 2023 on node2\n"
+            "  * Last change:  Tue Nov 14 22:13:19 2023 by root via cibadmin on node1\n"
             "  * 3 nodes configured\n"
             "  * 0 resource instances configured\n"
             "\n"
@@ -498,6 +503,10 @@ TEST(ClusterStatusTest, CrmMonLayout) {
             "\n"
             "Full List of Resources:\n"
             "  * No resources\n");
+  // Without user (as Pacemaker's own tools leave it) the "by" goes.
+  sample.last_change.user.clear();
+  EXPECT_NE(FormatStatus(sample, false).find("  * Last change:  Tue Nov 14 22:13:19 2023 via cibadmin on node1\n"),
+            std::string::npos);
   ClusterStatus alone = Sample();
   alone.dc.clear();
   alone.dc_id = 0;
