@@ -184,6 +184,8 @@ std::string RcText(int rc) {
     case 7: return "not running";
     case 8: return "promoted";
     case 9: return "promoted (failed)";
+    case 190: return "OCF_DEGRADED";  // (sic: Pacemaker 2.1.5's words)
+    case 191: return "promoted (degraded)";
     default: return "unknown";
   }
 }

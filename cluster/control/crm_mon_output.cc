@@ -151,7 +151,8 @@ void Build(const ClusterStatus& s, const std::string& request, pugi::xml_documen
     }
   }
 
-  {
+  if (!s.failed_actions.empty()) {
+    // Only when there are any, as crm_mon.
     pugi::xml_node failures = root.append_child("failures");
     for (const auto& f : s.failed_actions) {
       Attributes(failures.append_child("failure"),

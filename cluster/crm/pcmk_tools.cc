@@ -15,88 +15,11 @@
 #include "cluster/cib/cib.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/crm/agents.h"
+#include "cluster/crm/tool_options.h"
 #include "cluster/fencing/devices.h"
 
 namespace vigil::crm {
 namespace {
-
-constexpr int kError = 1;
-constexpr int kNotAllowed = 4;  // crm_ticket: a grant or revoke without --force
-constexpr int kUsage = 64;
-constexpr int kUnavailable = 69;
-constexpr int kNoSuch = 105;
-constexpr int kConfig = 78;  // attrd_updater -Q of an attribute that does not exist
-
-// One option of a command line: -x VALUE, -xVALUE, --long VALUE or --long=VALUE, or a flag.
-// Every option a tool asks about is remembered, so that --help lists exactly what it takes.
-struct Options {
-  std::vector<std::string> args;
-  size_t i = 0;
-  std::string error;
-  std::vector<std::string> known;  // "-n, --name VALUE", in the order the tool asks
-
-  bool done() const { return i >= args.size(); }
-  // Whether args[i] is this option (short "-x" or long "--name"); takes its value when `value`.
-  bool Take(const char* short_name, const char* long_name, std::optional<std::string>* value, bool optional_value = false) {
-    const std::string line = std::string("-") + short_name + ", --" + long_name +
-                             (value == nullptr ? "" : optional_value ? "[=VALUE]" : " VALUE");
-    if (std::find(known.begin(), known.end(), line) == known.end()) known.push_back(line);
-    const std::string& a = args[i];
-    const std::string s = std::string("-") + short_name;
-    const std::string l = std::string("--") + long_name;
-    std::optional<std::string> attached;
-    if (a == s || a == l) {
-      attached.reset();
-    } else if (a.rfind(l + "=", 0) == 0) {
-      attached = a.substr(l.size() + 1);
-    } else if (a.size() > 2 && a.rfind(s, 0) == 0 && value != nullptr) {
-      attached = a.substr(2);
-    } else {
-      return false;
-    }
-    ++i;
-    if (value == nullptr) return true;
-    if (attached) {
-      *value = attached;
-    } else if (optional_value) {
-      *value = std::string();
-    } else if (done()) {
-      error = "the option " + a + " needs a value";
-    } else {
-      *value = args[i++];
-    }
-    return true;
-  }
-};
-
-// args[o.i] is none of the options `tool` takes (every one was asked about): --help lists them
-// (exit 0), --version says whose tool this is (exit 0), anything else is refused by name (64).
-int Unknown(const std::string& tool, const Options& o, std::ostream& out, std::ostream& err) {
-  const std::string& a = o.args[o.i];
-  if (a == "--help" || a == "-?") {
-    out << "usage: " << tool << " [OPTION]...\n" << tool
-        << ": Pacemaker 2.1's tool, answered by the local vigild. The options Vigil takes:\n";
-    for (const auto& line : o.known) out << "  " << line << "\n";
-    return 0;
-  }
-  if (a == "--version" || a == "-$") {
-    out << tool << " (Vigil " << VIGIL_VERSION << ", after Pacemaker 2.1)\n";
-    return 0;
-  }
-  err << tool << ": the option " << a << " is not supported by Vigil (--help lists those it takes)\n";
-  return kUsage;
-}
-
-Result<control::ClusterStatus> Status(Connection& vigild) {
-  auto body = vigild.Ask("status", {});
-  if (!body.ok()) return body.status();
-  return control::FromXml(*body);
-}
-
-int Unreachable(std::ostream& err, const std::string& tool, const vigil::Status& s) {
-  err << tool << ": " << s.message() << "\n";
-  return s.code() == StatusCode::kInvalidArgument ? kError : kUnavailable;
-}
 
 int CrmNode(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err) {
   Options o{args};

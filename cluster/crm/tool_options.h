@@ -1,0 +1,81 @@
+// What Vigil's Pacemaker tools share (pcmk_tools.h, crm_mon_tool.h, cibadmin.h): Pacemaker's exit
+// codes, the command-line reader that remembers every option a tool asks about (so --help lists
+// exactly those), and the daemon's status.
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "cluster/control/cluster_status.h"
+#include "cluster/crm/shell.h"
+#include "common/status.h"
+
+namespace vigil::crm {
+
+// Pacemaker's exit codes (CRM_EX_*) the tools use.
+constexpr int kError = 1;
+constexpr int kInvalidParam = 2;  // crm_mon -s: CRITICAL (Nagios' 2)
+constexpr int kNotAllowed = 4;  // crm_ticket: a grant or revoke without --force
+constexpr int kUsage = 64;
+constexpr int kUnavailable = 69;
+constexpr int kNoSuch = 105;
+constexpr int kConfig = 78;  // attrd_updater -Q of an attribute that does not exist
+
+// One option of a command line: -x VALUE, -xVALUE, --long VALUE or --long=VALUE, or a flag.
+// Every option a tool asks about is remembered, so that --help lists exactly what it takes.
+struct Options {
+  std::vector<std::string> args;
+  size_t i = 0;
+  std::string error;
+  std::vector<std::string> known;  // "-n, --name VALUE", in the order the tool asks
+
+  bool done() const { return i >= args.size(); }
+  // Whether args[i] is this option (short "-x" or long "--name"); takes its value when `value`.
+  // An empty `short_name`: a long option only.
+  bool Take(const char* short_name, const char* long_name, std::optional<std::string>* value, bool optional_value = false) {
+    const bool has_short = *short_name != '\0';
+    const std::string line = (has_short ? std::string("-") + short_name + ", " : std::string()) + "--" + long_name +
+                             (value == nullptr ? "" : optional_value ? "[=VALUE]" : " VALUE");
+    if (std::find(known.begin(), known.end(), line) == known.end()) known.push_back(line);
+    const std::string& a = args[i];
+    const std::string s = std::string("-") + short_name;
+    const std::string l = std::string("--") + long_name;
+    std::optional<std::string> attached;
+    if ((has_short && a == s) || a == l) {
+      attached.reset();
+    } else if (a.rfind(l + "=", 0) == 0) {
+      attached = a.substr(l.size() + 1);
+    } else if (has_short && a.size() > 2 && a.rfind(s, 0) == 0 && value != nullptr) {
+      attached = a.substr(2);
+    } else {
+      return false;
+    }
+    ++i;
+    if (value == nullptr) return true;
+    if (attached) {
+      *value = attached;
+    } else if (optional_value) {
+      *value = std::string();
+    } else if (done()) {
+      error = "the option " + a + " needs a value";
+    } else {
+      *value = args[i++];
+    }
+    return true;
+  }
+};
+
+// args[o.i] is none of the options `tool` takes (every one was asked about): --help lists them
+// (exit 0), --version says whose tool this is (exit 0), anything else is refused by name (64).
+int Unknown(const std::string& tool, const Options& o, std::ostream& out, std::ostream& err);
+
+// The local vigild's status.
+Result<control::ClusterStatus> Status(Connection& vigild);
+
+// vigild could not be asked (69), or refused (1): said on `err`.
+int Unreachable(std::ostream& err, const std::string& tool, const vigil::Status& s);
+
+}  // namespace vigil::crm
