@@ -210,6 +210,53 @@ std::string Ctime(std::chrono::system_clock::time_point t) {
   return text;
 }
 
+std::string ReadableInterval(int64_t ms) {
+  // Pacemaker's pcmk__readable_interval, strict comparisons included (60000 reads "60s", 1000
+  // "1000ms").
+  constexpr int64_t kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, kDay = 24 * kHour;
+  std::string out;
+  for (const auto& [unit, suffix] : {std::pair{kDay, "d"}, std::pair{kHour, "h"}, std::pair{kMinute, "m"}}) {
+    if (ms > unit) {
+      out += std::to_string(ms / unit) + suffix;
+      ms %= unit;
+    }
+  }
+  if (ms > kSecond) {
+    out += std::to_string(ms / kSecond);
+    if (ms % kSecond > 0) {
+      char fraction[8];
+      std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>(ms % kSecond));
+      out += fraction;
+    }
+    out += "s";
+  } else if (ms > 0) {
+    out += std::to_string(ms) + "ms";
+  } else if (out.empty()) {
+    out = "0s";
+  }
+  return out;
+}
+
+std::string FailedActionText(const FailedActionStatus& f) {
+  std::string text = f.rsc + " ";
+  if (f.interval_ms != 0) text += ReadableInterval(f.interval_ms) + "-interval ";
+  text += (f.operation == "monitor" && f.interval_ms == 0 ? std::string("probe") : f.operation) + " on " + f.node;
+  if (f.op_status == 0) {
+    text += " returned '" + RcText(f.rc) + "'";
+    if (!f.reason.empty()) text += " (" + f.reason + ")";
+  } else {
+    text += " could not be executed (" + OpStatusText(f.op_status) + (f.reason.empty() ? "" : ": " + f.reason) + ")";
+  }
+  return text + " at " + Ctime(std::chrono::system_clock::time_point(std::chrono::seconds(f.last_rc_change)));
+}
+
+std::string FailedActionDetail(const FailedActionStatus& f) {
+  return f.rsc + "_" + f.operation + "_" + std::to_string(f.interval_ms) + " on " + f.node + " '" + RcText(f.rc) +
+         "' (" + std::to_string(f.rc) + "): call=" + std::to_string(f.call_id) + ", status='" +
+         OpStatusText(f.op_status) + "', " + (f.reason.empty() ? "" : "exitreason='" + f.reason + "', ") +
+         "last-rc-change='" + Ctime(std::chrono::system_clock::time_point(std::chrono::seconds(f.last_rc_change))) + "'";
+}
+
 std::string LastChangeText(const LastChange& c) {
   std::string text = c.time;
   if (!c.user.empty()) text += " by " + c.user;
@@ -506,13 +553,7 @@ std::string FormatStatus(const ClusterStatus& s, bool verbose) {
   }
   if (!s.failed_actions.empty()) {
     out += "\nFailed Resource Actions:\n";
-    for (const auto& f : s.failed_actions) {
-      out += "  * " + f.rsc + "_" + f.operation + "_" + std::to_string(f.interval_ms) + " on " + f.node + " '" +
-             RcText(f.rc) + "' (" + std::to_string(f.rc) + "): call=" + std::to_string(f.call_id) + ", status='" +
-             OpStatusText(f.op_status) + "', " + (f.reason.empty() ? "" : "exitreason='" + f.reason + "', ") +
-             "last-rc-change='" + Ctime(std::chrono::system_clock::time_point(std::chrono::seconds(f.last_rc_change))) +
-             "'\n";
-    }
+    for (const auto& f : s.failed_actions) out += "  * " + (verbose ? FailedActionDetail(f) : FailedActionText(f)) + "\n";
   }
   // Fencing, as crm_mon shows it by default: what failed (unless a later attempt succeeded, which
   // it then says) and what is under way; the whole history when verbose.

@@ -124,6 +124,16 @@ std::string InstanceName(const ResourceStatus& r);
 std::string RcText(int rc);
 std::string OpStatusText(int status);
 
+// An interval as Pacemaker 2.1.5 words it ("10s", "1m30s", "1.500s", "500ms"; quirks kept: a
+// whole minute reads "60s", a whole second "1000ms").
+std::string ReadableInterval(int64_t ms);
+// A failed action as crm_mon 2.1.5 words it: "d 10s-interval monitor on node1 returned 'not
+// running' (reason) at TIME", or "... could not be executed (Timed Out) at TIME".
+std::string FailedActionText(const FailedActionStatus& f);
+// The same in crm_mon --show-detail's words: "d_monitor_10000 on node1 'not running' (7):
+// call=9, status='complete', exitreason='...', last-rc-change='TIME'".
+std::string FailedActionDetail(const FailedActionStatus& f);
+
 // crm_mon's words for the last change: "Mon Dec  7 20:55:23 2026 by root via crm on node1" (the
 // parts the stamp has).
 std::string LastChangeText(const LastChange& c);

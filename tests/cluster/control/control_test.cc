@@ -346,6 +346,18 @@ TEST(ClusterStatusTest, UncleanNodesAndFencingInCrmMonsWords) {
   ::tzset();
 }
 
+TEST(ClusterStatusTest, IntervalsReadAsPacemakersDo) {
+  EXPECT_EQ(ReadableInterval(0), "0s");
+  EXPECT_EQ(ReadableInterval(500), "500ms");
+  EXPECT_EQ(ReadableInterval(1000), "1000ms");
+  EXPECT_EQ(ReadableInterval(1500), "1.500s");
+  EXPECT_EQ(ReadableInterval(10000), "10s");
+  EXPECT_EQ(ReadableInterval(60000), "60s");
+  EXPECT_EQ(ReadableInterval(90000), "1m30s");
+  EXPECT_EQ(ReadableInterval(3600000 + 60000 + 1), "1h1m1ms");
+  EXPECT_EQ(ReadableInterval(2 * 86400000LL + 5000), "2d5s");
+}
+
 TEST(ClusterStatusTest, XmlRoundTrip) {
   ClusterStatus stamped = Sample();
   stamped.last_change = {"Tue Nov 14 22:13:19 2023", "root", "crm_attribute", "node2"};
@@ -374,11 +386,16 @@ TEST(ClusterStatusTest, ResourcesStandbyAndFailedActionsInCrmMonsWords) {
       "  * twice\t(ocf:heartbeat:Dummy):\t Started [ node1 node2 ] (blocked)\n"
       "\n"
       "Failed Resource Actions:\n"
-      "  * web_monitor_10000 on node1 'not running' (7): call=12, status='complete', exitreason='pid file gone', "
-      "last-rc-change='Tue Nov 14 22:13:20 2023'\n"
-      "  * db_start_0 on node2 'error' (1): call=3, status='Timed Out', last-rc-change='Tue Nov 14 22:13:20 2023'\n";
+      "  * web 10s-interval monitor on node1 returned 'not running' (pid file gone) at Tue Nov 14 22:13:20 2023\n"
+      "  * db start on node2 could not be executed (Timed Out) at Tue Nov 14 22:13:20 2023\n";
   ASSERT_GE(text.size(), expected_tail.size());
   EXPECT_EQ(text.substr(text.size() - expected_tail.size()), expected_tail) << text;
+  // Verbose: crm_mon --show-detail's words.
+  const std::string verbose = FormatStatus(WithResources(), true);
+  EXPECT_NE(verbose.find("  * web_monitor_10000 on node1 'not running' (7): call=12, status='complete', "
+                         "exitreason='pid file gone', last-rc-change='Tue Nov 14 22:13:20 2023'\n"),
+            std::string::npos)
+      << verbose;
   ClusterStatus unknown = WithResources();
   unknown.resources_known = false;
   EXPECT_NE(FormatStatus(unknown, false).find("  * ip\t(ocf:heartbeat:IPaddr):\t unknown (no DC)\n"), std::string::npos);

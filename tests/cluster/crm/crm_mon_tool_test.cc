@@ -114,6 +114,7 @@ control::ClusterStatus StatusOfTheCib() {
     s.resources.push_back(p);
   }
   s.last_change = {"Mon Dec  7 10:00:00 2026", "root", "cibadmin", "node1"};
+  s.failed_actions.push_back({"d", "monitor", 10000, "node1", 7, 0, "", 1765000000, 9});
   return s;
 }
 
@@ -164,7 +165,7 @@ TEST_F(CrmMonOracleTest, TheSectionsFromTheCibAreWhatPacemakersCrmMonPrints) {
   // The sections come in crm_mon's order.
   std::string order;
   for (const pugi::xml_node c : mine.children()) order += std::string(c.name()) + " ";
-  EXPECT_EQ(order, "summary nodes resources node_attributes node_history status ");
+  EXPECT_EQ(order, "summary nodes resources node_attributes node_history failures status ");
 }
 
 TEST_F(CrmMonOracleTest, TheTextSectionsAreWhatPacemakersCrmMonPrints) {
@@ -179,9 +180,17 @@ TEST_F(CrmMonOracleTest, TheTextSectionsAreWhatPacemakersCrmMonPrints) {
   EXPECT_EQ(*ours, theirs.out.substr(from, to - from));
 }
 
+TEST_F(CrmMonOracleTest, TheFailedActionsAreWordedAsPacemakersCrmMonWordsThem) {
+  const Ran theirs = Shell("TZ=UTC CIB_file=" + cib_ + " crm_mon -1");
+  ASSERT_EQ(theirs.code, 0) << theirs.out;
+  const std::string ours = control::FormatStatus(StatusOfTheCib(), false);
+  const size_t at = theirs.out.find("\nFailed Resource Actions:");
+  ASSERT_NE(at, std::string::npos) << theirs.out;
+  EXPECT_NE(ours.find(theirs.out.substr(at)), std::string::npos) << ours << "\n---\n" << theirs.out;
+}
+
 TEST_F(CrmMonOracleTest, TheXmlValidatesAgainstPacemakersApiSchema) {
   control::ClusterStatus s = StatusOfTheCib();
-  s.failed_actions.push_back({"d", "monitor", 10000, "node1", 7, 0, "", 1765000000, 9});
   s.fencing.push_back({"node3", "reboot", "successful", "node1", "stonith_admin", "node1", "fence1", "", 1765000200});
   const auto ours = CrmMonXml(s, kCib, "crm_mon --output-as=xml");
   ASSERT_TRUE(ours.ok()) << ours.status().message();
