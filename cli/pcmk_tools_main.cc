@@ -1,5 +1,6 @@
-// crm_node, attrd_updater, crm_attribute, crm_master, crm_ticket, stonith_admin and crm_mon (one
-// binary, by the name it is run under; see cluster/crm/pcmk_tools.h and crm_mon_tool.h). They ask
+// crm_node, attrd_updater, crm_attribute, crm_master, crm_ticket, stonith_admin, crm_mon and
+// cibadmin (one binary, by the name it is run under; see cluster/crm/pcmk_tools.h, crm_mon_tool.h
+// and cibadmin.h). They ask
 // the vigild of $VIGIL_RUN_DIR (which vigild sets for the agents it runs), else of /run/vigil.
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "cluster/crm/agents.h"
+#include "cluster/crm/cibadmin.h"
 #include "cluster/crm/crm_mon_tool.h"
 #include "cluster/crm/pcmk_tools.h"
 #include "cluster/crm/shell.h"
@@ -29,6 +31,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const char* resource = std::getenv("OCF_RESOURCE_INSTANCE");
   const auto vigild = vigil::crm::SocketConnection("");
+  if (tool == "cibadmin") return vigil::crm::Cibadmin(args, *vigild, std::cin, std::cout, std::cerr);
   if (tool == "crm_mon") {
     // The live view ends on Ctrl-C (or a TERM) after the screen it is drawing.
     std::signal(SIGINT, OnInterrupt);

@@ -23,6 +23,7 @@ enum class StatusCode {
   kConflict,         // based on a version that is no longer the current one
   kInternal,
   kUnavailable,      // nobody can take it now (no DC, or no link to it): nothing was done
+  kAlreadyExists,    // a thing to be made is there already
 };
 
 class [[nodiscard]] Status {

@@ -13,6 +13,7 @@
 #include <pugixml.hpp>
 
 #include "cluster/cib/cib.h"
+#include "cluster/cib/cib_ops.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/crm/agents.h"
 #include "cluster/crm/tool_options.h"
@@ -262,9 +263,7 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
 std::string Formatted(const pugi::xml_node& x) {
   std::ostringstream text;
   x.print(text, "  ", pugi::format_indent);
-  std::string out = text.str();
-  for (size_t at = out.find(" />"); at != std::string::npos; at = out.find(" />", at)) out.erase(at, 1);
-  return out;
+  return cib::PacemakerSpacing(text.str());
 }
 
 // A time as crm_ticket shows last-granted: quoted, in local time.

@@ -3,6 +3,8 @@
 // `configure show`, the resources started, standby stopping them, online bringing them back),
 // and a bad command that leaves the CIB's version where it was.
 #include <gtest/gtest.h>
+#include <sstream>
+#include <filesystem>
 
 #include <pugixml.hpp>
 
@@ -153,6 +155,64 @@ TEST_F(CrmVigildTest, AGroupAndACloneMadeWithCrmRunAndShowInStatus) {
     return status.find(group) != std::string::npos && status.find(clone) != std::string::npos;
   })) << Crm("status").out << vigild_.log();
   EXPECT_NE(Crm("configure show").out.find("group g a b\nclone c-clone c\n"), std::string::npos) << Crm("configure show").out;
+}
+
+// Pacemaker's cibadmin and crm_mon, as scripts and monitoring run them against the live vigild:
+// cibadmin changes the CIB, crm_mon's XML validates against Pacemaker's API schema, and its
+// sections read from the CIB are what Pacemaker's own crm_mon prints for the CIB cibadmin -Q
+// gives (CIB_file=).
+TEST_F(CrmVigildTest, CibadminAndCrmMonAnswerForTheLiveClusterAsPacemakersToolsWouldForItsCib) {
+  const std::string tools = (std::filesystem::path(VIGILD_BINARY).parent_path() / ".." / "lib" / "vigil" / "sbin").string();
+  const std::string env = "VIGIL_RUN_DIR=" + vigild_.run_dir().string() + " TZ=UTC ";
+  const auto tool = [&](const std::string& line) { return Sh(env + tools + "/" + line); };
+  ASSERT_EQ(Crm("configure property stonith-enabled=false").code, 0);
+  const std::string dummy = "'<primitive id=\"d\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+                            "<operations><op id=\"d-mon\" name=\"monitor\" interval=\"5s\"/></operations></primitive>'";
+  CommandResult r = tool("cibadmin -C -o resources -X " + dummy);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(tool("cibadmin -C -o resources -X " + dummy).code, 108);
+  EXPECT_EQ(tool("cibadmin -E").code, 107);
+  r = tool("cibadmin -M -X '<primitive id=\"d\"><meta_attributes id=\"d-m\"><nvpair id=\"d-m-mt\" "
+           "name=\"migration-threshold\" value=\"4\"/></meta_attributes></primitive>'");
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_TRUE(WaitFor([&] { return Where("d") == "Started node1"; })) << Crm("status").out;
+  ASSERT_EQ(tool("crm_attribute -t status -N node1 -n myattr -v 5").code, 0);
+  ASSERT_EQ(tool("crm_attribute -t nodes -N node1 -n rack -v r1").code, 0);
+  // Once the monitor's result is on record.
+  ASSERT_TRUE(WaitFor([&] { return tool("cibadmin -Q -o status").out.find("d_monitor_5000") != std::string::npos; }));
+  r = tool("cibadmin -Q > " + (dir_ / "live.xml"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  const CommandResult theirs = Sh("TZ=UTC CIB_file=" + (dir_ / "live.xml") + " /usr/sbin/crm_mon -1 --output-as=xml");
+  ASSERT_EQ(theirs.code, 0) << theirs.out;
+  r = tool("crm_mon -1 --output-as=xml > " + (dir_ / "mon.xml"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  const CommandResult valid =
+      Sh("xmllint --noout --relaxng /usr/share/pacemaker/api/api-result.rng " + (dir_ / "mon.xml") + " 2>&1");
+  EXPECT_EQ(valid.code, 0) << valid.out << ReadFile(dir_ / "mon.xml");
+  pugi::xml_document mine, pacemaker;
+  ASSERT_TRUE(mine.load_string(ReadFile(dir_ / "mon.xml").c_str()));
+  ASSERT_TRUE(pacemaker.load_string(theirs.out.c_str())) << theirs.out;
+  const auto text = [](pugi::xml_node n) {
+    std::ostringstream out;
+    n.print(out, "  ", pugi::format_indent);
+    return out.str();
+  };
+  const pugi::xml_node a = mine.child("pacemaker-result"), b = pacemaker.child("pacemaker-result");
+  // (Pacemaker's sections hold what was made: the comparison is not of two empty ones.)
+  EXPECT_NE(text(b.child("node_history")).find("<resource_history id=\"d\" orphan=\"false\" migration-threshold=\"4\">"),
+            std::string::npos)
+      << theirs.out;
+  EXPECT_NE(text(b.child("node_attributes")).find("name=\"myattr\" value=\"5\""), std::string::npos) << theirs.out;
+  for (const char* section : {"node_attributes", "node_history", "resources"}) {
+    EXPECT_EQ(text(a.child(section)), text(b.child(section))) << section;
+  }
+  for (const char* element : {"cluster_options", "last_change", "resources_configured"}) {
+    EXPECT_EQ(text(a.child("summary").child(element)), text(b.child("summary").child(element))) << element;
+  }
+  EXPECT_NE(text(a.child("summary").child("last_change")).find("client=\"crm_attribute\""), std::string::npos);
+  r = tool("crm_mon -s");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "CLUSTER OK: 1 node online, 1 resource instance configured\n");
 }
 
 // A promotable clone of Pacemaker's Stateful, asking for notifications, made with crm on one

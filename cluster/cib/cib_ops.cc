@@ -1,0 +1,241 @@
+#include "cluster/cib/cib_ops.h"
+
+#include <pugixml.hpp>
+
+#include <array>
+#include <functional>
+#include <sstream>
+
+namespace vigil::cib {
+namespace {
+
+constexpr std::array<std::string_view, 10> kConfigurationSections = {
+    "crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults", "acls", "fencing-topology",
+    "tags", "alerts"};
+
+Result<pugi::xml_document*> Load(pugi::xml_document& doc, std::string_view text, const char* what) {
+  const auto parsed = doc.load_buffer(text.data(), text.size(), pugi::parse_default | pugi::parse_comments);
+  if (!parsed) {
+    return Status(StatusCode::kParseError,
+                  std::string(what) + " is not XML: offset " + std::to_string(parsed.offset) + ": " + parsed.description());
+  }
+  if (!doc.document_element()) return Status(StatusCode::kParseError, std::string(what) + " has no element");
+  return &doc;
+}
+
+std::string Text(const pugi::xml_node n) {
+  std::ostringstream out;
+  n.print(out, "  ", pugi::format_indent);
+  return PacemakerSpacing(out.str());
+}
+
+bool KnownScope(std::string_view scope) {
+  return scope.empty() || scope == "configuration" || scope == "status" ||
+         std::find(kConfigurationSections.begin(), kConfigurationSections.end(), scope) != kConfigurationSections.end();
+}
+
+Status UnknownScope(std::string_view scope) {
+  std::string known = "configuration, status";
+  for (const auto s : kConfigurationSections) known += ", " + std::string(s);
+  return Status(StatusCode::kNotFound, "no section '" + std::string(scope) + "' in a CIB (the sections: " + known + ")");
+}
+
+// The scope's element, made when a section of the configuration is missing and `make`.
+pugi::xml_node Section(pugi::xml_document& doc, std::string_view scope, bool make) {
+  pugi::xml_node cib = doc.child("cib");
+  if (scope.empty()) return cib;
+  const std::string name(scope);
+  if (scope == "configuration" || scope == "status") {
+    pugi::xml_node n = cib.child(name.c_str());
+    return n || !make ? n : cib.append_child(name.c_str());
+  }
+  pugi::xml_node configuration = cib.child("configuration");
+  if (!configuration) return {};
+  pugi::xml_node n = configuration.child(name.c_str());
+  return n || !make ? n : configuration.append_child(name.c_str());
+}
+
+// The first element in document order under (and including) `root` for which `match` holds.
+pugi::xml_node First(pugi::xml_node root, const std::function<bool(pugi::xml_node)>& match) {
+  if (match(root)) return root;
+  for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    if (pugi::xml_node found = First(c, match)) return found;
+  }
+  return {};
+}
+
+// Of `element`'s kind and id (any of its kind when it has none).
+bool SameObject(pugi::xml_node n, pugi::xml_node element) {
+  if (std::string_view(n.name()) != element.name()) return false;
+  const pugi::xml_attribute id = element.attribute("id");
+  return !id || std::string_view(n.attribute("id").value()) == id.value();
+}
+
+// `from`'s attributes onto `into`, and its children merged: each into its match among `into`'s
+// children (same kind and id), or added.
+void Merge(pugi::xml_node into, pugi::xml_node from) {
+  for (const pugi::xml_attribute a : from.attributes()) {
+    pugi::xml_attribute mine = into.attribute(a.name());
+    if (!mine) mine = into.append_attribute(a.name());
+    mine.set_value(a.value());
+  }
+  for (pugi::xml_node child = from.first_child(); child; child = child.next_sibling()) {
+    if (child.type() != pugi::node_element) continue;
+    pugi::xml_node match;
+    for (pugi::xml_node c = into.first_child(); c && !match; c = c.next_sibling()) {
+      if (c.type() == pugi::node_element && SameObject(c, child)) match = c;
+    }
+    if (match) {
+      Merge(match, child);
+    } else {
+      into.append_copy(child);
+    }
+  }
+}
+
+Result<std::string> Saved(const pugi::xml_document& doc) {
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_indent | pugi::format_no_declaration);
+  return PacemakerSpacing(out.str());
+}
+
+int64_t Number(pugi::xml_node n, const char* name) { return n.attribute(name).as_llong(0); }
+
+}  // namespace
+
+std::string PacemakerSpacing(std::string xml) {
+  for (size_t at = xml.find(" />"); at != std::string::npos; at = xml.find(" />", at)) xml.erase(at, 1);
+  return xml;
+}
+
+Result<std::string> QueryCib(std::string_view cib, std::string_view scope) {
+  if (!KnownScope(scope)) return UnknownScope(scope);
+  pugi::xml_document doc;
+  if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
+  const pugi::xml_node n = Section(doc, scope, false);
+  if (!n) return Status(StatusCode::kNotFound, "the CIB has no " + std::string(scope) + " section");
+  return Text(n);
+}
+
+Result<std::string> CreateInCib(std::string_view cib, std::string_view scope, std::string_view element) {
+  if (scope.empty()) {
+    return Status(StatusCode::kNotFound, "--create needs the section to create in (-o, --scope)");
+  }
+  if (!KnownScope(scope)) return UnknownScope(scope);
+  pugi::xml_document doc, input;
+  if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
+  if (auto loaded = Load(input, element, "the element"); !loaded.ok()) return loaded.status();
+  const pugi::xml_node object = input.document_element();
+  pugi::xml_node section = Section(doc, scope, true);
+  if (!section) return Status(StatusCode::kNotFound, "the CIB has no configuration");
+  for (pugi::xml_node c = section.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element && object.attribute("id") && SameObject(c, object)) {
+      return Status(StatusCode::kAlreadyExists, std::string("the ") + std::string(scope) + " section already has a <" +
+                                                    object.name() + " id=\"" + object.attribute("id").value() + "\">");
+    }
+  }
+  section.append_copy(object);
+  return Saved(doc);
+}
+
+Result<std::string> ModifyCib(std::string_view cib, std::string_view scope, std::string_view element,
+                              bool allow_create) {
+  if (!KnownScope(scope)) return UnknownScope(scope);
+  pugi::xml_document doc, input;
+  if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
+  if (auto loaded = Load(input, element, "the element"); !loaded.ok()) return loaded.status();
+  const pugi::xml_node object = input.document_element();
+  pugi::xml_node root = Section(doc, scope, allow_create);
+  pugi::xml_node target = root ? First(root, [&](pugi::xml_node n) { return SameObject(n, object); }) : pugi::xml_node();
+  if (target) {
+    Merge(target, object);
+  } else if (allow_create && root) {
+    root.append_copy(object);
+  } else {
+    return Status(StatusCode::kNotFound, std::string("no <") + object.name() +
+                                             (object.attribute("id") ? std::string(" id=\"") + object.attribute("id").value() + "\"" : "") +
+                                             "> to modify" + (scope.empty() ? "" : " in " + std::string(scope)) +
+                                             " (--allow-create adds it)");
+  }
+  return Saved(doc);
+}
+
+Result<std::string> DeleteFromCib(std::string_view cib, std::string_view scope, std::string_view element,
+                                  bool* removed) {
+  if (removed != nullptr) *removed = false;
+  if (!KnownScope(scope)) return UnknownScope(scope);
+  pugi::xml_document doc, input;
+  if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
+  if (auto loaded = Load(input, element, "the element"); !loaded.ok()) return loaded.status();
+  const pugi::xml_node object = input.document_element();
+  const pugi::xml_node root = Section(doc, scope, false);
+  if (!root) return std::string(cib);
+  pugi::xml_node target = First(root, [&](pugi::xml_node n) {
+    if (std::string_view(n.name()) != object.name()) return false;
+    for (const pugi::xml_attribute a : object.attributes()) {
+      if (std::string_view(n.attribute(a.name()).value()) != a.value() || !n.attribute(a.name())) return false;
+    }
+    return true;
+  });
+  if (!target || target == doc.child("cib")) return std::string(cib);
+  target.parent().remove_child(target);
+  if (removed != nullptr) *removed = true;
+  return Saved(doc);
+}
+
+Result<std::string> ReplaceInCib(std::string_view cib, std::string_view scope, std::string_view element) {
+  if (!KnownScope(scope)) return UnknownScope(scope);
+  pugi::xml_document doc, input;
+  if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
+  if (auto loaded = Load(input, element, "the element"); !loaded.ok()) return loaded.status();
+  const pugi::xml_node object = input.document_element();
+  if (std::string_view(object.name()) == "cib") {
+    const pugi::xml_node current = doc.child("cib");
+    const auto older = [&] {
+      if (Number(object, "admin_epoch") != Number(current, "admin_epoch")) {
+        return Number(object, "admin_epoch") < Number(current, "admin_epoch");
+      }
+      return Number(object, "epoch") < Number(current, "epoch");
+    };
+    if (older()) {
+      return Status(StatusCode::kConflict,
+                    "Update was older than existing configuration (admin_epoch " + std::to_string(Number(object, "admin_epoch")) +
+                        ", epoch " + std::to_string(Number(object, "epoch")) + " against " +
+                        std::to_string(Number(current, "admin_epoch")) + ", " + std::to_string(Number(current, "epoch")) + ")");
+    }
+    return std::string(element);
+  }
+  pugi::xml_node root = Section(doc, scope, true);
+  if (!root) return Status(StatusCode::kNotFound, "the CIB has no configuration");
+  pugi::xml_node target =
+      std::string_view(root.name()) == object.name() ? root : First(root, [&](pugi::xml_node n) { return SameObject(n, object); });
+  if (!target) {
+    return Status(StatusCode::kNotFound, std::string("no <") + object.name() + "> to replace" +
+                                             (scope.empty() ? "" : " in " + std::string(scope)));
+  }
+  target.parent().insert_copy_after(object, target);
+  target.parent().remove_child(target);
+  return Saved(doc);
+}
+
+Result<std::string> ErasedCib(std::string_view cib) {
+  pugi::xml_document doc;
+  if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
+  pugi::xml_node root = doc.child("cib");
+  if (!root) return Status(StatusCode::kParseError, "the CIB has no <cib>");
+  for (pugi::xml_node c = root.first_child(); c;) {
+    const pugi::xml_node next = c.next_sibling();
+    root.remove_child(c);
+    c = next;
+  }
+  pugi::xml_node configuration = root.append_child("configuration");
+  for (const char* section : {"crm_config", "nodes", "resources", "constraints"}) configuration.append_child(section);
+  root.append_child("status");
+  pugi::xml_attribute admin = root.attribute("admin_epoch");
+  if (!admin) admin = root.append_attribute("admin_epoch");
+  admin.set_value(std::to_string(Number(root, "admin_epoch") + 1).c_str());
+  return Saved(doc);
+}
+
+}  // namespace vigil::cib

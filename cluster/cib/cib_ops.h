@@ -1,0 +1,49 @@
+// cibadmin's operations on a CIB document, as Pacemaker 2.1.5's cibadmin carries them out (its
+// behaviour on a CIB file, CIB_file=, is the reference the tests hold them to). Each takes the
+// CIB's text and an element's text and returns the new CIB's text; the caller submits it. A
+// scope names a section: configuration, status, or one of configuration's (crm_config, nodes,
+// resources, constraints, rsc_defaults, op_defaults, acls, fencing-topology, tags, alerts);
+// empty: the whole CIB.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace vigil::cib {
+
+// XML printed by pugixml as Pacemaker's tools print it: no space before "/>" (attribute values
+// cannot hold it: pugixml writes their ">" as "&gt;").
+std::string PacemakerSpacing(std::string xml);
+
+// The scope's element as cibadmin --query prints it (two-space indents, no declaration).
+// Errors: kNotFound (an unknown scope, named with the known ones), kParseError.
+Result<std::string> QueryCib(std::string_view cib, std::string_view scope);
+
+// --create: `element` added to the scope's section (which is required). Errors: kNotFound (no
+// scope), kAlreadyExists (the section holds an element of that kind with that id), kParseError.
+Result<std::string> CreateInCib(std::string_view cib, std::string_view scope, std::string_view element);
+
+// --modify: the first element (in document order, within the scope) of `element`'s kind and id
+// (any of its kind when it has no id) gets `element`'s attributes, and its children merged the
+// same way, a child without a match added. Without a match: added to the scope's section when
+// `allow_create`, else kNotFound.
+Result<std::string> ModifyCib(std::string_view cib, std::string_view scope, std::string_view element,
+                              bool allow_create);
+
+// --delete: the first element (document order, within the scope) of `element`'s kind that has
+// every attribute `element` has, removed; none: the CIB unchanged. `*removed` says which.
+Result<std::string> DeleteFromCib(std::string_view cib, std::string_view scope, std::string_view element,
+                                  bool* removed);
+
+// --replace: `element` in place of the scope's section when it is that section, else of the
+// first element of its kind and id within the scope; a whole <cib> replaces the CIB, unless it is
+// older (admin_epoch, then epoch): kConflict. Errors: kNotFound (nothing to replace).
+Result<std::string> ReplaceInCib(std::string_view cib, std::string_view scope, std::string_view element);
+
+// --erase: the CIB emptied (the configuration's four sections left empty, no status), its
+// admin_epoch one higher so that every node takes it.
+Result<std::string> ErasedCib(std::string_view cib);
+
+}  // namespace vigil::cib

@@ -1,0 +1,154 @@
+#include "cluster/crm/cibadmin.h"
+
+#include <fstream>
+#include <iterator>
+#include <optional>
+
+#include <pugixml.hpp>
+
+#include "cluster/cib/cib_ops.h"
+#include "cluster/crm/tool_options.h"
+
+namespace vigil::crm {
+namespace {
+
+constexpr int kNoSuchDevice = 105;  // CRM_EX_NOSUCH (ENXIO: nothing to act on)
+constexpr int kUnsafe = 107;        // CRM_EX_UNSAFE
+constexpr int kExists = 108;        // CRM_EX_EXISTS
+constexpr int kOld = 205;           // CRM_EX_OLD
+
+int ExitCodeOf(const vigil::Status& s) {
+  switch (s.code()) {
+    case StatusCode::kNotFound: return kNoSuchDevice;
+    case StatusCode::kAlreadyExists: return kExists;
+    case StatusCode::kConflict: return kOld;
+    case StatusCode::kParseError: return kUsage;
+    default: return kError;
+  }
+}
+
+// "admin_epoch:epoch:num_updates" of a CIB's text; empty when it has none.
+std::string VersionOf(const std::string& cib) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(cib.data(), cib.size())) return "";
+  const pugi::xml_node root = doc.child("cib");
+  return std::to_string(root.attribute("admin_epoch").as_llong(0)) + ":" +
+         std::to_string(root.attribute("epoch").as_llong(0)) + ":" + std::to_string(root.attribute("num_updates").as_llong(0));
+}
+
+}  // namespace
+
+int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istream& in, std::ostream& out,
+             std::ostream& err) {
+  Options o{args};
+  char command = 0;
+  std::optional<std::string> scope, text, file;
+  bool pipe = false, force = false, allow_create = false;
+  const auto set_command = [&](char c) {
+    if (command != 0 && command != c) o.error = "give one command (-Q, -C, -M, -D, -R, -E or -!)";
+    command = c;
+  };
+  while (!o.done()) {
+    if (o.Take("Q", "query", nullptr)) {
+      set_command('Q');
+    } else if (o.Take("C", "create", nullptr)) {
+      set_command('C');
+    } else if (o.Take("M", "modify", nullptr)) {
+      set_command('M');
+    } else if (o.Take("D", "delete", nullptr)) {
+      set_command('D');
+    } else if (o.Take("R", "replace", nullptr)) {
+      set_command('R');
+    } else if (o.Take("E", "erase", nullptr)) {
+      set_command('E');
+    } else if (o.Take("!", "version", nullptr)) {
+      set_command('!');
+    } else if (o.Take("o", "scope", &scope) || o.Take("X", "xml-text", &text) || o.Take("x", "xml-file", &file)) {
+    } else if (o.Take("p", "xml-pipe", nullptr)) {
+      pipe = true;
+    } else if (o.Take("c", "allow-create", nullptr)) {
+      allow_create = true;
+    } else if (o.Take("f", "force", nullptr)) {
+      force = true;
+    } else if (o.Take("l", "local", nullptr) || o.Take("s", "sync-call", nullptr) || o.Take("V", "verbose", nullptr)) {
+      // Every call is answered by the local vigild once the change is the cluster's: local and
+      // synchronous are what happens anyway.
+    } else {
+      return Unknown("cibadmin", o, out, err);
+    }
+    if (!o.error.empty()) {
+      err << "cibadmin: " << o.error << "\n";
+      return kUsage;
+    }
+  }
+  if (command == 0) {
+    err << "cibadmin: say what to do: -Q, -C, -M, -D, -R, -E or -!\n";
+    return kUsage;
+  }
+  if (command == '!') {
+    // The Pacemaker release whose tools and API Vigil answers as (crmsh reads this line).
+    out << "Pacemaker 2.1.5 (Build: vigil-" << VIGIL_VERSION << "): vigil\n";
+    return 0;
+  }
+  if (command == 'E' && !force) {
+    err << "The supplied command is considered dangerous.  To prevent accidental destruction of the cluster, the "
+           "--force flag is required in order to proceed.\n";
+    return kUnsafe;
+  }
+  const int given = (text ? 1 : 0) + (file ? 1 : 0) + (pipe ? 1 : 0);
+  const bool needs_element = command == 'C' || command == 'M' || command == 'D' || command == 'R';
+  if (given > 1 || (needs_element && given == 0)) {
+    err << "cibadmin: give the element " << (given > 1 ? "once" : "") << " with -X TEXT, -x FILE or -p\n";
+    return kUsage;
+  }
+  std::string element;
+  if (text) element = *text;
+  if (file) {
+    std::ifstream f(*file);
+    if (!f) {
+      err << "cibadmin: cannot read " << *file << "\n";
+      return kUsage;
+    }
+    element.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  }
+  if (pipe) element.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  const std::string section = scope.value_or("");
+  // A change is made against the CIB read, and made again when another change came first.
+  constexpr int kTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto cib = vigild.Ask("cib-query", {});
+    if (!cib.ok()) return Unreachable(err, "cibadmin", cib.status());
+    if (command == 'Q') {
+      auto shown = cib::QueryCib(*cib, section);
+      if (!shown.ok()) {
+        err << "Call failed: " << shown.status().message() << "\n";
+        return ExitCodeOf(shown.status());
+      }
+      out << *shown;
+      return 0;
+    }
+    bool changed = true;
+    Result<std::string> next = std::string();
+    switch (command) {
+      case 'C': next = cib::CreateInCib(*cib, section, element); break;
+      case 'M': next = cib::ModifyCib(*cib, section, element, allow_create); break;
+      case 'D': next = cib::DeleteFromCib(*cib, section, element, &changed); break;
+      case 'R': next = cib::ReplaceInCib(*cib, section, element); break;
+      default: next = cib::ErasedCib(*cib); break;
+    }
+    if (!next.ok()) {
+      err << "Call failed: " << next.status().message() << "\n";
+      return ExitCodeOf(next.status());
+    }
+    if (!changed) return 0;  // nothing matched: nothing to delete, as Pacemaker's
+    auto answer = vigild.Ask("cib-replace", {VersionOf(*cib), *next});
+    if (answer.ok()) return 0;
+    const std::string why = answer.status().message();
+    if (why.find("conflict") != std::string::npos && attempt < kTries) continue;
+    if (answer.status().code() == StatusCode::kUnavailable) return Unreachable(err, "cibadmin", answer.status());
+    err << "Call failed: " << why << "\n";
+    return kError;
+  }
+}
+
+}  // namespace vigil::crm

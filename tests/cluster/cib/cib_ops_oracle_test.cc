@@ -1,0 +1,149 @@
+// cibadmin's operations held to Pacemaker 2.1.5's cibadmin on the same CIB file (CIB_file=): for
+// each command line, the outcome (done, nothing to act on, exists) and the configuration after it
+// are Pacemaker's.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include <pugixml.hpp>
+
+#include "cluster/cib/cib_ops.h"
+#include "tests/support/test_util.h"
+
+namespace vigil::cib {
+namespace {
+
+const char* kCib = R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="7" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="o">
+        <nvpair id="o-se" name="stonith-enabled" value="false"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="1" uname="node1"><instance_attributes id="n1"><nvpair id="n1-rack" name="rack" value="r1"/></instance_attributes></node>
+      <node id="2" uname="node2"/>
+      <node id="3" uname="node3"><instance_attributes id="n3"><nvpair id="n3-rack" name="rack" value="r3"/></instance_attributes></node>
+    </nodes>
+    <resources>
+      <primitive id="d" class="ocf" provider="heartbeat" type="Dummy">
+        <meta_attributes id="d-m"><nvpair id="d-m-mt" name="migration-threshold" value="3"/></meta_attributes>
+        <operations><op id="d-mon" name="monitor" interval="10s"/></operations>
+      </primitive>
+      <primitive id="e" class="ocf" provider="heartbeat" type="Dummy"/>
+    </resources>
+    <constraints>
+      <rsc_location id="l1" rsc="e" node="node2" score="5"/>
+    </constraints>
+  </configuration>
+  <status/>
+</cib>
+)";
+
+enum class Outcome { kDone, kNothingToActOn, kExists };
+
+struct Case {
+  std::string command;  // cibadmin's options but the element
+  std::string element;
+};
+
+Outcome Ours(const Case& c, std::string& result) {
+  std::string scope;
+  if (const size_t at = c.command.find("-o "); at != std::string::npos) scope = c.command.substr(at + 3, c.command.find(' ', at + 3) - at - 3);
+  Result<std::string> r = std::string();
+  if (c.command.starts_with("-C")) r = CreateInCib(kCib, scope, c.element);
+  if (c.command.starts_with("-M")) r = ModifyCib(kCib, scope, c.element, c.command.find(" -c") != std::string::npos);
+  if (c.command.starts_with("-D")) r = DeleteFromCib(kCib, scope, c.element, nullptr);
+  if (c.command.starts_with("-R")) r = ReplaceInCib(kCib, scope, c.element);
+  if (r.ok()) {
+    result = *r;
+    return Outcome::kDone;
+  }
+  return r.status().code() == StatusCode::kAlreadyExists ? Outcome::kExists : Outcome::kNothingToActOn;
+}
+
+Outcome Theirs(const Case& c, std::string& result) {
+  testing::TempDir tmp;
+  testing::WriteFile(tmp / "cib.xml", kCib);
+  testing::WriteFile(tmp / "element.xml", c.element);
+  const std::string line = "CIB_file=" + tmp / "cib.xml" + " cibadmin " + c.command + " -x " + tmp / "element.xml" +
+                           " >/dev/null 2>&1";
+  const int status = std::system(line.c_str());
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result = testing::ReadFile(tmp / "cib.xml");
+  if (code == 0) return Outcome::kDone;
+  EXPECT_TRUE(code == 105 || code == 108) << line << ": exit " << code;
+  return code == 108 ? Outcome::kExists : Outcome::kNothingToActOn;
+}
+
+std::string Configuration(const std::string& cib) {
+  pugi::xml_document doc;
+  EXPECT_TRUE(doc.load_string(cib.c_str())) << cib;
+  std::ostringstream out;
+  doc.child("cib").child("configuration").print(out, "  ", pugi::format_indent);
+  return out.str();
+}
+
+TEST(CibOpsOracleTest, EachCommandDoesWhatPacemakersCibadminDoes) {
+  const std::vector<Case> cases = {
+      {"-C -o resources", R"(<primitive id="f" class="ocf" provider="heartbeat" type="Dummy"/>)"},
+      {"-C -o resources", R"(<primitive id="d" class="ocf" provider="heartbeat" type="Dummy"/>)"},
+      {"-C -o constraints", R"(<rsc_location id="l2" rsc="d" node="node1" score="INFINITY"/>)"},
+      {"-C", R"(<primitive id="g" class="ocf" provider="heartbeat" type="Dummy"/>)"},
+      {"-M", R"(<primitive id="d"><meta_attributes id="d-m"><nvpair id="d-m-mt" name="migration-threshold" value="5"/></meta_attributes></primitive>)"},
+      {"-M", R"(<primitive id="d"><instance_attributes id="d-i"><nvpair id="d-i-s" name="state" value="/tmp/x"/></instance_attributes></primitive>)"},
+      {"-M -o crm_config", R"(<cluster_property_set id="o"><nvpair id="o-se" name="stonith-enabled" value="true"/></cluster_property_set>)"},
+      {"-M", R"(<primitive id="zz" class="ocf" provider="heartbeat" type="Dummy"/>)"},
+      {"-M -c -o resources", R"(<primitive id="zz" class="ocf" provider="heartbeat" type="Dummy"/>)"},
+      {"-D", R"(<nvpair name="rack"/>)"},
+      {"-D", R"(<primitive id="nope"/>)"},
+      {"-D -o nodes", R"(<node uname="node3"/>)"},
+      {"-D -o constraints", R"(<rsc_location id="l1"/>)"},
+      {"-R -o constraints", R"(<constraints><rsc_location id="l9" rsc="d" node="node1" score="10"/></constraints>)"},
+      {"-R -o resources", R"(<primitive id="e" class="ocf" provider="pacemaker" type="Dummy"/>)"},
+  };
+  for (const Case& c : cases) {
+    std::string ours, theirs;
+    const Outcome mine = Ours(c, ours);
+    const Outcome pacemaker = Theirs(c, theirs);
+    EXPECT_EQ(mine, pacemaker) << "cibadmin " << c.command << " " << c.element;
+    if (mine == Outcome::kDone && pacemaker == Outcome::kDone) {
+      EXPECT_EQ(Configuration(ours), Configuration(theirs)) << "cibadmin " << c.command << " " << c.element;
+    }
+  }
+}
+
+TEST(CibOpsOracleTest, AQueryPrintsWhatPacemakersCibadminPrints) {
+  testing::TempDir tmp;
+  testing::WriteFile(tmp / "cib.xml", kCib);
+  for (const std::string scope : {"nodes", "resources", "constraints", "crm_config", "configuration"}) {
+    const std::string out = tmp / "out";
+    ASSERT_EQ(std::system(("CIB_file=" + tmp / "cib.xml" + " cibadmin -Q -o " + scope + " >" + out).c_str()), 0);
+    const auto ours = QueryCib(kCib, scope);
+    ASSERT_TRUE(ours.ok()) << ours.status().message();
+    EXPECT_EQ(*ours, testing::ReadFile(out)) << scope;
+  }
+  // Pacemaker answers an unknown scope with the whole CIB; Vigil says there is no such section.
+  EXPECT_EQ(QueryCib(kCib, "bogus").status().code(), StatusCode::kNotFound);
+}
+
+TEST(CibOpsTest, AWholeCibOlderThanTheOneHeldIsRefusedAndAnErasedOneIsEmptyAndNewer) {
+  const auto older = ReplaceInCib(kCib, "", R"(<cib epoch="3" admin_epoch="0"><configuration/></cib>)");
+  EXPECT_EQ(older.status().code(), StatusCode::kConflict);
+  EXPECT_NE(older.status().message().find("older"), std::string::npos);
+  EXPECT_TRUE(ReplaceInCib(kCib, "", R"(<cib epoch="9" admin_epoch="0"><configuration/></cib>)").ok());
+  const auto erased = ErasedCib(kCib);
+  ASSERT_TRUE(erased.ok());
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(erased->c_str()));
+  EXPECT_EQ(std::string(doc.child("cib").attribute("admin_epoch").value()), "1");
+  EXPECT_FALSE(doc.child("cib").child("configuration").child("resources").first_child());
+  EXPECT_EQ(DeleteFromCib(kCib, "bogus", "<x/>", nullptr).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(CreateInCib(kCib, "resources", "<primitive").status().code(), StatusCode::kParseError);
+}
+
+}  // namespace
+}  // namespace vigil::cib
