@@ -219,6 +219,101 @@ Result<std::string> ReplaceInCib(std::string_view cib, std::string_view scope, s
   return Saved(doc);
 }
 
+namespace {
+
+// The element at `position` among `parent`'s elements (null past the end).
+pugi::xml_node ElementAt(pugi::xml_node parent, long position) {
+  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    if (position-- == 0) return c;
+  }
+  return {};
+}
+
+pugi::xml_node Find(pugi::xml_document& doc, const std::string& path) {
+  try {
+    return doc.select_node(path.c_str()).node();
+  } catch (const pugi::xpath_exception&) {
+    return {};
+  }
+}
+
+}  // namespace
+
+Result<std::string> PatchedCib(std::string_view cib, std::string_view patch) {
+  pugi::xml_document doc, diff;
+  if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
+  if (auto loaded = Load(diff, patch, "the patch"); !loaded.ok()) return loaded.status();
+  const pugi::xml_node root = diff.document_element();
+  if (std::string_view(root.name()) != "diff") return Status(StatusCode::kParseError, "the patch is no <diff>");
+  if (std::string_view(root.attribute("format").value()) != "2") {
+    return Status(StatusCode::kUnsupported, "a patch of format " +
+                                                std::string(root.attribute("format") ? root.attribute("format").value() : "1") +
+                                                " is not taken (crm_diff makes format 2)");
+  }
+  const pugi::xml_node current = doc.child("cib");
+  if (const pugi::xml_node source = root.child("version").child("source")) {
+    for (const char* field : {"admin_epoch", "epoch", "num_updates"}) {
+      if (Number(source, field) != Number(current, field)) {
+        return Status(StatusCode::kConflict,
+                      "the patch was made against version " + std::to_string(Number(source, "admin_epoch")) + ":" +
+                          std::to_string(Number(source, "epoch")) + ":" + std::to_string(Number(source, "num_updates")) +
+                          ", the CIB is at " + std::to_string(Number(current, "admin_epoch")) + ":" +
+                          std::to_string(Number(current, "epoch")) + ":" + std::to_string(Number(current, "num_updates")));
+      }
+    }
+  }
+  for (pugi::xml_node change = root.child("change"); change; change = change.next_sibling("change")) {
+    const std::string operation = change.attribute("operation").value();
+    const std::string path = change.attribute("path").value();
+    pugi::xml_node target = Find(doc, path);
+    const long position = change.attribute("position").as_llong(-1);
+    if (operation == "delete") {
+      if (target && target != current) target.parent().remove_child(target);
+      continue;
+    }
+    if (!target) return Status(StatusCode::kNotFound, "the patch's " + operation + " names " + path + ", which the CIB has not");
+    if (operation == "create") {
+      pugi::xml_node made;
+      for (pugi::xml_node c = change.first_child(); c; c = c.next_sibling()) {
+        if (c.type() == pugi::node_element) made = c;
+      }
+      if (!made) return Status(StatusCode::kParseError, "the patch creates nothing under " + path);
+      const pugi::xml_node before = position < 0 ? pugi::xml_node() : ElementAt(target, position);
+      if (before) {
+        target.insert_copy_before(made, before);
+      } else {
+        target.append_copy(made);
+      }
+    } else if (operation == "modify") {
+      for (pugi::xml_node a = change.child("change-list").child("change-attr"); a; a = a.next_sibling("change-attr")) {
+        const char* name = a.attribute("name").value();
+        if (std::string_view(a.attribute("operation").value()) == "unset") {
+          target.remove_attribute(name);
+          continue;
+        }
+        pugi::xml_attribute mine = target.attribute(name);
+        if (!mine) mine = target.append_attribute(name);
+        mine.set_value(a.attribute("value").value());
+      }
+    } else if (operation == "move") {
+      pugi::xml_node parent = target.parent();
+      pugi::xml_document moved;
+      moved.append_copy(target);
+      parent.remove_child(target);
+      const pugi::xml_node before = position < 0 ? pugi::xml_node() : ElementAt(parent, position);
+      if (before) {
+        parent.insert_copy_before(moved.first_child(), before);
+      } else {
+        parent.append_copy(moved.first_child());
+      }
+    } else {
+      return Status(StatusCode::kParseError, "the patch has an operation '" + operation + "'");
+    }
+  }
+  return Saved(doc);
+}
+
 Result<std::string> ErasedCib(std::string_view cib) {
   pugi::xml_document doc;
   if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();

@@ -42,6 +42,14 @@ Result<std::string> DeleteFromCib(std::string_view cib, std::string_view scope, 
 // older (admin_epoch, then epoch): kConflict. Errors: kNotFound (nothing to replace).
 Result<std::string> ReplaceInCib(std::string_view cib, std::string_view scope, std::string_view element);
 
+// --patch: `patch` (crm_diff's patchset, format 2) applied: each change in turn, its path an
+// XPath of the CIB (create: the element made at `position` among the children of the path's
+// element; delete: the path's element removed, nothing when it is gone already; modify: its
+// attributes set and unset; move: put at `position` among its siblings). A patch with a <version>
+// applies only to the CIB its source names (else kConflict). Errors: kUnsupported (a format 1
+// patch), kNotFound (a path to create in, modify or move that is not there), kParseError.
+Result<std::string> PatchedCib(std::string_view cib, std::string_view patch);
+
 // --erase: the CIB emptied (the configuration's four sections left empty, no status), its
 // admin_epoch one higher so that every node takes it.
 Result<std::string> ErasedCib(std::string_view cib);

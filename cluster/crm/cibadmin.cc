@@ -15,7 +15,7 @@ namespace {
 constexpr int kNoSuchDevice = 105;  // CRM_EX_NOSUCH (ENXIO: nothing to act on)
 constexpr int kUnsafe = 107;        // CRM_EX_UNSAFE
 constexpr int kExists = 108;        // CRM_EX_EXISTS
-constexpr int kOld = 205;           // CRM_EX_OLD
+constexpr int kOld = 103;           // CRM_EX_OLD
 
 int ExitCodeOf(const vigil::Status& s) {
   switch (s.code()) {
@@ -40,12 +40,12 @@ std::string VersionOf(const std::string& cib) {
 
 int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istream& in, std::ostream& out,
              std::ostream& err) {
-  Options o{args};
+  Options o{SplitShortFlags(args, "QCMDRPE!pcflsV")};
   char command = 0;
   std::optional<std::string> scope, text, file;
   bool pipe = false, force = false, allow_create = false;
   const auto set_command = [&](char c) {
-    if (command != 0 && command != c) o.error = "give one command (-Q, -C, -M, -D, -R, -E or -!)";
+    if (command != 0 && command != c) o.error = "give one command (-Q, -C, -M, -D, -R, -P, -E or -!)";
     command = c;
   };
   while (!o.done()) {
@@ -59,6 +59,8 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
       set_command('D');
     } else if (o.Take("R", "replace", nullptr)) {
       set_command('R');
+    } else if (o.Take("P", "patch", nullptr)) {
+      set_command('P');
     } else if (o.Take("E", "erase", nullptr)) {
       set_command('E');
     } else if (o.Take("!", "version", nullptr)) {
@@ -82,7 +84,7 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
     }
   }
   if (command == 0) {
-    err << "cibadmin: say what to do: -Q, -C, -M, -D, -R, -E or -!\n";
+    err << "cibadmin: say what to do: -Q, -C, -M, -D, -R, -P, -E or -!\n";
     return kUsage;
   }
   if (command == '!') {
@@ -96,7 +98,7 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
     return kUnsafe;
   }
   const int given = (text ? 1 : 0) + (file ? 1 : 0) + (pipe ? 1 : 0);
-  const bool needs_element = command == 'C' || command == 'M' || command == 'D' || command == 'R';
+  const bool needs_element = command == 'C' || command == 'M' || command == 'D' || command == 'R' || command == 'P';
   if (given > 1 || (needs_element && given == 0)) {
     err << "cibadmin: give the element " << (given > 1 ? "once" : "") << " with -X TEXT, -x FILE or -p\n";
     return kUsage;
@@ -134,6 +136,7 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
       case 'M': next = cib::ModifyCib(*cib, section, element, allow_create); break;
       case 'D': next = cib::DeleteFromCib(*cib, section, element, &changed); break;
       case 'R': next = cib::ReplaceInCib(*cib, section, element); break;
+      case 'P': next = cib::PatchedCib(*cib, element); break;
       default: next = cib::ErasedCib(*cib); break;
     }
     if (!next.ok()) {

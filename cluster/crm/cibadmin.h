@@ -6,8 +6,8 @@
 // -! says the Pacemaker API level Vigil answers for. The operations are cib_ops.h's.
 //
 // Exit codes: 0; 64 usage; 69 vigild unreachable; 105 nothing to act on (no section, no such
-// element); 107 --erase without --force; 108 --create of an id that exists; 205 a whole CIB older
-// than the one held; 1 vigild refused the change (its reason said).
+// element); 107 --erase without --force; 108 --create of an id that exists; 103 a whole CIB older
+// than the one held, or a patch made against another version; 1 vigild refused the change (its reason said).
 #pragma once
 
 #include <iostream>

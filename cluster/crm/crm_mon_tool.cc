@@ -262,21 +262,6 @@ void Add(pugi::xml_node n, const char* name, const std::string& value) { n.appen
 
 // ---- The command line ----
 
-// "-1rfA" as "-1 -r -f -A" (GLib's way with short flags), when every letter is one of `flags`.
-std::vector<std::string> SplitShortFlags(const std::vector<std::string>& args, std::string_view flags) {
-  std::vector<std::string> out;
-  for (const auto& a : args) {
-    const bool bundle = a.size() > 2 && a[0] == '-' && a[1] != '-' &&
-                        std::all_of(a.begin() + 1, a.end(), [&](char c) { return flags.find(c) != std::string_view::npos; });
-    if (!bundle) {
-      out.push_back(a);
-      continue;
-    }
-    for (size_t i = 1; i < a.size(); ++i) out.push_back(std::string("-") + a[i]);
-  }
-  return out;
-}
-
 // crm_mon -s: Pacemaker's one line for Nagios, and its exit code.
 int SimpleStatus(const control::ClusterStatus& s, std::ostream& out) {
   int online = 0, standby = 0;

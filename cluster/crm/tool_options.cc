@@ -1,6 +1,22 @@
 #include "cluster/crm/tool_options.h"
 
+#include <algorithm>
+
 namespace vigil::crm {
+
+std::vector<std::string> SplitShortFlags(const std::vector<std::string>& args, std::string_view flags) {
+  std::vector<std::string> out;
+  for (const auto& a : args) {
+    const bool bundle = a.size() > 2 && a[0] == '-' && a[1] != '-' &&
+                        std::all_of(a.begin() + 1, a.end(), [&](char c) { return flags.find(c) != std::string_view::npos; });
+    if (!bundle) {
+      out.push_back(a);
+      continue;
+    }
+    for (size_t i = 1; i < a.size(); ++i) out.push_back(std::string("-") + a[i]);
+  }
+  return out;
+}
 
 int Unknown(const std::string& tool, const Options& o, std::ostream& out, std::ostream& err) {
   const std::string& a = o.args[o.i];

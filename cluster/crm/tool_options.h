@@ -7,6 +7,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cluster/control/cluster_status.h"
@@ -67,6 +68,10 @@ struct Options {
     return true;
   }
 };
+
+// "-1rfA" as "-1 -r -f -A" (GLib's way with short flags), when every letter is one of `flags`
+// (those that take no value).
+std::vector<std::string> SplitShortFlags(const std::vector<std::string>& args, std::string_view flags);
 
 // args[o.i] is none of the options `tool` takes (every one was asked about): --help lists them
 // (exit 0), --version says whose tool this is (exit 0), anything else is refused by name (64).

@@ -130,6 +130,51 @@ TEST(CibOpsOracleTest, AQueryPrintsWhatPacemakersCibadminPrints) {
   EXPECT_EQ(QueryCib(kCib, "bogus").status().code(), StatusCode::kNotFound);
 }
 
+// crmsh commits a change as crm_diff's patch applied with cibadmin --patch: the patches crm_diff
+// makes between the CIB and edited copies of it, applied by Vigil and by Pacemaker's cibadmin.
+TEST(CibOpsOracleTest, APatchFromCrmDiffAppliesAsPacemakersCibadminAppliesIt) {
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {R"(name="stonith-enabled" value="false")", R"(name="stonith-enabled" value="true")"},
+      {R"(<node id="2" uname="node2"/>)",
+       R"(<node id="2" uname="node2"><instance_attributes id="n2"><nvpair id="n2-rack" name="rack" value="r2"/></instance_attributes></node>)"},
+      {R"(<operations><op id="d-mon" name="monitor" interval="10s"/></operations>)", ""},
+      {R"(<primitive id="e" class="ocf" provider="heartbeat" type="Dummy"/>)",
+       R"(<primitive id="f" class="ocf" provider="heartbeat" type="Dummy"/><primitive id="e" class="ocf" provider="heartbeat" type="Dummy"><meta_attributes id="e-m"><nvpair id="e-m-t" name="target-role" value="Stopped"/></meta_attributes></primitive>)"},
+      {R"(<rsc_location id="l1" rsc="e" node="node2" score="5"/>)",
+       R"(<rsc_location id="l0" rsc="d" node="node1" score="7"/><rsc_location id="l1" rsc="e" node="node2" score="-INFINITY"/>)"},
+  };
+  testing::TempDir tmp;
+  testing::WriteFile(tmp / "old.xml", kCib);
+  for (size_t n = 1; n <= edits.size(); ++n) {
+    std::string edited = kCib;
+    for (size_t i = 0; i < n; ++i) {
+      const size_t at = edited.find(edits[i].first);
+      ASSERT_NE(at, std::string::npos) << edits[i].first;
+      edited.replace(at, edits[i].first.size(), edits[i].second);
+    }
+    testing::WriteFile(tmp / "new.xml", edited);
+    // crm_diff exits 1 when the two differ.
+    ASSERT_EQ(WEXITSTATUS(std::system(("crm_diff --no-version -o " + tmp / "old.xml" + " -n " + tmp / "new.xml" + " >" +
+                                       tmp / "patch.xml").c_str())),
+              1);
+    const std::string patch = testing::ReadFile(tmp / "patch.xml");
+    testing::WriteFile(tmp / "cib.xml", kCib);
+    ASSERT_EQ(std::system(("CIB_file=" + tmp / "cib.xml" + " cibadmin -P -x " + tmp / "patch.xml").c_str()), 0) << patch;
+    const auto ours = PatchedCib(kCib, patch);
+    ASSERT_TRUE(ours.ok()) << ours.status().message() << "\n" << patch;
+    EXPECT_EQ(Configuration(*ours), Configuration(testing::ReadFile(tmp / "cib.xml"))) << patch;
+    EXPECT_EQ(Configuration(*ours), Configuration(edited)) << patch;
+  }
+  // A patch with its version applies to that version only.
+  ASSERT_EQ(WEXITSTATUS(std::system(("crm_diff -o " + tmp / "old.xml" + " -n " + tmp / "new.xml" + " >" + tmp / "v.xml").c_str())), 1);
+  const std::string versioned = testing::ReadFile(tmp / "v.xml");
+  EXPECT_TRUE(PatchedCib(kCib, versioned).ok());
+  std::string later = kCib;
+  later.replace(later.find("epoch=\"7\""), 9, "epoch=\"8\"");
+  EXPECT_EQ(PatchedCib(later, versioned).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(PatchedCib(kCib, "<diff><diff-removed/></diff>").status().code(), StatusCode::kUnsupported);
+}
+
 TEST(CibOpsTest, AWholeCibOlderThanTheOneHeldIsRefusedAndAnErasedOneIsEmptyAndNewer) {
   const auto older = ReplaceInCib(kCib, "", R"(<cib epoch="3" admin_epoch="0"><configuration/></cib>)");
   EXPECT_EQ(older.status().code(), StatusCode::kConflict);
