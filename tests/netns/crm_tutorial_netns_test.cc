@@ -34,12 +34,7 @@ class CrmTutorialNetnsTest : public ::testing::Test {
   std::string Logs() { return cluster_->Logs(); }
 
   // Node i holds the floating address.
-  bool HasIp(int i) {
-    for (const auto& a : cluster_->lan().Addresses(i - 1)) {
-      if (a.starts_with("inet 10.77.0.100/24")) return true;
-    }
-    return false;
-  }
+  bool HasIp(int i) { return cluster_->HoldsAddress(i, "10.77.0.100/24"); }
   // "node2" when `crm resource status RSC` (asked on node i) says it runs there alone.
   std::string Where(int i, const std::string& rsc) {
     const std::string out = Crm(i, "resource status " + rsc).out;

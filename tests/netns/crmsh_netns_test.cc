@@ -37,12 +37,7 @@ class CrmshNetnsTest : public ::testing::Test {
   }
   VigildProcess& node(int i) { return cluster_->node(i); }
   std::string Logs() { return cluster_->Logs(); }
-  bool HasIp(int i) {
-    for (const auto& a : cluster_->lan().Addresses(i - 1)) {
-      if (a.starts_with("inet 10.77.0.100/24")) return true;
-    }
-    return false;
-  }
+  bool HasIp(int i) { return cluster_->HoldsAddress(i, "10.77.0.100/24"); }
   // The node crmsh's `crm status` shows RSC started on ("" when none), from its status line.
   std::string Where(const std::string& status, const std::string& rsc) {
     const size_t at = status.find("* " + rsc + "\t");

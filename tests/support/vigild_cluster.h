@@ -59,6 +59,13 @@ class VigildCluster {
   bool lan_ok() const { return lan_.ok(); }
   const std::string& lan_error() const { return lan_.error(); }
   NetnsLan& lan() { return lan_; }
+  // Node i (1-based) holds the address `inet` ("10.77.0.100/24") on its LAN link.
+  bool HoldsAddress(int i, const std::string& inet) {
+    for (const auto& a : lan_.Addresses(i - 1)) {
+      if (a.starts_with("inet " + inet)) return true;
+    }
+    return false;
+  }
 
   // Writes a key at `keyfile` unless one is there.
   static bool Key(const std::string& keyfile) {
