@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "cluster/cib/edit.h"
 #include "cluster/config/authkey.h"
@@ -370,6 +371,8 @@ void Daemon::RecordNodes() {
   if (missing.empty()) return;
   size_t added = 0;
   auto xml = cib::AddNodes(cib_->text(), missing, &added);
+  // Stamped as the DC's own change (crm_mon: "Last change: ... via vigild on node1").
+  if (xml.ok() && added > 0) xml = cib::Stamped(*xml, {static_cast<int64_t>(std::time(nullptr)), "", "vigild", identity_.name});
   if (!xml.ok() || added == 0) {
     LogError("could not add the joined nodes (" + names + ") to the configuration: " +
              (xml.ok() ? "they would not read back" : xml.status().message()));
