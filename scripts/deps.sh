@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev
   resource-agents fence-agents openipmi ipmitool iproute2 procps
   mariadb-server mariadb-client libmariadb-dev
-  pacemaker-cli-utils crmsh libedit-dev nlohmann-json3-dev
+  pacemaker-cli-utils crmsh libedit-dev nlohmann-json3-dev libxml2-utils
   libsystemd-dev systemd ronn lintian debootstrap fakeroot libcli11-dev
   corosync
   clang libclang-rt-14-dev
