@@ -74,7 +74,9 @@ struct RawOptions {
   std::string interval;
 };
 
-void Convert(const RawOptions& raw, Args& a) {
+void Convert(const RawOptions& raw, Args& a, bool timeout_given, bool interval_given) {
+  if (timeout_given && raw.timeout.empty()) throw UsageError{"--timeout takes a time such as 20, 20s or 500ms, not ''"};
+  if (interval_given && raw.interval.empty()) throw UsageError{"--interval takes a time such as 20, 20s or 500ms, not ''"};
   for (const auto& p : raw.params) a.params.push_back(ParsePair("-p", p));
   for (const auto& m : raw.meta) a.meta.push_back(ParsePair("-m", m));
   if (!raw.timeout.empty()) {
@@ -333,7 +335,11 @@ int AgentCommand(const std::vector<std::string>& args) {
   for (const auto& [sub, handler] : handlers) {
     if (!sub->parsed()) continue;
     try {
-      Convert(raw, a);
+      const auto given = [&](const char* option) {
+        return sub->get_options([&](const CLI::Option* o) { return o->check_lname(option + 2); }).size() > 0 &&
+               sub->count(option) > 0;
+      };
+      Convert(raw, a, given("--timeout"), given("--interval"));
       SetLogThreshold(a.verbose ? LogLevel::kInfo : LogLevel::kError);
       return handler(a);
     } catch (const UsageError& e) {

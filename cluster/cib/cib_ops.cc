@@ -5,6 +5,7 @@
 #include <array>
 #include <functional>
 #include <sstream>
+#include <vector>
 
 namespace vigil::cib {
 namespace {
@@ -105,8 +106,34 @@ int64_t Number(pugi::xml_node n, const char* name) { return n.attribute(name).as
 }  // namespace
 
 std::string PacemakerSpacing(std::string xml) {
-  for (size_t at = xml.find(" />"); at != std::string::npos; at = xml.find(" />", at)) xml.erase(at, 1);
-  return xml;
+  // Only the space before a tag's own "/>": not in an attribute's value, a comment or text.
+  std::string out;
+  out.reserve(xml.size());
+  bool in_tag = false;
+  char quote = 0;
+  for (size_t i = 0; i < xml.size(); ++i) {
+    const char c = xml[i];
+    if (!in_tag) {
+      if (xml.compare(i, 4, "<!--") == 0) {
+        const size_t end = xml.find("-->", i + 4);
+        const size_t stop = end == std::string::npos ? xml.size() : end + 3;
+        out.append(xml, i, stop - i);
+        i = stop - 1;
+        continue;
+      }
+      if (c == '<') in_tag = true;
+    } else if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '>') {
+      in_tag = false;
+    } else if (c == ' ' && xml.compare(i, 3, " />") == 0) {
+      continue;
+    }
+    out += c;
+  }
+  return out;
 }
 
 Result<std::string> QueryCib(std::string_view cib, std::string_view scope) {
@@ -129,13 +156,26 @@ Result<std::string> CreateInCib(std::string_view cib, std::string_view scope, st
   const pugi::xml_node object = input.document_element();
   pugi::xml_node section = Section(doc, scope, true);
   if (!section) return Status(StatusCode::kNotFound, "the CIB has no configuration");
-  for (pugi::xml_node c = section.first_child(); c; c = c.next_sibling()) {
-    if (c.type() == pugi::node_element && object.attribute("id") && SameObject(c, object)) {
-      return Status(StatusCode::kAlreadyExists, std::string("the ") + std::string(scope) + " section already has a <" +
-                                                    object.name() + " id=\"" + object.attribute("id").value() + "\">");
+  // An element named like the section brings the elements it holds.
+  std::vector<pugi::xml_node> made;
+  if (std::string_view(object.name()) == section.name()) {
+    for (pugi::xml_node c = object.first_child(); c; c = c.next_sibling()) {
+      if (c.type() == pugi::node_element) made.push_back(c);
     }
+  } else {
+    made.push_back(object);
   }
-  section.append_copy(object);
+  for (const pugi::xml_node m : made) {
+    for (pugi::xml_node c = section.first_child(); c; c = c.next_sibling()) {
+      // (Without an id, any element of its kind is taken as it, as Pacemaker's cibadmin takes it.)
+      if (c.type() == pugi::node_element && SameObject(c, m)) {
+        return Status(StatusCode::kAlreadyExists,
+                      std::string("the ") + section.name() + " section already has a <" + m.name() +
+                          (m.attribute("id") ? std::string(" id=\"") + m.attribute("id").value() + "\"" : std::string()) + ">");
+      }
+    }
+    section.append_copy(m);
+  }
   return Saved(doc);
 }
 
@@ -147,7 +187,11 @@ Result<std::string> ModifyCib(std::string_view cib, std::string_view scope, std:
   if (auto loaded = Load(input, element, "the element"); !loaded.ok()) return loaded.status();
   const pugi::xml_node object = input.document_element();
   pugi::xml_node root = Section(doc, scope, allow_create);
-  pugi::xml_node target = root ? First(root, [&](pugi::xml_node n) { return SameObject(n, object); }) : pugi::xml_node();
+  // An element without an id matches only one without an id (Pacemaker's way).
+  const auto same = [&](pugi::xml_node n) {
+    return SameObject(n, object) && (object.attribute("id") || !n.attribute("id"));
+  };
+  pugi::xml_node target = root ? First(root, same) : pugi::xml_node();
   if (target) {
     Merge(target, object);
   } else if (allow_create && root) {
@@ -162,8 +206,10 @@ Result<std::string> ModifyCib(std::string_view cib, std::string_view scope, std:
 }
 
 Result<std::string> DeleteFromCib(std::string_view cib, std::string_view scope, std::string_view element,
-                                  bool* removed) {
-  if (removed != nullptr) *removed = false;
+                                  bool* removed_out) {
+  bool removed_here = false;
+  bool* removed = removed_out != nullptr ? removed_out : &removed_here;
+  *removed = false;
   if (!KnownScope(scope)) return UnknownScope(scope);
   pugi::xml_document doc, input;
   if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
@@ -171,16 +217,34 @@ Result<std::string> DeleteFromCib(std::string_view cib, std::string_view scope, 
   const pugi::xml_node object = input.document_element();
   const pugi::xml_node root = Section(doc, scope, false);
   if (!root) return std::string(cib);
-  pugi::xml_node target = First(root, [&](pugi::xml_node n) {
-    if (std::string_view(n.name()) != object.name()) return false;
-    for (const pugi::xml_attribute a : object.attributes()) {
-      if (std::string_view(n.attribute(a.name()).value()) != a.value() || !n.attribute(a.name())) return false;
+  // An element named like the section stands for the elements it holds.
+  std::vector<pugi::xml_node> wanted;
+  if (std::string_view(object.name()) == root.name()) {
+    for (pugi::xml_node c = object.first_child(); c; c = c.next_sibling()) {
+      if (c.type() == pugi::node_element) wanted.push_back(c);
     }
-    return true;
-  });
-  if (!target || target == doc.child("cib")) return std::string(cib);
-  target.parent().remove_child(target);
-  if (removed != nullptr) *removed = true;
+  } else {
+    wanted.push_back(object);
+  }
+  const pugi::xml_node cib_root = doc.child("cib");
+  for (const pugi::xml_node w : wanted) {
+    pugi::xml_node target = First(root, [&](pugi::xml_node n) {
+      if (n == root || std::string_view(n.name()) != w.name()) return false;
+      for (const pugi::xml_attribute a : w.attributes()) {
+        if (!n.attribute(a.name()) || std::string_view(n.attribute(a.name()).value()) != a.value()) return false;
+      }
+      return true;
+    });
+    if (!target) continue;
+    // A section itself is never deleted (Pacemaker's cibadmin leaves a CIB its schema refuses).
+    if (target == cib_root || target.parent() == cib_root || target.parent() == cib_root.child("configuration")) {
+      return Status(StatusCode::kInvalidArgument, std::string("that would delete the ") + target.name() +
+                                                      " section itself; name the elements in it");
+    }
+    target.parent().remove_child(target);
+    *removed = true;
+  }
+  if (!*removed) return std::string(cib);
   return Saved(doc);
 }
 
@@ -221,10 +285,11 @@ Result<std::string> ReplaceInCib(std::string_view cib, std::string_view scope, s
 
 namespace {
 
-// The element at `position` among `parent`'s elements (null past the end).
+// The node at `position` among `parent`'s elements and comments (crm_diff counts both; null past
+// the end).
 pugi::xml_node ElementAt(pugi::xml_node parent, long position) {
   for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling()) {
-    if (c.type() != pugi::node_element) continue;
+    if (c.type() != pugi::node_element && c.type() != pugi::node_comment) continue;
     if (position-- == 0) return c;
   }
   return {};

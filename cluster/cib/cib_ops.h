@@ -13,27 +13,31 @@
 
 namespace vigil::cib {
 
-// XML printed by pugixml as Pacemaker's tools print it: no space before "/>" (attribute values
-// cannot hold it: pugixml writes their ">" as "&gt;").
+// XML printed by pugixml as Pacemaker's tools print it: no space before a tag's "/>" (values,
+// comments and text are left as they are).
 std::string PacemakerSpacing(std::string xml);
 
 // The scope's element as cibadmin --query prints it (two-space indents, no declaration).
 // Errors: kNotFound (an unknown scope, named with the known ones), kParseError.
 Result<std::string> QueryCib(std::string_view cib, std::string_view scope);
 
-// --create: `element` added to the scope's section (which is required). Errors: kNotFound (no
-// scope), kAlreadyExists (the section holds an element of that kind with that id), kParseError.
+// --create: `element` added to the scope's section (which is required); an element named like
+// the section adds the elements it holds. Errors: kNotFound (no scope), kAlreadyExists (the
+// section holds an element of that kind with that id, or of that kind at all for one without an
+// id), kParseError.
 Result<std::string> CreateInCib(std::string_view cib, std::string_view scope, std::string_view element);
 
 // --modify: the first element (in document order, within the scope) of `element`'s kind and id
-// (any of its kind when it has no id) gets `element`'s attributes, and its children merged the
+// (one of its kind without an id when it has none) gets `element`'s attributes, and its children merged the
 // same way, a child without a match added. Without a match: added to the scope's section when
 // `allow_create`, else kNotFound.
 Result<std::string> ModifyCib(std::string_view cib, std::string_view scope, std::string_view element,
                               bool allow_create);
 
 // --delete: the first element (document order, within the scope) of `element`'s kind that has
-// every attribute `element` has, removed; none: the CIB unchanged. `*removed` says which.
+// every attribute `element` has, removed; an element named like the section stands for each
+// element it holds; none: the CIB unchanged. `*removed` says which. A section itself is never
+// removed: kInvalidArgument.
 Result<std::string> DeleteFromCib(std::string_view cib, std::string_view scope, std::string_view element,
                                   bool* removed);
 
@@ -50,7 +54,7 @@ Result<std::string> ReplaceInCib(std::string_view cib, std::string_view scope, s
 // patch), kNotFound (a path to create in, modify or move that is not there), kParseError.
 Result<std::string> PatchedCib(std::string_view cib, std::string_view patch);
 
-// --erase: the CIB emptied (the configuration's four sections left empty, no status), its
+// --erase: the CIB emptied (the configuration's four sections and the status left empty), its
 // admin_epoch one higher so that every node takes it.
 Result<std::string> ErasedCib(std::string_view cib);
 

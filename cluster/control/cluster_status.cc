@@ -247,6 +247,7 @@ std::string FailedActionText(const FailedActionStatus& f) {
   } else {
     text += " could not be executed (" + OpStatusText(f.op_status) + (f.reason.empty() ? "" : ": " + f.reason) + ")";
   }
+  if (f.last_rc_change <= 0) return text;  // no time on record: crm_mon leaves " at" out
   return text + " at " + Ctime(std::chrono::system_clock::time_point(std::chrono::seconds(f.last_rc_change)));
 }
 

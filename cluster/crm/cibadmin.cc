@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 
 #include <pugixml.hpp>
 
@@ -23,8 +24,18 @@ int ExitCodeOf(const vigil::Status& s) {
     case StatusCode::kAlreadyExists: return kExists;
     case StatusCode::kConflict: return kOld;
     case StatusCode::kParseError: return kUsage;
+    case StatusCode::kInvalidArgument: return kConfig;
     default: return kError;
   }
+}
+
+// The <status> section of a CIB's text, as text ("" without one).
+std::string StatusOf(const std::string& cib) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(cib.data(), cib.size())) return "";
+  std::ostringstream out;
+  doc.child("cib").child("status").print(out, "", pugi::format_raw);
+  return out.str();
 }
 
 // "admin_epoch:epoch:num_updates" of a CIB's text; empty when it has none.
@@ -115,6 +126,15 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
   }
   if (pipe) element.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   const std::string section = scope.value_or("");
+  // vigild keeps the status section itself (node states, operation history, transient
+  // attributes): a change to it would be dropped, so it is refused.
+  constexpr const char* kStatusIsVigilds =
+      "vigild keeps the status section itself (crm_attribute -l reboot sets transient attributes, "
+      "crm resource cleanup clears an operation history); nothing changed";
+  if (section == "status" && command != 'Q') {
+    err << "Call failed: " << kStatusIsVigilds << "\n";
+    return kConfig;
+  }
   // A change is made against the CIB read, and made again when another change came first.
   constexpr int kTries = 3;
   for (int attempt = 1;; ++attempt) {
@@ -144,6 +164,15 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
       return ExitCodeOf(next.status());
     }
     if (!changed) return 0;  // nothing matched: nothing to delete, as Pacemaker's
+    // A whole CIB brings a status of its own, which vigild does not take; any other change must
+    // leave the status as it is.
+    pugi::xml_document input;
+    const bool whole = command == 'R' && input.load_buffer(element.data(), element.size()) &&
+                       std::string_view(input.document_element().name()) == "cib";
+    if (!whole && command != 'E' && StatusOf(*next) != StatusOf(*cib)) {
+      err << "Call failed: " << kStatusIsVigilds << "\n";
+      return kConfig;
+    }
     auto answer = vigild.Ask("cib-replace", {VersionOf(*cib), *next});
     if (answer.ok()) return 0;
     const std::string why = answer.status().message();

@@ -475,7 +475,7 @@ int CrmMon(const std::vector<std::string>& args, Connection& vigild, std::ostrea
   while (!interrupted()) {
     std::string text;
     const int rc = render(text);
-    if (rc == kUnavailable) return rc;
+    if (rc != 0) return rc;  // said on err; the view does not go on showing nothing
     out << "\x1b[H\x1b[2J" << text << std::flush;
     const auto until = std::chrono::steady_clock::now() + every;
     while (std::chrono::steady_clock::now() < until && !interrupted()) {

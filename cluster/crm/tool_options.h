@@ -55,7 +55,11 @@ struct Options {
       return false;
     }
     ++i;
-    if (value == nullptr) return true;
+    if (value == nullptr) {
+      // A flag takes no value: "--force=no" is no "--force".
+      if (attached) error = "the option " + l + " takes no value";
+      return true;
+    }
     if (attached) {
       *value = attached;
     } else if (optional_value) {

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <map>
 
 #include "cluster/cib/edit.h"
 #include "cluster/cib/score.h"
@@ -34,21 +35,37 @@ std::string Who(const control::Peer& peer) {
   return "uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")";
 }
 
+// The user name of `uid` (its number when it has none), looked up once per uid: the lookup may
+// ask a directory service, and this runs in vigild's loop.
+std::string UserName(uid_t uid) {
+  static std::map<uid_t, std::string> known;
+  if (const auto it = known.find(uid); it != known.end()) return it->second;
+  passwd entry{};
+  passwd* found = nullptr;
+  char buf[1024];
+  std::string name = getpwuid_r(uid, &entry, buf, sizeof buf, &found) == 0 && found != nullptr
+                         ? std::string(found->pw_name)
+                         : std::to_string(uid);
+  if (known.size() < 64) known.emplace(uid, name);
+  return name;
+}
+
 // The change's stamp on <cib> (crm_mon's "Last change: ... by root via cibadmin on node1"): the
 // peer's user name and program (its comm: the name it was started as, crm_attribute for the
-// tool's link), this node, now.
+// tool's link; a program may name itself, so this says who asked, not who vouches), this node,
+// now. Only printable ASCII of the comm is kept: the stamp is read by XML parsers that refuse
+// control characters.
 cib::ChangeStamp StampFor(const control::Peer& peer, const std::string& node) {
   cib::ChangeStamp stamp;
   stamp.when = static_cast<int64_t>(std::time(nullptr));
   stamp.origin = node;
-  passwd entry{};
-  passwd* found = nullptr;
-  char buf[1024];
-  stamp.user = getpwuid_r(peer.uid, &entry, buf, sizeof buf, &found) == 0 && found != nullptr
-                   ? std::string(found->pw_name)
-                   : std::to_string(peer.uid);
+  stamp.user = UserName(peer.uid);
   std::ifstream comm("/proc/" + std::to_string(peer.pid) + "/comm");
-  std::getline(comm, stamp.client);
+  std::string raw;
+  std::getline(comm, raw);
+  for (const char c : raw) {
+    if (c > ' ' && c < 0x7f) stamp.client += c;
+  }
   return stamp;
 }
 
@@ -58,7 +75,9 @@ CibEdit StampedEdit(CibEdit edit, cib::ChangeStamp stamp) {
   return [edit = std::move(edit), stamp = std::move(stamp)](const std::string& text) -> Result<std::string> {
     auto edited = edit(text);
     if (!edited.ok()) return edited;
-    return cib::Stamped(*edited, stamp);
+    // A text that does not parse goes on unstamped: the check that follows says what is wrong.
+    auto stamped = cib::Stamped(*edited, stamp);
+    return stamped.ok() ? stamped : edited;
   };
 }
 

@@ -104,6 +104,13 @@ TEST(CibOpsOracleTest, EachCommandDoesWhatPacemakersCibadminDoes) {
       {"-D -o constraints", R"(<rsc_location id="l1"/>)"},
       {"-R -o constraints", R"(<constraints><rsc_location id="l9" rsc="d" node="node1" score="10"/></constraints>)"},
       {"-R -o resources", R"(<primitive id="e" class="ocf" provider="pacemaker" type="Dummy"/>)"},
+      // An element named like the section stands for what it holds; no id matches no id.
+      {"-D -o resources", R"(<resources><primitive id="d"/></resources>)"},
+      {"-D -o resources", R"(<resources/>)"},
+      {"-C -o resources", R"(<resources><primitive id="f" class="ocf" provider="heartbeat" type="Dummy"/></resources>)"},
+      {"-C -o resources", R"(<primitive class="ocf" provider="heartbeat" type="Dummy"/>)"},
+      {"-M", R"(<primitive class="ocf" provider="pacemaker" type="Stateful"/>)"},
+      {"-M -o resources", R"(<resources><primitive id="d" description="x"/></resources>)"},
   };
   for (const Case& c : cases) {
     std::string ours, theirs;
@@ -173,6 +180,24 @@ TEST(CibOpsOracleTest, APatchFromCrmDiffAppliesAsPacemakersCibadminAppliesIt) {
   later.replace(later.find("epoch=\"7\""), 9, "epoch=\"8\"");
   EXPECT_EQ(PatchedCib(later, versioned).status().code(), StatusCode::kConflict);
   EXPECT_EQ(PatchedCib(kCib, "<diff><diff-removed/></diff>").status().code(), StatusCode::kUnsupported);
+}
+
+// Pacemaker's cibadmin deletes a whole section when asked (and then refuses the CIB its schema
+// rejects); Vigil refuses at once, and never takes a section away.
+TEST(CibOpsTest, ASectionItselfIsNeverDeleted) {
+  EXPECT_EQ(DeleteFromCib(kCib, "", "<resources/>", nullptr).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(DeleteFromCib(kCib, "configuration", "<constraints/>", nullptr).status().code(), StatusCode::kInvalidArgument);
+  bool removed = true;
+  const auto same = DeleteFromCib(kCib, "resources", "<resources/>", &removed);
+  ASSERT_TRUE(same.ok());
+  EXPECT_FALSE(removed);
+  EXPECT_EQ(*same, kCib);
+}
+
+// The space before "/>" goes where a tag ends, not inside a value, a comment or text.
+TEST(CibOpsTest, PacemakerSpacingTouchesOnlyTagEnds) {
+  EXPECT_EQ(PacemakerSpacing("<a b=\"x />y\" />\n<!-- c /> --><t>u /></t>\n"),
+            "<a b=\"x />y\"/>\n<!-- c /> --><t>u /></t>\n");
 }
 
 TEST(CibOpsTest, AWholeCibOlderThanTheOneHeldIsRefusedAndAnErasedOneIsEmptyAndNewer) {

@@ -172,6 +172,10 @@ TEST_F(CrmVigildTest, CibadminAndCrmMonAnswerForTheLiveClusterAsPacemakersToolsW
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(tool("cibadmin -C -o resources -X " + dummy).code, 108);
   EXPECT_EQ(tool("cibadmin -E").code, 107);
+  EXPECT_EQ(tool("cibadmin -E --force=no").code, 64);  // a flag takes no value
+  // vigild keeps the status itself: a change to it is refused, not dropped; a section stays.
+  EXPECT_EQ(tool("cibadmin -D -o status -X '<node_state id=\"1\"/>'").code, 78);
+  EXPECT_EQ(tool("cibadmin -D -X '<resources/>'").code, 78);
   r = tool("cibadmin -M -X '<primitive id=\"d\"><meta_attributes id=\"d-m\"><nvpair id=\"d-m-mt\" "
            "name=\"migration-threshold\" value=\"4\"/></meta_attributes></primitive>'");
   ASSERT_EQ(r.code, 0) << r.out;

@@ -51,23 +51,34 @@ struct Node {
     o.on_linked = [this] { ++linked; };
     o.on_message = [this](uint32_t from, const peer::Message& m) { got.emplace_back(from, m.index()); };
     auto r = Replicator::Open(std::move(o), *store);
-    EXPECT_TRUE(r.ok()) << r.status().message();
-    if (r.ok()) replicator = std::move(*r);
+    if (r.ok()) {
+      replicator = std::move(*r);
+    } else {
+      error = r.status().message();
+    }
   }
   testing::TempDir dir;
   std::optional<CibStore> store;
   std::unique_ptr<Replicator> replicator;
+  std::string error;  // why there is no replicator
   int linked = 0;
   std::vector<std::pair<uint32_t, size_t>> got;  // (from, message type) handed to the daemon
 };
 
 class ReplicatorTest : public ::testing::Test {
  protected:
+  // The two nodes on a port both can bind: a free UDP port may be taken for TCP by a test running
+  // beside this one, so another is tried then.
   void Make(const std::string& dc_cib, const std::string& member_cib) {
-    const uint16_t port = testing::FreeUdpPort();
-    dc_ = std::make_unique<Node>(1, port, dc_cib);
-    member_ = std::make_unique<Node>(2, port, member_cib);
-    ASSERT_TRUE(dc_->replicator && member_->replicator);
+    std::string why;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      const uint16_t port = testing::FreeUdpPort();
+      dc_ = std::make_unique<Node>(1, port, dc_cib);
+      member_ = std::make_unique<Node>(2, port, member_cib);
+      if (dc_->replicator && member_->replicator) return;
+      why = dc_->error + member_->error;
+    }
+    FAIL() << "no port both nodes could bind: " << why;
   }
   // Who runs in Pump: both, or one of them (the other's loop does not turn meanwhile).
   enum class Run { kBoth, kDcOnly, kMemberOnly };
@@ -107,7 +118,7 @@ class ReplicatorTest : public ::testing::Test {
 };
 
 TEST_F(ReplicatorTest, OnLinkingTheHigherCibWinsOnBothSides) {
-  Make(CibAt(3), CibAt(7, kDummy));
+  ASSERT_NO_FATAL_FAILURE(Make(CibAt(3), CibAt(7, kDummy)));
   ASSERT_TRUE(Pump([&] { return member_->replicator->linked_to_dc() && dc_->store->versions().epoch == 7; }));
   EXPECT_EQ(member_->store->versions().epoch, 7);
   EXPECT_EQ(dc_->store->text(), member_->store->text());
@@ -118,7 +129,7 @@ TEST_F(ReplicatorTest, OnLinkingTheHigherCibWinsOnBothSides) {
 // DC's steps, fence requests and status to the member; the member's reports, fence answers,
 // fences asked by hand and a former DC's status to the DC; cleanups either way.
 TEST_F(ReplicatorTest, EveryMessageOfTheDaemonsReachesTheOtherSideInItsDirection) {
-  Make(CibAt(1), CibAt(1));
+  ASSERT_NO_FATAL_FAILURE(Make(CibAt(1), CibAt(1)));
   ASSERT_TRUE(Pump([&] { return member_->replicator->linked_to_dc(); }));
   const std::vector<peer::Message> down = {peer::Execute{}, peer::FenceRequest{}, peer::StatusCopy{}, peer::Cleanup{}};
   const std::vector<peer::Message> up = {peer::NodeUpdate{}, peer::FenceResult{}, peer::FenceAsk{}, peer::StatusCopy{},
@@ -137,7 +148,7 @@ TEST_F(ReplicatorTest, EveryMessageOfTheDaemonsReachesTheOtherSideInItsDirection
 }
 
 TEST_F(ReplicatorTest, AMembersChangeGoesThroughTheDcAndComesBackAppliedOnBoth) {
-  Make(CibAt(5), CibAt(5));
+  ASSERT_NO_FATAL_FAILURE(Make(CibAt(5), CibAt(5)));
   ASSERT_TRUE(Pump([&] { return member_->replicator->linked_to_dc(); }));
   std::optional<Result<cib::Versions>> answer;
   member_->replicator->Submit(member_->store->versions(), CibAt(5, kDummy),
@@ -158,7 +169,7 @@ TEST_F(ReplicatorTest, AMembersChangeGoesThroughTheDcAndComesBackAppliedOnBoth) 
 }
 
 TEST_F(ReplicatorTest, AChangeThatNeverLeftIsAnsweredNotMadeOnceLinkedAgain) {
-  Make(CibAt(5), CibAt(5));
+  ASSERT_NO_FATAL_FAILURE(Make(CibAt(5), CibAt(5)));
   ASSERT_TRUE(Pump([&] { return member_->replicator->linked_to_dc(); }));
   std::optional<Result<cib::Versions>> answer;
   member_->replicator->Submit(member_->store->versions(), CibAt(5, kDummy), "a test",
@@ -176,7 +187,7 @@ TEST_F(ReplicatorTest, AChangeThatNeverLeftIsAnsweredNotMadeOnceLinkedAgain) {
 }
 
 TEST_F(ReplicatorTest, AChangeWhoseAnswerWasLostIsAnsweredMadeFromTheDcsCib) {
-  Make(CibAt(5), CibAt(5));
+  ASSERT_NO_FATAL_FAILURE(Make(CibAt(5), CibAt(5)));
   ASSERT_TRUE(Pump([&] { return member_->replicator->linked_to_dc(); }));
   std::optional<Result<cib::Versions>> answer;
   member_->replicator->Submit(member_->store->versions(), CibAt(5, kDummy), "a test",
