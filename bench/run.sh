@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the agent-host benchmarks, each pinned to one core (taskset), and prints their figures.
 #   bench/run.sh [RUNS] [OPS]   (IPADDR_RUNS, GARP_RUNS, MYSQL_RUNS, MYSQL_START_RUNS, LATENCY_OPS, FENCE_FAILOVER_RUNS,
-#                               SCHED_RUNS, CHAOS_CYCLES: runs of the other benchmarks; the IPaddr and mysql
+#                               SCHED_RUNS, CHAOS_CYCLES, CRM_MON_RESOURCES, CRM_MON_RUNS: runs of the other
+#                               benchmarks; the IPaddr and mysql
 #                               ones need root, the scheduler's needs pacemaker-cli-utils)
 # Run it on an otherwise idle machine; figures vary with the machine, ratios less so.
 set -euo pipefail
@@ -59,6 +60,10 @@ echo
 # Root: the seeded random mix of faults on three vigild, counted by fault kind (tests/support/chaos.h);
 # the table goes to bench/results/chaos.md by hand.
 build/bin/chaos_bench "${CHAOS_CYCLES:-300}"
+echo
+# A monitoring scrape: Vigil's crm_mon --output-as=xml on a live vigild beside Pacemaker's crm_mon
+# printing the same cluster from its CIB file (Debian's pacemaker-cli-utils).
+bash bench/crm_mon_bench.sh "${CRM_MON_RESOURCES:-20}" "${CRM_MON_RUNS:-50}"
 echo
 # Debian's pacemaker-cli-utils: Pacemaker's own scheduler corpus (../shared/pcmk-cts), counted.
 build/bin/pcmk_corpus | head -20
