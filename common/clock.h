@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <ctime>
+#include <string>
 
 namespace vigil {
 
@@ -40,6 +42,18 @@ class FakeClock final : public Clock {
 // scheduler reads them (failure-timeout).
 inline int64_t WallSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// A moment (seconds since the epoch) as ctime writes it, in local time: "Mon Dec  7 20:55:23
+// 2026", the way Pacemaker writes and shows times (cib-last-written, crm_mon, crm_ticket).
+inline std::string CtimeText(int64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm local{};
+  char text[64];
+  if (localtime_r(&t, &local) == nullptr || std::strftime(text, sizeof text, "%a %b %e %H:%M:%S %Y", &local) == 0) {
+    return std::to_string(seconds);
+  }
+  return text;
 }
 
 }  // namespace vigil

@@ -336,8 +336,8 @@ int AgentCommand(const std::vector<std::string>& args) {
     if (!sub->parsed()) continue;
     try {
       const auto given = [&](const char* option) {
-        return sub->get_options([&](const CLI::Option* o) { return o->check_lname(option + 2); }).size() > 0 &&
-               sub->count(option) > 0;
+        const CLI::Option* o = sub->get_option_no_throw(option);
+        return o != nullptr && o->count() > 0;
       };
       Convert(raw, a, given("--timeout"), given("--interval"));
       SetLogThreshold(a.verbose ? LogLevel::kInfo : LogLevel::kError);

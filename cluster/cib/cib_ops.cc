@@ -338,6 +338,7 @@ Result<std::string> PatchedCib(std::string_view cib, std::string_view patch) {
       continue;
     }
     if (!target) return Status(StatusCode::kNotFound, "the patch's " + operation + " names " + path + ", which the CIB has not");
+    if (operation == "move" && target == current) return Status(StatusCode::kParseError, "the patch moves the <cib> itself");
     if (operation == "create") {
       pugi::xml_node made;
       for (pugi::xml_node c = change.first_child(); c; c = c.next_sibling()) {

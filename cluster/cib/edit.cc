@@ -1,11 +1,11 @@
 #include "cluster/cib/edit.h"
 
 #include "cluster/cib/score.h"
+#include "common/clock.h"
 
 #include <pugixml.hpp>
 
 #include <algorithm>
-#include <ctime>
 #include <optional>
 #include <sstream>
 #include <unordered_set>
@@ -275,11 +275,7 @@ Result<std::string> DeleteTicketState(std::string_view xml, const std::string& t
 Result<std::string> Stamped(std::string_view xml, const ChangeStamp& stamp) {
   Document d;
   if (Status s = d.Load(xml); !s.ok()) return s;
-  const std::time_t when = static_cast<std::time_t>(stamp.when);
-  std::tm local{};
-  localtime_r(&when, &local);
-  char written[64];
-  std::strftime(written, sizeof written, "%a %b %e %H:%M:%S %Y", &local);
+  const std::string written = CtimeText(stamp.when);
   pugi::xml_node cib = d.cib();
   for (const auto& [name, value] : {std::pair<const char*, std::string>{"cib-last-written", written},
                                     {"update-origin", stamp.origin},

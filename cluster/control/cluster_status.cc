@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "common/clock.h"
 #include "common/node_order.h"
 
 namespace vigil::control {
@@ -202,12 +203,7 @@ std::string OpStatusText(int status) {
 }
 
 std::string Ctime(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm local{};
-  localtime_r(&seconds, &local);
-  char text[64];
-  std::strftime(text, sizeof text, "%a %b %e %H:%M:%S %Y", &local);
-  return text;
+  return CtimeText(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
 }
 
 std::string ReadableInterval(int64_t ms) {

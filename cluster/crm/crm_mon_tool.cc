@@ -15,6 +15,7 @@
 #include "cluster/cib/score.h"
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/tool_options.h"
+#include "common/clock.h"
 #include "common/duration.h"
 #include "common/node_order.h"
 
@@ -98,31 +99,26 @@ std::vector<std::pair<std::string, std::string>> ClusterOptions(const cib::Model
 // The primitive a history id names ("d", "d:2" of a clone), or null.
 const cib::Primitive* ConfiguredPrimitive(const cib::Model& m, const std::string& history_id) {
   if (const cib::Primitive* p = m.FindPrimitive(history_id)) return p;
-  const size_t colon = history_id.rfind(':');
-  if (colon == std::string::npos) return nullptr;
-  const cib::Primitive* p = m.FindPrimitive(history_id.substr(0, colon));
+  const cib::Primitive* p = m.FindPrimitive(cib::StripInstance(history_id));
   return p != nullptr && !p->clone.empty() ? p : nullptr;
 }
 
-// A resource's meta attribute as it applies: its own (a group member's with its group's), its
-// clone's, then rsc_defaults.
-std::optional<std::string> Meta(const cib::Model& m, const cib::Primitive& p, const std::string& name) {
-  cib::Attributes own = p.meta;
-  if (!p.clone.empty()) {
-    if (const cib::Clone* c = m.FindClone(p.clone)) own.insert(c->meta.begin(), c->meta.end());
+// A resource's migration-threshold as it applies: its own meta attribute (a group member's with
+// its group's), its clone's, then rsc_defaults'; an orphan (`p` null) has rsc_defaults'.
+int MigrationThreshold(const cib::Model& m, const cib::Primitive* p) {
+  cib::Attributes own = p != nullptr ? p->meta : cib::Attributes();
+  if (p != nullptr && !p->clone.empty()) {
+    if (const cib::Clone* c = m.FindClone(p->clone)) own.insert(c->meta.begin(), c->meta.end());
   }
-  const cib::Attributes all = m.MetaWithDefaults(own, &p);
-  const auto it = all.find(name);
-  if (it == all.end()) return std::nullopt;
-  return it->second;
+  const cib::Attributes meta = m.MetaWithDefaults(own, p);
+  const auto it = meta.find("migration-threshold");
+  const auto score = it == meta.end() ? std::nullopt : cib::ParseScore(it->second);
+  return score ? std::clamp(*score, 0, cib::kInfinity) : cib::kInfinity;
 }
 
 bool GloballyUnique(const cib::Model& m, const cib::Primitive& p) {
-  if (p.clone.empty()) return false;
-  const cib::Clone* c = m.FindClone(p.clone);
-  if (c == nullptr) return false;
-  const auto it = c->meta.find("globally-unique");
-  return it != c->meta.end() && cib::PacemakerIsTrue(it->second);
+  const cib::Clone* c = p.clone.empty() ? nullptr : m.FindClone(p.clone);
+  return c != nullptr && m.SettingsOf(*c).unique;
 }
 
 // The attributes crm_mon -A shows of a node: its permanent and transient ones (a transient one
@@ -184,19 +180,9 @@ ResourceRecord History(const cib::Model& m, const cib::NodeState& node, const ci
   r.history_id = h.id;
   const cib::Primitive* p = ConfiguredPrimitive(m, h.id);
   r.id = h.id;
-  // An orphan has rsc_defaults' threshold.
-  if (p == nullptr) {
-    const cib::Attributes defaults = m.MetaWithDefaults({});
-    if (const auto it = defaults.find("migration-threshold"); it != defaults.end()) {
-      const auto score = cib::ParseScore(it->second);
-      r.migration_threshold = score ? std::clamp(*score, 0, cib::kInfinity) : cib::kInfinity;
-    }
-  } else {
+  r.migration_threshold = MigrationThreshold(m, p);
+  if (p != nullptr) {
     r.id = GloballyUnique(m, *p) || h.id.find(':') == std::string::npos ? h.id : p->id;
-    if (const auto v = Meta(m, *p, "migration-threshold")) {
-      const auto score = cib::ParseScore(*v);
-      r.migration_threshold = score ? std::clamp(*score, 0, cib::kInfinity) : cib::kInfinity;
-    }
     // fail-count-RSC#OP_INTERVAL and last-failure-RSC#OP_INTERVAL, per operation: summed, and the latest.
     const std::string base = p->id;
     for (const auto& [name, value] : node.transient) {
@@ -254,9 +240,6 @@ Result<CibSections> ReadSections(const control::ClusterStatus& s, std::string_vi
   return out;
 }
 
-std::string Ctime(int64_t seconds) {
-  return control::Ctime(std::chrono::system_clock::time_point(std::chrono::seconds(seconds)));
-}
 
 void Add(pugi::xml_node n, const char* name, const std::string& value) { n.append_attribute(name) = value.c_str(); }
 
@@ -326,7 +309,7 @@ Result<std::string> CrmMonXml(const control::ClusterStatus& status, std::string_
       Add(x, "orphan", "false");
       Add(x, "migration-threshold", std::to_string(r.migration_threshold));
       if (r.fail_count > 0) Add(x, "fail-count", std::to_string(r.fail_count));
-      if (r.last_failure > 0) Add(x, "last-failure", Ctime(r.last_failure));
+      if (r.last_failure > 0) Add(x, "last-failure", CtimeText(r.last_failure));
       for (const auto& o : r.operations) {
         pugi::xml_node op = x.append_child("operation_history");
         Add(op, "call", std::to_string(o.call));
@@ -334,7 +317,7 @@ Result<std::string> CrmMonXml(const control::ClusterStatus& status, std::string_
         Add(op, "rc", std::to_string(o.rc));
         Add(op, "rc_text", control::RcText(o.rc));
         if (o.interval_ms != 0) Add(op, "interval", std::to_string(o.interval_ms) + "ms");
-        if (o.last_rc_change > 0) Add(op, "last-rc-change", Ctime(o.last_rc_change));
+        if (o.last_rc_change > 0) Add(op, "last-rc-change", CtimeText(o.last_rc_change));
       }
     }
   }
@@ -381,7 +364,7 @@ Result<std::string> CrmMonTextSections(const control::ClusterStatus& status, std
         if (r.fail_count <= 0) continue;
         lines += "    * " + r.history_id + ": migration-threshold=" + std::to_string(r.migration_threshold) +
                  " fail-count=" + std::to_string(r.fail_count) +
-                 (r.last_failure > 0 ? " last-failure='" + Ctime(r.last_failure) + "'" : "") + "\n";
+                 (r.last_failure > 0 ? " last-failure='" + CtimeText(r.last_failure) + "'" : "") + "\n";
       }
       if (!lines.empty()) nodes += "  * Node: " + n.name + ":\n" + lines;
     }
@@ -393,13 +376,13 @@ Result<std::string> CrmMonTextSections(const control::ClusterStatus& status, std
 int CrmMon(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err, bool terminal,
            const std::function<bool()>& interrupted) {
   Options o{SplitShortFlags(args, "1rfAsQV")};
-  bool one_shot = !terminal, inactive = false, failcounts = false, node_attributes = false, simple = false;
+  bool one_shot = !terminal, failcounts = false, node_attributes = false, simple = false;
   std::optional<std::string> output_as, interval;
   while (!o.done()) {
     if (o.Take("1", "one-shot", nullptr)) {
       one_shot = true;
     } else if (o.Take("r", "inactive", nullptr)) {
-      inactive = true;
+      // The text lists the inactive resources with or without it (docs/pacemaker-tools.md).
     } else if (o.Take("f", "failcounts", nullptr)) {
       failcounts = true;
     } else if (o.Take("A", "show-node-attributes", nullptr)) {
@@ -448,6 +431,13 @@ int CrmMon(const std::vector<std::string>& args, Connection& vigild, std::ostrea
       text = line.str();
       return rc;
     }
+    const bool text_only = format == "text" && !node_attributes && !failcounts;
+    if (text_only) {
+      // Vigil's text lists the inactive resources too, -r or not (see docs/pacemaker-tools.md).
+      text = control::FormatStatus(*s, false);
+      return 0;
+    }
+    // What the CIB adds: the XML's sections, or the text's -A and -f.
     auto cib = vigild.Ask("cib-query", {});
     if (!cib.ok()) return Unreachable(err, "crm_mon", cib.status());
     if (format == "xml") {
@@ -460,8 +450,6 @@ int CrmMon(const std::vector<std::string>& args, Connection& vigild, std::ostrea
     }
     auto sections = CrmMonTextSections(*s, *cib, node_attributes, failcounts);
     if (!sections.ok()) return Unreachable(err, "crm_mon", sections.status());
-    // Vigil's text lists the inactive resources too, -r or not (see docs/pacemaker-tools.md).
-    (void)inactive;
     text = control::FormatStatus(*s, false) + *sections;
     return 0;
   };

@@ -18,6 +18,7 @@
 #include "cluster/crm/agents.h"
 #include "cluster/crm/tool_options.h"
 #include "cluster/fencing/devices.h"
+#include "common/clock.h"
 
 namespace vigil::crm {
 namespace {
@@ -485,14 +486,9 @@ int CrmTicket(const std::vector<std::string>& args, Connection& vigild, std::ost
 
 std::optional<std::string> LocalTimeText(const std::string& seconds) {
   char* end = nullptr;
-  const time_t t = static_cast<time_t>(std::strtoll(seconds.c_str(), &end, 10));
-  struct tm local;
-  char text[64];
-  if (seconds.empty() || *end != '\0' || localtime_r(&t, &local) == nullptr ||
-      std::strftime(text, sizeof text, "%a %b %e %H:%M:%S %Y", &local) == 0) {
-    return std::nullopt;
-  }
-  return std::string(text);
+  const long long t = std::strtoll(seconds.c_str(), &end, 10);
+  if (seconds.empty() || *end != '\0') return std::nullopt;
+  return CtimeText(t);
 }
 
 namespace {
