@@ -1,6 +1,6 @@
-// crm_node, attrd_updater, crm_attribute, crm_master, crm_ticket, stonith_admin, crm_mon and
-// cibadmin (one binary, by the name it is run under; see cluster/crm/pcmk_tools.h, crm_mon_tool.h
-// and cibadmin.h). They ask
+// crm_node, attrd_updater, crm_attribute, crm_master, crm_ticket, stonith_admin, crm_mon,
+// cibadmin and crm_resource (one binary, by the name it is run under; see cluster/crm/pcmk_tools.h,
+// crm_mon_tool.h, cibadmin.h and crm_resource.h). They ask
 // the vigild of $VIGIL_RUN_DIR (which vigild sets for the agents it runs), else of /run/vigil.
 #include <unistd.h>
 
@@ -14,6 +14,7 @@
 #include "cluster/crm/agents.h"
 #include "cluster/crm/cibadmin.h"
 #include "cluster/crm/crm_mon_tool.h"
+#include "cluster/crm/crm_resource.h"
 #include "cluster/crm/pcmk_tools.h"
 #include "cluster/crm/shell.h"
 #include "host/registry.h"
@@ -41,5 +42,6 @@ int main(int argc, char** argv) {
   }
   // This host's agents, as vigild loads them.
   const auto agents = vigil::crm::HostAgents(vigil::DefaultPluginDir(), vigil::DefaultOcfRoot());
+  if (tool == "crm_resource") return vigil::crm::CrmResource(args, *vigild, agents.get(), std::cout, std::cerr);
   return vigil::crm::RunPacemakerTool(tool, args, resource ? resource : "", *vigild, agents.get(), std::cout, std::cerr);
 }

@@ -498,3 +498,45 @@ int64_t AddDuration(int64_t at, const DateDuration& d) {
 }
 
 }  // namespace vigil::cib
+
+namespace vigil::cib {
+
+std::optional<DateDuration> ParseIsoDuration(std::string_view text) {
+  if (text.size() < 3 || text.front() != 'P') return std::nullopt;
+  DateDuration d;
+  bool time = false;
+  bool any = false;
+  size_t i = 1;
+  while (i < text.size()) {
+    if (text[i] == 'T') {
+      if (time) return std::nullopt;
+      time = true;
+      ++i;
+      continue;
+    }
+    int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data() + i, text.data() + text.size(), n);
+    if (ec != std::errc() || end == text.data() + i || end == text.data() + text.size() || n < 0 || n > 1000000) {
+      return std::nullopt;
+    }
+    i = static_cast<size_t>(end - text.data());
+    const char unit = text[i++];
+    int64_t* field = nullptr;
+    switch (unit) {
+      case 'Y': field = time ? nullptr : &d.years; break;
+      case 'M': field = time ? &d.minutes : &d.months; break;
+      case 'W': field = time ? nullptr : &d.weeks; break;
+      case 'D': field = time ? nullptr : &d.days; break;
+      case 'H': field = time ? &d.hours : nullptr; break;
+      case 'S': field = time ? &d.seconds : nullptr; break;
+      default: break;
+    }
+    if (field == nullptr) return std::nullopt;
+    *field += n;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return d;
+}
+
+}  // namespace vigil::cib

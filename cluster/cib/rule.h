@@ -168,6 +168,11 @@ void ResolveSets(const std::vector<AttributeSet>& sets, const RuleContext& conte
 // nullopt.
 std::optional<int64_t> ParseIsoDateTime(std::string_view text);
 
+// An ISO 8601 duration in its designator form, as crm_resource --lifetime takes one: P, then
+// whole numbers with Y, M (months), W, D, and after T with H, M (minutes), S ("PT1H", "P1D",
+// "P1Y2M3DT4H5M6S"). nullopt: not one.
+std::optional<DateDuration> ParseIsoDuration(std::string_view text);
+
 // `at` plus `d`, calendar months and years included (the day clamped to the month's last).
 int64_t AddDuration(int64_t at, const DateDuration& d);
 

@@ -31,33 +31,9 @@ bool Flag(const pugi::xml_node& node, const char* name, bool& out) {
 }
 
 
-std::string ResourceLine(const ResourceStatus& r, bool known, const std::string& indent = "  ") {
-  std::string line = indent + "* " + InstanceName(r) + "\t(" + r.agent + "):\t ";
-  if (!known) return line + "unknown (no DC)\n";
-  std::string where;
-  if (r.nodes.size() == 1) where = r.nodes.front();
-  if (r.nodes.size() > 1) {
-    where = "[";
-    for (const auto& n : r.nodes) where += " " + n;
-    where += " ]";
-  }
-  // A promotable clone's instance shows its role where another shows Started; a failed one
-  // that was promoted says so after FAILED (an unpromoted one does not), as crm_mon does.
-  const std::string running = r.pending.empty() ? (r.role.empty() ? "Started" : r.role) : r.pending;
-  if (r.nodes.empty()) {
-    line += "Stopped";
-    if (r.disabled) line += " (disabled)";
-  } else if (r.failed) {
-    line += std::string("FAILED ") + (r.role == "Promoted" ? "Promoted " : "") + where;
-  } else {
-    line += running + " " + where;
-  }
-  if (r.orphan) line += " (ORPHANED)";
-  if (!r.managed) line += " (unmanaged)";
-  if (r.blocked) line += " (blocked)";
-  return line + "\n";
+std::string ResourceLine(const ResourceStatus& r, bool known, const std::string& indent, bool rsc_only) {
+  return indent + "* " + ResourceText(r, known, rsc_only) + "\n";
 }
-
 
 // Whether an instance is as crm_mon sums up in a "Started: [ ... ]" list: active on one node,
 // neither failed, pending, blocked, orphaned nor left alone.
@@ -72,12 +48,12 @@ std::string NodeList(std::vector<std::string> nodes) {
   return out + " ]";
 }
 
-std::string GroupBlock(const ResourceBlock& g, bool known, const std::string& indent) {
+std::string GroupBlock(const ResourceBlock& g, bool known, const std::string& indent, bool rsc_only) {
   const bool unmanaged = std::all_of(g.members.begin(), g.members.end(), [](auto* r) { return !r->managed; });
   const bool disabled = std::all_of(g.members.begin(), g.members.end(), [](auto* r) { return r->disabled; });
   std::string out = indent + "* Resource Group: " + g.id + (unmanaged ? " (unmanaged)" : "") +
                     (disabled ? " (disabled)" : "") + ":\n";
-  for (const ResourceStatus* r : g.members) out += ResourceLine(*r, known, indent + "  ");
+  for (const ResourceStatus* r : g.members) out += ResourceLine(*r, known, indent + "  ", rsc_only);
   return out;
 }
 
@@ -85,7 +61,7 @@ std::string GroupBlock(const ResourceBlock& g, bool known, const std::string& in
 // summed up by node ("Started: [ ... ]"; for a promotable clone by role, "Promoted: [ ... ]"
 // then "Unpromoted: [ ... ]"), the rest one by one, then the nodes that could run one but do
 // not ("Stopped: [ ... ]", "Stopped (disabled): [ ... ]" when the clone is).
-std::string CloneBlock(const ClusterStatus& s, const ResourceBlock& c) {
+std::string CloneBlock(const ClusterStatus& s, const ResourceBlock& c, bool rsc_only) {
   std::vector<const ResourceStatus*> all;
   for (const auto& i : c.instances) all.insert(all.end(), i.members.begin(), i.members.end());
   const ResourceStatus& first = *all.front();
@@ -100,8 +76,8 @@ std::string CloneBlock(const ClusterStatus& s, const ResourceBlock& c) {
   std::string out = "  * Clone Set: " + c.id + " [" + first.cloned + "]" + attributes + ":\n";
   if (!s.resources_known || first.unique) {
     for (const auto& i : c.instances) {
-      out += i.kind == ResourceBlock::Kind::kGroup ? GroupBlock(i, s.resources_known, "    ")
-                                                   : ResourceLine(*i.members.front(), s.resources_known, "    ");
+      out += i.kind == ResourceBlock::Kind::kGroup ? GroupBlock(i, s.resources_known, "    ", rsc_only)
+                                                   : ResourceLine(*i.members.front(), s.resources_known, "    ", rsc_only);
     }
     return out;
   }
@@ -120,9 +96,9 @@ std::string CloneBlock(const ClusterStatus& s, const ResourceBlock& c) {
     if (plain) {
       (i.members.front()->role == "Promoted" ? promoted : started).push_back(i.members.front()->nodes.front());
     } else if (i.kind == ResourceBlock::Kind::kGroup) {
-      out += GroupBlock(i, true, "    ");
+      out += GroupBlock(i, true, "    ", rsc_only);
     } else {
-      out += ResourceLine(*i.members.front(), true, "    ");
+      out += ResourceLine(*i.members.front(), true, "    ", rsc_only);
     }
   }
   if (!promoted.empty()) out += "    * Promoted: " + NodeList(promoted) + "\n";
@@ -144,6 +120,39 @@ std::string InstanceName(const ResourceStatus& r) {
   if (r.clone.empty() || r.unique) return r.id;
   const size_t colon = r.id.rfind(':');
   return colon == std::string::npos ? r.id : r.id.substr(0, colon);
+}
+
+std::string ResourceText(const ResourceStatus& r, bool known, bool rsc_only) {
+  std::string line = InstanceName(r) + "\t(" + r.agent + "):\t";
+  if (!known) return line + " unknown (no DC)";
+  // The node goes after the state when there is one; several follow the flags ("[ n1 n2 ]").
+  const bool one = r.nodes.size() == 1 && !rsc_only;
+  if (r.orphan) line += " ORPHANED";
+  if (r.failed && !r.nodes.empty()) {
+    // A failed instance that was promoted says so after FAILED (an unpromoted one does not).
+    line += std::string(" FAILED") + (r.role == "Promoted" ? " Promoted" : "");
+  } else if (r.nodes.empty()) {
+    line += " Stopped";
+  } else {
+    // A promotable clone's instance shows its role where another shows Started.
+    line += " " + (r.pending.empty() ? (r.role.empty() ? std::string("Started") : r.role) : r.pending);
+  }
+  if (one) line += " " + r.nodes.front();
+  std::string flags;
+  auto flag = [&](const char* word) { flags += (flags.empty() ? " (" : ", ") + std::string(word); };
+  if (r.disabled && r.nodes.empty()) flag("disabled");
+  if (r.blocked) {
+    flag("blocked");
+  } else if (!r.managed) {
+    flag("unmanaged");
+  }
+  if (!flags.empty()) line += flags + ")";
+  if (r.nodes.size() > 1 && !rsc_only) {
+    line += " [";
+    for (const auto& n : r.nodes) line += " " + n;
+    line += " ]";
+  }
+  return line;
 }
 
 std::vector<ResourceBlock> Layout(const ClusterStatus& s) {
@@ -511,6 +520,18 @@ std::string FenceDetail(const FenceStatus& f, bool full) {
   return out;
 }
 
+std::string ResourceListText(const ClusterStatus& s, bool rsc_only) {
+  std::string out;
+  for (const ResourceBlock& b : Layout(s)) {
+    switch (b.kind) {
+      case ResourceBlock::Kind::kPrimitive: out += ResourceLine(*b.members.front(), s.resources_known, "  ", rsc_only); break;
+      case ResourceBlock::Kind::kGroup: out += GroupBlock(b, s.resources_known, "  ", rsc_only); break;
+      case ResourceBlock::Kind::kClone: out += CloneBlock(s, b, rsc_only); break;
+    }
+  }
+  return out;
+}
+
 std::string FormatStatus(const ClusterStatus& s, bool verbose) {
   std::string out = "Cluster Summary:\n  * Stack: vigil\n  * Current DC: ";
   if (s.dc.empty() && s.dc_id == 0) {
@@ -541,13 +562,7 @@ std::string FormatStatus(const ClusterStatus& s, bool verbose) {
   if (!offline.empty()) out += "  * OFFLINE: [" + offline + " ]\n";
   out += "\nFull List of Resources:\n";
   if (s.resources.empty()) out += "  * No resources\n";
-  for (const ResourceBlock& b : Layout(s)) {
-    switch (b.kind) {
-      case ResourceBlock::Kind::kPrimitive: out += ResourceLine(*b.members.front(), s.resources_known); break;
-      case ResourceBlock::Kind::kGroup: out += GroupBlock(b, s.resources_known, "  "); break;
-      case ResourceBlock::Kind::kClone: out += CloneBlock(s, b); break;
-    }
-  }
+  out += ResourceListText(s, false);
   if (!s.failed_actions.empty()) {
     out += "\nFailed Resource Actions:\n";
     for (const auto& f : s.failed_actions) out += "  * " + (verbose ? FailedActionDetail(f) : FailedActionText(f)) + "\n";

@@ -120,6 +120,11 @@ std::vector<ResourceBlock> Layout(const ClusterStatus& status);
 // a unique one by its own ("d:2").
 std::string InstanceName(const ResourceStatus& r);
 
+// A primitive's line as crm_mon words it, without indent or bullet: "d\t(ocf:heartbeat:Dummy):\t
+// Started node1", "ORPHANED Started node2", "FAILED node1 (unmanaged)", "Started (blocked) [ n1
+// n2 ]"; `rsc_only` (crm_resource --list's) leaves the nodes out. `known`: where it runs is known.
+std::string ResourceText(const ResourceStatus& r, bool known, bool rsc_only);
+
 // crm_mon's words for an OCF exit code ("not running") and an execution status ("Timed Out").
 std::string RcText(int rc);
 std::string OpStatusText(int status);
@@ -158,6 +163,10 @@ std::string FenceDetail(const FenceStatus& f, bool full);
 std::string ToXml(const ClusterStatus& status);
 // Errors: not XML, or a required element or attribute missing or malformed (named).
 Result<ClusterStatus> FromXml(std::string_view xml);
+
+// The items of crm_mon's "Full List of Resources:" ("  * d\t(...):\t Started node1", groups and
+// clones nested); `rsc_only` as ResourceText's.
+std::string ResourceListText(const ClusterStatus& status, bool rsc_only);
 
 // crm_mon 2.x's layout: "Cluster Summary:", "Node List:", "Full List of Resources:", "Failed
 // Resource Actions:", "Failed Fencing Actions:" and "Pending Fencing Actions:" (crm_mon's default

@@ -38,15 +38,6 @@ std::string StatusOf(const std::string& cib) {
   return out.str();
 }
 
-// "admin_epoch:epoch:num_updates" of a CIB's text; empty when it has none.
-std::string VersionOf(const std::string& cib) {
-  pugi::xml_document doc;
-  if (!doc.load_buffer(cib.data(), cib.size())) return "";
-  const pugi::xml_node root = doc.child("cib");
-  return std::to_string(root.attribute("admin_epoch").as_llong(0)) + ":" +
-         std::to_string(root.attribute("epoch").as_llong(0)) + ":" + std::to_string(root.attribute("num_updates").as_llong(0));
-}
-
 }  // namespace
 
 int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istream& in, std::ostream& out,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <pugixml.hpp>
+
 namespace vigil::crm {
 
 std::vector<std::string> SplitShortFlags(const std::vector<std::string>& args, std::string_view flags) {
@@ -38,6 +40,29 @@ Result<control::ClusterStatus> Status(Connection& vigild) {
   auto body = vigild.Ask("status", {});
   if (!body.ok()) return body.status();
   return control::FromXml(*body);
+}
+
+std::string VersionOf(const std::string& cib) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(cib.data(), cib.size())) return "";
+  const pugi::xml_node root = doc.child("cib");
+  return std::to_string(root.attribute("admin_epoch").as_llong(0)) + ":" +
+         std::to_string(root.attribute("epoch").as_llong(0)) + ":" + std::to_string(root.attribute("num_updates").as_llong(0));
+}
+
+vigil::Status EditCib(Connection& vigild, const CibEdit& edit) {
+  constexpr int kTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto cib = vigild.Ask("cib-query", {});
+    if (!cib.ok()) return cib.status();
+    auto next = edit(*cib);
+    if (!next.ok()) return next.status();
+    if (!*next) return vigil::Status::Ok();
+    auto answer = vigild.Ask("cib-replace", {VersionOf(*cib), **next});
+    if (answer.ok()) return vigil::Status::Ok();
+    if (answer.status().message().find("conflict") != std::string::npos && attempt < kTries) continue;
+    return answer.status();
+  }
 }
 
 int Unreachable(std::ostream& err, const std::string& tool, const vigil::Status& s) {

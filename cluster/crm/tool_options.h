@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -83,6 +84,16 @@ int Unknown(const std::string& tool, const Options& o, std::ostream& out, std::o
 
 // The local vigild's status.
 Result<control::ClusterStatus> Status(Connection& vigild);
+
+// "admin_epoch:epoch:num_updates" of a CIB's text; empty when it is not one.
+std::string VersionOf(const std::string& cib);
+
+// One change to vigild's CIB: `edit` makes the new CIB from the one held (status included), or
+// says there is nothing to change (nullopt). The change is made against the version read, and
+// made again on the newer CIB (edit called again) when another change came first. Errors: edit's
+// own, vigild's refusal, kUnavailable when it cannot be asked.
+using CibEdit = std::function<Result<std::optional<std::string>>(const std::string& cib)>;
+vigil::Status EditCib(Connection& vigild, const CibEdit& edit);
 
 // vigild could not be asked (69), or refused (1): said on `err`.
 int Unreachable(std::ostream& err, const std::string& tool, const vigil::Status& s);

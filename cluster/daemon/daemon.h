@@ -50,6 +50,10 @@ struct DaemonOptions {
   bool foreground = false;           // -f: log to stderr too
 };
 
+// What the status says of the resources of `model` (a live one: the CIB with the DC's status
+// section): each primitive's state, the failed actions, the last change's stamp, whether the
+// cluster is symmetric.
+void AddResourceStatus(const cib::Model& model, control::ClusterStatus& s);
 
 class Daemon {
  public:

@@ -91,6 +91,21 @@ Response UnknownResource(const cib::Model& m, const std::string& id) {
 
 }  // namespace
 
+void AddResourceStatus(const cib::Model& model, control::ClusterStatus& s) {
+  s.last_change = {model.last_written, model.update_user, model.update_client, model.update_origin};
+  for (const auto& r : scheduler::CurrentState(model, 0)) {
+    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending,
+                           r.group, r.clone, r.cloned, r.unique, r.promotable, r.role});
+  }
+  if (const auto it = model.properties.find("symmetric-cluster"); it != model.properties.end()) {
+    s.symmetric = cib::PacemakerIsTrue(it->second);
+  }
+  for (const auto& f : scheduler::FailedActions(model)) {
+    s.failed_actions.push_back({f.rsc, f.op.operation, f.op.interval_ms, f.node, f.op.rc, f.op.op_status,
+                                f.op.exit_reason, f.op.last_rc_change, f.op.call_id});
+  }
+}
+
 control::ClusterStatus Daemon::CurrentStatus() const {
   control::ClusterStatus s;
   s.cluster_name = config_.cluster_name;
@@ -111,7 +126,6 @@ control::ClusterStatus Daemon::CurrentStatus() const {
   const auto live = LiveModel();
   s.resources_known = live.has_value();
   const cib::Model& model = live ? *live : cib_->cib().model();
-  s.last_change = {model.last_written, model.update_user, model.update_client, model.update_origin};
   const std::vector<std::string> standby = scheduler::StandbyNodes(model);
   for (const auto& [id, name] : m.known_nodes()) {
     const bool online = std::binary_search(m.members().begin(), m.members().end(), id);
@@ -129,17 +143,7 @@ control::ClusterStatus Daemon::CurrentStatus() const {
     s.fencing.push_back({e.target, e.action, kStates[static_cast<int>(e.state)], e.delegate, e.client, e.origin, e.devices,
                          e.reason, e.when});
   }
-  for (const auto& r : scheduler::CurrentState(model, 0)) {
-    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending,
-                           r.group, r.clone, r.cloned, r.unique, r.promotable, r.role});
-  }
-  if (const auto it = model.properties.find("symmetric-cluster"); it != model.properties.end()) {
-    s.symmetric = cib::PacemakerIsTrue(it->second);
-  }
-  for (const auto& f : scheduler::FailedActions(model)) {
-    s.failed_actions.push_back({f.rsc, f.op.operation, f.op.interval_ms, f.node, f.op.rc, f.op.op_status,
-                                f.op.exit_reason, f.op.last_rc_change, f.op.call_id});
-  }
+  AddResourceStatus(model, s);
   const membership::UdpTransport& transport = heartbeats_->transport();
   s.counters["sent"] = transport.sent();
   s.counters["received"] = heartbeats_->received();

@@ -727,6 +727,25 @@ TEST_F(IsoDateTimeTest, CompactTimeWithoutColonsIsRead) {
   EXPECT_EQ(ParseIsoDateTime("2005-01-01T083015Z"), Utc(2005, 1, 1, 8, 30, 15));
 }
 
+TEST_F(AddDurationTest, IsoDurationsReadAsCrmResourceLifetimes) {
+  const auto all = ParseIsoDuration("P1Y2M3W4DT5H6M7S");
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->years, 1);
+  EXPECT_EQ(all->months, 2);
+  EXPECT_EQ(all->weeks, 3);
+  EXPECT_EQ(all->days, 4);
+  EXPECT_EQ(all->hours, 5);
+  EXPECT_EQ(all->minutes, 6);
+  EXPECT_EQ(all->seconds, 7);
+  // M is months before T, minutes after it.
+  EXPECT_EQ(ParseIsoDuration("PT1M")->minutes, 1);
+  EXPECT_EQ(ParseIsoDuration("P1M")->months, 1);
+  EXPECT_EQ(AddDuration(Utc(2020, 1, 31), *ParseIsoDuration("P1MT1H")), Utc(2020, 2, 29, 1));
+  for (const char* bad : {"", "P", "PT", "1H", "PT1", "P1H", "PT1D", "P-1D", "P1.5D", "PT1H1H2", "P1DTT1H", "10s", "PT99999999999S"}) {
+    EXPECT_FALSE(ParseIsoDuration(bad).has_value()) << bad;
+  }
+}
+
 TEST_F(AddDurationTest, MonthsClampTheDayToTheEndOfTheMonth) {
   EXPECT_EQ(AddDuration(Utc(2021, 1, 31), DateDuration{.months = 1}), Utc(2021, 2, 28));
   EXPECT_EQ(AddDuration(Utc(2020, 1, 31), DateDuration{.months = 1}), Utc(2020, 2, 29));

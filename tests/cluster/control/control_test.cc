@@ -383,7 +383,7 @@ TEST(ClusterStatusTest, ResourcesStandbyAndFailedActionsInCrmMonsWords) {
       "  * ip\t(ocf:heartbeat:IPaddr):\t Started node1\n"
       "  * db\t(ocf:heartbeat:Dummy):\t Stopped (disabled)\n"
       "  * web\t(ocf:heartbeat:Dummy):\t FAILED node1 (unmanaged)\n"
-      "  * twice\t(ocf:heartbeat:Dummy):\t Started [ node1 node2 ] (blocked)\n"
+      "  * twice\t(ocf:heartbeat:Dummy):\t Started (blocked) [ node1 node2 ]\n"
       "\n"
       "Failed Resource Actions:\n"
       "  * web 10s-interval monitor on node1 returned 'not running' (pid file gone) at Tue Nov 14 22:13:20 2023\n"
