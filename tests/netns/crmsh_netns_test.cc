@@ -3,8 +3,10 @@
 // Pacemaker tools first on its PATH (crmsh calls cibadmin, crm_mon, crm_attribute, crm_node; it
 // makes its patches with the installed crm_diff): the properties, the floating IP (the native
 // IPaddr on a real veth) and MySQL (a real MariaDB under mysqld_safe), the colocation,
-// `configure show`, `status`, standby and online typed on the owner, and a group. Each crm runs
-// under its node's host name, as on the node itself. Needs root; run by CI.
+// `configure show`, `status`, standby and online typed on the owner, and a group; then `crm
+// resource` (status, param, move, clear, stop, start, cleanup) and `crm ra info`, which crmsh runs
+// through crm_resource. Each crm runs under its node's host name, as on the node itself. Needs
+// root; run by CI.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -121,6 +123,33 @@ TEST_F(CrmshNetnsTest, TheTutorialThroughTheRealCrmsh) {
            !Where(status, "ip").empty() && Where(status, "mysql") == Where(status, "ip");
   }, std::chrono::seconds(90))) << Crmsh(2, "status").out << Logs();
   EXPECT_NE(Crmsh(2, "configure show").out.find("group db-group ip mysql"), std::string::npos);
+
+  // crm resource, through Vigil's crm_resource: where it runs, a parameter, a move and its clear,
+  // stop and start, a cleanup; and an agent's meta-data (crmsh asks crm_resource for it once
+  // crm_resource lists the OCF providers).
+  const std::string was = Where(Crmsh(1, "status").out, "ip");
+  const std::string away = was == "node1" ? "node2" : "node1";
+  EXPECT_NE((r = Crmsh(1, "resource status ip")).out.find("resource ip is running on: " + was), std::string::npos) << r.out;
+  EXPECT_NE((r = Crmsh(2, "resource param ip show ip")).out.find("10.77.0.100"), std::string::npos) << r.out;
+  ASSERT_EQ((r = Crmsh(1, "resource move db-group " + away)).code, 0) << r.out;
+  ASSERT_TRUE(WaitFor([&] {
+    const std::string status = Crmsh(1, "status").out;
+    return Where(status, "ip") == away && Where(status, "mysql") == away;
+  }, std::chrono::seconds(90))) << Crmsh(1, "status").out << Logs();
+  EXPECT_NE(Crmsh(2, "configure show").out.find("location cli-prefer-db-group db-group role=Started inf: " + away),
+            std::string::npos);
+  ASSERT_EQ((r = Crmsh(2, "resource clear db-group")).code, 0) << r.out;
+  EXPECT_EQ(Crmsh(2, "configure show").out.find("cli-prefer"), std::string::npos);
+  ASSERT_EQ((r = Crmsh(1, "resource stop db-group")).code, 0) << r.out;
+  ASSERT_TRUE(WaitFor([&] { return !HasIp(1) && !HasIp(2) && Where(Crmsh(2, "status").out, "mysql").empty(); },
+                      std::chrono::seconds(60))) << Crmsh(1, "status").out << Logs();
+  ASSERT_EQ((r = Crmsh(2, "resource start db-group")).code, 0) << r.out;
+  ASSERT_TRUE(WaitFor([&] { return HasIp(1) != HasIp(2) && !Where(Crmsh(1, "status").out, "mysql").empty(); },
+                      std::chrono::seconds(90))) << Crmsh(1, "status").out << Logs();
+  EXPECT_NE((r = Crmsh(1, "resource cleanup mysql")).out.find("Cleaned up mysql on node"), std::string::npos) << r.out;
+  r = Crmsh(1, "ra info ocf:heartbeat:IPaddr");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("Parameters (*: required, []: default):"), std::string::npos) << r.out;
 }
 
 }  // namespace
