@@ -19,6 +19,8 @@
 #include "cluster/crm/tool_options.h"
 #include "cluster/fencing/devices.h"
 #include "common/clock.h"
+#include "common/duration.h"
+#include "cluster/cib/score.h"
 
 namespace vigil::crm {
 namespace {
@@ -149,6 +151,88 @@ int AttrdUpdater(const std::vector<std::string>& args, Connection& vigild, std::
   return 0;
 }
 
+// crm_attribute on a section of options: crm_config's cluster_property_sets, rsc_defaults' or
+// op_defaults' meta_attributes. A value is set where the name is (a new one in the section's
+// usual set: cib-bootstrap-options, rsc-options, op-options); a query prints it ("scope=crm_config
+// name=N value=V", or the value alone with -q); a delete says what it deleted.
+int SectionAttribute(const std::string& section, const std::string& name, const std::optional<std::string>& value,
+                     bool erase, const std::optional<std::string>& fallback, bool quiet, Connection& vigild,
+                     std::ostream& out, std::ostream& err) {
+  const char* set_tag = section == "crm_config" ? "cluster_property_set" : "meta_attributes";
+  const std::string usual = section == "crm_config" ? "cib-bootstrap-options" : section == "rsc_defaults" ? "rsc-options" : "op-options";
+  auto find = [&](const pugi::xml_document& doc) {
+    std::vector<pugi::xml_node> found;
+    for (const pugi::xml_node set : doc.child("cib").child("configuration").child(section.c_str()).children(set_tag)) {
+      for (const pugi::xml_node nv : set.children("nvpair")) {
+        if (name == nv.attribute("name").value()) found.push_back(nv);
+      }
+    }
+    return found;
+  };
+  if (!value && !erase) {
+    auto text = vigild.Ask("cib-query", {});
+    if (!text.ok()) return Unreachable(err, "crm_attribute", text.status());
+    pugi::xml_document doc;
+    doc.load_string(text->c_str());
+    const auto found = find(doc);
+    std::optional<std::string> shown = fallback;
+    if (!found.empty()) shown = found.front().attribute("value").value();
+    if (!shown) {
+      err << "crm_attribute: Error performing operation: No such device or address\n";
+      return kNoSuch;
+    }
+    if (quiet) {
+      out << *shown << "\n";
+    } else {
+      out << "scope=" << section << "  name=" << name << " value=" << *shown << "\n";
+    }
+    return 0;
+  }
+  std::string said;
+  int code = 0;
+  const vigil::Status s = EditCib(vigild, [&](const std::string& text) -> Result<std::optional<std::string>> {
+    said.clear();
+    pugi::xml_document doc;
+    if (!doc.load_string(text.c_str())) return vigil::Status(StatusCode::kParseError, "vigild's CIB is not XML");
+    const auto found = find(doc);
+    if (found.size() > 1) {
+      code = 109;  // CRM_EX_MULTIPLE
+      said = "crm_attribute: " + name + " is set " + std::to_string(found.size()) + " times in " + section + "; nothing changed\n";
+      return vigil::Status(StatusCode::kInvalidArgument, said);
+    }
+    if (erase) {
+      if (found.empty()) return std::optional<std::string>();
+      said = "Deleted " + section + " option: id=" + found.front().attribute("id").value() + " name=" + name + "\n";
+      found.front().parent().remove_child(found.front());
+    } else if (!found.empty()) {
+      found.front().attribute("value") = value->c_str();
+    } else {
+      pugi::xml_node configuration = doc.child("cib").child("configuration");
+      pugi::xml_node within = configuration.child(section.c_str());
+      if (!within) within = configuration.insert_child_after(section.c_str(), configuration.child("crm_config"));
+      pugi::xml_node set = within.find_child_by_attribute(set_tag, "id", usual.c_str());
+      if (!set) {
+        set = within.append_child(set_tag);
+        set.append_attribute("id") = usual.c_str();
+      }
+      pugi::xml_node nv = set.append_child("nvpair");
+      nv.append_attribute("id") = (usual + "-" + name).c_str();
+      nv.append_attribute("name") = name.c_str();
+      nv.append_attribute("value") = value->c_str();
+    }
+    std::ostringstream next;
+    doc.save(next, "", pugi::format_raw | pugi::format_no_declaration);
+    return std::optional<std::string>(next.str());
+  });
+  if (code != 0) {
+    err << said;
+    return code;
+  }
+  if (!s.ok()) return Unreachable(err, "crm_attribute", s);
+  out << said;
+  return 0;
+}
+
 int CrmAttribute(bool master, const std::vector<std::string>& args, const std::string& resource, Connection& vigild,
                  std::ostream& out, std::ostream& err) {
   const char* tool = master ? "crm_master" : "crm_attribute";
@@ -192,13 +276,17 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
     err << tool << ": -n NAME is required\n";
     return kUsage;
   }
-  // Where the attribute lives: the status section (reboot) or the configuration (forever).
+  // Where the attribute lives: the status section (reboot), the node's configuration (forever),
+  // or a section of options (crm_config, what is meant with neither a node nor a lifetime;
+  // rsc_defaults, op_defaults).
   bool transient = false;
   if (type) {
     if (*type == "status") {
       transient = true;
+    } else if (*type == "crm_config" || *type == "rsc_defaults" || *type == "op_defaults") {
+      return SectionAttribute(*type, *name, value, erase, fallback, quiet, vigild, out, err);
     } else if (*type != "nodes" && *type != "forever") {
-      err << tool << ": -t " << *type << ": Vigil keeps node attributes only (nodes, status)\n";
+      err << tool << ": -t " << *type << ": Vigil keeps nodes, status, crm_config, rsc_defaults and op_defaults\n";
       return kUsage;
     }
   } else if (lifetime) {
@@ -209,8 +297,7 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
       return kUsage;
     }
   } else if (!node) {
-    err << tool << ": cluster options (no node, no lifetime) are set with crm configure property in Vigil\n";
-    return kUsage;
+    return SectionAttribute("crm_config", *name, value, erase, fallback, quiet, vigild, out, err);
   }
   auto self = Status(vigild);
   if (!self.ok()) return Unreachable(err, tool, self.status());
@@ -257,6 +344,134 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
   if (!erase) request.push_back(*value);
   auto answer = vigild.Ask(transient ? "attr-update" : "node-attribute", request);
   if (!answer.ok()) return Unreachable(err, tool, answer.status());
+  return 0;
+}
+
+// crm_standby: crm_attribute on the node attribute "standby" of a node (this one unless -N): a
+// query reports the permanent value if there is one, else the transient one, else off; an update
+// sets the permanent one unless -l reboot; a delete removes both.
+int CrmStandby(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err) {
+  Options o{SplitShortFlags(args, "GDqQV")};
+  std::optional<std::string> node, value, lifetime;
+  char op = 'g';
+  bool quiet = false;
+  while (!o.done()) {
+    if (o.Take("N", "node", &node) || o.Take("U", "uname", &node) || o.Take("l", "lifetime", &lifetime)) {
+    } else if (o.Take("v", "update", &value)) {
+      op = 'u';
+    } else if (o.Take("G", "query", nullptr) || o.Take("", "get-value", nullptr)) {
+      op = 'g';
+    } else if (o.Take("D", "delete", nullptr) || o.Take("", "delete-attr", nullptr)) {
+      op = 'd';
+    } else if (o.Take("q", "quiet", nullptr) || o.Take("Q", "quiet", nullptr)) {
+      quiet = true;
+    } else if (o.Take("V", "verbose", nullptr)) {
+    } else {
+      return Unknown("crm_standby", o, out, err);
+    }
+    if (!o.error.empty()) {
+      err << "crm_standby: " << o.error << "\n";
+      return kUsage;
+    }
+  }
+  if (!node) {
+    auto s = Status(vigild);
+    if (!s.ok()) return Unreachable(err, "crm_standby", s.status());
+    node = s->self;
+  }
+  std::vector<std::string> base = {"-N", *node, "-n", "standby"};
+  if (quiet) base.push_back("-q");
+  auto run = [&](std::vector<std::string> more, std::ostream& to, std::ostream& errors) {
+    more.insert(more.begin(), base.begin(), base.end());
+    return CrmAttribute(false, more, "", vigild, to, errors);
+  };
+  if (op == 'u') return run({"-v", *value, "-l", lifetime.value_or("forever")}, out, err);
+  if (op == 'd') {
+    if (lifetime) return run({"-D", "-l", *lifetime}, out, err);
+    const int code = run({"-D", "-l", "forever"}, out, err);
+    if (code != 0) return code;
+    std::ostringstream ignored;
+    run({"-D", "-l", "reboot"}, out, ignored);  // (none there is no error)
+    return 0;
+  }
+  if (lifetime) return run({"-G", "-l", *lifetime}, out, err);
+  std::ostringstream probe, ignored;
+  if (run({"-G", "-l", "forever"}, probe, ignored) == 0) {
+    out << probe.str();
+    return 0;
+  }
+  return run({"-G", "-l", "reboot", "-d", "off"}, out, err);
+}
+
+// crm_failcount: a resource's fail count on a node (this one unless -N): -G sums its fail counts
+// there (of one operation with -n and -I), -D clears them (vigild's cleanup of its history).
+int CrmFailcount(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err) {
+  Options o{SplitShortFlags(args, "GDqQV")};
+  std::optional<std::string> rsc, node, operation, interval, value;
+  char op = 0;
+  bool quiet = false;
+  while (!o.done()) {
+    if (o.Take("r", "resource", &rsc) || o.Take("", "resource-id", &rsc) || o.Take("N", "node", &node) ||
+        o.Take("U", "uname", &node) || o.Take("n", "operation", &operation) || o.Take("I", "interval", &interval)) {
+    } else if (o.Take("v", "attr-value", &value)) {
+      // Only -v 0 means something (a delete); another value is refused, not ignored.
+      if (*value != "0") o.error = "-v takes 0 only (a delete): a fail count is vigild's to count";
+      op = 'D';
+    } else if (o.Take("G", "query", nullptr) || o.Take("", "get-value", nullptr)) {
+      op = 'G';
+    } else if (o.Take("D", "delete", nullptr) || o.Take("", "delete-attr", nullptr)) {
+      op = 'D';
+    } else if (o.Take("q", "quiet", nullptr) || o.Take("Q", "quiet", nullptr)) {
+      quiet = true;
+    } else if (o.Take("V", "verbose", nullptr)) {
+    } else {
+      return Unknown("crm_failcount", o, out, err);
+    }
+    if (!o.error.empty()) {
+      err << "crm_failcount: " << o.error << "\n";
+      return kUsage;
+    }
+  }
+  if (op == 0 || !rsc) {
+    err << "crm_failcount: " << (op == 0 ? "say what to do: -G or -D" : "name the resource with -r") << "\n";
+    return kUsage;
+  }
+  int64_t interval_ms = 0;
+  if (interval) {
+    const auto ms = ParseDurationMs(*interval);
+    if (!ms) {
+      err << "crm_failcount: -I " << *interval << " is not an interval (such as 10s or PT1M)\n";
+      return kUsage;
+    }
+    interval_ms = ms->count();
+  }
+  if (!node) {
+    auto s = Status(vigild);
+    if (!s.ok()) return Unreachable(err, "crm_failcount", s.status());
+    node = s->self;
+  }
+  if (op == 'D') {
+    if (operation) {
+      err << "crm_failcount: -D -n: vigild clears a resource's whole history, not one operation's; leave -n out\n";
+      return kUsage;
+    }
+    auto answer = vigild.Ask("resource-cleanup", {*rsc, *node});
+    if (!answer.ok()) return Unreachable(err, "crm_failcount", answer.status());
+    if (!quiet) out << *answer;
+    return 0;
+  }
+  auto text = vigild.Ask("cib-query", {});
+  if (!text.ok()) return Unreachable(err, "crm_failcount", text.status());
+  auto cib = cib::Cib::Parse(*text, "vigild's CIB");
+  if (!cib.ok()) return Unreachable(err, "crm_failcount", cib.status());
+  const std::string key = operation ? *operation + "_" + std::to_string(interval_ms) : "";
+  const int count = FailCountOn(cib->model(), *node, *rsc, key);
+  const std::string shown = cib::ScoreText(count);
+  if (quiet) {
+    out << shown << "\n";
+  } else {
+    out << "scope=status  name=fail-count-" << *rsc << (key.empty() ? "" : "#" + key) << " value=" << shown << "\n";
+  }
   return 0;
 }
 
@@ -483,6 +698,19 @@ int CrmTicket(const std::vector<std::string>& args, Connection& vigild, std::ost
 }
 
 }  // namespace
+
+int FailCountOn(const cib::Model& m, const std::string& node, const std::string& rsc, const std::string& op_key) {
+  const std::string name = "fail-count-" + rsc;
+  int sum = 0;
+  for (const auto& state : m.node_states) {
+    if (state.uname != node) continue;
+    for (const auto& [attribute, value] : state.transient) {
+      const bool counted = op_key.empty() ? attribute == name || attribute.starts_with(name + "#") : attribute == name + "#" + op_key;
+      if (counted) sum = cib::AddScores(sum, cib::LenientScore(value));
+    }
+  }
+  return sum;
+}
 
 std::optional<std::string> LocalTimeText(const std::string& seconds) {
   char* end = nullptr;
@@ -743,8 +971,10 @@ int RunPacemakerTool(const std::string& tool, const std::vector<std::string>& ar
   if (tool == "crm_attribute") return CrmAttribute(false, args, resource, vigild, out, err);
   if (tool == "crm_master") return CrmAttribute(true, args, resource, vigild, out, err);
   if (tool == "crm_ticket") return CrmTicket(args, vigild, out, err);
+  if (tool == "crm_standby") return CrmStandby(args, vigild, out, err);
+  if (tool == "crm_failcount") return CrmFailcount(args, vigild, out, err);
   err << tool << ": not one of Pacemaker's tools that Vigil provides (crm_node, attrd_updater, crm_attribute, "
-                 "crm_master, crm_ticket, stonith_admin)\n";
+                 "crm_master, crm_ticket, crm_standby, crm_failcount, stonith_admin)\n";
   return kUsage;
 }
 

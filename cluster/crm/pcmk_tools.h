@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/cib/cib.h"
 #include "cluster/crm/shell.h"
 
 namespace vigil::crm {
@@ -29,6 +30,10 @@ namespace vigil::crm {
 std::optional<std::string> LocalTimeText(const std::string& seconds);
 
 class Agents;
+
+// The fail count of `rsc` on `node` from the status section of `m`: the sum of its fail-count-RSC
+// attributes there (of operation `op_key`, "monitor_10000", alone when given); INFINITY at most.
+int FailCountOn(const cib::Model& m, const std::string& node, const std::string& rsc, const std::string& op_key);
 
 // stonith_admin with `pause` between its looks at the outcome of a fence (200 ms in the tool);
 // `agents` (this host's, for --list, --list-installed and --metadata) may be null.

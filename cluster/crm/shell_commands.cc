@@ -635,15 +635,7 @@ bool Shell::ResourceFailcount(const std::vector<std::string>& words) {
   if (!Request("cib-query", {}, &xml)) return true;
   auto cib = cib::Cib::Parse(xml, "vigild's CIB");
   if (!cib.ok()) return Error("resource failcount: " + cib.status().message());
-  int sum = 0;
-  const std::string name = "fail-count-" + rsc;
-  for (const auto& state : cib->model().node_states) {
-    if (state.uname != node) continue;
-    for (const auto& [attribute, value] : state.transient) {
-      if (attribute == name || attribute.rfind(name + "#", 0) == 0) sum = cib::AddScores(sum, cib::LenientScore(value));
-    }
-  }
-  out_ << "scope=status  name=" << name << " value=" << cib::ScoreText(sum) << "\n";
+  out_ << "scope=status  name=fail-count-" << rsc << " value=" << cib::ScoreText(FailCountOn(cib->model(), node, rsc, "")) << "\n";
   return true;
 }
 

@@ -12,8 +12,10 @@
 #include <pugixml.hpp>
 
 #include "cluster/cib/cib.h"
+#include "cluster/cib/edit.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/crm/crm_resource.h"
+#include "cluster/crm/pcmk_tools.h"
 #include "cluster/daemon/daemon.h"
 #include "tests/support/files.h"
 
@@ -70,6 +72,12 @@ const char* kCib = R"(<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9
   </configuration>
   <status>
     <node_state id="1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member">
+      <transient_attributes id="1"><instance_attributes id="status-1">
+        <nvpair id="status-1-fc-d" name="fail-count-d#monitor_10000" value="2"/>
+        <nvpair id="status-1-lf-d" name="last-failure-d#monitor_10000" value="1765000000"/>
+        <nvpair id="status-1-fc-f" name="fail-count-f#start_0" value="1"/>
+        <nvpair id="status-1-fc-f2" name="fail-count-f#monitor_20000" value="3"/>
+      </instance_attributes></transient_attributes>
       <lrm id="1"><lrm_resources>
         <lrm_resource id="d" class="ocf" provider="heartbeat" type="Dummy">
           <lrm_rsc_op id="d_last_0" operation_key="d_start_0" operation="start" transition-key="1:1:0:x" call-id="12" rc-code="0" op-status="0" interval="0" last-rc-change="1765000100" on_node="node1"/>
@@ -133,6 +141,21 @@ class FakeVigild : public Connection {
       ++changes;
       return std::string();
     }
+    if (command == "node-attribute") {
+      // What vigild does with it: the node attribute set (or removed) in <nodes>.
+      auto parsed = cib::Cib::Parse(cib_, "the CIB");
+      if (!parsed.ok()) return parsed.status();
+      for (const auto& n : parsed->model().nodes) {
+        if (n.uname != args.at(0)) continue;
+        auto next = cib::SetNodeAttribute(cib_, n.id, n.uname, args.at(1),
+                                          args.size() == 3 ? std::optional<std::string>(args[2]) : std::nullopt);
+        if (!next.ok()) return next.status();
+        cib_ = *next;
+        ++changes;
+        return std::string();
+      }
+      return vigil::Status(StatusCode::kInvalidArgument, "no node " + args.at(0));
+    }
     if (command == "resource-cleanup") {
       cleanups.push_back(args);
       return "Cleaned up " + args[0] + " on node1\n";
@@ -152,11 +175,11 @@ struct Ran {
   std::string out;
 };
 
-// The installed crm_resource on `cib_file` (stdout only).
-Ran Pacemakers(const std::string& cib_file, const std::string& args) {
+// The installed `tool` (crm_resource unless named) on `cib_file` (stdout only).
+Ran Pacemakers(const std::string& cib_file, const std::string& args, const std::string& tool = "crm_resource") {
   testing::TempDir tmp;
-  const int status = std::system(("TZ=UTC CIB_file=" + cib_file + " crm_resource " + args + " >" + (tmp / "out") +
-                                  " 2>/dev/null").c_str());
+  const int status = std::system(("TZ=UTC CIB_file=" + cib_file + " PATH=/usr/sbin:/usr/bin:/sbin:/bin " + tool + " " + args +
+                                  " >" + (tmp / "out") + " 2>/dev/null").c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, testing::ReadFile(tmp / "out")};
 }
 
@@ -167,9 +190,10 @@ std::vector<std::string> Words(const std::string& args) {
   return out;
 }
 
-Ran Ours(FakeVigild& vigild, const std::string& args) {
+Ran Ours(FakeVigild& vigild, const std::string& args, const std::string& tool = "crm_resource") {
   std::ostringstream out, err;
-  const int code = CrmResource(Words(args), vigild, nullptr, out, err);
+  const int code = tool == "crm_resource" ? CrmResource(Words(args), vigild, nullptr, out, err)
+                                          : RunPacemakerTool(tool, Words(args), "", vigild, nullptr, out, err);
   return {code, out.str()};
 }
 
@@ -244,6 +268,47 @@ TEST_F(CrmResourceOracleTest, ChangesLeaveTheConfigurationAsPacemakersLeavesIt) 
     // Each change is one change to vigild's CIB (none when nothing changes).
     EXPECT_LE(vigild.changes, 1);
   }
+}
+
+// crm_attribute on the cluster options, and crm_standby and crm_failcount (Pacemaker's scripts
+// over crm_attribute, cibadmin and crm_resource), on the same CIB.
+TEST_F(CrmResourceOracleTest, AttributesStandbyAndFailCountsAreWhatPacemakersToolsMake) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"crm_attribute", "-t crm_config -n maintenance-mode -v true"},
+      {"crm_attribute", "-n maintenance-mode -v true"},
+      {"crm_attribute", "-t crm_config -n no-quorum-policy -v stop"},
+      {"crm_attribute", "-t crm_config -n stonith-enabled -G"},
+      {"crm_attribute", "-n stonith-enabled -G -q"},
+      {"crm_attribute", "--type crm_config --name nope --query"},
+      {"crm_attribute", "-t crm_config -n nope -G -d xx"},
+      {"crm_attribute", "-t crm_config -n no-quorum-policy -D"},
+      {"crm_attribute", "-t crm_config -n nope -D"},
+      {"crm_standby", "-N node2 -G"},
+      {"crm_standby", "-N node2 -v on"},
+      {"crm_standby", "-N node2 -v on -l forever -Q"},
+      {"crm_standby", "-N node3 -D -l forever"},
+      {"crm_failcount", "-G -r d -N node1"},
+      {"crm_failcount", "-G -r f -N node1 -q"},
+      {"crm_failcount", "--query -r f -N node1 -n monitor -I 20s"},
+      {"crm_failcount", "-G -r f -N node1 -n start"},
+      {"crm_failcount", "-G -r d -N node2"},
+  };
+  for (const auto& [tool, args] : cases) {
+    SCOPED_TRACE(std::string(tool) + " " + args);
+    const std::string theirs_file = tmp_ / "theirs.xml";
+    testing::WriteFile(theirs_file, kCib);
+    const Ran theirs = Pacemakers(theirs_file, args, tool);
+    FakeVigild vigild(kCib);
+    const Ran ours = Ours(vigild, args, tool);
+    EXPECT_EQ(ours.code, theirs.code);
+    EXPECT_EQ(ours.out, theirs.out);
+    EXPECT_EQ(Configuration(vigild.cib()), Configuration(testing::ReadFile(theirs_file)));
+  }
+  // Clearing a fail count is vigild's cleanup of the resource on the node.
+  FakeVigild vigild(kCib);
+  EXPECT_EQ(Ours(vigild, "-D -r d -N node2", "crm_failcount").code, 0);
+  EXPECT_EQ(vigild.cleanups, (std::vector<std::vector<std::string>>{{"d", "node2"}}));
+  EXPECT_EQ(Ours(vigild, "-D -r d -N node2 -n monitor -I 10s", "crm_failcount").code, 64);
 }
 
 TEST(CrmResourceTest, CleanupAsksVigildForEachPrimitiveOfWhatIsNamed) {

@@ -183,7 +183,6 @@ TEST(PacemakerToolsTest, CrmAttributeAndCrmMasterSetThePromotionScoreAndNodeAttr
   EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-n", "nosuch", "-G", "-q", "-d", "0"}).out, "0\n");
   // Refused, and why.
   EXPECT_EQ(Tool(v, "crm_attribute", {"--promotion", "-v", "1"}).code, 64);  // no resource at all
-  EXPECT_EQ(Tool(v, "crm_attribute", {"-n", "maintenance-mode", "-v", "true"}).code, 64);  // a cluster option
   EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-l", "reboot", "-n", "x", "-v", "1"}).code, 64);
   EXPECT_EQ(Tool(v, "crm_attribute", {"-z", "-N", "node2", "-n", "cpu", "-v", "2"}).code, 64);
   EXPECT_EQ(Tool(v, "crm_attribute", {"-N", "node2", "-n", "rack", "-v", "r8", "-l", "forever", "-s", "set1"}).code, 64);
