@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const char* resource = std::getenv("OCF_RESOURCE_INSTANCE");
   const auto vigild = vigil::crm::SocketConnection("");
+  if (tool == "crm_verify") return vigil::crm::CrmVerify(args, *vigild, std::cin, std::cout, std::cerr);
   if (tool == "cibadmin") return vigil::crm::Cibadmin(args, *vigild, std::cin, std::cout, std::cerr);
   if (tool == "crm_mon") {
     // The live view ends on Ctrl-C (or a TERM) after the screen it is drawing.

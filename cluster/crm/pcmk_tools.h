@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <istream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,13 @@ int FailCountOn(const cib::Model& m, const std::string& node, const std::string&
 // `agents` (this host's, for --list, --list-installed and --metadata) may be null.
 int StonithAdmin(const std::vector<std::string>& args, Connection& vigild, Agents* agents, std::ostream& out,
                  std::ostream& err, const std::function<void()>& pause);
+
+// crm_verify: checks a CIB as vigild reads it (what it refuses, named) and for what Pacemaker's
+// crm_verify counts as an error of a CIB that reads (fencing enabled with no device): vigild's
+// (-L), a file (-x), text (-X) or standard input `in` (-p). Exit 0, or 78 with the findings said
+// on `err`.
+int CrmVerify(const std::vector<std::string>& args, Connection& vigild, std::istream& in, std::ostream& out,
+              std::ostream& err);
 
 // Runs `tool` ("crm_node", "attrd_updater", "crm_attribute", "crm_master", "crm_ticket" or
 // "stonith_admin") with `args`;

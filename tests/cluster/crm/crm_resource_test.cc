@@ -311,6 +311,34 @@ TEST_F(CrmResourceOracleTest, AttributesStandbyAndFailCountsAreWhatPacemakersToo
   EXPECT_EQ(Ours(vigild, "-D -r d -N node2 -n monitor -I 10s", "crm_failcount").code, 64);
 }
 
+// crm_verify finds a CIB valid or not as Pacemaker's does: fencing enabled without a device, a
+// constraint naming what does not exist; vigild's own CIB with -L, a file, text or a pipe.
+TEST_F(CrmResourceOracleTest, VerifyAgreesWithPacemakersCrmVerify) {
+  const std::string fencing = std::regex_replace(kCib, std::regex("stonith-enabled\" value=\"false"), "stonith-enabled\" value=\"true");
+  const std::string unknown = std::regex_replace(kCib, std::regex("with-rsc=\"d\""), "with-rsc=\"zz\"");
+  for (const std::string& cib : {std::string(kCib), fencing, unknown}) {
+    testing::WriteFile(tmp_ / "v.xml", cib);
+    const Ran theirs = Pacemakers(tmp_ / "v.xml", "-x " + (tmp_ / "v.xml"), "crm_verify");
+    FakeVigild vigild(cib);
+    std::istringstream in(cib);
+    std::ostringstream out, err;
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"-L"}, std::vector<std::string>{"-VV", "-p"},
+                                                 std::vector<std::string>{"-x", tmp_ / "v.xml"}}) {
+      in.clear();
+      in.seekg(0);
+      EXPECT_EQ(CrmVerify(args, vigild, in, out, err), theirs.code) << args.front() << "\n" << err.str();
+    }
+    EXPECT_EQ(out.str(), "");
+    EXPECT_EQ(err.str().empty(), theirs.code == 0) << err.str();
+  }
+  std::istringstream none;
+  std::ostringstream out, err;
+  FakeVigild vigild(kCib);
+  EXPECT_EQ(CrmVerify({"-X", "<cib"}, vigild, none, out, err), 78);
+  EXPECT_EQ(CrmVerify({"-x", tmp_ / "missing.xml"}, vigild, none, out, err), 66);
+  EXPECT_EQ(CrmVerify({"-L", "-p"}, vigild, none, out, err), 64);
+}
+
 TEST(CrmResourceTest, CleanupAsksVigildForEachPrimitiveOfWhatIsNamed) {
   FakeVigild vigild(kCib);
   // A group's member stands for its group.
