@@ -71,6 +71,13 @@ Result<std::string> Stamped(std::string_view xml, const ChangeStamp& stamp);
 
 // The document with its <status> section made of `states` (vigild keeps the node states in
 // memory, not on disk) and the tickets it holds. Cib::Parse reads it back to the same states.
-Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState>& states);
+// With `quorum`, <cib> says what the DC writes there in Pacemaker: have-quorum ("1" or "0") and
+// dc-uuid (the DC's node id; none while there is no DC).
+struct LiveQuorum {
+  bool have_quorum = false;
+  std::string dc_uuid;
+};
+Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState>& states,
+                               const std::optional<LiveQuorum>& quorum = std::nullopt);
 
 }  // namespace vigil::cib

@@ -29,6 +29,7 @@
 #include "cluster/daemon/watchdog.h"
 #include "cluster/lrm/executor_client.h"
 #include "cluster/control/cluster_status.h"
+#include "cluster/daemon/resource_status.h"
 #include "cluster/control/control.h"
 #include "cluster/membership/heartbeats.h"
 #include "cluster/membership/membership.h"
@@ -50,10 +51,6 @@ struct DaemonOptions {
   bool foreground = false;           // -f: log to stderr too
 };
 
-// What the status says of the resources of `model` (a live one: the CIB with the DC's status
-// section): each primitive's state, the failed actions, the last change's stamp, whether the
-// cluster is symmetric.
-void AddResourceStatus(const cib::Model& model, control::ClusterStatus& s);
 
 class Daemon {
  public:

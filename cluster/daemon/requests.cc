@@ -91,21 +91,6 @@ Response UnknownResource(const cib::Model& m, const std::string& id) {
 
 }  // namespace
 
-void AddResourceStatus(const cib::Model& model, control::ClusterStatus& s) {
-  s.last_change = {model.last_written, model.update_user, model.update_client, model.update_origin};
-  for (const auto& r : scheduler::CurrentState(model, 0)) {
-    s.resources.push_back({r.id, r.agent, r.nodes, r.failed, r.blocked, r.managed, r.disabled, r.orphan, r.pending,
-                           r.group, r.clone, r.cloned, r.unique, r.promotable, r.role});
-  }
-  if (const auto it = model.properties.find("symmetric-cluster"); it != model.properties.end()) {
-    s.symmetric = cib::PacemakerIsTrue(it->second);
-  }
-  for (const auto& f : scheduler::FailedActions(model)) {
-    s.failed_actions.push_back({f.rsc, f.op.operation, f.op.interval_ms, f.node, f.op.rc, f.op.op_status,
-                                f.op.exit_reason, f.op.last_rc_change, f.op.call_id});
-  }
-}
-
 control::ClusterStatus Daemon::CurrentStatus() const {
   control::ClusterStatus s;
   s.cluster_name = config_.cluster_name;
@@ -320,7 +305,9 @@ Response Daemon::Handle(const control::Request& request, const control::Peer& pe
     if (!request.args.empty()) return Response::Error("cib-query takes no arguments");
     const auto live = LiveModel();
     if (!live) return {true, cib_->text()};
-    auto with_status = cib::WithStatus(cib_->text(), live->node_states);
+    const uint32_t dc = membership_->dc();
+    auto with_status = cib::WithStatus(cib_->text(), live->node_states,
+                                       cib::LiveQuorum{membership_->quorate(), dc == 0 ? "" : std::to_string(dc)});
     return with_status.ok() ? Response{true, *with_status} : Response::Error(with_status.status().message());
   }
   if (c == "cib-replace" || c == "cib-replace-section") return ReplaceCib(request, peer);

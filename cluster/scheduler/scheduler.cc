@@ -1629,8 +1629,17 @@ const char* ActionName(ActionKind kind) {
   return "";
 }
 
-std::string SummaryText(const SummaryLine& line) {
-  // crm_simulate's details: the nodes, and an instance's roles where they matter.
+Options SimulationOptions(int64_t now, bool scores) {
+  Options options;
+  options.now = now;
+  options.scores = scores;
+  options.fencing = true;
+  options.unfence_again = true;
+  return options;
+}
+
+std::string SummaryDetails(const SummaryLine& line) {
+  // The nodes, and an instance's roles where they matter.
   const bool roles = !line.role.empty();
   const std::string& from = line.from;
   const std::string& to = line.to;
@@ -1647,7 +1656,11 @@ std::string SummaryText(const SummaryLine& line) {
   } else {
     details = line.role + " " + from + " -> " + line.next_role + " " + to;
   }
-  std::string text = line.verb + " " + line.rsc + " (" + details + ")";
+  return details;
+}
+
+std::string SummaryText(const SummaryLine& line) {
+  std::string text = line.verb + " " + line.rsc + " (" + SummaryDetails(line) + ")";
   if (!line.reason.empty()) text += " due to " + line.reason;
   if (line.blocked) text += line.reason.empty() ? " blocked" : " (blocked)";
   return text;

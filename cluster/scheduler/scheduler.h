@@ -116,6 +116,10 @@ struct Options {
   bool unfence_again = false;
 };
 
+// The options a simulation plans with, as crm_simulate does: at `now` (seconds since the epoch),
+// fences planned, a node unfenced again where its device changed; scores when asked.
+Options SimulationOptions(int64_t now, bool scores);
+
 // Errors (kInvalidArgument, nothing scheduled): a constraint naming no resource or two resources
 // with one id (possible only in a hand-built Model: Cib::Parse refuses both), colocations chained
 // too deep or too entangled (placement.h).
@@ -163,6 +167,9 @@ struct FailedAction {
 };
 std::vector<FailedAction> FailedActions(const cib::Model& cib);
 
+// The part of a summary line in brackets, as crm_simulate words it: "node1 -> node2", "Unpromoted
+// -> Promoted node1", "node1".
+std::string SummaryDetails(const SummaryLine& line);
 // "Start ip (node1)", "Move ip (node1 -> node2) due to ...", "Start web (node1) blocked".
 std::string SummaryText(const SummaryLine& line);
 // "Fence (reboot) node1 'peer is no longer part of the cluster'".

@@ -40,12 +40,8 @@ int SimulateCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "vigil simulate: %s\n", cib.status().message().c_str());
     return 1;
   }
-  scheduler::Options options;
-  options.now = static_cast<int64_t>(std::time(nullptr));
-  options.scores = scores;
-  options.fencing = true;
-  options.unfence_again = true;
-  const auto scheduled = scheduler::Schedule(cib->model(), options);
+  const auto scheduled =
+      scheduler::Schedule(cib->model(), scheduler::SimulationOptions(static_cast<int64_t>(std::time(nullptr)), scores));
   if (!scheduled.ok()) {
     std::fprintf(stderr, "vigil simulate: %s: %s\n", file.c_str(), scheduled.status().message().c_str());
     return 1;
