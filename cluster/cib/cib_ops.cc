@@ -2,6 +2,7 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <sstream>
@@ -376,6 +377,93 @@ Result<std::string> PatchedCib(std::string_view cib, std::string_view patch) {
     } else {
       return Status(StatusCode::kParseError, "the patch has an operation '" + operation + "'");
     }
+  }
+  return Saved(doc);
+}
+
+namespace {
+
+// The elements `xpath` selects in `doc`, in document order (an attribute: its element, once).
+Result<std::vector<pugi::xml_node>> Select(const pugi::xml_document& doc, std::string_view xpath) {
+  pugi::xpath_node_set found;
+  try {
+    found = doc.select_nodes(std::string(xpath).c_str());
+  } catch (const pugi::xpath_exception& e) {
+    return Status(StatusCode::kParseError, "the XPath '" + std::string(xpath) + "' does not read: " + e.what());
+  }
+  found.sort();
+  std::vector<pugi::xml_node> out;
+  for (const pugi::xpath_node& n : found) {
+    const pugi::xml_node element = n.attribute() ? n.parent() : n.node();
+    if (element.type() != pugi::node_element) continue;
+    if (std::find(out.begin(), out.end(), element) == out.end()) out.push_back(element);
+  }
+  if (out.empty()) return Status(StatusCode::kNotFound, "nothing in the CIB matches '" + std::string(xpath) + "'");
+  return out;
+}
+
+// An element's path as cibadmin --node-path writes it: each step by name, and by id where it has one.
+std::string PathOf(pugi::xml_node n) {
+  std::string path;
+  for (; n && n.type() == pugi::node_element; n = n.parent()) {
+    std::string step = std::string("/") + n.name();
+    if (n.attribute("id")) step += std::string("[@id='") + n.attribute("id").value() + "']";
+    path = step + path;
+  }
+  return path;
+}
+
+}  // namespace
+
+Result<std::string> QueryXpath(std::string_view cib, std::string_view xpath, bool node_path, bool no_children) {
+  pugi::xml_document doc;
+  if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
+  auto found = Select(doc, xpath);
+  if (!found.ok()) return found.status();
+  if (node_path) {
+    std::string out;
+    for (const auto& n : *found) out += PathOf(n) + "\n";
+    return out;
+  }
+  pugi::xml_document shown;
+  pugi::xml_node into = found->size() == 1 ? shown.root() : shown.append_child("xpath-query");
+  for (const auto& n : *found) {
+    pugi::xml_node copy = into.append_copy(n);
+    if (no_children) {
+      while (copy.first_child()) copy.remove_child(copy.first_child());
+    }
+  }
+  return Text(shown.document_element());
+}
+
+Result<std::string> ChangeAtXpath(std::string_view cib, std::string_view xpath, XpathChange change,
+                                  std::string_view element, bool* removed) {
+  if (removed != nullptr) *removed = false;
+  pugi::xml_document doc, input;
+  if (auto loaded = Load(doc, cib, "the CIB"); !loaded.ok()) return loaded.status();
+  if (change != XpathChange::kDelete) {
+    if (auto loaded = Load(input, element, "the element"); !loaded.ok()) return loaded.status();
+  }
+  auto found = Select(doc, xpath);
+  if (!found.ok()) {
+    if (change == XpathChange::kDelete && found.status().code() == StatusCode::kNotFound) return Saved(doc);
+    return found.status();
+  }
+  pugi::xml_node target = found->front();
+  const std::string_view name = target.name();
+  const bool section = target.parent() == doc.child("cib") ||
+                       (target.parent() == doc.child("cib").child("configuration") && KnownScope(name));
+  if (change == XpathChange::kDelete) {
+    if (name == "cib" || section) {
+      return Status(StatusCode::kInvalidArgument, "the <" + std::string(name) + "> section itself is not deleted");
+    }
+    target.parent().remove_child(target);
+    if (removed != nullptr) *removed = true;
+  } else if (change == XpathChange::kModify) {
+    Merge(target, input.document_element());
+  } else {
+    target.parent().insert_copy_before(input.document_element(), target);
+    target.parent().remove_child(target);
   }
   return Saved(doc);
 }

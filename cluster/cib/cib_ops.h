@@ -54,6 +54,22 @@ Result<std::string> ReplaceInCib(std::string_view cib, std::string_view scope, s
 // patch), kNotFound (a path to create in, modify or move that is not there), kParseError.
 Result<std::string> PatchedCib(std::string_view cib, std::string_view patch);
 
+// --query --xpath: the elements `xpath` selects in document order (an attribute selected stands
+// for its element), as cibadmin prints them: one alone, several within <xpath-query>; with
+// `node_path`, each one's path instead ("/cib/configuration/resources/primitive[@id='d']"); with
+// `no_children`, each without its children. Errors: kNotFound (nothing selected), kParseError (an
+// expression that does not read, or a CIB that is not XML).
+Result<std::string> QueryXpath(std::string_view cib, std::string_view xpath, bool node_path, bool no_children);
+
+// --delete, --modify and --replace with --xpath: the first element `xpath` selects removed,
+// given `element`'s attributes and its children merged (as --modify merges), or replaced by
+// `element`. Errors: kNotFound (nothing selected: for a delete, the CIB is returned unchanged
+// instead, `*removed` false), kInvalidArgument (the <cib> itself, or a section, to delete),
+// kParseError.
+enum class XpathChange { kDelete, kModify, kReplace };
+Result<std::string> ChangeAtXpath(std::string_view cib, std::string_view xpath, XpathChange change,
+                                  std::string_view element, bool* removed);
+
 // --erase: the CIB emptied (the configuration's four sections and the status left empty), its
 // admin_epoch one higher so that every node takes it.
 Result<std::string> ErasedCib(std::string_view cib);

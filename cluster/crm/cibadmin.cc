@@ -42,10 +42,10 @@ std::string StatusOf(const std::string& cib) {
 
 int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istream& in, std::ostream& out,
              std::ostream& err) {
-  Options o{SplitShortFlags(args, "QCMDRPE!pcflsV")};
+  Options o{SplitShortFlags(args, "QCMDRPE!pcflsVen")};
   char command = 0;
-  std::optional<std::string> scope, text, file;
-  bool pipe = false, force = false, allow_create = false;
+  std::optional<std::string> scope, text, file, xpath;
+  bool pipe = false, force = false, allow_create = false, node_path = false, no_children = false;
   const auto set_command = [&](char c) {
     if (command != 0 && command != c) o.error = "give one command (-Q, -C, -M, -D, -R, -P, -E or -!)";
     command = c;
@@ -70,6 +70,11 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
     } else if (o.Take("o", "scope", &scope) || o.Take("X", "xml-text", &text) || o.Take("x", "xml-file", &file)) {
     } else if (o.Take("p", "xml-pipe", nullptr)) {
       pipe = true;
+    } else if (o.Take("A", "xpath", &xpath)) {
+    } else if (o.Take("e", "node-path", nullptr)) {
+      node_path = true;
+    } else if (o.Take("n", "no-children", nullptr)) {
+      no_children = true;
     } else if (o.Take("c", "allow-create", nullptr)) {
       allow_create = true;
     } else if (o.Take("f", "force", nullptr)) {
@@ -99,8 +104,17 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
            "--force flag is required in order to proceed.\n";
     return kUnsafe;
   }
+  if (xpath && command != 'Q' && command != 'D' && command != 'M' && command != 'R') {
+    err << "cibadmin: --xpath is taken with -Q, -D, -M and -R\n";
+    return kUsage;
+  }
+  if ((node_path || no_children) && !(xpath && command == 'Q')) {
+    err << "cibadmin: --node-path and --no-children are taken with -Q --xpath\n";
+    return kUsage;
+  }
   const int given = (text ? 1 : 0) + (file ? 1 : 0) + (pipe ? 1 : 0);
-  const bool needs_element = command == 'C' || command == 'M' || command == 'D' || command == 'R' || command == 'P';
+  const bool needs_element =
+      command == 'C' || command == 'M' || (command == 'D' && !xpath) || command == 'R' || command == 'P';
   if (given > 1 || (needs_element && given == 0)) {
     err << "cibadmin: give the element " << (given > 1 ? "once" : "") << " with -X TEXT, -x FILE or -p\n";
     return kUsage;
@@ -132,7 +146,7 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
     auto cib = vigild.Ask("cib-query", {});
     if (!cib.ok()) return Unreachable(err, "cibadmin", cib.status());
     if (command == 'Q') {
-      auto shown = cib::QueryCib(*cib, section);
+      auto shown = xpath ? cib::QueryXpath(*cib, *xpath, node_path, no_children) : cib::QueryCib(*cib, section);
       if (!shown.ok()) {
         err << "Call failed: " << shown.status().message() << "\n";
         return ExitCodeOf(shown.status());
@@ -142,13 +156,21 @@ int Cibadmin(const std::vector<std::string>& args, Connection& vigild, std::istr
     }
     bool changed = true;
     Result<std::string> next = std::string();
-    switch (command) {
-      case 'C': next = cib::CreateInCib(*cib, section, element); break;
-      case 'M': next = cib::ModifyCib(*cib, section, element, allow_create); break;
-      case 'D': next = cib::DeleteFromCib(*cib, section, element, &changed); break;
-      case 'R': next = cib::ReplaceInCib(*cib, section, element); break;
-      case 'P': next = cib::PatchedCib(*cib, element); break;
-      default: next = cib::ErasedCib(*cib); break;
+    if (xpath) {
+      const cib::XpathChange change = command == 'D'   ? cib::XpathChange::kDelete
+                                      : command == 'M' ? cib::XpathChange::kModify
+                                                       : cib::XpathChange::kReplace;
+      next = cib::ChangeAtXpath(*cib, *xpath, change, element, &changed);
+      if (command != 'D') changed = true;
+    } else {
+      switch (command) {
+        case 'C': next = cib::CreateInCib(*cib, section, element); break;
+        case 'M': next = cib::ModifyCib(*cib, section, element, allow_create); break;
+        case 'D': next = cib::DeleteFromCib(*cib, section, element, &changed); break;
+        case 'R': next = cib::ReplaceInCib(*cib, section, element); break;
+        case 'P': next = cib::PatchedCib(*cib, element); break;
+        default: next = cib::ErasedCib(*cib); break;
+      }
     }
     if (!next.ok()) {
       err << "Call failed: " << next.status().message() << "\n";

@@ -27,10 +27,39 @@
 namespace vigil::crm {
 namespace {
 
+// crm_node -R NAME --force: the node's entry in the nodes section removed, once it is out of the
+// cluster (a member is refused: it is still in vigil.conf's nodelist or the ring, and would be
+// added back as it rejoins).
+int RemoveNode(const std::string& name, Connection& vigild, std::ostream& err) {
+  const auto s = Status(vigild);
+  if (!s.ok()) return Unreachable(err, "crm_node", s.status());
+  for (const auto& n : s->nodes) {
+    if (control::NodeName(n) == name && n.online) {
+      err << "crm_node: " << name << " is a member of the cluster now: stop it, and take it out of the nodelist, first\n";
+      return kError;
+    }
+  }
+  const vigil::Status changed = EditCib(vigild, [&](const std::string& text) -> Result<std::optional<std::string>> {
+    pugi::xml_document doc;
+    if (!doc.load_string(text.c_str())) return vigil::Status(StatusCode::kParseError, "vigild's CIB is not XML");
+    pugi::xml_node nodes = doc.child("cib").child("configuration").child("nodes");
+    pugi::xml_node node = nodes.find_child_by_attribute("node", "uname", name.c_str());
+    if (!node) node = nodes.find_child_by_attribute("node", "id", name.c_str());
+    if (!node) return std::optional<std::string>();
+    nodes.remove_child(node);
+    std::ostringstream next;
+    doc.save(next, "", pugi::format_raw | pugi::format_no_declaration);
+    return std::optional<std::string>(next.str());
+  });
+  if (!changed.ok()) return Unreachable(err, "crm_node", changed);
+  return 0;
+}
+
 int CrmNode(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err) {
   Options o{args};
   char what = 0;
-  std::optional<std::string> id;
+  std::optional<std::string> id, removed;
+  bool force = false;
   while (!o.done()) {
     if (o.Take("n", "name", nullptr)) {
       what = 'n';
@@ -44,6 +73,10 @@ int CrmNode(const std::vector<std::string>& args, Connection& vigild, std::ostre
       what = 'q';
     } else if (o.Take("N", "name-for-id", &id)) {
       what = 'N';
+    } else if (o.Take("R", "remove", &removed)) {
+      what = 'R';
+    } else if (o.Take("f", "force", nullptr)) {
+      force = true;
     } else if (o.Take("Q", "quiet", nullptr) || o.Take("V", "verbose", nullptr)) {
     } else {
       return Unknown("crm_node", o, out, err);
@@ -54,8 +87,15 @@ int CrmNode(const std::vector<std::string>& args, Connection& vigild, std::ostre
     }
   }
   if (what == 0) {
-    err << "crm_node: say what to show: -n, -i, -l, -p, -q or -N ID\n";
+    err << "crm_node: say what to show: -n, -i, -l, -p, -q or -N ID (or -R NAME --force to remove a node)\n";
     return kUsage;
+  }
+  if (what == 'R') {
+    if (!force) {
+      err << "crm_node: removing a node from the configuration takes --force\n";
+      return kUsage;
+    }
+    return RemoveNode(*removed, vigild, err);
   }
   const auto s = Status(vigild);
   if (!s.ok()) return Unreachable(err, "crm_node", s.status());

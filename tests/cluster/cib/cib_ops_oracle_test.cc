@@ -137,6 +137,59 @@ TEST(CibOpsOracleTest, AQueryPrintsWhatPacemakersCibadminPrints) {
   EXPECT_EQ(QueryCib(kCib, "bogus").status().code(), StatusCode::kNotFound);
 }
 
+// --xpath: what a query selects and prints (one element, several, an attribute's element, paths,
+// elements without children), and what a delete, modify or replace at it leaves.
+TEST(CibOpsOracleTest, XpathQueriesAndChangesAreWhatPacemakersCibadminMakes) {
+  testing::TempDir tmp;
+  testing::WriteFile(tmp / "cib.xml", kCib);
+  struct Query {
+    const char* xpath;
+    const char* flags;
+    bool node_path, no_children;
+  };
+  for (const Query& q : {Query{"//primitive[@id='d']", "", false, false}, Query{"//nvpair[@name='rack']", "", false, false},
+                         Query{"//primitive[@id='d']/@type", "", false, false}, Query{"//nvpair", "--node-path", true, false},
+                         Query{"//primitive", "--no-children", false, true}, Query{"//nope", "", false, false}}) {
+    const std::string out = tmp / "out";
+    const int status = std::system(("CIB_file=" + tmp / "cib.xml" + " cibadmin -Q --xpath \"" + q.xpath + "\" " + q.flags + " >" +
+                                    out + " 2>/dev/null").c_str());
+    const auto ours = QueryXpath(kCib, q.xpath, q.node_path, q.no_children);
+    if (WEXITSTATUS(status) == 105) {
+      EXPECT_EQ(ours.status().code(), StatusCode::kNotFound) << q.xpath;
+      continue;
+    }
+    ASSERT_TRUE(ours.ok()) << q.xpath << ": " << ours.status().message();
+    EXPECT_EQ(*ours, testing::ReadFile(out)) << q.xpath << " " << q.flags;
+  }
+  struct Change {
+    const char* command;
+    XpathChange change;
+    const char* xpath;
+    const char* element;
+  };
+  for (const Change& c : {Change{"-D", XpathChange::kDelete, "//nvpair[@name='rack']", ""},
+                          Change{"-D", XpathChange::kDelete, "//nope", ""},
+                          Change{"-M", XpathChange::kModify, "//nvpair[@id='d-m-mt']", R"(<nvpair id="d-m-mt" value="9"/>)"},
+                          Change{"-R", XpathChange::kReplace, "//primitive[@id='e']",
+                                 R"(<primitive id="e" class="ocf" provider="pacemaker" type="Stateful"/>)"}}) {
+    testing::WriteFile(tmp / "theirs.xml", kCib);
+    testing::WriteFile(tmp / "element.xml", c.element);
+    const std::string element = *c.element ? " -x " + tmp / "element.xml" : std::string();
+    ASSERT_EQ(std::system(("CIB_file=" + tmp / "theirs.xml" + " cibadmin " + c.command + " --xpath \"" + c.xpath + "\"" + element +
+                           " >/dev/null 2>&1").c_str()),
+              0)
+        << c.command << " " << c.xpath;
+    bool removed = false;
+    const auto ours = ChangeAtXpath(kCib, c.xpath, c.change, c.element, &removed);
+    ASSERT_TRUE(ours.ok()) << ours.status().message();
+    EXPECT_EQ(Configuration(*ours), Configuration(testing::ReadFile(tmp / "theirs.xml"))) << c.command << " " << c.xpath;
+  }
+  // A section, or the CIB itself, is not deleted; an expression that does not read is refused.
+  EXPECT_EQ(ChangeAtXpath(kCib, "//resources", XpathChange::kDelete, "", nullptr).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ChangeAtXpath(kCib, "/cib", XpathChange::kDelete, "", nullptr).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(QueryXpath(kCib, "//[", false, false).status().code(), StatusCode::kParseError);
+}
+
 // crmsh commits a change as crm_diff's patch applied with cibadmin --patch: the patches crm_diff
 // makes between the CIB and edited copies of it, applied by Vigil and by Pacemaker's cibadmin.
 TEST(CibOpsOracleTest, APatchFromCrmDiffAppliesAsPacemakersCibadminAppliesIt) {

@@ -339,6 +339,22 @@ TEST_F(CrmResourceOracleTest, VerifyAgreesWithPacemakersCrmVerify) {
   EXPECT_EQ(CrmVerify({"-L", "-p"}, vigild, none, out, err), 64);
 }
 
+// crm_node -R (crmsh's `node delete`): an offline node's entry removed, with --force only; a
+// member refused.
+TEST(CrmResourceTest, CrmNodeRemovesAnOfflineNodeWithForce) {
+  FakeVigild vigild(kCib);
+  EXPECT_EQ(Ours(vigild, "-R node3", "crm_node").code, 64);
+  EXPECT_EQ(Ours(vigild, "-R node1 --force", "crm_node").code, 1);
+  EXPECT_EQ(vigild.changes, 0);
+  EXPECT_EQ(Ours(vigild, "--force -R node3", "crm_node").code, 0);
+  EXPECT_EQ(vigild.changes, 1);
+  EXPECT_EQ(vigild.cib().find("uname=\"node3\"/>"), std::string::npos);
+  EXPECT_NE(vigild.cib().find("<node id=\"2\" uname=\"node2\""), std::string::npos);
+  // Gone already: nothing to do.
+  EXPECT_EQ(Ours(vigild, "-R node3 -f", "crm_node").code, 0);
+  EXPECT_EQ(vigild.changes, 1);
+}
+
 TEST(CrmResourceTest, CleanupAsksVigildForEachPrimitiveOfWhatIsNamed) {
   FakeVigild vigild(kCib);
   // A group's member stands for its group.

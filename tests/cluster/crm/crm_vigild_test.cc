@@ -238,6 +238,11 @@ TEST_F(CrmVigildTest, CibadminAndCrmMonAnswerForTheLiveClusterAsPacemakersToolsW
       EXPECT_EQ(ours.out, pacemakers.out) << line;
     }
   }
+  // Pacemaker's own crm_failcount script runs on Vigil's crm_node and cibadmin --xpath.
+  r = Sh(env + "PATH=" + tools + ":/usr/sbin:/usr/bin:/bin /usr/sbin/crm_failcount -G -r d 2>&1");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out, "scope=status  name=fail-count-d value=0\n");
+  EXPECT_EQ(tool("crm_failcount -G -r d").out, r.out);
   // A move through crm_resource is a change vigild makes: d goes, and comes back once cleared.
   ASSERT_EQ(tool("crm_resource --ban -r d -N node1 -Q").code, 0);
   ASSERT_TRUE(WaitFor([&] { return Where("d") == "Stopped"; })) << Crm("status").out;
