@@ -61,9 +61,9 @@ echo
 # the table goes to bench/results/chaos.md by hand.
 build/bin/chaos_bench "${CHAOS_CYCLES:-300}"
 echo
-# A monitoring scrape: Vigil's crm_mon --output-as=xml on a live vigild beside Pacemaker's crm_mon
-# printing the same cluster from its CIB file (Debian's pacemaker-cli-utils).
-bash bench/crm_mon_bench.sh "${CRM_MON_RESOURCES:-20}" "${CRM_MON_RUNS:-50}"
+# Pacemaker's tools (a monitoring scrape, crm_resource, crm_simulate's scores) on a live vigild
+# beside Pacemaker's printing the same cluster from its CIB file (Debian's pacemaker-cli-utils).
+bash bench/pcmk_tools_bench.sh "${CRM_MON_RESOURCES:-20}" "${CRM_MON_RUNS:-50}"
 echo
 # Debian's pacemaker-cli-utils: Pacemaker's own scheduler corpus (../shared/pcmk-cts), counted.
 build/bin/pcmk_corpus | head -20

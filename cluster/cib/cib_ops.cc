@@ -460,10 +460,21 @@ Result<std::string> ChangeAtXpath(std::string_view cib, std::string_view xpath, 
     target.parent().remove_child(target);
     if (removed != nullptr) *removed = true;
   } else if (change == XpathChange::kModify) {
-    Merge(target, input.document_element());
+    // The element given is the one selected or one within it, by its name and id.
+    const pugi::xml_node object = input.document_element();
+    const pugi::xml_node into = First(target, [&](pugi::xml_node n) {
+      return std::string_view(n.name()) == object.name() &&
+             (!object.attribute("id") || std::string_view(n.attribute("id").value()) == object.attribute("id").value());
+    });
+    if (!into) {
+      return Status(StatusCode::kNotFound, std::string("no <") + object.name() + "> with that id at '" + std::string(xpath) + "'");
+    }
+    Merge(into, object);
   } else {
-    target.parent().insert_copy_before(input.document_element(), target);
-    target.parent().remove_child(target);
+    // The new element goes last among its parent's children, as Pacemaker's cibadmin puts it.
+    pugi::xml_node parent = target.parent();
+    parent.remove_child(target);
+    parent.append_copy(input.document_element());
   }
   return Saved(doc);
 }

@@ -61,11 +61,12 @@ Result<std::string> PatchedCib(std::string_view cib, std::string_view patch);
 // expression that does not read, or a CIB that is not XML).
 Result<std::string> QueryXpath(std::string_view cib, std::string_view xpath, bool node_path, bool no_children);
 
-// --delete, --modify and --replace with --xpath: the first element `xpath` selects removed,
-// given `element`'s attributes and its children merged (as --modify merges), or replaced by
-// `element`. Errors: kNotFound (nothing selected: for a delete, the CIB is returned unchanged
-// instead, `*removed` false), kInvalidArgument (the <cib> itself, or a section, to delete),
-// kParseError.
+// --delete, --modify and --replace with --xpath, on the first element `xpath` selects: removed;
+// `element` merged (as --modify merges) into it or into the element within it of `element`'s name
+// and id (none: kNotFound); or removed and `element` put last among its parent's children (where
+// Pacemaker's cibadmin puts it). Errors: kNotFound (nothing selected: for a delete, the CIB is
+// returned unchanged instead, `*removed` false), kInvalidArgument (the <cib> itself, or a section,
+// to delete: Pacemaker's deletes a section), kParseError.
 enum class XpathChange { kDelete, kModify, kReplace };
 Result<std::string> ChangeAtXpath(std::string_view cib, std::string_view xpath, XpathChange change,
                                   std::string_view element, bool* removed);

@@ -292,17 +292,29 @@ Result<std::string> Stamped(std::string_view xml, const ChangeStamp& stamp) {
   return d.Text();
 }
 
+namespace {
+
+void SetQuorum(pugi::xml_node root, const LiveQuorum& quorum) {
+  (root.attribute("have-quorum") ? root.attribute("have-quorum") : root.append_attribute("have-quorum")) =
+      quorum.have_quorum ? "1" : "0";
+  root.remove_attribute("dc-uuid");
+  if (!quorum.dc_uuid.empty()) root.append_attribute("dc-uuid") = quorum.dc_uuid.c_str();
+}
+
+}  // namespace
+
+Result<std::string> WithQuorum(std::string_view xml, const LiveQuorum& quorum) {
+  Document d;
+  if (Status s = d.Load(xml); !s.ok()) return s;
+  SetQuorum(d.cib(), quorum);
+  return d.Text();
+}
+
 Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState>& states,
                                const std::optional<LiveQuorum>& quorum) {
   Document d;
   if (Status s = d.Load(xml); !s.ok()) return s;
-  if (quorum) {
-    pugi::xml_node root = d.cib();
-    (root.attribute("have-quorum") ? root.attribute("have-quorum") : root.append_attribute("have-quorum")) =
-        quorum->have_quorum ? "1" : "0";
-    root.remove_attribute("dc-uuid");
-    if (!quorum->dc_uuid.empty()) root.append_attribute("dc-uuid") = quorum->dc_uuid.c_str();
-  }
+  if (quorum) SetQuorum(d.cib(), *quorum);
   // The tickets stay; the node states are made anew.
   pugi::xml_node status = Document::Section(d.cib(), "status");
   for (pugi::xml_node child = status.first_child(); child;) {

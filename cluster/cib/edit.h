@@ -79,5 +79,7 @@ struct LiveQuorum {
 };
 Result<std::string> WithStatus(std::string_view xml, const std::vector<NodeState>& states,
                                const std::optional<LiveQuorum>& quorum = std::nullopt);
+// The document with `quorum` on its <cib>, the rest as it is.
+Result<std::string> WithQuorum(std::string_view xml, const LiveQuorum& quorum);
 
 }  // namespace vigil::cib

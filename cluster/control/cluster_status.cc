@@ -140,7 +140,7 @@ std::string ResourceText(const ResourceStatus& r, bool known, bool rsc_only) {
   if (one) line += " " + r.nodes.front();
   std::string flags;
   auto flag = [&](const char* word) { flags += (flags.empty() ? " (" : ", ") + std::string(word); };
-  if (r.disabled && r.nodes.empty()) flag("disabled");
+  if (r.disabled) flag("disabled");  // target-role=Stopped, even while it still runs
   if (r.blocked) {
     flag("blocked");
   } else if (!r.managed) {

@@ -367,9 +367,13 @@ int Tool::Change(const std::function<int(View& v, std::string& said)>& edit) {
     }
     return std::optional<std::string>(after);
   });
-  if (!r_.quiet) out_ << said;
-  if (code != 0) return code;
+  // What the change did is said once it is done; a refusal says only why.
+  if (code != 0) {
+    out_ << said;
+    return code;
+  }
   if (!s.ok()) return Unreachable(err_, "crm_resource", s);
+  if (!r_.quiet) out_ << said;
   return 0;
 }
 
@@ -776,6 +780,7 @@ int Tool::ChangeAttribute(bool set) {
       if (!r_.force) {
         const auto meta = find(top, "meta_attributes");
         if (meta.size() == 1) {
+          said.clear();
           if (!r_.quiet) {
             err_ << "WARNING: " << top << " has a meta attribute called '" << name << "' (id=" << meta.front().attribute("id").value()
                  << "); delete it first, or use --force to set the instance attribute all the same\n";
@@ -816,7 +821,7 @@ int Tool::ChangeAttribute(bool set) {
       const std::string lookup = Base(target);
       const auto found = find(lookup, type);
       if (found.size() > 1) {
-        said += MultipleText(name, found);
+        said = MultipleText(name, found);
         return kMultiple;
       }
       if (!set) {
@@ -860,10 +865,10 @@ int Tool::MoveOrBan(bool move) {
   std::string early;  // what is said before the change
   if (move && r_.node && promoted && !(m.FindClone(rsc) && m.FindClone(rsc)->promotable)) {
     if (Promotable(m, rsc)) {
-      early += "Using parent '" + Uber(m, rsc) + "' for move instead of '" + rsc + "'.\n";
+      if (!r_.quiet) early += "Using parent '" + Uber(m, rsc) + "' for move instead of '" + rsc + "'.\n";
       rsc = Uber(m, rsc);
     } else {
-      early += "Ignoring --promoted option: " + rsc + " is not promotable\n";
+      if (!r_.quiet) early += "Ignoring --promoted option: " + rsc + " is not promotable\n";
       promoted = false;
     }
   }
@@ -912,16 +917,20 @@ int Tool::MoveOrBan(bool move) {
   }
   std::optional<std::string> current;
   size_t count = active.size();
+  bool one_instance = false;  // a promotable clone stands for its promoted instance(s)
   if (active.size() == 1) current = active.front();
   if (promotable) {
     const std::vector<std::string> promoted_on = PromotedNodes(v_, rsc);
+    one_instance = !promoted_on.empty();
     if (promoted || !promoted_on.empty()) {
       count = promoted_on.size();
       current = promoted_on.size() == 1 ? std::optional<std::string>(promoted_on.front()) : std::nullopt;
     }
   }
+  // Active in several places where one is meant (Pacemaker's exit 109), unless it is a clone,
+  // whose instances may move one by one.
   if (count > 1) {
-    if (!is_clone) return Fail(err_, kMultiple, "");
+    if (!is_clone || one_instance) return Fail(err_, kMultiple, "");
     current.reset();
   }
   const bool here = current && *current == dest;
@@ -954,10 +963,10 @@ int Tool::MoveOrBan(bool move) {
 
 int Tool::Clear() {
   const std::string rsc = *r_.rsc;
-  std::set<std::string> before;
-  for (const auto& l : v_.model().locations) before.insert(l.id);
   const int code = Change([&](View& v, std::string& said) {
     pugi::xml_node constraints = v.doc.child("cib").child("configuration").child("constraints");
+    std::set<std::string> before;
+    for (pugi::xml_node l : constraints.children("rsc_location")) before.insert(l.attribute("id").value());
     if (r_.expired) {
       // The moves and bans of `rsc` (for the node given) whose lifetime has ended.
       const int64_t now = static_cast<int64_t>(std::time(nullptr));

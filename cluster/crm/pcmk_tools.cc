@@ -33,24 +33,29 @@ namespace {
 int RemoveNode(const std::string& name, Connection& vigild, std::ostream& err) {
   const auto s = Status(vigild);
   if (!s.ok()) return Unreachable(err, "crm_node", s.status());
-  for (const auto& n : s->nodes) {
-    if (control::NodeName(n) == name && n.online) {
-      err << "crm_node: " << name << " is a member of the cluster now: stop it, and take it out of the nodelist, first\n";
-      return kError;
-    }
-  }
+  bool member = false;
   const vigil::Status changed = EditCib(vigild, [&](const std::string& text) -> Result<std::optional<std::string>> {
     pugi::xml_document doc;
     if (!doc.load_string(text.c_str())) return vigil::Status(StatusCode::kParseError, "vigild's CIB is not XML");
     pugi::xml_node nodes = doc.child("cib").child("configuration").child("nodes");
+    // NAME is a node's name, or its id.
     pugi::xml_node node = nodes.find_child_by_attribute("node", "uname", name.c_str());
     if (!node) node = nodes.find_child_by_attribute("node", "id", name.c_str());
     if (!node) return std::optional<std::string>();
+    for (const auto& n : s->nodes) {
+      const bool same = control::NodeName(n) == node.attribute("uname").value() || std::to_string(n.id) == node.attribute("id").value();
+      member = member || (same && n.online);
+    }
+    if (member) return vigil::Status(StatusCode::kInvalidArgument, "");
     nodes.remove_child(node);
     std::ostringstream next;
     doc.save(next, "", pugi::format_raw | pugi::format_no_declaration);
     return std::optional<std::string>(next.str());
   });
+  if (member) {
+    err << "crm_node: " << name << " is a member of the cluster now: stop it, and take it out of the nodelist, first\n";
+    return kError;
+  }
   if (!changed.ok()) return Unreachable(err, "crm_node", changed);
   return 0;
 }
@@ -247,11 +252,17 @@ int SectionAttribute(const std::string& section, const std::string& name, const 
       said = "Deleted " + section + " option: id=" + found.front().attribute("id").value() + " name=" + name + "\n";
       found.front().parent().remove_child(found.front());
     } else if (!found.empty()) {
-      found.front().attribute("value") = value->c_str();
+      pugi::xml_node nv = found.front();
+      (nv.attribute("value") ? nv.attribute("value") : nv.append_attribute("value")) = value->c_str();
     } else {
       pugi::xml_node configuration = doc.child("cib").child("configuration");
+      if (!configuration) return vigil::Status(StatusCode::kParseError, "vigild's CIB has no configuration");
       pugi::xml_node within = configuration.child(section.c_str());
-      if (!within) within = configuration.insert_child_after(section.c_str(), configuration.child("crm_config"));
+      if (!within) {
+        // A missing section goes where Pacemaker's schema puts it: crm_config first, the defaults after it.
+        const pugi::xml_node after = configuration.child("crm_config");
+        within = after ? configuration.insert_child_after(section.c_str(), after) : configuration.prepend_child(section.c_str());
+      }
       pugi::xml_node set = within.find_child_by_attribute(set_tag, "id", usual.c_str());
       if (!set) {
         set = within.append_child(set_tag);
@@ -326,7 +337,7 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
     if (*type == "status") {
       transient = true;
     } else if (*type == "crm_config" || *type == "rsc_defaults" || *type == "op_defaults") {
-      return SectionAttribute(*type, *name, value, erase, fallback, quiet, vigild, out, err);
+      return SectionAttribute(*type, *name, query ? std::nullopt : value, erase && !query, fallback, quiet, vigild, out, err);
     } else if (*type != "nodes" && *type != "forever") {
       err << tool << ": -t " << *type << ": Vigil keeps nodes, status, crm_config, rsc_defaults and op_defaults\n";
       return kUsage;
@@ -339,7 +350,7 @@ int CrmAttribute(bool master, const std::vector<std::string>& args, const std::s
       return kUsage;
     }
   } else if (!node) {
-    return SectionAttribute("crm_config", *name, value, erase, fallback, quiet, vigild, out, err);
+    return SectionAttribute("crm_config", *name, query ? std::nullopt : value, erase && !query, fallback, quiet, vigild, out, err);
   }
   auto self = Status(vigild);
   if (!self.ok()) return Unreachable(err, tool, self.status());
@@ -432,9 +443,16 @@ int CrmStandby(const std::vector<std::string>& args, Connection& vigild, std::os
     if (lifetime) return run({"-D", "-l", *lifetime}, out, err);
     const int code = run({"-D", "-l", "forever"}, out, err);
     if (code != 0) return code;
-    std::ostringstream ignored;
-    run({"-D", "-l", "reboot"}, out, ignored);  // (none there is no error)
-    return 0;
+    // The transient one too: this node's is removed (none there is no error); another node's
+    // cannot be from here, which is said when it has one.
+    std::ostringstream shown, missing;
+    const int transient = run({"-G", "-l", "reboot"}, shown, missing);
+    if (transient == kNoSuch) return 0;
+    if (transient != 0) {
+      err << missing.str();
+      return transient;
+    }
+    return run({"-D", "-l", "reboot"}, out, err);
   }
   if (lifetime) return run({"-G", "-l", *lifetime}, out, err);
   std::ostringstream probe, ignored;

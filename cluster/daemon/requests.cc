@@ -303,11 +303,16 @@ Response Daemon::Handle(const control::Request& request, const control::Peer& pe
   }
   if (c == "cib-query") {
     if (!request.args.empty()) return Response::Error("cib-query takes no arguments");
-    const auto live = LiveModel();
-    if (!live) return {true, cib_->text()};
+    // <cib> says this node's quorum and DC as they are now (what a tool sent back and was
+    // stored may say otherwise).
     const uint32_t dc = membership_->dc();
-    auto with_status = cib::WithStatus(cib_->text(), live->node_states,
-                                       cib::LiveQuorum{membership_->quorate(), dc == 0 ? "" : std::to_string(dc)});
+    const cib::LiveQuorum quorum{membership_->quorate(), dc == 0 ? "" : std::to_string(dc)};
+    const auto live = LiveModel();
+    if (!live) {
+      auto with_quorum = cib::WithQuorum(cib_->text(), quorum);
+      return with_quorum.ok() ? Response{true, *with_quorum} : Response::Error(with_quorum.status().message());
+    }
+    auto with_status = cib::WithStatus(cib_->text(), live->node_states, quorum);
     return with_status.ok() ? Response{true, *with_status} : Response::Error(with_status.status().message());
   }
   if (c == "cib-replace" || c == "cib-replace-section") return ReplaceCib(request, peer);

@@ -170,8 +170,14 @@ TEST(CibOpsOracleTest, XpathQueriesAndChangesAreWhatPacemakersCibadminMakes) {
   for (const Change& c : {Change{"-D", XpathChange::kDelete, "//nvpair[@name='rack']", ""},
                           Change{"-D", XpathChange::kDelete, "//nope", ""},
                           Change{"-M", XpathChange::kModify, "//nvpair[@id='d-m-mt']", R"(<nvpair id="d-m-mt" value="9"/>)"},
+                          // The element given may be one within the one selected.
+                          Change{"-M", XpathChange::kModify, "//primitive[@id='d']",
+                                 R"(<meta_attributes id="d-m"><nvpair id="d-m-x" name="x" value="1"/></meta_attributes>)"},
                           Change{"-R", XpathChange::kReplace, "//primitive[@id='e']",
-                                 R"(<primitive id="e" class="ocf" provider="pacemaker" type="Stateful"/>)"}}) {
+                                 R"(<primitive id="e" class="ocf" provider="pacemaker" type="Stateful"/>)"},
+                          // A replaced element goes last among its siblings.
+                          Change{"-R", XpathChange::kReplace, "//primitive[@id='d']",
+                                 R"(<primitive id="d" class="ocf" provider="pacemaker" type="Stateful"/>)"}}) {
     testing::WriteFile(tmp / "theirs.xml", kCib);
     testing::WriteFile(tmp / "element.xml", c.element);
     const std::string element = *c.element ? " -x " + tmp / "element.xml" : std::string();
@@ -184,6 +190,11 @@ TEST(CibOpsOracleTest, XpathQueriesAndChangesAreWhatPacemakersCibadminMakes) {
     ASSERT_TRUE(ours.ok()) << ours.status().message();
     EXPECT_EQ(Configuration(*ours), Configuration(testing::ReadFile(tmp / "theirs.xml"))) << c.command << " " << c.xpath;
   }
+  // An element that is neither the one selected nor within it is not merged anywhere.
+  EXPECT_EQ(ChangeAtXpath(kCib, "//primitive[@id='d']", XpathChange::kModify, R"(<primitive id="e" description="x"/>)", nullptr)
+                .status()
+                .code(),
+            StatusCode::kNotFound);
   // A section, or the CIB itself, is not deleted; an expression that does not read is refused.
   EXPECT_EQ(ChangeAtXpath(kCib, "//resources", XpathChange::kDelete, "", nullptr).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(ChangeAtXpath(kCib, "/cib", XpathChange::kDelete, "", nullptr).status().code(), StatusCode::kInvalidArgument);

@@ -345,6 +345,7 @@ TEST(CrmResourceTest, CrmNodeRemovesAnOfflineNodeWithForce) {
   FakeVigild vigild(kCib);
   EXPECT_EQ(Ours(vigild, "-R node3", "crm_node").code, 64);
   EXPECT_EQ(Ours(vigild, "-R node1 --force", "crm_node").code, 1);
+  EXPECT_EQ(Ours(vigild, "-R 1 --force", "crm_node").code, 1);  // a member named by its id
   EXPECT_EQ(vigild.changes, 0);
   EXPECT_EQ(Ours(vigild, "--force -R node3", "crm_node").code, 0);
   EXPECT_EQ(vigild.changes, 1);
@@ -377,6 +378,24 @@ TEST(CrmResourceTest, CleanupAsksVigildForEachPrimitiveOfWhatIsNamed) {
   vigild.cleanups.clear();
   EXPECT_EQ(Ours(vigild, "-R").code, 0);
   EXPECT_EQ(vigild.cleanups.size(), 7U);
+  EXPECT_EQ(vigild.changes, 0);
+}
+
+// A change that is refused says why, and nothing of what it would have done, and changes nothing:
+// a delete of a meta attribute that a group's member sets once and the group twice stops at the
+// group (Pacemaker's has deleted the member's by then).
+TEST(CrmResourceTest, ARefusedChangeSaysNothingOfWhatItWouldHaveDone) {
+  std::string cib = kCib;
+  cib.insert(cib.find("</primitive>", cib.find("<primitive id=\"ip\"")),
+             R"(<meta_attributes id="ip-m"><nvpair id="ip-m-1" name="x" value="1"/></meta_attributes>)");
+  const std::string group = "<group id=\"g\">";
+  cib.insert(cib.find(group) + group.size(),
+             R"(<meta_attributes id="g-m"><nvpair id="g-m-1" name="x" value="1"/><nvpair id="g-m-2" name="x" value="2"/></meta_attributes>)");
+  FakeVigild vigild(cib);
+  const Ran refused = Ours(vigild, "-r g --meta -d x");
+  EXPECT_EQ(refused.code, 109);
+  EXPECT_EQ(refused.out.find("Deleted"), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("Multiple attributes match name=x"), std::string::npos) << refused.out;
   EXPECT_EQ(vigild.changes, 0);
 }
 
