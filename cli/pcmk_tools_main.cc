@@ -1,8 +1,8 @@
 // crm_node, attrd_updater, crm_attribute, crm_master, crm_ticket, stonith_admin, crm_mon,
-// cibadmin, crm_resource, crm_standby, crm_failcount, crm_verify and crm_simulate: one binary, by
-// the name it is run under (see cluster/crm/pcmk_tools.h, crm_mon_tool.h, cibadmin.h,
-// crm_resource.h and cluster/daemon/crm_simulate.h). They ask the vigild of $VIGIL_RUN_DIR (which
-// vigild sets for the agents it runs), else of /run/vigil.
+// cibadmin, crm_resource, crm_standby, crm_failcount and crm_verify: one binary, by the name it is
+// run under (see cluster/crm/pcmk_tools.h, crm_mon_tool.h, cibadmin.h and crm_resource.h;
+// crm_simulate is crm_simulate_main.cc). They ask the vigild of $VIGIL_RUN_DIR (which vigild sets
+// for the agents it runs), else of /run/vigil.
 #include <unistd.h>
 
 #include <csignal>
@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "cluster/crm/agents.h"
-#include "cluster/daemon/crm_simulate.h"
 #include "cluster/crm/cibadmin.h"
 #include "cluster/crm/crm_mon_tool.h"
 #include "cluster/crm/crm_resource.h"
@@ -34,9 +33,6 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const char* resource = std::getenv("OCF_RESOURCE_INSTANCE");
   const auto vigild = vigil::crm::SocketConnection("");
-  if (tool == "crm_simulate") {
-    return vigil::daemon::CrmSimulate(args, [&] { return vigild->Ask("cib-query", {}); }, std::cin, std::cout, std::cerr);
-  }
   if (tool == "crm_verify") return vigil::crm::CrmVerify(args, *vigild, std::cin, std::cout, std::cerr);
   if (tool == "cibadmin") return vigil::crm::Cibadmin(args, *vigild, std::cin, std::cout, std::cerr);
   if (tool == "crm_mon") {
