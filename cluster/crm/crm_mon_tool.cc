@@ -6,11 +6,13 @@
 #include <ctime>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include <pugixml.hpp>
 
+#include "cluster/cib/cib_ops.h"
 #include "cluster/cib/cib.h"
 #include "cluster/cib/score.h"
 #include "cluster/control/crm_mon_output.h"
@@ -373,11 +375,127 @@ Result<std::string> CrmMonTextSections(const control::ClusterStatus& status, std
   return out;
 }
 
+namespace {
+
+// crm_mon's sections (--include, --exclude), those Vigil shows; the summary's parts stand for it.
+const std::vector<std::string> kSummary = {"stack", "dc", "times", "counts", "options"};
+const std::vector<std::string> kShown = {"stack", "dc", "times", "counts", "options", "nodes", "resources", "attributes",
+                                         "failcounts", "failures", "fencing-failed", "fencing-pending"};
+// Pacemaker's that Vigil does not show yet: named, they are refused.
+const std::vector<std::string> kNotShown = {"bans", "maint-mode", "operations", "tickets", "fencing", "fencing-succeeded"};
+
+// The sections after `words` (--include=A,B or --exclude=A,B, in the order given) from `shown`.
+// An error names what is not a section, or what Vigil does not show.
+vigil::Status ApplySections(const std::vector<std::pair<bool, std::string>>& words, std::set<std::string>& shown,
+                            const std::set<std::string>& fallback) {
+  for (const auto& [include, list] : words) {
+    std::istringstream items(list);
+    for (std::string item; std::getline(items, item, ',');) {
+      std::vector<std::string> named;
+      if (item == "all" || item == "none") {
+        // Excluding none shows all, as excluding all shows none (Pacemaker's reading).
+        if ((item == "all") == include) {
+          shown.insert(kShown.begin(), kShown.end());
+        } else {
+          shown.clear();
+        }
+        continue;
+      } else if (item == "default") {
+        named.assign(fallback.begin(), fallback.end());
+      } else if (item == "summary") {
+        named = kSummary;
+      } else if (std::find(kShown.begin(), kShown.end(), item) != kShown.end()) {
+        named = {item};
+      } else if (std::find(kNotShown.begin(), kNotShown.end(), item) != kNotShown.end() || item.starts_with("bans:")) {
+        if (!include) continue;  // (not shown anyway)
+        return vigil::Status(StatusCode::kUnsupported, "the section '" + item + "' is not shown by Vigil's crm_mon yet");
+      } else {
+        return vigil::Status(StatusCode::kInvalidArgument, "'" + item + "' is not a section (--include=list lists them)");
+      }
+      for (const auto& s : named) {
+        if (include) {
+          shown.insert(s);
+        } else {
+          shown.erase(s);
+        }
+      }
+    }
+  }
+  return vigil::Status::Ok();
+}
+
+// The text's blocks in crm_mon's order, those of the sections shown (the summary's lines by their
+// parts).
+std::string Arranged(const std::string& text, const std::set<std::string>& shown) {
+  static const std::vector<std::pair<std::string, std::string>> kOrder = {
+      {"Cluster Summary:", "summary"},           {"Node List:", "nodes"},
+      {"Full List of Resources:", "resources"},  {"Node Attributes:", "attributes"},
+      {"Migration Summary:", "failcounts"},      {"Failed Resource Actions:", "failures"},
+      {"Failed Fencing Actions:", "fencing-failed"}, {"Pending Fencing Actions:", "fencing-pending"}};
+  std::map<std::string, std::string> blocks;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find("\n\n", at);
+    end = end == std::string::npos ? text.size() : end + 1;
+    const std::string block = text.substr(at, end - at);
+    blocks[block.substr(0, block.find('\n'))] = block;
+    at = end + (end < text.size() && text[end] == '\n' ? 1 : 0);
+  }
+  std::string out;
+  for (const auto& [title, section] : kOrder) {
+    const auto it = blocks.find(title);
+    if (it == blocks.end()) continue;
+    std::string block = it->second;
+    if (section == "summary") {
+      std::string kept;
+      std::istringstream lines(block);
+      std::string line;
+      std::getline(lines, line);
+      while (std::getline(lines, line)) {
+        const char* part = line.starts_with("  * Stack:")          ? "stack"
+                           : line.starts_with("  * Current DC:")   ? "dc"
+                           : line.starts_with("  * Last ")          ? "times"
+                           : line.ends_with(" configured")          ? "counts"
+                                                                    : "options";
+        if (shown.count(part)) kept += line + "\n";
+      }
+      if (kept.empty()) continue;
+      block = title + "\n" + kept;
+    } else if (!shown.count(section)) {
+      continue;
+    }
+    out += (out.empty() ? "" : "\n") + block;
+  }
+  return out;
+}
+
+// The XML's sections those shown (Pacemaker's XML holds them all by default).
+void KeepSections(pugi::xml_node result, const std::set<std::string>& shown) {
+  static const std::vector<std::pair<const char*, std::vector<std::string>>> kElements = {
+      {"nodes", {"nodes"}},          {"resources", {"resources"}}, {"node_attributes", {"attributes"}},
+      {"node_history", {"failcounts"}}, {"failures", {"failures"}},  {"fence_history", {"fencing-failed", "fencing-pending"}}};
+  static const std::vector<std::pair<const char*, const char*>> kSummaryParts = {
+      {"stack", "stack"}, {"current_dc", "dc"}, {"last_update", "times"}, {"last_change", "times"},
+      {"nodes_configured", "counts"}, {"resources_configured", "counts"}, {"cluster_options", "options"}};
+  for (const auto& [element, sections] : kElements) {
+    const bool any = std::any_of(sections.begin(), sections.end(), [&](const std::string& s) { return shown.count(s) > 0; });
+    if (!any) result.remove_child(element);
+  }
+  pugi::xml_node summary = result.child("summary");
+  for (const auto& [element, part] : kSummaryParts) {
+    if (!shown.count(part)) summary.remove_child(element);
+  }
+  if (summary && !summary.first_child()) result.remove_child(summary);
+}
+
+}  // namespace
+
 int CrmMon(const std::vector<std::string>& args, Connection& vigild, std::ostream& out, std::ostream& err, bool terminal,
            const std::function<bool()>& interrupted) {
   Options o{SplitShortFlags(args, "1rfAsQV")};
   bool one_shot = !terminal, failcounts = false, node_attributes = false, simple = false;
-  std::optional<std::string> output_as, interval;
+  std::optional<std::string> output_as, interval, section_list;
+  std::vector<std::pair<bool, std::string>> section_words;  // (include?, list), in the order given
   while (!o.done()) {
     if (o.Take("1", "one-shot", nullptr)) {
       one_shot = true;
@@ -389,6 +507,10 @@ int CrmMon(const std::vector<std::string>& args, Connection& vigild, std::ostrea
       node_attributes = true;
     } else if (o.Take("s", "simple-status", nullptr)) {
       simple = true;
+    } else if (o.Take("I", "include", &section_list)) {
+      section_words.emplace_back(true, *section_list);
+    } else if (o.Take("U", "exclude", &section_list)) {
+      section_words.emplace_back(false, *section_list);
     } else if (o.Take("i", "interval", &interval)) {
     } else if (o.Take("", "output-as", &output_as)) {
     } else if (o.Take("Q", "quiet", nullptr) || o.Take("V", "verbose", nullptr)) {
@@ -415,6 +537,27 @@ int CrmMon(const std::vector<std::string>& args, Connection& vigild, std::ostrea
     every = *ms;
   }
   if (simple) one_shot = true;
+  for (const auto& [include, list] : section_words) {
+    if (list == "list") {
+      out << "crm_mon: --" << (include ? "include" : "exclude") << " options: all, attributes, counts, dc, default, "
+          << "failcounts, failures, fencing-failed, fencing-pending, nodes, none, options, resources, stack, summary, times\n";
+      return 0;
+    }
+  }
+  // The sections shown: the text's default (with -A and -f as they add), the XML's all; then
+  // --include and --exclude in the order given.
+  std::set<std::string> fallback = {"stack", "dc", "times", "counts", "options", "nodes", "resources", "failures",
+                                    "fencing-failed", "fencing-pending"};
+  if (format == "xml") fallback.insert(kShown.begin(), kShown.end());
+  if (node_attributes) fallback.insert("attributes");
+  if (failcounts) fallback.insert("failcounts");
+  std::set<std::string> shown = fallback;
+  if (const vigil::Status s = ApplySections(section_words, shown, fallback); !s.ok()) {
+    err << "crm_mon: " << s.message() << "\n";
+    return kUsage;
+  }
+  node_attributes = shown.count("attributes") > 0;
+  failcounts = shown.count("failcounts") > 0;
   // Everything but the live view's refresh in one go: the status, then the CIB it goes with.
   const auto render = [&](std::string& text) -> int {
     auto s = Status(vigild);
@@ -434,7 +577,7 @@ int CrmMon(const std::vector<std::string>& args, Connection& vigild, std::ostrea
     const bool text_only = format == "text" && !node_attributes && !failcounts;
     if (text_only) {
       // Vigil's text lists the inactive resources too, -r or not (see docs/pacemaker-tools.md).
-      text = control::FormatStatus(*s, false);
+      text = Arranged(control::FormatStatus(*s, false), shown);
       return 0;
     }
     // What the CIB adds: the XML's sections, or the text's -A and -f.
@@ -445,12 +588,21 @@ int CrmMon(const std::vector<std::string>& args, Connection& vigild, std::ostrea
       for (const auto& a : args) request += " " + a;
       auto xml = CrmMonXml(*s, *cib, request);
       if (!xml.ok()) return Unreachable(err, "crm_mon", xml.status());
-      text = *xml;
+      if (section_words.empty()) {
+        text = *xml;
+        return 0;
+      }
+      pugi::xml_document doc;
+      doc.load_string(xml->c_str());
+      KeepSections(doc.child("pacemaker-result"), shown);
+      std::ostringstream kept;
+      doc.save(kept, "  ", pugi::format_indent);
+      text = cib::PacemakerSpacing(kept.str());
       return 0;
     }
     auto sections = CrmMonTextSections(*s, *cib, node_attributes, failcounts);
     if (!sections.ok()) return Unreachable(err, "crm_mon", sections.status());
-    text = control::FormatStatus(*s, false) + *sections;
+    text = Arranged(control::FormatStatus(*s, false) + *sections, shown);
     return 0;
   };
   if (one_shot) {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <regex>
 #include <sstream>
 
 #include <pugixml.hpp>
@@ -266,6 +267,61 @@ TEST(CrmMonTest, OptionsAsPacemakersAndWhatVigilLacksRefusedByName) {
   EXPECT_NE(help.out.find("--output-as VALUE"), std::string::npos) << help.out;
   v.up = false;
   EXPECT_EQ(CrmMonOf(v, {"-1"}).code, 69);
+}
+
+// The section titles of a crm_mon text, in order ("Cluster Summary:", "Node List:", ...), and the
+// summary's lines by what they begin with.
+std::string Titles(const std::string& text) {
+  std::string titles;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] != ' ') titles += line + " ";
+    for (const char* part : {"  * Stack:", "  * Current DC:", "  * Last updated:", "  * Last change:"}) {
+      if (line.starts_with(part)) titles += std::string(part).substr(4) + " ";
+    }
+  }
+  return titles;
+}
+
+// --include and --exclude choose the sections as Pacemaker's crm_mon chooses them, in its order;
+// the XML keeps to its schema with sections left out; what Vigil does not show is refused by name.
+TEST_F(CrmMonOracleTest, IncludeAndExcludeChooseTheSectionsAsPacemakersDo) {
+  FakeVigild v;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"-r", "--exclude=summary"}, {"-r", "--include=none", "--include=resources"},
+        {"-r", "--exclude=all", "--include=nodes,failures"}, {"-r", "-A", "-f"}, {"-r", "--include=attributes,failcounts"},
+        {"-r", "--exclude=times,counts"}, {"-r", "-A", "--exclude=resources", "--include=dc"}, {"-r", "--exclude=none", "--exclude=operations"}}) {
+    std::string line;
+    for (const auto& a : args) line += " " + a;
+    const Ran theirs = Shell("TZ=UTC CIB_file=" + cib_ + " crm_mon -1" + line);
+    ASSERT_EQ(theirs.code, 0) << line << "\n" << theirs.out;
+    std::vector<std::string> ours_args = {"-1"};
+    ours_args.insert(ours_args.end(), args.begin(), args.end());
+    const Mon ours = CrmMonOf(v, ours_args);
+    ASSERT_EQ(ours.code, 0) << line << "\n" << ours.err;
+    EXPECT_EQ(Titles(ours.out), Titles(theirs.out)) << line << "\n" << ours.out << "---\n" << theirs.out;
+    // One blank line between sections, none before the first.
+    EXPECT_EQ(std::regex_replace(ours.out, std::regex("\n[^ \n][^\n]*:\n"), "\nTITLE\n").find("\n\n\n"), std::string::npos);
+    EXPECT_NE(ours.out[0], '\n') << line;
+    for (size_t at = ours.out.find('\n'); at != std::string::npos && at + 1 < ours.out.size(); at = ours.out.find('\n', at + 1)) {
+      const char next = ours.out[at + 1];
+      if (next != ' ' && next != '\n') {
+        EXPECT_EQ(ours.out[at - 1], '\n') << line << ": no blank line before a title\n" << ours.out;
+      }
+    }
+  }
+  const Mon xml = CrmMonOf(v, {"--output-as=xml", "--exclude=summary,attributes", "--exclude=failures"});
+  ASSERT_EQ(xml.code, 0) << xml.err;
+  EXPECT_EQ(xml.out.find("<summary>"), std::string::npos) << xml.out;
+  EXPECT_EQ(xml.out.find("<failures>"), std::string::npos) << xml.out;
+  EXPECT_NE(xml.out.find("<nodes>"), std::string::npos) << xml.out;
+  testing::WriteFile(tmp_ / "mon.xml", xml.out);
+  const Ran check = Shell("xmllint --noout --relaxng /usr/share/pacemaker/api/api-result.rng " + tmp_ / "mon.xml");
+  EXPECT_EQ(check.code, 0) << check.out << xml.out;
+  EXPECT_EQ(CrmMonOf(v, {"-1", "--include=tickets"}).code, 64);
+  EXPECT_EQ(CrmMonOf(v, {"-1", "--include=bogus"}).code, 64);
+  EXPECT_EQ(CrmMonOf(v, {"-1", "--exclude=tickets"}).code, 0);
+  EXPECT_NE(CrmMonOf(v, {"--include=list"}).out.find("failcounts"), std::string::npos);
 }
 
 }  // namespace
