@@ -520,6 +520,24 @@ std::string FenceDetail(const FenceStatus& f, bool full) {
   return out;
 }
 
+std::vector<std::string> NodeListItems(const ClusterStatus& s) {
+  std::vector<std::string> items;
+  std::string online;
+  std::string offline;
+  for (const auto& n : s.nodes) {
+    if (n.unclean) {
+      items.push_back("Node " + NodeName(n) + ": UNCLEAN (offline)");
+    } else if (n.online && n.standby) {
+      items.push_back("Node " + NodeName(n) + ": standby");
+    } else {
+      (n.online ? online : offline) += " " + NodeName(n);
+    }
+  }
+  if (!online.empty()) items.push_back("Online: [" + online + " ]");
+  if (!offline.empty()) items.push_back("OFFLINE: [" + offline + " ]");
+  return items;
+}
+
 std::string ResourceListText(const ClusterStatus& s, bool rsc_only) {
   std::string out;
   for (const ResourceBlock& b : Layout(s)) {
@@ -547,19 +565,7 @@ std::string FormatStatus(const ClusterStatus& s, bool verbose) {
   for (const auto& r : s.resources) configured += r.orphan ? 0 : 1;
   out += "  * " + std::to_string(configured) + " resource instance" + (configured == 1 ? "" : "s") +
          " configured\n\nNode List:\n";
-  std::string online;
-  std::string offline;
-  for (const auto& n : s.nodes) {
-    if (n.unclean) {
-      out += "  * Node " + NodeName(n) + ": UNCLEAN (offline)\n";
-    } else if (n.online && n.standby) {
-      out += "  * Node " + NodeName(n) + ": standby\n";
-    } else {
-      (n.online ? online : offline) += " " + NodeName(n);
-    }
-  }
-  if (!online.empty()) out += "  * Online: [" + online + " ]\n";
-  if (!offline.empty()) out += "  * OFFLINE: [" + offline + " ]\n";
+  for (const auto& item : NodeListItems(s)) out += "  * " + item + "\n";
   out += "\nFull List of Resources:\n";
   if (s.resources.empty()) out += "  * No resources\n";
   out += ResourceListText(s, false);

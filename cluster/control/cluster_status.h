@@ -164,6 +164,10 @@ std::string ToXml(const ClusterStatus& status);
 // Errors: not XML, or a required element or attribute missing or malformed (named).
 Result<ClusterStatus> FromXml(std::string_view xml);
 
+// The items of crm_mon's "Node List:": "Node n2: UNCLEAN (offline)", "Node n3: standby", then
+// "Online: [ n1 n4 ]" and "OFFLINE: [ n5 ]".
+std::vector<std::string> NodeListItems(const ClusterStatus& status);
+
 // The items of crm_mon's "Full List of Resources:" ("  * d\t(...):\t Started node1", groups and
 // clones nested); `rsc_only` as ResourceText's.
 std::string ResourceListText(const ClusterStatus& status, bool rsc_only);

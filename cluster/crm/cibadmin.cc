@@ -13,14 +13,9 @@
 namespace vigil::crm {
 namespace {
 
-constexpr int kNoSuchDevice = 105;  // CRM_EX_NOSUCH (ENXIO: nothing to act on)
-constexpr int kUnsafe = 107;        // CRM_EX_UNSAFE
-constexpr int kExists = 108;        // CRM_EX_EXISTS
-constexpr int kOld = 103;           // CRM_EX_OLD
-
 int ExitCodeOf(const vigil::Status& s) {
   switch (s.code()) {
-    case StatusCode::kNotFound: return kNoSuchDevice;
+    case StatusCode::kNotFound: return kNoSuch;
     case StatusCode::kAlreadyExists: return kExists;
     case StatusCode::kConflict: return kOld;
     case StatusCode::kParseError: return kUsage;

@@ -17,15 +17,13 @@
 #include "cluster/cib/score.h"
 #include "cluster/control/cluster_status.h"
 #include "cluster/crm/agents.h"
+#include "cluster/crm/pcmk_tools.h"
 #include "cluster/crm/tool_options.h"
 #include "common/clock.h"
 #include "common/node_order.h"
 
 namespace vigil::crm {
 namespace {
-
-constexpr int kExists = 108;    // CRM_EX_EXISTS: a move to where it runs already
-constexpr int kMultiple = 109;  // CRM_EX_MULTIPLE: several match where one is meant
 
 // Pacemaker's words for an exit code, after "Error performing operation: ".
 std::string ExitText(int code) {
@@ -200,12 +198,6 @@ std::string MultipleText(const std::string& name, const std::vector<pugi::xml_no
   return text + "\n";
 }
 
-std::string Ctime(const std::string& seconds) {
-  char* end = nullptr;
-  const long long t = std::strtoll(seconds.c_str(), &end, 10);
-  return CtimeText(t);
-}
-
 // A location constraint as crm_resource --move, --ban make one: for `node`, with `score`, for
 // the role given; with a lifetime, as a rule on #uname that ends then (`names`: the ids of the
 // rule, its expression and its date expression).
@@ -268,12 +260,6 @@ void ClearFor(pugi::xml_node constraints, const std::string& rsc, const std::str
   }
   if (bans) RemoveLocation(constraints, "cli-ban-" + rsc + "-on-" + node, std::nullopt);
   RemoveLocation(constraints, prefer, force ? std::nullopt : std::optional<std::string>(node));
-}
-
-std::string Serialized(const pugi::xml_document& doc) {
-  std::ostringstream out;
-  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration);
-  return out.str();
 }
 
 // The options crm_resource was given.
@@ -353,10 +339,10 @@ int Tool::Change(const std::function<int(View& v, std::string& said)>& edit) {
     if (!v.doc.load_buffer(text.data(), text.size())) return vigil::Status(StatusCode::kParseError, "vigild's CIB is not XML");
     v.cib = std::move(*parsed);
     v.status = v_.status;
-    const std::string before = Serialized(v.doc);
+    const std::string before = CompactXml(v.doc);
     code = edit(v, said);
     if (code != 0) return vigil::Status(StatusCode::kInternal, "");
-    const std::string after = Serialized(v.doc);
+    const std::string after = CompactXml(v.doc);
     if (after == before) return std::optional<std::string>();
     // What would not read (a resource that constraints still name, removed) is not sent.
     if (auto checked = cib::Cib::Parse(after, "the changed CIB"); !checked.ok()) {
@@ -744,7 +730,7 @@ int Tool::Operations(bool active_only) {
         out_ << name << ": " << key << " (node=" << uname << ", call=" << op.attribute("call-id").value()
              << ", rc=" << op.attribute("rc-code").value();
         if (op.attribute("last-rc-change")) {
-          out_ << ", last-rc-change='" << Ctime(op.attribute("last-rc-change").value()) << "', exec="
+          out_ << ", last-rc-change='" << LocalTimeText(op.attribute("last-rc-change").value()).value_or(op.attribute("last-rc-change").value()) << "', exec="
                << (op.attribute("exec-time") ? op.attribute("exec-time").value() : "(null)") << "ms";
         }
         const int op_status = op.attribute("op-status").as_int(0);

@@ -48,9 +48,7 @@ int RemoveNode(const std::string& name, Connection& vigild, std::ostream& err) {
     }
     if (member) return vigil::Status(StatusCode::kInvalidArgument, "");
     nodes.remove_child(node);
-    std::ostringstream next;
-    doc.save(next, "", pugi::format_raw | pugi::format_no_declaration);
-    return std::optional<std::string>(next.str());
+    return std::optional<std::string>(CompactXml(doc));
   });
   if (member) {
     err << "crm_node: " << name << " is a member of the cluster now: stop it, and take it out of the nodelist, first\n";
@@ -243,7 +241,7 @@ int SectionAttribute(const std::string& section, const std::string& name, const 
     if (!doc.load_string(text.c_str())) return vigil::Status(StatusCode::kParseError, "vigild's CIB is not XML");
     const auto found = find(doc);
     if (found.size() > 1) {
-      code = 109;  // CRM_EX_MULTIPLE
+      code = kMultiple;
       said = "crm_attribute: " + name + " is set " + std::to_string(found.size()) + " times in " + section + "; nothing changed\n";
       return vigil::Status(StatusCode::kInvalidArgument, said);
     }
@@ -273,9 +271,7 @@ int SectionAttribute(const std::string& section, const std::string& name, const 
       nv.append_attribute("name") = name.c_str();
       nv.append_attribute("value") = value->c_str();
     }
-    std::ostringstream next;
-    doc.save(next, "", pugi::format_raw | pugi::format_no_declaration);
-    return std::optional<std::string>(next.str());
+    return std::optional<std::string>(CompactXml(doc));
   });
   if (code != 0) {
     err << said;
@@ -1057,7 +1053,7 @@ int CrmVerify(const std::vector<std::string>& args, Connection& vigild, std::ist
     std::ifstream f(*file);
     if (!f) {
       err << "crm_verify: cannot read " << *file << "\n";
-      return 66;  // CRM_EX_NOINPUT
+      return kNoInput;
     }
     xml.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
     source = *file;

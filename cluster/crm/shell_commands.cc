@@ -23,6 +23,7 @@
 #include "cluster/control/cluster_status.h"
 #include "cluster/control/crm_mon_output.h"
 #include "cluster/crm/pcmk_tools.h"
+#include "cluster/crm/tool_options.h"
 #include "cluster/crm/ra.h"
 #include "cluster/crm/shell.h"
 #include "cluster/crm/shell_detail.h"
@@ -611,9 +612,7 @@ bool Shell::ResourceBan(const std::vector<std::string>& words) {
   l.append_attribute("role") = "Started";
   l.append_attribute("node") = node.c_str();
   l.append_attribute("score") = "-INFINITY";
-  std::ostringstream text;
-  doc.save(text, "", pugi::format_raw | pugi::format_no_declaration);
-  return CliLocation("ban", rsc, node, text.str());
+  return CliLocation("ban", rsc, node, CompactXml(doc));
 }
 
 // failcount RSC show|delete NODE: the sum of RSC's fail counts on NODE (crm_failcount -G's line),

@@ -1,6 +1,7 @@
 #include "cluster/crm/tool_options.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include <pugixml.hpp>
 
@@ -40,6 +41,12 @@ Result<control::ClusterStatus> Status(Connection& vigild) {
   auto body = vigild.Ask("status", {});
   if (!body.ok()) return body.status();
   return control::FromXml(*body);
+}
+
+std::string CompactXml(const pugi::xml_document& doc) {
+  std::ostringstream out;
+  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration);
+  return out.str();
 }
 
 std::string VersionOf(const std::string& cib) {

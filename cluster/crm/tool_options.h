@@ -15,6 +15,10 @@
 #include "cluster/crm/shell.h"
 #include "common/status.h"
 
+namespace pugi {
+class xml_document;
+}
+
 namespace vigil::crm {
 
 // Pacemaker's exit codes (CRM_EX_*) the tools use.
@@ -23,8 +27,13 @@ constexpr int kInvalidParam = 2;  // crm_mon -s: CRITICAL (Nagios' 2)
 constexpr int kNotAllowed = 4;  // crm_ticket: a grant or revoke without --force
 constexpr int kUsage = 64;
 constexpr int kUnavailable = 69;
-constexpr int kNoSuch = 105;
+constexpr int kNoInput = 66;  // crm_verify -x of a file that cannot be read
 constexpr int kConfig = 78;  // attrd_updater -Q of an attribute that does not exist
+constexpr int kOld = 103;    // cibadmin: a CIB older than the one held, a patch for another version
+constexpr int kNoSuch = 105;
+constexpr int kUnsafe = 107;    // cibadmin -E without --force
+constexpr int kExists = 108;    // cibadmin -C of an id that exists; crm_resource -M to where it runs
+constexpr int kMultiple = 109;  // several match where one is meant
 
 // One option of a command line: -x VALUE, -xVALUE, --long VALUE or --long=VALUE, or a flag.
 // Every option a tool asks about is remembered, so that --help lists exactly what it takes.
@@ -84,6 +93,9 @@ int Unknown(const std::string& tool, const Options& o, std::ostream& out, std::o
 
 // The local vigild's status.
 Result<control::ClusterStatus> Status(Connection& vigild);
+
+// A document as it is sent to vigild: no declaration, no indentation.
+std::string CompactXml(const pugi::xml_document& doc);
 
 // "admin_epoch:epoch:num_updates" of a CIB's text; empty when it is not one.
 std::string VersionOf(const std::string& cib);

@@ -23,18 +23,12 @@ namespace {
 // online nodes, then the offline ones, the resources without bullets and without the titles of
 // groups and clones.
 std::string StatusText(const control::ClusterStatus& s, bool fancy) {
-  std::string online, offline, standby;
-  for (const auto& n : s.nodes) {
-    const std::string name = control::NodeName(n);
-    if (n.online && n.standby) {
-      standby += (fancy ? "    * " : "") + std::string("Node ") + name + ": standby\n";
-    } else {
-      (n.online ? online : offline) += " " + name;
-    }
+  std::string nodes;
+  for (std::string item : control::NodeListItems(s)) {
+    // Bare, the members' lists go without their names.
+    if (!fancy && item.ends_with(" ]")) item = item.substr(item.find('['));
+    nodes += (fancy ? "    * " : "") + item + "\n";
   }
-  std::string nodes = standby;
-  if (!online.empty()) nodes += (fancy ? "    * Online: [" : "[") + online + " ]\n";
-  if (!offline.empty()) nodes += (fancy ? "    * OFFLINE: [" : "[") + offline + " ]\n";
   const std::string resources = control::ResourceListText(s, false);
   if (fancy) {
     std::string indented;
